@@ -1,0 +1,62 @@
+import type { MiddlewareHandler } from "hono";
+import { type Scope, scopeAllows, verifyToken } from "../auth/mod.ts";
+import type { Store } from "../store/mod.ts";
+import { HttpError } from "./problem.ts";
+import type { ApiEnv } from "./types.ts";
+
+const REJECTION_DETAIL = {
+  malformed: "The bearer token is malformed; tokens look like plugd_<id>_<secret>",
+  unknown: 'The bearer token is not known; create one with "plugd token create"',
+  revoked: 'The bearer token was revoked; create a new one with "plugd token create"',
+  expired: 'The bearer token has expired; create a new one with "plugd token create"',
+} as const;
+
+/**
+ * Authenticates the caller. The Unix socket is trusted by file permission (like docker.sock)
+ * and acts as `admin`; TCP needs `Authorization: Bearer <token>`.
+ */
+export function authenticate(store: Store): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    if (c.env?.transport === "socket") {
+      c.set("actor", "socket");
+      c.set("scope", "admin");
+      return await next();
+    }
+    const header = c.req.header("authorization");
+    if (!header) {
+      throw new HttpError(
+        401,
+        'Missing Authorization header; send "Authorization: Bearer <token>"',
+        {
+          headers: { "www-authenticate": 'Bearer realm="plugd"' },
+        },
+      );
+    }
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const verdict = match
+      ? await verifyToken(store, match[1]!)
+      : { ok: false as const, reason: "malformed" as const };
+    if (!verdict.ok) {
+      throw new HttpError(401, REJECTION_DETAIL[verdict.reason], {
+        headers: { "www-authenticate": 'Bearer realm="plugd", error="invalid_token"' },
+      });
+    }
+    c.set("actor", `token:${verdict.id}`);
+    c.set("scope", verdict.scope);
+    await next();
+  };
+}
+
+/** Requires the caller's scope to allow `required` (403 otherwise). */
+export function requireScope(required: Scope): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const scope = c.get("scope");
+    if (!scope || !scopeAllows(scope, required)) {
+      throw new HttpError(
+        403,
+        `This route needs a token with scope "${required}" (or one that includes it); yours is "${scope}"`,
+      );
+    }
+    await next();
+  };
+}

@@ -1,0 +1,32 @@
+import { HTTPException } from "hono/http-exception";
+import { HttpError, problemResponse } from "./problem.ts";
+
+/** Domain errors other areas throw, by `name`, and the status each maps onto. */
+const STATUS_BY_NAME: Record<string, number> = {
+  ManifestError: 422,
+  PermissionError: 422,
+  ConfigError: 400,
+  NotFoundError: 404,
+  ConflictError: 409,
+  PluginTimeoutError: 504,
+  PluginExitedError: 502,
+  PluginCallError: 502,
+};
+
+/** The one place where errors become `application/problem+json` (STYLE §7). */
+export function toProblemResponse(error: unknown): Response {
+  if (error instanceof HttpError) {
+    return problemResponse(error.status, error.message, error.extra, error.headers);
+  }
+  if (error instanceof HTTPException) {
+    return problemResponse(error.status, error.message || "Request rejected");
+  }
+  if (error instanceof Error && error.name in STATUS_BY_NAME) {
+    const extra: Record<string, unknown> = {};
+    const problems = (error as { problems?: unknown }).problems;
+    if (Array.isArray(problems)) extra.problems = problems;
+    return problemResponse(STATUS_BY_NAME[error.name]!, error.message, extra);
+  }
+  console.error("plugd: unhandled error in API handler:", error);
+  return problemResponse(500, "Internal error; see the daemon's log for details");
+}

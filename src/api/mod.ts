@@ -1,0 +1,6 @@
+/** The HTTP API (Hono), served on TCP and the Unix socket. */
+export { type ApiDeps, createApp, MAX_BODY_BYTES } from "./app.ts";
+export { authenticate, requireScope } from "./auth_middleware.ts";
+export { toProblemResponse } from "./error_handler.ts";
+export { HttpError, type Problem, problem, problemResponse } from "./problem.ts";
+export type { ApiEnv, Transport } from "./types.ts";

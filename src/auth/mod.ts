@@ -1,0 +1,10 @@
+/** Bearer tokens with scopes, stored hashed and compared in constant time. */
+export { isScope, type Scope, scopeAllows, SCOPES } from "./scopes.ts";
+export {
+  listTokens,
+  newToken,
+  type TokenInfo,
+  type TokenRejection,
+  verifyToken,
+} from "./tokens.ts";
+export { ensureAdminToken } from "./admin_token.ts";

@@ -1,0 +1,86 @@
+import { join, resolve } from "node:path";
+import { CliError, type CommandContext, EXIT } from "./command.ts";
+
+/** Talks to the daemon: over the Unix socket by default, or `--url` + `--token` over HTTP. */
+export class ApiClient {
+  #base: string;
+  #token?: string;
+  #client?: Deno.HttpClient;
+  readonly target: string;
+
+  constructor(options: { socketPath?: string; url?: string; token?: string }) {
+    if (options.url) {
+      this.#base = options.url.replace(/\/+$/, "");
+      this.#token = options.token;
+      this.target = this.#base;
+    } else {
+      const path = options.socketPath!;
+      this.#base = "http://plugd";
+      this.#client = Deno.createHttpClient({ proxy: { transport: "unix", path } });
+      this.target = `unix:${path}`;
+    }
+  }
+
+  /** Builds a client from global options and the environment. */
+  static fromContext(ctx: CommandContext): ApiClient {
+    const { options, io } = ctx;
+    const url = (options.url as string | undefined) ?? io.env.PLUGD_URL;
+    const token = (options.token as string | undefined) ?? io.env.PLUGD_TOKEN;
+    if (url) return new ApiClient({ url, token });
+    const stateDir = (options["state-dir"] as string | undefined) ?? io.env.PLUGD_STATE_DIR ??
+      ".plugd";
+    const socketPath = (options.socket as string | undefined) ?? io.env.PLUGD_SOCKET ??
+      join(resolve(stateDir), "plugd.sock");
+    return new ApiClient({ socketPath });
+  }
+
+  /** Sends a request; returns the parsed JSON body or throws CliError with the problem detail. */
+  async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.raw(method, path, body);
+    const text = await response.text();
+    const data = text ? safeJson(text) : null;
+    if (!response.ok) {
+      const detail = (data as { detail?: string } | null)?.detail ?? text.slice(0, 300);
+      throw new CliError(`${detail} (HTTP ${response.status})`);
+    }
+    return data as T;
+  }
+
+  /** Sends a request and returns the raw response (for streams). */
+  async raw(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    try {
+      return await fetch(`${this.#base}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        client: this.#client,
+      });
+    } catch (error) {
+      throw new CliError(
+        `cannot reach the daemon at ${this.target}: ${(error as Error).message}; ` +
+          `is "plugd daemon" running? (use --socket, --state-dir or --url)`,
+        EXIT.unreachable,
+        { cause: error },
+      );
+    }
+  }
+
+  close(): void {
+    this.#client?.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

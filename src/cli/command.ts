@@ -1,0 +1,54 @@
+import type { ParseArgsConfig } from "node:util";
+
+/** Where a command writes; tests pass their own. */
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: Record<string, string | undefined>;
+}
+
+/** Parsed invocation handed to a command. */
+export interface CommandContext {
+  /** Positional arguments after the command path. */
+  args: string[];
+  /** Parsed options (global ones included: `json`, `url`, `token`, `socket`, `state-dir`). */
+  options: Record<string, string | boolean | string[] | undefined>;
+  io: CliIo;
+}
+
+/** One CLI command such as `plugin validate`. */
+export interface Command {
+  /** Space-separated path, e.g. `plugin validate`. */
+  path: string;
+  /** Positional arguments, for help: e.g. `<dir>`. */
+  args: string;
+  summary: string;
+  /** Command-specific options (`node:util` parseArgs format). */
+  options?: NonNullable<ParseArgsConfig["options"]>;
+  /** Exact number (or range) of positional arguments. @default [0, Infinity] */
+  arity?: [number, number];
+  run(ctx: CommandContext): Promise<number>;
+}
+
+/** Thrown for a bad invocation: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** Thrown when an operation failed: printed as one line, exit code 1 (or `exitCode`). */
+export class CliError extends Error {
+  override name = "CliError";
+  readonly exitCode: number;
+  constructor(message: string, exitCode = 1, options?: ErrorOptions) {
+    super(message, options);
+    this.exitCode = exitCode;
+  }
+}
+
+/** Documented exit codes (docs/cli.md). */
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  unreachable: 3,
+} as const;

@@ -1,0 +1,9 @@
+/** Configuration: flags > environment > file > defaults (SPEC §3). */
+export type { Config } from "./types.ts";
+export {
+  ConfigError,
+  type ConfigFlags,
+  DEFAULT_HTTP,
+  loadConfig,
+  parseHttp,
+} from "./load_config.ts";

@@ -1,0 +1,25 @@
+/** The daemon's effective configuration (SPEC §3): flags > environment > file > defaults. */
+export interface Config {
+  /** State folder: DB, master key, admin token, socket, plugins. @default "./.plugd" */
+  stateDir: string;
+  /** libSQL URL: `file:…` (default `file:<stateDir>/plugd.db`), `libsql://…`, `http(s)://…`. */
+  dbUrl: string;
+  /** Auth token for a remote libSQL server (`PLUGD_DB_AUTH_TOKEN`). */
+  dbAuthToken?: string;
+  /** TCP listener, or `null` to serve only the Unix socket. @default 127.0.0.1:7420 */
+  http: { hostname: string; port: number } | null;
+  /** Unix socket path. @default "<stateDir>/plugd.sock" */
+  socketPath: string;
+  /** Master key file for secrets (AES-256-GCM). @default "<stateDir>/master.key" */
+  masterKeyFile: string;
+  /** Dev mode: unsigned local plugins allowed (and audited as such). @default false */
+  dev: boolean;
+  /** `bwrap` (default, required) or `flags` (Deno flags only; loud warning). */
+  sandbox: "bwrap" | "flags";
+  /** Outgoing webhooks settings. */
+  webhooks: { allowPrivate: boolean };
+  /** Registry index locations (file paths or http(s) URLs). */
+  registries: string[];
+  /** Where the config came from, for `plugd daemon` start-up output. */
+  sources: string[];
+}

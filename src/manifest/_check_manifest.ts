@@ -1,0 +1,69 @@
+/** Validation of a whole parsed manifest. Private to src/manifest. */
+import type { Manifest } from "./types.ts";
+import { checkKeys, isRecord, type Problems, typeName } from "./_fields.ts";
+import { validateIdentity } from "./_validate_identity.ts";
+import { validatePermissions } from "./_validate_permissions.ts";
+import { validateHooks } from "./_validate_hooks.ts";
+import { validateRoutes } from "./_validate_routes.ts";
+import { validateCron } from "./_validate_cron.ts";
+import { validateConfigSchema } from "./_validate_config_schema.ts";
+import { validateLimits } from "./_validate_limits.ts";
+import { validateRelations } from "./_validate_relations.ts";
+
+/** Keys allowed at the top level of `plugin.yaml`. */
+export const TOP_LEVEL_KEYS: readonly string[] = [
+  "id",
+  "name",
+  "version",
+  "description",
+  "author",
+  "license",
+  "plugd",
+  "entry",
+  "permissions",
+  "hooks",
+  "routes",
+  "cron",
+  "config",
+  "limits",
+  "dependencies",
+  "conflicts",
+];
+
+/**
+ * Validates `data` and pushes every problem onto `p`. Returns the manifest when
+ * there were none, and the entry path whenever that field alone was valid.
+ */
+export function checkManifest(
+  data: unknown,
+  p: Problems,
+): { manifest?: Manifest; entry?: string } {
+  if (!isRecord(data)) {
+    p.push({
+      field: "plugin.yaml",
+      message: `must be a mapping with id, name, version, ...; got ${typeName(data)}`,
+    });
+    return {};
+  }
+  const before = p.length;
+  checkKeys(data, TOP_LEVEL_KEYS, "", p);
+  const who = validateIdentity(data, p);
+  const manifest = {
+    id: who.id,
+    name: who.name,
+    version: who.version,
+    description: who.description,
+    ...(who.author !== undefined ? { author: who.author } : {}),
+    ...(who.license !== undefined ? { license: who.license } : {}),
+    plugd: who.plugd,
+    entry: who.entry,
+    permissions: validatePermissions(data.permissions, p),
+    hooks: validateHooks(data.hooks, p),
+    routes: validateRoutes(data.routes, p),
+    cron: validateCron(data.cron, p),
+    config: validateConfigSchema(data.config, p),
+    limits: validateLimits(data.limits, p),
+    ...validateRelations(data, who.id, p),
+  };
+  return p.length === before ? { manifest: manifest as Manifest, entry: who.entry } : { entry: who.entry };
+}

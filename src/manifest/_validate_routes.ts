@@ -1,0 +1,61 @@
+/** Validation of `routes:`. Private to src/manifest. */
+import { MAX_ROUTES, ROUTE_METHODS } from "./constants.ts";
+import type { RouteDecl } from "./types.ts";
+import { at, expectList, type Problems, typeName } from "./_fields.ts";
+
+const SEGMENT = /^([A-Za-z0-9_.~-]+|:[A-Za-z_][A-Za-z0-9_]*)$/;
+
+/** Validates `routes:`; returns the valid entries. */
+export function validateRoutes(v: unknown, p: Problems): RouteDecl[] {
+  if (v === undefined || v === null) return [];
+  if (!expectList(v, "routes", p, '["POST /notify"]')) return [];
+  if (v.length > MAX_ROUTES) {
+    p.push({ field: "routes", message: `has ${v.length} entries; the limit is ${MAX_ROUTES}` });
+  }
+  const out: RouteDecl[] = [];
+  const seen = new Map<string, number>();
+  v.forEach((item, i) => {
+    const path = at("routes", i);
+    const problem = routeProblem(item);
+    if (problem) {
+      p.push({ field: path, message: problem });
+      return;
+    }
+    const [method, routePath] = (item as string).trim().split(/\s+/) as [RouteDecl["method"], string];
+    const key = `${method} ${routePath}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      p.push({ field: path, message: `"${key}" is already declared at routes[${first}]; remove the duplicate` });
+      return;
+    }
+    seen.set(key, i);
+    out.push({ method, path: routePath });
+  });
+  return out;
+}
+
+function routeProblem(item: unknown): string | undefined {
+  if (typeof item !== "string") return `must be a string like "POST /notify"; got ${typeName(item)}`;
+  const q = JSON.stringify(item);
+  const parts = item.trim().split(/\s+/);
+  if (parts.length !== 2) return `${q} must be "METHOD /path", like "POST /notify"`;
+  const [method, path] = parts as [string, string];
+  if (!(ROUTE_METHODS as readonly string[]).includes(method)) {
+    return `${q}: method ${JSON.stringify(method)} is not allowed; use one of ${ROUTE_METHODS.join(", ")} (uppercase)`;
+  }
+  if (!path.startsWith("/")) return `${q}: the path must start with "/", like "/notify"`;
+  if (path.length > 200) return `${q}: the path is longer than 200 characters`;
+  if (path === "/") return undefined;
+  const segments = path.slice(1).split("/");
+  if (segments.slice(0, -1).some((s) => s === "") || path.includes("//")) {
+    return `${q}: the path contains "//"; remove the empty segment`;
+  }
+  for (const s of segments) {
+    if (s === "") continue; // a trailing "/"
+    if (s === "." || s === "..") return `${q}: "." and ".." segments are not allowed in route paths`;
+    if (!SEGMENT.test(s)) {
+      return `${q}: segment ${JSON.stringify(s)} may use only A-Z a-z 0-9 _ . ~ - or be a ":param"`;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,100 @@
+/** Types of a validated `plugin.yaml` (SPEC §4). */
+
+/** Permissions a plugin asks for; each key maps onto one Deno flag (except `emit`). */
+export interface Permissions {
+  /** `--allow-net`: host names or IPs with optional port, e.g. `api.example.com:443`. */
+  net?: string[];
+  /** `--allow-read`: `$PLUGIN/...`, `$DATA`, `$TMP` or absolute host paths. */
+  read?: string[];
+  /** `--allow-write`: `$DATA`, `$TMP` or absolute host paths. */
+  write?: string[];
+  /** `--allow-env`: variable names passed through from the daemon's environment. */
+  env?: string[];
+  /** `--allow-sys`: `hostname`, `osRelease`, `loadavg`, ... */
+  sys?: string[];
+  /** `--allow-run`: absolute paths of executables. */
+  run?: string[];
+  /** Event types (may end in `*`) the plugin may emit; enforced by the daemon. */
+  emit?: string[];
+}
+
+/** The permission keys, in canonical order. */
+export const PERMISSION_KINDS = ["net", "read", "write", "env", "sys", "run", "emit"] as const;
+export type PermissionKind = typeof PERMISSION_KINDS[number];
+
+export type HookKind = "action" | "filter" | "gate";
+
+/** One `hooks:` entry. */
+export interface HookDecl {
+  kind: HookKind;
+  /** Event type or filter/gate name, lowercase dotted; may end in `*` (actions only). */
+  name: string;
+  /** Lower runs first. @default 10 */
+  priority: number;
+}
+
+/** One `routes:` entry such as `"POST /notify"`. */
+export interface RouteDecl {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
+  /** Path beginning with `/`, relative to `/v1/plugins/<id>/routes`. */
+  path: string;
+}
+
+/** One `cron:` entry. */
+export interface CronDecl {
+  name: string;
+  schedule: string;
+}
+
+/** One field of the `config:` schema. */
+export interface ConfigField {
+  type: "string" | "number" | "integer" | "boolean" | "array" | "object";
+  required?: boolean;
+  secret?: boolean;
+  default?: unknown;
+  enum?: unknown[];
+  pattern?: string;
+  min?: number;
+  max?: number;
+  description?: string;
+}
+
+/** Resource limits (SPEC §8 defaults and ceilings). */
+export interface Limits {
+  /** @default 128, max 4096 */
+  memory_mb: number;
+  /** @default 5000, max 300000 */
+  timeout_ms: number;
+  /** @default 8 */
+  concurrency: number;
+}
+
+/** A validated manifest with defaults applied. */
+export interface Manifest {
+  id: string;
+  name: string;
+  version: string;
+  description: string;
+  author?: string;
+  license?: string;
+  /** Semver range of host versions. */
+  plugd: string;
+  /** Entry module, relative to the plugin folder. @default "main.ts" */
+  entry: string;
+  permissions: Permissions;
+  hooks: HookDecl[];
+  routes: RouteDecl[];
+  cron: CronDecl[];
+  config: Record<string, ConfigField>;
+  limits: Limits;
+  dependencies: { plugins: Record<string, string> };
+  conflicts: string[];
+}
+
+/** One problem found while validating a manifest or package. */
+export interface Problem {
+  /** Field path such as `permissions.net[0]` or `hooks[2].action`. */
+  field: string;
+  /** What is wrong and how to fix it. */
+  message: string;
+}

@@ -1,0 +1,100 @@
+/** Find out, once at daemon start, which sandbox this host can give plugins. */
+import { SandboxUnavailableError } from "./errors.ts";
+import type { SandboxMode } from "./sandbox_command.ts";
+
+/** What {@linkcode detectSandbox} found. */
+export interface SandboxInfo {
+  /** `none`: no usable sandbox and flags-only mode not chosen: plugins must not start. */
+  mode: SandboxMode | "none";
+  /** Real path of the Deno binary plugins run with. */
+  denoPath: string;
+  /** Shared libraries of the Deno binary (from `ldd`). */
+  libs: string[];
+  bwrapPath: string;
+  setprivPath: string;
+  /** Set when the daemon runs as root: plugins drop to this uid/gid (nobody). */
+  runAsUid?: number;
+  /** Why this mode was chosen; shown in logs and `plugd plugin flags`. */
+  reason: string;
+}
+
+/** Options of {@linkcode detectSandbox}. */
+export interface DetectSandboxOptions {
+  /** `PLUGD_SANDBOX` value: `flags` opts into Deno-flags-only mode. @default Deno.env.get("PLUGD_SANDBOX") */
+  requested?: string;
+  /** @default the running Deno binary */
+  denoPath?: string;
+  /** @default "/usr/bin/bwrap" */
+  bwrapPath?: string;
+  /** @default "/usr/bin/setpriv" */
+  setprivPath?: string;
+  /** Uid plugins run as when the daemon is root. @default 65534 */
+  sandboxUid?: number;
+}
+
+async function run(cmd: string, args: string[]): Promise<{ ok: boolean; out: string }> {
+  try {
+    const r = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped", stdin: "null" })
+      .output();
+    const text = new TextDecoder();
+    return { ok: r.success, out: text.decode(r.stdout) + text.decode(r.stderr) };
+  } catch (e) {
+    return { ok: false, out: String(e) };
+  }
+}
+
+/** Parse `ldd` output into absolute library paths. */
+export function parseLdd(out: string): string[] {
+  const libs = new Set<string>();
+  for (const line of out.split("\n")) {
+    const m = line.match(/=>\s*(\/\S+)/) ?? line.match(/^\s*(\/\S+)\s+\(/);
+    if (m) libs.add(m[1]!);
+  }
+  return [...libs].sort();
+}
+
+/**
+ * Probe bubblewrap with a trivial sandbox (as the sandbox uid when root). Without it, plugins are
+ * refused unless `PLUGD_SANDBOX=flags`.
+ */
+export async function detectSandbox(options: DetectSandboxOptions = {}): Promise<SandboxInfo> {
+  const {
+    requested = Deno.env.get("PLUGD_SANDBOX"),
+    bwrapPath = "/usr/bin/bwrap",
+    setprivPath = "/usr/bin/setpriv",
+    sandboxUid = 65534,
+  } = options;
+  const denoPath = await Deno.realPath(options.denoPath ?? Deno.execPath());
+  const ldd = await run("ldd", [denoPath]);
+  const libs = ldd.ok ? parseLdd(ldd.out) : [];
+  const runAsUid = Deno.uid() === 0 ? sandboxUid : undefined;
+  const base = { denoPath, libs, bwrapPath, setprivPath, runAsUid };
+  if (requested === "flags") {
+    return { ...base, mode: "flags", reason: "PLUGD_SANDBOX=flags: Deno flags only, NO OS sandbox" };
+  }
+  const probe = [bwrapPath, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "/bin/true"];
+  const argv = runAsUid === undefined ? probe : [
+    setprivPath,
+    `--reuid=${runAsUid}`,
+    `--regid=${runAsUid}`,
+    "--clear-groups",
+    "--inh-caps=-all",
+    ...probe,
+  ];
+  const r = await run(argv[0]!, argv.slice(1));
+  if (r.ok) return { ...base, mode: "bwrap", reason: "bubblewrap sandbox available" };
+  return {
+    ...base,
+    mode: "none",
+    reason: `bubblewrap is not usable (${r.out.trim().slice(0, 200)}); install the Debian ` +
+      `package "bubblewrap" and allow user namespaces, or set PLUGD_SANDBOX=flags to run plugins ` +
+      `with Deno flags only (NOT a sandbox)`,
+  };
+}
+
+/** Throw {@linkcode SandboxUnavailableError} when plugins must not start on this host. */
+export function assertSandbox(info: SandboxInfo): asserts info is SandboxInfo & { mode: SandboxMode } {
+  if (info.mode === "none") {
+    throw new SandboxUnavailableError(`Refusing to start plugins: ${info.reason}`);
+  }
+}

@@ -1,0 +1,108 @@
+/** Bounded NDJSON line reader for untrusted child output. */
+import { MAX_FRAME_BYTES } from "./shim/wire.ts";
+
+/** Options of {@linkcode readLines}. */
+export interface ReadLinesOptions {
+  /** Called for each complete line (without the newline), decoded as UTF-8. */
+  onLine: (line: string) => void;
+  /** Called for a line longer than `maxLineBytes`: its first `prefixBytes` and its total size. */
+  onOversized?: (prefix: string, totalBytes: number) => void;
+  /** Longest line kept, in bytes. @default 1 MiB */
+  maxLineBytes?: number;
+  /** Bytes of an oversized line kept for the log. @default 8192 */
+  prefixBytes?: number;
+}
+
+const decoder = new TextDecoder();
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Read `stream` to its end, splitting it into lines. Memory stays bounded by `maxLineBytes`
+ * plus one chunk: a longer line is discarded while it streams (only a prefix is kept).
+ *
+ * @example
+ * ```ts
+ * const lines: string[] = [];
+ * await readLines(ReadableStream.from([new TextEncoder().encode("a\nb\n")]), {
+ *   onLine: (l) => lines.push(l),
+ * });
+ * ```
+ */
+export async function readLines(
+  stream: ReadableStream<Uint8Array>,
+  options: ReadLinesOptions,
+): Promise<void> {
+  const { onLine, onOversized, maxLineBytes = MAX_FRAME_BYTES, prefixBytes = 8192 } = options;
+  if (!(maxLineBytes > 0)) throw new RangeError("maxLineBytes must be > 0");
+  let parts: Uint8Array[] = [];
+  let size = 0;
+  let discarding = false;
+  let prefix = new Uint8Array(0);
+  let total = 0;
+
+  const take = (piece: Uint8Array): void => {
+    if (piece.byteLength === 0) return;
+    if (discarding) {
+      total += piece.byteLength;
+      return;
+    }
+    if (size + piece.byteLength > maxLineBytes) {
+      const head = concat([...parts, piece], size + piece.byteLength);
+      prefix = head.slice(0, prefixBytes);
+      total = size + piece.byteLength;
+      parts = [];
+      size = 0;
+      discarding = true;
+      return;
+    }
+    parts.push(piece.slice()); // copy: do not pin the reader's whole chunk
+    size += piece.byteLength;
+  };
+
+  const finish = (): void => {
+    if (discarding) {
+      onOversized?.(decoder.decode(prefix), total);
+      discarding = false;
+      prefix = new Uint8Array(0);
+      total = 0;
+      return;
+    }
+    let bytes = concat(parts, size);
+    if (bytes.byteLength > 0 && bytes[bytes.byteLength - 1] === 13) bytes = bytes.subarray(0, -1);
+    parts = [];
+    size = 0;
+    onLine(decoder.decode(bytes));
+  };
+
+  const reader = stream.getReader();
+  try {
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      let start = 0;
+      while (start <= value.byteLength) {
+        const nl = value.indexOf(10, start);
+        if (nl === -1) {
+          take(value.subarray(start));
+          break;
+        }
+        take(value.subarray(start, nl));
+        finish();
+        start = nl + 1;
+      }
+    }
+    if (size > 0 || discarding) finish();
+  } finally {
+    reader.releaseLock();
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Wire types of the plugd plugin protocol, version 1 (see docs/protocol.md).
+ * Shared by the host (src/runtime) and the in-sandbox shim, so this file imports nothing.
+ */
+
+/** The protocol version both sides must speak. */
+export const PROTOCOL_VERSION = 1;
+
+/** Maximum bytes of one NDJSON line, newline excluded (1 MiB). */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+
+/** Kinds of host→child calls. */
+export const CALL_KINDS = ["action", "filter", "gate", "route", "cron", "lifecycle", "health"] as const;
+/** A kind of host→child call. */
+export type CallKind = typeof CALL_KINDS[number];
+
+/** Operations a child may ask of the host. */
+export const HOST_OPS = [
+  "storage.get",
+  "storage.set",
+  "storage.delete",
+  "storage.list",
+  "emit",
+  "log",
+  "denied",
+] as const;
+/** An operation a child may ask of the host. */
+export type HostOp = typeof HOST_OPS[number];
+
+/** Log levels of `log` frames. */
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+/** A log level. */
+export type LogLevel = typeof LOG_LEVELS[number];
+
+/** Lifecycle hook names a plugin may implement. */
+export const LIFECYCLE_HOOKS = [
+  "onInstall",
+  "onEnable",
+  "onDisable",
+  "onUpdate",
+  "onUninstall",
+  "onConfigChange",
+  "health",
+] as const;
+
+/** Handler names a plugin module declares in its hello frame. */
+export interface HandlerSet {
+  actions: string[];
+  filters: string[];
+  gates: string[];
+  routes: string[];
+  cron: string[];
+  lifecycle: string[];
+}
+
+/** A plain error as it crosses the boundary. */
+export interface WireError {
+  name: string;
+  message: string;
+}
+
+/** Child → host frames. */
+export type ChildFrame =
+  | { t: "hello"; protocol: number; sdk: string; handlers: HandlerSet }
+  | { t: "ready" }
+  | { t: "result"; id: number; ok: true; value?: unknown }
+  | { t: "result"; id: number; ok: false; error: WireError }
+  | { t: "host"; id: number; op: HostOp; args?: unknown }
+  | { t: "log"; level: LogLevel; msg: string; fields?: Record<string, unknown> };
+
+/** Host → child frames. */
+export type HostFrame =
+  | {
+    t: "init";
+    plugin: { id: string; version: string };
+    config: Record<string, unknown>;
+    paths: { data: string; tmp: string };
+  }
+  | { t: "call"; id: number; kind: CallKind; name: string; payload?: unknown }
+  | { t: "host_result"; id: number; ok: true; value?: unknown }
+  | { t: "host_result"; id: number; ok: false; error: WireError }
+  | { t: "shutdown" };
+
+/** Serialized HTTP request handed to a route handler. */
+export interface RoutePayload {
+  method: string;
+  /** Path relative to the plugin's route prefix, beginning with `/`. */
+  path: string;
+  /** Query string without `?`, may be empty. */
+  query: string;
+  headers: [string, string][];
+  /** Body as text or base64, per `bodyEncoding`; absent for no body. */
+  body?: string;
+  /** @default "text" */
+  bodyEncoding?: "text" | "base64";
+}
+
+/** Serialized HTTP response returned by a route handler. */
+export interface RouteResult {
+  status: number;
+  headers: [string, string][];
+  /** Body, base64-encoded. */
+  body: string;
+  bodyEncoding: "base64";
+}

@@ -1,0 +1,57 @@
+/** Types shared across the runtime area. */
+import type { CallKind, HandlerSet, LogLevel } from "./shim/wire.ts";
+
+/** A fully resolved command line: what `Deno.Command` runs. */
+export interface SpawnCommand {
+  cmd: string;
+  args: string[];
+  /** The complete environment (the child's environment is cleared first). */
+  env: Record<string, string>;
+}
+
+/** Where plugin→host calls go. The plugin id is bound by the process; a frame never chooses it. */
+export interface HostHandler {
+  /**
+   * Serve `op` (`storage.get|set|delete|list`, `emit`, `log`) for `pluginId`. Throw to answer with
+   * an error (its `name` and `message` reach the plugin).
+   */
+  handleHostCall(pluginId: string, op: string, args: unknown): Promise<unknown>;
+}
+
+/** One line of a plugin's log. */
+export interface LogLine {
+  /** Milliseconds since the epoch. */
+  ts: number;
+  /** `stdout`/`stderr`: raw output; `sdk`: ctx.log/console; `system`: the supervisor. */
+  stream: "stdout" | "stderr" | "sdk" | "system";
+  level: LogLevel;
+  msg: string;
+  fields?: Record<string, unknown>;
+}
+
+/** One permission denial a plugin hit. */
+export interface DeniedAttempt {
+  /** What was attempted, e.g. `Requires net access to "example.com:443"`. */
+  what: string;
+  /** Milliseconds since the epoch. */
+  when: number;
+}
+
+/** Runtime state of a supervised plugin. */
+export type RuntimeState =
+  | "stopped"
+  | "starting"
+  | "running"
+  | "stopping"
+  | "backoff"
+  | "failed";
+
+/** Options of one invocation. */
+export interface InvokeOptions {
+  /** @default the plugin's limits.timeout_ms */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Re-exported wire types used in public signatures. */
+export type { CallKind, HandlerSet, LogLevel };

@@ -1,0 +1,9 @@
+/** Every migration, in order. Append new ones; never edit or reorder a released one. */
+import type { Migration } from "../types.ts";
+import { migration001 } from "./001_core.ts";
+import { migration002 } from "./002_plugin_data.ts";
+
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+];

@@ -1,0 +1,6 @@
+/** One versioned schema change, applied atomically with its bookkeeping row. */
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}

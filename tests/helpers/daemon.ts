@@ -1,0 +1,152 @@
+/**
+ * Starts the real daemon (`deno run main.ts daemon`) in a temp state dir for end-to-end
+ * tests, and waits for it to listen. No mocks: real process, real TCP, real Unix socket.
+ */
+import { join } from "node:path";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/** A daemon process under test. */
+export interface TestDaemon {
+  process: Deno.ChildProcess;
+  stateDir: string;
+  socketPath: string;
+  port: number;
+  baseUrl: string;
+  /** The admin token written on first start. */
+  token: string;
+  /** Everything the daemon wrote to stderr so far. */
+  log: () => string;
+  /** fetch over TCP with the admin token (unless `init.headers` sets authorization). */
+  fetch: (path: string, init?: RequestInit) => Promise<Response>;
+  /** fetch over the Unix socket (trusted; no token). */
+  fetchSocket: (path: string, init?: RequestInit) => Promise<Response>;
+  /** Waits until the daemon's stderr contains `text`. */
+  waitForLog: (text: string | RegExp, timeoutMs?: number) => Promise<void>;
+  /** SIGTERM and wait; returns the exit code. */
+  stop: () => Promise<number>;
+  /** SIGKILL and wait. */
+  kill: () => Promise<void>;
+  [Symbol.asyncDispose]: () => Promise<void>;
+}
+
+/** Options of {@linkcode startDaemon}. */
+export interface StartDaemonOptions {
+  /** Reuse a state dir (e.g. to restart after a crash). @default a new temp dir */
+  stateDir?: string;
+  /** Extra CLI args after `daemon`. @default ["--dev"] */
+  args?: string[];
+  /** Extra environment. */
+  env?: Record<string, string>;
+  /** How long to wait for the listeners. @default 30000 */
+  readyTimeoutMs?: number;
+}
+
+/** Starts a daemon and resolves once both listeners are up. */
+export async function startDaemon(options: StartDaemonOptions = {}): Promise<TestDaemon> {
+  const stateDir = options.stateDir ?? await Deno.makeTempDir({ prefix: "plugd-e2e-" });
+  const socketPath = join(stateDir, "plugd.sock");
+  const command = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      MAIN,
+      "daemon",
+      ...(options.args ?? ["--dev"]),
+      "--state-dir",
+      stateDir,
+      "--http",
+      "127.0.0.1:0",
+    ],
+    env: { PLUGD_SANDBOX: Deno.env.get("PLUGD_SANDBOX") ?? "bwrap", ...options.env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const process = command.spawn();
+  let stderr = "";
+  const waiters = new Set<() => void>();
+  const decoder = new TextDecoder();
+  const pump = (async () => {
+    for await (const chunk of process.stderr) {
+      stderr += decoder.decode(chunk, { stream: true });
+      for (const w of waiters) w();
+    }
+  })();
+  const drainStdout = process.stdout.pipeTo(new WritableStream());
+  const status = process.status;
+  let exited = false;
+  status.then(() => {
+    exited = true;
+    for (const w of waiters) w();
+  });
+
+  const waitForLog = (text: string | RegExp, timeoutMs = 30_000): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const found = typeof text === "string" ? stderr.includes(text) : text.test(stderr);
+        if (found) {
+          done();
+          resolve();
+        } else if (exited) {
+          done();
+          reject(new Error(`daemon exited before logging ${text}:\n${stderr}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`timed out waiting for ${text} in daemon log:\n${stderr}`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
+    });
+
+  await waitForLog(/listening on unix:/, options.readyTimeoutMs ?? 30_000);
+  const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr)?.[1]);
+  const token = (await Deno.readTextFile(join(stateDir, "admin.token"))).trim();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const socketClient = Deno.createHttpClient({ proxy: { transport: "unix", path: socketPath } });
+
+  const finish = async () => {
+    await Promise.allSettled([pump, drainStdout]);
+    socketClient.close();
+  };
+  const daemon: TestDaemon = {
+    process,
+    stateDir,
+    socketPath,
+    port,
+    baseUrl,
+    token,
+    log: () => stderr,
+    fetch: (path, init = {}) => {
+      const headers = new Headers(init.headers);
+      if (!headers.has("authorization")) headers.set("authorization", `Bearer ${token}`);
+      return fetch(`${baseUrl}${path}`, { ...init, headers });
+    },
+    fetchSocket: (path, init = {}) =>
+      fetch(`http://plugd${path}`, { ...init, client: socketClient }),
+    waitForLog,
+    stop: async () => {
+      if (!exited) process.kill("SIGTERM");
+      const { code } = await status;
+      await finish();
+      return code;
+    },
+    kill: async () => {
+      if (!exited) process.kill("SIGKILL");
+      await status;
+      await finish();
+    },
+    [Symbol.asyncDispose]: async () => {
+      if (!exited) process.kill("SIGKILL");
+      await status;
+      await finish();
+    },
+  };
+  return daemon;
+}
