@@ -6,11 +6,15 @@ const STATUS_BY_NAME: Record<string, number> = {
   ManifestError: 422,
   PermissionError: 422,
   ConfigError: 400,
+  ConfigValidationError: 422,
+  StorageError: 400,
   NotFoundError: 404,
   ConflictError: 409,
   PluginTimeoutError: 504,
   PluginExitedError: 502,
   PluginCallError: 502,
+  PackageError: 422, // signing/registry; code "downgrade" -> 409 below
+  RegistryError: 422,
 };
 
 /** The one place where errors become `application/problem+json` (STYLE §7). */
@@ -25,7 +29,12 @@ export function toProblemResponse(error: unknown): Response {
     const extra: Record<string, unknown> = {};
     const problems = (error as { problems?: unknown }).problems;
     if (Array.isArray(problems)) extra.problems = problems;
-    return problemResponse(STATUS_BY_NAME[error.name]!, error.message, extra);
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string") extra.code = code;
+    const status = error.name === "PackageError" && code === "downgrade"
+      ? 409
+      : STATUS_BY_NAME[error.name]!;
+    return problemResponse(status, error.message, extra);
   }
   console.error("plugd: unhandled error in API handler:", error);
   return problemResponse(500, "Internal error; see the daemon's log for details");

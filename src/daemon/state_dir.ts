@@ -31,12 +31,14 @@ export function stateLayout(root: string): StateLayout {
 }
 
 /**
- * Creates the state dir (0750: the socket's group may traverse it, others get nothing) and its
- * folders. The state dir itself is never grantable to a plugin.
+ * Creates the state dir and its folders. The root is 0711: traversable but not listable, so
+ * the unprivileged sandbox uid can reach the read-only code and cache it is given, and the
+ * socket's group can reach the socket; every secret inside (DB, master key, admin token) is
+ * 0600 on its own. The state dir itself is never grantable to a plugin.
  */
 export async function ensureStateDir(layout: StateLayout): Promise<void> {
-  await Deno.mkdir(layout.root, { recursive: true, mode: 0o750 });
-  await Deno.chmod(layout.root, 0o750);
+  await Deno.mkdir(layout.root, { recursive: true, mode: 0o711 });
+  await Deno.chmod(layout.root, 0o711);
   for (const dir of [layout.plugins, layout.data, layout.tmp, layout.prepared, layout.cache]) {
     await Deno.mkdir(dir, { recursive: true, mode: 0o755 });
   }

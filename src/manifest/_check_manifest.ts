@@ -65,5 +65,7 @@ export function checkManifest(
     limits: validateLimits(data.limits, p),
     ...validateRelations(data, who.id, p),
   };
-  return p.length === before ? { manifest: manifest as Manifest, entry: who.entry } : { entry: who.entry };
+  return p.length === before
+    ? { manifest: manifest as Manifest, entry: who.entry }
+    : { entry: who.entry };
 }

@@ -44,7 +44,12 @@ export function checkKeys(
 }
 
 /** Reports that `path` must be a mapping and returns whether it is one. */
-export function expectRecord(v: unknown, path: string, p: Problems, example: string): boolean {
+export function expectRecord(
+  v: unknown,
+  path: string,
+  p: Problems,
+  example: string,
+): v is Record<string, unknown> {
   if (isRecord(v)) return true;
   p.push({ field: path, message: `must be a mapping like ${example}; got ${typeName(v)}` });
   return false;
@@ -94,7 +99,10 @@ export function stringField(
   }
   const max = opts.maxLength ?? 200;
   if (v.length > max) {
-    p.push({ field: path, message: `is ${v.length} characters long; shorten it to ${max} or less` });
+    p.push({
+      field: path,
+      message: `is ${v.length} characters long; shorten it to ${max} or less`,
+    });
     return undefined;
   }
   if (hasControlChars(v)) {
@@ -113,7 +121,10 @@ export function intInRange(
   max: number,
 ): number | undefined {
   if (typeof v !== "number" || !Number.isInteger(v)) {
-    p.push({ field: path, message: `must be a whole number from ${min} to ${max}; got ${typeName(v)}` });
+    p.push({
+      field: path,
+      message: `must be a whole number from ${min} to ${max}; got ${typeName(v)}`,
+    });
     return undefined;
   }
   if (v < min || v > max) {

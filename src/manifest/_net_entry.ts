@@ -22,7 +22,9 @@ export function netEntryProblem(entry: string): string | undefined {
   let port: string | undefined;
   if (entry.startsWith("[")) {
     const close = entry.indexOf("]");
-    if (close < 0) return `${q} opens "[" without "]"; write IPv6 addresses like "[2001:db8::1]:443"`;
+    if (close < 0) {
+      return `${q} opens "[" without "]"; write IPv6 addresses like "[2001:db8::1]:443"`;
+    }
     host = entry.slice(0, close + 1);
     const rest = entry.slice(close + 1);
     if (rest !== "") {

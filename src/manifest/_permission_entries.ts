@@ -1,6 +1,6 @@
 /** Validation of single permission entries other than net. Private to src/manifest. */
 import { SYS_NAMES } from "./constants.ts";
-import { isEventPattern, matchesEventPattern } from "./event_names.ts";
+import { isEventPattern } from "./event_names.ts";
 
 const PATH_PREFIXES = ["$PLUGIN", "$DATA", "$TMP"] as const;
 
@@ -18,7 +18,9 @@ export function pathEntryProblem(entry: string, kind: "read" | "write"): string 
     }
     rest = entry.slice(prefix.length);
   } else if (entry.startsWith("/")) {
-    if (entry === "/") return `${q} would grant the whole file system; name the folder the plugin needs`;
+    if (entry === "/") {
+      return `${q} would grant the whole file system; name the folder the plugin needs`;
+    }
     rest = entry;
   } else {
     return `${q} is relative; use "$PLUGIN/...", "$DATA/...", "$TMP/..." or an absolute path`;
@@ -56,7 +58,7 @@ export function emitEntryProblem(entry: string): string | undefined {
     return `${q} is not an event type pattern; use lowercase dotted names, optionally ending ` +
       'in ".*", like "slack.message_sent" or "slack.*"';
   }
-  if (matchesEventPattern(entry, "plugin.x") || entry === "plugin") {
+  if (entry === "*" || entry === "plugin" || entry.startsWith("plugin.")) {
     return `${q} covers the daemon's own plugin.* events, which plugins may never emit; ` +
       'use your own prefix, like "slack.*"';
   }

@@ -19,7 +19,10 @@ export function validateCron(v: unknown, p: Problems): CronDecl[] {
   v.forEach((item, i) => {
     const path = at("cron", i);
     if (!isRecord(item)) {
-      p.push({ field: path, message: `must be a mapping like ${EXAMPLE.slice(1, -1)}; got ${typeName(item)}` });
+      p.push({
+        field: path,
+        message: `must be a mapping like ${EXAMPLE.slice(1, -1)}; got ${typeName(item)}`,
+      });
       return;
     }
     const before = p.length;
@@ -28,11 +31,15 @@ export function validateCron(v: unknown, p: Problems): CronDecl[] {
     if (typeof name !== "string" || !NAME.test(name)) {
       p.push({
         field: at(path, "name"),
-        message: `${name === undefined ? "is required" : `${typeName(name)} is not a valid job name`}; ` +
+        message:
+          `${name === undefined ? "is required" : `${typeName(name)} is not a valid job name`}; ` +
           "use lowercase letters, digits, '_' and '-', like digest",
       });
     } else if (seen.has(name)) {
-      p.push({ field: at(path, "name"), message: `"${name}" is already used by cron[${seen.get(name)}]; pick another name` });
+      p.push({
+        field: at(path, "name"),
+        message: `"${name}" is already used by cron[${seen.get(name)}]; pick another name`,
+      });
     } else {
       seen.set(name, i);
     }
@@ -50,7 +57,9 @@ export function scheduleProblem(schedule: unknown): string | undefined {
   if (schedule === undefined) return `is required; ${fix}`;
   if (typeof schedule !== "string") return `must be a string; got ${typeName(schedule)}; ${fix}`;
   const fields = schedule.trim().split(/\s+/).length;
-  if (fields !== 5 && fields !== 6) return `${JSON.stringify(schedule)} has ${fields} field(s); ${fix}`;
+  if (fields !== 5 && fields !== 6) {
+    return `${JSON.stringify(schedule)} has ${fields} field(s); ${fix}`;
+  }
   try {
     new Cron(schedule, { paused: true }).stop();
   } catch (e) {

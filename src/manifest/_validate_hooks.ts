@@ -7,7 +7,15 @@ import {
 } from "./constants.ts";
 import { isEventPattern, isEventType } from "./event_names.ts";
 import type { HookDecl, HookKind } from "./types.ts";
-import { at, checkKeys, expectList, intInRange, isRecord, type Problems, typeName } from "./_fields.ts";
+import {
+  at,
+  checkKeys,
+  expectList,
+  intInRange,
+  isRecord,
+  type Problems,
+  typeName,
+} from "./_fields.ts";
 
 const KINDS: readonly HookKind[] = ["action", "filter", "gate"];
 const ALLOWED_KEYS = [...KINDS, "priority"];
@@ -30,7 +38,8 @@ export function validateHooks(v: unknown, p: Problems): HookDecl[] {
     if (first !== undefined) {
       p.push({
         field: at("hooks", i),
-        message: `${hook.kind} ${JSON.stringify(hook.name)} is already declared at hooks[${first}]; ` +
+        message:
+          `${hook.kind} ${JSON.stringify(hook.name)} is already declared at hooks[${first}]; ` +
           "declare each hook once",
       });
       return;
@@ -65,18 +74,29 @@ function validateHook(item: unknown, path: string, p: Problems): HookDecl | unde
   const name = item[kind];
   const namePath = at(path, kind);
   if (typeof name !== "string") {
-    p.push({ field: namePath, message: `must be an event name like deployment.post_create; got ${typeName(name)}` });
+    p.push({
+      field: namePath,
+      message: `must be an event name like deployment.post_create; got ${typeName(name)}`,
+    });
   } else if (kind === "action" ? !isEventPattern(name) : !isEventType(name)) {
     p.push({
       field: namePath,
       message: `${JSON.stringify(name)} is not a valid name; use lowercase dotted segments of ` +
         "a-z, 0-9 and _ (like deployment.post_create)" +
-        (kind === "action" ? ', optionally ending in ".*"' : '; wildcards are only allowed for action hooks'),
+        (kind === "action"
+          ? ', optionally ending in ".*"'
+          : "; wildcards are only allowed for action hooks"),
     });
   }
   let priority: number | undefined = DEFAULT_HOOK_PRIORITY;
   if (item.priority !== undefined) {
-    priority = intInRange(item.priority, at(path, "priority"), p, MIN_HOOK_PRIORITY, MAX_HOOK_PRIORITY);
+    priority = intInRange(
+      item.priority,
+      at(path, "priority"),
+      p,
+      MIN_HOOK_PRIORITY,
+      MAX_HOOK_PRIORITY,
+    );
   }
   if (p.length !== before || typeof name !== "string" || priority === undefined) return undefined;
   return { kind, name, priority };

@@ -21,28 +21,34 @@ export function validateIdentity(m: Record<string, unknown>, p: Problems): Ident
   if (id !== undefined && !PLUGIN_ID_PATTERN.test(id)) {
     p.push({ field: "id", message: idMessage(id) });
   }
+  const name = stringField(m, "name", p, { required: true, example: "My Plugin", maxLength: 100 });
   const version = stringField(m, "version", p, { required: true, example: '"1.0.0"' });
   if (version !== undefined && semver.valid(version) !== version) {
     p.push({
       field: "version",
-      message: `${JSON.stringify(version)} is not strict semver; write MAJOR.MINOR.PATCH like "1.2.0"`,
+      message: `${
+        JSON.stringify(version)
+      } is not strict semver; write MAJOR.MINOR.PATCH like "1.2.0"`,
     });
   }
+  const description = stringField(m, "description", p, {
+    required: true,
+    example: "What the plugin does",
+    maxLength: 2000,
+  });
+  const author = stringField(m, "author", p, { required: false, example: "Example Ltd" });
+  const license = stringField(m, "license", p, { required: false, example: "MIT", maxLength: 100 });
   const plugd = stringField(m, "plugd", p, { required: true, example: '">=0.1.0 <2.0.0"' });
   if (plugd !== undefined && semver.validRange(plugd) === null) {
     p.push({ field: "plugd", message: rangeMessage(plugd) });
   }
   return {
     id: id !== undefined && PLUGIN_ID_PATTERN.test(id) ? id : undefined,
-    name: stringField(m, "name", p, { required: true, example: "My Plugin", maxLength: 100 }),
+    name,
     version,
-    description: stringField(m, "description", p, {
-      required: true,
-      example: "What the plugin does",
-      maxLength: 2000,
-    }),
-    author: stringField(m, "author", p, { required: false, example: "Example Ltd" }),
-    license: stringField(m, "license", p, { required: false, example: "MIT", maxLength: 100 }),
+    description,
+    author,
+    license,
     plugd,
     entry: validateEntry(m.entry, p),
   };
@@ -56,7 +62,9 @@ export function idMessage(id: string): string {
 
 /** Message for a bad semver range. */
 export function rangeMessage(range: string): string {
-  return `${JSON.stringify(range)} is not a valid semver range; write e.g. ">=1.0.0 <2.0.0" or "^1.2.0"`;
+  return `${
+    JSON.stringify(range)
+  } is not a valid semver range; write e.g. ">=1.0.0 <2.0.0" or "^1.2.0"`;
 }
 
 function validateEntry(v: unknown, p: Problems): string | undefined {
@@ -70,14 +78,20 @@ function validateEntry(v: unknown, p: Problems): string | undefined {
   }
   if (v === "") return bad('must not be empty; omit it to use "main.ts"');
   if (hasControlChars(v) || v.includes("\\") || v.includes(":")) {
-    return bad(`${JSON.stringify(v)} must be a plain relative path with '/' separators, like "src/main.ts"`);
+    return bad(
+      `${JSON.stringify(v)} must be a plain relative path with '/' separators, like "src/main.ts"`,
+    );
   }
   if (v.startsWith("/")) {
-    return bad(`${JSON.stringify(v)} is absolute; give a path inside the plugin folder, like "main.ts"`);
+    return bad(
+      `${JSON.stringify(v)} is absolute; give a path inside the plugin folder, like "main.ts"`,
+    );
   }
   const segments = v.split("/");
   if (segments.includes("..")) {
-    return bad(`${JSON.stringify(v)} contains a ".." segment; the entry must stay inside the plugin folder`);
+    return bad(
+      `${JSON.stringify(v)} contains a ".." segment; the entry must stay inside the plugin folder`,
+    );
   }
   if (segments.some((s) => s === "" || s === ".")) {
     return bad(`${JSON.stringify(v)} has empty or "." segments; write it like "src/main.ts"`);

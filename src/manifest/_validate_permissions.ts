@@ -1,5 +1,5 @@
 /** Validation of `permissions:`. Private to src/manifest. */
-import { type PermissionKind, PERMISSION_KINDS, type Permissions } from "./types.ts";
+import { PERMISSION_KINDS, type PermissionKind, type Permissions } from "./types.ts";
 import { at, hasControlChars, isRecord, type Problems, typeName } from "./_fields.ts";
 import { netEntryProblem } from "./_net_entry.ts";
 import {
@@ -77,7 +77,8 @@ function validateList(
   if (v.length === 0) {
     p.push({
       field: path,
-      message: `is empty; omit the key to ask for nothing (an empty --allow-${kind} would mean everything)`,
+      message:
+        `is empty; omit the key to ask for nothing (an empty --allow-${kind} would mean everything)`,
     });
     return undefined;
   }
@@ -86,19 +87,31 @@ function validateList(
   v.forEach((entry, i) => {
     const ep = at(path, i);
     if (typeof entry !== "string" || entry === "") {
-      p.push({ field: ep, message: `must be a non-empty string like ${EXAMPLES[kind]}; got ${typeName(entry)}` });
+      p.push({
+        field: ep,
+        message: `must be a non-empty string like ${EXAMPLES[kind]}; got ${typeName(entry)}`,
+      });
       return;
     }
     if (entry.includes(",")) {
-      p.push({ field: ep, message: `${JSON.stringify(entry)} contains ","; write one entry per list item` });
+      p.push({
+        field: ep,
+        message: `${JSON.stringify(entry)} contains ","; write one entry per list item`,
+      });
       return;
     }
     if (hasControlChars(entry)) {
-      p.push({ field: ep, message: `${JSON.stringify(entry)} contains control characters; remove them` });
+      p.push({
+        field: ep,
+        message: `${JSON.stringify(entry)} contains control characters; remove them`,
+      });
       return;
     }
     if (seen.has(entry)) {
-      p.push({ field: ep, message: `${JSON.stringify(entry)} is listed twice; remove the duplicate` });
+      p.push({
+        field: ep,
+        message: `${JSON.stringify(entry)} is listed twice; remove the duplicate`,
+      });
       return;
     }
     seen.add(entry);

@@ -23,12 +23,20 @@ export function validateRelations(
     v.forEach((id, i) => {
       const path = at("conflicts", i);
       if (typeof id !== "string") {
-        p.push({ field: path, message: `must be a plugin id like other-plugin; got ${typeName(id)}` });
+        p.push({
+          field: path,
+          message: `must be a plugin id like other-plugin; got ${typeName(id)}`,
+        });
       } else if (!isPluginId(id)) p.push({ field: path, message: idMessage(id) });
-      else if (id === selfId) p.push({ field: path, message: "a plugin cannot conflict with itself; remove it" });
-      else if (conflicts.includes(id)) p.push({ field: path, message: `"${id}" is listed twice; remove the duplicate` });
-      else if (id in plugins) {
-        p.push({ field: path, message: `"${id}" is also a dependency; a plugin cannot both need and conflict with it` });
+      else if (id === selfId) {
+        p.push({ field: path, message: "a plugin cannot conflict with itself; remove it" });
+      } else if (conflicts.includes(id)) {
+        p.push({ field: path, message: `"${id}" is listed twice; remove the duplicate` });
+      } else if (id in plugins) {
+        p.push({
+          field: path,
+          message: `"${id}" is also a dependency; a plugin cannot both need and conflict with it`,
+        });
       } else conflicts.push(id);
     });
   }
@@ -50,11 +58,16 @@ function dependencies(
   for (const [id, range] of Object.entries(plugins)) {
     const path = at("dependencies.plugins", id);
     if (!isPluginId(id)) p.push({ field: path, message: idMessage(id) });
-    else if (id === selfId) p.push({ field: path, message: "a plugin cannot depend on itself; remove it" });
-    else if (typeof range !== "string" || range.trim() === "") {
-      p.push({ field: path, message: `must be a semver range string like ">=1.0.0"; got ${typeName(range)}` });
-    } else if (semver.validRange(range) === null) p.push({ field: path, message: rangeMessage(range) });
-    else out[id] = range;
+    else if (id === selfId) {
+      p.push({ field: path, message: "a plugin cannot depend on itself; remove it" });
+    } else if (typeof range !== "string" || range.trim() === "") {
+      p.push({
+        field: path,
+        message: `must be a semver range string like ">=1.0.0"; got ${typeName(range)}`,
+      });
+    } else if (semver.validRange(range) === null) {
+      p.push({ field: path, message: rangeMessage(range) });
+    } else out[id] = range;
   }
   return out;
 }

@@ -21,11 +21,17 @@ export function validateRoutes(v: unknown, p: Problems): RouteDecl[] {
       p.push({ field: path, message: problem });
       return;
     }
-    const [method, routePath] = (item as string).trim().split(/\s+/) as [RouteDecl["method"], string];
+    const [method, routePath] = (item as string).trim().split(/\s+/) as [
+      RouteDecl["method"],
+      string,
+    ];
     const key = `${method} ${routePath}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      p.push({ field: path, message: `"${key}" is already declared at routes[${first}]; remove the duplicate` });
+      p.push({
+        field: path,
+        message: `"${key}" is already declared at routes[${first}]; remove the duplicate`,
+      });
       return;
     }
     seen.set(key, i);
@@ -35,13 +41,17 @@ export function validateRoutes(v: unknown, p: Problems): RouteDecl[] {
 }
 
 function routeProblem(item: unknown): string | undefined {
-  if (typeof item !== "string") return `must be a string like "POST /notify"; got ${typeName(item)}`;
+  if (typeof item !== "string") {
+    return `must be a string like "POST /notify"; got ${typeName(item)}`;
+  }
   const q = JSON.stringify(item);
   const parts = item.trim().split(/\s+/);
   if (parts.length !== 2) return `${q} must be "METHOD /path", like "POST /notify"`;
   const [method, path] = parts as [string, string];
   if (!(ROUTE_METHODS as readonly string[]).includes(method)) {
-    return `${q}: method ${JSON.stringify(method)} is not allowed; use one of ${ROUTE_METHODS.join(", ")} (uppercase)`;
+    return `${q}: method ${JSON.stringify(method)} is not allowed; use one of ${
+      ROUTE_METHODS.join(", ")
+    } (uppercase)`;
   }
   if (!path.startsWith("/")) return `${q}: the path must start with "/", like "/notify"`;
   if (path.length > 200) return `${q}: the path is longer than 200 characters`;
@@ -52,7 +62,9 @@ function routeProblem(item: unknown): string | undefined {
   }
   for (const s of segments) {
     if (s === "") continue; // a trailing "/"
-    if (s === "." || s === "..") return `${q}: "." and ".." segments are not allowed in route paths`;
+    if (s === "." || s === "..") {
+      return `${q}: "." and ".." segments are not allowed in route paths`;
+    }
     if (!SEGMENT.test(s)) {
       return `${q}: segment ${JSON.stringify(s)} may use only A-Z a-z 0-9 _ . ~ - or be a ":param"`;
     }

@@ -27,7 +27,9 @@ export function configValueProblem(field: ConfigField, value: unknown): string |
   const typeProblem = wrongType(field.type, value);
   if (typeProblem) return typeProblem;
   if (field.enum && !field.enum.some((e) => sameValue(e, value))) {
-    return `must be one of ${field.enum.map((e) => JSON.stringify(e)).join(", ")}; got ${JSON.stringify(value)}`;
+    return `must be one of ${field.enum.map((e) => JSON.stringify(e)).join(", ")}; got ${
+      JSON.stringify(value)
+    }`;
   }
   if (field.pattern !== undefined && typeof value === "string") {
     let re: RegExp;
@@ -36,7 +38,9 @@ export function configValueProblem(field: ConfigField, value: unknown): string |
     } catch {
       return "cannot be checked: the field's pattern does not compile";
     }
-    if (!re.test(value)) return `${JSON.stringify(value)} does not match the pattern ${field.pattern}`;
+    if (!re.test(value)) {
+      return `${JSON.stringify(value)} does not match the pattern ${field.pattern}`;
+    }
   }
   const size = typeof value === "number"
     ? value

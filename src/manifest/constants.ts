@@ -80,15 +80,17 @@ export const SYS_NAMES = Object.freeze([
 ]);
 
 /** HTTP methods a plugin route may declare. */
-export const ROUTE_METHODS = Object.freeze([
-  "GET",
-  "POST",
-  "PUT",
-  "PATCH",
-  "DELETE",
-  "HEAD",
-  "OPTIONS",
-] as const);
+export const ROUTE_METHODS = Object.freeze(
+  [
+    "GET",
+    "POST",
+    "PUT",
+    "PATCH",
+    "DELETE",
+    "HEAD",
+    "OPTIONS",
+  ] as const,
+);
 
 /** Valid plugin ids: `^[a-z0-9][a-z0-9-]{1,62}$`. */
 export const PLUGIN_ID_PATTERN: RegExp = /^[a-z0-9][a-z0-9-]{1,62}$/;

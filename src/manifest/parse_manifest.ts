@@ -30,13 +30,17 @@ export interface ParseManifestOptions {
 export function parseManifest(text: string, options: ParseManifestOptions = {}): Manifest {
   const { maxBytes = MAX_MANIFEST_BYTES, maxAliasCount = MAX_ALIAS_COUNT } = options;
   if (typeof text !== "string") {
-    throw new TypeError(`parseManifest() needs the text of plugin.yaml as a string; got ${typeof text}`);
+    throw new TypeError(
+      `parseManifest() needs the text of plugin.yaml as a string; got ${typeof text}`,
+    );
   }
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
     throw new RangeError(`parseManifest(): maxBytes must be a positive integer; got ${maxBytes}`);
   }
   if (!Number.isSafeInteger(maxAliasCount) || maxAliasCount < 0) {
-    throw new RangeError(`parseManifest(): maxAliasCount must be an integer >= 0; got ${maxAliasCount}`);
+    throw new RangeError(
+      `parseManifest(): maxAliasCount must be an integer >= 0; got ${maxAliasCount}`,
+    );
   }
   const { problems, manifest } = parseManifestProblems(text, { maxBytes, maxAliasCount });
   if (!manifest) throw new ManifestError(problems);

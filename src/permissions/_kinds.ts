@@ -6,11 +6,19 @@ import type { PermissionKind } from "../manifest/types.ts";
  * The permission keys in canonical order. A copy of `PERMISSION_KINDS` from the manifest area,
  * because this area may import only types from it; the check below keeps both in step.
  */
-export const KINDS = ["net", "read", "write", "env", "sys", "run", "emit"] as const satisfies
-  readonly PermissionKind[];
+export const KINDS = [
+  "net",
+  "read",
+  "write",
+  "env",
+  "sys",
+  "run",
+  "emit",
+] as const satisfies readonly PermissionKind[];
 
 // Compile-time: fails if the manifest adds a kind that this list lacks.
-const _exhaustive: Exclude<PermissionKind, typeof KINDS[number]> extends never ? true : never = true;
+const _exhaustive: Exclude<PermissionKind, typeof KINDS[number]> extends never ? true : never =
+  true;
 void _exhaustive;
 
 /** `--allow-sys` values accepted by Deno 2.9 (each checked with `deno run --allow-sys=<v>`). */

@@ -103,7 +103,12 @@ function netProblem(value: string, daemonPort: number): string | null {
   return null;
 }
 
-function pathProblem(kind: "read" | "write" | "run", value: string, host: HostPaths, field: string) {
+function pathProblem(
+  kind: "read" | "write" | "run",
+  value: string,
+  host: HostPaths,
+  field: string,
+) {
   if (kind === "write" && /^\$PLUGIN(\/|$)/.test(value)) {
     return `"${value}": $PLUGIN is read-only; write to $DATA or $TMP instead`;
   }
@@ -117,7 +122,9 @@ function pathProblem(kind: "read" | "write" | "run", value: string, host: HostPa
   if (kind === "write" && isWithin(path, host.pluginDir)) {
     return `"${value}" is inside the plugin's installed folder, which is read-only; use $DATA or $TMP`;
   }
-  const own = kind === "read" ? [host.pluginDir, host.dataDir, host.tmpDir] : kind === "write"
+  const own = kind === "read"
+    ? [host.pluginDir, host.dataDir, host.tmpDir]
+    : kind === "write"
     ? [host.dataDir, host.tmpDir]
     : [];
   const zone = own.find((dir) => isWithin(path, dir));
@@ -130,12 +137,12 @@ function pathProblem(kind: "read" | "write" | "run", value: string, host: HostPa
     }
   }
   for (const forbidden of host.forbiddenPaths) {
-    if (isWithin(forbidden, path)) {
-      return `granting "${value}" would include the protected path ${forbidden}; name a narrower path`;
-    }
     // A forbidden folder that holds the plugin's own folder (e.g. all plugins' $TMP) is fine.
     if (isWithin(path, forbidden) && !(zone !== undefined && isWithin(zone, forbidden))) {
-      return `"${value}" is inside the protected path ${forbidden}; it is never grantable`;
+      return `"${value}" is the protected path ${forbidden} or inside it; it is never grantable`;
+    }
+    if (isWithin(forbidden, path)) {
+      return `granting "${value}" would include the protected path ${forbidden}; name a narrower path`;
     }
   }
   return null;

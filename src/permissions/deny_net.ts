@@ -9,7 +9,10 @@ type DenyTarget = readonly [value: string, liftedBy: (entry: NetEntry) => boolea
 const isLoopbackName = (e: NetEntry) => e.family === "name" && e.addressClass === "loopback";
 const ipv4In = (base: string, prefix: number) => (e: NetEntry) =>
   e.family === "ipv4" && inIPv4Range(parseDottedQuad(e.host)!, base, prefix);
-const cidr = (base: string, prefix: number): DenyTarget => [`${base}/${prefix}`, ipv4In(base, prefix)];
+const cidr = (
+  base: string,
+  prefix: number,
+): DenyTarget => [`${base}/${prefix}`, ipv4In(base, prefix)];
 
 /**
  * Denied for every plugin with a `net` grant, each unless a granted entry targets it.
@@ -22,7 +25,7 @@ const cidr = (base: string, prefix: number): DenyTarget => [`${base}/${prefix}`,
  * the single addresses `[::1]` and `[::]` are denied here.
  */
 export const DENY_NET_TARGETS: readonly DenyTarget[] = [
-  [cidr("0.0.0.0", 8)[0], ipv4In("0.0.0.0", 8)],
+  cidr("0.0.0.0", 8),
   cidr("10.0.0.0", 8),
   cidr("100.64.0.0", 10),
   [`127.0.0.0/8`, (e) => ipv4In("127.0.0.0", 8)(e) || isLoopbackName(e)],
@@ -61,6 +64,8 @@ export function denyNetList(net: readonly string[], daemonPort: number): string[
   const entries = net.map((value) => parseNetEntry(value));
   const kept = DENY_NET_TARGETS.filter(([, liftedBy]) => !entries.some(liftedBy)).map(([v]) => v);
   const daemon = DAEMON_PORT_HOSTS.map((h) => `${h}:${daemonPort}`);
-  const portless = entries.filter((e) => e.port === undefined).map((e) => `${e.host}:${daemonPort}`);
+  const portless = entries.filter((e) => e.port === undefined).map((e) =>
+    `${e.host}:${daemonPort}`
+  );
   return sortedUnique([...kept, ...daemon, ...portless]);
 }

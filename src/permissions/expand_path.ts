@@ -1,5 +1,6 @@
 /** Expand `$PLUGIN`, `$DATA`, `$TMP` and absolute host paths into normalized absolute paths. */
 
+import { hasUnsafeChar } from "./_chars.ts";
 import { PermissionError } from "./errors.ts";
 import type { HostPaths } from "./types.ts";
 
@@ -23,13 +24,17 @@ export interface ExpandPathOptions {
  * expandPath("/etc//ssl/./certs", host); // "/etc/ssl/certs"
  * ```
  */
-export function expandPath(entry: string, host: HostPaths, options: ExpandPathOptions = {}): string {
+export function expandPath(
+  entry: string,
+  host: HostPaths,
+  options: ExpandPathOptions = {},
+): string {
   const { field = "path" } = options;
   const fail = (message: string): never => {
     throw new PermissionError(field, message);
   };
   if (typeof entry !== "string" || entry === "") fail("must be a non-empty path");
-  if (/[,\x00-\x1f\x7f]/.test(entry)) {
+  if (hasUnsafeChar(entry)) {
     fail(`"${entry}" contains a comma or control character; Deno splits flag values on commas`);
   }
   if (entry.split("/").includes("..")) fail(`"${entry}" contains "..": write the path without it`);
@@ -41,7 +46,9 @@ export function expandPath(entry: string, host: HostPaths, options: ExpandPathOp
   }
   if (entry.startsWith("~")) fail(`"${entry}": "~" is not expanded; write an absolute path`);
   if (!entry.startsWith("/")) {
-    fail(`relative path "${entry}" is not grantable; use $PLUGIN/..., $DATA, $TMP or an absolute path`);
+    fail(
+      `relative path "${entry}" is not grantable; use $PLUGIN/..., $DATA, $TMP or an absolute path`,
+    );
   }
   return normalizeAbsolute(entry);
 }

@@ -1,6 +1,13 @@
 /** Parse one `net` permission entry (`host`, `host:port`, `[ipv6]:port`) the way Deno reads it. */
 
-import { type AddressClass, classifyAddress, endsInNumber, parseDottedQuad, parseIPv6 } from "./ip.ts";
+import { hasUnsafeChar } from "./_chars.ts";
+import {
+  type AddressClass,
+  classifyAddress,
+  endsInNumber,
+  parseDottedQuad,
+  parseIPv6,
+} from "./ip.ts";
 
 /** A parsed `net` entry. */
 export interface NetEntry {
@@ -28,22 +35,30 @@ const LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/;
  */
 export function parseNetEntry(entry: string): NetEntry {
   if (typeof entry !== "string" || entry === "") throw new RangeError("must be a non-empty string");
-  if (/[\s,\x00-\x1f\x7f]/.test(entry)) {
-    throw new RangeError("must not contain spaces, commas or control characters; one host per entry");
+  if (hasUnsafeChar(entry, true)) {
+    throw new RangeError(
+      "must not contain spaces, commas or control characters; one host per entry",
+    );
   }
-  if (entry.toLowerCase().startsWith("unix:")) throw new RangeError("Unix sockets are not net hosts");
+  if (entry.toLowerCase().startsWith("unix:")) {
+    throw new RangeError("Unix sockets are not net hosts");
+  }
   let hostPart = entry;
   let portPart: string | undefined;
   if (entry.startsWith("[")) {
     const close = entry.indexOf("]");
-    if (close < 0) throw new RangeError("unclosed '[': write IPv6 addresses as [addr] or [addr]:port");
+    if (close < 0) {
+      throw new RangeError("unclosed '[': write IPv6 addresses as [addr] or [addr]:port");
+    }
     hostPart = entry.slice(0, close + 1);
     const rest = entry.slice(close + 1);
     if (rest !== "" && !rest.startsWith(":")) throw new RangeError("expected ':port' after ']'");
     if (rest !== "") portPart = rest.slice(1);
   } else {
     const colons = entry.split(":").length - 1;
-    if (colons > 1) throw new RangeError("write IPv6 addresses in brackets, e.g. [2001:db8::1]:443");
+    if (colons > 1) {
+      throw new RangeError("write IPv6 addresses in brackets, e.g. [2001:db8::1]:443");
+    }
     if (colons === 1) [hostPart, portPart] = entry.split(":") as [string, string];
   }
   const port = portPart === undefined ? undefined : parsePort(portPart);
@@ -69,12 +84,16 @@ function parseHost(host: string): Omit<NetEntry, "port"> {
   }
   if (host === "") throw new RangeError("the host is empty");
   if (host.includes("*")) throw new RangeError("wildcards are not grantable; name each host");
-  if (host.includes("/")) throw new RangeError("CIDR ranges and paths are not grantable; name each host");
+  if (host.includes("/")) {
+    throw new RangeError("CIDR ranges and paths are not grantable; name each host");
+  }
   if (host.endsWith(".")) throw new RangeError("remove the trailing dot from the host name");
   if (host !== host.toLowerCase()) throw new RangeError("write host names in lowercase");
   if (endsInNumber(host)) {
     if (parseDottedQuad(host) === null) {
-      throw new RangeError("write the address as a dotted quad without leading zeros, e.g. 127.0.0.1");
+      throw new RangeError(
+        "write the address as a dotted quad without leading zeros, e.g. 127.0.0.1",
+      );
     }
     return { host, family: "ipv4", addressClass: classifyAddress(host) };
   }

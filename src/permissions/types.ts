@@ -24,7 +24,12 @@ export interface HostPaths {
   tmpDir: string;
   /** The daemon's state dir: nothing under it is grantable except the three folders above. */
   stateDir: string;
-  /** Further never-grantable paths (DB file, master key, socket, other plugins' folders). */
+  /**
+   * Further never-grantable paths (DB file, master key, socket, other plugins' folders); neither
+   * they, anything inside them nor any parent of them is grantable. An entry that holds one of
+   * the plugin's own folders (e.g. the parent of every plugin's `$TMP`) still lets that own
+   * folder be granted, but nothing else inside it.
+   */
   forbiddenPaths: string[];
   /** The daemon's own HTTP port: never grantable on any host. */
   daemonPort: number;

@@ -70,9 +70,21 @@ export async function detectSandbox(options: DetectSandboxOptions = {}): Promise
   const runAsUid = Deno.uid() === 0 ? sandboxUid : undefined;
   const base = { denoPath, libs, bwrapPath, setprivPath, runAsUid };
   if (requested === "flags") {
-    return { ...base, mode: "flags", reason: "PLUGD_SANDBOX=flags: Deno flags only, NO OS sandbox" };
+    return {
+      ...base,
+      mode: "flags",
+      reason: "PLUGD_SANDBOX=flags: Deno flags only, NO OS sandbox",
+    };
   }
-  const probe = [bwrapPath, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "/bin/true"];
+  const probe = [
+    bwrapPath,
+    "--unshare-all",
+    "--die-with-parent",
+    "--ro-bind",
+    "/",
+    "/",
+    "/bin/true",
+  ];
   const argv = runAsUid === undefined ? probe : [
     setprivPath,
     `--reuid=${runAsUid}`,
@@ -93,7 +105,9 @@ export async function detectSandbox(options: DetectSandboxOptions = {}): Promise
 }
 
 /** Throw {@linkcode SandboxUnavailableError} when plugins must not start on this host. */
-export function assertSandbox(info: SandboxInfo): asserts info is SandboxInfo & { mode: SandboxMode } {
+export function assertSandbox(
+  info: SandboxInfo,
+): asserts info is SandboxInfo & { mode: SandboxMode } {
   if (info.mode === "none") {
     throw new SandboxUnavailableError(`Refusing to start plugins: ${info.reason}`);
   }

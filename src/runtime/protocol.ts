@@ -14,8 +14,8 @@ export {
   type CallKind,
   type ChildFrame,
   type HandlerSet,
-  type HostFrame,
   HOST_OPS,
+  type HostFrame,
   type HostOp,
   LIFECYCLE_HOOKS,
   LOG_LEVELS,
@@ -75,7 +75,9 @@ export function validateChildFrame(v: unknown): ChildFrame | undefined {
   switch (v.t) {
     case "hello": {
       const handlers = validHandlers(v.handlers);
-      if (typeof v.protocol !== "number" || typeof v.sdk !== "string" || !handlers) return undefined;
+      if (typeof v.protocol !== "number" || typeof v.sdk !== "string" || !handlers) {
+        return undefined;
+      }
       return { t: "hello", protocol: v.protocol, sdk: v.sdk.slice(0, 64), handlers };
     }
     case "ready":

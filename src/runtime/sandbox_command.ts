@@ -127,10 +127,12 @@ export function sandboxCommand(o: SandboxCommandOptions): SpawnCommand {
     o.sdkDir,
     o.shimDir,
     o.preparedDir,
-    ...(o.extraReadPaths ?? []),
   ]);
-  const rw = new Set<string>([o.dataDir, o.tmpDir, ...(o.extraWritePaths ?? [])]);
-  for (const p of [...ro, ...rw]) requireAbsolute("mount path", p);
+  const rw = new Set<string>([o.dataDir, o.tmpDir]);
+  // Granted host paths may not exist (yet): "-try" mounts skip missing ones.
+  const roTry = new Set((o.extraReadPaths ?? []).filter((p) => !ro.has(p) && !rw.has(p)));
+  const rwTry = new Set((o.extraWritePaths ?? []).filter((p) => !rw.has(p)));
+  for (const p of [...ro, ...rw, ...roTry, ...rwTry]) requireAbsolute("mount path", p);
   // Parents before children, so a nested mount lands on top of its parent's.
   const byDepth = (a: string, b: string): number =>
     a.split("/").length - b.split("/").length || (a < b ? -1 : a > b ? 1 : 0);
@@ -140,7 +142,9 @@ export function sandboxCommand(o: SandboxCommandOptions): SpawnCommand {
   bw.push("--die-with-parent", "--new-session", "--clearenv");
   for (const [k, v] of Object.entries(env)) bw.push("--setenv", k, v);
   for (const p of [...ro].sort(byDepth)) bw.push("--ro-bind", p, p);
-  if (o.hasNet) for (const p of NET_FILES) bw.push("--ro-bind-try", p, p);
+  for (const p of [...roTry].sort(byDepth)) bw.push("--ro-bind-try", p, p);
+  if (o.hasNet) { for (const p of NET_FILES) bw.push("--ro-bind-try", p, p); }
+  for (const p of [...rwTry].sort(byDepth)) bw.push("--bind-try", p, p);
   for (const p of [...rw].sort(byDepth)) bw.push("--bind", p, p);
   bw.push("--proc", "/proc", "--dev", "/dev", "--chdir", o.dataDir);
 

@@ -81,8 +81,11 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
     throw new RangeError(`busyTimeoutMs must be a non-negative integer; got ${busyTimeoutMs}`);
   }
-  const client = createClient({ url, authToken });
   const isFile = url.startsWith("file:");
+  // SQLite creates the file (and its -wal/-shm, which copy its mode) with the umask: create it
+  // 0600 first so no other user can read state.
+  if (isFile) await ensurePrivateFile(url.slice("file:".length).split("?")[0]!);
+  const client = createClient({ url, authToken });
   const pragmas = isFile
     ? [`PRAGMA busy_timeout = ${busyTimeoutMs}`, "PRAGMA foreign_keys = ON"]
     : ["PRAGMA foreign_keys = ON"];
@@ -102,6 +105,13 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
       cause: error,
     });
   }
+}
+
+async function ensurePrivateFile(path: string): Promise<void> {
+  if (path === ":memory:" || path === "") return;
+  const file = await Deno.open(path, { create: true, write: true, mode: 0o600 });
+  file.close();
+  await Deno.chmod(path, 0o600);
 }
 
 function redact(url: string): string {

@@ -10,7 +10,15 @@ export const PROTOCOL_VERSION = 1;
 export const MAX_FRAME_BYTES = 1024 * 1024;
 
 /** Kinds of host→child calls. */
-export const CALL_KINDS = ["action", "filter", "gate", "route", "cron", "lifecycle", "health"] as const;
+export const CALL_KINDS = [
+  "action",
+  "filter",
+  "gate",
+  "route",
+  "cron",
+  "lifecycle",
+  "health",
+] as const;
 /** A kind of host→child call. */
 export type CallKind = typeof CALL_KINDS[number];
 

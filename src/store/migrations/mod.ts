@@ -2,8 +2,12 @@
 import type { Migration } from "../types.ts";
 import { migration001 } from "./001_core.ts";
 import { migration002 } from "./002_plugin_data.ts";
+import { migration003 } from "./003_webhooks.ts";
+import { migration004 } from "./004_keys.ts";
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
   migration002,
+  migration003,
+  migration004,
 ];

@@ -1,0 +1,182 @@
+/**
+ * `@plugd/sdk/testing`: start a plugin folder under the real sandbox and drive its handlers.
+ * Used by plugin tests on the host; it is never loaded inside the sandbox.
+ *
+ * @example
+ * ```ts
+ * import { startPlugin } from "@plugd/sdk/testing";
+ * await using p = await startPlugin("./plugins/hello");
+ * const out = await p.filter("notification.format", { text: "hi" });
+ * ```
+ * @module
+ */
+import { loadPluginDir } from "../src/manifest/mod.ts";
+import type { Permissions } from "../src/manifest/types.ts";
+import {
+  detectResourceCaps,
+  detectSandbox,
+  type LogLine,
+  manifestHandlers,
+  MemoryHost,
+  pluginCommand,
+  type PluginStats,
+  preparePlugin,
+  type ResourceCaps,
+  type RouteResult,
+  type SandboxInfo,
+  Supervisor,
+} from "../src/runtime/mod.ts";
+import type { CloudEvent, GateDecision } from "./types.ts";
+
+/** Options of {@linkcode startPlugin}. */
+export interface StartPluginOptions {
+  /** @default {} */
+  config?: Record<string, unknown>;
+  /** @default every permission the manifest requests */
+  grant?: Permissions;
+  /** Override the manifest's limits.timeout_ms. */
+  timeoutMs?: number;
+  /** Apply the host's process caps (cgroup / rlimit). @default true */
+  caps?: boolean;
+}
+
+/** A running plugin under test. */
+export interface TestPlugin extends AsyncDisposable {
+  readonly id: string;
+  /** Lines the plugin logged (stdout, stderr, ctx.log, console, system). */
+  readonly logs: LogLine[];
+  /** The in-memory host: `storage` and `emitted` events. */
+  readonly host: MemoryHost;
+  readonly supervisor: Supervisor;
+  /** Deliver an event to the matching action handler; resolves to its return value. */
+  emit(type: string, data?: unknown): Promise<unknown>;
+  filter(name: string, data: unknown): Promise<unknown>;
+  gate(name: string, data: unknown): Promise<GateDecision>;
+  route(
+    method: string,
+    path: string,
+    init?: { headers?: HeadersInit; body?: string },
+  ): Promise<Response>;
+  cron(name: string): Promise<void>;
+  stats(): Promise<PluginStats>;
+}
+
+let sandboxInfo: Promise<SandboxInfo> | undefined;
+let capsInfo: Promise<ResourceCaps> | undefined;
+
+function matches(pattern: string, type: string): boolean {
+  return pattern.endsWith("*") ? type.startsWith(pattern.slice(0, -1)) : pattern === type;
+}
+
+/** Prepare `dir` into a temp state folder and start it under the real sandbox. */
+export async function startPlugin(
+  dir: string,
+  options: StartPluginOptions = {},
+): Promise<TestPlugin> {
+  const { manifest, dir: pluginDir } = await loadPluginDir(dir);
+  const state = await Deno.makeTempDir({ prefix: `plugd-test-${manifest.id}-` });
+  const d = {
+    pluginDir,
+    stateDir: state,
+    preparedDir: `${state}/prepared`,
+    cacheDir: `${state}/prepared/cache`,
+    dataDir: `${state}/data`,
+    tmpDir: `${state}/tmp`,
+  };
+  try {
+    await preparePlugin({ ...d, entry: manifest.entry, typeCheck: false });
+    sandboxInfo ??= detectSandbox();
+    const sandbox = await sandboxInfo;
+    // The sandbox uid must traverse the state dir to reach the mounted folders (0711: no listing).
+    await Deno.chmod(state, 0o711);
+    for (const p of [d.dataDir, d.tmpDir]) {
+      await Deno.mkdir(p, { recursive: true });
+      if (sandbox.runAsUid !== undefined) await Deno.chown(p, sandbox.runAsUid, sandbox.runAsUid);
+    }
+    const caps = options.caps === false ? undefined : await (capsInfo ??= detectResourceCaps());
+    const logs: LogLine[] = [];
+    const host = new MemoryHost();
+    const supervisor = new Supervisor({
+      hostHandler: host,
+      onLog: (_id, line) => logs.length < 10_000 && logs.push(line),
+      caps,
+      healthIntervalMs: 0,
+    });
+    const limits = { ...manifest.limits };
+    if (options.timeoutMs) limits.timeout_ms = options.timeoutMs;
+    supervisor.register({
+      id: manifest.id,
+      version: manifest.version,
+      expectedHandlers: manifestHandlers(manifest),
+      limits,
+      config: options.config ?? {},
+      paths: { data: d.dataDir, tmp: d.tmpDir },
+      command: () =>
+        pluginCommand({
+          manifest: { limits },
+          grant: options.grant ?? manifest.permissions,
+          sandbox,
+          dirs: d,
+        }),
+    });
+    const id = manifest.id;
+    const call = (
+      kind: "action" | "filter" | "gate" | "route" | "cron",
+      name: string,
+      payload?: unknown,
+    ) => supervisor.invoke(id, kind, name, payload);
+    await supervisor.start(id);
+    return {
+      id,
+      logs,
+      host,
+      supervisor,
+      emit(type, data) {
+        const hook = manifest.hooks.find((h) => h.kind === "action" && matches(h.name, type));
+        if (!hook) throw new Error(`No action in plugin.yaml matches "${type}"`);
+        const event: CloudEvent = {
+          specversion: "1.0",
+          id: crypto.randomUUID(),
+          source: "/test",
+          type,
+          time: new Date().toISOString(),
+          datacontenttype: "application/json",
+          data,
+        };
+        return call("action", hook.name, event);
+      },
+      filter: (name, data) => call("filter", name, data),
+      gate: async (name, data) => await call("gate", name, data) as GateDecision,
+      async route(method, path, init = {}) {
+        const url = new URL(path, "http://plugin.local");
+        const decl = manifest.routes.find((r) => r.method === method && r.path === url.pathname);
+        if (!decl) throw new Error(`No route "${method} ${url.pathname}" in plugin.yaml`);
+        const r = await call("route", `${decl.method} ${decl.path}`, {
+          method,
+          path: url.pathname,
+          query: url.search.slice(1),
+          headers: [...new Headers(init.headers)],
+          body: init.body,
+          bodyEncoding: "text",
+        }) as RouteResult;
+        const body = (Uint8Array as unknown as { fromBase64(s: string): Uint8Array<ArrayBuffer> })
+          .fromBase64(r.body);
+        return new Response(r.status === 204 || r.status === 304 ? null : body, {
+          status: r.status,
+          headers: r.headers,
+        });
+      },
+      async cron(name) {
+        await call("cron", name);
+      },
+      stats: () => supervisor.stats(id),
+      async [Symbol.asyncDispose]() {
+        await supervisor[Symbol.asyncDispose]();
+        await Deno.remove(state, { recursive: true }).catch(() => {});
+      },
+    };
+  } catch (e) {
+    await Deno.remove(state, { recursive: true }).catch(() => {});
+    throw e;
+  }
+}

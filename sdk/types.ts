@@ -1,0 +1,94 @@
+/** Types of the plugd plugin SDK (SPEC §10). Imports nothing: this folder is mounted alone. */
+
+/** A CloudEvent 1.0 in JSON structured mode, as action handlers receive it. */
+export interface CloudEvent<T = unknown> {
+  specversion: "1.0";
+  id: string;
+  source: string;
+  type: string;
+  time?: string;
+  datacontenttype?: string;
+  data?: T;
+  /** Extension attributes such as `tenant`. */
+  [extension: string]: unknown;
+}
+
+/** A gate's vote. */
+export interface GateDecision {
+  allow: boolean;
+  reason?: string;
+}
+
+/** Health as reported by `health()`. */
+export interface HealthStatus {
+  status: "healthy" | "degraded" | "unhealthy";
+  [detail: string]: unknown;
+}
+
+/** Structured logger; lines appear in `plugd plugin logs`. */
+export interface PluginLogger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** The plugin's key/value storage, scoped to it by the daemon (quota applies). */
+export interface PluginStorage {
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Keys, optionally only those starting with `prefix`. */
+  list(prefix?: string): Promise<string[]>;
+}
+
+/** What every handler receives as `ctx`. */
+export interface PluginContext<C = Record<string, unknown>> {
+  plugin: { id: string; version: string };
+  /** Absolute paths of `$DATA` (also the cwd) and `$TMP` (also `TMPDIR`). */
+  paths: { data: string; tmp: string };
+  /** Validated configuration, secrets decrypted. */
+  config: C;
+  storage: PluginStorage;
+  log: PluginLogger;
+  /** Emit an event; its type must be allowed by the `emit` permission. Resolves to the event id. */
+  emit(type: string, data?: unknown): Promise<string>;
+}
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** An action handler: gets the whole CloudEvent, result ignored except for errors. */
+export type ActionHandler<C> = (event: CloudEvent, ctx: PluginContext<C>) => MaybePromise<unknown>;
+/** A filter: gets the data, returns the transformed data. */
+export type FilterHandler<C> = (data: unknown, ctx: PluginContext<C>) => MaybePromise<unknown>;
+/** A gate: gets the data, votes. */
+export type GateHandler<C> = (data: unknown, ctx: PluginContext<C>) => MaybePromise<GateDecision>;
+/** An HTTP route handler. */
+export type RouteHandler<C> = (req: Request, ctx: PluginContext<C>) => MaybePromise<Response>;
+/** A cron job. */
+export type CronHandler<C> = (ctx: PluginContext<C>) => MaybePromise<void>;
+
+/** What `definePlugin()` takes. Keys of the maps must match plugin.yaml exactly. */
+export interface PluginDefinition<C = Record<string, unknown>> {
+  /** Keyed by event type (may end in `*`), as in `hooks: - action: ...`. */
+  actions?: Record<string, ActionHandler<C>>;
+  filters?: Record<string, FilterHandler<C>>;
+  gates?: Record<string, GateHandler<C>>;
+  /** Keyed by `"METHOD /path"`, as in `routes:`. */
+  routes?: Record<string, RouteHandler<C>>;
+  /** Keyed by cron job name. */
+  cron?: Record<string, CronHandler<C>>;
+  onInstall?: (ctx: PluginContext<C>) => MaybePromise<void>;
+  /** Runs each time the process starts while the plugin is enabled. */
+  onEnable?: (ctx: PluginContext<C>) => MaybePromise<void>;
+  onDisable?: (ctx: PluginContext<C>) => MaybePromise<void>;
+  onUpdate?: (from: string, to: string, ctx: PluginContext<C>) => MaybePromise<void>;
+  onUninstall?: (ctx: PluginContext<C>) => MaybePromise<void>;
+  onConfigChange?: (oldConfig: C, newConfig: C, ctx: PluginContext<C>) => MaybePromise<void>;
+  health?: (ctx: PluginContext<C>) => MaybePromise<HealthStatus>;
+}
+
+/** A definition marked by `definePlugin()`. */
+export type DefinedPlugin<C = Record<string, unknown>> = PluginDefinition<C> & {
+  readonly __plugd: 1;
+};

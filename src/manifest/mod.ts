@@ -1,0 +1,70 @@
+/**
+ * The plugin manifest (`plugin.yaml`) and package checks (SPEC §4, §5).
+ *
+ * @example
+ * ```ts
+ * import { loadPluginDir, parseManifest } from "./mod.ts";
+ * const { manifest, files } = await loadPluginDir("./plugins/hello");
+ * ```
+ *
+ * @module
+ */
+export type {
+  ConfigField,
+  CronDecl,
+  HookDecl,
+  HookKind,
+  Limits,
+  Manifest,
+  PermissionKind,
+  Permissions,
+  Problem,
+  RouteDecl,
+} from "./types.ts";
+export { PERMISSION_KINDS } from "./types.ts";
+export { ManifestError } from "./errors.ts";
+export {
+  DEFAULT_ENTRY,
+  DEFAULT_HOOK_PRIORITY,
+  ENTRY_EXTENSIONS,
+  FORBIDDEN_PACKAGE_NAMES,
+  isPluginId,
+  LIMIT_CEILINGS,
+  LIMIT_DEFAULTS,
+  LIMIT_FLOORS,
+  MAX_ALIAS_COUNT,
+  MAX_CRON_JOBS,
+  MAX_HOOK_PRIORITY,
+  MAX_HOOKS,
+  MAX_MANIFEST_BYTES,
+  MAX_PACKAGE_BYTES,
+  MAX_PACKAGE_FILES,
+  MAX_ROUTES,
+  MIN_HOOK_PRIORITY,
+  PLUGIN_ID_PATTERN,
+  ROUTE_METHODS,
+  SYS_NAMES,
+} from "./constants.ts";
+export {
+  parseManifest,
+  type ParseManifestOptions,
+  parseManifestProblems,
+} from "./parse_manifest.ts";
+export { validateManifest } from "./validate_manifest.ts";
+export {
+  isEventPattern,
+  isEventType,
+  matchesEventPattern,
+  MAX_EVENT_NAME_LENGTH,
+} from "./event_names.ts";
+export {
+  compileConfigPattern,
+  configValueProblem,
+  MAX_CONFIG_PATTERN_LENGTH,
+} from "./config_value.ts";
+export {
+  type CheckPackageOptions,
+  checkPackageProblems,
+  type PackageScan,
+} from "./check_package.ts";
+export { loadPluginDir, type PluginDir } from "./load_plugin_dir.ts";

@@ -1,0 +1,58 @@
+import { auditStatement } from "../audit/mod.ts";
+import type { Permissions } from "../manifest/mod.ts";
+import {
+  describeDiff,
+  diffPermissions,
+  normalizePermissions,
+  permissionsEqual,
+} from "../permissions/mod.ts";
+import { ConflictError } from "./errors.ts";
+import type { PluginContext } from "./plugin_context.ts";
+import { getPlugin } from "./repository.ts";
+
+/**
+ * Records the operator's approval. The grant must equal the request exactly: approving less
+ * would start a plugin that fails at run time, approving more is never allowed.
+ */
+export async function grantPlugin(
+  ctx: PluginContext,
+  id: string,
+  permissions: unknown,
+  actor: string,
+): Promise<{ id: string; granted: Permissions }> {
+  const plugin = await getPlugin(ctx.store, id);
+  if (typeof permissions !== "object" || permissions === null || Array.isArray(permissions)) {
+    throw new ConflictError(
+      `Body must be {"permissions": <the requested permissions>}; see GET /v1/plugins/${id}`,
+    );
+  }
+  const requested = plugin.manifest.permissions;
+  const offered = permissions as Permissions;
+  if (!permissionsEqual(requested, offered)) {
+    const diff = describeDiff(diffPermissions(requested, offered));
+    throw new ConflictError(
+      `The grant must equal the permissions plugin "${id}" requests; differences: ${diff}. ` +
+        `Review them with "plugd plugin info ${id}" and grant exactly those`,
+    );
+  }
+  const granted = normalizePermissions(requested);
+  await ctx.store.write(async () => ({
+    statements: [
+      {
+        sql:
+          `INSERT INTO grants (plugin_id, permissions, granted_by, granted_at) VALUES (?, ?, ?, ?)
+              ON CONFLICT (plugin_id) DO UPDATE SET permissions = excluded.permissions,
+                granted_by = excluded.granted_by, granted_at = excluded.granted_at`,
+        args: [id, JSON.stringify(granted), actor, new Date().toISOString()],
+      },
+      await auditStatement(ctx.store, {
+        actor,
+        action: "plugin.grant",
+        target: id,
+        result: "ok",
+        detail: { version: plugin.version, permissions: granted },
+      }),
+    ],
+  }));
+  return { id, granted };
+}

@@ -1,0 +1,68 @@
+import { isEventType, matchesEventPattern } from "../manifest/mod.ts";
+import type { HostHandler } from "../runtime/mod.ts";
+import type { PluginStorage } from "./storage.ts";
+
+/** Accepts an event a plugin emitted (after the emit permission check). */
+export interface PluginEventSink {
+  emitFromPlugin(pluginId: string, type: string, data: unknown): Promise<{ id: string }>;
+}
+
+/** Thrown to the plugin when it emits a type its `emit` permission does not name. */
+export class EmitDeniedError extends Error {
+  override name = "EmitDeniedError";
+}
+
+/**
+ * Serves plugin→host calls. The plugin id comes from the process that made the call (bound
+ * by the runtime), so a plugin can only ever touch its own storage and emit as itself.
+ */
+export function createHostHandler(deps: {
+  storage: PluginStorage;
+  events: () => PluginEventSink | null;
+  emitPatterns: (pluginId: string) => string[];
+  onEmitDenied: (pluginId: string, type: string) => void;
+}): HostHandler {
+  return {
+    async handleHostCall(pluginId, op, rawArgs) {
+      const args = (typeof rawArgs === "object" && rawArgs !== null ? rawArgs : {}) as Record<
+        string,
+        unknown
+      >;
+      switch (op) {
+        case "storage.get":
+          return await deps.storage.get(pluginId, args.key);
+        case "storage.set":
+          await deps.storage.set(pluginId, args.key, args.value);
+          return null;
+        case "storage.delete":
+          return await deps.storage.delete(pluginId, args.key);
+        case "storage.list":
+          return await deps.storage.list(pluginId, args.prefix ?? "");
+        case "emit":
+          return await emit(pluginId, args);
+        default:
+          throw new TypeError(`unknown host operation "${op}"`);
+      }
+    },
+  };
+
+  async function emit(pluginId: string, args: Record<string, unknown>): Promise<{ id: string }> {
+    const type = args.type;
+    if (typeof type !== "string" || !isEventType(type)) {
+      throw new TypeError("emit(type, data): type must be a lowercase dotted event type");
+    }
+    const allowed = type.startsWith("plugin.")
+      ? false
+      : deps.emitPatterns(pluginId).some((p) => matchesEventPattern(p, type));
+    if (!allowed) {
+      deps.onEmitDenied(pluginId, type);
+      throw new EmitDeniedError(
+        `emitting "${type}" is not permitted; add emit: ["${type}"] to plugin.yaml ` +
+          `(plugin.* types belong to the daemon and are never grantable)`,
+      );
+    }
+    const sink = deps.events();
+    if (!sink) throw new Error("the event bus is not running");
+    return await sink.emitFromPlugin(pluginId, type, args.data ?? null);
+  }
+}

@@ -1,0 +1,155 @@
+import { isAbsolute, resolve } from "node:path";
+import * as semver from "semver";
+import { auditStatement } from "../audit/mod.ts";
+import { loadPluginDir, type Manifest } from "../manifest/mod.ts";
+import { assessRisks, grantProblems, type Risk } from "../permissions/mod.ts";
+import { digestDir, preparePlugin } from "../runtime/mod.ts";
+import { VERSION } from "../version.ts";
+import { copyPackage, removePackage } from "./copy_package.ts";
+import { ConflictError } from "./errors.ts";
+import type { PluginContext } from "./plugin_context.ts";
+import { pluginPaths } from "./plugin_paths.ts";
+import { findPlugin, listPlugins, upsertPluginStatement } from "./repository.ts";
+import { PermissionError } from "../permissions/mod.ts";
+
+/** What an install reports: the plugin and the permissions it asks for, with their risks. */
+export interface InstallResult {
+  id: string;
+  version: string;
+  state: "installed";
+  requested: Manifest["permissions"];
+  risks: Risk[];
+  signed_by: string | null;
+}
+
+/** Where the files to install come from, after any archive was extracted and verified. */
+export interface InstallSource {
+  /** Folder holding plugin.yaml (a local folder, or an extracted package). */
+  dir: string;
+  /** What the operator named (path, archive, registry ref), recorded as the plugin's source. */
+  label: string;
+  /** Signing key id, or null for an unsigned dev install. */
+  signedBy: string | null;
+  /** Extra statements for the install batch (e.g. the package build history). */
+  statements?: import("@libsql/client").InStatement[];
+}
+
+/**
+ * Installs a plugin folder: validate the manifest and package, check host compatibility,
+ * dependencies and conflicts, copy into the store read-only, prepare (bootstrap, graph check,
+ * cache), record the digest, and audit — all before the row exists, so a failed install leaves
+ * nothing behind.
+ */
+export async function installPlugin(
+  ctx: PluginContext,
+  source: InstallSource,
+  actor: string,
+): Promise<InstallResult> {
+  const dir = isAbsolute(source.dir) ? source.dir : resolve(source.dir);
+  const { manifest, files } = await loadPluginDir(dir);
+  await checkInstallable(ctx, manifest);
+  const paths = pluginPaths(ctx.layout, ctx.config, manifest.id, manifest.version);
+  const problems = grantProblems(manifest.permissions, paths);
+  if (problems.length > 0) {
+    const first = problems[0]!;
+    throw new PermissionError(
+      first.field,
+      `${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`,
+    );
+  }
+  await removePackage(paths.pluginDir);
+  await removePackage(paths.preparedDir);
+  try {
+    await copyPackage(dir, paths.pluginDir, files);
+    await preparePlugin({
+      pluginDir: paths.pluginDir,
+      entry: manifest.entry,
+      preparedDir: paths.preparedDir,
+      cacheDir: paths.cacheDir,
+    });
+    const digest = await digestDir(paths.pluginDir);
+    const now = new Date().toISOString();
+    await ctx.store.write(async () => ({
+      statements: [
+        upsertPluginStatement({
+          id: manifest.id,
+          version: manifest.version,
+          state: "installed",
+          manifest,
+          source: source.label,
+          digest,
+          signedBy: source.signedBy,
+          failedReason: null,
+          installedAt: now,
+          updatedAt: now,
+        }),
+        { sql: "DELETE FROM grants WHERE plugin_id = ?", args: [manifest.id] },
+        ...(source.statements ?? []),
+        await auditStatement(ctx.store, {
+          actor,
+          action: "plugin.install",
+          target: manifest.id,
+          result: "ok",
+          detail: {
+            version: manifest.version,
+            source: source.label,
+            digest,
+            signed_by: source.signedBy,
+            unsigned_dev_install: source.signedBy === null,
+          },
+        }),
+      ],
+    }));
+  } catch (error) {
+    await removePackage(paths.pluginDir);
+    await removePackage(paths.preparedDir);
+    throw error;
+  }
+  await ctx.events.emitSystemEvent("plugin.installed", {
+    plugin: manifest.id,
+    version: manifest.version,
+  });
+  return {
+    id: manifest.id,
+    version: manifest.version,
+    state: "installed",
+    requested: manifest.permissions,
+    risks: assessRisks(manifest.permissions),
+    signed_by: source.signedBy,
+  };
+}
+
+/** Host compatibility, duplicate install, declared dependencies and conflicts. */
+export async function checkInstallable(ctx: PluginContext, manifest: Manifest): Promise<void> {
+  if (!semver.satisfies(VERSION, manifest.plugd)) {
+    throw new ConflictError(
+      `Plugin "${manifest.id}" needs plugd ${manifest.plugd}; this is plugd ${VERSION}. ` +
+        "Install a version of the plugin made for this plugd",
+    );
+  }
+  const existing = await findPlugin(ctx.store, manifest.id);
+  if (existing) {
+    throw new ConflictError(
+      `Plugin "${manifest.id}" ${existing.version} is already installed; ` +
+        `use "plugd plugin update ${manifest.id} <source>" or remove it first`,
+    );
+  }
+  const installed = await listPlugins(ctx.store);
+  for (const other of installed) {
+    if (manifest.conflicts.includes(other.id) || other.manifest.conflicts.includes(manifest.id)) {
+      throw new ConflictError(
+        `Plugin "${manifest.id}" conflicts with installed plugin "${other.id}"; remove one of them`,
+      );
+    }
+  }
+  for (const [dep, range] of Object.entries(manifest.dependencies.plugins)) {
+    const found = installed.find((p) => p.id === dep);
+    if (!found || !semver.satisfies(found.version, range)) {
+      throw new ConflictError(
+        `Plugin "${manifest.id}" depends on "${dep}" ${range}, which is ` +
+          (found ? `installed at ${found.version}` : "not installed") +
+          `; install "${dep}@${range}" first`,
+      );
+    }
+  }
+}

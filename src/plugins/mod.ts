@@ -1,0 +1,10 @@
+/** The plugin lifecycle: install, grant, enable, update, config, uninstall, storage, logs. */
+export { PluginService } from "./plugin_service.ts";
+export { ConfigValidationError, PluginConfigs } from "./plugin_configs.ts";
+export { ConflictError, NotFoundError } from "./errors.ts";
+export { LogRings } from "./log_ring.ts";
+export { PluginStorage, STORAGE_QUOTA_BYTES } from "./storage.ts";
+export type { PluginEventSink } from "./host_calls.ts";
+export type { PluginContext } from "./plugin_context.ts";
+export type { PluginRecord, PluginState, SystemEventSink } from "./types.ts";
+export { validateConfigValues } from "./config_values.ts";

@@ -1,0 +1,38 @@
+import { join } from "node:path";
+import type { Config } from "../config/mod.ts";
+import type { StateLayout } from "../daemon/mod.ts";
+import type { HostPaths } from "../permissions/mod.ts";
+
+/** Every folder and file that belongs to one installed plugin version. */
+export interface PluginPaths extends HostPaths {
+  preparedDir: string;
+  cacheDir: string;
+}
+
+/**
+ * Where a plugin version lives: code `<state>/plugins/<id>/<version>` (read-only), `$DATA`
+ * `<state>/data/<id>`, `$TMP` `<state>/tmp/<id>`, bootstrap and import map under
+ * `<state>/prepared/<id>/<version>`, and the shared read-only module cache.
+ */
+export function pluginPaths(
+  layout: StateLayout,
+  config: Config,
+  id: string,
+  version: string,
+): PluginPaths {
+  const preparedDir = join(layout.prepared, id, version);
+  const forbidden = [config.masterKeyFile, config.socketPath];
+  if (config.dbUrl.startsWith("file:")) forbidden.push(config.dbUrl.slice("file:".length));
+  return {
+    pluginDir: join(layout.plugins, id, version),
+    dataDir: join(layout.data, id),
+    tmpDir: join(layout.tmp, id),
+    stateDir: layout.root,
+    forbiddenPaths: forbidden,
+    daemonPort: config.http?.port ?? 7420,
+    bootstrap: join(preparedDir, "bootstrap.ts"),
+    importMap: join(preparedDir, "import_map.json"),
+    preparedDir,
+    cacheDir: layout.cache,
+  };
+}

@@ -1,0 +1,415 @@
+import { auditStatement } from "../audit/mod.ts";
+import type { Permissions } from "../manifest/mod.ts";
+import { assessRisks } from "../permissions/mod.ts";
+import {
+  type CallKind,
+  digestDir,
+  type InvokeOptions,
+  manifestHandlers,
+  pluginCommand,
+  type SandboxInfo,
+  Supervisor,
+} from "../runtime/mod.ts";
+import { ConflictError } from "./errors.ts";
+import { installPlugin, type InstallResult } from "./install_plugin.ts";
+import { grantPlugin } from "./grant_plugin.ts";
+import { LogRings } from "./log_ring.ts";
+import type { PluginContext } from "./plugin_context.ts";
+import { type PluginPaths, pluginPaths } from "./plugin_paths.ts";
+import { getPlugin, listPlugins, setStateStatement } from "./repository.ts";
+import { removePlugin } from "./remove_plugin.ts";
+import { resolveSource } from "./resolve_source.ts";
+import { PluginStorage } from "./storage.ts";
+import { createHostHandler, type PluginEventSink } from "./host_calls.ts";
+import type { PluginRecord } from "./types.ts";
+import { startOrder } from "./start_order.ts";
+import { PluginConfigs } from "./plugin_configs.ts";
+import { updatePlugin } from "./update_plugin.ts";
+
+/**
+ * The plugin lifecycle (SPEC §6): install, grant, enable/disable/restart, update, config,
+ * uninstall, plus invocation for the hook bus. Owns the runtime supervisor.
+ */
+export class PluginService {
+  readonly logs = new LogRings();
+  readonly storage: PluginStorage;
+  readonly supervisor: Supervisor;
+  readonly configs: PluginConfigs;
+  #ctx: PluginContext;
+  #sandbox: SandboxInfo;
+  #bus: PluginEventSink | null = null;
+  #emitDenied = new Map<string, number>();
+  #emitPatterns = new Map<string, string[]>();
+
+  constructor(ctx: PluginContext, sandbox: SandboxInfo, configs: PluginConfigs) {
+    this.#ctx = ctx;
+    this.#sandbox = sandbox;
+    this.configs = configs;
+    this.storage = new PluginStorage(ctx.store);
+    this.supervisor = new Supervisor({
+      hostHandler: createHostHandler({
+        storage: this.storage,
+        events: () => this.#bus,
+        emitPatterns: (id) => this.#emitPatterns.get(id) ?? [],
+        onEmitDenied: (id, type) => {
+          this.#emitDenied.set(id, (this.#emitDenied.get(id) ?? 0) + 1);
+          this.logs.push(id, {
+            ts: Date.now(),
+            stream: "system",
+            level: "warn",
+            msg: `emit of "${type}" refused: not in the plugin's emit permission`,
+          });
+        },
+      }),
+      onLog: (id, line) => this.logs.push(id, line),
+      onStateChange: (id, state, reason) => this.#onRuntimeState(id, state, reason),
+      onDenied: (id, attempt) => {
+        this.logs.push(id, {
+          ts: attempt.when,
+          stream: "system",
+          level: "warn",
+          msg: `permission denied: ${attempt.what}`,
+        });
+        void ctx.events.emitSystemEvent("plugin.permission_denied", { plugin: id, ...attempt });
+      },
+      verifyIntegrity: (id) => this.#verifyIntegrity(id),
+    });
+  }
+
+  /** Connects the event bus that receives plugins' `ctx.emit` calls. */
+  attachBus(bus: PluginEventSink): void {
+    this.#bus = bus;
+  }
+
+  /** Starts every enabled plugin, dependencies first. */
+  async start(): Promise<void> {
+    const enabled = (await listPlugins(this.#ctx.store)).filter((p) => p.state === "enabled");
+    for (const plugin of startOrder(enabled)) {
+      try {
+        await this.#launch(plugin);
+      } catch (error) {
+        this.#ctx.log(`plugin ${plugin.id} did not start: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  /** Stops every plugin process. */
+  async stop(): Promise<void> {
+    await this.supervisor[Symbol.asyncDispose]();
+  }
+
+  async list(): Promise<unknown[]> {
+    const plugins = await listPlugins(this.#ctx.store);
+    return plugins.map((p) => ({
+      id: p.id,
+      version: p.version,
+      state: p.state,
+      failed_reason: p.failedReason,
+      description: p.manifest.description,
+      granted: p.granted !== null,
+      runtime: this.#runtimeState(p.id),
+    }));
+  }
+
+  /** The record of one plugin (404 when unknown). */
+  record(id: string): Promise<PluginRecord> {
+    return getPlugin(this.#ctx.store, id);
+  }
+
+  /** The `GET /v1/plugins/{id}` shape (SPEC §8). */
+  async view(id: string): Promise<Record<string, unknown>> {
+    const p = await getPlugin(this.#ctx.store, id);
+    const stats = this.supervisor.ids().includes(id) ? await this.supervisor.stats(id) : null;
+    return {
+      id: p.id,
+      version: p.version,
+      state: p.state,
+      failed_reason: p.failedReason,
+      manifest: p.manifest,
+      source: p.source,
+      digest: p.digest,
+      signed_by: p.signedBy,
+      installed_at: p.installedAt,
+      updated_at: p.updatedAt,
+      permissions: {
+        requested: p.manifest.permissions,
+        granted: p.granted,
+        risks: assessRisks(p.manifest.permissions),
+      },
+      health: stats?.lastHealth ?? null,
+      stats: {
+        ...(stats ?? { state: "stopped" }),
+        emit_denied: this.#emitDenied.get(id) ?? 0,
+        storage_bytes: await this.storage.used(id),
+      },
+    };
+  }
+
+  install(
+    source: string,
+    actor: string,
+    options: { allowDowngrade?: boolean } = {},
+  ): Promise<InstallResult> {
+    return resolveSource(
+      this.#ctx,
+      source,
+      options,
+      (resolved) => installPlugin(this.#ctx, resolved, actor),
+    );
+  }
+
+  grant(
+    id: string,
+    permissions: unknown,
+    actor: string,
+  ): Promise<{ id: string; granted: Permissions }> {
+    return grantPlugin(this.#ctx, id, permissions, actor);
+  }
+
+  /** Enables a granted plugin and starts it (409 without a grant). */
+  async enable(id: string, actor: string): Promise<void> {
+    const plugin = await getPlugin(this.#ctx.store, id);
+    if (!plugin.granted) {
+      throw new ConflictError(
+        `Cannot enable plugin "${id}": permissions not granted; run "plugd plugin grant ${id}"`,
+      );
+    }
+    await this.#checkDependencies(plugin);
+    await this.#setState(id, "enabled", actor, "plugin.enable");
+    try {
+      await this.#launch({ ...plugin, state: "enabled" });
+    } catch (error) {
+      await this.#setState(id, "failed", "daemon", "plugin.fail", (error as Error).message);
+      throw new ConflictError(`Plugin "${id}" failed to start: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    await this.#ctx.events.emitSystemEvent("plugin.enabled", {
+      plugin: id,
+      version: plugin.version,
+    });
+  }
+
+  async disable(id: string, actor: string): Promise<void> {
+    const plugin = await getPlugin(this.#ctx.store, id);
+    await this.#halt(id);
+    await this.#setState(id, "disabled", actor, "plugin.disable");
+    await this.#ctx.events.emitSystemEvent("plugin.disabled", {
+      plugin: id,
+      version: plugin.version,
+    });
+  }
+
+  async restart(id: string, actor: string): Promise<void> {
+    const plugin = await getPlugin(this.#ctx.store, id);
+    if (plugin.state !== "enabled" && plugin.state !== "failed") {
+      throw new ConflictError(
+        `Plugin "${id}" is ${plugin.state}; enable it with "plugd plugin enable ${id}"`,
+      );
+    }
+    if (plugin.state === "failed") return await this.enable(id, actor);
+    await this.supervisor.restart(id);
+    await this.#audit(actor, "plugin.restart", id, "ok");
+  }
+
+  async remove(id: string, options: { purge: boolean }, actor: string): Promise<void> {
+    const plugin = await getPlugin(this.#ctx.store, id);
+    await this.#halt(id);
+    await removePlugin(this.#ctx, plugin, options, actor, this.storage);
+    this.logs.clear(id);
+    await this.#ctx.events.emitSystemEvent("plugin.uninstalled", {
+      plugin: id,
+      version: plugin.version,
+    });
+  }
+
+  update(id: string, source: string, actor: string, options: { allowDowngrade?: boolean } = {}) {
+    return updatePlugin(this.#ctx, {
+      id,
+      source,
+      actor,
+      allowDowngrade: options.allowDowngrade ?? false,
+      halt: (pid) => this.#halt(pid),
+      launch: (record) => this.#launch(record),
+      view: (pid) => this.view(pid),
+    });
+  }
+
+  getConfig(id: string): Promise<Record<string, unknown>> {
+    return this.configs.redacted(id);
+  }
+
+  async setConfig(id: string, values: unknown, actor: string): Promise<Record<string, unknown>> {
+    const plugin = await getPlugin(this.#ctx.store, id);
+    const { previous, next } = await this.configs.set(plugin, values, actor);
+    if (plugin.state === "enabled") {
+      // The process holds its config from the handshake: relaunch with the new values, then
+      // tell the plugin what changed.
+      await this.#halt(id);
+      await this.#launch(plugin);
+      await this.invoke(id, "lifecycle", "onConfigChange", { old: previous, new: next }).catch(
+        (error: Error) => this.#system(id, "warn", `onConfigChange failed: ${error.message}`),
+      );
+    }
+    await this.#ctx.events.emitSystemEvent("plugin.config_changed", { plugin: id });
+    return await this.configs.redacted(id);
+  }
+
+  /** The exact command line the plugin runs with (SPEC §5). */
+  async flags(id: string): Promise<{ argv: string[]; env: string[] }> {
+    const plugin = await getPlugin(this.#ctx.store, id);
+    const command = pluginCommand({
+      manifest: plugin.manifest,
+      grant: plugin.granted ?? plugin.manifest.permissions,
+      sandbox: this.#sandbox,
+      dirs: this.#paths(plugin),
+    });
+    return { argv: [command.cmd, ...command.args], env: Object.keys(command.env).sort() };
+  }
+
+  /** Calls a hook/route/cron handler, starting the plugin on demand. */
+  invoke(
+    id: string,
+    kind: CallKind,
+    name: string,
+    payload: unknown,
+    options?: InvokeOptions,
+  ): Promise<unknown> {
+    return this.supervisor.invoke(id, kind, name, payload, options);
+  }
+
+  /** Enabled plugins, for the hook bus's subscription lookups. */
+  async enabled(): Promise<PluginRecord[]> {
+    return (await listPlugins(this.#ctx.store)).filter((p) => p.state === "enabled");
+  }
+
+  #paths(plugin: PluginRecord): PluginPaths {
+    return pluginPaths(this.#ctx.layout, this.#ctx.config, plugin.id, plugin.version);
+  }
+
+  async #launch(plugin: PluginRecord): Promise<void> {
+    const paths = this.#paths(plugin);
+    const grant = plugin.granted ?? {};
+    this.#emitPatterns.set(plugin.id, grant.emit ?? []);
+    await prepareDirs(paths, this.#sandbox);
+    const problems = await this.configs.problems(plugin);
+    if (problems.length > 0) {
+      throw new ConflictError(
+        `config incomplete: ${problems.map((p) => `${p.field}: ${p.message}`).join("; ")}; ` +
+          `set it with "plugd plugin config ${plugin.id} key=value"`,
+      );
+    }
+    const config = await this.configs.plain(plugin);
+    await this.#halt(plugin.id);
+    this.supervisor.register({
+      id: plugin.id,
+      version: plugin.version,
+      expectedHandlers: manifestHandlers(plugin.manifest),
+      limits: plugin.manifest.limits,
+      config,
+      paths: { data: paths.dataDir, tmp: paths.tmpDir },
+      command: () =>
+        pluginCommand({ manifest: plugin.manifest, grant, sandbox: this.#sandbox, dirs: paths }),
+      enabled: true,
+    });
+    await this.supervisor.start(plugin.id);
+  }
+
+  async #halt(id: string): Promise<void> {
+    if (this.supervisor.ids().includes(id)) await this.supervisor.unregister(id);
+  }
+
+  #runtimeState(id: string): string {
+    return this.supervisor.ids().includes(id) ? this.supervisor.state(id) : "stopped";
+  }
+
+  #system(id: string, level: "info" | "warn" | "error", msg: string): void {
+    this.logs.push(id, { ts: Date.now(), stream: "system", level, msg });
+  }
+
+  async #verifyIntegrity(id: string): Promise<boolean> {
+    const plugin = await getPlugin(this.#ctx.store, id);
+    const actual = await digestDir(this.#paths(plugin).pluginDir);
+    if (actual === plugin.digest) return true;
+    await this.#setState(
+      id,
+      "failed",
+      "daemon",
+      "plugin.integrity",
+      "integrity: installed files changed since install",
+    );
+    return false;
+  }
+
+  async #onRuntimeState(id: string, state: string, reason?: string): Promise<void> {
+    if (state !== "failed") return;
+    const plugin = await getPlugin(this.#ctx.store, id).catch(() => null);
+    if (!plugin || plugin.state === "failed") return;
+    await this.#setState(id, "failed", "daemon", "plugin.fail", reason ?? "failed");
+    await this.#ctx.events.emitSystemEvent("plugin.failed", {
+      plugin: id,
+      reason: reason ?? "failed",
+    });
+  }
+
+  async #checkDependencies(plugin: PluginRecord): Promise<void> {
+    const all = await listPlugins(this.#ctx.store);
+    for (const dep of Object.keys(plugin.manifest.dependencies.plugins)) {
+      const found = all.find((p) => p.id === dep);
+      if (!found || found.state !== "enabled") {
+        throw new ConflictError(
+          `Cannot enable plugin "${plugin.id}": it depends on "${dep}", which is ${
+            found ? found.state : "not installed"
+          }; enable "${dep}" first`,
+        );
+      }
+    }
+    for (const other of all) {
+      if (
+        other.state === "enabled" &&
+        (other.manifest.conflicts.includes(plugin.id) ||
+          plugin.manifest.conflicts.includes(other.id))
+      ) {
+        throw new ConflictError(
+          `Cannot enable plugin "${plugin.id}": it conflicts with enabled plugin "${other.id}"`,
+        );
+      }
+    }
+  }
+
+  async #setState(
+    id: string,
+    state: PluginRecord["state"],
+    actor: string,
+    action: string,
+    reason: string | null = null,
+  ): Promise<void> {
+    await this.#ctx.store.write(async () => ({
+      statements: [
+        setStateStatement(id, state, reason),
+        await auditStatement(this.#ctx.store, {
+          actor,
+          action,
+          target: id,
+          result: "ok",
+          detail: reason ? { reason } : undefined,
+        }),
+      ],
+    }));
+  }
+
+  async #audit(actor: string, action: string, target: string, result: string): Promise<void> {
+    await this.#ctx.store.write(async () => ({
+      statements: [await auditStatement(this.#ctx.store, { actor, action, target, result })],
+    }));
+  }
+}
+
+/** Creates `$DATA` and `$TMP`, owned by the sandbox uid when the daemon runs as root. */
+async function prepareDirs(paths: PluginPaths, sandbox: SandboxInfo): Promise<void> {
+  for (const dir of [paths.dataDir, paths.tmpDir]) {
+    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+    const uid = (sandbox as { runAsUid?: number | null }).runAsUid;
+    if (typeof uid === "number") await Deno.chown(dir, uid, uid);
+  }
+}

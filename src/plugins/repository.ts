@@ -1,0 +1,84 @@
+import type { InStatement, Row } from "@libsql/client";
+import type { Manifest, Permissions } from "../manifest/mod.ts";
+import type { Store } from "../store/mod.ts";
+import { NotFoundError } from "./errors.ts";
+import type { PluginRecord, PluginState } from "./types.ts";
+
+const SELECT = `SELECT p.*, g.permissions AS granted FROM plugins p
+  LEFT JOIN grants g ON g.plugin_id = p.id`;
+
+function toRecord(row: Row): PluginRecord {
+  return {
+    id: String(row.id),
+    version: String(row.version),
+    state: row.state as PluginState,
+    manifest: JSON.parse(String(row.manifest)) as Manifest,
+    source: String(row.source),
+    digest: String(row.digest),
+    signedBy: row.signed_by === null ? null : String(row.signed_by),
+    failedReason: row.failed_reason === null ? null : String(row.failed_reason),
+    installedAt: String(row.installed_at),
+    updatedAt: String(row.updated_at),
+    granted: row.granted === null ? null : JSON.parse(String(row.granted)) as Permissions,
+  };
+}
+
+/** Reads one plugin, or null. */
+export async function findPlugin(store: Store, id: string): Promise<PluginRecord | null> {
+  const rs = await store.execute({ sql: `${SELECT} WHERE p.id = ?`, args: [id] });
+  return rs.rows[0] ? toRecord(rs.rows[0]) : null;
+}
+
+/** Reads one plugin or throws NotFoundError naming the fix. */
+export async function getPlugin(store: Store, id: string): Promise<PluginRecord> {
+  const found = await findPlugin(store, id);
+  if (!found) {
+    throw new NotFoundError(
+      `Plugin "${id}" is not installed; see "plugd plugin list" or install it with "plugd plugin install <source>"`,
+    );
+  }
+  return found;
+}
+
+/** Every installed plugin, by id. */
+export async function listPlugins(store: Store): Promise<PluginRecord[]> {
+  const rs = await store.execute(`${SELECT} ORDER BY p.id`);
+  return rs.rows.map(toRecord);
+}
+
+/** The UPDATE that moves a plugin to `state` (clearing or setting the failure reason). */
+export function setStateStatement(
+  id: string,
+  state: PluginState,
+  failedReason: string | null = null,
+): InStatement {
+  return {
+    sql: "UPDATE plugins SET state = ?, failed_reason = ?, updated_at = ? WHERE id = ?",
+    args: [state, failedReason, new Date().toISOString(), id],
+  };
+}
+
+/** The INSERT (or replace, on update) of a plugin row. */
+export function upsertPluginStatement(record: Omit<PluginRecord, "granted">): InStatement {
+  return {
+    sql: `INSERT INTO plugins (id, version, state, manifest, source, digest, signed_by,
+            failed_reason, installed_at, updated_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          ON CONFLICT (id) DO UPDATE SET version = excluded.version, state = excluded.state,
+            manifest = excluded.manifest, source = excluded.source, digest = excluded.digest,
+            signed_by = excluded.signed_by, failed_reason = excluded.failed_reason,
+            updated_at = excluded.updated_at`,
+    args: [
+      record.id,
+      record.version,
+      record.state,
+      JSON.stringify(record.manifest),
+      record.source,
+      record.digest,
+      record.signedBy,
+      record.failedReason,
+      record.installedAt,
+      record.updatedAt,
+    ],
+  };
+}

@@ -1,0 +1,413 @@
+/** One running plugin: a sandboxed child process speaking the NDJSON protocol. */
+import {
+  PluginCallError,
+  PluginExitedError,
+  PluginStartError,
+  PluginTimeoutError,
+  PluginUnavailableError,
+} from "./errors.ts";
+import { readLines } from "./frame_reader.ts";
+import { LogLimiter } from "./log_limiter.ts";
+import {
+  type CallKind,
+  type ChildFrame,
+  compareHandlers,
+  type HandlerSet,
+  type LogLevel,
+  parseChildLine,
+  PROTOCOL_VERSION,
+} from "./protocol.ts";
+import { serveHostCall } from "./_host_calls.ts";
+import type { DeniedAttempt, HostHandler, InvokeOptions, LogLine, SpawnCommand } from "./types.ts";
+
+/** Options of {@linkcode PluginProcess.start}. */
+export interface PluginProcessOptions {
+  pluginId: string;
+  version: string;
+  command: SpawnCommand;
+  /** Handlers the manifest declares; the module must define exactly these. */
+  expectedHandlers: HandlerSet;
+  /** Validated config, secrets decrypted. @default {} */
+  config?: Record<string, unknown>;
+  paths: { data: string; tmp: string };
+  hostHandler: HostHandler;
+  /** @default ignore */
+  onLog?: (line: LogLine) => void;
+  /** @default ignore */
+  onDenied?: (attempt: DeniedAttempt) => void;
+  /** Spawn → ready. @default 10000 */
+  readyTimeoutMs?: number;
+  /** Default per-invocation timeout. @default 5000 */
+  timeoutMs?: number;
+  /** In-flight invocations. @default 8 */
+  concurrency?: number;
+  /** Invocations waiting for a slot; beyond that calls are rejected. @default 1000 */
+  queueLimit?: number;
+  /** SIGTERM → SIGKILL grace when killing. @default 100 */
+  killGraceMs?: number;
+  /** @default 64 */
+  maxHostCalls?: number;
+  /** @default 200 */
+  logLinesPerSecond?: number;
+}
+
+/** How and why a process ended. */
+export interface ExitInfo {
+  code: number;
+  signal: Deno.Signal | null;
+  /** `stopped` (asked), `timeout`, `killed`, `crashed`, `start_failed`. */
+  reason: string;
+}
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  timer?: ReturnType<typeof setTimeout>;
+  what: string;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A sandboxed plugin child. Start with {@linkcode PluginProcess.start}; dispose to kill.
+ *
+ * @example
+ * ```ts
+ * await using p = await PluginProcess.start(options);
+ * const out = await p.invoke("filter", "notification.format", { text: "hi" });
+ * ```
+ */
+export class PluginProcess {
+  #o: Required<Omit<PluginProcessOptions, "config">> & { config: Record<string, unknown> };
+  #child: Deno.ChildProcess;
+  #writer: WritableStreamDefaultWriter<Uint8Array>;
+  #limiter: LogLimiter;
+  #pending = new Map<number, Pending>();
+  #abandoned = new Set<number>();
+  #queue: Array<() => void> = [];
+  #inFlight = 0;
+  #hostCalls = 0;
+  #nextId = 1;
+  #phase: "hello" | "init" | "ready" | "exited" = "hello";
+  #handlers?: HandlerSet;
+  #onHello?: (f: Extract<ChildFrame, { t: "hello" }>) => void;
+  #onReady?: () => void;
+  #exitReason?: string;
+  #exited: Promise<ExitInfo>;
+  #recent: string[] = [];
+  #violations = 0;
+  readonly startedAt: number = Date.now();
+
+  private constructor(o: PluginProcessOptions) {
+    this.#o = {
+      onLog: () => {},
+      onDenied: () => {},
+      readyTimeoutMs: 10_000,
+      timeoutMs: 5_000,
+      concurrency: 8,
+      queueLimit: 1000,
+      killGraceMs: 100,
+      maxHostCalls: 64,
+      logLinesPerSecond: 200,
+      ...o,
+      config: o.config ?? {},
+    };
+    if (!(this.#o.concurrency >= 1)) throw new RangeError("concurrency must be >= 1");
+    this.#limiter = new LogLimiter({ linesPerSecond: this.#o.logLinesPerSecond });
+    this.#child = new Deno.Command(o.command.cmd, {
+      args: o.command.args,
+      env: o.command.env,
+      clearEnv: true,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#writer = this.#child.stdin.getWriter();
+    const out = readLines(this.#child.stdout, {
+      onLine: (l) => this.#onStdout(l),
+      onOversized: (p, n) => this.#oversized("stdout", p, n),
+    });
+    const err = readLines(this.#child.stderr, {
+      onLine: (l) => this.#log("stderr", "warn", l),
+      onOversized: (p, n) => this.#oversized("stderr", p, n),
+    });
+    this.#exited = this.#child.status.then(async (s) => {
+      await Promise.allSettled([out, err]);
+      return this.#onExit(s);
+    });
+  }
+
+  /** Spawn, handshake (hello → init → ready) and return the ready process. */
+  static async start(options: PluginProcessOptions): Promise<PluginProcess> {
+    const p = new PluginProcess(options);
+    try {
+      await p.#handshake();
+      return p;
+    } catch (e) {
+      p.kill("start_failed");
+      await p.#exited;
+      throw e;
+    }
+  }
+
+  /** The child's pid (bwrap's in sandbox mode). */
+  get pid(): number {
+    return this.#child.pid;
+  }
+  /** Resolves when the process has exited and its output is drained. */
+  get exited(): Promise<ExitInfo> {
+    return this.#exited;
+  }
+  /** Handlers the module declared. */
+  get handlers(): HandlerSet | undefined {
+    return this.#handlers;
+  }
+  /** Frames that broke the protocol (invalid, forged ids, out of sequence, oversized). */
+  get protocolViolations(): number {
+    return this.#violations;
+  }
+  /** Log lines dropped by the rate limit. */
+  get droppedLogs(): number {
+    return this.#limiter.dropped;
+  }
+  /** Whether the process is ready for calls. */
+  get ready(): boolean {
+    return this.#phase === "ready";
+  }
+
+  async #handshake(): Promise<void> {
+    const id = this.#o.pluginId;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          new PluginStartError(
+            id,
+            "ready_timeout",
+            `no ready handshake within ${this.#o.readyTimeoutMs} ms${this.#tail()}`,
+          ),
+        );
+      }, this.#o.readyTimeoutMs);
+    });
+    const exited = this.#exited.then((x): never => {
+      throw new PluginStartError(
+        id,
+        "exited",
+        `process exited with code ${x.code} before it was ready${this.#tail()}`,
+      );
+    });
+    const hello = new Promise<Extract<ChildFrame, { t: "hello" }>>((r) => this.#onHello = r);
+    const ready = new Promise<void>((r) => this.#onReady = r);
+    try {
+      const h = await Promise.race([hello, timeout, exited]);
+      if (h.protocol !== PROTOCOL_VERSION) {
+        throw new PluginStartError(
+          id,
+          "protocol",
+          `it speaks protocol ${h.protocol} (SDK ${h.sdk}) but this plugd speaks ${PROTOCOL_VERSION}; rebuild the plugin against a matching @plugd/sdk`,
+        );
+      }
+      const problems = compareHandlers(this.#o.expectedHandlers, h.handlers);
+      if (problems.length > 0) throw new PluginStartError(id, "handlers", problems.join("; "));
+      this.#handlers = h.handlers;
+      this.#phase = "init";
+      this.#send({
+        t: "init",
+        plugin: { id, version: this.#o.version },
+        config: this.#o.config,
+        paths: this.#o.paths,
+      });
+      await Promise.race([ready, timeout, exited]);
+      this.#phase = "ready";
+    } finally {
+      clearTimeout(timer);
+      exited.catch(() => {});
+    }
+  }
+
+  #tail(): string {
+    return this.#recent.length ? `; last output: ${this.#recent.join(" | ")}` : "";
+  }
+
+  #send(frame: unknown): void {
+    this.#writer.write(encoder.encode(JSON.stringify(frame) + "\n")).catch(() => {});
+  }
+
+  #log(
+    stream: LogLine["stream"],
+    level: LogLevel,
+    msg: string,
+    fields?: Record<string, unknown>,
+  ): void {
+    if (this.#phase !== "ready" && stream !== "system") {
+      this.#recent.push(msg.slice(0, 300));
+      if (this.#recent.length > 5) this.#recent.shift();
+    }
+    if (stream !== "system" && !this.#limiter.admit()) return;
+    const line: LogLine = { ts: Date.now(), stream, level, msg: this.#limiter.truncate(msg) };
+    if (fields) line.fields = fields;
+    try {
+      this.#o.onLog(line);
+    } catch { /* a logger failure must not break the channel */ }
+  }
+
+  #violation(msg: string): void {
+    this.#violations++;
+    this.#log("system", "warn", `protocol violation: ${msg.slice(0, 300)}`);
+  }
+
+  #oversized(stream: "stdout" | "stderr", prefix: string, total: number): void {
+    if (stream === "stdout") this.#violations++;
+    this.#log(stream, "warn", `[line of ${total} bytes discarded] ${prefix.slice(0, 512)}`);
+  }
+
+  #onStdout(line: string): void {
+    const f = parseChildLine(line);
+    if (!f) {
+      if (/^\{\s*"t"\s*:/.test(line)) this.#violation(`invalid frame ${line}`);
+      else if (line.length > 0) this.#log("stdout", "info", line);
+      return;
+    }
+    switch (f.t) {
+      case "log":
+        return this.#log("sdk", f.level, f.msg, f.fields);
+      case "hello":
+        if (this.#phase !== "hello") return this.#violation("hello after handshake");
+        return this.#onHello?.(f);
+      case "ready":
+        if (this.#phase !== "init") return this.#violation("ready out of sequence");
+        return this.#onReady?.();
+      case "host":
+        if (this.#phase !== "ready") return this.#violation("host call before ready");
+        void serveHostCall({
+          pluginId: this.#o.pluginId,
+          handler: this.#o.hostHandler,
+          send: (fr) => this.#send(fr),
+          log: (level, msg, fields) => this.#log("sdk", level, msg, fields),
+          onDenied: (a) => {
+            this.#log("system", "warn", `permission denied: ${a.what}`);
+            this.#o.onDenied(a);
+          },
+          tryEnter: () => this.#hostCalls < this.#o.maxHostCalls && ++this.#hostCalls > 0,
+          leave: () => void this.#hostCalls--,
+        }, f);
+        return;
+      case "result": {
+        const p = this.#pending.get(f.id);
+        if (!p) {
+          if (this.#abandoned.delete(f.id)) return;
+          return this.#violation(`result for id ${f.id}, which is not a pending call`);
+        }
+        this.#settle(f.id);
+        if (f.ok) p.resolve(f.value);
+        else p.reject(new PluginCallError(this.#o.pluginId, f.error.name, f.error.message));
+      }
+    }
+  }
+
+  #settle(id: number): void {
+    const p = this.#pending.get(id);
+    if (!p) return;
+    clearTimeout(p.timer);
+    this.#pending.delete(id);
+    this.#inFlight--;
+    this.#queue.shift()?.();
+  }
+
+  /**
+   * Call a handler. Rejects with `PluginCallError` (plugin threw), `PluginTimeoutError` (the
+   * process is then killed), `PluginExitedError`, `PluginUnavailableError` (queue full).
+   */
+  async invoke(
+    kind: CallKind,
+    name: string,
+    payload?: unknown,
+    opts: InvokeOptions = {},
+  ): Promise<unknown> {
+    const { timeoutMs = this.#o.timeoutMs, signal } = opts;
+    const id = this.#o.pluginId;
+    if (this.#phase !== "ready") throw new PluginExitedError(id, "not running");
+    signal?.throwIfAborted();
+    if (this.#inFlight >= this.#o.concurrency) {
+      if (this.#queue.length >= this.#o.queueLimit) {
+        throw new PluginUnavailableError(
+          id,
+          `${this.#o.concurrency} calls in flight and ${this.#queue.length} queued; raise limits.concurrency or slow down`,
+        );
+      }
+      await new Promise<void>((r) => this.#queue.push(r));
+      if (this.#phase !== "ready") {
+        throw new PluginExitedError(id, this.#exitReason ?? "not running");
+      }
+    }
+    this.#inFlight++;
+    const callId = this.#nextId++;
+    const what = `${kind} "${name}"`;
+    return await new Promise<unknown>((resolve, reject) => {
+      const p: Pending = { resolve, reject, what };
+      this.#pending.set(callId, p);
+      p.timer = setTimeout(() => {
+        this.#settle(callId);
+        reject(new PluginTimeoutError(id, what, timeoutMs));
+        this.kill("timeout");
+      }, timeoutMs);
+      signal?.addEventListener("abort", () => {
+        if (!this.#pending.has(callId)) return;
+        this.#settle(callId);
+        this.#abandoned.add(callId);
+        reject(signal.reason);
+      }, { once: true });
+      this.#send({ t: "call", id: callId, kind, name, payload });
+    });
+  }
+
+  /** Kill now: SIGTERM, then SIGKILL after the grace period. */
+  kill(reason = "killed"): void {
+    this.#exitReason ??= reason;
+    try {
+      this.#child.kill("SIGTERM");
+    } catch { /* already gone */ }
+    const t = setTimeout(() => {
+      try {
+        this.#child.kill("SIGKILL");
+      } catch { /* already gone */ }
+    }, this.#o.killGraceMs);
+    this.#exited.finally(() => clearTimeout(t));
+  }
+
+  /** Ask the plugin to shut down, wait `gracefulMs`, then SIGKILL. */
+  async stop(options: { gracefulMs?: number } = {}): Promise<ExitInfo> {
+    const { gracefulMs = 2000 } = options;
+    this.#exitReason ??= "stopped";
+    this.#send({ t: "shutdown" });
+    this.#writer.close().catch(() => {});
+    let t: ReturnType<typeof setTimeout> | undefined;
+    const timer = new Promise<void>((r) => t = setTimeout(r, gracefulMs));
+    await Promise.race([this.#exited, timer]);
+    clearTimeout(t);
+    try {
+      this.#child.kill("SIGKILL");
+    } catch { /* already gone */ }
+    return await this.#exited;
+  }
+
+  #onExit(s: Deno.CommandStatus): ExitInfo {
+    this.#phase = "exited";
+    const reason = this.#exitReason ?? "crashed";
+    const detail = `${reason} (code ${s.code}${s.signal ? `, ${s.signal}` : ""})`;
+    for (const [callId, p] of [...this.#pending]) {
+      this.#settle(callId);
+      p.reject(new PluginExitedError(this.#o.pluginId, `${detail} during ${p.what}`));
+    }
+    for (const wake of this.#queue.splice(0)) wake();
+    this.#writer.close().catch(() => {});
+    this.#log("system", reason === "stopped" ? "info" : "error", `process exited: ${detail}`);
+    return { code: s.code, signal: s.signal, reason };
+  }
+
+  /** Kill and wait for the exit. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#phase !== "exited") this.kill("stopped");
+    await this.#exited;
+  }
+}

@@ -1,0 +1,64 @@
+/** The shim's end of the NDJSON channel: synchronous writes, `Deno.stdin.read` reads. */
+import { type HostFrame, MAX_FRAME_BYTES, type WireError } from "./wire.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Write one frame as a line on the real stdout. Frames too large are replaced by `fallback`. */
+export function send(frame: unknown, fallback?: () => unknown): void {
+  let bytes = encoder.encode(JSON.stringify(frame) + "\n");
+  if (bytes.byteLength > MAX_FRAME_BYTES && fallback) {
+    bytes = encoder.encode(JSON.stringify(fallback()) + "\n");
+  }
+  let off = 0;
+  while (off < bytes.byteLength) off += Deno.stdout.writeSync(bytes.subarray(off));
+}
+
+/** Read host frames from stdin until EOF, calling `onFrame` for each. */
+export async function readFrames(onFrame: (frame: HostFrame) => void): Promise<void> {
+  const buf = new Uint8Array(64 * 1024);
+  let pending: Uint8Array[] = [];
+  while (true) {
+    const n = await Deno.stdin.read(buf);
+    if (n === null) return;
+    let chunk = buf.subarray(0, n);
+    let nl: number;
+    while ((nl = chunk.indexOf(10)) !== -1) {
+      pending.push(chunk.subarray(0, nl));
+      const line = pending.length === 1
+        ? decoder.decode(pending[0])
+        : pending.map((p) => decoder.decode(p, { stream: true })).join("") + decoder.decode();
+      pending = [];
+      chunk = chunk.subarray(nl + 1);
+      if (line.length > 0) onFrame(JSON.parse(line) as HostFrame);
+    }
+    if (chunk.byteLength > 0) pending.push(chunk.slice());
+  }
+}
+
+let nextId = 1;
+const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+
+/** Ask the host to perform `op`; resolves with its value or rejects with its error. */
+export function hostCall(op: string, args: unknown): Promise<unknown> {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    waiting.set(id, { resolve, reject });
+    send({ t: "host", id, op, args });
+  });
+}
+
+/** Settle a pending host call from a `host_result` frame. */
+export function settleHostCall(
+  frame: { id: number; ok: boolean; value?: unknown; error?: WireError },
+): void {
+  const w = waiting.get(frame.id);
+  if (!w) return;
+  waiting.delete(frame.id);
+  if (frame.ok) w.resolve(frame.value);
+  else {
+    const e = new Error(frame.error?.message ?? "host call failed");
+    e.name = frame.error?.name ?? "Error";
+    w.reject(e);
+  }
+}

@@ -1,0 +1,79 @@
+/** Route one host call to the plugin's handler. */
+import type { CloudEvent, DefinedPlugin, PluginContext } from "../../../sdk/types.ts";
+import { fromResponse, toRequest } from "./route.ts";
+import type { CallKind, HandlerSet, RoutePayload } from "./wire.ts";
+
+const LIFECYCLE = [
+  "onInstall",
+  "onEnable",
+  "onDisable",
+  "onUpdate",
+  "onUninstall",
+  "onConfigChange",
+  "health",
+] as const;
+
+/** The handler names a definition provides, for the hello frame. */
+export function collectHandlers(def: DefinedPlugin): HandlerSet {
+  return {
+    actions: Object.keys(def.actions ?? {}),
+    filters: Object.keys(def.filters ?? {}),
+    gates: Object.keys(def.gates ?? {}),
+    routes: Object.keys(def.routes ?? {}),
+    cron: Object.keys(def.cron ?? {}),
+    lifecycle: LIFECYCLE.filter((k) => typeof def[k] === "function"),
+  };
+}
+
+function pick<T>(map: Record<string, T> | undefined, kind: string, name: string): T {
+  const fn = map && Object.hasOwn(map, name) ? map[name] : undefined;
+  if (!fn) throw new Error(`This plugin has no ${kind} handler "${name}"`);
+  return fn;
+}
+
+/** Run the handler for `kind`/`name` and return a JSON-serializable value. */
+export async function dispatch(
+  def: DefinedPlugin,
+  ctx: PluginContext,
+  kind: CallKind,
+  name: string,
+  payload: unknown,
+): Promise<unknown> {
+  switch (kind) {
+    case "action":
+      return await pick(def.actions, kind, name)(payload as CloudEvent, ctx);
+    case "filter":
+      return await pick(def.filters, kind, name)(payload, ctx);
+    case "gate":
+      return await pick(def.gates, kind, name)(payload, ctx);
+    case "route":
+      return await fromResponse(
+        await pick(def.routes, kind, name)(toRequest(payload as RoutePayload), ctx),
+      );
+    case "cron":
+      return await pick(def.cron, kind, name)(ctx);
+    case "health":
+      return def.health ? await def.health(ctx) : { status: "healthy" };
+    case "lifecycle": {
+      const p = (payload ?? {}) as Record<string, unknown>;
+      switch (name) {
+        case "onUpdate":
+          return await def.onUpdate?.(String(p.from), String(p.to), ctx);
+        case "onConfigChange":
+          return await def.onConfigChange?.(
+            (p.old ?? {}) as Record<string, unknown>,
+            (p.new ?? {}) as Record<string, unknown>,
+            ctx,
+          );
+        case "onInstall":
+        case "onEnable":
+        case "onDisable":
+        case "onUninstall":
+          return await def[name]?.(ctx);
+        case "health":
+          return def.health ? await def.health(ctx) : { status: "healthy" };
+      }
+      throw new Error(`Unknown lifecycle hook "${name}"`);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The in-sandbox shim: the generated bootstrap imports it before the plugin entry, then calls
+ * `runShim(entry.default)`. It may import only its own folder and `sdk/` (both mounted read-only).
+ * @module
+ */
+import "./console.ts";
+import type { DefinedPlugin, PluginContext } from "../../../sdk/types.ts";
+import { SDK_VERSION } from "../../../sdk/version.ts";
+import { readFrames, send, settleHostCall } from "./channel.ts";
+import { createContext } from "./context.ts";
+import { reportIfDenied } from "./denied.ts";
+import { collectHandlers, dispatch } from "./dispatch.ts";
+import { formatArgs } from "./console.ts";
+import { type HostFrame, PROTOCOL_VERSION } from "./wire.ts";
+
+function toWireError(e: unknown): { name: string; message: string } {
+  const denied = reportIfDenied(e);
+  if (e instanceof Error) {
+    return { name: e.name, message: (denied ?? e.message).slice(0, 8192) };
+  }
+  return { name: "Error", message: formatArgs([e]).slice(0, 8192) };
+}
+
+function logUncaught(what: string, e: unknown): void {
+  const err = toWireError(e);
+  send({ t: "log", level: "error", msg: `${what}: ${err.name}: ${err.message}` });
+}
+
+async function answer(def: DefinedPlugin, ctx: PluginContext, f: HostFrame): Promise<void> {
+  if (f.t !== "call") return;
+  try {
+    const value = await dispatch(def, ctx, f.kind, f.name, f.payload);
+    send({ t: "result", id: f.id, ok: true, value }, () => ({
+      t: "result",
+      id: f.id,
+      ok: false,
+      error: { name: "RangeError", message: "result larger than the 1 MiB protocol limit" },
+    }));
+  } catch (e) {
+    send({ t: "result", id: f.id, ok: false, error: toWireError(e) });
+  }
+}
+
+/** Run the plugin `def` against the host on stdin/stdout. Never returns while the host is there. */
+export async function runShim(def: unknown): Promise<void> {
+  globalThis.addEventListener("unhandledrejection", (e) => {
+    e.preventDefault();
+    logUncaught("unhandled rejection", e.reason);
+  });
+  globalThis.addEventListener("error", (e) => {
+    e.preventDefault();
+    logUncaught("uncaught exception", e.error);
+  });
+  if (typeof def !== "object" || def === null || (def as DefinedPlugin).__plugd !== 1) {
+    send({
+      t: "log",
+      level: "error",
+      msg: "The entry module must `export default definePlugin({ ... })` from @plugd/sdk",
+    });
+    Deno.exit(78);
+  }
+  const plugin = def as DefinedPlugin;
+  let ctx: PluginContext | undefined;
+  let onInit!: (f: Extract<HostFrame, { t: "init" }>) => void;
+  const inited = new Promise<Extract<HostFrame, { t: "init" }>>((r) => onInit = r);
+  readFrames((f) => {
+    switch (f.t) {
+      case "init":
+        onInit(f);
+        break;
+      case "call":
+        if (ctx) answer(plugin, ctx, f);
+        break;
+      case "host_result":
+        settleHostCall(f);
+        break;
+      case "shutdown":
+        Deno.exit(0);
+    }
+  }).then(() => Deno.exit(0), () => Deno.exit(70));
+  send({
+    t: "hello",
+    protocol: PROTOCOL_VERSION,
+    sdk: SDK_VERSION,
+    handlers: collectHandlers(plugin),
+  });
+  ctx = createContext(await inited);
+  send({ t: "ready" });
+}

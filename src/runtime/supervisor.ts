@@ -1,0 +1,327 @@
+/** Supervises many plugin processes: start on demand, health, backoff restarts, crash budget. */
+import { PluginStartError, PluginTimeoutError, PluginUnavailableError } from "./errors.ts";
+import { PluginProcess } from "./plugin_process.ts";
+import { processTreeRss } from "./process_rss.ts";
+import type { AppliedCaps } from "./resource_caps.ts";
+import type { PluginSpec, PluginStats, SupervisorOptions } from "./supervisor_types.ts";
+import type { CallKind, InvokeOptions, RuntimeState } from "./types.ts";
+
+interface Entry {
+  spec: PluginSpec;
+  state: RuntimeState;
+  reason?: string;
+  proc?: PluginProcess;
+  caps?: AppliedCaps;
+  starting?: Promise<PluginProcess>;
+  crashes: number[];
+  timers: Map<string, ReturnType<typeof setTimeout>>;
+  stats: Omit<PluginStats, "state" | "reason">;
+}
+
+const PERMANENT = new Set(["protocol", "handlers", "integrity"]);
+
+/**
+ * Runs registered plugins. Dispose (or `await using`) to stop them all.
+ *
+ * @example
+ * ```ts
+ * await using sup = new Supervisor({ hostHandler });
+ * sup.register(spec);
+ * await sup.invoke(spec.id, "filter", "notification.format", { text: "hi" });
+ * ```
+ */
+export class Supervisor {
+  #o: Required<Omit<SupervisorOptions, "caps" | "verifyIntegrity">> & SupervisorOptions;
+  #entries = new Map<string, Entry>();
+
+  constructor(options: SupervisorOptions) {
+    this.#o = {
+      onLog: () => {},
+      onStateChange: () => {},
+      onDenied: () => {},
+      healthIntervalMs: 30_000,
+      healthTimeoutMs: 5_000,
+      crashBudget: { restarts: 5, windowMs: 60_000 },
+      backoff: { initialMs: 100, maxMs: 30_000 },
+      idleStopMs: 0,
+      readyTimeoutMs: 10_000,
+      gracefulMs: 2_000,
+      deniedHistory: 20,
+      ...options,
+    };
+  }
+
+  /** Add a plugin (not started). Replaces nothing: unregister first. */
+  register(spec: PluginSpec): void {
+    if (this.#entries.has(spec.id)) throw new Error(`Plugin "${spec.id}" is already registered`);
+    this.#entries.set(spec.id, {
+      spec,
+      state: "stopped",
+      crashes: [],
+      timers: new Map(),
+      stats: {
+        invocations: 0,
+        errors: 0,
+        timeouts: 0,
+        restarts: 0,
+        denied: { count: 0, recent: [] },
+        protocolViolations: 0,
+        droppedLogs: 0,
+      },
+    });
+  }
+
+  /** Stop and forget a plugin. */
+  async unregister(id: string): Promise<void> {
+    await this.stop(id);
+    this.#entries.delete(id);
+  }
+
+  /** Registered plugin ids. */
+  ids(): string[] {
+    return [...this.#entries.keys()];
+  }
+
+  /** Current runtime state. */
+  state(id: string): RuntimeState {
+    return this.#get(id).state;
+  }
+
+  #get(id: string): Entry {
+    const e = this.#entries.get(id);
+    if (!e) throw new PluginUnavailableError(id, "not registered; install and enable it first");
+    return e;
+  }
+
+  #setState(e: Entry, state: RuntimeState, reason?: string): void {
+    if (e.state === state && e.reason === reason) return;
+    e.state = state;
+    e.reason = reason;
+    this.#o.onStateChange(e.spec.id, state, reason);
+  }
+
+  #timer(e: Entry, name: string, ms: number, fn: () => void, repeat = false): void {
+    clearTimeout(e.timers.get(name));
+    const t = repeat ? setInterval(fn, ms) : setTimeout(fn, ms);
+    e.timers.set(name, t);
+  }
+
+  #clearTimers(e: Entry): void {
+    for (const t of e.timers.values()) clearTimeout(t);
+    e.timers.clear();
+  }
+
+  /** Start a plugin (no-op when running). Throws `PluginStartError` when it cannot start. */
+  async start(id: string): Promise<void> {
+    const e = this.#get(id);
+    if (e.proc?.ready) return;
+    if (e.state === "failed") this.#reset(e);
+    await (e.starting ??= this.#launch(e).finally(() => e.starting = undefined));
+  }
+
+  async #launch(e: Entry): Promise<PluginProcess> {
+    const id = e.spec.id;
+    clearTimeout(e.timers.get("restart"));
+    e.timers.delete("restart");
+    this.#setState(e, "starting");
+    let caps: AppliedCaps | undefined;
+    try {
+      if (this.#o.verifyIntegrity && !(await this.#o.verifyIntegrity(id).catch(() => false))) {
+        throw new PluginStartError(
+          id,
+          "integrity",
+          "its files changed since install (digest " +
+            "mismatch); reinstall it from a trusted source",
+        );
+      }
+      let command = await e.spec.command();
+      if (this.#o.caps) {
+        caps = await this.#o.caps.apply(id, { memoryMb: e.spec.limits.memory_mb }, command);
+        command = caps.command;
+      }
+      const proc = await PluginProcess.start({
+        pluginId: id,
+        version: e.spec.version,
+        command,
+        expectedHandlers: e.spec.expectedHandlers,
+        config: e.spec.config,
+        paths: e.spec.paths,
+        hostHandler: this.#o.hostHandler,
+        onLog: (line) => this.#o.onLog(id, line),
+        onDenied: (a) => {
+          e.stats.denied.count++;
+          e.stats.denied.recent.push(a);
+          if (e.stats.denied.recent.length > this.#o.deniedHistory) e.stats.denied.recent.shift();
+          this.#o.onDenied(id, a);
+        },
+        readyTimeoutMs: this.#o.readyTimeoutMs,
+        timeoutMs: e.spec.limits.timeout_ms,
+        concurrency: e.spec.limits.concurrency,
+      });
+      e.proc = proc;
+      e.caps = caps;
+      e.stats.caps = caps?.description;
+      proc.exited.then((x) => this.#onExit(e, proc, x.reason, x.code));
+      if ((e.spec.runOnEnable ?? true) && proc.handlers?.lifecycle.includes("onEnable")) {
+        await proc.invoke("lifecycle", "onEnable", undefined);
+      }
+      this.#setState(e, "running");
+      this.#armHealth(e);
+      this.#armIdle(e);
+      return proc;
+    } catch (err) {
+      const reason = err instanceof PluginStartError ? err.reason : "start";
+      if (!e.proc) await caps?.release();
+      this.#record(e, err);
+      if (PERMANENT.has(reason)) {
+        e.proc?.kill("start_failed");
+        this.#setState(e, "failed", `${reason}: ${(err as Error).message}`);
+      } else if (!e.proc) this.#crashed(e, `${reason}: ${(err as Error).message}`);
+      else e.proc.kill("start_failed"); // exit handler schedules the restart
+      throw err;
+    }
+  }
+
+  #onExit(e: Entry, proc: PluginProcess, reason: string, code: number): void {
+    const caps = proc === e.proc ? e.caps : undefined;
+    caps?.release();
+    e.stats.protocolViolations += proc.protocolViolations;
+    e.stats.droppedLogs += proc.droppedLogs;
+    if (proc !== e.proc) return;
+    e.proc = undefined;
+    e.caps = undefined;
+    clearTimeout(e.timers.get("health"));
+    clearTimeout(e.timers.get("idle"));
+    if (reason === "stopped" || e.state === "stopping" || e.state === "failed") return;
+    this.#crashed(e, `${reason} (exit code ${code})`);
+  }
+
+  #crashed(e: Entry, reason: string): void {
+    const now = Date.now();
+    const { restarts, windowMs } = this.#o.crashBudget;
+    e.crashes = [...e.crashes.filter((t) => now - t < windowMs), now];
+    if (e.crashes.length > restarts) {
+      this.#clearTimers(e);
+      return this.#setState(
+        e,
+        "failed",
+        `crashed ${e.crashes.length} times within ` +
+          `${
+            windowMs / 1000
+          } s; last: ${reason}. Fix it, then run "plugd plugin restart ${e.spec.id}"`,
+      );
+    }
+    const { initialMs, maxMs } = this.#o.backoff;
+    const delay = Math.min(maxMs, initialMs * 2 ** (e.crashes.length - 1));
+    this.#setState(e, "backoff", reason);
+    this.#timer(e, "restart", delay, () => {
+      e.stats.restarts++;
+      this.start(e.spec.id).catch(() => {}); // a failed start is recorded and rescheduled
+    });
+  }
+
+  #record(e: Entry, err: unknown): void {
+    e.stats.errors++;
+    if (err instanceof PluginTimeoutError) e.stats.timeouts++;
+    e.stats.lastError = { message: String((err as Error)?.message ?? err), at: Date.now() };
+  }
+
+  #armHealth(e: Entry): void {
+    const ms = this.#o.healthIntervalMs;
+    if (ms <= 0) return;
+    this.#timer(e, "health", ms, () => {
+      const proc = e.proc;
+      if (!proc?.ready) return;
+      proc.invoke("health", "health", undefined, { timeoutMs: this.#o.healthTimeoutMs })
+        .then((h) => e.stats.lastHealth = h, (err) => this.#record(e, err));
+    }, true);
+  }
+
+  #armIdle(e: Entry): void {
+    const ms = this.#o.idleStopMs;
+    const h = e.spec.expectedHandlers;
+    if (ms <= 0 || h.filters.length + h.gates.length + h.routes.length > 0) return;
+    this.#timer(e, "idle", ms, () => {
+      if (e.state === "running") this.stop(e.spec.id).catch(() => {});
+    });
+  }
+
+  /**
+   * Call a handler, starting the plugin first when it is enabled and not running.
+   * Throws `PluginUnavailableError` when failed, disabled or restarting.
+   */
+  async invoke(
+    id: string,
+    kind: CallKind,
+    name: string,
+    payload?: unknown,
+    opts: InvokeOptions = {},
+  ): Promise<unknown> {
+    const e = this.#get(id);
+    if (e.state === "failed") throw new PluginUnavailableError(id, `failed: ${e.reason}`);
+    if (e.state === "backoff") {
+      throw new PluginUnavailableError(id, `restarting after a crash (${e.reason}); retry shortly`);
+    }
+    if (!e.proc?.ready) {
+      if (e.spec.enabled === false) throw new PluginUnavailableError(id, "disabled; enable it");
+      await this.start(id);
+    }
+    const proc = e.proc!;
+    e.stats.invocations++;
+    this.#armIdle(e);
+    try {
+      return await proc.invoke(kind, name, payload, opts);
+    } catch (err) {
+      this.#record(e, err);
+      throw err;
+    }
+  }
+
+  /** Stop a plugin gracefully (shutdown frame, then SIGKILL after gracefulMs). */
+  async stop(id: string): Promise<void> {
+    const e = this.#get(id);
+    this.#clearTimers(e);
+    await e.starting?.catch(() => {});
+    const proc = e.proc;
+    if (!proc) {
+      if (e.state !== "failed") this.#setState(e, "stopped");
+      return;
+    }
+    this.#setState(e, "stopping");
+    await proc.stop({ gracefulMs: this.#o.gracefulMs });
+    this.#setState(e, "stopped");
+  }
+
+  /** Stop then start; also clears `failed` and the crash history. */
+  async restart(id: string): Promise<void> {
+    await this.stop(id);
+    this.#reset(this.#get(id));
+    await this.start(id);
+  }
+
+  #reset(e: Entry): void {
+    e.crashes = [];
+    if (e.state === "failed") this.#setState(e, "stopped");
+  }
+
+  /** Statistics, with RSS read from /proc now. */
+  async stats(id: string): Promise<PluginStats> {
+    const e = this.#get(id);
+    const p = e.proc;
+    return {
+      ...structuredClone(e.stats),
+      state: e.state,
+      reason: e.reason,
+      protocolViolations: e.stats.protocolViolations + (p?.protocolViolations ?? 0),
+      droppedLogs: e.stats.droppedLogs + (p?.droppedLogs ?? 0),
+      pid: p?.pid,
+      rssBytes: p ? await processTreeRss(p.pid) : undefined,
+      uptimeMs: p ? Date.now() - p.startedAt : undefined,
+    };
+  }
+
+  /** Stop every plugin. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await Promise.allSettled(this.ids().map((id) => this.stop(id)));
+  }
+}

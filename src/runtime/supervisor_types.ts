@@ -1,0 +1,74 @@
+/** Types of the supervisor. */
+import type { HandlerSet } from "./protocol.ts";
+import type { ResourceCaps } from "./resource_caps.ts";
+import type { DeniedAttempt, HostHandler, LogLine, RuntimeState, SpawnCommand } from "./types.ts";
+
+/** What the supervisor needs to run one plugin. */
+export interface PluginSpec {
+  id: string;
+  version: string;
+  /** Handlers the manifest declares (see `manifestHandlers()`). */
+  expectedHandlers: HandlerSet;
+  limits: { memory_mb: number; timeout_ms: number; concurrency: number };
+  /** Validated config, secrets decrypted. @default {} */
+  config?: Record<string, unknown>;
+  paths: { data: string; tmp: string };
+  /** Builds the command for each start (see `pluginCommand()`). */
+  command: () => SpawnCommand | Promise<SpawnCommand>;
+  /** Calls start the plugin on demand only when enabled. @default true */
+  enabled?: boolean;
+  /** Call `onEnable` after each start when the module defines it. @default true */
+  runOnEnable?: boolean;
+}
+
+/** Supervisor-wide options; each has a default. */
+export interface SupervisorOptions {
+  hostHandler: HostHandler;
+  /** @default ignore */
+  onLog?: (pluginId: string, line: LogLine) => void;
+  /** @default ignore */
+  onStateChange?: (pluginId: string, state: RuntimeState, reason?: string) => void;
+  /** Every permission denial (the daemon emits `plugin.permission_denied`). @default ignore */
+  onDenied?: (pluginId: string, attempt: DeniedAttempt) => void;
+  /** Process-level caps. @default none */
+  caps?: ResourceCaps;
+  /** Called before each start; false or a throw → state `failed` ("integrity"). @default none */
+  verifyIntegrity?: (pluginId: string) => Promise<boolean>;
+  /** 0 = off. @default 30000 */
+  healthIntervalMs?: number;
+  /** @default 5000 */
+  healthTimeoutMs?: number;
+  /** More than `restarts` crashes within `windowMs` → failed. @default { restarts: 5, windowMs: 60000 } */
+  crashBudget?: { restarts: number; windowMs: number };
+  /** Restart delay doubles from `initialMs` up to `maxMs`. @default { initialMs: 100, maxMs: 30000 } */
+  backoff?: { initialMs: number; maxMs: number };
+  /** Stop plugins with only action/cron hooks after this idle time; 0 = never. @default 0 */
+  idleStopMs?: number;
+  /** @default 10000 */
+  readyTimeoutMs?: number;
+  /** @default 2000 */
+  gracefulMs?: number;
+  /** Denied attempts kept per plugin. @default 20 */
+  deniedHistory?: number;
+}
+
+/** Per-plugin statistics. */
+export interface PluginStats {
+  state: RuntimeState;
+  reason?: string;
+  invocations: number;
+  errors: number;
+  timeouts: number;
+  restarts: number;
+  lastError?: { message: string; at: number };
+  denied: { count: number; recent: DeniedAttempt[] };
+  protocolViolations: number;
+  droppedLogs: number;
+  pid?: number;
+  /** Resident memory of the sandbox process tree, bytes. */
+  rssBytes?: number;
+  uptimeMs?: number;
+  /** Process cap in effect, e.g. `cgroup-v1 memory 224 MiB, cpu 50%, pids 64`. */
+  caps?: string;
+  lastHealth?: unknown;
+}

@@ -1,0 +1,91 @@
+/** `plugd plugin pack`: a plugin folder -> `<id>-<version>.tgz` with a signed manifest. */
+import { dirname, join, resolve } from "node:path";
+import * as tar from "tar";
+import { loadPluginDir } from "../manifest/mod.ts";
+import { canonicalJson } from "./canonical_json.ts";
+import { type PrivateKeyFile, signBytes } from "./keys.ts";
+import {
+  MANIFEST_PATH,
+  META_DIR,
+  type PackageManifest,
+  type PackageSignature,
+  SIGNATURE_PATH,
+} from "./package_manifest.ts";
+import { fileSha256 } from "./_walk_files.ts";
+
+/** Options of {@link packPlugin}. */
+export interface PackOptions {
+  /** Key to sign with; unsigned packages install only on a `--dev` daemon. @default none */
+  key?: PrivateKeyFile;
+  /** Folder to write the archive to. @default the current folder */
+  outDir?: string;
+  /** Build number (monotonic per plugin). @default seconds since the epoch */
+  build?: number;
+}
+
+/** What {@link packPlugin} wrote. */
+export interface PackResult {
+  path: string;
+  manifest: PackageManifest;
+  keyId: string | null;
+}
+
+/**
+ * Validates the folder with `loadPluginDir`, then writes `<id>-<version>.tgz` holding the files
+ * under `package/` plus `package/.plugd/manifest.json` (canonical JSON) and, when a key is
+ * given, `package/.plugd/signature.json`.
+ *
+ * @example
+ * ```ts
+ * const { path } = await packPlugin("./plugins/hello", { key, outDir: "dist" });
+ * ```
+ */
+export async function packPlugin(dir: string, options: PackOptions = {}): Promise<PackResult> {
+  const { key, outDir = ".", build = Math.floor(Date.now() / 1000) } = options;
+  if (!Number.isSafeInteger(build) || build < 0) {
+    throw new RangeError(`build must be a non-negative integer; got ${build}`);
+  }
+  const plugin = await loadPluginDir(dir);
+  const files = plugin.files.filter((f) => !f.startsWith(`${META_DIR}/`) && f !== META_DIR);
+  const staging = await Deno.makeTempDir({ prefix: "plugd-pack-" });
+  try {
+    const root = join(staging, "package");
+    const digests: Record<string, string> = {};
+    for (const file of files) {
+      const target = join(root, file);
+      await Deno.mkdir(dirname(target), { recursive: true });
+      await Deno.copyFile(join(plugin.dir, file), target);
+      digests[file] = await fileSha256(target);
+    }
+    const manifest: PackageManifest = {
+      format: 1,
+      id: plugin.manifest.id,
+      version: plugin.manifest.version,
+      build,
+      permissions: plugin.manifest.permissions,
+      files: digests,
+    };
+    const manifestBytes = new TextEncoder().encode(canonicalJson(manifest));
+    await Deno.mkdir(join(root, META_DIR), { recursive: true });
+    await Deno.writeFile(join(root, MANIFEST_PATH), manifestBytes);
+    const entries = [MANIFEST_PATH, ...files];
+    if (key) {
+      const signature: PackageSignature = {
+        key_id: key.id,
+        alg: "Ed25519",
+        sig: await signBytes(key, manifestBytes),
+      };
+      await Deno.writeTextFile(join(root, SIGNATURE_PATH), canonicalJson(signature));
+      entries.unshift(SIGNATURE_PATH);
+    }
+    await Deno.mkdir(outDir, { recursive: true });
+    const path = resolve(outDir, `${manifest.id}-${manifest.version}.tgz`);
+    await tar.c(
+      { gzip: true, file: path, cwd: staging, portable: true, mtime: new Date(0) },
+      entries.sort().map((e) => `package/${e}`),
+    );
+    return { path, manifest, keyId: key?.id ?? null };
+  } finally {
+    await Deno.remove(staging, { recursive: true });
+  }
+}

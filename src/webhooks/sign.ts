@@ -1,0 +1,44 @@
+import { decodeBase64, encodeBase64 } from "../secrets/_base64.ts";
+import { SECRET_PREFIX } from "./secret.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * Signs one message per Standard Webhooks: base64 HMAC-SHA256 over `id.timestamp.body`, keyed
+ * with the base64-decoded part of the secret after `whsec_`. Returns `v1,<signature>`. The key
+ * size is not checked here so that the specification's test vector (18 bytes) can be verified.
+ *
+ * @example
+ * ```ts
+ * await signMessage("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek",
+ *   1614265330, '{"test": 2432232314}'); // "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+ * ```
+ */
+export async function signMessage(
+  secret: string,
+  msgId: string,
+  timestamp: number,
+  body: string,
+): Promise<string> {
+  const raw = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
+  const key = await crypto.subtle.importKey(
+    "raw",
+    decodeBase64(raw),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(`${msgId}.${timestamp}.${body}`));
+  return `v1,${encodeBase64(new Uint8Array(mac))}`;
+}
+
+/** The `webhook-signature` header: one `v1,…` per secret, space-separated (rotation). */
+export async function signatureHeader(
+  secrets: readonly string[],
+  msgId: string,
+  timestamp: number,
+  body: string,
+): Promise<string> {
+  const parts = await Promise.all(secrets.map((s) => signMessage(s, msgId, timestamp, body)));
+  return parts.join(" ");
+}

@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { startPlugin } from "../../sdk/testing.ts";
+import { fixture, OPTS, waitFor } from "./_helpers.ts";
+
+Deno.test("a 100 MB flood neither stalls the daemon nor grows its memory", OPTS, async () => {
+  await using flood = await startPlugin(fixture("flood"));
+  await using echo = await startPlugin(fixture("echo"));
+  const before = Deno.memoryUsage().rss;
+  let done = false;
+  const flooding = flood.emit("test.flood").finally(() => done = true);
+  let answered = 0;
+  while (!done) {
+    assert.deepEqual(await echo.filter("text.upper", { text: "a" }), { text: "A" });
+    answered++;
+  }
+  assert.deepEqual(await flooding, { flooded: true });
+  assert.ok(answered > 0);
+  const grown = Deno.memoryUsage().rss - before;
+  assert.ok(grown < 64 * 1024 * 1024, `daemon RSS grew by ${grown} bytes`);
+  const s = await waitFor(async () => {
+    const s = await flood.stats();
+    return s.droppedLogs > 0 && s.protocolViolations >= 1 ? s : undefined;
+  }, "flood accounted");
+  assert.equal(s.state, "running");
+  assert.ok(flood.logs.some((l) => /line of 52428800 bytes discarded/.test(l.msg)));
+});
+
+Deno.test("ArrayBuffers beyond the memory cap kill the plugin, not the daemon", OPTS, async () => {
+  await using p = await startPlugin(fixture("memhog"));
+  await assert.rejects(p.emit("test.alloc", { mb: 1024 }));
+  await waitFor(async () => (await p.stats()).state === "running", "restart after OOM");
+  assert.deepEqual(await p.emit("test.alloc", { mb: 16 }), { allocatedMb: 16 });
+});
+
+Deno.test("a plugin with an explicit loopback net grant reaches a local server", OPTS, async () => {
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () => new Response("pong"),
+  );
+  const url = `http://127.0.0.1:${server.addr.port}/`;
+  {
+    await using p = await startPlugin(fixture("netcheck"), {
+      grant: { net: [`127.0.0.1:${server.addr.port}`] },
+    });
+    assert.deepEqual(await p.emit("test.fetch", { url }), { status: 200, body: "pong" });
+  }
+  {
+    await using p = await startPlugin(fixture("netcheck"), { grant: {} });
+    await assert.rejects(p.emit("test.fetch", { url }), /Requires net access/);
+  }
+});
