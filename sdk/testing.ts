@@ -27,6 +27,24 @@ import {
   Supervisor,
 } from "../src/runtime/mod.ts";
 import type { CloudEvent, GateDecision } from "./types.ts";
+import { validateConfigValues } from "../src/plugins/config_values.ts";
+import type { ConfigField } from "../src/manifest/types.ts";
+
+/** Applies the manifest's config defaults, as the daemon does; invalid values fail the start. */
+function withDefaults(
+  schema: Record<string, ConfigField>,
+  values: Record<string, unknown>,
+): Record<string, unknown> {
+  const { values: out, problems } = validateConfigValues(schema, values);
+  if (problems.length > 0) {
+    throw new TypeError(
+      `Invalid config for the plugin under test: ${
+        problems.map((p) => `${p.field}: ${p.message}`).join("; ")
+      }`,
+    );
+  }
+  return out;
+}
 
 /** Options of {@linkcode startPlugin}. */
 export interface StartPluginOptions {
@@ -109,7 +127,7 @@ export async function startPlugin(
       version: manifest.version,
       expectedHandlers: manifestHandlers(manifest),
       limits,
-      config: options.config ?? {},
+      config: withDefaults(manifest.config, options.config ?? {}),
       paths: { data: d.dataDir, tmp: d.tmpDir },
       command: () =>
         pluginCommand({

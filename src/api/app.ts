@@ -1,7 +1,20 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Store } from "../store/mod.ts";
-import { authenticate } from "./auth_middleware.ts";
+import {
+  createMetricsRoutes,
+  httpMetrics,
+  metrics,
+  type MetricsRegistry,
+  registerDaemonMetrics,
+} from "../metrics/mod.ts";
+import { authenticate, requireScope } from "./auth_middleware.ts";
+import { createAuditRoutes } from "./audit_routes.ts";
+import { allowedMethods } from "./method_not_allowed.ts";
+import { createOpenApiRoutes } from "./openapi.ts";
+import { parseRateLimit, rateLimit, type RateLimitOptions } from "./rate_limit.ts";
+import { trackTokenUse } from "./token_last_used.ts";
+import { createTokenRoutes } from "./token_routes.ts";
 import { createHealthRoutes, type HealthDeps } from "./health_routes.ts";
 import { toProblemResponse } from "./error_handler.ts";
 import { HttpError } from "./problem.ts";
@@ -15,6 +28,10 @@ export interface ApiDeps extends HealthDeps {
   store: Store;
   /** Route groups mounted after authentication, in order. */
   groups?: Hono<ApiEnv>[];
+  /** Per-token rate limit; `null` = off. @default from PLUGD_RATE_LIMIT, else 50/s burst 100 */
+  rateLimit?: RateLimitOptions | null;
+  /** Registry rendered by `GET /metrics`. @default the daemon's `metrics` */
+  metrics?: MetricsRegistry;
 }
 
 /**
@@ -23,6 +40,9 @@ export interface ApiDeps extends HealthDeps {
  */
 export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
+  const registry = deps.metrics ?? metrics;
+  registerDaemonMetrics(registry, deps.startedAt);
+  app.use("*", httpMetrics(registry));
   app.use(
     "*",
     bodyLimit({
@@ -33,12 +53,42 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
     }),
   );
   app.route("/", createHealthRoutes(deps));
-  app.use("/v1/*", authenticate(deps.store));
-  app.use("/metrics", authenticate(deps.store));
+  app.route("/", createOpenApiRoutes()); // no auth, like health
+  const limit = deps.rateLimit === undefined ? rateLimitFromEnv() : deps.rateLimit;
+  for (const path of ["/v1/*", "/metrics"]) {
+    app.use(path, authenticate(deps.store));
+    if (limit !== null) app.use(path, rateLimit(limit));
+    app.use(path, trackTokenUse(deps.store));
+  }
+  app.use("/metrics", requireScope("reader"));
+  app.route("/", createMetricsRoutes(registry));
+  app.route("/", createTokenRoutes(deps.store));
+  app.route("/", createAuditRoutes(deps.store));
   for (const group of deps.groups ?? []) app.route("/", group);
   app.notFound((c) => {
+    const allow = allowedMethods(app, c.req.path);
+    if (allow.length > 0) {
+      throw new HttpError(
+        405,
+        `${c.req.method} is not allowed on ${c.req.path}; use ${allow.join(", ")}`,
+        {
+          headers: { allow: allow.join(", ") },
+        },
+      );
+    }
     throw new HttpError(404, `No route ${c.req.method} ${c.req.path}; see GET /v1/openapi.json`);
   });
   app.onError((error) => toProblemResponse(error));
   return app;
+}
+
+/** `PLUGD_RATE_LIMIT` (RATE:BURST or off); the defaults when unset or not readable. */
+function rateLimitFromEnv(): RateLimitOptions | null {
+  let text: string | undefined;
+  try {
+    text = Deno.env.get("PLUGD_RATE_LIMIT");
+  } catch {
+    text = undefined; // no --allow-env for it: defaults
+  }
+  return parseRateLimit(text) ?? {};
 }

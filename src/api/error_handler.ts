@@ -10,6 +10,7 @@ const STATUS_BY_NAME: Record<string, number> = {
   StorageError: 400,
   NotFoundError: 404,
   ConflictError: 409,
+  WebhookValidationError: 422,
   PluginTimeoutError: 504,
   PluginExitedError: 502,
   PluginCallError: 502,

@@ -8,3 +8,4 @@ export {
   rowHash,
 } from "./audit_log.ts";
 export { type AuditVerification, readAudit, verifyAudit } from "./verify_audit.ts";
+export { readAuditHead, verifyAuditWithHead } from "./audit_head.ts";

@@ -2,7 +2,12 @@
 import type { Command } from "./command.ts";
 import { statusCommand, versionCommand } from "./basic_commands.ts";
 import { daemonCommand } from "./daemon_command.ts";
+import { auditCommand } from "./audit_commands.ts";
+import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from "./token_commands.ts";
+import { KEY_COMMANDS } from "./key_commands.ts";
+import { pluginPackCommand, pluginSearchCommand, registryBuildCommand } from "./pack_commands.ts";
 import { pluginValidateCommand } from "./plugin_local_commands.ts";
+import { pluginNewCommand } from "./plugin_new_command.ts";
 import {
   pluginConfigCommand,
   pluginDisableCommand,
@@ -20,7 +25,12 @@ import {
 
 export const COMMANDS: readonly Command[] = [
   daemonCommand,
+  pluginNewCommand,
   pluginValidateCommand,
+  pluginPackCommand,
+  pluginSearchCommand,
+  registryBuildCommand,
+  ...KEY_COMMANDS,
   pluginInstallCommand,
   pluginGrantCommand,
   pluginEnableCommand,
@@ -33,6 +43,10 @@ export const COMMANDS: readonly Command[] = [
   pluginFlagsCommand,
   pluginUpdateCommand,
   pluginRemoveCommand,
+  tokenCreateCommand,
+  tokenListCommand,
+  tokenRevokeCommand,
+  auditCommand,
   statusCommand,
   versionCommand,
 ];

@@ -4,6 +4,7 @@ import { CliError, type Command, type CommandContext } from "./command.ts";
 import { ApiClient } from "./client.ts";
 import { print, table } from "./output.ts";
 import { confirm } from "./prompt.ts";
+import { formatCommandLine, localFlags } from "./plugin_local_commands.ts";
 
 interface PluginView {
   id: string;
@@ -179,16 +180,14 @@ export const pluginUpdateCommand: Command = {
 
 export const pluginFlagsCommand: Command = {
   path: "plugin flags",
-  args: "<id>",
+  args: "<id|./dir>",
   summary: "print the exact sandbox and deno command line a plugin runs with",
   arity: [1, 1],
   async run(ctx) {
+    const target = ctx.args[0]!;
+    if (target.includes("/") || target === ".") return await localFlags(ctx, resolve(target));
     const result = await call<{ argv: string[] }>(ctx, "GET", `/v1/plugins/${id(ctx)}/flags`);
-    print(
-      ctx,
-      result,
-      () => result.argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a}'`)).join(" \\\n  "),
-    );
+    print(ctx, result, () => formatCommandLine(result.argv));
     return 0;
   },
 };

@@ -1,7 +1,11 @@
 import { resolve } from "node:path";
 import { loadPluginDir, ManifestError } from "../manifest/mod.ts";
 import { assessRisks } from "../permissions/mod.ts";
-import { CliError, type Command } from "./command.ts";
+import { loadConfig } from "../config/mod.ts";
+import { stateLayout } from "../daemon/mod.ts";
+import { pluginPaths } from "../plugins/plugin_paths.ts";
+import { detectSandbox, pluginCommand } from "../runtime/mod.ts";
+import { CliError, type Command, type CommandContext } from "./command.ts";
 import { print } from "./output.ts";
 
 /** `plugd plugin validate <dir>`: every problem at once, exit 1 if any. */
@@ -35,3 +39,35 @@ export const pluginValidateCommand: Command = {
     }
   },
 };
+
+/** Formats argv for reading: one flag (with its value) per line. */
+export function formatCommandLine(argv: string[]): string {
+  return argv.map(shellQuote).reduce(
+    (out, arg, i) => out + (i === 0 ? arg : arg.startsWith("-") ? ` \\\n  ${arg}` : ` ${arg}`),
+    "",
+  );
+}
+
+/** Quotes an argument for display in a shell. */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * `plugd plugin flags <id|dir>`: for an installed plugin, asks the daemon; for a folder, computes
+ * locally the command line it would run with once installed in `--state-dir` and granted.
+ */
+export async function localFlags(ctx: CommandContext, dir: string): Promise<number> {
+  const { manifest } = await loadPluginDir(dir);
+  const config = await loadConfig(
+    { stateDir: ctx.options["state-dir"] as string | undefined },
+    ctx.io.env,
+  );
+  const layout = stateLayout(config.stateDir);
+  const paths = pluginPaths(layout, config, manifest.id, manifest.version);
+  const sandbox = await detectSandbox({ requested: config.sandbox });
+  const command = pluginCommand({ manifest, grant: manifest.permissions, sandbox, dirs: paths });
+  const argv = [command.cmd, ...command.args];
+  print(ctx, { argv, env: Object.keys(command.env).sort() }, () => formatCommandLine(argv));
+  return 0;
+}

@@ -96,6 +96,9 @@ export class Daemon {
         (req) => app.fetch(req, { transport: "tcp" }),
       );
       this.#servers.push(tcp);
+      // With port 0 the kernel picks one: record it, since "never grantable to a plugin"
+      // must name the port actually bound.
+      this.config.http!.port = tcp.addr.port;
       this.#log(`listening on http://${hostname}:${tcp.addr.port}`);
     }
     this.#log(`listening on unix:${this.config.socketPath}`);

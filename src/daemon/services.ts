@@ -1,8 +1,10 @@
 import { createPluginRoutes } from "../api/plugin_routes.ts";
 import { PluginConfigs, PluginService } from "../plugins/mod.ts";
-import { detectSandbox } from "../runtime/mod.ts";
+import { detectResourceCaps, detectSandbox } from "../runtime/mod.ts";
 import { loadMasterKey } from "../secrets/mod.ts";
+import { createCatalogRoutes } from "../registry/mod.ts";
 import { createKeyRoutes } from "../signing/mod.ts";
+import { createWebhookService } from "../webhooks/mod.ts";
 import type { DaemonService, ServiceFactory } from "./daemon.ts";
 
 /**
@@ -18,12 +20,14 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
         "contain hostile code; install bubblewrap, or accept this only for development",
     );
   }
+  const caps = await detectResourceCaps();
+  log(`plugin resource caps: ${caps.mechanism}; sandbox: ${sandbox.mode} (${sandbox.reason})`);
   const events = {
     emitSystemEvent: (_type: string, _data: Record<string, unknown>) => Promise.resolve(),
   };
   const plugins = new PluginService(
     { store, config, layout, events, log },
-    sandbox,
+    { sandbox, caps },
     new PluginConfigs(store, masterKey),
   );
   const services: DaemonService[] = [
@@ -33,6 +37,9 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
       stop: () => plugins.stop(),
     },
     { routes: createKeyRoutes({ store }) },
+    { routes: createCatalogRoutes({ registries: config.registries }) },
+    // Outgoing webhooks: routes + the outbox relay (started/stopped with the daemon).
+    await createWebhookService({ config, store, log, key: masterKey }),
   ];
   return services;
 };

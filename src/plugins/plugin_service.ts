@@ -7,6 +7,7 @@ import {
   type InvokeOptions,
   manifestHandlers,
   pluginCommand,
+  type ResourceCaps,
   type SandboxInfo,
   Supervisor,
 } from "../runtime/mod.ts";
@@ -41,7 +42,12 @@ export class PluginService {
   #emitDenied = new Map<string, number>();
   #emitPatterns = new Map<string, string[]>();
 
-  constructor(ctx: PluginContext, sandbox: SandboxInfo, configs: PluginConfigs) {
+  constructor(
+    ctx: PluginContext,
+    runtime: { sandbox: SandboxInfo; caps?: ResourceCaps },
+    configs: PluginConfigs,
+  ) {
+    const { sandbox } = runtime;
     this.#ctx = ctx;
     this.#sandbox = sandbox;
     this.configs = configs;
@@ -73,6 +79,7 @@ export class PluginService {
         void ctx.events.emitSystemEvent("plugin.permission_denied", { plugin: id, ...attempt });
       },
       verifyIntegrity: (id) => this.#verifyIntegrity(id),
+      caps: runtime.caps,
     });
   }
 

@@ -33,6 +33,7 @@ const PERMANENT = new Set(["protocol", "handlers", "integrity"]);
 export class Supervisor {
   #o: Required<Omit<SupervisorOptions, "caps" | "verifyIntegrity">> & SupervisorOptions;
   #entries = new Map<string, Entry>();
+  #releasing = new Set<Promise<void>>();
 
   constructor(options: SupervisorOptions) {
     this.#o = {
@@ -184,7 +185,10 @@ export class Supervisor {
 
   #onExit(e: Entry, proc: PluginProcess, reason: string, code: number): void {
     const caps = proc === e.proc ? e.caps : undefined;
-    caps?.release();
+    if (caps) {
+      const r = caps.release().catch(() => {}).finally(() => this.#releasing.delete(r));
+      this.#releasing.add(r);
+    }
     e.stats.protocolViolations += proc.protocolViolations;
     e.stats.droppedLogs += proc.droppedLogs;
     if (proc !== e.proc) return;
@@ -289,6 +293,7 @@ export class Supervisor {
     }
     this.#setState(e, "stopping");
     await proc.stop({ gracefulMs: this.#o.gracefulMs });
+    await Promise.allSettled([...this.#releasing]);
     this.#setState(e, "stopped");
   }
 
@@ -323,5 +328,6 @@ export class Supervisor {
   /** Stop every plugin. */
   async [Symbol.asyncDispose](): Promise<void> {
     await Promise.allSettled(this.ids().map((id) => this.stop(id)));
+    await Promise.allSettled([...this.#releasing]);
   }
 }

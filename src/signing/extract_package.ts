@@ -3,6 +3,7 @@
  * from the gzip layer and the tar headers, before a single file is written: a hostile archive
  * is refused early and leaves nothing behind.
  */
+import { Buffer } from "node:buffer";
 import { dirname, join } from "node:path";
 import * as tar from "tar";
 import { PackageError } from "./errors.ts";
@@ -136,7 +137,8 @@ async function readArchive(
             "packages of ordinary source files never do: refused",
         );
       }
-      parser.write(chunk);
+      // tar parses node Buffers (it uses Buffer methods on each chunk).
+      parser.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     }
     if (!failure) parser.end();
   } finally {

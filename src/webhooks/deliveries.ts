@@ -47,10 +47,16 @@ export async function listDeliveries(
 ): Promise<DeliveryPage> {
   const { limit = 50, cursor = null } = options;
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-    throw new WebhookValidationError("limit", `"limit" must be an integer from 1 to 500; got ${limit}`);
+    throw new WebhookValidationError(
+      "limit",
+      `"limit" must be an integer from 1 to 500; got ${limit}`,
+    );
   }
   if (cursor !== null && !/^msg_[0-9a-z]+$/.test(cursor)) {
-    throw new WebhookValidationError("cursor", `"cursor" must be a next_cursor value from a previous page`);
+    throw new WebhookValidationError(
+      "cursor",
+      `"cursor" must be a next_cursor value from a previous page`,
+    );
   }
   const rs = await store.execute({
     sql: `SELECT id, webhook_id, event_id, event_type, status, attempts, next_attempt_at,

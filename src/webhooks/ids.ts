@@ -1,8 +1,10 @@
 /** Identifiers: `wh_…` for endpoints, `msg_…` (time-ordered) for deliveries. */
 
 function randomHex(bytes: number): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) =>
-    b.toString(16).padStart(2, "0")).join("");
+  return Array.from(
+    crypto.getRandomValues(new Uint8Array(bytes)),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
 }
 
 /** A new webhook id such as `wh_3f9a0c1e2b4d5a6f`. */

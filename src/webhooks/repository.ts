@@ -1,7 +1,7 @@
 /** Webhook endpoints in libSQL: create, read, update, delete, rotate; every change audited. */
 import type { InStatement, Row } from "@libsql/client";
 import { auditStatement } from "../audit/mod.ts";
-import { decryptSecret, encryptSecret } from "../secrets/master_key.ts";
+import { decryptSecret, encryptSecret } from "../secrets/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { NotFoundError } from "./errors.ts";
 import { newWebhookId } from "./ids.ts";

@@ -1,4 +1,4 @@
-import { decodeBase64, encodeBase64 } from "../secrets/_base64.ts";
+import { decodeBase64, encodeBase64 } from "./_base64.ts";
 import { WebhookValidationError } from "./errors.ts";
 
 /** Prefix of Standard Webhooks secrets. */

@@ -44,9 +44,7 @@ export function closeHttpClients(): void {
 
 /** POSTs `body` to `target`; throws on network errors and timeouts. */
 export function sendRequest(target: ResolvedTarget, options: SendOptions): Promise<SendResult> {
-  return target.url.protocol === "https:"
-    ? sendTls(target, options)
-    : sendPlain(target, options);
+  return target.url.protocol === "https:" ? sendTls(target, options) : sendPlain(target, options);
 }
 
 async function sendPlain(target: ResolvedTarget, options: SendOptions): Promise<SendResult> {

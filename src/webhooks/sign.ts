@@ -1,4 +1,4 @@
-import { decodeBase64, encodeBase64 } from "../secrets/_base64.ts";
+import { decodeBase64, encodeBase64 } from "./_base64.ts";
 import { SECRET_PREFIX } from "./secret.ts";
 
 const encoder = new TextEncoder();
@@ -28,7 +28,11 @@ export async function signMessage(
     false,
     ["sign"],
   );
-  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(`${msgId}.${timestamp}.${body}`));
+  const mac = await crypto.subtle.sign(
+    "HMAC",
+    key,
+    encoder.encode(`${msgId}.${timestamp}.${body}`),
+  );
   return `v1,${encodeBase64(new Uint8Array(mac))}`;
 }
 

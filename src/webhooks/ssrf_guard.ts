@@ -68,7 +68,10 @@ export function parseWebhookUrl(text: string, options: GuardOptions = {}): URL {
  * Resolves the URL's host, refuses it unless every address is allowed by policy, and returns
  * the first checked address (IPv4 preferred) to connect to.
  */
-export async function resolveTarget(text: string, options: GuardOptions = {}): Promise<ResolvedTarget> {
+export async function resolveTarget(
+  text: string,
+  options: GuardOptions = {},
+): Promise<ResolvedTarget> {
   const url = parseWebhookUrl(text, options);
   const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
   const host = url.hostname.replace(/^\[|\]$/g, "");
@@ -79,9 +82,13 @@ export async function resolveTarget(text: string, options: GuardOptions = {}): P
   const answers = await Promise.allSettled([resolver(name, "A"), resolver(name, "AAAA")]);
   const addresses = answers.flatMap((a) => (a.status === "fulfilled" ? a.value : []));
   if (addresses.length === 0) {
-    const reason = answers.find((a) => a.status === "rejected") as PromiseRejectedResult | undefined;
+    const reason = answers.find((a) => a.status === "rejected") as
+      | PromiseRejectedResult
+      | undefined;
     throw new WebhookTargetError(
-      `Cannot resolve webhook host "${name}": ${reason ? String(reason.reason?.message ?? reason.reason) : "no A or AAAA records"}; check the name and the daemon's DNS`,
+      `Cannot resolve webhook host "${name}": ${
+        reason ? String(reason.reason?.message ?? reason.reason) : "no A or AAAA records"
+      }; check the name and the daemon's DNS`,
       { transient: true },
     );
   }

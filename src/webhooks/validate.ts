@@ -39,7 +39,7 @@ export async function validateWebhookInput(
         key,
         `Unknown field "${key}"; allowed: ${
           CREATE_KEYS.filter((k) => !partial || k !== "secret").join(", ")
-        }${partial ? ' (use POST /v1/webhooks/{id}/rotate to change the secret)' : ""}`,
+        }${partial ? " (use POST /v1/webhooks/{id}/rotate to change the secret)" : ""}`,
       );
     }
   }
@@ -48,7 +48,10 @@ export async function validateWebhookInput(
   if (b.event_types !== undefined || !partial) out.event_types = checkEventTypes(b.event_types);
   if (b.name !== undefined) {
     if (typeof b.name !== "string" || b.name.trim() === "" || b.name.length > 200) {
-      throw new WebhookValidationError("name", '"name" must be a non-empty string of at most 200 characters');
+      throw new WebhookValidationError(
+        "name",
+        '"name" must be a non-empty string of at most 200 characters',
+      );
     }
     out.name = b.name.trim();
   } else if (!partial) out.name = new URL(out.url!).host;

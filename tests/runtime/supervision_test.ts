@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { startPlugin } from "../../sdk/testing.ts";
-import { PluginCallError, PluginTimeoutError } from "../../src/runtime/mod.ts";
+import { type PluginCallError, PluginTimeoutError } from "../../src/runtime/mod.ts";
 import { fixture, OPTS, waitFor } from "./_helpers.ts";
 
 Deno.test("a timed-out call kills the plugin and it is restarted", OPTS, async () => {

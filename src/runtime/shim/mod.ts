@@ -60,7 +60,7 @@ export async function runShim(def: unknown): Promise<void> {
     Deno.exit(78);
   }
   const plugin = def as DefinedPlugin;
-  let ctx: PluginContext | undefined;
+  const live: { ctx?: PluginContext } = {};
   let onInit!: (f: Extract<HostFrame, { t: "init" }>) => void;
   const inited = new Promise<Extract<HostFrame, { t: "init" }>>((r) => onInit = r);
   readFrames((f) => {
@@ -69,7 +69,7 @@ export async function runShim(def: unknown): Promise<void> {
         onInit(f);
         break;
       case "call":
-        if (ctx) answer(plugin, ctx, f);
+        if (live.ctx) answer(plugin, live.ctx, f);
         break;
       case "host_result":
         settleHostCall(f);
@@ -84,6 +84,6 @@ export async function runShim(def: unknown): Promise<void> {
     sdk: SDK_VERSION,
     handlers: collectHandlers(plugin),
   });
-  ctx = createContext(await inited);
+  live.ctx = createContext(await inited);
   send({ t: "ready" });
 }

@@ -4,10 +4,14 @@ import { migration001 } from "./001_core.ts";
 import { migration002 } from "./002_plugin_data.ts";
 import { migration003 } from "./003_webhooks.ts";
 import { migration004 } from "./004_keys.ts";
+import { migration005 } from "./005_audit_head.ts";
+import { migration006 } from "./006_events.ts";
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
   migration002,
   migration003,
   migration004,
+  migration005,
+  migration006,
 ];

@@ -1,0 +1,63 @@
+import { ApiClient } from "./client.ts";
+import { type Command, EXIT } from "./command.ts";
+import { print, table } from "./output.ts";
+
+interface AuditRow {
+  seq: number;
+  ts: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  result: string;
+}
+
+interface Verification {
+  ok: boolean;
+  rows: number;
+  broken_at: number | null;
+  reason: string | null;
+}
+
+/**
+ * `plugd audit [--verify] [--limit N] [--after SEQ]`: lists the audit log, or verifies the hash
+ * chain and its head; exits 1 and names the first broken link when the log was tampered with.
+ */
+export const auditCommand: Command = {
+  path: "audit",
+  args: "",
+  summary: "show the audit log; --verify checks the hash chain (exit 1 if tampered)",
+  arity: [0, 0],
+  options: {
+    verify: { type: "boolean" },
+    limit: { type: "string" },
+    after: { type: "string" },
+  },
+  async run(ctx) {
+    using client = ApiClient.fromContext(ctx);
+    if (ctx.options.verify) {
+      const v = await client.request<Verification>("GET", "/v1/audit?verify=true");
+      print(
+        ctx,
+        v,
+        () =>
+          v.ok
+            ? `audit log intact: ${v.rows} rows, hash chain and head verified`
+            : `audit log BROKEN at seq ${v.broken_at}: ${v.reason} (${v.rows} rows checked)`,
+      );
+      return v.ok ? EXIT.ok : EXIT.failure;
+    }
+    const query = new URLSearchParams();
+    if (ctx.options.limit) query.set("limit", String(ctx.options.limit));
+    if (ctx.options.after) query.set("after", String(ctx.options.after));
+    const page = await client.request<{ rows: AuditRow[]; next_after: number | null }>(
+      "GET",
+      `/v1/audit${query.size ? `?${query}` : ""}`,
+    );
+    print(ctx, page, () =>
+      table(
+        ["SEQ", "TIME", "ACTOR", "ACTION", "TARGET", "RESULT"],
+        page.rows.map((r) => [r.seq, r.ts, r.actor, r.action, r.target, r.result]),
+      ) + (page.next_after ? `\n(more: plugd audit --after ${page.next_after})` : ""));
+    return EXIT.ok;
+  },
+};

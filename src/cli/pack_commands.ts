@@ -1,0 +1,116 @@
+/** `plugd plugin pack`, `plugd registry build`, `plugd plugin search`. */
+import { resolve } from "node:path";
+import { ManifestError } from "../manifest/mod.ts";
+import { buildIndex, type CatalogResult } from "../registry/mod.ts";
+import { packPlugin, readPrivateKeyFile } from "../signing/mod.ts";
+import { ApiClient } from "./client.ts";
+import { CliError, type Command, UsageError } from "./command.ts";
+import { print, table } from "./output.ts";
+
+/** `plugd plugin pack <dir> [--sign KEYFILE] [--out DIR] [--build N]` (local, no daemon). */
+export const pluginPackCommand: Command = {
+  path: "plugin pack",
+  args: "<dir>",
+  summary: "write <id>-<version>.tgz with a manifest of every file's sha256, signed with --sign",
+  arity: [1, 1],
+  options: { sign: { type: "string" }, out: { type: "string" }, build: { type: "string" } },
+  async run(ctx) {
+    const buildText = ctx.options.build as string | undefined;
+    const build = buildText === undefined ? undefined : Number(buildText);
+    if (build !== undefined && (!Number.isSafeInteger(build) || build < 0)) {
+      throw new UsageError(`--build must be a non-negative integer; got ${buildText}`);
+    }
+    const keyFile = ctx.options.sign as string | undefined;
+    let key;
+    try {
+      key = keyFile ? await readPrivateKeyFile(keyFile) : undefined;
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+    try {
+      const result = await packPlugin(ctx.args[0]!, {
+        key,
+        outDir: (ctx.options.out as string | undefined) ?? ".",
+        build,
+      });
+      print(
+        ctx,
+        {
+          path: result.path,
+          id: result.manifest.id,
+          version: result.manifest.version,
+          build: result.manifest.build,
+          files: Object.keys(result.manifest.files).length,
+          key_id: result.keyId,
+        },
+        () =>
+          `packed ${result.manifest.id}@${result.manifest.version} build ${result.manifest.build} ` +
+          `(${Object.keys(result.manifest.files).length} files) -> ${result.path}` +
+          (result.keyId
+            ? `, signed by key ${result.keyId}`
+            : "\nWARNING: unsigned; only a daemon in --dev mode installs it (use --sign KEYFILE)"),
+      );
+      return 0;
+    } catch (error) {
+      if (error instanceof ManifestError) {
+        for (const p of error.problems) ctx.io.err(`  ${p.field}: ${p.message}`);
+        throw new CliError(`cannot pack ${ctx.args[0]}: ${error.problems.length} problem(s)`);
+      }
+      throw error;
+    }
+  },
+};
+
+/** `plugd registry build <dir-of-tgz> [--out index.json]` (local, no daemon). */
+export const registryBuildCommand: Command = {
+  path: "registry build",
+  args: "<dir>",
+  summary: "write a registry index (index.json) for the .tgz packages in a folder",
+  arity: [1, 1],
+  options: { out: { type: "string" } },
+  async run(ctx) {
+    const dir = ctx.args[0]!;
+    const out = resolve((ctx.options.out as string | undefined) ?? `${dir}/index.json`);
+    let index;
+    try {
+      index = await buildIndex(dir);
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+    await Deno.writeTextFile(out, JSON.stringify(index, null, 2) + "\n");
+    const count = Object.values(index.plugins).reduce(
+      (n, p) => n + Object.keys(p.versions).length,
+      0,
+    );
+    print(
+      ctx,
+      { path: out, plugins: Object.keys(index.plugins).length, versions: count },
+      () =>
+        `indexed ${count} package(s) of ${Object.keys(index.plugins).length} plugin(s) -> ${out}`,
+    );
+    return 0;
+  },
+};
+
+/** `plugd plugin search [q] [--category C]`: the daemon's configured registries. */
+export const pluginSearchCommand: Command = {
+  path: "plugin search",
+  args: "[query]",
+  summary: "search the plugins offered by the configured registry indexes",
+  arity: [0, 1],
+  options: { category: { type: "string" } },
+  async run(ctx) {
+    const params = new URLSearchParams();
+    if (ctx.args[0]) params.set("q", ctx.args[0]);
+    if (ctx.options.category) params.set("category", String(ctx.options.category));
+    using client = ApiClient.fromContext(ctx);
+    const result = await client.request<CatalogResult>("GET", `/v1/catalog?${params}`);
+    for (const e of result.errors) ctx.io.err(`plugd: registry ${e.registry}: ${e.message}`);
+    print(ctx, result, () =>
+      result.plugins.length === 0 ? "no matching plugins" : table(
+        ["ID", "LATEST", "CATEGORIES", "DESCRIPTION"],
+        result.plugins.map((p) => [p.id, p.latest, p.categories.join(","), p.description]),
+      ));
+    return 0;
+  },
+};

@@ -1,0 +1,24 @@
+/** Errors of the hook bus that callers catch. */
+
+/** One problem of an event envelope: the attribute and what to fix. */
+export interface EnvelopeProblem {
+  field: string;
+  message: string;
+}
+
+/** The CloudEvents envelope is invalid; `problems` lists every problem found. */
+export class EventValidationError extends Error {
+  override name = "EventValidationError";
+  readonly problems: EnvelopeProblem[];
+  constructor(problems: EnvelopeProblem[]) {
+    super(
+      `Invalid CloudEvent: ${problems.map((p) => `${p.field}: ${p.message}`).join("; ")}`,
+    );
+    this.problems = problems;
+  }
+}
+
+/** The event type is reserved for the daemon (`plugin.*`). */
+export class ReservedEventTypeError extends Error {
+  override name = "ReservedEventTypeError";
+}

@@ -1,0 +1,56 @@
+/** Sortable event ids (ULID: 48-bit time + 80 random bits, Crockford base32, monotonic). */
+
+const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+let lastTime = -1;
+let lastRandom = new Uint8Array(10);
+
+function encode(bytes: Uint8Array, time: number): string {
+  let out = "";
+  let t = time;
+  for (let i = 0; i < 10; i++) {
+    out = ALPHABET[t % 32] + out;
+    t = Math.floor(t / 32);
+  }
+  let bits = 0;
+  let value = 0;
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += ALPHABET[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    value &= (1 << bits) - 1;
+  }
+  return out;
+}
+
+function increment(bytes: Uint8Array): Uint8Array {
+  const next = bytes.slice();
+  for (let i = next.length - 1; i >= 0; i--) {
+    if (next[i]! < 255) {
+      next[i]!++;
+      return next;
+    }
+    next[i] = 0;
+  }
+  return crypto.getRandomValues(new Uint8Array(10));
+}
+
+/**
+ * A new ULID; ids made within one millisecond still sort in creation order.
+ *
+ * @example
+ * ```ts
+ * newEventId(); // "01JD8X3V0Q6K2S7Y9B4N5M1C8T"
+ * ```
+ */
+export function newEventId(now: number = Date.now()): string {
+  if (now <= lastTime) {
+    lastRandom = increment(lastRandom);
+  } else {
+    lastTime = now;
+    lastRandom = crypto.getRandomValues(new Uint8Array(10));
+  }
+  return encode(lastRandom, lastTime);
+}

@@ -1,0 +1,18 @@
+/** `GET /v1/catalog?q=&category=`: plugins available in the configured registries. */
+import { Hono } from "hono";
+import { requireScope } from "../api/mod.ts";
+import type { ApiEnv } from "../api/mod.ts";
+import { searchCatalog } from "./search_catalog.ts";
+
+/** The catalog route group (reader scope). */
+export function createCatalogRoutes(deps: { registries: readonly string[] }): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  app.get("/v1/catalog", requireScope("reader"), async (c) => {
+    const result = await searchCatalog(deps.registries, {
+      q: c.req.query("q") || undefined,
+      category: c.req.query("category") || undefined,
+    });
+    return c.json(result);
+  });
+  return app;
+}

@@ -1,0 +1,140 @@
+/** Resolving `id@range` against registry indexes into an ordered install plan. */
+import * as semver from "semver";
+import { type LoadedIndex, type PlanStep, RegistryError } from "./types.ts";
+
+/** Splits `slack-notify@^1.2` into id and range (`*` when absent). */
+export function parseRef(ref: string): { id: string; range: string } {
+  const at = ref.indexOf("@", 1);
+  const id = at === -1 ? ref : ref.slice(0, at);
+  const range = at === -1 ? "*" : ref.slice(at + 1);
+  if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(id)) {
+    throw new RegistryError("bad_ref", `"${ref}" is not a plugin reference like slack-notify@^1.2`);
+  }
+  if (semver.validRange(range) === null) {
+    throw new RegistryError("bad_ref", `"${range}" in "${ref}" is not a semver range`);
+  }
+  return { id, range };
+}
+
+/**
+ * Resolves `ref` (e.g. `slack-notify@^1.2`) to an install plan, dependencies first. For each
+ * plugin picks the highest version that matches the range and whose `plugd` range accepts
+ * `hostVersion`; an installed plugin that satisfies a dependency range is kept. Throws
+ * RegistryError: `unknown_plugin`, `no_matching_version` (listing the available ones),
+ * `no_compatible_version`, `unsatisfiable_dependency`, `dependency_cycle` (naming the cycle),
+ * `conflict`.
+ *
+ * @example
+ * ```ts
+ * const plan = resolveInstall([loaded], "slack-notify@^1.2", "0.1.0", new Map());
+ * ```
+ */
+export function resolveInstall(
+  indexes: readonly LoadedIndex[],
+  ref: string,
+  hostVersion: string,
+  installed: ReadonlyMap<string, string>,
+): PlanStep[] {
+  const root = parseRef(ref);
+  const plan: PlanStep[] = [];
+  const chosen = new Map<string, PlanStep>();
+
+  const visit = (id: string, range: string, path: string[], reason: string): void => {
+    if (path.includes(id)) {
+      throw new RegistryError(
+        "dependency_cycle",
+        `Dependency cycle: ${[...path.slice(path.indexOf(id)), id].join(" -> ")}; ` +
+          "a plugin cannot (indirectly) depend on itself: fix the dependencies",
+      );
+    }
+    const picked = chosen.get(id);
+    if (picked) {
+      if (!semver.satisfies(picked.version, range)) {
+        throw new RegistryError(
+          "unsatisfiable_dependency",
+          `${reason} needs ${id}@${range}, but the plan already picked ${id}@${picked.version}`,
+        );
+      }
+      return;
+    }
+    const have = installed.get(id);
+    if (have !== undefined && path.length > 0) {
+      if (semver.satisfies(have, range)) return;
+      throw new RegistryError(
+        "unsatisfiable_dependency",
+        `${reason} needs ${id}@${range}, but ${id}@${have} is installed; update it first`,
+      );
+    }
+    const step = pick(indexes, id, range, hostVersion, reason, path.length > 0);
+    chosen.set(id, step);
+    for (const [dep, depRange] of Object.entries(step.entry.dependencies)) {
+      visit(dep, depRange, [...path, id], `${id}@${step.version}`);
+    }
+    plan.push(step);
+  };
+  visit(root.id, root.range, [], "requested");
+  checkConflicts(plan, installed);
+  return plan;
+}
+
+function pick(
+  indexes: readonly LoadedIndex[],
+  id: string,
+  range: string,
+  host: string,
+  reason: string,
+  isDependency: boolean,
+): PlanStep {
+  const candidates: Omit<PlanStep, "reason">[] = [];
+  for (const { location, index } of indexes) {
+    for (const [version, entry] of Object.entries(index.plugins[id]?.versions ?? {})) {
+      if (semver.valid(version)) candidates.push({ id, version, entry, indexLocation: location });
+    }
+  }
+  const needer = isDependency ? `${reason} depends on ${id}, but ` : "";
+  if (candidates.length === 0) {
+    throw new RegistryError(
+      isDependency ? "unsatisfiable_dependency" : "unknown_plugin",
+      `${needer}no registry lists a plugin "${id}"; check the name or add its registry`,
+    );
+  }
+  candidates.sort((a, b) => semver.rcompare(a.version, b.version));
+  const matching = candidates.filter((c) => semver.satisfies(c.version, range));
+  if (matching.length === 0) {
+    throw new RegistryError(
+      isDependency ? "unsatisfiable_dependency" : "no_matching_version",
+      `${needer}no version of ${id} matches ${range}; available: ${
+        candidates.map((c) => c.version).join(", ")
+      }`,
+    );
+  }
+  const compatible = matching.find((c) =>
+    semver.satisfies(host, c.entry.plugd, { includePrerelease: true })
+  );
+  if (!compatible) {
+    throw new RegistryError(
+      isDependency ? "unsatisfiable_dependency" : "no_compatible_version",
+      `${needer}no version of ${id} matching ${range} works with plugd ${host}: ` +
+        matching.map((c) => `${c.version} needs plugd ${c.entry.plugd}`).join("; "),
+    );
+  }
+  return { ...compatible, reason: isDependency ? `dependency of ${reason}` : "requested" };
+}
+
+function checkConflicts(plan: PlanStep[], installed: ReadonlyMap<string, string>): void {
+  const planned = new Set(plan.map((s) => s.id));
+  const present = new Set([...installed.keys(), ...planned]);
+  for (const step of plan) {
+    for (const other of step.entry.conflicts) {
+      if (other !== step.id && present.has(other)) {
+        const where = planned.has(other) ? "is also in this install plan" : "is installed";
+        throw new RegistryError(
+          "conflict",
+          `${step.id}@${step.version} conflicts with ${other}, which ${where}; remove one of them`,
+        );
+      }
+    }
+  }
+  // Installed plugins may declare conflicts too, but their manifests live in the daemon's
+  // store: the lifecycle's own conflict check covers that direction.
+}

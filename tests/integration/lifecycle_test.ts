@@ -1,0 +1,162 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+
+const FIXTURES = new URL("../fixtures/lifecycle/", import.meta.url).pathname;
+const json = (body: unknown): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(body),
+});
+
+async function call(d: TestDaemon, method: string, path: string, body?: unknown) {
+  const res = await d.fetch(path, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    type: res.headers.get("content-type"),
+    body: text ? JSON.parse(text) : null,
+  };
+}
+
+async function installCounter(d: TestDaemon, dir = "counter-v1") {
+  return await call(d, "POST", "/v1/plugins", { source: join(FIXTURES, dir) });
+}
+
+Deno.test("install answers 201 with requested permissions and risks; enable needs a grant", async () => {
+  await using d = await startDaemon();
+  const install = await installCounter(d);
+  assert.equal(install.status, 201, JSON.stringify(install.body));
+  assert.equal(install.body.id, "counter");
+  assert.deepEqual(install.body.requested, { write: ["$DATA"] });
+  assert.equal(install.body.risks[0].level, "medium");
+
+  const again = await installCounter(d);
+  assert.equal(again.status, 409);
+  assert.match(again.body.detail, /already installed/);
+
+  const early = await call(d, "POST", "/v1/plugins/counter/enable");
+  assert.equal(early.status, 409);
+  assert.equal(early.type, "application/problem+json");
+  assert.match(early.body.detail, /plugd plugin grant counter/);
+
+  const wrong = await call(d, "POST", "/v1/plugins/counter/grant", {
+    permissions: { write: ["$DATA"], net: ["example.com"] },
+  });
+  assert.equal(wrong.status, 409);
+  assert.match(wrong.body.detail, /net/);
+
+  const grant = await call(d, "POST", "/v1/plugins/counter/grant", {
+    permissions: install.body.requested,
+  });
+  assert.equal(grant.status, 200);
+  const enabled = await call(d, "POST", "/v1/plugins/counter/enable");
+  assert.equal(enabled.status, 200, JSON.stringify(enabled.body));
+  assert.equal(enabled.body.state, "enabled");
+  assert.equal(enabled.body.stats.state, "running");
+  assert.ok(enabled.body.stats.pid > 0);
+
+  const view = await call(d, "GET", "/v1/plugins/counter");
+  for (const key of ["id", "version", "state", "manifest", "permissions", "health", "stats"]) {
+    assert.ok(key in view.body, `view has ${key}`);
+  }
+  assert.deepEqual(view.body.permissions.granted, { write: ["$DATA"] });
+
+  const disabled = await call(d, "POST", "/v1/plugins/counter/disable");
+  assert.equal(disabled.body.state, "disabled");
+  assert.equal(disabled.body.stats.state, "stopped");
+
+  const audit = await call(d, "GET", "/v1/plugins");
+  assert.equal(audit.body.plugins[0].state, "disabled");
+});
+
+Deno.test("config is validated, secrets are redacted, unknown plugins are 404", async () => {
+  await using d = await startDaemon();
+  await installCounter(d);
+  const bad = await call(d, "PUT", "/v1/plugins/counter/config", {
+    config: { level: "loud", nope: 1 },
+  });
+  assert.equal(bad.status, 422);
+  const fields = bad.body.problems.map((p: { field: string }) => p.field).sort();
+  assert.deepEqual(fields, ["level", "nope"]);
+
+  const ok = await call(d, "PUT", "/v1/plugins/counter/config", {
+    config: { token: "canary-secret-4711", label: "seen" },
+  });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  assert.equal(ok.body.config.token, "********");
+  assert.equal(ok.body.config.label, "seen");
+  assert.equal(ok.body.config.level, "info", "defaults applied");
+  const read = await call(d, "GET", "/v1/plugins/counter/config");
+  assert.equal(read.body.config.token, "********");
+
+  const db = await Deno.readFile(join(d.stateDir, "plugd.db-wal")).catch(() => new Uint8Array());
+  const main = await Deno.readFile(join(d.stateDir, "plugd.db"));
+  for (const bytes of [db, main]) {
+    assert.ok(
+      !new TextDecoder().decode(bytes).includes("canary-secret-4711"),
+      "secret not in clear",
+    );
+  }
+  const missing = await call(d, "GET", "/v1/plugins/nope");
+  assert.equal(missing.status, 404);
+  assert.match(missing.body.detail, /not installed/);
+});
+
+Deno.test("update to a version that fails to start rolls back to the previous one", async () => {
+  await using d = await startDaemon();
+  const install = await installCounter(d);
+  await call(d, "POST", "/v1/plugins/counter/grant", { permissions: install.body.requested });
+  assert.equal((await call(d, "POST", "/v1/plugins/counter/enable")).status, 200);
+
+  const minor = await call(d, "POST", "/v1/plugins/counter/update", {
+    source: join(FIXTURES, "counter-v2"),
+  });
+  assert.equal(minor.status, 200, JSON.stringify(minor.body));
+  assert.equal(minor.body.version, "1.1.0");
+  assert.equal(minor.body.state, "enabled");
+
+  const broken = await call(d, "POST", "/v1/plugins/counter/update", {
+    source: join(FIXTURES, "counter-broken"),
+  });
+  assert.equal(broken.status, 409);
+  assert.match(broken.body.detail, /restored/);
+  const after = await call(d, "GET", "/v1/plugins/counter");
+  assert.equal(after.body.version, "1.1.0");
+  assert.equal(after.body.state, "enabled");
+  assert.equal(after.body.stats.state, "running");
+
+  const wide = await call(d, "POST", "/v1/plugins/counter/update", {
+    source: join(FIXTURES, "counter-wide"),
+  });
+  assert.equal(wide.status, 200, JSON.stringify(wide.body));
+  assert.equal(wide.body.awaiting_grant, true);
+  assert.equal(wide.body.state, "installed");
+  assert.match(wide.body.permissions_diff, /api\.example\.com/);
+});
+
+Deno.test("remove keeps $DATA unless purge=true", async () => {
+  await using d = await startDaemon();
+  const install = await installCounter(d);
+  await call(d, "POST", "/v1/plugins/counter/grant", { permissions: install.body.requested });
+  await call(d, "POST", "/v1/plugins/counter/enable");
+  const data = join(d.stateDir, "data", "counter");
+  await Deno.stat(data);
+  assert.equal((await call(d, "DELETE", "/v1/plugins/counter")).status, 200);
+  await Deno.stat(data); // kept
+  await installCounter(d);
+  assert.equal((await call(d, "DELETE", "/v1/plugins/counter?purge=true")).status, 200);
+  await assert.rejects(() => Deno.stat(data), Deno.errors.NotFound);
+  assert.equal((await call(d, "GET", "/v1/plugins/counter")).status, 404);
+});
+
+Deno.test("outside dev mode a plain folder is refused with the way out", async () => {
+  await using d = await startDaemon({ args: [] });
+  const res = await d.fetch("/v1/plugins", json({ source: join(FIXTURES, "counter-v1") }));
+  assert.equal(res.status, 409);
+  assert.match((await res.json()).detail, /dev mode.*--sign|sign.*--dev/s);
+});
