@@ -18,6 +18,15 @@ const STATUS_BY_NAME: Record<string, number> = {
   RegistryError: 422,
 };
 
+/** The status, detail and extra members of the problem document for `error`. */
+export async function problemOf(
+  error: unknown,
+): Promise<{ status: number; detail: string; [extra: string]: unknown }> {
+  const response = toProblemResponse(error);
+  const body = await response.json();
+  return { ...body, status: response.status, detail: String(body.detail) };
+}
+
 /** The one place where errors become `application/problem+json` (STYLE §7). */
 export function toProblemResponse(error: unknown): Response {
   if (error instanceof HttpError) {

@@ -1,4 +1,6 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { JobRunner } from "../jobs/mod.ts";
+import { problemOf } from "./error_handler.ts";
 import { streamSSE } from "hono/streaming";
 import type { PluginService } from "../plugins/mod.ts";
 import { requireScope } from "./auth_middleware.ts";
@@ -6,8 +8,33 @@ import { HttpError } from "./problem.ts";
 import type { ApiEnv } from "./types.ts";
 import { readJsonObject } from "./read_json.ts";
 
+/** Whether the client asked for `Prefer: respond-async` (RFC 7240). */
+function wantsAsync(request: Request): boolean {
+  return /\brespond-async\b/i.test(request.headers.get("prefer") ?? "");
+}
+
+/** Answers 202 with the job and its Location, or runs `work` inline. */
+async function maybeAsync(
+  c: Context<ApiEnv>,
+  jobs: JobRunner,
+  kind: string,
+  target: string | null,
+  work: () => Promise<unknown>,
+  status: 200 | 201,
+): Promise<Response> {
+  if (!wantsAsync(c.req.raw)) return c.json(await work(), status);
+  const job = jobs.start(kind, target, async (progress) => {
+    progress(`${kind} started`);
+    const result = await work();
+    progress(`${kind} finished`);
+    return result;
+  }, problemOf);
+  c.header("location", `/v1/jobs/${job.id}`);
+  return c.json(job, 202);
+}
+
 /** `/v1/plugins...`: the lifecycle (SPEC §6, §8). Handlers are thin: validate, call, answer. */
-export function createPluginRoutes(plugins: PluginService): Hono<ApiEnv> {
+export function createPluginRoutes(plugins: PluginService, jobs = new JobRunner()): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const reader = requireScope("reader");
   const operator = requireScope("operator");
@@ -22,10 +49,10 @@ export function createPluginRoutes(plugins: PluginService): Hono<ApiEnv> {
         'Body must be {"source": "<plugin folder, .tgz path, or name@range>"}',
       );
     }
-    const result = await plugins.install(body.source, c.get("actor"), {
-      allowDowngrade: body.allow_downgrade === true,
-    });
-    return c.json(result, 201);
+    const source = body.source;
+    const work = () =>
+      plugins.install(source, c.get("actor"), { allowDowngrade: body.allow_downgrade === true });
+    return await maybeAsync(c, jobs, "plugin.install", null, work, 201);
   });
 
   app.get("/v1/plugins/:id", reader, async (c) => c.json(await plugins.view(c.req.param("id"))));
@@ -56,11 +83,10 @@ export function createPluginRoutes(plugins: PluginService): Hono<ApiEnv> {
     if (typeof body.source !== "string" || body.source === "") {
       throw new HttpError(400, 'Body must be {"source": "<plugin folder, .tgz path, or @range>"}');
     }
-    return c.json(
-      await plugins.update(c.req.param("id"), body.source, c.get("actor"), {
-        allowDowngrade: body.allow_downgrade === true,
-      }),
-    );
+    const [id, source] = [c.req.param("id"), body.source];
+    const work = () =>
+      plugins.update(id, source, c.get("actor"), { allowDowngrade: body.allow_downgrade === true });
+    return await maybeAsync(c, jobs, "plugin.update", id, work, 200);
   });
 
   app.get(
@@ -102,6 +128,18 @@ export function createPluginRoutes(plugins: PluginService): Hono<ApiEnv> {
       clearInterval(keepAlive);
       stop();
     });
+  });
+
+  app.get("/v1/jobs", reader, (c) => c.json({ jobs: jobs.list() }));
+  app.get("/v1/jobs/:id", reader, (c) => {
+    const job = jobs.get(c.req.param("id"));
+    if (!job) {
+      throw new HttpError(
+        404,
+        `No job ${c.req.param("id")}; jobs are kept in memory until restart`,
+      );
+    }
+    return c.json(job);
   });
 
   return app;

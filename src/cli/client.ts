@@ -35,8 +35,13 @@ export class ApiClient {
   }
 
   /** Sends a request; returns the parsed JSON body or throws CliError with the problem detail. */
-  async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await this.raw(method, path, body);
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<T> {
+    const response = await this.raw(method, path, body, extraHeaders);
     const text = await response.text();
     const data = text ? safeJson(text) : null;
     if (!response.ok) {
@@ -47,8 +52,13 @@ export class ApiClient {
   }
 
   /** Sends a request and returns the raw response (for streams). */
-  async raw(method: string, path: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = {};
+  async raw(
+    method: string,
+    path: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = { ...extraHeaders };
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;
     if (body !== undefined) headers["content-type"] = "application/json";
     try {
@@ -65,6 +75,37 @@ export class ApiClient {
         EXIT.unreachable,
         { cause: error },
       );
+    }
+  }
+
+  /**
+   * Runs a long operation as a job (`Prefer: respond-async`), printing its progress lines with
+   * `onProgress` until it settles; returns its result or throws its problem's detail.
+   */
+  async job<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    onProgress: (msg: string) => void,
+  ): Promise<T> {
+    type Job = {
+      id: string;
+      state: string;
+      progress: { msg: string }[];
+      result?: T;
+      error?: { status: number; detail: string };
+    };
+    let job = await this.request<Job>(method, path, body, { prefer: "respond-async" });
+    let shown = 0;
+    for (let delay = 50;; delay = Math.min(delay * 2, 500)) {
+      for (const p of job.progress.slice(shown)) onProgress(p.msg);
+      shown = job.progress.length;
+      if (job.state === "succeeded") return job.result as T;
+      if (job.state === "failed") {
+        throw new CliError(`${job.error?.detail} (HTTP ${job.error?.status})`);
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      job = await this.request<Job>("GET", `/v1/jobs/${job.id}`);
     }
   }
 

@@ -3,6 +3,7 @@ import type { Command } from "./command.ts";
 import { statusCommand, versionCommand } from "./basic_commands.ts";
 import { daemonCommand } from "./daemon_command.ts";
 import { auditCommand } from "./audit_commands.ts";
+import { WEBHOOK_COMMANDS } from "./webhook_commands.ts";
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from "./token_commands.ts";
 import { KEY_COMMANDS } from "./key_commands.ts";
 import { pluginPackCommand, pluginSearchCommand, registryBuildCommand } from "./pack_commands.ts";
@@ -46,6 +47,7 @@ export const COMMANDS: readonly Command[] = [
   tokenCreateCommand,
   tokenListCommand,
   tokenRevokeCommand,
+  ...WEBHOOK_COMMANDS,
   auditCommand,
   statusCommand,
   versionCommand,

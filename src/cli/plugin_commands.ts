@@ -48,13 +48,14 @@ export const pluginInstallCommand: Command = {
   arity: [1, 1],
   options: { "allow-downgrade": { type: "boolean" } },
   async run(ctx) {
-    const result = await call<
+    using client = ApiClient.fromContext(ctx);
+    const result = await client.job<
       { id: string; version: string; risks: Risk[]; signed_by: string | null }
     >(
-      ctx,
       "POST",
       "/v1/plugins",
       { source: sourceArg(ctx.args[0]!), allow_downgrade: ctx.options["allow-downgrade"] === true },
+      (msg) => ctx.io.err(`... ${msg}`),
     );
     print(ctx, result, () =>
       [

@@ -22,7 +22,7 @@ export interface ExtractLimits {
 /** Uncompressed bytes below which the ratio is not checked (tiny packages compress well). */
 const RATIO_FLOOR_BYTES = 1024 * 1024;
 const PREFIX = "package/";
-const FIX = "rebuild the package with \"plugd plugin pack\"";
+const FIX = 'rebuild the package with "plugd plugin pack"';
 
 interface Collected {
   files: Map<string, Uint8Array[]>;
@@ -197,7 +197,9 @@ function checkEntry(entry: tar.ReadEntry, folded: Map<string, string>): string {
   const seen = folded.get(key);
   if (seen !== undefined) {
     throw unsafe(
-      seen === rel ? "appears twice" : `collides with ${JSON.stringify(seen)} (names differ only by case)`,
+      seen === rel
+        ? "appears twice"
+        : `collides with ${JSON.stringify(seen)} (names differ only by case)`,
     );
   }
   folded.set(key, rel);

@@ -17,7 +17,10 @@ export function createKeyRoutes(deps: { store: Store }): Hono<ApiEnv> {
     try {
       body = await c.req.json();
     } catch {
-      throw new HttpError(400, "The body must be JSON: {public_key, name?, allowed_ids?, expires_at?}");
+      throw new HttpError(
+        400,
+        "The body must be JSON: {public_key, name?, allowed_ids?, expires_at?}",
+      );
     }
     if (body === null || typeof body !== "object" || Array.isArray(body)) {
       throw new HttpError(400, "The body must be a JSON object");

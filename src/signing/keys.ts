@@ -33,8 +33,10 @@ export async function keyIdOf(rawPublicKey: Uint8Array): Promise<string> {
 export async function generateKeyPair(): Promise<
   { privateFile: PrivateKeyFile; publicFile: PublicKeyFile }
 > {
-  const pair = await crypto.subtle.generateKey("Ed25519", true, ["sign", "verify"]) as
-    CryptoKeyPair;
+  const pair = await crypto.subtle.generateKey("Ed25519", true, [
+    "sign",
+    "verify",
+  ]) as CryptoKeyPair;
   const raw = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
   const pkcs8 = new Uint8Array(await crypto.subtle.exportKey("pkcs8", pair.privateKey));
   const publicFile: PublicKeyFile = {
@@ -90,7 +92,7 @@ export async function parsePublicKey(input: unknown): Promise<PublicKeyFile> {
   }
   if (raw.length !== 32) {
     throw new TypeError(
-      "the public key must be base64 of 32 raw Ed25519 bytes (the \"public\" field of a .pub file)",
+      'the public key must be base64 of 32 raw Ed25519 bytes (the "public" field of a .pub file)',
     );
   }
   const computed = await keyIdOf(raw);

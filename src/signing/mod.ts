@@ -43,9 +43,9 @@ export {
   parsePackageManifest,
   SIGNATURE_PATH,
 } from "./package_manifest.ts";
-export { packPlugin, type PackOptions, type PackResult } from "./pack_plugin.ts";
+export { type PackOptions, packPlugin, type PackResult } from "./pack_plugin.ts";
 export { type ExtractLimits, extractPackage } from "./extract_package.ts";
-export { type VerifiedPackage, verifyPackage, type VerifyOptions } from "./verify_package.ts";
+export { type VerifiedPackage, type VerifyOptions, verifyPackage } from "./verify_package.ts";
 export {
   compareBuilds,
   highestInstalledBuild,

@@ -33,7 +33,8 @@ const ID_PATTERN = /^[a-z0-9*?][a-z0-9*?-]{0,62}$/;
 export function idAllowed(id: string, patterns: readonly string[]): boolean {
   return patterns.some((p) => {
     const re = "^" + p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*")
-      .replaceAll("?", ".") + "$";
+      .replaceAll("?", ".") +
+      "$";
     return new RegExp(re).test(id);
   });
 }

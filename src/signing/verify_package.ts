@@ -107,7 +107,9 @@ export async function verifyPackage(
   if (!idAllowed(manifest.id, key.allowed_ids)) {
     throw new PackageError(
       "key_not_allowed",
-      `Key ${key.id} ("${key.name}") may sign only ${key.allowed_ids.join(", ")}, not "${manifest.id}"; ` +
+      `Key ${key.id} ("${key.name}") may sign only ${
+        key.allowed_ids.join(", ")
+      }, not "${manifest.id}"; ` +
         "trust it for this id with plugd key trust --allow, or use the right key",
     );
   }
@@ -159,7 +161,9 @@ async function checkContents(dir: string, manifest: PackageManifest): Promise<vo
     if (digest !== manifest.files[file]) {
       throw new PackageError(
         "digest_mismatch",
-        `${file} does not match its signed sha256 (expected ${manifest.files[file]}, got ${digest}); ` +
+        `${file} does not match its signed sha256 (expected ${
+          manifest.files[file]
+        }, got ${digest}); ` +
           "the file was altered: get an intact copy of the package",
       );
     }

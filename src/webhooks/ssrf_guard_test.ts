@@ -2,57 +2,6 @@ import assert from "node:assert/strict";
 import { WebhookTargetError } from "./errors.ts";
 import { parseWebhookUrl, type Resolver, resolveTarget } from "./ssrf_guard.ts";
 
-/** Host forms that must all be refused (port appended by the tests). */
-export const HOSTILE_HOSTS = [
-  "127.0.0.1",
-  "127.1",
-  "2130706433",
-  "0x7f000001",
-  "0x7f.0.0.1",
-  "0177.0.0.1",
-  "017700000001",
-  "127.0.0.1.",
-  "0.0.0.0",
-  "0",
-  "localhost",
-  "LOCALHOST.",
-  "sub.localhost",
-  "[::1]",
-  "[::]",
-  "[::ffff:127.0.0.1]",
-  "[::ffff:7f00:1]",
-  "[::127.0.0.1]",
-  "[2002:7f00:1::]",
-  "[2002:a00:1::1]",
-  "[2001:0:4136:e378:8000:63bf:3fff:fdd2]",
-  "[64:ff9b::127.0.0.1]",
-  "[64:ff9b::a00:1]",
-  "[fc00::1]",
-  "[fd12:3456::1]",
-  "[fe80::1]",
-  "[fd00:ec2::254]",
-  "[ff02::1]",
-  "10.0.0.1",
-  "172.16.5.4",
-  "192.168.1.1",
-  "100.64.0.1",
-  "169.254.169.254",
-  "169.254.1.1",
-  "224.0.0.1",
-  "255.255.255.255",
-];
-
-Deno.test("parseWebhookUrl() refuses every hostile host form", () => {
-  assert.ok(HOSTILE_HOSTS.length >= 25);
-  for (const host of HOSTILE_HOSTS) {
-    assert.throws(
-      () => parseWebhookUrl(`http://${host}:8080/x`),
-      WebhookTargetError,
-      `${host} must be refused`,
-    );
-  }
-});
-
 Deno.test("parseWebhookUrl() refuses non-http schemes and credentials", () => {
   for (const url of ["ftp://example.com/", "file:///etc/passwd", "gopher://x/", "javascript:1"]) {
     assert.throws(() => parseWebhookUrl(url), /must use http or https/);

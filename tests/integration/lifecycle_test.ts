@@ -160,3 +160,36 @@ Deno.test("outside dev mode a plain folder is refused with the way out", async (
   assert.equal(res.status, 409);
   assert.match((await res.json()).detail, /dev mode.*--sign|sign.*--dev/s);
 });
+
+Deno.test("Prefer: respond-async turns an install into a job with progress", async () => {
+  await using d = await startDaemon();
+  const res = await d.fetchSocket("/v1/plugins", {
+    method: "POST",
+    headers: { "content-type": "application/json", prefer: "respond-async" },
+    body: JSON.stringify({ source: join(FIXTURES, "counter-v1") }),
+  });
+  assert.equal(res.status, 202);
+  const job = await res.json();
+  assert.equal(res.headers.get("location"), `/v1/jobs/${job.id}`);
+  let current = job;
+  while (current.state === "running") {
+    await new Promise((r) => setTimeout(r, 20)); // polling interval, not a wait for an outcome
+    current = await (await d.fetchSocket(`/v1/jobs/${job.id}`)).json();
+  }
+  assert.equal(current.state, "succeeded", JSON.stringify(current));
+  assert.equal(current.result.id, "counter");
+  assert.ok(current.progress.length >= 2);
+
+  const dup = await d.fetchSocket("/v1/plugins", {
+    method: "POST",
+    headers: { "content-type": "application/json", prefer: "respond-async" },
+    body: JSON.stringify({ source: join(FIXTURES, "counter-v1") }),
+  });
+  let failed = await dup.json();
+  while (failed.state === "running") {
+    await new Promise((r) => setTimeout(r, 20));
+    failed = await (await d.fetchSocket(`/v1/jobs/${failed.id}`)).json();
+  }
+  assert.equal(failed.state, "failed");
+  assert.equal(failed.error.status, 409);
+});

@@ -45,7 +45,11 @@ Deno.test("a symlink to /etc/passwd is refused (unsafe_entry)", async () => {
 Deno.test("hard links, fifos, absolute paths, outside paths, duplicates and case collisions are refused", async () => {
   await using bench = await openBench();
   const cases: [string, RawEntry[], RegExp][] = [
-    ["hardlink", [YAML_ENTRY, { path: "package/h", type: "Link", linkpath: "/etc/shadow" }], /hard link/],
+    [
+      "hardlink",
+      [YAML_ENTRY, { path: "package/h", type: "Link", linkpath: "/etc/shadow" }],
+      /hard link/,
+    ],
     ["fifo", [YAML_ENTRY, { path: "package/pipe", type: "FIFO" }], /FIFO/],
     ["absolute", [YAML_ENTRY, { path: "/tmp/plugd-abs", data: text("x") }], /absolute/],
     ["outside", [YAML_ENTRY, { path: "other/x.ts", data: text("x") }], /outside/],

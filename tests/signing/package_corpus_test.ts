@@ -61,7 +61,11 @@ Deno.test("a valid signed package is accepted with its key id and signed manifes
   assert.equal(verified.manifest.id, "hello-signed");
   assert.equal(verified.manifest.build, 7);
   assert.deepEqual(verified.manifest.permissions, { net: ["api.example.com:443"] });
-  assert.deepEqual(Object.keys(verified.manifest.files), ["lib/greet.ts", "main.ts", "plugin.yaml"]);
+  assert.deepEqual(Object.keys(verified.manifest.files), [
+    "lib/greet.ts",
+    "main.ts",
+    "plugin.yaml",
+  ]);
 });
 
 Deno.test("one byte flipped in a file -> digest_mismatch", async () => {
@@ -157,7 +161,10 @@ Deno.test("a manifest edited after signing -> signature_invalid", async () => {
   await using bench = await openBench();
   const tgz = await tampered(bench.root, bench.store, async (pkg) => {
     const path = join(pkg, ".plugd/manifest.json");
-    await Deno.writeTextFile(path, (await Deno.readTextFile(path)).replace('"build":', '"build":1'));
+    await Deno.writeTextFile(
+      path,
+      (await Deno.readTextFile(path)).replace('"build":', '"build":1'),
+    );
   });
   await assertCode(extractAndVerify(bench.store, tgz, bench.root), "signature_invalid");
 });
@@ -172,7 +179,10 @@ Deno.test("a lower build than the highest installed -> downgrade, unless allowed
   await bench.store.write(() => ({
     statements: [recordInstalledBuild(installed.manifest, installed.keyId)],
   }));
-  const error = await assertCode(extractAndVerify(bench.store, older.path, bench.root), "downgrade");
+  const error = await assertCode(
+    extractAndVerify(bench.store, older.path, bench.root),
+    "downgrade",
+  );
   assert.match(error.message, /build 100 is older than 1\.0\.0 build 200/);
   const again = await extractAndVerify(bench.store, newer.path, bench.root);
   assert.equal(again.manifest.build, 200, "re-installing the same build is fine");
@@ -201,5 +211,8 @@ Deno.test("dev mode still checks digests of an unsigned package's manifest", asy
   const staging = await unpackRaw(path, bench.root);
   await Deno.writeTextFile(join(staging, "package/main.ts"), "// changed\n");
   const tgz = await repack(staging, join(bench.root, "dev.tgz"));
-  await assertCode(extractAndVerify(bench.store, tgz, bench.root, { dev: true }), "digest_mismatch");
+  await assertCode(
+    extractAndVerify(bench.store, tgz, bench.root, { dev: true }),
+    "digest_mismatch",
+  );
 });

@@ -1,0 +1,178 @@
+/** SQL of the hook bus: events, their delivery rows. Multi-row statements keep batches cheap. */
+import type { InStatement, InValue } from "@libsql/client";
+import type { Store } from "../store/mod.ts";
+import type { CloudEvent, DeliveryResult, DeliveryStatus, EventView } from "./types.ts";
+
+/** Rows per multi-row INSERT (SQLite allows 32,766 parameters per statement). */
+const ROWS_PER_STATEMENT = 200;
+/** Largest stored handler result (JSON characters); bigger ones are replaced by a marker. */
+export const MAX_STORED_RESULT = 64 * 1024;
+
+/** A delivery row as written. */
+export interface DeliveryRow {
+  eventId: string;
+  pluginId: string;
+  hook: string;
+  status: DeliveryStatus;
+  attempts: number;
+  durationMs: number | null;
+  result: unknown;
+  error: string | null;
+  nextAttemptAt: number;
+}
+
+/** A pending delivery loaded for (re)dispatch. */
+export interface PendingDelivery {
+  event: CloudEvent;
+  pluginId: string;
+  hook: string;
+  attempts: number;
+  nextAttemptAt: number;
+}
+
+function multiRow(
+  head: string,
+  tail: string,
+  width: number,
+  rows: InValue[][],
+): InStatement[] {
+  const out: InStatement[] = [];
+  const one = `(${new Array(width).fill("?").join(", ")})`;
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+    out.push({
+      sql: `${head} VALUES ${chunk.map(() => one).join(", ")}${tail}`,
+      args: chunk.flat(),
+    });
+  }
+  return out;
+}
+
+/** INSERT statements for newly accepted events. */
+export function insertEventStatements(events: CloudEvent[], receivedAt: number): InStatement[] {
+  return multiRow(
+    "INSERT INTO events (id, type, source, envelope, received_at)",
+    "",
+    5,
+    events.map((e) => [e.id, e.type, e.source, JSON.stringify(e), receivedAt]),
+  );
+}
+
+function storedResult(result: unknown): string | null {
+  if (result === undefined) return null;
+  const json = JSON.stringify(result) ?? null;
+  if (json !== null && json.length > MAX_STORED_RESULT) {
+    return JSON.stringify({ truncated: true, bytes: json.length });
+  }
+  return json;
+}
+
+/** Upserts delivery rows (new pending rows, or an outcome replacing the previous state). */
+export function upsertDeliveryStatements(rows: DeliveryRow[], now: number): InStatement[] {
+  return multiRow(
+    "INSERT INTO event_deliveries (event_id, plugin_id, hook, status, attempts, duration_ms, " +
+      "result, error, next_attempt_at, updated_at)",
+    " ON CONFLICT (event_id, plugin_id, hook) DO UPDATE SET status = excluded.status, " +
+      "attempts = excluded.attempts, duration_ms = excluded.duration_ms, " +
+      "result = excluded.result, error = excluded.error, " +
+      "next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at",
+    10,
+    rows.map((r) => [
+      r.eventId,
+      r.pluginId,
+      r.hook,
+      r.status,
+      r.attempts,
+      r.durationMs,
+      storedResult(r.result),
+      r.error,
+      r.nextAttemptAt,
+      now,
+    ]),
+  );
+}
+
+/** Which of `ids` are already stored. */
+export async function existingEventIds(store: Store, ids: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const rs = await store.execute({
+      sql: `SELECT id FROM events WHERE id IN (${chunk.map(() => "?").join(", ")})`,
+      args: chunk,
+    });
+    for (const row of rs.rows) found.add(String(row.id));
+  }
+  return found;
+}
+
+/** Pending deliveries, oldest first (at most `limit`). */
+export async function loadPending(store: Store, limit: number): Promise<PendingDelivery[]> {
+  const rs = await store.execute({
+    sql: `SELECT d.plugin_id, d.hook, d.attempts, d.next_attempt_at, e.envelope
+      FROM event_deliveries d JOIN events e ON e.id = d.event_id
+      WHERE d.status = 'pending' ORDER BY e.received_at, e.id LIMIT ?`,
+    args: [limit],
+  });
+  return rs.rows.map((r) => ({
+    event: JSON.parse(String(r.envelope)) as CloudEvent,
+    pluginId: String(r.plugin_id),
+    hook: String(r.hook),
+    attempts: Number(r.attempts),
+    nextAttemptAt: Number(r.next_attempt_at),
+  }));
+}
+
+/** One stored event with its delivery results, or null. */
+export async function readEvent(store: Store, id: string): Promise<EventView | null> {
+  const rs = await store.execute({
+    sql: "SELECT envelope, received_at FROM events WHERE id = ?",
+    args: [id],
+  });
+  const row = rs.rows[0];
+  if (!row) return null;
+  const event = JSON.parse(String(row.envelope)) as CloudEvent;
+  const deliveries = await store.execute({
+    sql: `SELECT plugin_id, hook, status, attempts, duration_ms, result, error
+      FROM event_deliveries WHERE event_id = ? ORDER BY plugin_id, hook`,
+    args: [id],
+  });
+  const results: DeliveryResult[] = deliveries.rows.map((d) => ({
+    plugin: String(d.plugin_id),
+    hook: String(d.hook),
+    status: String(d.status) as DeliveryStatus,
+    attempts: Number(d.attempts),
+    duration_ms: d.duration_ms === null ? null : Number(d.duration_ms),
+    ...(d.result !== null ? { result: JSON.parse(String(d.result)) } : {}),
+    ...(d.error !== null ? { error: String(d.error) } : {}),
+  }));
+  return {
+    id: event.id,
+    type: event.type,
+    source: event.source,
+    time: event.time,
+    received_at: new Date(Number(row.received_at)).toISOString(),
+    status: results.some((r) => r.status === "pending") ? "pending" : "completed",
+    results,
+    event,
+  };
+}
+
+/** Deletes completed events received before `before` (ms); returns how many. */
+export async function pruneEvents(store: Store, before: number): Promise<number> {
+  return await store.write(async () => {
+    const rs = await store.execute({
+      sql: `SELECT COUNT(*) AS n FROM events WHERE received_at < ? AND NOT EXISTS
+        (SELECT 1 FROM event_deliveries d WHERE d.event_id = events.id AND d.status = 'pending')`,
+      args: [before],
+    });
+    return {
+      statements: [{
+        sql: `DELETE FROM events WHERE received_at < ? AND NOT EXISTS
+          (SELECT 1 FROM event_deliveries d WHERE d.event_id = events.id AND d.status = 'pending')`,
+        args: [before],
+      }],
+      value: Number(rs.rows[0]?.n ?? 0),
+    };
+  });
+}

@@ -1,0 +1,115 @@
+/** Group commit: events arriving together are persisted in one atomic write batch. */
+import type { InStatement } from "@libsql/client";
+import type { Store } from "../store/mod.ts";
+import {
+  existingEventIds,
+  insertEventStatements,
+  upsertDeliveryStatements,
+} from "./event_store.ts";
+import type { CloudEvent, Subscriber } from "./types.ts";
+
+/** An accepted event and the action subscribers its delivery rows were written for. */
+export interface AcceptedEvent {
+  event: CloudEvent;
+  subscribers: Subscriber[];
+}
+
+/** Options of {@linkcode IntakeQueue}. */
+export interface IntakeQueueOptions {
+  /** Extra statements committed with each new event (the webhook outbox). @default none */
+  outboxStatements?: (event: CloudEvent) => Promise<InStatement[]>;
+  /** Called after a batch committed, with the events that were new. */
+  onCommitted: (accepted: AcceptedEvent[]) => void;
+  /** Most events per batch. @default 2000 */
+  maxBatch?: number;
+}
+
+interface Item extends AcceptedEvent {
+  done: PromiseWithResolvers<{ duplicate: boolean }>;
+}
+
+/**
+ * Persists events before anyone is told they were accepted. While one batch commits, new
+ * submissions queue up and go into the next batch, so one fsync covers many events.
+ * Duplicate ids (already stored, or twice in one batch) are not stored again.
+ */
+export class IntakeQueue {
+  #store: Store;
+  #options: Required<Omit<IntakeQueueOptions, "outboxStatements">> & IntakeQueueOptions;
+  #queue: Item[] = [];
+  #flushing: Promise<void> | null = null;
+
+  constructor(store: Store, options: IntakeQueueOptions) {
+    const maxBatch = options.maxBatch ?? 2000;
+    if (!Number.isInteger(maxBatch) || maxBatch < 1) {
+      throw new RangeError(`maxBatch must be a positive integer; got ${maxBatch}`);
+    }
+    this.#store = store;
+    this.#options = { ...options, maxBatch };
+  }
+
+  /** Resolves once the event is durably stored (or known to be a duplicate). */
+  submit(event: CloudEvent, subscribers: Subscriber[]): Promise<{ duplicate: boolean }> {
+    const done = Promise.withResolvers<{ duplicate: boolean }>();
+    this.#queue.push({ event, subscribers, done });
+    this.#flushing ??= this.#flush().finally(() => this.#flushing = null);
+    return done.promise;
+  }
+
+  /** Waits until everything submitted so far is committed. */
+  async drain(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+  }
+
+  async #flush(): Promise<void> {
+    // Let requests that arrived in the same tick join the first batch.
+    await Promise.resolve();
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, this.#options.maxBatch);
+      try {
+        const fresh = await this.#commit(batch);
+        for (const item of batch) item.done.resolve({ duplicate: !fresh.has(item) });
+        const accepted = batch.filter((i) => fresh.has(i));
+        if (accepted.length > 0) this.#options.onCommitted(accepted);
+      } catch (error) {
+        for (const item of batch) item.done.reject(error);
+      }
+    }
+  }
+
+  async #commit(batch: Item[]): Promise<Set<Item>> {
+    return await this.#store.write(async () => {
+      const existing = await existingEventIds(this.#store, batch.map((i) => i.event.id));
+      const fresh = new Set<Item>();
+      const seen = new Set<string>();
+      for (const item of batch) {
+        if (existing.has(item.event.id) || seen.has(item.event.id)) continue;
+        seen.add(item.event.id);
+        fresh.add(item);
+      }
+      const now = Date.now();
+      const events = [...fresh].map((i) => i.event);
+      const statements = insertEventStatements(events, now);
+      statements.push(...upsertDeliveryStatements(
+        [...fresh].flatMap((i) =>
+          i.subscribers.map((s) => ({
+            eventId: i.event.id,
+            pluginId: s.pluginId,
+            hook: s.hook,
+            status: "pending" as const,
+            attempts: 0,
+            durationMs: null,
+            result: undefined,
+            error: null,
+            nextAttemptAt: 0,
+          }))
+        ),
+        now,
+      ));
+      if (this.#options.outboxStatements) {
+        for (const e of events) statements.push(...await this.#options.outboxStatements(e));
+      }
+      return { statements, value: fresh };
+    });
+  }
+}

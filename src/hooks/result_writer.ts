@@ -1,0 +1,57 @@
+/** Batched writes of delivery outcomes: many results, one write batch. */
+import type { Store } from "../store/mod.ts";
+import { type DeliveryRow, upsertDeliveryStatements } from "./event_store.ts";
+
+function key(r: Pick<DeliveryRow, "eventId" | "pluginId" | "hook">): string {
+  return `${r.eventId}\u0000${r.pluginId}\u0000${r.hook}`;
+}
+
+/**
+ * Queues delivery outcomes and writes them in batches. Rows not yet written are visible through
+ * `unwritten(eventId)`, so a reader sees an outcome as soon as it is known.
+ */
+export class ResultWriter {
+  #store: Store;
+  #log: (message: string) => void;
+  #queue = new Map<string, DeliveryRow>();
+  #flushing: Promise<void> | null = null;
+
+  constructor(store: Store, log: (message: string) => void) {
+    this.#store = store;
+    this.#log = log;
+  }
+
+  /** Queues `row` (replacing an older queued state of the same delivery). */
+  record(row: DeliveryRow): void {
+    const k = key(row);
+    this.#queue.delete(k);
+    this.#queue.set(k, row);
+    this.#flushing ??= this.#flush().finally(() => this.#flushing = null);
+  }
+
+  /** Outcomes of `eventId` that are queued but not yet written. */
+  unwritten(eventId: string): DeliveryRow[] {
+    return [...this.#queue.values()].filter((r) => r.eventId === eventId);
+  }
+
+  /** Waits until every queued row is written. */
+  async drain(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+  }
+
+  async #flush(): Promise<void> {
+    await Promise.resolve();
+    while (this.#queue.size > 0) {
+      const rows = [...this.#queue.values()].slice(0, 5000);
+      try {
+        await this.#store.write(() => ({ statements: upsertDeliveryStatements(rows, Date.now()) }));
+      } catch (error) {
+        // The rows stay pending in the database and are redelivered after a restart.
+        this.#log(`could not record ${rows.length} delivery results: ${(error as Error).message}`);
+      }
+      for (const row of rows) {
+        if (this.#queue.get(key(row)) === row) this.#queue.delete(key(row));
+      }
+    }
+  }
+}
