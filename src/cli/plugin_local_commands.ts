@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { loadPluginDir, ManifestError } from "../manifest/mod.ts";
-import { assessRisks } from "../permissions/mod.ts";
+import { assessRisks, grantProblems } from "../permissions/mod.ts";
 import { loadConfig } from "../config/mod.ts";
 import { stateLayout } from "../daemon/mod.ts";
 import { pluginPaths } from "../plugins/plugin_paths.ts";
@@ -18,6 +18,20 @@ export const pluginValidateCommand: Command = {
     const dir = resolve(ctx.args[0]!);
     try {
       const { manifest, files } = await loadPluginDir(dir);
+      // The manifest checks syntax; whether each entry could ever be granted on this host is the
+      // permission area's call (state dir, daemon port, ...): report both at once.
+      const config = await loadConfig(
+        { stateDir: ctx.options["state-dir"] as string | undefined },
+        ctx.io.env,
+      );
+      const paths = pluginPaths(
+        stateLayout(config.stateDir),
+        config,
+        manifest.id,
+        manifest.version,
+      );
+      const problems = grantProblems(manifest.permissions, paths);
+      if (problems.length > 0) throw new ManifestError(problems);
       const risks = assessRisks(manifest.permissions);
       print(
         ctx,
