@@ -14,6 +14,10 @@ const STATUS_BY_NAME: Record<string, number> = {
   PluginTimeoutError: 504,
   PluginExitedError: 502,
   PluginCallError: 502,
+  PluginStartError: 409,
+  PluginUnavailableError: 503,
+  PluginPrepareError: 422,
+  SandboxUnavailableError: 503,
   PackageError: 422, // signing/registry; code "downgrade" -> 409 below
   RegistryError: 422,
 };

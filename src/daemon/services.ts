@@ -1,10 +1,12 @@
+import { createHookRoutes } from "../api/hook_routes.ts";
 import { createPluginRoutes } from "../api/plugin_routes.ts";
+import { HookBus } from "../hooks/mod.ts";
 import { PluginConfigs, PluginService } from "../plugins/mod.ts";
 import { detectResourceCaps, detectSandbox } from "../runtime/mod.ts";
 import { loadMasterKey } from "../secrets/mod.ts";
 import { createCatalogRoutes } from "../registry/mod.ts";
 import { createKeyRoutes } from "../signing/mod.ts";
-import { createWebhookService } from "../webhooks/mod.ts";
+import { createWebhookService, webhookOutboxStatements } from "../webhooks/mod.ts";
 import type { DaemonService, ServiceFactory } from "./daemon.ts";
 
 /**
@@ -22,24 +24,49 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
   }
   const caps = await detectResourceCaps();
   log(`plugin resource caps: ${caps.mechanism}; sandbox: ${sandbox.mode} (${sandbox.reason})`);
+  // The PluginService needs a system-event sink before the hook bus (which needs the service)
+  // exists: bind late. Events before the bind are only logged.
+  let bus: HookBus | null = null;
   const events = {
-    emitSystemEvent: (_type: string, _data: Record<string, unknown>) => Promise.resolve(),
+    emitSystemEvent: (type: string, data: Record<string, unknown>): Promise<void> =>
+      bus ? bus.emitSystemEvent(type, data) : Promise.resolve(log(`event ${type} before bus`)),
   };
   const plugins = new PluginService(
     { store, config, layout, events, log },
     { sandbox, caps },
     new PluginConfigs(store, masterKey),
   );
+  const hooks = new HookBus({
+    store,
+    host: plugins,
+    log,
+    outboxStatements: (event) => webhookOutboxStatements(store, event),
+  });
+  bus = hooks;
+  plugins.attachBus(hooks);
+  plugins.attachCronStatus((id) => hooks.cronStatus(id));
   const services: DaemonService[] = [
     {
       routes: createPluginRoutes(plugins),
       start: () => plugins.start(),
       stop: () => plugins.stop(),
     },
+    // After the plugins: redelivery and cron start once plugins run; stops before them.
+    {
+      routes: createHookRoutes({ bus: hooks, plugins }),
+      start: () => hooks.start(),
+      stop: () => hooks.stop(),
+    },
     { routes: createKeyRoutes({ store }) },
     { routes: createCatalogRoutes({ registries: config.registries }) },
     // Outgoing webhooks: routes + the outbox relay (started/stopped with the daemon).
-    await createWebhookService({ config, store, log, key: masterKey }),
+    await createWebhookService({
+      config,
+      store,
+      log,
+      key: masterKey,
+      emitSystemEvent: (type, data) => hooks.emitSystemEvent(type, data),
+    }),
   ];
   return services;
 };

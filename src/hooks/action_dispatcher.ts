@@ -19,6 +19,8 @@ export interface DeliveryJob {
   hook: string;
   /** Attempts already made. */
   attempts: number;
+  /** Not before this time (ms since the epoch): a scheduled retry. @default now */
+  notBefore?: number;
 }
 
 interface Tracker {
@@ -84,7 +86,7 @@ export class ActionDispatcher {
         done: Promise.withResolvers(),
       });
     }
-    for (const job of jobs) this.#enqueue(job, 0);
+    for (const job of jobs) this.#enqueue(job, Math.max(0, (job.notBefore ?? 0) - Date.now()));
   }
 
   /** Resolves with the final results of a tracked event, or undefined when not tracked. */

@@ -64,7 +64,9 @@ export async function toRoutePayload(request: Request, path: string): Promise<Ro
   if (request.body && request.method !== "GET" && request.method !== "HEAD") {
     const bytes = new Uint8Array(await request.arrayBuffer());
     if (bytes.length > MAX_ROUTE_BODY) {
-      throw new RangeError(`Request bodies for plugin routes are limited to ${MAX_ROUTE_BODY} bytes`);
+      throw new RangeError(
+        `Request bodies for plugin routes are limited to ${MAX_ROUTE_BODY} bytes`,
+      );
     }
     try {
       payload.body = new TextDecoder("utf-8", { fatal: true }).decode(bytes);

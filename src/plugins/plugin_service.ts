@@ -12,7 +12,7 @@ import {
   Supervisor,
 } from "../runtime/mod.ts";
 import { ConflictError } from "./errors.ts";
-import { installPlugin, type InstallResult } from "./install_plugin.ts";
+import { installPlugin, type InstallResult, type InstallSource } from "./install_plugin.ts";
 import { grantPlugin } from "./grant_plugin.ts";
 import { LogRings } from "./log_ring.ts";
 import type { PluginContext } from "./plugin_context.ts";
@@ -39,6 +39,7 @@ export class PluginService {
   #ctx: PluginContext;
   #sandbox: SandboxInfo;
   #bus: PluginEventSink | null = null;
+  #cronStatus: ((id: string) => unknown[]) | null = null;
   #emitDenied = new Map<string, number>();
   #emitPatterns = new Map<string, string[]>();
 
@@ -86,6 +87,11 @@ export class PluginService {
   /** Connects the event bus that receives plugins' `ctx.emit` calls. */
   attachBus(bus: PluginEventSink): void {
     this.#bus = bus;
+  }
+
+  /** Connects the cron scheduler's per-plugin status, shown as `cron` in `view()`. */
+  attachCronStatus(status: (id: string) => unknown[]): void {
+    this.#cronStatus = status;
   }
 
   /** Starts every enabled plugin, dependencies first. */
@@ -149,6 +155,7 @@ export class PluginService {
         emit_denied: this.#emitDenied.get(id) ?? 0,
         storage_bytes: await this.storage.used(id),
       },
+      cron: this.#cronStatus?.(id) ?? [],
     };
   }
 
@@ -157,12 +164,8 @@ export class PluginService {
     actor: string,
     options: { allowDowngrade?: boolean } = {},
   ): Promise<InstallResult> {
-    return resolveSource(
-      this.#ctx,
-      source,
-      options,
-      (resolved) => installPlugin(this.#ctx, resolved, actor),
-    );
+    const install = (resolved: InstallSource) => installPlugin(this.#ctx, resolved, actor);
+    return resolveSource(this.#ctx, source, options, install, install);
   }
 
   grant(

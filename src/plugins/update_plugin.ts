@@ -38,7 +38,8 @@ export function updatePlugin(
   ctx: PluginContext,
   req: UpdateRequest,
 ): Promise<Record<string, unknown>> {
-  return resolveSource(ctx, req.source, req, async (resolved) => {
+  const source = req.source.startsWith("@") ? `${req.id}${req.source}` : req.source;
+  return resolveSource(ctx, source, req, async (resolved) => {
     const old = await getPlugin(ctx.store, req.id);
     const { manifest, files } = await loadPluginDir(resolved.dir);
     if (manifest.id !== req.id) {

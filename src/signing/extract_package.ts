@@ -193,16 +193,22 @@ function checkEntry(entry: tar.ReadEntry, folded: Map<string, string>): string {
   if (!trimmed.startsWith(PREFIX)) throw unsafe(`is outside the ${PREFIX} folder`);
   const rel = trimmed.slice(PREFIX.length);
   if (!isSafeRelPath(rel)) throw unsafe("is not a plain relative path");
-  const key = rel.normalize("NFC").toLowerCase();
-  const seen = folded.get(key);
-  if (seen !== undefined) {
-    throw unsafe(
-      seen === rel
-        ? "appears twice"
-        : `collides with ${JSON.stringify(seen)} (names differ only by case)`,
-    );
+  // Folders are recorded as "name/", so a file and a folder of one name also collide.
+  const parts = rel.split("/");
+  const isDir = entry.type === "Directory";
+  for (let i = 1; i <= parts.length; i++) {
+    const prefix = parts.slice(0, i).join("/");
+    const asDir = i < parts.length || isDir;
+    const mine = asDir ? `${prefix}/` : prefix;
+    const key = prefix.normalize("NFC").toLowerCase();
+    const seen = folded.get(key);
+    if (seen === undefined) folded.set(key, mine);
+    else if (seen === mine && asDir) continue;
+    else if (seen === mine) throw unsafe("appears twice");
+    else if (seen.replace(/\/$/, "") === prefix) {
+      throw unsafe(`uses ${JSON.stringify(prefix)} both as a file and as a folder`);
+    } else throw unsafe(`collides with ${JSON.stringify(seen)} (names differ only by case)`);
   }
-  folded.set(key, rel);
   return rel;
 }
 

@@ -55,6 +55,16 @@ Deno.test("hard links, fifos, absolute paths, outside paths, duplicates and case
     ["outside", [YAML_ENTRY, { path: "other/x.ts", data: text("x") }], /outside/],
     ["duplicate", [YAML_ENTRY, { path: "package/plugin.yaml", data: text("y") }], /twice/],
     ["case", [YAML_ENTRY, { path: "package/Plugin.yaml", data: text("y") }], /case/],
+    ["case-dir", [
+      YAML_ENTRY,
+      { path: "package/Lib/a.ts", data: text("a") },
+      { path: "package/lib/b.ts", data: text("b") },
+    ], /case/],
+    ["file-dir", [
+      YAML_ENTRY,
+      { path: "package/lib", data: text("a") },
+      { path: "package/lib/b.ts", data: text("b") },
+    ], /both as a file and as a folder/],
   ];
   for (const [name, entries, message] of cases) {
     const tgz = await writeRawTgz(join(bench.root, `${name}.tgz`), entries);

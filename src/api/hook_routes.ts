@@ -1,0 +1,160 @@
+import { Hono } from "hono";
+import {
+  EventValidationError,
+  fromRouteResult,
+  type HookBus,
+  matchRoute,
+  ReservedEventTypeError,
+  routeHandlerName,
+  RouteResponseError,
+  toRoutePayload,
+  validateCloudEvent,
+} from "../hooks/mod.ts";
+import { isEventType } from "../manifest/mod.ts";
+import type { PluginService } from "../plugins/mod.ts";
+import { requireScope } from "./auth_middleware.ts";
+import { HttpError } from "./problem.ts";
+import { readJsonObject } from "./read_json.ts";
+import type { ApiEnv } from "./types.ts";
+
+/** What the hook routes need. */
+export interface HookRouteDeps {
+  bus: HookBus;
+  plugins: Pick<PluginService, "record" | "invoke">;
+}
+
+const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * `/v1/events`, `/v1/filters/{name}`, `/v1/gates/{name}[/policy]` and the plugins' own routes
+ * `/v1/plugins/{id}/routes/{path}` (SPEC §7, §8). See docs/hooks.md.
+ */
+export function createHookRoutes(deps: HookRouteDeps): Hono<ApiEnv> {
+  const { bus, plugins } = deps;
+  const app = new Hono<ApiEnv>();
+  const emitter = requireScope("emitter");
+  const reader = requireScope("reader");
+  const operator = requireScope("operator");
+
+  app.post("/v1/events", emitter, async (c) => {
+    const body = await readJsonObject(c.req.raw);
+    let event;
+    try {
+      event = validateCloudEvent(body);
+    } catch (error) {
+      if (error instanceof EventValidationError) {
+        throw new HttpError(400, error.message, { extra: { problems: error.problems } });
+      }
+      if (error instanceof ReservedEventTypeError) throw new HttpError(403, error.message);
+      throw error;
+    }
+    const wait = c.req.query("wait") === "true";
+    const result = await bus.emit(event, { wait });
+    return c.json(result, wait ? 200 : 202);
+  });
+
+  app.get("/v1/events/:id", reader, async (c) => {
+    const view = await bus.getEvent(c.req.param("id"));
+    if (!view) throw new HttpError(404, `No event with id "${c.req.param("id")}"`);
+    return c.json(view);
+  });
+
+  app.post("/v1/filters/:name", emitter, async (c) => {
+    const name = hookName(c.req.param("name"));
+    const body = await readJsonObject(c.req.raw);
+    if (!("data" in body)) throw new HttpError(400, 'Body must be {"data": <JSON to filter>}');
+    return c.json(await bus.filter(name, body.data));
+  });
+
+  app.post("/v1/gates/:name", emitter, async (c) => {
+    const name = hookName(c.req.param("name"));
+    const body = await readJsonObject(c.req.raw);
+    if (!("data" in body)) {
+      throw new HttpError(400, 'Body must be {"data": <JSON the gate judges>}');
+    }
+    return c.json(await bus.gate(name, body.data));
+  });
+
+  app.get("/v1/gates/:name/policy", reader, (c) => {
+    return c.json(bus.policies.get(hookName(c.req.param("name"))));
+  });
+
+  app.put("/v1/gates/:name/policy", operator, async (c) => {
+    const name = hookName(c.req.param("name"));
+    const body = await readJsonObject(c.req.raw);
+    if (typeof body.fail_open !== "boolean") {
+      throw new HttpError(400, 'Body must be {"fail_open": true|false}');
+    }
+    return c.json(await bus.setGatePolicy(name, body.fail_open, c.get("actor")));
+  });
+
+  app.all("/v1/plugins/:id/routes/*", async (c, next) => {
+    const scope = READ_METHODS.has(c.req.method) ? reader : operator;
+    return await scope(c, next);
+  }, async (c) => {
+    const id = c.req.param("id");
+    const record = await plugins.record(id);
+    if (record.state !== "enabled") {
+      throw new HttpError(
+        503,
+        `Plugin "${id}" is ${record.state}; enable it with "plugd plugin enable ${id}"`,
+      );
+    }
+    const pathname = new URL(c.req.url).pathname;
+    const marker = `/routes`;
+    const path = pathname.slice(pathname.indexOf(marker, "/v1/plugins/".length) + marker.length) ||
+      "/";
+    const route = matchRoute(record.manifest.routes, c.req.method, path);
+    if (!route) {
+      const declared = record.manifest.routes.map(routeHandlerName).join(", ") || "none";
+      throw new HttpError(
+        404,
+        `Plugin "${id}" declares no route ${c.req.method} ${path} (declared: ${declared})`,
+      );
+    }
+    const payload = await toRoutePayload(c.req.raw, path);
+    let result: unknown;
+    try {
+      result = await plugins.invoke(id, "route", routeHandlerName(route), payload);
+    } catch (error) {
+      throw routeError(id, error);
+    }
+    try {
+      return fromRouteResult(result, c.req.method);
+    } catch (error) {
+      if (error instanceof RouteResponseError) {
+        throw new HttpError(502, `Plugin "${id}" route answer rejected: ${error.message}`);
+      }
+      throw error;
+    }
+  });
+
+  return app;
+}
+
+function hookName(name: string): string {
+  if (!isEventType(name)) {
+    throw new HttpError(
+      400,
+      `"${name}" is not a hook name; use lowercase dotted segments like notification.format`,
+    );
+  }
+  return name;
+}
+
+function routeError(id: string, error: unknown): HttpError {
+  const e = error as Error;
+  switch (e?.name) {
+    case "PluginTimeoutError":
+      return new HttpError(504, e.message, { cause: e });
+    case "PluginUnavailableError":
+    case "PluginStartError":
+      return new HttpError(503, e.message, { cause: e });
+    case "PluginExitedError":
+      return new HttpError(502, e.message, { cause: e });
+    case "PluginCallError":
+      return new HttpError(502, `Plugin "${id}" route handler failed: ${e.message}`, { cause: e });
+    default:
+      return new HttpError(502, `Plugin "${id}" route failed: ${e?.message ?? String(error)}`);
+  }
+}

@@ -1,0 +1,209 @@
+/** The hook bus (SPEC §7): durable events, actions, filters, gates, cron. */
+import type { InStatement } from "@libsql/client";
+import type { PluginEventSink, SystemEventSink } from "../plugins/mod.ts";
+import type { Store } from "../store/mod.ts";
+import { ActionDispatcher, type RetryPolicy, toResult } from "./action_dispatcher.ts";
+import { type CronJobStatus, CronScheduler } from "./cron_scheduler.ts";
+import { loadPending, pruneEvents, readEvent } from "./event_store.ts";
+import { newEventId } from "./event_id.ts";
+import { type FilterOutcome, runFilterChain } from "./filter_chain.ts";
+import { GatePolicies, type GatePolicy } from "./gate_policies.ts";
+import { type GateOutcome, runGate } from "./gate_vote.ts";
+import { IntakeQueue } from "./intake_queue.ts";
+import { ResultWriter } from "./result_writer.ts";
+import { SubscriptionIndex } from "./subscriptions.ts";
+import type { CloudEvent, DeliveryResult, EventView, HookHost } from "./types.ts";
+
+/** Options of {@linkcode HookBus}. */
+export interface HookBusOptions {
+  store: Store;
+  host: HookHost;
+  /** @default console.error */
+  log?: (message: string) => void;
+  /** Statements committed in the same batch as each accepted event (webhook outbox). */
+  outboxStatements?: (event: CloudEvent) => Promise<InStatement[]>;
+  /** @default { maxAttempts: 5, baseDelayMs: 500 } */
+  retry?: Partial<RetryPolicy>;
+  /** Completed events older than this are deleted at start. @default 7 days */
+  retentionMs?: number;
+}
+
+/** What `emit()` answers. */
+export interface EmitResult {
+  id: string;
+  /** True when an event with this id was already accepted (not dispatched again). */
+  duplicate: boolean;
+  /** With `wait`: per-plugin results. */
+  results?: DeliveryResult[];
+  status?: "pending" | "completed";
+}
+
+/** How long `?wait=true` waits for deliveries before answering with what is known. */
+const MAX_WAIT_MS = 60_000;
+/** Pending deliveries loaded per recovery pass. */
+const RECOVERY_PAGE = 50_000;
+
+/**
+ * Accepts events (API, plugins, the daemon itself), persists them with their delivery rows in
+ * group-committed batches, and delivers them at least once, also across a crash.
+ */
+export class HookBus implements PluginEventSink, SystemEventSink {
+  readonly subscriptions: SubscriptionIndex;
+  readonly policies: GatePolicies;
+  #store: Store;
+  #host: HookHost;
+  #log: (message: string) => void;
+  #writer: ResultWriter;
+  #dispatcher: ActionDispatcher;
+  #intake: IntakeQueue;
+  #cron: CronScheduler;
+  #retentionMs: number;
+  #started = false;
+
+  constructor(options: HookBusOptions) {
+    const { store, host, log = (m) => console.error(`plugd: ${m}`) } = options;
+    const retry: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, ...options.retry };
+    if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1) {
+      throw new RangeError(
+        `retry.maxAttempts must be a positive integer; got ${retry.maxAttempts}`,
+      );
+    }
+    this.#store = store;
+    this.#host = host;
+    this.#log = log;
+    this.#retentionMs = options.retentionMs ?? 7 * 24 * 3600_000;
+    this.subscriptions = new SubscriptionIndex(host);
+    this.policies = new GatePolicies(store);
+    this.#writer = new ResultWriter(store, log);
+    this.#dispatcher = new ActionDispatcher(host, this.#writer, retry);
+    this.#cron = new CronScheduler(host, log);
+    this.#intake = new IntakeQueue(store, {
+      outboxStatements: options.outboxStatements,
+      onCommitted: (accepted) => {
+        for (const { event, subscribers } of accepted) {
+          this.#dispatcher.dispatch(
+            subscribers.map((s) => ({ event, pluginId: s.pluginId, hook: s.hook, attempts: 0 })),
+            true,
+          );
+        }
+      },
+    });
+  }
+
+  /** Loads policies, redelivers pending deliveries, schedules cron. Call after plugins start. */
+  async start(): Promise<void> {
+    await this.policies.load();
+    const pruned = await pruneEvents(this.#store, Date.now() - this.#retentionMs);
+    if (pruned > 0) this.#log(`pruned ${pruned} completed events older than the retention`);
+    const pending = await loadPending(this.#store, RECOVERY_PAGE);
+    let redelivered = 0;
+    for (const p of pending) {
+      if (this.#dispatcher.isActive(p)) continue;
+      redelivered++;
+      this.#dispatcher.dispatch([{ ...p, notBefore: p.nextAttemptAt }], false);
+    }
+    if (redelivered > 0) this.#log(`redelivering ${redelivered} pending event deliveries`);
+    this.#dispatcher.start();
+    this.#started = true;
+    await this.#reconcileCron();
+  }
+
+  /** Stops cron and dispatch, then writes what is known. Pending rows are redelivered later. */
+  async stop(): Promise<void> {
+    this.#cron.stop();
+    await this.#intake.drain();
+    await this.#dispatcher.stop();
+    await this.#writer.drain();
+  }
+
+  /** Persists and dispatches a validated event; with `wait`, answers with the results. */
+  async emit(event: CloudEvent, options: { wait?: boolean } = {}): Promise<EmitResult> {
+    const subscribers = await this.subscriptions.actions(event.type);
+    const { duplicate } = await this.#intake.submit(event, subscribers);
+    if (!options.wait) return { id: event.id, duplicate };
+    const completion = this.#dispatcher.completion(event.id);
+    if (completion) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<null>((r) => timer = setTimeout(() => r(null), MAX_WAIT_MS));
+      const results = await Promise.race([completion, timeout]).finally(() => clearTimeout(timer));
+      if (results) {
+        return { id: event.id, duplicate, status: "completed", results: sorted(results) };
+      }
+    }
+    const view = await this.getEvent(event.id);
+    return { id: event.id, duplicate, status: view?.status, results: view?.results ?? [] };
+  }
+
+  /** `ctx.emit` of a plugin (the emit permission was checked by the caller). */
+  async emitFromPlugin(pluginId: string, type: string, data: unknown): Promise<{ id: string }> {
+    const { id } = await this.emit(envelope(`/plugins/${pluginId}`, type, data));
+    return { id };
+  }
+
+  /** The daemon's own `plugin.*` events; refreshes subscriptions and cron first. */
+  async emitSystemEvent(type: string, data: Record<string, unknown>): Promise<void> {
+    this.subscriptions.invalidate();
+    if (this.#started) await this.#reconcileCron().catch(() => {});
+    try {
+      await this.emit(envelope("/plugd", type, data));
+    } catch (error) {
+      this.#log(`could not record system event ${type}: ${(error as Error).message}`);
+    }
+  }
+
+  /** `GET /v1/events/{id}`: stored results overlaid with outcomes not yet written. */
+  async getEvent(id: string): Promise<EventView | null> {
+    const view = await readEvent(this.#store, id);
+    if (!view) return null;
+    for (const row of this.#writer.unwritten(id)) {
+      const result = toResult(row);
+      const i = view.results.findIndex((r) => r.plugin === result.plugin && r.hook === result.hook);
+      if (i >= 0) view.results[i] = result;
+    }
+    view.status = view.results.some((r) => r.status === "pending") ? "pending" : "completed";
+    return view;
+  }
+
+  /** `POST /v1/filters/{name}`. */
+  async filter(name: string, data: unknown): Promise<FilterOutcome> {
+    return await runFilterChain(this.#host, await this.subscriptions.filters(name), name, data);
+  }
+
+  /** `POST /v1/gates/{name}`. */
+  async gate(name: string, data: unknown): Promise<GateOutcome> {
+    const subscribers = await this.subscriptions.gates(name);
+    return await runGate(this.#host, subscribers, name, data, this.policies.get(name).fail_open);
+  }
+
+  /** `PUT /v1/gates/{name}/policy`. */
+  setGatePolicy(name: string, failOpen: boolean, actor: string): Promise<GatePolicy> {
+    return this.policies.set(name, failOpen, actor);
+  }
+
+  /** Cron jobs of one plugin with their last run. */
+  cronStatus(pluginId: string): CronJobStatus[] {
+    return this.#cron.status(pluginId);
+  }
+
+  async #reconcileCron(): Promise<void> {
+    this.#cron.reconcile(await this.#host.enabled());
+  }
+}
+
+function envelope(source: string, type: string, data: unknown): CloudEvent {
+  return {
+    specversion: "1.0",
+    id: newEventId(),
+    source,
+    type,
+    time: new Date().toISOString(),
+    datacontenttype: "application/json",
+    data: data ?? null,
+  };
+}
+
+function sorted(results: DeliveryResult[]): DeliveryResult[] {
+  return [...results].sort((a, b) =>
+    a.plugin < b.plugin ? -1 : a.plugin > b.plugin ? 1 : a.hook < b.hook ? -1 : 1
+  );
+}

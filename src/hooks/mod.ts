@@ -1,0 +1,27 @@
+/** The hook bus: durable CloudEvents, actions, filters, gates, plugin routes and cron. */
+export { type EmitResult, HookBus, type HookBusOptions } from "./hook_bus.ts";
+export { validateCloudEvent } from "./cloud_event.ts";
+export { newEventId } from "./event_id.ts";
+export { type EnvelopeProblem, EventValidationError, ReservedEventTypeError } from "./errors.ts";
+export { type FilterOutcome, runFilterChain } from "./filter_chain.ts";
+export { type GateOutcome, type GateVote, runGate } from "./gate_vote.ts";
+export { GatePolicies, type GatePolicy } from "./gate_policies.ts";
+export { type CronJobStatus, CronScheduler } from "./cron_scheduler.ts";
+export { IntakeQueue, type IntakeQueueOptions } from "./intake_queue.ts";
+export { ActionDispatcher, type RetryPolicy } from "./action_dispatcher.ts";
+export {
+  fromRouteResult,
+  matchRoute,
+  MAX_ROUTE_BODY,
+  routeHandlerName,
+  RouteResponseError,
+  toRoutePayload,
+} from "./plugin_route.ts";
+export type {
+  CloudEvent,
+  DeliveryResult,
+  DeliveryStatus,
+  EventView,
+  HookHost,
+  Subscriber,
+} from "./types.ts";
