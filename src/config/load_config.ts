@@ -27,6 +27,7 @@ const FILE_KEYS = [
   "sandbox",
   "webhooks",
   "registries",
+  "idle_stop_ms",
 ] as const;
 
 /** Thrown for a bad configuration value; the message names the source and the fix. */
@@ -79,8 +80,16 @@ export async function loadConfig(
   const registries = env.PLUGD_REGISTRIES
     ? env.PLUGD_REGISTRIES.split(",").filter(Boolean)
     : asStringList(fromFile.registries, "registries");
+  const idleText = pick(undefined, "PLUGD_IDLE_STOP_MS", "idle_stop_ms") ?? "0";
+  const idleStopMs = Number(idleText);
+  if (!Number.isInteger(idleStopMs) || idleStopMs < 0) {
+    throw new ConfigError(
+      `PLUGD_IDLE_STOP_MS / idle_stop_ms must be a whole number of milliseconds (0 = never); got "${idleText}"`,
+    );
+  }
   return {
     stateDir,
+    idleStopMs,
     dbUrl: checkDbUrl(
       pick(flags.dbUrl, "PLUGD_DB_URL", "db_url") ?? `file:${join(stateDir, "plugd.db")}`,
     ),

@@ -20,6 +20,12 @@ export interface Config {
   webhooks: { allowPrivate: boolean };
   /** Registry index locations (file paths or http(s) URLs). */
   registries: string[];
+  /**
+   * Stop plugins whose hooks are only actions/cron after this idle time, and start them on
+   * demand (so thousands can be installed while only busy ones cost memory); 0 = keep running.
+   * @default 0
+   */
+  idleStopMs: number;
   /** Where the config came from, for `plugd daemon` start-up output. */
   sources: string[];
 }

@@ -81,6 +81,7 @@ export class PluginService {
       },
       verifyIntegrity: (id) => this.#verifyIntegrity(id),
       caps: runtime.caps,
+      idleStopMs: ctx.config.idleStopMs,
     });
   }
 
@@ -99,7 +100,7 @@ export class PluginService {
     const enabled = (await listPlugins(this.#ctx.store)).filter((p) => p.state === "enabled");
     for (const plugin of startOrder(enabled)) {
       try {
-        await this.#launch(plugin);
+        await this.#launch(plugin, { lazy: this.#ctx.config.idleStopMs > 0 && onDemand(plugin) });
       } catch (error) {
         this.#ctx.log(`plugin ${plugin.id} did not start: ${(error as Error).message}`);
       }
@@ -297,7 +298,7 @@ export class PluginService {
     return pluginPaths(this.#ctx.layout, this.#ctx.config, plugin.id, plugin.version);
   }
 
-  async #launch(plugin: PluginRecord): Promise<void> {
+  async #launch(plugin: PluginRecord, options: { lazy?: boolean } = {}): Promise<void> {
     const paths = this.#paths(plugin);
     const grant = plugin.granted ?? {};
     this.#emitPatterns.set(plugin.id, grant.emit ?? []);
@@ -322,7 +323,7 @@ export class PluginService {
         pluginCommand({ manifest: plugin.manifest, grant, sandbox: this.#sandbox, dirs: paths }),
       enabled: true,
     });
-    await this.supervisor.start(plugin.id);
+    if (!options.lazy) await this.supervisor.start(plugin.id);
   }
 
   async #halt(id: string): Promise<void> {
@@ -413,6 +414,12 @@ export class PluginService {
       statements: [await auditStatement(this.#ctx.store, { actor, action, target, result })],
     }));
   }
+}
+
+/** Whether a plugin can be started on demand: only actions and cron jobs, nothing synchronous. */
+function onDemand(plugin: PluginRecord): boolean {
+  return plugin.manifest.routes.length === 0 &&
+    plugin.manifest.hooks.every((h) => h.kind === "action");
 }
 
 /** Creates `$DATA` and `$TMP`, owned by the sandbox uid when the daemon runs as root. */
