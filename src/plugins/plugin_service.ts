@@ -26,6 +26,8 @@ import type { PluginRecord } from "./types.ts";
 import { startOrder } from "./start_order.ts";
 import { PluginConfigs } from "./plugin_configs.ts";
 import { updatePlugin } from "./update_plugin.ts";
+import { DevReloader } from "./dev_reloader.ts";
+import { reloadPlugin } from "./reload_plugin.ts";
 
 /**
  * The plugin lifecycle (SPEC §6): install, grant, enable/disable/restart, update, config,
@@ -42,6 +44,7 @@ export class PluginService {
   #cronStatus: ((id: string) => unknown[]) | null = null;
   #emitDenied = new Map<string, number>();
   #emitPatterns = new Map<string, string[]>();
+  #reloader = new DevReloader((id) => this.reload(id));
 
   constructor(
     ctx: PluginContext,
@@ -86,6 +89,21 @@ export class PluginService {
   }
 
   /** Connects the event bus that receives plugins' `ctx.emit` calls. */
+  /** Dev mode: reinstall from the source folder and restart when it changes. */
+  async reload(id: string): Promise<void> {
+    try {
+      const next = await reloadPlugin(this.#ctx, id);
+      this.#system(id, "info", "source folder changed: reinstalled");
+      if (next.state === "enabled") await this.#launch(next);
+    } catch (error) {
+      this.#system(
+        id,
+        "error",
+        `reload from the source folder failed: ${(error as Error).message}`,
+      );
+    }
+  }
+
   attachBus(bus: PluginEventSink): void {
     this.#bus = bus;
   }
@@ -97,6 +115,9 @@ export class PluginService {
 
   /** Starts every enabled plugin, dependencies first. */
   async start(): Promise<void> {
+    if (this.#ctx.config.dev) {
+      for (const p of await listPlugins(this.#ctx.store)) this.#watchSource(p);
+    }
     const enabled = (await listPlugins(this.#ctx.store)).filter((p) => p.state === "enabled");
     for (const plugin of startOrder(enabled)) {
       try {
@@ -109,6 +130,7 @@ export class PluginService {
 
   /** Stops every plugin process. */
   async stop(): Promise<void> {
+    this.#reloader.close();
     await this.supervisor[Symbol.asyncDispose]();
   }
 
@@ -165,7 +187,11 @@ export class PluginService {
     actor: string,
     options: { allowDowngrade?: boolean } = {},
   ): Promise<InstallResult> {
-    const install = (resolved: InstallSource) => installPlugin(this.#ctx, resolved, actor);
+    const install = async (resolved: InstallSource) => {
+      const result = await installPlugin(this.#ctx, resolved, actor);
+      if (this.#ctx.config.dev) this.#watchSource(await getPlugin(this.#ctx.store, result.id));
+      return result;
+    };
     return resolveSource(this.#ctx, source, options, install, install);
   }
 
@@ -226,6 +252,7 @@ export class PluginService {
   async remove(id: string, options: { purge: boolean }, actor: string): Promise<void> {
     const plugin = await getPlugin(this.#ctx.store, id);
     await this.#halt(id);
+    this.#reloader.unwatch(id);
     await removePlugin(this.#ctx, plugin, options, actor, this.storage);
     this.logs.clear(id);
     await this.#ctx.events.emitSystemEvent("plugin.uninstalled", {
@@ -328,6 +355,15 @@ export class PluginService {
 
   async #halt(id: string): Promise<void> {
     if (this.supervisor.ids().includes(id)) await this.supervisor.unregister(id);
+  }
+
+  /** Follows the source folder of a plugin installed from a folder (dev mode). */
+  #watchSource(plugin: PluginRecord): void {
+    if (
+      plugin.signedBy === null && plugin.source.startsWith("/") && !plugin.source.endsWith(".tgz")
+    ) {
+      this.#reloader.watch(plugin.id, plugin.source);
+    }
   }
 
   #runtimeState(id: string): string {

@@ -193,3 +193,25 @@ Deno.test("Prefer: respond-async turns an install into a job with progress", asy
   assert.equal(failed.state, "failed");
   assert.equal(failed.error.status, 409);
 });
+
+Deno.test("dev mode: editing the source folder reinstalls and restarts the plugin", async () => {
+  await using d = await startDaemon();
+  const src = await Deno.makeTempDir({ prefix: "plugd-src-" });
+  for (const f of ["plugin.yaml", "main.ts"]) {
+    await Deno.copyFile(join(FIXTURES, "counter-v1", f), join(src, f));
+  }
+  const install = await call(d, "POST", "/v1/plugins", { source: src });
+  await call(d, "POST", "/v1/plugins/counter/grant", { permissions: install.body.requested });
+  const first = await call(d, "POST", "/v1/plugins/counter/enable");
+  const firstPid = first.body.stats.pid;
+  await Deno.writeTextFile(join(src, "main.ts"), "\n// edited\n", { append: true });
+  let view = first.body;
+  while (view.digest === first.body.digest || view.stats.pid === firstPid || !view.stats.pid) {
+    await new Promise((r) => setTimeout(r, 50)); // poll until the reload is visible
+    view = (await call(d, "GET", "/v1/plugins/counter")).body;
+  }
+  assert.equal(view.state, "enabled");
+  assert.equal(view.stats.state, "running");
+  const logs = (await call(d, "GET", "/v1/plugins/counter/logs")).body.lines;
+  assert.ok(logs.some((l: { msg: string }) => l.msg.includes("reinstalled")));
+});

@@ -1,0 +1,58 @@
+import { auditStatement } from "../audit/mod.ts";
+import { loadPluginDir, ManifestError } from "../manifest/mod.ts";
+import { permissionsEqual } from "../permissions/mod.ts";
+import { digestDir, preparePlugin } from "../runtime/mod.ts";
+import { copyPackage, removePackage } from "./copy_package.ts";
+import type { PluginContext } from "./plugin_context.ts";
+import { pluginPaths } from "./plugin_paths.ts";
+import { getPlugin, upsertPluginStatement } from "./repository.ts";
+import type { PluginRecord } from "./types.ts";
+
+/**
+ * Reinstalls a dev-mode plugin from the folder it was installed from, keeping its id, version,
+ * grant and state. Refuses (and says why) when the manifest no longer validates or its
+ * permissions changed, since those need a new grant.
+ *
+ * @returns the updated record, to be restarted by the caller if it is enabled.
+ */
+export async function reloadPlugin(ctx: PluginContext, id: string): Promise<PluginRecord> {
+  const old = await getPlugin(ctx.store, id);
+  const { manifest, files } = await loadPluginDir(old.source);
+  if (manifest.id !== id || manifest.version !== old.version) {
+    throw new ManifestError([{
+      field: "version",
+      message:
+        `the folder now holds ${manifest.id} ${manifest.version}; use "plugd plugin update ${id} ${old.source}"`,
+    }]);
+  }
+  if (!permissionsEqual(manifest.permissions, old.manifest.permissions)) {
+    throw new ManifestError([{
+      field: "permissions",
+      message: `permissions changed; reinstall with "plugd plugin update" so they can be granted`,
+    }]);
+  }
+  const paths = pluginPaths(ctx.layout, ctx.config, id, manifest.version);
+  await removePackage(paths.pluginDir);
+  await copyPackage(old.source, paths.pluginDir, files);
+  await preparePlugin({
+    pluginDir: paths.pluginDir,
+    entry: manifest.entry,
+    preparedDir: paths.preparedDir,
+    cacheDir: paths.cacheDir,
+  });
+  const digest = await digestDir(paths.pluginDir);
+  const next: PluginRecord = { ...old, manifest, digest, updatedAt: new Date().toISOString() };
+  await ctx.store.write(async () => ({
+    statements: [
+      upsertPluginStatement(next),
+      await auditStatement(ctx.store, {
+        actor: "daemon",
+        action: "plugin.reload",
+        target: id,
+        result: "ok",
+        detail: { source: old.source, digest, unsigned_dev_install: true },
+      }),
+    ],
+  }));
+  return next;
+}
