@@ -2,7 +2,8 @@
  * Webhook delivery benchmark (not a test): deliveries/s to a local receiver, and
  * enqueue -> received latency p50/p99. Real libSQL file, real HTTP, the real relay.
  *
- *   deno run --allow-all bench/webhooks_bench.ts [--events 5000] [--endpoint-concurrency 4]
+ *   deno run --allow-all bench/webhooks_bench.ts [--events 5000] [--endpoints 1]
+ *     [--endpoint-concurrency 4] [--latency 300]
  *
  * Prints one JSON line per measure.
  */
@@ -10,7 +11,12 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { loadConfig } from "../src/config/mod.ts";
 import { openStore } from "../src/store/mod.ts";
-import { createWebhookService, webhookOutboxStatements } from "../src/webhooks/mod.ts";
+import { loadMasterKey } from "../src/secrets/mod.ts";
+import {
+  createWebhook,
+  createWebhookService,
+  webhookOutboxStatements,
+} from "../src/webhooks/mod.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -18,10 +24,12 @@ const { values } = parseArgs({
     events: { type: "string", default: "5000" },
     "endpoint-concurrency": { type: "string", default: "4" },
     latency: { type: "string", default: "300" },
+    endpoints: { type: "string", default: "1" },
   },
 });
 const total = Number(values.events);
 const latencyRuns = Number(values.latency);
+const endpoints = Number(values.endpoints);
 
 const dir = await Deno.makeTempDir({ prefix: "plugd-wh-bench-" });
 const config = await loadConfig({ stateDir: dir }, { PLUGD_WEBHOOKS_ALLOW_PRIVATE: "true" });
@@ -46,18 +54,9 @@ const service = await createWebhookService({
   },
 });
 await service.start();
-const hook = await service.routes.request("/v1/webhooks", {
-  method: "POST",
-  body: JSON.stringify({
-    url: `http://127.0.0.1:${server.addr.port}/in`,
-    event_types: ["bench.*"],
-  }),
-});
-if (hook.status === 403) {
-  // Routes need a scope; create directly through the repository instead.
-  const { createWebhook } = await import("../src/webhooks/mod.ts");
-  const { loadMasterKey } = await import("../src/secrets/mod.ts");
-  await createWebhook(store, await loadMasterKey(config.masterKeyFile), {
+const masterKey = await loadMasterKey(config.masterKeyFile);
+for (let e = 0; e < endpoints; e++) {
+  await createWebhook(store, masterKey, {
     name: "bench",
     url: `http://127.0.0.1:${server.addr.port}/in`,
     event_types: ["bench.*"],
@@ -91,21 +90,22 @@ for (let i = 0; i < total; i += 100) {
   });
   service.relay.wake();
 }
-await until(() => received >= total);
+await until(() => received >= total * endpoints);
 const elapsed = (performance.now() - t0) / 1000;
 const recorded = async () =>
   Number(
     (await store.execute("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'delivered'"))
       .rows[0]!.n,
   );
-while (await recorded() < total) await new Promise((r) => setTimeout(r, 10));
+while (await recorded() < total * endpoints) await new Promise((r) => setTimeout(r, 10));
 const elapsedRecorded = (performance.now() - t0) / 1000;
 console.log(JSON.stringify({
   measure: "webhook deliveries/s to a local receiver",
-  events: total,
+  deliveries: total * endpoints,
+  endpoints,
   endpoint_concurrency: Number(values["endpoint-concurrency"]),
-  received_per_s: Math.round(total / elapsed),
-  recorded_per_s: Math.round(total / elapsedRecorded),
+  received_per_s: Math.round((total * endpoints) / elapsed),
+  recorded_per_s: Math.round((total * endpoints) / elapsedRecorded),
 }));
 
 // 2. Latency: one event at a time, enqueue (own batch, committed) -> received.

@@ -25,6 +25,7 @@ import {
   type RouteResult,
   type SandboxInfo,
   Supervisor,
+  type SupervisorOptions,
 } from "../src/runtime/mod.ts";
 import type { CloudEvent, GateDecision } from "./types.ts";
 import { validateConfigValues } from "../src/plugins/config_values.ts";
@@ -56,6 +57,8 @@ export interface StartPluginOptions {
   timeoutMs?: number;
   /** Apply the host's process caps (cgroup / rlimit). @default true */
   caps?: boolean;
+  /** CPU budget outside calls when no cgroup quota applies (see `SupervisorOptions`). */
+  cpuBudget?: SupervisorOptions["cpuBudget"];
 }
 
 /** A running plugin under test. */
@@ -119,6 +122,7 @@ export async function startPlugin(
       onLog: (_id, line) => logs.length < 10_000 && logs.push(line),
       caps,
       healthIntervalMs: 0,
+      cpuBudget: options.cpuBudget,
     });
     const limits = { ...manifest.limits };
     if (options.timeoutMs) limits.timeout_ms = options.timeoutMs;

@@ -16,6 +16,13 @@ export interface SandboxInfo {
   runAsUid?: number;
   /** Why this mode was chosen; shown in logs and `plugd plugin flags`. */
   reason: string;
+  /**
+   * Whether sandboxes get a fresh /proc. The kernel refuses a new procfs in a user namespace
+   * when the host's /proc is partly covered (systemd's ProtectKernelTunables/ProtectProc), so
+   * there plugins run without /proc (Deno needs it only for `Deno.execPath()` and `osRelease`).
+   * @default true
+   */
+  mountProc?: boolean;
 }
 
 /** Options of {@linkcode detectSandbox}. */
@@ -76,25 +83,31 @@ export async function detectSandbox(options: DetectSandboxOptions = {}): Promise
       reason: "PLUGD_SANDBOX=flags: Deno flags only, NO OS sandbox",
     };
   }
-  const probe = [
-    bwrapPath,
-    "--unshare-all",
-    "--die-with-parent",
-    "--ro-bind",
-    "/",
-    "/",
-    "/bin/true",
-  ];
-  const argv = runAsUid === undefined ? probe : [
-    setprivPath,
-    `--reuid=${runAsUid}`,
-    `--regid=${runAsUid}`,
-    "--clear-groups",
-    "--inh-caps=-all",
-    ...probe,
-  ];
-  const r = await run(argv[0]!, argv.slice(1));
-  if (r.ok) return { ...base, mode: "bwrap", reason: "bubblewrap sandbox available" };
+  const probe = (withProc: boolean) => {
+    const bw = [bwrapPath, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/"];
+    if (withProc) bw.push("--proc", "/proc");
+    bw.push("/bin/true");
+    return runAsUid === undefined ? bw : [
+      setprivPath,
+      `--reuid=${runAsUid}`,
+      `--regid=${runAsUid}`,
+      "--clear-groups",
+      "--inh-caps=-all",
+      ...bw,
+    ];
+  };
+  const withProc = await run(probe(true)[0]!, probe(true).slice(1));
+  if (withProc.ok) return { ...base, mode: "bwrap", reason: "bubblewrap sandbox available" };
+  const r = await run(probe(false)[0]!, probe(false).slice(1));
+  if (r.ok) {
+    return {
+      ...base,
+      mode: "bwrap",
+      mountProc: false,
+      reason: "bubblewrap sandbox available, without /proc (the host's /proc is partly covered, " +
+        "e.g. by systemd ProtectKernelTunables, so a fresh procfs cannot be mounted)",
+    };
+  }
   return {
     ...base,
     mode: "none",

@@ -78,6 +78,7 @@ export function pluginCommand(o: PluginCommandOptions): SpawnCommand {
     hasNet: (o.grant.net ?? []).length > 0,
     runAsUid: o.sandbox.runAsUid,
     libs: o.sandbox.libs,
+    mountProc: o.sandbox.mountProc,
     env,
     extraReadPaths: [...allowValues(denoArgs, "read"), ...allowValues(denoArgs, "run")]
       .filter(outside),

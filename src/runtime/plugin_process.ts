@@ -86,6 +86,7 @@ export class PluginProcess {
   #abandoned = new Set<number>();
   #queue: Array<() => void> = [];
   #inFlight = 0;
+  #idleSince = Date.now();
   #hostCalls = 0;
   #nextId = 1;
   #phase: "hello" | "init" | "ready" | "exited" = "hello";
@@ -171,6 +172,11 @@ export class PluginProcess {
     return this.#limiter.dropped;
   }
   /** Whether the process is ready for calls. */
+  /** When the last call settled, or the start; null while a call is in flight. */
+  get idleSince(): number | null {
+    return this.#inFlight > 0 ? null : this.#idleSince;
+  }
+
   get ready(): boolean {
     return this.#phase === "ready";
   }
@@ -311,6 +317,7 @@ export class PluginProcess {
     clearTimeout(p.timer);
     this.#pending.delete(id);
     this.#inFlight--;
+    if (this.#inFlight === 0) this.#idleSince = Date.now();
     this.#queue.shift()?.();
   }
 

@@ -39,6 +39,8 @@ export interface SandboxCommandOptions {
   runAsGid?: number;
   /** Shared libraries of the Deno binary (from `ldd`), mounted read-only. @default [] */
   libs?: string[];
+  /** Give the sandbox a fresh /proc (see `SandboxInfo.mountProc`). @default true */
+  mountProc?: boolean;
   /** Granted environment variables with their values. @default {} */
   env?: Record<string, string>;
   /** Granted host paths outside the plugin's own folders, mounted read-only. @default [] */
@@ -146,7 +148,8 @@ export function sandboxCommand(o: SandboxCommandOptions): SpawnCommand {
   if (o.hasNet) { for (const p of NET_FILES) bw.push("--ro-bind-try", p, p); }
   for (const p of [...rwTry].sort(byDepth)) bw.push("--bind-try", p, p);
   for (const p of [...rw].sort(byDepth)) bw.push("--bind", p, p);
-  bw.push("--proc", "/proc", "--dev", "/dev", "--chdir", o.dataDir);
+  if (o.mountProc !== false) bw.push("--proc", "/proc");
+  bw.push("--dev", "/dev", "--chdir", o.dataDir);
 
   const argv = setpriv([o.bwrapPath ?? "/usr/bin/bwrap", ...bw, ...inner]);
   return { cmd: argv[0]!, args: argv.slice(1), env };

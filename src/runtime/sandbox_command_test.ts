@@ -103,3 +103,11 @@ Deno.test("sandboxCommand() rejects relative paths and bad modes", () => {
   assert.throws(() => sandboxCommand({ ...base, mode: "none" as "flags" }), TypeError);
   assert.throws(() => sandboxCommand({ ...base, denoArgs: ["eval"] }), TypeError);
 });
+
+Deno.test("sandboxCommand() mounts a fresh /proc unless the host forbids it", () => {
+  const withProc = sandboxCommand(base).args;
+  assert.equal(withProc[withProc.indexOf("--proc") + 1], "/proc");
+  const without = sandboxCommand({ ...base, mountProc: false }).args;
+  assert.ok(!without.includes("--proc"));
+  assert.ok(without.includes("--dev"), "the rest of the sandbox is unchanged");
+});

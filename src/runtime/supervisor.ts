@@ -3,6 +3,7 @@ import { PluginStartError, PluginTimeoutError, PluginUnavailableError } from "./
 import { PluginProcess } from "./plugin_process.ts";
 import { processTreeRss } from "./process_rss.ts";
 import type { AppliedCaps } from "./resource_caps.ts";
+import { overBudget, processTreeCpuSeconds } from "./cpu_budget.ts";
 import type { PluginSpec, PluginStats, SupervisorOptions } from "./supervisor_types.ts";
 import type { CallKind, InvokeOptions, RuntimeState } from "./types.ts";
 
@@ -49,6 +50,10 @@ export class Supervisor {
       gracefulMs: 2_000,
       deniedHistory: 20,
       ...options,
+      // Given as undefined: keep the default; null turns it off.
+      cpuBudget: options.cpuBudget === undefined
+        ? { percent: 50, windowMs: 10_000 }
+        : options.cpuBudget,
     };
   }
 
@@ -169,6 +174,7 @@ export class Supervisor {
       this.#setState(e, "running");
       this.#armHealth(e);
       this.#armIdle(e);
+      this.#armCpuBudget(e, proc);
       return proc;
     } catch (err) {
       const reason = err instanceof PluginStartError ? err.reason : "start";
@@ -196,6 +202,7 @@ export class Supervisor {
     e.caps = undefined;
     clearTimeout(e.timers.get("health"));
     clearTimeout(e.timers.get("idle"));
+    clearTimeout(e.timers.get("cpu"));
     if (reason === "stopped" || e.state === "stopping" || e.state === "failed") return;
     this.#crashed(e, `${reason} (exit code ${code})`);
   }
@@ -238,6 +245,36 @@ export class Supervisor {
       if (!proc?.ready) return;
       proc.invoke("health", "health", undefined, { timeoutMs: this.#o.healthTimeoutMs })
         .then((h) => e.stats.lastHealth = h, (err) => this.#record(e, err));
+    }, true);
+  }
+
+  /** Without a cgroup cpu quota, restart a plugin that burns CPU while no call is in flight. */
+  #armCpuBudget(e: Entry, proc: PluginProcess): void {
+    const budget = this.#o.cpuBudget;
+    const quota = this.#o.caps?.mechanism === "cgroup-v1" ||
+      this.#o.caps?.mechanism === "cgroup-v2";
+    if (!budget || quota) return;
+    let last = { at: Date.now(), cpu: -1 };
+    this.#timer(e, "cpu", budget.windowMs, async () => {
+      if (e.proc !== proc) return;
+      const now = Date.now();
+      const cpu = await processTreeCpuSeconds(proc.pid);
+      const idleSince = proc.idleSince;
+      const idleWholeWindow = idleSince !== null && idleSince <= last.at;
+      if (last.cpu >= 0 && idleWholeWindow && overBudget(cpu - last.cpu, now - last.at, budget)) {
+        const used = (cpu - last.cpu).toFixed(1);
+        this.#o.onLog(e.spec.id, {
+          ts: now,
+          stream: "system",
+          level: "error",
+          msg:
+            `CPU budget exceeded: ${used} s of CPU in ${(now - last.at) / 1000} s with no call ` +
+            `in flight (budget ${budget.percent}% of a core); restarting`,
+        });
+        proc.kill("cpu_budget");
+        return;
+      }
+      last = { at: now, cpu };
     }, true);
   }
 

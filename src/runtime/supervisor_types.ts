@@ -1,6 +1,7 @@
 /** Types of the supervisor. */
 import type { HandlerSet } from "./protocol.ts";
 import type { ResourceCaps } from "./resource_caps.ts";
+import type { CpuBudget } from "./cpu_budget.ts";
 import type { DeniedAttempt, HostHandler, LogLine, RuntimeState, SpawnCommand } from "./types.ts";
 
 /** What the supervisor needs to run one plugin. */
@@ -48,6 +49,11 @@ export interface SupervisorOptions {
   readyTimeoutMs?: number;
   /** @default 2000 */
   gracefulMs?: number;
+  /**
+   * CPU burnt outside calls, enforced by restarting the plugin, when the process caps give no
+   * cpu quota (`rlimit`/`none`). `null` turns it off. @default { percent: 50, windowMs: 10000 }
+   */
+  cpuBudget?: CpuBudget | null;
   /** Denied attempts kept per plugin. @default 20 */
   deniedHistory?: number;
 }

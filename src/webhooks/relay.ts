@@ -39,6 +39,8 @@ export interface RelayOptions {
   log?: (message: string) => void;
 }
 
+type Held = ClaimedDelivery & { stamp: string };
+
 interface Pending {
   statements: AttemptOutcome["statements"];
   done: PromiseWithResolvers<void>;
@@ -53,6 +55,9 @@ export class WebhookRelay {
   #wake: PromiseWithResolvers<void> = Promise.withResolvers();
   #inflight = new Set<Promise<void>>();
   #perEndpoint = new Map<string, number>();
+  #held = new Map<string, Held[]>();
+  #sending = 0;
+  #heldCount = 0;
   #queue: Pending[] = [];
   #flushing: Promise<void> | null = null;
   #waiters = new Map<string, Set<(a: DeliveryAttempt) => void>>();
@@ -164,8 +169,13 @@ export class WebhookRelay {
     }
   }
 
+  /**
+   * Claims due rows in one write, up to 4x the global cap (so a single endpoint at its cap
+   * does not cost one write per row), holds them in memory per endpoint, and launches as caps
+   * allow. Held rows are `delivering` in the database: after a crash they go back to `pending`.
+   */
   async #claimAndLaunch(): Promise<number> {
-    const capacity = this.#o.globalConcurrency - this.#inflight.size;
+    const capacity = this.#o.globalConcurrency * 4 - this.#sending - this.#heldCount;
     if (capacity <= 0) return 0;
     const rs = await this.#store.execute({
       sql: `SELECT d.id, d.webhook_id, d.event_type, d.payload, d.attempts, w.url, w.timeout_ms,
@@ -173,15 +183,16 @@ export class WebhookRelay {
             WHERE d.status = 'pending' AND d.next_attempt_at <= ?
               AND (w.enabled = 1 OR d.event_type = 'webhook.test')
             ORDER BY d.next_attempt_at LIMIT ?`,
-      args: [Date.now(), Math.max(capacity * 4, 64)],
+      args: [Date.now(), capacity],
     });
-    const chosen: (ClaimedDelivery & { stamp: string })[] = [];
-    const counts = new Map(this.#perEndpoint);
+    const perEndpointHold = this.#o.perEndpointConcurrency * 16;
+    const chosen: Held[] = [];
+    const counts = new Map<string, number>();
     for (const r of rs.rows) {
-      if (chosen.length >= capacity) break;
       const wid = String(r.webhook_id);
-      const n = counts.get(wid) ?? 0;
-      if (n >= this.#o.perEndpointConcurrency) continue;
+      const n = counts.get(wid) ?? (this.#held.get(wid)?.length ?? 0) +
+          (this.#perEndpoint.get(wid) ?? 0);
+      if (n >= perEndpointHold) continue;
       counts.set(wid, n + 1);
       chosen.push({
         id: String(r.id),
@@ -203,18 +214,51 @@ export class WebhookRelay {
         args: [now, ...chosen.map((c) => c.id)],
       }],
     }));
-    for (const d of chosen) this.#launch(d);
+    for (const d of chosen) {
+      const queue = this.#held.get(d.webhookId) ?? [];
+      queue.push(d);
+      this.#held.set(d.webhookId, queue);
+      this.#heldCount++;
+    }
+    this.#pump();
     return chosen.length;
   }
 
-  #launch(d: ClaimedDelivery & { stamp: string }): void {
+  /** Launches held rows while the global and per-endpoint caps allow. */
+  #pump(): void {
+    for (const [wid, queue] of this.#held) {
+      while (
+        queue.length > 0 && this.#sending < this.#o.globalConcurrency &&
+        (this.#perEndpoint.get(wid) ?? 0) < this.#o.perEndpointConcurrency
+      ) {
+        this.#heldCount--;
+        this.#launch(queue.shift()!);
+      }
+      if (queue.length === 0) this.#held.delete(wid);
+    }
+  }
+
+  #launch(d: Held): void {
     this.#perEndpoint.set(d.webhookId, (this.#perEndpoint.get(d.webhookId) ?? 0) + 1);
+    this.#sending++;
+    let released = false;
+    // The slots are freed once the HTTP exchange ends; recording is group-committed after.
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.#sending--;
+      const left = (this.#perEndpoint.get(d.webhookId) ?? 1) - 1;
+      if (left > 0) this.#perEndpoint.set(d.webhookId, left);
+      else this.#perEndpoint.delete(d.webhookId);
+      if (this.#running) this.#pump();
+    };
     const task = (async () => {
       const outcome = await runAttempt(d, () => this.#secretsFor(d.webhookId, d.stamp), {
         guard: this.#o.guard,
         schedule: this.#o.schedule,
         caCerts: this.#o.caCerts,
       });
+      release();
       await this.#record(outcome.statements);
       for (const w of this.#waiters.get(d.id) ?? []) w(outcome.attempt);
       if (outcome.status === "failed" && d.eventType !== "webhook.test") {
@@ -223,10 +267,8 @@ export class WebhookRelay {
     })().catch((error) => {
       if (this.#running) this.#o.log(`webhooks: delivery ${d.id}: ${(error as Error).message}`);
     }).finally(() => {
+      release();
       this.#inflight.delete(task);
-      const left = (this.#perEndpoint.get(d.webhookId) ?? 1) - 1;
-      if (left > 0) this.#perEndpoint.set(d.webhookId, left);
-      else this.#perEndpoint.delete(d.webhookId);
       this.wake();
     });
     this.#inflight.add(task);

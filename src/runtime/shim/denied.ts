@@ -3,10 +3,18 @@ import { send } from "./channel.ts";
 
 const KINDS = new Set(["net", "read", "write", "env", "sys", "run"]);
 
+const DENIAL = /Requires \w+ access to "[^"]*"/;
+
 function findNotCapable(e: unknown, depth = 0): Error | undefined {
   if (depth > 4 || !(e instanceof Error)) return undefined;
   if (e instanceof Deno.errors.NotCapable || e.name === "NotCapable") return e;
-  return findNotCapable((e as { cause?: unknown }).cause, depth + 1);
+  const inner = findNotCapable((e as { cause?: unknown }).cause, depth + 1);
+  if (inner || depth === 0) return inner;
+  // fetch() reports a --deny-net refusal of the *resolved* address (e.g. a granted name that
+  // resolves to 127.0.0.1) as a plain Error cause whose message carries the denial: without this
+  // the operator would not see a plugin probing loopback through DNS (security corpus).
+  const m = e.message.match(DENIAL);
+  return m ? new Error(m[0]) : undefined;
 }
 
 /** A hint such as `add net: ["api.example.com:443"] to permissions in plugin.yaml`. */

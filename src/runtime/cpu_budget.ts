@@ -1,0 +1,54 @@
+/**
+ * A CPU-seconds budget for plugins when no cgroup cpu quota is available (SPEC §5): CPU burnt
+ * while the plugin had no call in flight (timers, background loops) is measured from /proc and
+ * a plugin over its share is restarted.
+ */
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ; 100 on Linux). */
+const CLOCK_TICKS = 100;
+
+async function children(pid: number): Promise<number[]> {
+  try {
+    const text = await Deno.readTextFile(`/proc/${pid}/task/${pid}/children`);
+    return text.trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** utime + stime of one process in seconds (fields 14 and 15 after the command name). */
+export function parseStatCpuSeconds(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / CLOCK_TICKS;
+}
+
+/** CPU seconds used so far by `pid` and its descendants; 0 when gone. */
+export async function processTreeCpuSeconds(pid: number): Promise<number> {
+  let total = 0;
+  const todo = [pid];
+  for (let i = 0; i < todo.length && i < 256; i++) {
+    try {
+      total += parseStatCpuSeconds(await Deno.readTextFile(`/proc/${todo[i]}/stat`));
+    } catch {
+      // the process exited between listing and reading
+    }
+    todo.push(...await children(todo[i]!));
+  }
+  return total;
+}
+
+/** Budget settings. */
+export interface CpuBudget {
+  /** Share of one core a plugin may burn outside calls, in percent. @default 50 */
+  percent: number;
+  /** Sampling window. @default 10000 */
+  windowMs: number;
+}
+
+/**
+ * Whether one sample is over budget: `usedSeconds` of CPU over `elapsedMs` while idle the whole
+ * time. Pure, for the supervisor's timer.
+ */
+export function overBudget(usedSeconds: number, elapsedMs: number, budget: CpuBudget): boolean {
+  return usedSeconds > (budget.percent / 100) * (elapsedMs / 1000);
+}

@@ -1,0 +1,304 @@
+/**
+ * A host for the security corpus: one real `Supervisor` running malicious plugins under the real
+ * sandbox next to a well-behaved neighbour, with canaries to prove nothing outside changed.
+ * Each plugin gets its own folders under one temp state dir (mode 0711, like the daemon's).
+ */
+import assert from "node:assert/strict";
+import { loadPluginDir } from "../../src/manifest/mod.ts";
+import type { Permissions } from "../../src/manifest/types.ts";
+import {
+  detectResourceCaps,
+  detectSandbox,
+  type LogLine,
+  manifestHandlers,
+  MemoryHost,
+  pluginCommand,
+  type PluginStats,
+  preparePlugin,
+  type ResourceCaps,
+  type SandboxInfo,
+  SDK_DIR,
+  SHIM_DIR,
+  type SpawnCommand,
+  Supervisor,
+} from "../../src/runtime/mod.ts";
+import { waitFor } from "../runtime/_helpers.ts";
+
+/** Where malicious fixtures live. */
+export const MALICIOUS = new URL("../fixtures/malicious/", import.meta.url).pathname;
+/** The well-behaved neighbour. */
+export const NEIGHBOUR = new URL("../fixtures/plugins/echo", import.meta.url).pathname;
+/** A file outside every plugin's folder that a literal JSON import targets. */
+export const JSON_CANARY = "/tmp/plugd-security-canary.json";
+/** An environment variable of the host process that no plugin may see. */
+export const ENV_CANARY = "PLUGD_SECURITY_ENV_CANARY";
+
+/** How one plugin is started. */
+export interface LaunchOptions {
+  /** @default every permission the manifest requests */
+  grant?: Permissions;
+  /** `flags`: Deno flags only (PLUGD_SANDBOX=flags). @default the host's sandbox (bwrap) */
+  mode?: "bwrap" | "flags";
+  /** Replace the `--allow-*` flags with these: widens wall 1 to test the OS sandbox alone. @default [] */
+  widenDenoFlags?: string[];
+  /** `bypass` skips the install-time module graph check. @default "checked" */
+  prepare?: "checked" | "bypass";
+  /** Override limits.timeout_ms. */
+  timeoutMs?: number;
+  /** Supervisor id. @default `<manifest id>-<n>` */
+  id?: string;
+}
+
+/** A started plugin. */
+export interface Launched {
+  id: string;
+  dataDir: string;
+  tmpDir: string;
+  /** The exact command (before caps) it runs with. */
+  command: SpawnCommand;
+  invoke(kind: "action" | "filter", name: string, payload?: unknown): Promise<unknown>;
+  /** Deliver `data` as a CloudEvent to the action `type`. */
+  emit(type: string, data?: unknown): Promise<unknown>;
+  stats(): Promise<PluginStats>;
+  logs(): LogLine[];
+}
+
+let counter = 0;
+
+async function denoCache(cacheDir: string, args: string[]): Promise<void> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    env: { DENO_DIR: cacheDir, NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+}
+
+/** Like `preparePlugin` but WITHOUT the module graph check: a plugin that slipped through. */
+async function prepareBypassingGraphCheck(
+  pluginDir: string,
+  entry: string,
+  preparedDir: string,
+  cacheDir: string,
+): Promise<void> {
+  await Deno.mkdir(cacheDir, { recursive: true });
+  const bootstrap = `${preparedDir}/bootstrap.ts`;
+  const importMap = `${preparedDir}/import_map.json`;
+  await Deno.writeTextFile(
+    bootstrap,
+    `import { runShim } from "file://${SHIM_DIR}/mod.ts";\n` +
+      `import plugin from "file://${pluginDir}/${entry}";\nawait runShim(plugin);\n`,
+  );
+  await Deno.writeTextFile(
+    importMap,
+    JSON.stringify({ imports: { "@plugd/sdk": `file://${SDK_DIR}/mod.ts` } }),
+  );
+  await denoCache(cacheDir, [
+    "cache",
+    "--no-config",
+    "--no-remote",
+    "--no-npm",
+    `--import-map=${importMap}`,
+    bootstrap,
+  ]);
+}
+
+/** Owns a supervisor, its plugins, the neighbour and the canaries. Dispose to stop everything. */
+export class SecurityHost implements AsyncDisposable {
+  readonly stateDir: string;
+  readonly memory = new MemoryHost();
+  readonly supervisor: Supervisor;
+  readonly sandbox: SandboxInfo;
+  /** A loopback TCP server that counts every connection a plugin manages to make. */
+  readonly loopback: { port: number; connections: number };
+  readonly neighbour: Launched;
+  #logs = new Map<string, LogLine[]>();
+  #listener: Deno.TcpListener;
+
+  private constructor(
+    stateDir: string,
+    sandbox: SandboxInfo,
+    caps: ResourceCaps | undefined,
+    listener: Deno.TcpListener,
+  ) {
+    this.stateDir = stateDir;
+    this.sandbox = sandbox;
+    this.#listener = listener;
+    this.loopback = { port: (listener.addr as Deno.NetAddr).port, connections: 0 };
+    this.supervisor = new Supervisor({
+      hostHandler: this.memory,
+      onLog: (id, line) => {
+        const l = this.#logs.get(id) ?? [];
+        if (l.length < 5000) l.push(line);
+        this.#logs.set(id, l);
+      },
+      caps,
+      healthIntervalMs: 0,
+      gracefulMs: 500,
+      backoff: { initialMs: 50, maxMs: 1000 },
+      crashBudget: { restarts: 50, windowMs: 60_000 },
+    });
+    this.neighbour = undefined as unknown as Launched;
+  }
+
+  /** Create the host and start the neighbour. */
+  static async create(options: { caps?: boolean } = {}): Promise<SecurityHost> {
+    const stateDir = await Deno.realPath(await Deno.makeTempDir({ prefix: "plugd-security-" }));
+    await Deno.chmod(stateDir, 0o711);
+    await Deno.writeTextFile(`${stateDir}/secret.token`, "state-secret-4711", { mode: 0o600 });
+    await Deno.writeTextFile(JSON_CANARY, JSON.stringify({ secret: "json-canary-4711" }));
+    Deno.env.set(ENV_CANARY, "env-canary-4711");
+    const sandbox = await detectSandbox({ requested: "bwrap" });
+    const caps = options.caps === false ? undefined : await detectResourceCaps();
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const host = new SecurityHost(stateDir, sandbox, caps, listener);
+    (async () => {
+      for await (const conn of listener) {
+        host.loopback.connections++;
+        conn.close();
+      }
+    })().catch(() => {});
+    (host as { neighbour: Launched }).neighbour = await host.launch(NEIGHBOUR, { id: "neighbour" });
+    return host;
+  }
+
+  /** Prepare and start a plugin folder; throws what preparation or the start threw. */
+  async launch(dir: string, o: LaunchOptions = {}): Promise<Launched> {
+    const { manifest, dir: pluginDir } = await loadPluginDir(dir);
+    const id = o.id ?? `${manifest.id}-${++counter}`;
+    const base = `${this.stateDir}/${id}`;
+    const d = {
+      pluginDir,
+      stateDir: this.stateDir,
+      preparedDir: `${base}/prepared`,
+      cacheDir: `${base}/prepared/cache`,
+      dataDir: `${base}/data`,
+      tmpDir: `${base}/tmp`,
+    };
+    await Deno.mkdir(d.preparedDir, { recursive: true });
+    if (o.prepare === "bypass") {
+      await prepareBypassingGraphCheck(pluginDir, manifest.entry, d.preparedDir, d.cacheDir);
+    } else {
+      await preparePlugin({ ...d, entry: manifest.entry, typeCheck: false });
+    }
+    await Deno.chmod(base, 0o711);
+    for (const p of [d.dataDir, d.tmpDir]) {
+      await Deno.mkdir(p, { recursive: true, mode: 0o700 });
+      if (this.sandbox.runAsUid !== undefined) {
+        await Deno.chown(p, this.sandbox.runAsUid, this.sandbox.runAsUid);
+      }
+    }
+    const limits = { ...manifest.limits };
+    if (o.timeoutMs) limits.timeout_ms = o.timeoutMs;
+    const sandbox: SandboxInfo = o.mode === "flags"
+      ? { ...this.sandbox, mode: "flags", reason: "PLUGD_SANDBOX=flags (security corpus)" }
+      : this.sandbox;
+    const build = (): SpawnCommand => {
+      const c = pluginCommand({
+        manifest: { limits },
+        grant: o.grant ?? manifest.permissions,
+        sandbox,
+        dirs: d,
+      });
+      const widen = o.widenDenoFlags ?? [];
+      if (widen.length === 0) return c;
+      // Replace the granted --allow-* flags (Deno refuses a flag given twice) with `widen`.
+      const at = c.args.lastIndexOf(sandbox.denoPath);
+      assert.equal(c.args[at + 1], "run", "the deno binary is followed by run");
+      const deno = c.args.slice(at + 2).filter((a) => !a.startsWith("--allow-"));
+      return { ...c, args: [...c.args.slice(0, at + 2), ...widen, ...deno] };
+    };
+    const command = build();
+    this.supervisor.register({
+      id,
+      version: manifest.version,
+      expectedHandlers: manifestHandlers(manifest),
+      limits,
+      config: {},
+      paths: { data: d.dataDir, tmp: d.tmpDir },
+      command: build,
+    });
+    try {
+      await this.supervisor.start(id);
+    } catch (e) {
+      await this.supervisor.unregister(id);
+      throw e;
+    }
+    const matches = (p: string, t: string) =>
+      p.endsWith("*") ? t.startsWith(p.slice(0, -1)) : p === t;
+    const invoke = (kind: "action" | "filter", name: string, payload?: unknown) =>
+      this.supervisor.invoke(id, kind, name, payload);
+    return {
+      id,
+      dataDir: d.dataDir,
+      tmpDir: d.tmpDir,
+      command,
+      invoke,
+      emit: (type, data) => {
+        const hook = manifest.hooks.find((h) => h.kind === "action" && matches(h.name, type));
+        if (!hook) throw new Error(`No action in plugin.yaml matches "${type}"`);
+        return invoke("action", hook.name, {
+          specversion: "1.0",
+          id: crypto.randomUUID(),
+          source: "/security",
+          type,
+          data,
+        });
+      },
+      stats: () => this.supervisor.stats(id),
+      logs: () => this.#logs.get(id) ?? [],
+    };
+  }
+
+  /** Stop and forget a plugin. */
+  async remove(p: Launched): Promise<void> {
+    await this.supervisor.unregister(p.id);
+  }
+
+  /** The neighbour still answers and never restarted; the host process still serves. */
+  async assertNeighbourServes(): Promise<void> {
+    assert.deepEqual(await this.neighbour.invoke("filter", "text.upper", { text: "ok" }), {
+      text: "OK",
+    });
+    const s = await this.neighbour.stats();
+    assert.equal(s.state, "running");
+    assert.equal(s.restarts, 0, "the neighbour never restarted");
+    assert.equal(s.protocolViolations, 0);
+  }
+
+  /**
+   * Every file of the state dir except `skip` (a plugin's own `$DATA`/`$TMP`), with its size and
+   * mode, plus the canaries' contents: compare before and after a case.
+   */
+  async snapshot(skip: string[] = []): Promise<string> {
+    const out: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      for await (const e of Deno.readDir(dir)) {
+        const p = `${dir}/${e.name}`;
+        if (skip.includes(p)) continue;
+        const st = await Deno.lstat(p);
+        out.push(`${p} ${st.isDirectory ? "d" : st.size} ${st.mode?.toString(8)}`);
+        if (e.isDirectory) await walk(p);
+      }
+    };
+    await walk(this.stateDir);
+    out.push(await Deno.readTextFile(`${this.stateDir}/secret.token`));
+    out.push(await Deno.readTextFile(JSON_CANARY));
+    return out.sort().join("\n");
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.supervisor[Symbol.asyncDispose]();
+    this.#listener.close();
+    await Deno.remove(this.stateDir, { recursive: true }).catch(() => {});
+  }
+}
+
+/** Wait until a restarted plugin is running again. */
+export async function waitRunning(p: Launched): Promise<PluginStats> {
+  return await waitFor(async () => {
+    const s = await p.stats();
+    return s.state === "running" ? s : undefined;
+  }, `${p.id} running again`);
+}
