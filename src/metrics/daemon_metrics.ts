@@ -18,8 +18,8 @@ export function createMetricsRoutes(registry: MetricsRegistry): Hono<any> {
   const app = new Hono();
   app.get(
     "/metrics",
-    (c) =>
-      c.body(registry.render(), 200, {
+    async (c) =>
+      c.body(await registry.collectAndRender(), 200, {
         "content-type": "text/plain; version=0.0.4; charset=utf-8",
       }),
   );

@@ -54,7 +54,9 @@ export interface MetricsRegistry {
   gauge(name: string, help: string): Gauge;
   histogram(name: string, help: string, options?: { buckets?: readonly number[] }): Histogram;
   /** Runs `collect` before each render, to refresh gauges such as uptime or RSS. */
-  onCollect(collect: () => void): void;
+  onCollect(collect: () => void | Promise<void>): void;
+  /** Awaits every collector, then renders (what `GET /metrics` serves). */
+  collectAndRender(): Promise<string>;
   /** The Prometheus text format (version 0.0.4) of every family. */
   render(): string;
 }
@@ -75,7 +77,8 @@ const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
  */
 export function createRegistry(): MetricsRegistry {
   const families = new Map<string, Family>();
-  const collectors: (() => void)[] = [];
+  const collectors: (() => void | Promise<void>)[] = [];
+  let skipCollect = false;
 
   const family = (name: string, help: string, kind: Kind, buckets = DEFAULT_BUCKETS): Family => {
     if (!NAME.test(name)) {
@@ -136,8 +139,17 @@ export function createRegistry(): MetricsRegistry {
       };
     },
     onCollect: (collect) => void collectors.push(collect),
+    async collectAndRender() {
+      await Promise.allSettled(collectors.map((collect) => collect()));
+      skipCollect = true;
+      try {
+        return this.render();
+      } finally {
+        skipCollect = false;
+      }
+    },
     render() {
-      for (const collect of collectors) collect();
+      if (!skipCollect) { for (const collect of collectors) void collect(); }
       const lines: string[] = [];
       for (const [name, f] of [...families].sort(([a], [b]) => a.localeCompare(b))) {
         lines.push(`# HELP ${name} ${escapeHelp(f.help)}`, `# TYPE ${name} ${f.kind}`);

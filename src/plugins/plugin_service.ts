@@ -27,6 +27,7 @@ import { startOrder } from "./start_order.ts";
 import { PluginConfigs } from "./plugin_configs.ts";
 import { updatePlugin } from "./update_plugin.ts";
 import { DevReloader } from "./dev_reloader.ts";
+import { collectPluginMetrics, recordInvocation } from "./plugin_metrics.ts";
 import { reloadPlugin } from "./reload_plugin.ts";
 
 /**
@@ -86,6 +87,7 @@ export class PluginService {
       caps: runtime.caps,
       idleStopMs: ctx.config.idleStopMs,
     });
+    collectPluginMetrics(this.supervisor);
   }
 
   /** Connects the event bus that receives plugins' `ctx.emit` calls. */
@@ -306,14 +308,22 @@ export class PluginService {
   }
 
   /** Calls a hook/route/cron handler, starting the plugin on demand. */
-  invoke(
+  async invoke(
     id: string,
     kind: CallKind,
     name: string,
     payload: unknown,
     options?: InvokeOptions,
   ): Promise<unknown> {
-    return this.supervisor.invoke(id, kind, name, payload, options);
+    const startedAt = performance.now();
+    try {
+      const value = await this.supervisor.invoke(id, kind, name, payload, options);
+      recordInvocation(id, kind, startedAt);
+      return value;
+    } catch (error) {
+      recordInvocation(id, kind, startedAt, error);
+      throw error;
+    }
   }
 
   /** Enabled plugins, for the hook bus's subscription lookups. */

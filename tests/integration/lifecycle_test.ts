@@ -66,6 +66,10 @@ Deno.test("install answers 201 with requested permissions and risks; enable need
   }
   assert.deepEqual(view.body.permissions.granted, { write: ["$DATA"] });
 
+  const scrape = await (await d.fetch("/metrics")).text();
+  assert.match(scrape, /plugd_plugin_state\{plugin="counter",state="running"\} 1/);
+  assert.match(scrape, /plugd_plugin_rss_bytes\{plugin="counter"\} [1-9]\d*/);
+
   const disabled = await call(d, "POST", "/v1/plugins/counter/disable");
   assert.equal(disabled.body.state, "disabled");
   assert.equal(disabled.body.stats.state, "stopped");

@@ -1,0 +1,57 @@
+import { metrics } from "../metrics/mod.ts";
+import type { CallKind, PluginStats, Supervisor } from "../runtime/mod.ts";
+
+const invocations = metrics.counter(
+  "plugd_plugin_invocations_total",
+  "Calls into plugins by kind and outcome (ok, error, timeout)",
+);
+const duration = metrics.histogram(
+  "plugd_plugin_invocation_duration_seconds",
+  "Duration of calls into plugins, daemon side",
+);
+const state = metrics.gauge("plugd_plugin_state", "1 for the plugin's current runtime state");
+const restarts = metrics.gauge("plugd_plugin_restarts_total", "Restarts of the plugin's process");
+const rss = metrics.gauge("plugd_plugin_rss_bytes", "Resident memory of the plugin's sandbox");
+const denied = metrics.gauge(
+  "plugd_plugin_permission_denied_total",
+  "Operations the sandbox refused the plugin",
+);
+const errors = metrics.gauge("plugd_plugin_errors_total", "Failed calls, timeouts included");
+
+const STATES = ["stopped", "starting", "running", "stopping", "backoff", "failed"] as const;
+
+/** Records one call's outcome and duration. */
+export function recordInvocation(
+  plugin: string,
+  kind: CallKind,
+  startedAt: number,
+  error?: unknown,
+): void {
+  const status = error === undefined
+    ? "ok"
+    : (error as Error).name === "PluginTimeoutError"
+    ? "timeout"
+    : "error";
+  invocations.inc({ plugin, kind, status });
+  duration.observe({ plugin, kind }, (performance.now() - startedAt) / 1000);
+}
+
+/** Refreshes the per-plugin gauges from the supervisor at each scrape. */
+export function collectPluginMetrics(supervisor: Supervisor): void {
+  metrics.onCollect(async () => {
+    state.reset();
+    for (const id of supervisor.ids()) {
+      let s: PluginStats;
+      try {
+        s = await supervisor.stats(id);
+      } catch {
+        continue; // unregistered meanwhile
+      }
+      for (const name of STATES) state.set({ plugin: id, state: name }, s.state === name ? 1 : 0);
+      restarts.set({ plugin: id }, s.restarts);
+      rss.set({ plugin: id }, s.rssBytes ?? 0);
+      denied.set({ plugin: id }, s.denied.count);
+      errors.set({ plugin: id }, s.errors);
+    }
+  });
+}
