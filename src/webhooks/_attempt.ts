@@ -94,9 +94,12 @@ export async function runAttempt(
   const now = new Date(endMs).toISOString();
   const statements: InStatement[] = [
     {
+      // Conditional: the webhook may have been deleted meanwhile, and one failed row must not
+      // fail the group commit it shares with other outcomes.
       sql: `INSERT OR REPLACE INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms,
-              status_code, response_body, error) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      args: [d.id, number, attempt.started_at, attempt.duration_ms, statusCode, body, error],
+              status_code, response_body, error)
+            SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = ?)`,
+      args: [d.id, number, attempt.started_at, attempt.duration_ms, statusCode, body, error, d.id],
     },
     {
       sql: `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?,

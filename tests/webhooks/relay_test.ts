@@ -231,3 +231,25 @@ Deno.test("webhookOutboxStatements rows commit in the caller's batch and are del
   }));
   await rx.waitFor(1);
 });
+
+Deno.test("deleting a webhook while its delivery is in flight does not break other records", async () => {
+  await using h = await startHarness();
+  const gate = Promise.withResolvers<void>();
+  await using slow = startReceiver(async () => {
+    await gate.promise;
+    return new Response("late");
+  });
+  await using fast = startReceiver();
+  const a = await createHook(h, slow.url);
+  const b = await createHook(h, fast.url);
+  await h.service.enqueueEvent(event());
+  await slow.waitFor(1);
+  const del = await h.api("DELETE", `/v1/webhooks/${a.id}`);
+  assert.equal(del.status, 204);
+  gate.resolve();
+  await h.service.enqueueEvent(event());
+  await waitUntil(async () => {
+    const list = await deliveriesOf(h, b.id);
+    return list.length === 2 && list.every((d) => d.status === "delivered");
+  }, "other endpoint's deliveries recorded");
+});
