@@ -24,7 +24,7 @@ import { PluginStorage } from "./storage.ts";
 import { createHostHandler, type PluginEventSink } from "./host_calls.ts";
 import type { PluginRecord } from "./types.ts";
 import { startOrder } from "./start_order.ts";
-import { PluginConfigs } from "./plugin_configs.ts";
+import type { PluginConfigs } from "./plugin_configs.ts";
 import { updatePlugin } from "./update_plugin.ts";
 import { DevReloader } from "./dev_reloader.ts";
 import { collectPluginMetrics, recordInvocation } from "./plugin_metrics.ts";
@@ -231,6 +231,7 @@ export class PluginService {
 
   async disable(id: string, actor: string): Promise<void> {
     const plugin = await getPlugin(this.#ctx.store, id);
+    await this.#lifecycle(id, "onDisable");
     await this.#halt(id);
     await this.#setState(id, "disabled", actor, "plugin.disable");
     await this.#ctx.events.emitSystemEvent("plugin.disabled", {
@@ -253,6 +254,7 @@ export class PluginService {
 
   async remove(id: string, options: { purge: boolean }, actor: string): Promise<void> {
     const plugin = await getPlugin(this.#ctx.store, id);
+    await this.#lifecycle(id, "onUninstall");
     await this.#halt(id);
     this.#reloader.unwatch(id);
     await removePlugin(this.#ctx, plugin, options, actor, this.storage);
@@ -270,7 +272,8 @@ export class PluginService {
       actor,
       allowDowngrade: options.allowDowngrade ?? false,
       halt: (pid) => this.#halt(pid),
-      launch: (record) => this.#launch(record),
+      launch: (record) => this.#launchChecked(record),
+      afterSwitch: (pid, from, to) => this.#lifecycle(pid, "onUpdate", { from, to }),
       view: (pid) => this.view(pid),
     });
   }
@@ -361,6 +364,25 @@ export class PluginService {
       enabled: true,
     });
     if (!options.lazy) await this.supervisor.start(plugin.id);
+  }
+
+  /** Starts a version and requires a healthy answer to `health()` (update's switch test). */
+  async #launchChecked(plugin: PluginRecord): Promise<void> {
+    await this.#launch(plugin);
+    const health = await this.supervisor.invoke(plugin.id, "health", "health", undefined) as {
+      status?: string;
+    } | null;
+    if (health && health.status && health.status !== "healthy" && health.status !== "degraded") {
+      throw new Error(`health check answered ${JSON.stringify(health)}`);
+    }
+  }
+
+  /** Calls a lifecycle hook of a running plugin; a failure is logged, never fatal. */
+  async #lifecycle(id: string, name: string, payload?: unknown): Promise<void> {
+    if (this.#runtimeState(id) !== "running") return;
+    await this.invoke(id, "lifecycle", name, payload).catch((error: Error) =>
+      this.#system(id, "warn", `${name} failed: ${error.message}`)
+    );
   }
 
   async #halt(id: string): Promise<void> {

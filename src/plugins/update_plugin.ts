@@ -26,6 +26,8 @@ export interface UpdateRequest {
   halt: (id: string) => Promise<void>;
   /** Starts a version and resolves once it answered its handshake and health check. */
   launch: (record: PluginRecord) => Promise<void>;
+  /** Runs once the new version serves (the plugin's `onUpdate(from, to)`). */
+  afterSwitch: (id: string, from: string, to: string) => Promise<void>;
   view: (id: string) => Promise<Record<string, unknown>>;
 }
 
@@ -121,6 +123,7 @@ export function updatePlugin(
         );
       }
     }
+    if (wasRunning && !widened) await req.afterSwitch(req.id, old.version, manifest.version);
     const oldPaths = pluginPaths(ctx.layout, ctx.config, old.id, old.version);
     await removePackage(oldPaths.pluginDir);
     await removePackage(oldPaths.preparedDir);

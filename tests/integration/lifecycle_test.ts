@@ -123,6 +123,11 @@ Deno.test("update to a version that fails to start rolls back to the previous on
   assert.equal(minor.status, 200, JSON.stringify(minor.body));
   assert.equal(minor.body.version, "1.1.0");
   assert.equal(minor.body.state, "enabled");
+  const logs = (await call(d, "GET", "/v1/plugins/counter/logs")).body.lines;
+  assert.ok(
+    logs.some((l: { msg: string }) => l.msg === "updated from 1.0.0 to 1.1.0"),
+    "onUpdate ran",
+  );
 
   const broken = await call(d, "POST", "/v1/plugins/counter/update", {
     source: join(FIXTURES, "counter-broken"),
