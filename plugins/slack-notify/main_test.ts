@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import { startPlugin } from "@plugd/sdk/testing";
+
+const dir = new URL(".", import.meta.url).pathname;
+
+Deno.test("slack-notify posts deployments to the webhook (a local receiver stands in for Slack)", async () => {
+  const received: { channel: string; text: string }[] = [];
+  await using slack = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    received.push(await req.json());
+    return new Response("ok");
+  });
+  const port = slack.addr.port;
+  await using plugin = await startPlugin(dir, {
+    // The operator would grant hooks.slack.com:443; the test grants its local receiver.
+    grant: { net: [`127.0.0.1:${port}`], emit: ["slack.*"] },
+    config: { webhook_url: `http://127.0.0.1:${port}/services/T/B/X`, level: "warning" },
+  });
+
+  const out = await plugin.emit("deployment.post_create", { app: "web", version: "1.4.2" });
+  assert.deepEqual(out, { sent: true, text: ":warning: web 1.4.2 deployed to production" });
+  assert.deepEqual(received, [{
+    channel: "#deployments",
+    text: ":warning: web 1.4.2 deployed to production",
+  }]);
+  assert.equal(plugin.host.emitted[0]?.type, "slack.message_sent");
+
+  const routed = await plugin.route("POST", "/notify", { body: JSON.stringify({ text: "hi" }) });
+  assert.equal(routed.status, 200);
+  assert.equal(received[1]?.text, "hi");
+  const bad = await plugin.route("POST", "/notify", { body: "{}" });
+  assert.equal(bad.status, 400);
+});
+
+Deno.test("slack-notify without the net grant cannot reach the receiver", async () => {
+  await using slack = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () => new Response("ok"),
+  );
+  await using plugin = await startPlugin(dir, {
+    config: { webhook_url: `http://127.0.0.1:${slack.addr.port}/x` },
+  });
+  await assert.rejects(plugin.emit("deployment.post_create", { app: "web" }), /net/);
+});
