@@ -2,6 +2,7 @@
 import type { Command } from "./command.ts";
 import { statusCommand, versionCommand } from "./basic_commands.ts";
 import { daemonCommand } from "./daemon_command.ts";
+import { emitCommand, filterCommand, gateCommand } from "./hook_commands.ts";
 import { auditCommand } from "./audit_commands.ts";
 import { WEBHOOK_COMMANDS } from "./webhook_commands.ts";
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from "./token_commands.ts";
@@ -49,6 +50,9 @@ export const COMMANDS: readonly Command[] = [
   tokenRevokeCommand,
   ...WEBHOOK_COMMANDS,
   auditCommand,
+  emitCommand,
+  filterCommand,
+  gateCommand,
   statusCommand,
   versionCommand,
 ];

@@ -24,6 +24,43 @@ export interface IntakeQueueOptions {
   maxBatch?: number;
 }
 
+/**
+ * Yields one event-loop turn, so request handlers whose I/O became ready run (and submit) first.
+ * A microtask is not enough: libSQL's commit runs synchronously and blocks the loop, so requests
+ * that queued meanwhile reach submit() only in a later turn; setTimeout(0) costs ~1-2 ms. One
+ * long-lived MessageChannel (a fresh one per call does not yield past I/O), closed after 1 s
+ * idle so it never keeps a process alive. bench/ (issue 8): 3.0k -> ~13k events/s, 64 clients.
+ */
+class TurnYield {
+  #channel: MessageChannel | null = null;
+  #waiters: (() => void)[] = [];
+  #idle: ReturnType<typeof setTimeout> | undefined;
+
+  next(): Promise<void> {
+    clearTimeout(this.#idle);
+    if (!this.#channel) {
+      this.#channel = new MessageChannel();
+      this.#channel.port1.onmessage = () => this.#waiters.shift()?.();
+    }
+    const port = this.#channel.port2;
+    return new Promise((resolve) => {
+      this.#waiters.push(resolve);
+      port.postMessage(null);
+    });
+  }
+
+  idle(): void {
+    clearTimeout(this.#idle);
+    const timer = setTimeout(() => {
+      this.#channel?.port1.close();
+      this.#channel?.port2.close();
+      this.#channel = null;
+    }, 1000);
+    Deno.unrefTimer(timer);
+    this.#idle = timer;
+  }
+}
+
 interface Item extends AcceptedEvent {
   done: PromiseWithResolvers<{ duplicate: boolean }>;
 }
@@ -38,6 +75,7 @@ export class IntakeQueue {
   #options: Required<Omit<IntakeQueueOptions, "outboxStatements">> & IntakeQueueOptions;
   #queue: Item[] = [];
   #flushing: Promise<void> | null = null;
+  #turn = new TurnYield();
 
   constructor(store: Store, options: IntakeQueueOptions) {
     const maxBatch = options.maxBatch ?? 2000;
@@ -62,8 +100,8 @@ export class IntakeQueue {
   }
 
   async #flush(): Promise<void> {
-    // Let requests that arrived in the same tick join the first batch.
-    await Promise.resolve();
+    // Let requests that arrived in the same tick join the first batch (see TurnYield).
+    await this.#turn.next();
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, this.#options.maxBatch);
       try {
@@ -75,6 +113,7 @@ export class IntakeQueue {
         for (const item of batch) item.done.reject(error);
       }
     }
+    this.#turn.idle();
   }
 
   async #commit(batch: Item[]): Promise<Set<Item>> {

@@ -46,7 +46,8 @@ export function createHostHandler(deps: {
     },
   };
 
-  async function emit(pluginId: string, args: Record<string, unknown>): Promise<{ id: string }> {
+  /** Emits as the plugin; answers the new event's id (what `ctx.emit` resolves to). */
+  async function emit(pluginId: string, args: Record<string, unknown>): Promise<string> {
     const type = args.type;
     if (typeof type !== "string" || !isEventType(type)) {
       throw new TypeError("emit(type, data): type must be a lowercase dotted event type");
@@ -63,6 +64,6 @@ export function createHostHandler(deps: {
     }
     const sink = deps.events();
     if (!sink) throw new Error("the event bus is not running");
-    return await sink.emitFromPlugin(pluginId, type, args.data ?? null);
+    return (await sink.emitFromPlugin(pluginId, type, args.data ?? null)).id;
   }
 }

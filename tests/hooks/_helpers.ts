@@ -1,4 +1,8 @@
 /** Helpers for hook bus end-to-end tests (real daemon, real plugin processes). */
+
+/** A parsed JSON answer; tests read fields they assert on. */
+// deno-lint-ignore no-explicit-any
+export type Json = any;
 import assert from "node:assert/strict";
 import type { TestDaemon } from "../helpers/daemon.ts";
 
@@ -33,7 +37,7 @@ export async function socketJson(
   method: string,
   path: string,
   body?: unknown,
-): Promise<{ status: number; body: any; headers: Headers }> {
+): Promise<{ status: number; body: Json; headers: Headers }> {
   const res = await daemon.fetchSocket(path, {
     method,
     headers: body === undefined ? {} : { "content-type": "application/json" },
@@ -50,7 +54,7 @@ export async function tcpJson(
   path: string,
   body?: unknown,
   token?: string,
-): Promise<{ status: number; body: any; headers: Headers }> {
+): Promise<{ status: number; body: Json; headers: Headers }> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers["content-type"] = "application/json";
   if (token) headers.authorization = `Bearer ${token}`;

@@ -1,0 +1,81 @@
+/** Sample summaries and the result shape every measure returns. */
+
+/** How a measure is compared to its SPEC §14 target. */
+export interface Target {
+  /** Which figure is compared: the median or the p99 of the samples. */
+  stat: "median" | "p99";
+  op: "<" | ">";
+  value: number;
+}
+
+/** A floor measured in the same run (the best this host could do without plugd). */
+export interface Floor {
+  name: string;
+  median: number;
+  p99: number | null;
+  count: number;
+}
+
+/** One row of the results table and of `results.json`. */
+export interface MeasureResult {
+  id: string;
+  name: string;
+  unit: string;
+  median: number;
+  /** p99 of the samples; for rates, the slowest round (lowest rate) is given instead. */
+  p99: number | null;
+  count: number;
+  target: Target | null;
+  pass: boolean | null;
+  floor?: Floor;
+  /** median / floor.median. */
+  ratio?: number;
+  /** Settings the figure depends on (client count, concurrency, ...). */
+  config?: Record<string, unknown>;
+  notes?: string;
+}
+
+/** The value at quantile `q` (0..1) of ascending `sorted` samples (nearest rank). */
+export function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) throw new RangeError("quantile() needs at least one sample");
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+/** Median, p99 and count of latency-like samples (lower is better). */
+export function summarize(samples: number[]): { median: number; p99: number; count: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  return { median: quantile(s, 0.5), p99: quantile(s, 0.99), count: s.length };
+}
+
+/** Median rate over rounds; `p99` is the worst round (rates: higher is better). */
+export function summarizeRates(rates: number[]): { median: number; p99: number; count: number } {
+  const s = [...rates].sort((a, b) => a - b);
+  return { median: quantile(s, 0.5), p99: s[0]!, count: s.length };
+}
+
+/** Whether `r` meets its target (null when it has none). */
+export function judge(median: number, p99: number | null, target: Target | null): boolean | null {
+  if (!target) return null;
+  const v = target.stat === "median" ? median : p99;
+  if (v === null) return null;
+  return target.op === "<" ? v < target.value : v > target.value;
+}
+
+/** Builds a result, computing `pass` and `ratio`. */
+export function result(r: Omit<MeasureResult, "pass" | "ratio">): MeasureResult {
+  const out: MeasureResult = { ...r, pass: judge(r.median, r.p99, r.target) };
+  if (r.floor && r.floor.median > 0) out.ratio = r.median / r.floor.median;
+  return out;
+}
+
+/** Runs `fn` `n` times sequentially and returns each duration in ms. */
+export async function timeEach(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn(i);
+    out.push(performance.now() - t);
+  }
+  return out;
+}

@@ -1,0 +1,100 @@
+/**
+ * Hook bus over the Unix socket of a real daemon (SPEC §14 rows 3 and 4): `POST
+ * /v1/events?wait=true` latency to one plugin, and durable intake with many concurrent clients.
+ * Absorbs bench/events_bench.ts.
+ */
+import { BENCH_ECHO_DIR } from "../lib/bench_plugin.ts";
+import { benchDaemon, installGrantEnable, SocketClient } from "../lib/daemon_client.ts";
+import { type MeasureResult, result, summarize, summarizeRates } from "../lib/stats.ts";
+
+/** Sample counts. */
+export interface EventsMeasureOptions {
+  waits: number;
+  clients: number;
+  eventsPerRound: number;
+  rounds: number;
+}
+
+function event(type: string, i: number): string {
+  return JSON.stringify({ specversion: "1.0", source: "/bench", type, data: { i } });
+}
+
+/** Many clients posting events until `total` were sent; the rate of 202s (durably stored). */
+async function intakeRound(
+  c: SocketClient,
+  type: string,
+  clients: number,
+  total: number,
+): Promise<{ rate: number; accepted: number; latencies: number[] }> {
+  let next = 0;
+  let accepted = 0;
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (next < total) {
+      const i = next++;
+      const t = performance.now();
+      const status = await c.postStatus("/v1/events", event(type, i));
+      latencies.push(performance.now() - t);
+      if (status === 202) accepted++;
+      else throw new Error(`POST /v1/events answered ${status}`);
+    }
+  }));
+  return { rate: accepted / ((performance.now() - t0) / 1000), accepted, latencies };
+}
+
+/** Runs both event measures against one daemon with bench-echo enabled. */
+export async function eventsMeasures(o: EventsMeasureOptions): Promise<MeasureResult[]> {
+  await using daemon = await benchDaemon();
+  using c = new SocketClient(daemon.socketPath);
+  await installGrantEnable(c, BENCH_ECHO_DIR);
+  const out: MeasureResult[] = [];
+
+  // 3. wait=true: persisted, delivered to the one subscribed plugin, result recorded, answered.
+  const lat: number[] = [];
+  for (let i = 0; i < o.waits + 300; i++) {
+    const t = performance.now();
+    const status = await c.postStatus("/v1/events?wait=true", event("bench.noop", i));
+    if (status !== 200) throw new Error(`POST /v1/events?wait=true answered ${status}`);
+    if (i >= 300) lat.push(performance.now() - t);
+  }
+  out.push(result({
+    id: "events_wait",
+    name: "POST /v1/events?wait=true, socket, 1 plugin",
+    unit: "ms",
+    ...summarize(lat),
+    target: { stat: "median", op: "<", value: 1 },
+    notes: "sequential, one keep-alive connection; includes the client's own HTTP cost",
+  }));
+
+  // 4. Durable intake: 202 = stored in libSQL (group commit). No subscriber, then one plugin.
+  for (const [type, label] of [["bench.nosub", "no subscriber"], ["bench.noop", "1 plugin"]]) {
+    await intakeRound(c, type!, o.clients, Math.min(2000, o.eventsPerRound)); // warm-up
+    const rates: number[] = [];
+    const lats: number[] = [];
+    let count = 0;
+    for (let r = 0; r < o.rounds; r++) {
+      const round = await intakeRound(c, type!, o.clients, o.eventsPerRound);
+      rates.push(round.rate);
+      lats.push(...round.latencies);
+      count += round.accepted;
+    }
+    const l = summarize(lats);
+    out.push(result({
+      id: type === "bench.nosub" ? "events_durable" : "events_durable_subscribed",
+      name: `durable events accepted, ${o.clients} clients, ${label}`,
+      unit: "events/s",
+      ...summarizeRates(rates),
+      count,
+      target: { stat: "median", op: ">", value: 10_000 },
+      config: {
+        clients: o.clients,
+        rounds: o.rounds,
+        events_per_round: o.eventsPerRound,
+        request_latency_p50_ms: l.median,
+        request_latency_p99_ms: l.p99,
+      },
+    }));
+  }
+  return out;
+}

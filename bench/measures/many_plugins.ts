@@ -1,0 +1,94 @@
+/**
+ * 200 plugins enabled at once (SPEC §14): daemon RSS and the total RSS of every plugin process
+ * tree, against a real dev-mode daemon. Installs run `parallel` at a time and stop early (the
+ * count is reported) when the projected time would exceed `budgetMs`.
+ */
+import { benchDaemon, installGrantEnable, SocketClient } from "../lib/daemon_client.ts";
+import { writeTinyPlugin } from "../lib/plugin_folders.ts";
+import { descendants, rssBytes, sumRss } from "../lib/proc.ts";
+import { type MeasureResult, result, summarize } from "../lib/stats.ts";
+
+const MIB = 1024 * 1024;
+
+/** Options of {@linkcode manyPlugins}. */
+export interface ManyPluginsOptions {
+  count: number;
+  parallel: number;
+  budgetMs: number;
+}
+
+/** Installs, grants and enables up to `count` tiny plugins, then reads RSS from /proc. */
+export async function manyPlugins(o: ManyPluginsOptions): Promise<MeasureResult[]> {
+  const root = await Deno.makeTempDir({ prefix: "plugd-bench-many-" });
+  try {
+    await using daemon = await benchDaemon();
+    using c = new SocketClient(daemon.socketPath);
+    const idleRss = await rssBytes(daemon.process.pid);
+    const dirs: string[] = [];
+    for (let i = 0; i < o.count; i++) {
+      dirs.push(await writeTinyPlugin(root, `tiny-${String(i).padStart(3, "0")}`));
+    }
+    const perPlugin: number[] = [];
+    let next = 0;
+    let stopped = false;
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: o.parallel }, async () => {
+      while (next < dirs.length && !stopped) {
+        const dir = dirs[next++]!;
+        const t = performance.now();
+        await installGrantEnable(c, dir);
+        perPlugin.push(performance.now() - t);
+        const elapsed = performance.now() - t0;
+        const projected = elapsed / perPlugin.length * dirs.length;
+        if (perPlugin.length >= 10 && projected > o.budgetMs && elapsed > o.budgetMs) {
+          stopped = true;
+        }
+      }
+    }));
+    const wallMs = performance.now() - t0;
+    const enabled = perPlugin.length;
+    const body = (await c.json("GET", "/v1/plugins")).body;
+    const list = (Array.isArray(body) ? body : body?.plugins ?? []) as { state: string }[];
+    const running = list.filter((p) => p.state === "enabled").length;
+    const daemonPid = daemon.process.pid;
+    const tree = await descendants(daemonPid);
+    const daemonRss = await rssBytes(daemonPid);
+    const pluginRss = await sumRss(tree);
+    const per = summarize(perPlugin);
+    const config = {
+      plugins_enabled: enabled,
+      plugins_listed: running,
+      processes_in_tree: tree.length,
+      install_parallel: o.parallel,
+      install_grant_enable_wall_s: wallMs / 1000,
+      install_grant_enable_per_plugin_median_ms: per.median,
+      daemon_rss_idle_mib: idleRss / MIB,
+      plugin_rss_mean_mib: enabled ? pluginRss / enabled / MIB : 0,
+    };
+    const partial = enabled < o.count ? ` (only ${enabled} of ${o.count}: time budget)` : "";
+    return [
+      result({
+        id: "many_plugins_daemon_rss",
+        name: `${enabled} plugins enabled: daemon RSS${partial}`,
+        unit: "MiB",
+        median: daemonRss / MIB,
+        p99: null,
+        count: 1,
+        target: enabled >= o.count ? { stat: "median", op: "<", value: 150 } : null,
+        config,
+      }),
+      result({
+        id: "many_plugins_total_rss",
+        name: `${enabled} plugins enabled: total RSS (daemon + plugin trees)${partial}`,
+        unit: "MiB",
+        median: (daemonRss + pluginRss) / MIB,
+        p99: null,
+        count: 1,
+        target: enabled >= o.count ? { stat: "median", op: "<", value: 8 * 1024 } : null,
+        config,
+      }),
+    ];
+  } finally {
+    await Deno.remove(root, { recursive: true }).catch(() => {});
+  }
+}

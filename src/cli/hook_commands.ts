@@ -1,0 +1,114 @@
+/** `plugd emit`, `plugd filter`, `plugd gate`: the hook bus from shell scripts (SPEC §9). */
+import { ApiClient } from "./client.ts";
+import { type Command, type CommandContext, UsageError } from "./command.ts";
+import { print, table } from "./output.ts";
+
+/** Reads `--data`: inline JSON, `@file`, or `@-` for stdin. @default null */
+async function readData(ctx: CommandContext): Promise<unknown> {
+  const raw = ctx.options.data as string | undefined;
+  if (raw === undefined) return null;
+  let text = raw;
+  if (raw === "@-") text = await new Response(Deno.stdin.readable).text();
+  else if (raw.startsWith("@")) {
+    try {
+      text = await Deno.readTextFile(raw.slice(1));
+    } catch (error) {
+      throw new UsageError(`--data ${raw}: cannot read the file: ${(error as Error).message}`);
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--data is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+async function post<T>(ctx: CommandContext, path: string, body: unknown): Promise<T> {
+  using client = ApiClient.fromContext(ctx);
+  return await client.request<T>("POST", path, body);
+}
+
+const dataOption = { data: { type: "string" as const, short: "d" } };
+
+interface EmitAnswer {
+  id: string;
+  duplicate: boolean;
+  results?: { plugin: string; hook: string; status: string; duration_ms: number; error?: string }[];
+}
+
+export const emitCommand: Command = {
+  path: "emit",
+  args: "<type>",
+  summary: "emit a CloudEvent (--data JSON|@file, --wait for per-plugin results)",
+  arity: [1, 1],
+  options: {
+    ...dataOption,
+    wait: { type: "boolean" },
+    id: { type: "string" },
+    source: { type: "string" },
+  },
+  async run(ctx) {
+    const event = {
+      specversion: "1.0",
+      type: ctx.args[0],
+      source: (ctx.options.source as string | undefined) ?? "/cli",
+      ...(ctx.options.id ? { id: ctx.options.id } : {}),
+      data: await readData(ctx),
+    };
+    const wait = ctx.options.wait === true;
+    const r = await post<EmitAnswer>(ctx, `/v1/events${wait ? "?wait=true" : ""}`, event);
+    print(ctx, r, () => {
+      const head = `${r.duplicate ? "already accepted" : "accepted"} ${r.id}`;
+      if (!r.results) return head;
+      if (r.results.length === 0) return `${head}\nno plugin subscribes to ${ctx.args[0]}`;
+      return `${head}\n${
+        table(
+          ["PLUGIN", "HOOK", "STATUS", "MS", "ERROR"],
+          r.results.map((x) => [x.plugin, x.hook, x.status, x.duration_ms, x.error]),
+        )
+      }`;
+    });
+    return r.results?.some((x) => x.status !== "ok") ? 1 : 0;
+  },
+};
+
+export const filterCommand: Command = {
+  path: "filter",
+  args: "<name>",
+  summary: "run a filter chain on --data and print the result",
+  arity: [1, 1],
+  options: dataOption,
+  async run(ctx) {
+    const r = await post<{ data: unknown; skipped: { plugin: string; reason: string }[] }>(
+      ctx,
+      `/v1/filters/${encodeURIComponent(ctx.args[0]!)}`,
+      { data: await readData(ctx) },
+    );
+    print(ctx, r, () => JSON.stringify(r.data, null, 2));
+    for (const s of r.skipped) ctx.io.err(`skipped ${s.plugin}: ${s.reason}`);
+    return 0;
+  },
+};
+
+export const gateCommand: Command = {
+  path: "gate",
+  args: "<name>",
+  summary: "ask a gate about --data; exit 1 with the reasons when denied",
+  arity: [1, 1],
+  options: dataOption,
+  async run(ctx) {
+    const r = await post<
+      { allowed: boolean; votes: { plugin: string; allow: boolean; reason: string | null }[] }
+    >(ctx, `/v1/gates/${encodeURIComponent(ctx.args[0]!)}`, { data: await readData(ctx) });
+    print(ctx, r, () => {
+      const votes = r.votes.map((v) =>
+        `  ${v.allow ? "allow" : "deny "} ${v.plugin}${v.reason ? `: ${v.reason}` : ""}`
+      );
+      return [`${ctx.args[0]}: ${r.allowed ? "allowed" : "DENIED"}`, ...votes].join("\n");
+    });
+    if (!r.allowed && ctx.options.json) {
+      ctx.io.err(`denied: ${r.votes.filter((v) => !v.allow).map((v) => v.reason).join("; ")}`);
+    }
+    return r.allowed ? 0 : 1;
+  },
+};

@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { validateCloudEvent } from "./cloud_event.ts";
+import { EventValidationError, ReservedEventTypeError } from "./errors.ts";
+import { newEventId } from "./event_id.ts";
+
+const ok = { specversion: "1.0", source: "/deployer", type: "deployment.post_create" };
+
+Deno.test("validateCloudEvent() fills id, time and datacontenttype and keeps extensions", () => {
+  const e = validateCloudEvent({ ...ok, data: { app: "web" }, tenant: "acme" });
+  assert.match(e.id, /^[0-9A-Z]{26}$/);
+  assert.equal(e.datacontenttype, "application/json");
+  assert.equal(e.tenant, "acme");
+  assert.deepEqual(e.data, { app: "web" });
+  assert.ok(!Number.isNaN(Date.parse(e.time)));
+});
+
+Deno.test("validateCloudEvent() lists every problem of a bad envelope", () => {
+  try {
+    validateCloudEvent({ specversion: "0.3", id: "", time: "yesterday", Bad_Ext: 1, x: {} });
+    assert.fail("expected an error");
+  } catch (error) {
+    assert.ok(error instanceof EventValidationError);
+    const fields = error.problems.map((p) => p.field).sort();
+    assert.deepEqual(fields, ["Bad_Ext", "id", "source", "specversion", "time", "type", "x"]);
+  }
+});
+
+Deno.test("validateCloudEvent() reserves plugin.* for the daemon", () => {
+  assert.throws(
+    () => validateCloudEvent({ ...ok, type: "plugin.enabled" }),
+    ReservedEventTypeError,
+  );
+});
+
+Deno.test("newEventId() sorts in creation order within one millisecond", () => {
+  const ids = Array.from({ length: 1000 }, () => newEventId(1_700_000_000_000));
+  assert.deepEqual([...ids].sort(), ids);
+  assert.equal(new Set(ids).size, ids.length);
+});
