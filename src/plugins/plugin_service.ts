@@ -1,6 +1,5 @@
-import { auditStatement } from "../audit/mod.ts";
+import { appendAudit } from "../audit/mod.ts";
 import type { Permissions } from "../manifest/mod.ts";
-import { assessRisks } from "../permissions/mod.ts";
 import {
   type CallKind,
   digestDir,
@@ -9,7 +8,7 @@ import {
   pluginCommand,
   type ResourceCaps,
   type SandboxInfo,
-  Supervisor,
+  type Supervisor,
 } from "../runtime/mod.ts";
 import { ConflictError } from "./errors.ts";
 import { installPlugin, type InstallResult, type InstallSource } from "./install_plugin.ts";
@@ -17,18 +16,23 @@ import { grantPlugin } from "./grant_plugin.ts";
 import { LogRings } from "./log_ring.ts";
 import type { PluginContext } from "./plugin_context.ts";
 import { type PluginPaths, pluginPaths } from "./plugin_paths.ts";
-import { getPlugin, listPlugins, setStateStatement } from "./repository.ts";
+import { getPlugin, listPlugins } from "./repository.ts";
+import { setPluginState } from "./set_plugin_state.ts";
 import { removePlugin } from "./remove_plugin.ts";
 import { resolveSource } from "./resolve_source.ts";
 import { PluginStorage } from "./storage.ts";
-import { createHostHandler, type PluginEventSink } from "./host_calls.ts";
+import type { PluginEventSink } from "./host_calls.ts";
 import type { PluginRecord } from "./types.ts";
 import { startOrder } from "./start_order.ts";
 import type { PluginConfigs } from "./plugin_configs.ts";
 import { updatePlugin } from "./update_plugin.ts";
 import { DevReloader } from "./dev_reloader.ts";
+import { createPluginSupervisor } from "./plugin_supervisor.ts";
 import { collectPluginMetrics, recordInvocation } from "./plugin_metrics.ts";
 import { reloadPlugin } from "./reload_plugin.ts";
+import { checkEnableable } from "./enable_checks.ts";
+import { assertHealthy, commandLine, onDemand, prepareDirs } from "./plugin_dirs.ts";
+import { pluginSummary, pluginView } from "./plugin_view.ts";
 
 /**
  * The plugin lifecycle (SPEC §6): install, grant, enable/disable/restart, update, config,
@@ -57,40 +61,22 @@ export class PluginService {
     this.#sandbox = sandbox;
     this.configs = configs;
     this.storage = new PluginStorage(ctx.store);
-    this.supervisor = new Supervisor({
-      hostHandler: createHostHandler({
-        storage: this.storage,
-        events: () => this.#bus,
-        emitPatterns: (id) => this.#emitPatterns.get(id) ?? [],
-        onEmitDenied: (id, type) => {
-          this.#emitDenied.set(id, (this.#emitDenied.get(id) ?? 0) + 1);
-          this.logs.push(id, {
-            ts: Date.now(),
-            stream: "system",
-            level: "warn",
-            msg: `emit of "${type}" refused: not in the plugin's emit permission`,
-          });
-        },
-      }),
-      onLog: (id, line) => this.logs.push(id, line),
-      onStateChange: (id, state, reason) => this.#onRuntimeState(id, state, reason),
-      onDenied: (id, attempt) => {
-        this.logs.push(id, {
-          ts: attempt.when,
-          stream: "system",
-          level: "warn",
-          msg: `permission denied: ${attempt.what}`,
-        });
-        void ctx.events.emitSystemEvent("plugin.permission_denied", { plugin: id, ...attempt });
-      },
-      verifyIntegrity: (id) => this.#verifyIntegrity(id),
+    this.supervisor = createPluginSupervisor({
+      storage: this.storage,
+      logs: this.logs,
       caps: runtime.caps,
       idleStopMs: ctx.config.idleStopMs,
+      bus: () => this.#bus,
+      emitPatterns: (id) => this.#emitPatterns.get(id) ?? [],
+      onEmitDenied: (id) => this.#emitDenied.set(id, (this.#emitDenied.get(id) ?? 0) + 1),
+      onPermissionDenied: (id, attempt) =>
+        void ctx.events.emitSystemEvent("plugin.permission_denied", { plugin: id, ...attempt }),
+      onStateChange: (id, state, reason) => this.#onRuntimeState(id, state, reason),
+      verifyIntegrity: (id) => this.#verifyIntegrity(id),
     });
     collectPluginMetrics(this.supervisor);
   }
 
-  /** Connects the event bus that receives plugins' `ctx.emit` calls. */
   /** Dev mode: reinstall from the source folder and restart when it changes. */
   async reload(id: string): Promise<void> {
     try {
@@ -106,6 +92,7 @@ export class PluginService {
     }
   }
 
+  /** Connects the event bus that receives plugins' `ctx.emit` calls. */
   attachBus(bus: PluginEventSink): void {
     this.#bus = bus;
   }
@@ -138,15 +125,7 @@ export class PluginService {
 
   async list(): Promise<unknown[]> {
     const plugins = await listPlugins(this.#ctx.store);
-    return plugins.map((p) => ({
-      id: p.id,
-      version: p.version,
-      state: p.state,
-      failed_reason: p.failedReason,
-      description: p.manifest.description,
-      granted: p.granted !== null,
-      runtime: this.#runtimeState(p.id),
-    }));
+    return plugins.map((p) => pluginSummary(p, this.#runtimeState(p.id)));
   }
 
   /** The record of one plugin (404 when unknown). */
@@ -156,32 +135,13 @@ export class PluginService {
 
   /** The `GET /v1/plugins/{id}` shape (SPEC §8). */
   async view(id: string): Promise<Record<string, unknown>> {
-    const p = await getPlugin(this.#ctx.store, id);
+    const record = await getPlugin(this.#ctx.store, id);
     const stats = this.supervisor.ids().includes(id) ? await this.supervisor.stats(id) : null;
-    return {
-      id: p.id,
-      version: p.version,
-      state: p.state,
-      failed_reason: p.failedReason,
-      manifest: p.manifest,
-      source: p.source,
-      digest: p.digest,
-      signed_by: p.signedBy,
-      installed_at: p.installedAt,
-      updated_at: p.updatedAt,
-      permissions: {
-        requested: p.manifest.permissions,
-        granted: p.granted,
-        risks: assessRisks(p.manifest.permissions),
-      },
-      health: stats?.lastHealth ?? null,
-      stats: {
-        ...(stats ?? { state: "stopped" }),
-        emit_denied: this.#emitDenied.get(id) ?? 0,
-        storage_bytes: await this.storage.used(id),
-      },
+    return pluginView(record, stats, {
+      emitDenied: this.#emitDenied.get(id) ?? 0,
+      storageBytes: await this.storage.used(id),
       cron: this.#cronStatus?.(id) ?? [],
-    };
+    });
   }
 
   install(
@@ -213,7 +173,7 @@ export class PluginService {
         `Cannot enable plugin "${id}": permissions not granted; run "plugd plugin grant ${id}"`,
       );
     }
-    await this.#checkDependencies(plugin);
+    await checkEnableable(this.#ctx.store, plugin);
     await this.#setState(id, "enabled", actor, "plugin.enable");
     try {
       await this.#launch({ ...plugin, state: "enabled" });
@@ -301,13 +261,7 @@ export class PluginService {
   /** The exact command line the plugin runs with (SPEC §5). */
   async flags(id: string): Promise<{ argv: string[]; env: string[] }> {
     const plugin = await getPlugin(this.#ctx.store, id);
-    const command = pluginCommand({
-      manifest: plugin.manifest,
-      grant: plugin.granted ?? plugin.manifest.permissions,
-      sandbox: this.#sandbox,
-      dirs: this.#paths(plugin),
-    });
-    return { argv: [command.cmd, ...command.args], env: Object.keys(command.env).sort() };
+    return commandLine(plugin, this.#sandbox, this.#paths(plugin));
   }
 
   /** Calls a hook/route/cron handler, starting the plugin on demand. */
@@ -369,12 +323,7 @@ export class PluginService {
   /** Starts a version and requires a healthy answer to `health()` (update's switch test). */
   async #launchChecked(plugin: PluginRecord): Promise<void> {
     await this.#launch(plugin);
-    const health = await this.supervisor.invoke(plugin.id, "health", "health", undefined) as {
-      status?: string;
-    } | null;
-    if (health && health.status && health.status !== "healthy" && health.status !== "degraded") {
-      throw new Error(`health check answered ${JSON.stringify(health)}`);
-    }
+    assertHealthy(await this.supervisor.invoke(plugin.id, "health", "health", undefined));
   }
 
   /** Calls a lifecycle hook of a running plugin; a failure is logged, never fatal. */
@@ -431,70 +380,17 @@ export class PluginService {
     });
   }
 
-  async #checkDependencies(plugin: PluginRecord): Promise<void> {
-    const all = await listPlugins(this.#ctx.store);
-    for (const dep of Object.keys(plugin.manifest.dependencies.plugins)) {
-      const found = all.find((p) => p.id === dep);
-      if (!found || found.state !== "enabled") {
-        throw new ConflictError(
-          `Cannot enable plugin "${plugin.id}": it depends on "${dep}", which is ${
-            found ? found.state : "not installed"
-          }; enable "${dep}" first`,
-        );
-      }
-    }
-    for (const other of all) {
-      if (
-        other.state === "enabled" &&
-        (other.manifest.conflicts.includes(plugin.id) ||
-          plugin.manifest.conflicts.includes(other.id))
-      ) {
-        throw new ConflictError(
-          `Cannot enable plugin "${plugin.id}": it conflicts with enabled plugin "${other.id}"`,
-        );
-      }
-    }
-  }
-
-  async #setState(
+  #setState(
     id: string,
     state: PluginRecord["state"],
     actor: string,
     action: string,
     reason: string | null = null,
   ): Promise<void> {
-    await this.#ctx.store.write(async () => ({
-      statements: [
-        setStateStatement(id, state, reason),
-        await auditStatement(this.#ctx.store, {
-          actor,
-          action,
-          target: id,
-          result: "ok",
-          detail: reason ? { reason } : undefined,
-        }),
-      ],
-    }));
+    return setPluginState(this.#ctx.store, { id, state, actor, action, reason });
   }
 
-  async #audit(actor: string, action: string, target: string, result: string): Promise<void> {
-    await this.#ctx.store.write(async () => ({
-      statements: [await auditStatement(this.#ctx.store, { actor, action, target, result })],
-    }));
-  }
-}
-
-/** Whether a plugin can be started on demand: only actions and cron jobs, nothing synchronous. */
-function onDemand(plugin: PluginRecord): boolean {
-  return plugin.manifest.routes.length === 0 &&
-    plugin.manifest.hooks.every((h) => h.kind === "action");
-}
-
-/** Creates `$DATA` and `$TMP`, owned by the sandbox uid when the daemon runs as root. */
-async function prepareDirs(paths: PluginPaths, sandbox: SandboxInfo): Promise<void> {
-  for (const dir of [paths.dataDir, paths.tmpDir]) {
-    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-    const uid = (sandbox as { runAsUid?: number | null }).runAsUid;
-    if (typeof uid === "number") await Deno.chown(dir, uid, uid);
+  #audit(actor: string, action: string, target: string, result: string): Promise<void> {
+    return appendAudit(this.#ctx.store, { actor, action, target, result });
   }
 }

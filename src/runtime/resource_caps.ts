@@ -89,6 +89,11 @@ function wrap(procs: string[], c: SpawnCommand): SpawnCommand {
 }
 
 let counter = 0;
+/**
+ * Unique per isolate: several isolates (test workers, a bench) share one pid, and each has its
+ * own `counter`, so pid + counter alone can collide.
+ */
+const INSTANCE = crypto.randomUUID().slice(0, 8);
 
 async function cgroupV1(o: Required<ResourceCapsOptions>, own: Map<string, string>) {
   const base = (c: string) => `${o.cgroupRoot}/${c}${own.get(c) ?? "/"}`.replace(/\/+$/, "");
@@ -101,7 +106,7 @@ async function cgroupV1(o: Required<ResourceCapsOptions>, own: Map<string, strin
   return {
     mechanism: "cgroup-v1" as const,
     async apply(name: string, limits: CapLimits, command: SpawnCommand): Promise<AppliedCaps> {
-      const leaf = `${name}-${Deno.pid}-${++counter}`;
+      const leaf = `${name}-${Deno.pid}-${INSTANCE}-${++counter}`;
       const dirs = Object.values(parents).map((p) => `${p}/${leaf}`);
       const [mem, cpu, pids] = dirs as [string, string, string];
       for (const d of dirs) await Deno.mkdir(d);
@@ -138,7 +143,7 @@ async function cgroupV2(o: Required<ResourceCapsOptions>, own: Map<string, strin
   return {
     mechanism: "cgroup-v2" as const,
     async apply(name: string, limits: CapLimits, command: SpawnCommand): Promise<AppliedCaps> {
-      const dir = `${parent}/plugd-${name}-${Deno.pid}-${++counter}`;
+      const dir = `${parent}/plugd-${name}-${Deno.pid}-${INSTANCE}-${++counter}`;
       await Deno.mkdir(dir);
       const bytes = (limits.memoryMb + o.overheadMb) * MIB;
       await Deno.writeTextFile(`${dir}/memory.max`, String(bytes));

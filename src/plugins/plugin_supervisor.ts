@@ -1,0 +1,63 @@
+import {
+  type DeniedAttempt,
+  type ResourceCaps,
+  type RuntimeState,
+  Supervisor,
+} from "../runtime/mod.ts";
+import { createHostHandler, type PluginEventSink } from "./host_calls.ts";
+import type { LogRings } from "./log_ring.ts";
+import type { PluginStorage } from "./storage.ts";
+
+/** What the daemon's supervisor is wired to. */
+export interface PluginSupervisorDeps {
+  storage: PluginStorage;
+  logs: LogRings;
+  caps?: ResourceCaps;
+  idleStopMs: number;
+  /** The event bus, once attached. */
+  bus: () => PluginEventSink | null;
+  /** The granted `emit` patterns of a plugin. */
+  emitPatterns: (pluginId: string) => string[];
+  onEmitDenied: (pluginId: string) => void;
+  onPermissionDenied: (pluginId: string, attempt: DeniedAttempt) => void;
+  onStateChange: (pluginId: string, state: RuntimeState, reason?: string) => void;
+  verifyIntegrity: (pluginId: string) => Promise<boolean>;
+}
+
+/**
+ * The runtime supervisor as the daemon uses it: host calls served from plugin storage and the
+ * bus, every log line and denial kept in the plugin's log ring.
+ */
+export function createPluginSupervisor(deps: PluginSupervisorDeps): Supervisor {
+  const { logs } = deps;
+  return new Supervisor({
+    hostHandler: createHostHandler({
+      storage: deps.storage,
+      events: deps.bus,
+      emitPatterns: deps.emitPatterns,
+      onEmitDenied: (id, type) => {
+        deps.onEmitDenied(id);
+        logs.push(id, {
+          ts: Date.now(),
+          stream: "system",
+          level: "warn",
+          msg: `emit of "${type}" refused: not in the plugin's emit permission`,
+        });
+      },
+    }),
+    onLog: (id, line) => logs.push(id, line),
+    onStateChange: deps.onStateChange,
+    onDenied: (id, attempt) => {
+      logs.push(id, {
+        ts: attempt.when,
+        stream: "system",
+        level: "warn",
+        msg: `permission denied: ${attempt.what}`,
+      });
+      deps.onPermissionDenied(id, attempt);
+    },
+    verifyIntegrity: deps.verifyIntegrity,
+    caps: deps.caps,
+    idleStopMs: deps.idleStopMs,
+  });
+}

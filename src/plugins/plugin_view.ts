@@ -1,0 +1,58 @@
+import { assessRisks } from "../permissions/mod.ts";
+import type { PluginStats } from "../runtime/mod.ts";
+import type { PluginRecord } from "./types.ts";
+
+/** Facts the view adds from other parts of the daemon. */
+export interface ViewExtras {
+  emitDenied: number;
+  storageBytes: number;
+  cron: unknown[];
+}
+
+/**
+ * The `GET /v1/plugins/{id}` shape (SPEC §8): `{id, version, state, manifest, permissions:
+ * {requested, granted, risks}, health, stats}` plus provenance and cron status.
+ */
+export function pluginView(
+  p: PluginRecord,
+  stats: PluginStats | null,
+  extras: ViewExtras,
+): Record<string, unknown> {
+  return {
+    id: p.id,
+    version: p.version,
+    state: p.state,
+    failed_reason: p.failedReason,
+    manifest: p.manifest,
+    source: p.source,
+    digest: p.digest,
+    signed_by: p.signedBy,
+    installed_at: p.installedAt,
+    updated_at: p.updatedAt,
+    permissions: {
+      requested: p.manifest.permissions,
+      granted: p.granted,
+      risks: assessRisks(p.manifest.permissions),
+    },
+    health: stats?.lastHealth ?? null,
+    stats: {
+      ...(stats ?? { state: "stopped" }),
+      emit_denied: extras.emitDenied,
+      storage_bytes: extras.storageBytes,
+    },
+    cron: extras.cron,
+  };
+}
+
+/** One row of `GET /v1/plugins`. */
+export function pluginSummary(p: PluginRecord, runtime: string): Record<string, unknown> {
+  return {
+    id: p.id,
+    version: p.version,
+    state: p.state,
+    failed_reason: p.failedReason,
+    description: p.manifest.description,
+    granted: p.granted !== null,
+    runtime,
+  };
+}
