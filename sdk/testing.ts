@@ -11,6 +11,7 @@
  * @module
  */
 import { loadPluginDir } from "../src/manifest/mod.ts";
+import { copyPackage, removePackage } from "../src/plugins/copy_package.ts";
 import type { Permissions } from "../src/manifest/types.ts";
 import {
   detectResourceCaps,
@@ -94,8 +95,12 @@ export async function startPlugin(
   dir: string,
   options: StartPluginOptions = {},
 ): Promise<TestPlugin> {
-  const { manifest, dir: pluginDir } = await loadPluginDir(dir);
+  const { manifest, dir: sourceDir, files } = await loadPluginDir(dir);
   const state = await Deno.makeTempDir({ prefix: `plugd-test-${manifest.id}-` });
+  // Copy the plugin in, read-only, as an install does: the sandbox uid must be able to reach it
+  // (an author's folder under a 0700 home or temp dir is not).
+  const pluginDir = `${state}/plugin`;
+  await copyPackage(sourceDir, pluginDir, files);
   const d = {
     pluginDir,
     stateDir: state,
@@ -194,10 +199,12 @@ export async function startPlugin(
       stats: () => supervisor.stats(id),
       async [Symbol.asyncDispose]() {
         await supervisor[Symbol.asyncDispose]();
+        await removePackage(pluginDir).catch(() => {});
         await Deno.remove(state, { recursive: true }).catch(() => {});
       },
     };
   } catch (e) {
+    await removePackage(pluginDir).catch(() => {});
     await Deno.remove(state, { recursive: true }).catch(() => {});
     throw e;
   }

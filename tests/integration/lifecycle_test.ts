@@ -106,6 +106,20 @@ Deno.test("config is validated, secrets are redacted, unknown plugins are 404", 
       "secret not in clear",
     );
   }
+  // The canary is nowhere else either: audit log, daemon log, plugin log, any listing.
+  const enableWithSecret = await call(d, "POST", "/v1/plugins/counter/grant", {
+    permissions: { write: ["$DATA"] },
+  });
+  assert.equal(enableWithSecret.status, 200);
+  assert.equal((await call(d, "POST", "/v1/plugins/counter/enable")).status, 200);
+  const sweep = [
+    JSON.stringify((await call(d, "GET", "/v1/audit?limit=1000")).body),
+    JSON.stringify((await call(d, "GET", "/v1/plugins/counter")).body),
+    JSON.stringify((await call(d, "GET", "/v1/plugins/counter/logs")).body),
+    JSON.stringify((await call(d, "GET", "/v1/plugins")).body),
+    d.log(),
+  ];
+  for (const text of sweep) assert.ok(!text.includes("canary-secret-4711"), text.slice(0, 300));
   const missing = await call(d, "GET", "/v1/plugins/nope");
   assert.equal(missing.status, 404);
   assert.match(missing.body.detail, /not installed/);
