@@ -183,10 +183,24 @@ export class PluginService {
         cause: error,
       });
     }
+    await this.#runInstallHookOnce(id);
     await this.#ctx.events.emitSystemEvent("plugin.enabled", {
       plugin: id,
       version: plugin.version,
     });
+  }
+
+  /** `onInstall` runs once per installation, at its first successful start. */
+  async #runInstallHookOnce(id: string): Promise<void> {
+    const rs = await this.#ctx.store.execute({
+      sql: "SELECT install_hook_ran FROM plugins WHERE id = ?",
+      args: [id],
+    });
+    if (Number(rs.rows[0]?.install_hook_ran ?? 1) === 1) return;
+    await this.#lifecycle(id, "onInstall");
+    await this.#ctx.store.write(() => ({
+      statements: [{ sql: "UPDATE plugins SET install_hook_ran = 1 WHERE id = ?", args: [id] }],
+    }));
   }
 
   async disable(id: string, actor: string): Promise<void> {

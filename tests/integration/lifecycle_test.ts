@@ -66,6 +66,9 @@ Deno.test("install answers 201 with requested permissions and risks; enable need
   }
   assert.deepEqual(view.body.permissions.granted, { write: ["$DATA"] });
 
+  const logs = (await call(d, "GET", "/v1/plugins/counter/logs")).body.lines;
+  assert.equal(logs.filter((l: { msg: string }) => l.msg === "installed hook ran").length, 1);
+
   const scrape = await (await d.fetch("/metrics")).text();
   assert.match(scrape, /plugd_plugin_state\{plugin="counter",state="running"\} 1/);
   assert.match(scrape, /plugd_plugin_rss_bytes\{plugin="counter"\} [1-9]\d*/);
@@ -76,6 +79,13 @@ Deno.test("install answers 201 with requested permissions and risks; enable need
 
   const audit = await call(d, "GET", "/v1/plugins");
   assert.equal(audit.body.plugins[0].state, "disabled");
+  assert.equal((await call(d, "POST", "/v1/plugins/counter/enable")).status, 200);
+  const later = (await call(d, "GET", "/v1/plugins/counter/logs")).body.lines;
+  assert.equal(
+    later.filter((l: { msg: string }) => l.msg === "installed hook ran").length,
+    1,
+    "once",
+  );
 });
 
 Deno.test("config is validated, secrets are redacted, unknown plugins are 404", async () => {

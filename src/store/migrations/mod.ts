@@ -6,6 +6,7 @@ import { migration003 } from "./003_webhooks.ts";
 import { migration004 } from "./004_keys.ts";
 import { migration005 } from "./005_audit_head.ts";
 import { migration006 } from "./006_events.ts";
+import { migration007 } from "./007_install_hook.ts";
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];
