@@ -17,7 +17,7 @@ import { LogRings } from "./log_ring.ts";
 import type { PluginContext } from "./plugin_context.ts";
 import { type PluginPaths, pluginPaths } from "./plugin_paths.ts";
 import { getPlugin, listPlugins } from "./repository.ts";
-import { setPluginState } from "./set_plugin_state.ts";
+import { installHookPending, markInstallHookRan, setPluginState } from "./set_plugin_state.ts";
 import { removePlugin } from "./remove_plugin.ts";
 import { resolveSource } from "./resolve_source.ts";
 import { PluginStorage } from "./storage.ts";
@@ -192,15 +192,9 @@ export class PluginService {
 
   /** `onInstall` runs once per installation, at its first successful start. */
   async #runInstallHookOnce(id: string): Promise<void> {
-    const rs = await this.#ctx.store.execute({
-      sql: "SELECT install_hook_ran FROM plugins WHERE id = ?",
-      args: [id],
-    });
-    if (Number(rs.rows[0]?.install_hook_ran ?? 1) === 1) return;
+    if (!await installHookPending(this.#ctx.store, id)) return;
     await this.#lifecycle(id, "onInstall");
-    await this.#ctx.store.write(() => ({
-      statements: [{ sql: "UPDATE plugins SET install_hook_ran = 1 WHERE id = ?", args: [id] }],
-    }));
+    await markInstallHookRan(this.#ctx.store, id);
   }
 
   async disable(id: string, actor: string): Promise<void> {

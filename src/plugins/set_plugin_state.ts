@@ -22,3 +22,19 @@ export async function setPluginState(
     ],
   }));
 }
+
+/** Whether the plugin's `onInstall` has yet to run for this installation. */
+export async function installHookPending(store: Store, id: string): Promise<boolean> {
+  const rs = await store.execute({
+    sql: "SELECT install_hook_ran FROM plugins WHERE id = ?",
+    args: [id],
+  });
+  return Number(rs.rows[0]?.install_hook_ran ?? 1) === 0;
+}
+
+/** Records that `onInstall` ran. */
+export async function markInstallHookRan(store: Store, id: string): Promise<void> {
+  await store.write(() => ({
+    statements: [{ sql: "UPDATE plugins SET install_hook_ran = 1 WHERE id = ?", args: [id] }],
+  }));
+}
