@@ -2,7 +2,7 @@ import { appendAudit } from "../audit/mod.ts";
 import type { Permissions } from "../manifest/mod.ts";
 import {
   type CallKind,
-  digestDir,
+  type digestDir,
   type InvokeOptions,
   manifestHandlers,
   pluginCommand,
@@ -17,7 +17,12 @@ import { LogRings } from "./log_ring.ts";
 import type { PluginContext } from "./plugin_context.ts";
 import { type PluginPaths, pluginPaths } from "./plugin_paths.ts";
 import { getPlugin, listPlugins } from "./repository.ts";
-import { installHookPending, markInstallHookRan, setPluginState } from "./set_plugin_state.ts";
+import {
+  installHookPending,
+  markInstallHookRan,
+  setPluginState,
+  verifyIntegrity,
+} from "./plugin_state.ts";
 import { removePlugin } from "./remove_plugin.ts";
 import { resolveSource } from "./resolve_source.ts";
 import { PluginStorage } from "./storage.ts";
@@ -365,16 +370,7 @@ export class PluginService {
 
   async #verifyIntegrity(id: string): Promise<boolean> {
     const plugin = await getPlugin(this.#ctx.store, id);
-    const actual = await digestDir(this.#paths(plugin).pluginDir);
-    if (actual === plugin.digest) return true;
-    await this.#setState(
-      id,
-      "failed",
-      "daemon",
-      "plugin.integrity",
-      "integrity: installed files changed since install",
-    );
-    return false;
+    return await verifyIntegrity(this.#ctx.store, plugin, this.#paths(plugin).pluginDir);
   }
 
   async #onRuntimeState(id: string, state: string, reason?: string): Promise<void> {

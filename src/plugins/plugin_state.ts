@@ -1,7 +1,8 @@
 import { auditStatement } from "../audit/mod.ts";
 import type { Store } from "../store/mod.ts";
+import { digestDir } from "../runtime/mod.ts";
 import { setStateStatement } from "./repository.ts";
-import type { PluginState } from "./types.ts";
+import type { PluginRecord, PluginState } from "./types.ts";
 
 /** Moves a plugin to `state` and audits it, in one batch. */
 export async function setPluginState(
@@ -37,4 +38,24 @@ export async function markInstallHookRan(store: Store, id: string): Promise<void
   await store.write(() => ({
     statements: [{ sql: "UPDATE plugins SET install_hook_ran = 1 WHERE id = ?", args: [id] }],
   }));
+}
+
+/**
+ * Re-hashes the installed files before a start; on a mismatch the plugin becomes `failed`
+ * ("integrity", audited) and must not start.
+ */
+export async function verifyIntegrity(
+  store: Store,
+  plugin: PluginRecord,
+  pluginDir: string,
+): Promise<boolean> {
+  if (await digestDir(pluginDir) === plugin.digest) return true;
+  await setPluginState(store, {
+    id: plugin.id,
+    state: "failed",
+    actor: "daemon",
+    action: "plugin.integrity",
+    reason: "integrity: installed files changed since install",
+  });
+  return false;
 }
