@@ -2,7 +2,8 @@
 import type { DefinedPlugin, PluginDefinition } from "./types.ts";
 
 const MAPS = ["actions", "filters", "gates", "routes", "cron"] as const;
-const FUNCS = [
+/** Lifecycle hook names a plugin may implement (the shim and the protocol use this list). */
+export const LIFECYCLE_HOOKS = [
   "onInstall",
   "onEnable",
   "onDisable",
@@ -11,6 +12,7 @@ const FUNCS = [
   "onConfigChange",
   "health",
 ] as const;
+const FUNCS = LIFECYCLE_HOOKS;
 
 /**
  * Declare a plugin. Export the result as the entry module's default export.

@@ -1,3 +1,4 @@
+import { digestDir, preparePlugin } from "../runtime/mod.ts";
 import { dirname, join } from "node:path";
 
 /**
@@ -36,4 +37,27 @@ async function makeWritable(dir: string): Promise<void> {
   for await (const entry of Deno.readDir(dir)) {
     if (entry.isDirectory) await makeWritable(join(dir, entry.name));
   }
+}
+
+/**
+ * Lays out one plugin version for running: replaces its code folder with a read-only copy of
+ * `files` from `sourceDir`, writes its bootstrap and import map, checks and caches its module
+ * graph, and returns the digest recorded for the integrity check at every start.
+ */
+export async function stageVersion(
+  paths: { pluginDir: string; preparedDir: string; cacheDir: string },
+  sourceDir: string,
+  files: string[],
+  entry: string,
+): Promise<string> {
+  await removePackage(paths.pluginDir);
+  await removePackage(paths.preparedDir);
+  await copyPackage(sourceDir, paths.pluginDir, files);
+  await preparePlugin({
+    pluginDir: paths.pluginDir,
+    entry,
+    preparedDir: paths.preparedDir,
+    cacheDir: paths.cacheDir,
+  });
+  return await digestDir(paths.pluginDir);
 }

@@ -3,9 +3,8 @@ import * as semver from "semver";
 import { auditStatement } from "../audit/mod.ts";
 import { loadPluginDir, type Manifest } from "../manifest/mod.ts";
 import { assessRisks, grantProblems, type Risk } from "../permissions/mod.ts";
-import { digestDir, preparePlugin } from "../runtime/mod.ts";
 import { VERSION } from "../version.ts";
-import { copyPackage, removePackage } from "./copy_package.ts";
+import { removePackage, stageVersion } from "./copy_package.ts";
 import { ConflictError } from "./errors.ts";
 import type { PluginContext } from "./plugin_context.ts";
 import { pluginPaths } from "./plugin_paths.ts";
@@ -57,17 +56,8 @@ export async function installPlugin(
       `${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`,
     );
   }
-  await removePackage(paths.pluginDir);
-  await removePackage(paths.preparedDir);
   try {
-    await copyPackage(dir, paths.pluginDir, files);
-    await preparePlugin({
-      pluginDir: paths.pluginDir,
-      entry: manifest.entry,
-      preparedDir: paths.preparedDir,
-      cacheDir: paths.cacheDir,
-    });
-    const digest = await digestDir(paths.pluginDir);
+    const digest = await stageVersion(paths, dir, files, manifest.entry);
     const now = new Date().toISOString();
     await ctx.store.write(async () => ({
       statements: [

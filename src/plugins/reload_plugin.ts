@@ -1,8 +1,7 @@
 import { auditStatement } from "../audit/mod.ts";
 import { loadPluginDir, ManifestError } from "../manifest/mod.ts";
 import { permissionsEqual } from "../permissions/mod.ts";
-import { digestDir, preparePlugin } from "../runtime/mod.ts";
-import { copyPackage, removePackage } from "./copy_package.ts";
+import { stageVersion } from "./copy_package.ts";
 import type { PluginContext } from "./plugin_context.ts";
 import { pluginPaths } from "./plugin_paths.ts";
 import { getPlugin, upsertPluginStatement } from "./repository.ts";
@@ -32,15 +31,7 @@ export async function reloadPlugin(ctx: PluginContext, id: string): Promise<Plug
     }]);
   }
   const paths = pluginPaths(ctx.layout, ctx.config, id, manifest.version);
-  await removePackage(paths.pluginDir);
-  await copyPackage(old.source, paths.pluginDir, files);
-  await preparePlugin({
-    pluginDir: paths.pluginDir,
-    entry: manifest.entry,
-    preparedDir: paths.preparedDir,
-    cacheDir: paths.cacheDir,
-  });
-  const digest = await digestDir(paths.pluginDir);
+  const digest = await stageVersion(paths, old.source, files, manifest.entry);
   const next: PluginRecord = { ...old, manifest, digest, updatedAt: new Date().toISOString() };
   await ctx.store.write(async () => ({
     statements: [

@@ -7,9 +7,8 @@ import {
   isWidening,
   normalizePermissions,
 } from "../permissions/mod.ts";
-import { digestDir, preparePlugin } from "../runtime/mod.ts";
 import { VERSION } from "../version.ts";
-import { copyPackage, removePackage } from "./copy_package.ts";
+import { removePackage, stageVersion } from "./copy_package.ts";
 import { ConflictError } from "./errors.ts";
 import type { PluginContext } from "./plugin_context.ts";
 import { pluginPaths } from "./plugin_paths.ts";
@@ -62,15 +61,7 @@ export function updatePlugin(
       );
     }
     const paths = pluginPaths(ctx.layout, ctx.config, manifest.id, manifest.version);
-    await removePackage(paths.pluginDir);
-    await copyPackage(resolved.dir, paths.pluginDir, files);
-    await preparePlugin({
-      pluginDir: paths.pluginDir,
-      entry: manifest.entry,
-      preparedDir: paths.preparedDir,
-      cacheDir: paths.cacheDir,
-    });
-    const digest = await digestDir(paths.pluginDir);
+    const digest = await stageVersion(paths, resolved.dir, files, manifest.entry);
     const widened = isWidening(old.granted ?? {}, manifest.permissions);
     const wasRunning = old.state === "enabled";
     const now = new Date().toISOString();

@@ -3,18 +3,10 @@
  * while the plugin had no call in flight (timers, background loops) is measured from /proc and
  * a plugin over its share is restarted.
  */
+import { processTree } from "./_proc_tree.ts";
 
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ; 100 on Linux). */
 const CLOCK_TICKS = 100;
-
-async function children(pid: number): Promise<number[]> {
-  try {
-    const text = await Deno.readTextFile(`/proc/${pid}/task/${pid}/children`);
-    return text.trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
 
 /** utime + stime of one process in seconds (fields 14 and 15 after the command name). */
 export function parseStatCpuSeconds(stat: string): number {
@@ -25,14 +17,12 @@ export function parseStatCpuSeconds(stat: string): number {
 /** CPU seconds used so far by `pid` and its descendants; 0 when gone. */
 export async function processTreeCpuSeconds(pid: number): Promise<number> {
   let total = 0;
-  const todo = [pid];
-  for (let i = 0; i < todo.length && i < 256; i++) {
+  for (const p of await processTree(pid)) {
     try {
-      total += parseStatCpuSeconds(await Deno.readTextFile(`/proc/${todo[i]}/stat`));
+      total += parseStatCpuSeconds(await Deno.readTextFile(`/proc/${p}/stat`));
     } catch {
       // the process exited between listing and reading
     }
-    todo.push(...await children(todo[i]!));
   }
   return total;
 }

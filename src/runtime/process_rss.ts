@@ -1,13 +1,5 @@
 /** Resident memory of a process tree, from /proc (bwrap's sandboxed children included). */
-
-async function children(pid: number): Promise<number[]> {
-  try {
-    const text = await Deno.readTextFile(`/proc/${pid}/task/${pid}/children`);
-    return text.trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
+import { processTree } from "./_proc_tree.ts";
 
 async function rss(pid: number): Promise<number> {
   try {
@@ -21,10 +13,6 @@ async function rss(pid: number): Promise<number> {
 /** Sum of VmRSS (bytes) over `pid` and its descendants; 0 when gone. */
 export async function processTreeRss(pid: number): Promise<number> {
   let total = 0;
-  const todo = [pid];
-  for (let i = 0; i < todo.length && i < 256; i++) {
-    total += await rss(todo[i]!);
-    todo.push(...await children(todo[i]!));
-  }
+  for (const p of await processTree(pid)) total += await rss(p);
   return total;
 }

@@ -1,17 +1,7 @@
 /** Route one host call to the plugin's handler. */
 import type { CloudEvent, DefinedPlugin, PluginContext } from "../../../sdk/types.ts";
 import { fromResponse, toRequest } from "./route.ts";
-import type { CallKind, HandlerSet, RoutePayload } from "./wire.ts";
-
-const LIFECYCLE = [
-  "onInstall",
-  "onEnable",
-  "onDisable",
-  "onUpdate",
-  "onUninstall",
-  "onConfigChange",
-  "health",
-] as const;
+import { type CallKind, type HandlerSet, LIFECYCLE_HOOKS, type RoutePayload } from "./wire.ts";
 
 /** The handler names a definition provides, for the hello frame. */
 export function collectHandlers(def: DefinedPlugin): HandlerSet {
@@ -21,7 +11,7 @@ export function collectHandlers(def: DefinedPlugin): HandlerSet {
     gates: Object.keys(def.gates ?? {}),
     routes: Object.keys(def.routes ?? {}),
     cron: Object.keys(def.cron ?? {}),
-    lifecycle: LIFECYCLE.filter((k) => typeof def[k] === "function"),
+    lifecycle: LIFECYCLE_HOOKS.filter((k) => typeof def[k] === "function"),
   };
 }
 

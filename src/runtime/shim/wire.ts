@@ -40,16 +40,8 @@ export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 /** A log level. */
 export type LogLevel = typeof LOG_LEVELS[number];
 
-/** Lifecycle hook names a plugin may implement. */
-export const LIFECYCLE_HOOKS = [
-  "onInstall",
-  "onEnable",
-  "onDisable",
-  "onUpdate",
-  "onUninstall",
-  "onConfigChange",
-  "health",
-] as const;
+/** Lifecycle hook names a plugin may implement (defined once, by the SDK). */
+export { LIFECYCLE_HOOKS } from "../../../sdk/define_plugin.ts";
 
 /** Handler names a plugin module declares in its hello frame. */
 export interface HandlerSet {
