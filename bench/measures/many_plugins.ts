@@ -89,6 +89,8 @@ export async function manyPlugins(o: ManyPluginsOptions): Promise<MeasureResult[
       }),
     ];
   } finally {
-    await Deno.remove(root, { recursive: true }).catch(() => {});
+    try {
+      Deno.removeSync(root, { recursive: true }); // sync: see runGroup in run.ts
+    } catch { /* already gone */ }
   }
 }

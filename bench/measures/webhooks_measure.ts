@@ -56,7 +56,16 @@ export async function webhookDeliveries(o: WebhookOptions): Promise<MeasureResul
         if (status !== 202) throw new Error(`POST /v1/events answered ${status}`);
       }
     }));
-    if (received < target) await done;
+    if (received < target) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<never>((_, reject) =>
+        timer = setTimeout(() => {
+          const got = received - (target - events * o.endpoints);
+          reject(new Error(`only ${got} of ${events * o.endpoints} deliveries arrived in 120 s`));
+        }, 120_000)
+      );
+      await Promise.race([done, late]).finally(() => clearTimeout(timer));
+    }
     return events * o.endpoints / ((performance.now() - t) / 1000);
   };
   await round(Math.min(500, o.events)); // warm-up
