@@ -84,10 +84,10 @@ export async function readLines(
     onLine(decoder.decode(bytes));
   };
 
-  const reader = stream.getReader();
+  const next = chunks(stream);
   try {
     while (true) {
-      const { value, done } = await reader.read();
+      const { value, done } = await next.read();
       if (done) break;
       let start = 0;
       while (start <= value.byteLength) {
@@ -103,6 +103,45 @@ export async function readLines(
     }
     if (size > 0 || discarding) finish();
   } finally {
-    reader.releaseLock();
+    next.release();
   }
+}
+
+/** Size of the buffer each pending read holds (a child's stdout and stderr always have one). */
+const READ_CHUNK_BYTES = 16 * 1024;
+
+/**
+ * Reads a byte stream into one reused 16 KiB buffer (BYOB): a default reader would pin a fresh
+ * 64 KiB buffer per pending read, ~128 KiB per plugin for stdout + stderr, which adds up with
+ * hundreds of plugins. Chunks are only valid until the next read (`take` copies what it keeps).
+ * Streams that are not byte streams use a default reader.
+ */
+function chunks(stream: ReadableStream<Uint8Array>): {
+  read(): Promise<{ value: Uint8Array; done: false } | { value?: undefined; done: true }>;
+  release(): void;
+} {
+  let byob: ReadableStreamBYOBReader | undefined;
+  try {
+    byob = stream.getReader({ mode: "byob" });
+  } catch {
+    const reader = stream.getReader();
+    return {
+      read: async () => {
+        const r = await reader.read();
+        return r.done ? { done: true } : { value: r.value, done: false };
+      },
+      release: () => reader.releaseLock(),
+    };
+  }
+  const reader = byob;
+  let buffer: Uint8Array<ArrayBuffer> = new Uint8Array(READ_CHUNK_BYTES);
+  return {
+    read: async () => {
+      const r = await reader.read(buffer);
+      if (r.done || !r.value) return { done: true };
+      buffer = new Uint8Array(r.value.buffer as ArrayBuffer);
+      return { value: r.value, done: false };
+    },
+    release: () => reader.releaseLock(),
+  };
 }

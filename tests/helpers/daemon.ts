@@ -111,9 +111,11 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
   const baseUrl = `http://127.0.0.1:${port}`;
   const socketClient = Deno.createHttpClient({ proxy: { transport: "unix", path: socketPath } });
 
+  let finished = false;
   const finish = async () => {
     await Promise.allSettled([pump, drainStdout]);
-    socketClient.close();
+    if (!finished) socketClient.close(); // stop() then dispose: close once
+    finished = true;
   };
   const daemon: TestDaemon = {
     process,
