@@ -2,18 +2,10 @@
 import { type Command, type CommandContext, UsageError } from "./command.ts";
 import { ApiClient } from "./client.ts";
 import { print, table } from "./output.ts";
+import type { Webhook } from "../webhooks/mod.ts";
 
-interface WebhookView {
-  id: string;
-  name: string;
-  url: string;
-  event_types: string[];
-  enabled: boolean;
-  timeout_ms: number;
-  consecutive_failures: number;
-  disabled_reason: string | null;
-  secret?: string;
-}
+/** The API's webhook shape; `secret` only in the answers that show it once. */
+type WebhookView = Webhook & { secret?: string };
 
 interface AttemptView {
   attempt: number;
