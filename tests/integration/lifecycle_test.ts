@@ -248,3 +248,22 @@ Deno.test("dev mode: editing the source folder reinstalls and restarts the plugi
   const logs = (await call(d, "GET", "/v1/plugins/counter/logs")).body.lines;
   assert.ok(logs.some((l: { msg: string }) => l.msg.includes("reinstalled")));
 });
+
+Deno.test("on-demand plugins: stopped when idle, started again by the next event", async () => {
+  await using d = await startDaemon({ env: { PLUGD_IDLE_STOP_MS: "300" } });
+  const install = await call(d, "POST", "/v1/plugins", { source: join(FIXTURES, "counter-v1") });
+  await call(d, "POST", "/v1/plugins/counter/grant", { permissions: install.body.requested });
+  assert.equal((await call(d, "POST", "/v1/plugins/counter/enable")).body.stats.state, "running");
+  let view = (await call(d, "GET", "/v1/plugins/counter")).body;
+  while (view.stats.state !== "stopped") {
+    await new Promise((r) => setTimeout(r, 50)); // poll until the idle stop is visible
+    view = (await call(d, "GET", "/v1/plugins/counter")).body;
+  }
+  assert.equal(view.state, "enabled", "still enabled while its process is stopped");
+  const event = { specversion: "1.0", id: "idle-1", source: "/test", type: "count.hit", data: {} };
+  const res = await d.fetch("/v1/events?wait=true", json(event));
+  const body = await res.json();
+  assert.equal(res.status, 200, JSON.stringify(body));
+  assert.equal(body.results[0].status, "ok");
+  assert.equal(body.results[0].result.n, 1);
+});
