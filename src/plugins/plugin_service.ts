@@ -2,7 +2,6 @@ import { appendAudit } from "../audit/mod.ts";
 import type { Permissions } from "../manifest/mod.ts";
 import {
   type CallKind,
-  type digestDir,
   type InvokeOptions,
   manifestHandlers,
   pluginCommand,
