@@ -1,54 +1,15 @@
 /**
  * Every HTTP route of plugd, in one table: it generates `GET /v1/openapi.json`, drives the
  * auth-matrix tests (tests/operator/) and is checked against the routes the daemon really
- * registers. ADDING A ROUTE? Append its entry here (the openapi test prints the exact line).
+ * registers. ADDING A ROUTE? Append its entry here, or to plugin_route_specs.ts for a
+ * `/v1/plugins...` route (the openapi test prints the exact line).
  */
-import type { Scope } from "../auth/mod.ts";
+import { PLUGIN_ROUTES } from "./plugin_route_specs.ts";
+import { list, obj, type RouteSpec, str, token } from "./route_spec.ts";
 
-/** A JSON Schema sketch (enough for a reader and a client generator, not exhaustive). */
-export type JsonSchema = Record<string, unknown>;
+export type { JsonSchema, RouteSpec } from "./route_spec.ts";
 
-/** One route. */
-export interface RouteSpec {
-  /** `ALL` for routes that accept any method (a plugin's own routes). */
-  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "ALL";
-  /** OpenAPI-style path: `/v1/tokens/{id}`; a trailing `{path}` stands for Hono's `*`. */
-  path: string;
-  /** Scope the caller needs over TCP; `null` = no authentication. */
-  scope: Scope | null;
-  summary: string;
-  tag: string;
-  /** Query parameters: name -> description. */
-  query?: Record<string, string>;
-  request?: JsonSchema;
-  response?: JsonSchema;
-  /** Success status. @default 200 */
-  status?: number;
-  /** Response media type. @default "application/json" */
-  contentType?: string;
-}
-
-const str = { type: "string" };
-const obj = (properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema => ({
-  type: "object",
-  properties,
-  ...(required.length ? { required } : {}),
-});
-const list = (key: string, items: JsonSchema): JsonSchema =>
-  obj({ [key]: { type: "array", items } });
-const token = obj({
-  id: str,
-  name: str,
-  scope: { enum: ["admin", "operator", "reader", "emitter"] },
-  created_at: str,
-  expires_at: { type: ["string", "null"] },
-  revoked_at: { type: ["string", "null"] },
-  last_used_at: { type: ["string", "null"] },
-});
-const plugin = obj({ id: str, version: str, state: str, manifest: { type: "object" } });
-const source = obj({ source: str, allow_downgrade: { type: "boolean" } }, ["source"]);
-
-/** The route table. Keep it in the order of SPEC §8. */
+/** Every route, in the order the OpenAPI document lists them. */
 export const ROUTE_TABLE: readonly RouteSpec[] = [
   {
     method: "GET",
@@ -58,110 +19,7 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
     summary: "Liveness and version",
     response: obj({ status: str, state: str, version: str, uptime_s: { type: "integer" } }),
   },
-  {
-    method: "GET",
-    path: "/v1/plugins",
-    scope: "reader",
-    tag: "plugins",
-    summary: "List plugins with state, version, health",
-    response: list("plugins", plugin),
-  },
-  {
-    method: "POST",
-    path: "/v1/plugins",
-    scope: "operator",
-    tag: "plugins",
-    summary: "Install a plugin from a folder, .tgz or name@range",
-    request: source,
-    status: 201,
-  },
-  {
-    method: "GET",
-    path: "/v1/plugins/{id}",
-    scope: "reader",
-    tag: "plugins",
-    summary: "Manifest, state, grants, health, stats",
-    response: plugin,
-  },
-  {
-    method: "DELETE",
-    path: "/v1/plugins/{id}",
-    scope: "operator",
-    tag: "plugins",
-    summary: "Uninstall (data kept unless purge=true)",
-    query: { purge: "true to delete the plugin's data too" },
-  },
-  {
-    method: "POST",
-    path: "/v1/plugins/{id}/grant",
-    scope: "operator",
-    tag: "plugins",
-    summary: "Grant exactly the requested permissions",
-    request: obj({ permissions: { type: "object" } }, ["permissions"]),
-  },
-  {
-    method: "POST",
-    path: "/v1/plugins/{id}/enable",
-    scope: "operator",
-    tag: "plugins",
-    summary: "Enable (start) a granted plugin",
-  },
-  {
-    method: "POST",
-    path: "/v1/plugins/{id}/disable",
-    scope: "operator",
-    tag: "plugins",
-    summary: "Disable (stop) a plugin",
-  },
-  {
-    method: "POST",
-    path: "/v1/plugins/{id}/restart",
-    scope: "operator",
-    tag: "plugins",
-    summary: "Restart a plugin",
-  },
-  {
-    method: "POST",
-    path: "/v1/plugins/{id}/update",
-    scope: "operator",
-    tag: "plugins",
-    summary: "Update to a new version",
-    request: source,
-  },
-  {
-    method: "GET",
-    path: "/v1/plugins/{id}/config",
-    scope: "reader",
-    tag: "plugins",
-    summary: 'Config values; secrets shown as "********"',
-    response: obj({ config: { type: "object" } }),
-  },
-  {
-    method: "PUT",
-    path: "/v1/plugins/{id}/config",
-    scope: "operator",
-    tag: "plugins",
-    summary: 'Replace config; "********" keeps a secret',
-    request: { type: "object" },
-    response: obj({ config: { type: "object" } }),
-  },
-  {
-    method: "GET",
-    path: "/v1/plugins/{id}/logs",
-    scope: "reader",
-    tag: "plugins",
-    summary: "Recent log lines; follow=true streams server-sent events",
-    query: { follow: "true for server-sent events", limit: "lines, at most 5000" },
-    response: list("lines", obj({ ts: str, stream: str, level: str, msg: str })),
-  },
-  {
-    method: "GET",
-    path: "/v1/plugins/{id}/flags",
-    scope: "reader",
-    tag: "plugins",
-    summary: "The exact sandbox and deno command line",
-  },
-  // Outgoing webhooks (src/webhooks/routes.ts, docs/webhooks.md).
+  ...PLUGIN_ROUTES,
   {
     method: "GET",
     path: "/v1/webhooks",
@@ -231,27 +89,6 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
     tag: "webhooks",
     summary: "Deliveries, newest first, with their attempts",
     query: { limit: "1..500 (default 50)", cursor: "next_cursor of the previous page" },
-  },
-  {
-    method: "GET",
-    path: "/v1/jobs",
-    scope: "reader",
-    tag: "plugins",
-    summary: "Long-running lifecycle jobs (install, update) and their progress",
-  },
-  {
-    method: "GET",
-    path: "/v1/jobs/{id}",
-    scope: "reader",
-    tag: "plugins",
-    summary: "One job's status and progress",
-  },
-  {
-    method: "ALL",
-    path: "/v1/plugins/{id}/routes/{path}",
-    scope: "reader",
-    tag: "plugins",
-    summary: "A plugin's own HTTP routes (GET/HEAD need reader, other methods operator)",
   },
   {
     method: "POST",
