@@ -18,46 +18,10 @@ import {
   PROTOCOL_VERSION,
 } from "./protocol.ts";
 import { serveHostCall } from "./_host_calls.ts";
-import type { DeniedAttempt, HostHandler, InvokeOptions, LogLine, SpawnCommand } from "./types.ts";
+import type { InvokeOptions, LogLine } from "./types.ts";
+import type { ExitInfo, PluginProcessOptions } from "./plugin_process_types.ts";
 
-/** Options of {@linkcode PluginProcess.start}. */
-export interface PluginProcessOptions {
-  pluginId: string;
-  version: string;
-  command: SpawnCommand;
-  /** Handlers the manifest declares; the module must define exactly these. */
-  expectedHandlers: HandlerSet;
-  /** Validated config, secrets decrypted. @default {} */
-  config?: Record<string, unknown>;
-  paths: { data: string; tmp: string };
-  hostHandler: HostHandler;
-  /** @default ignore */
-  onLog?: (line: LogLine) => void;
-  /** @default ignore */
-  onDenied?: (attempt: DeniedAttempt) => void;
-  /** Spawn → ready. @default 10000 */
-  readyTimeoutMs?: number;
-  /** Default per-invocation timeout. @default 5000 */
-  timeoutMs?: number;
-  /** In-flight invocations. @default 8 */
-  concurrency?: number;
-  /** Invocations waiting for a slot; beyond that calls are rejected. @default 1000 */
-  queueLimit?: number;
-  /** SIGTERM → SIGKILL grace when killing. @default 100 */
-  killGraceMs?: number;
-  /** @default 64 */
-  maxHostCalls?: number;
-  /** @default 200 */
-  logLinesPerSecond?: number;
-}
-
-/** How and why a process ended. */
-export interface ExitInfo {
-  code: number;
-  signal: Deno.Signal | null;
-  /** `stopped` (asked), `timeout`, `killed`, `crashed`, `start_failed`. */
-  reason: string;
-}
+export type { ExitInfo, PluginProcessOptions } from "./plugin_process_types.ts";
 
 interface Pending {
   resolve: (v: unknown) => void;
