@@ -7,21 +7,12 @@ import { join } from "node:path";
 import { benchDaemon, installGrantEnable, SocketClient } from "../lib/daemon_client.ts";
 import { writeTinyPlugin } from "../lib/plugin_folders.ts";
 import { type MeasureResult, result, summarize } from "../lib/stats.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+import { runPlugd } from "../../tests/helpers/plugd_cli.ts";
 
 async function plugd(args: string[]): Promise<string> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  if (!out.success) {
-    throw new Error(`plugd ${args.join(" ")} failed: ${text.decode(out.stderr)}`);
-  }
-  return text.decode(out.stdout);
+  const run = await runPlugd(args);
+  if (run.code !== 0) throw new Error(`plugd ${args.join(" ")} failed: ${run.stderr}`);
+  return run.stdout;
 }
 
 /** Options of {@linkcode signedInstall}. */

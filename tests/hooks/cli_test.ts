@@ -2,16 +2,9 @@
 import assert from "node:assert/strict";
 import { startDaemon } from "../helpers/daemon.ts";
 import { installFixtures, OPTS } from "./_helpers.ts";
+import { runPlugd } from "../helpers/plugd_cli.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-
-async function plugd(socket: string, ...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", MAIN, ...args, "--socket", socket],
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const plugd = (socket: string, ...args: string[]) => runPlugd([...args, "--socket", socket]);
 
 Deno.test("plugd emit, filter and gate drive the hook bus from a shell", OPTS, async (t) => {
   await using daemon = await startDaemon();

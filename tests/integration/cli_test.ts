@@ -1,21 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startDaemon } from "../helpers/daemon.ts";
+import { runPlugd } from "../helpers/plugd_cli.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const FIXTURES = new URL("../fixtures/lifecycle/", import.meta.url).pathname;
 
-async function plugd(args: string[], env: Record<string, string> = {}) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
-}
+const plugd = runPlugd;
 
 Deno.test("plugd --help, version, unknown commands and flags", async () => {
   const help = await plugd(["--help"]);

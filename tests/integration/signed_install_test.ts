@@ -1,20 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { runPlugd } from "../helpers/plugd_cli.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const FIXTURES = new URL("../fixtures/lifecycle/", import.meta.url).pathname;
 
-async function plugd(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
-}
+const plugd = (args: string[]) => runPlugd(args);
 
 async function post(d: TestDaemon, path: string, body?: unknown) {
   const res = await d.fetchSocket(path, {

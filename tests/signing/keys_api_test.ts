@@ -2,19 +2,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { newToken } from "../../src/auth/mod.ts";
-import { runCli } from "../../src/cli/mod.ts";
 import { openStore } from "../../src/store/mod.ts";
 import { startDaemon } from "../helpers/daemon.ts";
+import { runPlugdInProcess } from "../helpers/plugd_cli.ts";
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await runCli(args, {
-    out: (t) => (out += t + "\n"),
-    err: (t) => (err += t + "\n"),
-    env: {},
-  });
-  return { code, out, err };
+  const run = await runPlugdInProcess(args);
+  return { code: run.code, out: run.stdout, err: run.stderr };
 }
 
 /** Adds a token of `scope` straight into the daemon's database (there is no API for it here). */

@@ -1,20 +1,14 @@
 import assert from "node:assert/strict";
-import { runCli } from "../../src/cli/mod.ts";
 import { startDaemon } from "../helpers/daemon.ts";
 import { startReceiver } from "./_receiver.ts";
+import { runPlugdInProcess } from "../helpers/plugd_cli.ts";
 
 async function cli(
   socket: string,
   ...args: string[]
 ): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await runCli([...args, "--socket", socket], {
-    out: (t) => (out += t + "\n"),
-    err: (t) => (err += t + "\n"),
-    env: {},
-  });
-  return { code, out, err };
+  const run = await runPlugdInProcess([...args, "--socket", socket]);
+  return { code: run.code, out: run.stdout, err: run.stderr };
 }
 
 Deno.test("plugd webhook add|list|test|deliveries|rotate|remove round trip", async () => {
