@@ -4,3 +4,4 @@ export { authenticate, requireScope } from "./auth_middleware.ts";
 export { toProblemResponse } from "./error_handler.ts";
 export { HttpError, type Problem, problem, problemResponse } from "./problem.ts";
 export type { ApiEnv, Transport } from "./types.ts";
+export { readJsonObject } from "./read_json.ts";

@@ -5,6 +5,7 @@ import type { Store } from "../store/mod.ts";
 import { requireScope } from "./auth_middleware.ts";
 import { HttpError } from "./problem.ts";
 import type { ApiEnv } from "./types.ts";
+import { readJsonObject } from "./read_json.ts";
 
 /** Longest token lifetime accepted: ten years. */
 const MAX_EXPIRES_IN_S = 10 * 365 * 24 * 3600;
@@ -20,7 +21,7 @@ export function createTokenRoutes(store: Store): Hono<ApiEnv> {
   });
 
   app.post("/v1/tokens", requireScope("admin"), async (c) => {
-    const body = await readJson(c.req.raw);
+    const body = await readJsonObject(c.req.raw, { hint: '{"name": "...", "scope": "reader"}' });
     const { name, scope, expiresAt } = checkCreate(body);
     const actor = c.get("actor");
     const created = await store.write(async () => {
@@ -61,17 +62,6 @@ export function createTokenRoutes(store: Store): Hono<ApiEnv> {
     return c.json((await listTokens(store)).find((t) => t.id === id));
   });
   return app;
-}
-
-async function readJson(request: Request): Promise<unknown> {
-  try {
-    return await request.json();
-  } catch (error) {
-    throw new HttpError(
-      400,
-      `The body must be JSON like {"scope": "reader"}: ${(error as Error).message}`,
-    );
-  }
 }
 
 function checkCreate(

@@ -1,6 +1,6 @@
 /** `GET|POST /v1/keys`, `DELETE /v1/keys/{id}`: trusted package-signing keys. */
 import { Hono } from "hono";
-import { HttpError, requireScope } from "../api/mod.ts";
+import { HttpError, readJsonObject, requireScope } from "../api/mod.ts";
 import type { ApiEnv } from "../api/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { listTrustedKeys, revokeKey, trustKey } from "./trusted_keys.ts";
@@ -13,18 +13,9 @@ export function createKeyRoutes(deps: { store: Store }): Hono<ApiEnv> {
     return c.json({ keys: await listTrustedKeys(store) });
   });
   app.post("/v1/keys", requireScope("admin"), async (c) => {
-    let body: Record<string, unknown>;
-    try {
-      body = await c.req.json();
-    } catch {
-      throw new HttpError(
-        400,
-        "The body must be JSON: {public_key, name?, allowed_ids?, expires_at?}",
-      );
-    }
-    if (body === null || typeof body !== "object" || Array.isArray(body)) {
-      throw new HttpError(400, "The body must be a JSON object");
-    }
+    const body = await readJsonObject(c.req.raw, {
+      hint: "{public_key, name?, allowed_ids?, expires_at?}",
+    });
     const publicKey = body.public_key ?? (typeof body.public === "string" ? body : undefined);
     if (publicKey === undefined) {
       throw new HttpError(

@@ -1,7 +1,6 @@
 /** `/v1/webhooks` routes: thin handlers over the repository, the outbox and the relay. */
 import { Hono } from "hono";
-import type { Context } from "hono";
-import { type ApiEnv, HttpError, requireScope } from "../api/mod.ts";
+import { type ApiEnv, readJsonObject, requireScope } from "../api/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { listDeliveries } from "./deliveries.ts";
 import { newMessageId } from "./ids.ts";
@@ -27,16 +26,6 @@ export interface WebhookRouteDeps {
   guard: GuardOptions;
 }
 
-async function jsonBody(c: Context<ApiEnv>, optional = false): Promise<unknown> {
-  const text = await c.req.text();
-  if (text.trim() === "" && optional) return {};
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new HttpError(400, "The request body must be valid JSON", { cause: error });
-  }
-}
-
 /** Builds the route group (reads need `reader`, writes `operator`). */
 export function createWebhookRoutes(deps: WebhookRouteDeps): Hono<ApiEnv> {
   const { store, key, relay, guard } = deps;
@@ -47,7 +36,11 @@ export function createWebhookRoutes(deps: WebhookRouteDeps): Hono<ApiEnv> {
   app.get("/v1/webhooks", reader, async (c) => c.json({ webhooks: await listWebhooks(store) }));
 
   app.post("/v1/webhooks", operator, async (c) => {
-    const input = await validateWebhookInput(await jsonBody(c), false, guard) as WebhookInput;
+    const input = await validateWebhookInput(
+      await readJsonObject(c.req.raw),
+      false,
+      guard,
+    ) as WebhookInput;
     const { webhook, secret } = await createWebhook(store, key, input, c.get("actor"));
     return c.json({ ...webhook, secret }, 201);
   });
@@ -59,7 +52,7 @@ export function createWebhookRoutes(deps: WebhookRouteDeps): Hono<ApiEnv> {
   );
 
   app.put("/v1/webhooks/:id", operator, async (c) => {
-    const patch = await validateWebhookInput(await jsonBody(c), true, guard);
+    const patch = await validateWebhookInput(await readJsonObject(c.req.raw), true, guard);
     return c.json(await updateWebhook(store, c.req.param("id"), patch, c.get("actor")));
   });
 
@@ -69,7 +62,7 @@ export function createWebhookRoutes(deps: WebhookRouteDeps): Hono<ApiEnv> {
   });
 
   app.post("/v1/webhooks/:id/rotate", operator, async (c) => {
-    const body = await jsonBody(c, true) as { secret?: unknown };
+    const body = await readJsonObject(c.req.raw, { optional: true }) as { secret?: unknown };
     const given = body.secret === undefined ? undefined : checkSecret(body.secret);
     const { webhook, secret } = await rotateWebhookSecret(
       store,
