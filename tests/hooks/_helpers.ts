@@ -11,25 +11,7 @@ export function fixture(name: string): string {
   return new URL(`../fixtures/plugins/${name}`, import.meta.url).pathname;
 }
 
-/** Poll `cond` until truthy; fail after `timeoutMs` (a safety net, not a timing assertion). */
-export async function waitFor<T>(
-  cond: () => T | Promise<T>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await cond();
-      if (v) return v as NonNullable<T>;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
-}
+export { waitFor } from "../helpers/wait_for.ts";
 
 /** JSON request over the Unix socket; returns status and parsed body. */
 export async function socketJson(

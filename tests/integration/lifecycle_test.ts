@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { waitFor } from "../helpers/wait_for.ts";
 
 const FIXTURES = new URL("../fixtures/lifecycle/", import.meta.url).pathname;
 const json = (body: unknown): RequestInit => ({
@@ -204,11 +205,12 @@ Deno.test("Prefer: respond-async turns an install into a job with progress", asy
   assert.equal(res.status, 202);
   const job = await res.json();
   assert.equal(res.headers.get("location"), `/v1/jobs/${job.id}`);
-  let current = job;
-  while (current.state === "running") {
-    await new Promise((r) => setTimeout(r, 20)); // polling interval, not a wait for an outcome
-    current = await (await d.fetchSocket(`/v1/jobs/${job.id}`)).json();
-  }
+  const settled = async (id: string) =>
+    await waitFor(async () => {
+      const j = await (await d.fetchSocket(`/v1/jobs/${id}`)).json();
+      return j.state === "running" ? null : j;
+    }, `job ${id} to settle`);
+  const current = await settled(job.id);
   assert.equal(current.state, "succeeded", JSON.stringify(current));
   assert.equal(current.result.id, "counter");
   assert.ok(current.progress.length >= 2);
@@ -218,11 +220,7 @@ Deno.test("Prefer: respond-async turns an install into a job with progress", asy
     headers: { "content-type": "application/json", prefer: "respond-async" },
     body: JSON.stringify({ source: join(FIXTURES, "counter-v1") }),
   });
-  let failed = await dup.json();
-  while (failed.state === "running") {
-    await new Promise((r) => setTimeout(r, 20));
-    failed = await (await d.fetchSocket(`/v1/jobs/${failed.id}`)).json();
-  }
+  const failed = await settled((await dup.json()).id);
   assert.equal(failed.state, "failed");
   assert.equal(failed.error.status, 409);
 });
@@ -238,11 +236,11 @@ Deno.test("dev mode: editing the source folder reinstalls and restarts the plugi
   const first = await call(d, "POST", "/v1/plugins/counter/enable");
   const firstPid = first.body.stats.pid;
   await Deno.writeTextFile(join(src, "main.ts"), "\n// edited\n", { append: true });
-  let view = first.body;
-  while (view.digest === first.body.digest || view.stats.pid === firstPid || !view.stats.pid) {
-    await new Promise((r) => setTimeout(r, 50)); // poll until the reload is visible
-    view = (await call(d, "GET", "/v1/plugins/counter")).body;
-  }
+  const view = await waitFor(async () => {
+    const v = (await call(d, "GET", "/v1/plugins/counter")).body;
+    const reloaded = v.digest !== first.body.digest && v.stats.pid && v.stats.pid !== firstPid;
+    return reloaded ? v : null;
+  }, "the reload to be visible");
   assert.equal(view.state, "enabled");
   assert.equal(view.stats.state, "running");
   const logs = (await call(d, "GET", "/v1/plugins/counter/logs")).body.lines;
@@ -254,11 +252,10 @@ Deno.test("on-demand plugins: stopped when idle, started again by the next event
   const install = await call(d, "POST", "/v1/plugins", { source: join(FIXTURES, "counter-v1") });
   await call(d, "POST", "/v1/plugins/counter/grant", { permissions: install.body.requested });
   assert.equal((await call(d, "POST", "/v1/plugins/counter/enable")).body.stats.state, "running");
-  let view = (await call(d, "GET", "/v1/plugins/counter")).body;
-  while (view.stats.state !== "stopped") {
-    await new Promise((r) => setTimeout(r, 50)); // poll until the idle stop is visible
-    view = (await call(d, "GET", "/v1/plugins/counter")).body;
-  }
+  const view = await waitFor(async () => {
+    const v = (await call(d, "GET", "/v1/plugins/counter")).body;
+    return v.stats.state === "stopped" ? v : null;
+  }, "the idle stop");
   assert.equal(view.state, "enabled", "still enabled while its process is stopped");
   const event = { specversion: "1.0", id: "idle-1", source: "/test", type: "count.hit", data: {} };
   const res = await d.fetch("/v1/events?wait=true", json(event));

@@ -75,15 +75,4 @@ export async function buildDaemonApp(): Promise<
   };
 }
 
-/** Waits (polling) until `check` is true; for conditions, never a fixed sleep. */
-export async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { waitFor } from "../helpers/wait_for.ts";
