@@ -22,6 +22,13 @@ const STATUS_BY_NAME: Record<string, number> = {
   RegistryError: 422,
 };
 
+/** RegistryError codes that are the registry's fault, not the request's. */
+const REGISTRY_STATUS: Record<string, number> = {
+  registry_timeout: 504,
+  registry_unreachable: 502,
+  registry_http: 502,
+};
+
 /** The status, detail and extra members of the problem document for `error`. */
 export async function problemOf(
   error: unknown,
@@ -45,8 +52,10 @@ export function toProblemResponse(error: unknown): Response {
     if (Array.isArray(problems)) extra.problems = problems;
     const code = (error as { code?: unknown }).code;
     if (typeof code === "string") extra.code = code;
-    const status = error.name === "PackageError" && code === "downgrade"
+    const status = (error.name === "PackageError" && code === "downgrade")
       ? 409
+      : error.name === "RegistryError" && typeof code === "string" && code in REGISTRY_STATUS
+      ? REGISTRY_STATUS[code]!
       : STATUS_BY_NAME[error.name]!;
     return problemResponse(status, error.message, extra);
   }

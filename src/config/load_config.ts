@@ -28,6 +28,7 @@ const FILE_KEYS = [
   "webhooks",
   "registries",
   "idle_stop_ms",
+  "registry_timeout_ms",
 ] as const;
 
 /** Thrown for a bad configuration value; the message names the source and the fix. */
@@ -87,9 +88,14 @@ export async function loadConfig(
       `PLUGD_IDLE_STOP_MS / idle_stop_ms must be a whole number of milliseconds (0 = never); got "${idleText}"`,
     );
   }
+  const registryTimeoutMs = positiveInt(
+    pick(undefined, "PLUGD_REGISTRY_TIMEOUT_MS", "registry_timeout_ms") ?? "10000",
+    "PLUGD_REGISTRY_TIMEOUT_MS / registry_timeout_ms",
+  );
   return {
     stateDir,
     idleStopMs,
+    registryTimeoutMs,
     dbUrl: checkDbUrl(
       pick(flags.dbUrl, "PLUGD_DB_URL", "db_url") ?? `file:${join(stateDir, "plugd.db")}`,
     ),
@@ -130,6 +136,14 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
     }
   }
   return data as Record<string, unknown>;
+}
+
+function positiveInt(text: string, name: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new ConfigError(`${name} must be a whole number above 0; got "${text}"`);
+  }
+  return n;
 }
 
 function parseBool(text: string, name: string): boolean {

@@ -21,6 +21,11 @@ export interface Config {
   /** Registry index locations (file paths or http(s) URLs). */
   registries: string[];
   /**
+   * Longest wait for a registry's answer, and between two chunks of it, in ms; a registry that
+   * stays silent longer fails with a clear error. @default 10000
+   */
+  registryTimeoutMs: number;
+  /**
    * Stop plugins whose hooks are only actions/cron after this idle time, and start them on
    * demand (so thousands can be installed while only busy ones cost memory); 0 = keep running.
    * @default 0

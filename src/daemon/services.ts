@@ -58,7 +58,12 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
       stop: () => hooks.stop(),
     },
     { routes: createKeyRoutes({ store }) },
-    { routes: createCatalogRoutes({ registries: config.registries }) },
+    {
+      routes: createCatalogRoutes({
+        registries: config.registries,
+        timeoutMs: config.registryTimeoutMs,
+      }),
+    },
     // Outgoing webhooks: routes + the outbox relay (started/stopped with the daemon).
     await createWebhookService({
       config,

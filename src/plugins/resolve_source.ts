@@ -86,7 +86,8 @@ async function fromRegistry<T>(
       `Cannot resolve "${ref}": no registry is configured; set PLUGD_REGISTRIES or "registries" in plugd.yaml`,
     );
   }
-  const indexes = await Promise.all(ctx.config.registries.map(loadIndex));
+  const timeoutMs = ctx.config.registryTimeoutMs;
+  const indexes = await Promise.all(ctx.config.registries.map((r) => loadIndex(r, { timeoutMs })));
   const installed = new Map((await listPlugins(ctx.store)).map((p) => [p.id, p.version]));
   const plan = resolveInstall(indexes, ref, VERSION, installed);
   const root = parseRef(ref).id;
@@ -96,7 +97,7 @@ async function fromRegistry<T>(
     const work = await Deno.makeTempDir({ dir: ctx.layout.incoming, prefix: "fetch-" });
     try {
       const archive = join(work, `${step.id}-${step.version}.tgz`);
-      await fetchPackage(step.entry, step.indexLocation, archive);
+      await fetchPackage(step.entry, step.indexLocation, archive, { timeoutMs });
       const label = `${step.id}@${step.version} (${step.indexLocation})`;
       if (step.id === root) {
         result = await fromArchive(ctx, archive, label, options, use);

@@ -5,13 +5,15 @@ import type { ApiEnv } from "../api/mod.ts";
 import { searchCatalog } from "./search_catalog.ts";
 
 /** The catalog route group (reader scope). */
-export function createCatalogRoutes(deps: { registries: readonly string[] }): Hono<ApiEnv> {
+export function createCatalogRoutes(
+  deps: { registries: readonly string[]; timeoutMs?: number },
+): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.get("/v1/catalog", requireScope("reader"), async (c) => {
     const result = await searchCatalog(deps.registries, {
       q: c.req.query("q") || undefined,
       category: c.req.query("category") || undefined,
-    });
+    }, { timeoutMs: deps.timeoutMs });
     return c.json(result);
   });
   return app;

@@ -3,8 +3,9 @@ import { createHash } from "node:crypto";
 import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PackageError } from "../signing/mod.ts";
+import { boundedStream } from "./bounded_fetch.ts";
 import { isHttpUrl } from "./load_index.ts";
-import type { IndexVersion } from "./types.ts";
+import { type IndexVersion, RegistryError } from "./types.ts";
 
 /** Largest archive fetched, in bytes (packages expand to at most 50 MiB). */
 export const MAX_ARCHIVE_BYTES = 64 * 1024 * 1024;
@@ -32,32 +33,38 @@ export async function fetchPackage(
   entry: Pick<IndexVersion, "url" | "sha256">,
   indexLocation: string,
   destFile: string,
+  options: { timeoutMs?: number; headers?: HeadersInit } = {},
 ): Promise<{ path: string; sha256: string }> {
   const source = resolveArchiveUrl(entry.url, indexLocation);
   const hash = createHash("sha256");
-  let size = 0;
   const out = await Deno.open(destFile, { write: true, createNew: true, mode: 0o600 });
+  const writer = out.writable.getWriter();
+  const take = async (chunk: Uint8Array) => {
+    hash.update(chunk);
+    await writer.write(chunk);
+  };
   try {
-    const stream = await openSource(source);
-    const writer = out.writable.getWriter();
-    for await (const chunk of stream) {
-      size += chunk.length;
-      if (size > MAX_ARCHIVE_BYTES) {
-        throw new PackageError(
-          "too_large",
-          `${source} is larger than ${MAX_ARCHIVE_BYTES / 1024 / 1024} MiB; refused`,
-        );
-      }
-      hash.update(chunk);
-      await writer.write(chunk);
+    if (isHttpUrl(source)) {
+      await boundedStream(source, {
+        maxBytes: MAX_ARCHIVE_BYTES,
+        timeoutMs: options.timeoutMs,
+        // A 64 MiB archive over a slow link: the per-chunk limit catches a stalled registry.
+        deadlineMs: 600_000,
+        what: "the package archive",
+        headers: options.headers,
+      }, take);
+    } else {
+      await copyLocal(source, take);
     }
     await writer.close();
   } catch (error) {
-    try {
-      out.close();
-    } catch { /* already closed by the stream */ }
+    await writer.abort().catch(() => {});
     await Deno.remove(destFile).catch(() => {});
     if (error instanceof PackageError) throw error;
+    if (error instanceof RegistryError) {
+      if (error.code !== "too_large") throw error; // timeouts and unreachable registries
+      throw new PackageError("too_large", error.message, { cause: error });
+    }
     throw new PackageError(
       "bad_package",
       `Cannot fetch ${source}: ${(error as Error).message}; check the registry index`,
@@ -76,15 +83,20 @@ export async function fetchPackage(
   return { path: destFile, sha256 };
 }
 
-async function openSource(source: string): Promise<ReadableStream<Uint8Array>> {
-  if (isHttpUrl(source)) {
-    const response = await fetch(source, { redirect: "follow" });
-    if (!response.ok || !response.body) {
-      await response.body?.cancel();
-      throw new Error(`HTTP ${response.status}`);
-    }
-    return response.body;
-  }
+async function copyLocal(
+  source: string,
+  take: (chunk: Uint8Array) => Promise<void>,
+): Promise<void> {
   const path = source.startsWith("file:") ? fileURLToPath(source) : source;
-  return (await Deno.open(path)).readable;
+  let size = 0;
+  for await (const chunk of (await Deno.open(path)).readable) {
+    size += chunk.length;
+    if (size > MAX_ARCHIVE_BYTES) {
+      throw new PackageError(
+        "too_large",
+        `${source} is larger than ${MAX_ARCHIVE_BYTES / 1024 / 1024} MiB; refused`,
+      );
+    }
+    await take(chunk);
+  }
 }

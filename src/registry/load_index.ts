@@ -1,6 +1,7 @@
 /** Loading and checking a registry index from a file path or an http(s) URL. */
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { boundedFetch } from "./bounded_fetch.ts";
 import { type LoadedIndex, RegistryError, type RegistryIndex } from "./types.ts";
 
 /** Largest index accepted, in bytes. */
@@ -11,22 +12,28 @@ export function isHttpUrl(location: string): boolean {
   return /^https?:\/\//i.test(location);
 }
 
-/** Reads a file path, `file:` URL or http(s) URL into bytes (with a size cap). */
-export async function readLocation(location: string, maxBytes: number): Promise<Uint8Array> {
+/** Limits of a registry read. */
+export interface ReadOptions {
+  /** Longest wait for an answer, and between two chunks of it. @default 10000 */
+  timeoutMs?: number;
+}
+
+/**
+ * Reads a file path, `file:` URL or http(s) URL into bytes; the size cap is enforced while the
+ * body streams and an http(s) read has time limits (see `boundedFetch`).
+ */
+export async function readLocation(
+  location: string,
+  maxBytes: number,
+  options: ReadOptions = {},
+): Promise<Uint8Array> {
   if (isHttpUrl(location)) {
-    const response = await fetch(location, { redirect: "follow" });
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new Error(`HTTP ${response.status} from ${location}`);
-    }
-    const declared = Number(response.headers.get("content-length") ?? 0);
-    if (declared > maxBytes) {
-      await response.body?.cancel();
-      throw new Error(`${location} is ${declared} bytes; the limit is ${maxBytes}`);
-    }
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes.length > maxBytes) throw new Error(`${location} exceeds ${maxBytes} bytes`);
-    return bytes;
+    const { body } = await boundedFetch(location, {
+      maxBytes,
+      timeoutMs: options.timeoutMs,
+      what: "the registry index",
+    });
+    return body;
   }
   const path = location.startsWith("file:") ? fileURLToPath(location) : location;
   const info = await Deno.stat(path);
@@ -42,11 +49,16 @@ export async function readLocation(location: string, maxBytes: number): Promise<
  * const { index } = await loadIndex("https://plugins.example.com/index.json");
  * ```
  */
-export async function loadIndex(location: string): Promise<LoadedIndex> {
+export async function loadIndex(
+  location: string,
+  options: ReadOptions = {},
+): Promise<LoadedIndex> {
   let data: unknown;
   try {
-    data = JSON.parse(new TextDecoder().decode(await readLocation(location, MAX_INDEX_BYTES)));
+    const bytes = await readLocation(location, MAX_INDEX_BYTES, options);
+    data = JSON.parse(new TextDecoder().decode(bytes));
   } catch (cause) {
+    if (cause instanceof RegistryError) throw cause; // timeouts, size: already clear
     throw new RegistryError(
       "index_unreadable",
       `Cannot load the registry index ${location}: ${(cause as Error).message}; ` +

@@ -20,6 +20,13 @@ export {
   type RegistryIndex,
 } from "./types.ts";
 export { checkIndex, isHttpUrl, loadIndex, MAX_INDEX_BYTES } from "./load_index.ts";
+export {
+  boundedFetch,
+  type BoundedFetchOptions,
+  type BoundedResponse,
+  boundedStream,
+  DEFAULT_REGISTRY_TIMEOUT_MS,
+} from "./bounded_fetch.ts";
 export { parseRef, resolveInstall } from "./resolve_install.ts";
 export { fetchPackage, MAX_ARCHIVE_BYTES, resolveArchiveUrl } from "./fetch_package.ts";
 export { buildIndex } from "./build_index.ts";

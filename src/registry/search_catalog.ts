@@ -27,10 +27,11 @@ export interface CatalogResult {
 export async function searchCatalog(
   registries: readonly string[],
   query: { q?: string; category?: string } = {},
+  options: { timeoutMs?: number } = {},
 ): Promise<CatalogResult> {
   const q = (query.q ?? "").toLowerCase();
   const result: CatalogResult = { plugins: [], errors: [] };
-  const loaded = await Promise.allSettled(registries.map((r) => loadIndex(r)));
+  const loaded = await Promise.allSettled(registries.map((r) => loadIndex(r, options)));
   loaded.forEach((outcome, i) => {
     if (outcome.status === "rejected") {
       result.errors.push({ registry: registries[i]!, message: outcome.reason.message });
