@@ -20,6 +20,8 @@ const STATUS_BY_NAME: Record<string, number> = {
   SandboxUnavailableError: 503,
   PackageError: 422, // signing/registry; code "downgrade" -> 409 below
   RegistryError: 422,
+  RotationInProgressError: 409,
+  MasterKeyError: 409,
 };
 
 /** RegistryError codes that are the registry's fault, not the request's. */

@@ -159,6 +159,28 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   },
   {
     method: "GET",
+    path: "/v1/master-key",
+    scope: "admin",
+    tag: "keys",
+    summary: "The master key in force, by its public id (never the key)",
+    response: obj({ key_id: str, key_file: str, rotated_at: { type: ["string", "null"] } }),
+  },
+  {
+    method: "POST",
+    path: "/v1/master-key/rotate",
+    scope: "admin",
+    tag: "keys",
+    summary: "Re-seal every stored secret under a new master key (crash-safe; 409 while running)",
+    response: obj({
+      key_id: str,
+      previous_key_id: str,
+      secrets: { type: "integer" },
+      key_file: str,
+      installed: { type: "boolean" },
+    }),
+  },
+  {
+    method: "GET",
     path: "/v1/tokens",
     scope: "admin",
     tag: "tokens",

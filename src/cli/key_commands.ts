@@ -119,10 +119,38 @@ export const keyRevokeCommand: Command = {
   },
 };
 
+/** `plugd key rotate-master`: re-seals every stored secret under a new master key. */
+export const keyRotateMasterCommand: Command = {
+  path: "key rotate-master",
+  args: "",
+  summary: "re-seal every stored secret under a new master key (crash-safe; admin)",
+  arity: [0, 0],
+  async run(ctx) {
+    using client = ApiClient.fromContext(ctx);
+    const r = await client.request<{
+      key_id: string;
+      previous_key_id: string;
+      secrets: number;
+      key_file: string;
+      installed: boolean;
+    }>("POST", "/v1/master-key/rotate");
+    print(ctx, r, () =>
+      [
+        `master key rotated: ${r.previous_key_id} -> ${r.key_id} (${r.secrets} secrets re-sealed)`,
+        r.installed
+          ? `  new key in ${r.key_file}; back it up now (the old key no longer opens anything)`
+          : `  the key file is read-only: install ${r.key_file} as the master key (e.g. the ` +
+            `systemd credential) before the next restart, then back it up`,
+      ].join("\n"));
+    return 0;
+  },
+};
+
 /** Every key command, in help order. */
 export const KEY_COMMANDS: readonly Command[] = [
   keyGenerateCommand,
   keyTrustCommand,
   keyListCommand,
   keyRevokeCommand,
+  keyRotateMasterCommand,
 ];

@@ -3,18 +3,22 @@ import { createPluginRoutes } from "../api/plugin_routes.ts";
 import { HookBus } from "../hooks/mod.ts";
 import { PluginConfigs, PluginService } from "../plugins/mod.ts";
 import { detectResourceCaps, detectSandbox } from "../runtime/mod.ts";
-import { loadMasterKey } from "../secrets/mod.ts";
 import { createCatalogRoutes } from "../registry/mod.ts";
 import { createKeyRoutes } from "../signing/mod.ts";
 import { createWebhookService, webhookOutboxStatements } from "../webhooks/mod.ts";
 import type { DaemonService, ServiceFactory } from "./daemon.ts";
+import { createMasterKeyService } from "./master_key_service.ts";
 
 /**
  * Wires the daemon's services (plugins, hooks, webhooks, ...). Each area contributes a
  * `DaemonService` with its routes; this is the one place that knows them all.
  */
 export const daemonServices: ServiceFactory = async ({ config, store, layout, log }) => {
-  const masterKey = await loadMasterKey(config.masterKeyFile);
+  const { holder: masterKey, service: masterKeyService } = await createMasterKeyService({
+    config,
+    store,
+    log,
+  });
   const sandbox = await detectSandbox({ requested: config.sandbox });
   if (sandbox.mode !== "bwrap") {
     log(
@@ -58,6 +62,7 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
       stop: () => hooks.stop(),
     },
     { routes: createKeyRoutes({ store }) },
+    masterKeyService,
     {
       routes: createCatalogRoutes({
         registries: config.registries,

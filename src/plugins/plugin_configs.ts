@@ -1,6 +1,6 @@
 import { auditStatement } from "../audit/mod.ts";
 import type { Store } from "../store/mod.ts";
-import { openConfig, redactConfig, sealConfig } from "../secrets/mod.ts";
+import { type MasterKeyRef, openConfig, redactConfig, sealConfig } from "../secrets/mod.ts";
 import { validateConfigValues } from "./config_values.ts";
 import type { PluginRecord } from "./types.ts";
 
@@ -23,9 +23,9 @@ export class ConfigValidationError extends Error {
  */
 export class PluginConfigs {
   #store: Store;
-  #key: CryptoKey;
+  #key: MasterKeyRef;
 
-  constructor(store: Store, masterKey: CryptoKey) {
+  constructor(store: Store, masterKey: MasterKeyRef) {
     this.#store = store;
     this.#key = masterKey;
   }
@@ -72,16 +72,20 @@ export class PluginConfigs {
     const previous = await this.plain(plugin);
     const { values, problems } = validateConfigValues(plugin.manifest.config, input, previous);
     if (problems.length > 0) throw new ConfigValidationError(plugin.id, problems);
-    const sealed = await sealConfig(this.#key, plugin.id, plugin.manifest.config, values);
     const changed = Object.keys({ ...previous, ...values })
       .filter((k) => JSON.stringify(previous[k]) !== JSON.stringify(values[k])).sort();
     await this.#store.write(async () => ({
+      // Sealed under the write lock: a master-key rotation cannot slip in between.
       statements: [
         {
           sql: `INSERT INTO plugin_config (plugin_id, config, updated_at) VALUES (?, ?, ?)
                 ON CONFLICT (plugin_id) DO UPDATE SET config = excluded.config,
                   updated_at = excluded.updated_at`,
-          args: [plugin.id, JSON.stringify(sealed), new Date().toISOString()],
+          args: [
+            plugin.id,
+            JSON.stringify(await sealConfig(this.#key, plugin.id, plugin.manifest.config, values)),
+            new Date().toISOString(),
+          ],
         },
         await auditStatement(this.#store, {
           actor,

@@ -1,5 +1,6 @@
 import { decodeBase64, encodeBase64 } from "./_base64.ts";
 import { SecretDecryptError } from "./errors.ts";
+import { decryptionKeys, encryptionKey, type MasterKeyRef } from "./key_holder.ts";
 
 /** Prefix of the current ciphertext format: `v1:` + base64(iv | ciphertext+tag). */
 export const SECRET_PREFIX = "v1:";
@@ -22,7 +23,7 @@ export function secretAad(pluginId: string, field: string): string {
  * ```
  */
 export async function encryptSecret(
-  key: CryptoKey,
+  key: MasterKeyRef,
   plaintext: string,
   aad: string,
 ): Promise<string> {
@@ -30,7 +31,7 @@ export async function encryptSecret(
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const sealed = await crypto.subtle.encrypt(
     { name: "AES-GCM", iv, additionalData: new TextEncoder().encode(aad) },
-    key,
+    encryptionKey(key),
     new TextEncoder().encode(plaintext),
   );
   const out = new Uint8Array(IV_BYTES + sealed.byteLength);
@@ -43,7 +44,11 @@ export async function encryptSecret(
  * Decrypts a blob made by {@linkcode encryptSecret} with the same `aad`. Throws
  * `SecretDecryptError` for a wrong key, a tampered blob, or a different `aad`.
  */
-export async function decryptSecret(key: CryptoKey, blob: string, aad: string): Promise<string> {
+export async function decryptSecret(
+  key: MasterKeyRef,
+  blob: string,
+  aad: string,
+): Promise<string> {
   if (typeof blob !== "string" || !blob.startsWith(SECRET_PREFIX)) {
     throw new SecretDecryptError(
       `Cannot decrypt ${aad}: not a "${SECRET_PREFIX}" ciphertext; set the secret again`,
@@ -60,22 +65,26 @@ export async function decryptSecret(key: CryptoKey, blob: string, aad: string): 
   if (bytes.length < IV_BYTES + TAG_BYTES) {
     throw new SecretDecryptError(`Cannot decrypt ${aad}: the ciphertext is truncated`);
   }
-  try {
-    const plain = await crypto.subtle.decrypt(
-      {
-        name: "AES-GCM",
-        iv: bytes.slice(0, IV_BYTES),
-        additionalData: new TextEncoder().encode(aad),
-      },
-      key,
-      bytes.slice(IV_BYTES),
-    );
-    return new TextDecoder().decode(plain);
-  } catch (error) {
-    throw new SecretDecryptError(
-      `Cannot decrypt ${aad}: wrong master key, or the ciphertext was altered or moved from ` +
-        `another field; restore the right master key or set the secret again`,
-      { cause: error },
-    );
+  let failure: unknown;
+  for (const candidate of decryptionKeys(key)) {
+    try {
+      const plain = await crypto.subtle.decrypt(
+        {
+          name: "AES-GCM",
+          iv: bytes.slice(0, IV_BYTES),
+          additionalData: new TextEncoder().encode(aad),
+        },
+        candidate,
+        bytes.slice(IV_BYTES),
+      );
+      return new TextDecoder().decode(plain);
+    } catch (error) {
+      failure = error;
+    }
   }
+  throw new SecretDecryptError(
+    `Cannot decrypt ${aad}: wrong master key, or the ciphertext was altered or moved from ` +
+      `another field; restore the right master key or set the secret again`,
+    { cause: failure },
+  );
 }

@@ -1,4 +1,5 @@
 import { decryptSecret, encryptSecret, secretAad } from "./cipher.ts";
+import type { MasterKeyRef } from "./key_holder.ts";
 
 /** What a config value shows instead of a secret (SPEC §8). */
 export const REDACTED = "********";
@@ -29,7 +30,7 @@ export function isSealed(value: unknown): value is SealedValue {
  * ```
  */
 export async function sealConfig(
-  key: CryptoKey,
+  key: MasterKeyRef,
   pluginId: string,
   schema: SecretSchema,
   values: Record<string, unknown>,
@@ -54,7 +55,7 @@ export async function sealConfig(
  * was altered, moved to another field or plugin, or the master key changed.
  */
 export async function openConfig(
-  key: CryptoKey,
+  key: MasterKeyRef,
   pluginId: string,
   stored: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {

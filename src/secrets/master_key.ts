@@ -36,6 +36,43 @@ export async function loadMasterKey(path: string): Promise<CryptoKey> {
   ]);
 }
 
+/** Imports 32 key bytes as a non-extractable AES-256-GCM key. */
+export async function importMasterKey(bytes: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
+  if (bytes.length !== MASTER_KEY_BYTES) {
+    throw new RangeError(`A master key has ${MASTER_KEY_BYTES} bytes; got ${bytes.length}`);
+  }
+  return await crypto.subtle.importKey("raw", bytes, { name: "AES-GCM" }, false, [
+    "encrypt",
+    "decrypt",
+  ]);
+}
+
+/**
+ * A short public name of a key: 16 hex digits of SHA-256 over a fixed label and the key. It
+ * tells keys apart in logs and the audit log and reveals nothing usable about the key.
+ */
+export async function masterKeyId(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const label = new TextEncoder().encode("plugd master key id\0");
+  const data = new Uint8Array(label.length + bytes.length);
+  data.set(label);
+  data.set(bytes, label.length);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+  return Array.from(digest.subarray(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Reads a key file with the same checks as {@linkcode loadMasterKey} (mode 0600 or narrower,
+ * 32 bytes raw/hex/base64); null when the file does not exist. Never creates one.
+ */
+export function readMasterKeyBytes(path: string): Promise<Uint8Array<ArrayBuffer> | null> {
+  return readKeyFile(path);
+}
+
+/** Makes a new random master key file at `path` (0600, fsynced, never overwriting). */
+export function createMasterKeyFile(path: string): Promise<Uint8Array<ArrayBuffer>> {
+  return createKeyFile(path);
+}
+
 async function readKeyFile(path: string): Promise<Uint8Array<ArrayBuffer> | null> {
   let info: Deno.FileInfo;
   try {

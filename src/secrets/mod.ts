@@ -18,7 +18,14 @@
  *
  * @module
  */
-export { loadMasterKey, MASTER_KEY_BYTES } from "./master_key.ts";
+export {
+  createMasterKeyFile,
+  importMasterKey,
+  loadMasterKey,
+  MASTER_KEY_BYTES,
+  masterKeyId,
+  readMasterKeyBytes,
+} from "./master_key.ts";
 export { decryptSecret, encryptSecret, SECRET_PREFIX, secretAad } from "./cipher.ts";
 export {
   isSealed,
@@ -30,3 +37,4 @@ export {
   type SecretSchema,
 } from "./config_secrets.ts";
 export { MasterKeyError, SecretDecryptError } from "./errors.ts";
+export { decryptionKeys, encryptionKey, MasterKeyHolder, type MasterKeyRef } from "./key_holder.ts";

@@ -1,5 +1,5 @@
 /** State in libSQL: connection, serialized writes, versioned migrations. */
-export { openStore, Store, type StoreOptions } from "./store.ts";
+export { openStore, Store, type StoreOptions, type WriteBatch } from "./store.ts";
 export { migrate } from "./migrate.ts";
 export { MIGRATIONS } from "./migrations/mod.ts";
 export type { Migration } from "./types.ts";

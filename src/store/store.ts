@@ -10,6 +10,14 @@ export interface StoreOptions {
   busyTimeoutMs?: number;
 }
 
+/** What a `Store.write()` builder returns. */
+export interface WriteBatch<T> {
+  statements: InStatement[];
+  value?: T;
+  /** Runs after the batch committed, before the next write starts. */
+  afterCommit?: () => void;
+}
+
 /**
  * The daemon's libSQL database. The daemon is its only writer: writes are serialized here so
  * that read-then-write sequences (the audit hash chain) cannot interleave.
@@ -34,16 +42,16 @@ export class Store {
   /**
    * Runs `build` under the write lock; the statements it returns are applied as one atomic
    * batch. `build` may read first (e.g. the last audit hash): no other write runs meanwhile.
+   * `afterCommit` runs once the batch committed, still under the lock (e.g. swapping the master
+   * key after a rotation, before any other write can seal under the old one).
    */
   write<T = void>(
-    build: () => Promise<{ statements: InStatement[]; value?: T }> | {
-      statements: InStatement[];
-      value?: T;
-    },
+    build: () => Promise<WriteBatch<T>> | WriteBatch<T>,
   ): Promise<T> {
     const run = async (): Promise<T> => {
-      const { statements, value } = await build();
+      const { statements, value, afterCommit } = await build();
       if (statements.length > 0) await this.client.batch(statements, "write");
+      afterCommit?.();
       return value as T;
     };
     const next = this.#writeQueue.then(run, run);

@@ -6,6 +6,7 @@
  * @module
  */
 import { auditStatement } from "../audit/mod.ts";
+import type { MasterKeyRef } from "../secrets/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { type AttemptOutcome, type ClaimedDelivery, runAttempt } from "./_attempt.ts";
 import { invalidateOutboxCache, registerOutboxWaker } from "./outbox.ts";
@@ -18,7 +19,7 @@ import type { DeliveryAttempt, EmitSystemEvent } from "./types.ts";
 /** Options of {@linkcode WebhookRelay}. */
 export interface RelayOptions {
   /** Master key that decrypts signing secrets. */
-  key: CryptoKey;
+  key: MasterKeyRef;
   /** Delays before each retry, ms. @default DEFAULT_SCHEDULE_MS */
   schedule?: readonly number[];
   /** In-flight requests per endpoint. @default 4 */

@@ -1,7 +1,7 @@
 /** Webhook endpoints in libSQL: create, read, update, delete, rotate; every change audited. */
 import type { InStatement, Row } from "@libsql/client";
 import { auditStatement } from "../audit/mod.ts";
-import { decryptSecret, encryptSecret } from "../secrets/mod.ts";
+import { decryptSecret, encryptSecret, type MasterKeyRef } from "../secrets/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { NotFoundError } from "./errors.ts";
 import { newWebhookId } from "./ids.ts";
@@ -49,7 +49,7 @@ export async function getWebhook(store: Store, id: string): Promise<Webhook> {
 /** The secrets to sign with now: the current one, plus the previous one within 24 h of a rotation. */
 export async function signingSecrets(
   store: Store,
-  key: CryptoKey,
+  key: MasterKeyRef,
   id: string,
   now = Date.now(),
 ): Promise<string[]> {
@@ -71,16 +71,17 @@ export async function signingSecrets(
 /** Creates a webhook; returns it and its secret (shown once). */
 export async function createWebhook(
   store: Store,
-  key: CryptoKey,
+  key: MasterKeyRef,
   input: WebhookInput,
   actor: string,
 ): Promise<{ webhook: Webhook; secret: string }> {
   const id = newWebhookId();
   const secret = input.secret ?? generateSecret();
-  const enc = await encryptSecret(key, secret, `webhook:${id}`);
   const now = new Date().toISOString();
   await store.write(async () => {
     invalidateOutboxCache(store);
+    // Sealed under the write lock: a master-key rotation cannot slip in between.
+    const enc = await encryptSecret(key, secret, `webhook:${id}`);
     return {
       statements: [
         {
@@ -184,21 +185,21 @@ export async function deleteWebhook(store: Store, id: string, actor: string): Pr
 /** Rotates the secret; the old one keeps signing alongside for 24 h. Returns the new secret. */
 export async function rotateWebhookSecret(
   store: Store,
-  key: CryptoKey,
+  key: MasterKeyRef,
   id: string,
   actor: string,
   given?: string,
 ): Promise<{ webhook: Webhook; secret: string }> {
   await getWebhook(store, id);
   const secret = given ?? generateSecret();
-  const enc = await encryptSecret(key, secret, `webhook:${id}`);
   const now = new Date().toISOString();
   await store.write(async () => ({
     statements: [
       {
         sql: `UPDATE webhooks SET previous_secret_enc = secret_enc, secret_enc = ?, rotated_at = ?,
                 updated_at = ? WHERE id = ?`,
-        args: [enc, now, now, id],
+        // Sealed under the write lock: a master-key rotation cannot slip in between.
+        args: [await encryptSecret(key, secret, `webhook:${id}`), now, now, id],
       },
       await auditStatement(store, {
         actor,

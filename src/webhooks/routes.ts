@@ -1,6 +1,7 @@
 /** `/v1/webhooks` routes: thin handlers over the repository, the outbox and the relay. */
 import { Hono } from "hono";
 import { type ApiEnv, readJsonObject, requireScope } from "../api/mod.ts";
+import type { MasterKeyRef } from "../secrets/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { listDeliveries } from "./deliveries.ts";
 import { newMessageId } from "./ids.ts";
@@ -21,7 +22,7 @@ import { checkSecret, validateWebhookInput, type WebhookInput } from "./validate
 /** What the routes need. */
 export interface WebhookRouteDeps {
   store: Store;
-  key: CryptoKey;
+  key: MasterKeyRef;
   relay: WebhookRelay;
   guard: GuardOptions;
 }

@@ -2,7 +2,7 @@
 import type { Hono } from "hono";
 import type { ApiEnv } from "../api/mod.ts";
 import type { Config } from "../config/mod.ts";
-import { loadMasterKey } from "../secrets/mod.ts";
+import { loadMasterKey, type MasterKeyRef } from "../secrets/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { webhookOutboxStatements } from "./outbox.ts";
 import { WebhookRelay } from "./relay.ts";
@@ -18,7 +18,7 @@ export interface WebhookServiceOptions {
   /** Emits daemon events (`webhook.disabled`) on the hook bus; else they go to webhooks only. */
   emitSystemEvent?: EmitSystemEvent;
   /** The master key, when the caller loaded it already. @default loaded from config.masterKeyFile */
-  key?: CryptoKey;
+  key?: MasterKeyRef;
   /** Environment to read `PLUGD_WEBHOOK_*` tuning from. @default Deno.env.toObject() */
   env?: Record<string, string | undefined>;
 }

@@ -7,6 +7,7 @@ import { migration004 } from "./004_keys.ts";
 import { migration005 } from "./005_audit_head.ts";
 import { migration006 } from "./006_events.ts";
 import { migration007 } from "./007_install_hook.ts";
+import { migration008 } from "./008_master_key_check.ts";
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ];
