@@ -13,13 +13,23 @@ const REJECTION_DETAIL = {
 
 /**
  * Authenticates the caller. The Unix socket is trusted by file permission (like docker.sock)
- * and acts as `admin`; TCP needs `Authorization: Bearer <token>`.
+ * and acts as `admin`; TCP needs `Authorization: Bearer <token>`; the web console's in-process
+ * calls carry the signed-in session's principal.
  */
 export function authenticate(store: Store): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     if (c.env?.transport === "socket") {
       c.set("actor", "socket");
       c.set("scope", "admin");
+      return await next();
+    }
+    if (c.env?.transport === "console") {
+      // In-process call from the web console: the session was checked there, and its token
+      // (revocation, expiry, scope) re-read for this very request.
+      const principal = c.env.principal;
+      if (!principal) throw new HttpError(401, "Console call without a principal");
+      c.set("actor", principal.actor);
+      c.set("scope", principal.scope);
       return await next();
     }
     const header = c.req.header("authorization");

@@ -1,11 +1,20 @@
 import type { Scope } from "../auth/mod.ts";
 
-/** Which listener a request came through; set by the server, never by the client. */
-export type Transport = "tcp" | "socket";
+/**
+ * Which listener a request came through; set by the server, never by the client. `console` is an
+ * in-process call made by the web console on behalf of a signed-in session (`principal`).
+ */
+export type Transport = "tcp" | "socket" | "console";
+
+/** Who an in-process `console` call acts as: the session's token and its scope. */
+export interface Principal {
+  actor: string;
+  scope: Scope;
+}
 
 /** Hono environment shared by every route group. */
 export interface ApiEnv {
-  Bindings: { transport: Transport };
+  Bindings: { transport: Transport; principal?: Principal };
   Variables: {
     /** Who is calling: `socket` or `token:<id>`; recorded in the audit log. */
     actor: string;

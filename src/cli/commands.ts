@@ -7,6 +7,7 @@ import { auditCommand } from "./audit_commands.ts";
 import { WEBHOOK_COMMANDS } from "./webhook_commands.ts";
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from "./token_commands.ts";
 import { KEY_COMMANDS } from "./key_commands.ts";
+import { uiCommand } from "./ui_command.ts";
 import { pluginPackCommand, pluginSearchCommand, registryBuildCommand } from "./pack_commands.ts";
 import { pluginValidateCommand } from "./plugin_local_commands.ts";
 import { pluginNewCommand } from "./plugin_new_command.ts";
@@ -53,6 +54,7 @@ export const COMMANDS: readonly Command[] = [
   emitCommand,
   filterCommand,
   gateCommand,
+  uiCommand,
   statusCommand,
   versionCommand,
 ];

@@ -10,9 +10,14 @@ import { serveUnixSocket } from "./unix_socket.ts";
 /** Writes a line to the daemon's log (stderr; journald under systemd). */
 export type DaemonLog = (message: string) => void;
 
+/** Calls the daemon's own HTTP app in-process (the web console acts through the API). */
+export type InProcessFetch = (request: Request, env: ApiEnv["Bindings"]) => Promise<Response>;
+
 /** Services built on the store that contribute route groups and need disposal. */
 export interface DaemonService {
   routes?: Hono<ApiEnv>;
+  /** Receives the app once it is built (it includes this service's own routes). */
+  attachApi?(fetch: InProcessFetch): void;
   start?(): Promise<void>;
   stop?(): Promise<void>;
 }
@@ -83,6 +88,8 @@ export class Daemon {
       state: () => this.#state,
       groups: this.#services.flatMap((s) => (s.routes ? [s.routes] : [])),
     });
+    const inProcess: InProcessFetch = async (req, env) => await app.fetch(req, env);
+    for (const service of this.#services) service.attachApi?.(inProcess);
     const socket = await serveUnixSocket(
       this.config.socketPath,
       (req) => app.fetch(req, { transport: "socket" }),

@@ -6,6 +6,7 @@ import { detectResourceCaps, detectSandbox } from "../runtime/mod.ts";
 import { createCatalogRoutes } from "../registry/mod.ts";
 import { createKeyRoutes } from "../signing/mod.ts";
 import { createWebhookService, webhookOutboxStatements } from "../webhooks/mod.ts";
+import { WebConsole } from "../console/mod.ts";
 import type { DaemonService, ServiceFactory } from "./daemon.ts";
 import { createMasterKeyService } from "./master_key_service.ts";
 
@@ -77,6 +78,38 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
       key: masterKey,
       emitSystemEvent: (type, data) => hooks.emitSystemEvent(type, data),
     }),
+    // The web console (/ui on TCP): acts through the API in-process, so it is attached last.
+    consoleService(
+      await WebConsole.create({
+        store,
+        facts: {
+          dev: config.dev,
+          sandbox: { mode: sandbox.mode, reason: sandbox.reason },
+          capsMechanism: caps.mechanism,
+          publicUrl: () => consoleUrl(config.http),
+        },
+        uploadDir: layout.incoming,
+      }),
+    ),
   ];
   return services;
 };
+
+function consoleService(ui: WebConsole): DaemonService {
+  return {
+    routes: ui.routes(),
+    attachApi: (fetch) => ui.attachApi(fetch),
+    start: () => ui.start(),
+    stop: () => ui.stop(),
+  };
+}
+
+/** Where `plugd ui` links point: the TCP listener (a wildcard bind is reached on loopback). */
+function consoleUrl(http: { hostname: string; port: number } | null): string | null {
+  if (!http) return null;
+  const host = http.hostname === "0.0.0.0" || http.hostname === "" ? "127.0.0.1"
+    : http.hostname === "::" ? "[::1]"
+    : http.hostname.includes(":") ? `[${http.hostname}]`
+    : http.hostname;
+  return `http://${host}:${http.port}`;
+}

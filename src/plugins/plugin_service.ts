@@ -128,8 +128,9 @@ export class PluginService {
   }
 
   async list(): Promise<unknown[]> {
-    const plugins = await listPlugins(this.#ctx.store);
-    return plugins.map((p) => pluginSummary(p, this.#runtimeState(p.id)));
+    return (await listPlugins(this.#ctx.store)).map((p) =>
+      pluginSummary(p, this.supervisor.counters(p.id), this.#emitDenied.get(p.id))
+    );
   }
 
   /** The record of one plugin (404 when unknown). */

@@ -1,5 +1,5 @@
-import { assessRisks } from "../permissions/mod.ts";
-import type { PluginStats } from "../runtime/mod.ts";
+import { assessRisks, highestRisk } from "../permissions/mod.ts";
+import type { PluginCounters, PluginStats } from "../runtime/mod.ts";
 import type { PluginRecord } from "./types.ts";
 
 /** Facts the view adds from other parts of the daemon. */
@@ -44,15 +44,29 @@ export function pluginView(
   };
 }
 
-/** One row of `GET /v1/plugins`. */
-export function pluginSummary(p: PluginRecord, runtime: string): Record<string, unknown> {
+/**
+ * One row of `GET /v1/plugins`: identity, state, provenance, the highest requested risk and the
+ * runtime counters (no /proc reads, so listing hundreds stays cheap).
+ */
+export function pluginSummary(
+  p: PluginRecord,
+  counters: PluginCounters | undefined,
+  emitDenied = 0,
+): Record<string, unknown> {
   return {
     id: p.id,
+    name: p.manifest.name,
     version: p.version,
     state: p.state,
     failed_reason: p.failedReason,
     description: p.manifest.description,
     granted: p.granted !== null,
-    runtime,
+    runtime: counters?.state ?? "stopped",
+    signed_by: p.signedBy,
+    risk: highestRisk(assessRisks(p.manifest.permissions)),
+    invocations: counters?.invocations ?? 0,
+    errors: counters?.errors ?? 0,
+    restarts: counters?.restarts ?? 0,
+    denials: (counters?.denied ?? 0) + emitDenied,
   };
 }

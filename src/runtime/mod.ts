@@ -64,6 +64,11 @@ export { checkModuleGraph } from "./module_graph.ts";
 export { digestDir } from "./integrity.ts";
 export { type ExitInfo, PluginProcess, type PluginProcessOptions } from "./plugin_process.ts";
 export { Supervisor } from "./supervisor.ts";
-export type { PluginSpec, PluginStats, SupervisorOptions } from "./supervisor_types.ts";
+export type {
+  PluginCounters,
+  PluginSpec,
+  PluginStats,
+  SupervisorOptions,
+} from "./supervisor_types.ts";
 export { MemoryHost } from "./memory_host.ts";
 export { SDK_DIR, SHIM_DIR } from "./runtime_dirs.ts";

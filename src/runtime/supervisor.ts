@@ -4,7 +4,12 @@ import { PluginProcess } from "./plugin_process.ts";
 import { processTreeRss } from "./process_rss.ts";
 import type { AppliedCaps } from "./resource_caps.ts";
 import { overBudget, processTreeCpuSeconds } from "./cpu_budget.ts";
-import type { PluginSpec, PluginStats, SupervisorOptions } from "./supervisor_types.ts";
+import type {
+  PluginCounters,
+  PluginSpec,
+  PluginStats,
+  SupervisorOptions,
+} from "./supervisor_types.ts";
 import type { CallKind, InvokeOptions, RuntimeState } from "./types.ts";
 
 interface Entry {
@@ -91,6 +96,14 @@ export class Supervisor {
   /** Current runtime state. */
   state(id: string): RuntimeState {
     return this.#get(id).state;
+  }
+
+  /** Counters of a registered plugin without reading /proc (cheap enough for lists). */
+  counters(id: string): PluginCounters | undefined {
+    const e = this.#entries.get(id);
+    if (!e) return undefined;
+    const { invocations, errors, timeouts, restarts, denied } = e.stats;
+    return { state: e.state, invocations, errors, timeouts, restarts, denied: denied.count };
   }
 
   #get(id: string): Entry {

@@ -59,6 +59,17 @@ export interface SupervisorOptions {
 }
 
 /** Per-plugin statistics. */
+/** The cheap part of {@linkcode PluginStats}: state and counters. */
+export interface PluginCounters {
+  state: RuntimeState;
+  invocations: number;
+  errors: number;
+  timeouts: number;
+  restarts: number;
+  /** Operations the sandbox refused. */
+  denied: number;
+}
+
 export interface PluginStats {
   state: RuntimeState;
   reason?: string;

@@ -8,6 +8,7 @@ import { migration005 } from "./005_audit_head.ts";
 import { migration006 } from "./006_events.ts";
 import { migration007 } from "./007_install_hook.ts";
 import { migration008 } from "./008_master_key_check.ts";
+import { migration009 } from "./009_console_sessions.ts";
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
 ];

@@ -1,0 +1,13 @@
+/** The web console at `/ui`: server-rendered pages, sessions, CSRF, CSP and the live feed. */
+export { WebConsole } from "./web_console.tsx";
+export {
+  ConsoleExtensions,
+  type NavEntry,
+  type SlotContext,
+  type SlotName,
+  type SlotRenderer,
+} from "./extensions.ts";
+export { ApiProblem, ConsoleApi } from "./api_client.ts";
+export { inert, safeHref } from "./inert_text.ts";
+export { consoleCsp } from "./security_headers.ts";
+export type { ApiFetch, ConsoleDeps, ConsoleEnv, DaemonFacts, Session } from "./types.ts";

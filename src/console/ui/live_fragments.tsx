@@ -1,0 +1,73 @@
+/**
+ * Fragments that the live feed keeps current on open pages (named SSE events, swapped by htmx):
+ * `state-<id>` (state badge), `counters-<id>` (calls, errors, restarts, denials) and `counts`
+ * (plugins by state, on the overview). Pages render the same components at load.
+ */
+import type { Child } from "hono/jsx";
+import type { PluginSummary } from "../types.ts";
+import { StateBadge } from "./components.tsx";
+
+/** Lifecycle and runtime states counted on the overview, in display order. */
+const COUNTED = ["enabled", "running", "installed", "disabled", "backoff", "failed"] as const;
+
+/** Calls, errors, restarts and denials of one plugin. */
+export function Counters(props: { p: PluginSummary }): Child {
+  const p = props.p;
+  return (
+    <span class="counters">
+      <span title="calls">{p.invocations ?? 0} calls</span>
+      <span class={p.errors ? "warn" : ""} title="errors">{p.errors ?? 0} errors</span>
+      <span title="restarts">{p.restarts ?? 0} restarts</span>
+      <span class={p.denials ? "bad" : ""} title="permission denials">{p.denials ?? 0} denied</span>
+    </span>
+  );
+}
+
+/** Number of plugins per state (lifecycle, plus running/backoff from the runtime). */
+export function countByState(plugins: PluginSummary[]): Record<string, number> {
+  const counts: Record<string, number> = { total: plugins.length };
+  for (const name of COUNTED) counts[name] = 0;
+  for (const p of plugins) {
+    counts[p.state] = (counts[p.state] ?? 0) + 1;
+    if (p.runtime === "running" || p.runtime === "backoff") counts[p.runtime]! += 1;
+  }
+  return counts;
+}
+
+/** The overview's counts block. */
+export function StateCounts(props: { plugins: PluginSummary[] }): Child {
+  const counts = countByState(props.plugins);
+  return (
+    <dl class="stats">
+      <div>
+        <dt>total</dt>
+        <dd>{counts.total}</dd>
+      </div>
+      {COUNTED.map((name) => (
+        <div
+          class={name === "failed" && counts[name]
+            ? "bad"
+            : name === "backoff" && counts[name]
+            ? "warn"
+            : ""}
+        >
+          <dt>{name}</dt>
+          <dd>
+            <a href={`/ui/plugins?state=${name}`}>{counts[name]}</a>
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** Every live fragment for the current plugin list. */
+export function liveFragments(plugins: PluginSummary[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of plugins) {
+    out.set(`state-${p.id}`, String(<StateBadge state={p.state} runtime={p.runtime} />));
+    out.set(`counters-${p.id}`, String(<Counters p={p} />));
+  }
+  out.set("counts", String(<StateCounts plugins={plugins} />));
+  return out;
+}
