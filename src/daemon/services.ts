@@ -107,9 +107,12 @@ function consoleService(ui: WebConsole): DaemonService {
 /** Where `plugd ui` links point: the TCP listener (a wildcard bind is reached on loopback). */
 function consoleUrl(http: { hostname: string; port: number } | null): string | null {
   if (!http) return null;
-  const host = http.hostname === "0.0.0.0" || http.hostname === "" ? "127.0.0.1"
-    : http.hostname === "::" ? "[::1]"
-    : http.hostname.includes(":") ? `[${http.hostname}]`
+  const host = http.hostname === "0.0.0.0" || http.hostname === ""
+    ? "127.0.0.1"
+    : http.hostname === "::"
+    ? "[::1]"
+    : http.hostname.includes(":")
+    ? `[${http.hostname}]`
     : http.hostname;
   return `http://${host}:${http.port}`;
 }
