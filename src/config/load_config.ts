@@ -1,6 +1,12 @@
 import { parse as parseYaml } from "yaml";
 import { isAbsolute, join, resolve } from "node:path";
 import type { Config } from "./types.ts";
+import {
+  DEFAULT_EMIT_RATE,
+  DEFAULT_EMIT_RATE_MAX,
+  type EmitRate,
+  parseEmitRate,
+} from "./emit_rate.ts";
 
 /** Default TCP address of the HTTP API. */
 export const DEFAULT_HTTP = "127.0.0.1:7420";
@@ -29,6 +35,8 @@ const FILE_KEYS = [
   "registries",
   "idle_stop_ms",
   "registry_timeout_ms",
+  "emit_rate",
+  "emit_rate_max",
 ] as const;
 
 /** Thrown for a bad configuration value; the message names the source and the fix. */
@@ -92,10 +100,23 @@ export async function loadConfig(
     pick(undefined, "PLUGD_REGISTRY_TIMEOUT_MS", "registry_timeout_ms") ?? "10000",
     "PLUGD_REGISTRY_TIMEOUT_MS / registry_timeout_ms",
   );
+  const emitRate = {
+    default: emitRateSetting(
+      pick(undefined, "PLUGD_EMIT_RATE", "emit_rate"),
+      "PLUGD_EMIT_RATE / emit_rate",
+      DEFAULT_EMIT_RATE,
+    ),
+    ceiling: emitRateSetting(
+      pick(undefined, "PLUGD_EMIT_RATE_MAX", "emit_rate_max"),
+      "PLUGD_EMIT_RATE_MAX / emit_rate_max",
+      DEFAULT_EMIT_RATE_MAX,
+    ),
+  };
   return {
     stateDir,
     idleStopMs,
     registryTimeoutMs,
+    emitRate,
     dbUrl: checkDbUrl(
       pick(flags.dbUrl, "PLUGD_DB_URL", "db_url") ?? `file:${join(stateDir, "plugd.db")}`,
     ),
@@ -144,6 +165,15 @@ function positiveInt(text: string, name: string): number {
     throw new ConfigError(`${name} must be a whole number above 0; got "${text}"`);
   }
   return n;
+}
+
+function emitRateSetting(text: string | undefined, name: string, fallback: EmitRate): EmitRate {
+  if (text === undefined) return fallback;
+  try {
+    return parseEmitRate(text, name);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
 }
 
 function parseBool(text: string, name: string): boolean {

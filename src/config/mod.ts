@@ -7,3 +7,10 @@ export {
   loadConfig,
   parseHttp,
 } from "./load_config.ts";
+export {
+  DEFAULT_EMIT_RATE,
+  DEFAULT_EMIT_RATE_MAX,
+  effectiveEmitRate,
+  type EmitRate,
+  parseEmitRate,
+} from "./emit_rate.ts";

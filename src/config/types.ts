@@ -1,3 +1,5 @@
+import type { EmitRate } from "./emit_rate.ts";
+
 /** The daemon's effective configuration (SPEC §3): flags > environment > file > defaults. */
 export interface Config {
   /** State folder: DB, master key, admin token, socket, plugins. @default "./.plugd" */
@@ -25,6 +27,12 @@ export interface Config {
    * stays silent longer fails with a clear error. @default 10000
    */
   registryTimeoutMs: number;
+  /**
+   * Plugins' `ctx.emit` rate: the default for manifests that declare no `limits.emit_per_s`
+   * (`PLUGD_EMIT_RATE`, 100:200) and the ceiling no manifest exceeds (`PLUGD_EMIT_RATE_MAX`,
+   * 1000:2000).
+   */
+  emitRate: { default: EmitRate; ceiling: EmitRate };
   /**
    * Stop plugins whose hooks are only actions/cron after this idle time, and start them on
    * demand (so thousands can be installed while only busy ones cost memory); 0 = keep running.

@@ -1,9 +1,11 @@
 /** Validation of `limits:`. Private to src/manifest. */
-import { LIMIT_CEILINGS, LIMIT_DEFAULTS, LIMIT_FLOORS } from "./constants.ts";
+import { EMIT_CEILINGS, LIMIT_CEILINGS, LIMIT_DEFAULTS, LIMIT_FLOORS } from "./constants.ts";
 import type { Limits } from "./types.ts";
 import { at, checkKeys, expectRecord, intInRange, type Problems } from "./_fields.ts";
 
-const KEYS = Object.keys(LIMIT_DEFAULTS) as (keyof Limits)[];
+const KEYS = Object.keys(LIMIT_DEFAULTS) as (keyof typeof LIMIT_DEFAULTS)[];
+/** Optional keys without a manifest default: the operator's default applies. */
+const EMIT_KEYS = ["emit_per_s", "emit_burst"] as const;
 
 /** Validates `limits:` and applies defaults. */
 export function validateLimits(v: unknown, p: Problems): Limits {
@@ -12,10 +14,15 @@ export function validateLimits(v: unknown, p: Problems): Limits {
   if (!expectRecord(v, "limits", p, "{ memory_mb: 128, timeout_ms: 5000, concurrency: 8 }")) {
     return out;
   }
-  checkKeys(v, KEYS, "limits", p);
+  checkKeys(v, [...KEYS, ...EMIT_KEYS], "limits", p);
   for (const key of KEYS) {
     if (v[key] === undefined) continue;
     const n = intInRange(v[key], at("limits", key), p, LIMIT_FLOORS[key], LIMIT_CEILINGS[key]);
+    if (n !== undefined) out[key] = n;
+  }
+  for (const key of EMIT_KEYS) {
+    if (v[key] === undefined) continue;
+    const n = intInRange(v[key], at("limits", key), p, 1, EMIT_CEILINGS[key]);
     if (n !== undefined) out[key] = n;
   }
   return out;

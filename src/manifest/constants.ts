@@ -27,6 +27,12 @@ export const LIMIT_CEILINGS = Object.freeze({
   concurrency: 1_024,
 });
 
+/**
+ * Largest `limits.emit_per_s` / `limits.emit_burst` a manifest may declare; the operator's
+ * ceiling (`PLUGD_EMIT_RATE_MAX`) usually caps them much lower.
+ */
+export const EMIT_CEILINGS = Object.freeze({ emit_per_s: 100_000, emit_burst: 1_000_000 });
+
 /** Most `hooks:` entries per plugin. */
 export const MAX_HOOKS = 256;
 /** Most `routes:` entries per plugin. */

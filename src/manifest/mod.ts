@@ -26,6 +26,7 @@ export { ManifestError } from "./errors.ts";
 export {
   DEFAULT_ENTRY,
   DEFAULT_HOOK_PRIORITY,
+  EMIT_CEILINGS,
   ENTRY_EXTENSIONS,
   FORBIDDEN_PACKAGE_NAMES,
   isPluginId,

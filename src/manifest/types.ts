@@ -67,6 +67,10 @@ export interface Limits {
   timeout_ms: number;
   /** @default 8 */
   concurrency: number;
+  /** Events per second the plugin may emit (`ctx.emit`). @default the operator's default */
+  emit_per_s?: number;
+  /** Emits allowed in a burst above the rate. @default 2 × emit_per_s */
+  emit_burst?: number;
 }
 
 /** A validated manifest with defaults applied. */

@@ -1,11 +1,15 @@
 import { isEventType, matchesEventPattern } from "../manifest/mod.ts";
 import type { HostHandler } from "../runtime/mod.ts";
+import { type EmitLimiter, EmitRateLimitedError } from "./emit_limiter.ts";
 import type { PluginStorage } from "./storage.ts";
 
 /** Accepts an event a plugin emitted (after the emit permission check). */
 export interface PluginEventSink {
   emitFromPlugin(pluginId: string, type: string, data: unknown): Promise<{ id: string }>;
 }
+
+/** Why an emit was refused: the type is not granted, or the plugin is over its rate. */
+export type EmitDenial = "permission" | "rate";
 
 /** Thrown to the plugin when it emits a type its `emit` permission does not name. */
 export class EmitDeniedError extends Error {
@@ -20,7 +24,9 @@ export function createHostHandler(deps: {
   storage: PluginStorage;
   events: () => PluginEventSink | null;
   emitPatterns: (pluginId: string) => string[];
-  onEmitDenied: (pluginId: string, type: string) => void;
+  /** Per-plugin emit rate limits. @default none */
+  emitLimiter?: EmitLimiter;
+  onEmitDenied: (pluginId: string, type: string, reason: EmitDenial) => void;
 }): HostHandler {
   return {
     async handleHostCall(pluginId, op, rawArgs) {
@@ -56,10 +62,19 @@ export function createHostHandler(deps: {
       ? false
       : deps.emitPatterns(pluginId).some((p) => matchesEventPattern(p, type));
     if (!allowed) {
-      deps.onEmitDenied(pluginId, type);
+      deps.onEmitDenied(pluginId, type, "permission");
       throw new EmitDeniedError(
         `emitting "${type}" is not permitted; add emit: ["${type}"] to plugin.yaml ` +
           `(plugin.* types belong to the daemon and are never grantable)`,
+      );
+    }
+    if (deps.emitLimiter && !deps.emitLimiter.take(pluginId)) {
+      deps.onEmitDenied(pluginId, type, "rate");
+      const rate = deps.emitLimiter.rate(pluginId)!;
+      throw new EmitRateLimitedError(
+        `emitting "${type}" refused: over this plugin's limit of ${rate.perSecond} events/s ` +
+          `(burst ${rate.burst}); emit less often, or ask the operator for a higher ` +
+          `limits.emit_per_s (capped by PLUGD_EMIT_RATE_MAX)`,
       );
     }
     const sink = deps.events();

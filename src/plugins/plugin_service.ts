@@ -35,6 +35,7 @@ import { createPluginSupervisor } from "./plugin_supervisor.ts";
 import { collectPluginMetrics, recordInvocation } from "./plugin_metrics.ts";
 import { reloadPlugin } from "./reload_plugin.ts";
 import { checkEnableable } from "./enable_checks.ts";
+import { EmitPolicy } from "./emit_policy.ts";
 import { assertHealthy, commandLine, onDemand, prepareDirs } from "./plugin_dirs.ts";
 import { pluginSummary, pluginView } from "./plugin_view.ts";
 
@@ -51,8 +52,7 @@ export class PluginService {
   #sandbox: SandboxInfo;
   #bus: PluginEventSink | null = null;
   #cronStatus: ((id: string) => unknown[]) | null = null;
-  #emitDenied = new Map<string, number>();
-  #emitPatterns = new Map<string, string[]>();
+  #emit = new EmitPolicy(this.logs, () => this.#ctx.config.emitRate);
   #reloader = new DevReloader((id) => this.reload(id));
 
   constructor(
@@ -71,8 +71,9 @@ export class PluginService {
       caps: runtime.caps,
       idleStopMs: ctx.config.idleStopMs,
       bus: () => this.#bus,
-      emitPatterns: (id) => this.#emitPatterns.get(id) ?? [],
-      onEmitDenied: (id) => this.#emitDenied.set(id, (this.#emitDenied.get(id) ?? 0) + 1),
+      emitPatterns: (id) => this.#emit.patterns(id),
+      emitLimiter: this.#emit.limiter,
+      onEmitDenied: (id, type, reason) => this.#emit.record(id, type, reason),
       onPermissionDenied: (id, attempt) =>
         void ctx.events.emitSystemEvent("plugin.permission_denied", { plugin: id, ...attempt }),
       onStateChange: (id, state, reason) => this.#onRuntimeState(id, state, reason),
@@ -143,7 +144,7 @@ export class PluginService {
     const record = await getPlugin(this.#ctx.store, id);
     const stats = this.supervisor.ids().includes(id) ? await this.supervisor.stats(id) : null;
     return pluginView(record, stats, {
-      emitDenied: this.#emitDenied.get(id) ?? 0,
+      ...this.#emit.view(id),
       storageBytes: await this.storage.used(id),
       cron: this.#cronStatus?.(id) ?? [],
     });
@@ -308,7 +309,7 @@ export class PluginService {
   async #launch(plugin: PluginRecord, options: { lazy?: boolean } = {}): Promise<void> {
     const paths = this.#paths(plugin);
     const grant = plugin.granted ?? {};
-    this.#emitPatterns.set(plugin.id, grant.emit ?? []);
+    this.#emit.configure(plugin.id, grant.emit ?? [], plugin.manifest.limits);
     await prepareDirs(paths, this.#sandbox);
     const problems = await this.configs.problems(plugin);
     if (problems.length > 0) {

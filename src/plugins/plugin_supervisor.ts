@@ -4,7 +4,8 @@ import {
   type RuntimeState,
   Supervisor,
 } from "../runtime/mod.ts";
-import { createHostHandler, type PluginEventSink } from "./host_calls.ts";
+import type { EmitLimiter } from "./emit_limiter.ts";
+import { createHostHandler, type EmitDenial, type PluginEventSink } from "./host_calls.ts";
 import type { LogRings } from "./log_ring.ts";
 import type { PluginStorage } from "./storage.ts";
 
@@ -18,7 +19,9 @@ export interface PluginSupervisorDeps {
   bus: () => PluginEventSink | null;
   /** The granted `emit` patterns of a plugin. */
   emitPatterns: (pluginId: string) => string[];
-  onEmitDenied: (pluginId: string) => void;
+  /** Per-plugin emit rate limits. */
+  emitLimiter?: EmitLimiter;
+  onEmitDenied: (pluginId: string, type: string, reason: EmitDenial) => void;
   onPermissionDenied: (pluginId: string, attempt: DeniedAttempt) => void;
   onStateChange: (pluginId: string, state: RuntimeState, reason?: string) => void;
   verifyIntegrity: (pluginId: string) => Promise<boolean>;
@@ -35,15 +38,8 @@ export function createPluginSupervisor(deps: PluginSupervisorDeps): Supervisor {
       storage: deps.storage,
       events: deps.bus,
       emitPatterns: deps.emitPatterns,
-      onEmitDenied: (id, type) => {
-        deps.onEmitDenied(id);
-        logs.push(id, {
-          ts: Date.now(),
-          stream: "system",
-          level: "warn",
-          msg: `emit of "${type}" refused: not in the plugin's emit permission`,
-        });
-      },
+      emitLimiter: deps.emitLimiter,
+      onEmitDenied: deps.onEmitDenied,
     }),
     onLog: (id, line) => logs.push(id, line),
     onStateChange: deps.onStateChange,

@@ -4,7 +4,9 @@ import type { PluginRecord } from "./types.ts";
 
 /** Facts the view adds from other parts of the daemon. */
 export interface ViewExtras {
-  emitDenied: number;
+  emitDenied: { permission: number; rate: number };
+  /** The emit rate in force (null before the first start). */
+  emitRate: { perSecond: number; burst: number } | null;
   storageBytes: number;
   cron: unknown[];
 }
@@ -37,7 +39,11 @@ export function pluginView(
     health: stats?.lastHealth ?? null,
     stats: {
       ...(stats ?? { state: "stopped" }),
-      emit_denied: extras.emitDenied,
+      emit_denied: extras.emitDenied.permission + extras.emitDenied.rate,
+      emit_rate_limited: extras.emitDenied.rate,
+      emit_rate: extras.emitRate
+        ? { per_s: extras.emitRate.perSecond, burst: extras.emitRate.burst }
+        : null,
       storage_bytes: extras.storageBytes,
     },
     cron: extras.cron,
