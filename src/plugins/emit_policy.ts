@@ -72,6 +72,12 @@ export class EmitPolicy {
     return { emitDenied: this.counts(pluginId), emitRate: this.limiter.rate(pluginId) ?? null };
   }
 
+  /** Every refusal of a plugin so far. */
+  total(pluginId: string): number {
+    const c = this.counts(pluginId);
+    return c.permission + c.rate;
+  }
+
   /** `{permission, rate}` refusals of a plugin so far. */
   counts(pluginId: string): { permission: number; rate: number } {
     return this.#counts.get(pluginId) ?? { permission: 0, rate: 0 };

@@ -71,9 +71,7 @@ export class PluginService {
       caps: runtime.caps,
       idleStopMs: ctx.config.idleStopMs,
       bus: () => this.#bus,
-      emitPatterns: (id) => this.#emit.patterns(id),
-      emitLimiter: this.#emit.limiter,
-      onEmitDenied: (id, type, reason) => this.#emit.record(id, type, reason),
+      emit: this.#emit,
       onPermissionDenied: (id, attempt) =>
         void ctx.events.emitSystemEvent("plugin.permission_denied", { plugin: id, ...attempt }),
       onStateChange: (id, state, reason) => this.#onRuntimeState(id, state, reason),
@@ -130,7 +128,7 @@ export class PluginService {
 
   async list(): Promise<unknown[]> {
     return (await listPlugins(this.#ctx.store)).map((p) =>
-      pluginSummary(p, this.supervisor.counters(p.id), this.#emitDenied.get(p.id))
+      pluginSummary(p, this.supervisor.counters(p.id), this.#emit.total(p.id))
     );
   }
 

@@ -4,8 +4,8 @@ import {
   type RuntimeState,
   Supervisor,
 } from "../runtime/mod.ts";
-import type { EmitLimiter } from "./emit_limiter.ts";
-import { createHostHandler, type EmitDenial, type PluginEventSink } from "./host_calls.ts";
+import type { EmitPolicy } from "./emit_policy.ts";
+import { createHostHandler, type PluginEventSink } from "./host_calls.ts";
 import type { LogRings } from "./log_ring.ts";
 import type { PluginStorage } from "./storage.ts";
 
@@ -17,11 +17,8 @@ export interface PluginSupervisorDeps {
   idleStopMs: number;
   /** The event bus, once attached. */
   bus: () => PluginEventSink | null;
-  /** The granted `emit` patterns of a plugin. */
-  emitPatterns: (pluginId: string) => string[];
-  /** Per-plugin emit rate limits. */
-  emitLimiter?: EmitLimiter;
-  onEmitDenied: (pluginId: string, type: string, reason: EmitDenial) => void;
+  /** Each plugin's granted emit types, rate limit and refusal counts. */
+  emit: EmitPolicy;
   onPermissionDenied: (pluginId: string, attempt: DeniedAttempt) => void;
   onStateChange: (pluginId: string, state: RuntimeState, reason?: string) => void;
   verifyIntegrity: (pluginId: string) => Promise<boolean>;
@@ -37,9 +34,9 @@ export function createPluginSupervisor(deps: PluginSupervisorDeps): Supervisor {
     hostHandler: createHostHandler({
       storage: deps.storage,
       events: deps.bus,
-      emitPatterns: deps.emitPatterns,
-      emitLimiter: deps.emitLimiter,
-      onEmitDenied: deps.onEmitDenied,
+      emitPatterns: (id) => deps.emit.patterns(id),
+      emitLimiter: deps.emit.limiter,
+      onEmitDenied: (id, type, reason) => deps.emit.record(id, type, reason),
     }),
     onLog: (id, line) => logs.push(id, line),
     onStateChange: deps.onStateChange,
