@@ -5,3 +5,4 @@ export { toProblemResponse } from "./error_handler.ts";
 export { HttpError, type Problem, problem, problemResponse } from "./problem.ts";
 export type { ApiEnv, Principal, Transport } from "./types.ts";
 export { readJsonObject } from "./read_json.ts";
+export { allowedMethods, registeredRoutes } from "./method_not_allowed.ts";

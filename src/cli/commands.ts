@@ -11,6 +11,9 @@ import { uiCommand } from "./ui_command.ts";
 import { pluginPackCommand, pluginSearchCommand, registryBuildCommand } from "./pack_commands.ts";
 import { pluginValidateCommand } from "./plugin_local_commands.ts";
 import { pluginNewCommand } from "./plugin_new_command.ts";
+import { registryServeCommand } from "./registry_serve_command.ts";
+import { REGISTRY_PUBLISHER_COMMANDS } from "./registry_publisher_commands.ts";
+import { REGISTRY_ADMIN_COMMANDS } from "./registry_admin_commands.ts";
 import {
   pluginConfigCommand,
   pluginDisableCommand,
@@ -55,6 +58,9 @@ export const COMMANDS: readonly Command[] = [
   filterCommand,
   gateCommand,
   uiCommand,
+  registryServeCommand,
+  ...REGISTRY_PUBLISHER_COMMANDS,
+  ...REGISTRY_ADMIN_COMMANDS,
   statusCommand,
   versionCommand,
 ];

@@ -32,3 +32,16 @@ export { fetchPackage, MAX_ARCHIVE_BYTES, resolveArchiveUrl } from "./fetch_pack
 export { buildIndex } from "./build_index.ts";
 export { type CatalogItem, type CatalogResult, searchCatalog } from "./search_catalog.ts";
 export { createCatalogRoutes } from "./catalog_routes.ts";
+export {
+  activeAdvisories,
+  type AdvisoryEntry,
+  type AdvisoryFeed,
+  AdvisoryFeedError,
+  type ChainedEntry,
+  entryHash,
+  FEED_GENESIS,
+  type FeedPosition,
+  type SignedFeed,
+  signFeed,
+  verifyFeed,
+} from "./advisory_feed.ts";

@@ -16,6 +16,10 @@ export interface IndexVersion {
   conflicts: string[];
   /** Signing key id, or null for an unsigned package. */
   key_id?: string | null;
+  /** Yanked: skipped when resolving a range, still installable by exact version. */
+  yanked?: boolean;
+  /** Deprecation message shown when this version is installed. */
+  deprecated?: string;
 }
 
 /** One plugin in an index. */
@@ -24,6 +28,8 @@ export interface IndexPlugin {
   categories: string[];
   tags: string[];
   versions: Record<string, IndexVersion>;
+  /** Deprecation message of the whole plugin. */
+  deprecated?: string | null;
 }
 
 /** A registry index document. */

@@ -41,11 +41,17 @@ export {
   type PackageManifest,
   type PackageSignature,
   parsePackageManifest,
+  parsePackageSignature,
   SIGNATURE_PATH,
 } from "./package_manifest.ts";
 export { type PackOptions, packPlugin, type PackResult } from "./pack_plugin.ts";
 export { type ExtractLimits, extractPackage } from "./extract_package.ts";
-export { type VerifiedPackage, type VerifyOptions, verifyPackage } from "./verify_package.ts";
+export {
+  checkPackageContents,
+  type VerifiedPackage,
+  type VerifyOptions,
+  verifyPackage,
+} from "./verify_package.ts";
 export {
   compareBuilds,
   highestInstalledBuild,

@@ -64,7 +64,7 @@ export async function verifyPackage(
     const manifest = manifestBytes
       ? parsePackageManifest(manifestBytes)
       : await computeManifest(dir);
-    await checkContents(dir, manifest);
+    await checkPackageContents(dir, manifest);
     return { manifest, keyId: null };
   }
   if (!manifestBytes) {
@@ -113,13 +113,17 @@ export async function verifyPackage(
         "trust it for this id with plugd key trust --allow, or use the right key",
     );
   }
-  await checkContents(dir, manifest);
+  await checkPackageContents(dir, manifest);
   if (!allowDowngrade) await checkRollback(store, manifest);
   return { manifest, keyId: key.id };
 }
 
-/** plugin.yaml vs the signed manifest, then the file set and every digest. */
-async function checkContents(dir: string, manifest: PackageManifest): Promise<void> {
+/**
+ * Checks an extracted package against its (already verified) manifest: plugin.yaml's id,
+ * version and permissions equal the signed ones, no signed file missing, no unlisted file, and
+ * every sha256. Throws {@link PackageError}. The registry server runs it on every upload.
+ */
+export async function checkPackageContents(dir: string, manifest: PackageManifest): Promise<void> {
   const yamlBytes = await readOptional(join(dir, "plugin.yaml"));
   if (!yamlBytes || manifest.files["plugin.yaml"] === undefined) {
     throw new PackageError("missing_file", "The package has no plugin.yaml; re-pack it");

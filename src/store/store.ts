@@ -1,6 +1,7 @@
 import { type Client, createClient, type InStatement, type ResultSet } from "@libsql/client";
 import { migrate } from "./migrate.ts";
 import { MIGRATIONS } from "./migrations/mod.ts";
+import type { Migration } from "./types.ts";
 
 /** Options of {@linkcode openStore}. */
 export interface StoreOptions {
@@ -8,6 +9,8 @@ export interface StoreOptions {
   authToken?: string;
   /** How long a writer waits for a lock, in ms. @default 5000 */
   busyTimeoutMs?: number;
+  /** The schema to migrate to (another program's, e.g. the registry server's). @default MIGRATIONS */
+  migrations?: readonly Migration[];
 }
 
 /** What a `Store.write()` builder returns. */
@@ -85,7 +88,7 @@ export class Store {
  * ```
  */
 export async function openStore(url: string, options: StoreOptions = {}): Promise<Store> {
-  const { authToken, busyTimeoutMs = 5000 } = options;
+  const { authToken, busyTimeoutMs = 5000, migrations = MIGRATIONS } = options;
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
     throw new RangeError(`busyTimeoutMs must be a non-negative integer; got ${busyTimeoutMs}`);
   }
@@ -104,7 +107,7 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
     }
     const store = new Store(client, url, pragmas);
     await store.reapplyPragmas();
-    await migrate(client, MIGRATIONS);
+    await migrate(client, migrations);
     await store.reapplyPragmas();
     return store;
   } catch (error) {

@@ -1,0 +1,284 @@
+/**
+ * Admin commands against a registry server: publishers, the review queue, decisions on
+ * versions and plugins, featured plugins, abusive reviews and advisories.
+ */
+import { CliError, type Command, type CommandContext } from "./command.ts";
+import { print, table } from "./output.ts";
+import { REGISTRY_OPTIONS, registryClient, splitRef, textOrFile } from "./registry_client.ts";
+
+const enc = encodeURIComponent;
+
+async function admin(ctx: CommandContext, method: string, path: string, body?: unknown) {
+  const client = await registryClient(ctx, { needsToken: true });
+  return await client.request(method, path, body);
+}
+
+function reasonOf(ctx: CommandContext): string {
+  const reason = ctx.options.reason;
+  if (typeof reason !== "string" || reason === "") throw new CliError("--reason is required", 2);
+  return reason;
+}
+
+const publisherCreate: Command = {
+  path: "registry publisher create",
+  args: "<name>",
+  summary: "create a publisher (admin); prints its token once",
+  arity: [1, 1],
+  options: {
+    ...REGISTRY_OPTIONS,
+    namespace: { type: "string", multiple: true },
+    "display-name": { type: "string" },
+    key: { type: "string" },
+  },
+  async run(ctx) {
+    const key = ctx.options.key
+      ? JSON.parse(await textOrFile(`@${ctx.options.key}`) ?? "null")
+      : undefined;
+    const result = await admin(ctx, "POST", "/api/v1/admin/publishers", {
+      name: ctx.args[0],
+      display_name: ctx.options["display-name"],
+      namespaces: ctx.options.namespace,
+      public_key: key,
+    }) as { name: string; namespaces: string[]; token: string };
+    print(ctx, result, () =>
+      [
+        `publisher ${result.name} may publish ${result.namespaces.join(", ")}`,
+        `token (shown once; give it to the publisher): ${result.token}`,
+      ].join("\n"));
+    return 0;
+  },
+};
+
+function publisherAction(action: "approve" | "verify" | "unverify" | "ban"): Command {
+  return {
+    path: `registry publisher ${action}`,
+    args: "<name>",
+    summary: `${action} a publisher (admin)`,
+    arity: [1, 1],
+    options: action === "ban"
+      ? { ...REGISTRY_OPTIONS, reason: { type: "string" } }
+      : REGISTRY_OPTIONS,
+    async run(ctx) {
+      const body = action === "ban" ? { reason: reasonOf(ctx) } : {};
+      const result = await admin(
+        ctx,
+        "POST",
+        `/api/v1/admin/publishers/${enc(ctx.args[0]!)}/${action}`,
+        body,
+      ) as { name: string; status: string; verified: boolean };
+      print(
+        ctx,
+        result,
+        () => `${result.name}: ${result.status}${result.verified ? ", verified" : ""}`,
+      );
+      return 0;
+    },
+  };
+}
+
+const queue: Command = {
+  path: "registry queue",
+  args: "",
+  summary: "list pending publishers, versions waiting for review and open flags (admin)",
+  arity: [0, 0],
+  options: REGISTRY_OPTIONS,
+  async run(ctx) {
+    const q = await admin(ctx, "GET", "/api/v1/admin/queue") as {
+      publishers: { name: string; created_at: string }[];
+      versions: {
+        id: string;
+        version: string;
+        publisher: string;
+        review_reason: string;
+        max_risk: string;
+      }[];
+      flags: { id: number; plugin_id: string; version: string | null; reason: string }[];
+    };
+    print(ctx, q, () =>
+      [
+        `publishers waiting: ${q.publishers.map((p) => p.name).join(", ") || "none"}`,
+        "versions waiting:",
+        q.versions.length
+          ? table(
+            ["PLUGIN", "PUBLISHER", "RISK", "WHY"],
+            q.versions.map((
+              v,
+            ) => [`${v.id}@${v.version}`, v.publisher, v.max_risk, v.review_reason]),
+          )
+          : "  none",
+        "open flags:",
+        q.flags.length
+          ? table(
+            ["FLAG", "PLUGIN", "REASON"],
+            q.flags.map((
+              f,
+            ) => [f.id, f.version ? `${f.plugin_id}@${f.version}` : f.plugin_id, f.reason]),
+          )
+          : "  none",
+      ].join("\n"));
+    return 0;
+  },
+};
+
+function versionDecision(action: "approve" | "reject"): Command {
+  return {
+    path: `registry ${action}`,
+    args: "<id>@<version>",
+    summary: `${action} a version waiting for review (admin)`,
+    arity: [1, 1],
+    options: action === "reject"
+      ? { ...REGISTRY_OPTIONS, reason: { type: "string" } }
+      : REGISTRY_OPTIONS,
+    async run(ctx) {
+      const { id, version } = splitRef(ctx.args[0]!);
+      const body = action === "reject" ? { reason: reasonOf(ctx) } : {};
+      const result = await admin(
+        ctx,
+        "POST",
+        `/api/v1/admin/plugins/${enc(id)}/versions/${enc(version!)}/${action}`,
+        body,
+      );
+      print(
+        ctx,
+        result,
+        () => `${ctx.args[0]}: ${action === "approve" ? "published" : "rejected"}`,
+      );
+      return 0;
+    },
+  };
+}
+
+const ban: Command = {
+  path: "registry ban",
+  args: "<id>[@<version>]",
+  summary: "remove a plugin or one version from the registry (admin); --undo for a plugin",
+  arity: [1, 1],
+  options: { ...REGISTRY_OPTIONS, reason: { type: "string" }, undo: { type: "boolean" } },
+  async run(ctx) {
+    const { id, version } = splitRef(ctx.args[0]!, true);
+    const path = version
+      ? `/api/v1/admin/plugins/${enc(id)}/versions/${enc(version)}/ban`
+      : `/api/v1/admin/plugins/${enc(id)}/${ctx.options.undo ? "unban" : "ban"}`;
+    const result = await admin(
+      ctx,
+      "POST",
+      path,
+      ctx.options.undo ? {} : { reason: reasonOf(ctx) },
+    );
+    print(ctx, result, () => `${ctx.args[0]} ${ctx.options.undo ? "restored" : "banned"}`);
+    return 0;
+  },
+};
+
+const feature: Command = {
+  path: "registry feature",
+  args: "<id>",
+  summary: "feature a plugin (admin; --rank N orders them, --off removes it)",
+  arity: [1, 1],
+  options: { ...REGISTRY_OPTIONS, rank: { type: "string" }, off: { type: "boolean" } },
+  async run(ctx) {
+    const body = ctx.options.off ? { featured: false } : { rank: Number(ctx.options.rank ?? 1) };
+    const result = await admin(
+      ctx,
+      "POST",
+      `/api/v1/admin/plugins/${enc(ctx.args[0]!)}/feature`,
+      body,
+    );
+    print(
+      ctx,
+      result,
+      () => `${ctx.args[0]} ${ctx.options.off ? "no longer featured" : "featured"}`,
+    );
+    return 0;
+  },
+};
+
+function reviewAction(action: "hide" | "show"): Command {
+  return {
+    path: `registry review ${action}`,
+    args: "<review-id>",
+    summary: `${action} an abusive review (admin)`,
+    arity: [1, 1],
+    options: action === "hide"
+      ? { ...REGISTRY_OPTIONS, reason: { type: "string" } }
+      : REGISTRY_OPTIONS,
+    async run(ctx) {
+      const body = action === "hide" ? { reason: reasonOf(ctx) } : {};
+      const result = await admin(
+        ctx,
+        "POST",
+        `/api/v1/admin/reviews/${enc(ctx.args[0]!)}/${action}`,
+        body,
+      );
+      print(ctx, result, () => `review ${ctx.args[0]} ${action === "hide" ? "hidden" : "shown"}`);
+      return 0;
+    },
+  };
+}
+
+const advisoryPublish: Command = {
+  path: "registry advisory publish",
+  args: "<plugin-id>",
+  summary: "publish a signed advisory (admin): --versions R --severity S --action warn|disable",
+  arity: [1, 1],
+  options: {
+    ...REGISTRY_OPTIONS,
+    versions: { type: "string" },
+    severity: { type: "string" },
+    action: { type: "string" },
+    title: { type: "string" },
+    description: { type: "string" },
+    "fixed-in": { type: "string" },
+    url: { type: "string" },
+  },
+  async run(ctx) {
+    const o = ctx.options;
+    const result = await admin(ctx, "POST", "/api/v1/admin/advisories", {
+      plugin: ctx.args[0],
+      versions: o.versions,
+      severity: o.severity,
+      action: o.action,
+      title: o.title,
+      description: await textOrFile(o.description as string | undefined),
+      fixed_in: o["fixed-in"],
+      url: o.url,
+    }) as { id: string; seq: number; action: string };
+    print(ctx, result, () => `advisory ${result.id} (entry ${result.seq}): ${result.action}`);
+    return 0;
+  },
+};
+
+const advisoryWithdraw: Command = {
+  path: "registry advisory withdraw",
+  args: "<advisory-id>",
+  summary: "withdraw an advisory (admin; appended to the feed, never erased)",
+  arity: [1, 1],
+  options: { ...REGISTRY_OPTIONS, title: { type: "string" } },
+  async run(ctx) {
+    const result = await admin(ctx, "POST", "/api/v1/admin/advisories", {
+      action: "withdraw",
+      withdraws: ctx.args[0],
+      title: ctx.options.title,
+    }) as { id: string };
+    print(ctx, result, () => `advisory ${ctx.args[0]} withdrawn by ${result.id}`);
+    return 0;
+  },
+};
+
+/** Every admin command. */
+export const REGISTRY_ADMIN_COMMANDS: readonly Command[] = [
+  publisherCreate,
+  publisherAction("approve"),
+  publisherAction("verify"),
+  publisherAction("unverify"),
+  publisherAction("ban"),
+  queue,
+  versionDecision("approve"),
+  versionDecision("reject"),
+  ban,
+  feature,
+  reviewAction("hide"),
+  reviewAction("show"),
+  advisoryPublish,
+  advisoryWithdraw,
+];

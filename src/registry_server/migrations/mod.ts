@@ -1,0 +1,5 @@
+/** The registry server's migrations, in order. Append new ones; never edit a released one. */
+import type { Migration } from "../../store/mod.ts";
+import { registryMigration001 } from "./001_registry.ts";
+
+export const REGISTRY_MIGRATIONS: readonly Migration[] = [registryMigration001];

@@ -1,0 +1,96 @@
+/**
+ * A plugin's listing row follows its versions: the latest visible version decides what search
+ * shows (name, description, risk, permission kinds) and whether the plugin is listed at all.
+ */
+import type { InStatement } from "@libsql/client";
+import * as semver from "semver";
+import { assessRisks, highestRisk, RISK_LEVELS } from "../permissions/mod.ts";
+import type { Permissions } from "../manifest/mod.ts";
+import type { Store } from "../store/mod.ts";
+
+/** A visible version: published, not yanked, not banned. */
+const VISIBLE = "status = 'published' AND yanked_at IS NULL AND banned_at IS NULL";
+
+/** `none` (asks for nothing) or the highest risk level of `permissions`. */
+export function maxRiskOf(permissions: Permissions): string {
+  const risks = assessRisks(permissions);
+  return risks.length === 0 ? "none" : highestRisk(risks);
+}
+
+/** 0 for `none`, then 1 (low) … 4 (critical), -1 for anything else: what filters compare. */
+export function riskRank(level: string): number {
+  if (level === "none") return 0;
+  const index = RISK_LEVELS.indexOf(level as typeof RISK_LEVELS[number]);
+  return index === -1 ? -1 : index + 1;
+}
+
+/** Permission kinds a version asks for, space-separated and sorted (`net read`). */
+export function permissionKinds(permissions: Permissions): string {
+  return Object.entries(permissions ?? {})
+    .filter(([, v]) => Array.isArray(v) && v.length > 0)
+    .map(([k]) => k)
+    .sort()
+    .join(" ");
+}
+
+/** The columns of a version the listing is made from (a row not yet inserted may be added). */
+export interface VersionFacts {
+  version: string;
+  /** plugin.yaml as JSON. */
+  manifest: string;
+  /** Requested permissions as JSON. */
+  permissions: string;
+  published_at: string;
+}
+
+/**
+ * The UPDATE that refreshes plugin `id`'s listing from its highest visible version (stable
+ * first; a plugin with only prereleases lists its highest prerelease). With no visible version
+ * `latest` becomes NULL and the plugin leaves search. Run inside `store.write()`; `adjust`
+ * describes a version the same batch makes visible (`add`) or hides (`drop`).
+ */
+export async function refreshPluginStatement(
+  store: Store,
+  id: string,
+  adjust: { add?: VersionFacts | VersionFacts[]; drop?: string } = {},
+): Promise<InStatement> {
+  const rs = await store.execute({
+    sql: `SELECT version, manifest, permissions, published_at FROM versions
+          WHERE plugin_id = ? AND ${VISIBLE}`,
+    args: [id],
+  });
+  const rows: VersionFacts[] = rs.rows.map((r) => ({
+    version: String(r.version),
+    manifest: String(r.manifest),
+    permissions: String(r.permissions),
+    published_at: String(r.published_at),
+  }));
+  if (adjust.add) rows.push(...[adjust.add].flat());
+  rows.splice(
+    0,
+    rows.length,
+    ...rows.filter((r) => semver.valid(r.version) && r.version !== adjust.drop),
+  );
+  rows.sort((a, b) => semver.rcompare(a.version, b.version));
+  const latest = rows.find((r) => semver.prerelease(r.version) === null) ?? rows[0];
+  if (!latest) {
+    return { sql: "UPDATE plugins SET latest = NULL WHERE id = ?", args: [id] };
+  }
+  const manifest = JSON.parse(latest.manifest);
+  const permissions = JSON.parse(latest.permissions) as Permissions;
+  const risk = maxRiskOf(permissions);
+  return {
+    sql: `UPDATE plugins SET latest = ?, name = ?, description = ?, max_risk = ?, risk_rank = ?,
+            permission_kinds = ?, updated_at = ? WHERE id = ?`,
+    args: [
+      latest.version,
+      String(manifest.name ?? id),
+      String(manifest.description ?? ""),
+      risk,
+      riskRank(risk),
+      permissionKinds(permissions),
+      latest.published_at,
+      id,
+    ],
+  };
+}
