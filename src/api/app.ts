@@ -9,6 +9,7 @@ import {
   registerDaemonMetrics,
 } from "../metrics/mod.ts";
 import { authenticate, requireScope } from "./auth_middleware.ts";
+import { auditRefusals } from "./refused_audit.ts";
 import { createAuditRoutes } from "./audit_routes.ts";
 import { allowedMethods } from "./method_not_allowed.ts";
 import { createOpenApiRoutes } from "./openapi.ts";
@@ -55,7 +56,9 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   app.route("/", createHealthRoutes(deps));
   app.route("/", createOpenApiRoutes()); // no auth, like health
   const limit = deps.rateLimit === undefined ? rateLimitFromEnv() : deps.rateLimit;
+  const refusals = auditRefusals(deps.store);
   for (const path of ["/v1/*", "/metrics"]) {
+    app.use(path, refusals);
     app.use(path, authenticate(deps.store));
     if (limit !== null) app.use(path, rateLimit(limit));
     app.use(path, trackTokenUse(deps.store));

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { readAudit, readAuditHead, verifyAuditWithHead } from "../audit/mod.ts";
+import { queryAudit, readAuditHead, verifyAuditWithHead } from "../audit/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { requireScope } from "./auth_middleware.ts";
 import { HttpError } from "./problem.ts";
@@ -11,7 +11,8 @@ const MAX_LIMIT = 1000;
 
 /**
  * `GET /v1/audit?limit=&after=` (reader): rows oldest first after `after` (a seq), with
- * `next_after` for paging. `?verify=true` (reader): walks the whole chain and compares its end
+ * `next_after` for paging; filtered by `actor`, `action`, `target` (exact, or a prefix ending
+ * in `*`), `result`, `since` and `until` (ISO 8601). `?verify=true` (reader): walks the whole chain and compares its end
  * with the recorded head; answers `{ok, rows, broken_at, reason, head}`.
  */
 export function createAuditRoutes(store: Store): Hono<ApiEnv> {
@@ -30,7 +31,17 @@ export function createAuditRoutes(store: Store): Hono<ApiEnv> {
     }
     const limit = intParam(c.req.query("limit"), "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     const after = intParam(c.req.query("after"), "after", 0, 0, Number.MAX_SAFE_INTEGER);
-    const rows = await readAudit(store, { afterSeq: after, limit });
+    const q = (name: string) => c.req.query(name) || undefined;
+    const rows = await queryAudit(store, {
+      afterSeq: after,
+      limit,
+      actor: q("actor"),
+      action: q("action"),
+      target: q("target"),
+      result: q("result"),
+      since: timeParam(q("since"), "since"),
+      until: timeParam(q("until"), "until"),
+    });
     return c.json({
       rows,
       next_after: rows.length === limit ? rows.at(-1)!.seq : null,
@@ -55,4 +66,16 @@ function intParam(
     );
   }
   return n;
+}
+
+function timeParam(text: string | undefined, name: string): string | undefined {
+  if (text === undefined) return undefined;
+  const t = Date.parse(text);
+  if (Number.isNaN(t)) {
+    throw new HttpError(
+      400,
+      `Query "${name}" must be an ISO 8601 time such as 2026-11-22T10:00:00Z; got "${text}"`,
+    );
+  }
+  return new Date(t).toISOString();
 }

@@ -14,7 +14,14 @@ export interface Principal {
 
 /** Hono environment shared by every route group. */
 export interface ApiEnv {
-  Bindings: { transport: Transport; principal?: Principal };
+  Bindings: {
+    transport: Transport;
+    principal?: Principal;
+    /** The TCP peer's address, for the audit of refused requests. */
+    remote?: string;
+    /** The Unix-socket peer's credentials, when the listener could read them. */
+    peer?: { uid: number; gid: number; pid: number };
+  };
   Variables: {
     /** Who is calling: `socket` or `token:<id>`; recorded in the audit log. */
     actor: string;

@@ -19,8 +19,9 @@ interface Verification {
 }
 
 /**
- * `plugd audit [--verify] [--limit N] [--after SEQ]`: lists the audit log, or verifies the hash
- * chain and its head; exits 1 and names the first broken link when the log was tampered with.
+ * `plugd audit [--verify] [--limit N] [--after SEQ] [--actor A] [--action A] [--target T]
+ * [--result R] [--since TIME] [--until TIME]`: lists the audit log (filtered; `*` at the end of
+ * actor/action/target matches a prefix), or verifies the hash chain and its head; exits 1 and names the first broken link when the log was tampered with.
  */
 export const auditCommand: Command = {
   path: "audit",
@@ -31,6 +32,12 @@ export const auditCommand: Command = {
     verify: { type: "boolean" },
     limit: { type: "string" },
     after: { type: "string" },
+    actor: { type: "string" },
+    action: { type: "string" },
+    target: { type: "string" },
+    result: { type: "string" },
+    since: { type: "string" },
+    until: { type: "string" },
   },
   async run(ctx) {
     using client = ApiClient.fromContext(ctx);
@@ -48,7 +55,9 @@ export const auditCommand: Command = {
     }
     const query = new URLSearchParams();
     if (ctx.options.limit) query.set("limit", String(ctx.options.limit));
-    if (ctx.options.after) query.set("after", String(ctx.options.after));
+    for (const name of ["after", "actor", "action", "target", "result", "since", "until"]) {
+      if (ctx.options[name]) query.set(name, String(ctx.options[name]));
+    }
     const page = await client.request<{ rows: AuditRow[]; next_after: number | null }>(
       "GET",
       `/v1/audit${query.size ? `?${query}` : ""}`,

@@ -37,6 +37,9 @@ const FILE_KEYS = [
   "registry_timeout_ms",
   "emit_rate",
   "emit_rate_max",
+  "audit_export",
+  "audit_export_max_bytes",
+  "audit_export_keep",
 ] as const;
 
 /** Thrown for a bad configuration value; the message names the source and the fix. */
@@ -112,11 +115,25 @@ export async function loadConfig(
       DEFAULT_EMIT_RATE_MAX,
     ),
   };
+  const auditExport = {
+    targets: env.PLUGD_AUDIT_EXPORT
+      ? env.PLUGD_AUDIT_EXPORT.split(",").map((t) => t.trim()).filter(Boolean)
+      : asStringList(fromFile.audit_export, "audit_export"),
+    maxBytes: positiveInt(
+      pick(undefined, "PLUGD_AUDIT_EXPORT_MAX_BYTES", "audit_export_max_bytes") ?? "10485760",
+      "PLUGD_AUDIT_EXPORT_MAX_BYTES / audit_export_max_bytes",
+    ),
+    keep: positiveInt(
+      pick(undefined, "PLUGD_AUDIT_EXPORT_KEEP", "audit_export_keep") ?? "5",
+      "PLUGD_AUDIT_EXPORT_KEEP / audit_export_keep",
+    ),
+  };
   return {
     stateDir,
     idleStopMs,
     registryTimeoutMs,
     emitRate,
+    auditExport,
     dbUrl: checkDbUrl(
       pick(flags.dbUrl, "PLUGD_DB_URL", "db_url") ?? `file:${join(stateDir, "plugd.db")}`,
     ),

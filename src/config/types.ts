@@ -34,6 +34,12 @@ export interface Config {
    */
   emitRate: { default: EmitRate; ceiling: EmitRate };
   /**
+   * Audit export (`PLUGD_AUDIT_EXPORT`, comma-separated): `file:/abs/path` (JSON lines, rotated at
+   * `maxBytes`, `keep` old files), `syslog+udp://host:port`, `syslog+tcp://host:port`, `journald`.
+   * @default no targets
+   */
+  auditExport: { targets: string[]; maxBytes: number; keep: number };
+  /**
    * Stop plugins whose hooks are only actions/cron after this idle time, and start them on
    * demand (so thousands can be installed while only busy ones cost memory); 0 = keep running.
    * @default 0

@@ -100,7 +100,8 @@ export class Daemon {
       const { hostname, port } = this.config.http;
       const tcp = Deno.serve(
         { hostname, port, onListen: () => {}, onError: toProblemResponse },
-        (req) => app.fetch(req, { transport: "tcp" }),
+        (req, info) =>
+          app.fetch(req, { transport: "tcp", remote: (info.remoteAddr as Deno.NetAddr).hostname }),
       );
       this.#servers.push(tcp);
       // With port 0 the kernel picks one: record it, since "never grantable to a plugin"

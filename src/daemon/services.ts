@@ -9,6 +9,7 @@ import { createWebhookService, webhookOutboxStatements } from "../webhooks/mod.t
 import { WebConsole } from "../console/mod.ts";
 import type { DaemonService, ServiceFactory } from "./daemon.ts";
 import { createMasterKeyService } from "./master_key_service.ts";
+import { auditExportService } from "./audit_export_service.ts";
 
 /**
  * Wires the daemon's services (plugins, hooks, webhooks, ...). Each area contributes a
@@ -51,6 +52,8 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
   plugins.attachBus(hooks);
   plugins.attachCronStatus((id) => hooks.cronStatus(id));
   const services: DaemonService[] = [
+    // First, so it stops last: the rows the other services write while stopping are exported.
+    ...auditExportService(config, store, log),
     {
       routes: createPluginRoutes(plugins),
       start: () => plugins.start(),

@@ -38,6 +38,8 @@ export interface StartDaemonOptions {
   args?: string[];
   /** Extra environment. */
   env?: Record<string, string>;
+  /** Extra `deno run` flags before main.ts (e.g. `--unstable-net`). @default none */
+  denoFlags?: string[];
   /** How long to wait for the listeners. @default 30000 */
   readyTimeoutMs?: number;
 }
@@ -50,6 +52,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
     args: [
       "run",
       "--allow-all",
+      ...(options.denoFlags ?? []),
       MAIN,
       "daemon",
       ...(options.args ?? ["--dev"]),

@@ -9,6 +9,7 @@ import { migration006 } from "./006_events.ts";
 import { migration007 } from "./007_install_hook.ts";
 import { migration008 } from "./008_master_key_check.ts";
 import { migration009 } from "./009_console_sessions.ts";
+import { migration010 } from "./010_audit_export.ts";
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration007,
   migration008,
   migration009,
+  migration010,
 ];
