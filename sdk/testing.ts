@@ -10,9 +10,8 @@
  * ```
  * @module
  */
-import { loadPluginDir } from "../src/manifest/mod.ts";
-import { copyPackage, removePackage } from "../src/plugins/copy_package.ts";
-import type { Permissions } from "../src/manifest/types.ts";
+import { type ConfigField, loadPluginDir, type Permissions } from "../src/manifest/mod.ts";
+import { copyPackage, removePackage, validateConfigValues } from "../src/plugins/mod.ts";
 import {
   detectResourceCaps,
   detectSandbox,
@@ -29,8 +28,6 @@ import {
   type SupervisorOptions,
 } from "../src/runtime/mod.ts";
 import type { CloudEvent, GateDecision } from "./types.ts";
-import { validateConfigValues } from "../src/plugins/config_values.ts";
-import type { ConfigField } from "../src/manifest/types.ts";
 
 /** Applies the manifest's config defaults, as the daemon does; invalid values fail the start. */
 function withDefaults(

@@ -11,7 +11,7 @@ import {
 import { authenticate, requireScope } from "./auth_middleware.ts";
 import { auditRefusals } from "./refused_audit.ts";
 import { createAuditRoutes } from "./audit_routes.ts";
-import { allowedMethods } from "./method_not_allowed.ts";
+import { methodNotAllowedProblem } from "./method_not_allowed.ts";
 import { createOpenApiRoutes } from "./openapi.ts";
 import { parseRateLimit, rateLimit, type RateLimitOptions } from "./rate_limit.ts";
 import { trackTokenUse } from "./token_last_used.ts";
@@ -44,6 +44,8 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   const registry = deps.metrics ?? metrics;
   registerDaemonMetrics(registry, deps.startedAt);
   app.use("*", httpMetrics(registry));
+  // A path served with other methods answers 405 with Allow (HEAD where GET is served).
+  app.use("*", methodNotAllowedProblem(app));
   app.use(
     "*",
     bodyLimit({
@@ -68,19 +70,11 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   app.route("/", createTokenRoutes(deps.store));
   app.route("/", createAuditRoutes(deps.store));
   for (const group of deps.groups ?? []) app.route("/", group);
-  app.notFound((c) => {
-    const allow = allowedMethods(app, c.req.path);
-    if (allow.length > 0) {
-      throw new HttpError(
-        405,
-        `${c.req.method} is not allowed on ${c.req.path}; use ${allow.join(", ")}`,
-        {
-          headers: { allow: allow.join(", ") },
-        },
-      );
-    }
-    throw new HttpError(404, `No route ${c.req.method} ${c.req.path}; see GET /v1/openapi.json`);
-  });
+  app.notFound((c) =>
+    toProblemResponse(
+      new HttpError(404, `No route ${c.req.method} ${c.req.path}; see GET /v1/openapi.json`),
+    )
+  );
   app.onError((error) => toProblemResponse(error));
   return app;
 }

@@ -1,6 +1,5 @@
 import { loadConfig } from "../config/mod.ts";
-import { Daemon } from "../daemon/mod.ts";
-import { daemonServices } from "../daemon/services.ts";
+import { Daemon, daemonServices } from "../daemon/mod.ts";
 import { VERSION } from "../version.ts";
 import type { Command } from "./command.ts";
 

@@ -1,9 +1,8 @@
 import { resolve } from "node:path";
 import { loadPluginDir, ManifestError } from "../manifest/mod.ts";
 import { assessRisks, grantProblems } from "../permissions/mod.ts";
-import { loadConfig } from "../config/mod.ts";
-import { stateLayout } from "../daemon/mod.ts";
-import { pluginPaths } from "../plugins/plugin_paths.ts";
+import { loadConfig, stateLayout } from "../config/mod.ts";
+import { pluginPaths } from "../plugins/mod.ts";
 import { detectSandbox, pluginCommand } from "../runtime/mod.ts";
 import { CliError, type Command, type CommandContext } from "./command.ts";
 import { print } from "./output.ts";

@@ -14,3 +14,4 @@ export {
   type EmitRate,
   parseEmitRate,
 } from "./emit_rate.ts";
+export { type StateLayout, stateLayout } from "./state_layout.ts";

@@ -1,5 +1,5 @@
 /** The daemon's master key: opened at start, rotated through `/v1/master-key/rotate`. */
-import { createMasterKeyRoutes } from "../api/master_key_routes.ts";
+import { createMasterKeyRoutes } from "../api/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { openMasterKey, readKeyCheck, rotateMasterKey, type RotationStep } from "../keyring/mod.ts";
 import type { MasterKeyHolder } from "../secrets/mod.ts";

@@ -1,11 +1,19 @@
-import { createHookRoutes } from "../api/hook_routes.ts";
-import { createPluginRoutes } from "../api/plugin_routes.ts";
+import {
+  createCatalogRoutes,
+  createHookRoutes,
+  createKeyRoutes,
+  createPluginRoutes,
+  createWebhookRoutes,
+} from "../api/mod.ts";
 import { HookBus } from "../hooks/mod.ts";
 import { PluginConfigs, PluginService } from "../plugins/mod.ts";
 import { detectResourceCaps, detectSandbox } from "../runtime/mod.ts";
-import { createCatalogRoutes } from "../registry/mod.ts";
-import { createKeyRoutes } from "../signing/mod.ts";
-import { createWebhookService, webhookOutboxStatements } from "../webhooks/mod.ts";
+import type { Store } from "../store/mod.ts";
+import {
+  createWebhookService,
+  webhookOutboxStatements,
+  type WebhookService,
+} from "../webhooks/mod.ts";
 import { WebConsole } from "../console/mod.ts";
 import type { DaemonService, ServiceFactory } from "./daemon.ts";
 import { createMasterKeyService } from "./master_key_service.ts";
@@ -30,27 +38,20 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
   }
   const caps = await detectResourceCaps();
   log(`plugin resource caps: ${caps.mechanism}; sandbox: ${sandbox.mode} (${sandbox.reason})`);
-  // The PluginService needs a system-event sink before the hook bus (which needs the service)
-  // exists: bind late. Events before the bind are only logged.
-  let bus: HookBus | null = null;
-  const events = {
-    emitSystemEvent: (type: string, data: Record<string, unknown>): Promise<void> =>
-      bus ? bus.emitSystemEvent(type, data) : Promise.resolve(log(`event ${type} before bus`)),
-  };
-  const plugins = new PluginService(
-    { store, config, layout, events, log },
+  // The service and the bus need each other: the service builds the bus in its constructor.
+  const plugins = new PluginService<HookBus>(
+    { store, config, layout, log },
     { sandbox, caps },
     new PluginConfigs(store, masterKey),
+    (host) =>
+      new HookBus({
+        store,
+        host,
+        log,
+        outboxStatements: (event) => webhookOutboxStatements(store, event),
+      }),
   );
-  const hooks = new HookBus({
-    store,
-    host: plugins,
-    log,
-    outboxStatements: (event) => webhookOutboxStatements(store, event),
-  });
-  bus = hooks;
-  plugins.attachBus(hooks);
-  plugins.attachCronStatus((id) => hooks.cronStatus(id));
+  const hooks = plugins.events;
   const services: DaemonService[] = [
     // First, so it stops last: the rows the other services write while stopping are exported.
     ...auditExportService(config, store, log),
@@ -73,14 +74,17 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
         timeoutMs: config.registryTimeoutMs,
       }),
     },
-    // Outgoing webhooks: routes + the outbox relay (started/stopped with the daemon).
-    await createWebhookService({
-      config,
+    // Outgoing webhooks: the outbox relay (started/stopped with the daemon) and its routes.
+    webhookService(
+      await createWebhookService({
+        config,
+        store,
+        log,
+        key: masterKey,
+        emitSystemEvent: (type, data) => hooks.emitSystemEvent(type, data),
+      }),
       store,
-      log,
-      key: masterKey,
-      emitSystemEvent: (type, data) => hooks.emitSystemEvent(type, data),
-    }),
+    ),
     // The web console (/ui on TCP): acts through the API in-process, so it is attached last.
     consoleService(
       await WebConsole.create({
@@ -97,6 +101,14 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
   ];
   return services;
 };
+
+function webhookService(webhooks: WebhookService, store: Store): DaemonService {
+  return {
+    routes: createWebhookRoutes({ store, ...webhooks }),
+    start: () => webhooks.start(),
+    stop: () => webhooks.stop(),
+  };
+}
 
 function consoleService(ui: WebConsole): DaemonService {
   return {

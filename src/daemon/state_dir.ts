@@ -1,34 +1,6 @@
-import { join } from "node:path";
+import type { StateLayout } from "../config/mod.ts";
 
-/** Folders inside the state dir, all derived here so nothing else hard-codes a layout. */
-export interface StateLayout {
-  root: string;
-  /** Installed plugin code, read-only: `<root>/plugins/<id>/<version>`. */
-  plugins: string;
-  /** Private writable data per plugin: `<root>/data/<id>` ($DATA). */
-  data: string;
-  /** Private temp per plugin: `<root>/tmp/<id>` ($TMP). */
-  tmp: string;
-  /** Generated bootstrap + import map per plugin version. */
-  prepared: string;
-  /** The module cache (DENO_DIR) mounted read-only into sandboxes. */
-  cache: string;
-  /** Uploaded archives and work in progress. */
-  incoming: string;
-}
-
-/** The layout of `root`. */
-export function stateLayout(root: string): StateLayout {
-  return {
-    root,
-    plugins: join(root, "plugins"),
-    data: join(root, "data"),
-    tmp: join(root, "tmp"),
-    prepared: join(root, "prepared"),
-    cache: join(root, "cache"),
-    incoming: join(root, "incoming"),
-  };
-}
+export { type StateLayout, stateLayout } from "../config/mod.ts";
 
 /**
  * Creates the state dir and its folders. The root is 0711: traversable but not listable, so

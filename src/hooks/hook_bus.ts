@@ -1,6 +1,6 @@
 /** The hook bus (SPEC §7): durable events, actions, filters, gates, cron. */
 import type { InStatement } from "@libsql/client";
-import type { PluginEventSink, SystemEventSink } from "../plugins/mod.ts";
+import type { PluginEvents } from "../plugins/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { ActionDispatcher, type RetryPolicy, toResult } from "./action_dispatcher.ts";
 import { type CronJobStatus, CronScheduler } from "./cron_scheduler.ts";
@@ -47,7 +47,7 @@ const RECOVERY_PAGE = 50_000;
  * Accepts events (API, plugins, the daemon itself), persists them with their delivery rows in
  * group-committed batches, and delivers them at least once, also across a crash.
  */
-export class HookBus implements PluginEventSink, SystemEventSink {
+export class HookBus implements PluginEvents {
   readonly subscriptions: SubscriptionIndex;
   readonly policies: GatePolicies;
   #store: Store;

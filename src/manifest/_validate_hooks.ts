@@ -5,7 +5,7 @@ import {
   MAX_HOOKS,
   MIN_HOOK_PRIORITY,
 } from "./constants.ts";
-import { isEventPattern, isEventType } from "./event_names.ts";
+import { isEventPattern, isEventType } from "../permissions/mod.ts";
 import type { HookDecl, HookKind } from "./types.ts";
 import {
   at,

@@ -55,10 +55,9 @@ Deno.test("permissions.net: accepts hosts, ports, IPv4 and bracketed IPv6", () =
     ["host:port", perm("net", ["hooks.slack.com:443"])],
     ["ipv4", perm("net", ["203.0.113.7"])],
     ["ipv4:port", perm("net", ["10.0.0.1:8080"])],
-    ["ipv6", perm("net", ["[::1]"])],
+    ["loopback ipv6:port", perm("net", ["[::1]:8080"])],
     ["ipv6:port", perm("net", ["[2001:db8::1]:443"])],
-    ["subdomain wildcard", perm("net", ["*.example.com"])],
-    ["single label", perm("net", ["localhost"])],
+    ["single label with port", perm("net", ["localhost:8080"])],
   ]);
 });
 
@@ -75,8 +74,11 @@ Deno.test("permissions.net: rejects schemes, paths, sockets, wildcards and bad p
     net("unix:/run/x.sock", "Unix sockets"),
     net("*", "wildcard"),
     net("*:443", "wildcard"),
-    net("*.com", "top-level"),
-    net("a.*.com", '"*"'),
+    net("*.example.com", "wildcard"),
+    net("a.*.com", "wildcard"),
+    net("localhost", "name the port"),
+    net("[::1]", "name the port"),
+    net("API.Example.com:443", "lowercase"),
     net("example.com:0", "1 to 65535"),
     net("example.com:65536", "1 to 65535"),
     net("example.com:http", "port"),

@@ -66,25 +66,6 @@ export const FORBIDDEN_PACKAGE_NAMES = Object.freeze([
   ".npmrc",
 ]);
 
-/** `sys` permission names Deno knows (`--allow-sys=...`). */
-export const SYS_NAMES = Object.freeze([
-  "hostname",
-  "osRelease",
-  "osUptime",
-  "loadavg",
-  "networkInterfaces",
-  "systemMemoryInfo",
-  "uid",
-  "gid",
-  "cpus",
-  "homedir",
-  "getPriority",
-  "setPriority",
-  "statfs",
-  "getegid",
-  "username",
-]);
-
 /** HTTP methods a plugin route may declare. */
 export const ROUTE_METHODS = Object.freeze(
   [

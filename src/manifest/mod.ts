@@ -21,7 +21,6 @@ export type {
   Problem,
   RouteDecl,
 } from "./types.ts";
-export { PERMISSION_KINDS } from "./types.ts";
 export { ManifestError } from "./errors.ts";
 export {
   DEFAULT_ENTRY,
@@ -44,7 +43,6 @@ export {
   MIN_HOOK_PRIORITY,
   PLUGIN_ID_PATTERN,
   ROUTE_METHODS,
-  SYS_NAMES,
 } from "./constants.ts";
 export {
   parseManifest,
@@ -52,12 +50,13 @@ export {
   parseManifestProblems,
 } from "./parse_manifest.ts";
 export { validateManifest } from "./validate_manifest.ts";
+// Event names are part of the permission grammar (emit); re-exported for the areas above.
 export {
   isEventPattern,
   isEventType,
   matchesEventPattern,
   MAX_EVENT_NAME_LENGTH,
-} from "./event_names.ts";
+} from "../permissions/mod.ts";
 export {
   compileConfigPattern,
   configValueProblem,

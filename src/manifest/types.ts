@@ -1,26 +1,8 @@
 /** Types of a validated `plugin.yaml` (SPEC §4). */
 
-/** Permissions a plugin asks for; each key maps onto one Deno flag (except `emit`). */
-export interface Permissions {
-  /** `--allow-net`: host names or IPs with optional port, e.g. `api.example.com:443`. */
-  net?: string[];
-  /** `--allow-read`: `$PLUGIN/...`, `$DATA`, `$TMP` or absolute host paths. */
-  read?: string[];
-  /** `--allow-write`: `$DATA`, `$TMP` or absolute host paths. */
-  write?: string[];
-  /** `--allow-env`: variable names passed through from the daemon's environment. */
-  env?: string[];
-  /** `--allow-sys`: `hostname`, `osRelease`, `loadavg`, ... */
-  sys?: string[];
-  /** `--allow-run`: absolute paths of executables. */
-  run?: string[];
-  /** Event types (may end in `*`) the plugin may emit; enforced by the daemon. */
-  emit?: string[];
-}
+import type { Permissions } from "../permissions/mod.ts";
 
-/** The permission keys, in canonical order. */
-export const PERMISSION_KINDS = ["net", "read", "write", "env", "sys", "run", "emit"] as const;
-export type PermissionKind = typeof PERMISSION_KINDS[number];
+export type { PermissionKind, Permissions, Problem } from "../permissions/mod.ts";
 
 export type HookKind = "action" | "filter" | "gate";
 
@@ -93,12 +75,4 @@ export interface Manifest {
   limits: Limits;
   dependencies: { plugins: Record<string, string> };
   conflicts: string[];
-}
-
-/** One problem found while validating a manifest or package. */
-export interface Problem {
-  /** Field path such as `permissions.net[0]` or `hooks[2].action`. */
-  field: string;
-  /** What is wrong and how to fix it. */
-  message: string;
 }

@@ -1,21 +1,24 @@
-/** Private test fixture: the host layout every permissions test uses. */
+/** Private test fixtures: the host and the plugin view every permissions test uses. */
 
-import type { HostPaths } from "./types.ts";
+import type { HostPaths, PluginView } from "./types.ts";
 
-/** A plugin "foo" on a host whose state dir is /var/lib/plugd. */
+/** A host whose state dir is /srv/plugd-state (the standard plugd locations are refused anyway). */
 export const HOST: HostPaths = {
-  pluginDir: "/var/lib/plugd/plugins/foo",
-  dataDir: "/var/lib/plugd/data/foo",
-  tmpDir: "/tmp/plugd/foo",
-  stateDir: "/var/lib/plugd",
+  stateDir: "/srv/plugd-state",
   forbiddenPaths: [
-    "/var/lib/plugd/plugd.db",
-    "/var/lib/plugd/master.key",
-    "/run/plugd/plugd.sock",
-    "/var/lib/plugd/plugins/bar",
-    "/tmp/plugd", // parent of every plugin's $TMP: foo's own $TMP stays grantable
+    "/srv/plugd-state/plugd.db",
+    "/srv/plugd-state/master.key",
+    "/srv/sockets/plugd.sock",
+    "/home/ops/plugd", // the install folder
   ],
   daemonPort: 7420,
-  bootstrap: "/var/lib/plugd/run/foo/bootstrap.ts",
-  importMap: "/var/lib/plugd/run/foo/import_map.json",
+};
+
+/** Plugin "foo" as it sees itself inside the sandbox. */
+export const VIEW: PluginView = {
+  pluginDir: "/plugin",
+  dataDir: "/data",
+  tmpDir: "/tmp",
+  bootstrap: "/plugd/prepared/bootstrap.ts",
+  importMap: "/plugd/prepared/import_map.json",
 };

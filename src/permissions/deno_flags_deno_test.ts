@@ -2,20 +2,18 @@
 // that the deny list holds against a granted name. Pure-function tests live in deno_flags_test.ts.
 import assert from "node:assert/strict";
 import { denoRunArgs } from "./deno_flags.ts";
-import type { HostPaths } from "./types.ts";
+import type { PluginView } from "./types.ts";
 
 Deno.test("denoRunArgs() output is accepted by deno and denies loopback to a net grant", async () => {
   const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "plugd-perm-" }));
   using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   try {
     const state = `${root}/state`;
-    const host: HostPaths = {
-      stateDir: state,
+    // Flags-only view: the process sees host paths.
+    const host: PluginView = {
       pluginDir: `${state}/plugins/foo`,
       dataDir: `${state}/data/foo`,
       tmpDir: `${root}/tmp/foo`,
-      forbiddenPaths: [`${state}/plugd.db`],
-      daemonPort: listener.addr.port,
       bootstrap: `${state}/run/foo/bootstrap.ts`,
       importMap: `${state}/run/foo/import_map.json`,
     };
@@ -40,8 +38,7 @@ console.log(JSON.stringify(out));`,
     );
     const args = denoRunArgs(
       { net: ["example.com:443"], read: ["$DATA"], write: ["$TMP"], sys: ["hostname"] },
-      { memory_mb: 64 },
-      host,
+      { memoryMb: 64, daemonPort: listener.addr.port, view: host },
     );
     const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
       args,
@@ -89,13 +86,10 @@ Deno.test({
     using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     try {
       const port = listener.addr.port;
-      const host: HostPaths = {
-        stateDir: `${root}/state`,
+      const host: PluginView = {
         pluginDir: `${root}/state/plugins/foo`,
         dataDir: `${root}/state/data/foo`,
         tmpDir: `${root}/tmp/foo`,
-        forbiddenPaths: [],
-        daemonPort: 7420,
         bootstrap: `${root}/bootstrap.ts`,
         importMap: `${root}/import_map.json`,
       };
@@ -105,7 +99,11 @@ Deno.test({
         `try { (await Deno.connect({ hostname: "${alias}", port: ${port} })).close(); console.log("allowed"); }
 catch (e) { console.log((e as Error).name); }`,
       );
-      const args = denoRunArgs({ net: [`${alias}:${port}`] }, { memory_mb: 64 }, host);
+      const args = denoRunArgs({ net: [`${alias}:${port}`] }, {
+        memoryMb: 64,
+        daemonPort: 7420,
+        view: host,
+      });
       const { code, stdout } = await new Deno.Command(Deno.execPath(), { args, stdout: "piped" })
         .output();
       assert.equal(code, 0);

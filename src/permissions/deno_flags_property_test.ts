@@ -1,33 +1,32 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { Permissions } from "../manifest/types.ts";
+import type { Permissions } from "./types.ts";
+import { grantProblems } from "./check_grantable.ts";
+import { PLUGD_LOCATIONS } from "./reserved_paths.ts";
 import { denoRunArgs } from "./deno_flags.ts";
-import { PermissionError } from "./errors.ts";
 import { isWithin } from "./expand_path.ts";
-import { HOST } from "./_test_fixtures.ts";
+import { HOST, VIEW } from "./_test_fixtures.ts";
 
 // Entries that are grantable on HOST, and hostile ones that must be refused or stay contained.
 const GOOD_PATHS = ["$PLUGIN", "$PLUGIN/x", "$DATA", "$DATA/x", "$TMP", "$TMP/y", "/etc/ssl"];
 const BAD_PATHS = [
   "/",
+  "/srv",
+  "/srv/plugd-state",
+  "/srv/plugd-state/",
+  "/srv/plugd-state/plugd.db",
+  "/srv/plugd-state/data/bar",
+  "/srv/plugd-state//plugins/foo/../bar",
+  "/srv/sockets",
+  "/home/ops",
   "/var",
-  "/var/lib",
   "/var/lib/plugd",
-  "/var/lib/plugd/",
-  "/var/lib/plugd/plugd.db",
-  "/var/lib/plugd/master.key",
-  "/var/lib/plugd/data",
-  "/var/lib/plugd/data/bar",
-  "/var/lib/plugd/plugins/bar",
-  "/var/lib/plugd//plugins/foo/../bar",
-  "/var/lib/plugd/plugins/foo",
-  "/var/lib/plugd/data/foo/sub",
-  "/var/lib/plugd/data/foo2",
-  "/run/plugd",
   "/run/plugd/plugd.sock",
   "/tmp",
-  "/tmp/plugd",
   "/tmp/plugd/bar",
+  "/data/x",
+  "/plugin",
+  "/proc/self/environ",
   "relative",
   "$HOME",
   "",
@@ -85,8 +84,9 @@ const permissions: fc.Arbitrary<Permissions> = fc.record({
   ),
 }, { requiredKeys: [] });
 
-const OWN = [HOST.pluginDir, HOST.dataDir, HOST.tmpDir];
 const FORBIDDEN_FLAGS = new Set(["--allow-all", "-A", "--allow-ffi", "--allow-import"]);
+const NEVER = [HOST.stateDir, ...HOST.forbiddenPaths, ...PLUGD_LOCATIONS];
+const OWN = [VIEW.pluginDir, VIEW.dataDir, VIEW.tmpDir];
 
 function assertSafe(args: string[]): void {
   for (const arg of args) {
@@ -98,36 +98,26 @@ function assertSafe(args: string[]): void {
     if (/^--allow-(read|write|run)=/.test(arg)) {
       for (const p of values) {
         assert.ok(p.startsWith("/"), `${p} is absolute`);
-        const inState = isWithin(p, HOST.stateDir) || isWithin(HOST.stateDir, p);
-        assert.ok(!inState || OWN.some((dir) => isWithin(p, dir)), `${p} touches the state dir`);
-        for (const f of HOST.forbiddenPaths) {
-          if (!OWN.some((dir) => isWithin(dir, f))) {
-            assert.ok(!isWithin(p, f) && !isWithin(f, p), p);
-          }
-        }
+        if (OWN.some((dir) => isWithin(p, dir))) continue;
+        for (const f of NEVER) assert.ok(!isWithin(p, f) && !isWithin(f, p), `${p} touches ${f}`);
       }
     }
     if (arg.startsWith("--allow-write=")) {
-      assert.ok(values.every((p) => !isWithin(p, HOST.pluginDir)));
+      assert.ok(values.every((p) => !isWithin(p, VIEW.pluginDir)));
     }
     if (arg.startsWith("--allow-net=")) {
       assert.ok(values.every((v) => !v.endsWith(":7420") && !v.startsWith("unix:")), arg);
     }
   }
-  assert.ok(args.some((a) => a === "--no-npm") && args.at(-1) === HOST.bootstrap);
+  assert.ok(args.some((a) => a === "--no-npm") && args.at(-1) === VIEW.bootstrap);
 }
 
-Deno.test("denoRunArgs() property: throws PermissionError or emits only safe flags", () => {
+Deno.test("grantProblems() + denoRunArgs() property: refused, or only safe flags", () => {
   let produced = 0;
   fc.assert(
     fc.property(permissions, (p) => {
-      let args: string[];
-      try {
-        args = denoRunArgs(p, { memory_mb: 64 }, HOST);
-      } catch (error) {
-        assert.ok(error instanceof PermissionError, String(error));
-        return;
-      }
+      if (grantProblems(p, HOST).length > 0) return;
+      const args = denoRunArgs(p, { memoryMb: 64, daemonPort: HOST.daemonPort, view: VIEW });
       produced++;
       assertSafe(args);
       if (p.net?.length) assert.ok(args.some((a) => a.startsWith("--deny-net=")));

@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
-import type { Permissions } from "../manifest/types.ts";
+import type { Permissions } from "./types.ts";
 import { denoRunArgs } from "./deno_flags.ts";
 import { PermissionError } from "./errors.ts";
-import { HOST } from "./_test_fixtures.ts";
+import { VIEW } from "./_test_fixtures.ts";
 
-const LIMITS = { memory_mb: 128 };
+const OPTIONS = { memoryMb: 128, daemonPort: 7420, view: VIEW };
 const HEAD = ["run", "--no-prompt", "--no-config", "--no-remote", "--no-npm", "--cached-only"];
 const TAIL = [
   "--v8-flags=--max-old-space-size=128",
-  "--import-map=/var/lib/plugd/run/foo/import_map.json",
-  "/var/lib/plugd/run/foo/bootstrap.ts",
+  "--import-map=/plugd/prepared/import_map.json",
+  "/plugd/prepared/bootstrap.ts",
 ];
 const FULL_DENY = [
   "0.0.0.0/8",
@@ -31,7 +31,7 @@ const FULL_DENY = [
   "localhost:7420",
 ];
 
-const args = (p: Permissions) => denoRunArgs(p, LIMITS, HOST);
+const args = (p: Permissions) => denoRunArgs(p, OPTIONS);
 const denyOf = (p: Permissions) =>
   args(p).find((a) => a.startsWith("--deny-net="))?.slice("--deny-net=".length).split(",");
 
@@ -53,9 +53,9 @@ Deno.test("denoRunArgs() maps the SPEC example onto sorted flags", () => {
       ...HEAD,
       "--allow-env=HTTPS_PROXY",
       "--allow-net=hooks.slack.com:443",
-      "--allow-read=/var/lib/plugd/plugins/foo/templates",
+      "--allow-read=/plugin/templates",
       "--allow-sys=hostname",
-      "--allow-write=/var/lib/plugd/data/foo",
+      "--allow-write=/data",
       `--deny-net=${FULL_DENY.join(",")}`,
       ...TAIL,
     ],
@@ -66,13 +66,13 @@ const ONE_KIND: [Permissions, string[]][] = [
   [{ net: ["b.example.com:443", "a.example.com", "b.example.com:443"] }, [
     "--allow-net=a.example.com,b.example.com:443",
   ]],
-  [{ read: ["$TMP", "$DATA", "/etc/ssl", "$DATA/"] }, [
-    "--allow-read=/etc/ssl,/tmp/plugd/foo,/var/lib/plugd/data/foo",
+  [{ read: ["$TMP", "$DATA", "/etc/ssl", "$DATA/x"] }, [
+    "--allow-read=/data,/data/x,/etc/ssl,/tmp",
   ]],
-  [{ write: ["$TMP/x", "/srv/out"] }, ["--allow-write=/srv/out,/tmp/plugd/foo/x"]],
+  [{ write: ["$TMP/x", "/srv/out"] }, ["--allow-write=/srv/out,/tmp/x"]],
   [{ env: ["TZ", "HTTPS_PROXY"] }, ["--allow-env=HTTPS_PROXY,TZ"]],
   [{ sys: ["osRelease", "hostname"] }, ["--allow-sys=hostname,osRelease"]],
-  [{ run: ["/usr/bin/git", "//usr/bin/./git"] }, ["--allow-run=/usr/bin/git"]],
+  [{ run: ["/usr/bin/git", "/bin/tar"] }, ["--allow-run=/bin/tar,/usr/bin/git"]],
   [{ emit: ["slack.*"] }, []],
   [{ net: [], read: [], write: [], env: [], sys: [], run: [], emit: [] }, []],
 ];
@@ -131,7 +131,7 @@ for (const [name, entry, lifted, kept] of DENY_CASES) {
 
 Deno.test("denoRunArgs() throws PermissionError naming the first problem and the count", () => {
   assert.throws(
-    () => args({ net: ["localhost:7420"], read: ["/"] }),
+    () => args({ net: ["localhost"], read: ["/"] }),
     (e: unknown) =>
       e instanceof PermissionError && e.field === "permissions.net[0]" &&
       /1 more problem/.test(e.message),
@@ -140,7 +140,7 @@ Deno.test("denoRunArgs() throws PermissionError naming the first problem and the
 
 Deno.test("denoRunArgs() validates memory_mb", () => {
   for (const memory_mb of [0, -1, 1.5, NaN]) {
-    assert.throws(() => denoRunArgs({}, { memory_mb }, HOST), RangeError);
+    assert.throws(() => denoRunArgs({}, { ...OPTIONS, memoryMb: memory_mb }), RangeError);
   }
 });
 

@@ -1,56 +1,26 @@
-/** Expand `$PLUGIN`, `$DATA`, `$TMP` and absolute host paths into normalized absolute paths. */
+/** Expand `$PLUGIN`, `$DATA`, `$TMP` into the paths a plugin process sees; path helpers. */
 
-import { hasUnsafeChar } from "./_chars.ts";
-import { PermissionError } from "./errors.ts";
-import type { HostPaths } from "./types.ts";
+import type { PluginView } from "./types.ts";
 
-const VARIABLES = { $PLUGIN: "pluginDir", $DATA: "dataDir", $TMP: "tmpDir" } as const;
-
-/** Options for {@linkcode expandPath}. */
-export interface ExpandPathOptions {
-  /** Field named in the error, e.g. `permissions.read[1]`. @default "path" */
-  field?: string;
-}
+/** The path variables and the folder of {@linkcode PluginView} each expands to. */
+export const PATH_VARIABLES = { $PLUGIN: "pluginDir", $DATA: "dataDir", $TMP: "tmpDir" } as const;
 
 /**
- * Expands one path entry to an absolute, normalized POSIX path. `$PLUGIN`, `$DATA` and `$TMP`
- * (alone or followed by `/sub/path`) expand to the plugin's folders; absolute paths are
- * normalized. Relative paths, unknown variables, `~` and any `..` segment are rejected with a
- * {@linkcode PermissionError}, as are commas (Deno splits flag values on them).
+ * Expands one valid path entry (see `permissionProblems`): `$PLUGIN`, `$DATA` and `$TMP`, alone or
+ * followed by `/sub/path`, become the folders of `view`; absolute paths stay as they are.
  *
  * @example
  * ```ts
- * expandPath("$DATA/cache/", host); // "/var/lib/plugd/data/foo/cache"
- * expandPath("/etc//ssl/./certs", host); // "/etc/ssl/certs"
+ * expandPath("$DATA/cache", { ...view, dataDir: "/data" }); // "/data/cache"
+ * expandPath("/etc/ssl/certs", view); // "/etc/ssl/certs"
  * ```
  */
-export function expandPath(
-  entry: string,
-  host: HostPaths,
-  options: ExpandPathOptions = {},
-): string {
-  const { field = "path" } = options;
-  const fail = (message: string): never => {
-    throw new PermissionError(field, message);
-  };
-  if (typeof entry !== "string" || entry === "") fail("must be a non-empty path");
-  if (hasUnsafeChar(entry)) {
-    fail(`"${entry}" contains a comma or control character; Deno splits flag values on commas`);
-  }
-  if (entry.split("/").includes("..")) fail(`"${entry}" contains "..": write the path without it`);
-  if (entry.startsWith("$")) {
-    const name = entry.split("/", 1)[0]!;
-    if (!(name in VARIABLES)) fail(`unknown variable "${name}": use $PLUGIN, $DATA or $TMP`);
-    const base = host[VARIABLES[name as keyof typeof VARIABLES]];
-    return normalizeAbsolute(base + entry.slice(name.length));
-  }
-  if (entry.startsWith("~")) fail(`"${entry}": "~" is not expanded; write an absolute path`);
-  if (!entry.startsWith("/")) {
-    fail(
-      `relative path "${entry}" is not grantable; use $PLUGIN/..., $DATA, $TMP or an absolute path`,
-    );
-  }
-  return normalizeAbsolute(entry);
+export function expandPath(entry: string, view: PluginView): string {
+  if (!entry.startsWith("$")) return normalizeAbsolute(entry);
+  const name = entry.split("/", 1)[0]!;
+  const folder = PATH_VARIABLES[name as keyof typeof PATH_VARIABLES];
+  if (folder === undefined) throw new TypeError(`Unknown path variable "${name}" in "${entry}"`);
+  return normalizeAbsolute(view[folder] + entry.slice(name.length));
 }
 
 /** Normalizes an absolute POSIX path: collapses `//` and `.`, drops a trailing `/`. */
@@ -66,23 +36,11 @@ export function isWithin(path: string, dir: string): boolean {
   return path === dir || dir === "/" || path.startsWith(dir + "/");
 }
 
-/** Throws `TypeError` unless every path in `host` is absolute and normalized. */
-export function assertHostPaths(host: HostPaths): void {
-  const paths: [string, unknown][] = [
-    ["pluginDir", host.pluginDir],
-    ["dataDir", host.dataDir],
-    ["tmpDir", host.tmpDir],
-    ["stateDir", host.stateDir],
-    ["bootstrap", host.bootstrap],
-    ["importMap", host.importMap],
-    ...host.forbiddenPaths.map((p, i): [string, unknown] => [`forbiddenPaths[${i}]`, p]),
-  ];
-  for (const [name, value] of paths) {
+/** Throws `TypeError`/`RangeError` unless every path is absolute and normalized and the port valid. */
+export function assertAbsolutePaths(paths: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(paths)) {
     if (typeof value !== "string" || !value.startsWith("/") || normalizeAbsolute(value) !== value) {
-      throw new TypeError(`HostPaths.${name} must be an absolute normalized path, got "${value}"`);
+      throw new TypeError(`${name} must be an absolute normalized path, got "${value}"`);
     }
-  }
-  if (!Number.isInteger(host.daemonPort) || host.daemonPort < 1 || host.daemonPort > 65535) {
-    throw new RangeError(`HostPaths.daemonPort must be a port number, got ${host.daemonPort}`);
   }
 }

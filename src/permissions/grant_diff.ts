@@ -1,7 +1,7 @@
 /** Compare grants: normalize, test equality, diff, detect widening on update, describe. */
 
-import type { Permissions } from "../manifest/types.ts";
-import { KINDS } from "./_kinds.ts";
+import type { Permissions } from "./types.ts";
+import { KIND_NAMES as KINDS } from "./kinds.ts";
 import { sortedUnique } from "./_sort.ts";
 
 /** What changed from one permission set to another. */

@@ -1,21 +1,33 @@
 /**
- * Permissions: a plugin's granted permissions mapped onto the exact `deno run` arguments, risk
- * levels, and grant comparison. Pure functions, no I/O. See `docs/permissions.md`.
+ * Permissions: the one grammar of `permissions:` (every kind in `kinds.ts`), the host rules of a
+ * grant, risk levels, grant comparison, and the exact `deno run` arguments. Pure functions, no
+ * I/O; this area imports no other. See `docs/permissions.md`.
  *
  * @module
  */
 
-export type { HostPaths, Risk, RiskLevel } from "./types.ts";
-export { PermissionError } from "./errors.ts";
+export type {
+  HostPaths,
+  PermissionKind,
+  Permissions,
+  PluginView,
+  Problem,
+  Risk,
+  RiskLevel,
+} from "./types.ts";
+export type { DenoAllowFlag, PermissionKindSpec } from "./kind_spec.ts";
+export { isPermissionKind, KIND_NAMES, PERMISSION_KINDS, REFUSED_KINDS } from "./kinds.ts";
+export { FORBIDDEN_ENV_PREFIXES, SYS_VALUES } from "./kind_small.ts";
 export {
-  assertHostPaths,
-  expandPath,
-  type ExpandPathOptions,
-  isWithin,
-  normalizeAbsolute,
-} from "./expand_path.ts";
-export { grantProblems } from "./check_grantable.ts";
-export { BASE_RUN_FLAGS, denoRunArgs } from "./deno_flags.ts";
+  type CheckedPermissions,
+  checkPermissions,
+  type CheckPermissionsOptions,
+} from "./grammar.ts";
+export { PermissionError } from "./errors.ts";
+export { expandPath, isWithin, normalizeAbsolute, PATH_VARIABLES } from "./expand_path.ts";
+export { PLUGD_LOCATIONS, reservedPathProblem, SANDBOX_PATHS } from "./reserved_paths.ts";
+export { assertHostPaths, grantProblems } from "./check_grantable.ts";
+export { BASE_RUN_FLAGS, denoRunArgs, type DenoRunArgsOptions } from "./deno_flags.ts";
 export { DAEMON_PORT_HOSTS, DENY_NET_TARGETS, denyNetList } from "./deny_net.ts";
 export { assessRisks, highestRisk, RISK_LEVELS } from "./risk.ts";
 export {
@@ -27,6 +39,12 @@ export {
   permissionsEqual,
 } from "./grant_diff.ts";
 export { isLocalName, type NetEntry, parseNetEntry } from "./net_entry.ts";
+export {
+  isEventPattern,
+  isEventType,
+  matchesEventPattern,
+  MAX_EVENT_NAME_LENGTH,
+} from "./event_names.ts";
 export {
   type AddressClass,
   classifyAddress,

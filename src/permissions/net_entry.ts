@@ -22,7 +22,7 @@ export interface NetEntry {
 
 // Suffixes that, by convention or RFC, name hosts on a local or private network.
 const LOCAL_NAME_SUFFIXES = [".local", ".internal", ".lan", ".home.arpa", ".intranet", ".corp"];
-const LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/;
+const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
  * Parses a net entry; throws `RangeError` whose message says what is wrong and how to fix it.
@@ -43,6 +43,10 @@ export function parseNetEntry(entry: string): NetEntry {
   if (entry.toLowerCase().startsWith("unix:")) {
     throw new RangeError("Unix sockets are not net hosts");
   }
+  if (entry.includes("://")) {
+    throw new RangeError('has a scheme; write only the host and port, e.g. "api.example.com:443"');
+  }
+  if (entry.includes("@")) throw new RangeError('has user info; write only "host" or "host:port"');
   let hostPart = entry;
   let portPart: string | undefined;
   if (entry.startsWith("[")) {
@@ -92,13 +96,16 @@ function parseHost(host: string): Omit<NetEntry, "port"> {
   if (endsInNumber(host)) {
     if (parseDottedQuad(host) === null) {
       throw new RangeError(
-        "write the address as a dotted quad without leading zeros, e.g. 127.0.0.1",
+        `"${host}" is not a valid IPv4 address; write it as a dotted quad without leading ` +
+          "zeros, e.g. 203.0.113.7",
       );
     }
     return { host, family: "ipv4", addressClass: classifyAddress(host) };
   }
   if (host.length > 253 || !host.split(".").every((label) => LABEL.test(label))) {
-    throw new RangeError(`"${host}" is not a valid host name`);
+    throw new RangeError(
+      `"${host}" is not a valid host name; use letters, digits, '-' and '.', e.g. api.example.com`,
+    );
   }
   return { host, family: "name", addressClass: classifyAddress(host) };
 }

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import type { PermissionKind } from "../manifest/types.ts";
+import type { PermissionKind } from "./types.ts";
 import { assessRisks, highestRisk } from "./risk.ts";
 import type { RiskLevel } from "./types.ts";
-import { HOST } from "./_test_fixtures.ts";
 
 const CASES: [PermissionKind, string, RiskLevel][] = [
   ["sys", "hostname", "low"],
@@ -37,7 +36,7 @@ const CASES: [PermissionKind, string, RiskLevel][] = [
   ["read", "$DATA", "medium"],
   ["read", "$TMP/x", "medium"],
   ["read", "/etc/ssl/certs", "high"],
-  ["read", "/var/lib/plugd/data/foo/x", "medium"],
+  ["read", "/var/lib/plugd/data/foo/x", "critical"],
   ["write", "$DATA", "medium"],
   ["write", "$TMP", "medium"],
   ["write", "/srv/out", "critical"],
@@ -47,7 +46,7 @@ const CASES: [PermissionKind, string, RiskLevel][] = [
 
 for (const [kind, value, level] of CASES) {
   Deno.test(`assessRisks() rates ${kind} "${value}" ${level}`, () => {
-    const risks = assessRisks({ [kind]: [value] }, HOST);
+    const risks = assessRisks({ [kind]: [value] });
     assert.equal(risks.length, 1);
     assert.deepEqual({ ...risks[0], reason: undefined }, { kind, value, level, reason: undefined });
     assert.ok(risks[0]!.reason.length > 0);
@@ -68,13 +67,15 @@ Deno.test("assessRisks() gives one risk per entry in key order and keeps entry o
   ]);
 });
 
-Deno.test("assessRisks() without host rates absolute paths as host paths", () => {
-  assert.equal(assessRisks({ read: ["/var/lib/plugd/data/foo/x"] })[0]!.level, "high");
+Deno.test("assessRisks() rates entries the grammar refuses critical, with the reason", () => {
+  const [risk] = assessRisks({ env: ["LD_PRELOAD"] });
+  assert.equal(risk!.level, "critical");
+  assert.match(risk!.reason, /not grantable: .*never grantable/);
 });
 
 Deno.test("highestRisk() picks the top level; low for nothing", () => {
   assert.equal(highestRisk([]), "low");
   assert.equal(highestRisk(assessRisks({ sys: ["hostname"], write: ["$DATA"] })), "medium");
   assert.equal(highestRisk(assessRisks({ net: ["10.0.0.1:80"], env: ["TZ"] })), "high");
-  assert.equal(highestRisk(assessRisks({ run: ["/usr/bin/git"], read: ["/etc"] })), "critical");
+  assert.equal(highestRisk(assessRisks({ run: ["/usr/bin/git"], read: ["/etc/ssl"] })), "critical");
 });

@@ -22,7 +22,7 @@ export class EmitDeniedError extends Error {
  */
 export function createHostHandler(deps: {
   storage: PluginStorage;
-  events: () => PluginEventSink | null;
+  events: PluginEventSink;
   emitPatterns: (pluginId: string) => string[];
   /** Per-plugin emit rate limits. @default none */
   emitLimiter?: EmitLimiter;
@@ -77,8 +77,6 @@ export function createHostHandler(deps: {
           `limits.emit_per_s (capped by PLUGD_EMIT_RATE_MAX)`,
       );
     }
-    const sink = deps.events();
-    if (!sink) throw new Error("the event bus is not running");
-    return (await sink.emitFromPlugin(pluginId, type, args.data ?? null)).id;
+    return (await deps.events.emitFromPlugin(pluginId, type, args.data ?? null)).id;
   }
 }

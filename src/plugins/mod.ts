@@ -1,5 +1,5 @@
 /** The plugin lifecycle: install, grant, enable, update, config, uninstall, storage, logs. */
-export { PluginService } from "./plugin_service.ts";
+export { type PluginEvents, PluginService } from "./plugin_service.ts";
 export { ConfigValidationError, PluginConfigs } from "./plugin_configs.ts";
 export { ConflictError, NotFoundError } from "./errors.ts";
 export { LogRings } from "./log_ring.ts";
@@ -8,3 +8,5 @@ export type { PluginEventSink } from "./host_calls.ts";
 export type { PluginContext } from "./plugin_context.ts";
 export type { PluginRecord, PluginState, SystemEventSink } from "./types.ts";
 export { validateConfigValues } from "./config_values.ts";
+export { copyPackage, removePackage } from "./copy_package.ts";
+export { type PluginPaths, pluginPaths } from "./plugin_paths.ts";

@@ -1,5 +1,4 @@
-import type { Config } from "../config/mod.ts";
-import type { DaemonLog, StateLayout } from "../daemon/mod.ts";
+import type { Config, StateLayout } from "../config/mod.ts";
 import type { Store } from "../store/mod.ts";
 import type { SystemEventSink } from "./types.ts";
 
@@ -9,5 +8,5 @@ export interface PluginContext {
   config: Config;
   layout: StateLayout;
   events: SystemEventSink;
-  log: DaemonLog;
+  log: (message: string) => void;
 }

@@ -1,10 +1,16 @@
 import { join } from "node:path";
-import type { Config } from "../config/mod.ts";
-import type { StateLayout } from "../daemon/mod.ts";
+import type { Config, StateLayout } from "../config/mod.ts";
 import type { HostPaths } from "../permissions/mod.ts";
+import { INSTALL_DIR } from "../runtime/mod.ts";
 
 /** Every folder and file that belongs to one installed plugin version. */
 export interface PluginPaths extends HostPaths {
+  /** The installed (read-only) code: `$PLUGIN`. */
+  pluginDir: string;
+  /** The plugin's private writable folder: `$DATA`. */
+  dataDir: string;
+  /** The plugin's private temp folder: `$TMP`. */
+  tmpDir: string;
   preparedDir: string;
   cacheDir: string;
 }
@@ -21,7 +27,8 @@ export function pluginPaths(
   version: string,
 ): PluginPaths {
   const preparedDir = join(layout.prepared, id, version);
-  const forbidden = [config.masterKeyFile, config.socketPath];
+  // The install folder too: writing its code would run as the daemon at the next start.
+  const forbidden = [config.masterKeyFile, config.socketPath, INSTALL_DIR];
   if (config.dbUrl.startsWith("file:")) forbidden.push(config.dbUrl.slice("file:".length));
   return {
     pluginDir: join(layout.plugins, id, version),
@@ -30,8 +37,6 @@ export function pluginPaths(
     stateDir: layout.root,
     forbiddenPaths: forbidden,
     daemonPort: config.http?.port ?? 7420,
-    bootstrap: join(preparedDir, "bootstrap.ts"),
-    importMap: join(preparedDir, "import_map.json"),
     preparedDir,
     cacheDir: layout.cache,
   };

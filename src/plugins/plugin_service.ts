@@ -26,7 +26,7 @@ import { removePlugin } from "./remove_plugin.ts";
 import { resolveSource } from "./resolve_source.ts";
 import { PluginStorage } from "./storage.ts";
 import type { PluginEventSink } from "./host_calls.ts";
-import type { PluginRecord } from "./types.ts";
+import type { PluginRecord, SystemEventSink } from "./types.ts";
 import { startOrder } from "./start_order.ts";
 import type { PluginConfigs } from "./plugin_configs.ts";
 import { updatePlugin } from "./update_plugin.ts";
@@ -39,29 +39,37 @@ import { EmitPolicy } from "./emit_policy.ts";
 import { assertHealthy, commandLine, onDemand, prepareDirs } from "./plugin_dirs.ts";
 import { pluginSummary, pluginView } from "./plugin_view.ts";
 
+/** The event bus as plugins see it: their `ctx.emit`, the daemon's events, cron status. */
+export interface PluginEvents extends PluginEventSink, SystemEventSink {
+  /** Cron jobs of one plugin with their last run, shown as `cron` in `view()`. */
+  cronStatus(pluginId: string): unknown[];
+}
+
 /**
  * The plugin lifecycle (SPEC §6): install, grant, enable/disable/restart, update, config,
- * uninstall, plus invocation for the hook bus. Owns the runtime supervisor.
+ * uninstall, plus invocation for the hook bus. Owns the runtime supervisor. The bus is built in
+ * the constructor by `createEvents(this)`: each needs the other, and both exist from the start.
  */
-export class PluginService {
+export class PluginService<E extends PluginEvents = PluginEvents> {
   readonly logs = new LogRings();
   readonly storage: PluginStorage;
   readonly supervisor: Supervisor;
   readonly configs: PluginConfigs;
+  readonly events: E;
   #ctx: PluginContext;
   #sandbox: SandboxInfo;
-  #bus: PluginEventSink | null = null;
-  #cronStatus: ((id: string) => unknown[]) | null = null;
   #emit = new EmitPolicy(this.logs, () => this.#ctx.config.emitRate);
   #reloader = new DevReloader((id) => this.reload(id));
 
   constructor(
-    ctx: PluginContext,
+    ctx: Omit<PluginContext, "events">,
     runtime: { sandbox: SandboxInfo; caps?: ResourceCaps },
     configs: PluginConfigs,
+    createEvents: (plugins: PluginService<E>) => E,
   ) {
     const { sandbox } = runtime;
-    this.#ctx = ctx;
+    this.events = createEvents(this);
+    this.#ctx = { ...ctx, events: this.events };
     this.#sandbox = sandbox;
     this.configs = configs;
     this.storage = new PluginStorage(ctx.store);
@@ -70,10 +78,10 @@ export class PluginService {
       logs: this.logs,
       caps: runtime.caps,
       idleStopMs: ctx.config.idleStopMs,
-      bus: () => this.#bus,
+      bus: this.events,
       emit: this.#emit,
       onPermissionDenied: (id, attempt) =>
-        void ctx.events.emitSystemEvent("plugin.permission_denied", { plugin: id, ...attempt }),
+        void this.events.emitSystemEvent("plugin.permission_denied", { plugin: id, ...attempt }),
       onStateChange: (id, state, reason) => this.#onRuntimeState(id, state, reason),
       verifyIntegrity: (id) => this.#verifyIntegrity(id),
     });
@@ -93,16 +101,6 @@ export class PluginService {
         `reload from the source folder failed: ${(error as Error).message}`,
       );
     }
-  }
-
-  /** Connects the event bus that receives plugins' `ctx.emit` calls. */
-  attachBus(bus: PluginEventSink): void {
-    this.#bus = bus;
-  }
-
-  /** Connects the cron scheduler's per-plugin status, shown as `cron` in `view()`. */
-  attachCronStatus(status: (id: string) => unknown[]): void {
-    this.#cronStatus = status;
   }
 
   /** Starts every enabled plugin, dependencies first. */
@@ -144,7 +142,7 @@ export class PluginService {
     return pluginView(record, stats, {
       ...this.#emit.view(id),
       storageBytes: await this.storage.used(id),
-      cron: this.#cronStatus?.(id) ?? [],
+      cron: this.events.cronStatus(id),
     });
   }
 

@@ -15,8 +15,8 @@ export interface PluginSupervisorDeps {
   logs: LogRings;
   caps?: ResourceCaps;
   idleStopMs: number;
-  /** The event bus, once attached. */
-  bus: () => PluginEventSink | null;
+  /** The event bus. */
+  bus: PluginEventSink;
   /** Each plugin's granted emit types, rate limit and refusal counts. */
   emit: EmitPolicy;
   onPermissionDenied: (pluginId: string, attempt: DeniedAttempt) => void;

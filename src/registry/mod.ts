@@ -31,7 +31,6 @@ export { parseRef, resolveInstall } from "./resolve_install.ts";
 export { fetchPackage, MAX_ARCHIVE_BYTES, resolveArchiveUrl } from "./fetch_package.ts";
 export { buildIndex } from "./build_index.ts";
 export { type CatalogItem, type CatalogResult, searchCatalog } from "./search_catalog.ts";
-export { createCatalogRoutes } from "./catalog_routes.ts";
 export {
   activeAdvisories,
   type AdvisoryEntry,

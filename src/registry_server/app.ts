@@ -1,7 +1,12 @@
 /** The registry server's Hono app: body limits, identification, route groups, problem+json. */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { allowedMethods, HttpError, problemResponse, toProblemResponse } from "../api/mod.ts";
+import {
+  HttpError,
+  methodNotAllowedProblem,
+  problemResponse,
+  toProblemResponse,
+} from "../api/mod.ts";
 import { VERSION } from "../version.ts";
 import { createAdminRoutes } from "./admin_routes.ts";
 import { identify } from "./auth.ts";
@@ -16,6 +21,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /** Builds the registry API app. */
 export function createRegistryApp(deps: RegistryDeps): Hono<RegistryEnv> {
   const app = new Hono<RegistryEnv>();
+  app.use("*", methodNotAllowedProblem(app));
   const limits = {
     small: bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => tooLarge(MAX_BODY_BYTES) }),
     // Multipart adds a little around the archive; the archive itself is checked while read.
@@ -34,22 +40,11 @@ export function createRegistryApp(deps: RegistryDeps): Hono<RegistryEnv> {
   app.route("/", createPublisherRoutes(deps));
   app.route("/", createInstallationRoutes(deps));
   app.route("/", createAdminRoutes(deps));
-  app.notFound((c) => {
-    const allow = allowedMethods(app, c.req.path);
-    if (allow.length > 0) {
-      throw new HttpError(
-        405,
-        `${c.req.method} is not allowed on ${c.req.path}; use ${allow.join(", ")}`,
-        {
-          headers: { allow: allow.join(", ") },
-        },
-      );
-    }
-    throw new HttpError(
-      404,
-      `No route ${c.req.method} ${c.req.path}; see GET /api/v1/openapi.json`,
-    );
-  });
+  app.notFound((c) =>
+    toProblemResponse(
+      new HttpError(404, `No route ${c.req.method} ${c.req.path}; see GET /api/v1/openapi.json`),
+    )
+  );
   app.onError((error) => {
     const response = toProblemResponse(error);
     return response.status === 500

@@ -71,4 +71,4 @@ export type {
   SupervisorOptions,
 } from "./supervisor_types.ts";
 export { MemoryHost } from "./memory_host.ts";
-export { SDK_DIR, SHIM_DIR } from "./runtime_dirs.ts";
+export { INSTALL_DIR, SDK_DIR, SHIM_DIR } from "./runtime_dirs.ts";

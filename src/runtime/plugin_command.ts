@@ -1,6 +1,6 @@
 /** Compose the full command for one plugin: grant → Deno flags → sandbox. */
-import type { Manifest, Permissions } from "../manifest/types.ts";
-import { denoRunArgs } from "../permissions/mod.ts";
+import type { Manifest, Permissions } from "../manifest/mod.ts";
+import { denoRunArgs, expandPath, grantProblems, PermissionError } from "../permissions/mod.ts";
 import { assertSandbox, type SandboxInfo } from "./detect_sandbox.ts";
 import type { HandlerSet } from "./protocol.ts";
 import { SDK_DIR, SHIM_DIR } from "./runtime_dirs.ts";
@@ -34,11 +34,6 @@ export interface PluginCommandOptions {
   getEnv?: (name: string) => string | undefined;
 }
 
-function allowValues(args: string[], kind: string): string[] {
-  const a = args.find((x) => x.startsWith(`--allow-${kind}=`));
-  return a ? a.slice(`--allow-${kind}=`.length).split(",") : [];
-}
-
 /**
  * The exact command line (sandbox + Deno flags) for a plugin; what `plugd plugin flags` prints.
  * Throws `SandboxUnavailableError` when no sandbox is usable and flags mode was not chosen.
@@ -46,16 +41,27 @@ function allowValues(args: string[], kind: string): string[] {
 export function pluginCommand(o: PluginCommandOptions): SpawnCommand {
   assertSandbox(o.sandbox);
   const d = o.dirs;
-  const denoArgs = denoRunArgs(o.grant, o.manifest.limits, {
-    pluginDir: d.pluginDir,
-    dataDir: d.dataDir,
-    tmpDir: d.tmpDir,
+  const host = {
     stateDir: d.stateDir,
     forbiddenPaths: d.forbiddenPaths ?? [],
     daemonPort: d.daemonPort ?? 7420,
+  };
+  const problems = grantProblems(o.grant, host);
+  if (problems.length > 0) throw new PermissionError(problems[0]!.field, problems[0]!.message);
+  const view = {
+    pluginDir: d.pluginDir,
+    dataDir: d.dataDir,
+    tmpDir: d.tmpDir,
     bootstrap: join(d.preparedDir, "bootstrap.ts"),
     importMap: join(d.preparedDir, "import_map.json"),
+  };
+  const denoArgs = denoRunArgs(o.grant, {
+    memoryMb: o.manifest.limits.memory_mb,
+    daemonPort: host.daemonPort,
+    view,
   });
+  const hostPaths = (kinds: ("read" | "write" | "run")[]) =>
+    kinds.flatMap((k) => o.grant[k] ?? []).map((e) => expandPath(e, view));
   const getEnv = o.getEnv ?? ((n: string) => Deno.env.get(n));
   const env: Record<string, string> = {};
   for (const name of o.grant.env ?? []) {
@@ -80,9 +86,8 @@ export function pluginCommand(o: PluginCommandOptions): SpawnCommand {
     libs: o.sandbox.libs,
     mountProc: o.sandbox.mountProc,
     env,
-    extraReadPaths: [...allowValues(denoArgs, "read"), ...allowValues(denoArgs, "run")]
-      .filter(outside),
-    extraWritePaths: allowValues(denoArgs, "write").filter(outside),
+    extraReadPaths: hostPaths(["read", "run"]).filter(outside),
+    extraWritePaths: hostPaths(["write"]).filter(outside),
     bwrapPath: o.sandbox.bwrapPath,
     setprivPath: o.sandbox.setprivPath,
   });

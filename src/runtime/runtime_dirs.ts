@@ -5,3 +5,8 @@ import { fromFileUrl } from "./_path.ts";
 export const SDK_DIR: string = fromFileUrl(new URL("../../sdk", import.meta.url));
 /** Absolute path of the in-sandbox shim folder (`src/runtime/shim/`). */
 export const SHIM_DIR: string = fromFileUrl(new URL("./shim", import.meta.url));
+/** Absolute path of the plugd installation (the checkout, or `/opt/plugd`): never grantable. */
+export const INSTALL_DIR: string = fromFileUrl(new URL("../..", import.meta.url)).replace(
+  /\/$/,
+  "",
+);

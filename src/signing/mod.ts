@@ -58,4 +58,3 @@ export {
   type InstalledBuild,
   recordInstalledBuild,
 } from "./package_history.ts";
-export { createKeyRoutes } from "./key_routes.ts";

@@ -31,9 +31,10 @@ export {
   parseSchedule,
   retryDelay,
 } from "./schedule.ts";
-export { webhookOutboxStatements } from "./outbox.ts";
+export { deliveryInsert, webhookOutboxStatements } from "./outbox.ts";
+export { newMessageId } from "./ids.ts";
+export { checkSecret, validateWebhookInput, type WebhookInput } from "./validate.ts";
 export { type RelayOptions, WebhookRelay } from "./relay.ts";
-export { createWebhookRoutes, type WebhookRouteDeps } from "./routes.ts";
 export {
   createWebhookService,
   type WebhookService,
@@ -46,5 +47,6 @@ export {
   getWebhook,
   listWebhooks,
   rotateWebhookSecret,
+  ROTATION_OVERLAP_MS,
   updateWebhook,
 } from "./repository.ts";

@@ -1,12 +1,10 @@
-/** The webhooks daemon service: routes, the relay's lifecycle, and `enqueueEvent`. */
-import type { Hono } from "hono";
-import type { ApiEnv } from "../api/mod.ts";
+/** The webhooks daemon service: the relay's lifecycle and `enqueueEvent` (routes: src/api). */
 import type { Config } from "../config/mod.ts";
 import { loadMasterKey, type MasterKeyRef } from "../secrets/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { webhookOutboxStatements } from "./outbox.ts";
 import { WebhookRelay } from "./relay.ts";
-import { createWebhookRoutes } from "./routes.ts";
+import type { GuardOptions } from "./ssrf_guard.ts";
 import { DEFAULT_SCHEDULE_MS, parseSchedule } from "./schedule.ts";
 import type { EmitSystemEvent, OutboxEvent } from "./types.ts";
 
@@ -23,10 +21,13 @@ export interface WebhookServiceOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** A running webhooks service (a `DaemonService` plus `enqueueEvent`). */
+/** A running webhooks service: the relay's lifecycle, `enqueueEvent`, and what its routes need. */
 export interface WebhookService {
-  routes: Hono<ApiEnv>;
   relay: WebhookRelay;
+  /** The master key sealing webhook secrets (for the API's route group). */
+  key: MasterKeyRef;
+  /** The SSRF guard settings (for the API's route group). */
+  guard: GuardOptions;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Queues `event` for every matching enabled webhook in its own write batch. */
@@ -97,8 +98,9 @@ export async function createWebhookService(
     );
   }
   return {
-    routes: createWebhookRoutes({ store, key, relay, guard }),
     relay,
+    key,
+    guard,
     start: () => relay.start(),
     stop: () => relay.stop(),
     enqueueEvent,

@@ -4,7 +4,7 @@
  * route's own scope -> neither 401 nor 403.
  */
 import assert from "node:assert/strict";
-import { registeredRoutes } from "../../src/api/method_not_allowed.ts";
+import { registeredRoutes } from "../../src/api/registered_routes.ts";
 import { ROUTE_TABLE, type RouteSpec, toSpecPath } from "../../src/api/route_table.ts";
 import { startDaemon } from "../helpers/daemon.ts";
 import { buildDaemonApp, createToken, fetchAs, waitFor } from "./_helpers.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { buildOpenApi } from "../../src/api/openapi.ts";
-import { registeredRoutes } from "../../src/api/method_not_allowed.ts";
+import { registeredRoutes } from "../../src/api/registered_routes.ts";
 import { ROUTE_TABLE, toSpecPath } from "../../src/api/route_table.ts";
 import { startDaemon } from "../helpers/daemon.ts";
 import { buildDaemonApp } from "./_helpers.ts";

@@ -3,7 +3,8 @@ import { startPlugin } from "../../sdk/testing.ts";
 import { fixture, OPTS, waitFor } from "./_helpers.ts";
 
 Deno.test("a 100 MB flood neither stalls the daemon nor grows its memory", OPTS, async () => {
-  await using flood = await startPlugin(fixture("flood"));
+  // Writing 100 MB under a 50 % cpu quota takes a while on a loaded machine: no false timeout.
+  await using flood = await startPlugin(fixture("flood"), { timeoutMs: 60_000 });
   await using echo = await startPlugin(fixture("echo"));
   // Heap + external memory of this isolate: RSS is process-wide, and `deno test --parallel`
   // runs other test files in the same process.

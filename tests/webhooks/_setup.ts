@@ -1,6 +1,6 @@
 /** An in-process webhooks service on a real libSQL file, behind the real API app. */
 import { join } from "node:path";
-import { createApp } from "../../src/api/mod.ts";
+import { createApp, createWebhookRoutes } from "../../src/api/mod.ts";
 import { loadConfig } from "../../src/config/mod.ts";
 import { openStore, type Store } from "../../src/store/mod.ts";
 import { createWebhookService, type WebhookService } from "../../src/webhooks/mod.ts";
@@ -38,7 +38,7 @@ export async function startHarness(
     store,
     startedAt: new Date(),
     state: () => "running",
-    groups: [service.routes],
+    groups: [createWebhookRoutes({ store, ...service })],
   });
   const api = (method: string, path: string, body?: unknown) =>
     Promise.resolve(app.request(path, {

@@ -1,8 +1,8 @@
 /** `GET /v1/catalog?q=&category=`: plugins available in the configured registries. */
 import { Hono } from "hono";
-import { requireScope } from "../api/mod.ts";
-import type { ApiEnv } from "../api/mod.ts";
-import { searchCatalog } from "./search_catalog.ts";
+import { searchCatalog } from "../registry/mod.ts";
+import { requireScope } from "./auth_middleware.ts";
+import type { ApiEnv } from "./types.ts";
 
 /** The catalog route group (reader scope). */
 export function createCatalogRoutes(

@@ -1,9 +1,11 @@
 /** `GET|POST /v1/keys`, `DELETE /v1/keys/{id}`: trusted package-signing keys. */
 import { Hono } from "hono";
-import { HttpError, readJsonObject, requireScope } from "../api/mod.ts";
-import type { ApiEnv } from "../api/mod.ts";
+import { listTrustedKeys, revokeKey, trustKey } from "../signing/mod.ts";
 import type { Store } from "../store/mod.ts";
-import { listTrustedKeys, revokeKey, trustKey } from "./trusted_keys.ts";
+import { requireScope } from "./auth_middleware.ts";
+import { HttpError } from "./problem.ts";
+import { readJsonObject } from "./read_json.ts";
+import type { ApiEnv } from "./types.ts";
 
 /** The keys route group: readers list, admins trust and revoke (both audited). */
 export function createKeyRoutes(deps: { store: Store }): Hono<ApiEnv> {

@@ -1,23 +1,27 @@
 /** `/v1/webhooks` routes: thin handlers over the repository, the outbox and the relay. */
 import { Hono } from "hono";
-import { type ApiEnv, readJsonObject, requireScope } from "../api/mod.ts";
 import type { MasterKeyRef } from "../secrets/mod.ts";
 import type { Store } from "../store/mod.ts";
-import { listDeliveries } from "./deliveries.ts";
-import { newMessageId } from "./ids.ts";
 import {
+  checkSecret,
   createWebhook,
   deleteWebhook,
+  deliveryInsert,
   getWebhook,
+  type GuardOptions,
+  listDeliveries,
   listWebhooks,
+  newMessageId,
   rotateWebhookSecret,
   ROTATION_OVERLAP_MS,
   updateWebhook,
-} from "./repository.ts";
-import { deliveryInsert } from "./outbox.ts";
-import type { WebhookRelay } from "./relay.ts";
-import type { GuardOptions } from "./ssrf_guard.ts";
-import { checkSecret, validateWebhookInput, type WebhookInput } from "./validate.ts";
+  validateWebhookInput,
+  type WebhookInput,
+  type WebhookRelay,
+} from "../webhooks/mod.ts";
+import { requireScope } from "./auth_middleware.ts";
+import { readJsonObject } from "./read_json.ts";
+import type { ApiEnv } from "./types.ts";
 
 /** What the routes need. */
 export interface WebhookRouteDeps {
