@@ -11,6 +11,8 @@ if (import.meta.main) {
     out: (text) => console.log(text),
     err: (text) => console.error(text),
     env: Deno.env.toObject(),
+    // deno task runs in the project folder; INIT_CWD is where the user typed the command.
+    cwd: Deno.env.get("INIT_CWD") || Deno.cwd(),
   });
   Deno.exit(code);
 }

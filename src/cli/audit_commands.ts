@@ -29,15 +29,30 @@ export const auditCommand: Command = {
   summary: "show the audit log; --verify checks the hash chain (exit 1 if tampered)",
   arity: [0, 0],
   options: {
-    verify: { type: "boolean" },
-    limit: { type: "string" },
-    after: { type: "string" },
-    actor: { type: "string" },
-    action: { type: "string" },
-    target: { type: "string" },
-    result: { type: "string" },
-    since: { type: "string" },
-    until: { type: "string" },
+    verify: {
+      type: "boolean",
+      description: "check the hash chain and its recorded head; exit 1 when broken",
+    },
+    limit: { type: "string", value: "N", description: "rows per page (default 100)" },
+    after: { type: "string", value: "SEQ", description: "rows after this sequence number" },
+    actor: {
+      type: "string",
+      value: "ACTOR",
+      description: "only rows by this actor (token id, socket, ...)",
+    },
+    action: { type: "string", value: "ACTION", description: "only this action, e.g. plugin.grant" },
+    target: {
+      type: "string",
+      value: "TARGET",
+      description: "only this target; a trailing * matches a prefix",
+    },
+    result: {
+      type: "string",
+      value: "RESULT",
+      description: "only rows with this result (ok, refused, ...)",
+    },
+    since: { type: "string", value: "TIME", description: "only rows at or after this ISO time" },
+    until: { type: "string", value: "TIME", description: "only rows before this ISO time" },
   },
   async run(ctx) {
     using client = ApiClient.fromContext(ctx);

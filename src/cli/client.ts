@@ -1,11 +1,12 @@
-import { join, resolve } from "node:path";
 import { CliError, type CommandContext, EXIT } from "./command.ts";
+import { clientTarget } from "./client_target.ts";
 
 /** Talks to the daemon: over the Unix socket by default, or `--url` + `--token` over HTTP. */
 export class ApiClient {
   #base: string;
   #token?: string;
   #client?: Deno.HttpClient;
+  #origin = "";
   readonly target: string;
 
   constructor(options: { socketPath?: string; url?: string; token?: string }) {
@@ -21,17 +22,14 @@ export class ApiClient {
     }
   }
 
-  /** Builds a client from global options and the environment. */
+  /** Builds a client from global options, the environment and plugd.yaml (client_target.ts). */
   static fromContext(ctx: CommandContext): ApiClient {
-    const { options, io } = ctx;
-    const url = (options.url as string | undefined) ?? io.env.PLUGD_URL;
-    const token = (options.token as string | undefined) ?? io.env.PLUGD_TOKEN;
-    if (url) return new ApiClient({ url, token });
-    const stateDir = (options["state-dir"] as string | undefined) ?? io.env.PLUGD_STATE_DIR ??
-      ".plugd";
-    const socketPath = (options.socket as string | undefined) ?? io.env.PLUGD_SOCKET ??
-      join(resolve(stateDir), "plugd.sock");
-    return new ApiClient({ socketPath });
+    const target = clientTarget(ctx);
+    const client = target.kind === "url"
+      ? new ApiClient({ url: target.url, token: target.token })
+      : new ApiClient({ socketPath: target.path });
+    client.#origin = target.origin;
+    return client;
   }
 
   /** Sends a request; returns the parsed JSON body or throws CliError with the problem detail. */
@@ -70,8 +68,11 @@ export class ApiClient {
       });
     } catch (error) {
       throw new CliError(
-        `cannot reach the daemon at ${this.target}: ${(error as Error).message}; ` +
-          `is "plugd daemon" running? (use --socket, --state-dir or --url)`,
+        `cannot reach the daemon at ${this.target}${
+          this.#origin ? ` (from ${this.#origin})` : ""
+        }: ` +
+          `${(error as Error).message}; is "plugd daemon" running? ` +
+          `(choose it with --socket, PLUGD_SOCKET, --state-dir or --url)`,
         EXIT.unreachable,
         { cause: error },
       );

@@ -1,10 +1,25 @@
-import type { ParseArgsConfig } from "node:util";
+import { resolve } from "node:path";
 
 /** Where a command writes; tests pass their own. */
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   env: Record<string, string | undefined>;
+  /**
+   * The caller's folder: relative paths in arguments resolve against it. `deno task` runs in the
+   * project folder and passes the caller's folder as `INIT_CWD`. @default Deno.cwd()
+   */
+  cwd?: string;
+}
+
+/** One option of a command, documented for `--help` and docs/cli.md. */
+export interface CliOption {
+  type: "string" | "boolean";
+  short?: string;
+  multiple?: boolean;
+  /** Placeholder of the value in help, e.g. `FILE`. @default "VALUE" */
+  value?: string;
+  description: string;
 }
 
 /** Parsed invocation handed to a command. */
@@ -14,6 +29,8 @@ export interface CommandContext {
   /** Parsed options (global ones included: `json`, `url`, `token`, `socket`, `state-dir`). */
   options: Record<string, string | boolean | string[] | undefined>;
   io: CliIo;
+  /** The caller's folder (see {@linkcode CliIo.cwd}). */
+  cwd: string;
 }
 
 /** One CLI command such as `plugin validate`. */
@@ -23,11 +40,16 @@ export interface Command {
   /** Positional arguments, for help: e.g. `<dir>`. */
   args: string;
   summary: string;
-  /** Command-specific options (`node:util` parseArgs format). */
-  options?: NonNullable<ParseArgsConfig["options"]>;
+  /** Command-specific options. */
+  options?: Record<string, CliOption>;
   /** Exact number (or range) of positional arguments. @default [0, Infinity] */
   arity?: [number, number];
   run(ctx: CommandContext): Promise<number>;
+}
+
+/** Resolves a path the user typed against the caller's folder. */
+export function callerPath(ctx: CommandContext, path: string): string {
+  return resolve(ctx.cwd, path);
 }
 
 /** Thrown for a bad invocation: printed as one line, exit code 2. */

@@ -1,51 +1,48 @@
-import { loadConfig } from "../config/mod.ts";
-import { Daemon, daemonServices } from "../daemon/mod.ts";
+import { type ConfigFlags, loadConfig } from "../config/mod.ts";
+import { daemonServices, runDaemon } from "../daemon/mod.ts";
 import { VERSION } from "../version.ts";
 import type { Command } from "./command.ts";
 
-/** `plugd daemon`: runs the daemon until SIGTERM/SIGINT, then stops gracefully. */
+/**
+ * `plugd daemon`: runs the daemon until SIGTERM/SIGINT, then stops gracefully; SIGHUP re-reads
+ * the configuration file (`systemctl reload plugd`).
+ */
 export const daemonCommand: Command = {
   path: "daemon",
   args: "",
   summary: "run the daemon (HTTP on 127.0.0.1:7420 and the Unix socket)",
   arity: [0, 0],
   options: {
-    dev: { type: "boolean" },
-    config: { type: "string" },
-    http: { type: "string" },
-    "db-url": { type: "string" },
+    dev: {
+      type: "boolean",
+      description: "dev mode: unsigned local plugins allowed (and audited as such)",
+    },
+    http: {
+      type: "string",
+      value: "HOST:PORT",
+      description: 'TCP address of the HTTP API, or "off" (default 127.0.0.1:7420)',
+    },
+    "db-url": {
+      type: "string",
+      value: "URL",
+      description:
+        "libSQL database: file:…, libsql://… or http(s)://… (default file:<state>/plugd.db)",
+    },
   },
-  async run({ options, io }) {
-    const config = await loadConfig({
+  async run({ options, io, cwd }) {
+    const flags: ConfigFlags = {
       dev: options.dev ? true : undefined,
       config: options.config as string | undefined,
       http: options.http as string | undefined,
       dbUrl: options["db-url"] as string | undefined,
       stateDir: options["state-dir"] as string | undefined,
       socket: options.socket as string | undefined,
-    }, io.env);
+    };
+    const reloadConfig = () => loadConfig(flags, io.env, { cwd });
+    const config = await reloadConfig();
     const log = (m: string) => io.err(`plugd: ${m}`);
     log(`plugd ${VERSION} starting (state ${config.stateDir}; ${config.sources.join(" < ")})`);
     if (config.dev) log("DEV MODE: unsigned local plugins are allowed (and audited as such)");
-    const daemon = await Daemon.start(config, { log, services: daemonServices });
-    const stopped = Promise.withResolvers<void>();
-    const onSignal = () => {
-      log("stopping: draining requests and stopping plugins");
-      const force = setTimeout(() => {
-        log("graceful stop took too long; exiting");
-        Deno.exit(1);
-      }, 10_000);
-      daemon.stop().finally(() => {
-        clearTimeout(force);
-        stopped.resolve();
-      });
-    };
-    Deno.addSignalListener("SIGTERM", onSignal);
-    Deno.addSignalListener("SIGINT", onSignal);
-    await stopped.promise;
-    Deno.removeSignalListener("SIGTERM", onSignal);
-    Deno.removeSignalListener("SIGINT", onSignal);
-    log("stopped");
-    return 0;
+    return await runDaemon(config, { log, services: daemonServices, reloadConfig });
   },
 };

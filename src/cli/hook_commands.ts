@@ -1,6 +1,6 @@
 /** `plugd emit`, `plugd filter`, `plugd gate`: the hook bus from shell scripts (SPEC §9). */
 import { ApiClient } from "./client.ts";
-import { type Command, type CommandContext, UsageError } from "./command.ts";
+import { callerPath, type Command, type CommandContext, UsageError } from "./command.ts";
 import { print, table } from "./output.ts";
 
 /** Reads `--data`: inline JSON, `@file`, or `@-` for stdin. @default null */
@@ -11,7 +11,7 @@ async function readData(ctx: CommandContext): Promise<unknown> {
   if (raw === "@-") text = await new Response(Deno.stdin.readable).text();
   else if (raw.startsWith("@")) {
     try {
-      text = await Deno.readTextFile(raw.slice(1));
+      text = await Deno.readTextFile(callerPath(ctx, raw.slice(1)));
     } catch (error) {
       throw new UsageError(`--data ${raw}: cannot read the file: ${(error as Error).message}`);
     }
@@ -28,7 +28,14 @@ async function post<T>(ctx: CommandContext, path: string, body: unknown): Promis
   return await client.request<T>("POST", path, body);
 }
 
-const dataOption = { data: { type: "string" as const, short: "d" } };
+const dataOption = {
+  data: {
+    type: "string" as const,
+    short: "d",
+    value: "JSON|@FILE|@-",
+    description: "the data: inline JSON, @file, or @- for stdin",
+  },
+};
 
 interface EmitAnswer {
   id: string;
@@ -43,9 +50,12 @@ export const emitCommand: Command = {
   arity: [1, 1],
   options: {
     ...dataOption,
-    wait: { type: "boolean" },
-    id: { type: "string" },
-    source: { type: "string" },
+    wait: { type: "boolean", description: "wait for every plugin and print its result" },
+    id: {
+      type: "string",
+      description: "event id (default: a new ULID); a repeated id is accepted once",
+    },
+    source: { type: "string", value: "URI", description: 'CloudEvents source (default "/cli")' },
   },
   async run(ctx) {
     const event = {

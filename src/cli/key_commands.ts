@@ -1,8 +1,7 @@
 /** `plugd key generate|trust|list|revoke`: package-signing keys. */
-import { resolve } from "node:path";
 import { generateKeyPair, type TrustedKey, writeKeyFiles } from "../signing/mod.ts";
 import { ApiClient } from "./client.ts";
-import { CliError, type Command, UsageError } from "./command.ts";
+import { callerPath, CliError, type Command, UsageError } from "./command.ts";
 import { print, table } from "./output.ts";
 
 /** `plugd key generate [--out DIR]`: a local Ed25519 key pair (no daemon needed). */
@@ -11,9 +10,15 @@ export const keyGenerateCommand: Command = {
   args: "",
   summary: "make an Ed25519 signing key pair (plugd-key-<id>.key, mode 0600, and .pub)",
   arity: [0, 0],
-  options: { out: { type: "string" } },
+  options: {
+    out: {
+      type: "string",
+      value: "DIR",
+      description: "folder to write the key pair to (default: the current folder)",
+    },
+  },
   async run(ctx) {
-    const dir = resolve((ctx.options.out as string | undefined) ?? ".");
+    const dir = callerPath(ctx, (ctx.options.out as string | undefined) ?? ".");
     const pair = await generateKeyPair();
     const paths = await writeKeyFiles(dir, pair);
     print(
@@ -37,12 +42,17 @@ export const keyTrustCommand: Command = {
   summary: "trust a public key for signed plugin packages",
   arity: [1, 1],
   options: {
-    allow: { type: "string", multiple: true },
-    expires: { type: "string" },
-    name: { type: "string" },
+    allow: {
+      type: "string",
+      multiple: true,
+      value: "PATTERN",
+      description: 'plugin ids this key may sign, e.g. "acme-*" (default: any)',
+    },
+    expires: { type: "string", value: "ISO-DATE", description: "stop trusting the key then" },
+    name: { type: "string", description: "a name to recognise the key by" },
   },
   async run(ctx) {
-    const file = ctx.args[0]!;
+    const file = callerPath(ctx, ctx.args[0]!);
     let pub: unknown;
     try {
       pub = JSON.parse(await Deno.readTextFile(file));

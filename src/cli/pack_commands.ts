@@ -1,10 +1,9 @@
 /** `plugd plugin pack`, `plugd registry build`, `plugd plugin search`. */
-import { resolve } from "node:path";
 import { ManifestError } from "../manifest/mod.ts";
 import { buildIndex, type CatalogResult } from "../registry/mod.ts";
 import { packPlugin, readPrivateKeyFile } from "../signing/mod.ts";
 import { ApiClient } from "./client.ts";
-import { CliError, type Command, UsageError } from "./command.ts";
+import { callerPath, CliError, type Command, UsageError } from "./command.ts";
 import { print, table } from "./output.ts";
 
 /** `plugd plugin pack <dir> [--sign KEYFILE] [--out DIR] [--build N]` (local, no daemon). */
@@ -13,14 +12,23 @@ export const pluginPackCommand: Command = {
   args: "<dir>",
   summary: "write <id>-<version>.tgz with a manifest of every file's sha256, signed with --sign",
   arity: [1, 1],
-  options: { sign: { type: "string" }, out: { type: "string" }, build: { type: "string" } },
+  options: {
+    sign: { type: "string", value: "KEYFILE", description: "sign with this private key" },
+    out: {
+      type: "string",
+      value: "DIR|FILE.tgz",
+      description: "where to write: a folder (default: the current one) or a .tgz file name",
+    },
+    build: { type: "string", value: "N", description: "build number (default: the time)" },
+  },
   async run(ctx) {
     const buildText = ctx.options.build as string | undefined;
     const build = buildText === undefined ? undefined : Number(buildText);
     if (build !== undefined && (!Number.isSafeInteger(build) || build < 0)) {
       throw new UsageError(`--build must be a non-negative integer; got ${buildText}`);
     }
-    const keyFile = ctx.options.sign as string | undefined;
+    const signArg = ctx.options.sign as string | undefined;
+    const keyFile = signArg === undefined ? undefined : callerPath(ctx, signArg);
     let key;
     try {
       key = keyFile ? await readPrivateKeyFile(keyFile) : undefined;
@@ -28,9 +36,10 @@ export const pluginPackCommand: Command = {
       throw new CliError((error as Error).message);
     }
     try {
-      const result = await packPlugin(ctx.args[0]!, {
+      const out = callerPath(ctx, (ctx.options.out as string | undefined) ?? ".");
+      const result = await packPlugin(callerPath(ctx, ctx.args[0]!), {
         key,
-        outDir: (ctx.options.out as string | undefined) ?? ".",
+        ...(out.endsWith(".tgz") ? { outFile: out } : { outDir: out }),
         build,
       });
       print(
@@ -67,10 +76,16 @@ export const registryBuildCommand: Command = {
   args: "<dir>",
   summary: "write a registry index (index.json) for the .tgz packages in a folder",
   arity: [1, 1],
-  options: { out: { type: "string" } },
+  options: {
+    out: {
+      type: "string",
+      value: "FILE",
+      description: "index file to write (default <dir>/index.json)",
+    },
+  },
   async run(ctx) {
-    const dir = ctx.args[0]!;
-    const out = resolve((ctx.options.out as string | undefined) ?? `${dir}/index.json`);
+    const dir = callerPath(ctx, ctx.args[0]!);
+    const out = callerPath(ctx, (ctx.options.out as string | undefined) ?? `${dir}/index.json`);
     let index;
     try {
       index = await buildIndex(dir);
@@ -98,7 +113,7 @@ export const pluginSearchCommand: Command = {
   args: "[query]",
   summary: "search the plugins offered by the configured registry indexes",
   arity: [0, 1],
-  options: { category: { type: "string" } },
+  options: { category: { type: "string", description: "only plugins in this category" } },
   async run(ctx) {
     const params = new URLSearchParams();
     if (ctx.args[0]) params.set("q", ctx.args[0]);

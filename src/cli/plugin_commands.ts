@@ -1,6 +1,5 @@
-import { resolve } from "node:path";
 import type { Risk } from "../permissions/mod.ts";
-import { CliError, type Command, type CommandContext } from "./command.ts";
+import { callerPath, CliError, type Command, type CommandContext } from "./command.ts";
 import { ApiClient } from "./client.ts";
 import { print, table } from "./output.ts";
 import { confirm } from "./prompt.ts";
@@ -25,8 +24,8 @@ function risksTable(risks: Risk[]): string {
 }
 
 /** A source: a local path is made absolute (the daemon has another cwd); `name@range` as is. */
-function sourceArg(source: string): string {
-  return /^[a-z0-9][a-z0-9-]*@/.test(source) ? source : resolve(source);
+function sourceArg(ctx: CommandContext, source: string): string {
+  return /^[a-z0-9][a-z0-9-]*@/.test(source) ? source : callerPath(ctx, source);
 }
 
 async function call<T>(
@@ -46,7 +45,12 @@ export const pluginInstallCommand: Command = {
   args: "<folder|file.tgz|name@range>",
   summary: "install a plugin and show the permissions it requests",
   arity: [1, 1],
-  options: { "allow-downgrade": { type: "boolean" } },
+  options: {
+    "allow-downgrade": {
+      type: "boolean",
+      description: "allow installing a lower version than the installed one",
+    },
+  },
   async run(ctx) {
     using client = ApiClient.fromContext(ctx);
     const result = await client.job<
@@ -54,7 +58,10 @@ export const pluginInstallCommand: Command = {
     >(
       "POST",
       "/v1/plugins",
-      { source: sourceArg(ctx.args[0]!), allow_downgrade: ctx.options["allow-downgrade"] === true },
+      {
+        source: sourceArg(ctx, ctx.args[0]!),
+        allow_downgrade: ctx.options["allow-downgrade"] === true,
+      },
       (msg) => ctx.io.err(`... ${msg}`),
     );
     print(ctx, result, () =>
@@ -75,7 +82,9 @@ export const pluginGrantCommand: Command = {
   args: "<id>",
   summary: "approve exactly the permissions a plugin requests (asks unless --yes)",
   arity: [1, 1],
-  options: { yes: { type: "boolean", short: "y" } },
+  options: {
+    yes: { type: "boolean", short: "y", description: "grant without asking" },
+  },
   async run(ctx) {
     const view = await call<PluginView>(ctx, "GET", `/v1/plugins/${id(ctx)}`);
     if (!ctx.options.yes) {
@@ -153,7 +162,7 @@ export const pluginRemoveCommand: Command = {
   args: "<id>",
   summary: "stop and uninstall a plugin (its data is kept unless --purge)",
   arity: [1, 1],
-  options: { purge: { type: "boolean" } },
+  options: { purge: { type: "boolean", description: "also delete its data and storage" } },
   async run(ctx) {
     const purge = ctx.options.purge === true;
     const result = await call(ctx, "DELETE", `/v1/plugins/${id(ctx)}${purge ? "?purge=true" : ""}`);
@@ -167,11 +176,13 @@ export const pluginUpdateCommand: Command = {
   args: "<id> <folder|file.tgz|@range>",
   summary: "install a new version; rolls back if it fails to start",
   arity: [2, 2],
-  options: { "allow-downgrade": { type: "boolean" } },
+  options: {
+    "allow-downgrade": { type: "boolean", description: "allow a lower version" },
+  },
   async run(ctx) {
     const src = ctx.args[1]!;
     const result = await call<PluginView>(ctx, "POST", `/v1/plugins/${id(ctx)}/update`, {
-      source: src.startsWith("@") ? src : sourceArg(src),
+      source: src.startsWith("@") ? src : sourceArg(ctx, src),
       allow_downgrade: ctx.options["allow-downgrade"] === true,
     });
     print(ctx, result, () => `${result.id}: ${result.version} ${result.state}`);
@@ -186,7 +197,9 @@ export const pluginFlagsCommand: Command = {
   arity: [1, 1],
   async run(ctx) {
     const target = ctx.args[0]!;
-    if (target.includes("/") || target === ".") return await localFlags(ctx, resolve(target));
+    if (target.includes("/") || target === ".") {
+      return await localFlags(ctx, callerPath(ctx, target));
+    }
     const result = await call<{ argv: string[] }>(ctx, "GET", `/v1/plugins/${id(ctx)}/flags`);
     print(ctx, result, () => formatCommandLine(result.argv));
     return 0;
@@ -198,7 +211,14 @@ export const pluginConfigCommand: Command = {
   args: "<id> [key=value ...]",
   summary: "show or set a plugin's configuration (secrets with --secret key=value)",
   arity: [1, Infinity],
-  options: { secret: { type: "string", multiple: true } },
+  options: {
+    secret: {
+      type: "string",
+      multiple: true,
+      value: "KEY[=@FILE]",
+      description: "set a secret: asked for on the terminal, or read from a file",
+    },
+  },
   async run(ctx) {
     const pairs = [...ctx.args.slice(1), ...((ctx.options.secret as string[] | undefined) ?? [])];
     if (pairs.length === 0) {
@@ -252,7 +272,10 @@ export const pluginLogsCommand: Command = {
   args: "<id>",
   summary: "print a plugin's recent log lines (-f to follow)",
   arity: [1, 1],
-  options: { follow: { type: "boolean", short: "f" }, limit: { type: "string" } },
+  options: {
+    follow: { type: "boolean", short: "f", description: "keep printing new lines" },
+    limit: { type: "string", value: "N", description: "recent lines to print (default 200)" },
+  },
   async run(ctx) {
     const limit = Number(ctx.options.limit ?? 200);
     const format = (l: { ts: number; stream: string; level: string; msg: string }) =>

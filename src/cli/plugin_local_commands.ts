@@ -1,10 +1,9 @@
-import { resolve } from "node:path";
 import { loadPluginDir, ManifestError } from "../manifest/mod.ts";
 import { assessRisks, grantProblems } from "../permissions/mod.ts";
 import { loadConfig, stateLayout } from "../config/mod.ts";
 import { pluginPaths } from "../plugins/mod.ts";
 import { detectSandbox, pluginCommand } from "../runtime/mod.ts";
-import { CliError, type Command, type CommandContext } from "./command.ts";
+import { callerPath, CliError, type Command, type CommandContext } from "./command.ts";
 import { print } from "./output.ts";
 
 /** `plugd plugin validate <dir>`: every problem at once, exit 1 if any. */
@@ -14,15 +13,12 @@ export const pluginValidateCommand: Command = {
   summary: "check a plugin folder's plugin.yaml and files; print every problem",
   arity: [1, 1],
   async run(ctx) {
-    const dir = resolve(ctx.args[0]!);
+    const dir = callerPath(ctx, ctx.args[0]!);
     try {
       const { manifest, files } = await loadPluginDir(dir);
       // The manifest checks syntax; whether each entry could ever be granted on this host is the
       // permission area's call (state dir, daemon port, ...): report both at once.
-      const config = await loadConfig(
-        { stateDir: ctx.options["state-dir"] as string | undefined },
-        ctx.io.env,
-      );
+      const config = await localConfig(ctx);
       const paths = pluginPaths(
         stateLayout(config.stateDir),
         config,
@@ -72,10 +68,7 @@ export function shellQuote(arg: string): string {
  */
 export async function localFlags(ctx: CommandContext, dir: string): Promise<number> {
   const { manifest } = await loadPluginDir(dir);
-  const config = await loadConfig(
-    { stateDir: ctx.options["state-dir"] as string | undefined },
-    ctx.io.env,
-  );
+  const config = await localConfig(ctx);
   const layout = stateLayout(config.stateDir);
   const paths = pluginPaths(layout, config, manifest.id, manifest.version);
   const sandbox = await detectSandbox({ requested: config.sandbox });
@@ -83,4 +76,17 @@ export async function localFlags(ctx: CommandContext, dir: string): Promise<numb
   const argv = [command.cmd, ...command.args];
   print(ctx, { argv, env: Object.keys(command.env).sort() }, () => formatCommandLine(argv));
   return 0;
+}
+
+/** The daemon settings a local tool reasons about (state dir, socket, port), like the daemon's. */
+function localConfig(ctx: CommandContext) {
+  return loadConfig(
+    {
+      stateDir: ctx.options["state-dir"] as string | undefined,
+      socket: ctx.options.socket as string | undefined,
+      config: ctx.options.config as string | undefined,
+    },
+    ctx.io.env,
+    { cwd: ctx.cwd },
+  );
 }

@@ -1,6 +1,6 @@
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { isPluginId } from "../manifest/mod.ts";
-import { CliError, type Command } from "./command.ts";
+import { callerPath, CliError, type Command } from "./command.ts";
 import { print } from "./output.ts";
 
 const TEMPLATE_DIR = new URL("../../scripts/plugin_template/", import.meta.url);
@@ -17,7 +17,13 @@ export const pluginNewCommand: Command = {
   args: "<id>",
   summary: "write a new plugin (manifest, main.ts, a passing test, README) to plugins/<id>",
   arity: [1, 1],
-  options: { dir: { type: "string" } },
+  options: {
+    dir: {
+      type: "string",
+      value: "DIR",
+      description: "where to write it (default plugins/<id> in the current folder)",
+    },
+  },
   async run(ctx) {
     const id = ctx.args[0]!;
     if (!isPluginId(id)) {
@@ -26,7 +32,7 @@ export const pluginNewCommand: Command = {
         2,
       );
     }
-    const target = resolve((ctx.options.dir as string | undefined) ?? join("plugins", id));
+    const target = callerPath(ctx, (ctx.options.dir as string | undefined) ?? join("plugins", id));
     if (await Deno.stat(target).then(() => true, () => false)) {
       throw new CliError(`${target} already exists; choose another id or --dir`);
     }

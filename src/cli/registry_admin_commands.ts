@@ -26,9 +26,22 @@ const publisherCreate: Command = {
   arity: [1, 1],
   options: {
     ...REGISTRY_OPTIONS,
-    namespace: { type: "string", multiple: true },
-    "display-name": { type: "string" },
-    key: { type: "string" },
+    namespace: {
+      type: "string",
+      multiple: true,
+      value: "PREFIX",
+      description: 'plugin id prefix the publisher may publish, e.g. "acme-"',
+    },
+    "display-name": {
+      type: "string",
+      value: "NAME",
+      description: "the name shown for the publisher",
+    },
+    key: {
+      type: "string",
+      value: "PUBFILE",
+      description: "the publisher's public key file (.pub)",
+    },
   },
   async run(ctx) {
     const key = ctx.options.key
@@ -56,7 +69,14 @@ function publisherAction(action: "approve" | "verify" | "unverify" | "ban"): Com
     summary: `${action} a publisher (admin)`,
     arity: [1, 1],
     options: action === "ban"
-      ? { ...REGISTRY_OPTIONS, reason: { type: "string" } }
+      ? {
+        ...REGISTRY_OPTIONS,
+        reason: {
+          type: "string",
+          value: "TEXT",
+          description: "why (shown to the publisher and in the audit log); required",
+        },
+      }
       : REGISTRY_OPTIONS,
     async run(ctx) {
       const body = action === "ban" ? { reason: reasonOf(ctx) } : {};
@@ -127,7 +147,14 @@ function versionDecision(action: "approve" | "reject"): Command {
     summary: `${action} a version waiting for review (admin)`,
     arity: [1, 1],
     options: action === "reject"
-      ? { ...REGISTRY_OPTIONS, reason: { type: "string" } }
+      ? {
+        ...REGISTRY_OPTIONS,
+        reason: {
+          type: "string",
+          value: "TEXT",
+          description: "why (shown to the publisher and in the audit log); required",
+        },
+      }
       : REGISTRY_OPTIONS,
     async run(ctx) {
       const { id, version } = splitRef(ctx.args[0]!);
@@ -153,7 +180,15 @@ const ban: Command = {
   args: "<id>[@<version>]",
   summary: "remove a plugin or one version from the registry (admin); --undo for a plugin",
   arity: [1, 1],
-  options: { ...REGISTRY_OPTIONS, reason: { type: "string" }, undo: { type: "boolean" } },
+  options: {
+    ...REGISTRY_OPTIONS,
+    reason: {
+      type: "string",
+      value: "TEXT",
+      description: "why (shown to the publisher and in the audit log); required",
+    },
+    undo: { type: "boolean", description: "reverse an earlier decision" },
+  },
   async run(ctx) {
     const { id, version } = splitRef(ctx.args[0]!, true);
     const path = version
@@ -175,7 +210,15 @@ const feature: Command = {
   args: "<id>",
   summary: "feature a plugin (admin; --rank N orders them, --off removes it)",
   arity: [1, 1],
-  options: { ...REGISTRY_OPTIONS, rank: { type: "string" }, off: { type: "boolean" } },
+  options: {
+    ...REGISTRY_OPTIONS,
+    rank: {
+      type: "string",
+      value: "N",
+      description: "position among featured plugins (default 1)",
+    },
+    off: { type: "boolean", description: "stop featuring it" },
+  },
   async run(ctx) {
     const body = ctx.options.off ? { featured: false } : { rank: Number(ctx.options.rank ?? 1) };
     const result = await admin(
@@ -200,7 +243,14 @@ function reviewAction(action: "hide" | "show"): Command {
     summary: `${action} an abusive review (admin)`,
     arity: [1, 1],
     options: action === "hide"
-      ? { ...REGISTRY_OPTIONS, reason: { type: "string" } }
+      ? {
+        ...REGISTRY_OPTIONS,
+        reason: {
+          type: "string",
+          value: "TEXT",
+          description: "why (shown to the publisher and in the audit log); required",
+        },
+      }
       : REGISTRY_OPTIONS,
     async run(ctx) {
       const body = action === "hide" ? { reason: reasonOf(ctx) } : {};
@@ -223,13 +273,13 @@ const advisoryPublish: Command = {
   arity: [1, 1],
   options: {
     ...REGISTRY_OPTIONS,
-    versions: { type: "string" },
-    severity: { type: "string" },
-    action: { type: "string" },
-    title: { type: "string" },
-    description: { type: "string" },
-    "fixed-in": { type: "string" },
-    url: { type: "string" },
+    versions: { type: "string", value: "RANGE", description: "affected versions (semver range)" },
+    severity: { type: "string", value: "LEVEL", description: "low, medium, high or critical" },
+    action: { type: "string", value: "ACTION", description: "warn or disable" },
+    title: { type: "string", value: "TEXT", description: "a one-line title" },
+    description: { type: "string", value: "TEXT|@FILE", description: "details" },
+    "fixed-in": { type: "string", value: "VERSION", description: "first version with the fix" },
+    url: { type: "string", value: "URL", description: "where to read more" },
   },
   async run(ctx) {
     const o = ctx.options;
@@ -253,7 +303,10 @@ const advisoryWithdraw: Command = {
   args: "<advisory-id>",
   summary: "withdraw an advisory (admin; appended to the feed, never erased)",
   arity: [1, 1],
-  options: { ...REGISTRY_OPTIONS, title: { type: "string" } },
+  options: {
+    ...REGISTRY_OPTIONS,
+    title: { type: "string", value: "TEXT", description: "a one-line title" },
+  },
   async run(ctx) {
     const result = await admin(ctx, "POST", "/api/v1/admin/advisories", {
       action: "withdraw",

@@ -7,8 +7,16 @@ import { CliError, type CommandContext, EXIT } from "./command.ts";
 
 /** Options every registry client command accepts. */
 export const REGISTRY_OPTIONS = {
-  registry: { type: "string" },
-  "registry-token-file": { type: "string" },
+  registry: {
+    type: "string",
+    value: "URL",
+    description: "the registry server (PLUGD_REGISTRY_URL)",
+  },
+  "registry-token-file": {
+    type: "string",
+    value: "FILE",
+    description: "file holding the registry token (else PLUGD_REGISTRY_TOKEN)",
+  },
 } as const;
 
 /** A client bound to one registry and (optionally) a token. */

@@ -14,9 +14,14 @@ export const pluginPublishCommand: Command = {
   arity: [1, 1],
   options: {
     ...REGISTRY_OPTIONS,
-    changelog: { type: "string" },
-    category: { type: "string", multiple: true },
-    tag: { type: "string", multiple: true },
+    changelog: { type: "string", value: "TEXT|@FILE", description: "what changed in this version" },
+    category: {
+      type: "string",
+      multiple: true,
+      value: "NAME",
+      description: "a category to list the plugin under",
+    },
+    tag: { type: "string", multiple: true, value: "TAG", description: "a search tag" },
   },
   async run(ctx) {
     const client = await registryClient(ctx, { needsToken: true });
@@ -96,7 +101,15 @@ export const registryYankCommand: Command = {
   args: "<id>@<version>",
   summary: "hide a version from resolution (still installable by exact version); --undo",
   arity: [1, 1],
-  options: { ...REGISTRY_OPTIONS, reason: { type: "string" }, undo: { type: "boolean" } },
+  options: {
+    ...REGISTRY_OPTIONS,
+    reason: {
+      type: "string",
+      value: "TEXT",
+      description: "why (shown to the publisher and in the audit log); required",
+    },
+    undo: { type: "boolean", description: "reverse an earlier decision" },
+  },
   async run(ctx) {
     const client = await registryClient(ctx, { needsToken: true });
     const { id, version } = splitRef(ctx.args[0]!);
@@ -115,7 +128,10 @@ export const registryDeprecateCommand: Command = {
   args: "<id>[@<version>]",
   summary: 'deprecate a plugin or one version with a message (--message "" undoes)',
   arity: [1, 1],
-  options: { ...REGISTRY_OPTIONS, message: { type: "string" } },
+  options: {
+    ...REGISTRY_OPTIONS,
+    message: { type: "string", value: "TEXT", description: "what to tell users instead" },
+  },
   async run(ctx) {
     const client = await registryClient(ctx, { needsToken: true });
     const message = ctx.options.message;

@@ -8,10 +8,22 @@ export const registryServeCommand: Command = {
   summary: "run a registry server (own state dir, database and port; default 127.0.0.1:7430)",
   arity: [0, 0],
   options: {
-    http: { type: "string" },
-    "db-url": { type: "string" },
-    "public-url": { type: "string" },
-    "open-signup": { type: "boolean" },
+    http: {
+      type: "string",
+      value: "HOST:PORT",
+      description: "address to serve on (default 127.0.0.1:7430)",
+    },
+    "db-url": {
+      type: "string",
+      value: "URL",
+      description: "the registry's libSQL database (default file:<state>/registry.db)",
+    },
+    "public-url": {
+      type: "string",
+      value: "URL",
+      description: "the URL clients reach the registry at (for links in indexes)",
+    },
+    "open-signup": { type: "boolean", description: "let anyone create a publisher account" },
   },
   async run({ options, io }) {
     const config = loadRegistryConfig({

@@ -1,42 +1,51 @@
-import { parseArgs } from "node:util";
-import { CliError, type CliIo, type Command, EXIT, UsageError } from "./command.ts";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import {
+  CliError,
+  type CliIo,
+  type Command,
+  type CommandContext,
+  EXIT,
+  UsageError,
+} from "./command.ts";
 import { COMMANDS } from "./commands.ts";
+import { extractGlobals } from "./global_options.ts";
+import { commandHelp, groupHelp, mainHelp } from "./help.ts";
 import { VERSION } from "../version.ts";
-
-/** Options every command accepts. */
-const GLOBAL_OPTIONS = {
-  help: { type: "boolean", short: "h" },
-  json: { type: "boolean" },
-  url: { type: "string" },
-  token: { type: "string" },
-  socket: { type: "string" },
-  "state-dir": { type: "string" },
-} as const;
 
 /** Runs the `plugd` CLI; returns the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
-    const firstFlag = argv.findIndex((a) => a.startsWith("-"));
-    const words = firstFlag === -1 ? argv : argv.slice(0, firstFlag);
+    // Find the command first (global options may stand before it), then take out the global
+    // options the command does not define itself.
+    const leading = extractGlobals(argv).rest;
+    const firstFlag = leading.findIndex((a) => a.startsWith("-"));
+    const words = firstFlag === -1 ? leading : leading.slice(0, firstFlag);
     const command = findCommand(words);
-    if (!command) return usage(argv, words, io);
-    const depth = command.path.split(" ").length;
-    const rest = dropPath(argv, depth);
-    const { values, positionals } = parseArgs({
-      args: rest,
-      options: { ...GLOBAL_OPTIONS, ...command.options },
-      allowPositionals: true,
-      strict: true,
-    });
-    if (values.help) {
+    if (!command) {
+      const { globals } = extractGlobals(argv);
+      return usage(leading, words, globals.help === true, io);
+    }
+    const { rest, globals } = extractGlobals(argv, new Set(Object.keys(command.options ?? {})));
+    if (globals.help) {
       io.out(commandHelp(command));
       return EXIT.ok;
     }
+    const { values, positionals } = parseArgs({
+      args: dropPath(rest, command.path.split(" ")),
+      options: parseArgsOptions(command),
+      allowPositionals: true,
+      strict: true,
+    });
     const [min, max] = command.arity ?? [0, Infinity];
     if (positionals.length < min || positionals.length > max) {
       throw new UsageError(`usage: plugd ${command.path} ${command.args}`.trim());
     }
-    return await command.run({ args: positionals, options: values, io });
+    return await command.run({
+      args: positionals,
+      options: { ...values, ...globals } as CommandContext["options"],
+      io,
+      cwd: io.cwd ?? Deno.cwd(),
+    });
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`plugd: ${error.message}`);
@@ -58,6 +67,33 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** The command's options in `node:util` parseArgs form (globals are already taken out). */
+function parseArgsOptions(command: Command): NonNullable<ParseArgsConfig["options"]> {
+  const out: NonNullable<ParseArgsConfig["options"]> = {};
+  for (const [name, o] of Object.entries(command.options ?? {})) {
+    out[name] = {
+      type: o.type,
+      ...(o.short ? { short: o.short } : {}),
+      ...(o.multiple ? { multiple: true } : {}),
+    };
+  }
+  return out;
+}
+
+/** `rest` without the command's path words (the first occurrence of each, in order). */
+function dropPath(rest: string[], path: string[]): string[] {
+  const out = [...rest];
+  let from = 0;
+  for (const word of path) {
+    const at = out.indexOf(word, from);
+    if (at !== -1) {
+      out.splice(at, 1);
+      from = at;
+    }
+  }
+  return out;
+}
+
 function findCommand(words: string[]): Command | undefined {
   for (let n = Math.min(words.length, 3); n > 0; n--) {
     const path = words.slice(0, n).join(" ");
@@ -67,60 +103,20 @@ function findCommand(words: string[]): Command | undefined {
   return undefined;
 }
 
-/** Removes the command path (the first `depth` words, which precede any flag) from argv. */
-function dropPath(argv: string[], depth: number): string[] {
-  return argv.slice(depth);
-}
-
-function usage(argv: string[], words: string[], io: CliIo): number {
-  if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
-    io.out(mainHelp());
+function usage(rest: string[], words: string[], help: boolean, io: CliIo): number {
+  if (rest.length === 0 || rest[0] === "help") {
+    io.out(mainHelp(COMMANDS));
     return EXIT.ok;
   }
-  if (argv[0] === "--version") {
+  if (rest[0] === "--version" || rest[0] === "-V") {
     io.out(`plugd ${VERSION}`);
     return EXIT.ok;
   }
   const group = COMMANDS.filter((c) => c.path.split(" ")[0] === words[0]);
-  if (group.length > 0 && (words.length === 1 || argv.includes("--help"))) {
+  if (group.length > 0 && (words.length === 1 || help)) {
     io.out(groupHelp(words[0]!, group));
-    return words.length === 1 && !argv.includes("--help") ? EXIT.usage : EXIT.ok;
+    return help ? EXIT.ok : EXIT.usage;
   }
-  io.err(`plugd: unknown command "${words.join(" ") || argv[0]}"; run "plugd --help"`);
+  io.err(`plugd: unknown command "${words.join(" ") || rest[0]}"; run "plugd --help"`);
   return EXIT.usage;
-}
-
-function mainHelp(): string {
-  const lines = COMMANDS.map((c) => `  ${`${c.path} ${c.args}`.padEnd(38)} ${c.summary}`);
-  return [
-    `plugd ${VERSION}: a secure-by-default plugin daemon`,
-    "",
-    "usage: plugd <command> [options]",
-    "",
-    "commands:",
-    ...lines,
-    "",
-    "global options: --json  --socket PATH  --url URL --token TOKEN  --state-dir DIR  --help",
-    "exit codes: 0 ok, 1 failed or denied, 2 usage error, 3 daemon unreachable",
-  ].join("\n");
-}
-
-function groupHelp(group: string, commands: Command[]): string {
-  return [
-    `usage: plugd ${group} <command>`,
-    "",
-    ...commands.map((c) => `  ${`${c.path} ${c.args}`.padEnd(38)} ${c.summary}`),
-  ].join("\n");
-}
-
-function commandHelp(command: Command): string {
-  const options = Object.entries(command.options ?? {}).map(([name, o]) =>
-    `  --${name}${o.type === "string" ? " VALUE" : ""}${o.short ? ` (-${o.short})` : ""}`
-  );
-  return [
-    `usage: plugd ${command.path} ${command.args}`.trimEnd(),
-    "",
-    command.summary,
-    ...(options.length ? ["", "options:", ...options] : []),
-  ].join("\n");
 }

@@ -32,9 +32,17 @@ export const tokenCreateCommand: Command = {
   summary: "create an API token (admin, operator, reader, emitter); shown once",
   arity: [0, 0],
   options: {
-    scope: { type: "string" },
-    name: { type: "string" },
-    expires: { type: "string" },
+    scope: {
+      type: "string",
+      value: "SCOPE",
+      description: "admin, operator, reader or emitter (required)",
+    },
+    name: { type: "string", description: "a name for the client that uses it" },
+    expires: {
+      type: "string",
+      value: "DURATION",
+      description: "lifetime such as 90s, 15m, 12h, 30d, 2w (default: never)",
+    },
   },
   async run(ctx) {
     const scope = ctx.options.scope as string | undefined;

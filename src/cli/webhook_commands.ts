@@ -43,10 +43,19 @@ export const webhookAddCommand: Command = {
   summary: "subscribe a URL to event types (--event TYPE, repeatable; prints the secret once)",
   arity: [1, 1],
   options: {
-    event: { type: "string", multiple: true },
-    name: { type: "string" },
-    secret: { type: "string" },
-    timeout: { type: "string" },
+    event: {
+      type: "string",
+      multiple: true,
+      value: "TYPE",
+      description: 'event type to deliver, may end in * ("deployment.*"); at least one',
+    },
+    name: { type: "string", description: "a name for the endpoint" },
+    secret: {
+      type: "string",
+      value: "whsec_…",
+      description: "signing secret (default: a new random one, shown once)",
+    },
+    timeout: { type: "string", value: "MS", description: "per-request timeout in milliseconds" },
   },
   async run(ctx) {
     const events = (ctx.options.event as string[] | undefined) ?? [];
@@ -148,7 +157,10 @@ export const webhookDeliveriesCommand: Command = {
   args: "<id>",
   summary: "show recent deliveries (newest first) with their attempts",
   arity: [1, 1],
-  options: { limit: { type: "string" }, cursor: { type: "string" } },
+  options: {
+    limit: { type: "string", value: "N", description: "deliveries per page" },
+    cursor: { type: "string", description: "continue after the page that printed this cursor" },
+  },
   async run(ctx) {
     const q = new URLSearchParams();
     if (ctx.options.limit) q.set("limit", String(ctx.options.limit));

@@ -1,5 +1,4 @@
-import { parse as parseYaml } from "yaml";
-import { isAbsolute, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { Config } from "./types.ts";
 import {
   DEFAULT_EMIT_RATE,
@@ -7,6 +6,9 @@ import {
   type EmitRate,
   parseEmitRate,
 } from "./emit_rate.ts";
+import { ConfigError } from "./errors.ts";
+import { describeOrigin, type Origin, settingSpec } from "./settings.ts";
+import { type ConfigFile, readConfigFile } from "./read_config_file.ts";
 
 /** Default TCP address of the HTTP API. */
 export const DEFAULT_HTTP = "127.0.0.1:7420";
@@ -22,33 +24,26 @@ export interface ConfigFlags {
   config?: string;
 }
 
-/** Keys accepted in `plugd.yaml`. */
-const FILE_KEYS = [
-  "state_dir",
-  "db_url",
-  "http",
-  "socket",
-  "master_key_file",
-  "dev",
-  "sandbox",
-  "webhooks",
-  "registries",
-  "idle_stop_ms",
-  "registry_timeout_ms",
-  "emit_rate",
-  "emit_rate_max",
-  "audit_export",
-  "audit_export_max_bytes",
-  "audit_export_keep",
-] as const;
-
-/** Thrown for a bad configuration value; the message names the source and the fix. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
+/** Options of {@linkcode loadConfig}. */
+export interface LoadConfigOptions {
+  /** Relative paths in flags and the environment resolve against this (the caller's folder). */
+  cwd?: string;
 }
 
+const FLAG_FIELD: Record<string, keyof ConfigFlags> = {
+  state_dir: "stateDir",
+  db_url: "dbUrl",
+  http: "http",
+  socket: "socket",
+  master_key_file: "masterKeyFile",
+  dev: "dev",
+};
+
 /**
- * Builds the effective configuration from flags, environment and an optional YAML file.
+ * Builds the effective configuration: flags > environment > file (`--config` / `PLUGD_CONFIG`)
+ * > defaults. Under systemd the defaults of the state dir, socket and master key come from the
+ * unit's `$STATE_DIRECTORY`, `$RUNTIME_DIRECTORY` and `$CREDENTIALS_DIRECTORY`. Every error names
+ * the setting and where its value came from.
  *
  * @example
  * ```ts
@@ -58,139 +53,184 @@ export class ConfigError extends Error {
 export async function loadConfig(
   flags: ConfigFlags,
   env: Record<string, string | undefined>,
+  options: LoadConfigOptions = {},
 ): Promise<Config> {
+  const cwd = options.cwd ?? Deno.cwd();
   const sources = ["defaults"];
-  const file = flags.config ?? env.PLUGD_CONFIG;
-  const fromFile = file ? await readConfigFile(file) : {};
-  if (file) sources.push(`file ${file}`);
+  const filePath = flags.config ?? env.PLUGD_CONFIG;
+  const file = filePath ? await readConfigFile(resolve(cwd, filePath)) : null;
+  if (file) sources.push(`file ${file.path}`);
   if (Object.keys(env).some((k) => k.startsWith("PLUGD_"))) sources.push("environment");
   if (Object.values(flags).some((v) => v !== undefined)) sources.push("flags");
+  const origins: Record<string, Origin> = {};
 
-  const pick = (flag: unknown, envName: string, key: string): string | undefined => {
-    const value = flag ?? env[envName] ?? fromFile[key];
-    if (value === undefined || value === null) return undefined;
+  /** The value of `key` and where it came from; relative paths resolve against their source. */
+  const pick = (key: string, path = false): string | undefined => {
+    const spec = settingSpec(key);
+    const field = FLAG_FIELD[key];
+    const flag = field ? flags[field] : undefined;
+    let value: unknown;
+    let origin: Origin;
+    let base = cwd;
+    if (flag !== undefined) {
+      [value, origin] = [flag, { kind: "flag", flag: spec.flag ?? `--${key}` }];
+    } else if (spec.env && env[spec.env] !== undefined) {
+      [value, origin] = [env[spec.env], { kind: "env", name: spec.env }];
+    } else if (file && file.values.has(key)) {
+      [value, origin, base] = [
+        file.values.get(key),
+        { kind: "file", key, path: file.path },
+        dirname(
+          file.path,
+        ),
+      ];
+    } else return undefined;
+    origins[key] = origin;
     if (typeof value !== "string" && typeof value !== "boolean" && typeof value !== "number") {
-      throw new ConfigError(`Config "${key}" must be a string; got ${typeof value}`);
+      throw new ConfigError(
+        `${describeOrigin(origin)} must be a single value; got ${typeof value}`,
+      );
     }
-    return String(value);
+    const text = String(value);
+    return path && text !== "" && !isAbsolute(text) ? resolve(base, text) : text;
   };
+  const origin = (key: string, fallback: Origin): string =>
+    describeOrigin(origins[key] ?? (origins[key] = fallback));
 
-  const stateDir = resolve(pick(flags.stateDir, "PLUGD_STATE_DIR", "state_dir") ?? ".plugd");
-  const dev = parseBool(pick(flags.dev, "PLUGD_DEV", "dev") ?? "false", "PLUGD_DEV / dev");
-  const httpText = pick(flags.http, "PLUGD_HTTP", "http") ?? DEFAULT_HTTP;
-  const sandbox = pick(undefined, "PLUGD_SANDBOX", "sandbox") ?? "bwrap";
+  const stateDir = pick("state_dir", true) ??
+    defaulted(origins, "state_dir", env.STATE_DIRECTORY, "$STATE_DIRECTORY") ??
+    resolve(".plugd");
+  const dev = parseBool(pick("dev") ?? "false", origin("dev", { kind: "default", key: "dev" }));
+  const httpText = pick("http") ?? DEFAULT_HTTP;
+  const http = parseHttpAt(httpText, origin("http", { kind: "default", key: "http" }));
+  const sandbox = pick("sandbox") ?? "bwrap";
   if (sandbox !== "bwrap" && sandbox !== "flags") {
     throw new ConfigError(
-      `PLUGD_SANDBOX must be "bwrap" or "flags"; got "${sandbox}". Use "flags" only where bubblewrap cannot run`,
+      `${origin("sandbox", { kind: "default", key: "sandbox" })} must be "bwrap" or "flags"; ` +
+        `got "${sandbox}". Use "flags" only where bubblewrap cannot run`,
     );
   }
-  const webhooks = (fromFile.webhooks ?? {}) as Record<string, unknown>;
   const allowPrivate = parseBool(
-    env.PLUGD_WEBHOOKS_ALLOW_PRIVATE ?? String(webhooks.allow_private ?? "false"),
-    "PLUGD_WEBHOOKS_ALLOW_PRIVATE / webhooks.allow_private",
+    pick("webhooks.allow_private") ?? "false",
+    origin("webhooks.allow_private", { kind: "default", key: "webhooks.allow_private" }),
   );
-  const registries = env.PLUGD_REGISTRIES
-    ? env.PLUGD_REGISTRIES.split(",").filter(Boolean)
-    : asStringList(fromFile.registries, "registries");
-  const idleText = pick(undefined, "PLUGD_IDLE_STOP_MS", "idle_stop_ms") ?? "0";
+  const registries = registryList(env, file, origins);
+  const idleText = pick("idle_stop_ms") ?? "0";
   const idleStopMs = Number(idleText);
   if (!Number.isInteger(idleStopMs) || idleStopMs < 0) {
     throw new ConfigError(
-      `PLUGD_IDLE_STOP_MS / idle_stop_ms must be a whole number of milliseconds (0 = never); got "${idleText}"`,
+      `${
+        origin("idle_stop_ms", { kind: "default", key: "idle_stop_ms" })
+      } must be a whole number of milliseconds (0 = never); got "${idleText}"`,
     );
   }
   const registryTimeoutMs = positiveInt(
-    pick(undefined, "PLUGD_REGISTRY_TIMEOUT_MS", "registry_timeout_ms") ?? "10000",
-    "PLUGD_REGISTRY_TIMEOUT_MS / registry_timeout_ms",
+    pick("registry_timeout_ms") ?? "10000",
+    origins,
+    "registry_timeout_ms",
   );
   const emitRate = {
-    default: emitRateSetting(
-      pick(undefined, "PLUGD_EMIT_RATE", "emit_rate"),
-      "PLUGD_EMIT_RATE / emit_rate",
-      DEFAULT_EMIT_RATE,
-    ),
-    ceiling: emitRateSetting(
-      pick(undefined, "PLUGD_EMIT_RATE_MAX", "emit_rate_max"),
-      "PLUGD_EMIT_RATE_MAX / emit_rate_max",
-      DEFAULT_EMIT_RATE_MAX,
-    ),
+    default: emitRateSetting(pick("emit_rate"), origins.emit_rate, DEFAULT_EMIT_RATE),
+    ceiling: emitRateSetting(pick("emit_rate_max"), origins.emit_rate_max, DEFAULT_EMIT_RATE_MAX),
   };
   const auditExport = {
-    targets: env.PLUGD_AUDIT_EXPORT
-      ? env.PLUGD_AUDIT_EXPORT.split(",").map((t) => t.trim()).filter(Boolean)
-      : asStringList(fromFile.audit_export, "audit_export"),
+    targets: listSetting(env, file, origins, "audit_export", "PLUGD_AUDIT_EXPORT"),
     maxBytes: positiveInt(
-      pick(undefined, "PLUGD_AUDIT_EXPORT_MAX_BYTES", "audit_export_max_bytes") ?? "10485760",
-      "PLUGD_AUDIT_EXPORT_MAX_BYTES / audit_export_max_bytes",
+      pick("audit_export_max_bytes") ?? "10485760",
+      origins,
+      "audit_export_max_bytes",
     ),
-    keep: positiveInt(
-      pick(undefined, "PLUGD_AUDIT_EXPORT_KEEP", "audit_export_keep") ?? "5",
-      "PLUGD_AUDIT_EXPORT_KEEP / audit_export_keep",
-    ),
+    keep: positiveInt(pick("audit_export_keep") ?? "5", origins, "audit_export_keep"),
   };
+  const dbUrl = pick("db_url") ?? `file:${join(stateDir, "plugd.db")}`;
+  checkDbUrl(dbUrl, origin("db_url", { kind: "default", key: "db_url" }));
+  const socketPath = pick("socket", true) ??
+    defaulted(origins, "socket", env.RUNTIME_DIRECTORY, "$RUNTIME_DIRECTORY", "plugd.sock") ??
+    join(stateDir, "plugd.sock");
+  const masterKeyFile = pick("master_key_file", true) ??
+    defaulted(
+      origins,
+      "master_key_file",
+      env.CREDENTIALS_DIRECTORY,
+      "$CREDENTIALS_DIRECTORY",
+      "master.key",
+    ) ?? join(stateDir, "master.key");
   return {
     stateDir,
     idleStopMs,
     registryTimeoutMs,
     emitRate,
     auditExport,
-    dbUrl: checkDbUrl(
-      pick(flags.dbUrl, "PLUGD_DB_URL", "db_url") ?? `file:${join(stateDir, "plugd.db")}`,
-    ),
+    dbUrl,
     dbAuthToken: env.PLUGD_DB_AUTH_TOKEN,
-    http: parseHttp(httpText),
-    socketPath: absolute(pick(flags.socket, "PLUGD_SOCKET", "socket"), stateDir, "plugd.sock"),
-    masterKeyFile: absolute(
-      pick(flags.masterKeyFile, "PLUGD_MASTER_KEY_FILE", "master_key_file"),
-      stateDir,
-      "master.key",
-    ),
+    http,
+    socketPath,
+    masterKeyFile,
     dev,
     sandbox,
     webhooks: { allowPrivate },
     registries,
     sources,
+    configFile: file?.path ?? null,
+    origins: Object.fromEntries(Object.entries(origins).map(([k, o]) => [k, describeOrigin(o)])),
   };
 }
 
-async function readConfigFile(path: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    throw new ConfigError(`Cannot read config file ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  const data = parseYaml(text, { maxAliasCount: 50 }) ?? {};
-  if (typeof data !== "object" || Array.isArray(data)) {
-    throw new ConfigError(`Config file ${path} must be a YAML mapping of settings`);
-  }
-  for (const key of Object.keys(data)) {
-    if (!(FILE_KEYS as readonly string[]).includes(key)) {
-      throw new ConfigError(
-        `Unknown key "${key}" in ${path}; allowed keys: ${FILE_KEYS.join(", ")}`,
-      );
-    }
-  }
-  return data as Record<string, unknown>;
+/** A default taken from a systemd directory variable, recorded as such; undefined without it. */
+function defaulted(
+  origins: Record<string, Origin>,
+  key: string,
+  dir: string | undefined,
+  variable: string,
+  name?: string,
+): string | undefined {
+  if (!dir) return undefined;
+  origins[key] = { kind: "default", key, why: `${variable} set by systemd` };
+  const first = dir.split(":")[0]!; // systemd joins several directories with ":"
+  return name ? join(first, name) : first;
 }
 
-function positiveInt(text: string, name: string): number {
+function registryList(
+  env: Record<string, string | undefined>,
+  file: ConfigFile | null,
+  origins: Record<string, Origin>,
+): string[] {
+  const list = listSetting(env, file, origins, "registries", "PLUGD_REGISTRIES");
+  if (origins.registries?.kind !== "file") return list;
+  // A relative index path in the file is relative to the file.
+  return list.map((v) =>
+    /^https?:\/\//.test(v) || isAbsolute(v) ? v : resolve(dirname(file!.path), v)
+  );
+}
+
+/** A list setting: comma-separated in the environment, a YAML list in the file. */
+function listSetting(
+  env: Record<string, string | undefined>,
+  file: ConfigFile | null,
+  origins: Record<string, Origin>,
+  key: string,
+  envName: string,
+): string[] {
+  if (env[envName] !== undefined) {
+    origins[key] = { kind: "env", name: envName };
+    return env[envName]!.split(",").map((s) => s.trim()).filter(Boolean);
+  }
+  const value = file?.values.get(key);
+  if (value === undefined || value === null) return [];
+  origins[key] = { kind: "file", key, path: file!.path };
+  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
+    throw new ConfigError(`${describeOrigin(origins[key]!)} must be a list of strings`);
+  }
+  return value as string[];
+}
+
+function positiveInt(text: string, origins: Record<string, Origin>, key: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n <= 0) {
-    throw new ConfigError(`${name} must be a whole number above 0; got "${text}"`);
+    const where = describeOrigin(origins[key] ?? { kind: "default", key });
+    throw new ConfigError(`${where} must be a whole number above 0; got "${text}"`);
   }
   return n;
-}
-
-function emitRateSetting(text: string | undefined, name: string, fallback: EmitRate): EmitRate {
-  if (text === undefined) return fallback;
-  try {
-    return parseEmitRate(text, name);
-  } catch (error) {
-    throw new ConfigError((error as Error).message);
-  }
 }
 
 function parseBool(text: string, name: string): boolean {
@@ -201,35 +241,38 @@ function parseBool(text: string, name: string): boolean {
 
 /** Parses `host:port`; `off` or `none` disables TCP. */
 export function parseHttp(text: string): Config["http"] {
+  return parseHttpAt(text, "PLUGD_HTTP / --http");
+}
+
+function parseHttpAt(text: string, name: string): Config["http"] {
   if (text === "off" || text === "none") return null;
   const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(text);
   const port = Number(match?.[2]);
   if (!match || port < 0 || port > 65535) {
     throw new ConfigError(
-      `PLUGD_HTTP / --http must be host:port such as ${DEFAULT_HTTP} (or "off"); got "${text}"`,
+      `${name} must be host:port such as ${DEFAULT_HTTP} (or "off"); got "${text}"`,
     );
   }
   return { hostname: match[1]!.replace(/^\[|\]$/g, ""), port };
 }
 
-function checkDbUrl(url: string): string {
+function checkDbUrl(url: string, name: string): void {
   if (!/^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)/.test(url)) {
     throw new ConfigError(
-      `PLUGD_DB_URL must start with file:, libsql://, http(s):// or ws(s)://; got "${url}"`,
+      `${name} must start with file:, libsql://, http(s):// or ws(s)://; got "${url}"`,
     );
   }
-  return url;
 }
 
-function absolute(value: string | undefined, stateDir: string, fallback: string): string {
-  if (!value) return join(stateDir, fallback);
-  return isAbsolute(value) ? value : resolve(value);
-}
-
-function asStringList(value: unknown, name: string): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
-    throw new ConfigError(`Config "${name}" must be a list of strings`);
+function emitRateSetting(
+  text: string | undefined,
+  origin: Origin | undefined,
+  fallback: EmitRate,
+): EmitRate {
+  if (text === undefined) return fallback;
+  try {
+    return parseEmitRate(text, origin ? describeOrigin(origin) : "emit rate");
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
   }
-  return value as string[];
 }

@@ -1,10 +1,11 @@
-/** Configuration: flags > environment > file > defaults (SPEC §3). */
+/** Configuration: flags > environment > file > defaults; every setting listed once in SETTINGS. */
 export type { Config } from "./types.ts";
+export { ConfigError } from "./errors.ts";
 export {
-  ConfigError,
   type ConfigFlags,
   DEFAULT_HTTP,
   loadConfig,
+  type LoadConfigOptions,
   parseHttp,
 } from "./load_config.ts";
 export {
@@ -15,3 +16,5 @@ export {
   parseEmitRate,
 } from "./emit_rate.ts";
 export { type StateLayout, stateLayout } from "./state_layout.ts";
+export { describeOrigin, ENV_ONLY, type Origin, SETTINGS, type SettingSpec } from "./settings.ts";
+export { type ConfigFile, parseConfigText } from "./read_config_file.ts";

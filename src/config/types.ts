@@ -2,7 +2,7 @@ import type { EmitRate } from "./emit_rate.ts";
 
 /** The daemon's effective configuration (SPEC §3): flags > environment > file > defaults. */
 export interface Config {
-  /** State folder: DB, master key, admin token, socket, plugins. @default "./.plugd" */
+  /** State folder: DB, admin token, plugins. @default $STATE_DIRECTORY under systemd, else "./.plugd" */
   stateDir: string;
   /** libSQL URL: `file:…` (default `file:<stateDir>/plugd.db`), `libsql://…`, `http(s)://…`. */
   dbUrl: string;
@@ -10,9 +10,9 @@ export interface Config {
   dbAuthToken?: string;
   /** TCP listener, or `null` to serve only the Unix socket. @default 127.0.0.1:7420 */
   http: { hostname: string; port: number } | null;
-  /** Unix socket path. @default "<stateDir>/plugd.sock" */
+  /** Unix socket path. @default "$RUNTIME_DIRECTORY/plugd.sock" under systemd, else "<stateDir>/plugd.sock" */
   socketPath: string;
-  /** Master key file for secrets (AES-256-GCM). @default "<stateDir>/master.key" */
+  /** Master key file (AES-256-GCM). @default "$CREDENTIALS_DIRECTORY/master.key" under systemd, else "<stateDir>/master.key" */
   masterKeyFile: string;
   /** Dev mode: unsigned local plugins allowed (and audited as such). @default false */
   dev: boolean;
@@ -47,4 +47,11 @@ export interface Config {
   idleStopMs: number;
   /** Where the config came from, for `plugd daemon` start-up output. */
   sources: string[];
+  /** The config file read (`--config` / `PLUGD_CONFIG`), re-read on SIGHUP. */
+  configFile?: string | null;
+  /**
+   * Where each set value came from, by `plugd.yaml` key, in words for error messages:
+   * `--http (command-line flag)`, `PLUGD_HTTP (environment)`, `"http" in /etc/plugd/plugd.yaml`.
+   */
+  origins?: Record<string, string>;
 }

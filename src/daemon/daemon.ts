@@ -4,7 +4,10 @@ import type { ApiEnv } from "../api/mod.ts";
 import { ensureAdminToken } from "../auth/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { openStore, type Store } from "../store/mod.ts";
+import { applyLiveChanges, type ConfigChange, configChanges } from "./reload_config.ts";
 import { ensureStateDir, type StateLayout, stateLayout } from "./state_dir.ts";
+import { lockStateDir, type StateLock } from "./state_lock.ts";
+import { serveTcp } from "./tcp_listener.ts";
 import { serveUnixSocket } from "./unix_socket.ts";
 
 /** Writes a line to the daemon's log (stderr; journald under systemd). */
@@ -20,6 +23,8 @@ export interface DaemonService {
   attachApi?(fetch: InProcessFetch): void;
   start?(): Promise<void>;
   stop?(): Promise<void>;
+  /** Takes the live settings after a reload (SIGHUP); the config object is already updated. */
+  reload?(config: Config): void | Promise<void>;
 }
 
 /** Builds a daemon's services once the store is open (wired in `daemon_services.ts`). */
@@ -44,26 +49,78 @@ export class Daemon {
   #services: DaemonService[] = [];
   #log: DaemonLog;
   #stopping: Promise<void> | null = null;
+  #lock: StateLock;
 
-  private constructor(config: Config, store: Store, layout: StateLayout, log: DaemonLog) {
+  private constructor(
+    config: Config,
+    store: Store,
+    layout: StateLayout,
+    log: DaemonLog,
+    lock: StateLock,
+  ) {
     this.config = config;
     this.store = store;
     this.layout = layout;
     this.#log = log;
+    this.#lock = lock;
   }
 
-  /** Opens state, builds services, starts listening. */
+  /**
+   * Locks the state dir (one daemon per state dir), binds the TCP address (so a busy port fails
+   * before anything is written), opens state, builds services, starts listening.
+   */
   static async start(
     config: Config,
     options: { log?: DaemonLog; services?: ServiceFactory } = {},
   ): Promise<Daemon> {
     const log = options.log ?? ((m) => console.error(`plugd: ${m}`));
     const layout = stateLayout(config.stateDir);
-    await ensureStateDir(layout);
-    const store = await openStore(config.dbUrl, { authToken: config.dbAuthToken });
-    const daemon = new Daemon(config, store, layout, log);
+    const fresh = await Deno.mkdir(layout.root, { recursive: false, mode: 0o711 }).then(
+      () => true,
+      (e) => {
+        if (e instanceof Deno.errors.AlreadyExists) return false;
+        if (e instanceof Deno.errors.NotFound) {
+          return Deno.mkdir(layout.root, { recursive: true, mode: 0o711 }).then(() => true);
+        }
+        throw e;
+      },
+    );
+    const lock = await lockStateDir(layout.root);
+    // Requests that arrive while the daemon is still starting get 503 instead of a refused
+    // connection; the handler is swapped for the app once it is built.
+    let handler = (_: Request, _info: Deno.ServeHandlerInfo): Response | Promise<Response> =>
+      Response.json(
+        { type: "about:blank", title: "Starting", status: 503, detail: "plugd is starting" },
+        {
+          status: 503,
+          headers: { "retry-after": "1", "content-type": "application/problem+json" },
+        },
+      );
+    let tcp: Deno.HttpServer<Deno.NetAddr> | null = null;
+    let store: Store | null = null;
     try {
-      await daemon.#boot(options.services);
+      if (config.http) {
+        tcp = serveTcp((req, info) => handler(req, info), {
+          ...config.http,
+          origin: config.origins?.http,
+          onError: toProblemResponse,
+        });
+      }
+      await ensureStateDir(layout);
+      store = await openStore(config.dbUrl, { authToken: config.dbAuthToken });
+    } catch (error) {
+      await tcp?.shutdown();
+      lock.release();
+      if (fresh) await removeIfOnlyLock(layout.root);
+      throw error;
+    }
+    const daemon = new Daemon(config, store, layout, log, lock);
+    if (tcp) daemon.#servers.push(tcp);
+    try {
+      const app = await daemon.#boot(options.services);
+      handler = (req, info) =>
+        app.fetch(req, { transport: "tcp", remote: (info.remoteAddr as Deno.NetAddr).hostname });
+      await daemon.#startServices();
     } catch (error) {
       await daemon.stop();
       throw error;
@@ -71,7 +128,7 @@ export class Daemon {
     return daemon;
   }
 
-  async #boot(services?: ServiceFactory): Promise<void> {
+  async #boot(services?: ServiceFactory): Promise<Hono<ApiEnv>> {
     const tokenPath = await ensureAdminToken(this.store, this.config.stateDir);
     if (tokenPath) this.#log(`wrote the initial admin token to ${tokenPath} (mode 0600)`);
     this.#services = services
@@ -96,22 +153,31 @@ export class Daemon {
       toProblemResponse,
     );
     this.#servers.push(socket);
-    if (this.config.http) {
-      const { hostname, port } = this.config.http;
-      const tcp = Deno.serve(
-        { hostname, port, onListen: () => {}, onError: toProblemResponse },
-        (req, info) =>
-          app.fetch(req, { transport: "tcp", remote: (info.remoteAddr as Deno.NetAddr).hostname }),
-      );
-      this.#servers.push(tcp);
+    const tcp = this.#servers.find((s) => "port" in s.addr);
+    if (tcp && this.config.http) {
       // With port 0 the kernel picks one: record it, since "never grantable to a plugin"
       // must name the port actually bound.
-      this.config.http!.port = tcp.addr.port;
-      this.#log(`listening on http://${hostname}:${tcp.addr.port}`);
+      this.config.http.port = (tcp.addr as Deno.NetAddr).port;
+      this.#log(`listening on http://${this.config.http.hostname}:${this.config.http.port}`);
     }
     this.#log(`listening on unix:${this.config.socketPath}`);
+    return app;
+  }
+
+  async #startServices(): Promise<void> {
     for (const service of this.#services) await service.start?.();
     this.#state = "running";
+  }
+
+  /**
+   * Applies a re-read configuration (SIGHUP): live settings now, the others named as needing a
+   * restart. Plugins and connections are untouched. Returns every change.
+   */
+  async reload(next: Config): Promise<ConfigChange[]> {
+    const changes = configChanges(this.config, next);
+    applyLiveChanges(this.config, next);
+    for (const service of this.#services) await service.reload?.(this.config);
+    return changes;
   }
 
   /** The TCP port actually bound (useful with port 0), or null without TCP. */
@@ -133,6 +199,7 @@ export class Daemon {
         }
       }
       this.store.close();
+      this.#lock.release();
       this.#state = "stopped";
     })();
     return this.#stopping;
@@ -140,5 +207,16 @@ export class Daemon {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.stop();
+  }
+}
+
+/** Removes a state dir this start created when it holds nothing but the lock file. */
+async function removeIfOnlyLock(root: string): Promise<void> {
+  try {
+    const names = [];
+    for await (const entry of Deno.readDir(root)) names.push(entry.name);
+    if (names.every((n) => n === "plugd.lock")) await Deno.remove(root, { recursive: true });
+  } catch {
+    // best effort: leaving an empty state dir behind is harmless
   }
 }

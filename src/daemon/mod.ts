@@ -1,5 +1,10 @@
-/** The daemon: state dir, store, API listeners, services, graceful stop. */
+/** The daemon: state dir and its lock, store, API listeners, services, reload, graceful stop. */
 export { Daemon, type DaemonLog, type DaemonService, type ServiceFactory } from "./daemon.ts";
+export { type ConfigChange, configChanges } from "./reload_config.ts";
+export { runDaemon, type RunDaemonOptions } from "./run_daemon.ts";
+export { type NotifyResult, notifySystemd } from "./sd_notify.ts";
 export { ensureStateDir, type StateLayout, stateLayout } from "./state_dir.ts";
 export { daemonServices } from "./services.ts";
+export { LOCK_FILE, lockStateDir, StateDirLockedError, type StateLock } from "./state_lock.ts";
+export { ListenError } from "./tcp_listener.ts";
 export { claimSocketPath, serveUnixSocket, SocketInUseError } from "./unix_socket.ts";

@@ -59,6 +59,13 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
       routes: createPluginRoutes(plugins),
       start: () => plugins.start(),
       stop: () => plugins.stop(),
+      reload: async () => {
+        // bubblewrap installed after start: a reload makes plugins startable without a restart.
+        if (sandbox.mode !== "none") return;
+        const again = await detectSandbox({ requested: config.sandbox });
+        Object.assign(sandbox, again); // the plugin service holds this object
+        log(`reload: sandbox ${again.mode} (${again.reason})`);
+      },
     },
     // After the plugins: redelivery and cron start once plugins run; stops before them.
     {
@@ -107,6 +114,7 @@ function webhookService(webhooks: WebhookService, store: Store): DaemonService {
     routes: createWebhookRoutes({ store, ...webhooks }),
     start: () => webhooks.start(),
     stop: () => webhooks.stop(),
+    reload: (config) => webhooks.reload(config),
   };
 }
 

@@ -142,6 +142,11 @@ export class HookBus implements PluginEvents {
 
   /** The daemon's own `plugin.*` events; refreshes subscriptions and cron first. */
   async emitSystemEvent(type: string, data: Record<string, unknown>): Promise<void> {
+    // Lifecycle events also go to the daemon's log (journald), one line each, like dockerd's;
+    // denials are counted and in the plugin's own log instead (a probing plugin must not flood).
+    if (type !== "plugin.permission_denied") {
+      this.#log(`${type} ${JSON.stringify(data).slice(0, 300)}`);
+    }
     this.subscriptions.invalidate();
     if (this.#started) await this.#reconcileCron().catch(() => {});
     try {

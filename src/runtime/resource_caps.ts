@@ -78,10 +78,26 @@ async function removeDir(dir: string): Promise<void> {
 export function parseProcCgroup(text: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of text.trim().split("\n")) {
-    const [, ctrls, path] = line.split(":", 3) as [string, string, string];
+    const [, ctrls, path] = line.split(":", 3);
+    if (ctrls === undefined || path === undefined) continue; // empty or unreadable
     for (const c of ctrls.split(",")) out.set(c, path);
   }
   return out;
+}
+
+/**
+ * Whether this process may create cgroups below `parent`: an existing folder proves nothing (a
+ * root process may have made it; under systemd it is read-only unless the unit delegates).
+ */
+async function canCreateBelow(parent: string): Promise<boolean> {
+  const probe = `${parent}/probe-${Deno.pid}-${INSTANCE}`;
+  try {
+    await Deno.mkdir(probe);
+  } catch {
+    return false;
+  }
+  await removeDir(probe);
+  return true;
 }
 
 function wrap(procs: string[], c: SpawnCommand): SpawnCommand {
@@ -102,7 +118,10 @@ async function cgroupV1(o: Required<ResourceCapsOptions>, own: Map<string, strin
     cpu: `${base("cpu")}/plugd`,
     pids: `${base("pids")}/plugd`,
   };
-  for (const p of Object.values(parents)) await Deno.mkdir(p, { recursive: true });
+  for (const p of Object.values(parents)) {
+    await Deno.mkdir(p, { recursive: true });
+    if (!await canCreateBelow(p)) throw new Error(`cannot create cgroups below ${p}`);
+  }
   return {
     mechanism: "cgroup-v1" as const,
     async apply(name: string, limits: CapLimits, command: SpawnCommand): Promise<AppliedCaps> {
@@ -140,6 +159,7 @@ async function cgroupV2(o: Required<ResourceCapsOptions>, own: Map<string, strin
   const parent = `${o.cgroupRoot}${own.get("") ?? "/"}`.replace(/\/+$/, "");
   const ctl = await Deno.readTextFile(`${parent}/cgroup.subtree_control`);
   if (!/\bmemory\b/.test(ctl) || !/\bpids\b/.test(ctl)) throw new Error("no delegated controllers");
+  if (!await canCreateBelow(parent)) throw new Error(`cannot create cgroups below ${parent}`);
   return {
     mechanism: "cgroup-v2" as const,
     async apply(name: string, limits: CapLimits, command: SpawnCommand): Promise<AppliedCaps> {

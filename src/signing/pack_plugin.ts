@@ -17,8 +17,10 @@ import { fileSha256 } from "./_walk_files.ts";
 export interface PackOptions {
   /** Key to sign with; unsigned packages install only on a `--dev` daemon. @default none */
   key?: PrivateKeyFile;
-  /** Folder to write the archive to. @default the current folder */
+  /** Folder to write the archive to, as `<id>-<version>.tgz`. @default the current folder */
   outDir?: string;
+  /** Exact file to write instead (wins over `outDir`). */
+  outFile?: string;
   /** Build number (monotonic per plugin). @default seconds since the epoch */
   build?: number;
 }
@@ -78,8 +80,10 @@ export async function packPlugin(dir: string, options: PackOptions = {}): Promis
       await Deno.writeTextFile(join(root, SIGNATURE_PATH), canonicalJson(signature));
       entries.unshift(SIGNATURE_PATH);
     }
-    await Deno.mkdir(outDir, { recursive: true });
-    const path = resolve(outDir, `${manifest.id}-${manifest.version}.tgz`);
+    const path = options.outFile
+      ? resolve(options.outFile)
+      : resolve(outDir, `${manifest.id}-${manifest.version}.tgz`);
+    await Deno.mkdir(dirname(path), { recursive: true });
     await tar.c(
       { gzip: true, file: path, cwd: staging, portable: true, mtime: new Date(0) },
       entries.sort().map((e) => `package/${e}`),

@@ -32,6 +32,8 @@ export interface WebhookService {
   stop(): Promise<void>;
   /** Queues `event` for every matching enabled webhook in its own write batch. */
   enqueueEvent(event: OutboxEvent): Promise<number>;
+  /** Takes `webhooks.allow_private` from a reloaded config (SIGHUP). */
+  reload(config: Config): void;
 }
 
 function positiveInt(
@@ -104,5 +106,8 @@ export async function createWebhookService(
     start: () => relay.start(),
     stop: () => relay.stop(),
     enqueueEvent,
+    reload: (next) => {
+      guard.allowPrivate = next.webhooks.allowPrivate; // routes and relay share this object
+    },
   };
 }

@@ -57,6 +57,7 @@ Deno.test("TCP requires a bearer token; the socket is trusted", async () => {
 
 Deno.test("a second daemon on the same socket fails clearly; a stale socket is replaced", async () => {
   const first = await startDaemon();
+  // Another state dir (the same one is refused earlier, by its lock), the same socket.
   const second = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -65,7 +66,9 @@ Deno.test("a second daemon on the same socket fails clearly; a stale socket is r
       "daemon",
       "--dev",
       "--state-dir",
-      first.stateDir,
+      await Deno.makeTempDir(),
+      "--socket",
+      first.socketPath,
       "--http",
       "127.0.0.1:0",
     ],
@@ -93,6 +96,9 @@ Deno.test("bad configuration is refused with a message naming the setting", asyn
     stdout: "null",
   }).output();
   assert.equal(out.code, 1);
-  assert.match(new TextDecoder().decode(out.stderr), /PLUGD_HTTP \/ --http must be host:port/);
+  assert.match(
+    new TextDecoder().decode(out.stderr),
+    /^plugd: --http \(command-line flag\) must be host:port such as 127\.0\.0\.1:7420/m,
+  );
   await Deno.remove(stateDir, { recursive: true });
 });

@@ -1,0 +1,68 @@
+/**
+ * Every daemon setting, once: its key in `plugd.yaml`, its environment variable, its flag. The
+ * loader accepts exactly these keys, error messages name where a value came from, and a test
+ * checks that docs/configuration.md documents each of them.
+ */
+
+/** One setting of the daemon. */
+export interface SettingSpec {
+  /** Key in `plugd.yaml`; nested keys are dotted (`webhooks.allow_private`). */
+  key: string;
+  /** Environment variable, when there is one. */
+  env?: string;
+  /** Command-line flag of `plugd daemon`, when there is one. */
+  flag?: string;
+  /** Whether a running daemon applies a new value on SIGHUP (`systemctl reload plugd`). */
+  live: boolean;
+}
+
+/** The settings `plugd.yaml` may contain (and their environment variables and flags). */
+export const SETTINGS: readonly SettingSpec[] = [
+  { key: "state_dir", env: "PLUGD_STATE_DIR", flag: "--state-dir", live: false },
+  { key: "db_url", env: "PLUGD_DB_URL", flag: "--db-url", live: false },
+  { key: "http", env: "PLUGD_HTTP", flag: "--http", live: false },
+  { key: "socket", env: "PLUGD_SOCKET", flag: "--socket", live: false },
+  { key: "master_key_file", env: "PLUGD_MASTER_KEY_FILE", live: false },
+  { key: "dev", env: "PLUGD_DEV", flag: "--dev", live: false },
+  { key: "sandbox", env: "PLUGD_SANDBOX", live: false },
+  { key: "idle_stop_ms", env: "PLUGD_IDLE_STOP_MS", live: false },
+  { key: "registry_timeout_ms", env: "PLUGD_REGISTRY_TIMEOUT_MS", live: false },
+  { key: "emit_rate", env: "PLUGD_EMIT_RATE", live: false },
+  { key: "emit_rate_max", env: "PLUGD_EMIT_RATE_MAX", live: false },
+  { key: "audit_export", env: "PLUGD_AUDIT_EXPORT", live: false },
+  { key: "audit_export_max_bytes", env: "PLUGD_AUDIT_EXPORT_MAX_BYTES", live: false },
+  { key: "audit_export_keep", env: "PLUGD_AUDIT_EXPORT_KEEP", live: false },
+  { key: "registries", env: "PLUGD_REGISTRIES", live: true },
+  { key: "webhooks.allow_private", env: "PLUGD_WEBHOOKS_ALLOW_PRIVATE", live: true },
+];
+
+/** Settings read from the environment only (secrets, or where the config file comes from). */
+export const ENV_ONLY = ["PLUGD_CONFIG", "PLUGD_DB_AUTH_TOKEN"] as const;
+
+/** Where a value came from, in the words error messages use. */
+export type Origin =
+  | { kind: "flag"; flag: string }
+  | { kind: "env"; name: string }
+  | { kind: "file"; key: string; path: string }
+  | { kind: "default"; key: string; why?: string };
+
+/** Describes an origin for messages: `--http (flag)`, `http in /etc/plugd/plugd.yaml`, ... */
+export function describeOrigin(origin: Origin): string {
+  switch (origin.kind) {
+    case "flag":
+      return `${origin.flag} (command-line flag)`;
+    case "env":
+      return `${origin.name} (environment)`;
+    case "file":
+      return `"${origin.key}" in ${origin.path}`;
+    case "default":
+      return `${origin.key} (default${origin.why ? `: ${origin.why}` : ""})`;
+  }
+}
+
+/** The spec of `key`; throws for a key not in {@linkcode SETTINGS} (a programming error). */
+export function settingSpec(key: string): SettingSpec {
+  const spec = SETTINGS.find((s) => s.key === key);
+  if (!spec) throw new RangeError(`no setting "${key}"`);
+  return spec;
+}

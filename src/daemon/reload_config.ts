@@ -1,0 +1,88 @@
+/**
+ * SIGHUP (`systemctl reload plugd`): which settings changed in the re-read configuration, and
+ * applying those a running daemon can take live. The rest (listeners, state dir, database,
+ * sandbox mode, ...) are named in the log with "restart to apply": plugins and connections are
+ * never dropped by a reload.
+ */
+import { type Config, SETTINGS } from "../config/mod.ts";
+
+/** One setting whose value differs between the running and the re-read configuration. */
+export interface ConfigChange {
+  key: string;
+  from: string;
+  to: string;
+  /** Applied by the reload; false = takes effect after a restart. */
+  live: boolean;
+}
+
+/** The value of a setting as text, for comparison and for the log. */
+function valueOf(config: Config, key: string): string {
+  switch (key) {
+    case "state_dir":
+      return config.stateDir;
+    case "db_url":
+      return config.dbUrl;
+    case "http":
+      return config.http ? `${config.http.hostname}:${config.http.port}` : "off";
+    case "socket":
+      return config.socketPath;
+    case "master_key_file":
+      return config.masterKeyFile;
+    case "dev":
+      return String(config.dev);
+    case "sandbox":
+      return config.sandbox;
+    case "idle_stop_ms":
+      return String(config.idleStopMs);
+    case "registry_timeout_ms":
+      return String(config.registryTimeoutMs);
+    case "emit_rate":
+      return `${config.emitRate.default.perSecond}:${config.emitRate.default.burst}`;
+    case "emit_rate_max":
+      return `${config.emitRate.ceiling.perSecond}:${config.emitRate.ceiling.burst}`;
+    case "audit_export":
+      return config.auditExport.targets.join(",") || "(none)";
+    case "audit_export_max_bytes":
+      return String(config.auditExport.maxBytes);
+    case "audit_export_keep":
+      return String(config.auditExport.keep);
+    case "registries":
+      return config.registries.join(",") || "(none)";
+    case "webhooks.allow_private":
+      return String(config.webhooks.allowPrivate);
+    default:
+      throw new RangeError(`reload does not know setting "${key}"`);
+  }
+}
+
+/**
+ * The settings that differ, in `SETTINGS` order. A TCP port of 0 in the running config was
+ * replaced by the bound port: the same `:0` in the new one is not a change.
+ *
+ * @example
+ * ```ts
+ * for (const c of configChanges(running, reread)) console.log(c.key, c.live);
+ * ```
+ */
+export function configChanges(current: Config, next: Config): ConfigChange[] {
+  const changes: ConfigChange[] = [];
+  for (const { key, live } of SETTINGS) {
+    const from = valueOf(current, key);
+    let to = valueOf(next, key);
+    if (key === "http" && next.http?.port === 0 && current.http) {
+      to = `${next.http.hostname}:${current.http.port}`;
+    }
+    if (from !== to) changes.push({ key, from, to, live });
+  }
+  return changes;
+}
+
+/**
+ * Copies the live settings of `next` into `current` in place, so every holder of the running
+ * config (routes, install, the catalog) sees them at its next use.
+ */
+export function applyLiveChanges(current: Config, next: Config): void {
+  current.registries.splice(0, current.registries.length, ...next.registries);
+  current.webhooks.allowPrivate = next.webhooks.allowPrivate;
+  current.configFile = next.configFile;
+}
