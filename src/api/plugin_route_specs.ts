@@ -100,6 +100,15 @@ export const PLUGIN_ROUTES: readonly RouteSpec[] = [
   },
   {
     method: "GET",
+    path: "/v1/plugins/{id}/activity",
+    scope: "reader",
+    tag: "plugins",
+    summary: "Calls of the last hour per minute (count, errors, timeouts, avg/max ms) and each " +
+      "handler's last call (in memory since the daemon started)",
+    response: obj({ minutes: { type: "array" }, handlers: { type: "array" } }),
+  },
+  {
+    method: "GET",
     path: "/v1/plugins/{id}/flags",
     scope: "reader",
     tag: "plugins",

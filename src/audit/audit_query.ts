@@ -17,14 +17,22 @@ export interface AuditFilter {
   until?: string;
   /** Rows after this seq (paging). @default 0 */
   afterSeq?: number;
+  /** Rows before this seq (paging backwards, with `newestFirst`). */
+  beforeSeq?: number;
+  /** Newest first instead of oldest first. @default false */
+  newestFirst?: boolean;
   /** @default 100 */
   limit?: number;
 }
 
-/** Rows matching `filter`, oldest first. */
+/** Rows matching `filter`, oldest first (or newest first). */
 export async function queryAudit(store: Store, filter: AuditFilter = {}): Promise<AuditRow[]> {
   const where = ["seq > ?"];
   const args: InValue[] = [filter.afterSeq ?? 0];
+  if (filter.beforeSeq !== undefined) {
+    where.push("seq < ?");
+    args.push(filter.beforeSeq);
+  }
   for (const column of ["actor", "action", "target"] as const) {
     const value = filter[column];
     if (value === undefined) continue;
@@ -52,7 +60,7 @@ export async function queryAudit(store: Store, filter: AuditFilter = {}): Promis
   args.push(filter.limit ?? 100);
   const rs = await store.execute({
     sql: `SELECT seq, ts, actor, action, target, result, detail, prev_hash, hash FROM audit_log
-          WHERE ${where.join(" AND ")} ORDER BY seq LIMIT ?`,
+          WHERE ${where.join(" AND ")} ORDER BY seq${filter.newestFirst ? " DESC" : ""} LIMIT ?`,
     args,
   });
   return rs.rows.map((r) => ({

@@ -76,3 +76,85 @@ export interface PluginSummary {
   restarts?: number;
   denials?: number;
 }
+
+/** A requested permission entry with its risk, as the API assesses it. */
+export interface RiskEntry {
+  kind: string;
+  value: string;
+  level: string;
+  reason: string;
+}
+
+/** `GET /v1/plugins/{id}`, as the console reads it (extra fields are ignored). */
+export interface PluginView {
+  id: string;
+  version: string;
+  state: string;
+  failed_reason: string | null;
+  manifest: {
+    id: string;
+    name: string;
+    version: string;
+    description: string;
+    author?: string;
+    license?: string;
+    homepage?: string;
+    plugd: string;
+    entry: string;
+    permissions: Record<string, string[]>;
+    hooks: { kind: string; name: string; priority: number }[];
+    routes: { method: string; path: string }[];
+    cron: { name: string; schedule: string }[];
+    config: Record<string, ConfigFieldView>;
+    limits: { memory_mb: number; timeout_ms: number; concurrency: number };
+    dependencies?: { plugins: Record<string, string> };
+    conflicts?: string[];
+  };
+  source: string;
+  digest: string;
+  signed_by: string | null;
+  installed_at: string;
+  updated_at: string;
+  permissions: {
+    requested: Record<string, string[]>;
+    granted: Record<string, string[]> | null;
+    risks: RiskEntry[];
+  };
+  health: unknown;
+  stats: {
+    state: string;
+    reason?: string;
+    invocations?: number;
+    errors?: number;
+    timeouts?: number;
+    restarts?: number;
+    lastError?: { message: string; at: number };
+    denied?: { count: number; recent: { what: string; when: number }[] };
+    rssBytes?: number;
+    uptimeMs?: number;
+    caps?: string;
+    pid?: number;
+    emit_denied?: number;
+    storage_bytes?: number;
+  };
+  cron: {
+    name: string;
+    schedule: string;
+    next_run_at?: string | null;
+    last_run_at?: string | null;
+    last_status?: string | null;
+  }[];
+}
+
+/** One field of a manifest's `config:` schema. */
+export interface ConfigFieldView {
+  type: "string" | "number" | "integer" | "boolean" | "array" | "object";
+  required?: boolean;
+  secret?: boolean;
+  default?: unknown;
+  enum?: unknown[];
+  pattern?: string;
+  min?: number;
+  max?: number;
+  description?: string;
+}

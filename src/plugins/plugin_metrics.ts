@@ -1,5 +1,8 @@
 import { metrics } from "../metrics/mod.ts";
 import type { CallKind, PluginStats, Supervisor } from "../runtime/mod.ts";
+import type { CallHistory } from "./call_history.ts";
+
+export { CallHistory } from "./call_history.ts";
 
 const invocations = metrics.counter(
   "plugd_plugin_invocations_total",
@@ -20,10 +23,10 @@ const errors = metrics.gauge("plugd_plugin_errors_total", "Failed calls, timeout
 
 const STATES = ["stopped", "starting", "running", "stopping", "backoff", "failed"] as const;
 
-/** Records one call's outcome and duration. */
+/** Records one call's outcome and duration in the metrics and in the plugin's call history. */
 export function recordInvocation(
-  plugin: string,
-  kind: CallKind,
+  history: CallHistory,
+  call: { id: string; kind: CallKind; name: string },
   startedAt: number,
   error?: unknown,
 ): void {
@@ -32,8 +35,10 @@ export function recordInvocation(
     : (error as Error).name === "PluginTimeoutError"
     ? "timeout"
     : "error";
-  invocations.inc({ plugin, kind, status });
-  duration.observe({ plugin, kind }, (performance.now() - startedAt) / 1000);
+  const ms = performance.now() - startedAt;
+  invocations.inc({ plugin: call.id, kind: call.kind, status });
+  duration.observe({ plugin: call.id, kind: call.kind }, ms / 1000);
+  history.record(call, ms, status);
 }
 
 /** Refreshes the per-plugin gauges from the supervisor at each scrape. */

@@ -32,7 +32,7 @@ import type { PluginConfigs } from "./plugin_configs.ts";
 import { updatePlugin } from "./update_plugin.ts";
 import { DevReloader } from "./dev_reloader.ts";
 import { createPluginSupervisor } from "./plugin_supervisor.ts";
-import { collectPluginMetrics, recordInvocation } from "./plugin_metrics.ts";
+import { CallHistory, collectPluginMetrics, recordInvocation } from "./plugin_metrics.ts";
 import { reloadPlugin } from "./reload_plugin.ts";
 import { checkEnableable } from "./enable_checks.ts";
 import { EmitPolicy } from "./emit_policy.ts";
@@ -52,6 +52,8 @@ export interface PluginEvents extends PluginEventSink, SystemEventSink {
  */
 export class PluginService<E extends PluginEvents = PluginEvents> {
   readonly logs = new LogRings();
+  /** The last hour of calls per plugin, per minute, and each handler's last call. */
+  readonly calls = new CallHistory();
   readonly storage: PluginStorage;
   readonly supervisor: Supervisor;
   readonly configs: PluginConfigs;
@@ -229,6 +231,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     this.#reloader.unwatch(id);
     await removePlugin(this.#ctx, plugin, options, actor, this.storage);
     this.logs.clear(id);
+    this.calls.clear(id);
     await this.#ctx.events.emitSystemEvent("plugin.uninstalled", {
       plugin: id,
       version: plugin.version,
@@ -285,10 +288,10 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     const startedAt = performance.now();
     try {
       const value = await this.supervisor.invoke(id, kind, name, payload, options);
-      recordInvocation(id, kind, startedAt);
+      recordInvocation(this.calls, { id, kind, name }, startedAt);
       return value;
     } catch (error) {
-      recordInvocation(id, kind, startedAt, error);
+      recordInvocation(this.calls, { id, kind, name }, startedAt, error);
       throw error;
     }
   }
@@ -338,7 +341,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
 
   /** Calls a lifecycle hook of a running plugin; a failure is logged, never fatal. */
   async #lifecycle(id: string, name: string, payload?: unknown): Promise<void> {
-    if (this.#runtimeState(id) !== "running") return;
+    if (this.supervisor.counters(id)?.state !== "running") return;
     await this.invoke(id, "lifecycle", name, payload).catch((error: Error) =>
       this.#system(id, "warn", `${name} failed: ${error.message}`)
     );
@@ -355,10 +358,6 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     ) {
       this.#reloader.watch(plugin.id, plugin.source);
     }
-  }
-
-  #runtimeState(id: string): string {
-    return this.supervisor.ids().includes(id) ? this.supervisor.state(id) : "stopped";
   }
 
   #system(id: string, level: "info" | "warn" | "error", msg: string): void {

@@ -11,7 +11,9 @@ import { StateBadge } from "./components.tsx";
 const COUNTED = ["enabled", "running", "installed", "disabled", "backoff", "failed"] as const;
 
 /** Calls, errors, restarts and denials of one plugin. */
-export function Counters(props: { p: PluginSummary }): Child {
+export function Counters(
+  props: { p: Pick<PluginSummary, "invocations" | "errors" | "restarts" | "denials"> },
+): Child {
   const p = props.p;
   return (
     <span class="counters">

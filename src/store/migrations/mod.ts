@@ -10,6 +10,7 @@ import { migration007 } from "./007_install_hook.ts";
 import { migration008 } from "./008_master_key_check.ts";
 import { migration009 } from "./009_console_sessions.ts";
 import { migration010 } from "./010_audit_export.ts";
+import { migration011 } from "./011_audit_filter_indexes.ts";
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
 ];
