@@ -5,7 +5,7 @@
  *
  *   deno task bench [--only id,id] [--quick] [--out bench/results.json]
  *
- * Group ids: supervisor, events, webhooks, signed, many.
+ * Group ids: supervisor, events, webhooks, signed, many, console.
  */
 import { parseArgs } from "node:util";
 import { machineInfo } from "./lib/machine.ts";
@@ -17,6 +17,7 @@ import { eventsMeasures } from "./measures/events_measures.ts";
 import { manyPlugins } from "./measures/many_plugins.ts";
 import { signedInstall } from "./measures/signed_install.ts";
 import { webhookDeliveries } from "./measures/webhooks_measure.ts";
+import { consoleMeasures } from "./measures/console_measures.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -47,6 +48,13 @@ const GROUPS: Record<string, () => Promise<MeasureResult[]>> = {
     webhookDeliveries({ events: n(5000), endpoints: 4, endpointConcurrency: 16, rounds: 3 }),
   signed: () => signedInstall({ cycles: n(10) }),
   many: () => manyPlugins({ count: values.quick ? 40 : 200, parallel: 4, budgetMs: 240_000 }),
+  console: () =>
+    consoleMeasures({
+      plugins: values.quick ? 40 : 200,
+      enabled: values.quick ? 5 : 20,
+      auditRows: values.quick ? 20_000 : 100_000,
+      requests: n(100),
+    }),
 };
 
 /** A group that takes longer than this is reported as broken (the bench never hangs). */

@@ -2,8 +2,8 @@
 
 /** How a measure is compared to its SPEC §14 target. */
 export interface Target {
-  /** Which figure is compared: the median or the p99 of the samples. */
-  stat: "median" | "p99";
+  /** Which figure is compared: the median, p95 or p99 of the samples. */
+  stat: "median" | "p95" | "p99";
   op: "<" | ">";
   value: number;
 }
@@ -24,6 +24,8 @@ export interface MeasureResult {
   median: number;
   /** p99 of the samples; for rates, the slowest round (lowest rate) is given instead. */
   p99: number | null;
+  /** p95 of the samples, for measures whose target is a p95. */
+  p95?: number;
   count: number;
   target: Target | null;
   pass: boolean | null;
@@ -55,16 +57,21 @@ export function summarizeRates(rates: number[]): { median: number; p99: number; 
 }
 
 /** Whether `r` meets its target (null when it has none). */
-export function judge(median: number, p99: number | null, target: Target | null): boolean | null {
+export function judge(
+  median: number,
+  p99: number | null,
+  target: Target | null,
+  p95?: number,
+): boolean | null {
   if (!target) return null;
-  const v = target.stat === "median" ? median : p99;
+  const v = target.stat === "median" ? median : target.stat === "p95" ? p95 ?? null : p99;
   if (v === null) return null;
   return target.op === "<" ? v < target.value : v > target.value;
 }
 
 /** Builds a result, computing `pass` and `ratio`. */
 export function result(r: Omit<MeasureResult, "pass" | "ratio">): MeasureResult {
-  const out: MeasureResult = { ...r, pass: judge(r.median, r.p99, r.target) };
+  const out: MeasureResult = { ...r, pass: judge(r.median, r.p99, r.target, r.p95) };
   if (r.floor && r.floor.median > 0) out.ratio = r.median / r.floor.median;
   return out;
 }

@@ -15,13 +15,15 @@ function value(r: MeasureResult): string {
   const main = `${num(r.median)}${unit}`;
   if (r.p99 === null || r.count <= 1) return main;
   const label = r.unit.endsWith("/s") ? "worst" : "p99";
-  return `${main} (${label} ${num(r.p99)}, n=${r.count})`;
+  const p95 = r.p95 === undefined ? "" : `p95 ${num(r.p95)}, `;
+  return `${main} (${p95}${label} ${num(r.p99)}, n=${r.count})`;
 }
 
 function target(r: MeasureResult): string {
   if (!r.target) return "-";
   const unit = r.unit === "ratio" ? "x" : ` ${r.unit}`;
-  return `${r.target.stat === "p99" ? "p99 " : ""}${r.target.op} ${num(r.target.value)}${unit}`;
+  const stat = r.target.stat === "median" ? "" : `${r.target.stat} `;
+  return `${stat}${r.target.op} ${num(r.target.value)}${unit}`;
 }
 
 function floor(r: MeasureResult): string {
