@@ -158,6 +158,16 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
     }),
   },
   {
+    method: "POST",
+    path: "/v1/backup",
+    scope: "admin",
+    tag: "daemon",
+    summary:
+      "Stream a consistent backup (DB snapshot, packages, plugin data, config; the master key only encrypted)",
+    request: obj({ passphrase: str, include_master_key: { type: "boolean" } }),
+    contentType: "application/octet-stream",
+  },
+  {
     method: "GET",
     path: "/v1/master-key",
     scope: "admin",

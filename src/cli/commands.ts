@@ -4,6 +4,7 @@ import { statusCommand, versionCommand } from "./basic_commands.ts";
 import { daemonCommand } from "./daemon_command.ts";
 import { emitCommand, filterCommand, gateCommand } from "./hook_commands.ts";
 import { auditCommand } from "./audit_commands.ts";
+import { backupCommand, restoreCommand } from "./backup_commands.ts";
 import { WEBHOOK_COMMANDS } from "./webhook_commands.ts";
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from "./token_commands.ts";
 import { KEY_COMMANDS } from "./key_commands.ts";
@@ -54,6 +55,8 @@ export const COMMANDS: readonly Command[] = [
   tokenRevokeCommand,
   ...WEBHOOK_COMMANDS,
   auditCommand,
+  backupCommand,
+  restoreCommand,
   emitCommand,
   filterCommand,
   gateCommand,

@@ -157,6 +157,7 @@ export async function loadConfig(
     ) ?? join(stateDir, "master.key");
   return {
     stateDir,
+    configFile: file ? resolve(file) : null,
     idleStopMs,
     registryTimeoutMs,
     emitRate,

@@ -18,6 +18,7 @@ import { WebConsole } from "../console/mod.ts";
 import type { DaemonService, ServiceFactory } from "./daemon.ts";
 import { createMasterKeyService } from "./master_key_service.ts";
 import { auditExportService } from "./audit_export_service.ts";
+import { backupService } from "./backup_service.ts";
 
 /**
  * Wires the daemon's services (plugins, hooks, webhooks, ...). Each area contributes a
@@ -75,6 +76,7 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
     },
     { routes: createKeyRoutes({ store }) },
     masterKeyService,
+    backupService(config, store, layout),
     {
       routes: createCatalogRoutes({
         registries: config.registries,
