@@ -13,3 +13,4 @@ export { createCatalogRoutes } from "./catalog_routes.ts";
 export { createHookRoutes } from "./hook_routes.ts";
 export { createPluginRoutes } from "./plugin_routes.ts";
 export { createMasterKeyRoutes, type MasterKeyRouteDeps } from "./master_key_routes.ts";
+export { type BackupRouteDeps, createBackupRoutes } from "./backup_routes.ts";

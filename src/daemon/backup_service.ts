@@ -1,5 +1,5 @@
 /** `plugd backup` on the daemon side: the archive built from the running state, audited. */
-import { createBackupRoutes } from "../api/backup_routes.ts";
+import { createBackupRoutes } from "../api/mod.ts";
 import { appendAudit } from "../audit/mod.ts";
 import { createBackup, removeStaleStaging } from "../backup/mod.ts";
 import type { Config } from "../config/mod.ts";
