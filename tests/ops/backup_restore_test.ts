@@ -12,7 +12,7 @@ import { waitFor } from "../helpers/wait_for.ts";
 
 const OPTS = { sanitizeOps: false, sanitizeResources: false } as const;
 const COUNTER = new URL("../fixtures/lifecycle/counter-v1/", import.meta.url).pathname;
-const ECHO = new URL("../fixtures/plugins/echo/", import.meta.url).pathname;
+const KEEPER = new URL("../fixtures/plugins/keeper/", import.meta.url).pathname;
 
 async function call(d: TestDaemon, method: string, path: string, body?: unknown) {
   const res = await d.fetchSocket(path, {
@@ -83,7 +83,7 @@ Deno.test("backup under event load, restore onto an empty state dir, diff", OPTS
   let before;
   const acknowledged: string[] = [];
   try {
-    for (const source of [COUNTER, ECHO]) {
+    for (const source of [COUNTER, KEEPER]) {
       const installed = await call(a, "POST", "/v1/plugins", { source });
       await call(a, "POST", `/v1/plugins/${installed.id}/grant`, {
         permissions: installed.requested,
@@ -91,9 +91,12 @@ Deno.test("backup under event load, restore onto an empty state dir, diff", OPTS
     }
     await call(a, "PUT", "/v1/plugins/counter/config", { token: "restore-me", label: "n" });
     await call(a, "POST", "/v1/plugins/counter/enable");
-    await call(a, "POST", "/v1/plugins/echo/enable");
+    await call(a, "PUT", "/v1/plugins/keeper/config", { api_key: "k-123" });
+    await call(a, "POST", "/v1/plugins/keeper/enable");
     for (let i = 0; i < 3; i++) await call(a, "POST", "/v1/events?wait=true", event("count.hit"));
-    await call(a, "POST", "/v1/events?wait=true", event("test.ping", { note: "kept" }));
+    for (const [key, value] of [["a", 1], ["b", { nested: ["x"] }]]) {
+      await call(a, "POST", "/v1/events?wait=true", event("keep.put", { key, value }));
+    }
     await Deno.writeTextFile(join(a.stateDir, "data", "counter", "notes.txt"), "data survives");
 
     // Event load: events acknowledged before the backup starts must be in it.
@@ -180,6 +183,13 @@ Deno.test("backup under event load, restore onto an empty state dir, diff", OPTS
   // The secret opens with the restored key, storage continues where it was.
   const hit = await call(b, "POST", "/v1/events?wait=true", event("count.hit"));
   assert.deepEqual(hit.results[0].result, { n: 4, label: "n", token_set: true });
+  const put = await call(
+    b,
+    "POST",
+    "/v1/events?wait=true",
+    event("keep.put", { key: "c", value: 3 }),
+  );
+  assert.deepEqual(put.results[0].result, { stored: "c", keys: ["a", "b", "c"], api_key: "k-123" });
   for (const id of acknowledged) {
     const r = await b.fetchSocket(`/v1/events/${id}`);
     await r.body?.cancel();
