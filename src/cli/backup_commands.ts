@@ -24,9 +24,16 @@ export const backupCommand: Command = {
   summary: "write a consistent backup of the running daemon (DB, packages, plugin data, config)",
   arity: [1, 1],
   options: {
-    encrypt: { type: "boolean" },
-    "include-master-key": { type: "boolean" },
-    "passphrase-file": { type: "string" },
+    encrypt: { type: "boolean", description: "encrypt the archive with a passphrase (age)" },
+    "include-master-key": {
+      type: "boolean",
+      description: "put the master key inside (only with --encrypt)",
+    },
+    "passphrase-file": {
+      type: "string",
+      value: "FILE",
+      description: "read the passphrase from FILE (else PLUGD_BACKUP_PASSPHRASE)",
+    },
   },
   async run(ctx) {
     const out = resolve(ctx.args[0]!);
@@ -86,8 +93,16 @@ export const restoreCommand: Command = {
   summary: "restore a backup onto an empty state dir (daemon stopped)",
   arity: [1, 1],
   options: {
-    "passphrase-file": { type: "string" },
-    "master-key-file": { type: "string" },
+    "passphrase-file": {
+      type: "string",
+      value: "FILE",
+      description: "the encrypted backup's passphrase (else PLUGD_BACKUP_PASSPHRASE)",
+    },
+    "master-key-file": {
+      type: "string",
+      value: "FILE",
+      description: "where the master key is or goes (default <state-dir>/master.key)",
+    },
   },
   async run(ctx) {
     const stateDir = resolve(

@@ -157,7 +157,6 @@ export async function loadConfig(
     ) ?? join(stateDir, "master.key");
   return {
     stateDir,
-    configFile: file ? resolve(file) : null,
     idleStopMs,
     registryTimeoutMs,
     emitRate,

@@ -45,8 +45,6 @@ export interface Config {
    * @default 0
    */
   idleStopMs: number;
-  /** The config file read (`--config`, `PLUGD_CONFIG`), if any; `plugd backup` includes it. */
-  configFile?: string | null;
   /** Where the config came from, for `plugd daemon` start-up output. */
   sources: string[];
   /** The config file read (`--config` / `PLUGD_CONFIG`), re-read on SIGHUP. */
