@@ -116,7 +116,8 @@ try {
   await page.waitForURL(`${d.baseUrl}/ui`);
   await shot("overview", "/ui");
   await shot("plugins", "/ui/plugins");
-  await shot("plugin", "/ui/plugins/hello", async () => {
+  await shot("plugin", "/ui/plugins/hello");
+  await shot("plugin-activity", "/ui/plugins/hello", async () => {
     await page.locator("#activity").scrollIntoViewIfNeeded();
     await page.waitForTimeout(300);
   });

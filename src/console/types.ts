@@ -69,6 +69,8 @@ export interface PluginSummary {
   description: string;
   granted: boolean;
   runtime: string;
+  /** The last `health()` answer, e.g. `{status: "healthy"}`. */
+  health?: unknown;
   signed_by?: string | null;
   risk?: string;
   invocations?: number;

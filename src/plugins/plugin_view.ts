@@ -68,6 +68,7 @@ export function pluginSummary(
     description: p.manifest.description,
     granted: p.granted !== null,
     runtime: counters?.state ?? "stopped",
+    health: counters?.health ?? null,
     signed_by: p.signedBy,
     risk: highestRisk(assessRisks(p.manifest.permissions)),
     invocations: counters?.invocations ?? 0,

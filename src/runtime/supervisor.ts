@@ -102,8 +102,17 @@ export class Supervisor {
   counters(id: string): PluginCounters | undefined {
     const e = this.#entries.get(id);
     if (!e) return undefined;
-    const { invocations, errors, timeouts, restarts, denied } = e.stats;
-    return { state: e.state, invocations, errors, timeouts, restarts, denied: denied.count };
+    const { invocations, errors, timeouts, restarts, denied, lastHealth } = e.stats;
+    const health = lastHealth;
+    return {
+      state: e.state,
+      invocations,
+      errors,
+      timeouts,
+      restarts,
+      denied: denied.count,
+      health,
+    };
   }
 
   #get(id: string): Entry {

@@ -68,6 +68,8 @@ export interface PluginCounters {
   restarts: number;
   /** Operations the sandbox refused. */
   denied: number;
+  /** The last answer to `health()`, if any. */
+  health?: unknown;
 }
 
 export interface PluginStats {

@@ -40,6 +40,7 @@ export function PluginPage(props: { ctx: PageContext; data: PluginPageData }): C
     errors: v.stats.errors,
     restarts: v.stats.restarts,
     denials: (v.stats.denied?.count ?? 0) + (v.stats.emit_denied ?? 0),
+    health: v.health,
   };
   return (
     <Layout
@@ -181,7 +182,14 @@ export function PluginPage(props: { ctx: PageContext; data: PluginPageData }): C
       </Section>
       <Section title="Sandbox command line" id="sandbox">
         {data.flags
-          ? <CommandLine argv={data.flags.argv} env={data.flags.env} />
+          ? (
+            <details>
+              <summary>
+                The exact bwrap and deno command line ({data.flags.argv.length} arguments)
+              </summary>
+              <CommandLine argv={data.flags.argv} env={data.flags.env} />
+            </details>
+          )
           : <p class="empty">Not available for this plugin right now.</p>}
       </Section>
       <ActivityPanel id={v.id} data={data.activity} />

@@ -50,7 +50,9 @@ const STATE_CLASS: Record<string, string> = {
 /** A plugin's lifecycle state and, when it says more, its runtime state. */
 export function StateBadge(props: { state: string; runtime?: string }): Child {
   const { state, runtime } = props;
-  const shown = runtime && runtime !== "stopped" && runtime !== "running" ? runtime : null;
+  const shown = runtime && runtime !== "stopped" && runtime !== "running" && runtime !== state
+    ? runtime
+    : null;
   const cls = STATE_CLASS[shown ?? state] ?? "muted";
   return (
     <span class={`badge badge-${cls}`} data-state={state} data-runtime={runtime ?? ""}>

@@ -5,6 +5,7 @@
  */
 import type { Child } from "hono/jsx";
 import type { PluginSummary } from "../types.ts";
+import { inert } from "../inert_text.ts";
 import { StateBadge } from "./components.tsx";
 
 /** Lifecycle and runtime states counted on the overview, in display order. */
@@ -12,17 +13,30 @@ const COUNTED = ["enabled", "running", "installed", "disabled", "backoff", "fail
 
 /** Calls, errors, restarts and denials of one plugin. */
 export function Counters(
-  props: { p: Pick<PluginSummary, "invocations" | "errors" | "restarts" | "denials"> },
+  props: { p: Pick<PluginSummary, "invocations" | "errors" | "restarts" | "denials" | "health"> },
 ): Child {
   const p = props.p;
+  const health = healthText(p.health);
   return (
     <span class="counters">
+      {health && (
+        <span class={health === "healthy" ? "" : "warn"} title="last health check">
+          {inert(health)}
+        </span>
+      )}
       <span title="calls">{p.invocations ?? 0} calls</span>
       <span class={p.errors ? "warn" : ""} title="errors">{p.errors ?? 0} errors</span>
       <span title="restarts">{p.restarts ?? 0} restarts</span>
       <span class={p.denials ? "bad" : ""} title="permission denials">{p.denials ?? 0} denied</span>
     </span>
   );
+}
+
+/** A health answer in a few words (plugin-supplied: made inert by the caller's JSX). */
+export function healthText(health: unknown): string {
+  if (health === null || health === undefined) return "";
+  const status = (health as { status?: unknown }).status;
+  return typeof status === "string" ? status.slice(0, 40) : JSON.stringify(health).slice(0, 40);
 }
 
 /** Number of plugins per state (lifecycle, plus running/backoff from the runtime). */
