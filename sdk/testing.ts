@@ -13,15 +13,15 @@
 import { type ConfigField, loadPluginDir, type Permissions } from "../src/manifest/mod.ts";
 import { copyPackage, removePackage, validateConfigValues } from "../src/plugins/mod.ts";
 import {
+  type CapsFacts,
   detectResourceCaps,
   detectSandbox,
+  launchPlan,
   type LogLine,
   manifestHandlers,
   MemoryHost,
-  pluginCommand,
   type PluginStats,
   preparePlugin,
-  type ResourceCaps,
   type RouteResult,
   type SandboxInfo,
   Supervisor,
@@ -81,7 +81,9 @@ export interface TestPlugin extends AsyncDisposable {
 }
 
 let sandboxInfo: Promise<SandboxInfo> | undefined;
-let capsInfo: Promise<ResourceCaps> | undefined;
+let capsInfo: Promise<CapsFacts> | undefined;
+/** The uid a plugin under test runs as when the tests run as root. */
+const TEST_UID = 65534;
 
 function matches(pattern: string, type: string): boolean {
   return pattern.endsWith("*") ? type.startsWith(pattern.slice(0, -1)) : pattern === type;
@@ -94,35 +96,38 @@ export async function startPlugin(
 ): Promise<TestPlugin> {
   const { manifest, dir: sourceDir, files } = await loadPluginDir(dir);
   const state = await Deno.makeTempDir({ prefix: `plugd-test-${manifest.id}-` });
-  // Copy the plugin in, read-only, as an install does: the sandbox uid must be able to reach it
-  // (an author's folder under a 0700 home or temp dir is not).
+  // Copy the plugin in, read-only, as an install does (a plugin changes nothing of its own).
   const pluginDir = `${state}/plugin`;
   await copyPackage(sourceDir, pluginDir, files);
   const d = {
     pluginDir,
-    stateDir: state,
     preparedDir: `${state}/prepared`,
-    cacheDir: `${state}/prepared/cache`,
-    dataDir: `${state}/data`,
-    tmpDir: `${state}/tmp`,
+    dataDir: `${state}/data/plugin`,
+    tmpDir: `${state}/tmp/plugin`,
   };
   try {
-    await preparePlugin({ ...d, entry: manifest.entry, typeCheck: false });
     sandboxInfo ??= detectSandbox();
     const sandbox = await sandboxInfo;
-    // The sandbox uid must traverse the state dir to reach the mounted folders (0711: no listing).
-    await Deno.chmod(state, 0o711);
+    await preparePlugin({ ...d, entry: manifest.entry, sandbox, typeCheck: false });
+    // Flags mode as root: the plugin's uid walks to its folders itself (bubblewrap as root
+    // needs no such path, so a plugin folder under a 0700 home or temp dir works).
+    const open = sandbox.mode === "flags" && sandbox.root;
+    if (open) await Deno.chmod(state, 0o711);
     for (const p of [d.dataDir, d.tmpDir]) {
-      await Deno.mkdir(p, { recursive: true });
-      if (sandbox.runAsUid !== undefined) await Deno.chown(p, sandbox.runAsUid, sandbox.runAsUid);
+      await Deno.mkdir(p, { recursive: true, mode: 0o700 });
+      await Deno.chmod(`${p}/..`, open ? 0o711 : 0o700);
+      if (sandbox.root) await Deno.chown(p, TEST_UID, TEST_UID);
     }
-    const caps = options.caps === false ? undefined : await (capsInfo ??= detectResourceCaps());
+    await Deno.mkdir(`${state}/launch`, { mode: 0o700 });
+    // One cgroup folder shared by every test process; each start names its own cgroup.
+    const caps = options.caps === false
+      ? undefined
+      : await (capsInfo ??= detectResourceCaps({ instance: "sdk-testing", sweep: false }));
     const logs: LogLine[] = [];
     const host = new MemoryHost();
     const supervisor = new Supervisor({
       hostHandler: host,
       onLog: (_id, line) => logs.length < 10_000 && logs.push(line),
-      caps,
       healthIntervalMs: 0,
       cpuBudget: options.cpuBudget,
     });
@@ -134,13 +139,23 @@ export async function startPlugin(
       expectedHandlers: manifestHandlers(manifest),
       limits,
       config: withDefaults(manifest.config, options.config ?? {}),
-      paths: { data: d.dataDir, tmp: d.tmpDir },
-      command: () =>
-        pluginCommand({
-          manifest: { limits },
+      plan: () =>
+        launchPlan({
+          pluginId: `${manifest.id}-${crypto.randomUUID().slice(0, 8)}`,
           grant: options.grant ?? manifest.permissions,
-          sandbox,
+          memoryMb: limits.memory_mb,
+          host: { stateDir: state, forbiddenPaths: [], daemonPort: 7420 },
           dirs: d,
+          sandbox,
+          caps,
+          uid: sandbox.root ? TEST_UID : undefined,
+          env: Object.fromEntries(
+            (options.grant ?? manifest.permissions).env?.flatMap((n) => {
+              const value = Deno.env.get(n);
+              return value === undefined ? [] : [[n, value]];
+            }) ?? [],
+          ),
+          launchDir: `${state}/launch`,
         }),
     });
     const id = manifest.id;

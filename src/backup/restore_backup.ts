@@ -89,7 +89,7 @@ export async function restoreBackup(file: string, options: RestoreOptions): Prom
         pluginDir: join(stateDir, "plugins", p.id, p.version),
         entry,
         preparedDir: join(stateDir, "prepared", p.id, p.version),
-        cacheDir: join(stateDir, "cache"),
+        // Host layout here; the daemon prepares again for its sandbox at the first start.
         typeCheck: false, // checked when it was installed
       });
     }

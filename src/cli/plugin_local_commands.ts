@@ -1,8 +1,7 @@
 import { loadPluginDir, ManifestError } from "../manifest/mod.ts";
 import { assessRisks, grantProblems } from "../permissions/mod.ts";
 import { loadConfig, stateLayout } from "../config/mod.ts";
-import { pluginPaths } from "../plugins/mod.ts";
-import { detectSandbox, pluginCommand } from "../runtime/mod.ts";
+import { commandLine, detectPluginRuntime, pluginPaths, pluginPlan } from "../plugins/mod.ts";
 import { callerPath, CliError, type Command, type CommandContext } from "./command.ts";
 import { print } from "./output.ts";
 
@@ -71,10 +70,10 @@ export async function localFlags(ctx: CommandContext, dir: string): Promise<numb
   const config = await localConfig(ctx);
   const layout = stateLayout(config.stateDir);
   const paths = pluginPaths(layout, config, manifest.id, manifest.version);
-  const sandbox = await detectSandbox({ requested: config.sandbox });
-  const command = pluginCommand({ manifest, grant: manifest.permissions, sandbox, dirs: paths });
-  const argv = [command.cmd, ...command.args];
-  print(ctx, { argv, env: Object.keys(command.env).sort() }, () => formatCommandLine(argv));
+  const runtime = await detectPluginRuntime(config, { create: false });
+  const record = { id: manifest.id, manifest, granted: manifest.permissions };
+  const line = commandLine(pluginPlan(record, runtime, paths));
+  print(ctx, line, () => formatCommandLine(line.argv));
   return 0;
 }
 

@@ -8,12 +8,12 @@ export interface StateLayout {
   plugins: string;
   /** Private writable data per plugin: `<root>/data/<id>` ($DATA). */
   data: string;
-  /** Private temp per plugin: `<root>/tmp/<id>` ($TMP). */
+  /** Private temp per plugin in flags-only mode: `<root>/tmp/<id>` (sandboxes get a tmpfs). */
   tmp: string;
-  /** Generated bootstrap + import map per plugin version. */
+  /** Generated bootstrap, import map and module cache (`DENO_DIR`) per plugin version. */
   prepared: string;
-  /** The module cache (DENO_DIR) mounted read-only into sandboxes. */
-  cache: string;
+  /** Secret launch arguments, each alive for the moment between spawn and the launcher (0700). */
+  launch: string;
   /** Uploaded archives and work in progress. */
   incoming: string;
 }
@@ -26,7 +26,7 @@ export function stateLayout(root: string): StateLayout {
     data: join(root, "data"),
     tmp: join(root, "tmp"),
     prepared: join(root, "prepared"),
-    cache: join(root, "cache"),
+    launch: join(root, "launch"),
     incoming: join(root, "incoming"),
   };
 }

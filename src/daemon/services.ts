@@ -6,8 +6,8 @@ import {
   createWebhookRoutes,
 } from "../api/mod.ts";
 import { HookBus } from "../hooks/mod.ts";
-import { PluginConfigs, PluginService } from "../plugins/mod.ts";
-import { detectResourceCaps, detectSandbox } from "../runtime/mod.ts";
+import { detectPluginRuntime, PluginConfigs, PluginService } from "../plugins/mod.ts";
+import { detectSandbox } from "../runtime/mod.ts";
 import type { Store } from "../store/mod.ts";
 import {
   createWebhookService,
@@ -30,19 +30,17 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
     store,
     log,
   });
-  const sandbox = await detectSandbox({ requested: config.sandbox });
+  const { sandbox, caps } = await detectPluginRuntime(config);
   if (sandbox.mode !== "bwrap") {
     log(
       "WARNING: plugins run WITHOUT the OS sandbox (Deno flags only). Deno's flags alone do not " +
         "contain hostile code; install bubblewrap, or accept this only for development",
     );
   }
-  const caps = await detectResourceCaps();
   log(`plugin resource caps: ${caps.mechanism}; sandbox: ${sandbox.mode} (${sandbox.reason})`);
   // The service and the bus need each other: the service builds the bus in its constructor.
   const plugins = new PluginService<HookBus>(
-    { store, config, layout, log },
-    { sandbox, caps },
+    { store, config, layout, log, runtime: { sandbox, caps } },
     new PluginConfigs(store, masterKey),
     (host) =>
       new HookBus({

@@ -11,8 +11,13 @@ export { type StateLayout, stateLayout } from "../config/mod.ts";
 export async function ensureStateDir(layout: StateLayout): Promise<void> {
   await Deno.mkdir(layout.root, { recursive: true, mode: 0o711 });
   await Deno.chmod(layout.root, 0o711);
-  for (const dir of [layout.plugins, layout.data, layout.tmp, layout.prepared, layout.cache]) {
+  for (const dir of [layout.plugins, layout.tmp, layout.prepared]) {
     await Deno.mkdir(dir, { recursive: true, mode: 0o755 });
+  }
+  // Plugins' $DATA and the secret launch arguments: nobody else may even look in.
+  for (const dir of [layout.data, layout.launch]) {
+    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+    await Deno.chmod(dir, 0o700);
   }
   await Deno.mkdir(layout.incoming, { recursive: true, mode: 0o700 });
 }

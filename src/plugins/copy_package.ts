@@ -1,4 +1,4 @@
-import { digestDir, preparePlugin } from "../runtime/mod.ts";
+import { digestDir, preparePlugin, type SandboxInfo } from "../runtime/mod.ts";
 import { dirname, join } from "node:path";
 
 /**
@@ -45,19 +45,19 @@ async function makeWritable(dir: string): Promise<void> {
  * graph, and returns the digest recorded for the integrity check at every start.
  */
 export async function stageVersion(
-  paths: { pluginDir: string; preparedDir: string; cacheDir: string },
+  paths: { pluginDir: string; preparedDir: string },
   sourceDir: string,
   files: string[],
-  entry: string,
+  options: { entry: string; sandbox: SandboxInfo },
 ): Promise<string> {
   await removePackage(paths.pluginDir);
   await removePackage(paths.preparedDir);
   await copyPackage(sourceDir, paths.pluginDir, files);
   await preparePlugin({
     pluginDir: paths.pluginDir,
-    entry,
+    entry: options.entry,
     preparedDir: paths.preparedDir,
-    cacheDir: paths.cacheDir,
+    sandbox: options.sandbox,
   });
   return await digestDir(paths.pluginDir);
 }

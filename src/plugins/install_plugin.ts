@@ -57,7 +57,10 @@ export async function installPlugin(
     );
   }
   try {
-    const digest = await stageVersion(paths, dir, files, manifest.entry);
+    const digest = await stageVersion(paths, dir, files, {
+      entry: manifest.entry,
+      sandbox: ctx.runtime.sandbox,
+    });
     const now = new Date().toISOString();
     await ctx.store.write(async () => ({
       statements: [

@@ -10,3 +10,6 @@ export type { PluginRecord, PluginState, SystemEventSink } from "./types.ts";
 export { validateConfigValues } from "./config_values.ts";
 export { copyPackage, removePackage } from "./copy_package.ts";
 export { type PluginPaths, pluginPaths } from "./plugin_paths.ts";
+export { detectPluginRuntime } from "./plugin_runtime.ts";
+export { commandLine, pluginPlan } from "./plugin_launch.ts";
+export type { PluginRuntime } from "./plugin_context.ts";

@@ -11,14 +11,16 @@ export interface PluginPaths extends HostPaths {
   dataDir: string;
   /** The plugin's private temp folder: `$TMP`. */
   tmpDir: string;
+  /** Bootstrap, import map and module cache (`cache/`) of this version. */
   preparedDir: string;
-  cacheDir: string;
+  /** Where the secret launch arguments are written (see `LaunchPlan.argsFile`). */
+  launchDir: string;
 }
 
 /**
  * Where a plugin version lives: code `<state>/plugins/<id>/<version>` (read-only), `$DATA`
- * `<state>/data/<id>`, `$TMP` `<state>/tmp/<id>`, bootstrap and import map under
- * `<state>/prepared/<id>/<version>`, and the shared read-only module cache.
+ * `<state>/data/<id>`, `$TMP` `<state>/tmp/<id>` (flags mode), bootstrap, import map and module
+ * cache under `<state>/prepared/<id>/<version>`.
  */
 export function pluginPaths(
   layout: StateLayout,
@@ -38,6 +40,6 @@ export function pluginPaths(
     forbiddenPaths: forbidden,
     daemonPort: config.http?.port ?? 7420,
     preparedDir,
-    cacheDir: layout.cache,
+    launchDir: layout.launch,
   };
 }

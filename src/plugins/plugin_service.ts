@@ -4,9 +4,6 @@ import {
   type CallKind,
   type InvokeOptions,
   manifestHandlers,
-  pluginCommand,
-  type ResourceCaps,
-  type SandboxInfo,
   type Supervisor,
 } from "../runtime/mod.ts";
 import { ConflictError } from "./errors.ts";
@@ -36,7 +33,8 @@ import { CallHistory, collectPluginMetrics, recordInvocation } from "./plugin_me
 import { reloadPlugin } from "./reload_plugin.ts";
 import { checkEnableable } from "./enable_checks.ts";
 import { EmitPolicy } from "./emit_policy.ts";
-import { assertHealthy, commandLine, onDemand, prepareDirs } from "./plugin_dirs.ts";
+import { assertHealthy, onDemand } from "./plugin_dirs.ts";
+import { commandLine, ensurePrepared, pluginPlan, prepareDirs } from "./plugin_launch.ts";
 import { pluginSummary, pluginView } from "./plugin_view.ts";
 
 /** The event bus as plugins see it: their `ctx.emit`, the daemon's events, cron status. */
@@ -59,26 +57,21 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   readonly configs: PluginConfigs;
   readonly events: E;
   #ctx: PluginContext;
-  #sandbox: SandboxInfo;
   #emit = new EmitPolicy(this.logs, () => this.#ctx.config.emitRate);
   #reloader = new DevReloader((id) => this.reload(id));
 
   constructor(
     ctx: Omit<PluginContext, "events">,
-    runtime: { sandbox: SandboxInfo; caps?: ResourceCaps },
     configs: PluginConfigs,
     createEvents: (plugins: PluginService<E>) => E,
   ) {
-    const { sandbox } = runtime;
     this.events = createEvents(this);
     this.#ctx = { ...ctx, events: this.events };
-    this.#sandbox = sandbox;
     this.configs = configs;
     this.storage = new PluginStorage(ctx.store);
     this.supervisor = createPluginSupervisor({
       storage: this.storage,
       logs: this.logs,
-      caps: runtime.caps,
       idleStopMs: ctx.config.idleStopMs,
       bus: this.events,
       emit: this.#emit,
@@ -274,7 +267,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   /** The exact command line the plugin runs with (SPEC §5). */
   async flags(id: string): Promise<{ argv: string[]; env: string[] }> {
     const plugin = await getPlugin(this.#ctx.store, id);
-    return commandLine(plugin, this.#sandbox, this.#paths(plugin));
+    return commandLine(pluginPlan(plugin, this.#ctx.runtime, this.#paths(plugin)));
   }
 
   /** Calls a hook/route/cron handler, starting the plugin on demand. */
@@ -309,7 +302,9 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     const paths = this.#paths(plugin);
     const grant = plugin.granted ?? {};
     this.#emit.configure(plugin.id, grant.emit ?? [], plugin.manifest.limits);
-    await prepareDirs(paths, this.#sandbox);
+    const runtime = this.#ctx.runtime;
+    await prepareDirs(paths, runtime.sandbox);
+    await ensurePrepared(plugin, paths, runtime.sandbox);
     const problems = await this.configs.problems(plugin);
     if (problems.length > 0) {
       throw new ConflictError(
@@ -325,9 +320,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       expectedHandlers: manifestHandlers(plugin.manifest),
       limits: plugin.manifest.limits,
       config,
-      paths: { data: paths.dataDir, tmp: paths.tmpDir },
-      command: () =>
-        pluginCommand({ manifest: plugin.manifest, grant, sandbox: this.#sandbox, dirs: paths }),
+      plan: () => pluginPlan({ ...plugin, granted: grant }, runtime, paths),
       enabled: true,
     });
     if (!options.lazy) await this.supervisor.start(plugin.id);

@@ -1,9 +1,4 @@
-import {
-  type DeniedAttempt,
-  type ResourceCaps,
-  type RuntimeState,
-  Supervisor,
-} from "../runtime/mod.ts";
+import { type DeniedAttempt, type RuntimeState, Supervisor } from "../runtime/mod.ts";
 import type { EmitPolicy } from "./emit_policy.ts";
 import { createHostHandler, type PluginEventSink } from "./host_calls.ts";
 import type { LogRings } from "./log_ring.ts";
@@ -13,7 +8,6 @@ import type { PluginStorage } from "./storage.ts";
 export interface PluginSupervisorDeps {
   storage: PluginStorage;
   logs: LogRings;
-  caps?: ResourceCaps;
   idleStopMs: number;
   /** The event bus. */
   bus: PluginEventSink;
@@ -50,7 +44,6 @@ export function createPluginSupervisor(deps: PluginSupervisorDeps): Supervisor {
       deps.onPermissionDenied(id, attempt);
     },
     verifyIntegrity: deps.verifyIntegrity,
-    caps: deps.caps,
     idleStopMs: deps.idleStopMs,
   });
 }

@@ -31,7 +31,10 @@ export async function reloadPlugin(ctx: PluginContext, id: string): Promise<Plug
     }]);
   }
   const paths = pluginPaths(ctx.layout, ctx.config, id, manifest.version);
-  const digest = await stageVersion(paths, old.source, files, manifest.entry);
+  const digest = await stageVersion(paths, old.source, files, {
+    entry: manifest.entry,
+    sandbox: ctx.runtime.sandbox,
+  });
   const next: PluginRecord = { ...old, manifest, digest, updatedAt: new Date().toISOString() };
   await ctx.store.write(async () => ({
     statements: [

@@ -61,7 +61,10 @@ export function updatePlugin(
       );
     }
     const paths = pluginPaths(ctx.layout, ctx.config, manifest.id, manifest.version);
-    const digest = await stageVersion(paths, resolved.dir, files, manifest.entry);
+    const digest = await stageVersion(paths, resolved.dir, files, {
+      entry: manifest.entry,
+      sandbox: ctx.runtime.sandbox,
+    });
     const widened = isWidening(old.granted ?? {}, manifest.permissions);
     const wasRunning = old.state === "enabled";
     const now = new Date().toISOString();

@@ -1,6 +1,8 @@
 /** Find out, once at daemon start, which sandbox this host can give plugins. */
 import { SandboxUnavailableError } from "./errors.ts";
-import type { SandboxMode } from "./sandbox_command.ts";
+
+/** `bwrap`: OS sandbox (default). `flags`: Deno flags only (operator opt-in, `PLUGD_SANDBOX=flags`). */
+export type SandboxMode = "bwrap" | "flags";
 
 /** What {@linkcode detectSandbox} found. */
 export interface SandboxInfo {
@@ -8,12 +10,16 @@ export interface SandboxInfo {
   mode: SandboxMode | "none";
   /** Real path of the Deno binary plugins run with. */
   denoPath: string;
-  /** Shared libraries of the Deno binary (from `ldd`). */
+  /** Shared libraries of the Deno binary and of setpriv (from `ldd`), mounted read-only. */
   libs: string[];
   bwrapPath: string;
   setprivPath: string;
-  /** Set when the daemon runs as root: plugins drop to this uid/gid (nobody). */
-  runAsUid?: number;
+  /**
+   * Whether the daemon runs as root. Then bubblewrap builds the sandbox as root (so it reaches
+   * folders under a 0700 home or temp dir) and setpriv drops to the plugin's uid inside it;
+   * otherwise bubblewrap runs as the daemon's user in a user namespace.
+   */
+  root: boolean;
   /** Why this mode was chosen; shown in logs and `plugd plugin flags`. */
   reason: string;
   /**
@@ -35,8 +41,6 @@ export interface DetectSandboxOptions {
   bwrapPath?: string;
   /** @default "/usr/bin/setpriv" */
   setprivPath?: string;
-  /** Uid plugins run as when the daemon is root. @default 65534 */
-  sandboxUid?: number;
 }
 
 async function run(cmd: string, args: string[]): Promise<{ ok: boolean; out: string }> {
@@ -60,22 +64,36 @@ export function parseLdd(out: string): string[] {
   return [...libs].sort();
 }
 
+/** The namespaces of a sandbox: all of them as a user; as root all but the user namespace. */
+export function unshareArgs(root: boolean, shareNet: boolean): string[] {
+  if (!root) return ["--unshare-all", ...(shareNet ? ["--share-net"] : [])];
+  return [
+    "--unshare-ipc",
+    "--unshare-pid",
+    "--unshare-uts",
+    "--unshare-cgroup-try",
+    ...(shareNet ? [] : ["--unshare-net"]),
+  ];
+}
+
 /**
- * Probe bubblewrap with a trivial sandbox (as the sandbox uid when root). Without it, plugins are
- * refused unless `PLUGD_SANDBOX=flags`.
+ * Probe bubblewrap with a trivial sandbox. Without it, plugins are refused unless
+ * `PLUGD_SANDBOX=flags`.
  */
 export async function detectSandbox(options: DetectSandboxOptions = {}): Promise<SandboxInfo> {
   const {
     requested = Deno.env.get("PLUGD_SANDBOX"),
     bwrapPath = "/usr/bin/bwrap",
     setprivPath = "/usr/bin/setpriv",
-    sandboxUid = 65534,
   } = options;
   const denoPath = await Deno.realPath(options.denoPath ?? Deno.execPath());
-  const ldd = await run("ldd", [denoPath]);
-  const libs = ldd.ok ? parseLdd(ldd.out) : [];
-  const runAsUid = Deno.uid() === 0 ? sandboxUid : undefined;
-  const base = { denoPath, libs, bwrapPath, setprivPath, runAsUid };
+  const root = Deno.uid() === 0;
+  const libs = new Set<string>();
+  for (const binary of root ? [denoPath, setprivPath] : [denoPath]) {
+    const ldd = await run("ldd", [binary]);
+    if (ldd.ok) parseLdd(ldd.out).forEach((l) => libs.add(l));
+  }
+  const base = { denoPath, libs: [...libs].sort(), bwrapPath, setprivPath, root };
   if (requested === "flags") {
     return {
       ...base,
@@ -83,22 +101,20 @@ export async function detectSandbox(options: DetectSandboxOptions = {}): Promise
       reason: "PLUGD_SANDBOX=flags: Deno flags only, NO OS sandbox",
     };
   }
-  const probe = (withProc: boolean) => {
-    const bw = [bwrapPath, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/"];
-    if (withProc) bw.push("--proc", "/proc");
-    bw.push("/bin/true");
-    return runAsUid === undefined ? bw : [
-      setprivPath,
-      `--reuid=${runAsUid}`,
-      `--regid=${runAsUid}`,
-      "--clear-groups",
-      "--inh-caps=-all",
-      ...bw,
-    ];
-  };
-  const withProc = await run(probe(true)[0]!, probe(true).slice(1));
-  if (withProc.ok) return { ...base, mode: "bwrap", reason: "bubblewrap sandbox available" };
-  const r = await run(probe(false)[0]!, probe(false).slice(1));
+  const probe = (withProc: boolean) =>
+    run(bwrapPath, [
+      ...unshareArgs(root, false),
+      "--die-with-parent",
+      "--ro-bind",
+      "/",
+      "/",
+      ...(withProc ? ["--proc", "/proc"] : []),
+      "/bin/true",
+    ]);
+  if ((await probe(true)).ok) {
+    return { ...base, mode: "bwrap", reason: "bubblewrap sandbox available" };
+  }
+  const r = await probe(false);
   if (r.ok) {
     return {
       ...base,

@@ -19,7 +19,6 @@ export type {
   LogLevel,
   LogLine,
   RuntimeState,
-  SpawnCommand,
 } from "./types.ts";
 export {
   compareHandlers,
@@ -33,33 +32,38 @@ export {
 export { readLines, type ReadLinesOptions } from "./frame_reader.ts";
 export { LogLimiter, type LogLimiterOptions } from "./log_limiter.ts";
 export {
-  NET_FILES,
-  pluginEnv,
-  sandboxCommand,
-  type SandboxCommandOptions,
-  type SandboxMode,
-} from "./sandbox_command.ts";
-export {
   assertSandbox,
   detectSandbox,
   type DetectSandboxOptions,
   type SandboxInfo,
+  type SandboxMode,
 } from "./detect_sandbox.ts";
+export { detectResourceCaps, type ResourceCapsOptions } from "./resource_caps.ts";
 export {
-  type AppliedCaps,
-  type CapLimits,
   type CapMechanism,
-  detectResourceCaps,
-  type ResourceCaps,
-  type ResourceCapsOptions,
-} from "./resource_caps.ts";
+  type CapsFacts,
+  type CapsPlan,
+  capsPlan,
+  type CgroupDir,
+} from "./caps_plan.ts";
 export {
-  manifestHandlers,
-  pluginCommand,
-  type PluginCommandOptions,
+  type LaunchOptions,
+  type LaunchPlan,
+  launchPlan,
+  NET_FILES,
   type PluginDirs,
-} from "./plugin_command.ts";
-export { type PreparedPlugin, preparePlugin, type PreparePluginOptions } from "./prepare_plugin.ts";
+} from "./launch_plan.ts";
+export { IN_SANDBOX, SANDBOX_VIEW } from "./sandbox_paths.ts";
+export { LAUNCHER_SCRIPT } from "./launcher.ts";
+export type { Runner, RunningChild } from "./runner.ts";
+export { processRunner } from "./process_runner.ts";
+export { manifestHandlers } from "./manifest_handlers.ts";
+export {
+  PREPARED_FOR,
+  type PreparedPlugin,
+  preparePlugin,
+  type PreparePluginOptions,
+} from "./prepare_plugin.ts";
 export { checkModuleGraph } from "./module_graph.ts";
 export { digestDir } from "./integrity.ts";
 export { type ExitInfo, PluginProcess, type PluginProcessOptions } from "./plugin_process.ts";

@@ -18,6 +18,7 @@ import {
   PROTOCOL_VERSION,
 } from "./protocol.ts";
 import { serveHostCall } from "./_host_calls.ts";
+import type { RunningChild } from "./runner.ts";
 import type { InvokeOptions, LogLine } from "./types.ts";
 import type { ExitInfo, PluginProcessOptions } from "./plugin_process_types.ts";
 
@@ -43,7 +44,7 @@ const encoder = new TextEncoder();
  */
 export class PluginProcess {
   #o: Required<Omit<PluginProcessOptions, "config">> & { config: Record<string, unknown> };
-  #child: Deno.ChildProcess;
+  #child: RunningChild;
   #writer: WritableStreamDefaultWriter<Uint8Array>;
   #limiter: LogLimiter;
   #pending = new Map<number, Pending>();
@@ -63,7 +64,7 @@ export class PluginProcess {
   #violations = 0;
   readonly startedAt: number = Date.now();
 
-  private constructor(o: PluginProcessOptions) {
+  private constructor(o: PluginProcessOptions, child: RunningChild) {
     this.#o = {
       onLog: () => {},
       onDenied: () => {},
@@ -79,14 +80,7 @@ export class PluginProcess {
     };
     if (!(this.#o.concurrency >= 1)) throw new RangeError("concurrency must be >= 1");
     this.#limiter = new LogLimiter({ linesPerSecond: this.#o.logLinesPerSecond });
-    this.#child = new Deno.Command(o.command.cmd, {
-      args: o.command.args,
-      env: o.command.env,
-      clearEnv: true,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    this.#child = child;
     this.#writer = this.#child.stdin.getWriter();
     const out = readLines(this.#child.stdout, {
       onLine: (l) => this.#onStdout(l),
@@ -102,9 +96,14 @@ export class PluginProcess {
     });
   }
 
-  /** Spawn, handshake (hello → init → ready) and return the ready process. */
+  /** Start the plan through the runner, handshake (hello → init → ready), return when ready. */
   static async start(options: PluginProcessOptions): Promise<PluginProcess> {
-    const p = new PluginProcess(options);
+    const child = await options.runner.start(options.plan).catch((error) => {
+      throw new PluginStartError(options.pluginId, "spawn", (error as Error).message, {
+        cause: error,
+      });
+    });
+    const p = new PluginProcess(options, child);
     try {
       await p.#handshake();
       return p;
@@ -115,7 +114,11 @@ export class PluginProcess {
     }
   }
 
-  /** The child's pid (bwrap's in sandbox mode). */
+  /** Resolves when what the start set up (cgroups, files) is removed, after the exit. */
+  get released(): Promise<void> {
+    return this.#child.released;
+  }
+  /** The child's pid (the launcher's, which becomes bubblewrap's after it `exec`s). */
   get pid(): number {
     return this.#child.pid;
   }
@@ -185,7 +188,7 @@ export class PluginProcess {
         t: "init",
         plugin: { id, version: this.#o.version },
         config: this.#o.config,
-        paths: this.#o.paths,
+        paths: this.#o.plan.paths,
       });
       await Promise.race([ready, timeout, exited]);
       this.#phase = "ready";
@@ -335,14 +338,8 @@ export class PluginProcess {
   /** Kill now: SIGTERM, then SIGKILL after the grace period. */
   kill(reason = "killed"): void {
     this.#exitReason ??= reason;
-    try {
-      this.#child.kill("SIGTERM");
-    } catch { /* already gone */ }
-    const t = setTimeout(() => {
-      try {
-        this.#child.kill("SIGKILL");
-      } catch { /* already gone */ }
-    }, this.#o.killGraceMs);
+    this.#child.kill("SIGTERM");
+    const t = setTimeout(() => this.#child.kill("SIGKILL"), this.#o.killGraceMs);
     this.#exited.finally(() => clearTimeout(t));
   }
 
@@ -356,13 +353,11 @@ export class PluginProcess {
     const timer = new Promise<void>((r) => t = setTimeout(r, gracefulMs));
     await Promise.race([this.#exited, timer]);
     clearTimeout(t);
-    try {
-      this.#child.kill("SIGKILL");
-    } catch { /* already gone */ }
+    this.#child.kill("SIGKILL");
     return await this.#exited;
   }
 
-  #onExit(s: Deno.CommandStatus): ExitInfo {
+  #onExit(s: { code: number; signal: Deno.Signal | null }): ExitInfo {
     this.#phase = "exited";
     const reason = this.#exitReason ?? "crashed";
     const detail = `${reason} (code ${s.code}${s.signal ? `, ${s.signal}` : ""})`;

@@ -1,17 +1,21 @@
 /** Options and exit record of a `PluginProcess`. */
 import type { HandlerSet } from "./protocol.ts";
-import type { DeniedAttempt, HostHandler, LogLine, SpawnCommand } from "./types.ts";
+import type { LaunchPlan } from "./launch_plan.ts";
+import type { Runner } from "./runner.ts";
+import type { DeniedAttempt, HostHandler, LogLine } from "./types.ts";
 
 /** Options of `PluginProcess.start()`. */
 export interface PluginProcessOptions {
   pluginId: string;
   version: string;
-  command: SpawnCommand;
+  /** What to start (see `launchPlan()`); its `paths` are the plugin's `ctx.paths`. */
+  plan: LaunchPlan;
+  /** Starts the plan (`processRunner()`, or a fake in tests). */
+  runner: Runner;
   /** Handlers the manifest declares; the module must define exactly these. */
   expectedHandlers: HandlerSet;
   /** Validated config, secrets decrypted. @default {} */
   config?: Record<string, unknown>;
-  paths: { data: string; tmp: string };
   hostHandler: HostHandler;
   /** @default ignore */
   onLog?: (line: LogLine) => void;

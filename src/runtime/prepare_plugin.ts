@@ -1,7 +1,10 @@
 /** Prepare a plugin folder to run: bootstrap, import map, module-graph check, warm cache. */
+import { bwrapArgs } from "./bwrap_args.ts";
+import type { SandboxInfo } from "./detect_sandbox.ts";
 import { PluginPrepareError } from "./errors.ts";
 import { checkModuleGraph } from "./module_graph.ts";
 import { SDK_DIR, SHIM_DIR } from "./runtime_dirs.ts";
+import { IN_SANDBOX } from "./sandbox_paths.ts";
 import { join, toFileUrl } from "./_path.ts";
 
 /** Options of {@linkcode preparePlugin}; all paths absolute. */
@@ -10,91 +13,140 @@ export interface PreparePluginOptions {
   pluginDir: string;
   /** Entry module relative to `pluginDir`. @default "main.ts" */
   entry?: string;
-  /** Where `bootstrap.ts` and `import_map.json` are written (created if missing). */
+  /**
+   * Where `bootstrap.ts`, `import_map.json` and the module cache `cache/` (`DENO_DIR`, mounted
+   * read-only at run time) are written; created if missing.
+   */
   preparedDir: string;
-  /** The module cache (`DENO_DIR`) to fill; mounted read-only in the sandbox. */
-  cacheDir: string;
+  /**
+   * The sandbox plugins run in. In `bwrap` mode the files are prepared inside the same fixed
+   * layout (`/plugin`, `/plugd/...`), so the cache matches what runs; in `flags` mode with host
+   * paths. @default flags mode with the running Deno
+   */
+  sandbox?: SandboxInfo;
   /** @default the repository's `sdk/` */
   sdkDir?: string;
   /** @default the repository's `src/runtime/shim/` */
   shimDir?: string;
-  /** @default Deno.execPath() */
-  denoPath?: string;
   /** Type-check the graph (slower; done at install). @default true */
   typeCheck?: boolean;
+  /**
+   * Refuse a module graph that leaves the allowed folders. `false` exists only for the security
+   * corpus, to prove the walls behind this check hold alone. @default true
+   */
+  checkGraph?: boolean;
 }
 
-/** What {@linkcode preparePlugin} wrote. */
+/** What {@linkcode preparePlugin} wrote, as the plugin process will see it. */
 export interface PreparedPlugin {
   bootstrap: string;
   importMap: string;
+  /** Which layout the files were prepared for. */
+  layout: "sandbox" | "host";
 }
 
-async function deno(denoPath: string, args: string[], cacheDir: string): Promise<string> {
-  const out = await new Deno.Command(denoPath, {
-    args,
-    env: { DENO_DIR: cacheDir, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  if (!out.success) {
-    throw new PluginPrepareError(
-      `deno ${args[0]} failed: ${text.decode(out.stderr).trim().slice(0, 4000)}`,
-    );
-  }
-  return text.decode(out.stdout);
-}
+/** The file recording the layout a prepared folder is for. */
+export const PREPARED_FOR = "prepared-for";
 
 /**
- * Write the bootstrap (static imports of the shim and the entry, so the plugin needs no read
- * permission) and the import map, refuse a module graph that leaves the allowed folders, and
- * warm the cache.
+ * Writes the bootstrap (static imports of the shim and the entry, so the plugin needs no read
+ * permission) and the import map, refuses a module graph that leaves the allowed folders, and
+ * warms the cache, all inside the sandbox layout the plugin will run in.
  *
  * @example
  * ```ts
- * await preparePlugin({ pluginDir: "/srv/p/hello", preparedDir: "/srv/prep/hello",
- *   cacheDir: "/srv/prep/hello/cache" });
+ * await preparePlugin({ pluginDir: "/srv/p/hello", preparedDir: "/srv/prep/hello", sandbox });
  * ```
  */
 export async function preparePlugin(o: PreparePluginOptions): Promise<PreparedPlugin> {
-  const {
-    entry = "main.ts",
-    sdkDir = SDK_DIR,
-    shimDir = SHIM_DIR,
-    denoPath = Deno.execPath(),
-    typeCheck = true,
-  } = o;
+  const { entry = "main.ts", typeCheck = true, checkGraph = true } = o;
   for (const [k, v] of Object.entries({ pluginDir: o.pluginDir, preparedDir: o.preparedDir })) {
     if (!v.startsWith("/")) throw new TypeError(`${k} must be absolute, got "${v}"`);
   }
   if (entry.startsWith("/") || entry.split("/").includes("..")) {
     throw new TypeError(`entry must be a relative path inside the plugin, got "${entry}"`);
   }
+  const sandboxed = o.sandbox?.mode === "bwrap";
   const pluginDir = await Deno.realPath(o.pluginDir);
-  await Deno.mkdir(o.preparedDir, { recursive: true });
-  await Deno.mkdir(o.cacheDir, { recursive: true });
+  await Deno.mkdir(`${o.preparedDir}/cache`, { recursive: true });
   const preparedDir = await Deno.realPath(o.preparedDir);
-  const bootstrap = join(preparedDir, "bootstrap.ts");
-  const importMap = join(preparedDir, "import_map.json");
-  const entryUrl = toFileUrl(join(pluginDir, entry));
+  const sdkDir = o.sdkDir ?? SDK_DIR;
+  const shimDir = o.shimDir ?? SHIM_DIR;
+  // What the plugin process sees: the sandbox's fixed paths, or the host's in flags mode.
+  const seen = sandboxed
+    ? {
+      plugin: IN_SANDBOX.plugin,
+      sdk: IN_SANDBOX.sdk,
+      shim: IN_SANDBOX.shim,
+      prepared: IN_SANDBOX.prepared,
+    }
+    : { plugin: pluginDir, sdk: sdkDir, shim: shimDir, prepared: preparedDir };
+  const bootstrap = join(seen.prepared, "bootstrap.ts");
+  const importMap = join(seen.prepared, "import_map.json");
   await Deno.writeTextFile(
-    bootstrap,
+    join(preparedDir, "bootstrap.ts"),
     `// Generated by plugd; do not edit.\n` +
-      `import { runShim } from ${JSON.stringify(toFileUrl(join(shimDir, "mod.ts")))};\n` +
-      `import plugin from ${JSON.stringify(entryUrl)};\n` +
+      `import { runShim } from ${JSON.stringify(toFileUrl(join(seen.shim, "mod.ts")))};\n` +
+      `import plugin from ${JSON.stringify(toFileUrl(join(seen.plugin, entry)))};\n` +
       `await runShim(plugin);\n`,
   );
   await Deno.writeTextFile(
-    importMap,
-    JSON.stringify({ imports: { "@plugd/sdk": toFileUrl(join(sdkDir, "mod.ts")) } }, null, 2) +
+    join(preparedDir, "import_map.json"),
+    JSON.stringify({ imports: { "@plugd/sdk": toFileUrl(join(seen.sdk, "mod.ts")) } }, null, 2) +
       "\n",
   );
+  const deno = (args: string[]) => {
+    if (!sandboxed) {
+      return run(o.sandbox?.denoPath ?? Deno.execPath(), args, join(preparedDir, "cache"));
+    }
+    const s = o.sandbox!;
+    const at = (src: string, dest: string) => ({ src, dest });
+    const bw = bwrapArgs({
+      root: s.root,
+      shareNet: false,
+      mountProc: s.mountProc,
+      ro: [
+        ...s.libs.map((l) => at(l, l)),
+        at(s.denoPath, IN_SANDBOX.deno),
+        at(sdkDir, IN_SANDBOX.sdk),
+        at(shimDir, IN_SANDBOX.shim),
+        at(pluginDir, IN_SANDBOX.plugin),
+      ],
+      rw: [at(preparedDir, IN_SANDBOX.prepared)],
+      env: { DENO_DIR: IN_SANDBOX.cache, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+      chdir: IN_SANDBOX.prepared,
+    });
+    return run(s.bwrapPath, [...bw, IN_SANDBOX.deno, ...args]);
+  };
   const common = ["--no-config", "--no-remote", "--no-npm", `--import-map=${importMap}`];
-  const info = await deno(denoPath, ["info", "--json", ...common, bootstrap], o.cacheDir);
-  checkModuleGraph(JSON.parse(info), { allowedDirs: [pluginDir, sdkDir, shimDir, preparedDir] });
-  await deno(denoPath, ["cache", ...common, bootstrap], o.cacheDir);
-  if (typeCheck) await deno(denoPath, ["check", ...common, bootstrap], o.cacheDir);
-  return { bootstrap, importMap };
+  const info = await deno(["info", "--json", ...common, bootstrap]);
+  if (checkGraph) {
+    checkModuleGraph(JSON.parse(info), {
+      allowedDirs: [seen.plugin, seen.sdk, seen.shim, seen.prepared],
+    });
+  }
+  await deno(["cache", ...common, bootstrap]);
+  if (typeCheck) await deno(["check", ...common, bootstrap]);
+  const layout = sandboxed ? "sandbox" : "host";
+  await Deno.writeTextFile(join(preparedDir, PREPARED_FOR), layout);
+  return { bootstrap, importMap, layout };
+}
+
+async function run(cmd: string, args: string[], cacheDir?: string): Promise<string> {
+  const out = await new Deno.Command(cmd, {
+    args,
+    env: cacheDir ? { DENO_DIR: cacheDir, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" } : {},
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  if (!out.success) {
+    const step = args[args.lastIndexOf(IN_SANDBOX.deno) + 1] ?? args[0];
+    throw new PluginPrepareError(
+      `deno ${step} failed: ${text.decode(out.stderr).trim().slice(0, 4000)}`,
+    );
+  }
+  return text.decode(out.stdout);
 }

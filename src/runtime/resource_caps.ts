@@ -1,241 +1,153 @@
 /**
- * Process-level resource caps for plugins: cgroup v1 (memory, cpu, pids) or v2 where writable,
- * else RLIMIT_DATA via `prlimit`. The child joins its cgroup before any plugin code runs: the
- * command is wrapped in `sh -c 'echo $$ > <cgroup>/cgroup.procs; exec "$@"'`, so there is no
- * window in which the plugin runs uncapped (adding the pid after spawn would leave one).
+ * Detect, once at daemon start, how this host can cap plugins: cgroup v1 (memory, cpu, pids) or
+ * v2 where writable, else RLIMIT_DATA via `prlimit`. The per-plugin part is `capsPlan()`.
  */
-import type { SpawnCommand } from "./types.ts";
-
-/** How caps are enforced on this host. */
-export type CapMechanism = "cgroup-v1" | "cgroup-v2" | "rlimit" | "none";
-
-/** Per-plugin limits. */
-export interface CapLimits {
-  /** The manifest's `limits.memory_mb` (V8 heap); the process cap adds the runtime overhead. */
-  memoryMb: number;
-}
-
-/** Caps applied to one start; call `release()` after the process exited. */
-export interface AppliedCaps {
-  command: SpawnCommand;
-  /** Effective cap in words, e.g. `cgroup-v1 memory 224 MiB, cpu 50%, pids 64`. */
-  description: string;
-  /** Current memory use of the whole sandbox in bytes, when the mechanism can tell. */
-  memoryUsage(): Promise<number | undefined>;
-  release(): Promise<void>;
-}
-
-/** The host's capping mechanism. */
-export interface ResourceCaps {
-  readonly mechanism: CapMechanism;
-  apply(name: string, limits: CapLimits, command: SpawnCommand): Promise<AppliedCaps>;
-}
+import type { CapMechanism, CapsFacts, CapsTuning } from "./caps_plan.ts";
 
 /** Options of {@linkcode detectResourceCaps}. */
-export interface ResourceCapsOptions {
-  /** Added to memory_mb for the cgroup limit: Deno runtime + bwrap resident memory. @default 96 */
-  overheadMb?: number;
-  /** @default 64 */
-  pidsMax?: number;
-  /** CPU quota in percent of one core. @default 50 */
-  cpuPercent?: number;
-  /** Added to memory_mb for RLIMIT_DATA (Deno reserves ~550 MiB of data at start). @default 600 */
-  rlimitBaseMb?: number;
+export interface ResourceCapsOptions extends Partial<CapsTuning> {
+  /**
+   * Names this daemon's cgroup folder (`<own cgroup>/plugd/<instance>`), so that daemons (and
+   * test hosts) sharing a cgroup never meet. @default a random name
+   */
+  instance?: string;
   /** @default "/sys/fs/cgroup" */
   cgroupRoot?: string;
   /** Force a mechanism (tests, operators). @default detected */
   mechanism?: CapMechanism;
   /** @default "/usr/bin/prlimit" */
   prlimitPath?: string;
+  /**
+   * Create (and sweep) this daemon's cgroup folders. `false` only computes where they would be,
+   * for a preview such as `plugd plugin flags <dir>`. @default true
+   */
+  create?: boolean;
+  /**
+   * Remove empty plugin cgroups left by a previous run of this instance. Off for an instance
+   * several processes share (test harnesses), where a neighbour's fresh cgroup may be empty.
+   * @default true
+   */
+  sweep?: boolean;
 }
 
-const MIB = 1024 * 1024;
-const JOIN =
-  'for f in "$@"; do [ "$f" = -- ] && break; echo $$ > "$f" || exit 125; shift; done; shift; exec "$@"';
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await Deno.stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function removeDir(dir: string): Promise<void> {
-  for (let i = 0; i < 50; i++) {
-    try {
-      await Deno.remove(dir);
-      return;
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return;
-      await new Promise((r) => setTimeout(r, 20)); // processes may still be leaving the cgroup
-    }
-  }
-}
-
-/** Own cgroup path per v1 controller (and `""` for v2) from /proc/self/cgroup. */
+/** Own cgroup path per v1 controller (and `""` for v2) from /proc/<pid>/cgroup. */
 export function parseProcCgroup(text: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of text.trim().split("\n")) {
     const [, ctrls, path] = line.split(":", 3);
-    if (ctrls === undefined || path === undefined) continue; // empty or unreadable
+    if (ctrls === undefined || path === undefined) continue;
     for (const c of ctrls.split(",")) out.set(c, path);
   }
   return out;
 }
 
-/**
- * Whether this process may create cgroups below `parent`: an existing folder proves nothing (a
- * root process may have made it; under systemd it is read-only unless the unit delegates).
- */
-async function canCreateBelow(parent: string): Promise<boolean> {
-  const probe = `${parent}/probe-${Deno.pid}-${INSTANCE}`;
+async function exists(p: string): Promise<boolean> {
+  return await Deno.stat(p).then(() => true, () => false);
+}
+
+/** Removes leftover (empty) plugin cgroups of a previous run of this instance. */
+async function sweep(parent: string): Promise<void> {
   try {
-    await Deno.mkdir(probe);
-  } catch {
-    return false;
-  }
-  await removeDir(probe);
-  return true;
+    for await (const e of Deno.readDir(parent)) {
+      if (e.isDirectory) await Deno.remove(`${parent}/${e.name}`).catch(() => {});
+    }
+  } catch { /* nothing to sweep */ }
 }
 
-function wrap(procs: string[], c: SpawnCommand): SpawnCommand {
-  return { cmd: "/bin/sh", args: ["-c", JOIN, "sh", ...procs, "--", c.cmd, ...c.args], env: c.env };
-}
-
-let counter = 0;
-/**
- * Unique per isolate: several isolates (test workers, a bench) share one pid, and each has its
- * own `counter`, so pid + counter alone can collide.
- */
-const INSTANCE = crypto.randomUUID().slice(0, 8);
-
-async function cgroupV1(o: Required<ResourceCapsOptions>, own: Map<string, string>) {
-  const base = (c: string) => `${o.cgroupRoot}/${c}${own.get(c) ?? "/"}`.replace(/\/+$/, "");
+async function cgroupV1(
+  root: string,
+  own: Map<string, string>,
+  instance: string,
+  o: { create: boolean; sweep: boolean },
+) {
+  if (!own.has("memory") || !own.has("pids")) throw new Error("no v1 memory/pids controllers");
+  const base = (c: string) => `${root}/${c}${own.get(c) ?? "/"}`.replace(/\/+$/, "");
   const parents = {
-    memory: `${base("memory")}/plugd`,
-    cpu: `${base("cpu")}/plugd`,
-    pids: `${base("pids")}/plugd`,
+    memory: `${base("memory")}/plugd/${instance}`,
+    cpu: `${base("cpu")}/plugd/${instance}`,
+    pids: `${base("pids")}/plugd/${instance}`,
   };
-  for (const p of Object.values(parents)) {
-    await Deno.mkdir(p, { recursive: true });
-    if (!await canCreateBelow(p)) throw new Error(`cannot create cgroups below ${p}`);
-  }
-  return {
-    mechanism: "cgroup-v1" as const,
-    async apply(name: string, limits: CapLimits, command: SpawnCommand): Promise<AppliedCaps> {
-      const leaf = `${name}-${Deno.pid}-${INSTANCE}-${++counter}`;
-      const dirs = Object.values(parents).map((p) => `${p}/${leaf}`);
-      const [mem, cpu, pids] = dirs as [string, string, string];
-      for (const d of dirs) await Deno.mkdir(d);
-      const bytes = (limits.memoryMb + o.overheadMb) * MIB;
-      await Deno.writeTextFile(`${mem}/memory.limit_in_bytes`, String(bytes));
-      if (await exists(`${mem}/memory.memsw.limit_in_bytes`)) {
-        await Deno.writeTextFile(`${mem}/memory.memsw.limit_in_bytes`, String(bytes));
-      }
-      await Deno.writeTextFile(`${cpu}/cpu.cfs_period_us`, "100000");
-      await Deno.writeTextFile(`${cpu}/cpu.cfs_quota_us`, String(o.cpuPercent * 1000));
-      await Deno.writeTextFile(`${pids}/pids.max`, String(o.pidsMax));
-      return {
-        command: wrap(dirs.map((d) => `${d}/cgroup.procs`), command),
-        description: `cgroup-v1 memory ${bytes / MIB} MiB, cpu ${o.cpuPercent}%, pids ${o.pidsMax}`,
-        memoryUsage: async () => {
-          try {
-            return Number(await Deno.readTextFile(`${mem}/memory.usage_in_bytes`));
-          } catch {
-            return undefined;
-          }
-        },
-        release: async () => {
-          for (const d of dirs) await removeDir(d);
-        },
-      };
-    },
-  };
-}
-
-async function cgroupV2(o: Required<ResourceCapsOptions>, own: Map<string, string>) {
-  const parent = `${o.cgroupRoot}${own.get("") ?? "/"}`.replace(/\/+$/, "");
-  const ctl = await Deno.readTextFile(`${parent}/cgroup.subtree_control`);
-  if (!/\bmemory\b/.test(ctl) || !/\bpids\b/.test(ctl)) throw new Error("no delegated controllers");
-  if (!await canCreateBelow(parent)) throw new Error(`cannot create cgroups below ${parent}`);
-  return {
-    mechanism: "cgroup-v2" as const,
-    async apply(name: string, limits: CapLimits, command: SpawnCommand): Promise<AppliedCaps> {
-      const dir = `${parent}/plugd-${name}-${Deno.pid}-${INSTANCE}-${++counter}`;
-      await Deno.mkdir(dir);
-      const bytes = (limits.memoryMb + o.overheadMb) * MIB;
-      await Deno.writeTextFile(`${dir}/memory.max`, String(bytes));
-      await Deno.writeTextFile(`${dir}/memory.swap.max`, "0").catch(() => {});
-      await Deno.writeTextFile(`${dir}/pids.max`, String(o.pidsMax));
-      if (/\bcpu\b/.test(ctl)) {
-        await Deno.writeTextFile(`${dir}/cpu.max`, `${o.cpuPercent * 1000} 100000`);
-      }
-      return {
-        command: wrap([`${dir}/cgroup.procs`], command),
-        description: `cgroup-v2 memory ${bytes / MIB} MiB, pids ${o.pidsMax}`,
-        memoryUsage: async () => Number(await Deno.readTextFile(`${dir}/memory.current`)),
-        release: () => removeDir(dir),
-      };
-    },
-  };
-}
-
-function rlimit(o: Required<ResourceCapsOptions>): ResourceCaps {
-  return {
-    mechanism: "rlimit",
-    apply(_name: string, limits: CapLimits, command: SpawnCommand): Promise<AppliedCaps> {
-      const bytes = (limits.memoryMb + o.rlimitBaseMb) * MIB;
-      return Promise.resolve({
-        command: {
-          cmd: o.prlimitPath,
-          args: [`--data=${bytes}`, "--", command.cmd, ...command.args],
-          env: command.env,
-        },
-        description: `RLIMIT_DATA ${bytes / MIB} MiB (no cpu/pids cap)`,
-        memoryUsage: () => Promise.resolve(undefined),
-        release: () => Promise.resolve(),
-      });
-    },
-  };
-}
-
-/** Pick the best mechanism this host offers (cgroup v1 → v2 → RLIMIT_DATA). */
-export async function detectResourceCaps(options: ResourceCapsOptions = {}): Promise<ResourceCaps> {
-  const o: Required<ResourceCapsOptions> = {
-    overheadMb: 96,
-    pidsMax: 64,
-    cpuPercent: 50,
-    rlimitBaseMb: 600,
-    cgroupRoot: "/sys/fs/cgroup",
-    mechanism: "cgroup-v1",
-    prlimitPath: "/usr/bin/prlimit",
-    ...options,
-  };
-  if (options.mechanism === "none") {
+  if (!o.create) {
+    await Deno.stat(base("pids"));
     return {
-      mechanism: "none",
-      apply: (_n, _l, command) =>
-        Promise.resolve({
-          command,
-          description: "no process-level cap",
-          memoryUsage: () => Promise.resolve(undefined),
-          release: () => Promise.resolve(),
-        }),
+      mechanism: "cgroup-v1" as const,
+      parents,
+      memsw: await exists(`${base("memory")}/memory.memsw.limit_in_bytes`),
     };
   }
-  if (options.mechanism === "rlimit") return rlimit(o);
-  const own = parseProcCgroup(await Deno.readTextFile("/proc/self/cgroup").catch(() => ""));
-  if (!options.mechanism || options.mechanism === "cgroup-v1") {
+  for (const p of Object.values(parents)) {
+    await Deno.mkdir(p, { recursive: true });
+    if (o.sweep) await sweep(p);
+    // An existing folder proves nothing (root may have made it; under systemd it is read-only
+    // unless the unit delegates): create a leaf.
+    const probe = `${p}/.probe-${crypto.randomUUID().slice(0, 8)}`;
+    await Deno.mkdir(probe);
+    await Deno.remove(probe);
+  }
+  const memsw = await exists(`${parents.memory}/memory.memsw.limit_in_bytes`);
+  return { mechanism: "cgroup-v1" as const, parents, memsw };
+}
+
+async function cgroupV2(
+  root: string,
+  own: Map<string, string>,
+  instance: string,
+  o: { create: boolean; sweep: boolean },
+) {
+  const mine = `${root}${own.get("") ?? "/"}`.replace(/\/+$/, "");
+  const ctl = await Deno.readTextFile(`${mine}/cgroup.subtree_control`);
+  if (!/\bmemory\b/.test(ctl) || !/\bpids\b/.test(ctl)) throw new Error("no delegated controllers");
+  const parent = `${mine}/plugd-${instance}`;
+  if (!o.create) return { mechanism: "cgroup-v2" as const, parent, cpu: /\bcpu\b/.test(ctl) };
+  await Deno.mkdir(parent, { recursive: true });
+  if (o.sweep) await sweep(parent);
+  const enable = ["memory", "pids", ...(/\bcpu\b/.test(ctl) ? ["cpu"] : [])];
+  await Deno.writeTextFile(
+    `${parent}/cgroup.subtree_control`,
+    enable.map((c) => `+${c}`).join(" "),
+  );
+  return { mechanism: "cgroup-v2" as const, parent, cpu: /\bcpu\b/.test(ctl) };
+}
+
+/** Picks the best mechanism this host offers (cgroup v1 → v2 → RLIMIT_DATA). */
+export async function detectResourceCaps(options: ResourceCapsOptions = {}): Promise<CapsFacts> {
+  const tuning: CapsTuning = {
+    overheadMb: options.overheadMb ?? 96,
+    pidsMax: options.pidsMax ?? 64,
+    cpuPercent: options.cpuPercent ?? 50,
+    rlimitBaseMb: options.rlimitBaseMb ?? 600,
+  };
+  const {
+    instance = crypto.randomUUID().slice(0, 12),
+    cgroupRoot = "/sys/fs/cgroup",
+    mechanism,
+    prlimitPath = "/usr/bin/prlimit",
+    create = true,
+    sweep: sweepOld = true,
+  } = options;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(instance)) {
+    throw new RangeError(`instance must be a short folder name, got "${instance}"`);
+  }
+  if (mechanism === "none") return { ...tuning, mechanism };
+  const rlimit = { ...tuning, mechanism: "rlimit" as const, prlimitPath };
+  if (mechanism === "rlimit") return rlimit;
+  // /proc/<pid> rather than /proc/self: Deno 2.9 asks for --allow-all to read /proc/self.
+  const own = parseProcCgroup(await Deno.readTextFile(`/proc/${Deno.pid}/cgroup`).catch(() => ""));
+  if (mechanism === undefined || mechanism === "cgroup-v1") {
     try {
-      if (own.has("memory") && own.has("pids")) return await cgroupV1(o, own);
+      return {
+        ...tuning,
+        ...await cgroupV1(cgroupRoot, own, instance, { create, sweep: sweepOld }),
+      };
     } catch { /* not writable: try the next mechanism */ }
   }
-  if (!options.mechanism || options.mechanism === "cgroup-v2") {
+  if (mechanism === undefined || mechanism === "cgroup-v2") {
     try {
-      return await cgroupV2(o, own);
+      return {
+        ...tuning,
+        ...await cgroupV2(cgroupRoot, own, instance, { create, sweep: sweepOld }),
+      };
     } catch { /* no delegated v2 controllers */ }
   }
-  return rlimit(o);
+  return rlimit;
 }

@@ -2,7 +2,7 @@
 import { PluginStartError, PluginTimeoutError, PluginUnavailableError } from "./errors.ts";
 import { PluginProcess } from "./plugin_process.ts";
 import { processTreeRss } from "./process_rss.ts";
-import type { AppliedCaps } from "./resource_caps.ts";
+import { processRunner } from "./process_runner.ts";
 import { overBudget, processTreeCpuSeconds } from "./cpu_budget.ts";
 import type {
   PluginCounters,
@@ -17,7 +17,8 @@ interface Entry {
   state: RuntimeState;
   reason?: string;
   proc?: PluginProcess;
-  caps?: AppliedCaps;
+  /** Whether the running process has a cgroup cpu quota (else the CPU budget applies). */
+  cpuQuota?: boolean;
   starting?: Promise<PluginProcess>;
   crashes: number[];
   timers: Map<string, ReturnType<typeof setTimeout>>;
@@ -37,7 +38,7 @@ const PERMANENT = new Set(["protocol", "handlers", "integrity"]);
  * ```
  */
 export class Supervisor {
-  #o: Required<Omit<SupervisorOptions, "caps" | "verifyIntegrity">> & SupervisorOptions;
+  #o: Required<Omit<SupervisorOptions, "verifyIntegrity">> & SupervisorOptions;
   #entries = new Map<string, Entry>();
   #releasing = new Set<Promise<void>>();
 
@@ -54,6 +55,7 @@ export class Supervisor {
       readyTimeoutMs: 10_000,
       gracefulMs: 2_000,
       deniedHistory: 20,
+      runner: options.runner ?? processRunner(),
       ...options,
       // Given as undefined: keep the default; null turns it off.
       cpuBudget: options.cpuBudget === undefined
@@ -152,7 +154,6 @@ export class Supervisor {
     clearTimeout(e.timers.get("restart"));
     e.timers.delete("restart");
     this.#setState(e, "starting");
-    let caps: AppliedCaps | undefined;
     try {
       if (this.#o.verifyIntegrity && !(await this.#o.verifyIntegrity(id).catch(() => false))) {
         throw new PluginStartError(
@@ -162,18 +163,14 @@ export class Supervisor {
             "mismatch); reinstall it from a trusted source",
         );
       }
-      let command = await e.spec.command();
-      if (this.#o.caps) {
-        caps = await this.#o.caps.apply(id, { memoryMb: e.spec.limits.memory_mb }, command);
-        command = caps.command;
-      }
+      const plan = await e.spec.plan();
       const proc = await PluginProcess.start({
         pluginId: id,
         version: e.spec.version,
-        command,
+        plan,
+        runner: this.#o.runner,
         expectedHandlers: e.spec.expectedHandlers,
         config: e.spec.config,
-        paths: e.spec.paths,
         hostHandler: this.#o.hostHandler,
         onLog: (line) => this.#o.onLog(id, line),
         onDenied: (a) => {
@@ -187,8 +184,8 @@ export class Supervisor {
         concurrency: e.spec.limits.concurrency,
       });
       e.proc = proc;
-      e.caps = caps;
-      e.stats.caps = caps?.description;
+      e.cpuQuota = plan.cpuQuota;
+      e.stats.caps = plan.caps;
       proc.exited.then((x) => this.#onExit(e, proc, x.reason, x.code));
       if ((e.spec.runOnEnable ?? true) && proc.handlers?.lifecycle.includes("onEnable")) {
         await proc.invoke("lifecycle", "onEnable", undefined);
@@ -200,7 +197,6 @@ export class Supervisor {
       return proc;
     } catch (err) {
       const reason = err instanceof PluginStartError ? err.reason : "start";
-      if (!e.proc) await caps?.release();
       this.#record(e, err);
       if (PERMANENT.has(reason)) {
         e.proc?.kill("start_failed");
@@ -212,16 +208,12 @@ export class Supervisor {
   }
 
   #onExit(e: Entry, proc: PluginProcess, reason: string, code: number): void {
-    const caps = proc === e.proc ? e.caps : undefined;
-    if (caps) {
-      const r = caps.release().catch(() => {}).finally(() => this.#releasing.delete(r));
-      this.#releasing.add(r);
-    }
+    const r = proc.released.catch(() => {}).finally(() => this.#releasing.delete(r));
+    this.#releasing.add(r);
     e.stats.protocolViolations += proc.protocolViolations;
     e.stats.droppedLogs += proc.droppedLogs;
     if (proc !== e.proc) return;
     e.proc = undefined;
-    e.caps = undefined;
     clearTimeout(e.timers.get("health"));
     clearTimeout(e.timers.get("idle"));
     clearTimeout(e.timers.get("cpu"));
@@ -273,9 +265,7 @@ export class Supervisor {
   /** Without a cgroup cpu quota, restart a plugin that burns CPU while no call is in flight. */
   #armCpuBudget(e: Entry, proc: PluginProcess): void {
     const budget = this.#o.cpuBudget;
-    const quota = this.#o.caps?.mechanism === "cgroup-v1" ||
-      this.#o.caps?.mechanism === "cgroup-v2";
-    if (!budget || quota) return;
+    if (!budget || e.cpuQuota) return;
     let last = { at: Date.now(), cpu: -1 };
     this.#timer(e, "cpu", budget.windowMs, async () => {
       if (e.proc !== proc) return;

@@ -1,8 +1,9 @@
 /** Types of the supervisor. */
 import type { HandlerSet } from "./protocol.ts";
-import type { ResourceCaps } from "./resource_caps.ts";
+import type { LaunchPlan } from "./launch_plan.ts";
+import type { Runner } from "./runner.ts";
 import type { CpuBudget } from "./cpu_budget.ts";
-import type { DeniedAttempt, HostHandler, LogLine, RuntimeState, SpawnCommand } from "./types.ts";
+import type { DeniedAttempt, HostHandler, LogLine, RuntimeState } from "./types.ts";
 
 /** What the supervisor needs to run one plugin. */
 export interface PluginSpec {
@@ -13,9 +14,8 @@ export interface PluginSpec {
   limits: { memory_mb: number; timeout_ms: number; concurrency: number };
   /** Validated config, secrets decrypted. @default {} */
   config?: Record<string, unknown>;
-  paths: { data: string; tmp: string };
-  /** Builds the command for each start (see `pluginCommand()`). */
-  command: () => SpawnCommand | Promise<SpawnCommand>;
+  /** Builds the launch plan for each start (see `launchPlan()`). */
+  plan: () => LaunchPlan | Promise<LaunchPlan>;
   /** Calls start the plugin on demand only when enabled. @default true */
   enabled?: boolean;
   /** Call `onEnable` after each start when the module defines it. @default true */
@@ -31,8 +31,8 @@ export interface SupervisorOptions {
   onStateChange?: (pluginId: string, state: RuntimeState, reason?: string) => void;
   /** Every permission denial (the daemon emits `plugin.permission_denied`). @default ignore */
   onDenied?: (pluginId: string, attempt: DeniedAttempt) => void;
-  /** Process-level caps. @default none */
-  caps?: ResourceCaps;
+  /** Starts each plan. @default processRunner() */
+  runner?: Runner;
   /** Called before each start; false or a throw → state `failed` ("integrity"). @default none */
   verifyIntegrity?: (pluginId: string) => Promise<boolean>;
   /** 0 = off. @default 30000 */

@@ -1,14 +1,6 @@
 /** Types shared across the runtime area. */
 import type { CallKind, HandlerSet, LogLevel } from "./shim/wire.ts";
 
-/** A fully resolved command line: what `Deno.Command` runs. */
-export interface SpawnCommand {
-  cmd: string;
-  args: string[];
-  /** The complete environment (the child's environment is cleared first). */
-  env: Record<string, string>;
-}
-
 /** Where plugin→host calls go. The plugin id is bound by the process; a frame never chooses it. */
 export interface HostHandler {
   /**

@@ -89,7 +89,10 @@ Deno.test("CLI lifecycle over the socket with --json, and over HTTP with --url/-
   const flags = await plugd(["plugin", "flags", "counter", ...sock, "--json"]);
   const argv: string[] = JSON.parse(flags.stdout).argv;
   assert.ok(argv.includes("--no-remote") && argv.includes("--cached-only"));
-  assert.ok(argv.some((a) => a.startsWith("--allow-write=") && a.endsWith("/data/counter")));
+  // $DATA is <state>/data/counter on the host, mounted at /data where the plugin sees it.
+  assert.ok(argv.includes("--allow-write=/data"), argv.join(" "));
+  const bind = argv.findIndex((a, i) => a.endsWith("/data/counter") && argv[i + 1] === "/data");
+  assert.equal(argv[bind - 1], "--bind");
   const unreachable = await plugd(["plugin", "list", "--socket", "/nonexistent/plugd.sock"]);
   assert.equal(unreachable.code, 3);
 });

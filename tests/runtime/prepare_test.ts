@@ -1,7 +1,18 @@
 import assert from "node:assert/strict";
-import { PluginPrepareError, preparePlugin } from "../../src/runtime/mod.ts";
+import {
+  detectSandbox,
+  PluginPrepareError,
+  preparePlugin,
+  type SandboxInfo,
+} from "../../src/runtime/mod.ts";
 
-async function tryPrepare(main: string): Promise<unknown> {
+const bwrap = await detectSandbox({ requested: "bwrap" });
+const LAYOUTS: [string, SandboxInfo | undefined][] = [
+  ["in the sandbox's fixed layout", bwrap],
+  ["with host paths (flags mode)", undefined],
+];
+
+async function tryPrepare(main: string, sandbox?: SandboxInfo): Promise<unknown> {
   const dir = await Deno.makeTempDir({ prefix: "plugd-prep-" });
   try {
     await Deno.mkdir(`${dir}/p`);
@@ -10,7 +21,7 @@ async function tryPrepare(main: string): Promise<unknown> {
     return await preparePlugin({
       pluginDir: `${dir}/p`,
       preparedDir: `${dir}/prep`,
-      cacheDir: `${dir}/prep/cache`,
+      sandbox,
       typeCheck: false,
     });
   } finally {
@@ -21,27 +32,34 @@ async function tryPrepare(main: string): Promise<unknown> {
 const head = 'import { definePlugin } from "@plugd/sdk";\nimport { x } from "./util.ts";\n';
 const tail = "export default definePlugin({});\n";
 
-Deno.test("preparePlugin() accepts own files, the SDK and node: builtins", async () => {
-  const r = await tryPrepare(`${head}import "node:path";\n${tail}`) as { bootstrap: string };
-  assert.match(r.bootstrap, /bootstrap\.ts$/);
-});
+for (const [how, sandbox] of LAYOUTS) {
+  Deno.test(`preparePlugin() ${how} accepts own files, the SDK and node: builtins`, async () => {
+    const r = await tryPrepare(`${head}import "node:path";\n${tail}`, sandbox) as {
+      bootstrap: string;
+    };
+    assert.match(r.bootstrap, sandbox ? /^\/plugd\/prepared\/bootstrap\.ts$/ : /bootstrap\.ts$/);
+  });
 
-Deno.test("preparePlugin() refuses a literal dynamic import of an outside file", async () => {
-  await assert.rejects(
-    tryPrepare(
-      `${head}export const f = () => import("file:///etc/shadow", { with: { type: "text" } });\n${tail}`,
-    ),
-    (e: Error) =>
-      e instanceof PluginPrepareError && /file:\/\/\/etc\/shadow/.test(e.message) &&
-      /main\.ts/.test(e.message),
-  );
-});
-
-for (const spec of ["npm:left-pad", "https://example.com/x.ts", "jsr:@std/path", "../outside.ts"]) {
-  Deno.test(`preparePlugin() refuses an import of ${spec}`, async () => {
+  Deno.test(`preparePlugin() ${how} refuses a literal dynamic import of an outside file`, async () => {
     await assert.rejects(
-      tryPrepare(`${head}import ${JSON.stringify(spec)};\n${tail}`),
-      (e: Error) => e instanceof PluginPrepareError && e.message.includes(spec),
+      tryPrepare(
+        `${head}export const f = () => import("file:///etc/shadow", { with: { type: "text" } });\n${tail}`,
+        sandbox,
+      ),
+      (e: Error) =>
+        e instanceof PluginPrepareError && /file:\/\/\/etc\/shadow/.test(e.message) &&
+        /main\.ts/.test(e.message),
     );
   });
+
+  for (
+    const spec of ["npm:left-pad", "https://example.com/x.ts", "jsr:@std/path", "../outside.ts"]
+  ) {
+    Deno.test(`preparePlugin() ${how} refuses an import of ${spec}`, async () => {
+      await assert.rejects(
+        tryPrepare(`${head}import ${JSON.stringify(spec)};\n${tail}`, sandbox),
+        (e: Error) => e instanceof PluginPrepareError && e.message.includes(spec),
+      );
+    });
+  }
 }

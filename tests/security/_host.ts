@@ -7,19 +7,18 @@ import assert from "node:assert/strict";
 import { loadPluginDir } from "../../src/manifest/mod.ts";
 import type { Permissions } from "../../src/manifest/types.ts";
 import {
+  type CapsFacts,
   detectResourceCaps,
   detectSandbox,
+  IN_SANDBOX,
+  type LaunchPlan,
+  launchPlan,
   type LogLine,
   manifestHandlers,
   MemoryHost,
-  pluginCommand,
   type PluginStats,
   preparePlugin,
-  type ResourceCaps,
   type SandboxInfo,
-  SDK_DIR,
-  SHIM_DIR,
-  type SpawnCommand,
   Supervisor,
 } from "../../src/runtime/mod.ts";
 import { waitFor } from "../runtime/_helpers.ts";
@@ -32,6 +31,8 @@ export const NEIGHBOUR = new URL("../fixtures/plugins/echo", import.meta.url).pa
 export const JSON_CANARY = "/tmp/plugd-security-canary.json";
 /** An environment variable of the host process that no plugin may see. */
 export const ENV_CANARY = "PLUGD_SECURITY_ENV_CANARY";
+/** The uid plugins run as when the tests run as root. */
+export const SANDBOX_UID = 65534;
 
 /** How one plugin is started. */
 export interface LaunchOptions {
@@ -41,6 +42,8 @@ export interface LaunchOptions {
   mode?: "bwrap" | "flags";
   /** Replace the `--allow-*` flags with these: widens wall 1 to test the OS sandbox alone. @default [] */
   widenDenoFlags?: string[];
+  /** Test-only: bind these host paths read-write into the sandbox (widens the mount namespace). */
+  widenMounts?: string[];
   /** `bypass` skips the install-time module graph check. @default "checked" */
   prepare?: "checked" | "bypass";
   /** Override limits.timeout_ms. */
@@ -54,8 +57,8 @@ export interface Launched {
   id: string;
   dataDir: string;
   tmpDir: string;
-  /** The exact command (before caps) it runs with. */
-  command: SpawnCommand;
+  /** The launch plan it runs with. */
+  plan: LaunchPlan;
   invoke(kind: "action" | "filter", name: string, payload?: unknown): Promise<unknown>;
   /** Deliver `data` as a CloudEvent to the action `type`. */
   emit(type: string, data?: unknown): Promise<unknown>;
@@ -64,45 +67,6 @@ export interface Launched {
 }
 
 let counter = 0;
-
-async function denoCache(cacheDir: string, args: string[]): Promise<void> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    env: { DENO_DIR: cacheDir, NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
-}
-
-/** Like `preparePlugin` but WITHOUT the module graph check: a plugin that slipped through. */
-async function prepareBypassingGraphCheck(
-  pluginDir: string,
-  entry: string,
-  preparedDir: string,
-  cacheDir: string,
-): Promise<void> {
-  await Deno.mkdir(cacheDir, { recursive: true });
-  const bootstrap = `${preparedDir}/bootstrap.ts`;
-  const importMap = `${preparedDir}/import_map.json`;
-  await Deno.writeTextFile(
-    bootstrap,
-    `import { runShim } from "file://${SHIM_DIR}/mod.ts";\n` +
-      `import plugin from "file://${pluginDir}/${entry}";\nawait runShim(plugin);\n`,
-  );
-  await Deno.writeTextFile(
-    importMap,
-    JSON.stringify({ imports: { "@plugd/sdk": `file://${SDK_DIR}/mod.ts` } }),
-  );
-  await denoCache(cacheDir, [
-    "cache",
-    "--no-config",
-    "--no-remote",
-    "--no-npm",
-    `--import-map=${importMap}`,
-    bootstrap,
-  ]);
-}
 
 /** Owns a supervisor, its plugins, the neighbour and the canaries. Dispose to stop everything. */
 export class SecurityHost implements AsyncDisposable {
@@ -115,15 +79,19 @@ export class SecurityHost implements AsyncDisposable {
   readonly neighbour: Launched;
   #logs = new Map<string, LogLine[]>();
   #listener: Deno.TcpListener;
+  #caps: CapsFacts | undefined;
+  /** Names this host's cgroups apart from those of other test files running at the same time. */
+  #tag = crypto.randomUUID().slice(0, 8);
 
   private constructor(
     stateDir: string,
     sandbox: SandboxInfo,
-    caps: ResourceCaps | undefined,
+    caps: CapsFacts | undefined,
     listener: Deno.TcpListener,
   ) {
     this.stateDir = stateDir;
     this.sandbox = sandbox;
+    this.#caps = caps;
     this.#listener = listener;
     this.loopback = { port: (listener.addr as Deno.NetAddr).port, connections: 0 };
     this.supervisor = new Supervisor({
@@ -133,7 +101,6 @@ export class SecurityHost implements AsyncDisposable {
         if (l.length < 5000) l.push(line);
         this.#logs.set(id, l);
       },
-      caps,
       healthIntervalMs: 0,
       gracefulMs: 500,
       backoff: { initialMs: 50, maxMs: 1000 },
@@ -150,7 +117,9 @@ export class SecurityHost implements AsyncDisposable {
     await Deno.writeTextFile(JSON_CANARY, JSON.stringify({ secret: "json-canary-4711" }));
     Deno.env.set(ENV_CANARY, "env-canary-4711");
     const sandbox = await detectSandbox({ requested: "bwrap" });
-    const caps = options.caps === false ? undefined : await detectResourceCaps();
+    const caps = options.caps === false
+      ? undefined
+      : await detectResourceCaps({ instance: "security-corpus", sweep: false });
     const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const host = new SecurityHost(stateDir, sandbox, caps, listener);
     (async () => {
@@ -170,54 +139,65 @@ export class SecurityHost implements AsyncDisposable {
     const base = `${this.stateDir}/${id}`;
     const d = {
       pluginDir,
-      stateDir: this.stateDir,
       preparedDir: `${base}/prepared`,
-      cacheDir: `${base}/prepared/cache`,
       dataDir: `${base}/data`,
       tmpDir: `${base}/tmp`,
     };
-    await Deno.mkdir(d.preparedDir, { recursive: true });
-    if (o.prepare === "bypass") {
-      await prepareBypassingGraphCheck(pluginDir, manifest.entry, d.preparedDir, d.cacheDir);
-    } else {
-      await preparePlugin({ ...d, entry: manifest.entry, typeCheck: false });
-    }
-    await Deno.chmod(base, 0o711);
-    for (const p of [d.dataDir, d.tmpDir]) {
-      await Deno.mkdir(p, { recursive: true, mode: 0o700 });
-      if (this.sandbox.runAsUid !== undefined) {
-        await Deno.chown(p, this.sandbox.runAsUid, this.sandbox.runAsUid);
-      }
-    }
-    const limits = { ...manifest.limits };
-    if (o.timeoutMs) limits.timeout_ms = o.timeoutMs;
     const sandbox: SandboxInfo = o.mode === "flags"
       ? { ...this.sandbox, mode: "flags", reason: "PLUGD_SANDBOX=flags (security corpus)" }
       : this.sandbox;
-    const build = (): SpawnCommand => {
-      const c = pluginCommand({
-        manifest: { limits },
-        grant: o.grant ?? manifest.permissions,
-        sandbox,
+    await Deno.mkdir(d.preparedDir, { recursive: true });
+    await preparePlugin({
+      ...d,
+      entry: manifest.entry,
+      sandbox,
+      typeCheck: false,
+      checkGraph: o.prepare !== "bypass",
+    });
+    // Flags mode as root: the plugin's own uid walks to its folders (bwrap as root needs not).
+    await Deno.chmod(base, sandbox.mode === "flags" && sandbox.root ? 0o711 : 0o700);
+    for (const p of [d.dataDir, d.tmpDir, `${base}/launch`]) {
+      await Deno.mkdir(p, { recursive: true, mode: 0o700 });
+    }
+    if (sandbox.root) {
+      for (const p of [d.dataDir, d.tmpDir]) await Deno.chown(p, SANDBOX_UID, SANDBOX_UID);
+    }
+    const limits = { ...manifest.limits };
+    if (o.timeoutMs) limits.timeout_ms = o.timeoutMs;
+    const grant = o.grant ?? manifest.permissions;
+    const build = (): LaunchPlan => {
+      const plan = launchPlan({
+        pluginId: `${id}-${this.#tag}`,
+        grant,
+        memoryMb: limits.memory_mb,
+        host: { stateDir: this.stateDir, forbiddenPaths: [], daemonPort: 7420 },
         dirs: d,
+        sandbox,
+        caps: this.#caps,
+        uid: sandbox.root ? SANDBOX_UID : undefined,
+        env: Object.fromEntries(
+          (grant.env ?? []).flatMap((n) => Deno.env.get(n) ? [[n, Deno.env.get(n)!]] : []),
+        ),
+        launchDir: `${base}/launch`,
+        extraBinds: o.widenMounts,
       });
       const widen = o.widenDenoFlags ?? [];
-      if (widen.length === 0) return c;
+      if (widen.length === 0) return plan;
       // Replace the granted --allow-* flags (Deno refuses a flag given twice) with `widen`.
-      const at = c.args.lastIndexOf(sandbox.denoPath);
-      assert.equal(c.args[at + 1], "run", "the deno binary is followed by run");
-      const deno = c.args.slice(at + 2).filter((a) => !a.startsWith("--allow-"));
-      return { ...c, args: [...c.args.slice(0, at + 2), ...widen, ...deno] };
+      const deno = sandbox.mode === "bwrap" ? IN_SANDBOX.deno : sandbox.denoPath;
+      const at = plan.argv.lastIndexOf(deno);
+      assert.equal(plan.argv[at + 1], "run", "the deno binary is followed by run");
+      const rest = plan.argv.slice(at + 2).filter((a) => !a.startsWith("--allow-"));
+      return { ...plan, argv: [...plan.argv.slice(0, at + 2), ...widen, ...rest] };
     };
-    const command = build();
+    const plan = build();
     this.supervisor.register({
       id,
       version: manifest.version,
       expectedHandlers: manifestHandlers(manifest),
       limits,
       config: {},
-      paths: { data: d.dataDir, tmp: d.tmpDir },
-      command: build,
+      plan: build,
     });
     try {
       await this.supervisor.start(id);
@@ -233,7 +213,7 @@ export class SecurityHost implements AsyncDisposable {
       id,
       dataDir: d.dataDir,
       tmpDir: d.tmpDir,
-      command,
+      plan,
       invoke,
       emit: (type, data) => {
         const hook = manifest.hooks.find((h) => h.kind === "action" && matches(h.name, type));

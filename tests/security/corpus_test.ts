@@ -57,7 +57,8 @@ const files: SecurityCase[] = [
     // mount namespace (which has no such file) stops this.
     setup: async (e) =>
       await Deno.symlink(target!.replace("STATE", e.host.stateDir), `${e.dataDir}/link`),
-    attempt: { name: "steal.read", payload: (e) => ({ path: `${e.dataDir}/link` }) },
+    // Inside the sandbox $DATA is always /data.
+    attempt: { name: "steal.read", payload: { path: "/data/link" } },
     expect: "fails",
     reason: /No such file|NotFound|not found/i,
   })),
@@ -88,7 +89,7 @@ const files: SecurityCase[] = [
     name: "chmod/setuid tricks in $DATA get nowhere (runs as an unprivileged uid)",
     fixture: "file-thief",
     attempt: { name: "steal.setuid" },
-    expect: async (o) => {
+    expect: async (o, e) => {
       assert.ok(o.ok, o.ok ? "" : o.error.message);
       const v = o.value as { path: string; chown: string };
       assert.match(
@@ -96,7 +97,8 @@ const files: SecurityCase[] = [
         /not permitted|PermissionDenied|Invalid argument/i,
         "chown to root must fail",
       );
-      const st = await Deno.stat(v.path);
+      assert.equal(v.path, "/data/suid", "the plugin sees $DATA at its fixed path");
+      const st = await Deno.stat(`${e.plugin!.dataDir}/suid`);
       assert.notEqual(st.uid, 0, "the file (and so the plugin) is not root");
       if (Deno.uid() === 0) assert.equal(st.uid, 65534);
     },

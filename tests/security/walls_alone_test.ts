@@ -133,13 +133,22 @@ const bwrapOnly: SecurityCase[] = [
     reason: notThere,
   },
   {
-    name: "the state dir shows nothing but the plugin's own folders",
+    name: "the host's state dir does not exist inside the sandbox",
     fixture: "file-thief",
     launch: wide,
     attempt: { name: "steal.readdir", payload: (e) => ({ path: e.host.stateDir }) },
-    expect: (o: Outcome, e) => {
+    expect: "fails",
+    reason: /NotFound|No such file/,
+  },
+  {
+    name: "the root holds only the sandbox's fixed folders",
+    fixture: "file-thief",
+    launch: wide,
+    attempt: { name: "steal.readdir", payload: { path: "/" } },
+    expect: (o: Outcome) => {
       assert.ok(o.ok, o.ok ? "" : o.error.message);
-      assert.deepEqual(o.value, [e.plugin!.id], "only its own folder (mount point) is visible");
+      const dirs = (o.value as string[]).filter((d) => !/^lib/.test(d));
+      assert.deepEqual(dirs, ["data", "dev", "plugd", "plugin", "proc", "tmp"]);
     },
   },
   {

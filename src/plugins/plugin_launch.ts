@@ -1,0 +1,85 @@
+/** From an installed plugin to its launch plan: folders, the prepared layout, the exact command. */
+import { dirname } from "node:path";
+import {
+  type LaunchPlan,
+  launchPlan,
+  PREPARED_FOR,
+  preparePlugin,
+  type SandboxInfo,
+} from "../runtime/mod.ts";
+import type { PluginRuntime } from "./plugin_context.ts";
+import type { PluginPaths } from "./plugin_paths.ts";
+import type { PluginRecord } from "./types.ts";
+
+/** The uid plugins run as when the daemon is root. */
+export const SANDBOX_UID = 65534;
+
+/**
+ * Creates `$DATA` (and `$TMP` for flags mode) owned by the plugin's uid, mode 0700. Their parent
+ * stays 0700 so no other user reaches anything a plugin wrote; only flags mode as root opens it
+ * to traversal (0711), since there the plugin's own uid must walk to its folder.
+ */
+export async function prepareDirs(paths: PluginPaths, sandbox: SandboxInfo): Promise<void> {
+  const uid = sandbox.root ? SANDBOX_UID : undefined;
+  for (const dir of [paths.dataDir, paths.tmpDir]) {
+    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+    if (uid !== undefined) await Deno.chown(dir, uid, uid);
+  }
+  const open = sandbox.mode === "flags" && sandbox.root;
+  for (const dir of [dirname(paths.dataDir), dirname(paths.tmpDir)]) {
+    await Deno.chmod(dir, open ? 0o711 : 0o700);
+  }
+}
+
+/**
+ * Prepares the plugin again (without the type check done at install) when its prepared files
+ * are for another layout: the daemon switched between the sandbox and flags-only mode.
+ */
+export async function ensurePrepared(
+  plugin: PluginRecord,
+  paths: PluginPaths,
+  sandbox: SandboxInfo,
+): Promise<void> {
+  const want = sandbox.mode === "bwrap" ? "sandbox" : "host";
+  const have = await Deno.readTextFile(`${paths.preparedDir}/${PREPARED_FOR}`).catch(() => "");
+  if (have === want) return;
+  await preparePlugin({
+    pluginDir: paths.pluginDir,
+    entry: plugin.manifest.entry,
+    preparedDir: paths.preparedDir,
+    sandbox,
+    typeCheck: false,
+  });
+}
+
+/** The plan the supervisor starts and `plugd plugin flags` prints, from the current grant. */
+export function pluginPlan(
+  plugin: Pick<PluginRecord, "id" | "manifest" | "granted">,
+  runtime: PluginRuntime,
+  paths: PluginPaths,
+  getEnv: (name: string) => string | undefined = (n) => Deno.env.get(n),
+): LaunchPlan {
+  const grant = plugin.granted ?? plugin.manifest.permissions;
+  const env: Record<string, string> = {};
+  for (const name of grant.env ?? []) {
+    const value = getEnv(name);
+    if (value !== undefined) env[name] = value;
+  }
+  return launchPlan({
+    pluginId: plugin.id,
+    grant,
+    memoryMb: plugin.manifest.limits.memory_mb,
+    host: paths,
+    dirs: paths,
+    sandbox: runtime.sandbox,
+    caps: runtime.caps,
+    uid: runtime.sandbox.root ? SANDBOX_UID : undefined,
+    env,
+    launchDir: paths.launchDir,
+  });
+}
+
+/** The exact command line and the names (never the values) of the granted variables. */
+export function commandLine(plan: LaunchPlan): { argv: string[]; env: string[] } {
+  return { argv: plan.argv, env: plan.envNames };
+}

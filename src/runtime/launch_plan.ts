@@ -1,0 +1,225 @@
+/**
+ * One pure function from (grant, limits, host facts) to the exact command that starts a plugin:
+ * launcher, resource-cap wrapper, bubblewrap, setpriv and deno with its flags. The supervisor runs
+ * it and `plugd plugin flags` prints it, so what is shown is what runs.
+ */
+import {
+  denoRunArgs,
+  expandPath,
+  grantProblems,
+  type HostPaths,
+  PermissionError,
+  type Permissions,
+  type PluginView,
+} from "../permissions/mod.ts";
+import { bwrapArgs, type Mount } from "./bwrap_args.ts";
+import { type CapsFacts, capsPlan, type CgroupDir } from "./caps_plan.ts";
+import { assertSandbox, type SandboxInfo } from "./detect_sandbox.ts";
+import { launcherArgv } from "./launcher.ts";
+import { SDK_DIR, SHIM_DIR } from "./runtime_dirs.ts";
+import { IN_SANDBOX, SANDBOX_VIEW } from "./sandbox_paths.ts";
+
+/** Files a plugin with a `net` grant needs for DNS and TLS; bound read-only when present. */
+export const NET_FILES = [
+  "/etc/resolv.conf",
+  "/etc/hosts",
+  "/etc/nsswitch.conf",
+  "/etc/ssl/certs",
+  "/etc/ca-certificates",
+  "/usr/share/ca-certificates",
+] as const;
+
+/** Host folders of one installed plugin version; all absolute. */
+export interface PluginDirs {
+  /** The installed code (`$PLUGIN`). */
+  pluginDir: string;
+  /** `$DATA` on the host. */
+  dataDir: string;
+  /** `$TMP` on the host: used in flags-only mode (the sandbox gives a private tmpfs instead). */
+  tmpDir: string;
+  /** `bootstrap.ts`, `import_map.json` and `cache/` (from `preparePlugin`). */
+  preparedDir: string;
+}
+
+/** Inputs of {@linkcode launchPlan}. */
+export interface LaunchOptions {
+  pluginId: string;
+  grant: Permissions;
+  /** The V8 heap cap (`limits.memory_mb`). */
+  memoryMb: number;
+  /** What is never grantable on this host (grants are checked again here). */
+  host: HostPaths;
+  dirs: PluginDirs;
+  sandbox: SandboxInfo;
+  /** @default no process-level cap */
+  caps?: CapsFacts;
+  /** The plugin's uid (and gid); required when the daemon runs as root. */
+  uid?: number;
+  /** Values of granted variables; names outside `grant.env` are ignored. @default {} */
+  env?: Record<string, string>;
+  /** Where the secret arguments file is written (a folder only the daemon can read). */
+  launchDir: string;
+  /** Size of the plugin's `$TMP` tmpfs, MiB. @default 64 */
+  tmpMb?: number;
+  /** @default the repository's `sdk/` */
+  sdkDir?: string;
+  /** @default the repository's `src/runtime/shim/` */
+  shimDir?: string;
+  /** Test-only: host paths bound read-write at the same place (widens the mount namespace). */
+  extraBinds?: string[];
+}
+
+/** Everything needed to start one plugin process. */
+export interface LaunchPlan {
+  /** What is spawned: `argv[0]` is absolute. `plugd plugin flags` prints exactly this. */
+  argv: string[];
+  /** The environment `argv[0]` starts with (cleared first); no granted value in sandbox mode. */
+  env: Record<string, string>;
+  /** Names of the granted variables the plugin receives (their values are never shown). */
+  envNames: string[];
+  /**
+   * Written (mode 0600) just before the spawn: NUL-separated bubblewrap arguments carrying the
+   * granted values; the launcher opens it on fd 3 and deletes it, bubblewrap reads it there.
+   */
+  argsFile?: { path: string; args: string[] };
+  /** cgroups to create before the spawn and remove after the exit. */
+  cgroups: CgroupDir[];
+  /** The process caps in words. */
+  caps: string;
+  /** Whether a cgroup cpu quota bounds CPU outside calls (else the supervisor's budget does). */
+  cpuQuota: boolean;
+  /** `$DATA` and `$TMP` as the plugin sees them (its `ctx.paths`). */
+  paths: { data: string; tmp: string };
+}
+
+const MIB = 1024 * 1024;
+
+function hostView(dirs: PluginDirs): PluginView {
+  return {
+    pluginDir: dirs.pluginDir,
+    dataDir: dirs.dataDir,
+    tmpDir: dirs.tmpDir,
+    bootstrap: `${dirs.preparedDir}/bootstrap.ts`,
+    importMap: `${dirs.preparedDir}/import_map.json`,
+  };
+}
+
+/**
+ * The exact launch of one plugin. Throws `SandboxUnavailableError` when no sandbox is usable
+ * (and flags mode was not chosen), {@linkcode PermissionError} for the first entry the host does
+ * not allow, `TypeError` for a root daemon without a plugin uid.
+ *
+ * @example
+ * ```ts
+ * const plan = launchPlan({ pluginId: "hello", grant: {}, memoryMb: 128, host, dirs, sandbox,
+ *   launchDir: "/var/lib/plugd/launch" });
+ * plan.argv[0]; // "/usr/bin/bwrap" (or the launcher, with caps or granted variables)
+ * ```
+ */
+export function launchPlan(o: LaunchOptions): LaunchPlan {
+  const { sandbox, grant, dirs } = o;
+  assertSandbox(sandbox);
+  if (sandbox.root && (o.uid === undefined || o.uid === 0)) {
+    throw new TypeError("a daemon running as root needs a plugin uid other than 0");
+  }
+  const problems = grantProblems(grant, o.host);
+  if (problems.length > 0) throw new PermissionError(problems[0]!.field, problems[0]!.message);
+  const sandboxed = sandbox.mode === "bwrap";
+  const view = sandboxed ? SANDBOX_VIEW : hostView(dirs);
+  const deno = denoRunArgs(grant, { memoryMb: o.memoryMb, daemonPort: o.host.daemonPort, view });
+  const values = o.env ?? {};
+  const envNames = [...new Set(grant.env ?? [])].filter((n) => values[n] !== undefined).sort();
+  const secret = Object.fromEntries(envNames.map((n) => [n, values[n]!]));
+  const cacheDir = sandboxed ? IN_SANDBOX.cache : `${dirs.preparedDir}/cache`;
+  const baseEnv = {
+    DENO_DIR: cacheDir,
+    DENO_NO_UPDATE_CHECK: "1",
+    HOME: view.dataDir,
+    NO_COLOR: "1",
+    TMPDIR: view.tmpDir,
+  };
+  const tmpMb = o.tmpMb ?? 64;
+  const caps = capsPlan(o.caps ?? noCaps(), o.pluginId, { memoryMb: o.memoryMb, tmpMb });
+  const uid = sandbox.root ? o.uid! : undefined;
+  const dropTo = (setpriv: string) =>
+    uid === undefined ? [] : [
+      setpriv,
+      `--reuid=${uid}`,
+      `--regid=${uid}`,
+      "--clear-groups",
+      "--inh-caps=-all",
+      "--",
+    ];
+  const paths = { data: view.dataDir, tmp: view.tmpDir };
+  const common = {
+    envNames,
+    cgroups: caps.cgroups,
+    caps: caps.description,
+    cpuQuota: caps.cpuQuota,
+  };
+
+  if (!sandboxed) {
+    const argv = [...caps.prefix, ...dropTo(sandbox.setprivPath), sandbox.denoPath, ...deno];
+    return {
+      ...common,
+      argv: launcherArgv(argv, { cgroupProcs: caps.cgroupProcs }),
+      // Flags mode is not a sandbox: granted values go in the process environment.
+      env: { ...baseEnv, ...secret },
+      paths,
+    };
+  }
+  const hostPaths = (kinds: ("read" | "write" | "run")[]) =>
+    [...new Set(kinds.flatMap((k) => grant[k] ?? []))]
+      .filter((e) => e.startsWith("/"))
+      .map((e): Mount => ({ src: expandPath(e, view), dest: expandPath(e, view) }));
+  const at = (src: string, dest: string): Mount => ({ src, dest });
+  const bwrap = bwrapArgs({
+    root: sandbox.root,
+    shareNet: (grant.net ?? []).length > 0,
+    mountProc: sandbox.mountProc,
+    ro: [
+      ...sandbox.libs.map((l) => at(l, l)),
+      at(sandbox.denoPath, IN_SANDBOX.deno),
+      ...(uid === undefined ? [] : [at(sandbox.setprivPath, IN_SANDBOX.setpriv)]),
+      at(o.sdkDir ?? SDK_DIR, IN_SANDBOX.sdk),
+      at(o.shimDir ?? SHIM_DIR, IN_SANDBOX.shim),
+      at(dirs.preparedDir, IN_SANDBOX.prepared),
+      at(dirs.pluginDir, IN_SANDBOX.plugin),
+    ],
+    roTry: [
+      ...hostPaths(["read", "run"]),
+      ...((grant.net ?? []).length > 0 ? NET_FILES.map((f) => at(f, f)) : []),
+    ],
+    rwTry: hostPaths(["write"]),
+    rw: [at(dirs.dataDir, IN_SANDBOX.data), ...(o.extraBinds ?? []).map((p) => at(p, p))],
+    tmpfs: { dest: IN_SANDBOX.tmp, bytes: tmpMb * MIB },
+    env: baseEnv,
+    capAdd: uid === undefined ? [] : ["CAP_SETUID", "CAP_SETGID"],
+    chdir: IN_SANDBOX.data,
+  });
+  const argsFile = envNames.length === 0 ? undefined : {
+    path: `${o.launchDir}/${o.pluginId}.args`,
+    args: envNames.flatMap((n) => ["--setenv", n, secret[n]!]),
+  };
+  const argv = [
+    ...caps.prefix,
+    sandbox.bwrapPath,
+    ...bwrap,
+    // After --clearenv: bubblewrap reads the granted variables' --setenv arguments from fd 3.
+    ...(argsFile ? ["--args", "3"] : []),
+    ...dropTo(IN_SANDBOX.setpriv),
+    IN_SANDBOX.deno,
+    ...deno,
+  ];
+  return {
+    ...common,
+    argv: launcherArgv(argv, { cgroupProcs: caps.cgroupProcs, argsFile: argsFile?.path }),
+    env: {},
+    ...(argsFile ? { argsFile } : {}),
+    paths,
+  };
+}
+
+function noCaps(): CapsFacts {
+  return { mechanism: "none", overheadMb: 0, pidsMax: 0, cpuPercent: 0, rlimitBaseMb: 0 };
+}

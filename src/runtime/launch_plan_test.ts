@@ -1,0 +1,146 @@
+import assert from "node:assert/strict";
+import { PermissionError } from "../permissions/mod.ts";
+import type { CapsFacts } from "./caps_plan.ts";
+import type { SandboxInfo } from "./detect_sandbox.ts";
+import { LAUNCHER_SCRIPT } from "./launcher.ts";
+import { type LaunchOptions, launchPlan } from "./launch_plan.ts";
+
+const SANDBOX: SandboxInfo = {
+  mode: "bwrap",
+  denoPath: "/opt/deno/bin/deno",
+  libs: ["/lib/x86_64-linux-gnu/libc.so.6"],
+  bwrapPath: "/usr/bin/bwrap",
+  setprivPath: "/usr/bin/setpriv",
+  root: false,
+  reason: "test",
+};
+const BASE: LaunchOptions = {
+  pluginId: "hello",
+  grant: { env: ["API_TOKEN", "UNSET"], write: ["$DATA"], net: ["api.example.com:443"] },
+  memoryMb: 128,
+  host: { stateDir: "/srv/state", forbiddenPaths: ["/srv/state.sock"], daemonPort: 7420 },
+  dirs: {
+    pluginDir: "/srv/state/plugins/hello/1.0.0",
+    dataDir: "/srv/state/data/hello",
+    tmpDir: "/srv/state/tmp/hello",
+    preparedDir: "/srv/state/prepared/hello/1.0.0",
+  },
+  sandbox: SANDBOX,
+  env: { API_TOKEN: "s3cret-token", OTHER: "not granted" },
+  launchDir: "/srv/state/launch",
+  sdkDir: "/opt/plugd/sdk",
+  shimDir: "/opt/plugd/src/runtime/shim",
+};
+const CGROUP_V1: CapsFacts = {
+  mechanism: "cgroup-v1",
+  parents: { memory: "/cg/memory/plugd/x", cpu: "/cg/cpu/plugd/x", pids: "/cg/pids/plugd/x" },
+  memsw: false,
+  overheadMb: 96,
+  pidsMax: 64,
+  cpuPercent: 50,
+  rlimitBaseMb: 600,
+};
+
+const after = (argv: string[], flag: string, n = 1) =>
+  argv.slice(argv.indexOf(flag) + 1, argv.indexOf(flag) + 1 + n);
+
+Deno.test("launchPlan() mounts the plugin's folders at fixed paths; host paths stay out of deno's arguments", () => {
+  const plan = launchPlan(BASE);
+  const { argv } = plan;
+  assert.equal(argv[0], "/bin/sh");
+  assert.equal(argv[2], LAUNCHER_SCRIPT);
+  const bwrap = argv.slice(argv.indexOf("/usr/bin/bwrap"));
+  const binds = bwrap.flatMap((a, i) =>
+    a.endsWith("bind") ? [`${bwrap[i + 1]} -> ${bwrap[i + 2]}`] : []
+  );
+  for (
+    const b of [
+      "/srv/state/plugins/hello/1.0.0 -> /plugin",
+      "/srv/state/data/hello -> /data",
+      "/srv/state/prepared/hello/1.0.0 -> /plugd/prepared",
+      "/opt/deno/bin/deno -> /plugd/bin/deno",
+      "/opt/plugd/sdk -> /plugd/sdk",
+    ]
+  ) assert.ok(binds.includes(b), `${b} in ${binds.join("; ")}`);
+  assert.deepEqual(after(bwrap, "--tmpfs"), ["/tmp"]);
+  const deno = argv.slice(argv.lastIndexOf("/plugd/bin/deno"));
+  assert.equal(deno[1], "run");
+  assert.ok(deno.includes("--allow-write=/data"));
+  assert.equal(deno.at(-1), "/plugd/prepared/bootstrap.ts");
+  assert.ok(!deno.some((a) => a.includes("/srv/state")), deno.join(" "));
+  assert.deepEqual(plan.paths, { data: "/data", tmp: "/tmp" });
+});
+
+Deno.test("launchPlan() passes granted values only through the arguments file, never argv or env", () => {
+  const plan = launchPlan(BASE);
+  const everything = JSON.stringify([plan.argv, plan.env]);
+  assert.ok(!everything.includes("s3cret-token"));
+  assert.ok(!everything.includes("not granted"));
+  assert.deepEqual(plan.envNames, ["API_TOKEN"]);
+  assert.deepEqual(plan.argsFile, {
+    path: "/srv/state/launch/hello.args",
+    args: ["--setenv", "API_TOKEN", "s3cret-token"],
+  });
+  assert.deepEqual(after(plan.argv, "--args-file"), ["/srv/state/launch/hello.args"]);
+  const args = plan.argv.indexOf("--args");
+  assert.deepEqual(plan.argv.slice(args, args + 2), ["--args", "3"]);
+  assert.ok(args > plan.argv.indexOf("--clearenv"), "read after --clearenv");
+  assert.deepEqual(plan.env, {});
+});
+
+Deno.test("launchPlan() as root: no user namespace, setpriv drops to the plugin uid inside", () => {
+  assert.throws(() => launchPlan({ ...BASE, sandbox: { ...SANDBOX, root: true } }), TypeError);
+  const { argv } = launchPlan({ ...BASE, sandbox: { ...SANDBOX, root: true }, uid: 61234 });
+  assert.ok(!argv.includes("--unshare-all"));
+  assert.ok(argv.includes("--unshare-pid"));
+  assert.deepEqual(after(argv, "--cap-add"), ["CAP_SETUID"]);
+  const i = argv.indexOf("/plugd/bin/setpriv", argv.indexOf("--chdir"));
+  assert.deepEqual(argv.slice(i, i + 7), [
+    "/plugd/bin/setpriv",
+    "--reuid=61234",
+    "--regid=61234",
+    "--clear-groups",
+    "--inh-caps=-all",
+    "--",
+    "/plugd/bin/deno",
+  ]);
+});
+
+Deno.test("launchPlan() with cgroups: the launcher joins /<parent>/<plugin id> first", () => {
+  const plan = launchPlan({ ...BASE, caps: CGROUP_V1 });
+  assert.deepEqual(plan.cgroups.map((c) => c.dir), [
+    "/cg/memory/plugd/x/hello",
+    "/cg/cpu/plugd/x/hello",
+    "/cg/pids/plugd/x/hello",
+  ]);
+  assert.deepEqual(plan.cgroups[0]!.files, [["memory.limit_in_bytes", String(288 * 1024 * 1024)]]);
+  assert.deepEqual(after(plan.argv, "--cgroup"), ["/cg/memory/plugd/x/hello/cgroup.procs"]);
+  assert.equal(plan.caps, "cgroup-v1 memory 288 MiB, cpu 50%, pids 64");
+  assert.equal(plan.cpuQuota, true);
+});
+
+Deno.test("launchPlan() in flags mode: host paths, values in the environment, prlimit in front", () => {
+  const plan = launchPlan({
+    ...BASE,
+    sandbox: { ...SANDBOX, mode: "flags" },
+    caps: { ...CGROUP_V1, mechanism: "rlimit", prlimitPath: "/usr/bin/prlimit" },
+  });
+  assert.deepEqual(plan.argv.slice(0, 4), [
+    "/usr/bin/prlimit",
+    `--data=${728 * 1024 * 1024}`,
+    "--",
+    "/opt/deno/bin/deno",
+  ]);
+  assert.ok(plan.argv.includes("--allow-write=/srv/state/data/hello"));
+  assert.equal(plan.env.API_TOKEN, "s3cret-token");
+  assert.equal(plan.argsFile, undefined);
+  assert.deepEqual(plan.paths, { data: "/srv/state/data/hello", tmp: "/srv/state/tmp/hello" });
+});
+
+Deno.test("launchPlan() refuses a grant this host never allows, and is deterministic", () => {
+  assert.throws(
+    () => launchPlan({ ...BASE, grant: { read: ["/srv/state/plugd.db"] } }),
+    PermissionError,
+  );
+  assert.deepEqual(launchPlan(BASE), launchPlan(structuredClone(BASE)));
+});

@@ -1,0 +1,78 @@
+/** The real {@linkcode Runner}: cgroups and the secret arguments file, then `Deno.Command`. */
+import type { LaunchPlan } from "./launch_plan.ts";
+import type { Runner, RunningChild } from "./runner.ts";
+
+const encoder = new TextEncoder();
+
+async function removeDir(dir: string): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    try {
+      await Deno.remove(dir);
+      return;
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return;
+      await new Promise((r) => setTimeout(r, 20)); // processes may still be leaving the cgroup
+    }
+  }
+}
+
+/**
+ * Creates a runner. A plugin's cgroups are named after it, so a start waits until the previous
+ * process of the same plugin has released them.
+ */
+export function processRunner(): Runner {
+  const releasing = new Map<string, Promise<void>>();
+  return {
+    async start(plan: LaunchPlan): Promise<RunningChild> {
+      await Promise.all(plan.cgroups.map((c) => releasing.get(c.dir)));
+      const cleanup = async () => {
+        if (plan.argsFile) await Deno.remove(plan.argsFile.path).catch(() => {});
+        for (const c of plan.cgroups) await removeDir(c.dir);
+      };
+      let child: Deno.ChildProcess;
+      try {
+        for (const c of plan.cgroups) {
+          await Deno.mkdir(c.dir, { recursive: true });
+          for (const [file, value] of c.files) await Deno.writeTextFile(`${c.dir}/${file}`, value);
+        }
+        if (plan.argsFile) {
+          await Deno.remove(plan.argsFile.path).catch(() => {});
+          const bytes = encoder.encode(plan.argsFile.args.map((a) => `${a}\0`).join(""));
+          await Deno.writeFile(plan.argsFile.path, bytes, { mode: 0o600, createNew: true });
+        }
+        child = new Deno.Command(plan.argv[0]!, {
+          args: plan.argv.slice(1),
+          env: plan.env,
+          clearEnv: true,
+          stdin: "piped",
+          stdout: "piped",
+          stderr: "piped",
+        }).spawn();
+      } catch (error) {
+        await cleanup();
+        throw error;
+      }
+      const status = child.status.then((s) => ({ code: s.code, signal: s.signal }));
+      const released = status.then(cleanup);
+      for (const c of plan.cgroups) {
+        const r = released.finally(() => {
+          if (releasing.get(c.dir) === r) releasing.delete(c.dir);
+        });
+        releasing.set(c.dir, r);
+      }
+      return {
+        pid: child.pid,
+        stdin: child.stdin,
+        stdout: child.stdout,
+        stderr: child.stderr,
+        status,
+        released,
+        kill(signal) {
+          try {
+            child.kill(signal);
+          } catch { /* already gone */ }
+        },
+      };
+    },
+  };
+}
