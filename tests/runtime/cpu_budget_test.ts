@@ -20,7 +20,8 @@ Deno.test(
   async () => {
     await using p = await startPlugin(fixture("cpuburn"), {
       caps: false,
-      cpuBudget: { percent: 30, windowMs: 400 },
+      // The fixture burns ~90 % of a core; a low bar still trips on a loaded machine.
+      cpuBudget: { percent: 10, windowMs: 400 },
     });
     const firstPid = (await p.stats()).pid;
     await waitFor(
