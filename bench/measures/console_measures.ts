@@ -171,7 +171,8 @@ export async function consoleMeasures(o: ConsoleMeasureOptions): Promise<Measure
         ((performance.now() - t1) / 1000).toFixed(0)
       } s`,
     );
-    await using daemon = await benchDaemon({ stateDir });
+    // Requests go back to back, far above a person's pace: the per-session limit is off here.
+    await using daemon = await benchDaemon({ stateDir, env: { PLUGD_RATE_LIMIT: "off" } });
     const ui = new ConsoleClient(daemon.baseUrl);
     await ui.signIn(daemon.token);
     const out: MeasureResult[] = [];

@@ -5,6 +5,7 @@ export { toProblemResponse } from "./error_handler.ts";
 export { HttpError, type Problem, problem, problemResponse } from "./problem.ts";
 export type { ApiEnv, Principal, Transport } from "./types.ts";
 export { readJsonObject } from "./read_json.ts";
+export { parseRateLimit, type RateLimitOptions } from "./rate_limit.ts";
 export { methodNotAllowedProblem } from "./method_not_allowed.ts";
 export { registeredRoutes } from "./registered_routes.ts";
 export { createWebhookRoutes, type WebhookRouteDeps } from "./webhook_routes.ts";

@@ -26,6 +26,7 @@ import { webhooksRoutes } from "./routes/webhooks_routes.tsx";
 import { auditRoutes } from "./routes/audit_routes.tsx";
 import { accessRoutes } from "./routes/access_routes.tsx";
 import { securityHeaders } from "./security_headers.ts";
+import { pageRateFromEnv, pageRateLimit } from "./page_rate_limit.ts";
 import { ConsoleError, requireSession } from "./session_middleware.ts";
 import { Sessions } from "./sessions.ts";
 import { ThroughputMeter } from "./throughput.ts";
@@ -117,8 +118,8 @@ export class WebConsole {
       return assetResponse(asset, c.req.header("accept-encoding"));
     });
     loginRoutes(app, kit, this.sessions, this.codes);
-    app.use("/ui", requireSession(this.sessions));
-    app.use("/ui/*", requireSession(this.sessions));
+    const limit = pageRateLimit(pageRateFromEnv());
+    app.use("/ui/*", requireSession(this.sessions), limit); // "/ui/*" matches "/ui" too
     overviewRoutes(app, kit, this.#meter);
     pluginsRoutes(app, kit);
     pluginPageRoutes(app, kit, this.sessions);

@@ -143,3 +143,17 @@ Deno.test("the console is TCP-only; its assets are hashed, immutable and compres
   await stale.body?.cancel();
   assert.equal(stale.status, 404);
 });
+
+Deno.test("a console session is rate-limited per page, not per API call behind it", async () => {
+  await using d = await startDaemon({ env: { PLUGD_RATE_LIMIT: "2:3" } });
+  const ui = new ConsoleClient(d.baseUrl);
+  await ui.signIn(d.token);
+  const statuses: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const res = await ui.fetch("/ui"); // the overview makes three API calls
+    await res.body?.cancel();
+    statuses.push(res.status);
+    if (res.status === 429) assert.ok(Number(res.headers.get("retry-after")) >= 1);
+  }
+  assert.deepEqual(statuses, [200, 200, 200, 429], "three pages pass, the fourth waits");
+});
