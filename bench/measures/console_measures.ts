@@ -26,7 +26,7 @@ export interface ConsoleMeasureOptions {
 }
 
 /** Appends `n` chained audit rows (what a long-lived daemon accumulates), daemon stopped. */
-async function fillAudit(dbUrl: string, n: number): Promise<void> {
+export async function fillAudit(dbUrl: string, n: number): Promise<void> {
   await using store = await openStore(dbUrl);
   const last = (await store.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"))
     .rows[0];
@@ -73,7 +73,7 @@ async function fillAudit(dbUrl: string, n: number): Promise<void> {
  * `installed`, so nothing starts): the pages read rows, and type-checking 200 identical plugins
  * would only make the bench slower. Columns are copied generically, so schema additions follow.
  */
-async function clonePlugins(dbUrl: string, root: string, total: number): Promise<void> {
+export async function clonePlugins(dbUrl: string, root: string, total: number): Promise<void> {
   await using store = await openStore(dbUrl);
   const have = Number((await store.execute("SELECT COUNT(*) AS n FROM plugins")).rows[0]!.n);
   const columns = (await store.execute("PRAGMA table_info(plugins)")).rows.map((r) =>

@@ -19,9 +19,21 @@ export function matches(p: PluginSummary, state: string, q: string): boolean {
 
 /** The plugins list page. */
 export function PluginsPage(
-  props: { ctx: PageContext; plugins: PluginSummary[]; total: number; state: string; q: string },
+  props: {
+    ctx: PageContext;
+    plugins: PluginSummary[];
+    list: { total: number; matching: number; page: number; pages: number };
+    state: string;
+    q: string;
+  },
 ): Child {
-  const { ctx, plugins, state, q } = props;
+  const { ctx, plugins, state, q, list } = props;
+  const link = (page: number) =>
+    `/ui/plugins?${new URLSearchParams({
+      ...(state ? { state } : {}),
+      ...(q ? { q } : {}),
+      page: String(page),
+    })}`;
   return (
     <Layout ctx={ctx} title="Plugins" active="plugins" live>
       <div class="page-head">
@@ -38,11 +50,11 @@ export function PluginsPage(
         <input id="f-q" name="q" type="search" value={q} placeholder="id, name or description" />
         <button type="submit">Filter</button>
         <span class="muted">
-          {plugins.length} of {props.total}
+          {list.matching} of {list.total}
         </span>
       </form>
       {plugins.length === 0
-        ? <Empty>{props.total === 0 ? "No plugin is installed yet." : "No plugin matches."}</Empty>
+        ? <Empty>{list.total === 0 ? "No plugin is installed yet." : "No plugin matches."}</Empty>
         : (
           <TableWrap label="Installed plugins">
             <table class="plugins">
@@ -92,6 +104,15 @@ export function PluginsPage(
             </table>
           </TableWrap>
         )}
+      {list.pages > 1 && (
+        <nav class="pager" aria-label="Pages">
+          {list.page > 1 && <a href={link(list.page - 1)} rel="prev">Previous</a>}
+          <span>
+            page {list.page} of {list.pages}
+          </span>
+          {list.page < list.pages && <a href={link(list.page + 1)} rel="next">Next</a>}
+        </nav>
+      )}
     </Layout>
   );
 }

@@ -77,12 +77,34 @@ export function StateCounts(props: { plugins: PluginSummary[] }): Child {
   );
 }
 
+/** Rendered fragments by their inputs: a tick re-renders only plugins whose figures moved. */
+const rendered = new Map<string, string>();
+
+function memo(key: string, render: () => string): string {
+  let html = rendered.get(key);
+  if (html === undefined) {
+    if (rendered.size > 20_000) rendered.clear();
+    rendered.set(key, html = render());
+  }
+  return html;
+}
+
 /** Every live fragment for the current plugin list. */
 export function liveFragments(plugins: PluginSummary[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const p of plugins) {
-    out.set(`state-${p.id}`, String(<StateBadge state={p.state} runtime={p.runtime} />));
-    out.set(`counters-${p.id}`, String(<Counters p={p} />));
+    out.set(
+      `state-${p.id}`,
+      memo(
+        `s|${p.state}|${p.runtime}`,
+        () => String(<StateBadge state={p.state} runtime={p.runtime} />),
+      ),
+    );
+    const figures = [p.invocations, p.errors, p.restarts, p.denials, healthText(p.health)];
+    out.set(
+      `counters-${p.id}`,
+      memo(`c|${JSON.stringify(figures)}`, () => String(<Counters p={p} />)),
+    );
   }
   out.set("counts", String(<StateCounts plugins={plugins} />));
   return out;
