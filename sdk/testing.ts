@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import { type ConfigField, loadPluginDir, type Permissions } from "../src/manifest/mod.ts";
+import { type ConfigSchema, loadPluginDir, type Permissions } from "../src/manifest/mod.ts";
 import { copyPackage, removePackage, validateConfigValues } from "../src/plugins/mod.ts";
 import {
   type CapsFacts,
@@ -31,7 +31,7 @@ import type { CloudEvent, GateDecision } from "./types.ts";
 
 /** Applies the manifest's config defaults, as the daemon does; invalid values fail the start. */
 function withDefaults(
-  schema: Record<string, ConfigField>,
+  schema: ConfigSchema,
   values: Record<string, unknown>,
 ): Record<string, unknown> {
   const { values: out, problems } = validateConfigValues(schema, values);

@@ -7,8 +7,8 @@ import type { InStatement } from "@libsql/client";
 import {
   decryptSecret,
   encryptSecret,
-  isSealed,
   type MasterKeyRef,
+  sealedValues,
   secretAad,
 } from "../secrets/mod.ts";
 import type { Store } from "../store/mod.ts";
@@ -37,12 +37,10 @@ export async function resealStatements(
     const pluginId = String(row.plugin_id);
     const config = JSON.parse(String(row.config)) as Record<string, unknown>;
     let changed = false;
-    for (const [field, value] of Object.entries(config)) {
-      if (!isSealed(value)) continue;
-      const aad = secretAad(pluginId, field);
-      config[field] = {
-        $enc: await encryptSecret(to, await decryptSecret(from, value.$enc, aad), aad),
-      };
+    // Secrets may sit at any depth (`github/token`, `hooks/0/key`): each is re-sealed in place.
+    for (const { path, value } of sealedValues(config)) {
+      const aad = secretAad(pluginId, path);
+      value.$enc = await encryptSecret(to, await decryptSecret(from, value.$enc, aad), aad);
       changed = true;
       count++;
     }
@@ -76,14 +74,12 @@ export async function listSealedValues(store: Store): Promise<[string, string, s
   const out: [string, string, string][] = [];
   const configs = await store.execute("SELECT plugin_id, config FROM plugin_config");
   for (const row of configs.rows) {
-    for (const [field, value] of Object.entries(JSON.parse(String(row.config)))) {
-      if (isSealed(value)) {
-        out.push([
-          `plugin_config ${row.plugin_id}.${field}`,
-          value.$enc,
-          secretAad(String(row.plugin_id), field),
-        ]);
-      }
+    for (const { path, value } of sealedValues(JSON.parse(String(row.config)))) {
+      out.push([
+        `plugin_config ${row.plugin_id}.${path.replaceAll("/", ".")}`,
+        value.$enc,
+        secretAad(String(row.plugin_id), path),
+      ]);
     }
   }
   const hooks = await store.execute("SELECT id, secret_enc, previous_secret_enc FROM webhooks");

@@ -1,185 +1,242 @@
-/** Validation of the `config:` settings schema. Private to src/manifest. */
-import type { ConfigField } from "./types.ts";
+/**
+ * Validation of the `config:` settings schema. Private to src/manifest.
+ *
+ * Two spellings are accepted and both normalize to one JSON Schema ({@link ConfigRootSchema}):
+ * - JSON Schema: `config: { type: object, properties: {...}, required: [...] }`;
+ * - the flat form of plugd 0.1: `config: { name: { type: string, required: true, min: 1 } }`,
+ *   i.e. the root's `properties` written directly. Its `required: true` and `min`/`max` are
+ *   accepted on any property and converted (`required` list, `minLength`/`minimum`/`minItems`).
+ */
 import {
-  compileConfigPattern,
-  configValueProblem,
-  MAX_CONFIG_PATTERN_LENGTH,
-} from "./config_value.ts";
-import { at, checkKeys, isRecord, type Problems, stringField, typeName } from "./_fields.ts";
+  CONFIG_TYPES,
+  type ConfigRootSchema,
+  type ConfigSchema,
+  type ConfigType,
+  emptyConfigSchema,
+  MAX_CONFIG_DEPTH,
+  MAX_CONFIG_NODES,
+} from "./config_schema.ts";
+import { configProblems } from "./config_problems.ts";
+import { at, checkKeys, isRecord, type Problems, typeName } from "./_fields.ts";
+import { applyKeyword } from "./_config_keywords.ts";
 
-const NAME = /^[a-z_][a-z0-9_]*$/;
-const TYPES = ["string", "number", "integer", "boolean", "array", "object"] as const;
-const KEYS = [
+const NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+/** Every key a schema node may carry (plus `$schema` on the root). */
+export const NODE_KEYS = [
   "type",
-  "required",
+  "title",
+  "description",
   "secret",
-  "default",
-  "enum",
   "pattern",
+  "format",
+  "minLength",
+  "maxLength",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "multipleOf",
   "min",
   "max",
-  "description",
-];
-const MAX_FIELDS = 100;
+  "items",
+  "minItems",
+  "maxItems",
+  "uniqueItems",
+  "properties",
+  "required",
+  "additionalProperties",
+  // Checked last: their values must satisfy every other keyword.
+  "enum",
+  "default",
+] as const;
 
-/** Validates `config:`; returns the valid fields. */
-export function validateConfigSchema(v: unknown, p: Problems): Record<string, ConfigField> {
-  const out: Record<string, ConfigField> = {};
-  if (v === undefined || v === null) return out;
+interface Walk {
+  p: Problems;
+  nodes: number;
+}
+
+/** Validates `config:` (either spelling); returns the normalized schema. */
+export function validateConfigSchema(v: unknown, p: Problems): ConfigRootSchema {
+  if (v === undefined || v === null) return emptyConfigSchema();
   if (!isRecord(v)) {
     p.push({
       field: "config",
       message:
-        `must be a mapping of field names to schemas like { channel: { type: string } }; got ${
-          typeName(v)
-        }`,
+        `must be a JSON Schema like { type: object, properties: { channel: { type: string } } } ` +
+        `(or a mapping of setting names to schemas); got ${typeName(v)}`,
     });
-    return out;
+    return emptyConfigSchema();
   }
-  const names = Object.keys(v);
-  if (names.length > MAX_FIELDS) {
-    p.push({ field: "config", message: `has ${names.length} fields; the limit is ${MAX_FIELDS}` });
+  const walk: Walk = { p, nodes: 0 };
+  const jsonSchema = typeof v.type === "string";
+  if (jsonSchema && v.type !== "object") {
+    p.push({
+      field: "config.type",
+      message: `the root of a config schema must be an object; got ${v.type}`,
+    });
+    return emptyConfigSchema();
   }
-  for (const name of names) {
-    const path = at("config", name);
-    if (!NAME.test(name) || name.length > 64) {
-      p.push({
-        field: path,
-        message: `${
-          JSON.stringify(name)
-        } is not a valid field name; use lowercase letters, digits and '_', like webhook_url`,
-      });
-      continue;
-    }
-    const field = validateField(v[name], path, p);
-    if (field) out[name] = field;
+  const { $schema: _ignored, ...rest } = v;
+  const root = jsonSchema ? rest : { type: "object", properties: v };
+  const node = validateNode(root, jsonSchema ? "config" : "", 1, walk, true);
+  if (walk.nodes > MAX_CONFIG_NODES) {
+    p.push({
+      field: "config",
+      message: `has ${walk.nodes} schema nodes; the limit is ${MAX_CONFIG_NODES}: simplify it`,
+    });
   }
-  return out;
+  if (!node || node.type !== "object") return emptyConfigSchema();
+  return { ...node, type: "object", properties: node.properties ?? {} };
 }
 
-function validateField(v: unknown, path: string, p: Problems): ConfigField | undefined {
+/** Converts a stored (already valid) schema of either spelling to the normalized one. */
+export function normalizeStoredConfigSchema(v: unknown): ConfigRootSchema {
+  const p: Problems = [];
+  const schema = validateConfigSchema(v, p);
+  return p.length === 0 ? schema : emptyConfigSchema();
+}
+
+function validateNode(
+  v: unknown,
+  path: string,
+  depth: number,
+  walk: Walk,
+  root = false,
+): ConfigSchema | undefined {
+  const { p } = walk;
+  walk.nodes++;
+  // The flat form's root has no path of its own: its properties sit directly under `config`.
+  const here = path || "config";
   if (!isRecord(v)) {
-    p.push({
-      field: path,
-      message: `must be a mapping like { type: string, default: "x" }; got ${typeName(v)}`,
-    });
+    p.push({ field: here, message: `must be a mapping like { type: string }; got ${typeName(v)}` });
+    return undefined;
+  }
+  if (depth > MAX_CONFIG_DEPTH) {
+    p.push({ field: here, message: `nests deeper than ${MAX_CONFIG_DEPTH} levels; flatten it` });
     return undefined;
   }
   const before = p.length;
-  const bad = (key: string, message: string) => p.push({ field: at(path, key), message });
-  checkKeys(v, KEYS, path, p);
-  const type = v.type as ConfigField["type"];
-  if (!(TYPES as readonly unknown[]).includes(type)) {
-    bad(
-      "type",
-      `${v.type === undefined ? "is required" : `${typeName(v.type)} is not a type`}; use one of ${
-        TYPES.join(", ")
-      }`,
-    );
+  checkKeys(v, NODE_KEYS, here, p);
+  const type = v.type as ConfigType;
+  if (!(CONFIG_TYPES as readonly unknown[]).includes(type)) {
+    p.push({
+      field: at(here, "type"),
+      message: `${v.type === undefined ? "is required" : `${typeName(v.type)} is not a type`}; ` +
+        `use one of ${CONFIG_TYPES.join(", ")}`,
+    });
     return undefined;
   }
-  const field: ConfigField = { type };
-  for (const key of ["required", "secret"] as const) {
-    if (v[key] === undefined) continue;
-    if (typeof v[key] !== "boolean") bad(key, `must be true or false; got ${typeName(v[key])}`);
-    else field[key] = v[key];
+  const node: ConfigSchema = { type };
+  for (const key of NODE_KEYS) {
+    if (v[key] === undefined || key === "type" || key === "default") continue;
+    if (key === "properties" || key === "items" || key === "additionalProperties") continue;
+    if (key === "required" && typeof v.required === "boolean") continue; // the parent's business
+    applyKeyword(node, key, v[key], at(here, key), p);
   }
-  if (field.secret && type !== "string") {
-    bad("secret", `only string fields can be secret; this one is ${type}`);
-  }
-  if (v.description !== undefined) {
-    const d = stringField(v, "description", p, {
-      required: false,
-      example: "What it sets",
-      maxLength: 1000,
-      path,
-    });
-    if (d !== undefined) field.description = d;
-  }
-  if (v.pattern !== undefined) {
-    if (type !== "string") {
-      bad("pattern", `only string fields can have a pattern; this one is ${type}`);
-    } else if (typeof v.pattern !== "string") {
-      bad("pattern", `must be a string (a regular expression); got ${typeName(v.pattern)}`);
-    } else if (v.pattern.length > MAX_CONFIG_PATTERN_LENGTH) {
-      bad("pattern", `is longer than ${MAX_CONFIG_PATTERN_LENGTH} characters; simplify it`);
-    } else {
-      try {
-        compileConfigPattern(v.pattern);
-        field.pattern = v.pattern;
-      } catch (e) {
-        bad(
-          "pattern",
-          `does not compile as a JavaScript RegExp (${(e as Error).message}); fix the expression`,
-        );
+  if (type === "object") objectParts(v, node, path, depth, walk);
+  else {
+    for (const key of ["properties", "additionalProperties"] as const) {
+      if (v[key] !== undefined) {
+        p.push({ field: at(here, key), message: `applies to object settings, not ${type}` });
       }
     }
   }
-  validateBounds(v, type, field, bad);
-  if (v.enum !== undefined) {
-    if (!Array.isArray(v.enum) || v.enum.length === 0) {
-      bad(
-        "enum",
-        `must be a non-empty list of allowed values like [info, warning]; got ${typeName(v.enum)}`,
-      );
-    } else if (!["string", "number", "integer"].includes(type)) {
-      bad("enum", `only string, number and integer fields can have an enum; this one is ${type}`);
+  if (v.items !== undefined) {
+    if (type !== "array") {
+      p.push({ field: at(here, "items"), message: `applies to array settings, not ${type}` });
     } else {
-      const e = { ...field, enum: undefined };
-      v.enum.forEach((x, i) => {
-        const problem = configValueProblem(e, x);
-        if (problem) p.push({ field: at(at(path, "enum"), i), message: problem });
-        else if (v.enum && (v.enum as unknown[]).indexOf(x) !== i) {
-          p.push({
-            field: at(at(path, "enum"), i),
-            message: `${JSON.stringify(x)} is listed twice; remove it`,
-          });
-        }
-      });
-      field.enum = v.enum;
+      const items = validateNode(v.items, at(here, "items"), depth + 1, walk);
+      if (items) node.items = items;
     }
   }
-  if (v.default !== undefined) {
-    if (field.secret) {
-      bad(
-        "default",
-        "a secret cannot have a default (the manifest is public); set it with plugd plugin config",
-      );
-    }
-    const problem = configValueProblem(field, v.default);
-    if (problem) bad("default", `${problem}; fix the default or the field's rules`);
-    else field.default = v.default;
+  if (p.length === before && v.default !== undefined) checkDefault(node, v.default, here, p);
+  if (root && node.secret) {
+    p.push({ field: at(here, "secret"), message: "the root cannot be secret" });
   }
-  return p.length === before ? field : undefined;
+  return p.length === before ? node : undefined;
 }
 
-function validateBounds(
+function objectParts(
   v: Record<string, unknown>,
-  type: ConfigField["type"],
-  field: ConfigField,
-  bad: (key: string, message: string) => void,
+  node: ConfigSchema,
+  path: string,
+  depth: number,
+  walk: Walk,
 ): void {
-  for (const key of ["min", "max"] as const) {
-    const x = v[key];
-    if (x === undefined) continue;
-    if (type === "boolean" || type === "object") {
-      bad(key, `applies to string (length), number, integer and array (items) fields, not ${type}`);
-    } else if (typeof x !== "number" || !Number.isFinite(x)) {
-      bad(key, `must be a number; got ${typeName(x)}`);
-    } else if ((type === "string" || type === "array") && (!Number.isInteger(x) || x < 0)) {
-      bad(
-        key,
-        `bounds the ${
-          type === "string" ? "length" : "item count"
-        }: use a whole number of at least 0; got ${x}`,
-      );
-    } else if (type === "integer" && !Number.isInteger(x)) {
-      bad(key, `must be a whole number for an integer field; got ${x}`);
-    } else {
-      field[key] = x;
+  const { p } = walk;
+  const here = path || "config";
+  const props = v.properties ?? {};
+  if (!isRecord(props)) {
+    p.push({
+      field: at(here, "properties"),
+      message: `must map setting names to schemas; got ${typeName(props)}`,
+    });
+    return;
+  }
+  node.properties = {};
+  const required = new Set<string>(Array.isArray(node.required) ? node.required : []);
+  for (const [name, child] of Object.entries(props)) {
+    const childPath = path ? at(at(path, "properties"), name) : at("config", name);
+    if (!NAME.test(name)) {
+      p.push({
+        field: childPath,
+        message: `${JSON.stringify(name)} is not a valid setting name; use letters, digits, ` +
+          `'_' and '-' (starting with a letter or '_'), like webhook_url`,
+      });
+      continue;
+    }
+    const built = validateNode(child, childPath, depth + 1, walk);
+    if (!built) continue;
+    node.properties[name] = built;
+    const legacy = (child as Record<string, unknown>).required;
+    if (legacy === true) required.add(name);
+    else if (legacy !== undefined && legacy !== false && !Array.isArray(legacy)) {
+      p.push({
+        field: at(childPath, "required"),
+        message: `must be true or false; got ${typeName(legacy)}`,
+      });
     }
   }
-  if (field.min !== undefined && field.max !== undefined && field.min > field.max) {
-    bad("min", `${field.min} is greater than max ${field.max}; swap them`);
+  for (const name of required) {
+    if (!Object.hasOwn(props, name)) {
+      p.push({
+        field: at(here, "required"),
+        message: `names ${JSON.stringify(name)}, which is not among its properties`,
+      });
+    }
   }
+  if (required.size > 0) node.required = [...required];
+  else delete node.required;
+  const extra = v.additionalProperties;
+  if (extra === undefined || typeof extra === "boolean") {
+    // Declared properties close the object (a typo is an error, not a silent no-op); an object
+    // without properties stays free-form, as plugd 0.1's `type: object` was.
+    node.additionalProperties = extra ?? v.properties === undefined;
+  } else {
+    const built = validateNode(extra, at(here, "additionalProperties"), depth + 1, walk);
+    if (built) node.additionalProperties = built;
+  }
+}
+
+function checkDefault(node: ConfigSchema, value: unknown, here: string, p: Problems): void {
+  if (node.secret) {
+    p.push({
+      field: at(here, "default"),
+      message:
+        "a secret cannot have a default (the manifest is public); set it with plugd plugin config",
+    });
+    return;
+  }
+  const problems = configProblems(node, value);
+  if (problems.length === 0) {
+    node.default = value;
+    return;
+  }
+  const first = problems[0]!;
+  p.push({
+    field: at(here, "default"),
+    message: `${
+      first.field ? `${first.field} ` : ""
+    }${first.message}; fix the default or the rules`,
+  });
 }

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { LIMIT_CEILINGS, LIMIT_FLOORS } from "./constants.ts";
-import { configValueProblem } from "./config_value.ts";
 import { assertAccepted, assertRejections, minimal, valid } from "./_testing.ts";
 
 const cfg = (name: string, field: unknown) => ({ config: { [name]: field } });
@@ -26,9 +25,9 @@ Deno.test("config: rejects bad schemas at the field's path", () => {
     { why: "not a mapping", doc: { config: ["a"] }, field: "config" },
     {
       why: "bad name",
-      doc: cfg("Bad-Name", { type: "string" }),
-      field: "config.Bad-Name",
-      says: "field name",
+      doc: cfg("bad.name", { type: "string" }),
+      field: 'config["bad.name"]',
+      says: "setting name",
     },
     { why: "field not mapping", doc: cfg("a", "string"), field: "config.a", says: "mapping" },
     {
@@ -45,9 +44,9 @@ Deno.test("config: rejects bad schemas at the field's path", () => {
     },
     {
       why: "unknown key",
-      doc: cfg("a", { type: "string", format: "uri" }),
-      field: "config.a.format",
-      says: "type, required",
+      doc: cfg("a", { type: "string", $ref: "#/x" }),
+      field: "config.a.$ref",
+      says: "type, title",
     },
     {
       why: "required not bool",
@@ -58,7 +57,7 @@ Deno.test("config: rejects bad schemas at the field's path", () => {
       why: "secret number",
       doc: cfg("a", { type: "number", secret: true }),
       field: "config.a.secret",
-      says: "only string",
+      says: "applies to string",
     },
     {
       why: "secret default",
@@ -134,12 +133,12 @@ Deno.test("config: rejects bad schemas at the field's path", () => {
       why: "pattern number",
       doc: cfg("a", { type: "number", pattern: "^1" }),
       field: "config.a.pattern",
-      says: "only string",
+      says: "applies to string",
     },
     {
       why: "min > max",
       doc: cfg("a", { type: "number", min: 5, max: 1 }),
-      field: "config.a.min",
+      field: "config.a.max",
       says: "greater",
     },
     { why: "min string", doc: cfg("a", { type: "number", min: "1" }), field: "config.a.min" },
@@ -151,14 +150,6 @@ Deno.test("config: rejects bad schemas at the field's path", () => {
       field: "config.a.description",
     },
   ]);
-});
-
-Deno.test("configValueProblem() checks type, enum, pattern and bounds", () => {
-  assert.equal(configValueProblem({ type: "string", pattern: "^a" }, "abc"), undefined);
-  assert.match(configValueProblem({ type: "string", pattern: "^a" }, "b") ?? "", /pattern/);
-  assert.match(configValueProblem({ type: "array", min: 1 }, []) ?? "", /1 items/);
-  assert.match(configValueProblem({ type: "object" }, []) ?? "", /object/);
-  assert.match(configValueProblem({ type: "number" }, Infinity) ?? "", /number/);
 });
 
 Deno.test("limits: applies defaults and enforces floors and ceilings", () => {
@@ -263,6 +254,152 @@ Deno.test("dependencies and conflicts: ids, ranges, self and overlaps", () => {
       doc: { dependencies: { plugins: { ab: "*" } }, conflicts: ["ab"] },
       field: "conflicts[0]",
       says: "dependency",
+    },
+  ]);
+});
+
+Deno.test("config: a JSON Schema and the flat form normalize to the same schema", () => {
+  const flat = valid(minimal({
+    config: {
+      url: { type: "string", required: true, secret: true, min: 8 },
+      level: { type: "string", enum: ["info", "error"], default: "info" },
+      tags: { type: "array", max: 3 },
+    },
+  })).config;
+  const json = valid(minimal({
+    config: {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      type: "object",
+      required: ["url"],
+      properties: {
+        url: { type: "string", secret: true, minLength: 8 },
+        level: { type: "string", enum: ["info", "error"], default: "info" },
+        tags: { type: "array", maxItems: 3 },
+      },
+    },
+  })).config;
+  assert.deepEqual(flat, json);
+  assert.deepEqual(flat, {
+    type: "object",
+    required: ["url"],
+    additionalProperties: false,
+    properties: {
+      url: { type: "string", secret: true, minLength: 8 },
+      level: { type: "string", enum: ["info", "error"], default: "info" },
+      tags: { type: "array", maxItems: 3 },
+    },
+  });
+});
+
+Deno.test("config: nested objects and arrays, secrets at depth", () => {
+  const schema = valid(minimal({
+    config: {
+      github: {
+        type: "object",
+        properties: {
+          token: { type: "string", secret: true, description: "GitHub token" },
+          repos: { type: "array", items: { type: "string", pattern: "^[\\w-]+/[\\w.-]+$" } },
+        },
+      },
+      hooks: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["url"],
+          properties: {
+            url: { type: "string", format: "uri" },
+            key: { type: "string", secret: true },
+          },
+        },
+      },
+      extra: { type: "object" },
+    },
+  })).config;
+  assert.equal(schema.properties.github?.properties?.token?.secret, true);
+  assert.equal(schema.properties.hooks?.items?.properties?.key?.secret, true);
+  assert.equal(schema.properties.github?.additionalProperties, false);
+  assert.equal(schema.properties.extra?.additionalProperties, true);
+});
+
+Deno.test("config: rejects bad JSON Schemas at the keyword's path", () => {
+  const json = (properties: unknown, extra: Record<string, unknown> = {}) => ({
+    config: { type: "object", properties, ...extra },
+  });
+  assertRejections([
+    { why: "root not object", doc: { config: { type: "string" } }, field: "config.type" },
+    {
+      why: "required names unknown",
+      doc: json({ a: { type: "string" } }, { required: ["b"] }),
+      field: "config.required",
+      says: '"b"',
+    },
+    {
+      why: "nested bad type",
+      doc: json({ a: { type: "object", properties: { b: { type: "date" } } } }),
+      field: "config.properties.a.properties.b.type",
+    },
+    {
+      why: "items on string",
+      doc: json({ a: { type: "string", items: { type: "string" } } }),
+      field: "config.properties.a.items",
+    },
+    {
+      why: "bad format",
+      doc: json({ a: { type: "string", format: "phone" } }),
+      field: "config.properties.a.format",
+      says: "date-time",
+    },
+    {
+      why: "secret default at depth",
+      doc: json({
+        a: { type: "object", properties: { t: { type: "string", secret: true, default: "x" } } },
+      }),
+      field: "config.properties.a.properties.t.default",
+    },
+    {
+      why: "default at depth against its rules",
+      doc: json({ a: { type: "array", items: { type: "integer" }, default: [1, "2"] } }),
+      field: "config.properties.a.default",
+      says: "/1 must be an integer",
+    },
+    {
+      why: "too deep",
+      doc: json({
+        a: {
+          type: "object",
+          properties: {
+            b: {
+              type: "object",
+              properties: {
+                c: {
+                  type: "object",
+                  properties: {
+                    d: {
+                      type: "object",
+                      properties: {
+                        e: {
+                          type: "object",
+                          properties: {
+                            f: {
+                              type: "object",
+                              properties: {
+                                g: { type: "object", properties: { h: { type: "string" } } },
+                              },
+                            },
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      }),
+      field:
+        "config.properties.a.properties.b.properties.c.properties.d.properties.e.properties.f.properties.g.properties.h",
+      says: "deeper",
     },
   ]);
 });

@@ -10,7 +10,6 @@
  * @module
  */
 export type {
-  ConfigField,
   CronDecl,
   HookDecl,
   HookKind,
@@ -57,11 +56,22 @@ export {
   matchesEventPattern,
   MAX_EVENT_NAME_LENGTH,
 } from "../permissions/mod.ts";
+export { compileConfigPattern, MAX_CONFIG_PATTERN_LENGTH } from "./config_value.ts";
 export {
-  compileConfigPattern,
-  configValueProblem,
-  MAX_CONFIG_PATTERN_LENGTH,
-} from "./config_value.ts";
+  CONFIG_FORMATS,
+  CONFIG_TYPES,
+  type ConfigRootSchema,
+  type ConfigSchema,
+  configSchemaAt,
+  type ConfigType,
+  emptyConfigSchema,
+  fromPointer,
+  MAX_CONFIG_DEPTH,
+  MAX_CONFIG_NODES,
+  toPointer,
+} from "./config_schema.ts";
+export { type ConfigProblem, configProblems, withConfigDefaults } from "./config_problems.ts";
+export { normalizeStoredConfigSchema } from "./_validate_config_schema.ts";
 export {
   type CheckPackageOptions,
   checkPackageProblems,

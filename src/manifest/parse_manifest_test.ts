@@ -18,8 +18,8 @@ Deno.test("parseManifest() accepts the SPEC §4 slack-notify example", async () 
   ]);
   assert.deepEqual(m.routes, [{ method: "POST", path: "/notify" }]);
   assert.deepEqual(m.cron, [{ name: "digest", schedule: "0 9 * * 1-5" }]);
-  assert.equal(m.config.webhook_url?.secret, true);
-  assert.equal(m.config.level?.default, "info");
+  assert.equal(m.config.properties.webhook_url?.secret, true);
+  assert.equal(m.config.properties.level?.default, "info");
   assert.deepEqual(m.dependencies, { plugins: { "auth-plugin": ">=1.0.0" } });
   assert.deepEqual(m.conflicts, ["other-slack-plugin"]);
 });
@@ -37,7 +37,7 @@ Deno.test("parseManifest() applies defaults to a minimal manifest", () => {
     hooks: [{ kind: "action", name: "a.b", priority: 10 }],
     routes: [],
     cron: [],
-    config: {},
+    config: { type: "object", properties: {}, additionalProperties: false },
     limits: { ...LIMIT_DEFAULTS },
     dependencies: { plugins: {} },
     conflicts: [],

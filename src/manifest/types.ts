@@ -1,6 +1,7 @@
 /** Types of a validated `plugin.yaml` (SPEC §4). */
 
 import type { Permissions } from "../permissions/mod.ts";
+import type { ConfigRootSchema } from "./config_schema.ts";
 
 export type { PermissionKind, Permissions, Problem } from "../permissions/mod.ts";
 
@@ -26,19 +27,6 @@ export interface RouteDecl {
 export interface CronDecl {
   name: string;
   schedule: string;
-}
-
-/** One field of the `config:` schema. */
-export interface ConfigField {
-  type: "string" | "number" | "integer" | "boolean" | "array" | "object";
-  required?: boolean;
-  secret?: boolean;
-  default?: unknown;
-  enum?: unknown[];
-  pattern?: string;
-  min?: number;
-  max?: number;
-  description?: string;
 }
 
 /** Resource limits (SPEC §8 defaults and ceilings). */
@@ -71,7 +59,8 @@ export interface Manifest {
   hooks: HookDecl[];
   routes: RouteDecl[];
   cron: CronDecl[];
-  config: Record<string, ConfigField>;
+  /** The settings schema, normalized to JSON Schema (see `config_schema.ts`). */
+  config: ConfigRootSchema;
   limits: Limits;
   dependencies: { plugins: Record<string, string> };
   conflicts: string[];

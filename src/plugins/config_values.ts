@@ -1,12 +1,14 @@
 /** Validating a plugin's config values against its manifest `config:` schema (SPEC §6). */
-import { type ConfigField, configValueProblem } from "../manifest/mod.ts";
+import {
+  type ConfigProblem,
+  configProblems,
+  type ConfigSchema,
+  withConfigDefaults,
+} from "../manifest/mod.ts";
 import { REDACTED } from "../secrets/mod.ts";
 
-/** One problem with a config value; `field` is the setting's name. */
-export interface ConfigValueProblem {
-  field: string;
-  message: string;
-}
+/** One problem with a config value; `field` is the JSON pointer of the value (`/github/token`). */
+export type ConfigValueProblem = ConfigProblem;
 
 /** Outcome of {@linkcode validateConfigValues}. */
 export interface ConfigValidation {
@@ -16,67 +18,75 @@ export interface ConfigValidation {
   problems: ConfigValueProblem[];
 }
 
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
 /**
- * Checks `values` (the whole desired config, as a PUT body) against `schema`: types, `enum`,
- * `pattern`, `min`/`max` (string length, number range, array items), required fields and
- * unknown keys; applies defaults.
- *
- * Rules for keeping settings an operator cannot see:
- * - a secret given as `"********"` (what GET shows) or omitted keeps its `previous` value;
- * - `null` clears a setting (then its default applies, or `required` complains).
+ * Resolves what the operator sent against what is stored, at any depth: a secret given as
+ * `"********"` (what GET shows) or omitted from an object that was sent keeps its `previous`
+ * value at the same path; `null` removes a setting (then its default applies, or `required`
+ * complains).
+ */
+function merge(schema: ConfigSchema | undefined, given: unknown, previous: unknown): unknown {
+  if (Array.isArray(given)) {
+    const items = schema?.type === "array" ? schema.items : undefined;
+    const prev = Array.isArray(previous) ? previous : [];
+    return given.map((v, i) => merge(items, v, prev[i]));
+  }
+  if (!isRecord(given) || schema?.type !== "object") return given;
+  const prev = isRecord(previous) ? previous : {};
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(given)) {
+    const child = schema.properties?.[name];
+    if (value === null) continue;
+    if (child?.secret && value === REDACTED) {
+      if (prev[name] !== undefined) out[name] = prev[name];
+      continue;
+    }
+    out[name] = merge(child, value, prev[name]);
+  }
+  for (const [name, child] of Object.entries(schema.properties ?? {})) {
+    if (child.secret && !Object.hasOwn(given, name) && prev[name] !== undefined) {
+      out[name] = prev[name];
+    }
+  }
+  return out;
+}
+
+/**
+ * Checks `values` (the whole desired config, as a PUT body) against `schema` with a JSON Schema
+ * validator: types, `enum`, `pattern`, `format`, bounds, `required` and unknown keys at any
+ * depth, each problem named by its JSON pointer; applies defaults. Secrets sent as `"********"`
+ * or left out keep their `previous` value; `null` clears a setting.
  *
  * @example
  * ```ts
  * const { values, problems } = validateConfigValues(manifest.config, body, previousPlain);
- * if (problems.length) throw new ConfigError("Invalid config", { problems });
+ * if (problems.length) throw new ConfigValidationError(manifest.id, problems);
  * ```
  */
 export function validateConfigValues(
-  schema: Record<string, ConfigField>,
+  schema: ConfigSchema,
   values: unknown,
   previous: Record<string, unknown> = {},
 ): ConfigValidation {
-  const problems: ConfigValueProblem[] = [];
-  if (typeof values !== "object" || values === null || Array.isArray(values)) {
-    problems.push({
-      field: "",
-      message: `config must be a JSON object of settings like {"channel": "#ops"}; got ${
-        Array.isArray(values) ? "an array" : values === null ? "null" : typeof values
-      }`,
-    });
-    return { values: {}, problems };
+  if (!isRecord(values)) {
+    return {
+      values: {},
+      problems: [{
+        field: "",
+        message: `config must be a JSON object of settings like {"channel": "#ops"}; got ${
+          Array.isArray(values) ? "an array" : values === null ? "null" : typeof values
+        }`,
+      }],
+    };
   }
-  const given = values as Record<string, unknown>;
-  const known = Object.keys(schema);
-  for (const name of Object.keys(given)) {
-    if (!Object.hasOwn(schema, name)) {
-      problems.push({
-        field: name,
-        message: `is not a setting of this plugin; known settings: ${known.join(", ") || "none"}`,
-      });
-    }
-  }
-  const out: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(schema)) {
-    let value = given[name];
-    if (field.secret && (value === REDACTED || value === undefined)) value = previous[name];
-    if (value === null || value === undefined) {
-      if (field.default !== undefined) out[name] = structuredClone(field.default);
-      else if (field.required) {
-        problems.push({
-          field: name,
-          message: `is required (${field.type}${
-            field.description ? `: ${field.description}` : ""
-          })`,
-        });
-      }
-      continue;
-    }
-    const problem = configValueProblem(field, value);
-    if (problem) problems.push({ field: name, message: problem });
-    else out[name] = value;
-  }
-  return { values: out, problems };
+  const merged = withConfigDefaults(schema, merge(schema, values, previous)) as Record<
+    string,
+    unknown
+  >;
+  return { values: merged, problems: configProblems(schema, merged) };
 }
 
 /**
@@ -84,7 +94,7 @@ export function validateConfigValues(
  * type: numbers, `true`/`false`, JSON for arrays and objects; strings stay as they are.
  * Returns the text unchanged when it does not parse, so validation reports the type problem.
  */
-export function parseConfigText(field: ConfigField, text: string): unknown {
+export function parseConfigText(field: ConfigSchema, text: string): unknown {
   switch (field.type) {
     case "number":
     case "integer":

@@ -2,6 +2,8 @@ import { auditStatement } from "../audit/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { type MasterKeyRef, openConfig, redactConfig, sealConfig } from "../secrets/mod.ts";
 import { validateConfigValues } from "./config_values.ts";
+import { storedManifest } from "./repository.ts";
+import { normalizeStoredConfigSchema } from "../manifest/mod.ts";
 import type { PluginRecord } from "./types.ts";
 
 /** Thrown for config values that do not match the manifest schema: HTTP 422 with every problem. */
@@ -57,7 +59,9 @@ export class PluginConfigs {
       sql: "SELECT manifest FROM plugins WHERE id = ?",
       args: [id],
     });
-    const schema = rs.rows[0] ? JSON.parse(String(rs.rows[0].manifest)).config ?? {} : {};
+    const schema = rs.rows[0]
+      ? storedManifest(String(rs.rows[0].manifest)).config
+      : normalizeStoredConfigSchema(undefined);
     const opened = await openConfig(this.#key, id, await this.#stored(id));
     const { values } = validateConfigValues(schema, opened, opened);
     return redactConfig(schema, values);

@@ -1,5 +1,5 @@
 import type { InStatement, Row } from "@libsql/client";
-import type { Manifest, Permissions } from "../manifest/mod.ts";
+import { type Manifest, normalizeStoredConfigSchema, type Permissions } from "../manifest/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { NotFoundError } from "./errors.ts";
 import type { PluginRecord, PluginState } from "./types.ts";
@@ -7,12 +7,18 @@ import type { PluginRecord, PluginState } from "./types.ts";
 const SELECT = `SELECT p.*, g.permissions AS granted FROM plugins p
   LEFT JOIN grants g ON g.plugin_id = p.id`;
 
+/** A stored manifest; config schemas stored by plugd 0.1 (flat) are converted to JSON Schema. */
+export function storedManifest(text: string): Manifest {
+  const manifest = JSON.parse(text) as Manifest;
+  return { ...manifest, config: normalizeStoredConfigSchema(manifest.config) };
+}
+
 function toRecord(row: Row): PluginRecord {
   return {
     id: String(row.id),
     version: String(row.version),
     state: row.state as PluginState,
-    manifest: JSON.parse(String(row.manifest)) as Manifest,
+    manifest: storedManifest(String(row.manifest)),
     source: String(row.source),
     digest: String(row.digest),
     signedBy: row.signed_by === null ? null : String(row.signed_by),

@@ -4,8 +4,17 @@ import type { MasterKeyRef } from "./key_holder.ts";
 /** What a config value shows instead of a secret (SPEC §8). */
 export const REDACTED = "********";
 
-/** The part of a config field schema these functions look at. */
-export type SecretSchema = Record<string, { secret?: boolean }>;
+/**
+ * The part of a config schema these functions look at: which nodes are `secret`, and how to
+ * reach children (object `properties`/`additionalProperties`, array `items`). A normalized
+ * manifest config schema fits it.
+ */
+export interface SecretSchema {
+  secret?: boolean;
+  properties?: Record<string, SecretSchema>;
+  additionalProperties?: boolean | SecretSchema;
+  items?: SecretSchema;
+}
 
 /** How an encrypted field is stored: `{"$enc": "v1:..."}`. */
 export interface SealedValue {
@@ -19,9 +28,54 @@ export function isSealed(value: unknown): value is SealedValue {
 }
 
 /**
- * Encrypts every secret field of `values` (plaintext, already validated) for storage: each
- * becomes `{"$enc": blob}` bound to `plugin:<pluginId>:<field>`. Other fields pass through.
- * The result is what goes into `plugin_config.config` (as `JSON.stringify(result)`).
+ * The path a sealed value is bound to: its segments joined by `/` (a top-level setting is just
+ * its name, as in plugd 0.1). Setting names never contain `/`.
+ */
+export function secretPath(path: readonly (string | number)[]): string {
+  return path.join("/");
+}
+
+function child(schema: SecretSchema | undefined, key: string | number): SecretSchema | undefined {
+  if (!schema) return undefined;
+  if (typeof key === "number") return schema.items;
+  if (schema.properties && Object.hasOwn(schema.properties, key)) return schema.properties[key];
+  return typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
+}
+
+/**
+ * Rebuilds `value`, calling `leaf` on every secret (by schema) and every sealed value, wherever
+ * they sit (objects and arrays at any depth). `leaf` returns the replacement.
+ */
+async function mapSecrets(
+  schema: SecretSchema | undefined,
+  value: unknown,
+  path: (string | number)[],
+  leaf: (value: unknown, path: (string | number)[], secret: boolean) => Promise<unknown>,
+): Promise<unknown> {
+  const secret = schema?.secret === true;
+  if (secret || isSealed(value)) return await leaf(value, path, secret);
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) {
+      out.push(await mapSecrets(child(schema, i), value[i], [...path, i], leaf));
+    }
+    return out;
+  }
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = await mapSecrets(child(schema, k), v, [...path, k], leaf);
+    }
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Encrypts every secret of `values` (plaintext, already validated) for storage, at any depth:
+ * each becomes `{"$enc": blob}` bound to `plugin:<pluginId>:<path>` (`github/token`,
+ * `hooks/0/key`). Other values pass through. The result is what goes into
+ * `plugin_config.config` (as `JSON.stringify(result)`).
  *
  * @example
  * ```ts
@@ -35,51 +89,71 @@ export async function sealConfig(
   schema: SecretSchema,
   values: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(values)) {
-    if (schema[name]?.secret && value !== undefined && value !== null && !isSealed(value)) {
-      if (typeof value !== "string") {
-        throw new TypeError(`Secret config field "${name}" must be a string to be encrypted`);
-      }
-      out[name] = { $enc: await encryptSecret(key, value, secretAad(pluginId, name)) };
-    } else {
-      out[name] = value;
+  return await mapSecrets(schema, values, [], async (value, path, secret) => {
+    if (!secret || value === undefined || value === null || isSealed(value)) return value;
+    if (typeof value !== "string") {
+      throw new TypeError(
+        `Secret config field "${secretPath(path)}" must be a string to be encrypted`,
+      );
     }
-  }
-  return out;
+    return { $enc: await encryptSecret(key, value, secretAad(pluginId, secretPath(path))) };
+  }) as Record<string, unknown>;
 }
 
 /**
- * Decrypts every `{"$enc": blob}` of stored config (whatever the schema says now, so a field
- * that stopped being secret in an update still opens). Throws `SecretDecryptError` when a blob
- * was altered, moved to another field or plugin, or the master key changed.
+ * Decrypts every `{"$enc": blob}` of stored config at any depth (whatever the schema says now, so
+ * a field that stopped being secret in an update still opens). Throws `SecretDecryptError` when a
+ * blob was altered, moved to another path or plugin, or the master key changed.
  */
 export async function openConfig(
   key: MasterKeyRef,
   pluginId: string,
   stored: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(stored)) {
-    out[name] = isSealed(value)
-      ? await decryptSecret(key, value.$enc, secretAad(pluginId, name))
-      : value;
-  }
+  return await mapSecrets(
+    undefined,
+    stored,
+    [],
+    async (value, path) =>
+      isSealed(value)
+        ? await decryptSecret(key, value.$enc, secretAad(pluginId, secretPath(path)))
+        : value,
+  ) as Record<string, unknown>;
+}
+
+/**
+ * Every sealed value of stored config with the path it is bound to (for key rotation and
+ * checks).
+ */
+export function sealedValues(stored: unknown): { path: string; value: SealedValue }[] {
+  const out: { path: string; value: SealedValue }[] = [];
+  const walk = (v: unknown, path: (string | number)[]) => {
+    if (isSealed(v)) out.push({ path: secretPath(path), value: v });
+    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+    else if (typeof v === "object" && v !== null) {
+      for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    }
+  };
+  walk(stored, []);
   return out;
 }
 
 /**
- * Replaces secret values (by schema, or anything still sealed) with `"********"`, for every
- * answer and log line. Absent secrets stay absent, so a caller can tell "not set" from "set".
+ * Replaces secret values (by schema, at any depth, or anything still sealed) with `"********"`,
+ * for every answer and log line. Absent secrets stay absent, so a caller can tell "not set" from
+ * "set".
  */
 export function redactConfig(
   schema: SecretSchema,
   values: Record<string, unknown>,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(values)) {
-    const secret = schema[name]?.secret || isSealed(value);
-    out[name] = secret && value !== undefined && value !== null ? REDACTED : value;
-  }
-  return out;
+  const walk = (s: SecretSchema | undefined, v: unknown): unknown => {
+    if ((s?.secret || isSealed(v)) && v !== undefined && v !== null) return REDACTED;
+    if (Array.isArray(v)) return v.map((x, i) => walk(child(s, i), x));
+    if (typeof v === "object" && v !== null) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(child(s, k), x)]));
+    }
+    return v;
+  };
+  return walk(schema, values) as Record<string, unknown>;
 }

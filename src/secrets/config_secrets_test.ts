@@ -1,11 +1,22 @@
 import assert from "node:assert/strict";
-import { isSealed, openConfig, redactConfig, REDACTED, sealConfig } from "./config_secrets.ts";
+import {
+  isSealed,
+  openConfig,
+  redactConfig,
+  REDACTED,
+  sealConfig,
+  sealedValues,
+} from "./config_secrets.ts";
 import { SecretDecryptError } from "./errors.ts";
 
 const SCHEMA = {
-  webhook_url: { secret: true },
-  api_key: { secret: true },
-  channel: {},
+  properties: {
+    webhook_url: { secret: true },
+    api_key: { secret: true },
+    channel: {},
+    github: { properties: { token: { secret: true }, org: {} } },
+    hooks: { items: { properties: { key: { secret: true } } } },
+  },
 };
 
 async function newKey(): Promise<CryptoKey> {
@@ -48,4 +59,30 @@ Deno.test("sealConfig() refuses a non-string secret", async () => {
     () => sealConfig(crypto.subtle as unknown as CryptoKey, "p", SCHEMA, { api_key: 5 }),
     TypeError,
   );
+});
+
+Deno.test("secrets at any depth are sealed, bound to their path, opened and redacted", async () => {
+  const key = await newKey();
+  const values = {
+    channel: "#ops",
+    github: { token: "ghp_canary", org: "acme" },
+    hooks: [{ key: "k0", url: "https://a" }, { key: "k1" }],
+  };
+  const stored = await sealConfig(key, "ci", SCHEMA, values);
+  const text = JSON.stringify(stored);
+  for (const plain of ["ghp_canary", "k0", "k1"]) assert.ok(!text.includes(plain), plain);
+  assert.deepEqual(sealedValues(stored).map((s) => s.path), [
+    "github/token",
+    "hooks/0/key",
+    "hooks/1/key",
+  ]);
+  assert.deepEqual(await openConfig(key, "ci", stored), values);
+  const hooks = stored.hooks as Record<string, unknown>[];
+  const swapped = { ...stored, hooks: [hooks[1], hooks[0]] };
+  await assert.rejects(() => openConfig(key, "ci", swapped), SecretDecryptError);
+  assert.deepEqual(redactConfig(SCHEMA, values), {
+    channel: "#ops",
+    github: { token: REDACTED, org: "acme" },
+    hooks: [{ key: REDACTED, url: "https://a" }, { key: REDACTED }],
+  });
 });

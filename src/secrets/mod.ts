@@ -34,6 +34,8 @@ export {
   REDACTED,
   sealConfig,
   type SealedValue,
+  sealedValues,
+  secretPath,
   type SecretSchema,
 } from "./config_secrets.ts";
 export { MasterKeyError, SecretDecryptError } from "./errors.ts";

@@ -97,7 +97,7 @@ Deno.test("config is validated, secrets are redacted, unknown plugins are 404", 
   });
   assert.equal(bad.status, 422);
   const fields = bad.body.problems.map((p: { field: string }) => p.field).sort();
-  assert.deepEqual(fields, ["level", "nope"]);
+  assert.deepEqual(fields, ["/level", "/nope"]);
 
   const ok = await call(d, "PUT", "/v1/plugins/counter/config", {
     config: { token: "canary-secret-4711", label: "seen" },
