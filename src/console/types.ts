@@ -1,4 +1,5 @@
 /** Types shared by the web console's files. */
+import type { ConfigRootSchema } from "../manifest/mod.ts";
 import type { ApiEnv, Principal } from "../api/mod.ts";
 import type { Scope } from "../auth/mod.ts";
 import type { Store } from "../store/mod.ts";
@@ -107,7 +108,8 @@ export interface PluginView {
     hooks: { kind: string; name: string; priority: number }[];
     routes: { method: string; path: string }[];
     cron: { name: string; schedule: string }[];
-    config: Record<string, ConfigFieldView>;
+    /** The settings schema, normalized to JSON Schema by the daemon. */
+    config: ConfigRootSchema;
     limits: { memory_mb: number; timeout_ms: number; concurrency: number };
     dependencies?: { plugins: Record<string, string> };
     conflicts?: string[];
@@ -149,14 +151,3 @@ export interface PluginView {
 }
 
 /** One field of a manifest's `config:` schema. */
-export interface ConfigFieldView {
-  type: "string" | "number" | "integer" | "boolean" | "array" | "object";
-  required?: boolean;
-  secret?: boolean;
-  default?: unknown;
-  enum?: unknown[];
-  pattern?: string;
-  min?: number;
-  max?: number;
-  description?: string;
-}
