@@ -227,6 +227,8 @@ export async function consoleMeasures(o: ConsoleMeasureOptions): Promise<Measure
         enabled: o.enabled,
         audit_rows: o.auditRows,
         requests_per_page: o.requests,
+        // Other work on the machine moves these figures a lot; this says how busy it was.
+        load_average_1m: Deno.loadavg()[0],
         worst_page: worst[0],
         per_page_ms: perPage,
       },
