@@ -19,6 +19,7 @@ import { createTokenRoutes } from "./token_routes.ts";
 import { createHealthRoutes, type HealthDeps } from "./health_routes.ts";
 import { toProblemResponse } from "./error_handler.ts";
 import { HttpError } from "./problem.ts";
+import { isPackageUpload } from "./package_upload.ts";
 import type { ApiEnv } from "./types.ts";
 
 /** Largest accepted request body (SPEC §8). */
@@ -46,15 +47,14 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   app.use("*", httpMetrics(registry));
   // A path served with other methods answers 405 with Allow (HEAD where GET is served).
   app.use("*", methodNotAllowedProblem(app));
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new HttpError(413, `Request bodies are limited to ${MAX_BODY_BYTES} bytes (1 MiB)`);
-      },
-    }),
-  );
+  const jsonLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new HttpError(413, `Request bodies are limited to ${MAX_BODY_BYTES} bytes (1 MiB)`);
+    },
+  });
+  // Package uploads have their own, larger limit, enforced while streaming (package_upload.ts).
+  app.use("*", (c, next) => isPackageUpload(c.req.raw) ? next() : jsonLimit(c, next));
   app.route("/", createHealthRoutes(deps));
   app.route("/", createOpenApiRoutes()); // no auth, like health
   const limit = deps.rateLimit === undefined ? rateLimitFromEnv() : deps.rateLimit;

@@ -11,6 +11,7 @@ const STATUS_BY_NAME: Record<string, number> = {
   NotFoundError: 404,
   ConflictError: 409,
   WebhookValidationError: 422,
+  WebhookConflictError: 409,
   PluginTimeoutError: 504,
   PluginExitedError: 502,
   PluginCallError: 502,

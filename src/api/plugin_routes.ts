@@ -7,6 +7,7 @@ import { requireScope } from "./auth_middleware.ts";
 import { HttpError } from "./problem.ts";
 import type { ApiEnv } from "./types.ts";
 import { readJsonObject } from "./read_json.ts";
+import { isPackageUpload, saveUpload } from "./package_upload.ts";
 
 /** Whether the client asked for `Prefer: respond-async` (RFC 7240). */
 function wantsAsync(request: Request): boolean {
@@ -34,24 +35,43 @@ async function maybeAsync(
 }
 
 /** `/v1/plugins...`: the lifecycle (SPEC §6, §8). Handlers are thin: validate, call, answer. */
-export function createPluginRoutes(plugins: PluginService, jobs = new JobRunner()): Hono<ApiEnv> {
+export function createPluginRoutes(
+  plugins: PluginService,
+  jobs = new JobRunner(),
+  uploadDir?: string,
+): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const reader = requireScope("reader");
   const operator = requireScope("operator");
 
   app.get("/v1/plugins", reader, async (c) => c.json({ plugins: await plugins.list() }));
 
-  app.post("/v1/plugins", operator, async (c) => {
+  /** The package source: an uploaded body (removed after use) or `{source}` in JSON. */
+  const sourceOf = async (c: Context<ApiEnv>, what: string) => {
+    if (isPackageUpload(c.req.raw)) {
+      const path = await saveUpload(c.req.raw, uploadDir ?? await Deno.makeTempDir());
+      return {
+        source: path,
+        allowDowngrade: c.req.query("allow_downgrade") === "true",
+        done: () => Deno.remove(path).catch(() => {}),
+      };
+    }
     const body = await readJsonObject(c.req.raw);
     if (typeof body.source !== "string" || body.source === "") {
       throw new HttpError(
         400,
-        'Body must be {"source": "<plugin folder, .tgz path, or name@range>"}',
+        `Body must be {"source": "<${what}>"}, or the package itself as application/gzip`,
       );
     }
-    const source = body.source;
-    const work = () =>
-      plugins.install(source, c.get("actor"), { allowDowngrade: body.allow_downgrade === true });
+    return { source: body.source, allowDowngrade: body.allow_downgrade === true, done: () => {} };
+  };
+
+  app.post("/v1/plugins", operator, async (c) => {
+    const { source, allowDowngrade, done } = await sourceOf(
+      c,
+      "plugin folder, .tgz path, or name@range",
+    );
+    const work = () => plugins.install(source, c.get("actor"), { allowDowngrade }).finally(done);
     return await maybeAsync(c, jobs, "plugin.install", null, work, 201);
   });
 
@@ -79,13 +99,12 @@ export function createPluginRoutes(plugins: PluginService, jobs = new JobRunner(
   }
 
   app.post("/v1/plugins/:id/update", operator, async (c) => {
-    const body = await readJsonObject(c.req.raw);
-    if (typeof body.source !== "string" || body.source === "") {
-      throw new HttpError(400, 'Body must be {"source": "<plugin folder, .tgz path, or @range>"}');
-    }
-    const [id, source] = [c.req.param("id"), body.source];
-    const work = () =>
-      plugins.update(id, source, c.get("actor"), { allowDowngrade: body.allow_downgrade === true });
+    const { source, allowDowngrade, done } = await sourceOf(
+      c,
+      "plugin folder, .tgz path, or @range",
+    );
+    const id = c.req.param("id");
+    const work = () => plugins.update(id, source, c.get("actor"), { allowDowngrade }).finally(done);
     return await maybeAsync(c, jobs, "plugin.update", id, work, 200);
   });
 

@@ -92,6 +92,13 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   },
   {
     method: "POST",
+    path: "/v1/webhooks/{id}/deliveries/{delivery}/redeliver",
+    scope: "operator",
+    tag: "webhooks",
+    summary: "Send a delivered or failed delivery again now (same message id): 202",
+  },
+  {
+    method: "POST",
     path: "/v1/events",
     scope: "emitter",
     tag: "hooks",

@@ -12,6 +12,7 @@ import {
   listDeliveries,
   listWebhooks,
   newMessageId,
+  redeliver,
   rotateWebhookSecret,
   ROTATION_OVERLAP_MS,
   updateWebhook,
@@ -114,6 +115,17 @@ export function createWebhookRoutes(deps: WebhookRouteDeps): Hono<ApiEnv> {
     return c.json(
       await listDeliveries(store, id, { limit, cursor: c.req.query("cursor") ?? null }),
     );
+  });
+
+  app.post("/v1/webhooks/:id/deliveries/:delivery/redeliver", operator, async (c) => {
+    const result = await redeliver(
+      store,
+      c.req.param("id"),
+      c.req.param("delivery"),
+      c.get("actor"),
+    );
+    relay.wake();
+    return c.json(result, 202);
   });
 
   return app;

@@ -27,6 +27,9 @@ export const auditCommand: Command = {
   path: "audit",
   args: "",
   summary: "show the audit log; --verify checks the hash chain (exit 1 if tampered)",
+  notes: "Rows are listed oldest first, 100 at a time (`--after SEQ` pages). With `--verify`: " +
+    "`audit log intact: N rows …` and exit 0, or `audit log BROKEN at seq N: <reason>` and exit 1 " +
+    "(an altered row, a deleted row and deleted last rows are all found).",
   arity: [0, 0],
   options: {
     verify: {

@@ -58,12 +58,14 @@ export class ApiClient {
   ): Promise<Response> {
     const headers: Record<string, string> = { ...extraHeaders };
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;
-    if (body !== undefined) headers["content-type"] = "application/json";
+    // Bytes (a package upload) go as they are, with the caller's content-type; the rest as JSON.
+    const binary = body instanceof Uint8Array;
+    if (body !== undefined && !binary) headers["content-type"] = "application/json";
     try {
       return await fetch(`${this.#base}${path}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : binary ? body as BodyInit : JSON.stringify(body),
         client: this.#client,
       });
     } catch (error) {
@@ -88,6 +90,7 @@ export class ApiClient {
     path: string,
     body: unknown,
     onProgress: (msg: string) => void,
+    extraHeaders: Record<string, string> = {},
   ): Promise<T> {
     type Job = {
       id: string;
@@ -96,7 +99,10 @@ export class ApiClient {
       result?: T;
       error?: { status: number; detail: string };
     };
-    let job = await this.request<Job>(method, path, body, { prefer: "respond-async" });
+    let job = await this.request<Job>(method, path, body, {
+      ...extraHeaders,
+      prefer: "respond-async",
+    });
     let shown = 0;
     for (let delay = 50;; delay = Math.min(delay * 2, 500)) {
       for (const p of job.progress.slice(shown)) onProgress(p.msg);

@@ -42,6 +42,8 @@ export interface Command {
   summary: string;
   /** Command-specific options. */
   options?: Record<string, CliOption>;
+  /** More for docs/cli.md (markdown), when the summary and options do not say it all. */
+  notes?: string;
   /** Exact number (or range) of positional arguments. @default [0, Infinity] */
   arity?: [number, number];
   run(ctx: CommandContext): Promise<number>;

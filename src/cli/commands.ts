@@ -16,19 +16,19 @@ import { registryServeCommand } from "./registry_serve_command.ts";
 import { REGISTRY_PUBLISHER_COMMANDS } from "./registry_publisher_commands.ts";
 import { REGISTRY_ADMIN_COMMANDS } from "./registry_admin_commands.ts";
 import {
-  pluginConfigCommand,
   pluginDisableCommand,
   pluginEnableCommand,
   pluginFlagsCommand,
   pluginGrantCommand,
-  pluginInfoCommand,
   pluginInstallCommand,
   pluginListCommand,
-  pluginLogsCommand,
   pluginRemoveCommand,
   pluginRestartCommand,
   pluginUpdateCommand,
 } from "./plugin_commands.ts";
+import { pluginConfigCommand } from "./plugin_config_command.ts";
+import { pluginInfoCommand } from "./plugin_info_command.ts";
+import { pluginLogsCommand } from "./plugin_logs_command.ts";
 
 export const COMMANDS: readonly Command[] = [
   daemonCommand,

@@ -4,41 +4,35 @@ import { ApiClient } from "./client.ts";
 import { print, table } from "./output.ts";
 import { confirm } from "./prompt.ts";
 import { formatCommandLine, localFlags } from "./plugin_local_commands.ts";
+import { callApi, pluginIdArg, type PluginView, risksTable } from "./plugin_api.ts";
 
-interface PluginView {
-  id: string;
-  version: string;
-  state: string;
-  failed_reason?: string | null;
-  permissions: { requested: Record<string, string[]>; granted: unknown; risks: Risk[] };
-  health?: unknown;
-  stats?: Record<string, unknown>;
-}
-
-function risksTable(risks: Risk[]): string {
-  if (risks.length === 0) return "  (no permissions requested)";
-  return table(
-    ["KIND", "VALUE", "RISK", "WHY"],
-    risks.map((r) => [r.kind, r.value, r.level.toUpperCase(), r.reason]),
-  ).split("\n").map((l) => `  ${l}`).join("\n");
-}
-
-/** A source: a local path is made absolute (the daemon has another cwd); `name@range` as is. */
-function sourceArg(ctx: CommandContext, source: string): string {
-  return /^[a-z0-9][a-z0-9-]*@/.test(source) ? source : callerPath(ctx, source);
-}
-
-async function call<T>(
+/**
+ * How a source goes to the daemon: a local `.tgz` file is uploaded (the daemon may not see the
+ * caller's files: another host, or systemd's ProtectHome/PrivateTmp); a folder (dev mode) as an
+ * absolute path; `name@range` as is.
+ */
+async function sourceRequest(
   ctx: CommandContext,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<T> {
-  using client = ApiClient.fromContext(ctx);
-  return await client.request<T>(method, path, body);
+  source: string,
+): Promise<{ query: string; body: unknown; headers: Record<string, string> }> {
+  const allow = ctx.options["allow-downgrade"] === true;
+  if (/^[a-z0-9][a-z0-9-]*@/.test(source) || source.startsWith("@")) {
+    return { query: "", body: { source, allow_downgrade: allow }, headers: {} };
+  }
+  const path = callerPath(ctx, source);
+  const info = await Deno.stat(path).catch(() => null);
+  if (info?.isFile) {
+    return {
+      query: allow ? "?allow_downgrade=true" : "",
+      body: await Deno.readFile(path),
+      headers: { "content-type": "application/gzip" },
+    };
+  }
+  return { query: "", body: { source: path, allow_downgrade: allow }, headers: {} };
 }
 
-const id = (ctx: CommandContext) => encodeURIComponent(ctx.args[0]!);
+const call = callApi;
+const id = pluginIdArg;
 
 export const pluginInstallCommand: Command = {
   path: "plugin install",
@@ -53,16 +47,15 @@ export const pluginInstallCommand: Command = {
   },
   async run(ctx) {
     using client = ApiClient.fromContext(ctx);
+    const request = await sourceRequest(ctx, ctx.args[0]!);
     const result = await client.job<
       { id: string; version: string; risks: Risk[]; signed_by: string | null }
     >(
       "POST",
-      "/v1/plugins",
-      {
-        source: sourceArg(ctx, ctx.args[0]!),
-        allow_downgrade: ctx.options["allow-downgrade"] === true,
-      },
+      `/v1/plugins${request.query}`,
+      request.body,
       (msg) => ctx.io.err(`... ${msg}`),
+      request.headers,
     );
     print(ctx, result, () =>
       [
@@ -89,8 +82,10 @@ export const pluginGrantCommand: Command = {
     const view = await call<PluginView>(ctx, "GET", `/v1/plugins/${id(ctx)}`);
     if (!ctx.options.yes) {
       ctx.io.err(`${view.id} ${view.version} requests:\n${risksTable(view.permissions.risks)}`);
-      if (!await confirm("Grant these permissions?")) {
-        throw new CliError("not granted (answer y, or pass --yes)");
+      if (!await confirm("Grant these permissions?", "pass --yes to grant them")) {
+        throw new CliError(
+          `not granted; nothing changed (grant later with plugd plugin grant ${view.id})`,
+        );
       }
     }
     const result = await call(ctx, "POST", `/v1/plugins/${id(ctx)}/grant`, {
@@ -135,28 +130,6 @@ export const pluginListCommand: Command = {
   },
 };
 
-export const pluginInfoCommand: Command = {
-  path: "plugin info",
-  args: "<id>",
-  summary: "show a plugin's manifest, state, grants, health and stats",
-  arity: [1, 1],
-  async run(ctx) {
-    const view = await call<PluginView>(ctx, "GET", `/v1/plugins/${id(ctx)}`);
-    print(ctx, view, () =>
-      [
-        `${view.id} ${view.version}: ${view.state}${
-          view.failed_reason ? ` (${view.failed_reason})` : ""
-        }`,
-        `granted: ${view.permissions.granted ? "yes" : "no"}`,
-        "permissions:",
-        risksTable(view.permissions.risks),
-        `health: ${JSON.stringify(view.health ?? null)}`,
-        `stats: ${JSON.stringify(view.stats ?? {})}`,
-      ].join("\n"));
-    return 0;
-  },
-};
-
 export const pluginRemoveCommand: Command = {
   path: "plugin remove",
   args: "<id>",
@@ -180,11 +153,14 @@ export const pluginUpdateCommand: Command = {
     "allow-downgrade": { type: "boolean", description: "allow a lower version" },
   },
   async run(ctx) {
-    const src = ctx.args[1]!;
-    const result = await call<PluginView>(ctx, "POST", `/v1/plugins/${id(ctx)}/update`, {
-      source: src.startsWith("@") ? src : sourceArg(ctx, src),
-      allow_downgrade: ctx.options["allow-downgrade"] === true,
-    });
+    const request = await sourceRequest(ctx, ctx.args[1]!);
+    using client = ApiClient.fromContext(ctx);
+    const result = await client.request<PluginView>(
+      "POST",
+      `/v1/plugins/${id(ctx)}/update${request.query}`,
+      request.body,
+      request.headers,
+    );
     print(ctx, result, () => `${result.id}: ${result.version} ${result.state}`);
     return 0;
   },
@@ -202,117 +178,6 @@ export const pluginFlagsCommand: Command = {
     }
     const result = await call<{ argv: string[] }>(ctx, "GET", `/v1/plugins/${id(ctx)}/flags`);
     print(ctx, result, () => formatCommandLine(result.argv));
-    return 0;
-  },
-};
-
-export const pluginConfigCommand: Command = {
-  path: "plugin config",
-  args: "<id> [key=value ...]",
-  summary: "show or set a plugin's configuration (secrets with --secret key=value)",
-  arity: [1, Infinity],
-  options: {
-    secret: {
-      type: "string",
-      multiple: true,
-      value: "KEY[=@FILE]",
-      description: "set a secret: asked for on the terminal, or read from a file",
-    },
-  },
-  async run(ctx) {
-    const pairs = [...ctx.args.slice(1), ...((ctx.options.secret as string[] | undefined) ?? [])];
-    if (pairs.length === 0) {
-      const result = await call<{ config: Record<string, unknown> }>(
-        ctx,
-        "GET",
-        `/v1/plugins/${id(ctx)}/config`,
-      );
-      print(
-        ctx,
-        result,
-        () => Object.entries(result.config).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join("\n"),
-      );
-      return 0;
-    }
-    const current = await call<{ config: Record<string, unknown> }>(
-      ctx,
-      "GET",
-      `/v1/plugins/${id(ctx)}/config`,
-    );
-    const values: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(current.config)) if (v !== "********") values[k] = v;
-    for (const pair of pairs) {
-      const eq = pair.indexOf("=");
-      if (eq < 1) throw new CliError(`expected key=value, got "${pair}"`, 2);
-      const raw = pair.slice(eq + 1);
-      values[pair.slice(0, eq)] = parseValue(raw);
-    }
-    const result = await call<{ config: Record<string, unknown> }>(
-      ctx,
-      "PUT",
-      `/v1/plugins/${id(ctx)}/config`,
-      { config: values },
-    );
-    print(ctx, result, () => `configured ${ctx.args[0]}`);
-    return 0;
-  },
-};
-
-function parseValue(raw: string): unknown {
-  try {
-    const value = JSON.parse(raw);
-    return typeof value === "object" && value !== null || typeof value !== "string" ? value : raw;
-  } catch {
-    return raw;
-  }
-}
-
-export const pluginLogsCommand: Command = {
-  path: "plugin logs",
-  args: "<id>",
-  summary: "print a plugin's recent log lines (-f to follow)",
-  arity: [1, 1],
-  options: {
-    follow: { type: "boolean", short: "f", description: "keep printing new lines" },
-    limit: { type: "string", value: "N", description: "recent lines to print (default 200)" },
-  },
-  async run(ctx) {
-    const limit = Number(ctx.options.limit ?? 200);
-    const format = (l: { ts: number; stream: string; level: string; msg: string }) =>
-      ctx.options.json
-        ? JSON.stringify(l)
-        : `${new Date(l.ts).toISOString()} ${l.stream} ${l.level} ${l.msg}`;
-    if (!ctx.options.follow) {
-      const { lines } = await call<
-        { lines: { ts: number; stream: string; level: string; msg: string }[] }
-      >(
-        ctx,
-        "GET",
-        `/v1/plugins/${id(ctx)}/logs?limit=${limit}`,
-      );
-      if (ctx.options.json) ctx.io.out(JSON.stringify({ lines }, null, 2));
-      else for (const l of lines) ctx.io.out(format(l));
-      return 0;
-    }
-    using client = ApiClient.fromContext(ctx);
-    const response = await client.raw(
-      "GET",
-      `/v1/plugins/${id(ctx)}/logs?follow=true&limit=${limit}`,
-    );
-    if (!response.ok || !response.body) {
-      throw new CliError(`cannot follow logs (HTTP ${response.status})`);
-    }
-    let buffer = "";
-    for await (const chunk of response.body.pipeThrough(new TextDecoderStream())) {
-      buffer += chunk;
-      let end;
-      while ((end = buffer.indexOf("\n\n")) !== -1) {
-        const event = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = /^data: (.*)$/m.exec(event)?.[1];
-        if (data && /^event: log$/m.test(event)) ctx.io.out(format(JSON.parse(data)));
-      }
-    }
     return 0;
   },
 };

@@ -30,6 +30,8 @@ export const tokenCreateCommand: Command = {
   path: "token create",
   args: "",
   summary: "create an API token (admin, operator, reader, emitter); shown once",
+  notes: "Prints the token on the first line (shown once; only its SHA-256 is stored) and a " +
+    "summary after it; with `--json`, `{id, name, scope, created_at, expires_at, token}`.",
   arity: [0, 0],
   options: {
     scope: {

@@ -1,11 +1,12 @@
-/** `plugd webhook add|list|remove|test|deliveries|rotate`: outgoing webhooks (docs/webhooks.md). */
-import { type Command, type CommandContext, UsageError } from "./command.ts";
-import { ApiClient } from "./client.ts";
+/** `plugd webhook …`: outgoing webhooks (docs/webhooks.md); update/enable/disable/redeliver in webhook_manage_commands.ts. */
+import { type Command, UsageError } from "./command.ts";
 import { print, table } from "./output.ts";
-import type { Webhook } from "../webhooks/mod.ts";
-
-/** The API's webhook shape; `secret` only in the answers that show it once. */
-type WebhookView = Webhook & { secret?: string };
+import {
+  webhookRedeliverCommand,
+  webhookSwitch,
+  webhookUpdateCommand,
+} from "./webhook_manage_commands.ts";
+import { call, idOf, timeoutOf, type WebhookView } from "./webhook_api.ts";
 
 interface AttemptView {
   attempt: number;
@@ -25,13 +26,6 @@ interface DeliveryView {
   next_attempt_at: string | null;
   attempt_log?: AttemptView[];
 }
-
-async function call<T>(ctx: CommandContext, method: string, path: string, body?: unknown) {
-  using client = ApiClient.fromContext(ctx);
-  return await client.request<T>(method, path, body);
-}
-
-const idOf = (ctx: CommandContext) => encodeURIComponent(ctx.args[0]!);
 
 const secretNote = (secret: string) =>
   `secret: ${secret}\n(shown once: store it in the receiver now; receivers verify signatures with it)`;
@@ -65,13 +59,7 @@ export const webhookAddCommand: Command = {
     const body: Record<string, unknown> = { url: ctx.args[0], event_types: events };
     if (ctx.options.name) body.name = ctx.options.name;
     if (ctx.options.secret) body.secret = ctx.options.secret;
-    if (ctx.options.timeout !== undefined) {
-      const t = Number(ctx.options.timeout);
-      if (!Number.isInteger(t)) {
-        throw new UsageError(`--timeout must be milliseconds; got "${ctx.options.timeout}"`);
-      }
-      body.timeout_ms = t;
-    }
+    if (ctx.options.timeout !== undefined) body.timeout_ms = timeoutOf(ctx);
     const hook = await call<WebhookView>(ctx, "POST", "/v1/webhooks", body);
     print(ctx, hook, () => `added webhook ${hook.id} -> ${hook.url}\n${secretNote(hook.secret!)}`);
     return 0;
@@ -224,6 +212,10 @@ export const WEBHOOK_COMMANDS: readonly Command[] = [
   webhookListCommand,
   webhookTestCommand,
   webhookDeliveriesCommand,
+  webhookUpdateCommand,
+  webhookSwitch(true),
+  webhookSwitch(false),
+  webhookRedeliverCommand,
   webhookRotateCommand,
   webhookRemoveCommand,
 ];

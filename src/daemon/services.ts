@@ -55,7 +55,7 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
     // First, so it stops last: the rows the other services write while stopping are exported.
     ...auditExportService(config, store, log),
     {
-      routes: createPluginRoutes(plugins),
+      routes: createPluginRoutes(plugins, undefined, layout.incoming),
       start: () => plugins.start(),
       stop: () => plugins.stop(),
       reload: async () => {

@@ -1,4 +1,4 @@
-import type { LogLine } from "../runtime/mod.ts";
+import type { CallKind, LogLine } from "../runtime/mod.ts";
 
 /** Default size cap of one plugin's log ring (SPEC §8: 1 MiB). */
 export const LOG_RING_BYTES = 1024 * 1024;
@@ -47,4 +47,19 @@ export class LogRings {
   clear(pluginId: string): void {
     this.#rings.delete(pluginId);
   }
+}
+
+/**
+ * The line logged when a call into a plugin fails (an action whose handler threw "fetch failed",
+ * a timeout, ...), so `plugd plugin logs` shows what the event results show.
+ */
+export function callFailedLine(kind: CallKind, name: string, error: unknown): LogLine {
+  const e = error as { name?: string; message?: string };
+  return {
+    ts: Date.now(),
+    stream: "system",
+    level: "error",
+    msg: `${kind} ${name} failed: ${e?.message ?? String(error)}`,
+    fields: { kind, hook: name, error: e?.name ?? "Error" },
+  };
 }

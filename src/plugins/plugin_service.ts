@@ -9,7 +9,7 @@ import {
 import { ConflictError } from "./errors.ts";
 import { installPlugin, type InstallResult, type InstallSource } from "./install_plugin.ts";
 import { grantPlugin } from "./grant_plugin.ts";
-import { LogRings } from "./log_ring.ts";
+import { callFailedLine, LogRings } from "./log_ring.ts";
 import type { PluginContext } from "./plugin_context.ts";
 import { type PluginPaths, pluginPaths } from "./plugin_paths.ts";
 import { getPlugin, listPlugins } from "./repository.ts";
@@ -285,6 +285,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       return value;
     } catch (error) {
       recordInvocation(this.calls, { id, kind, name }, startedAt, error);
+      this.logs.push(id, callFailedLine(kind, name, error));
       throw error;
     }
   }

@@ -5,6 +5,11 @@ export class NotFoundError extends Error {
   override name = "NotFoundError";
 }
 
+/** A request that conflicts with the current state, e.g. redelivering a queued delivery (409). */
+export class WebhookConflictError extends Error {
+  override name = "WebhookConflictError";
+}
+
 /** Bad input such as a malformed URL, event pattern or timeout (422 via the routes). */
 export class WebhookValidationError extends Error {
   override name = "WebhookValidationError";

@@ -13,7 +13,12 @@ export type {
   OutboxEvent,
   Webhook,
 } from "./types.ts";
-export { NotFoundError, WebhookTargetError, WebhookValidationError } from "./errors.ts";
+export {
+  NotFoundError,
+  WebhookConflictError,
+  WebhookTargetError,
+  WebhookValidationError,
+} from "./errors.ts";
 export { generateSecret, SECRET_PREFIX, secretKeyBytes } from "./secret.ts";
 export { signatureHeader, signMessage } from "./sign.ts";
 export {
@@ -41,6 +46,7 @@ export {
   type WebhookServiceOptions,
 } from "./service.ts";
 export { type DeliveryPage, listDeliveries } from "./deliveries.ts";
+export { redeliver } from "./redeliver.ts";
 export {
   createWebhook,
   deleteWebhook,

@@ -334,7 +334,7 @@ export class WebhookRelay {
     if (!reason) return;
     invalidateOutboxCache(this.#store);
     this.#o.log(
-      `webhooks: disabled ${webhookId}: ${reason}; re-enable with PUT /v1/webhooks/${webhookId} {"enabled": true}`,
+      `webhooks: disabled ${webhookId}: ${reason}; re-enable with "plugd webhook enable ${webhookId}" (PUT /v1/webhooks/${webhookId} {"enabled": true})`,
     );
     const data = { webhook_id: webhookId, reason };
     if (this.#o.emitSystemEvent) await this.#o.emitSystemEvent("webhook.disabled", data);

@@ -14,10 +14,13 @@ import { waitFor } from "../helpers/wait_for.ts";
 
 const HELLO = new URL("../../plugins/hello", import.meta.url).pathname;
 
-/** A signed package of plugins/hello and its public key, readable by the service user. */
+/**
+ * A signed package of plugins/hello and its public key, in a folder only root can read (like an
+ * operator's home): the CLI uploads the package, the daemon never needs the client's files.
+ */
 async function signedHello(): Promise<{ tgz: string; pub: string }> {
   const dir = await Deno.makeTempDir({ prefix: "plugd-pkg-" });
-  await Deno.chmod(dir, 0o755);
+  await Deno.chmod(dir, 0o700);
   const gen = await runPlugd(["key", "generate", "--out", dir, "--json"]);
   assert.equal(gen.code, 0, gen.stderr);
   const { private_key: key, public_key: pub } = JSON.parse(gen.stdout);

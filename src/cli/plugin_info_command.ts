@@ -1,0 +1,130 @@
+/** `plugd plugin info <id>`: one plugin for people (`--json` gives the API's view as is). */
+import type { Command } from "./command.ts";
+import { byteSize, duration, localTime, printable } from "./human_format.ts";
+import { print, table } from "./output.ts";
+import { callApi, pluginIdArg, type PluginView, risksTable } from "./plugin_api.ts";
+
+type Stats = Record<string, unknown>;
+
+/** Stats shown in their own rows; anything else the daemon reports follows as is. */
+const KNOWN = new Set([
+  "state",
+  "reason",
+  "pid",
+  "uptimeMs",
+  "caps",
+  "lastHealth",
+  "invocations",
+  "errors",
+  "timeouts",
+  "restarts",
+  "lastError",
+  "denied",
+  "protocolViolations",
+  "droppedLogs",
+  "rssBytes",
+  "storage_bytes",
+  "emit_rate",
+  "emit_denied",
+  "emit_rate_limited",
+]);
+
+/** The health line: what the plugin's `health()` said, or why there is nothing yet. */
+export function healthText(health: unknown): string {
+  if (health === null || health === undefined) return "not reported yet";
+  if (typeof health === "object") {
+    const h = health as { status?: unknown; message?: unknown; at?: unknown; checked_at?: unknown };
+    const at = h.at ?? h.checked_at;
+    const parts = [String(h.status ?? "unknown")];
+    if (h.message) parts.push(printable(String(h.message)));
+    if (typeof at === "number" || typeof at === "string") parts.push(`at ${localTime(at)}`);
+    return parts.join(", ");
+  }
+  return printable(String(health));
+}
+
+function runtimeLine(s: Stats): string {
+  const state = String(s.state ?? "stopped");
+  const bits: string[] = [];
+  if (typeof s.pid === "number") bits.push(`pid ${s.pid}`);
+  if (typeof s.uptimeMs === "number") bits.push(`up ${duration(s.uptimeMs)}`);
+  if (s.reason) bits.push(printable(String(s.reason)));
+  return bits.length ? `${state} (${bits.join(", ")})` : state;
+}
+
+function statsTable(s: Stats): string {
+  const denied = s.denied as { count?: number } | undefined;
+  const rate = s.emit_rate as { per_s?: number; burst?: number } | null | undefined;
+  const rows: [string, string][] = [
+    ["invocations", String(s.invocations ?? 0)],
+    ["errors", String(s.errors ?? 0)],
+    ["timeouts", String(s.timeouts ?? 0)],
+    ["restarts", String(s.restarts ?? 0)],
+    ["permission denials", String(denied?.count ?? 0)],
+    ["emits refused", `${s.emit_denied ?? 0} (${s.emit_rate_limited ?? 0} over the rate)`],
+    ["emit rate", rate ? `${rate.per_s}/s, burst ${rate.burst}` : "-"],
+    ["protocol violations", String(s.protocolViolations ?? 0)],
+    ["log lines dropped", String(s.droppedLogs ?? 0)],
+    ["memory (RSS)", byteSize(s.rssBytes as number | undefined)],
+    ["storage", byteSize(s.storage_bytes as number | undefined)],
+  ];
+  for (const [key, value] of Object.entries(s)) {
+    if (!KNOWN.has(key)) rows.push([key, printable(JSON.stringify(value) ?? "-")]);
+  }
+  return table(["STAT", "VALUE"], rows).split("\n").map((l) => `  ${l}`).join("\n");
+}
+
+function recentDenials(s: Stats): string[] {
+  const recent = (s.denied as { recent?: { what: string; when: number }[] } | undefined)?.recent;
+  if (!recent?.length) return [];
+  return [
+    "recent denials:",
+    ...recent.slice(-5).map((d) => `  ${localTime(d.when)}  ${printable(d.what)}`),
+  ];
+}
+
+/** The human text of `plugin info`. */
+export function renderPluginInfo(view: PluginView): string {
+  const s: Stats = view.stats ?? {};
+  const m = view.manifest ?? {};
+  const lastError = s.lastError as { message?: string; at?: number } | undefined;
+  const hooks = (m.hooks ?? []).map((h) => `${h.kind} ${h.name}`).join(", ");
+  return [
+    `${view.id} ${view.version}${m.name ? ` — ${printable(m.name)}` : ""}`,
+    ...(m.description ? [`  ${printable(m.description)}`] : []),
+    "",
+    `state:      ${view.state}${view.failed_reason ? ` (${printable(view.failed_reason)})` : ""}`,
+    `process:    ${runtimeLine(s)}`,
+    `health:     ${healthText(view.health)}`,
+    `caps:       ${s.caps ? printable(String(s.caps)) : "-"}`,
+    `installed:  ${localTime(view.installed_at)} from ${printable(view.source ?? "-")} (${
+      view.signed_by ? `signed by ${view.signed_by}` : "unsigned"
+    })`,
+    `updated:    ${localTime(view.updated_at)}`,
+    `granted:    ${view.permissions.granted ? "yes" : "no (plugd plugin grant " + view.id + ")"}`,
+    ...(hooks ? [`hooks:      ${printable(hooks)}`] : []),
+    ...(lastError?.message
+      ? [`last error: ${printable(lastError.message)} (${localTime(lastError.at)})`]
+      : []),
+    "",
+    "permissions:",
+    risksTable(view.permissions.risks),
+    "",
+    "stats:",
+    statsTable(s),
+    ...recentDenials(s),
+  ].join("\n");
+}
+
+/** `plugd plugin info <id>`. */
+export const pluginInfoCommand: Command = {
+  path: "plugin info",
+  args: "<id>",
+  summary: "show a plugin's state, process, health, grants and stats",
+  arity: [1, 1],
+  async run(ctx) {
+    const view = await callApi<PluginView>(ctx, "GET", `/v1/plugins/${pluginIdArg(ctx)}`);
+    print(ctx, view, () => renderPluginInfo(view));
+    return 0;
+  },
+};
