@@ -11,8 +11,18 @@ if (import.meta.main) {
     out: (text) => console.log(text),
     err: (text) => console.error(text),
     env: Deno.env.toObject(),
-    // deno task runs in the project folder; INIT_CWD is where the user typed the command.
-    cwd: Deno.env.get("INIT_CWD") || Deno.cwd(),
+    cwd: callerFolder(),
   });
   Deno.exit(code);
+}
+
+/**
+ * Where the user typed the command. `deno task` runs in the project folder and passes the
+ * caller's folder as INIT_CWD; elsewhere an inherited INIT_CWD (e.g. from an npm script that
+ * started us) is stale, so it counts only when we run in the project folder.
+ */
+function callerFolder(): string {
+  const initCwd = Deno.env.get("INIT_CWD");
+  const project = decodeURIComponent(new URL(".", import.meta.url).pathname).replace(/\/$/, "");
+  return initCwd && Deno.cwd() === project ? initCwd : Deno.cwd();
 }

@@ -10,11 +10,18 @@ import { runPlugd } from "../helpers/plugd_cli.ts";
 const REPO = new URL("../../", import.meta.url).pathname;
 const LOCAL_TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[+-]\d\d:\d\d|Z)/;
 
-/** `deno task plugd …` typed in `cwd`, as a user would (deno task runs in the repo). */
+/**
+ * `deno task plugd …` typed in `cwd`, as a user would (deno task runs in the repo). The user's
+ * shell has no INIT_CWD; this test runs under `deno task test`, whose INIT_CWD deno task would keep.
+ */
 async function taskPlugd(cwd: string, args: string[]) {
+  const env = Deno.env.toObject();
+  delete env.INIT_CWD;
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["task", "-q", "--config", join(REPO, "deno.json"), "plugd", ...args],
     cwd,
+    clearEnv: true,
+    env,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
