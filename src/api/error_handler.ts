@@ -21,6 +21,7 @@ const STATUS_BY_NAME: Record<string, number> = {
   SandboxUnavailableError: 503,
   PackageError: 422, // signing/registry; code "downgrade" -> 409 below
   RegistryError: 422,
+  AdvisoryFeedError: 422,
   RotationInProgressError: 409,
   BackupError: 422,
   MasterKeyError: 409,

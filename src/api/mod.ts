@@ -11,6 +11,8 @@ export { registeredRoutes } from "./registered_routes.ts";
 export { createWebhookRoutes, type WebhookRouteDeps } from "./webhook_routes.ts";
 export { createKeyRoutes } from "./key_routes.ts";
 export { createCatalogRoutes } from "./catalog_routes.ts";
+export { createAdvisoryRoutes } from "./advisory_routes.ts";
+export { createUpdateRoutes } from "./update_routes.ts";
 export { createHookRoutes } from "./hook_routes.ts";
 export { createPluginRoutes } from "./plugin_routes.ts";
 export { createMasterKeyRoutes, type MasterKeyRouteDeps } from "./master_key_routes.ts";

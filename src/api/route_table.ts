@@ -5,6 +5,7 @@
  * `/v1/plugins...` route (the openapi test prints the exact line).
  */
 import { PLUGIN_ROUTES } from "./plugin_route_specs.ts";
+import { MARKETPLACE_ROUTES } from "./marketplace_route_specs.ts";
 import { list, obj, type RouteSpec, str, token } from "./route_spec.ts";
 
 export type { JsonSchema, RouteSpec } from "./route_spec.ts";
@@ -255,14 +256,7 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
     tag: "keys",
     summary: "Revoke a trusted key",
   },
-  {
-    method: "GET",
-    path: "/v1/catalog",
-    scope: "reader",
-    tag: "catalog",
-    summary: "Plugins available in the registry indexes",
-    query: { q: "text to search for", category: "category filter" },
-  },
+  ...MARKETPLACE_ROUTES,
   {
     method: "POST",
     path: "/v1/ui/login-codes",

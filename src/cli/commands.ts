@@ -9,12 +9,16 @@ import { WEBHOOK_COMMANDS } from "./webhook_commands.ts";
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from "./token_commands.ts";
 import { KEY_COMMANDS } from "./key_commands.ts";
 import { uiCommand } from "./ui_command.ts";
-import { pluginPackCommand, pluginSearchCommand, registryBuildCommand } from "./pack_commands.ts";
+import { pluginPackCommand, registryBuildCommand } from "./pack_commands.ts";
+import { CATALOG_COMMANDS } from "./catalog_commands.ts";
+import { UPDATE_COMMANDS } from "./update_commands.ts";
+import { ADVISORY_COMMANDS } from "./advisory_commands.ts";
 import { pluginValidateCommand } from "./plugin_local_commands.ts";
 import { pluginNewCommand } from "./plugin_new_command.ts";
 import { registryServeCommand } from "./registry_serve_command.ts";
 import { REGISTRY_PUBLISHER_COMMANDS } from "./registry_publisher_commands.ts";
 import { REGISTRY_ADMIN_COMMANDS } from "./registry_admin_commands.ts";
+import { REGISTRY_ADVISORY_COMMANDS } from "./registry_advisory_commands.ts";
 import {
   pluginDisableCommand,
   pluginEnableCommand,
@@ -35,7 +39,6 @@ export const COMMANDS: readonly Command[] = [
   pluginNewCommand,
   pluginValidateCommand,
   pluginPackCommand,
-  pluginSearchCommand,
   registryBuildCommand,
   ...KEY_COMMANDS,
   pluginInstallCommand,
@@ -49,6 +52,9 @@ export const COMMANDS: readonly Command[] = [
   pluginLogsCommand,
   pluginFlagsCommand,
   pluginUpdateCommand,
+  ...CATALOG_COMMANDS,
+  ...UPDATE_COMMANDS,
+  ...ADVISORY_COMMANDS,
   pluginRemoveCommand,
   tokenCreateCommand,
   tokenListCommand,
@@ -64,6 +70,7 @@ export const COMMANDS: readonly Command[] = [
   registryServeCommand,
   ...REGISTRY_PUBLISHER_COMMANDS,
   ...REGISTRY_ADMIN_COMMANDS,
+  ...REGISTRY_ADVISORY_COMMANDS,
   statusCommand,
   versionCommand,
 ];

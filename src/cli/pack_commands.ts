@@ -1,10 +1,9 @@
-/** `plugd plugin pack`, `plugd registry build`, `plugd plugin search`. */
+/** `plugd plugin pack`, `plugd registry build`. */
 import { ManifestError } from "../manifest/mod.ts";
-import { buildIndex, type CatalogResult } from "../registry/mod.ts";
+import { buildIndex } from "../registry/mod.ts";
 import { packPlugin, readPrivateKeyFile } from "../signing/mod.ts";
-import { ApiClient } from "./client.ts";
 import { callerPath, CliError, type Command, UsageError } from "./command.ts";
-import { print, table } from "./output.ts";
+import { print } from "./output.ts";
 
 /** `plugd plugin pack <dir> [--sign KEYFILE] [--out DIR] [--build N]` (local, no daemon). */
 export const pluginPackCommand: Command = {
@@ -103,29 +102,6 @@ export const registryBuildCommand: Command = {
       () =>
         `indexed ${count} package(s) of ${Object.keys(index.plugins).length} plugin(s) -> ${out}`,
     );
-    return 0;
-  },
-};
-
-/** `plugd plugin search [q] [--category C]`: the daemon's configured registries. */
-export const pluginSearchCommand: Command = {
-  path: "plugin search",
-  args: "[query]",
-  summary: "search the plugins offered by the configured registry indexes",
-  arity: [0, 1],
-  options: { category: { type: "string", description: "only plugins in this category" } },
-  async run(ctx) {
-    const params = new URLSearchParams();
-    if (ctx.args[0]) params.set("q", ctx.args[0]);
-    if (ctx.options.category) params.set("category", String(ctx.options.category));
-    using client = ApiClient.fromContext(ctx);
-    const result = await client.request<CatalogResult>("GET", `/v1/catalog?${params}`);
-    for (const e of result.errors) ctx.io.err(`plugd: registry ${e.registry}: ${e.message}`);
-    print(ctx, result, () =>
-      result.plugins.length === 0 ? "no matching plugins" : table(
-        ["ID", "LATEST", "CATEGORIES", "DESCRIPTION"],
-        result.plugins.map((p) => [p.id, p.latest, p.categories.join(","), p.description]),
-      ));
     return 0;
   },
 };

@@ -5,18 +5,21 @@ import { print, table } from "./output.ts";
 import { confirm } from "./prompt.ts";
 import { formatCommandLine, localFlags } from "./plugin_local_commands.ts";
 import { callApi, pluginIdArg, type PluginView, risksTable } from "./plugin_api.ts";
+import { updateAll, updateSummary } from "./update_commands.ts";
+import { printableDeep } from "./printable_deep.ts";
 
 /**
  * How a source goes to the daemon: a local `.tgz` file is uploaded (the daemon may not see the
  * caller's files: another host, or systemd's ProtectHome/PrivateTmp); a folder (dev mode) as an
- * absolute path; `name@range` as is.
+ * absolute path; a registry name (`slack-notify`, `@latest`, `@^1.2`) as is. A local folder whose
+ * name looks like a plugin id needs `./`.
  */
 async function sourceRequest(
   ctx: CommandContext,
   source: string,
 ): Promise<{ query: string; body: unknown; headers: Record<string, string> }> {
   const allow = ctx.options["allow-downgrade"] === true;
-  if (/^[a-z0-9][a-z0-9-]*@/.test(source) || source.startsWith("@")) {
+  if (/^[a-z0-9][a-z0-9-]{1,62}(@\S+)?$/.test(source) || source.startsWith("@")) {
     return { query: "", body: { source, allow_downgrade: allow }, headers: {} };
   }
   const path = callerPath(ctx, source);
@@ -36,7 +39,7 @@ const id = pluginIdArg;
 
 export const pluginInstallCommand: Command = {
   path: "plugin install",
-  args: "<folder|file.tgz|name@range>",
+  args: "<name[@range|@latest]|./folder|file.tgz>",
   summary: "install a plugin and show the permissions it requests",
   arity: [1, 1],
   options: {
@@ -48,9 +51,15 @@ export const pluginInstallCommand: Command = {
   async run(ctx) {
     using client = ApiClient.fromContext(ctx);
     const request = await sourceRequest(ctx, ctx.args[0]!);
-    const result = await client.job<
-      { id: string; version: string; risks: Risk[]; signed_by: string | null }
-    >(
+    const result = await client.job<{
+      id: string;
+      version: string;
+      risks: Risk[];
+      signed_by: string | null;
+      registry?: string;
+      deprecated?: string | null;
+      registry_errors?: Record<string, string>;
+    }>(
       "POST",
       `/v1/plugins${request.query}`,
       request.body,
@@ -61,7 +70,11 @@ export const pluginInstallCommand: Command = {
       [
         `installed ${result.id} ${result.version}${
           result.signed_by ? ` (signed by ${result.signed_by})` : " (unsigned)"
-        }`,
+        }${result.registry ? ` from registry ${result.registry}` : ""}`,
+        ...(result.deprecated ? [`DEPRECATED: ${printableDeep(result.deprecated)}`] : []),
+        ...Object.entries(printableDeep(result.registry_errors ?? {})).map(([r, why]) =>
+          `note: registry ${r} was skipped: ${why}`
+        ),
         "requested permissions:",
         risksTable(result.risks),
         `next: plugd plugin grant ${result.id}`,
@@ -146,14 +159,20 @@ export const pluginRemoveCommand: Command = {
 
 export const pluginUpdateCommand: Command = {
   path: "plugin update",
-  args: "<id> <folder|file.tgz|@range>",
-  summary: "install a new version; rolls back if it fails to start",
-  arity: [2, 2],
+  args: "<id> [@range|./folder|file.tgz] | --all",
+  summary: "update to a new version (default: latest from its registry); rolls back on failure",
+  arity: [0, 2],
   options: {
     "allow-downgrade": { type: "boolean", description: "allow a lower version" },
+    all: { type: "boolean", description: "update every outdated plugin from its registry" },
+    yes: { type: "boolean", short: "y", description: "with --all: do not ask" },
   },
   async run(ctx) {
-    const request = await sourceRequest(ctx, ctx.args[1]!);
+    if (ctx.options.all) return await updateAll(ctx);
+    if (ctx.args.length === 0) {
+      throw new CliError("usage: plugd plugin update <id> [source] | --all", 2);
+    }
+    const request = await sourceRequest(ctx, ctx.args[1] ?? "@latest");
     using client = ApiClient.fromContext(ctx);
     const result = await client.request<PluginView>(
       "POST",
@@ -161,7 +180,7 @@ export const pluginUpdateCommand: Command = {
       request.body,
       request.headers,
     );
-    print(ctx, result, () => `${result.id}: ${result.version} ${result.state}`);
+    print(ctx, result, () => updateSummary(result as unknown as Record<string, unknown>));
     return 0;
   },
 };

@@ -3,6 +3,7 @@ import type { Command } from "./command.ts";
 import { byteSize, duration, localTime, printable } from "./human_format.ts";
 import { print, table } from "./output.ts";
 import { callApi, pluginIdArg, type PluginView, risksTable } from "./plugin_api.ts";
+import { marketplaceInfoLines } from "./update_commands.ts";
 
 type Stats = Record<string, unknown>;
 
@@ -101,6 +102,7 @@ export function renderPluginInfo(view: PluginView): string {
       view.signed_by ? `signed by ${view.signed_by}` : "unsigned"
     })`,
     `updated:    ${localTime(view.updated_at)}`,
+    ...marketplaceInfoLines(view as unknown as Record<string, unknown>),
     `granted:    ${view.permissions.granted ? "yes" : "no (plugd plugin grant " + view.id + ")"}`,
     ...(hooks ? [`hooks:      ${printable(hooks)}`] : []),
     ...(lastError?.message

@@ -1,8 +1,9 @@
 /**
  * Admin commands against a registry server: publishers, the review queue, decisions on
- * versions and plugins, featured plugins, abusive reviews and advisories.
+ * versions and plugins, featured plugins and abusive reviews.
  */
 import { CliError, type Command, type CommandContext } from "./command.ts";
+import { printableDeep } from "./printable_deep.ts";
 import { print, table } from "./output.ts";
 import { REGISTRY_OPTIONS, registryClient, splitRef, textOrFile } from "./registry_client.ts";
 
@@ -114,23 +115,24 @@ const queue: Command = {
       }[];
       flags: { id: number; plugin_id: string; version: string | null; reason: string }[];
     };
+    const shown = printableDeep(q);
     print(ctx, q, () =>
       [
-        `publishers waiting: ${q.publishers.map((p) => p.name).join(", ") || "none"}`,
+        `publishers waiting: ${shown.publishers.map((p) => p.name).join(", ") || "none"}`,
         "versions waiting:",
-        q.versions.length
+        shown.versions.length
           ? table(
             ["PLUGIN", "PUBLISHER", "RISK", "WHY"],
-            q.versions.map((
+            shown.versions.map((
               v,
             ) => [`${v.id}@${v.version}`, v.publisher, v.max_risk, v.review_reason]),
           )
           : "  none",
         "open flags:",
-        q.flags.length
+        shown.flags.length
           ? table(
             ["FLAG", "PLUGIN", "REASON"],
-            q.flags.map((
+            shown.flags.map((
               f,
             ) => [f.id, f.version ? `${f.plugin_id}@${f.version}` : f.plugin_id, f.reason]),
           )
@@ -266,58 +268,6 @@ function reviewAction(action: "hide" | "show"): Command {
   };
 }
 
-const advisoryPublish: Command = {
-  path: "registry advisory publish",
-  args: "<plugin-id>",
-  summary: "publish a signed advisory (admin): --versions R --severity S --action warn|disable",
-  arity: [1, 1],
-  options: {
-    ...REGISTRY_OPTIONS,
-    versions: { type: "string", value: "RANGE", description: "affected versions (semver range)" },
-    severity: { type: "string", value: "LEVEL", description: "low, medium, high or critical" },
-    action: { type: "string", value: "ACTION", description: "warn or disable" },
-    title: { type: "string", value: "TEXT", description: "a one-line title" },
-    description: { type: "string", value: "TEXT|@FILE", description: "details" },
-    "fixed-in": { type: "string", value: "VERSION", description: "first version with the fix" },
-    url: { type: "string", value: "URL", description: "where to read more" },
-  },
-  async run(ctx) {
-    const o = ctx.options;
-    const result = await admin(ctx, "POST", "/api/v1/admin/advisories", {
-      plugin: ctx.args[0],
-      versions: o.versions,
-      severity: o.severity,
-      action: o.action,
-      title: o.title,
-      description: await textOrFile(o.description as string | undefined),
-      fixed_in: o["fixed-in"],
-      url: o.url,
-    }) as { id: string; seq: number; action: string };
-    print(ctx, result, () => `advisory ${result.id} (entry ${result.seq}): ${result.action}`);
-    return 0;
-  },
-};
-
-const advisoryWithdraw: Command = {
-  path: "registry advisory withdraw",
-  args: "<advisory-id>",
-  summary: "withdraw an advisory (admin; appended to the feed, never erased)",
-  arity: [1, 1],
-  options: {
-    ...REGISTRY_OPTIONS,
-    title: { type: "string", value: "TEXT", description: "a one-line title" },
-  },
-  async run(ctx) {
-    const result = await admin(ctx, "POST", "/api/v1/admin/advisories", {
-      action: "withdraw",
-      withdraws: ctx.args[0],
-      title: ctx.options.title,
-    }) as { id: string };
-    print(ctx, result, () => `advisory ${ctx.args[0]} withdrawn by ${result.id}`);
-    return 0;
-  },
-};
-
 /** Every admin command. */
 export const REGISTRY_ADMIN_COMMANDS: readonly Command[] = [
   publisherCreate,
@@ -332,6 +282,4 @@ export const REGISTRY_ADMIN_COMMANDS: readonly Command[] = [
   feature,
   reviewAction("hide"),
   reviewAction("show"),
-  advisoryPublish,
-  advisoryWithdraw,
 ];

@@ -9,6 +9,7 @@ import {
 import { ConfigError } from "./errors.ts";
 import { describeOrigin, type Origin, settingSpec } from "./settings.ts";
 import { type ConfigFile, readConfigFile } from "./read_config_file.ts";
+import { registrySources } from "./registries.ts";
 
 /** Default TCP address of the HTTP API. */
 export const DEFAULT_HTTP = "127.0.0.1:7420";
@@ -114,7 +115,7 @@ export async function loadConfig(
     pick("webhooks.allow_private") ?? "false",
     origin("webhooks.allow_private", { kind: "default", key: "webhooks.allow_private" }),
   );
-  const registries = registryList(env, file, origins);
+  const registries = await registrySources(env, file, origins);
   const idleText = pick("idle_stop_ms") ?? "0";
   const idleStopMs = Number(idleText);
   if (!Number.isInteger(idleStopMs) || idleStopMs < 0) {
@@ -129,6 +130,12 @@ export async function loadConfig(
     origins,
     "registry_timeout_ms",
   );
+  const advisoryPollS = positiveInt(
+    pick("advisory_poll_s") ?? "30",
+    origins,
+    "advisory_poll_s",
+  );
+  const updateCheckS = positiveInt(pick("update_check_s") ?? "3600", origins, "update_check_s");
   const emitRate = {
     default: emitRateSetting(pick("emit_rate"), origins.emit_rate, DEFAULT_EMIT_RATE),
     ceiling: emitRateSetting(pick("emit_rate_max"), origins.emit_rate_max, DEFAULT_EMIT_RATE_MAX),
@@ -159,6 +166,8 @@ export async function loadConfig(
     stateDir,
     idleStopMs,
     registryTimeoutMs,
+    advisoryPollS,
+    updateCheckS,
     emitRate,
     auditExport,
     dbUrl,
@@ -188,19 +197,6 @@ function defaulted(
   origins[key] = { kind: "default", key, why: `${variable} set by systemd` };
   const first = dir.split(":")[0]!; // systemd joins several directories with ":"
   return name ? join(first, name) : first;
-}
-
-function registryList(
-  env: Record<string, string | undefined>,
-  file: ConfigFile | null,
-  origins: Record<string, Origin>,
-): string[] {
-  const list = listSetting(env, file, origins, "registries", "PLUGD_REGISTRIES");
-  if (origins.registries?.kind !== "file") return list;
-  // A relative index path in the file is relative to the file.
-  return list.map((v) =>
-    /^https?:\/\//.test(v) || isAbsolute(v) ? v : resolve(dirname(file!.path), v)
-  );
 }
 
 /** A list setting: comma-separated in the environment, a YAML list in the file. */

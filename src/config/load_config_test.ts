@@ -117,7 +117,10 @@ Deno.test("loadConfig() resolves relative paths against their source: the caller
   const dir = file.slice(0, file.lastIndexOf("/"));
   const fromFile = await loadConfig({ config: file }, {}, { cwd: "/elsewhere" });
   assert.equal(fromFile.stateDir, `${dir}/state`);
-  assert.deepEqual(fromFile.registries, [`${dir}/index.json`, "https://r.example/i.json"]);
+  assert.deepEqual(fromFile.registries.map((r) => r.url), [
+    `${dir}/index.json`,
+    "https://r.example/i.json",
+  ]);
   const fromFlag = await loadConfig({ stateDir: "here" }, {}, { cwd: "/caller" });
   assert.equal(fromFlag.stateDir, "/caller/here");
   const relativeConfig = await loadConfig({ config: "plugd.yaml" }, {}, { cwd: dir });

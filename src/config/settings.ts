@@ -33,6 +33,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: "audit_export_max_bytes", env: "PLUGD_AUDIT_EXPORT_MAX_BYTES", live: false },
   { key: "audit_export_keep", env: "PLUGD_AUDIT_EXPORT_KEEP", live: false },
   { key: "registries", env: "PLUGD_REGISTRIES", live: true },
+  { key: "advisory_poll_s", env: "PLUGD_ADVISORY_POLL_S", live: false },
+  { key: "update_check_s", env: "PLUGD_UPDATE_CHECK_S", live: false },
   { key: "webhooks.allow_private", env: "PLUGD_WEBHOOKS_ALLOW_PRIVATE", live: true },
 ];
 

@@ -20,13 +20,17 @@ export interface Config {
   sandbox: "bwrap" | "flags";
   /** Outgoing webhooks settings. */
   webhooks: { allowPrivate: boolean };
-  /** Registry index locations (file paths or http(s) URLs). */
-  registries: string[];
+  /** Where plugins come from, in priority order (see `registries.ts`). */
+  registries: RegistrySource[];
   /**
    * Longest wait for a registry's answer, and between two chunks of it, in ms; a registry that
    * stays silent longer fails with a clear error. @default 10000
    */
   registryTimeoutMs: number;
+  /** How often each registry server's advisory feed is fetched, in seconds. @default 30 */
+  advisoryPollS: number;
+  /** How often installed plugins are checked for updates (and auto-updated), in seconds. @default 3600 */
+  updateCheckS: number;
   /**
    * Plugins' `ctx.emit` rate: the default for manifests that declare no `limits.emit_per_s`
    * (`PLUGD_EMIT_RATE`, 100:200) and the ceiling no manifest exceeds (`PLUGD_EMIT_RATE_MAX`,
@@ -54,4 +58,15 @@ export interface Config {
    * `--http (command-line flag)`, `PLUGD_HTTP (environment)`, `"http" in /etc/plugd/plugd.yaml`.
    */
   origins?: Record<string, string>;
+}
+
+/** One configured registry. */
+export interface RegistrySource {
+  /** Short unique name: the catalog's registry column; origins and advisories are kept under it. */
+  name: string;
+  /** Path or URL of an `index.json` (kind `index`), or a registry server's base URL. */
+  url: string;
+  kind: "index" | "server";
+  /** Base64 Ed25519 public key the registry's advisory feed is signed with (servers only). */
+  advisoryKey: string | null;
 }

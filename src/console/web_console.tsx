@@ -25,6 +25,7 @@ import { eventsRoutes } from "./routes/events_routes.tsx";
 import { webhooksRoutes } from "./routes/webhooks_routes.tsx";
 import { auditRoutes } from "./routes/audit_routes.tsx";
 import { accessRoutes } from "./routes/access_routes.tsx";
+import { marketplaceRoutes } from "./routes/marketplace_routes.tsx";
 import { securityHeaders } from "./security_headers.ts";
 import { pageRateFromEnv, pageRateLimit } from "./page_rate_limit.ts";
 import { ConsoleError, requireSession } from "./session_middleware.ts";
@@ -129,6 +130,7 @@ export class WebConsole {
     webhooksRoutes(app, kit);
     auditRoutes(app, kit);
     accessRoutes(app, kit);
+    marketplaceRoutes(app, kit);
     liveRoutes(app, this.#hub, this.sessions);
     const extra = new Hono<ConsoleEnv>();
     for (const register of this.extensions.routes()) register(extra);

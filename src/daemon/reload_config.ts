@@ -47,7 +47,13 @@ function valueOf(config: Config, key: string): string {
     case "audit_export_keep":
       return String(config.auditExport.keep);
     case "registries":
-      return config.registries.join(",") || "(none)";
+      return config.registries.map((r) =>
+        `${r.name}=${r.url}${r.advisoryKey ? " (advisory key)" : ""}`
+      ).join(",") || "(none)";
+    case "advisory_poll_s":
+      return String(config.advisoryPollS);
+    case "update_check_s":
+      return String(config.updateCheckS);
     case "webhooks.allow_private":
       return String(config.webhooks.allowPrivate);
     default:

@@ -34,7 +34,7 @@ Deno.test("applyLiveChanges() updates the running config in place, and only the 
     PLUGD_WEBHOOKS_ALLOW_PRIVATE: "yes",
   });
   applyLiveChanges(running, next);
-  assert.deepEqual(registries, ["/a.json", "/b.json"]);
+  assert.deepEqual(registries.map((r) => r.url), ["/a.json", "/b.json"]);
   assert.equal(running.webhooks.allowPrivate, true);
   assert.equal(running.stateDir, "/s");
 });

@@ -1,10 +1,13 @@
 import {
+  createAdvisoryRoutes,
   createCatalogRoutes,
   createHookRoutes,
   createKeyRoutes,
   createPluginRoutes,
+  createUpdateRoutes,
   createWebhookRoutes,
 } from "../api/mod.ts";
+import { MarketplaceService } from "../marketplace/mod.ts";
 import { HookBus } from "../hooks/mod.ts";
 import { detectPluginRuntime, PluginConfigs, PluginService } from "../plugins/mod.ts";
 import { detectSandbox } from "../runtime/mod.ts";
@@ -75,12 +78,17 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
     { routes: createKeyRoutes({ store }) },
     masterKeyService,
     backupService(config, store, layout),
-    {
-      routes: createCatalogRoutes({
-        registries: config.registries,
-        timeoutMs: config.registryTimeoutMs,
+    // The marketplace: catalog, advisories (enforced on plugins), updates and auto-update.
+    marketplaceService(
+      new MarketplaceService({
+        store,
+        config,
+        plugins,
+        key: masterKey,
+        log,
+        emit: (type, data) => hooks.emitSystemEvent(type, data),
       }),
-    },
+    ),
     // Outgoing webhooks: the outbox relay (started/stopped with the daemon) and its routes.
     webhookService(
       await createWebhookService({
@@ -108,6 +116,13 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
   ];
   return services;
 };
+
+function marketplaceService(marketplace: MarketplaceService): DaemonService {
+  const routes = createCatalogRoutes(marketplace);
+  routes.route("/", createAdvisoryRoutes(marketplace));
+  routes.route("/", createUpdateRoutes(marketplace));
+  return { routes, start: () => marketplace.start(), stop: () => marketplace.stop() };
+}
 
 function webhookService(webhooks: WebhookService, store: Store): DaemonService {
   return {

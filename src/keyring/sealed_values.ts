@@ -18,6 +18,7 @@ export const SEALED_COLUMNS = [
   "plugin_config.config",
   "webhooks.secret_enc",
   "webhooks.previous_secret_enc",
+  "registry_installations.token",
 ] as const;
 
 /**
@@ -66,6 +67,16 @@ export async function resealStatements(
       args: [current, previous, String(row.id)],
     });
   }
+  const installs = await store.execute("SELECT registry, token FROM registry_installations");
+  for (const row of installs.rows) {
+    const aad = `registry-installation:${row.registry}`;
+    const token = await encryptSecret(to, await decryptSecret(from, String(row.token), aad), aad);
+    count++;
+    statements.push({
+      sql: "UPDATE registry_installations SET token = ? WHERE registry = ?",
+      args: [token, String(row.registry)],
+    });
+  }
   return { statements, count };
 }
 
@@ -89,6 +100,14 @@ export async function listSealedValues(store: Store): Promise<[string, string, s
         out.push([`webhooks ${row.id}.${column}`, String(row[column]), `webhook:${row.id}`]);
       }
     }
+  }
+  const installs = await store.execute("SELECT registry, token FROM registry_installations");
+  for (const row of installs.rows) {
+    out.push([
+      `registry_installations ${row.registry}.token`,
+      String(row.token),
+      `registry-installation:${row.registry}`,
+    ]);
   }
   return out;
 }

@@ -53,12 +53,17 @@ Deno.test("rotateMasterKey() re-seals every sealed column, and SEALED_COLUMNS na
       now,
     ],
   });
+  await store.execute({
+    sql: `INSERT INTO registry_installations (registry, installation_id, token, created_at)
+          VALUES ('corp', 'i1', ?, ?)`,
+    args: [await encryptSecret(holder, "plugr_x", "registry-installation:corp"), now],
+  });
   const known = new Set<string>([...SEALED_COLUMNS, "master_key_check.canary"]);
   for (const column of await sealedLookingColumns(store)) {
     assert.ok(known.has(column), `${column} holds sealed values: add it to SEALED_COLUMNS`);
   }
   const result = await rotateMasterKey({ store, holder, keyFile, stateDir: dir, actor: "test" });
-  assert.equal(result.secrets, 3);
+  assert.equal(result.secrets, 4);
   assert.equal(result.installed, true);
   // Only the new key opens them now.
   const fresh = new MasterKeyHolder(holder.current);

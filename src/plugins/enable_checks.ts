@@ -1,10 +1,28 @@
+import { blockingAdvisory, originOf } from "../registry/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { ConflictError } from "./errors.ts";
 import { listPlugins } from "./repository.ts";
 import type { PluginRecord } from "./types.ts";
 
-/** Refuses to enable a plugin whose dependencies are not enabled or that conflicts with one. */
+/**
+ * Refuses to enable a plugin whose version a registry advisory disables, whose dependencies
+ * are not enabled, or that conflicts with an enabled one.
+ */
 export async function checkEnableable(store: Store, plugin: PluginRecord): Promise<void> {
+  const advisory = await blockingAdvisory(
+    store,
+    plugin.id,
+    plugin.version,
+    await originOf(store, plugin.id),
+  );
+  if (advisory) {
+    throw new ConflictError(
+      `Cannot enable plugin "${plugin.id}": version ${plugin.version} is disabled by advisory ` +
+        `${advisory.id} of registry ${advisory.registry} (${advisory.title}); update to ` +
+        `${advisory.fixed_in ? `${advisory.fixed_in} or later` : "a fixed version"} with ` +
+        `"plugd plugin update ${plugin.id}"`,
+    );
+  }
   const all = await listPlugins(store);
   for (const dep of Object.keys(plugin.manifest.dependencies.plugins)) {
     const found = all.find((p) => p.id === dep);

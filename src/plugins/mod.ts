@@ -13,3 +13,4 @@ export { type PluginPaths, pluginPaths } from "./plugin_paths.ts";
 export { detectPluginRuntime } from "./plugin_runtime.ts";
 export { commandLine, pluginPlan } from "./plugin_launch.ts";
 export type { PluginRuntime } from "./plugin_context.ts";
+export { type ForcedFailure, forceFail } from "./force_fail.ts";

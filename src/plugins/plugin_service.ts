@@ -36,6 +36,7 @@ import { EmitPolicy } from "./emit_policy.ts";
 import { assertHealthy, onDemand } from "./plugin_dirs.ts";
 import { commandLine, ensurePrepared, pluginPlan, prepareDirs } from "./plugin_launch.ts";
 import { pluginSummary, pluginView } from "./plugin_view.ts";
+import { marketplaceFacts } from "./marketplace_facts.ts";
 
 /** The event bus as plugins see it: their `ctx.emit`, the daemon's events, cron status. */
 export interface PluginEvents extends PluginEventSink, SystemEventSink {
@@ -138,6 +139,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       ...this.#emit.view(id),
       storageBytes: await this.storage.used(id),
       cron: this.events.cronStatus(id),
+      marketplace: await marketplaceFacts(this.#ctx.store, record),
     });
   }
 

@@ -9,6 +9,8 @@ export interface ViewExtras {
   emitRate: { perSecond: number; burst: number } | null;
   storageBytes: number;
   cron: unknown[];
+  /** What its registry says: where it came from, advisories in force, auto-update policy. */
+  marketplace?: { registry: string | null; advisories: unknown[]; auto_update: string };
 }
 
 /**
@@ -47,6 +49,9 @@ export function pluginView(
       storage_bytes: extras.storageBytes,
     },
     cron: extras.cron,
+    registry: extras.marketplace?.registry ?? null,
+    advisories: extras.marketplace?.advisories ?? [],
+    auto_update: extras.marketplace?.auto_update ?? "off",
   };
 }
 

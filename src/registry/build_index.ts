@@ -59,6 +59,7 @@ export async function buildIndex(dir: string): Promise<RegistryIndex> {
         dependencies: plugin.dependencies.plugins,
         conflicts: plugin.conflicts,
         key_id: keyId,
+        permissions: signed.permissions as Record<string, string[]>,
       };
     } catch (error) {
       throw new Error(`Cannot index ${name}: ${(error as Error).message}`, { cause: error });

@@ -1,7 +1,7 @@
 /** Loading and checking a registry index from a file path or an http(s) URL. */
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { boundedFetch } from "./bounded_fetch.ts";
+import { registryCache } from "./http_cache.ts";
 import { type LoadedIndex, RegistryError, type RegistryIndex } from "./types.ts";
 
 /** Largest index accepted, in bytes. */
@@ -28,7 +28,7 @@ export async function readLocation(
   options: ReadOptions = {},
 ): Promise<Uint8Array> {
   if (isHttpUrl(location)) {
-    const { body } = await boundedFetch(location, {
+    const { body } = await registryCache.fetch(location, {
       maxBytes,
       timeoutMs: options.timeoutMs,
       what: "the registry index",

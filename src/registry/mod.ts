@@ -27,10 +27,17 @@ export {
   boundedStream,
   DEFAULT_REGISTRY_TIMEOUT_MS,
 } from "./bounded_fetch.ts";
-export { parseRef, resolveInstall } from "./resolve_install.ts";
+export {
+  parseRef,
+  type PluginLookup,
+  resolveInstall,
+  type ResolveOptions,
+  resolvePlan,
+} from "./resolve_install.ts";
+export { type FoundPlugin, lookupPlugin, type RegistryErrors, sourcesLookup } from "./sources.ts";
+export { HttpCache, registryCache } from "./http_cache.ts";
 export { fetchPackage, MAX_ARCHIVE_BYTES, resolveArchiveUrl } from "./fetch_package.ts";
 export { buildIndex } from "./build_index.ts";
-export { type CatalogItem, type CatalogResult, searchCatalog } from "./search_catalog.ts";
 export {
   activeAdvisories,
   type AdvisoryEntry,
@@ -44,3 +51,23 @@ export {
   signFeed,
   verifyFeed,
 } from "./advisory_feed.ts";
+export { allOrigins, clearOriginStatement, originOf, originStatement } from "./origins.ts";
+export {
+  acceptFeedStatements,
+  advisoriesFor,
+  blockingAdvisory,
+  feedPosition,
+  listAdvisories,
+  type StoredAdvisory,
+} from "./advisory_store.ts";
+export { maxRiskOf, permissionKinds, riskRank } from "./permission_summary.ts";
+export {
+  isUpdatePolicy,
+  noticeOf,
+  noticeStatement,
+  policyAllows,
+  setPolicyStatement,
+  updatePolicies,
+  type UpdatePolicy,
+  updatePolicyOf,
+} from "./update_policies.ts";

@@ -1,45 +1,63 @@
-/** Resolving `id@range` against registry indexes into an ordered install plan. */
+/** Resolving `id@range` against registries into an ordered install plan. */
 import * as semver from "semver";
+import type { FoundPlugin } from "./sources.ts";
 import { type LoadedIndex, type PlanStep, RegistryError } from "./types.ts";
 
-/** Splits `slack-notify@^1.2` into id and range (`*` when absent). */
+/**
+ * Splits `slack-notify@^1.2` into id and range. A bare id and `@latest` mean `*`: the highest
+ * stable version (prereleases only when the range names one).
+ */
 export function parseRef(ref: string): { id: string; range: string } {
   const at = ref.indexOf("@", 1);
   const id = at === -1 ? ref : ref.slice(0, at);
-  const range = at === -1 ? "*" : ref.slice(at + 1);
+  const tag = at === -1 ? "*" : ref.slice(at + 1);
+  const range = tag === "latest" ? "*" : tag;
   if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(id)) {
     throw new RegistryError("bad_ref", `"${ref}" is not a plugin reference like slack-notify@^1.2`);
   }
   if (semver.validRange(range) === null) {
-    throw new RegistryError("bad_ref", `"${range}" in "${ref}" is not a semver range`);
+    throw new RegistryError("bad_ref", `"${range}" in "${ref}" is not a semver range or "latest"`);
   }
   return { id, range };
 }
 
+/** Finds a plugin in the registries (first that lists it), or null. */
+export type PluginLookup = (id: string) => Promise<FoundPlugin | null>;
+
+/** Options of {@link resolvePlan}. */
+export interface ResolveOptions {
+  /**
+   * Why a version must not be picked (e.g. an advisory disables it), or null. Such versions
+   * are skipped as if unlisted.
+   */
+  blocked?: (id: string, version: string, registry: string) => Promise<string | null>;
+}
+
 /**
- * Resolves `ref` (e.g. `slack-notify@^1.2`) to an install plan, dependencies first. For each
- * plugin picks the highest version that matches the range and whose `plugd` range accepts
- * `hostVersion`; an installed plugin that satisfies a dependency range is kept. Throws
- * RegistryError: `unknown_plugin`, `no_matching_version` (listing the available ones),
- * `no_compatible_version`, `unsatisfiable_dependency`, `dependency_cycle` (naming the cycle),
- * `conflict`.
+ * Resolves `ref` to an install plan, dependencies first. For each plugin picks the highest
+ * version that matches the range, is not yanked (unless the range is that exact version), is
+ * not blocked, and whose `plugd` range accepts `hostVersion`; an installed plugin that
+ * satisfies a dependency range is kept. Throws RegistryError: `unknown_plugin`,
+ * `no_matching_version` (listing the available ones), `no_compatible_version`,
+ * `unsatisfiable_dependency`, `dependency_cycle` (naming the cycle), `conflict`.
  *
  * @example
  * ```ts
- * const plan = resolveInstall([loaded], "slack-notify@^1.2", "0.1.0", new Map());
+ * const plan = await resolvePlan(lookup, "slack-notify@^1.2", "0.1.0", new Map());
  * ```
  */
-export function resolveInstall(
-  indexes: readonly LoadedIndex[],
+export async function resolvePlan(
+  lookup: PluginLookup,
   ref: string,
   hostVersion: string,
   installed: ReadonlyMap<string, string>,
-): PlanStep[] {
+  options: ResolveOptions = {},
+): Promise<PlanStep[]> {
   const root = parseRef(ref);
   const plan: PlanStep[] = [];
   const chosen = new Map<string, PlanStep>();
 
-  const visit = (id: string, range: string, path: string[], reason: string): void => {
+  const visit = async (id: string, range: string, path: string[], reason: string) => {
     if (path.includes(id)) {
       throw new RegistryError(
         "dependency_cycle",
@@ -65,38 +83,72 @@ export function resolveInstall(
         `${reason} needs ${id}@${range}, but ${id}@${have} is installed; update it first`,
       );
     }
-    const step = pick(indexes, id, range, hostVersion, reason, path.length > 0);
+    const found = await lookup(id);
+    const step = await pick(found, id, range, hostVersion, reason, path.length > 0, options);
     chosen.set(id, step);
     for (const [dep, depRange] of Object.entries(step.entry.dependencies)) {
-      visit(dep, depRange, [...path, id], `${id}@${step.version}`);
+      await visit(dep, depRange, [...path, id], `${id}@${step.version}`);
     }
     plan.push(step);
   };
-  visit(root.id, root.range, [], "requested");
+  await visit(root.id, root.range, [], "requested");
   checkConflicts(plan, installed);
   return plan;
 }
 
-function pick(
+/**
+ * {@link resolvePlan} over loaded indexes (the first index listing an id is where it
+ * resolves).
+ */
+export function resolveInstall(
   indexes: readonly LoadedIndex[],
+  ref: string,
+  hostVersion: string,
+  installed: ReadonlyMap<string, string>,
+  options: ResolveOptions = {},
+): Promise<PlanStep[]> {
+  const lookup: PluginLookup = (id) => {
+    const hit = indexes.find((i) => i.index.plugins[id]);
+    return Promise.resolve(
+      hit
+        ? { registry: hit.location, location: hit.location, plugin: hit.index.plugins[id]! }
+        : null,
+    );
+  };
+  return resolvePlan(lookup, ref, hostVersion, installed, options);
+}
+
+async function pick(
+  found: FoundPlugin | null,
   id: string,
   range: string,
   host: string,
   reason: string,
   isDependency: boolean,
-): PlanStep {
-  const candidates: Omit<PlanStep, "reason">[] = [];
-  for (const { location, index } of indexes) {
-    for (const [version, entry] of Object.entries(index.plugins[id]?.versions ?? {})) {
-      if (semver.valid(version)) candidates.push({ id, version, entry, indexLocation: location });
-    }
-  }
+  options: ResolveOptions,
+): Promise<PlanStep> {
   const needer = isDependency ? `${reason} depends on ${id}, but ` : "";
-  if (candidates.length === 0) {
+  const exact = semver.valid(range) !== null;
+  const listed = Object.entries(found?.plugin.versions ?? {}).filter(([v]) => semver.valid(v));
+  if (!found || listed.length === 0) {
     throw new RegistryError(
       isDependency ? "unsatisfiable_dependency" : "unknown_plugin",
       `${needer}no registry lists a plugin "${id}"; check the name or add its registry`,
     );
+  }
+  const skipped: string[] = [];
+  const candidates = [];
+  for (const [version, entry] of listed) {
+    if (entry.yanked && !exact) {
+      skipped.push(`${version} (yanked)`);
+      continue;
+    }
+    const why = await options.blocked?.(id, version, found.registry);
+    if (why) {
+      skipped.push(`${version} (${why})`);
+      continue;
+    }
+    candidates.push({ version, entry });
   }
   candidates.sort((a, b) => semver.rcompare(a.version, b.version));
   const matching = candidates.filter((c) => semver.satisfies(c.version, range));
@@ -104,8 +156,8 @@ function pick(
     throw new RegistryError(
       isDependency ? "unsatisfiable_dependency" : "no_matching_version",
       `${needer}no version of ${id} matches ${range}; available: ${
-        candidates.map((c) => c.version).join(", ")
-      }`,
+        candidates.map((c) => c.version).join(", ") || "none"
+      }${skipped.length ? `; skipped: ${skipped.join(", ")}` : ""}`,
     );
   }
   const compatible = matching.find((c) =>
@@ -118,7 +170,16 @@ function pick(
         matching.map((c) => `${c.version} needs plugd ${c.entry.plugd}`).join("; "),
     );
   }
-  return { ...compatible, reason: isDependency ? `dependency of ${reason}` : "requested" };
+  const deprecated = compatible.entry.deprecated ?? found.plugin.deprecated ?? null;
+  return {
+    id,
+    version: compatible.version,
+    entry: compatible.entry,
+    indexLocation: found.location,
+    registry: found.registry,
+    deprecated,
+    reason: isDependency ? `dependency of ${reason}` : "requested",
+  };
 }
 
 function checkConflicts(plan: PlanStep[], installed: ReadonlyMap<string, string>): void {

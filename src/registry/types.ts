@@ -20,6 +20,8 @@ export interface IndexVersion {
   yanked?: boolean;
   /** Deprecation message shown when this version is installed. */
   deprecated?: string;
+  /** The permissions this version requests (indexes built by plugd list them). */
+  permissions?: Record<string, string[]>;
 }
 
 /** One plugin in an index. */
@@ -53,6 +55,10 @@ export interface PlanStep {
   indexLocation: string;
   /** Why it is in the plan: the requested plugin, or `dependency of <id>`. */
   reason: string;
+  /** The registry it comes from (its configured name, or the index location). */
+  registry: string;
+  /** Deprecation message of the version (or of the whole plugin), else null. */
+  deprecated: string | null;
 }
 
 /** Thrown for registry problems (unknown plugin, no match, cycles, conflicts, bad index). */

@@ -118,7 +118,7 @@ export async function indexFragment(
   const { row } = await visiblePlugin(store, id);
   const rs = await store.execute({
     sql: `SELECT version, sha256, plugd, build, dependencies, conflicts, key_id, yanked_at,
-            deprecated FROM versions
+            deprecated, permissions FROM versions
           WHERE plugin_id = ? AND status = 'published' AND banned_at IS NULL`,
     args: [id],
   });
@@ -136,6 +136,7 @@ export async function indexFragment(
       dependencies: JSON.parse(String(v.dependencies)),
       conflicts: JSON.parse(String(v.conflicts)),
       key_id: String(v.key_id),
+      permissions: JSON.parse(String(v.permissions)),
       ...(v.yanked_at !== null ? { yanked: true } : {}),
       ...(v.deprecated !== null ? { deprecated: String(v.deprecated) } : {}),
     };

@@ -4,33 +4,16 @@
  */
 import type { InStatement } from "@libsql/client";
 import * as semver from "semver";
-import { assessRisks, highestRisk, RISK_LEVELS } from "../permissions/mod.ts";
+import { maxRiskOf, permissionKinds, riskRank } from "../registry/mod.ts";
 import type { Permissions } from "../manifest/mod.ts";
 import type { Store } from "../store/mod.ts";
 
 /** A visible version: published, not yanked, not banned. */
 const VISIBLE = "status = 'published' AND yanked_at IS NULL AND banned_at IS NULL";
 
-/** `none` (asks for nothing) or the highest risk level of `permissions`. */
-export function maxRiskOf(permissions: Permissions): string {
-  const risks = assessRisks(permissions);
-  return risks.length === 0 ? "none" : highestRisk(risks);
-}
-
-/** 0 for `none`, then 1 (low) … 4 (critical), -1 for anything else: what filters compare. */
-export function riskRank(level: string): number {
-  if (level === "none") return 0;
-  const index = RISK_LEVELS.indexOf(level as typeof RISK_LEVELS[number]);
-  return index === -1 ? -1 : index + 1;
-}
-
-/** Permission kinds a version asks for, space-separated and sorted (`net read`). */
-export function permissionKinds(permissions: Permissions): string {
-  return Object.entries(permissions ?? {})
-    .filter(([, v]) => Array.isArray(v) && v.length > 0)
-    .map(([k]) => k)
-    .sort()
-    .join(" ");
+/** Permission kinds a version asks for, space-separated (`net read`), as the listing keeps them. */
+function kindsText(permissions: Permissions): string {
+  return permissionKinds(permissions).join(" ");
 }
 
 /** The columns of a version the listing is made from (a row not yet inserted may be added). */
@@ -88,7 +71,7 @@ export async function refreshPluginStatement(
       String(manifest.description ?? ""),
       risk,
       riskRank(risk),
-      permissionKinds(permissions),
+      kindsText(permissions),
       latest.published_at,
       id,
     ],

@@ -10,7 +10,8 @@ import { HttpError } from "../api/mod.ts";
 import { canonicalJson } from "../signing/mod.ts";
 import { checkUpload } from "./publish_checks.ts";
 import { getPublisher } from "./publishers.ts";
-import { maxRiskOf, refreshPluginStatement } from "./plugin_summary.ts";
+import { maxRiskOf } from "../registry/mod.ts";
+import { refreshPluginStatement } from "./plugin_summary.ts";
 import type { RegistryDeps } from "./types.ts";
 
 /** Listing facts a publisher sends with a version. */

@@ -5,9 +5,10 @@
  * publisher, not banned.
  */
 import type { InValue } from "@libsql/client";
+import * as semver from "semver";
 import { HttpError } from "../api/mod.ts";
 import type { Store } from "../store/mod.ts";
-import { riskRank } from "./plugin_summary.ts";
+import { riskRank } from "../registry/mod.ts";
 
 /** A search request (all optional). */
 export interface SearchQuery {
@@ -33,6 +34,8 @@ export interface SearchHit {
   name: string;
   description: string;
   latest: string;
+  /** Installable versions (published, not yanked), highest first. */
+  versions: string[];
   publisher: string;
   verified: boolean;
   categories: string[];
@@ -132,6 +135,9 @@ export async function searchPlugins(
             p.downloads, p.rating, p.rating_count, p.max_risk, p.permission_kinds, p.featured,
             p.deprecated, p.updated_at, hits.score,
             (SELECT verified FROM publishers u WHERE u.name = p.publisher) AS verified,
+            (SELECT json_group_array(v.version) FROM versions v WHERE v.plugin_id = p.id
+               AND v.status = 'published' AND v.yanked_at IS NULL AND v.banned_at IS NULL)
+              AS versions,
             count(*) OVER () AS total
           FROM hits JOIN plugins p ON p.rowid = hits.rid
           ORDER BY ${order} LIMIT ? OFFSET ?`,
@@ -172,6 +178,8 @@ function toHit(r: Record<string, unknown>): SearchHit {
     name: String(r.name),
     description: String(r.description),
     latest: String(r.latest),
+    versions: (JSON.parse(String(r.versions ?? "[]")) as string[])
+      .filter((v) => semver.valid(v)).sort(semver.rcompare),
     publisher: String(r.publisher),
     verified: Number(r.verified) === 1,
     categories: JSON.parse(String(r.categories)),

@@ -108,7 +108,10 @@ Deno.test({
     );
     daemon.signal("SIGHUP");
     await daemon.waitForLog(/reload done/, "the reload");
-    assert.match(daemon.log(), /reload: registries \(none\) -> \/srv\/index\.json: applied/);
+    assert.match(
+      daemon.log(),
+      /reload: registries \(none\) -> index\.json=\/srv\/index\.json: applied/,
+    );
     assert.match(
       daemon.log(),
       /reload: idle_stop_ms 0 -> 5: NOT applied, this setting needs a restart/,

@@ -175,7 +175,7 @@ Deno.test("GET /v1/catalog and plugd plugin search list plugins of the configure
     assert.deepEqual(none.plugins, []);
     const search = await cli(["plugin", "search", "hello", "--socket", daemon.socketPath]);
     assert.equal(search.code, 0, search.err);
-    assert.match(search.out, /hello-signed\s+1\.0\.0\s+chat/);
+    assert.match(search.out, /hello-signed\s+1\.0\.0\s+index\.json/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

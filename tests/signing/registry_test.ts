@@ -35,8 +35,12 @@ function indexOf(plugins: Record<string, Record<string, IndexVersion>>): LoadedI
   return { location: "/srv/index.json", index };
 }
 
-function assertRegistryError(fn: () => unknown, code: string, message?: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
+async function assertRegistryError(
+  fn: () => Promise<unknown>,
+  code: string,
+  message?: RegExp,
+): Promise<void> {
+  await assert.rejects(fn, (e: unknown) => {
     assert.ok(e instanceof RegistryError, String(e));
     assert.equal(e.code, code, e.message);
     if (message) assert.match(e.message, message);
@@ -44,7 +48,7 @@ function assertRegistryError(fn: () => unknown, code: string, message?: RegExp):
   });
 }
 
-Deno.test("resolveInstall() picks the highest version matching the range and the host", () => {
+Deno.test("resolveInstall() picks the highest version matching the range and the host", async () => {
   const idx = indexOf({
     "slack-notify": {
       "1.2.0": v(),
@@ -53,88 +57,119 @@ Deno.test("resolveInstall() picks the highest version matching the range and the
       "2.0.0": v(),
     },
   });
-  const plan = resolveInstall([idx], "slack-notify@^1.2", "0.1.0", new Map());
+  const plan = await resolveInstall([idx], "slack-notify@^1.2", "0.1.0", new Map());
   assert.deepEqual(plan.map((s) => `${s.id}@${s.version}`), ["slack-notify@1.3.1"]);
   assert.equal(plan[0]!.indexLocation, "/srv/index.json");
 });
 
-Deno.test("resolveInstall() orders dependencies first and reuses satisfying installed ones", () => {
+Deno.test("resolveInstall() skips yanked versions unless named exactly; a bare id and @latest mean the highest stable", async () => {
+  const idx = indexOf({
+    pa: {
+      "0.9.0": v({ deprecated: "use 1.x" }),
+      "1.0.0": v(),
+      "1.1.0": v({ yanked: true }),
+      "1.2.0-beta.1": v(),
+    },
+  });
+  const version = async (ref: string, options = {}) =>
+    (await resolveInstall([idx], ref, "0.1.0", new Map(), options))[0]!.version;
+  assert.equal(await version("pa"), "1.0.0");
+  assert.equal(await version("pa@latest"), "1.0.0");
+  assert.equal(await version("pa@1.1.0"), "1.1.0", "an exact version still installs when yanked");
+  assert.equal(await version("pa@^1.2.0-beta"), "1.2.0-beta.1");
+  const old = await resolveInstall([idx], "pa@0.9.0", "0.1.0", new Map());
+  assert.equal(old[0]!.deprecated, "use 1.x");
+  const blocked = {
+    blocked: (_id: string, v: string) => Promise.resolve(v === "1.0.0" ? "advisory ADV-1" : null),
+  };
+  assert.equal(await version("pa", blocked), "0.9.0");
+  await assertRegistryError(
+    () => resolveInstall([idx], "pa@1.0.0", "0.1.0", new Map(), blocked),
+    "no_matching_version",
+    /skipped: .*1\.0\.0 \(advisory ADV-1\)/,
+  );
+});
+
+Deno.test("resolveInstall() orders dependencies first and reuses satisfying installed ones", async () => {
   const idx = indexOf({
     app: { "1.0.0": v({ dependencies: { auth: "^1.0.0", store: ">=2.0.0" } }) },
     auth: { "1.1.0": v({ dependencies: { store: "^2.1.0" } }) },
     store: { "2.0.0": v(), "2.2.0": v() },
     logs: { "1.0.0": v() },
   });
-  const plan = resolveInstall([idx], "app", "0.1.0", new Map());
+  const plan = await resolveInstall([idx], "app", "0.1.0", new Map());
   assert.deepEqual(plan.map((s) => `${s.id}@${s.version}`), [
     "store@2.2.0",
     "auth@1.1.0",
     "app@1.0.0",
   ]);
   assert.equal(plan[0]!.reason, "dependency of auth@1.1.0");
-  const withInstalled = resolveInstall([idx], "app", "0.1.0", new Map([["store", "2.1.5"]]));
+  const withInstalled = await resolveInstall([idx], "app", "0.1.0", new Map([["store", "2.1.5"]]));
   assert.deepEqual(withInstalled.map((s) => s.id), ["auth", "app"]);
 });
 
-Deno.test("resolveInstall() reports unknown plugins and lists available versions", () => {
+Deno.test("resolveInstall() reports unknown plugins and lists available versions", async () => {
   const idx = indexOf({ pa: { "1.0.0": v(), "1.1.0": v() } });
-  assertRegistryError(() => resolveInstall([idx], "nope", "0.1.0", new Map()), "unknown_plugin");
-  assertRegistryError(
+  await assertRegistryError(
+    () => resolveInstall([idx], "nope", "0.1.0", new Map()),
+    "unknown_plugin",
+  );
+  await assertRegistryError(
     () => resolveInstall([idx], "pa@^2", "0.1.0", new Map()),
     "no_matching_version",
     /available: 1\.1\.0, 1\.0\.0/,
   );
   const hostBound = indexOf({ pa: { "1.0.0": v({ plugd: ">=5.0.0" }) } });
-  assertRegistryError(
+  await assertRegistryError(
     () => resolveInstall([hostBound], "pa", "0.1.0", new Map()),
     "no_compatible_version",
     /needs plugd >=5\.0\.0/,
   );
 });
 
-Deno.test("resolveInstall() reports unsatisfiable dependencies", () => {
+Deno.test("resolveInstall() reports unsatisfiable dependencies", async () => {
   const idx = indexOf({
     app: { "1.0.0": v({ dependencies: { auth: "^3" } }) },
     auth: { "1.0.0": v() },
   });
-  assertRegistryError(
+  await assertRegistryError(
     () => resolveInstall([idx], "app", "0.1.0", new Map()),
     "unsatisfiable_dependency",
     /app@1\.0\.0 depends on auth/,
   );
   const installedOld = indexOf({ app: { "1.0.0": v({ dependencies: { auth: "^2" } }) } });
-  assertRegistryError(
+  await assertRegistryError(
     () => resolveInstall([installedOld], "app", "0.1.0", new Map([["auth", "1.0.0"]])),
     "unsatisfiable_dependency",
     /auth@1\.0\.0 is installed/,
   );
 });
 
-Deno.test("resolveInstall() names a dependency cycle", () => {
+Deno.test("resolveInstall() names a dependency cycle", async () => {
   const idx = indexOf({
     pa: { "1.0.0": v({ dependencies: { pb: "*" } }) },
     pb: { "1.0.0": v({ dependencies: { pc: "*" } }) },
     pc: { "1.0.0": v({ dependencies: { pa: "*" } }) },
   });
-  assertRegistryError(
+  await assertRegistryError(
     () => resolveInstall([idx], "pa", "0.1.0", new Map()),
     "dependency_cycle",
     /pa -> pb -> pc -> pa/,
   );
 });
 
-Deno.test("resolveInstall() refuses conflicts with installed plugins and within the plan", () => {
+Deno.test("resolveInstall() refuses conflicts with installed plugins and within the plan", async () => {
   const idx = indexOf({
     pa: { "1.0.0": v({ conflicts: ["old-slack"] }) },
     pb: { "1.0.0": v({ dependencies: { pc: "*" }, conflicts: ["pc"] }) },
     pc: { "1.0.0": v() },
   });
-  assertRegistryError(
+  await assertRegistryError(
     () => resolveInstall([idx], "pa", "0.1.0", new Map([["old-slack", "1.0.0"]])),
     "conflict",
     /conflicts with old-slack, which is installed/,
   );
-  assertRegistryError(
+  await assertRegistryError(
     () => resolveInstall([idx], "pb", "0.1.0", new Map()),
     "conflict",
     /also in this install plan/,
@@ -161,7 +196,7 @@ Deno.test("buildIndex() + loadIndex() + fetchPackage(): a plan fetched, digest-c
   await Deno.writeTextFile(join(repo, "index.json"), JSON.stringify(index));
 
   const loaded = await loadIndex(join(repo, "index.json"));
-  const [step] = resolveInstall([loaded], "hello-signed@^1", "0.1.0", new Map());
+  const [step] = await resolveInstall([loaded], "hello-signed@^1", "0.1.0", new Map());
   assert.equal(step!.version, "1.1.0");
   const dest = join(bench.root, "fetched.tgz");
   await fetchPackage(step!.entry, step!.indexLocation, dest);

@@ -21,6 +21,8 @@ const NAV: (NavEntry & { id: string })[] = [
   { id: "overview", href: "/ui", label: "Overview", scope: "reader" },
   { id: "plugins", href: "/ui/plugins", label: "Plugins", scope: "reader" },
   { id: "install", href: "/ui/install", label: "Install", scope: "operator" },
+  { id: "marketplace", href: "/ui/marketplace", label: "Marketplace", scope: "reader" },
+  { id: "updates", href: "/ui/updates", label: "Updates", scope: "reader" },
   { id: "events", href: "/ui/events", label: "Events", scope: "emitter" },
   { id: "webhooks", href: "/ui/webhooks", label: "Webhooks", scope: "reader" },
   { id: "audit", href: "/ui/audit", label: "Audit", scope: "reader" },

@@ -11,6 +11,7 @@ import { migration008 } from "./008_master_key_check.ts";
 import { migration009 } from "./009_console_sessions.ts";
 import { migration010 } from "./010_audit_export.ts";
 import { migration011 } from "./011_audit_filter_indexes.ts";
+import { migration012 } from "./012_marketplace.ts";
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration009,
   migration010,
   migration011,
+  migration012,
 ];

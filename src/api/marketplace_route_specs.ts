@@ -1,0 +1,127 @@
+/** Route-table entries of the marketplace: catalog, reviews, advisories, updates, auto-update. */
+import { list, obj, type RouteSpec, str } from "./route_spec.ts";
+
+const update = obj({
+  id: str,
+  installed: str,
+  registry: str,
+  policy: { enum: ["off", "patch", "minor"] },
+  latest: { type: ["object", "null"] },
+  wanted: { type: ["object", "null"] },
+});
+const outcome = obj({
+  id: str,
+  from: str,
+  to: str,
+  result: { enum: ["updated", "awaiting_grant", "rolled_back", "failed", "needs_grant"] },
+  permissions_diff: str,
+});
+
+export const MARKETPLACE_ROUTES: readonly RouteSpec[] = [
+  {
+    method: "GET",
+    path: "/v1/catalog",
+    scope: "reader",
+    tag: "catalog",
+    summary: "Search every configured registry; per-registry errors in errors",
+    query: {
+      q: "words to find (id, name, tags, description)",
+      category: "category filter",
+      permission: "comma-separated permission kinds the plugin must request",
+      without: "comma-separated permission kinds it must not request",
+      max_risk: "none|low|medium|high|critical",
+      sort: "relevance|downloads|rating|updated|name",
+      featured: "true: featured plugins only",
+      limit: "page size per registry server",
+      offset: "page start",
+    },
+    response: obj({
+      plugins: { type: "array", items: { type: "object" } },
+      totals: { type: "object" },
+      errors: { type: "array", items: obj({ registry: str, message: str }) },
+    }),
+  },
+  {
+    method: "GET",
+    path: "/v1/catalog/{id}",
+    scope: "reader",
+    tag: "catalog",
+    summary: "A registry plugin: versions, permissions with risk, rating, reviews, installed",
+    query: { registry: "ask only this registry (its configured name)" },
+  },
+  {
+    method: "PUT",
+    path: "/v1/catalog/{id}/review",
+    scope: "operator",
+    tag: "catalog",
+    summary: "Write or edit this installation's review on the registry",
+    request: obj({ rating: { type: "integer" }, title: str, body: str, registry: str }, ["rating"]),
+  },
+  {
+    method: "POST",
+    path: "/v1/catalog/{id}/flag",
+    scope: "operator",
+    tag: "catalog",
+    summary: "Flag a plugin (or version) for the registry admins' review",
+    request: obj({ reason: str, version: str, registry: str }, ["reason"]),
+  },
+  {
+    method: "GET",
+    path: "/v1/advisories",
+    scope: "reader",
+    tag: "advisories",
+    summary: "Advisories from the registries' signed feeds, what they affect, feed state",
+  },
+  {
+    method: "POST",
+    path: "/v1/advisories",
+    scope: "admin",
+    tag: "advisories",
+    summary: "Push a registry's signed advisory feed (verified like a polled one)",
+    request: obj({ format: { type: "integer" }, key_id: str, feed: str, sig: str }, [
+      "key_id",
+      "feed",
+      "sig",
+    ]),
+  },
+  {
+    method: "POST",
+    path: "/v1/advisories/check",
+    scope: "operator",
+    tag: "advisories",
+    summary: "Poll every followed registry's advisory feed now",
+  },
+  {
+    method: "GET",
+    path: "/v1/updates",
+    scope: "reader",
+    tag: "updates",
+    summary: "Installed plugins with newer versions and the permission change of each",
+    query: { all: "true: list up-to-date plugins too" },
+    response: list("updates", update),
+  },
+  {
+    method: "POST",
+    path: "/v1/updates",
+    scope: "operator",
+    tag: "updates",
+    summary: "Update outdated plugins (all, or plugins); widening updates wait for a grant",
+    request: obj({ plugins: { type: "array", items: str }, to: { enum: ["latest", "wanted"] } }),
+    response: list("results", outcome),
+  },
+  {
+    method: "POST",
+    path: "/v1/updates/check",
+    scope: "operator",
+    tag: "updates",
+    summary: "Run the scheduled update check now (announce, apply auto-update policies)",
+  },
+  {
+    method: "PUT",
+    path: "/v1/plugins/{id}/auto-update",
+    scope: "operator",
+    tag: "updates",
+    summary: "Set the plugin's auto-update policy: off, patch or minor",
+    request: obj({ policy: { enum: ["off", "patch", "minor"] } }, ["policy"]),
+  },
+];
