@@ -9,11 +9,13 @@ import { join } from "node:path";
 import { benchDaemon, installGrantEnable, SocketClient } from "../lib/daemon_client.ts";
 import { seedRegistry } from "../lib/registry_seed.ts";
 import { type MeasureResult, quantile, result, summarize } from "../lib/stats.ts";
+import { packPlugin } from "../../src/signing/mod.ts";
 import {
   createPublisher,
   packTestPlugin,
   publish,
   startRegistry,
+  writeTestPlugin,
 } from "../../tests/registry/_registry.ts";
 
 /** Options of {@linkcode registryMeasures}. */
@@ -102,10 +104,11 @@ async function publishTime(o: RegistryMeasureOptions): Promise<MeasureResult> {
   const times: number[] = [];
   let size = 0;
   for (let i = 0; i < o.publishes + 1; i++) {
-    const tgz = await packTestPlugin(root, publisher.key, {
-      id: "bench-big",
-      version: `1.0.${i}`,
-      readme: randomText(1024 * 1024),
+    const dir = await writeTestPlugin(root, { id: "bench-big", version: `1.0.${i}` });
+    await Deno.writeFile(join(dir, "data.bin"), randomBytes(1024 * 1024));
+    const { path: tgz } = await packPlugin(dir, {
+      key: publisher.key,
+      outDir: join(root, `dist-${i}`),
     });
     size = (await Deno.stat(tgz)).size;
     const t = performance.now();
@@ -128,15 +131,11 @@ async function publishTime(o: RegistryMeasureOptions): Promise<MeasureResult> {
   });
 }
 
-/** Incompressible text (base64 of random bytes), so the archive really is ~1 MiB. */
-function randomText(bytes: number): string {
-  const raw = new Uint8Array(Math.ceil(bytes * 3 / 4));
-  for (let i = 0; i < raw.length; i += 65536) crypto.getRandomValues(raw.subarray(i, i + 65536));
-  let text = "";
-  for (let i = 0; i < raw.length; i += 0x8000) {
-    text += String.fromCharCode(...raw.subarray(i, i + 0x8000));
-  }
-  return btoa(text).slice(0, bytes);
+/** Incompressible bytes, so the archive really is ~1 MiB. */
+function randomBytes(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i += 65536) crypto.getRandomValues(out.subarray(i, i + 65536));
+  return out;
 }
 
 async function advisoryToDisabled(o: RegistryMeasureOptions): Promise<MeasureResult[]> {
