@@ -11,7 +11,13 @@
  * @module
  */
 import { type ConfigSchema, loadPluginDir, type Permissions } from "../src/manifest/mod.ts";
-import { copyPackage, removePackage, validateConfigValues } from "../src/plugins/mod.ts";
+import { DEFAULT_UID_RANGE } from "../src/config/mod.ts";
+import {
+  copyPackage,
+  memoryUids,
+  removePackage,
+  validateConfigValues,
+} from "../src/plugins/mod.ts";
 import {
   type CapsFacts,
   detectResourceCaps,
@@ -82,8 +88,8 @@ export interface TestPlugin extends AsyncDisposable {
 
 let sandboxInfo: Promise<SandboxInfo> | undefined;
 let capsInfo: Promise<CapsFacts> | undefined;
-/** The uid a plugin under test runs as when the tests run as root. */
-const TEST_UID = 65534;
+/** Each plugin under test gets its own uid when the tests run as root, as in the daemon. */
+const uids = memoryUids({ range: DEFAULT_UID_RANGE });
 
 function matches(pattern: string, type: string): boolean {
   return pattern.endsWith("*") ? type.startsWith(pattern.slice(0, -1)) : pattern === type;
@@ -111,12 +117,13 @@ export async function startPlugin(
     await preparePlugin({ ...d, entry: manifest.entry, sandbox, typeCheck: false });
     // Flags mode as root: the plugin's uid walks to its folders itself (bubblewrap as root
     // needs no such path, so a plugin folder under a 0700 home or temp dir works).
+    const uid = sandbox.root ? await uids.uidOf(`${manifest.id}-${state}`) : undefined;
     const open = sandbox.mode === "flags" && sandbox.root;
     if (open) await Deno.chmod(state, 0o711);
     for (const p of [d.dataDir, d.tmpDir]) {
       await Deno.mkdir(p, { recursive: true, mode: 0o700 });
       await Deno.chmod(`${p}/..`, open ? 0o711 : 0o700);
-      if (sandbox.root) await Deno.chown(p, TEST_UID, TEST_UID);
+      if (uid !== undefined) await Deno.chown(p, uid, uid);
     }
     await Deno.mkdir(`${state}/launch`, { mode: 0o700 });
     // One cgroup folder shared by every test process; each start names its own cgroup.
@@ -148,7 +155,7 @@ export async function startPlugin(
           dirs: d,
           sandbox,
           caps,
-          uid: sandbox.root ? TEST_UID : undefined,
+          uid,
           env: Object.fromEntries(
             (options.grant ?? manifest.permissions).env?.flatMap((n) => {
               const value = Deno.env.get(n);

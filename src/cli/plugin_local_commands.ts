@@ -72,7 +72,9 @@ export async function localFlags(ctx: CommandContext, dir: string): Promise<numb
   const paths = pluginPaths(layout, config, manifest.id, manifest.version);
   const runtime = await detectPluginRuntime(config, { create: false });
   const record = { id: manifest.id, manifest, granted: manifest.permissions };
-  const line = commandLine(pluginPlan(record, runtime, paths));
+  // Not installed: no uid allocated yet; as root it will be one of the range, shown as its first.
+  const uid = runtime.sandbox.root ? config.isolation.uidRange.first : undefined;
+  const line = commandLine(pluginPlan(record, runtime, paths, uid));
   print(ctx, line, () => formatCommandLine(line.argv));
   return 0;
 }

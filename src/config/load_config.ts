@@ -7,6 +7,12 @@ import {
   parseEmitRate,
 } from "./emit_rate.ts";
 import { ConfigError } from "./errors.ts";
+import {
+  DEFAULT_DATA_QUOTA_MB,
+  DEFAULT_TMP_QUOTA_MB,
+  DEFAULT_UID_RANGE,
+  parseUidRange,
+} from "./isolation.ts";
 import { describeOrigin, type Origin, settingSpec } from "./settings.ts";
 import { type ConfigFile, readConfigFile } from "./read_config_file.ts";
 import { registrySources } from "./registries.ts";
@@ -149,6 +155,28 @@ export async function loadConfig(
     ),
     keep: positiveInt(pick("audit_export_keep") ?? "5", origins, "audit_export_keep"),
   };
+  const uidText = pick("uid_range");
+  let uidRange = DEFAULT_UID_RANGE;
+  try {
+    if (uidText !== undefined) {
+      uidRange = parseUidRange(uidText, origin("uid_range", { kind: "default", key: "uid_range" }));
+    }
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  const isolation = {
+    uidRange,
+    dataQuotaMb: positiveInt(
+      pick("data_quota_mb") ?? String(DEFAULT_DATA_QUOTA_MB),
+      origins,
+      "data_quota_mb",
+    ),
+    tmpQuotaMb: positiveInt(
+      pick("tmp_quota_mb") ?? String(DEFAULT_TMP_QUOTA_MB),
+      origins,
+      "tmp_quota_mb",
+    ),
+  };
   const dbUrl = pick("db_url") ?? `file:${join(stateDir, "plugd.db")}`;
   checkDbUrl(dbUrl, origin("db_url", { kind: "default", key: "db_url" }));
   const socketPath = pick("socket", true) ??
@@ -164,6 +192,7 @@ export async function loadConfig(
     ) ?? join(stateDir, "master.key");
   return {
     stateDir,
+    isolation,
     idleStopMs,
     registryTimeoutMs,
     advisoryPollS,

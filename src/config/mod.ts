@@ -16,5 +16,12 @@ export {
   parseEmitRate,
 } from "./emit_rate.ts";
 export { type StateLayout, stateLayout } from "./state_layout.ts";
+export {
+  DEFAULT_DATA_QUOTA_MB,
+  DEFAULT_TMP_QUOTA_MB,
+  DEFAULT_UID_RANGE,
+  parseUidRange,
+  type UidRange,
+} from "./isolation.ts";
 export { describeOrigin, ENV_ONLY, type Origin, SETTINGS, type SettingSpec } from "./settings.ts";
 export { type ConfigFile, parseConfigText } from "./read_config_file.ts";

@@ -1,4 +1,5 @@
 import type { EmitRate } from "./emit_rate.ts";
+import type { UidRange } from "./isolation.ts";
 
 /** The daemon's effective configuration (SPEC §3): flags > environment > file > defaults. */
 export interface Config {
@@ -49,6 +50,12 @@ export interface Config {
    * @default 0
    */
   idleStopMs: number;
+  /**
+   * Plugin isolation: the range per-plugin uids come from when plugd runs as root
+   * (`PLUGD_UID_RANGE`, default 1879048192-1879113727), the `$DATA` quota
+   * (`PLUGD_DATA_QUOTA_MB`, 100) and the `$TMP` tmpfs size (`PLUGD_TMP_QUOTA_MB`, 64), in MiB.
+   */
+  isolation: { uidRange: UidRange; dataQuotaMb: number; tmpQuotaMb: number };
   /** Where the config came from, for `plugd daemon` start-up output. */
   sources: string[];
   /** The config file read (`--config` / `PLUGD_CONFIG`), re-read on SIGHUP. */

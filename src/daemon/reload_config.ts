@@ -56,6 +56,12 @@ function valueOf(config: Config, key: string): string {
       return String(config.updateCheckS);
     case "webhooks.allow_private":
       return String(config.webhooks.allowPrivate);
+    case "uid_range":
+      return `${config.isolation.uidRange.first}-${config.isolation.uidRange.last}`;
+    case "data_quota_mb":
+      return String(config.isolation.dataQuotaMb);
+    case "tmp_quota_mb":
+      return String(config.isolation.tmpQuotaMb);
     default:
       throw new RangeError(`reload does not know setting "${key}"`);
   }

@@ -9,7 +9,12 @@ import {
 } from "../api/mod.ts";
 import { MarketplaceService } from "../marketplace/mod.ts";
 import { HookBus } from "../hooks/mod.ts";
-import { detectPluginRuntime, PluginConfigs, PluginService } from "../plugins/mod.ts";
+import {
+  describeIsolation,
+  detectPluginRuntime,
+  PluginConfigs,
+  PluginService,
+} from "../plugins/mod.ts";
 import { detectSandbox } from "../runtime/mod.ts";
 import type { Store } from "../store/mod.ts";
 import {
@@ -33,17 +38,18 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
     store,
     log,
   });
-  const { sandbox, caps } = await detectPluginRuntime(config);
+  const runtime = await detectPluginRuntime(config, { store });
+  const { sandbox, caps } = runtime;
   if (sandbox.mode !== "bwrap") {
     log(
       "WARNING: plugins run WITHOUT the OS sandbox (Deno flags only). Deno's flags alone do not " +
         "contain hostile code; install bubblewrap, or accept this only for development",
     );
   }
-  log(`plugin resource caps: ${caps.mechanism}; sandbox: ${sandbox.mode} (${sandbox.reason})`);
+  log(describeIsolation(runtime, config));
   // The service and the bus need each other: the service builds the bus in its constructor.
   const plugins = new PluginService<HookBus>(
-    { store, config, layout, log, runtime: { sandbox, caps } },
+    { store, config, layout, log, runtime },
     new PluginConfigs(store, masterKey),
     (host) =>
       new HookBus({

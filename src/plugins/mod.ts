@@ -10,7 +10,12 @@ export type { PluginRecord, PluginState, SystemEventSink } from "./types.ts";
 export { validateConfigValues } from "./config_values.ts";
 export { copyPackage, removePackage } from "./copy_package.ts";
 export { type PluginPaths, pluginPaths } from "./plugin_paths.ts";
-export { detectPluginRuntime } from "./plugin_runtime.ts";
+export {
+  describeIsolation,
+  detectPluginRuntime,
+  type DetectPluginRuntimeOptions,
+} from "./plugin_runtime.ts";
+export { memoryUids, storeUids, type UidAllocator } from "./plugin_uids.ts";
 export { commandLine, pluginPlan } from "./plugin_launch.ts";
 export type { PluginRuntime } from "./plugin_context.ts";
 export { type ForcedFailure, forceFail } from "./force_fail.ts";

@@ -1,5 +1,6 @@
 import type { Config, StateLayout } from "../config/mod.ts";
 import type { CapsFacts, SandboxInfo } from "../runtime/mod.ts";
+import type { UidAllocator } from "./plugin_uids.ts";
 import type { Store } from "../store/mod.ts";
 import type { SystemEventSink } from "./types.ts";
 
@@ -7,6 +8,13 @@ import type { SystemEventSink } from "./types.ts";
 export interface PluginRuntime {
   sandbox: SandboxInfo;
   caps: CapsFacts;
+  /**
+   * Each plugin's own uid when plugd runs as root; `null` when it cannot switch uids (then every
+   * plugin runs as the daemon's user, separated by its namespaces only).
+   */
+  uids: UidAllocator | null;
+  /** Size limits of `$DATA` and `$TMP`, MiB. */
+  quotas: { dataMb: number; tmpMb: number };
 }
 
 /** What the lifecycle operations share. */

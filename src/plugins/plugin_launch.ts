@@ -11,19 +11,19 @@ import type { PluginRuntime } from "./plugin_context.ts";
 import type { PluginPaths } from "./plugin_paths.ts";
 import type { PluginRecord } from "./types.ts";
 
-/** The uid plugins run as when the daemon is root. */
-export const SANDBOX_UID = 65534;
-
 /**
  * Creates `$DATA` (and `$TMP` for flags mode) owned by the plugin's uid, mode 0700. Their parent
  * stays 0700 so no other user reaches anything a plugin wrote; only flags mode as root opens it
  * to traversal (0711), since there the plugin's own uid must walk to its folder.
  */
-export async function prepareDirs(paths: PluginPaths, sandbox: SandboxInfo): Promise<void> {
-  const uid = sandbox.root ? SANDBOX_UID : undefined;
+export async function prepareDirs(
+  paths: PluginPaths,
+  sandbox: SandboxInfo,
+  uid: number | undefined,
+): Promise<void> {
   for (const dir of [paths.dataDir, paths.tmpDir]) {
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-    if (uid !== undefined) await Deno.chown(dir, uid, uid);
+    if (uid !== undefined && (await Deno.stat(dir)).uid !== uid) await chownTree(dir, uid);
   }
   const open = sandbox.mode === "flags" && sandbox.root;
   for (const dir of [dirname(paths.dataDir), dirname(paths.tmpDir)]) {
@@ -52,11 +52,27 @@ export async function ensurePrepared(
   });
 }
 
+/**
+ * Gives `dir` and everything in it to `uid` (also its gid), never following a symlink: folders
+ * made by an older plugd, or before plugins had uids of their own, change hands once.
+ */
+async function chownTree(dir: string, uid: number): Promise<void> {
+  const out = await new Deno.Command("chown", {
+    args: ["-R", "-P", "-h", `${uid}:${uid}`, "--", dir],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new Error(`chown of ${dir} failed: ${new TextDecoder().decode(out.stderr).trim()}`);
+  }
+}
+
 /** The plan the supervisor starts and `plugd plugin flags` prints, from the current grant. */
 export function pluginPlan(
   plugin: Pick<PluginRecord, "id" | "manifest" | "granted">,
   runtime: PluginRuntime,
   paths: PluginPaths,
+  uid: number | undefined,
   getEnv: (name: string) => string | undefined = (n) => Deno.env.get(n),
 ): LaunchPlan {
   const grant = plugin.granted ?? plugin.manifest.permissions;
@@ -73,9 +89,10 @@ export function pluginPlan(
     dirs: paths,
     sandbox: runtime.sandbox,
     caps: runtime.caps,
-    uid: runtime.sandbox.root ? SANDBOX_UID : undefined,
+    uid,
     env,
     launchDir: paths.launchDir,
+    tmpMb: runtime.quotas.tmpMb,
   });
 }
 

@@ -1,27 +1,58 @@
-/** Detect, once, what this host gives plugins: the sandbox and the resource caps. */
+/** Detect, once, what this host gives plugins: sandbox, resource caps, uids, quotas. */
+import type { Config } from "../config/mod.ts";
 import { detectResourceCaps, detectSandbox } from "../runtime/mod.ts";
+import type { Store } from "../store/mod.ts";
 import type { PluginRuntime } from "./plugin_context.ts";
+import { hostIdsInUse, storeUids } from "./plugin_uids.ts";
+
+/** Options of {@linkcode detectPluginRuntime}. */
+export interface DetectPluginRuntimeOptions {
+  /** Where per-plugin uids are kept; without it (a local preview) plugins get none. */
+  store?: Store;
+  /** Create this daemon's cgroup folders; `false` for a preview. @default true */
+  create?: boolean;
+}
 
 /**
- * Detects the sandbox and the caps for a daemon on `stateDir`. Its cgroups are named after the
- * state dir, so two daemons (or a daemon and a test) on one host never share a plugin's cgroup,
- * and a restarted daemon sweeps the empty ones its previous run left.
+ * Detects the sandbox, the caps and whether plugins get their own uids, for a daemon on
+ * `config.stateDir`. Its cgroups are named after the state dir, so two daemons (or a daemon and a
+ * test) on one host never share a plugin's cgroup, and a restarted daemon sweeps the empty ones
+ * its previous run left.
  *
  * @example
  * ```ts
- * const runtime = await detectPluginRuntime({ stateDir: "/var/lib/plugd", sandbox: undefined });
+ * const runtime = await detectPluginRuntime(config, { store });
  * runtime.caps.mechanism; // "cgroup-v1"
  * ```
  */
 export async function detectPluginRuntime(
-  config: { stateDir: string; sandbox?: string },
-  options: { create?: boolean } = {},
+  config: Pick<Config, "stateDir" | "sandbox" | "isolation">,
+  options: DetectPluginRuntimeOptions = {},
 ): Promise<PluginRuntime> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(config.stateDir));
   const instance = [...new Uint8Array(digest).slice(0, 6)]
     .map((b) => b.toString(16).padStart(2, "0")).join("");
+  const sandbox = await detectSandbox({ requested: config.sandbox });
+  const { uidRange, dataQuotaMb, tmpQuotaMb } = config.isolation;
   return {
-    sandbox: await detectSandbox({ requested: config.sandbox }),
+    sandbox,
     caps: await detectResourceCaps({ instance, create: options.create }),
+    uids: sandbox.root && options.store
+      ? storeUids(options.store, { range: uidRange, taken: await hostIdsInUse() })
+      : null,
+    quotas: { dataMb: dataQuotaMb, tmpMb: tmpQuotaMb },
   };
+}
+
+/** One line for the daemon's log: how plugins are kept apart on this host. */
+export function describeIsolation(
+  runtime: PluginRuntime,
+  config: Pick<Config, "isolation">,
+): string {
+  const { first, last } = config.isolation.uidRange;
+  const uids = runtime.uids
+    ? `each plugin its own uid from ${first}-${last}`
+    : `every plugin as uid ${Deno.uid()} (plugd is not root: no per-plugin uids)`;
+  const { mode, reason } = runtime.sandbox;
+  return `plugin isolation: sandbox: ${mode} (${reason}); caps: ${runtime.caps.mechanism}; ${uids}`;
 }

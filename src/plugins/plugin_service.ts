@@ -269,7 +269,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   /** The exact command line the plugin runs with (SPEC §5). */
   async flags(id: string): Promise<{ argv: string[]; env: string[] }> {
     const plugin = await getPlugin(this.#ctx.store, id);
-    return commandLine(pluginPlan(plugin, this.#ctx.runtime, this.#paths(plugin)));
+    const uid = await this.#ctx.runtime.uids?.uidOf(id);
+    return commandLine(pluginPlan(plugin, this.#ctx.runtime, this.#paths(plugin), uid));
   }
 
   /** Calls a hook/route/cron handler, starting the plugin on demand. */
@@ -306,7 +307,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     const grant = plugin.granted ?? {};
     this.#emit.configure(plugin.id, grant.emit ?? [], plugin.manifest.limits);
     const runtime = this.#ctx.runtime;
-    await prepareDirs(paths, runtime.sandbox);
+    const uid = await runtime.uids?.uidOf(plugin.id);
+    await prepareDirs(paths, runtime.sandbox, uid);
     await ensurePrepared(plugin, paths, runtime.sandbox);
     const problems = await this.configs.problems(plugin);
     if (problems.length > 0) {
@@ -323,7 +325,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       expectedHandlers: manifestHandlers(plugin.manifest),
       limits: plugin.manifest.limits,
       config,
-      plan: () => pluginPlan({ ...plugin, granted: grant }, runtime, paths),
+      plan: () => pluginPlan({ ...plugin, granted: grant }, runtime, paths, uid),
       enabled: true,
     });
     if (!options.lazy) await this.supervisor.start(plugin.id);

@@ -34,5 +34,7 @@ export async function removePlugin(
   if (options.purge) {
     await Deno.remove(join(ctx.layout.data, plugin.id), { recursive: true }).catch(() => {});
     await storage.purge(plugin.id);
+    // The uid goes back to the range only once nothing it owns is left.
+    await ctx.runtime.uids?.release(plugin.id);
   }
 }

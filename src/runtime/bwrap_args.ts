@@ -37,8 +37,8 @@ const depth = (p: string) => p.split("/").length;
 
 /**
  * Builds the arguments after `bwrap`: namespaces, `--die-with-parent --new-session --clearenv`,
- * the environment, the parent folders of every mount (0755), the binds sorted parents first (so
- * a nested mount lands on its parent), the tmpfs, `/proc`, `/dev` and the working directory.
+ * the environment, the tmpfs, the parent folders of every mount (0755), the binds sorted parents
+ * first (so a nested mount lands on its parent), `/proc`, `/dev` and the working directory.
  *
  * @example
  * ```ts
@@ -80,11 +80,12 @@ export function bwrapArgs(o: BwrapOptions): string[] {
     "--clearenv",
     ...Object.keys(env).sort().flatMap((k) => ["--setenv", k, env[k]!]),
     ...(o.capAdd ?? []).flatMap((c) => ["--cap-add", c]),
-    ...dirs.flatMap((d) => ["--perms", "0755", "--dir", d]),
-    ...unique.flatMap(([flag, m]) => [flag, m.src, m.dest]),
+    // The tmpfs first: a bind below it (a test's widened mount) lands on top of it.
     ...(o.tmpfs
       ? ["--perms", "1777", "--size", String(o.tmpfs.bytes), "--tmpfs", o.tmpfs.dest]
       : []),
+    ...dirs.flatMap((d) => ["--perms", "0755", "--dir", d]),
+    ...unique.flatMap(([flag, m]) => [flag, m.src, m.dest]),
     ...(o.mountProc === false ? [] : ["--proc", "/proc"]),
     "--dev",
     "/dev",

@@ -21,6 +21,8 @@ import {
   type SandboxInfo,
   Supervisor,
 } from "../../src/runtime/mod.ts";
+import { DEFAULT_UID_RANGE } from "../../src/config/mod.ts";
+import { memoryUids } from "../../src/plugins/mod.ts";
 import { waitFor } from "../runtime/_helpers.ts";
 
 /** Where malicious fixtures live. */
@@ -31,8 +33,6 @@ export const NEIGHBOUR = new URL("../fixtures/plugins/echo", import.meta.url).pa
 export const JSON_CANARY = "/tmp/plugd-security-canary.json";
 /** An environment variable of the host process that no plugin may see. */
 export const ENV_CANARY = "PLUGD_SECURITY_ENV_CANARY";
-/** The uid plugins run as when the tests run as root. */
-export const SANDBOX_UID = 65534;
 
 /** How one plugin is started. */
 export interface LaunchOptions {
@@ -80,6 +80,8 @@ export class SecurityHost implements AsyncDisposable {
   #logs = new Map<string, LogLine[]>();
   #listener: Deno.TcpListener;
   #caps: CapsFacts | undefined;
+  /** Each plugin's own uid when the tests run as root, as in the daemon. */
+  readonly uids = memoryUids({ range: DEFAULT_UID_RANGE });
   /** Names this host's cgroups apart from those of other test files running at the same time. */
   #tag = crypto.randomUUID().slice(0, 8);
 
@@ -159,8 +161,9 @@ export class SecurityHost implements AsyncDisposable {
     for (const p of [d.dataDir, d.tmpDir, `${base}/launch`]) {
       await Deno.mkdir(p, { recursive: true, mode: 0o700 });
     }
-    if (sandbox.root) {
-      for (const p of [d.dataDir, d.tmpDir]) await Deno.chown(p, SANDBOX_UID, SANDBOX_UID);
+    const uid = sandbox.root ? await this.uids.uidOf(id) : undefined;
+    if (uid !== undefined) {
+      for (const p of [d.dataDir, d.tmpDir]) await Deno.chown(p, uid, uid);
     }
     const limits = { ...manifest.limits };
     if (o.timeoutMs) limits.timeout_ms = o.timeoutMs;
@@ -174,7 +177,7 @@ export class SecurityHost implements AsyncDisposable {
         dirs: d,
         sandbox,
         caps: this.#caps,
-        uid: sandbox.root ? SANDBOX_UID : undefined,
+        uid,
         env: Object.fromEntries(
           (grant.env ?? []).flatMap((n) => Deno.env.get(n) ? [[n, Deno.env.get(n)!]] : []),
         ),

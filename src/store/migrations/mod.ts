@@ -12,6 +12,7 @@ import { migration009 } from "./009_console_sessions.ts";
 import { migration010 } from "./010_audit_export.ts";
 import { migration011 } from "./011_audit_filter_indexes.ts";
 import { migration012 } from "./012_marketplace.ts";
+import { migration013 } from "./013_plugin_uids.ts";
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration010,
   migration011,
   migration012,
+  migration013,
 ];
