@@ -151,7 +151,12 @@ export class Daemon {
       this.config.socketPath,
       (req) => app.fetch(req, { transport: "socket" }),
       toProblemResponse,
-    );
+    ).catch((error) => {
+      // Name where the socket path was set, so the fix is obvious.
+      const origin = this.config.origins?.socket;
+      if (origin && error instanceof Error) error.message += ` [socket set by ${origin}]`;
+      throw error;
+    });
     this.#servers.push(socket);
     const tcp = this.#servers.find((s) => "port" in s.addr);
     if (tcp && this.config.http) {

@@ -25,6 +25,7 @@ import {
 import { WebConsole } from "../console/mod.ts";
 import type { DaemonService, ServiceFactory } from "./daemon.ts";
 import { createMasterKeyService } from "./master_key_service.ts";
+import { ensureBubblewrap } from "./first_run.ts";
 import { auditExportService } from "./audit_export_service.ts";
 import { backupService } from "./backup_service.ts";
 
@@ -38,6 +39,8 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
     store,
     log,
   });
+  // First run of `deno task start` on a fresh machine: install bubblewrap if we may (dev mode).
+  if (config.sandbox === "bwrap") await ensureBubblewrap({ log, mayInstall: config.dev });
   const runtime = await detectPluginRuntime(config, { store });
   const { sandbox, caps } = runtime;
   if (sandbox.mode !== "bwrap") {

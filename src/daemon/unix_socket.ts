@@ -20,7 +20,8 @@ export async function claimSocketPath(path: string): Promise<void> {
   }
   if (!info.isSocket) {
     throw new SocketInUseError(
-      `${path} exists and is not a socket; move it away or set PLUGD_SOCKET to another path`,
+      `${path} exists and is not a socket; move it away or choose another socket path ` +
+        `(--socket, PLUGD_SOCKET or "socket" in plugd.yaml)`,
     );
   }
   try {
@@ -31,7 +32,8 @@ export async function claimSocketPath(path: string): Promise<void> {
     return;
   }
   throw new SocketInUseError(
-    `Another plugd is already serving ${path}; stop it first (or use another --state-dir)`,
+    `Another plugd is already serving ${path}; stop it first, or choose another socket path ` +
+      `(--socket, PLUGD_SOCKET or "socket" in plugd.yaml)`,
   );
 }
 
