@@ -1,7 +1,7 @@
 /** `definePlugin()`: the one function a plugin entry calls. */
 import type { DefinedPlugin, PluginDefinition } from "./types.ts";
 
-const MAPS = ["actions", "filters", "gates", "routes", "cron"] as const;
+const MAPS = ["actions", "filters", "gates", "routes", "cron", "commands"] as const;
 /** Lifecycle hook names a plugin may implement (the shim and the protocol use this list). */
 export const LIFECYCLE_HOOKS = [
   "onInstall",
@@ -26,9 +26,9 @@ const FUNCS = LIFECYCLE_HOOKS;
  * });
  * ```
  */
-export function definePlugin<C = Record<string, unknown>>(
-  def: PluginDefinition<C>,
-): DefinedPlugin<C> {
+export function definePlugin<C = Record<string, unknown>, R extends string = string>(
+  def: PluginDefinition<C, R>,
+): DefinedPlugin<C, R> {
   if (typeof def !== "object" || def === null) {
     throw new TypeError("definePlugin() expects an object such as { actions: { ... } }");
   }
@@ -40,7 +40,7 @@ export function definePlugin<C = Record<string, unknown>>(
     }
   }
   for (const m of MAPS) {
-    const map = def[m];
+    const map = def[m] as Record<string, unknown> | undefined;
     if (map === undefined) continue;
     if (typeof map !== "object" || map === null) {
       throw new TypeError(`definePlugin(): "${m}" must be an object of handler functions`);

@@ -12,9 +12,22 @@
  */
 export { definePlugin } from "./define_plugin.ts";
 export { SDK_VERSION } from "./version.ts";
+export {
+  type HmacOptions,
+  type SlackOptions,
+  type StandardWebhookOptions,
+  verifyGitHubSignature,
+  verifyGitLabToken,
+  verifyHmacSha256,
+  verifySlackSignature,
+  verifyStandardWebhook,
+} from "./signatures/mod.ts";
 export type {
   ActionHandler,
   CloudEvent,
+  CommandContext,
+  CommandHandler,
+  CommandOutput,
   CronHandler,
   DefinedPlugin,
   FilterHandler,
@@ -25,5 +38,7 @@ export type {
   PluginDefinition,
   PluginLogger,
   PluginStorage,
+  RouteContext,
   RouteHandler,
+  RouteParams,
 } from "./types.ts";

@@ -10,7 +10,13 @@
  * ```
  * @module
  */
-import { type ConfigSchema, loadPluginDir, type Permissions } from "../src/manifest/mod.ts";
+import {
+  type ConfigSchema,
+  loadPluginDir,
+  matchRoute,
+  type Permissions,
+  routeHandlerName,
+} from "../src/manifest/mod.ts";
 import { DEFAULT_UID_RANGE } from "../src/config/mod.ts";
 import {
   copyPackage,
@@ -22,6 +28,7 @@ import {
   type CapsFacts,
   detectResourceCaps,
   detectSandbox,
+  type InvokeOptions,
   launchPlan,
   type LogLine,
   manifestHandlers,
@@ -83,6 +90,15 @@ export interface TestPlugin extends AsyncDisposable {
     init?: { headers?: HeadersInit; body?: string },
   ): Promise<Response>;
   cron(name: string): Promise<void>;
+  /**
+   * Runs a command as `plugd <id> <name> [args...]` would; resolves to its exit code and output
+   * (each chunk also goes to `onOutput` as it is written). `signal` cancels it like Ctrl-C.
+   */
+  command(
+    name: string,
+    args?: string[],
+    init?: { onOutput?: (chunk: string) => void; signal?: AbortSignal },
+  ): Promise<{ code: number; output: string }>;
   stats(): Promise<PluginStats>;
 }
 
@@ -167,10 +183,11 @@ export async function startPlugin(
     });
     const id = manifest.id;
     const call = (
-      kind: "action" | "filter" | "gate" | "route" | "cron",
+      kind: "action" | "filter" | "gate" | "route" | "cron" | "command",
       name: string,
       payload?: unknown,
-    ) => supervisor.invoke(id, kind, name, payload);
+      opts?: InvokeOptions,
+    ) => supervisor.invoke(id, kind, name, payload, opts);
     await supervisor.start(id);
     return {
       id,
@@ -195,13 +212,15 @@ export async function startPlugin(
       gate: async (name, data) => await call("gate", name, data) as GateDecision,
       async route(method, path, init = {}) {
         const url = new URL(path, "http://plugin.local");
-        const decl = manifest.routes.find((r) => r.method === method && r.path === url.pathname);
-        if (!decl) throw new Error(`No route "${method} ${url.pathname}" in plugin.yaml`);
-        const r = await call("route", `${decl.method} ${decl.path}`, {
+        // The daemon's own matcher: `:name` segments and their params work as in production.
+        const match = matchRoute(manifest.routes, method, url.pathname);
+        if (!match) throw new Error(`No route "${method} ${url.pathname}" in plugin.yaml`);
+        const r = await call("route", routeHandlerName(match.route), {
           method,
           path: url.pathname,
           query: url.search.slice(1),
           headers: [...new Headers(init.headers)],
+          params: match.params,
           body: init.body,
           bodyEncoding: "text",
         }) as RouteResult;
@@ -214,6 +233,21 @@ export async function startPlugin(
       },
       async cron(name) {
         await call("cron", name);
+      },
+      async command(name, args = [], init = {}) {
+        const decl = manifest.commands?.find((c) => c.name === name);
+        if (!decl) throw new Error(`No command "${name}" in plugin.yaml`);
+        let output = "";
+        const onOutput = (chunk: string) => {
+          output += chunk;
+          init.onOutput?.(chunk);
+        };
+        const code = await call("command", name, { args }, {
+          onOutput,
+          signal: init.signal,
+          timeoutMs: decl.timeout_ms,
+        });
+        return { code: code as number, output };
       },
       stats: () => supervisor.stats(id),
       async [Symbol.asyncDispose]() {

@@ -63,21 +63,73 @@ export type ActionHandler<C> = (event: CloudEvent, ctx: PluginContext<C>) => May
 export type FilterHandler<C> = (data: unknown, ctx: PluginContext<C>) => MaybePromise<unknown>;
 /** A gate: gets the data, votes. */
 export type GateHandler<C> = (data: unknown, ctx: PluginContext<C>) => MaybePromise<GateDecision>;
+/** The path of a route key: `"GET /commits/:sha"` → `"/commits/:sha"`. */
+type RoutePath<K extends string> = K extends `${string} ${infer P}` ? P : K;
+/** `:name` segments of a path as an object type. */
+type PathParams<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? { [N in Name]: string } & PathParams<`/${Rest}`>
+  : P extends `${string}:${infer Name}` ? { [N in Name]: string }
+  : Record<never, never>;
+
+/**
+ * The parameters of a route key, typed from its `:name` segments:
+ * `RouteParams<"GET /commits/:sha">` is `{ sha: string }`.
+ */
+export type RouteParams<K extends string> = string extends K ? Record<string, string>
+  : PathParams<RoutePath<K>>;
+
+/** What a route handler receives as `ctx`: the plugin context plus the route's parameters. */
+export interface RouteContext<C = Record<string, unknown>, P = Record<string, string>>
+  extends PluginContext<C> {
+  /** `:name` segments of the matched path, percent-decoded. */
+  params: P;
+}
+
 /** An HTTP route handler. */
-export type RouteHandler<C> = (req: Request, ctx: PluginContext<C>) => MaybePromise<Response>;
+export type RouteHandler<C, P = Record<string, string>> = (
+  req: Request,
+  ctx: RouteContext<C, P>,
+) => MaybePromise<Response>;
+
+/** Where a command writes what the operator's terminal shows, as it is produced. */
+export interface CommandOutput {
+  /** Sends text (or bytes) to the terminal now; escape sequences are stripped there unless --raw. */
+  write(chunk: string | Uint8Array): void;
+}
+
+/** What a command handler receives as `ctx`. */
+export interface CommandContext<C = Record<string, unknown>> extends PluginContext<C> {
+  out: CommandOutput;
+  /** Aborted when the operator presses Ctrl-C (or the run times out): stop and return. */
+  signal: AbortSignal;
+}
+
+/**
+ * A CLI command (`plugd <plugin-id> <name> [args...]`): gets the arguments as typed, returns the
+ * exit code (nothing = 0).
+ */
+export type CommandHandler<C> = (
+  args: string[],
+  ctx: CommandContext<C>,
+) => MaybePromise<number | void>;
 /** A cron job. */
 export type CronHandler<C> = (ctx: PluginContext<C>) => MaybePromise<void>;
 
-/** What `definePlugin()` takes. Keys of the maps must match plugin.yaml exactly. */
-export interface PluginDefinition<C = Record<string, unknown>> {
+/**
+ * What `definePlugin()` takes. Keys of the maps must match plugin.yaml exactly. `R` is inferred
+ * from the keys of `routes`, which types each handler's `ctx.params`.
+ */
+export interface PluginDefinition<C = Record<string, unknown>, R extends string = string> {
   /** Keyed by event type (may end in `*`), as in `hooks: - action: ...`. */
   actions?: Record<string, ActionHandler<C>>;
   filters?: Record<string, FilterHandler<C>>;
   gates?: Record<string, GateHandler<C>>;
-  /** Keyed by `"METHOD /path"`, as in `routes:`. */
-  routes?: Record<string, RouteHandler<C>>;
+  /** Keyed by `"METHOD /path"`, as in `routes:` (public ones too). */
+  routes?: { [K in R]: RouteHandler<C, RouteParams<K>> };
   /** Keyed by cron job name. */
   cron?: Record<string, CronHandler<C>>;
+  /** Keyed by command name, as in `commands:`. */
+  commands?: Record<string, CommandHandler<C>>;
   onInstall?: (ctx: PluginContext<C>) => MaybePromise<void>;
   /** Runs each time the process starts while the plugin is enabled. */
   onEnable?: (ctx: PluginContext<C>) => MaybePromise<void>;
@@ -89,6 +141,8 @@ export interface PluginDefinition<C = Record<string, unknown>> {
 }
 
 /** A definition marked by `definePlugin()`. */
-export type DefinedPlugin<C = Record<string, unknown>> = PluginDefinition<C> & {
-  readonly __plugd: 1;
-};
+export type DefinedPlugin<C = Record<string, unknown>, R extends string = string> =
+  & PluginDefinition<C, R>
+  & {
+    readonly __plugd: 1;
+  };

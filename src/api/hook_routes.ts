@@ -1,18 +1,14 @@
 import { Hono } from "hono";
 import {
   EventValidationError,
-  fromRouteResult,
   type HookBus,
-  matchRoute,
   ReservedEventTypeError,
-  routeHandlerName,
-  RouteResponseError,
-  toRoutePayload,
   validateCloudEvent,
 } from "../hooks/mod.ts";
-import { isEventType } from "../manifest/mod.ts";
+import { isEventType, matchRoute, routeHandlerName } from "../manifest/mod.ts";
 import type { PluginService } from "../plugins/mod.ts";
 import { requireScope } from "./auth_middleware.ts";
+import { callPluginRoute } from "./plugin_route_call.ts";
 import { HttpError } from "./problem.ts";
 import { readJsonObject } from "./read_json.ts";
 import type { ApiEnv } from "./types.ts";
@@ -104,29 +100,21 @@ export function createHookRoutes(deps: HookRouteDeps): Hono<ApiEnv> {
     const marker = `/routes`;
     const path = pathname.slice(pathname.indexOf(marker, "/v1/plugins/".length) + marker.length) ||
       "/";
-    const route = matchRoute(record.manifest.routes, c.req.method, path);
-    if (!route) {
-      const declared = record.manifest.routes.map(routeHandlerName).join(", ") || "none";
+    const token = record.manifest.routes.filter((r) => r.auth !== "none");
+    const match = matchRoute(token, c.req.method, path);
+    if (!match) {
+      const open = matchRoute(record.manifest.routes, c.req.method, path);
       throw new HttpError(
         404,
-        `Plugin "${id}" declares no route ${c.req.method} ${path} (declared: ${declared})`,
+        open
+          ? `${routeHandlerName(open.route)} of plugin "${id}" is public: it is served at ` +
+            `/hooks/${id}${path}, not under /v1`
+          : `Plugin "${id}" declares no route ${c.req.method} ${path} (declared: ${
+            token.map(routeHandlerName).join(", ") || "none"
+          })`,
       );
     }
-    const payload = await toRoutePayload(c.req.raw, path);
-    let result: unknown;
-    try {
-      result = await plugins.invoke(id, "route", routeHandlerName(route), payload);
-    } catch (error) {
-      throw routeError(id, error);
-    }
-    try {
-      return fromRouteResult(result, c.req.method);
-    } catch (error) {
-      if (error instanceof RouteResponseError) {
-        throw new HttpError(502, `Plugin "${id}" route answer rejected: ${error.message}`);
-      }
-      throw error;
-    }
+    return await callPluginRoute(plugins, record, match, c.req.raw, path);
   });
 
   return app;
@@ -140,21 +128,4 @@ function hookName(name: string): string {
     );
   }
   return name;
-}
-
-function routeError(id: string, error: unknown): HttpError {
-  const e = error as Error;
-  switch (e?.name) {
-    case "PluginTimeoutError":
-      return new HttpError(504, e.message, { cause: e });
-    case "PluginUnavailableError":
-    case "PluginStartError":
-      return new HttpError(503, e.message, { cause: e });
-    case "PluginExitedError":
-      return new HttpError(502, e.message, { cause: e });
-    case "PluginCallError":
-      return new HttpError(502, `Plugin "${id}" route handler failed: ${e.message}`, { cause: e });
-    default:
-      return new HttpError(502, `Plugin "${id}" route failed: ${e?.message ?? String(error)}`);
-  }
 }

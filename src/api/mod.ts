@@ -17,3 +17,9 @@ export { createHookRoutes } from "./hook_routes.ts";
 export { createPluginRoutes } from "./plugin_routes.ts";
 export { createMasterKeyRoutes, type MasterKeyRouteDeps } from "./master_key_routes.ts";
 export { type BackupRouteDeps, createBackupRoutes } from "./backup_routes.ts";
+export {
+  createPublicRoutes,
+  PUBLIC_ROUTE_PREFIX,
+  type PublicRouteDeps,
+} from "./public_hook_routes.ts";
+export { PublicRouteLimiter } from "./public_route_limiter.ts";

@@ -284,6 +284,23 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
     contentType: "text/html",
   },
   {
+    method: "ALL",
+    path: "/hooks/{id}",
+    scope: null,
+    tag: "public",
+    summary: "A plugin's public route at its root path (auth: none; only while enabled)",
+    contentType: "*/*",
+  },
+  {
+    method: "ALL",
+    path: "/hooks/{id}/{path}",
+    scope: null,
+    tag: "public",
+    summary: "A plugin's public routes (auth: none): per-route body limit (413), rate limit " +
+      "(429 + Retry-After) and timeout; 404 unless the plugin is enabled and declares the route",
+    contentType: "*/*",
+  },
+  {
     method: "GET",
     path: "/v1/openapi.json",
     scope: null,

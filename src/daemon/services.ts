@@ -28,6 +28,7 @@ import { createMasterKeyService } from "./master_key_service.ts";
 import { ensureBubblewrap } from "./first_run.ts";
 import { auditExportService } from "./audit_export_service.ts";
 import { backupService } from "./backup_service.ts";
+import { pluginSurfaceServices } from "./plugin_surfaces.ts";
 
 /**
  * Wires the daemon's services (plugins, hooks, webhooks, ...). Each area contributes a
@@ -84,6 +85,8 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
       start: () => hooks.start(),
       stop: () => hooks.stop(),
     },
+    // Public routes, plugin commands and console pages of plugins.
+    ...pluginSurfaceServices(plugins),
     { routes: createKeyRoutes({ store }) },
     masterKeyService,
     backupService(config, store, layout),

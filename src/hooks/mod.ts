@@ -11,9 +11,9 @@ export { IntakeQueue, type IntakeQueueOptions } from "./intake_queue.ts";
 export { ActionDispatcher, type RetryPolicy } from "./action_dispatcher.ts";
 export {
   fromRouteResult,
-  matchRoute,
   MAX_ROUTE_BODY,
-  routeHandlerName,
+  RouteBodyTooLargeError,
+  type RoutePayloadOptions,
   RouteResponseError,
   toRoutePayload,
 } from "./plugin_route.ts";

@@ -1,5 +1,4 @@
-/** Plugin HTTP routes (SPEC §8): matching, request → payload, result → Response. */
-import type { RouteDecl } from "../manifest/mod.ts";
+/** Plugin HTTP routes (SPEC §8): request → payload, result → Response. */
 import type { RoutePayload, RouteResult } from "../runtime/mod.ts";
 
 /** Largest request or response body a plugin route handles (1 MiB). */
@@ -16,58 +15,65 @@ const HOP_BY_HOP = new Set([
   "upgrade",
   "content-length",
 ]);
-/** Credentials meant for the daemon never reach a plugin. */
-const PRIVATE_REQUEST = new Set(["authorization", "cookie"]);
 
 /** The plugin answered something that cannot be passed on (too big, malformed). */
 export class RouteResponseError extends Error {
   override name = "RouteResponseError";
 }
 
+/** The request body is larger than the route accepts (answer 413; the plugin is not called). */
+export class RouteBodyTooLargeError extends RangeError {
+  override name = "RouteBodyTooLargeError";
+  readonly limit: number;
+  constructor(limit: number) {
+    super(`Request bodies for this route are limited to ${limit} bytes`);
+    this.limit = limit;
+  }
+}
+
+/** Options of {@linkcode toRoutePayload}. */
+export interface RoutePayloadOptions {
+  /** The matched route's `:name` parameters. @default {} */
+  params?: Record<string, string>;
+  /** Largest body read; beyond it {@linkcode RouteBodyTooLargeError}. @default MAX_ROUTE_BODY */
+  maxBodyBytes?: number;
+  /**
+   * Pass `Authorization` through: on a public route it belongs to the caller (a webhook sender's
+   * credential), not to plugd. Cookies never pass. @default false
+   */
+  keepAuthorization?: boolean;
+}
+
 /**
- * The declared route matching `method` and `path` (`:name` segments match one segment), or
- * undefined. `HEAD` falls back to a declared `GET`.
+ * Serializes a request for the plugin: hop-by-hop headers and cookies removed, and
+ * `Authorization` too unless `keepAuthorization`. The body is counted while it streams in, so an
+ * oversized one (declared or not) is refused without being buffered.
  */
-export function matchRoute(
-  routes: RouteDecl[],
-  method: string,
+export async function toRoutePayload(
+  request: Request,
   path: string,
-): RouteDecl | undefined {
-  const segments = path.split("/");
-  const fits = (r: RouteDecl) => {
-    const want = r.path.split("/");
-    return want.length === segments.length &&
-      want.every((w, i) => w.startsWith(":") ? segments[i] !== "" : w === segments[i]);
-  };
-  return routes.find((r) => r.method === method && fits(r)) ??
-    (method === "HEAD" ? routes.find((r) => r.method === "GET" && fits(r)) : undefined);
-}
-
-/** The handler name of a route declaration, as the SDK keys it: `"POST /notify"`. */
-export function routeHandlerName(route: RouteDecl): string {
-  return `${route.method} ${route.path}`;
-}
-
-/** Serializes a request for the plugin: credentials and hop-by-hop headers removed. */
-export async function toRoutePayload(request: Request, path: string): Promise<RoutePayload> {
+  options: RoutePayloadOptions = {},
+): Promise<RoutePayload> {
+  const { params = {}, maxBodyBytes = MAX_ROUTE_BODY, keepAuthorization = false } = options;
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > maxBodyBytes) throw new RouteBodyTooLargeError(maxBodyBytes);
   const url = new URL(request.url);
   const headers: [string, string][] = [];
   for (const [k, v] of request.headers) {
-    if (!PRIVATE_REQUEST.has(k) && !HOP_BY_HOP.has(k)) headers.push([k, v]);
+    if (k === "cookie" || (k === "authorization" && !keepAuthorization) || HOP_BY_HOP.has(k)) {
+      continue;
+    }
+    headers.push([k, v]);
   }
   const payload: RoutePayload = {
     method: request.method,
     path,
     query: url.search.slice(1),
     headers,
+    params,
   };
   if (request.body && request.method !== "GET" && request.method !== "HEAD") {
-    const bytes = new Uint8Array(await request.arrayBuffer());
-    if (bytes.length > MAX_ROUTE_BODY) {
-      throw new RangeError(
-        `Request bodies for plugin routes are limited to ${MAX_ROUTE_BODY} bytes`,
-      );
-    }
+    const bytes = await readLimited(request.body, maxBodyBytes);
     try {
       payload.body = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
       payload.bodyEncoding = "text";
@@ -77,6 +83,32 @@ export async function toRoutePayload(request: Request, path: string): Promise<Ro
     }
   }
   return payload;
+}
+
+async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) throw new RouteBodyTooLargeError(limit);
+      chunks.push(value);
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => {});
+    // Hono's daemon-wide body limit answers for itself; pass its error on as it is.
+    throw error;
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
 }
 
 /** Turns the plugin's answer into a Response; throws `RouteResponseError` when unusable. */

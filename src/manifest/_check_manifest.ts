@@ -9,6 +9,9 @@ import { validateCron } from "./_validate_cron.ts";
 import { validateConfigSchema } from "./_validate_config_schema.ts";
 import { validateLimits } from "./_validate_limits.ts";
 import { validateRelations } from "./_validate_relations.ts";
+import { validateCommands } from "./_validate_commands.ts";
+import { validateUi } from "./_validate_ui.ts";
+import { derivedPermissions } from "./derived_permissions.ts";
 
 /** Keys allowed at the top level of `plugin.yaml`. */
 export const TOP_LEVEL_KEYS: readonly string[] = [
@@ -24,6 +27,8 @@ export const TOP_LEVEL_KEYS: readonly string[] = [
   "hooks",
   "routes",
   "cron",
+  "commands",
+  "ui",
   "config",
   "limits",
   "dependencies",
@@ -48,6 +53,13 @@ export function checkManifest(
   const before = p.length;
   checkKeys(data, TOP_LEVEL_KEYS, "", p);
   const who = validateIdentity(data, p);
+  // Fields in document order, so problems are listed in the order a reader meets them.
+  const permissions = validatePermissions(data.permissions, p);
+  const hooks = validateHooks(data.hooks, p);
+  const routes = validateRoutes(data.routes, p);
+  const cron = validateCron(data.cron, p);
+  const commands = validateCommands(data.commands, p);
+  const ui = validateUi(data.ui, p);
   const manifest = {
     id: who.id,
     name: who.name,
@@ -57,10 +69,12 @@ export function checkManifest(
     ...(who.license !== undefined ? { license: who.license } : {}),
     plugd: who.plugd,
     entry: who.entry,
-    permissions: validatePermissions(data.permissions, p),
-    hooks: validateHooks(data.hooks, p),
-    routes: validateRoutes(data.routes, p),
-    cron: validateCron(data.cron, p),
+    permissions: { ...permissions, ...derivedPermissions(ui, routes) },
+    hooks,
+    routes,
+    cron,
+    ...(commands?.length ? { commands } : {}),
+    ...(ui ? { ui } : {}),
     config: validateConfigSchema(data.config, p),
     limits: validateLimits(data.limits, p),
     ...validateRelations(data, who.id, p),

@@ -106,7 +106,8 @@ Deno.test("routes: rejects bad methods, paths and duplicates", () => {
     r("GET /a?x=1", "segment"),
     r("GET /a/:1x", "segment"),
     r("GET /%2e%2e", "segment"),
-    r({ GET: "/x" }, "string"),
+    { why: "mapping without route", doc: { routes: [{ GET: "/x" }] }, field: "routes[0].route" },
+    r(42, "string"),
     {
       why: "duplicate",
       doc: { routes: ["GET /x", "GET /x"] },

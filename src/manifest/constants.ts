@@ -39,6 +39,18 @@ export const MAX_HOOKS = 256;
 export const MAX_ROUTES = 16;
 /** Most `cron:` entries per plugin. */
 export const MAX_CRON_JOBS = 8;
+/** Largest body a public route may accept, in KiB (the daemon-wide body limit). */
+export const MAX_PUBLIC_BODY_KB = 1024;
+/** Body limit of a public route that sets none, in KiB. */
+export const DEFAULT_PUBLIC_BODY_KB = 64;
+/** Rate of a public route that sets none. */
+export const DEFAULT_PUBLIC_RATE = "600/min";
+/** Most `commands:` entries per plugin. */
+export const MAX_COMMANDS = 32;
+/** Most pages (and, separately, widgets) in `ui:`. */
+export const MAX_UI_ENTRIES = 16;
+/** The folder of a plugin's UI files where plugd serves `@plugd/sdk/ui` itself (`_plugd/ui.js`). */
+export const UI_RESERVED_FOLDER = "_plugd";
 
 /** Hook priority when none is given; lower runs first. */
 export const DEFAULT_HOOK_PRIORITY = 10;

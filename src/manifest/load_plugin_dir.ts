@@ -61,8 +61,21 @@ export async function loadPluginDir(
       });
     }
   }
+  problems.push(...missingUiFiles(parsed?.manifest, scan.files));
   if (problems.length > 0 || !parsed?.manifest) throw new ManifestError(problems);
   return { manifest: parsed.manifest, dir: real, files: scan.files };
+}
+
+/** Every `ui:` page or widget whose file is not a regular file of the package. */
+function missingUiFiles(manifest: Manifest | undefined, files: string[]): Problem[] {
+  const entries = [
+    ...(manifest?.ui?.pages ?? []).map((e, i) => [`ui.pages[${i}].path`, e.path] as const),
+    ...(manifest?.ui?.widgets ?? []).map((e, i) => [`ui.widgets[${i}].path`, e.path] as const),
+  ];
+  return entries.filter(([, path]) => !files.includes(path)).map(([field, path]) => ({
+    field,
+    message: `${JSON.stringify(path)} is not a file of the package; add it or fix the path`,
+  }));
 }
 
 async function readManifest(

@@ -10,6 +10,7 @@
  * @module
  */
 export type {
+  CommandDecl,
   CronDecl,
   HookDecl,
   HookKind,
@@ -19,11 +20,16 @@ export type {
   Permissions,
   Problem,
   RouteDecl,
+  UiDecl,
+  UiPage,
+  UiWidget,
 } from "./types.ts";
 export { ManifestError } from "./errors.ts";
 export {
   DEFAULT_ENTRY,
   DEFAULT_HOOK_PRIORITY,
+  DEFAULT_PUBLIC_BODY_KB,
+  DEFAULT_PUBLIC_RATE,
   EMIT_CEILINGS,
   ENTRY_EXTENSIONS,
   FORBIDDEN_PACKAGE_NAMES,
@@ -32,17 +38,25 @@ export {
   LIMIT_DEFAULTS,
   LIMIT_FLOORS,
   MAX_ALIAS_COUNT,
+  MAX_COMMANDS,
   MAX_CRON_JOBS,
   MAX_HOOK_PRIORITY,
   MAX_HOOKS,
   MAX_MANIFEST_BYTES,
   MAX_PACKAGE_BYTES,
   MAX_PACKAGE_FILES,
+  MAX_PUBLIC_BODY_KB,
   MAX_ROUTES,
+  MAX_UI_ENTRIES,
   MIN_HOOK_PRIORITY,
   PLUGIN_ID_PATTERN,
   ROUTE_METHODS,
+  UI_RESERVED_FOLDER,
 } from "./constants.ts";
+export { derivedPermissions, isPublicRoute } from "./derived_permissions.ts";
+export { matchRoute, routeHandlerName, type RouteMatch } from "./match_route.ts";
+export { MAX_RATE_COUNT, parseRouteRate, type RouteRate } from "./route_rate.ts";
+export { argNames, maskSecretArgs } from "./command_args.ts";
 export {
   parseManifest,
   type ParseManifestOptions,

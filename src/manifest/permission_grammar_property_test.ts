@@ -3,7 +3,13 @@
 // paths and port it does not touch. Every difference must be explained by such a host fact.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { grantProblems, isWithin, KIND_NAMES, parseNetEntry } from "../permissions/mod.ts";
+import {
+  grantProblems,
+  isWithin,
+  KIND_NAMES,
+  parseNetEntry,
+  PERMISSION_KINDS,
+} from "../permissions/mod.ts";
 import type { HostPaths, PermissionKind } from "../permissions/mod.ts";
 import { ManifestError } from "./errors.ts";
 import { validateManifest } from "./validate_manifest.ts";
@@ -55,7 +61,11 @@ const host = fc.oneof(
   fc.string({ maxLength: 10 }),
 );
 const port = fc.constantFrom("", ":443", ":7420", ":8080", ":0", ":65536", ":x");
-const ENTRIES: Record<PermissionKind, fc.Arbitrary<string>> = {
+/** Kinds written under `permissions:` (`ui` and `public` are derived from other sections). */
+type WrittenKind = Exclude<PermissionKind, "ui" | "public">;
+const WRITTEN = KIND_NAMES.filter((k): k is WrittenKind => !PERMISSION_KINDS[k].derivedFrom);
+
+const ENTRIES: Record<WrittenKind, fc.Arbitrary<string>> = {
   net: fc.tuple(host, port).map(([h, p]) => h + p),
   read: path,
   write: path,
@@ -104,7 +114,7 @@ Deno.test("manifest validation and grantProblems() agree on random entries", () 
   const seen = { valid: 0, hostOnly: 0, invalid: 0 };
   fc.assert(
     fc.property(
-      fc.constantFrom(...KIND_NAMES).chain((kind) =>
+      fc.constantFrom(...WRITTEN).chain((kind) =>
         ENTRIES[kind].map((entry) => [kind, entry] as const)
       ),
       ([kind, entry]) => {
@@ -121,4 +131,11 @@ Deno.test("manifest validation and grantProblems() agree on random entries", () 
   );
   // The generators reach all three outcomes, so the property says something about each.
   for (const [outcome, n] of Object.entries(seen)) assert.ok(n > 20, `${outcome}: only ${n}`);
+});
+
+Deno.test("derived kinds are refused under permissions: and come from ui: and routes:", () => {
+  assert.equal(WRITTEN.length, KIND_NAMES.length - 2);
+  for (const kind of ["ui", "public"]) {
+    assert.equal(manifestAccepts(kind as PermissionKind, "x"), false);
+  }
 });

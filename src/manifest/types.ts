@@ -16,11 +16,58 @@ export interface HookDecl {
   priority: number;
 }
 
-/** One `routes:` entry such as `"POST /notify"`. */
+/**
+ * One `routes:` entry: `"POST /notify"` (callers need a token), or a mapping such as
+ * `{ route: "POST /github", auth: none, max_body_kb: 512, rate: "60/min" }` (public).
+ */
 export interface RouteDecl {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
-  /** Path beginning with `/`, relative to `/v1/plugins/<id>/routes`. */
+  /**
+   * Path beginning with `/`; `:name` segments match one segment. Served under
+   * `/v1/plugins/<id>/routes`, or `/hooks/<id>` when public.
+   */
   path: string;
+  /** `none`: public, anyone who reaches plugd may call it (high risk). @default "token" */
+  auth?: "token" | "none";
+  /** Public routes: largest request body in KiB (413 beyond it). @default 64, at most 1024 */
+  max_body_kb?: number;
+  /** Public routes: requests allowed per period, e.g. `60/min` (429 beyond it). @default "600/min" */
+  rate?: string;
+  /** Public routes: timeout of one request. @default limits.timeout_ms */
+  timeout_ms?: number;
+}
+
+/** One `commands:` entry: `plugd <plugin-id> <name> [args...]`. */
+export interface CommandDecl {
+  /** Lowercase word, e.g. `notify`. */
+  name: string;
+  /** One line for `plugd --help` and `plugd plugin commands`. */
+  summary: string;
+  /** Usage of the arguments for help, e.g. `[--channel NAME] <text>`. @default "" */
+  args: string;
+  /** Argument names (`<name>` or `--name` in `args`) masked in the audit log. @default [] */
+  secret: string[];
+  /** Timeout of one run. @default limits.timeout_ms */
+  timeout_ms?: number;
+}
+
+/** One console page contributed by a plugin (`ui.pages`). */
+export interface UiPage {
+  id: string;
+  title: string;
+  /** HTML file inside the package, e.g. `ui/index.html`. */
+  path: string;
+}
+
+/** One console widget contributed by a plugin (`ui.widgets`). */
+export interface UiWidget extends UiPage {
+  slot: "overview" | "plugin-detail";
+}
+
+/** The `ui:` section. */
+export interface UiDecl {
+  pages: UiPage[];
+  widgets: UiWidget[];
 }
 
 /** One `cron:` entry. */
@@ -59,6 +106,10 @@ export interface Manifest {
   hooks: HookDecl[];
   routes: RouteDecl[];
   cron: CronDecl[];
+  /** Present when declared (manifests stored before commands existed lack it). */
+  commands?: CommandDecl[];
+  /** Present when declared. */
+  ui?: UiDecl;
   /** The settings schema, normalized to JSON Schema (see `config_schema.ts`). */
   config: ConfigRootSchema;
   limits: Limits;

@@ -15,6 +15,11 @@ export interface PermissionKindSpec {
   /** The Deno flag it maps onto; absent when the daemon enforces the kind itself (e.g. `emit`). */
   readonly denoFlag?: DenoAllowFlag;
   /**
+   * Set for kinds whose entries the manifest derives from another section (`ui`, `public`): a
+   * `permissions:` key of that kind is refused with this as the place to declare it instead.
+   */
+  readonly derivedFrom?: string;
+  /**
    * Why `entry` is malformed or never grantable anywhere, or `undefined` when it is valid. Pure
    * and host-independent: the manifest validator and the grant check both call it. The entry is
    * a non-empty string without commas or control characters (the list rules check that first).

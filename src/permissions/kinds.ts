@@ -10,6 +10,7 @@ import type { PermissionKindSpec } from "./kind_spec.ts";
 import { NET } from "./kind_net.ts";
 import { READ, RUN, WRITE } from "./kind_paths.ts";
 import { EMIT, ENV, SYS } from "./kind_small.ts";
+import { PUBLIC, UI } from "./kind_surfaces.ts";
 
 /** Every permission kind, in canonical order (the order of risks, diffs and `plugin.yaml` docs). */
 export const PERMISSION_KINDS = {
@@ -20,6 +21,8 @@ export const PERMISSION_KINDS = {
   sys: SYS,
   run: RUN,
   emit: EMIT,
+  ui: UI,
+  public: PUBLIC,
 } as const satisfies Record<string, PermissionKindSpec>;
 
 /** A permission key such as `net`. */

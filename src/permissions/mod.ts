@@ -18,6 +18,7 @@ export type {
 export type { DenoAllowFlag, PermissionKindSpec } from "./kind_spec.ts";
 export { isPermissionKind, KIND_NAMES, PERMISSION_KINDS, REFUSED_KINDS } from "./kinds.ts";
 export { FORBIDDEN_ENV_PREFIXES, SYS_VALUES } from "./kind_small.ts";
+export { UI_SLOTS } from "./kind_surfaces.ts";
 export {
   type CheckedPermissions,
   checkPermissions,

@@ -10,7 +10,9 @@ import type { HandlerSet } from "./protocol.ts";
  * manifestHandlers(manifest).filters; // ["notification.format"]
  * ```
  */
-export function manifestHandlers(m: Pick<Manifest, "hooks" | "routes" | "cron">): HandlerSet {
+export function manifestHandlers(
+  m: Pick<Manifest, "hooks" | "routes" | "cron" | "commands">,
+): HandlerSet {
   const of = (kind: string) => m.hooks.filter((h) => h.kind === kind).map((h) => h.name);
   return {
     actions: of("action"),
@@ -19,5 +21,6 @@ export function manifestHandlers(m: Pick<Manifest, "hooks" | "routes" | "cron">)
     routes: m.routes.map((r) => `${r.method} ${r.path}`),
     cron: m.cron.map((c) => c.name),
     lifecycle: [],
+    commands: (m.commands ?? []).map((c) => c.name),
   };
 }

@@ -20,7 +20,11 @@ import {
 import { serveHostCall } from "./_host_calls.ts";
 import type { RunningChild } from "./runner.ts";
 import type { InvokeOptions, LogLine } from "./types.ts";
-import type { ExitInfo, PluginProcessOptions } from "./plugin_process_types.ts";
+import {
+  type ExitInfo,
+  type PluginProcessOptions,
+  PROCESS_DEFAULTS,
+} from "./plugin_process_types.ts";
 
 export type { ExitInfo, PluginProcessOptions } from "./plugin_process_types.ts";
 
@@ -29,6 +33,9 @@ interface Pending {
   reject: (e: Error) => void;
   timer?: ReturnType<typeof setTimeout>;
   what: string;
+  onOutput?: (data: string) => void;
+  /** Cancelled by the caller: its answer (and output) is awaited only to free the slot. */
+  cancelled?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -48,7 +55,6 @@ export class PluginProcess {
   #writer: WritableStreamDefaultWriter<Uint8Array>;
   #limiter: LogLimiter;
   #pending = new Map<number, Pending>();
-  #abandoned = new Set<number>();
   #queue: Array<() => void> = [];
   #inFlight = 0;
   #idleSince = Date.now();
@@ -65,19 +71,7 @@ export class PluginProcess {
   readonly startedAt: number = Date.now();
 
   private constructor(o: PluginProcessOptions, child: RunningChild) {
-    this.#o = {
-      onLog: () => {},
-      onDenied: () => {},
-      readyTimeoutMs: 10_000,
-      timeoutMs: 5_000,
-      concurrency: 8,
-      queueLimit: 1000,
-      killGraceMs: 100,
-      maxHostCalls: 64,
-      logLinesPerSecond: 200,
-      ...o,
-      config: o.config ?? {},
-    };
+    this.#o = { ...PROCESS_DEFAULTS, ...o, config: o.config ?? {} };
     if (!(this.#o.concurrency >= 1)) throw new RangeError("concurrency must be >= 1");
     this.#limiter = new LogLimiter({ linesPerSecond: this.#o.logLinesPerSecond });
     this.#child = child;
@@ -138,12 +132,12 @@ export class PluginProcess {
   get droppedLogs(): number {
     return this.#limiter.dropped;
   }
-  /** Whether the process is ready for calls. */
   /** When the last call settled, or the start; null while a call is in flight. */
   get idleSince(): number | null {
     return this.#inFlight > 0 ? null : this.#idleSince;
   }
 
+  /** Whether the process is ready for calls. */
   get ready(): boolean {
     return this.#phase === "ready";
   }
@@ -265,12 +259,18 @@ export class PluginProcess {
           leave: () => void this.#hostCalls--,
         }, f);
         return;
+      case "out": {
+        const p = this.#pending.get(f.id);
+        if (p?.cancelled) return;
+        if (!p?.onOutput) return this.#violation(`output for id ${f.id}, which streams nothing`);
+        try {
+          p.onOutput(f.data);
+        } catch { /* a consumer failure must not break the channel */ }
+        return;
+      }
       case "result": {
         const p = this.#pending.get(f.id);
-        if (!p) {
-          if (this.#abandoned.delete(f.id)) return;
-          return this.#violation(`result for id ${f.id}, which is not a pending call`);
-        }
+        if (!p) return this.#violation(`result for id ${f.id}, which is not a pending call`);
         this.#settle(f.id);
         if (f.ok) p.resolve(f.value);
         else p.reject(new PluginCallError(this.#o.pluginId, f.error.name, f.error.message));
@@ -298,7 +298,7 @@ export class PluginProcess {
     payload?: unknown,
     opts: InvokeOptions = {},
   ): Promise<unknown> {
-    const { timeoutMs = this.#o.timeoutMs, signal } = opts;
+    const { timeoutMs = this.#o.timeoutMs, signal, cancelGraceMs = 2_000, onOutput } = opts;
     const id = this.#o.pluginId;
     if (this.#phase !== "ready") throw new PluginExitedError(id, "not running");
     signal?.throwIfAborted();
@@ -318,21 +318,35 @@ export class PluginProcess {
     const callId = this.#nextId++;
     const what = `${kind} "${name}"`;
     return await new Promise<unknown>((resolve, reject) => {
-      const p: Pending = { resolve, reject, what };
+      const p: Pending = { resolve, reject, what, onOutput };
       this.#pending.set(callId, p);
       p.timer = setTimeout(() => {
         this.#settle(callId);
         reject(new PluginTimeoutError(id, what, timeoutMs));
         this.kill("timeout");
       }, timeoutMs);
-      signal?.addEventListener("abort", () => {
-        if (!this.#pending.has(callId)) return;
-        this.#settle(callId);
-        this.#abandoned.add(callId);
-        reject(signal.reason);
-      }, { once: true });
+      signal?.addEventListener("abort", () => this.#cancel(callId, signal.reason, cancelGraceMs), {
+        once: true,
+      });
       this.#send({ t: "call", id: callId, kind, name, payload });
     });
+  }
+
+  /** Caller gave up: reject now, send `cancel`, hold the slot; no answer in `graceMs` = kill. */
+  #cancel(callId: number, reason: unknown, graceMs: number): void {
+    const p = this.#pending.get(callId);
+    if (!p || p.cancelled) return;
+    clearTimeout(p.timer);
+    p.cancelled = true;
+    const reject = p.reject;
+    p.resolve = p.reject = () => {};
+    reject(reason instanceof Error ? reason : new DOMException(String(reason), "AbortError"));
+    this.#send({ t: "cancel", id: callId });
+    p.timer = setTimeout(() => {
+      this.#settle(callId);
+      this.#log("system", "warn", `${p.what} ignored its cancellation for ${graceMs} ms; killed`);
+      this.kill("cancel_timeout");
+    }, graceMs);
   }
 
   /** Kill now: SIGTERM, then SIGKILL after the grace period. */

@@ -37,6 +37,19 @@ export interface PluginProcessOptions {
   logLinesPerSecond?: number;
 }
 
+/** The defaults of the optional {@linkcode PluginProcessOptions}. */
+export const PROCESS_DEFAULTS = {
+  onLog: () => {},
+  onDenied: () => {},
+  readyTimeoutMs: 10_000,
+  timeoutMs: 5_000,
+  concurrency: 8,
+  queueLimit: 1000,
+  killGraceMs: 100,
+  maxHostCalls: 64,
+  logLinesPerSecond: 200,
+} satisfies Partial<PluginProcessOptions>;
+
 /** How and why a process ended. */
 export interface ExitInfo {
   code: number;

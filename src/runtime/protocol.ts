@@ -7,12 +7,14 @@ import {
   type HostOp,
   LOG_LEVELS,
   type LogLevel,
+  MAX_OUT_CHUNK,
 } from "./shim/wire.ts";
 
 export {
   CALL_KINDS,
   type CallKind,
   type ChildFrame,
+  type CommandPayload,
   type HandlerSet,
   HOST_OPS,
   type HostFrame,
@@ -21,6 +23,7 @@ export {
   LOG_LEVELS,
   type LogLevel,
   MAX_FRAME_BYTES,
+  MAX_OUT_CHUNK,
   PROTOCOL_VERSION,
   type RoutePayload,
   type RouteResult,
@@ -45,7 +48,7 @@ function isNameList(v: unknown): v is string[] {
 
 function validHandlers(v: unknown): HandlerSet | undefined {
   if (!isRecord(v)) return undefined;
-  const keys = ["actions", "filters", "gates", "routes", "cron", "lifecycle"] as const;
+  const keys = ["actions", "filters", "gates", "routes", "cron", "lifecycle", "commands"] as const;
   const out: Partial<HandlerSet> = {};
   for (const k of keys) {
     const list = v[k] ?? [];
@@ -92,6 +95,11 @@ export function validateChildFrame(v: unknown): ChildFrame | undefined {
     case "host":
       if (!isId(v.id) || !(HOST_OPS as readonly unknown[]).includes(v.op)) return undefined;
       return { t: "host", id: v.id, op: v.op as HostOp, args: v.args };
+    case "out":
+      if (!isId(v.id) || typeof v.data !== "string" || v.data.length > MAX_OUT_CHUNK) {
+        return undefined;
+      }
+      return { t: "out", id: v.id, data: v.data };
     case "log": {
       if (!(LOG_LEVELS as readonly unknown[]).includes(v.level) || typeof v.msg !== "string") {
         return undefined;
@@ -129,11 +137,12 @@ export function compareHandlers(expected: HandlerSet, actual: HandlerSet): strin
     routes: "route",
     cron: "cron job",
     lifecycle: "lifecycle hook",
+    commands: "command",
   };
-  const keys = ["actions", "filters", "gates", "routes", "cron"] as const;
+  const keys = ["actions", "filters", "gates", "routes", "cron", "commands"] as const;
   for (const k of keys) {
-    const want = new Set(expected[k]);
-    const have = new Set(actual[k]);
+    const want = new Set(expected[k] ?? []);
+    const have = new Set(actual[k] ?? []);
     for (const n of want) {
       if (!have.has(n)) {
         problems.push(

@@ -50,3 +50,24 @@ Deno.test("compareHandlers() names hooks missing on either side", () => {
   assert.match(problems[0]!, /filter "a\.b" is declared in plugin\.yaml/);
   assert.match(problems[1]!, /filter "c\.d" is defined by the module but not declared/);
 });
+
+Deno.test("validateChildFrame() accepts out frames of bounded size only", () => {
+  assert.deepEqual(validateChildFrame({ t: "out", id: 3, data: "hi\n" }), {
+    t: "out",
+    id: 3,
+    data: "hi\n",
+  });
+  for (const bad of [{ t: "out", id: 0, data: "x" }, { t: "out", id: 1, data: 5 }]) {
+    assert.equal(validateChildFrame(bad), undefined);
+  }
+  assert.equal(validateChildFrame({ t: "out", id: 1, data: "x".repeat(64 * 1024 + 1) }), undefined);
+});
+
+Deno.test("compareHandlers() compares commands; an SDK without them reads as none", () => {
+  const { commands: _, ...old } = { ...none, commands: [] };
+  assert.deepEqual(compareHandlers({ ...none, commands: [] }, old), []);
+  assert.match(
+    compareHandlers({ ...none, commands: ["notify"] }, old)[0]!,
+    /command "notify" is declared in plugin\.yaml/,
+  );
+});

@@ -42,7 +42,16 @@ export type RuntimeState =
 export interface InvokeOptions {
   /** @default the plugin's limits.timeout_ms */
   timeoutMs?: number;
+  /**
+   * Cancels the call: the caller's promise rejects at once with the signal's reason, the plugin
+   * gets a `cancel` frame (its handler's `ctx.signal` fires), and a plugin that has not answered
+   * within `cancelGraceMs` is killed, like a timed-out one.
+   */
   signal?: AbortSignal;
+  /** @default 2000 */
+  cancelGraceMs?: number;
+  /** Receives the call's `out` frames (commands); without it such frames are violations. */
+  onOutput?: (data: string) => void;
 }
 
 /** Re-exported wire types used in public signatures. */

@@ -1,5 +1,6 @@
 /** Route one host call to the plugin's handler. */
 import type { CloudEvent, DefinedPlugin, PluginContext } from "../../../sdk/types.ts";
+import { runCommand } from "./command.ts";
 import { fromResponse, toRequest } from "./route.ts";
 import { type CallKind, type HandlerSet, LIFECYCLE_HOOKS, type RoutePayload } from "./wire.ts";
 
@@ -11,6 +12,7 @@ export function collectHandlers(def: DefinedPlugin): HandlerSet {
     gates: Object.keys(def.gates ?? {}),
     routes: Object.keys(def.routes ?? {}),
     cron: Object.keys(def.cron ?? {}),
+    commands: Object.keys(def.commands ?? {}),
     lifecycle: LIFECYCLE_HOOKS.filter((k) => typeof def[k] === "function"),
   };
 }
@@ -21,6 +23,12 @@ function pick<T>(map: Record<string, T> | undefined, kind: string, name: string)
   return fn;
 }
 
+/** The call being answered: its id and the signal a `cancel` frame fires. */
+export interface CallInfo {
+  id: number;
+  signal: AbortSignal;
+}
+
 /** Run the handler for `kind`/`name` and return a JSON-serializable value. */
 export async function dispatch(
   def: DefinedPlugin,
@@ -28,6 +36,7 @@ export async function dispatch(
   kind: CallKind,
   name: string,
   payload: unknown,
+  call: CallInfo,
 ): Promise<unknown> {
   switch (kind) {
     case "action":
@@ -36,10 +45,13 @@ export async function dispatch(
       return await pick(def.filters, kind, name)(payload, ctx);
     case "gate":
       return await pick(def.gates, kind, name)(payload, ctx);
-    case "route":
-      return await fromResponse(
-        await pick(def.routes, kind, name)(toRequest(payload as RoutePayload), ctx),
-      );
+    case "route": {
+      const p = payload as RoutePayload;
+      const routeCtx = Object.freeze({ ...ctx, params: Object.freeze({ ...p.params }) });
+      return await fromResponse(await pick(def.routes, kind, name)(toRequest(p), routeCtx));
+    }
+    case "command":
+      return await runCommand(pick(def.commands, kind, name), ctx, call.id, payload, call.signal);
     case "cron":
       return await pick(def.cron, kind, name)(ctx);
     case "health":

@@ -6,6 +6,7 @@
 import "./console.ts";
 import type { DefinedPlugin, PluginContext } from "../../../sdk/types.ts";
 import { SDK_VERSION } from "../../../sdk/version.ts";
+import { beginCall, cancelCall, endCall } from "./calls.ts";
 import { readFrames, send, settleHostCall } from "./channel.ts";
 import { createContext } from "./context.ts";
 import { reportIfDenied } from "./denied.ts";
@@ -28,8 +29,9 @@ function logUncaught(what: string, e: unknown): void {
 
 async function answer(def: DefinedPlugin, ctx: PluginContext, f: HostFrame): Promise<void> {
   if (f.t !== "call") return;
+  const signal = beginCall(f.id);
   try {
-    const value = await dispatch(def, ctx, f.kind, f.name, f.payload);
+    const value = await dispatch(def, ctx, f.kind, f.name, f.payload, { id: f.id, signal });
     send({ t: "result", id: f.id, ok: true, value }, () => ({
       t: "result",
       id: f.id,
@@ -38,6 +40,8 @@ async function answer(def: DefinedPlugin, ctx: PluginContext, f: HostFrame): Pro
     }));
   } catch (e) {
     send({ t: "result", id: f.id, ok: false, error: toWireError(e) });
+  } finally {
+    endCall(f.id);
   }
 }
 
@@ -73,6 +77,9 @@ export async function runShim(def: unknown): Promise<void> {
         break;
       case "host_result":
         settleHostCall(f);
+        break;
+      case "cancel":
+        cancelCall(f.id);
         break;
       case "shutdown":
         Deno.exit(0);

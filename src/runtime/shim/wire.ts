@@ -18,6 +18,7 @@ export const CALL_KINDS = [
   "cron",
   "lifecycle",
   "health",
+  "command",
 ] as const;
 /** A kind of host→child call. */
 export type CallKind = typeof CALL_KINDS[number];
@@ -51,6 +52,8 @@ export interface HandlerSet {
   routes: string[];
   cron: string[];
   lifecycle: string[];
+  /** Absent from SDKs older than commands; read as []. */
+  commands?: string[];
 }
 
 /** A plain error as it crosses the boundary. */
@@ -66,6 +69,7 @@ export type ChildFrame =
   | { t: "result"; id: number; ok: true; value?: unknown }
   | { t: "result"; id: number; ok: false; error: WireError }
   | { t: "host"; id: number; op: HostOp; args?: unknown }
+  | { t: "out"; id: number; data: string }
   | { t: "log"; level: LogLevel; msg: string; fields?: Record<string, unknown> };
 
 /** Host → child frames. */
@@ -79,7 +83,16 @@ export type HostFrame =
   | { t: "call"; id: number; kind: CallKind; name: string; payload?: unknown }
   | { t: "host_result"; id: number; ok: true; value?: unknown }
   | { t: "host_result"; id: number; ok: false; error: WireError }
+  | { t: "cancel"; id: number }
   | { t: "shutdown" };
+
+/** Payload of a `command` call: the arguments as the operator typed them. */
+export interface CommandPayload {
+  args: string[];
+}
+
+/** Largest `data` of one `out` frame, in UTF-16 code units (escaping keeps the frame < 1 MiB). */
+export const MAX_OUT_CHUNK = 64 * 1024;
 
 /** Serialized HTTP request handed to a route handler. */
 export interface RoutePayload {
@@ -89,6 +102,8 @@ export interface RoutePayload {
   /** Query string without `?`, may be empty. */
   query: string;
   headers: [string, string][];
+  /** The matched route's `:name` parameters, percent-decoded. @default {} */
+  params?: Record<string, string>;
   /** Body as text or base64, per `bodyEncoding`; absent for no body. */
   body?: string;
   /** @default "text" */
