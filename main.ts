@@ -10,6 +10,14 @@ if (import.meta.main) {
   const code = await runCli(Deno.args, {
     out: (text) => console.log(text),
     err: (text) => console.error(text),
+    write: (text) => {
+      const bytes = new TextEncoder().encode(text);
+      for (let at = 0; at < bytes.length;) at += Deno.stdout.writeSync(bytes.subarray(at));
+    },
+    onInterrupt: (cancel) => {
+      Deno.addSignalListener("SIGINT", cancel);
+      return () => Deno.removeSignalListener("SIGINT", cancel);
+    },
     env: Deno.env.toObject(),
     cwd: callerFolder(),
   });

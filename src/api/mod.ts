@@ -23,3 +23,8 @@ export {
   type PublicRouteDeps,
 } from "./public_hook_routes.ts";
 export { PublicRouteLimiter } from "./public_route_limiter.ts";
+export {
+  type CommandListing,
+  type CommandRouteDeps,
+  createCommandRoutes,
+} from "./command_routes.ts";

@@ -135,4 +135,14 @@ export const PLUGIN_ROUTES: readonly RouteSpec[] = [
     tag: "plugins",
     summary: "A plugin's own HTTP routes (GET/HEAD need reader, other methods operator)",
   },
+  {
+    method: "POST",
+    path: "/v1/plugins/{id}/commands/{name}",
+    scope: "operator",
+    tag: "plugins",
+    summary: "Run a plugin command (plugd <id> <name>): NDJSON stream of {out} lines as the " +
+      "plugin writes, then {exit, duration_ms} or {error}; closing the stream cancels the run",
+    request: obj({ args: { type: "array", items: str } }),
+    contentType: "application/x-ndjson",
+  },
 ];

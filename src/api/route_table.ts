@@ -284,6 +284,17 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
     contentType: "text/html",
   },
   {
+    method: "GET",
+    path: "/v1/commands",
+    scope: "reader",
+    tag: "plugins",
+    summary: "Every installed plugin's commands with their summary and usage",
+    response: list(
+      "commands",
+      obj({ plugin: str, state: str, name: str, summary: str, args: str }),
+    ),
+  },
+  {
     method: "ALL",
     path: "/hooks/{id}",
     scope: null,

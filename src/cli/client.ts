@@ -49,12 +49,13 @@ export class ApiClient {
     return data as T;
   }
 
-  /** Sends a request and returns the raw response (for streams). */
+  /** Sends a request and returns the raw response (for streams); `signal` aborts it. */
   async raw(
     method: string,
     path: string,
     body?: unknown,
     extraHeaders: Record<string, string> = {},
+    signal?: AbortSignal,
   ): Promise<Response> {
     const headers: Record<string, string> = { ...extraHeaders };
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;
@@ -67,8 +68,10 @@ export class ApiClient {
         headers,
         body: body === undefined ? undefined : binary ? body as BodyInit : JSON.stringify(body),
         client: this.#client,
+        signal,
       });
     } catch (error) {
+      if (signal?.aborted) throw error;
       throw new CliError(
         `cannot reach the daemon at ${this.target}${
           this.#origin ? ` (from ${this.#origin})` : ""

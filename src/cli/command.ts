@@ -5,6 +5,13 @@ export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   env: Record<string, string | undefined>;
+  /** Writes text as it is, no newline added (streamed output). @default out() per finished line */
+  write?: (text: string) => void;
+  /**
+   * Calls `cancel` on Ctrl-C (SIGINT) until the returned function is called; without it a run
+   * cannot be interrupted. @default none
+   */
+  onInterrupt?: (cancel: () => void) => () => void;
   /**
    * The caller's folder: relative paths in arguments resolve against it. `deno task` runs in the
    * project folder and passes the caller's folder as `INIT_CWD`. @default Deno.cwd()

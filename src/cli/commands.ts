@@ -15,6 +15,7 @@ import { UPDATE_COMMANDS } from "./update_commands.ts";
 import { ADVISORY_COMMANDS } from "./advisory_commands.ts";
 import { pluginValidateCommand } from "./plugin_local_commands.ts";
 import { pluginNewCommand } from "./plugin_new_command.ts";
+import { pluginCommandsCommand, pluginRunCommand } from "./plugin_command_list.ts";
 import { registryServeCommand } from "./registry_serve_command.ts";
 import { REGISTRY_PUBLISHER_COMMANDS } from "./registry_publisher_commands.ts";
 import { REGISTRY_ADMIN_COMMANDS } from "./registry_admin_commands.ts";
@@ -51,6 +52,8 @@ export const COMMANDS: readonly Command[] = [
   pluginConfigCommand,
   pluginLogsCommand,
   pluginFlagsCommand,
+  pluginCommandsCommand,
+  pluginRunCommand,
   pluginUpdateCommand,
   ...CATALOG_COMMANDS,
   ...UPDATE_COMMANDS,

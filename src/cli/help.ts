@@ -21,6 +21,7 @@ export function mainHelp(commands: readonly Command[]): string {
     `plugd ${VERSION}: a secure-by-default plugin daemon`,
     "",
     "usage: plugd <command> [options]",
+    "       plugd <plugin-id> <command> [args...]   (a plugin's own command, listed below)",
     "",
     "commands:",
     ...commands.map((c) => `  ${usageLine(c).padEnd(width)}${c.summary}`),

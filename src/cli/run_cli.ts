@@ -11,6 +11,10 @@ import { COMMANDS } from "./commands.ts";
 import { extractGlobals } from "./global_options.ts";
 import { commandHelp, groupHelp, mainHelp } from "./help.ts";
 import { VERSION } from "../version.ts";
+import { isPluginId } from "../manifest/mod.ts";
+import { splitPluginArgv } from "./plugin_command_argv.ts";
+import { pluginCommandHelp, pluginCommandsHelp } from "./plugin_command_list.ts";
+import { runPluginCommand } from "./plugin_command_run.ts";
 
 /** Runs the `plugd` CLI; returns the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -21,9 +25,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const firstFlag = leading.findIndex((a) => a.startsWith("-"));
     const words = firstFlag === -1 ? leading : leading.slice(0, firstFlag);
     const command = findCommand(words);
+    if (command?.path === "plugin run") return await runPluginCli(argv, io, ["plugin", "run"]);
+    if (
+      !command && isPluginId(words[0]) && !COMMANDS.some((c) => c.path.startsWith(`${words[0]} `))
+    ) {
+      return await runPluginCli(argv, io, []);
+    }
     if (!command) {
       const { globals } = extractGlobals(argv);
-      return usage(leading, words, globals.help === true, io);
+      return await usage(leading, words, globals, io);
     }
     const { rest, globals } = extractGlobals(argv, new Set(Object.keys(command.options ?? {})));
     if (globals.help) {
@@ -103,9 +113,51 @@ function findCommand(words: string[]): Command | undefined {
   return undefined;
 }
 
-function usage(rest: string[], words: string[], help: boolean, io: CliIo): number {
+/**
+ * `plugd <plugin-id> <command> [args...]` (or `plugd plugin run ...`): see plugin_command_run.ts.
+ * A first word that is neither a plugd command nor an installed plugin is a usage error.
+ */
+async function runPluginCli(argv: string[], io: CliIo, skip: string[]): Promise<number> {
+  const { globals, words } = splitPluginArgv(argv, skip);
+  const ctx: CommandContext = { args: [], options: globals, io, cwd: io.cwd ?? Deno.cwd() };
+  const [id, name, ...args] = words;
+  if (!isPluginId(id)) throw new UsageError("usage: plugd plugin run <id> <command> [args...]");
+  const typed = [id, name].filter(Boolean).join(" ");
+  try {
+    if (globals.help || name === undefined) {
+      io.out(await pluginCommandHelp(ctx, id, name));
+      return EXIT.ok;
+    }
+    return await runPluginCommand(ctx, id, name, args);
+  } catch (error) {
+    const e = error as CliError;
+    if (e instanceof CliError && e.exitCode === EXIT.unreachable && skip.length === 0) {
+      throw new UsageError(
+        `unknown command "${typed}"; run "plugd --help" (a plugin's command needs the daemon, ` +
+          "which is not reachable: start it or point --socket/--url at it)",
+      );
+    }
+    if (e instanceof CliError && /is not installed/.test(e.message) && skip.length === 0) {
+      throw new UsageError(
+        `unknown command "${typed}": no such plugd command or plugin; run "plugd --help"`,
+      );
+    }
+    throw error;
+  }
+}
+
+async function usage(
+  rest: string[],
+  words: string[],
+  globals: Record<string, string | boolean>,
+  io: CliIo,
+): Promise<number> {
+  const help = globals.help === true;
   if (rest.length === 0 || rest[0] === "help") {
-    io.out(mainHelp(COMMANDS));
+    const ctx: CommandContext = { args: [], options: globals, io, cwd: io.cwd ?? Deno.cwd() };
+    io.out(`${mainHelp(COMMANDS)}
+
+${await pluginCommandsHelp(ctx)}`);
     return EXIT.ok;
   }
   if (rest[0] === "--version" || rest[0] === "-V") {

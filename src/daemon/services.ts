@@ -86,7 +86,7 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
       stop: () => hooks.stop(),
     },
     // Public routes, plugin commands and console pages of plugins.
-    ...pluginSurfaceServices(plugins),
+    ...pluginSurfaceServices(plugins, store),
     { routes: createKeyRoutes({ store }) },
     masterKeyService,
     backupService(config, store, layout),

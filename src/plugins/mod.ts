@@ -7,6 +7,7 @@ export { PluginStorage, STORAGE_QUOTA_BYTES } from "./storage.ts";
 export type { PluginEventSink } from "./host_calls.ts";
 export type { PluginContext } from "./plugin_context.ts";
 export type { PluginRecord, PluginState, SystemEventSink } from "./types.ts";
+export { findPlugin, listPlugins } from "./repository.ts";
 export { validateConfigValues } from "./config_values.ts";
 export { copyPackage, removePackage } from "./copy_package.ts";
 export { type PluginPaths, pluginPaths } from "./plugin_paths.ts";
