@@ -5,7 +5,7 @@
  *
  *   deno task bench [--only id,id] [--quick] [--out bench/results.json]
  *
- * Group ids: supervisor, events, webhooks, signed, many, console, registry.
+ * Group ids: supervisor, events, webhooks, signed, many, console, registry, surfaces.
  */
 import { parseArgs } from "node:util";
 import { machineInfo } from "./lib/machine.ts";
@@ -19,6 +19,7 @@ import { signedInstall } from "./measures/signed_install.ts";
 import { webhookDeliveries } from "./measures/webhooks_measure.ts";
 import { consoleMeasures } from "./measures/console_measures.ts";
 import { registryMeasures } from "./measures/registry_measures.ts";
+import { surfacesMeasures } from "./measures/surfaces_measures.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -64,6 +65,13 @@ const GROUPS: Record<string, () => Promise<MeasureResult[]>> = {
       searches: n(700),
       publishes: n(20),
       advisories: values.quick ? 1 : 3,
+    }),
+  surfaces: () =>
+    surfacesMeasures({
+      rounds: 3,
+      seconds: values.quick ? 2 : 5,
+      connections: 32,
+      commands: n(500),
     }),
 };
 

@@ -34,6 +34,21 @@ export class SocketClient implements Disposable {
     return { status: res.status, body: text ? JSON.parse(text) : null };
   }
 
+  /** Any request; the whole body as text (streams are read to their end). */
+  async text(
+    method: string,
+    path: string,
+    body?: string,
+  ): Promise<{ status: number; text: string }> {
+    const res = await fetch(`http://plugd${path}`, {
+      method,
+      client: this.#client,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body,
+    });
+    return { status: res.status, text: await res.text() };
+  }
+
   /** POST a JSON body, discard the answer, return the status (the hot path of load loops). */
   async postStatus(path: string, body: string): Promise<number> {
     const res = await fetch(`http://plugd${path}`, {

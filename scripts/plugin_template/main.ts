@@ -1,6 +1,10 @@
+// #if webhook
+import { definePlugin, verifyGitHubSignature } from "@plugd/sdk";
+// #else
 import { definePlugin } from "@plugd/sdk";
+// #endif
 
-/** __NAME__: an action, a filter, a gate and a route to start from. */
+/** __NAME__: a starting point. Delete what you do not need (and its plugin.yaml entry). */
 export default definePlugin({
   actions: {
     "deployment.post_create": async (event, ctx) => {
@@ -28,6 +32,28 @@ export default definePlugin({
   routes: {
     "GET /status": async (_req, ctx) =>
       Response.json({ deployments: (await ctx.storage.get("deployments")) ?? 0 }),
+    // #if webhook
+    // Anyone can reach a public route: check the signature (GitHub style, X-Hub-Signature-256)
+    // over the raw body before trusting anything in it.
+    "POST /webhook": async (req, ctx) => {
+      const body = new Uint8Array(await req.arrayBuffer());
+      const signature = req.headers.get("x-hub-signature-256");
+      if (!await verifyGitHubSignature(String(ctx.config.webhook_secret), body, signature)) {
+        return Response.json({ error: "bad or missing signature" }, { status: 401 });
+      }
+      await ctx.emit("__NS__.webhook", JSON.parse(new TextDecoder().decode(body)));
+      return new Response(null, { status: 202 });
+    },
+    // #endif
   },
+  // #if command
+  commands: {
+    // plugd __ID__ hello [name]: output streams to the terminal; the return value is the exit code.
+    hello: (args, ctx) => {
+      ctx.out.write(`${ctx.config.greeting}, ${args[0] ?? "world"}\n`);
+      return 0;
+    },
+  },
+  // #endif
   health: () => ({ status: "healthy" }),
 });

@@ -313,6 +313,16 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   },
   {
     method: "GET",
+    path: "/plugin-ui/{ticket}/{path}",
+    scope: null,
+    tag: "console",
+    summary: "Files of a plugin's console page or widget for its sandboxed frame (TCP only): the " +
+      "ticket in the path, minted for a console session, is the capability; each file carries " +
+      "the frame's CSP (sandbox, connect-src 'none', scripts only from this folder)",
+    contentType: "*/*",
+  },
+  {
+    method: "GET",
     path: "/v1/openapi.json",
     scope: null,
     tag: "daemon",

@@ -1,14 +1,36 @@
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { isPluginId } from "../manifest/mod.ts";
 import { callerPath, CliError, type Command } from "./command.ts";
 import { print } from "./output.ts";
+import { applyTemplateBlocks, TEMPLATE_FEATURES, type TemplateFeature } from "./template_blocks.ts";
 
 const TEMPLATE_DIR = new URL("../../scripts/plugin_template/", import.meta.url);
 const TEMPLATE_FILES = ["plugin.yaml", "main.ts", "main_test.ts", "README.md"];
+/** Files only a feature brings. */
+const FEATURE_FILES: Record<TemplateFeature, string[]> = {
+  ui: ["ui/index.html", "ui/widget.html", "ui/app.js", "ui/style.css"],
+  webhook: [],
+  command: [],
+};
 
 /** Turns `slack-notify` into `Slack Notify`. */
 function titleCase(id: string): string {
   return id.split("-").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(" ");
+}
+
+/** Parses `--with ui,webhook,command`. */
+function features(value: unknown): Set<TemplateFeature> {
+  const words = typeof value === "string"
+    ? value.split(",").map((w) => w.trim()).filter(Boolean)
+    : [];
+  const unknown = words.filter((w) => !(TEMPLATE_FEATURES as readonly string[]).includes(w));
+  if (unknown.length > 0) {
+    throw new CliError(
+      `--with ${unknown.join(",")}: unknown; choose from ${TEMPLATE_FEATURES.join(", ")}`,
+      2,
+    );
+  }
+  return new Set(words as TemplateFeature[]);
 }
 
 /** `plugd plugin new <id>` (`deno task plugin:new <id>`): writes a working plugin to start from. */
@@ -23,6 +45,12 @@ export const pluginNewCommand: Command = {
       value: "DIR",
       description: "where to write it (default plugins/<id> in the current folder)",
     },
+    with: {
+      type: "string",
+      value: "LIST",
+      description: "add working examples with tests: ui (console page and widget), webhook " +
+        "(public route with a signature check), command (plugd <id> <command>), comma-separated",
+    },
   },
   async run(ctx) {
     const id = ctx.args[0]!;
@@ -32,24 +60,26 @@ export const pluginNewCommand: Command = {
         2,
       );
     }
+    const chosen = features(ctx.options.with);
     const target = callerPath(ctx, (ctx.options.dir as string | undefined) ?? join("plugins", id));
     if (await Deno.stat(target).then(() => true, () => false)) {
       throw new CliError(`${target} already exists; choose another id or --dir`);
     }
-    await Deno.mkdir(target, { recursive: true });
-    for (const file of TEMPLATE_FILES) {
+    const files = [...TEMPLATE_FILES, ...[...chosen].flatMap((f) => FEATURE_FILES[f])];
+    for (const file of files) {
       const text = await Deno.readTextFile(new URL(file, TEMPLATE_DIR));
+      await Deno.mkdir(dirname(join(target, file)), { recursive: true });
       await Deno.writeTextFile(
         join(target, file),
-        text.replaceAll("__NS__", id.replaceAll("-", "_")).replaceAll("__ID__", id).replaceAll(
-          "__NAME__",
-          titleCase(id),
-        ),
+        applyTemplateBlocks(text, chosen)
+          .replaceAll("__NS__", id.replaceAll("-", "_"))
+          .replaceAll("__ID__", id)
+          .replaceAll("__NAME__", titleCase(id)),
       );
     }
-    print(ctx, { id, dir: target, files: TEMPLATE_FILES }, () =>
+    print(ctx, { id, dir: target, files, with: [...chosen] }, () =>
       [
-        `created ${target}`,
+        `created ${target}${chosen.size ? ` with ${[...chosen].join(", ")}` : ""}`,
         `  deno test --allow-all ${target}      # its test passes as written`,
         `  deno task plugd plugin validate ${target}`,
       ].join("\n"));

@@ -42,6 +42,16 @@ export class ConsoleKit {
     });
   }
 
+  /** A raw request to the API as the signed-in session (extension routes relay with it). */
+  sessionFetch(c: Context<ConsoleEnv>, request: Request): Promise<Response> {
+    if (!this.#fetch) throw new Error("The console is not attached to the daemon's API yet");
+    const session = c.get("session");
+    return this.#fetch(request, {
+      transport: "console",
+      principal: { actor: `token:${session.tokenId}`, scope: session.scope },
+    });
+  }
+
   /** The API as any principal (the live feed reads as the daemon's console). */
   apiAs(principal: { actor: string; scope: Session["scope"] }): ConsoleApi {
     if (!this.#fetch) throw new Error("The console is not attached to the daemon's API yet");

@@ -2,7 +2,10 @@
 export { WebConsole } from "./web_console.tsx";
 export {
   ConsoleExtensions,
+  type ExtensionTools,
   type NavEntry,
+  type NavSource,
+  type RouteRegistrar,
   type SlotContext,
   type SlotName,
   type SlotRenderer,

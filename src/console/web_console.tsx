@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import type { ApiEnv } from "../api/mod.ts";
 import { ApiProblem } from "./api_client.ts";
 import { assetResponse, AssetTable } from "./assets.ts";
-import { ConsoleExtensions } from "./extensions.ts";
+import { ConsoleExtensions, type ExtensionTools } from "./extensions.ts";
 import { Flashes } from "./flashes.ts";
 import { ConsoleKit } from "./kit.ts";
 import { LiveHub } from "./live_hub.ts";
@@ -33,6 +33,7 @@ import { Sessions } from "./sessions.ts";
 import { ThroughputMeter } from "./throughput.ts";
 import type { ApiFetch, ConsoleDeps, ConsoleEnv, PluginSummary } from "./types.ts";
 import { liveFragments } from "./ui/live_fragments.tsx";
+import { Layout } from "./ui/layout.tsx";
 
 /** The console's routes, live feed and samplers; dispose to stop them. */
 export class WebConsole {
@@ -133,7 +134,17 @@ export class WebConsole {
     marketplaceRoutes(app, kit);
     liveRoutes(app, this.#hub, this.sessions);
     const extra = new Hono<ConsoleEnv>();
-    for (const register of this.extensions.routes()) register(extra);
+    const tools: ExtensionTools = {
+      page: (c, o, body) =>
+        kit.render(
+          c,
+          <Layout ctx={kit.page(c)} title={o.title} active={o.active}>{body}</Layout>,
+          o.status,
+        ),
+      api: (c) => kit.api(c),
+      fetch: (c, request) => kit.sessionFetch(c, request),
+    };
+    for (const register of this.extensions.routes()) register(extra, tools);
     app.route("/ui/x", extra);
     app.notFound(async (c) =>
       await kit.render(

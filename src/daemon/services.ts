@@ -22,7 +22,7 @@ import {
   webhookOutboxStatements,
   type WebhookService,
 } from "../webhooks/mod.ts";
-import { WebConsole } from "../console/mod.ts";
+import { ConsoleExtensions, WebConsole } from "../console/mod.ts";
 import type { DaemonService, ServiceFactory } from "./daemon.ts";
 import { createMasterKeyService } from "./master_key_service.ts";
 import { ensureBubblewrap } from "./first_run.ts";
@@ -64,6 +64,8 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
       }),
   );
   const hooks = plugins.events;
+  // Console extensions (plugin pages and widgets) register before the console is built.
+  const extensions = new ConsoleExtensions();
   const services: DaemonService[] = [
     // First, so it stops last: the rows the other services write while stopping are exported.
     ...auditExportService(config, store, log),
@@ -86,7 +88,7 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
       stop: () => hooks.stop(),
     },
     // Public routes, plugin commands and console pages of plugins.
-    ...pluginSurfaceServices(plugins, store),
+    ...await pluginSurfaceServices({ plugins, store, config, layout, extensions }),
     { routes: createKeyRoutes({ store }) },
     masterKeyService,
     backupService(config, store, layout),
@@ -123,7 +125,7 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
           publicUrl: () => consoleUrl(config.http),
         },
         uploadDir: layout.incoming,
-      }),
+      }, extensions),
     ),
   ];
   return services;

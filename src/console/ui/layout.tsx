@@ -88,9 +88,10 @@ export function Layout(props: LayoutProps): Child {
   );
 }
 
-function Nav(props: { ctx: PageContext; active?: string }): Child {
+async function Nav(props: { ctx: PageContext; active?: string }): Promise<Child> {
   const scope = props.ctx.session!.scope;
-  const entries = [...NAV, ...props.ctx.extensions.nav().map((e) => ({ ...e, id: e.href }))]
+  const extra = await props.ctx.extensions.navFor(props.ctx.session!);
+  const entries = [...NAV, ...extra.map((e) => ({ ...e, id: e.href }))]
     .filter((e) =>
       scopeAllows(scope, e.scope ?? "reader") || (e.id === "events" && props.ctx.can.read)
     );

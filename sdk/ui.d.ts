@@ -1,0 +1,54 @@
+/**
+ * Types of `@plugd/sdk/ui` (the implementation, `ui.js`, is plain JavaScript so that plugd can
+ * serve it to browsers as it is).
+ *
+ * @module
+ */
+
+/** What the console tells the frame. */
+export interface UiContext {
+  theme: "light" | "dark";
+  /** The frame's size in CSS pixels. */
+  width: number;
+  height: number;
+  /** The plugin's id. */
+  plugin: string;
+}
+
+/** Options of {@linkcode UiBridge.request}. */
+export interface UiRequestInit {
+  /** Query parameters. */
+  query?: Record<string, string> | string;
+  /** A string is sent as is; anything else as JSON. */
+  body?: unknown;
+  /** @default "application/json" for non-string bodies */
+  contentType?: string;
+}
+
+/** The answer of a route, as far as the console passes it on. */
+export interface UiResponse {
+  status: number;
+  ok: boolean;
+  contentType: string;
+  text(): Promise<string>;
+  json<T = unknown>(): Promise<T>;
+}
+
+/** The frame's bridge to the console page. */
+export interface UiBridge {
+  /**
+   * Calls one of this plugin's declared routes (`"GET /status"` → `request("GET", "/status")`)
+   * with the operator's session: reader sessions may call GET routes only. Anything else is
+   * refused by the console and counted.
+   */
+  request(method: string, path: string, init?: UiRequestInit): Promise<UiResponse>;
+  /** The latest context, or null before the first. */
+  readonly context: UiContext | null;
+  /** Calls `listener` with every context; returns the unsubscribe function. */
+  onContext(listener: (context: UiContext) => void): () => void;
+  /** Asks for `height` pixels (default: the document's height), e.g. after rendering a widget. */
+  resize(height?: number): void;
+}
+
+/** The frame's bridge (one per frame). */
+export function connect(): UiBridge;
