@@ -25,7 +25,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const firstFlag = leading.findIndex((a) => a.startsWith("-"));
     const words = firstFlag === -1 ? leading : leading.slice(0, firstFlag);
     const command = findCommand(words);
-    if (command?.path === "plugin run") return await runPluginCli(argv, io, ["plugin", "run"]);
+    // `plugd plugin run --help` is the command's own help; with an id it asks the plugin.
+    if (command?.path === "plugin run" && words.length > 2) {
+      return await runPluginCli(argv, io, ["plugin", "run"]);
+    }
     if (
       !command && isPluginId(words[0]) && !COMMANDS.some((c) => c.path.startsWith(`${words[0]} `))
     ) {

@@ -1,8 +1,9 @@
 /**
- * Plugin text made safe for a terminal: escape sequences (CSI colours and cursor moves, OSC window
- * titles and hyperlinks, DCS/APC strings), C1 controls, backspace and lone carriage returns
- * (which overwrite what was printed) are removed; tabs and newlines stay, CRLF becomes LF.
- * `plugd --raw` skips this for those who want the bytes.
+ * Streamed plugin output (commands) made safe for a terminal: escape sequences (CSI colours and
+ * cursor moves, OSC window titles and hyperlinks, DCS/APC strings), C1 controls, backspace and
+ * lone carriage returns (which overwrite what was printed) are removed; tabs and newlines stay,
+ * CRLF becomes LF. `plugd --raw` skips this for those who want the bytes. One-line plugin text
+ * (names, summaries) goes through `printable()` of human_format.ts instead, which shows controls.
  */
 
 const SEQUENCES = new RegExp(

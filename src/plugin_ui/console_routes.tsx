@@ -32,7 +32,12 @@ export function registerUiRoutes(
       const page = plugin?.pages.find((p) => p.id === c.req.param("page"));
       if (!plugin || !page) {
         const body = (
-          <p>No such plugin page (the plugin may be disabled, not granted, or updated).</p>
+          <>
+            <h1>No such page</h1>
+            <p>
+              This plugin page is not shown: the plugin may be disabled, not granted, or updated.
+            </p>
+          </>
         );
         return await tools.page(c, { title: "No such page", status: 404 }, body);
       }

@@ -16,6 +16,11 @@ const MEANING: Record<string, (value: string) => string> = {
   sys: (v) => `read system information: ${v}`,
   run: (v) => `run the program ${v} (outside Deno's checks; treat as full access)`,
   emit: (v) => `emit events of type ${v}`,
+  ui: (v) =>
+    v.startsWith("page:")
+      ? `add the page "${v.slice(5)}" to the console (a sandboxed frame, its own routes only)`
+      : `add the widget "${v.slice(7).split("@")[0]}" to the console's ${v.split("@")[1]}`,
+  public: (v) => `let anyone who can reach plugd call ${v}, without a token`,
 };
 
 const FLAGS: Record<string, string> = {
@@ -26,6 +31,8 @@ const FLAGS: Record<string, string> = {
   sys: "--allow-sys",
   run: "--allow-run",
   emit: "(enforced by the daemon)",
+  ui: "(served by the daemon)",
+  public: "(served by the daemon at /hooks/)",
 };
 
 /** Plain words for one permission entry. */
