@@ -87,5 +87,6 @@ function rateLimitFromEnv(): RateLimitOptions | null {
   } catch {
     text = undefined; // no --allow-env for it: defaults
   }
-  return parseRateLimit(text) ?? {};
+  const parsed = parseRateLimit(text);
+  return parsed === undefined ? {} : parsed; // null = "off": no limit (`??` would turn it into defaults)
 }

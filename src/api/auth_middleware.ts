@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { type Scope, scopeAllows, verifyToken } from "../auth/mod.ts";
+import { type Scope, scopeAllows, tokenProblem, verifyToken } from "../auth/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { HttpError } from "./problem.ts";
 import type { ApiEnv } from "./types.ts";
@@ -68,5 +68,17 @@ export function requireScope(required: Scope): MiddlewareHandler<ApiEnv> {
       );
     }
     await next();
+  };
+}
+
+/**
+ * For streams that outlive their request: why `actor` (`socket` or `token:<id>`) may no longer
+ * be served, or null while it may.
+ */
+export function actorProblem(store: Store): (actor: string) => Promise<string | null> {
+  return async (actor) => {
+    if (!actor.startsWith("token:")) return null;
+    const problem = await tokenProblem(store, actor.slice("token:".length));
+    return problem === null ? null : REJECTION_DETAIL[problem];
   };
 }

@@ -25,6 +25,7 @@ const STATUS_BY_NAME: Record<string, number> = {
   RotationInProgressError: 409,
   BackupError: 422,
   MasterKeyError: 409,
+  BodyTimeoutError: 408,
 };
 
 /** RegistryError codes that are the registry's fault, not the request's. */

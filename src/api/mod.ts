@@ -1,6 +1,13 @@
 /** The HTTP API (Hono), served on TCP and the Unix socket. */
 export { type ApiDeps, createApp, MAX_BODY_BYTES } from "./app.ts";
-export { authenticate, requireScope } from "./auth_middleware.ts";
+export { actorProblem, authenticate, requireScope } from "./auth_middleware.ts";
+export { SseChannel, type SseChannelOptions } from "./sse_channel.ts";
+export {
+  DEFAULT_STREAM_LIMITS,
+  type StreamLimits,
+  StreamRegistry,
+  type StreamRegistryOptions,
+} from "./stream_registry.ts";
 export { toProblemResponse } from "./error_handler.ts";
 export { HttpError, type Problem, problem, problemResponse } from "./problem.ts";
 export type { ApiEnv, Principal, Transport } from "./types.ts";

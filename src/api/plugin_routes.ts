@@ -1,13 +1,14 @@
 import { type Context, Hono } from "hono";
 import { JobRunner } from "../jobs/mod.ts";
 import { problemOf } from "./error_handler.ts";
-import { streamSSE } from "hono/streaming";
 import type { PluginService } from "../plugins/mod.ts";
 import { requireScope } from "./auth_middleware.ts";
 import { HttpError } from "./problem.ts";
 import type { ApiEnv } from "./types.ts";
 import { readJsonObject } from "./read_json.ts";
 import { isPackageUpload, saveUpload } from "./package_upload.ts";
+import { SseChannel } from "./sse_channel.ts";
+import { StreamRegistry } from "./stream_registry.ts";
 
 /** Whether the client asked for `Prefer: respond-async` (RFC 7240). */
 function wantsAsync(request: Request): boolean {
@@ -39,6 +40,7 @@ export function createPluginRoutes(
   plugins: PluginService,
   jobs = new JobRunner(),
   uploadDir?: string,
+  streams = new StreamRegistry(),
 ): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const reader = requireScope("reader");
@@ -137,22 +139,7 @@ export function createPluginRoutes(
     await plugins.record(id); // 404 for unknown plugins
     const limit = Math.min(Number(c.req.query("limit") ?? 200) || 200, 5000);
     if (c.req.query("follow") !== "true") return c.json({ lines: plugins.logs.tail(id, limit) });
-    return streamSSE(c, async (stream) => {
-      for (const line of plugins.logs.tail(id, limit)) {
-        await stream.writeSSE({ event: "log", data: JSON.stringify(line) });
-      }
-      const done = Promise.withResolvers<void>();
-      const stop = plugins.logs.follow(id, (line) => {
-        stream.writeSSE({ event: "log", data: JSON.stringify(line) }).catch(() => done.resolve());
-      });
-      stream.onAbort(() => done.resolve());
-      const keepAlive = setInterval(() => {
-        stream.writeSSE({ event: "ping", data: "{}" }).catch(() => done.resolve());
-      }, 15_000);
-      await done.promise;
-      clearInterval(keepAlive);
-      stop();
-    });
+    return followLogs(plugins, streams, c.get("actor"), id, limit, c.env?.closeConnection);
   });
 
   app.get("/v1/jobs", reader, (c) => c.json({ jobs: jobs.list() }));
@@ -168,4 +155,55 @@ export function createPluginRoutes(
   });
 
   return app;
+}
+
+/** Each log line formatted once, whatever the number of followers. */
+const FORMATTED = new WeakMap<object, string>();
+
+function formatted(line: object): string {
+  let text = FORMATTED.get(line);
+  if (text === undefined) {
+    FORMATTED.set(line, text = SseChannel.format("log", JSON.stringify(line)));
+  }
+  return text;
+}
+
+/**
+ * `logs?follow=true`: the tail, then new lines as server-sent events, through a bounded channel
+ * (a reader that falls more than the registry's buffer behind is cut off with the reason).
+ */
+function followLogs(
+  plugins: PluginService,
+  streams: StreamRegistry,
+  actor: string,
+  id: string,
+  limit: number,
+  closeConnection?: () => void,
+): Response {
+  let channel: SseChannel | null = null;
+  let stop = () => {};
+  const release = streams.open(actor, (reason) => channel?.end(reason));
+  const tail = plugins.logs.tail(id, limit).map((line) => JSON.stringify(line));
+  // The newest lines of the tail that fit in half the buffer (the rest is for what follows).
+  let room = streams.limits.bufferBytes / 2;
+  let first = tail.length;
+  while (first > 0 && (room -= tail[first - 1]!.length + 32) >= 0) first--;
+  channel = new SseChannel({
+    limitBytes: streams.limits.bufferBytes,
+    closeConnection,
+    onEnd: () => {
+      stop();
+      release();
+    },
+  });
+  const live = channel;
+  const send = (text: string) => {
+    if (!live.sendFormatted(text)) {
+      live.end(`the client fell more than ${streams.limits.bufferBytes} bytes behind; reconnect`);
+    }
+  };
+  for (const data of tail.slice(first)) send(SseChannel.format("log", data));
+  stop = plugins.logs.follow(id, (line) => send(formatted(line)));
+  if (live.closed) stop();
+  return live.response;
 }

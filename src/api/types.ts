@@ -21,6 +21,8 @@ export interface ApiEnv {
     remote?: string;
     /** The Unix-socket peer's credentials, when the listener could read them. */
     peer?: { uid: number; gid: number; pid: number };
+    /** Cuts the connection of this request (streams whose client stopped reading). */
+    closeConnection?: () => void;
   };
   Variables: {
     /** Who is calling: `socket` or `token:<id>`; recorded in the audit log. */

@@ -4,6 +4,7 @@ export {
   listTokens,
   newToken,
   type TokenInfo,
+  tokenProblem,
   type TokenRejection,
   verifyToken,
 } from "./tokens.ts";

@@ -81,6 +81,26 @@ export async function verifyToken(
   return { ok: true, id, scope: row.scope as Scope };
 }
 
+/**
+ * Why token `id` may no longer be used (`revoked`, `expired`, `unknown`), or null while it may:
+ * long-lived streams ask this again while they run.
+ */
+export async function tokenProblem(
+  store: Store,
+  id: string,
+  now: Date = new Date(),
+): Promise<TokenRejection | null> {
+  const rs = await store.execute({
+    sql: "SELECT expires_at, revoked_at FROM tokens WHERE id = ?",
+    args: [id],
+  });
+  const row = rs.rows[0];
+  if (!row) return "unknown";
+  if (row.revoked_at) return "revoked";
+  if (row.expires_at && new Date(String(row.expires_at)) <= now) return "expired";
+  return null;
+}
+
 /** Lists every token, newest first. */
 export async function listTokens(store: Store): Promise<TokenInfo[]> {
   const rs = await store.execute(

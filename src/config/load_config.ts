@@ -177,6 +177,15 @@ export async function loadConfig(
       "tmp_quota_mb",
     ),
   };
+  const limit = (key: string) => {
+    const text = pick(key);
+    return text === undefined ? undefined : positiveInt(text, origins, key);
+  };
+  const connections = {
+    maxConnections: limit("connections.max"),
+    idleTimeoutMs: limit("connections.idle_timeout_ms"),
+    bodyTimeoutMs: limit("connections.body_timeout_ms"),
+  };
   const dbUrl = pick("db_url") ?? `file:${join(stateDir, "plugd.db")}`;
   checkDbUrl(dbUrl, origin("db_url", { kind: "default", key: "db_url" }));
   const socketPath = pick("socket", true) ??
@@ -194,6 +203,7 @@ export async function loadConfig(
     stateDir,
     isolation,
     idleStopMs,
+    connections,
     registryTimeoutMs,
     advisoryPollS,
     updateCheckS,

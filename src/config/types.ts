@@ -56,6 +56,11 @@ export interface Config {
    * (`PLUGD_DATA_QUOTA_MB`, 100) and the `$TMP` tmpfs size (`PLUGD_TMP_QUOTA_MB`, 64), in MiB.
    */
   isolation: { uidRange: UidRange; dataQuotaMb: number; tmpQuotaMb: number };
+  /**
+   * Connection limits of each listener (`PLUGD_MAX_CONNECTIONS`, `PLUGD_IDLE_TIMEOUT_MS`,
+   * `PLUGD_BODY_TIMEOUT_MS`; file key `connections`); unset fields keep the defaults.
+   */
+  connections: { maxConnections?: number; idleTimeoutMs?: number; bodyTimeoutMs?: number };
   /** Where the config came from, for `plugd daemon` start-up output. */
   sources: string[];
   /** The config file read (`--config` / `PLUGD_CONFIG`), re-read on SIGHUP. */

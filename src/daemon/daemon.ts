@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { createApp, toProblemResponse } from "../api/mod.ts";
+import { actorProblem, createApp, StreamRegistry, toProblemResponse } from "../api/mod.ts";
 import type { ApiEnv } from "../api/mod.ts";
 import { ensureAdminToken } from "../auth/mod.ts";
 import type { Config } from "../config/mod.ts";
@@ -7,8 +7,10 @@ import { openStore, type Store } from "../store/mod.ts";
 import { applyLiveChanges, type ConfigChange, configChanges } from "./reload_config.ts";
 import { ensureStateDir, type StateLayout, stateLayout } from "./state_dir.ts";
 import { lockStateDir, type StateLock } from "./state_lock.ts";
-import { serveTcp } from "./tcp_listener.ts";
-import { serveUnixSocket } from "./unix_socket.ts";
+import { type ConnectionHandler, HttpListener, type ListenerLimits } from "./http_listener.ts";
+import { listenerLimits } from "./listener_limits.ts";
+import { listenTcp } from "./tcp_listener.ts";
+import { listenUnixSocket } from "./unix_socket.ts";
 
 /** Writes a line to the daemon's log (stderr; journald under systemd). */
 export type DaemonLog = (message: string) => void;
@@ -33,7 +35,12 @@ export type ServiceFactory = (ctx: {
   store: Store;
   layout: StateLayout;
   log: DaemonLog;
+  /** Long-lived responses (log follows): limited, re-checked, ended on stop. */
+  streams: StreamRegistry;
 }) => Promise<DaemonService[]>;
+
+/** How long requests in progress may take to finish once a stop begins. */
+const DRAIN_MS = 5000;
 
 /**
  * A running daemon: the store, the API on TCP and the Unix socket, and its services.
@@ -45,7 +52,8 @@ export class Daemon {
   readonly layout: StateLayout;
   readonly startedAt = new Date();
   #state = "starting";
-  #servers: Deno.HttpServer[] = [];
+  readonly streams: StreamRegistry;
+  #listeners: HttpListener[] = [];
   #services: DaemonService[] = [];
   #log: DaemonLog;
   #stopping: Promise<void> | null = null;
@@ -63,6 +71,7 @@ export class Daemon {
     this.layout = layout;
     this.#log = log;
     this.#lock = lock;
+    this.streams = new StreamRegistry({ checkActor: actorProblem(store) });
   }
 
   /**
@@ -88,7 +97,7 @@ export class Daemon {
     const lock = await lockStateDir(layout.root);
     // Requests that arrive while the daemon is still starting get 503 instead of a refused
     // connection; the handler is swapped for the app once it is built.
-    let handler = (_: Request, _info: Deno.ServeHandlerInfo): Response | Promise<Response> =>
+    let handler: ConnectionHandler = (_req, _info) =>
       Response.json(
         { type: "about:blank", title: "Starting", status: 503, detail: "plugd is starting" },
         {
@@ -96,30 +105,34 @@ export class Daemon {
           headers: { "retry-after": "1", "content-type": "application/problem+json" },
         },
       );
-    let tcp: Deno.HttpServer<Deno.NetAddr> | null = null;
+    let tcp: HttpListener | null = null;
     let store: Store | null = null;
+    const limits = await listenerLimits(config, log);
     try {
       if (config.http) {
-        tcp = serveTcp((req, info) => handler(req, info), {
-          ...config.http,
-          origin: config.origins?.http,
-          onError: toProblemResponse,
+        tcp = serve(listenTcp({ ...config.http, origin: config.origins?.http }), limits, log, {
+          handler: (req, info, close) => handler(req, info, close),
+          watchBodies: true,
         });
       }
       await ensureStateDir(layout);
       store = await openStore(config.dbUrl, { authToken: config.dbAuthToken });
     } catch (error) {
-      await tcp?.shutdown();
+      await tcp?.shutdown({ drainMs: 0 });
       lock.release();
       if (fresh) await removeIfOnlyLock(layout.root);
       throw error;
     }
     const daemon = new Daemon(config, store, layout, log, lock);
-    if (tcp) daemon.#servers.push(tcp);
+    if (tcp) daemon.#listeners.push(tcp);
     try {
-      const app = await daemon.#boot(options.services);
-      handler = (req, info) =>
-        app.fetch(req, { transport: "tcp", remote: (info.remoteAddr as Deno.NetAddr).hostname });
+      const app = await daemon.#boot(options.services, limits);
+      handler = (req, info, closeConnection) =>
+        app.fetch(req, {
+          transport: "tcp",
+          remote: (info.remoteAddr as Deno.NetAddr).hostname,
+          closeConnection,
+        });
       await daemon.#startServices();
     } catch (error) {
       await daemon.stop();
@@ -128,7 +141,7 @@ export class Daemon {
     return daemon;
   }
 
-  async #boot(services?: ServiceFactory): Promise<Hono<ApiEnv>> {
+  async #boot(services: ServiceFactory | undefined, limits: ListenerLimits): Promise<Hono<ApiEnv>> {
     const tokenPath = await ensureAdminToken(this.store, this.config.stateDir);
     if (tokenPath) this.#log(`wrote the initial admin token to ${tokenPath} (mode 0600)`);
     this.#services = services
@@ -137,6 +150,7 @@ export class Daemon {
         store: this.store,
         layout: this.layout,
         log: this.#log,
+        streams: this.streams,
       })
       : [];
     const app = createApp({
@@ -147,18 +161,20 @@ export class Daemon {
     });
     const inProcess: InProcessFetch = async (req, env) => await app.fetch(req, env);
     for (const service of this.#services) service.attachApi?.(inProcess);
-    const socket = await serveUnixSocket(
-      this.config.socketPath,
-      (req) => app.fetch(req, { transport: "socket" }),
-      toProblemResponse,
-    ).catch((error) => {
+    const listener = await listenUnixSocket(this.config.socketPath).catch((error) => {
       // Name where the socket path was set, so the fix is obvious.
       const origin = this.config.origins?.socket;
       if (origin && error instanceof Error) error.message += ` [socket set by ${origin}]`;
       throw error;
     });
-    this.#servers.push(socket);
-    const tcp = this.#servers.find((s) => "port" in s.addr);
+    const socket = serve(listener, limits, this.#log, {
+      handler: (req, _info, closeConnection) =>
+        app.fetch(req, { transport: "socket", closeConnection }),
+      // The socket is trusted (file mode 0660): its bodies keep Deno's buffered fast path.
+      watchBodies: false,
+    });
+    this.#listeners.push(socket);
+    const tcp = this.#listeners.find((s) => s.addr.transport === "tcp");
     if (tcp && this.config.http) {
       // With port 0 the kernel picks one: record it, since "never grantable to a plugin"
       // must name the port actually bound.
@@ -187,15 +203,27 @@ export class Daemon {
 
   /** The TCP port actually bound (useful with port 0), or null without TCP. */
   get httpPort(): number | null {
-    const tcp = this.#servers.find((s) => "port" in s.addr);
+    const tcp = this.#listeners.find((s) => s.addr.transport === "tcp");
     return tcp ? (tcp.addr as Deno.NetAddr).port : null;
   }
 
-  /** Graceful stop: stop accepting, drain in-flight requests, stop services, close the DB. */
+  /** The listeners (their connection counters feed `/metrics`). */
+  get listeners(): readonly HttpListener[] {
+    return this.#listeners;
+  }
+
+  /**
+   * Graceful stop: end streams, stop accepting, let requests in progress finish (up to
+   * `DRAIN_MS`, then their connections are closed), stop services, close the DB.
+   */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       this.#state = "stopping";
-      await Promise.allSettled(this.#servers.map((s) => s.shutdown()));
+      this.streams.endAll("the daemon is stopping");
+      await Promise.allSettled(this.#listeners.map((s) => s.shutdown({ drainMs: DRAIN_MS })));
+      if (this.#listeners.some((l) => l.addr.transport === "unix")) {
+        await Deno.remove(this.config.socketPath).catch(() => {}); // ours: we listened on it
+      }
       for (const service of [...this.#services].reverse()) {
         try {
           await service.stop?.();
@@ -224,4 +252,21 @@ async function removeIfOnlyLock(root: string): Promise<void> {
   } catch {
     // best effort: leaving an empty state dir behind is harmless
   }
+}
+
+/** One listener of the daemon's: its limits, its log, the one error mapping. */
+function serve(
+  listener: Deno.Listener,
+  limits: ListenerLimits,
+  log: DaemonLog,
+  o: { handler: ConnectionHandler; watchBodies: boolean },
+): HttpListener {
+  return HttpListener.serve({
+    listener,
+    handler: o.handler,
+    onError: toProblemResponse,
+    limits,
+    log,
+    watchBodies: o.watchBodies,
+  });
 }

@@ -7,4 +7,11 @@ export { ensureStateDir, type StateLayout, stateLayout } from "./state_dir.ts";
 export { daemonServices } from "./services.ts";
 export { LOCK_FILE, lockStateDir, StateDirLockedError, type StateLock } from "./state_lock.ts";
 export { ListenError } from "./tcp_listener.ts";
-export { claimSocketPath, serveUnixSocket, SocketInUseError } from "./unix_socket.ts";
+export { claimSocketPath, listenUnixSocket, SocketInUseError } from "./unix_socket.ts";
+export {
+  DEFAULT_LISTENER_LIMITS,
+  HttpListener,
+  type HttpListenerOptions,
+  type ListenerLimits,
+  type ListenerStats,
+} from "./http_listener.ts";

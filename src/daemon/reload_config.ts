@@ -62,6 +62,12 @@ function valueOf(config: Config, key: string): string {
       return String(config.isolation.dataQuotaMb);
     case "tmp_quota_mb":
       return String(config.isolation.tmpQuotaMb);
+    case "connections.max":
+      return String(config.connections?.maxConnections ?? "default");
+    case "connections.idle_timeout_ms":
+      return String(config.connections?.idleTimeoutMs ?? "default");
+    case "connections.body_timeout_ms":
+      return String(config.connections?.bodyTimeoutMs ?? "default");
     default:
       throw new RangeError(`reload does not know setting "${key}"`);
   }

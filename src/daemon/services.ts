@@ -34,7 +34,7 @@ import { pluginSurfaceServices } from "./plugin_surfaces.ts";
  * Wires the daemon's services (plugins, hooks, webhooks, ...). Each area contributes a
  * `DaemonService` with its routes; this is the one place that knows them all.
  */
-export const daemonServices: ServiceFactory = async ({ config, store, layout, log }) => {
+export const daemonServices: ServiceFactory = async ({ config, store, layout, log, streams }) => {
   const { holder: masterKey, service: masterKeyService } = await createMasterKeyService({
     config,
     store,
@@ -70,7 +70,7 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
     // First, so it stops last: the rows the other services write while stopping are exported.
     ...auditExportService(config, store, log),
     {
-      routes: createPluginRoutes(plugins, undefined, layout.incoming),
+      routes: createPluginRoutes(plugins, undefined, layout.incoming, streams),
       start: () => plugins.start(),
       stop: () => plugins.stop(),
       reload: async () => {

@@ -1,34 +1,30 @@
-/** The HTTP API's TCP listener, with bind failures explained (which address, set where, fix). */
+/** The HTTP API's TCP socket, with bind failures explained (which address, set where, fix). */
 
 /** Thrown when the TCP address cannot be bound. */
 export class ListenError extends Error {
   override name = "ListenError";
 }
 
-/** Options of {@linkcode serveTcp}. */
-export interface ServeTcpOptions {
+/** Options of {@linkcode listenTcp}. */
+export interface ListenTcpOptions {
   hostname: string;
   port: number;
   /** Where the address was set, for the message (`PLUGD_HTTP (environment)`). @default "the default" */
   origin?: string;
-  onError: (error: unknown) => Response | Promise<Response>;
 }
 
 /**
- * Binds `hostname:port` and serves `handler`. Binding happens before any state is created, so a
- * busy port fails fast; the error names the address, where it was configured and the way out.
+ * Binds `hostname:port` (served by `HttpListener`). Binding happens before any state is created,
+ * so a busy port fails fast; the error names the address, where it was configured and the way out.
  */
-export function serveTcp(
-  handler: (request: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>,
-  options: ServeTcpOptions,
-): Deno.HttpServer<Deno.NetAddr> {
-  const { hostname, port, onError } = options;
+export function listenTcp(options: ListenTcpOptions): Deno.TcpListener {
+  const { hostname, port } = options;
   const where = options.origin ? `set by ${options.origin}` : "the default";
   const address = `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
   const fix = `choose another address with --http, PLUGD_HTTP or "http" in plugd.yaml ` +
     `(e.g. 127.0.0.1:7421), or "off" to serve only the Unix socket`;
   try {
-    return Deno.serve({ hostname, port, onListen: () => {}, onError }, handler);
+    return Deno.listen({ hostname, port });
   } catch (error) {
     if (error instanceof Deno.errors.AddrInUse) {
       throw new ListenError(

@@ -38,17 +38,13 @@ export async function claimSocketPath(path: string): Promise<void> {
 }
 
 /**
- * Serves `handler` on a Unix socket with mode 0660. Deno creates the socket with the umask
- * (0755 under umask 022: nobody else can connect, as connecting needs write permission), then
- * we open it to the group, so there is no window in which it is wider than intended.
+ * Listens on a Unix socket with mode 0660. Deno creates the socket with the umask (0755 under
+ * umask 022: nobody else can connect, as connecting needs write permission), then we open it to
+ * the group, so there is no window in which it is wider than intended.
  */
-export async function serveUnixSocket(
-  path: string,
-  handler: (request: Request) => Response | Promise<Response>,
-  onError: (error: unknown) => Response,
-): Promise<Deno.HttpServer<Deno.UnixAddr>> {
+export async function listenUnixSocket(path: string): Promise<Deno.UnixListener> {
   await claimSocketPath(path);
-  const server = Deno.serve({ path, onListen: () => {}, onError }, handler);
+  const listener = Deno.listen({ transport: "unix", path });
   await Deno.chmod(path, 0o660);
-  return server;
+  return listener;
 }

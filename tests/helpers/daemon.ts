@@ -42,14 +42,18 @@ export interface StartDaemonOptions {
   denoFlags?: string[];
   /** How long to wait for the listeners. @default 30000 */
   readyTimeoutMs?: number;
+  /** A command that runs the daemon, e.g. `["prlimit", "--nofile=256"]` (it must exec it). */
+  prefix?: string[];
 }
 
 /** Starts a daemon and resolves once both listeners are up. */
 export async function startDaemon(options: StartDaemonOptions = {}): Promise<TestDaemon> {
   const stateDir = options.stateDir ?? await Deno.makeTempDir({ prefix: "plugd-e2e-" });
   const socketPath = join(stateDir, "plugd.sock");
-  const command = new Deno.Command(Deno.execPath(), {
+  const [cmd, ...pre] = [...(options.prefix ?? []), Deno.execPath()];
+  const command = new Deno.Command(cmd!, {
     args: [
+      ...pre,
       "run",
       "--allow-all",
       ...(options.denoFlags ?? []),

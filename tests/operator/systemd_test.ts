@@ -51,6 +51,7 @@ Deno.test("scripts/plugd.service: notify readiness, reload, offline lockfile, ha
     ["ExecReload", "/bin/kill -HUP $MAINPID"],
     ["User", "plugd"],
     ["Delegate", "yes"],
+    ["LimitNOFILE", "65536"],
     ["KillMode", "mixed"],
     ["TimeoutStopSec", "30"],
     ["Restart", "on-failure"],
