@@ -1,10 +1,23 @@
-/** Delivers accepted events to subscribed plugins: per-plugin lanes, retries, outcomes. */
-import { PluginCallError, PluginTimeoutError } from "../runtime/mod.ts";
+/**
+ * Delivers accepted events to subscribed plugins. The database is the queue: a lane per plugin
+ * keeps a bounded window of jobs in memory and pages the rest in by rowid, so neither a backlog
+ * of any size nor a crash loses or hoards work. Plugins that are failed, in backoff or disabled
+ * are parked: nothing is attempted or written for them until they run again. A periodic sweep
+ * picks up pending rows nobody is working on (also at start: recovery pages through them all).
+ */
+import { PluginCallError, PluginTimeoutError, PluginUnavailableError } from "../runtime/mod.ts";
+import type { Store } from "../store/mod.ts";
+import { type DeliveryJob, deliveryKey, DeliveryLane, type LaneLimits } from "./delivery_lane.ts";
 import type { DeliveryRow } from "./event_store.ts";
+import { loadEnvelopes, pendingByPlugin, pendingPage } from "./pending_deliveries.ts";
 import type { ResultWriter } from "./result_writer.ts";
-import type { CloudEvent, DeliveryResult, HookHost } from "./types.ts";
+import { toResult, Trackers } from "./trackers.ts";
+import type { CloudEvent, DeliveryResult, HookHost, Subscriber } from "./types.ts";
 
-/** Retry policy for deliveries the plugin never answered (exit, restart, unavailable). */
+export { toResult };
+export type { DeliveryJob };
+
+/** Retry policy for deliveries the plugin never answered (it exited or was stopped mid-call). */
 export interface RetryPolicy {
   /** Attempts before a delivery is marked `failed`. @default 5 */
   maxAttempts: number;
@@ -12,122 +25,241 @@ export interface RetryPolicy {
   baseDelayMs: number;
 }
 
-/** One delivery to run. */
-export interface DeliveryJob {
+/** Memory and timing limits of the dispatcher (defaults in {@linkcode DISPATCH_LIMITS}). */
+export interface DispatchLimits extends LaneLimits {
+  /** Bytes of events waiting in memory over all lanes. */
+  totalBufferBytes: number;
+  /** Rows read per page from the database. */
+  pageRows: number;
+  /** How often pending rows nobody works on are looked for. */
+  sweepMs: number;
+}
+
+/** Defaults of {@linkcode DispatchLimits}. */
+export const DISPATCH_LIMITS: DispatchLimits = {
+  width: 256,
+  inflightBytes: 16 * 1024 * 1024,
+  bufferJobs: 1024,
+  bufferBytes: 8 * 1024 * 1024,
+  totalBufferBytes: 64 * 1024 * 1024,
+  pageRows: 512,
+  sweepMs: 30_000,
+};
+
+/** An event just committed, with its subscribers and its size. */
+export interface Accepted {
   event: CloudEvent;
-  pluginId: string;
-  hook: string;
-  /** Attempts already made. */
-  attempts: number;
-  /** Not before this time (ms since the epoch): a scheduled retry. @default now */
-  notBefore?: number;
+  subscribers: Subscriber[];
+  bytes: number;
 }
 
-interface Tracker {
-  remaining: number;
-  results: DeliveryResult[];
-  done: PromiseWithResolvers<DeliveryResult[]>;
-}
-
-/** Calls in flight per plugin (below the runtime's queue limit, so calls are never refused). */
-const LANE_WIDTH = 256;
-
-/**
- * Runs deliveries concurrently, at most `LANE_WIDTH` in flight per plugin. A handler that
- * answered (ok, threw, timed out) is final; a plugin that never answered is retried with
- * backoff up to `maxAttempts`, then `failed`. Every state change goes to the `ResultWriter`.
- */
+/** See the module doc. */
 export class ActionDispatcher {
+  readonly trackers = new Trackers();
+  #store: Store;
   #host: HookHost;
   #writer: ResultWriter;
   #retry: RetryPolicy;
-  #lanes = new Map<string, { active: number; queue: DeliveryJob[] }>();
-  #active = new Set<string>();
-  #trackers = new Map<string, Tracker>();
-  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #limits: DispatchLimits;
+  #log: (message: string) => void;
+  #lanes = new Map<string, DeliveryLane>();
+  #buffered = 0;
   #running = false;
+  #sweepTimer: ReturnType<typeof setInterval> | null = null;
   #inFlight = 0;
   #idle: PromiseWithResolvers<void> | null = null;
 
-  constructor(host: HookHost, writer: ResultWriter, retry: RetryPolicy) {
-    this.#host = host;
-    this.#writer = writer;
+  constructor(
+    deps: { store: Store; host: HookHost; writer: ResultWriter; log: (m: string) => void },
+    retry: RetryPolicy,
+    limits: Partial<DispatchLimits> = {},
+  ) {
+    this.#store = deps.store;
+    this.#host = deps.host;
+    this.#writer = deps.writer;
+    this.#log = deps.log;
     this.#retry = retry;
+    this.#limits = { ...DISPATCH_LIMITS, ...limits };
   }
 
-  /** Starts running queued jobs (jobs submitted before `start()` wait). */
-  start(): void {
+  /** Starts delivering: pages through every pending row, then sweeps every `sweepMs`. */
+  async start(): Promise<number> {
     this.#running = true;
-    for (const pluginId of this.#lanes.keys()) this.#pump(pluginId);
+    const pending = await this.sweep();
+    this.#sweepTimer = setInterval(() => void this.sweep().catch(() => {}), this.#limits.sweepMs);
+    Deno.unrefTimer(this.#sweepTimer);
+    return pending;
   }
 
-  /** Stops taking new jobs and waits for calls in flight; unfinished rows stay pending. */
-  async stop(): Promise<void> {
+  /** Stops starting jobs; waits up to `deadlineMs` for calls in flight (the rest stay pending). */
+  async stop(deadlineMs = 3000): Promise<void> {
     this.#running = false;
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
-    if (this.#inFlight > 0) {
-      this.#idle = Promise.withResolvers<void>();
-      await this.#idle.promise;
+    if (this.#sweepTimer !== null) clearInterval(this.#sweepTimer);
+    for (const lane of this.#lanes.values()) this.#clearRetry(lane);
+    if (this.#inFlight === 0) return;
+    this.#idle = Promise.withResolvers<void>();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((r) => timer = setTimeout(r, deadlineMs));
+    await Promise.race([this.#idle.promise, late]).finally(() => clearTimeout(timer));
+  }
+
+  /** Takes the deliveries of freshly committed events (their rows are already pending). */
+  accept(accepted: Accepted[]): void {
+    const touched = new Set<DeliveryLane>();
+    for (const { event, subscribers, bytes } of accepted) {
+      for (const s of subscribers) {
+        const lane = this.#lane(s.pluginId);
+        const job: DeliveryJob = { event, pluginId: s.pluginId, hook: s.hook, attempts: 0, bytes };
+        if (lane.parked !== null) {
+          this.trackers.finish(event.id, parkedResult(job, lane.parked));
+        } else if (
+          this.#running && !lane.backlog &&
+          lane.offer(job, this.#limits, this.#limits.totalBufferBytes - this.#buffered)
+        ) {
+          this.#buffered += bytes;
+        } else {
+          lane.backlog = true; // the row is in the database; the lane pages it in
+          if (lane.refilling) lane.deferredDuringRefill = true;
+        }
+        touched.add(lane);
+      }
     }
+    for (const lane of touched) this.#pump(lane);
   }
 
-  /** Whether the delivery is queued or running in this process. */
-  isActive(job: Pick<DeliveryJob, "event" | "pluginId" | "hook">): boolean {
-    return this.#active.has(jobKey(job));
+  /** Why deliveries to `pluginId` are parked, or null. */
+  parkedReason(pluginId: string): string | null {
+    return this.#lanes.get(pluginId)?.parked ?? null;
   }
 
-  /** Queues deliveries of one event; `track` makes `completion(id)` available. */
-  dispatch(jobs: DeliveryJob[], track: boolean): void {
-    if (track && jobs.length > 0) {
-      this.#trackers.set(jobs[0]!.event.id, {
-        remaining: jobs.length,
-        results: [],
-        done: Promise.withResolvers(),
-      });
-    }
-    for (const job of jobs) this.#enqueue(job, Math.max(0, (job.notBefore ?? 0) - Date.now()));
-  }
-
-  /** Resolves with the final results of a tracked event, or undefined when not tracked. */
-  completion(eventId: string): Promise<DeliveryResult[]> | undefined {
-    return this.#trackers.get(eventId)?.done.promise;
-  }
-
-  #enqueue(job: DeliveryJob, delayMs: number): void {
-    this.#active.add(jobKey(job));
-    if (delayMs > 0) {
-      const t = setTimeout(() => {
-        this.#timers.delete(t);
-        this.#enqueue(job, 0);
-      }, delayMs);
-      this.#timers.add(t);
-      return;
-    }
-    let lane = this.#lanes.get(job.pluginId);
-    if (!lane) this.#lanes.set(job.pluginId, lane = { active: 0, queue: [] });
-    lane.queue.push(job);
-    this.#pump(job.pluginId);
-  }
-
-  #pump(pluginId: string): void {
+  /** A plugin's runtime state changed: park its lane, or let it run again. */
+  pluginState(pluginId: string, state: string): void {
     const lane = this.#lanes.get(pluginId);
     if (!lane) return;
-    while (this.#running && lane.active < LANE_WIDTH && lane.queue.length > 0) {
-      const job = lane.queue.shift()!;
-      lane.active++;
-      this.#inFlight++;
-      this.#run(job).finally(() => {
-        lane.active--;
-        this.#inFlight--;
-        if (this.#inFlight === 0) this.#idle?.resolve();
-        if (lane.active === 0 && lane.queue.length === 0) this.#lanes.delete(pluginId);
-        else this.#pump(pluginId);
-      });
+    const reason = this.#host.deliverable(pluginId);
+    if (reason === null && lane.parked !== null) {
+      lane.parked = null;
+      lane.rewind();
+      this.#pump(lane);
+    } else if (reason !== null && (state === "failed" || state === "backoff")) {
+      this.#park(lane, reason);
     }
   }
 
-  async #run(job: DeliveryJob): Promise<void> {
+  /**
+   * Looks at every plugin with pending rows: parks those that cannot take deliveries, lets the
+   * others (re)read their rows when nothing of theirs is in memory. Returns the pending count.
+   */
+  async sweep(): Promise<number> {
+    if (!this.#running) return 0;
+    let total = 0;
+    const now = Date.now();
+    for (const { pluginId, count, dueAt } of await pendingByPlugin(this.#store)) {
+      total += count;
+      const lane = this.#lane(pluginId);
+      const reason = this.#host.deliverable(pluginId);
+      if (reason !== null) {
+        this.#park(lane, reason);
+        continue;
+      }
+      if (lane.parked !== null) {
+        lane.parked = null;
+        lane.rewind();
+      }
+      if (dueAt > now) {
+        this.#retryAt(lane, dueAt);
+      } else if (!lane.backlog) lane.rewind(); // rows nobody is working on
+      this.#pump(lane);
+    }
+    return total;
+  }
+
+  /** Jobs and bytes in memory, and parked plugins (for metrics and the soak bench). */
+  stats(): { bufferedBytes: number; inFlight: number; parked: string[] } {
+    const parked = [...this.#lanes.values()].filter((l) => l.parked !== null).map((l) =>
+      l.pluginId
+    );
+    return { bufferedBytes: this.#buffered, inFlight: this.#inFlight, parked };
+  }
+
+  #lane(pluginId: string): DeliveryLane {
+    let lane = this.#lanes.get(pluginId);
+    if (!lane) this.#lanes.set(pluginId, lane = new DeliveryLane(pluginId));
+    return lane;
+  }
+
+  #pump(lane: DeliveryLane): void {
+    if (!this.#running || lane.parked !== null) return;
+    for (let job = lane.take(this.#limits); job; job = lane.take(this.#limits)) {
+      this.#buffered -= job.bytes;
+      this.#inFlight++;
+      const started = job;
+      this.#run(lane, started).catch((error) => this.#log(`delivery failed: ${error?.message}`))
+        .finally(() => {
+          lane.done(started);
+          if (--this.#inFlight === 0) this.#idle?.resolve();
+          this.#pump(lane);
+        });
+    }
+    if (lane.buffer.length === 0 && lane.backlog && !lane.refilling) void this.#refill(lane);
+  }
+
+  async #refill(lane: DeliveryLane): Promise<void> {
+    lane.refilling = true;
+    lane.deferredDuringRefill = false;
+    try {
+      const { pageRows, bufferJobs, bufferBytes, totalBufferBytes } = this.#limits;
+      const rows = await pendingPage(this.#store, lane.pluginId, lane.cursor, pageRows);
+      const now = Date.now();
+      const room = Math.min(bufferBytes, totalBufferBytes - this.#buffered);
+      const take: { eventId: string; hook: string; attempts: number; bytes: number }[] = [];
+      let bytes = 0;
+      let handled = 0;
+      for (const r of rows) {
+        if (take.length >= bufferJobs || (take.length > 0 && bytes + r.bytes > room)) break;
+        handled++;
+        lane.cursor = r.rowid;
+        const key = deliveryKey(r.eventId, lane.pluginId, r.hook);
+        if (lane.keys.has(key)) continue; // in memory already
+        const queued = this.#writer.queued(key); // an outcome not yet written wins
+        if (queued && queued.status !== "pending") continue;
+        const due = queued?.nextAttemptAt ?? r.nextAttemptAt;
+        if (due > now) {
+          this.#retryAt(lane, due);
+          continue;
+        }
+        take.push({ ...r, attempts: queued?.attempts ?? r.attempts });
+        bytes += r.bytes;
+      }
+      const events = await loadEnvelopes(this.#store, take.map((t) => t.eventId));
+      for (const t of take) {
+        const event = events.get(t.eventId);
+        const job = event &&
+          { event, pluginId: lane.pluginId, hook: t.hook, attempts: t.attempts, bytes: t.bytes };
+        if (
+          job &&
+          lane.offer(
+            job,
+            { ...this.#limits, bufferJobs: Infinity, bufferBytes: Infinity },
+            Infinity,
+          )
+        ) {
+          this.#buffered += job.bytes;
+        }
+      }
+      if (handled === rows.length && rows.length < pageRows && !lane.deferredDuringRefill) {
+        lane.backlog = false;
+      }
+    } catch (error) {
+      this.#log(`cannot read pending deliveries of ${lane.pluginId}: ${(error as Error).message}`);
+      this.#retryAt(lane, Date.now() + 1000);
+    } finally {
+      lane.refilling = false;
+    }
+    this.#pump(lane);
+  }
+
+  async #run(lane: DeliveryLane, job: DeliveryJob): Promise<void> {
     const attempts = job.attempts + 1;
     const started = performance.now();
     const base = { eventId: job.event.id, pluginId: job.pluginId, hook: job.hook, attempts };
@@ -145,67 +277,87 @@ export class ActionDispatcher {
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
       const durationMs = ms(started);
-      if (error instanceof PluginCallError || error instanceof PluginTimeoutError) {
-        const status = error instanceof PluginTimeoutError ? "timeout" : "error";
-        row = { ...base, status, durationMs, result: undefined, error: message, nextAttemptAt: 0 };
-      } else if (!this.#running) {
-        return; // stopping: the row stays pending and is redelivered on the next start
+      const final = (status: DeliveryRow["status"], text: string): DeliveryRow => ({
+        ...base,
+        status,
+        durationMs,
+        result: undefined,
+        error: text,
+        nextAttemptAt: 0,
+      });
+      if (error instanceof PluginCallError) row = final("error", message);
+      else if (error instanceof PluginTimeoutError) row = final("timeout", message);
+      else if (!this.#running) return; // stopping: the row stays pending, delivered after restart
+      else if (error instanceof PluginUnavailableError) {
+        // Never reached the plugin: not an attempt, nothing written.
+        const reason = this.#host.deliverable(job.pluginId);
+        if (reason !== null) {
+          this.#park(lane, reason);
+          this.trackers.finish(job.event.id, parkedResult(job, reason));
+        } else this.#retryAt(lane, Date.now() + 1000); // its queue was full: try again soon
+        lane.backlog = true;
+        return;
       } else if (attempts < this.#retry.maxAttempts) {
-        const delay = Math.min(30_000, this.#retry.baseDelayMs * 2 ** (attempts - 1));
+        const nextAttemptAt = Date.now() +
+          Math.min(30_000, this.#retry.baseDelayMs * 2 ** (attempts - 1));
         this.#writer.record({
           ...base,
           status: "pending",
           durationMs,
           result: undefined,
           error: message,
-          nextAttemptAt: Date.now() + delay,
+          nextAttemptAt,
         });
-        this.#enqueue({ ...job, attempts }, delay);
+        lane.backlog = true;
+        this.#retryAt(lane, nextAttemptAt);
         return;
-      } else {
-        row = {
-          ...base,
-          status: "failed",
-          durationMs,
-          result: undefined,
-          error: `gave up after ${attempts} attempts: ${message}`,
-          nextAttemptAt: 0,
-        };
-      }
+      } else row = final("failed", `gave up after ${attempts} attempts: ${message}`);
     }
     this.#writer.record(row);
-    this.#active.delete(jobKey(job));
-    this.#finish(row);
+    this.trackers.finish(row.eventId, toResult(row));
   }
 
-  #finish(row: DeliveryRow): void {
-    const tracker = this.#trackers.get(row.eventId);
-    if (!tracker) return;
-    tracker.results.push(toResult(row));
-    if (--tracker.remaining === 0) {
-      this.#trackers.delete(row.eventId);
-      tracker.done.resolve(tracker.results);
+  #park(lane: DeliveryLane, reason: string): void {
+    if (lane.parked === null) this.#log(`deliveries to ${lane.pluginId} parked: ${reason}`);
+    lane.parked = reason;
+    this.#clearRetry(lane);
+    for (const job of lane.dropBuffer()) {
+      this.#buffered -= job.bytes;
+      this.trackers.finish(job.event.id, parkedResult(job, reason));
     }
+  }
+
+  #retryAt(lane: DeliveryLane, at: number): void {
+    if (lane.retryAt !== null && lane.retryAt <= at) return;
+    this.#clearRetry(lane);
+    lane.retryAt = at;
+    lane.retryTimer = setTimeout(() => {
+      lane.retryTimer = null;
+      lane.retryAt = null;
+      lane.rewind();
+      this.#pump(lane);
+    }, Math.max(0, at - Date.now()));
+    Deno.unrefTimer(lane.retryTimer);
+  }
+
+  #clearRetry(lane: DeliveryLane): void {
+    if (lane.retryTimer !== null) clearTimeout(lane.retryTimer);
+    lane.retryTimer = null;
+    lane.retryAt = null;
   }
 }
 
-function jobKey(job: Pick<DeliveryJob, "event" | "pluginId" | "hook">): string {
-  return `${job.event.id}\u0000${job.pluginId}\u0000${job.hook}`;
+function parkedResult(job: DeliveryJob, reason: string): DeliveryResult {
+  return {
+    plugin: job.pluginId,
+    hook: job.hook,
+    status: "pending",
+    attempts: job.attempts,
+    duration_ms: null,
+    error: `parked: ${reason}; delivered when the plugin runs again`,
+  };
 }
 
 function ms(started: number): number {
   return Math.round((performance.now() - started) * 1000) / 1000;
-}
-
-/** A delivery row in the API's result shape. */
-export function toResult(row: DeliveryRow): DeliveryResult {
-  return {
-    plugin: row.pluginId,
-    hook: row.hook,
-    status: row.status,
-    attempts: row.attempts,
-    duration_ms: row.durationMs,
-    ...(row.result !== undefined ? { result: row.result } : {}),
-    ...(row.error !== null ? { error: row.error } : {}),
-  };
 }

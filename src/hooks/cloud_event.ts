@@ -9,7 +9,20 @@ const ID = /^[\x21-\x7e]{1,128}$/;
 /** CloudEvents extension attribute names: lowercase letters and digits, ≤ 20 characters. */
 const EXTENSION = /^[a-z0-9]{1,20}$/;
 const CORE = new Set(["specversion", "id", "source", "type", "time", "datacontenttype", "data"]);
-const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$/;
+
+/** Whether `text` is an RFC 3339 timestamp naming a real instant (no month 13, no 25:61). */
+export function isRfc3339(text: string): boolean {
+  const m = TIME.exec(text);
+  if (!m) return false;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as number[];
+  const date = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
+  const offsetOk = m[9] === undefined || (Number(m[9]) <= 23 && Number(m[10]) <= 59);
+  return offsetOk && date.getUTCFullYear() === y && date.getUTCMonth() === mo! - 1 &&
+    date.getUTCDate() === d && date.getUTCHours() === h && date.getUTCMinutes() === mi &&
+    date.getUTCSeconds() === s;
+}
 
 /**
  * Checks an envelope and returns the event to store: `id` generated (a ULID) when absent,
@@ -53,7 +66,7 @@ export function validateCloudEvent(input: unknown): CloudEvent {
       message: "must be lowercase dotted segments of a-z, 0-9 and _ (like deployment.post_create)",
     });
   }
-  if (v.time !== undefined && (typeof v.time !== "string" || !TIME.test(v.time))) {
+  if (v.time !== undefined && (typeof v.time !== "string" || !isRfc3339(v.time))) {
     p.push({ field: "time", message: 'must be an RFC 3339 timestamp like "2026-11-22T10:00:00Z"' });
   }
   if (

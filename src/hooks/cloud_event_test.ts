@@ -37,3 +37,20 @@ Deno.test("newEventId() sorts in creation order within one millisecond", () => {
   assert.deepEqual([...ids].sort(), ids);
   assert.equal(new Set(ids).size, ids.length);
 });
+
+Deno.test("validateCloudEvent() refuses a time that names no real instant", () => {
+  const base = { specversion: "1.0", source: "/t", type: "a.b" };
+  for (
+    const time of [
+      "2026-13-45T25:61:61Z",
+      "2026-02-30T10:00:00Z",
+      "2026-11-22T24:00:00Z",
+      "2026-11-22T10:00:00+25:00",
+    ]
+  ) {
+    assert.throws(() => validateCloudEvent({ ...base, time }), EventValidationError, time);
+  }
+  for (const time of ["2024-02-29T23:59:59Z", "2026-11-22T10:00:00.123+01:00"]) {
+    assert.equal(validateCloudEvent({ ...base, time }).time, time);
+  }
+});

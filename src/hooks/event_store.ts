@@ -21,15 +21,6 @@ export interface DeliveryRow {
   nextAttemptAt: number;
 }
 
-/** A pending delivery loaded for (re)dispatch. */
-export interface PendingDelivery {
-  event: CloudEvent;
-  pluginId: string;
-  hook: string;
-  attempts: number;
-  nextAttemptAt: number;
-}
-
 function multiRow(
   head: string,
   tail: string,
@@ -48,13 +39,17 @@ function multiRow(
   return out;
 }
 
-/** INSERT statements for newly accepted events. */
-export function insertEventStatements(events: CloudEvent[], receivedAt: number): InStatement[] {
+/** INSERT statements for newly accepted events (`envelopes`: their JSON, when already made). */
+export function insertEventStatements(
+  events: CloudEvent[],
+  receivedAt: number,
+  envelopes?: string[],
+): InStatement[] {
   return multiRow(
     "INSERT INTO events (id, type, source, envelope, received_at)",
     "",
     5,
-    events.map((e) => [e.id, e.type, e.source, JSON.stringify(e), receivedAt]),
+    events.map((e, i) => [e.id, e.type, e.source, envelopes?.[i] ?? JSON.stringify(e), receivedAt]),
   );
 }
 
@@ -104,23 +99,6 @@ export async function existingEventIds(store: Store, ids: string[]): Promise<Set
     for (const row of rs.rows) found.add(String(row.id));
   }
   return found;
-}
-
-/** Pending deliveries, oldest first (at most `limit`). */
-export async function loadPending(store: Store, limit: number): Promise<PendingDelivery[]> {
-  const rs = await store.execute({
-    sql: `SELECT d.plugin_id, d.hook, d.attempts, d.next_attempt_at, e.envelope
-      FROM event_deliveries d JOIN events e ON e.id = d.event_id
-      WHERE d.status = 'pending' ORDER BY e.received_at, e.id LIMIT ?`,
-    args: [limit],
-  });
-  return rs.rows.map((r) => ({
-    event: JSON.parse(String(r.envelope)) as CloudEvent,
-    pluginId: String(r.plugin_id),
-    hook: String(r.hook),
-    attempts: Number(r.attempts),
-    nextAttemptAt: Number(r.next_attempt_at),
-  }));
 }
 
 /** One stored event with its delivery results, or null. */

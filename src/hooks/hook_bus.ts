@@ -2,9 +2,14 @@
 import type { InStatement } from "@libsql/client";
 import type { PluginEvents } from "../plugins/mod.ts";
 import type { Store } from "../store/mod.ts";
-import { ActionDispatcher, type RetryPolicy, toResult } from "./action_dispatcher.ts";
+import {
+  ActionDispatcher,
+  type DispatchLimits,
+  type RetryPolicy,
+  toResult,
+} from "./action_dispatcher.ts";
 import { type CronJobStatus, CronScheduler } from "./cron_scheduler.ts";
-import { loadPending, pruneEvents, readEvent } from "./event_store.ts";
+import { pruneEvents, readEvent } from "./event_store.ts";
 import { newEventId } from "./event_id.ts";
 import { type FilterOutcome, runFilterChain } from "./filter_chain.ts";
 import { GatePolicies, type GatePolicy } from "./gate_policies.ts";
@@ -26,6 +31,8 @@ export interface HookBusOptions {
   retry?: Partial<RetryPolicy>;
   /** Completed events older than this are deleted at start. @default 7 days */
   retentionMs?: number;
+  /** Memory and timing limits of delivery. @default DISPATCH_LIMITS */
+  dispatch?: Partial<DispatchLimits>;
 }
 
 /** What `emit()` answers. */
@@ -40,8 +47,6 @@ export interface EmitResult {
 
 /** How long `?wait=true` waits for deliveries before answering with what is known. */
 const MAX_WAIT_MS = 60_000;
-/** Pending deliveries loaded per recovery pass. */
-const RECOVERY_PAGE = 50_000;
 
 /**
  * Accepts events (API, plugins, the daemon itself), persists them with their delivery rows in
@@ -75,37 +80,36 @@ export class HookBus implements PluginEvents {
     this.subscriptions = new SubscriptionIndex(host);
     this.policies = new GatePolicies(store);
     this.#writer = new ResultWriter(store, log);
-    this.#dispatcher = new ActionDispatcher(host, this.#writer, retry);
+    this.#dispatcher = new ActionDispatcher(
+      { store, host, writer: this.#writer, log },
+      retry,
+      options.dispatch,
+    );
+    host.watchState?.((id, state) => this.#dispatcher.pluginState(id, state));
     this.#cron = new CronScheduler(host, log);
     this.#intake = new IntakeQueue(store, {
       outboxStatements: options.outboxStatements,
-      onCommitted: (accepted) => {
-        for (const { event, subscribers } of accepted) {
-          this.#dispatcher.dispatch(
-            subscribers.map((s) => ({ event, pluginId: s.pluginId, hook: s.hook, attempts: 0 })),
-            true,
-          );
-        }
-      },
+      onCommitted: (accepted) => this.#dispatcher.accept(accepted),
     });
   }
 
-  /** Loads policies, redelivers pending deliveries, schedules cron. Call after plugins start. */
+  /**
+   * Loads policies, then delivers every pending delivery (paged from the database, however
+   * many) and sweeps for stragglers periodically; schedules cron. Call after plugins start.
+   */
   async start(): Promise<void> {
     await this.policies.load();
     const pruned = await pruneEvents(this.#store, Date.now() - this.#retentionMs);
     if (pruned > 0) this.#log(`pruned ${pruned} completed events older than the retention`);
-    const pending = await loadPending(this.#store, RECOVERY_PAGE);
-    let redelivered = 0;
-    for (const p of pending) {
-      if (this.#dispatcher.isActive(p)) continue;
-      redelivered++;
-      this.#dispatcher.dispatch([{ ...p, notBefore: p.nextAttemptAt }], false);
-    }
-    if (redelivered > 0) this.#log(`redelivering ${redelivered} pending event deliveries`);
-    this.#dispatcher.start();
+    const pending = await this.#dispatcher.start();
+    if (pending > 0) this.#log(`redelivering ${pending} pending event deliveries`);
     this.#started = true;
     await this.#reconcileCron();
+  }
+
+  /** What delivery holds in memory, and which plugins are parked. */
+  deliveryStats(): { bufferedBytes: number; inFlight: number; parked: string[] } {
+    return this.#dispatcher.stats();
   }
 
   /** Stops cron and dispatch, then writes what is known. Pending rows are redelivered later. */
@@ -116,20 +120,34 @@ export class HookBus implements PluginEvents {
     await this.#writer.drain();
   }
 
-  /** Persists and dispatches a validated event; with `wait`, answers with the results. */
+  /**
+   * Persists and dispatches a validated event; with `wait`, answers with the results. An id
+   * that was accepted before is not stored or delivered again, and its results are not
+   * returned here (they may belong to another emitter; `GET /v1/events/{id}` needs `reader`).
+   */
   async emit(event: CloudEvent, options: { wait?: boolean } = {}): Promise<EmitResult> {
     const subscribers = await this.subscriptions.actions(event.type);
-    const { duplicate } = await this.#intake.submit(event, subscribers);
-    if (!options.wait) return { id: event.id, duplicate };
-    const completion = this.#dispatcher.completion(event.id);
-    if (completion) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<null>((r) => timer = setTimeout(() => r(null), MAX_WAIT_MS));
-      const results = await Promise.race([completion, timeout]).finally(() => clearTimeout(timer));
-      if (results) {
-        return { id: event.id, duplicate, status: "completed", results: sorted(results) };
-      }
+    const trackers = this.#dispatcher.trackers;
+    const completion = options.wait ? trackers.track(event.id, subscribers.length) : null;
+    let duplicate: boolean;
+    try {
+      ({ duplicate } = await this.#intake.submit(event, subscribers));
+    } catch (error) {
+      if (completion) trackers.forget(event.id);
+      throw error;
     }
+    if (!completion || duplicate) {
+      if (completion) trackers.forget(event.id);
+      return { id: event.id, duplicate };
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<null>((r) => timer = setTimeout(() => r(null), MAX_WAIT_MS));
+    const results = await Promise.race([completion, timeout]).finally(() => clearTimeout(timer));
+    if (results) {
+      const status = results.some((r) => r.status === "pending") ? "pending" : "completed";
+      return { id: event.id, duplicate, status, results: sorted(results) };
+    }
+    trackers.forget(event.id);
     const view = await this.getEvent(event.id);
     return { id: event.id, duplicate, status: view?.status, results: view?.results ?? [] };
   }
@@ -164,6 +182,10 @@ export class HookBus implements PluginEvents {
       const result = toResult(row);
       const i = view.results.findIndex((r) => r.plugin === result.plugin && r.hook === result.hook);
       if (i >= 0) view.results[i] = result;
+    }
+    for (const r of view.results) {
+      const parked = r.status === "pending" ? this.#dispatcher.parkedReason(r.plugin) : null;
+      if (parked) r.error = `parked: ${parked}; delivered when the plugin runs again`;
     }
     view.status = view.results.some((r) => r.status === "pending") ? "pending" : "completed";
     return view;

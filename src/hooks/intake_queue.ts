@@ -12,6 +12,8 @@ import type { CloudEvent, Subscriber } from "./types.ts";
 export interface AcceptedEvent {
   event: CloudEvent;
   subscribers: Subscriber[];
+  /** Length of the stored envelope (what the event costs in memory, roughly). */
+  bytes: number;
 }
 
 /** Options of {@linkcode IntakeQueue}. */
@@ -61,7 +63,9 @@ class TurnYield {
   }
 }
 
-interface Item extends AcceptedEvent {
+interface Item {
+  event: CloudEvent;
+  subscribers: Subscriber[];
   done: PromiseWithResolvers<{ duplicate: boolean }>;
 }
 
@@ -90,7 +94,7 @@ export class IntakeQueue {
   submit(event: CloudEvent, subscribers: Subscriber[]): Promise<{ duplicate: boolean }> {
     const done = Promise.withResolvers<{ duplicate: boolean }>();
     this.#queue.push({ event, subscribers, done });
-    this.#flushing ??= this.#flush().finally(() => this.#flushing = null);
+    this.#flushing ??= this.#flush();
     return done.promise;
   }
 
@@ -100,37 +104,55 @@ export class IntakeQueue {
   }
 
   async #flush(): Promise<void> {
-    // Let requests that arrived in the same tick join the first batch (see TurnYield).
-    await this.#turn.next();
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.#options.maxBatch);
-      try {
-        const fresh = await this.#commit(batch);
-        for (const item of batch) item.done.resolve({ duplicate: !fresh.has(item) });
-        const accepted = batch.filter((i) => fresh.has(i));
-        if (accepted.length > 0) this.#options.onCommitted(accepted);
-      } catch (error) {
-        for (const item of batch) item.done.reject(error);
+    try {
+      // Let requests that arrived in the same tick join the first batch (see TurnYield).
+      await this.#turn.next();
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, this.#options.maxBatch);
+        try {
+          const fresh = await this.#commit(batch);
+          for (const item of batch) item.done.resolve({ duplicate: !fresh.has(item) });
+          const accepted = batch.flatMap((i) => {
+            const bytes = fresh.get(i);
+            return bytes === undefined
+              ? []
+              : [{ event: i.event, subscribers: i.subscribers, bytes }];
+          });
+          if (accepted.length > 0) this.#options.onCommitted(accepted);
+        } catch (error) {
+          for (const item of batch) item.done.reject(error);
+        }
       }
+      this.#turn.idle();
+    } finally {
+      // Cleared in the same turn as the last emptiness check, so a submit() that comes after it
+      // starts a new flush. It used to be cleared in a `.finally()` a few microtasks later: a
+      // submit() in between (the continuation of the previous event's caller) found a flush
+      // "running" that would never look again, and waited for the next, unrelated submit
+      // (issue 22, finding 10: disables stuck for minutes until another request came).
+      this.#flushing = null;
     }
-    this.#turn.idle();
   }
 
-  async #commit(batch: Item[]): Promise<Set<Item>> {
+  /** Commits the new events of `batch`; returns each new one with its envelope's length. */
+  async #commit(batch: Item[]): Promise<Map<Item, number>> {
     return await this.#store.write(async () => {
       const existing = await existingEventIds(this.#store, batch.map((i) => i.event.id));
-      const fresh = new Set<Item>();
+      const fresh = new Map<Item, number>();
       const seen = new Set<string>();
+      const envelopes: string[] = [];
       for (const item of batch) {
         if (existing.has(item.event.id) || seen.has(item.event.id)) continue;
         seen.add(item.event.id);
-        fresh.add(item);
+        const envelope = JSON.stringify(item.event);
+        envelopes.push(envelope);
+        fresh.set(item, envelope.length);
       }
       const now = Date.now();
-      const events = [...fresh].map((i) => i.event);
-      const statements = insertEventStatements(events, now);
+      const events = [...fresh.keys()].map((i) => i.event);
+      const statements = insertEventStatements(events, now, envelopes);
       statements.push(...upsertDeliveryStatements(
-        [...fresh].flatMap((i) =>
+        [...fresh.keys()].flatMap((i) =>
           i.subscribers.map((s) => ({
             eventId: i.event.id,
             pluginId: s.pluginId,

@@ -1,14 +1,18 @@
 /** Batched writes of delivery outcomes: many results, one write batch. */
 import type { Store } from "../store/mod.ts";
+import { deliveryKey } from "./delivery_lane.ts";
 import { type DeliveryRow, upsertDeliveryStatements } from "./event_store.ts";
 
+/** Rows per write batch: bounds how long one commit takes. */
+const BATCH_ROWS = 2000;
+
 function key(r: Pick<DeliveryRow, "eventId" | "pluginId" | "hook">): string {
-  return `${r.eventId}\u0000${r.pluginId}\u0000${r.hook}`;
+  return deliveryKey(r.eventId, r.pluginId, r.hook);
 }
 
 /**
  * Queues delivery outcomes and writes them in batches. Rows not yet written are visible through
- * `unwritten(eventId)`, so a reader sees an outcome as soon as it is known.
+ * `unwritten(eventId)` and `queued(key)`, so a reader sees an outcome as soon as it is known.
  */
 export class ResultWriter {
   #store: Store;
@@ -26,12 +30,17 @@ export class ResultWriter {
     const k = key(row);
     this.#queue.delete(k);
     this.#queue.set(k, row);
-    this.#flushing ??= this.#flush().finally(() => this.#flushing = null);
+    this.#flushing ??= this.#flush();
   }
 
   /** Outcomes of `eventId` that are queued but not yet written. */
   unwritten(eventId: string): DeliveryRow[] {
     return [...this.#queue.values()].filter((r) => r.eventId === eventId);
+  }
+
+  /** The queued (not yet written) state of one delivery, if any. */
+  queued(deliveryKey: string): DeliveryRow | undefined {
+    return this.#queue.get(deliveryKey);
   }
 
   /** Waits until every queued row is written. */
@@ -40,18 +49,28 @@ export class ResultWriter {
   }
 
   async #flush(): Promise<void> {
-    await Promise.resolve();
-    while (this.#queue.size > 0) {
-      const rows = [...this.#queue.values()].slice(0, 5000);
-      try {
-        await this.#store.write(() => ({ statements: upsertDeliveryStatements(rows, Date.now()) }));
-      } catch (error) {
-        // The rows stay pending in the database and are redelivered after a restart.
-        this.#log(`could not record ${rows.length} delivery results: ${(error as Error).message}`);
+    try {
+      await Promise.resolve();
+      while (this.#queue.size > 0) {
+        const rows = [...this.#queue.values()].slice(0, BATCH_ROWS);
+        try {
+          await this.#store.write(() => ({
+            statements: upsertDeliveryStatements(rows, Date.now()),
+          }));
+        } catch (error) {
+          // The rows stay pending in the database; the dispatcher's sweep delivers them again.
+          this.#log(
+            `could not record ${rows.length} delivery results: ${(error as Error).message}`,
+          );
+        }
+        for (const row of rows) {
+          if (this.#queue.get(key(row)) === row) this.#queue.delete(key(row));
+        }
       }
-      for (const row of rows) {
-        if (this.#queue.get(key(row)) === row) this.#queue.delete(key(row));
-      }
+    } finally {
+      // Cleared in the same turn as the last emptiness check: a record() after it starts a new
+      // flush. (Clearing it in a later `.finally()` lost wake-ups: issue 22, finding 10.)
+      this.#flushing = null;
     }
   }
 }

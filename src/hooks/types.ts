@@ -55,6 +55,13 @@ export interface Subscriber {
 /** What the bus needs from the plugin lifecycle (a subset of `PluginService`). */
 export interface HookHost {
   enabled(): Promise<PluginRecord[]>;
+  /**
+   * Why `id` cannot take deliveries now (failed, restarting after a crash, disabled, not
+   * installed), or null when it can (running, or startable on demand).
+   */
+  deliverable(id: string): string | null;
+  /** Calls `listener` whenever a plugin's runtime state changes (e.g. it runs again). */
+  watchState?(listener: (id: string, state: string) => void): void;
   invoke(
     id: string,
     kind: CallKind,

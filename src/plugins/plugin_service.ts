@@ -4,6 +4,7 @@ import {
   type CallKind,
   type InvokeOptions,
   manifestHandlers,
+  type RuntimeState,
   type Supervisor,
 } from "../runtime/mod.ts";
 import { ConflictError } from "./errors.ts";
@@ -37,6 +38,7 @@ import { assertHealthy, onDemand } from "./plugin_dirs.ts";
 import { commandLine, ensurePrepared, pluginPlan, prepareDirs } from "./plugin_launch.ts";
 import { pluginSummary, pluginView } from "./plugin_view.ts";
 import { marketplaceFacts } from "./marketplace_facts.ts";
+import { RuntimeStates } from "./runtime_states.ts";
 
 /** The event bus as plugins see it: their `ctx.emit`, the daemon's events, cron status. */
 export interface PluginEvents extends PluginEventSink, SystemEventSink {
@@ -60,6 +62,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   #ctx: PluginContext;
   #emit = new EmitPolicy(this.logs, () => this.#ctx.config.emitRate);
   #reloader = new DevReloader((id) => this.reload(id));
+  #states = new RuntimeStates();
 
   constructor(
     ctx: Omit<PluginContext, "events">,
@@ -78,7 +81,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       emit: this.#emit,
       onPermissionDenied: (id, attempt) =>
         void this.events.emitSystemEvent("plugin.permission_denied", { plugin: id, ...attempt }),
-      onStateChange: (id, state, reason) => this.#onRuntimeState(id, state, reason),
+      onStateChange: (id, state, reason) => void this.#onRuntimeState(id, state, reason),
       verifyIntegrity: (id) => this.#verifyIntegrity(id),
     });
     collectPluginMetrics(this.supervisor);
@@ -216,7 +219,12 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     }
     if (plugin.state === "failed") return await this.enable(id, actor);
     await this.supervisor.restart(id);
-    await this.#audit(actor, "plugin.restart", id, "ok");
+    await appendAudit(this.#ctx.store, {
+      actor,
+      action: "plugin.restart",
+      target: id,
+      result: "ok",
+    });
   }
 
   async remove(id: string, options: { purge: boolean }, actor: string): Promise<void> {
@@ -293,6 +301,11 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     }
   }
 
+  /** Why `id` cannot take a delivery now, or null (the hook bus parks deliveries on this). */
+  deliverable = (id: string): string | null => this.#states.unavailable(this.supervisor, id);
+  /** Calls `listener` on every runtime state change. */
+  watchState = (listener: (id: string, state: string) => void) => this.#states.watch(listener);
+
   /** Enabled plugins, for the hook bus's subscription lookups. */
   async enabled(): Promise<PluginRecord[]> {
     return (await listPlugins(this.#ctx.store)).filter((p) => p.state === "enabled");
@@ -367,7 +380,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     return await verifyIntegrity(this.#ctx.store, plugin, this.#paths(plugin).pluginDir);
   }
 
-  async #onRuntimeState(id: string, state: string, reason?: string): Promise<void> {
+  async #onRuntimeState(id: string, state: RuntimeState, reason?: string): Promise<void> {
+    this.#states.changed(id, state, reason);
     if (state !== "failed") return;
     const plugin = await getPlugin(this.#ctx.store, id).catch(() => null);
     if (!plugin || plugin.state === "failed") return;
@@ -386,9 +400,5 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     reason: string | null = null,
   ): Promise<void> {
     return setPluginState(this.#ctx.store, { id, state, actor, action, reason });
-  }
-
-  #audit(actor: string, action: string, target: string, result: string): Promise<void> {
-    return appendAudit(this.#ctx.store, { actor, action, target, result });
   }
 }

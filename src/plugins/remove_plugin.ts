@@ -19,6 +19,12 @@ export async function removePlugin(
   await ctx.store.write(async () => ({
     statements: [
       { sql: "DELETE FROM plugins WHERE id = ?", args: [plugin.id] },
+      // Its pending deliveries can never run now: settle them in the same batch.
+      {
+        sql: `UPDATE event_deliveries SET status = 'failed', error = 'plugin uninstalled',
+          updated_at = ? WHERE plugin_id = ? AND status = 'pending'`,
+        args: [Date.now(), plugin.id],
+      },
       await auditStatement(ctx.store, {
         actor,
         action: "plugin.uninstall",

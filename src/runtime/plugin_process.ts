@@ -311,7 +311,11 @@ export class PluginProcess {
       }
       await new Promise<void>((r) => this.#queue.push(r));
       if (this.#phase !== "ready") {
-        throw new PluginExitedError(id, this.#exitReason ?? "not running");
+        // Never sent: the plugin did not see this call (callers may retry it freely).
+        throw new PluginUnavailableError(
+          id,
+          `exited (${this.#exitReason ?? "crashed"}) before the call was sent`,
+        );
       }
     }
     this.#inFlight++;

@@ -13,6 +13,7 @@ import { migration010 } from "./010_audit_export.ts";
 import { migration011 } from "./011_audit_filter_indexes.ts";
 import { migration012 } from "./012_marketplace.ts";
 import { migration013 } from "./013_plugin_uids.ts";
+import { migration014 } from "./014_delivery_lanes.ts";
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration011,
   migration012,
   migration013,
+  migration014,
 ];
