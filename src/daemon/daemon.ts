@@ -35,8 +35,8 @@ export type ServiceFactory = (ctx: {
   store: Store;
   layout: StateLayout;
   log: DaemonLog;
-  /** Long-lived responses (log follows): limited, re-checked, ended on stop. */
-  streams: StreamRegistry;
+  /** Long-lived responses (log follows): limited, re-checked, ended on stop. @default a new one */
+  streams?: StreamRegistry;
 }) => Promise<DaemonService[]>;
 
 /** How long requests in progress may take to finish once a stop begins. */
