@@ -4,7 +4,6 @@ import {
   type CallKind,
   type InvokeOptions,
   manifestHandlers,
-  type RuntimeState,
   type Supervisor,
 } from "../runtime/mod.ts";
 import { ConflictError } from "./errors.ts";
@@ -219,12 +218,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     }
     if (plugin.state === "failed") return await this.enable(id, actor);
     await this.supervisor.restart(id);
-    await appendAudit(this.#ctx.store, {
-      actor,
-      action: "plugin.restart",
-      target: id,
-      result: "ok",
-    });
+    await this.#audit(actor, "plugin.restart", id, "ok");
   }
 
   async remove(id: string, options: { purge: boolean }, actor: string): Promise<void> {
@@ -380,7 +374,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     return await verifyIntegrity(this.#ctx.store, plugin, this.#paths(plugin).pluginDir);
   }
 
-  async #onRuntimeState(id: string, state: RuntimeState, reason?: string): Promise<void> {
+  async #onRuntimeState(id: string, state: string, reason?: string): Promise<void> {
     this.#states.changed(id, state, reason);
     if (state !== "failed") return;
     const plugin = await getPlugin(this.#ctx.store, id).catch(() => null);
@@ -400,5 +394,9 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     reason: string | null = null,
   ): Promise<void> {
     return setPluginState(this.#ctx.store, { id, state, actor, action, reason });
+  }
+
+  #audit(actor: string, action: string, target: string, result: string): Promise<void> {
+    return appendAudit(this.#ctx.store, { actor, action, target, result });
   }
 }

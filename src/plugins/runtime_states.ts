@@ -1,16 +1,16 @@
 /** Runtime states of plugin processes as the rest of the daemon needs them. */
-import type { RuntimeState, Supervisor } from "../runtime/mod.ts";
+import type { Supervisor } from "../runtime/mod.ts";
 
 /**
  * The last runtime state (and reason) of every plugin, fanned out to listeners (the hook bus
  * parks and resumes deliveries on these), and whether a plugin can take a delivery now.
  */
 export class RuntimeStates {
-  #last = new Map<string, { state: RuntimeState; reason?: string }>();
+  #last = new Map<string, { state: string; reason?: string }>();
   #listeners: ((id: string, state: string) => void)[] = [];
 
   /** Records a change reported by the supervisor and tells the listeners. */
-  changed(id: string, state: RuntimeState, reason?: string): void {
+  changed(id: string, state: string, reason?: string): void {
     this.#last.set(id, { state, reason });
     for (const listener of this.#listeners) {
       try {
