@@ -93,11 +93,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       this.#system(id, "info", "source folder changed: reinstalled");
       if (next.state === "enabled") await this.#launch(next);
     } catch (error) {
-      this.#system(
-        id,
-        "error",
-        `reload from the source folder failed: ${(error as Error).message}`,
-      );
+      const message = (error as Error).message;
+      this.#system(id, "error", `reload from the source folder failed: ${message}`);
     }
   }
 
