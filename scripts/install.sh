@@ -107,6 +107,14 @@ chmod 0755 "$tmp"
 if [ -d "$PREFIX" ]; then rm -rf "$PREFIX.old" && mv "$PREFIX" "$PREFIX.old"; fi
 mv "$tmp" "$PREFIX"
 trap - EXIT
+# Warm the transpile cache at the final paths, so every plugd command starts without compiling
+# (the service user cannot write the cache). Not for --root: the paths differ at run time.
+if [ -z "$ROOT" ]; then
+  DENO_DIR="$PREFIX/.deno" DENO_NO_UPDATE_CHECK=1 "$PREFIX/bin/deno" run --quiet --cached-only \
+    --frozen --no-prompt --allow-all --unstable-net "$PREFIX/main.ts" version >/dev/null ||
+    say "WARNING: the installed plugd did not run (see above)"
+  chmod -R go-w "$PREFIX/.deno"
+fi
 say "installed $($git rev-parse --short HEAD)$([ "$REV" = HEAD ] || echo ' with uncommitted changes') to $PREFIX"
 
 # 4. Master key credential (systemd hands it to the service as $CREDENTIALS_DIRECTORY/master.key)

@@ -39,6 +39,11 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
     config,
     store,
     log,
+  }).catch((error) => {
+    // Name where the key file was chosen (flag, environment, file, systemd credential).
+    const origin = config.origins?.master_key_file;
+    if (origin && error instanceof Error) error.message += ` [master key file: ${origin}]`;
+    throw error;
   });
   // First run of `deno task start` on a fresh machine: install bubblewrap if we may (dev mode).
   if (config.sandbox === "bwrap") await ensureBubblewrap({ log, mayInstall: config.dev });
