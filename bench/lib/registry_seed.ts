@@ -5,7 +5,7 @@
  * the FTS index is built by its triggers), in large batches.
  */
 import type { InStatement } from "@libsql/client";
-import { REGISTRY_MIGRATIONS } from "../../src/registry_server/mod.ts";
+import { permissionMask, REGISTRY_MIGRATIONS } from "../../src/registry_server/mod.ts";
 import { openStore } from "../../src/store/mod.ts";
 
 const WORDS = (
@@ -75,8 +75,9 @@ export async function seedRegistry(
     const latest = `1.${perPlugin - 1}.0`;
     batch.push({
       sql: `INSERT INTO plugins (id, publisher, name, description, tags, categories, latest,
-              max_risk, risk_rank, permission_kinds, downloads, rating_sum, rating_count, rating,
-              created_at, updated_at) VALUES (?, 'bench', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+              max_risk, risk_rank, permission_kinds, permission_mask, downloads, rating_sum,
+              rating_count, rating, rating_score, listed, created_at, updated_at)
+            VALUES (?, 'bench', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
       args: [
         id,
         `${a} ${b}`,
@@ -87,10 +88,12 @@ export async function seedRegistry(
         RISK[kind]!,
         ["none", "low", "medium", "high", "critical"].indexOf(RISK[kind]!),
         KINDS[kind]!.join(" "),
+        permissionMask(KINDS[kind]!),
         Math.floor(random() ** 3 * 100_000),
         sum,
         count,
         count ? sum / count : 0,
+        (sum + 9) / (count + 3),
         now,
         new Date(Date.now() - Math.floor(random() * 3e10)).toISOString(),
       ],

@@ -21,5 +21,6 @@ export {
 export { createRegistryApp } from "./app.ts";
 export { REGISTRY_ROUTES, registryOpenApi, type RegistryRoute } from "./route_table.ts";
 export { REGISTRY_MIGRATIONS } from "./migrations/mod.ts";
+export { permissionMask } from "./plugin_summary.ts";
 export { ftsQuery, type SearchHit, searchPlugins, type SearchQuery } from "./search.ts";
 export type { Principal, PrincipalKind, RegistryDeps, RegistrySettings } from "./types.ts";

@@ -8,7 +8,11 @@ import { auditStatement } from "../audit/mod.ts";
 import { HttpError } from "../api/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { newPrincipalToken } from "./tokens.ts";
-import { refreshPluginStatement, type VersionFacts } from "./plugin_summary.ts";
+import {
+  refreshPluginStatement,
+  relistPublisherStatement,
+  type VersionFacts,
+} from "./plugin_summary.ts";
 
 /** A publisher as the API shows it. */
 export interface Publisher {
@@ -183,6 +187,7 @@ export function changePublisher(
     if ("status" in change && change.status === "active" && before.status === "pending") {
       statements.push(...await publishWaitingVersions(store, name));
     }
+    if ("status" in change) statements.push(relistPublisherStatement(name));
     return { statements, value: undefined };
   }).then(() => getPublisher(store, name));
 }

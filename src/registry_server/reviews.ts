@@ -48,7 +48,10 @@ function ratingStatement(pluginId: string): InStatement {
                           WHERE plugin_id = ?1 AND hidden_at IS NULL),
             rating_count = (SELECT count(*) FROM reviews WHERE plugin_id = ?1 AND hidden_at IS NULL),
             rating = coalesce((SELECT avg(rating) FROM reviews
-                               WHERE plugin_id = ?1 AND hidden_at IS NULL), 0)
+                               WHERE plugin_id = ?1 AND hidden_at IS NULL), 0),
+            rating_score = ((SELECT coalesce(sum(rating), 0) FROM reviews
+                               WHERE plugin_id = ?1 AND hidden_at IS NULL) + 9.0)
+              / ((SELECT count(*) FROM reviews WHERE plugin_id = ?1 AND hidden_at IS NULL) + 3)
           WHERE id = ?1`,
     args: [pluginId],
   };

@@ -9,6 +9,7 @@ import * as semver from "semver";
 import { HttpError } from "../api/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { riskRank } from "../registry/mod.ts";
+import { permissionMask } from "./plugin_summary.ts";
 
 /** A search request (all optional). */
 export interface SearchQuery {
@@ -53,8 +54,9 @@ export interface SearchHit {
 const SORTS = {
   relevance: "hits.score, p.downloads DESC, p.id",
   downloads: "p.downloads DESC, p.id",
-  // A Bayesian average (three votes of 3 added): one 5-star review does not outrank fifty 4.8s.
-  rating: "(p.rating_sum + 9.0) / (p.rating_count + 3) DESC, p.rating_count DESC, p.id",
+  // A Bayesian average (three votes of 3 added, kept in rating_score): one 5-star review does not
+  // outrank fifty 4.8s.
+  rating: "p.rating_score DESC, p.rating_count DESC, p.id",
   updated: "p.updated_at DESC, p.id",
   name: "p.id",
 } as const;
@@ -85,36 +87,35 @@ export async function searchPlugins(
   if (!(sort in SORTS)) {
     throw new HttpError(400, `sort must be one of ${Object.keys(SORTS).join(", ")}`);
   }
-  const where = [
-    "p.latest IS NOT NULL",
-    "p.banned_at IS NULL",
-    "EXISTS (SELECT 1 FROM publishers u WHERE u.name = p.publisher AND u.status = 'active')",
-  ];
+  const { where, args } = filters(query);
+  const order = query.featured ? `p.featured, ${SORTS[sort]}` : SORTS[sort];
+  const page = match
+    ? await textPage(store, match, query.q!, where, args, order, limit, offset)
+    : await browsePage(store, where, args, order, limit, offset);
+  return {
+    total: page.total,
+    plugins: page.rows.map(toHit),
+  };
+}
+
+/** The WHERE conditions (on `plugins p`) and their arguments. */
+function filters(query: SearchQuery): { where: string[]; args: InValue[] } {
+  const where = ["p.listed = 1"];
   const args: InValue[] = [];
-  let from = "plugins p";
-  let score = "0";
-  if (match) {
-    from = "plugins_fts JOIN plugins p ON p.rowid = plugins_fts.rowid";
-    where.push("plugins_fts MATCH ?");
-    args.push(match);
-    // Column weights: id 10, name 5, tags 3, description 1; an exact id ranks first.
-    score = "(CASE WHEN p.id = ? THEN -1000 ELSE 0 END) + bm25(plugins_fts, 10.0, 5.0, 3.0, 1.0)";
-  }
   if (query.category) {
-    where.push(
-      "EXISTS (SELECT 1 FROM plugin_categories c WHERE c.category = ? AND c.plugin_id = p.id)",
-    );
+    // IN (list) lets SQLite use (listed, id) for the count instead of probing every plugin.
+    where.push("p.id IN (SELECT plugin_id FROM plugin_categories WHERE category = ?)");
     args.push(query.category);
   }
-  for (const kind of query.permissions ?? []) {
-    checkKind(kind);
-    where.push("(' ' || p.permission_kinds || ' ') LIKE ?");
-    args.push(`% ${kind} %`);
+  const required = permissionMask((query.permissions ?? []).map(checkKind));
+  if (required) {
+    where.push("(p.permission_mask & ?) = ?");
+    args.push(required, required);
   }
-  for (const kind of query.without ?? []) {
-    checkKind(kind);
-    where.push("(' ' || p.permission_kinds || ' ') NOT LIKE ?");
-    args.push(`% ${kind} %`);
+  const excluded = permissionMask((query.without ?? []).map(checkKind));
+  if (excluded) {
+    where.push("(p.permission_mask & ?) = 0");
+    args.push(excluded);
   }
   if (query.maxRisk !== undefined) {
     const rank = riskRank(query.maxRisk);
@@ -123,53 +124,101 @@ export async function searchPlugins(
     args.push(rank);
   }
   if (query.featured) where.push("p.featured > 0");
-  const order = query.featured ? `p.featured, ${SORTS[sort]}` : SORTS[sort];
-  const scoreArgs: InValue[] = match ? [query.q!.trim().toLowerCase()] : [];
-  // bm25() cannot run next to a window function: rank the matches first (materialized), then
-  // page them with the total count.
-  const rs = await store.execute({
-    sql: `WITH hits AS MATERIALIZED (
-            SELECT p.rowid AS rid, ${score} AS score FROM ${from} WHERE ${where.join(" AND ")}
-          )
-          SELECT p.id, p.name, p.description, p.latest, p.publisher, p.categories, p.tags,
-            p.downloads, p.rating, p.rating_count, p.max_risk, p.permission_kinds, p.featured,
-            p.deprecated, p.updated_at, hits.score,
-            (SELECT verified FROM publishers u WHERE u.name = p.publisher) AS verified,
-            (SELECT json_group_array(v.version) FROM versions v WHERE v.plugin_id = p.id
-               AND v.status = 'published' AND v.yanked_at IS NULL AND v.banned_at IS NULL)
-              AS versions,
-            count(*) OVER () AS total
-          FROM hits JOIN plugins p ON p.rowid = hits.rid
-          ORDER BY ${order} LIMIT ? OFFSET ?`,
-    args: [...scoreArgs, ...args, limit, offset],
-  });
-  const total = Number(rs.rows[0]?.total ?? 0);
-  return {
-    total: rs.rows.length === 0 && offset > 0 ? await countOnly(store, from, where, args) : total,
-    plugins: rs.rows.map(toHit),
-  };
+  return { where, args };
 }
 
-function checkKind(kind: string): void {
+/** The page's columns, with the publisher badge and installable versions looked up per row. */
+const COLUMNS = `p.id, p.name, p.description, p.latest, p.publisher, p.categories, p.tags,
+  p.downloads, p.rating, p.rating_count, p.max_risk, p.permission_kinds, p.featured,
+  p.deprecated, p.updated_at,
+  (SELECT verified FROM publishers u WHERE u.name = p.publisher) AS verified,
+  (SELECT json_group_array(v.version) FROM versions v WHERE v.plugin_id = p.id
+     AND v.status = 'published' AND v.yanked_at IS NULL AND v.banned_at IS NULL) AS versions`;
+
+type Page = { total: number; rows: Record<string, unknown>[] };
+
+/**
+ * Browsing (no text): the page straight from the index of its sort order (only the page's rows
+ * are read), and the total from a count over the filter index.
+ */
+async function browsePage(
+  store: Store,
+  where: string[],
+  args: InValue[],
+  order: string,
+  limit: number,
+  offset: number,
+): Promise<Page> {
+  const rs = await store.execute({
+    // No window function here: it would make SQLite read every match before the LIMIT.
+    sql: `WITH page AS MATERIALIZED (
+            SELECT p.rowid AS rid FROM plugins p
+            WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT ? OFFSET ?
+          )
+          SELECT ${COLUMNS} FROM page JOIN plugins p ON p.rowid = page.rid ORDER BY ${order}`,
+    args: [...args, limit, offset],
+  });
+  const count = await store.execute({
+    sql: `SELECT count(*) AS n FROM plugins p WHERE ${where.join(" AND ")}`,
+    args,
+  });
+  return { total: Number(count.rows[0]?.n ?? 0), rows: rs.rows as Record<string, unknown>[] };
+}
+
+/**
+ * Text search: FTS5 matches ranked by bm25 (id 10, name 5, tags 3, description 1; an exact id
+ * first). The matches come from the full-text index alone (materialized, so the planner never
+ * drives the search from the plugins table), then are filtered, ordered and paged with the total
+ * (bm25() cannot run next to a window function), and only the page's extra columns are looked up.
+ */
+async function textPage(
+  store: Store,
+  match: string,
+  q: string,
+  where: string[],
+  args: InValue[],
+  order: string,
+  limit: number,
+  offset: number,
+): Promise<Page> {
+  const rs = await store.execute({
+    sql: `WITH hits AS MATERIALIZED (
+            SELECT rowid AS rid,
+              (CASE WHEN id = ? THEN -1000 ELSE 0 END) + bm25(plugins_fts, 10.0, 5.0, 3.0, 1.0)
+                AS score
+            FROM plugins_fts WHERE plugins_fts MATCH ?
+          ),
+          page AS MATERIALIZED (
+            SELECT p.rowid AS rid, count(*) OVER () AS total,
+              row_number() OVER (ORDER BY ${order}) AS n
+            FROM hits JOIN plugins p ON p.rowid = hits.rid
+            WHERE ${where.join(" AND ")}
+            ORDER BY n LIMIT ? OFFSET ?
+          )
+          SELECT ${COLUMNS}, page.total FROM page JOIN plugins p ON p.rowid = page.rid
+          ORDER BY page.n`,
+    args: [q.trim().toLowerCase(), match, ...args, limit, offset],
+  });
+  const first = rs.rows[0];
+  if (first) return { total: Number(first.total), rows: rs.rows as Record<string, unknown>[] };
+  if (offset === 0) return { total: 0, rows: [] };
+  const count = await store.execute({
+    sql: `WITH hits AS MATERIALIZED (SELECT rowid AS rid FROM plugins_fts WHERE plugins_fts MATCH ?)
+          SELECT count(*) AS n FROM hits JOIN plugins p ON p.rowid = hits.rid
+          WHERE ${where.join(" AND ")}`,
+    args: [match, ...args],
+  });
+  return { total: Number(count.rows[0]?.n ?? 0), rows: [] };
+}
+
+function checkKind(kind: string): string {
   if (!KIND.test(kind)) {
     throw new HttpError(
       400,
       `"${kind}" is not a permission kind (net, read, write, env, sys, run, emit)`,
     );
   }
-}
-
-async function countOnly(
-  store: Store,
-  from: string,
-  where: string[],
-  args: InValue[],
-): Promise<number> {
-  const rs = await store.execute({
-    sql: `SELECT count(*) AS n FROM ${from} WHERE ${where.join(" AND ")}`,
-    args,
-  });
-  return Number(rs.rows[0]?.n ?? 0);
+  return kind;
 }
 
 function toHit(r: Record<string, unknown>): SearchHit {

@@ -8,7 +8,7 @@ import type { InStatement } from "@libsql/client";
 import { auditStatement } from "../audit/mod.ts";
 import { HttpError } from "../api/mod.ts";
 import type { Store } from "../store/mod.ts";
-import { refreshPluginStatement } from "./plugin_summary.ts";
+import { refreshPluginStatement, relistStatement } from "./plugin_summary.ts";
 import type { Principal } from "./types.ts";
 
 /** One change to a version. */
@@ -165,6 +165,7 @@ export function changePlugin(
         }
         break;
     }
+    if (change.kind === "ban" || change.kind === "unban") statements.push(relistStatement(id));
     statements.push(
       await auditStatement(store, {
         actor,
