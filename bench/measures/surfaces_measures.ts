@@ -108,7 +108,8 @@ export async function surfacesMeasures(o: SurfacesOptions): Promise<MeasureResul
           count: floors.length,
         },
         config,
-        notes: "p99 column = the slowest round",
+        notes: "p99 column = the slowest round; one plugin process under its cgroup CPU quota " +
+          "(50 % of a core by default) answers every request",
       }),
       result({
         id: "public_route_latency",
