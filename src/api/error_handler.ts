@@ -26,6 +26,8 @@ const STATUS_BY_NAME: Record<string, number> = {
   BackupError: 422,
   MasterKeyError: 409,
   BodyTimeoutError: 408,
+  StoreFullError: 507,
+  StoreUnavailableError: 503,
 };
 
 /** RegistryError codes that are the registry's fault, not the request's. */

@@ -7,18 +7,26 @@ export interface HealthDeps {
   startedAt: Date;
   /** `running`, or `stopping` while draining. */
   state: () => string;
+  /** What is wrong now (e.g. the database's disk is full): health says `degraded`. */
+  problems?: () => { component: string; detail: string; since: string }[];
 }
 
-/** `GET /v1/health`: liveness and version, no auth. */
+/**
+ * `GET /v1/health`: liveness and version, no auth. Always 200 while the daemon answers;
+ * `status: "degraded"` with `problems` when part of it cannot work (a full disk).
+ */
 export function createHealthRoutes(deps: HealthDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
-  app.get("/v1/health", (c) =>
-    c.json({
-      status: "ok",
+  app.get("/v1/health", (c) => {
+    const problems = deps.problems?.() ?? [];
+    return c.json({
+      status: problems.length > 0 ? "degraded" : "ok",
+      ...(problems.length > 0 ? { problems } : {}),
       state: deps.state(),
       version: VERSION,
       uptime_s: Math.round((Date.now() - deps.startedAt.getTime()) / 1000),
       started_at: deps.startedAt.toISOString(),
-    }));
+    });
+  });
   return app;
 }

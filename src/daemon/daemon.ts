@@ -4,6 +4,7 @@ import type { ApiEnv } from "../api/mod.ts";
 import { ensureAdminToken } from "../auth/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { openStore, type Store } from "../store/mod.ts";
+import { observeCommits, registerDaemonHealth } from "./health_metrics.ts";
 import { applyLiveChanges, type ConfigChange, configChanges } from "./reload_config.ts";
 import { ensureStateDir, type StateLayout, stateLayout } from "./state_dir.ts";
 import { lockStateDir, type StateLock } from "./state_lock.ts";
@@ -116,7 +117,12 @@ export class Daemon {
         });
       }
       await ensureStateDir(layout);
-      store = await openStore(config.dbUrl, { authToken: config.dbAuthToken });
+      // Commits run on a writer thread: a slow disk never stalls the event loop.
+      store = await openStore(config.dbUrl, {
+        authToken: config.dbAuthToken,
+        writerThread: true,
+        onCommit: observeCommits(),
+      });
     } catch (error) {
       await tcp?.shutdown({ drainMs: 0 });
       lock.release();
@@ -125,6 +131,7 @@ export class Daemon {
     }
     const daemon = new Daemon(config, store, layout, log, lock);
     if (tcp) daemon.#listeners.push(tcp);
+    registerDaemonHealth(store, () => daemon.#listeners);
     try {
       const app = await daemon.#boot(options.services, limits);
       handler = (req, info, closeConnection) =>
@@ -157,6 +164,10 @@ export class Daemon {
       store: this.store,
       startedAt: this.startedAt,
       state: () => this.#state,
+      problems: () => {
+        const p = this.store.problem;
+        return p ? [{ component: "database", detail: p.detail, since: p.since }] : [];
+      },
       groups: this.#services.flatMap((s) => (s.routes ? [s.routes] : [])),
     });
     const inProcess: InProcessFetch = async (req, env) => await app.fetch(req, env);
@@ -231,7 +242,7 @@ export class Daemon {
           this.#log(`error while stopping a service: ${(error as Error).message}`);
         }
       }
-      this.store.close();
+      await this.store.close();
       this.#lock.release();
       this.#state = "stopped";
     })();

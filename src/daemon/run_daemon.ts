@@ -24,7 +24,39 @@ export async function runDaemon(config: Config, options: RunDaemonOptions): Prom
     const result = await notifySystemd(state);
     if (!result.sent && result.reason !== "NOTIFY_SOCKET is not set") log(result.reason);
   };
-  const daemon = await Daemon.start(config, { log, services });
+  // SIGTERM/SIGINT are taken from the very start: one that arrives while the daemon is still
+  // starting stops it as soon as it is up (instead of killing it half-started).
+  let daemon: Daemon | null = null;
+  let stopAsked = false;
+  let stopping = false;
+  const stopped = Promise.withResolvers<number>();
+  const onStop = async () => {
+    stopAsked = true;
+    if (!daemon) return log("stop requested while starting: stopping once started");
+    if (stopping) return;
+    stopping = true;
+    const running = daemon;
+    log("stopping: draining requests and stopping plugins");
+    await notify("STOPPING=1\nSTATUS=stopping");
+    const force = setTimeout(() => {
+      log(`graceful stop took longer than ${stopTimeoutMs} ms; exiting`);
+      stopped.resolve(1);
+    }, stopTimeoutMs);
+    running.stop().finally(() => {
+      clearTimeout(force);
+      stopped.resolve(0);
+    });
+  };
+  Deno.addSignalListener("SIGTERM", onStop);
+  Deno.addSignalListener("SIGINT", onStop);
+  try {
+    daemon = await Daemon.start(config, { log, services });
+  } catch (error) {
+    Deno.removeSignalListener("SIGTERM", onStop);
+    Deno.removeSignalListener("SIGINT", onStop);
+    throw error;
+  }
+  const started = daemon;
   const where = config.http
     ? `http://${config.http.hostname}:${config.http.port} and unix:${config.socketPath}`
     : `unix:${config.socketPath}`;
@@ -33,24 +65,10 @@ export async function runDaemon(config: Config, options: RunDaemonOptions): Prom
 
   let reloading = Promise.resolve();
   const onHangup = () => {
-    reloading = reloading.then(() => reload(daemon, reloadConfig, log, notify));
-  };
-  const stopped = Promise.withResolvers<number>();
-  const onStop = async () => {
-    log("stopping: draining requests and stopping plugins");
-    await notify("STOPPING=1\nSTATUS=stopping");
-    const force = setTimeout(() => {
-      log(`graceful stop took longer than ${stopTimeoutMs} ms; exiting`);
-      stopped.resolve(1);
-    }, stopTimeoutMs);
-    daemon.stop().finally(() => {
-      clearTimeout(force);
-      stopped.resolve(0);
-    });
+    reloading = reloading.then(() => reload(started, reloadConfig, log, notify));
   };
   Deno.addSignalListener("SIGHUP", onHangup);
-  Deno.addSignalListener("SIGTERM", onStop);
-  Deno.addSignalListener("SIGINT", onStop);
+  if (stopAsked) void onStop();
   try {
     const code = await stopped.promise;
     log(code === 0 ? "stopped" : "stopped without finishing the graceful stop");

@@ -1,5 +1,12 @@
 /** State in libSQL: connection, serialized writes, versioned migrations. */
-export { openStore, Store, type StoreOptions, type WriteBatch } from "./store.ts";
+export {
+  openStore,
+  Store,
+  type StoreOptions,
+  type StoreProblem,
+  type WriteBatch,
+} from "./store.ts";
+export { StoreFullError, StoreUnavailableError } from "./errors.ts";
 export { migrate } from "./migrate.ts";
 export { MIGRATIONS } from "./migrations/mod.ts";
 export type { Migration } from "./types.ts";

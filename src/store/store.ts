@@ -1,7 +1,9 @@
 import { type Client, createClient, type InStatement, type ResultSet } from "@libsql/client";
+import { redact, StoreFullError, StoreUnavailableError } from "./errors.ts";
 import { migrate } from "./migrate.ts";
 import { MIGRATIONS } from "./migrations/mod.ts";
 import type { Migration } from "./types.ts";
+import { WriterThread } from "./_writer_thread.ts";
 
 /** Options of {@linkcode openStore}. */
 export interface StoreOptions {
@@ -11,6 +13,13 @@ export interface StoreOptions {
   busyTimeoutMs?: number;
   /** The schema to migrate to (another program's, e.g. the registry server's). @default MIGRATIONS */
   migrations?: readonly Migration[];
+  /**
+   * Commit on a writer thread (a Worker owning the write connection), so commits never block
+   * the event loop. The daemon turns it on; tools and tests write in-thread. @default false
+   */
+  writerThread?: boolean;
+  /** Called after each commit with its duration (ms) and statement count. */
+  onCommit?: (ms: number, statements: number) => void;
 }
 
 /** What a `Store.write()` builder returns. */
@@ -21,20 +30,45 @@ export interface WriteBatch<T> {
   afterCommit?: () => void;
 }
 
+/** Something wrong with the database, for `GET /v1/health`. */
+export interface StoreProblem {
+  detail: string;
+  since: string;
+}
+
+/** How often a degraded store tries a write to see whether it recovered. */
+const PROBE_MS = 2000;
+
 /**
  * The daemon's libSQL database. The daemon is its only writer: writes are serialized here so
- * that read-then-write sequences (the audit hash chain) cannot interleave.
+ * that read-then-write sequences (the audit hash chain) cannot interleave. Reads run on this
+ * thread's connection; with `writerThread`, commits run on a Worker (docs/architecture.md).
  */
 export class Store {
   readonly client: Client;
   readonly url: string;
   #writeQueue: Promise<unknown> = Promise.resolve();
   #pragmas: string[];
+  #writer: WriterThread | null = null;
+  #onCommit: (ms: number, statements: number) => void;
+  #problem: StoreProblem | null = null;
+  #probe: ReturnType<typeof setInterval> | null = null;
 
-  constructor(client: Client, url: string, pragmas: string[]) {
+  constructor(
+    client: Client,
+    url: string,
+    pragmas: string[],
+    onCommit: (ms: number, statements: number) => void = () => {},
+  ) {
     this.client = client;
     this.url = url;
     this.#pragmas = pragmas;
+    this.#onCommit = onCommit;
+  }
+
+  /** Commits on `writer` from now on (see {@linkcode StoreOptions.writerThread}). */
+  useWriter(writer: WriterThread): void {
+    this.#writer = writer;
   }
 
   /** Runs one read statement. */
@@ -42,18 +76,24 @@ export class Store {
     return this.client.execute(statement);
   }
 
+  /** Why writes fail now (disk full, I/O error), or null while they succeed. */
+  get problem(): StoreProblem | null {
+    return this.#problem;
+  }
+
   /**
    * Runs `build` under the write lock; the statements it returns are applied as one atomic
    * batch. `build` may read first (e.g. the last audit hash): no other write runs meanwhile.
    * `afterCommit` runs once the batch committed, still under the lock (e.g. swapping the master
-   * key after a rotation, before any other write can seal under the old one).
+   * key after a rotation, before any other write can seal under the old one). A full disk
+   * throws {@linkcode StoreFullError}, other storage failures {@linkcode StoreUnavailableError}.
    */
   write<T = void>(
     build: () => Promise<WriteBatch<T>> | WriteBatch<T>,
   ): Promise<T> {
     const run = async (): Promise<T> => {
       const { statements, value, afterCommit } = await build();
-      if (statements.length > 0) await this.client.batch(statements, "write");
+      if (statements.length > 0) await this.#commit(statements);
       afterCommit?.();
       return value as T;
     };
@@ -62,25 +102,80 @@ export class Store {
     return next;
   }
 
+  async #commit(statements: InStatement[]): Promise<void> {
+    const started = performance.now();
+    try {
+      const ms = this.#writer
+        ? await this.#writer.batch(statements)
+        : (await this.client.batch(statements, "write"), performance.now() - started);
+      this.#onCommit(ms, statements.length);
+      if (this.#problem) this.#recovered();
+    } catch (error) {
+      throw this.#classify(error);
+    }
+  }
+
+  #classify(error: unknown): unknown {
+    const code = String((error as { code?: unknown })?.code ?? "");
+    const message = String((error as Error)?.message ?? error);
+    let mapped: Error | null = null;
+    if (code.startsWith("SQLITE_FULL") || /database or disk is full/i.test(message)) {
+      mapped = new StoreFullError(this.url, { cause: error });
+    } else if (/^SQLITE_(IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB)/.test(code)) {
+      mapped = new StoreUnavailableError(this.url, message, { cause: error });
+    } else if (/writer thread stopped/.test(message)) {
+      mapped = new StoreUnavailableError(this.url, message, { cause: error });
+    }
+    if (mapped) this.#degraded(mapped.message);
+    return mapped ?? error;
+  }
+
+  #degraded(detail: string): void {
+    this.#problem = { detail, since: this.#problem?.since ?? new Date().toISOString() };
+    if (this.#probe !== null) return;
+    // Nothing else may write for a while: find out by ourselves when writes work again.
+    this.#probe = setInterval(() => {
+      this.write(() => ({
+        statements: [{
+          sql: `INSERT INTO store_probe (id, at) VALUES (1, ?)
+            ON CONFLICT (id) DO UPDATE SET at = excluded.at`,
+          args: [Date.now()],
+        }],
+      })).catch(() => {});
+    }, PROBE_MS);
+    Deno.unrefTimer(this.#probe);
+  }
+
+  #recovered(): void {
+    this.#problem = null;
+    if (this.#probe !== null) clearInterval(this.#probe);
+    this.#probe = null;
+  }
+
   /** Re-applies per-connection pragmas (libSQL's transaction() opens a new connection). */
   async reapplyPragmas(): Promise<void> {
     for (const pragma of this.#pragmas) await this.client.execute(pragma);
   }
 
-  /** Closes the connection. */
-  close(): void {
+  /** Closes the connections (and ends the writer thread after its batch in progress). */
+  async close(): Promise<void> {
+    if (this.#probe !== null) clearInterval(this.#probe);
+    this.#probe = null;
+    const writer = this.#writer;
+    this.#writer = null;
     this.client.close();
+    await writer?.close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
-    this.close();
-    return Promise.resolve();
+    return this.close();
   }
 }
 
 /**
  * Opens the database at `url` (`file:…` or a remote libSQL URL), sets WAL, busy timeout and
- * foreign keys for file databases, and applies pending migrations.
+ * foreign keys for file databases, applies pending migrations, and (with `writerThread`) starts
+ * the writer thread.
  *
  * @example
  * ```ts
@@ -93,9 +188,10 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
     throw new RangeError(`busyTimeoutMs must be a non-negative integer; got ${busyTimeoutMs}`);
   }
   const isFile = url.startsWith("file:");
+  const path = isFile ? url.slice("file:".length).split("?")[0]! : "";
   // SQLite creates the file (and its -wal/-shm, which copy its mode) with the umask: create it
   // 0600 first so no other user can read state.
-  if (isFile) await ensurePrivateFile(url.slice("file:".length).split("?")[0]!);
+  if (isFile) await ensurePrivateFile(path);
   const client = createClient({ url, authToken });
   const pragmas = isFile
     ? [`PRAGMA busy_timeout = ${busyTimeoutMs}`, "PRAGMA foreign_keys = ON"]
@@ -105,10 +201,20 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
       await client.execute("PRAGMA journal_mode = WAL");
       await client.execute("PRAGMA synchronous = FULL");
     }
-    const store = new Store(client, url, pragmas);
+    const store = new Store(client, url, pragmas, options.onCommit);
     await store.reapplyPragmas();
     await migrate(client, migrations);
     await store.reapplyPragmas();
+    // A ":memory:" database is private to its connection: it cannot have a writer thread.
+    if (options.writerThread && path !== ":memory:") {
+      store.useWriter(
+        await WriterThread.start({
+          url,
+          authToken,
+          pragmas: [...pragmas, ...(isFile ? ["PRAGMA synchronous = FULL"] : [])],
+        }),
+      );
+    }
     return store;
   } catch (error) {
     client.close();
@@ -123,8 +229,4 @@ async function ensurePrivateFile(path: string): Promise<void> {
   const file = await Deno.open(path, { create: true, write: true, mode: 0o600 });
   file.close();
   await Deno.chmod(path, 0o600);
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, "//***@");
 }

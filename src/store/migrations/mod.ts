@@ -14,6 +14,7 @@ import { migration011 } from "./011_audit_filter_indexes.ts";
 import { migration012 } from "./012_marketplace.ts";
 import { migration013 } from "./013_plugin_uids.ts";
 import { migration014 } from "./014_delivery_lanes.ts";
+import { migration015 } from "./015_store_probe.ts";
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration012,
   migration013,
   migration014,
+  migration015,
 ];

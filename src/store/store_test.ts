@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import { openStore } from "./store.ts";
+
+Deno.test("openStore({writerThread}) commits on the writer thread; reads see each commit", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "plugd-store-" });
+  const commits: number[] = [];
+  const store = await openStore(`file:${dir}/plugd.db`, {
+    writerThread: true,
+    onCommit: (ms) => commits.push(ms),
+  });
+  for (let i = 0; i < 20; i++) {
+    await store.write(() => ({
+      statements: [{
+        sql: "INSERT INTO store_probe (id, at) VALUES (1, ?)" +
+          " ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+        args: [i],
+      }],
+    }));
+    const rs = await store.execute("SELECT at FROM store_probe WHERE id = 1");
+    assert.equal(Number(rs.rows[0]?.at), i, "the write is visible to the next read");
+  }
+  assert.equal(commits.length, 20);
+  await assert.rejects(
+    () => store.write(() => ({ statements: [{ sql: "INSERT INTO nope VALUES (1)" }] })),
+    /no such table/,
+  );
+  assert.equal(store.problem, null, "an SQL error is not a storage problem");
+  await store.close();
+  await Deno.remove(dir, { recursive: true });
+});

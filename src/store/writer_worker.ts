@@ -1,0 +1,72 @@
+/**
+ * The store's writer thread: a Web Worker that owns the write connection to the database, so a
+ * commit (fsync, WAL checkpoint, a busy wait on a lock: all synchronous native calls in libSQL)
+ * never blocks the daemon's event loop. Messages are handled one at a time, in order.
+ *
+ * In:  `{kind: "open", url, authToken?, pragmas}` → `{kind: "opened"}` or `{kind: "failed", error}`
+ *      `{kind: "batch", id, statements}` → `{kind: "done", id, ms}` or `{kind: "error", id, error}`
+ *      `{kind: "close"}` → `{kind: "closed"}`
+ *
+ * @module
+ */
+/// <reference no-default-lib="true" />
+/// <reference lib="deno.worker" />
+import { type Client, createClient, type InStatement } from "@libsql/client";
+
+/** An error as it crosses the thread boundary (plain data). */
+export interface WireError {
+  name: string;
+  message: string;
+  code?: string;
+}
+
+type Inbound =
+  | { kind: "open"; url: string; authToken?: string; pragmas: string[] }
+  | { kind: "batch"; id: number; statements: InStatement[] }
+  | { kind: "close" };
+
+let client: Client | null = null;
+let queue: Promise<void> = Promise.resolve();
+
+function wire(error: unknown): WireError {
+  const e = error as { name?: string; message?: string; code?: unknown };
+  return {
+    name: String(e?.name ?? "Error"),
+    message: String(e?.message ?? error),
+    ...(typeof e?.code === "string" ? { code: e.code } : {}),
+  };
+}
+
+async function handle(message: Inbound): Promise<void> {
+  switch (message.kind) {
+    case "open":
+      try {
+        client = createClient({ url: message.url, authToken: message.authToken });
+        for (const pragma of message.pragmas) await client.execute(pragma);
+        self.postMessage({ kind: "opened" });
+      } catch (error) {
+        self.postMessage({ kind: "failed", error: wire(error) });
+      }
+      return;
+    case "batch": {
+      const started = performance.now();
+      try {
+        if (!client) throw new Error("the writer connection is not open");
+        await client.batch(message.statements, "write");
+        self.postMessage({ kind: "done", id: message.id, ms: performance.now() - started });
+      } catch (error) {
+        self.postMessage({ kind: "error", id: message.id, error: wire(error) });
+      }
+      return;
+    }
+    case "close":
+      client?.close();
+      client = null;
+      self.postMessage({ kind: "closed" });
+      self.close();
+  }
+}
+
+self.onmessage = (event: MessageEvent<Inbound>) => {
+  queue = queue.then(() => handle(event.data));
+};
