@@ -27,6 +27,11 @@ export interface BackupSource {
   /** The master key file and the config file in use. */
   masterKeyFile: string;
   configFile: string | null;
+  /**
+   * Copies a plugin's `$DATA` when it is not a plain folder (a volume in plugd's own mount
+   * namespace); returns false to let the plain folder be staged. @default always false
+   */
+  copyData?: (id: string, from: string, to: string, skipped: string[]) => Promise<boolean>;
 }
 
 /** Options of {@linkcode createBackup}. */
@@ -122,7 +127,9 @@ async function stage(
   await Deno.chmod(db, 0o600);
   for (const p of plugins) {
     const from = join(layout.data, p.id);
-    if (await exists(from)) await stageTree(from, join(root, "data", p.id), skipped);
+    const to = join(root, "data", p.id);
+    if (await source.copyData?.(p.id, from, to, skipped)) continue;
+    if (await exists(from)) await stageTree(from, to, skipped);
   }
   let configFile: string | null = null;
   if (source.configFile && await exists(source.configFile)) {

@@ -171,6 +171,7 @@ export async function loadConfig(
       origins,
       "data_quota_mb",
     ),
+    dataVolumes: dataVolumesSetting(pick("data_volumes"), origins),
     tmpQuotaMb: positiveInt(
       pick("tmp_quota_mb") ?? String(DEFAULT_TMP_QUOTA_MB),
       origins,
@@ -257,6 +258,15 @@ function listSetting(
     throw new ConfigError(`${describeOrigin(origins[key]!)} must be a list of strings`);
   }
   return value as string[];
+}
+
+function dataVolumesSetting(
+  text: string | undefined,
+  origins: Record<string, Origin>,
+): "auto" | "off" {
+  if (text === undefined || text === "auto" || text === "off") return text ?? "auto";
+  const where = describeOrigin(origins.data_volumes ?? { kind: "default", key: "data_volumes" });
+  throw new ConfigError(`${where} must be "auto" or "off"; got "${text}"`);
 }
 
 function positiveInt(text: string, origins: Record<string, Origin>, key: string): number {

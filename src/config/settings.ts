@@ -38,6 +38,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: "connections.max", env: "PLUGD_MAX_CONNECTIONS", live: false },
   { key: "connections.idle_timeout_ms", env: "PLUGD_IDLE_TIMEOUT_MS", live: false },
   { key: "connections.body_timeout_ms", env: "PLUGD_BODY_TIMEOUT_MS", live: false },
+  { key: "data_volumes", env: "PLUGD_DATA_VOLUMES", live: false },
   { key: "registries", env: "PLUGD_REGISTRIES", live: true },
   { key: "advisory_poll_s", env: "PLUGD_ADVISORY_POLL_S", live: false },
   { key: "update_check_s", env: "PLUGD_UPDATE_CHECK_S", live: false },

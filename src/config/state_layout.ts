@@ -14,6 +14,8 @@ export interface StateLayout {
   prepared: string;
   /** Secret launch arguments, each alive for the moment between spawn and the launcher (0700). */
   launch: string;
+  /** Plugins' `$DATA` volumes (`<id>.img`, ext4) where plugd may mount them (0700). */
+  volumes: string;
   /** Uploaded archives and work in progress. */
   incoming: string;
 }
@@ -27,6 +29,7 @@ export function stateLayout(root: string): StateLayout {
     tmp: join(root, "tmp"),
     prepared: join(root, "prepared"),
     launch: join(root, "launch"),
+    volumes: join(root, "volumes"),
     incoming: join(root, "incoming"),
   };
 }

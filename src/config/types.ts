@@ -55,7 +55,13 @@ export interface Config {
    * (`PLUGD_UID_RANGE`, default 1879048192-1879113727), the `$DATA` quota
    * (`PLUGD_DATA_QUOTA_MB`, 100) and the `$TMP` tmpfs size (`PLUGD_TMP_QUOTA_MB`, 64), in MiB.
    */
-  isolation: { uidRange: UidRange; dataQuotaMb: number; tmpQuotaMb: number };
+  isolation: {
+    uidRange: UidRange;
+    dataQuotaMb: number;
+    tmpQuotaMb: number;
+    /** `auto`: an ext4 volume per plugin where plugd may mount; `off`: watched folders. */
+    dataVolumes: "auto" | "off";
+  };
   /**
    * Connection limits of each listener (`PLUGD_MAX_CONNECTIONS`, `PLUGD_IDLE_TIMEOUT_MS`,
    * `PLUGD_BODY_TIMEOUT_MS`; file key `connections`); unset fields keep the defaults.

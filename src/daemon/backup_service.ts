@@ -3,12 +3,18 @@ import { createBackupRoutes } from "../api/mod.ts";
 import { appendAudit } from "../audit/mod.ts";
 import { createBackup, removeStaleStaging } from "../backup/mod.ts";
 import type { Config } from "../config/mod.ts";
+import type { DataVolumes } from "../runtime/mod.ts";
 import type { Store } from "../store/mod.ts";
 import type { DaemonService } from "./daemon.ts";
 import type { StateLayout } from "./state_dir.ts";
 
 /** The backup route group. */
-export function backupService(config: Config, store: Store, layout: StateLayout): DaemonService {
+export function backupService(
+  config: Config,
+  store: Store,
+  layout: StateLayout,
+  volumes?: DataVolumes,
+): DaemonService {
   return {
     // Staging left by a backup interrupted by a crash or a stop is removed at start.
     start: () => removeStaleStaging(layout.incoming),
@@ -19,6 +25,8 @@ export function backupService(config: Config, store: Store, layout: StateLayout)
           layout,
           masterKeyFile: config.masterKeyFile,
           configFile: config.configFile ?? null,
+          copyData: (id, from, to, skipped) =>
+            volumes?.copyOut(id, from, to, skipped) ?? Promise.resolve(false),
         }, options);
         await appendAudit(store, {
           actor,

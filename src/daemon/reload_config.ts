@@ -68,6 +68,8 @@ function valueOf(config: Config, key: string): string {
       return String(config.connections?.idleTimeoutMs ?? "default");
     case "connections.body_timeout_ms":
       return String(config.connections?.bodyTimeoutMs ?? "default");
+    case "data_volumes":
+      return config.isolation.dataVolumes;
     default:
       throw new RangeError(`reload does not know setting "${key}"`);
   }

@@ -96,7 +96,7 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
     ...await pluginSurfaceServices({ plugins, store, config, layout, extensions }),
     { routes: createKeyRoutes({ store }) },
     masterKeyService,
-    backupService(config, store, layout),
+    backupService(config, store, layout, runtime.volumes),
     // The marketplace: catalog, advisories (enforced on plugins), updates and auto-update.
     marketplaceService(
       new MarketplaceService({

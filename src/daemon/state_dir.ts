@@ -15,7 +15,7 @@ export async function ensureStateDir(layout: StateLayout): Promise<void> {
     await Deno.mkdir(dir, { recursive: true, mode: 0o755 });
   }
   // Plugins' $DATA and the secret launch arguments: nobody else may even look in.
-  for (const dir of [layout.data, layout.launch]) {
+  for (const dir of [layout.data, layout.launch, layout.volumes]) {
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
     await Deno.chmod(dir, 0o700);
   }

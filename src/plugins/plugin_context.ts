@@ -1,5 +1,5 @@
 import type { Config, StateLayout } from "../config/mod.ts";
-import type { CapsFacts, SandboxInfo } from "../runtime/mod.ts";
+import type { CapsFacts, DataVolumes, SandboxInfo } from "../runtime/mod.ts";
 import type { UidAllocator } from "./plugin_uids.ts";
 import type { Store } from "../store/mod.ts";
 import type { SystemEventSink } from "./types.ts";
@@ -15,6 +15,8 @@ export interface PluginRuntime {
   uids: UidAllocator | null;
   /** Size limits of `$DATA` and `$TMP`, MiB. */
   quotas: { dataMb: number; tmpMb: number };
+  /** How `$DATA` is kept within its quota: a volume per plugin, or a watched folder. */
+  volumes: DataVolumes;
 }
 
 /** What the lifecycle operations share. */

@@ -1,6 +1,7 @@
 /** From an installed plugin to its launch plan: folders, the prepared layout, the exact command. */
 import { dirname } from "node:path";
 import {
+  type DiskLimit,
   type LaunchPlan,
   launchPlan,
   PREPARED_FOR,
@@ -67,6 +68,36 @@ async function chownTree(dir: string, uid: number): Promise<void> {
   }
 }
 
+/**
+ * Everything a start needs on the host, before the plan: the plugin's uid, its folders, its
+ * prepared files for this sandbox mode, its `$DATA` volume. Returns the uid.
+ */
+export async function readyToLaunch(
+  plugin: PluginRecord,
+  runtime: PluginRuntime,
+  paths: PluginPaths,
+): Promise<number | undefined> {
+  const uid = await runtime.uids?.uidOf(plugin.id);
+  await prepareDirs(paths, runtime.sandbox, uid);
+  await ensurePrepared(plugin, paths, runtime.sandbox);
+  await runtime.volumes.attach(
+    plugin.id,
+    paths.dataDir,
+    uid ?? Deno.uid() ?? 0,
+    runtime.quotas.dataMb,
+  );
+  return uid;
+}
+
+/** The plugin's `$DATA` limit as the supervisor watches and reports it. */
+export function dataLimit(id: string, runtime: PluginRuntime, dataDir: string): DiskLimit {
+  return {
+    limitBytes: runtime.quotas.dataMb * 1024 * 1024,
+    usage: (maxAgeMs) => runtime.volumes.usedBytes(id, dataDir, maxAgeMs),
+    enforcement: runtime.volumes.mode === "image" ? "volume" : "watched",
+  };
+}
+
 /** The plan the supervisor starts and `plugd plugin flags` prints, from the current grant. */
 export function pluginPlan(
   plugin: Pick<PluginRecord, "id" | "manifest" | "granted">,
@@ -81,6 +112,8 @@ export function pluginPlan(
     const value = getEnv(name);
     if (value !== undefined) env[name] = value;
   }
+  const { volumes, quotas } = runtime;
+  const holder = volumes.holder;
   return launchPlan({
     pluginId: plugin.id,
     grant,
@@ -92,7 +125,13 @@ export function pluginPlan(
     uid,
     env,
     launchDir: paths.launchDir,
-    tmpMb: runtime.quotas.tmpMb,
+    tmpMb: quotas.tmpMb,
+    dataMb: quotas.dataMb,
+    // Watched $DATA: no single file may outgrow the whole quota before the watch notices.
+    maxFileBytes: volumes.mode === "watched" ? quotas.dataMb * 1024 * 1024 : undefined,
+    mountNamespace: holder
+      ? { nsenterPath: holder.nsenterPath, namespace: holder.namespace }
+      : undefined,
   });
 }
 

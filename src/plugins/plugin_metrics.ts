@@ -20,6 +20,11 @@ const denied = metrics.gauge(
   "Operations the sandbox refused the plugin",
 );
 const errors = metrics.gauge("plugd_plugin_errors_total", "Failed calls, timeouts included");
+const dataUsed = metrics.gauge("plugd_plugin_data_bytes", "Bytes the plugin's $DATA holds");
+const dataLimit = metrics.gauge(
+  "plugd_plugin_data_limit_bytes",
+  "The plugin's $DATA quota (enforcement: volume or watched)",
+);
 
 const STATES = ["stopped", "starting", "running", "stopping", "backoff", "failed"] as const;
 
@@ -48,7 +53,8 @@ export function collectPluginMetrics(supervisor: Supervisor): void {
     for (const id of supervisor.ids()) {
       let s: PluginStats;
       try {
-        s = await supervisor.stats(id);
+        // One df serves every plugin's volume in a scrape.
+        s = await supervisor.stats(id, { diskMaxAgeMs: 2000 });
       } catch {
         continue; // unregistered meanwhile
       }
@@ -57,6 +63,10 @@ export function collectPluginMetrics(supervisor: Supervisor): void {
       rss.set({ plugin: id }, s.rssBytes ?? 0);
       denied.set({ plugin: id }, s.denied.count);
       errors.set({ plugin: id }, s.errors);
+      if (s.disk) {
+        dataUsed.set({ plugin: id }, s.disk.usedBytes);
+        dataLimit.set({ plugin: id, enforcement: s.disk.enforcement }, s.disk.limitBytes);
+      }
     }
   });
 }

@@ -1,6 +1,7 @@
 /** Detect, once, what this host gives plugins: sandbox, resource caps, uids, quotas. */
 import type { Config } from "../config/mod.ts";
-import { detectResourceCaps, detectSandbox } from "../runtime/mod.ts";
+import { join } from "node:path";
+import { DataVolumes, detectResourceCaps, detectSandbox } from "../runtime/mod.ts";
 import type { Store } from "../store/mod.ts";
 import type { PluginRuntime } from "./plugin_context.ts";
 import { hostIdsInUse, storeUids } from "./plugin_uids.ts";
@@ -9,7 +10,7 @@ import { hostIdsInUse, storeUids } from "./plugin_uids.ts";
 export interface DetectPluginRuntimeOptions {
   /** Where per-plugin uids are kept; without it (a local preview) plugins get none. */
   store?: Store;
-  /** Create this daemon's cgroup folders; `false` for a preview. @default true */
+  /** Create this daemon's cgroup folders and data volumes; `false` for a preview. @default true */
   create?: boolean;
 }
 
@@ -33,7 +34,7 @@ export async function detectPluginRuntime(
   const instance = [...new Uint8Array(digest).slice(0, 6)]
     .map((b) => b.toString(16).padStart(2, "0")).join("");
   const sandbox = await detectSandbox({ requested: config.sandbox });
-  const { uidRange, dataQuotaMb, tmpQuotaMb } = config.isolation;
+  const { uidRange, dataQuotaMb, tmpQuotaMb, dataVolumes } = config.isolation;
   return {
     sandbox,
     caps: await detectResourceCaps({ instance, create: options.create }),
@@ -41,6 +42,10 @@ export async function detectPluginRuntime(
       ? storeUids(options.store, { range: uidRange, taken: await hostIdsInUse() })
       : null,
     quotas: { dataMb: dataQuotaMb, tmpMb: tmpQuotaMb },
+    volumes: await DataVolumes.start({
+      dir: join(config.stateDir, "volumes"),
+      requested: options.create === false ? "off" : dataVolumes,
+    }),
   };
 }
 
@@ -54,5 +59,10 @@ export function describeIsolation(
     ? `each plugin its own uid from ${first}-${last}`
     : `every plugin as uid ${Deno.uid()} (plugd is not root: no per-plugin uids)`;
   const { mode, reason } = runtime.sandbox;
-  return `plugin isolation: sandbox: ${mode} (${reason}); caps: ${runtime.caps.mechanism}; ${uids}`;
+  const { volumes, quotas } = runtime;
+  const data = volumes.mode === "image"
+    ? `$DATA: a ${quotas.dataMb} MiB volume per plugin`
+    : `$DATA: ${quotas.dataMb} MiB watched, not enforced by the file system (${volumes.reason})`;
+  return `plugin isolation: sandbox: ${mode} (${reason}); caps: ${runtime.caps.mechanism}; ` +
+    `${uids}; ${data}`;
 }

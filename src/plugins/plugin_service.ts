@@ -34,7 +34,7 @@ import { reloadPlugin } from "./reload_plugin.ts";
 import { checkEnableable } from "./enable_checks.ts";
 import { EmitPolicy } from "./emit_policy.ts";
 import { assertHealthy, onDemand } from "./plugin_dirs.ts";
-import { commandLine, ensurePrepared, pluginPlan, prepareDirs } from "./plugin_launch.ts";
+import { commandLine, dataLimit, pluginPlan, readyToLaunch } from "./plugin_launch.ts";
 import { pluginSummary, pluginView } from "./plugin_view.ts";
 import { marketplaceFacts } from "./marketplace_facts.ts";
 import { RuntimeStates } from "./runtime_states.ts";
@@ -113,10 +113,11 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     }
   }
 
-  /** Stops every plugin process. */
+  /** Stops every plugin process, then ends the data volumes' namespace. */
   async stop(): Promise<void> {
     this.#reloader.close();
     await this.supervisor[Symbol.asyncDispose]();
+    await this.#ctx.runtime.volumes[Symbol.asyncDispose]();
   }
 
   async list(): Promise<unknown[]> {
@@ -311,9 +312,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     const grant = plugin.granted ?? {};
     this.#emit.configure(plugin.id, grant.emit ?? [], plugin.manifest.limits);
     const runtime = this.#ctx.runtime;
-    const uid = await runtime.uids?.uidOf(plugin.id);
-    await prepareDirs(paths, runtime.sandbox, uid);
-    await ensurePrepared(plugin, paths, runtime.sandbox);
+    const uid = await readyToLaunch(plugin, runtime, paths);
     const problems = await this.configs.problems(plugin);
     if (problems.length > 0) {
       throw new ConflictError(
@@ -330,6 +329,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       limits: plugin.manifest.limits,
       config,
       plan: () => pluginPlan({ ...plugin, granted: grant }, runtime, paths, uid),
+      disk: dataLimit(plugin.id, runtime, paths.dataDir),
       enabled: true,
     });
     if (!options.lazy) await this.supervisor.start(plugin.id);

@@ -37,6 +37,7 @@ export async function removePlugin(
   await removePackage(join(ctx.layout.plugins, plugin.id));
   await removePackage(join(ctx.layout.prepared, plugin.id));
   await Deno.remove(join(ctx.layout.tmp, plugin.id), { recursive: true }).catch(() => {});
+  await ctx.runtime.volumes.detach(plugin.id, { purge: options.purge });
   if (options.purge) {
     await Deno.remove(join(ctx.layout.data, plugin.id), { recursive: true }).catch(() => {});
     await storage.purge(plugin.id);

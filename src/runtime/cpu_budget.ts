@@ -42,3 +42,30 @@ export interface CpuBudget {
 export function overBudget(usedSeconds: number, elapsedMs: number, budget: CpuBudget): boolean {
   return usedSeconds > (budget.percent / 100) * (elapsedMs / 1000);
 }
+
+/**
+ * A check for the supervisor's timer: samples the process tree of `proc` and calls `onTrip`
+ * with the reason when it burnt more than the budget during a whole window without a call.
+ */
+export function cpuBudgetCheck(
+  proc: { pid: number; idleSince: number | null },
+  budget: CpuBudget,
+  onTrip: (message: string) => void,
+): () => Promise<void> {
+  let last = { at: Date.now(), cpu: -1 };
+  return async () => {
+    const now = Date.now();
+    const cpu = await processTreeCpuSeconds(proc.pid);
+    const idleSince = proc.idleSince;
+    const idleWholeWindow = idleSince !== null && idleSince <= last.at;
+    if (last.cpu >= 0 && idleWholeWindow && overBudget(cpu - last.cpu, now - last.at, budget)) {
+      onTrip(
+        `CPU budget exceeded: ${(cpu - last.cpu).toFixed(1)} s of CPU in ` +
+          `${(now - last.at) / 1000} s with no call in flight (budget ${budget.percent}% of a ` +
+          "core); restarting",
+      );
+      return;
+    }
+    last = { at: now, cpu };
+  };
+}

@@ -61,6 +61,12 @@ export interface LaunchOptions {
   launchDir: string;
   /** Size of the plugin's `$TMP` tmpfs, MiB. @default 64 */
   tmpMb?: number;
+  /** `$DATA`'s size limit, MiB (told to the plugin, for its error messages). */
+  dataMb?: number;
+  /** Largest file the plugin may write (the watched `$DATA` fallback), bytes. @default no limit */
+  maxFileBytes?: number;
+  /** Start inside this mount namespace (where the data volumes are mounted). */
+  mountNamespace?: { nsenterPath: string; namespace: string };
   /** @default the repository's `sdk/` */
   sdkDir?: string;
   /** @default the repository's `src/runtime/shim/` */
@@ -90,6 +96,8 @@ export interface LaunchPlan {
   cpuQuota: boolean;
   /** `$DATA` and `$TMP` as the plugin sees them (its `ctx.paths`). */
   paths: { data: string; tmp: string };
+  /** Their size limits, MiB, told to the plugin so a "no space" error can name them. */
+  quota: { dataMb?: number; tmpMb?: number };
 }
 
 const MIB = 1024 * 1024;
@@ -156,13 +164,18 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
     cgroups: caps.cgroups,
     caps: caps.description,
     cpuQuota: caps.cpuQuota,
+    quota: { dataMb: o.dataMb, tmpMb: sandboxed ? tmpMb : undefined },
   };
+  const ns = o.mountNamespace
+    ? [o.mountNamespace.nsenterPath, `--mount=${o.mountNamespace.namespace}`, "--"]
+    : [];
+  const steps = { cgroupProcs: caps.cgroupProcs, maxFileBytes: o.maxFileBytes };
 
   if (!sandboxed) {
-    const argv = [...caps.prefix, ...dropTo(sandbox.setprivPath), sandbox.denoPath, ...deno];
+    const argv = [...caps.prefix, ...ns, ...dropTo(sandbox.setprivPath), sandbox.denoPath, ...deno];
     return {
       ...common,
-      argv: launcherArgv(argv, { cgroupProcs: caps.cgroupProcs }),
+      argv: launcherArgv(argv, steps),
       // Flags mode is not a sandbox: granted values go in the process environment.
       env: { ...baseEnv, ...secret },
       paths,
@@ -203,6 +216,7 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
   };
   const argv = [
     ...caps.prefix,
+    ...ns,
     sandbox.bwrapPath,
     ...bwrap,
     // After --clearenv: bubblewrap reads the granted variables' --setenv arguments from fd 3.
@@ -213,7 +227,7 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
   ];
   return {
     ...common,
-    argv: launcherArgv(argv, { cgroupProcs: caps.cgroupProcs, argsFile: argsFile?.path }),
+    argv: launcherArgv(argv, { ...steps, argsFile: argsFile?.path }),
     env: {},
     ...(argsFile ? { argsFile } : {}),
     paths,

@@ -4,10 +4,14 @@
  * plugin code ever runs outside its cgroup and no granted value is ever on a command line.
  */
 
-/** The script; its arguments are `[--cgroup FILE | --args-file FILE]... -- COMMAND...`. */
+/**
+ * The script; its arguments are `[--cgroup FILE | --args-file FILE | --fsize BLOCKS]... --
+ * COMMAND...` (`--fsize`: RLIMIT_FSIZE in 512-byte blocks, `ulimit -f`).
+ */
 export const LAUNCHER_SCRIPT = 'while [ "$1" != -- ]; do case "$1" in ' +
   '--cgroup) echo $$ > "$2" || exit 125;; ' +
   '--args-file) exec 3< "$2"; rm -f -- "$2";; ' +
+  '--fsize) ulimit -f "$2" || exit 125;; ' +
   '*) exit 125;; esac; shift 2; done; shift; exec "$@"';
 
 /** `argv[0]` of the launcher. */
@@ -19,6 +23,8 @@ export interface LauncherSteps {
   cgroupProcs?: string[];
   /** A file holding NUL-separated arguments, opened on fd 3 and deleted. */
   argsFile?: string;
+  /** Largest file the command may write, bytes (rounded up to 512-byte blocks). */
+  maxFileBytes?: number;
 }
 
 /**
@@ -35,6 +41,9 @@ export function launcherArgv(command: string[], steps: LauncherSteps): string[] 
   const options = [
     ...(steps.cgroupProcs ?? []).flatMap((f) => ["--cgroup", f]),
     ...(steps.argsFile === undefined ? [] : ["--args-file", steps.argsFile]),
+    ...(steps.maxFileBytes === undefined
+      ? []
+      : ["--fsize", String(Math.ceil(steps.maxFileBytes / 512))]),
   ];
   if (options.length === 0) return command;
   return [LAUNCHER_SHELL, "-c", LAUNCHER_SCRIPT, "plugd-launch", ...options, "--", ...command];

@@ -59,6 +59,14 @@ export type { Runner, RunningChild } from "./runner.ts";
 export { processRunner } from "./process_runner.ts";
 export { manifestHandlers } from "./manifest_handlers.ts";
 export {
+  DataVolumes,
+  type DataVolumesOptions,
+  imageSizeMb,
+  type VolumeMode,
+} from "./data_volumes.ts";
+export { MountHolder, type MountHolderOptions } from "./mount_holder.ts";
+export { diskUsage } from "./disk_usage.ts";
+export {
   PREPARED_FOR,
   type PreparedPlugin,
   preparePlugin,
@@ -69,6 +77,7 @@ export { digestDir } from "./integrity.ts";
 export { type ExitInfo, PluginProcess, type PluginProcessOptions } from "./plugin_process.ts";
 export { Supervisor } from "./supervisor.ts";
 export type {
+  DiskLimit,
   PluginCounters,
   PluginSpec,
   PluginStats,

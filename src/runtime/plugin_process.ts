@@ -183,6 +183,7 @@ export class PluginProcess {
         plugin: { id, version: this.#o.version },
         config: this.#o.config,
         paths: this.#o.plan.paths,
+        quota: { data_mb: this.#o.plan.quota.dataMb, tmp_mb: this.#o.plan.quota.tmpMb },
       });
       await Promise.race([ready, timeout, exited]);
       this.#phase = "ready";

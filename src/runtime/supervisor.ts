@@ -3,7 +3,8 @@ import { PluginStartError, PluginTimeoutError, PluginUnavailableError } from "./
 import { PluginProcess } from "./plugin_process.ts";
 import { processTreeRss } from "./process_rss.ts";
 import { processRunner } from "./process_runner.ts";
-import { overBudget, processTreeCpuSeconds } from "./cpu_budget.ts";
+import { cpuBudgetCheck } from "./cpu_budget.ts";
+import { diskWatchCheck } from "./disk_usage.ts";
 import type {
   PluginCounters,
   PluginSpec,
@@ -55,6 +56,7 @@ export class Supervisor {
       readyTimeoutMs: 10_000,
       gracefulMs: 2_000,
       deniedHistory: 20,
+      diskWatchMs: 1000,
       runner: options.runner ?? processRunner(),
       ...options,
       // Given as undefined: keep the default; null turns it off.
@@ -194,6 +196,7 @@ export class Supervisor {
       this.#armHealth(e);
       this.#armIdle(e);
       this.#armCpuBudget(e, proc);
+      this.#armDiskWatch(e, proc);
       return proc;
     } catch (err) {
       const reason = err instanceof PluginStartError ? err.reason : "start";
@@ -217,6 +220,7 @@ export class Supervisor {
     clearTimeout(e.timers.get("health"));
     clearTimeout(e.timers.get("idle"));
     clearTimeout(e.timers.get("cpu"));
+    clearTimeout(e.timers.get("disk"));
     if (reason === "stopped" || e.state === "stopping" || e.state === "failed") return;
     this.#crashed(e, `${reason} (exit code ${code})`);
   }
@@ -266,28 +270,26 @@ export class Supervisor {
   #armCpuBudget(e: Entry, proc: PluginProcess): void {
     const budget = this.#o.cpuBudget;
     if (!budget || e.cpuQuota) return;
-    let last = { at: Date.now(), cpu: -1 };
-    this.#timer(e, "cpu", budget.windowMs, async () => {
+    const check = cpuBudgetCheck(proc, budget, (msg) => {
       if (e.proc !== proc) return;
-      const now = Date.now();
-      const cpu = await processTreeCpuSeconds(proc.pid);
-      const idleSince = proc.idleSince;
-      const idleWholeWindow = idleSince !== null && idleSince <= last.at;
-      if (last.cpu >= 0 && idleWholeWindow && overBudget(cpu - last.cpu, now - last.at, budget)) {
-        const used = (cpu - last.cpu).toFixed(1);
-        this.#o.onLog(e.spec.id, {
-          ts: now,
-          stream: "system",
-          level: "error",
-          msg:
-            `CPU budget exceeded: ${used} s of CPU in ${(now - last.at) / 1000} s with no call ` +
-            `in flight (budget ${budget.percent}% of a core); restarting`,
-        });
-        proc.kill("cpu_budget");
-        return;
-      }
-      last = { at: now, cpu };
-    }, true);
+      this.#o.onLog(e.spec.id, { ts: Date.now(), stream: "system", level: "error", msg });
+      proc.kill("cpu_budget");
+    });
+    this.#timer(e, "cpu", budget.windowMs, () => void (e.proc === proc && check()), true);
+  }
+
+  /** Watched `$DATA` (no volume): over the limit, stop the plugin for good and say why. */
+  #armDiskWatch(e: Entry, proc: PluginProcess): void {
+    const disk = e.spec.disk;
+    if (!disk || disk.enforcement !== "watched") return;
+    const check = diskWatchCheck(e.spec.id, disk, (reason) => {
+      if (e.proc !== proc) return;
+      this.#o.onLog(e.spec.id, { ts: Date.now(), stream: "system", level: "error", msg: reason });
+      this.#clearTimers(e);
+      this.#setState(e, "failed", reason);
+      proc.kill("disk_quota");
+    });
+    this.#timer(e, "disk", this.#o.diskWatchMs, () => void (e.proc === proc && check()), true);
   }
 
   #armIdle(e: Entry): void {
@@ -359,7 +361,7 @@ export class Supervisor {
   }
 
   /** Statistics, with RSS read from /proc now. */
-  async stats(id: string): Promise<PluginStats> {
+  async stats(id: string, options: { diskMaxAgeMs?: number } = {}): Promise<PluginStats> {
     const e = this.#get(id);
     const p = e.proc;
     return {
@@ -370,6 +372,13 @@ export class Supervisor {
       droppedLogs: e.stats.droppedLogs + (p?.droppedLogs ?? 0),
       pid: p?.pid,
       rssBytes: p ? await processTreeRss(p.pid) : undefined,
+      disk: e.spec.disk
+        ? {
+          usedBytes: await e.spec.disk.usage(options.diskMaxAgeMs).catch(() => 0),
+          limitBytes: e.spec.disk.limitBytes,
+          enforcement: e.spec.disk.enforcement,
+        }
+        : undefined,
       uptimeMs: p ? Date.now() - p.startedAt : undefined,
     };
   }

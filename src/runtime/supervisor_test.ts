@@ -15,6 +15,7 @@ const PLAN: LaunchPlan = {
   caps: "fake caps",
   cpuQuota: true,
   paths: { data: "/data", tmp: "/tmp" },
+  quota: { dataMb: 10, tmpMb: 10 },
 };
 
 function spec(plugin: FakePlugin, timeoutMs = 1000): PluginSpec {
@@ -83,4 +84,32 @@ Deno.test("Supervisor marks a plugin failed after more crashes than the budget",
   assert.match((await sup.stats("fake")).reason ?? "", /crashed 3 times within 60 s/);
   assert.equal(runner.plans.length, 3);
   assert.equal(runner.live, 0);
+});
+
+Deno.test("Supervisor stops a plugin whose watched $DATA outgrows its limit, and says why", async () => {
+  const plugin = { filters: { "text.same": (d: unknown) => d } };
+  const { sup } = supervisor(plugin, { diskWatchMs: 10 });
+  await using _ = sup;
+  let used = 0;
+  sup.register({
+    ...spec(plugin),
+    disk: {
+      limitBytes: 8 * 1024 * 1024,
+      usage: () => Promise.resolve(used),
+      enforcement: "watched",
+    },
+  });
+  await sup.start("fake");
+  assert.deepEqual((await sup.stats("fake")).disk, {
+    usedBytes: 0,
+    limitBytes: 8 * 1024 * 1024,
+    enforcement: "watched",
+  });
+  used = 9 * 1024 * 1024;
+  await waitFor(() => sup.state("fake") === "failed", "stopped at the limit");
+  const s = await waitFor(async () => {
+    const s = await sup.stats("fake");
+    return s.pid === undefined ? s : undefined;
+  }, "the process to be gone");
+  assert.match(s.reason ?? "", /\$DATA holds 9\.0 MiB, over its 8 MiB limit/);
 });

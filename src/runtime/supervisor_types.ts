@@ -20,6 +20,20 @@ export interface PluginSpec {
   enabled?: boolean;
   /** Call `onEnable` after each start when the module defines it. @default true */
   runOnEnable?: boolean;
+  /**
+   * The plugin's `$DATA` size: its limit, how to measure it, and whether the supervisor enforces
+   * it (watched mode: over the limit, the plugin is stopped and marked failed). Shown in `stats`.
+   */
+  disk?: DiskLimit;
+}
+
+/** `$DATA` size limit of one plugin. */
+export interface DiskLimit {
+  limitBytes: number;
+  /** Bytes used, measured at most `maxAgeMs` ago (0: now). */
+  usage: (maxAgeMs?: number) => Promise<number>;
+  /** `volume`: the file system refuses writes past the limit; `watched`: the supervisor stops it. */
+  enforcement: "volume" | "watched";
 }
 
 /** Supervisor-wide options; each has a default. */
@@ -56,6 +70,8 @@ export interface SupervisorOptions {
   cpuBudget?: CpuBudget | null;
   /** Denied attempts kept per plugin. @default 20 */
   deniedHistory?: number;
+  /** How often a watched `$DATA` is measured, ms. @default 1000 */
+  diskWatchMs?: number;
 }
 
 /** Per-plugin statistics. */
@@ -89,5 +105,7 @@ export interface PluginStats {
   uptimeMs?: number;
   /** Process cap in effect, e.g. `cgroup-v1 memory 224 MiB, cpu 50%, pids 64`. */
   caps?: string;
+  /** `$DATA` use against its limit. */
+  disk?: { usedBytes: number; limitBytes: number; enforcement: "volume" | "watched" };
   lastHealth?: unknown;
 }

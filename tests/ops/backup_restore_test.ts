@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { readPluginData, writePluginData } from "../helpers/plugin_data.ts";
 import { runPlugd } from "../helpers/plugd_cli.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 
@@ -97,7 +98,7 @@ Deno.test("backup under event load, restore onto an empty state dir, diff", OPTS
     for (const [key, value] of [["a", 1], ["b", { nested: ["x"] }]]) {
       await call(a, "POST", "/v1/events?wait=true", event("keep.put", { key, value }));
     }
-    await Deno.writeTextFile(join(a.stateDir, "data", "counter", "notes.txt"), "data survives");
+    await writePluginData(a, "counter", "notes.txt", "data survives");
 
     // Event load: events acknowledged before the backup starts must be in it.
     let loading = true;
@@ -176,10 +177,7 @@ Deno.test("backup under event load, restore onto an empty state dir, diff", OPTS
   await using b = await startDaemon({ stateDir: target });
   const after = await snapshot(b);
   assert.deepEqual(after, before.api);
-  assert.equal(
-    await Deno.readTextFile(join(target, "data", "counter", "notes.txt")),
-    "data survives",
-  );
+  assert.equal(await readPluginData(b, "counter", "notes.txt"), "data survives");
   // The secret opens with the restored key, storage continues where it was.
   const hit = await call(b, "POST", "/v1/events?wait=true", event("count.hit"));
   assert.deepEqual(hit.results[0].result, { n: 4, label: "n", token_set: true });

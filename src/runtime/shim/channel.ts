@@ -10,6 +10,10 @@ export function send(frame: unknown, fallback?: () => unknown): void {
   if (bytes.byteLength > MAX_FRAME_BYTES && fallback) {
     bytes = encoder.encode(JSON.stringify(fallback()) + "\n");
   }
+  writeAll(bytes);
+}
+
+function writeAll(bytes: Uint8Array): void {
   let off = 0;
   while (off < bytes.byteLength) off += Deno.stdout.writeSync(bytes.subarray(off));
 }
@@ -39,12 +43,33 @@ export async function readFrames(onFrame: (frame: HostFrame) => void): Promise<v
 let nextId = 1;
 const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
-/** Ask the host to perform `op`; resolves with its value or rejects with its error. */
+/**
+ * Ask the host to perform `op`; resolves with its value or rejects with its error. A call the
+ * host would never see — arguments that are not JSON, or a frame over the protocol's size limit —
+ * rejects at once instead of waiting forever.
+ */
 export function hostCall(op: string, args: unknown): Promise<unknown> {
   const id = nextId++;
+  let bytes: Uint8Array;
+  try {
+    bytes = encoder.encode(JSON.stringify({ t: "host", id, op, args }) + "\n");
+  } catch (e) {
+    return Promise.reject(
+      new TypeError(`${op}: the arguments are not JSON (${(e as Error).message})`),
+    );
+  }
+  if (bytes.byteLength > MAX_FRAME_BYTES) {
+    const mib = (bytes.byteLength / (1024 * 1024)).toFixed(1);
+    return Promise.reject(
+      new RangeError(
+        `${op}: ${mib} MiB is over the ${MAX_FRAME_BYTES / (1024 * 1024)} MiB limit of one host ` +
+          "call; split the value (e.g. several storage keys) or keep it in $DATA",
+      ),
+    );
+  }
   return new Promise((resolve, reject) => {
     waiting.set(id, { resolve, reject });
-    send({ t: "host", id, op, args });
+    writeAll(bytes);
   });
 }
 

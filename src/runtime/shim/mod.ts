@@ -9,18 +9,10 @@ import { SDK_VERSION } from "../../../sdk/version.ts";
 import { beginCall, cancelCall, endCall } from "./calls.ts";
 import { readFrames, send, settleHostCall } from "./channel.ts";
 import { createContext } from "./context.ts";
-import { reportIfDenied } from "./denied.ts";
 import { collectHandlers, dispatch } from "./dispatch.ts";
-import { formatArgs } from "./console.ts";
 import { type HostFrame, PROTOCOL_VERSION } from "./wire.ts";
-
-function toWireError(e: unknown): { name: string; message: string } {
-  const denied = reportIfDenied(e);
-  if (e instanceof Error) {
-    return { name: e.name, message: (denied ?? e.message).slice(0, 8192) };
-  }
-  return { name: "Error", message: formatArgs([e]).slice(0, 8192) };
-}
+import { setQuota, toWireError } from "./wire_error.ts";
+import { installSpaceHints } from "./space_errors.ts";
 
 function logUncaught(what: string, e: unknown): void {
   const err = toWireError(e);
@@ -91,6 +83,9 @@ export async function runShim(def: unknown): Promise<void> {
     sdk: SDK_VERSION,
     handlers: collectHandlers(plugin),
   });
-  live.ctx = createContext(await inited);
+  const init = await inited;
+  setQuota(init.quota);
+  installSpaceHints();
+  live.ctx = createContext(init);
   send({ t: "ready" });
 }

@@ -79,6 +79,8 @@ export type HostFrame =
     plugin: { id: string; version: string };
     config: Record<string, unknown>;
     paths: { data: string; tmp: string };
+    /** Size limits of `$DATA` and `$TMP`, MiB (named in "no space left" errors). */
+    quota?: { data_mb?: number; tmp_mb?: number };
   }
   | { t: "call"; id: number; kind: CallKind; name: string; payload?: unknown }
   | { t: "host_result"; id: number; ok: true; value?: unknown }

@@ -1,0 +1,303 @@
+/**
+ * `$DATA` with a size limit. Where plugd may mount (root, loop devices), each plugin's `$DATA` is
+ * an ext4 image of its own (`<state>/volumes/<id>.img`) mounted nosuid,nodev,noexec in the
+ * daemon's private mount namespace: a write past the quota fails inside the plugin with ENOSPC,
+ * and nothing it writes is on the host's file system at all. Elsewhere `$DATA` is a plain folder
+ * whose size the supervisor watches ("watched").
+ */
+import { diskUsage } from "./disk_usage.ts";
+import { MountHolder } from "./mount_holder.ts";
+
+/** How `$DATA` sizes are enforced on this host. */
+export type VolumeMode = "image" | "watched";
+
+/** Options of {@linkcode DataVolumes.start}. */
+export interface DataVolumesOptions {
+  /** Where the images live (`<state>/volumes`); created 0700. */
+  dir: string;
+  /** `off` forces the watched fallback. @default "auto" */
+  requested?: "auto" | "off";
+}
+
+const MIB = 1024 * 1024;
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
+}
+
+async function run(cmd: string, args: string[]): Promise<void> {
+  const out = await new Deno.Command(cmd, { args, stdin: "null", stdout: "null", stderr: "piped" })
+    .output();
+  if (!out.success) {
+    throw new Error(`${cmd} failed: ${new TextDecoder().decode(out.stderr).trim().slice(0, 300)}`);
+  }
+}
+
+/** Removes symlinks below `dir` (a backup never carries a link out), listing them. */
+async function dropSymlinks(dir: string, skipped: string[]): Promise<void> {
+  for await (const e of Deno.readDir(dir)) {
+    const path = `${dir}/${e.name}`;
+    if (e.isSymlink) {
+      await Deno.remove(path);
+      skipped.push(`${path}: symlink`);
+    } else if (e.isDirectory) await dropSymlinks(path, skipped);
+  }
+}
+
+/**
+ * The image size for a quota: ext4's own tables and journal take 5–12 % of an image, so the
+ * plugin gets about `quotaMb` (measured: 100 MiB of image hold 91 MiB, 1 GiB holds 958 MiB).
+ */
+export function imageSizeMb(quotaMb: number): number {
+  return Math.ceil(quotaMb / 0.93) + 1;
+}
+
+/** The plugins' data volumes. Dispose to end the namespace (and with it every mount). */
+export class DataVolumes implements AsyncDisposable {
+  readonly mode: VolumeMode;
+  /** Why this mode, for the daemon's log. */
+  readonly reason: string;
+  readonly #dir: string;
+  readonly #holder?: MountHolder;
+  #mounted = new Map<string, string>();
+  #busy = new Map<string, Promise<void>>();
+  #used = new Map<string, { at: number; bytes: number }>();
+  #measuring: Promise<void> | null = null;
+
+  private constructor(dir: string, mode: VolumeMode, reason: string, holder?: MountHolder) {
+    this.#dir = dir;
+    this.mode = mode;
+    this.reason = reason;
+    this.#holder = holder;
+  }
+
+  /** Detects what the host allows and, for images, starts the namespace and proves a mount works. */
+  static async start(options: DataVolumesOptions): Promise<DataVolumes> {
+    const { dir, requested = "auto" } = options;
+    const watched = (why: string) => new DataVolumes(dir, "watched", why);
+    if (requested === "off") return watched("data_volumes is off");
+    if (Deno.uid() !== 0) {
+      return watched("plugd is not root, so it cannot mount a volume per plugin");
+    }
+    if (!await exists("/dev/loop-control")) return watched("this host has no loop devices");
+    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+    await Deno.chmod(dir, 0o700);
+    let holder: MountHolder | undefined;
+    try {
+      holder = await MountHolder.start();
+      const probe = `${dir}/.probe-${crypto.randomUUID().slice(0, 8)}`;
+      await Deno.mkdir(`${probe}.mnt`);
+      try {
+        await DataVolumes.#create(`${probe}.img`, 0, 1);
+        await holder.run([
+          "mount",
+          "-o",
+          "loop,nosuid,nodev,noexec",
+          `${probe}.img`,
+          `${probe}.mnt`,
+        ]);
+        await holder.run(["umount", `${probe}.mnt`]);
+      } finally {
+        await Deno.remove(`${probe}.img`).catch(() => {});
+        await Deno.remove(`${probe}.mnt`).catch(() => {});
+      }
+      return new DataVolumes(
+        dir,
+        "image",
+        "an ext4 image per plugin, mounted in plugd's own namespace",
+        holder,
+      );
+    } catch (error) {
+      await holder?.[Symbol.asyncDispose]();
+      return watched(`mounting a volume failed (${(error as Error).message})`);
+    }
+  }
+
+  /** The mount namespace plugins must start in (images mode), for `nsenter --mount=`. */
+  get holder(): MountHolder | undefined {
+    return this.#holder;
+  }
+
+  /**
+   * Makes `dataDir` the plugin's volume (images mode): creates the image at first use (owned by
+   * `uid`, sized for `quotaMb`), moves in what an older plugd left in the plain folder, mounts it.
+   * Watched mode: nothing to do.
+   */
+  attach(id: string, dataDir: string, uid: number, quotaMb: number): Promise<void> {
+    if (this.mode !== "image" || this.#mounted.has(id)) return Promise.resolve();
+    return this.#serial(id, async () => {
+      if (this.#mounted.has(id)) return;
+      const image = this.#image(id);
+      if (!await exists(image)) {
+        await DataVolumes.#create(image, uid, imageSizeMb(quotaMb));
+        await this.#moveIn(id, dataDir, uid);
+      }
+      await this.#holder!.run(["mount", "-o", "loop,nosuid,nodev,noexec,discard", image, dataDir]);
+      this.#mounted.set(id, dataDir);
+    });
+  }
+
+  /** Unmounts the plugin's volume (uninstall); with `purge`, deletes its image too. */
+  detach(id: string, options: { purge?: boolean } = {}): Promise<void> {
+    return this.#serial(id, async () => {
+      const dir = this.#mounted.get(id);
+      if (dir !== undefined) {
+        await this.#holder!.run(["umount", "-l", dir]).catch(() => {});
+        this.#mounted.delete(id);
+      }
+      this.#used.delete(id);
+      if (options.purge) await Deno.remove(this.#image(id)).catch(() => {});
+    });
+  }
+
+  /**
+   * Bytes used in the plugin's `$DATA`, at most `maxAgeMs` old: volumes are measured together
+   * with one `df` (so a metrics scrape of hundreds of plugins, allowing some age, costs one
+   * process), plain folders by walking them.
+   */
+  async usedBytes(id: string, dataDir: string, maxAgeMs = 0): Promise<number> {
+    const known = this.#used.get(id);
+    if (known && Date.now() - known.at <= maxAgeMs) return known.bytes;
+    if (!this.#mounted.has(id)) {
+      const bytes = await diskUsage(dataDir);
+      this.#used.set(id, { at: Date.now(), bytes });
+      return bytes;
+    }
+    this.#measuring ??= this.#measureVolumes().finally(() => this.#measuring = null);
+    await this.#measuring;
+    return this.#used.get(id)?.bytes ?? 0;
+  }
+
+  async #measureVolumes(): Promise<void> {
+    const mounted = [...this.#mounted];
+    const text = await this.#holder!.run([
+      "df",
+      "-B1",
+      "--output=used",
+      ...mounted.map(([, d]) => d),
+    ])
+      .catch(() => "");
+    const used = text.trim().split("\n").slice(1).map(Number);
+    const at = Date.now();
+    mounted.forEach(([id], i) => {
+      if (Number.isFinite(used[i])) this.#used.set(id, { at, bytes: used[i]! });
+    });
+  }
+
+  /**
+   * Copies what the plugin's volume holds into `dest` (a folder on the host), frozen while it is
+   * copied so the copy is consistent; symlinks are left out and listed in `skipped`. Returns false
+   * when the plugin has no volume (its `$DATA` is the plain folder).
+   */
+  async copyOut(id: string, dataDir: string, dest: string, skipped: string[]): Promise<boolean> {
+    if (this.mode !== "image" || !await exists(this.#image(id))) return false;
+    const holder = this.#holder!;
+    await Deno.mkdir(dest, { recursive: true, mode: 0o700 });
+    const copy = (from: string) =>
+      holder.run([
+        "cp",
+        "-a",
+        "--no-dereference",
+        "--sparse=always",
+        "--",
+        `${from}/.`,
+        `${dest}/`,
+      ]);
+    await this.#serial(id, async () => {
+      if (this.#mounted.has(id)) {
+        await holder.run(["fsfreeze", "--freeze", dataDir]);
+        try {
+          await copy(dataDir);
+        } finally {
+          await holder.run(["fsfreeze", "--unfreeze", dataDir]);
+        }
+        return;
+      }
+      const view = `${this.#dir}/${id}.reading`;
+      await Deno.mkdir(view, { recursive: true, mode: 0o700 });
+      try {
+        await holder.run(["mount", "-o", "loop,ro,nosuid,nodev,noexec", this.#image(id), view]);
+        try {
+          await copy(view);
+        } finally {
+          await holder.run(["umount", view]);
+        }
+      } finally {
+        await Deno.remove(view).catch(() => {});
+      }
+    });
+    await dropSymlinks(dest, skipped);
+    return true;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await Promise.allSettled([...this.#busy.values()]);
+    await this.#holder?.[Symbol.asyncDispose]();
+  }
+
+  #image(id: string): string {
+    return `${this.#dir}/${id}.img`;
+  }
+
+  #serial(id: string, job: () => Promise<void>): Promise<void> {
+    const next = (this.#busy.get(id) ?? Promise.resolve()).then(job, job);
+    const tracked = next.finally(() => {
+      if (this.#busy.get(id) === tracked) this.#busy.delete(id);
+    });
+    this.#busy.set(id, tracked.catch(() => {}));
+    return next;
+  }
+
+  static async #create(image: string, uid: number, sizeMb: number): Promise<void> {
+    const file = await Deno.open(image, { write: true, createNew: true, mode: 0o600 });
+    try {
+      await file.truncate(sizeMb * MIB);
+    } finally {
+      file.close();
+    }
+    // All tables written now: the image's size on disk stays what the plugin stores.
+    await run("mkfs.ext4", [
+      "-q",
+      "-F",
+      "-m",
+      "0",
+      "-i",
+      "16384",
+      "-E",
+      `root_owner=${uid}:${uid},lazy_itable_init=0,lazy_journal_init=0`,
+      image,
+    ]).catch(async (error) => {
+      await Deno.remove(image).catch(() => {});
+      throw error;
+    });
+  }
+
+  /** Copies a plain `$DATA` an older plugd left into the new volume, then empties the folder. */
+  async #moveIn(id: string, dataDir: string, uid: number): Promise<void> {
+    const entries: string[] = [];
+    try {
+      for await (const e of Deno.readDir(dataDir)) entries.push(e.name);
+    } catch { /* no folder yet */ }
+    if (entries.length === 0) return;
+    const staging = `${this.#dir}/${id}.moving`;
+    await Deno.mkdir(staging, { recursive: true, mode: 0o700 });
+    try {
+      await this.#holder!.run([
+        "mount",
+        "-o",
+        "loop,nosuid,nodev,noexec",
+        this.#image(id),
+        staging,
+      ]);
+      try {
+        await this.#holder!.run(["cp", "-a", "--", `${dataDir}/.`, `${staging}/`]);
+        await this.#holder!.run(["chown", "-R", "-P", "-h", `${uid}:${uid}`, "--", staging]);
+      } finally {
+        await this.#holder!.run(["umount", staging]);
+      }
+    } finally {
+      await Deno.remove(staging).catch(() => {});
+    }
+    for (const name of entries) await Deno.remove(`${dataDir}/${name}`, { recursive: true });
+  }
+}
