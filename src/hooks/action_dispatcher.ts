@@ -10,6 +10,7 @@ import type { Store } from "../store/mod.ts";
 import { type DeliveryJob, deliveryKey, DeliveryLane, type LaneLimits } from "./delivery_lane.ts";
 import type { DeliveryRow } from "./event_store.ts";
 import { loadEnvelopes, pendingByPlugin, pendingPage } from "./pending_deliveries.ts";
+import { boundResult } from "./bounded_result.ts";
 import type { ResultWriter } from "./result_writer.ts";
 import { toResult, Trackers } from "./trackers.ts";
 import type { CloudEvent, DeliveryResult, HookHost, Subscriber } from "./types.ts";
@@ -270,7 +271,8 @@ export class ActionDispatcher {
         ...base,
         status: "ok",
         durationMs: ms(started),
-        result,
+        // The waiting caller and the stored copy get the same bounded value.
+        result: boundResult(result),
         error: null,
         nextAttemptAt: 0,
       };

@@ -1,12 +1,11 @@
 /** SQL of the hook bus: events, their delivery rows. Multi-row statements keep batches cheap. */
 import type { InStatement, InValue } from "@libsql/client";
 import type { Store } from "../store/mod.ts";
+import { boundResult } from "./bounded_result.ts";
 import type { CloudEvent, DeliveryResult, DeliveryStatus, EventView } from "./types.ts";
 
 /** Rows per multi-row INSERT (SQLite allows 32,766 parameters per statement). */
 const ROWS_PER_STATEMENT = 200;
-/** Largest stored handler result (JSON characters); bigger ones are replaced by a marker. */
-export const MAX_STORED_RESULT = 64 * 1024;
 
 /** A delivery row as written. */
 export interface DeliveryRow {
@@ -55,11 +54,8 @@ export function insertEventStatements(
 
 function storedResult(result: unknown): string | null {
   if (result === undefined) return null;
-  const json = JSON.stringify(result) ?? null;
-  if (json !== null && json.length > MAX_STORED_RESULT) {
-    return JSON.stringify({ truncated: true, bytes: json.length });
-  }
-  return json;
+  // The same limits as the answer on the wait path (the dispatcher bounds it already).
+  return JSON.stringify(boundResult(result)) ?? null;
 }
 
 /** Upserts delivery rows (new pending rows, or an outcome replacing the previous state). */

@@ -1,4 +1,5 @@
 /** Filters (SPEC §7): subscribers in priority order, each transforming the previous output. */
+import { resultProblem } from "./bounded_result.ts";
 import type { HookHost, Subscriber } from "./types.ts";
 
 /** `POST /v1/filters/{name}` answer. */
@@ -34,6 +35,11 @@ export async function runFilterChain(
           plugin: s.pluginId,
           reason: "returned no JSON value (return the transformed data)",
         });
+        continue;
+      }
+      const problem = resultProblem(value);
+      if (problem !== null) {
+        out.skipped.push({ plugin: s.pluginId, reason: `invalid: output ${problem.reason}` });
         continue;
       }
       out.data = value;
