@@ -14,8 +14,19 @@ for (;;) {
 }
 `;
 
-/** Times `n` sequential echo round trips (after `warm` uncounted ones); ms each. */
-export async function pipeEchoRoundTrips(n: number, warm = 1000): Promise<number[]> {
+const enc = new TextEncoder();
+
+function line(i: number): Uint8Array {
+  return enc.encode(JSON.stringify({ t: "call", id: i, kind: "action", payload: { i } }) + "\n");
+}
+
+/** Runs `fn` against a fresh echo child, then stops it. */
+async function withEchoChild<T>(
+  fn: (
+    writer: WritableStreamDefaultWriter<Uint8Array>,
+    reader: ReadableStreamDefaultReader<Uint8Array>,
+  ) => Promise<T>,
+): Promise<T> {
   const dir = await Deno.makeTempDir({ prefix: "plugd-bench-pipe-" });
   const script = join(dir, "echo.ts");
   await Deno.writeTextFile(script, CHILD);
@@ -27,23 +38,8 @@ export async function pipeEchoRoundTrips(n: number, warm = 1000): Promise<number
   }).spawn();
   const writer = child.stdin.getWriter();
   const reader = child.stdout.getReader();
-  const enc = new TextEncoder();
-  const out: number[] = [];
   try {
-    for (let i = 0; i < n + warm; i++) {
-      const line = enc.encode(
-        JSON.stringify({ t: "call", id: i, kind: "action", payload: { i } }) + "\n",
-      );
-      const t = performance.now();
-      await writer.write(line);
-      let got = 0;
-      while (got < line.byteLength) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error("echo child exited");
-        got += value.byteLength;
-      }
-      if (i >= warm) out.push(performance.now() - t);
-    }
+    return await fn(writer, reader);
   } finally {
     await writer.close().catch(() => {});
     reader.releaseLock();
@@ -51,5 +47,55 @@ export async function pipeEchoRoundTrips(n: number, warm = 1000): Promise<number
     await child.status;
     await Deno.remove(dir, { recursive: true });
   }
-  return out;
+}
+
+/** Times `n` sequential echo round trips (after `warm` uncounted ones); ms each. */
+export function pipeEchoRoundTrips(n: number, warm = 1000): Promise<number[]> {
+  return withEchoChild(async (writer, reader) => {
+    const out: number[] = [];
+    for (let i = 0; i < n + warm; i++) {
+      const bytes = line(i);
+      const t = performance.now();
+      await writer.write(bytes);
+      let got = 0;
+      while (got < bytes.byteLength) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error("echo child exited");
+        got += value.byteLength;
+      }
+      if (i >= warm) out.push(performance.now() - t);
+    }
+    return out;
+  });
+}
+
+/**
+ * Pipelined echo: `inFlight` lines kept outstanding, one write per line (as a host writes one
+ * frame per call); lines/s of each of `rounds` rounds of `total` lines (after one warm-up round).
+ */
+export function pipeEchoPipelined(
+  total: number,
+  inFlight: number,
+  rounds: number,
+): Promise<number[]> {
+  return withEchoChild(async (writer, reader) => {
+    const rates: number[] = [];
+    for (let r = 0; r < rounds + 1; r++) {
+      const t = performance.now();
+      let sent = 0;
+      let received = 0;
+      const fill = () => {
+        while (sent < total && sent - received < inFlight) writer.write(line(sent++));
+      };
+      fill();
+      while (received < total) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error("echo child exited");
+        for (const b of value) if (b === 10) received++;
+        fill();
+      }
+      if (r > 0) rates.push(total / ((performance.now() - t) / 1000));
+    }
+    return rates;
+  });
 }

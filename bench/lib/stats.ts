@@ -2,8 +2,11 @@
 
 /** How a measure is compared to its SPEC §14 target. */
 export interface Target {
-  /** Which figure is compared: the median, p95 or p99 of the samples. */
-  stat: "median" | "p95" | "p99";
+  /**
+   * Which figure is compared: the median, p95 or p99 of the samples, or `ratio`, the median over
+   * the floor's median measured in the same run.
+   */
+  stat: "median" | "p95" | "p99" | "ratio";
   op: "<" | ">";
   value: number;
 }
@@ -62,17 +65,25 @@ export function judge(
   p99: number | null,
   target: Target | null,
   p95?: number,
+  ratio?: number,
 ): boolean | null {
   if (!target) return null;
-  const v = target.stat === "median" ? median : target.stat === "p95" ? p95 ?? null : p99;
+  const v = target.stat === "median"
+    ? median
+    : target.stat === "p95"
+    ? p95 ?? null
+    : target.stat === "ratio"
+    ? ratio ?? null
+    : p99;
   if (v === null) return null;
   return target.op === "<" ? v < target.value : v > target.value;
 }
 
 /** Builds a result, computing `pass` and `ratio`. */
 export function result(r: Omit<MeasureResult, "pass" | "ratio">): MeasureResult {
-  const out: MeasureResult = { ...r, pass: judge(r.median, r.p99, r.target, r.p95) };
-  if (r.floor && r.floor.median > 0) out.ratio = r.median / r.floor.median;
+  const ratio = r.floor && r.floor.median > 0 ? r.median / r.floor.median : undefined;
+  const out: MeasureResult = { ...r, pass: judge(r.median, r.p99, r.target, r.p95, ratio) };
+  if (ratio !== undefined) out.ratio = ratio;
   return out;
 }
 

@@ -21,6 +21,7 @@ function value(r: MeasureResult): string {
 
 function target(r: MeasureResult): string {
   if (!r.target) return "-";
+  if (r.target.stat === "ratio") return `${r.target.op} ${num(r.target.value)}x floor`;
   const unit = r.unit === "ratio" ? "x" : ` ${r.unit}`;
   const stat = r.target.stat === "median" ? "" : `${r.target.stat} `;
   return `${stat}${r.target.op} ${num(r.target.value)}${unit}`;

@@ -1,0 +1,45 @@
+/**
+ * The durable-intake floor: rows committed per second by libSQL alone, in this process, with the
+ * daemon's durability settings (WAL, `synchronous = FULL`), `batch` event-sized rows per
+ * transaction. The daemon's group commit cannot beat this; HTTP and bookkeeping come on top.
+ */
+import { createClient } from "@libsql/client";
+import { join } from "node:path";
+
+/** Inserts `total` rows in write batches of `batch`; returns rows/s of each of `rounds` rounds. */
+export async function libsqlBatchedInserts(
+  total: number,
+  batch: number,
+  rounds: number,
+): Promise<number[]> {
+  const dir = await Deno.makeTempDir({ prefix: "plugd-bench-libsql-" });
+  const client = createClient({ url: `file:${join(dir, "floor.db")}` });
+  try {
+    await client.execute("PRAGMA journal_mode = WAL");
+    await client.execute("PRAGMA synchronous = FULL");
+    await client.execute(
+      "CREATE TABLE events (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT, " +
+        "source TEXT, data TEXT, received_at INTEGER)",
+    );
+    const rates: number[] = [];
+    let seq = 0;
+    for (let r = 0; r < rounds + 1; r++) {
+      const t = performance.now();
+      for (let done = 0; done < total; done += batch) {
+        const stmts = Array.from({ length: Math.min(batch, total - done) }, () => {
+          const i = seq++;
+          return {
+            sql: "INSERT INTO events (id, type, source, data, received_at) VALUES (?, ?, ?, ?, ?)",
+            args: [crypto.randomUUID(), "bench.nosub", "/bench", `{"i":${i}}`, Date.now()],
+          };
+        });
+        await client.batch(stmts, "write");
+      }
+      if (r > 0) rates.push(total / ((performance.now() - t) / 1000));
+    }
+    return rates;
+  } finally {
+    client.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
