@@ -167,6 +167,7 @@ export async function startPlugin(
           pluginId: `${manifest.id}-${crypto.randomUUID().slice(0, 8)}`,
           grant: options.grant ?? manifest.permissions,
           memoryMb: limits.memory_mb,
+          cpuPercent: limits.cpu_percent,
           host: { stateDir: state, forbiddenPaths: [], daemonPort: 7420 },
           dirs: d,
           sandbox,

@@ -177,6 +177,8 @@ export async function loadConfig(
       origins,
       "tmp_quota_mb",
     ),
+    cpuPercent: positiveInt(pick("cpu_percent") ?? "50", origins, "cpu_percent"),
+    cpuPercentMax: positiveInt(pick("cpu_percent_max") ?? "100", origins, "cpu_percent_max"),
   };
   const limit = (key: string) => {
     const text = pick(key);

@@ -35,6 +35,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: "uid_range", env: "PLUGD_UID_RANGE", live: false },
   { key: "data_quota_mb", env: "PLUGD_DATA_QUOTA_MB", live: false },
   { key: "tmp_quota_mb", env: "PLUGD_TMP_QUOTA_MB", live: false },
+  { key: "cpu_percent", env: "PLUGD_CPU_PERCENT", live: false },
+  { key: "cpu_percent_max", env: "PLUGD_CPU_PERCENT_MAX", live: false },
   { key: "connections.max", env: "PLUGD_MAX_CONNECTIONS", live: false },
   { key: "connections.idle_timeout_ms", env: "PLUGD_IDLE_TIMEOUT_MS", live: false },
   { key: "connections.body_timeout_ms", env: "PLUGD_BODY_TIMEOUT_MS", live: false },

@@ -61,6 +61,10 @@ export interface Config {
     tmpQuotaMb: number;
     /** `auto`: an ext4 volume per plugin where plugd may mount; `off`: watched folders. */
     dataVolumes: "auto" | "off";
+    /** A plugin's CPU share, % of one core, unless its manifest sets `limits.cpu_percent`. */
+    cpuPercent: number;
+    /** The most CPU any plugin gets, % of one core, whatever its manifest asks. */
+    cpuPercentMax: number;
   };
   /**
    * Connection limits of each listener (`PLUGD_MAX_CONNECTIONS`, `PLUGD_IDLE_TIMEOUT_MS`,

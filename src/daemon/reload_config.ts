@@ -62,6 +62,10 @@ function valueOf(config: Config, key: string): string {
       return String(config.isolation.dataQuotaMb);
     case "tmp_quota_mb":
       return String(config.isolation.tmpQuotaMb);
+    case "cpu_percent":
+      return String(config.isolation.cpuPercent);
+    case "cpu_percent_max":
+      return String(config.isolation.cpuPercentMax);
     case "connections.max":
       return String(config.connections?.maxConnections ?? "default");
     case "connections.idle_timeout_ms":

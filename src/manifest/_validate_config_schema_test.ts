@@ -197,7 +197,16 @@ Deno.test("limits: applies defaults and enforces floors and ceilings", () => {
       says: "memory_mb, timeout_ms, concurrency",
     },
     { why: "not a mapping", doc: { limits: 5 }, field: "limits" },
+    { why: "cpu 0", doc: { limits: { cpu_percent: 0 } }, field: "limits.cpu_percent" },
+    {
+      why: "cpu high",
+      doc: { limits: { cpu_percent: 401 } },
+      field: "limits.cpu_percent",
+      says: "1 to 400",
+    },
   ]);
+  assert.equal(valid(minimal({ limits: { cpu_percent: 25 } })).limits.cpu_percent, 25);
+  assert.equal(valid(minimal({})).limits.cpu_percent, undefined);
 });
 
 Deno.test("dependencies and conflicts: ids, ranges, self and overlaps", () => {

@@ -33,6 +33,12 @@ export const LIMIT_CEILINGS = Object.freeze({
  */
 export const EMIT_CEILINGS = Object.freeze({ emit_per_s: 100_000, emit_burst: 1_000_000 });
 
+/**
+ * Largest `limits.cpu_percent` a manifest may declare (percent of one core; 400 = four cores);
+ * the operator's ceiling (`PLUGD_CPU_PERCENT_MAX`, default 100) usually caps it lower.
+ */
+export const CPU_PERCENT_CEILING = 400;
+
 /** Most `hooks:` entries per plugin. */
 export const MAX_HOOKS = 256;
 /** Most `routes:` entries per plugin. */

@@ -88,6 +88,12 @@ export interface Limits {
   emit_per_s?: number;
   /** Emits allowed in a burst above the rate. @default 2 × emit_per_s */
   emit_burst?: number;
+  /**
+   * CPU share in percent of one core, enforced by the cgroup quota from the ready handshake on
+   * (with a burst allowance where the kernel has one); capped by the operator's
+   * `cpu_percent_max`. @default the operator's `cpu_percent` (50)
+   */
+  cpu_percent?: number;
 }
 
 /** A validated manifest with defaults applied. */

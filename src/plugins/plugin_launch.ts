@@ -118,6 +118,7 @@ export function pluginPlan(
     pluginId: plugin.id,
     grant,
     memoryMb: plugin.manifest.limits.memory_mb,
+    cpuPercent: plugin.manifest.limits.cpu_percent,
     host: paths,
     dirs: paths,
     sandbox: runtime.sandbox,

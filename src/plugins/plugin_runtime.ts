@@ -34,10 +34,16 @@ export async function detectPluginRuntime(
   const instance = [...new Uint8Array(digest).slice(0, 6)]
     .map((b) => b.toString(16).padStart(2, "0")).join("");
   const sandbox = await detectSandbox({ requested: config.sandbox });
-  const { uidRange, dataQuotaMb, tmpQuotaMb, dataVolumes } = config.isolation;
+  const { uidRange, dataQuotaMb, tmpQuotaMb, dataVolumes, cpuPercent, cpuPercentMax } =
+    config.isolation;
   return {
     sandbox,
-    caps: await detectResourceCaps({ instance, create: options.create }),
+    caps: await detectResourceCaps({
+      instance,
+      create: options.create,
+      cpuPercent,
+      cpuPercentMax,
+    }),
     uids: sandbox.root && options.store
       ? storeUids(options.store, { range: uidRange, taken: await hostIdsInUse() })
       : null,

@@ -112,6 +112,7 @@ function fakeChild(plugin: FakePlugin, pid: number): RunningChild {
     stderr: err.readable,
     status,
     released: status.then(() => {}),
+    ready: () => Promise.resolve(),
     kill: (signal) => end(signal === "SIGKILL" ? 137 : 143, signal),
   };
 }

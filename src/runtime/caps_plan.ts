@@ -8,8 +8,16 @@ export interface CapsTuning {
   /** Added to memory_mb for the cgroup limit: Deno runtime + bwrap resident memory. */
   overheadMb: number;
   pidsMax: number;
-  /** CPU quota in percent of one core. */
+  /** CPU quota in percent of one core, for a plugin whose manifest sets no `limits.cpu_percent`. */
   cpuPercent: number;
+  /** The most any plugin gets, whatever its manifest asks (the operator's ceiling). */
+  cpuPercentMax: number;
+  /**
+   * Whether the cgroup offers a burst allowance (`cpu.cfs_burst_us` on v1, `cpu.max.burst` on
+   * v2; Linux 5.14+): quota a plugin left unused may be spent later in a burst, up to one
+   * period's quota, so a hook after idle runs unthrottled while the average stays capped.
+   */
+  cpuBurst: boolean;
   /** Added to memory_mb for RLIMIT_DATA (Deno reserves ~550 MiB of data at start). */
   rlimitBaseMb: number;
 }
@@ -47,26 +55,37 @@ export interface CapsPlan {
   description: string;
   /** Whether a cgroup cpu quota bounds CPU outside calls. */
   cpuQuota: boolean;
+  /**
+   * Files written once the plugin answered the ready handshake: the CPU quota (and its burst).
+   * Until then the quota is off, since Deno's multi-threaded start-up under a 50 % quota costs a
+   * start +60 % (the ready timeout bounds what a plugin can burn before it is ready).
+   */
+  afterReady: [file: string, value: string][];
 }
 
 const MIB = 1024 * 1024;
 
 /**
  * The caps of one plugin start: its cgroup `<parent>/<pluginId>` with memory (`memory_mb` +
- * overhead + `$TMP`, which is a tmpfs charged to it), cpu and pids limits, or `RLIMIT_DATA`.
+ * overhead + `$TMP`, which is a tmpfs charged to it), cpu and pids limits, or `RLIMIT_DATA`. The
+ * CPU share is `limits.cpuPercent` (the manifest's `limits.cpu_percent`) or the host default,
+ * never above the operator's `cpuPercentMax`; it applies from the ready handshake on.
  *
  * @example
  * ```ts
  * capsPlan(facts, "hello", { memoryMb: 128, tmpMb: 64 }).description;
- * // "cgroup-v1 memory 288 MiB, cpu 50%, pids 64"
+ * // "cgroup-v1 memory 288 MiB, cpu 50% (+50% burst), pids 64"
  * ```
  */
 export function capsPlan(
   facts: CapsFacts,
   pluginId: string,
-  limits: { memoryMb: number; tmpMb: number },
+  limits: { memoryMb: number; tmpMb: number; cpuPercent?: number },
 ): CapsPlan {
-  const none = { cgroupProcs: [], cgroups: [], prefix: [], cpuQuota: false };
+  const none = { cgroupProcs: [], cgroups: [], prefix: [], cpuQuota: false, afterReady: [] };
+  const cpuPercent = Math.min(limits.cpuPercent ?? facts.cpuPercent, facts.cpuPercentMax);
+  const quotaUs = String(cpuPercent * 1000);
+  const burst = facts.cpuBurst ? ` (+${cpuPercent}% burst)` : "";
   const cgroupMb = limits.memoryMb + facts.overheadMb + limits.tmpMb;
   const bytes = String(cgroupMb * MIB);
   switch (facts.mechanism) {
@@ -88,22 +107,20 @@ export function capsPlan(
       if (facts.memsw) memFiles.push(["memory.memsw.limit_in_bytes", bytes]);
       const cgroups: CgroupDir[] = [
         { dir: memory, files: memFiles },
-        {
-          dir: cpu,
-          files: [["cpu.cfs_period_us", "100000"], [
-            "cpu.cfs_quota_us",
-            String(facts.cpuPercent * 1000),
-          ]],
-        },
+        // No quota until ready (see afterReady); the burst cannot exceed the quota.
+        { dir: cpu, files: [["cpu.cfs_period_us", "100000"], ["cpu.cfs_quota_us", "-1"]] },
         { dir: pids, files: [["pids.max", String(facts.pidsMax)]] },
       ];
+      const afterReady: [string, string][] = [[`${cpu}/cpu.cfs_quota_us`, quotaUs]];
+      if (facts.cpuBurst) afterReady.push([`${cpu}/cpu.cfs_burst_us`, quotaUs]);
       return {
         cgroupProcs: cgroups.map((c) => `${c.dir}/cgroup.procs`),
         cgroups,
         prefix: [],
         cpuQuota: true,
+        afterReady,
         description:
-          `cgroup-v1 memory ${cgroupMb} MiB, cpu ${facts.cpuPercent}%, pids ${facts.pidsMax}`,
+          `cgroup-v1 memory ${cgroupMb} MiB, cpu ${cpuPercent}%${burst}, pids ${facts.pidsMax}`,
       };
     }
     case "cgroup-v2": {
@@ -113,13 +130,19 @@ export function capsPlan(
         ["memory.swap.max", "0"],
         ["pids.max", String(facts.pidsMax)],
       ];
-      if (facts.cpu) files.push(["cpu.max", `${facts.cpuPercent * 1000} 100000`]);
-      const cpu = facts.cpu ? `, cpu ${facts.cpuPercent}%` : "";
+      const afterReady: [string, string][] = [];
+      if (facts.cpu) {
+        files.push(["cpu.max", "max 100000"]);
+        afterReady.push([`${dir}/cpu.max`, `${quotaUs} 100000`]);
+        if (facts.cpuBurst) afterReady.push([`${dir}/cpu.max.burst`, quotaUs]);
+      }
+      const cpu = facts.cpu ? `, cpu ${cpuPercent}%${burst}` : "";
       return {
         cgroupProcs: [`${dir}/cgroup.procs`],
         cgroups: [{ dir, files }],
         prefix: [],
         cpuQuota: facts.cpu,
+        afterReady,
         description: `cgroup-v2 memory ${cgroupMb} MiB${cpu}, pids ${facts.pidsMax}`,
       };
     }

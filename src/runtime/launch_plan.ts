@@ -47,6 +47,8 @@ export interface LaunchOptions {
   grant: Permissions;
   /** The V8 heap cap (`limits.memory_mb`). */
   memoryMb: number;
+  /** `limits.cpu_percent`; capped by the host's ceiling. @default the host's default share */
+  cpuPercent?: number;
   /** What is never grantable on this host (grants are checked again here). */
   host: HostPaths;
   dirs: PluginDirs;
@@ -94,6 +96,8 @@ export interface LaunchPlan {
   caps: string;
   /** Whether a cgroup cpu quota bounds CPU outside calls (else the supervisor's budget does). */
   cpuQuota: boolean;
+  /** cgroup files the runner writes once the plugin is ready (the CPU quota and its burst). */
+  afterReady: [file: string, value: string][];
   /** `$DATA` and `$TMP` as the plugin sees them (its `ctx.paths`). */
   paths: { data: string; tmp: string };
   /** Their size limits, MiB, told to the plugin so a "no space" error can name them. */
@@ -147,7 +151,11 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
     TMPDIR: view.tmpDir,
   };
   const tmpMb = o.tmpMb ?? 64;
-  const caps = capsPlan(o.caps ?? noCaps(), o.pluginId, { memoryMb: o.memoryMb, tmpMb });
+  const caps = capsPlan(o.caps ?? noCaps(), o.pluginId, {
+    memoryMb: o.memoryMb,
+    tmpMb,
+    cpuPercent: o.cpuPercent,
+  });
   const uid = sandbox.root ? o.uid! : undefined;
   const dropTo = (setpriv: string) =>
     uid === undefined ? [] : [
@@ -165,6 +173,7 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
     caps: caps.description,
     cpuQuota: caps.cpuQuota,
     quota: { dataMb: o.dataMb, tmpMb: sandboxed ? tmpMb : undefined },
+    afterReady: caps.afterReady,
   };
   const ns = o.mountNamespace
     ? [o.mountNamespace.nsenterPath, `--mount=${o.mountNamespace.namespace}`, "--"]
@@ -235,5 +244,13 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
 }
 
 function noCaps(): CapsFacts {
-  return { mechanism: "none", overheadMb: 0, pidsMax: 0, cpuPercent: 0, rlimitBaseMb: 0 };
+  return {
+    mechanism: "none",
+    overheadMb: 0,
+    pidsMax: 0,
+    cpuPercent: 0,
+    cpuPercentMax: 0,
+    cpuBurst: false,
+    rlimitBaseMb: 0,
+  };
 }

@@ -38,6 +38,8 @@ const CGROUP_V1: CapsFacts = {
   overheadMb: 96,
   pidsMax: 64,
   cpuPercent: 50,
+  cpuPercentMax: 100,
+  cpuBurst: false,
   rlimitBaseMb: 600,
 };
 

@@ -25,7 +25,6 @@ import {
   type PluginProcessOptions,
   PROCESS_DEFAULTS,
 } from "./plugin_process_types.ts";
-
 export type { ExitInfo, PluginProcessOptions } from "./plugin_process_types.ts";
 
 interface Pending {
@@ -186,6 +185,10 @@ export class PluginProcess {
         quota: { data_mb: this.#o.plan.quota.dataMb, tmp_mb: this.#o.plan.quota.tmpMb },
       });
       await Promise.race([ready, timeout, exited]);
+      // The CPU quota waits for ready: Deno's start-up is multi-threaded and a quota taxes it.
+      await this.#child.ready().catch((e) => {
+        throw new PluginStartError(id, "caps", `cannot apply its CPU quota: ${e}`, { cause: e });
+      });
       this.#phase = "ready";
     } finally {
       clearTimeout(timer);

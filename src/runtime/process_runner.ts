@@ -67,6 +67,9 @@ export function processRunner(): Runner {
         stderr: child.stderr,
         status,
         released,
+        async ready() {
+          for (const [file, value] of plan.afterReady) await Deno.writeTextFile(file, value);
+        },
         kill(signal) {
           try {
             child.kill(signal);

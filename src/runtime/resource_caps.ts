@@ -5,7 +5,7 @@
 import type { CapMechanism, CapsFacts, CapsTuning } from "./caps_plan.ts";
 
 /** Options of {@linkcode detectResourceCaps}. */
-export interface ResourceCapsOptions extends Partial<CapsTuning> {
+export interface ResourceCapsOptions extends Partial<Omit<CapsTuning, "cpuBurst">> {
   /**
    * Names this daemon's cgroup folder (`<own cgroup>/plugd/<instance>`), so that daemons (and
    * test hosts) sharing a cgroup never meet. @default a random name
@@ -67,12 +67,14 @@ async function cgroupV1(
     cpu: `${base("cpu")}/plugd/${instance}`,
     pids: `${base("pids")}/plugd/${instance}`,
   };
+  const cpuBurst = await exists(`${base("cpu")}/cpu.cfs_burst_us`);
   if (!o.create) {
     await Deno.stat(base("pids"));
     return {
       mechanism: "cgroup-v1" as const,
       parents,
       memsw: await exists(`${base("memory")}/memory.memsw.limit_in_bytes`),
+      cpuBurst,
     };
   }
   for (const p of Object.values(parents)) {
@@ -85,7 +87,7 @@ async function cgroupV1(
     await Deno.remove(probe);
   }
   const memsw = await exists(`${parents.memory}/memory.memsw.limit_in_bytes`);
-  return { mechanism: "cgroup-v1" as const, parents, memsw };
+  return { mechanism: "cgroup-v1" as const, parents, memsw, cpuBurst };
 }
 
 async function cgroupV2(
@@ -98,7 +100,9 @@ async function cgroupV2(
   const ctl = await Deno.readTextFile(`${mine}/cgroup.subtree_control`);
   if (!/\bmemory\b/.test(ctl) || !/\bpids\b/.test(ctl)) throw new Error("no delegated controllers");
   const parent = `${mine}/plugd-${instance}`;
-  if (!o.create) return { mechanism: "cgroup-v2" as const, parent, cpu: /\bcpu\b/.test(ctl) };
+  const cpu = /\bcpu\b/.test(ctl);
+  const cpuBurst = cpu && await kernelHasBurst();
+  if (!o.create) return { mechanism: "cgroup-v2" as const, parent, cpu, cpuBurst };
   await Deno.mkdir(parent, { recursive: true });
   if (o.sweep) await sweep(parent);
   const enable = ["memory", "pids", ...(/\bcpu\b/.test(ctl) ? ["cpu"] : [])];
@@ -106,7 +110,14 @@ async function cgroupV2(
     `${parent}/cgroup.subtree_control`,
     enable.map((c) => `+${c}`).join(" "),
   );
-  return { mechanism: "cgroup-v2" as const, parent, cpu: /\bcpu\b/.test(ctl) };
+  return { mechanism: "cgroup-v2" as const, parent, cpu, cpuBurst };
+}
+
+/** Linux 5.14 added CPU bandwidth bursts. */
+async function kernelHasBurst(): Promise<boolean> {
+  const release = await Deno.readTextFile("/proc/sys/kernel/osrelease").catch(() => "");
+  const [major = 0, minor = 0] = release.split(".").map((n) => parseInt(n, 10));
+  return major > 5 || (major === 5 && minor >= 14);
 }
 
 /** Picks the best mechanism this host offers (cgroup v1 → v2 → RLIMIT_DATA). */
@@ -115,6 +126,8 @@ export async function detectResourceCaps(options: ResourceCapsOptions = {}): Pro
     overheadMb: options.overheadMb ?? 96,
     pidsMax: options.pidsMax ?? 64,
     cpuPercent: options.cpuPercent ?? 50,
+    cpuPercentMax: options.cpuPercentMax ?? 100,
+    cpuBurst: false,
     rlimitBaseMb: options.rlimitBaseMb ?? 600,
   };
   const {
@@ -127,6 +140,16 @@ export async function detectResourceCaps(options: ResourceCapsOptions = {}): Pro
   } = options;
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(instance)) {
     throw new RangeError(`instance must be a short folder name, got "${instance}"`);
+  }
+  for (
+    const [name, v] of [["cpuPercent", tuning.cpuPercent], [
+      "cpuPercentMax",
+      tuning.cpuPercentMax,
+    ]] as const
+  ) {
+    if (!Number.isInteger(v) || v < 1) {
+      throw new RangeError(`${name} must be a positive integer (percent of one core), got ${v}`);
+    }
   }
   if (mechanism === "none") return { ...tuning, mechanism };
   const rlimit = { ...tuning, mechanism: "rlimit" as const, prlimitPath };

@@ -16,6 +16,11 @@ export interface RunningChild {
   readonly status: Promise<{ code: number; signal: Deno.Signal | null }>;
   /** Resolves when what the start set up (cgroups, files) is removed; after `status`. */
   readonly released: Promise<void>;
+  /**
+   * Called once the child answered the ready handshake: applies what waits for it (the CPU
+   * quota). Throws when it cannot; the caller then stops the child (caps are never skipped).
+   */
+  ready(): Promise<void>;
   /** Sends a signal; a child that is already gone is ignored. */
   kill(signal: Deno.Signal): void;
 }

@@ -14,6 +14,7 @@ const PLAN: LaunchPlan = {
   cgroups: [],
   caps: "fake caps",
   cpuQuota: true,
+  afterReady: [],
   paths: { data: "/data", tmp: "/tmp" },
   quota: { dataMb: 10, tmpMb: 10 },
 };

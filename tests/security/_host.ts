@@ -173,6 +173,7 @@ export class SecurityHost implements AsyncDisposable {
         pluginId: `${id}-${this.#tag}`,
         grant,
         memoryMb: limits.memory_mb,
+        cpuPercent: limits.cpu_percent,
         host: { stateDir: this.stateDir, forbiddenPaths: [], daemonPort: 7420 },
         dirs: d,
         sandbox,
