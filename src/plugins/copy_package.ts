@@ -45,7 +45,7 @@ async function makeWritable(dir: string): Promise<void> {
  * graph, and returns the digest recorded for the integrity check at every start.
  */
 export async function stageVersion(
-  paths: { pluginDir: string; preparedDir: string },
+  paths: { pluginDir: string; preparedDir: string; checkCacheDir?: string },
   sourceDir: string,
   files: string[],
   options: { entry: string; sandbox: SandboxInfo },
@@ -58,6 +58,7 @@ export async function stageVersion(
     entry: options.entry,
     preparedDir: paths.preparedDir,
     sandbox: options.sandbox,
+    checkCacheDir: paths.checkCacheDir,
   });
   return await digestDir(paths.pluginDir);
 }

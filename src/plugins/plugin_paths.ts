@@ -15,6 +15,8 @@ export interface PluginPaths extends HostPaths {
   preparedDir: string;
   /** Where the secret launch arguments are written (see `LaunchPlan.argsFile`). */
   launchDir: string;
+  /** Passed type checks by content (`<state>/prepared/.typechecked`; no plugin id starts with "."). */
+  checkCacheDir?: string;
 }
 
 /**
@@ -41,5 +43,6 @@ export function pluginPaths(
     daemonPort: config.http?.port ?? 7420,
     preparedDir,
     launchDir: layout.launch,
+    checkCacheDir: join(layout.prepared, ".typechecked"),
   };
 }

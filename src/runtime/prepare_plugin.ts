@@ -2,6 +2,7 @@
 import { bwrapArgs } from "./bwrap_args.ts";
 import type { SandboxInfo } from "./detect_sandbox.ts";
 import { PluginPrepareError } from "./errors.ts";
+import { checkedBefore, recordChecked, typeCheckKey } from "./check_cache.ts";
 import { checkModuleGraph } from "./module_graph.ts";
 import { SDK_DIR, SHIM_DIR } from "./runtime_dirs.ts";
 import { IN_SANDBOX } from "./sandbox_paths.ts";
@@ -30,6 +31,11 @@ export interface PreparePluginOptions {
   shimDir?: string;
   /** Type-check the graph (slower; done at install). @default true */
   typeCheck?: boolean;
+  /**
+   * Folder of passed type checks keyed by the graph's content and the Deno binary: a graph that
+   * passed before is not checked again (most of an install's time). @default no cache
+   */
+  checkCacheDir?: string;
   /**
    * Refuse a module graph that leaves the allowed folders. `false` exists only for the security
    * corpus, to prove the walls behind this check hold alone. @default true
@@ -126,7 +132,22 @@ export async function preparePlugin(o: PreparePluginOptions): Promise<PreparedPl
     });
   }
   await deno(["cache", ...common, bootstrap]);
-  if (typeCheck) await deno(["check", ...common, bootstrap]);
+  if (typeCheck) {
+    const roots: [string, string][] = [
+      [seen.plugin, pluginDir],
+      [seen.sdk, sdkDir],
+      [seen.shim, shimDir],
+      [seen.prepared, preparedDir],
+    ];
+    const denoPath = o.sandbox?.denoPath ?? Deno.execPath();
+    const key = o.checkCacheDir
+      ? await typeCheckKey(JSON.parse(info), roots, { denoPath, args: common })
+      : null;
+    if (!key || !(await checkedBefore(o.checkCacheDir!, key))) {
+      await deno(["check", ...common, bootstrap]);
+      if (key) await recordChecked(o.checkCacheDir!, key);
+    }
+  }
   const layout = sandboxed ? "sandbox" : "host";
   await Deno.writeTextFile(join(preparedDir, PREPARED_FOR), layout);
   return { bootstrap, importMap, layout };
