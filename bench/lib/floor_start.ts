@@ -42,6 +42,11 @@ export function bwrapPath(): string | null {
 export function bareBwrapTrue(n: number): Promise<number[]> {
   const bwrap = bwrapPath();
   if (!bwrap) throw new Error("bubblewrap is not installed");
+  return timeRuns(bwrap, [...bwrapBaseArgs(), "/usr/bin/true"], n);
+}
+
+/** The floor's bubblewrap arguments before the command (also used by the start breakdown). */
+export function bwrapBaseArgs(): string[] {
   const args = ["--unshare-all", "--die-with-parent", "--new-session", "--clearenv"];
   args.push("--ro-bind", "/usr", "/usr");
   for (const l of ["lib", "lib64", "bin"]) {
@@ -50,8 +55,8 @@ export function bareBwrapTrue(n: number): Promise<number[]> {
       args.push("--symlink", `usr/${l}`, `/${l}`);
     } catch { /* not on this host */ }
   }
-  args.push("--proc", "/proc", "--dev", "/dev", "/usr/bin/true");
-  return timeRuns(bwrap, args, n);
+  args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp");
+  return args;
 }
 
 /** A bare `deno run` of an empty cached module (no flags beyond plugd's offline ones). */

@@ -21,7 +21,8 @@ export async function writeTinyPlugin(root: string, id: string): Promise<string>
   );
   await Deno.writeTextFile(
     join(dir, "main.ts"),
-    'import { definePlugin } from "@plugd/sdk";\n\n' +
+    // The id in a comment: distinct sources, so no install reuses another's type check.
+    `// ${id}\nimport { definePlugin } from "@plugd/sdk";\n\n` +
       'export default definePlugin({ actions: { "bench.tiny": () => ({ ok: true }) } });\n',
   );
   return dir;

@@ -70,14 +70,19 @@ export async function manyPlugins(o: ManyPluginsOptions): Promise<MeasureResult[
     // check output) that V8 keeps as heap; both are reported, the target is judged on this one.
     const stateDir = daemon.stateDir;
     await daemon.stop();
+    const restartT0 = performance.now();
     await using restarted = await benchDaemon({ stateDir });
     using c2 = new SocketClient(restarted.socketPath);
     const deadline = Date.now() + 120_000;
+    let allRunningMs = NaN;
     while (Date.now() < deadline) {
       const b = (await c2.json("GET", "/v1/plugins")).body;
       const rows = (b?.plugins ?? []) as { runtime: string }[];
-      if (rows.length > 0 && rows.every((p) => p.runtime === "running")) break;
-      await new Promise((r) => setTimeout(r, 200)); // polling interval
+      if (rows.length > 0 && rows.every((p) => p.runtime === "running")) {
+        allRunningMs = performance.now() - restartT0;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50)); // polling interval
     }
     const steadyTree = await descendants(restarted.process.pid);
     const steadyDaemonRss = await rssBytes(restarted.process.pid);
@@ -103,6 +108,19 @@ export async function manyPlugins(o: ManyPluginsOptions): Promise<MeasureResult[
         count: 1,
         target: enabled >= o.count ? { stat: "median", op: "<", value: 150 } : null,
         config: { ...config, processes_in_tree: steadyTree.length },
+      }),
+      result({
+        id: "many_plugins_restart_ready",
+        name: `${enabled} plugins enabled: daemon restart -> every plugin running${partial}`,
+        unit: "ms",
+        median: allRunningMs,
+        p99: null,
+        count: 1,
+        target: enabled >= o.count ? { stat: "median", op: "<", value: 5000 } : null,
+        config: {
+          polled_every_ms: 50,
+          includes: "daemon start (deno run main.ts) + plugin starts",
+        },
       }),
       result({
         id: "many_plugins_total_rss",

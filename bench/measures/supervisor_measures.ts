@@ -4,6 +4,7 @@
  */
 import { bareBwrapTrue, bareDenoEmpty } from "../lib/floor_start.ts";
 import { pipeEchoPipelined, pipeEchoRoundTrips } from "../lib/pipe_floor.ts";
+import { startBreakdown } from "../lib/start_breakdown.ts";
 import { noopEvent, noopInProcess, startBenchEcho, workInProcess } from "../lib/bench_plugin.ts";
 import { type MeasureResult, result, summarize, summarizeRates, timeEach } from "../lib/stats.ts";
 import { work } from "../plugins/bench-echo/work.ts";
@@ -16,6 +17,15 @@ export interface SupervisorMeasureOptions {
   dispatchRounds: number;
   overheadCalls: number;
 }
+
+const LAYER_NAMES: Record<string, string> = {
+  deno: "deno run empty.mjs",
+  bwrap: "bwrap true",
+  bwrap_deno: "deno run empty.mjs in bwrap",
+  launcher_cgroup: "+ launcher joining a cgroup, cpu quota after ready (plugd now)",
+  cgroup_quota_at_spawn: "+ 50% cpu quota set at spawn (plugd before)",
+  cgroup_quota_burst_at_spawn: "+ 50% quota with a 50% burst at spawn",
+};
 
 /** Rounds of `work()` that take about `ms` in this process (after JIT warm-up). */
 function calibrate(ms: number): number {
@@ -72,6 +82,23 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
     },
     notes: "floors: spawn -> exit of `bwrap --unshare-all ... true` and `deno run empty.mjs`",
   }));
+
+  // The cold start layer by layer (interleaved); plugd's start minus the launcher step is module
+  // load + handshake.
+  const layers = await startBreakdown(floorN);
+  const coldMedian = out.at(-1)!.median;
+  for (const [step, samples] of Object.entries(layers ?? {})) {
+    out.push(result({
+      id: `cold_start_${step}`,
+      name: `cold start layer: ${LAYER_NAMES[step] ?? step}`,
+      unit: "ms",
+      ...summarize(samples),
+      target: null,
+      config: step === "launcher_cgroup"
+        ? { plugd_cold_start_minus_this_ms: coldMedian - summarize(samples).median }
+        : undefined,
+    }));
+  }
 
   // 2. Warm action round trip, sequential.
   const call = (i: number) => sup.invoke(id, "action", "bench.noop", noopEvent(i));
