@@ -7,6 +7,7 @@ import {
   PluginUnavailableError,
 } from "./errors.ts";
 import { readLines } from "./frame_reader.ts";
+import { FrameWriter } from "./frame_writer.ts";
 import { LogLimiter } from "./log_limiter.ts";
 import {
   type CallKind,
@@ -37,8 +38,6 @@ interface Pending {
   cancelled?: boolean;
 }
 
-const encoder = new TextEncoder();
-
 /**
  * A sandboxed plugin child. Start with {@linkcode PluginProcess.start}; dispose to kill.
  *
@@ -51,7 +50,7 @@ const encoder = new TextEncoder();
 export class PluginProcess {
   #o: Required<Omit<PluginProcessOptions, "config">> & { config: Record<string, unknown> };
   #child: RunningChild;
-  #writer: WritableStreamDefaultWriter<Uint8Array>;
+  #frames: FrameWriter;
   #limiter: LogLimiter;
   #pending = new Map<number, Pending>();
   #queue: Array<() => void> = [];
@@ -74,7 +73,7 @@ export class PluginProcess {
     if (!(this.#o.concurrency >= 1)) throw new RangeError("concurrency must be >= 1");
     this.#limiter = new LogLimiter({ linesPerSecond: this.#o.logLinesPerSecond });
     this.#child = child;
-    this.#writer = this.#child.stdin.getWriter();
+    this.#frames = new FrameWriter(this.#child.stdin.getWriter());
     const out = readLines(this.#child.stdout, {
       onLine: (l) => this.#onStdout(l),
       onOversized: (p, n) => this.#oversized("stdout", p, n),
@@ -201,7 +200,7 @@ export class PluginProcess {
   }
 
   #send(frame: unknown): void {
-    this.#writer.write(encoder.encode(JSON.stringify(frame) + "\n")).catch(() => {});
+    this.#frames.send(frame);
   }
 
   #log(
@@ -370,7 +369,7 @@ export class PluginProcess {
     const { gracefulMs = 2000 } = options;
     this.#exitReason ??= "stopped";
     this.#send({ t: "shutdown" });
-    this.#writer.close().catch(() => {});
+    this.#frames.close();
     let t: ReturnType<typeof setTimeout> | undefined;
     const timer = new Promise<void>((r) => t = setTimeout(r, gracefulMs));
     await Promise.race([this.#exited, timer]);
@@ -388,7 +387,7 @@ export class PluginProcess {
       p.reject(new PluginExitedError(this.#o.pluginId, `${detail} during ${p.what}`));
     }
     for (const wake of this.#queue.splice(0)) wake();
-    this.#writer.close().catch(() => {});
+    this.#frames.close();
     this.#log("system", reason === "stopped" ? "info" : "error", `process exited: ${detail}`);
     return { code: s.code, signal: s.signal, reason };
   }

@@ -4,19 +4,53 @@ import { type HostFrame, MAX_FRAME_BYTES, type WireError } from "./wire.ts";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Write one frame as a line on the real stdout. Frames too large are replaced by `fallback`. */
+let results: Uint8Array[] = [];
+let resultBytes = 0;
+
+/**
+ * Write one frame as a line on the real stdout. Frames too large are replaced by `fallback`.
+ * Results are coalesced: those produced in one turn of the microtask queue go out in one write
+ * (one wake-up of the host for a burst of calls); any other frame writes them first, then itself.
+ */
 export function send(frame: unknown, fallback?: () => unknown): void {
   let bytes = encoder.encode(JSON.stringify(frame) + "\n");
   if (bytes.byteLength > MAX_FRAME_BYTES && fallback) {
     bytes = encoder.encode(JSON.stringify(fallback()) + "\n");
   }
+  if ((frame as { t?: unknown }).t === "result") {
+    if (results.length === 0) queueMicrotask(flush);
+    results.push(bytes);
+    resultBytes += bytes.byteLength;
+    return;
+  }
+  flush();
   writeAll(bytes);
+}
+
+/** Writes the coalesced results now (also on exit: see the `unload` listener below). */
+export function flush(): void {
+  if (results.length === 0) return;
+  let out = results[0]!;
+  if (results.length > 1) {
+    out = new Uint8Array(resultBytes);
+    let at = 0;
+    for (const r of results) {
+      out.set(r, at);
+      at += r.byteLength;
+    }
+  }
+  results = [];
+  resultBytes = 0;
+  writeAll(out);
 }
 
 function writeAll(bytes: Uint8Array): void {
   let off = 0;
   while (off < bytes.byteLength) off += Deno.stdout.writeSync(bytes.subarray(off));
 }
+
+// Deno.exit() (shutdown, a plugin's own exit) dispatches "unload": no result is left behind.
+globalThis.addEventListener("unload", flush);
 
 /** Read host frames from stdin until EOF, calling `onFrame` for each. */
 export async function readFrames(onFrame: (frame: HostFrame) => void): Promise<void> {

@@ -1,0 +1,55 @@
+/**
+ * Frames to a plugin's stdin, coalesced: every frame sent in one turn of the microtask queue goes
+ * out in one write, so a burst of calls (pipelined dispatch, a batch of events) costs the plugin
+ * one wake-up and one read instead of one per frame. Order is kept; a lone frame waits only for
+ * the current microtasks, not for a timer.
+ */
+
+const encoder = new TextEncoder();
+
+/** Buffers frames and writes them with the next microtask checkpoint. */
+export class FrameWriter {
+  #writer: WritableStreamDefaultWriter<Uint8Array>;
+  #chunks: Uint8Array[] = [];
+  #bytes = 0;
+  #scheduled = false;
+
+  constructor(writer: WritableStreamDefaultWriter<Uint8Array>) {
+    this.#writer = writer;
+  }
+
+  /** Queues `frame` as one NDJSON line; a write error (the child is gone) is ignored here. */
+  send(frame: unknown): void {
+    const line = encoder.encode(JSON.stringify(frame) + "\n");
+    this.#chunks.push(line);
+    this.#bytes += line.byteLength;
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => this.#flush());
+  }
+
+  /** Writes what is queued, then closes the stream (the child sees EOF after the last frame). */
+  close(): void {
+    this.#flush();
+    this.#writer.close().catch(() => {});
+  }
+
+  #flush(): void {
+    this.#scheduled = false;
+    if (this.#chunks.length === 0) return;
+    const chunks = this.#chunks;
+    const size = this.#bytes;
+    this.#chunks = [];
+    this.#bytes = 0;
+    let out = chunks[0]!;
+    if (chunks.length > 1) {
+      out = new Uint8Array(size);
+      let at = 0;
+      for (const c of chunks) {
+        out.set(c, at);
+        at += c.byteLength;
+      }
+    }
+    this.#writer.write(out).catch(() => {});
+  }
+}
