@@ -38,3 +38,17 @@ export async function sumRss(pids: number[]): Promise<number> {
   for (const p of pids) total += await rssBytes(p);
   return total;
 }
+
+/** CPU seconds (user + system) `pid` has used so far (0 when gone); USER_HZ = 100. */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await read(`/proc/${pid}/stat`);
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return stat ? (Number(f[11]) + Number(f[12])) / 100 : 0;
+}
+
+/** CPU seconds of `pid` and its descendants. */
+export async function treeCpuSeconds(pid: number): Promise<number> {
+  let total = 0;
+  for (const p of [pid, ...await descendants(pid)]) total += await cpuSeconds(p);
+  return total;
+}

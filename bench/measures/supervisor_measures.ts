@@ -5,6 +5,8 @@
 import { bareBwrapTrue, bareDenoEmpty } from "../lib/floor_start.ts";
 import { pipeEchoPipelined, pipeEchoRoundTrips } from "../lib/pipe_floor.ts";
 import { startBreakdown } from "../lib/start_breakdown.ts";
+import { frameCostMicros } from "../lib/frame_cost.ts";
+import { cpuSeconds, treeCpuSeconds } from "../lib/proc.ts";
 import { noopEvent, noopInProcess, startBenchEcho, workInProcess } from "../lib/bench_plugin.ts";
 import { type MeasureResult, result, summarize, summarizeRates, timeEach } from "../lib/stats.ts";
 import { work } from "../plugins/bench-echo/work.ts";
@@ -32,9 +34,12 @@ function calibrate(ms: number): number {
   let n = 10_000;
   for (let i = 0; i < 2000; i++) work(n); // warm the JIT
   for (;;) {
-    const t = performance.now();
-    for (let i = 0; i < 20; i++) work(n);
-    const per = (performance.now() - t) / 20;
+    // The median of 21 single runs: a loaded machine preempts some, an average would drift.
+    const per = summarize(Array.from({ length: 21 }, () => {
+      const t = performance.now();
+      work(n);
+      return performance.now() - t;
+    })).median;
     if (per > ms / 4) return Math.round(n * ms / per);
     n *= 2;
   }
@@ -103,7 +108,13 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
   // 2. Warm action round trip, sequential.
   const call = (i: number) => sup.invoke(id, "action", "bench.noop", noopEvent(i));
   await timeEach(1000, call);
+  // CPU per call from /proc (host = this process; plugin = its whole sandbox tree): unlike wall
+  // time, it barely moves with the machine's load.
+  const pluginPid = (await p.stats()).pid!;
+  const cpu = async () => [await cpuSeconds(Deno.pid), await treeCpuSeconds(pluginPid)];
+  const [h0, c0] = await cpu();
   const rtt = summarize(await timeEach(o.roundTrips, call));
+  const [h1, c1] = await cpu();
   await timeEach(1000, (i) => noopInProcess(noopEvent(i)));
   const inProc = summarize(await timeEach(o.roundTrips, (i) => noopInProcess(noopEvent(i))));
   const pipe = summarize(await pipeEchoRoundTrips(o.roundTrips));
@@ -114,7 +125,13 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
     ...rtt,
     target: { stat: "ratio", op: "<", value: 1.2 },
     floor: { name: "pipe echo to a bare deno child", ...pipe },
-    config: { in_process_median_ms: inProc.median, in_process_p99_ms: inProc.p99 },
+    config: {
+      in_process_median_ms: inProc.median,
+      in_process_p99_ms: inProc.p99,
+      host_cpu_us_per_call: (h1! - h0!) / o.roundTrips * 1e6,
+      plugin_cpu_us_per_call: (c1! - c0!) / o.roundTrips * 1e6,
+      json_and_framing_us_per_call: frameCostMicros(20_000),
+    },
     notes: "pipe echo floor: one NDJSON line to a bare deno child and back, no sandbox",
   }));
   out.push(result({
@@ -128,7 +145,9 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
   // 5. Pipelined dispatch: keep `inFlight` calls outstanding.
   const inFlight = 512;
   const rates: number[] = [];
+  let [ph0, pc0] = await cpu();
   for (let r = 0; r < o.dispatchRounds + 1; r++) {
+    if (r === 1) [ph0, pc0] = await cpu();
     let next = 0;
     const t = performance.now();
     await Promise.all(Array.from({ length: inFlight }, async () => {
@@ -136,6 +155,7 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
     }));
     if (r > 0) rates.push(o.dispatchCalls / ((performance.now() - t) / 1000));
   }
+  const [ph1, pc1] = await cpu();
   const pipeRates = summarizeRates(
     await pipeEchoPipelined(o.dispatchCalls, inFlight, o.dispatchRounds),
   );
@@ -146,7 +166,13 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
     ...summarizeRates(rates),
     target: { stat: "median", op: ">", value: 150_000 },
     floor: { name: "pipelined echo, bare deno child", ...pipeRates },
-    config: { in_flight: inFlight, calls_per_round: o.dispatchCalls, concurrency_limit: 1024 },
+    config: {
+      in_flight: inFlight,
+      calls_per_round: o.dispatchCalls,
+      concurrency_limit: 1024,
+      host_cpu_us_per_call: (ph1! - ph0!) / (o.dispatchCalls * o.dispatchRounds) * 1e6,
+      plugin_cpu_us_per_call: (pc1! - pc0!) / (o.dispatchCalls * o.dispatchRounds) * 1e6,
+    },
   }));
 
   // 6. Sandbox overhead on ~1 ms of CPU work; calls paced (a hook, not a saturating load: the
