@@ -52,3 +52,24 @@ export async function treeCpuSeconds(pid: number): Promise<number> {
   for (const p of [pid, ...await descendants(pid)]) total += await cpuSeconds(p);
   return total;
 }
+
+/** Memory of a process set from `smaps_rollup`, bytes: resident, proportional, private (USS). */
+export interface TreeMemory {
+  rss: number;
+  pss: number;
+  uss: number;
+}
+
+/** Sums RSS, PSS and USS (private clean + dirty) over `pids`. */
+export async function treeMemory(pids: number[]): Promise<TreeMemory> {
+  const out = { rss: 0, pss: 0, uss: 0 };
+  for (const pid of pids) {
+    const text = await read(`/proc/${pid}/smaps_rollup`);
+    const kb = (key: string) =>
+      Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0);
+    out.rss += kb("Rss") * 1024;
+    out.pss += kb("Pss") * 1024;
+    out.uss += (kb("Private_Clean") + kb("Private_Dirty")) * 1024;
+  }
+  return out;
+}

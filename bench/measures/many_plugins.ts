@@ -5,7 +5,7 @@
  */
 import { benchDaemon, installGrantEnable, SocketClient } from "../lib/daemon_client.ts";
 import { writeTinyPlugin } from "../lib/plugin_folders.ts";
-import { descendants, rssBytes, sumRss } from "../lib/proc.ts";
+import { descendants, rssBytes, sumRss, treeMemory } from "../lib/proc.ts";
 import { type MeasureResult, result, summarize } from "../lib/stats.ts";
 
 const MIB = 1024 * 1024;
@@ -87,6 +87,7 @@ export async function manyPlugins(o: ManyPluginsOptions): Promise<MeasureResult[
     const steadyTree = await descendants(restarted.process.pid);
     const steadyDaemonRss = await rssBytes(restarted.process.pid);
     const steadyPluginRss = await sumRss(steadyTree);
+    const steadyMem = await treeMemory(steadyTree);
     const partial = enabled < o.count ? ` (only ${enabled} of ${o.count}: time budget)` : "";
     return [
       result({
@@ -130,7 +131,11 @@ export async function manyPlugins(o: ManyPluginsOptions): Promise<MeasureResult[
         p99: null,
         count: 1,
         target: enabled >= o.count ? { stat: "median", op: "<", value: 8 * 1024 } : null,
-        config,
+        config: {
+          ...config,
+          plugin_trees_pss_mib: steadyMem.pss / MIB,
+          plugin_uss_mean_mib: enabled ? steadyMem.uss / enabled / MIB : 0,
+        },
       }),
     ];
   } finally {

@@ -6,7 +6,7 @@ import { bareBwrapTrue, bareDenoEmpty } from "../lib/floor_start.ts";
 import { pipeEchoPipelined, pipeEchoRoundTrips } from "../lib/pipe_floor.ts";
 import { startBreakdown } from "../lib/start_breakdown.ts";
 import { frameCostMicros } from "../lib/frame_cost.ts";
-import { cpuSeconds, treeCpuSeconds } from "../lib/proc.ts";
+import { cpuSeconds, descendants, treeCpuSeconds, treeMemory } from "../lib/proc.ts";
 import { noopEvent, noopInProcess, startBenchEcho, workInProcess } from "../lib/bench_plugin.ts";
 import { type MeasureResult, result, summarize, summarizeRates, timeEach } from "../lib/stats.ts";
 import { work } from "../plugins/bench-echo/work.ts";
@@ -212,6 +212,23 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
       work_inside_plugin_median_ms: work.median,
     },
     notes: "calls interleaved with the in-process floor and paced 2 ms apart",
+  }));
+  // Memory of the idle plugin's whole tree (launcher/bwrap processes and deno): the runtime's
+  // pages are shared between plugins, so what one more plugin costs is its USS.
+  await new Promise((r) => setTimeout(r, 1000)); // let the last calls' garbage settle
+  const tree = [pluginPid, ...await descendants(pluginPid)];
+  const mem = await treeMemory(tree);
+  const MIB = 1024 * 1024;
+  out.push(result({
+    id: "plugin_memory_uss",
+    name: "idle plugin process tree: private memory (USS)",
+    unit: "MiB",
+    median: mem.uss / MIB,
+    p99: null,
+    count: 1,
+    target: { stat: "median", op: "<", value: 12 },
+    config: { rss_mib: mem.rss / MIB, pss_mib: mem.pss / MIB, processes: tree.length },
+    notes: "after the measures above (its heap has seen 100k+ calls); smaps_rollup of each process",
   }));
   return out;
 }
