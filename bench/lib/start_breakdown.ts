@@ -20,8 +20,23 @@ export const STEPS = [
   "cgroup_quota_burst_at_spawn",
 ] as const;
 
-/** Medians of each step, ms (spawn -> exit), and how many of each ran. */
+/** Each step's samples, ms (spawn -> exit). */
 export type Breakdown = Record<(typeof STEPS)[number], number[]>;
+
+/**
+ * Per cgroup step, the CPU time the quota withheld during each start (ms, from the cgroup's
+ * `cpu.stat`). Unlike wall time this does not depend on the machine's load: it is the tax itself.
+ */
+export type Throttled = Partial<Breakdown>;
+
+/** Throttled time so far of the cpu cgroup `dir` (v1 `throttled_time` ns, v2 `throttled_usec`). */
+async function throttledMs(dir: string): Promise<number> {
+  const stat = await Deno.readTextFile(`${dir}/cpu.stat`).catch(() => "");
+  const ns = /^throttled_time (\d+)/m.exec(stat)?.[1];
+  if (ns !== undefined) return Number(ns) / 1e6;
+  const us = /^throttled_usec (\d+)/m.exec(stat)?.[1];
+  return us === undefined ? 0 : Number(us) / 1e3;
+}
 
 async function run(argv: string[]): Promise<number> {
   const t = performance.now();
@@ -39,7 +54,9 @@ async function run(argv: string[]): Promise<number> {
 }
 
 /** Times each step `n` times, interleaved, after one uncounted round. Null without cgroups. */
-export async function startBreakdown(n: number): Promise<Breakdown | null> {
+export async function startBreakdown(
+  n: number,
+): Promise<{ times: Breakdown; throttled: Throttled } | null> {
   const bwrap = bwrapPath();
   const facts = await detectResourceCaps({ instance: "bench-breakdown" });
   if (!bwrap || (facts.mechanism !== "cgroup-v1" && facts.mechanism !== "cgroup-v2")) return null;
@@ -54,9 +71,13 @@ export async function startBreakdown(n: number): Promise<Breakdown | null> {
     const bwrapTrue = [...sandbox, "/usr/bin/true"];
     const bwrapDeno = [...sandbox, ...deno];
     const out: Breakdown = Object.fromEntries(STEPS.map((s) => [s, []])) as unknown as Breakdown;
+    const throttled: Throttled = {};
     let seq = 0;
     /** plugd's launcher joining a fresh cgroup; `quota`: which cpu files to write at spawn. */
-    const inCgroup = async (quota: "none" | "quota" | "burst"): Promise<number> => {
+    const inCgroup = async (
+      step: keyof Breakdown,
+      quota: "none" | "quota" | "burst",
+    ): Promise<number> => {
       const plan = capsPlan(facts, `s${seq++}`, { memoryMb: 128, tmpMb: 64 });
       const early = quota === "none"
         ? []
@@ -67,7 +88,10 @@ export async function startBreakdown(n: number): Promise<Breakdown | null> {
       }
       for (const [file, value] of early) await Deno.writeTextFile(file, value);
       try {
-        return await run(launcherArgv(bwrapDeno, { cgroupProcs: plan.cgroupProcs }));
+        const ms = await run(launcherArgv(bwrapDeno, { cgroupProcs: plan.cgroupProcs }));
+        const cpuDir = plan.cgroups.find((c) => c.files.some(([f]) => f.startsWith("cpu.")))?.dir;
+        if (cpuDir) (throttled[step] ??= []).push(await throttledMs(cpuDir));
+        return ms;
       } finally {
         for (const c of plan.cgroups) await Deno.remove(c.dir).catch(() => {});
       }
@@ -77,13 +101,15 @@ export async function startBreakdown(n: number): Promise<Breakdown | null> {
         ["deno", await run(deno)],
         ["bwrap", await run(bwrapTrue)],
         ["bwrap_deno", await run(bwrapDeno)],
-        ["launcher_cgroup", await inCgroup("none")],
-        ["cgroup_quota_at_spawn", await inCgroup("quota")],
-        ["cgroup_quota_burst_at_spawn", await inCgroup("burst")],
+        ["launcher_cgroup", await inCgroup("launcher_cgroup", "none")],
+        ["cgroup_quota_at_spawn", await inCgroup("cgroup_quota_at_spawn", "quota")],
+        ["cgroup_quota_burst_at_spawn", await inCgroup("cgroup_quota_burst_at_spawn", "burst")],
       ];
       if (i > 0) { for (const [k, ms] of round) out[k].push(ms); }
+      // The warm-up round's throttling is not counted either.
+      if (i === 0) { for (const k of Object.keys(throttled)) throttled[k as keyof Breakdown] = []; }
     }
-    return out;
+    return { times: out, throttled };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

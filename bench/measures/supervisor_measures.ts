@@ -92,16 +92,20 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
   // load + handshake.
   const layers = await startBreakdown(floorN);
   const coldMedian = out.at(-1)!.median;
-  for (const [step, samples] of Object.entries(layers ?? {})) {
+  for (const [step, samples] of Object.entries(layers?.times ?? {})) {
+    const throttled = layers?.throttled[step as keyof typeof layers.throttled];
     out.push(result({
       id: `cold_start_${step}`,
       name: `cold start layer: ${LAYER_NAMES[step] ?? step}`,
       unit: "ms",
       ...summarize(samples),
       target: null,
-      config: step === "launcher_cgroup"
-        ? { plugd_cold_start_minus_this_ms: coldMedian - summarize(samples).median }
-        : undefined,
+      config: {
+        ...(step === "launcher_cgroup"
+          ? { plugd_cold_start_minus_this_ms: coldMedian - summarize(samples).median }
+          : {}),
+        ...(throttled?.length ? { cpu_throttled_ms_median: summarize(throttled).median } : {}),
+      },
     }));
   }
 
