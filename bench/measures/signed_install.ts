@@ -1,7 +1,8 @@
 /**
  * Install + grant + enable of a signed .tgz (SPEC §14) on a real daemon outside dev mode
  * (signatures required), with its key trusted through the CLI. Wall time per cycle; the plugin
- * is removed with purge between cycles so each one is a full install.
+ * is removed with purge between cycles so each one is a full install (whose type check, after the
+ * first, is the cached verdict for the same sources: `config.first_install_ms` is the uncached one).
  */
 import { join } from "node:path";
 import { benchDaemon, installGrantEnable, SocketClient } from "../lib/daemon_client.ts";
@@ -38,11 +39,13 @@ export async function signedInstall(o: SignedInstallOptions): Promise<MeasureRes
     await plugd(["key", "trust", pub, "--socket", daemon.socketPath]);
     using c = new SocketClient(daemon.socketPath);
     const times: number[] = [];
+    let firstMs = 0;
     for (let i = 0; i < o.cycles + 1; i++) {
       const t = performance.now();
       const id = await installGrantEnable(c, tgz);
       const ms = performance.now() - t;
       if (i > 0) times.push(ms);
+      else firstMs = ms;
       const removed = await c.json("DELETE", `/v1/plugins/${id}?purge=true`);
       if (removed.status !== 200) throw new Error(`remove answered ${removed.status}`);
     }
@@ -52,7 +55,12 @@ export async function signedInstall(o: SignedInstallOptions): Promise<MeasureRes
       unit: "ms",
       ...summarize(times),
       target: { stat: "median", op: "<", value: 1000 },
-      config: { dev: false, package: "tiny plugin, 2 files, Ed25519-signed, key trusted" },
+      config: {
+        dev: false,
+        package: "tiny plugin, 2 files, Ed25519-signed, key trusted",
+        // The uncounted first cycle type-checks; the counted ones reuse its passed check.
+        first_install_ms: firstMs,
+      },
     })];
   } finally {
     try {
