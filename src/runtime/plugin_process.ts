@@ -8,6 +8,7 @@ import {
 } from "./errors.ts";
 import { readLines } from "./frame_reader.ts";
 import { FrameWriter } from "./frame_writer.ts";
+import { Deadlines } from "./deadlines.ts";
 import { LogLimiter } from "./log_limiter.ts";
 import {
   type CallKind,
@@ -31,7 +32,6 @@ export type { ExitInfo, PluginProcessOptions } from "./plugin_process_types.ts";
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
-  timer?: ReturnType<typeof setTimeout>;
   what: string;
   onOutput?: (data: string) => void;
   /** Cancelled by the caller: its answer (and output) is awaited only to free the slot. */
@@ -53,6 +53,7 @@ export class PluginProcess {
   #frames: FrameWriter;
   #limiter: LogLimiter;
   #pending = new Map<number, Pending>();
+  #deadlines = new Deadlines<number>();
   #queue: Array<() => void> = [];
   #inFlight = 0;
   #idleSince = Date.now();
@@ -176,7 +177,7 @@ export class PluginProcess {
       if (problems.length > 0) throw new PluginStartError(id, "handlers", problems.join("; "));
       this.#handlers = h.handlers;
       this.#phase = "init";
-      this.#send({
+      this.#frames.send({
         t: "init",
         plugin: { id, version: this.#o.version },
         config: this.#o.config,
@@ -197,10 +198,6 @@ export class PluginProcess {
 
   #tail(): string {
     return this.#recent.length ? `; last output: ${this.#recent.join(" | ")}` : "";
-  }
-
-  #send(frame: unknown): void {
-    this.#frames.send(frame);
   }
 
   #log(
@@ -252,7 +249,7 @@ export class PluginProcess {
         void serveHostCall({
           pluginId: this.#o.pluginId,
           handler: this.#o.hostHandler,
-          send: (fr) => this.#send(fr),
+          send: (fr) => this.#frames.send(fr),
           log: (level, msg, fields) => this.#log("sdk", level, msg, fields),
           onDenied: (a) => {
             this.#log("system", "warn", `permission denied: ${a.what}`);
@@ -284,7 +281,7 @@ export class PluginProcess {
   #settle(id: number): void {
     const p = this.#pending.get(id);
     if (!p) return;
-    clearTimeout(p.timer);
+    this.#deadlines.delete(id);
     this.#pending.delete(id);
     this.#inFlight--;
     if (this.#inFlight === 0) this.#idleSince = Date.now();
@@ -327,15 +324,15 @@ export class PluginProcess {
     return await new Promise<unknown>((resolve, reject) => {
       const p: Pending = { resolve, reject, what, onOutput };
       this.#pending.set(callId, p);
-      p.timer = setTimeout(() => {
+      this.#deadlines.set(callId, timeoutMs, () => {
         this.#settle(callId);
         reject(new PluginTimeoutError(id, what, timeoutMs));
         this.kill("timeout");
-      }, timeoutMs);
+      });
       signal?.addEventListener("abort", () => this.#cancel(callId, signal.reason, cancelGraceMs), {
         once: true,
       });
-      this.#send({ t: "call", id: callId, kind, name, payload });
+      this.#frames.send({ t: "call", id: callId, kind, name, payload });
     });
   }
 
@@ -343,17 +340,16 @@ export class PluginProcess {
   #cancel(callId: number, reason: unknown, graceMs: number): void {
     const p = this.#pending.get(callId);
     if (!p || p.cancelled) return;
-    clearTimeout(p.timer);
     p.cancelled = true;
     const reject = p.reject;
     p.resolve = p.reject = () => {};
     reject(reason instanceof Error ? reason : new DOMException(String(reason), "AbortError"));
-    this.#send({ t: "cancel", id: callId });
-    p.timer = setTimeout(() => {
+    this.#frames.send({ t: "cancel", id: callId });
+    this.#deadlines.set(callId, graceMs, () => {
       this.#settle(callId);
       this.#log("system", "warn", `${p.what} ignored its cancellation for ${graceMs} ms; killed`);
       this.kill("cancel_timeout");
-    }, graceMs);
+    });
   }
 
   /** Kill now: SIGTERM, then SIGKILL after the grace period. */
@@ -368,7 +364,7 @@ export class PluginProcess {
   async stop(options: { gracefulMs?: number } = {}): Promise<ExitInfo> {
     const { gracefulMs = 2000 } = options;
     this.#exitReason ??= "stopped";
-    this.#send({ t: "shutdown" });
+    this.#frames.send({ t: "shutdown" });
     this.#frames.close();
     let t: ReturnType<typeof setTimeout> | undefined;
     const timer = new Promise<void>((r) => t = setTimeout(r, gracefulMs));
@@ -387,6 +383,7 @@ export class PluginProcess {
       p.reject(new PluginExitedError(this.#o.pluginId, `${detail} during ${p.what}`));
     }
     for (const wake of this.#queue.splice(0)) wake();
+    this.#deadlines.clear();
     this.#frames.close();
     this.#log("system", reason === "stopped" ? "info" : "error", `process exited: ${detail}`);
     return { code: s.code, signal: s.signal, reason };
