@@ -134,7 +134,7 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
       in_process_p99_ms: inProc.p99,
       host_cpu_us_per_call: (h1! - h0!) / o.roundTrips * 1e6,
       plugin_cpu_us_per_call: (c1! - c0!) / o.roundTrips * 1e6,
-      json_and_framing_us_per_call: frameCostMicros(20_000),
+      json_and_framing_cpu_us_per_call: await frameCostMicros(50_000),
     },
     notes: "pipe echo floor: one NDJSON line to a bare deno child and back, no sandbox",
   }));
