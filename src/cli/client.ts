@@ -9,11 +9,14 @@ export class ApiClient {
   #origin = "";
   readonly target: string;
 
-  constructor(options: { socketPath?: string; url?: string; token?: string }) {
+  constructor(options: { socketPath?: string; url?: string; token?: string; cacert?: string }) {
     if (options.url) {
       this.#base = options.url.replace(/\/+$/, "");
       this.#token = options.token;
       this.target = this.#base;
+      if (options.cacert) {
+        this.#client = Deno.createHttpClient({ caCerts: [readCa(options.cacert)] });
+      }
     } else {
       const path = options.socketPath!;
       this.#base = "http://plugd";
@@ -26,7 +29,7 @@ export class ApiClient {
   static fromContext(ctx: CommandContext): ApiClient {
     const target = clientTarget(ctx);
     const client = target.kind === "url"
-      ? new ApiClient({ url: target.url, token: target.token })
+      ? new ApiClient({ url: target.url, token: target.token, cacert: target.cacert })
       : new ApiClient({ socketPath: target.path });
     client.#origin = target.origin;
     return client;
@@ -72,6 +75,15 @@ export class ApiClient {
       });
     } catch (error) {
       if (signal?.aborted) throw error;
+      const cause = String((error as { cause?: { message?: string } }).cause?.message ?? "");
+      if (this.#base.startsWith("https:") && /certificate|issuer|tls|handshake/i.test(cause)) {
+        throw new CliError(
+          `cannot verify the TLS certificate of ${this.target}: ${cause}; pass the CA that ` +
+            `signed it with --cacert FILE (or PLUGD_CACERT)`,
+          EXIT.unreachable,
+          { cause: error },
+        );
+      }
       throw new CliError(
         `cannot reach the daemon at ${this.target}${
           this.#origin ? ` (from ${this.#origin})` : ""
@@ -133,5 +145,19 @@ function safeJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return text;
+  }
+}
+
+/** The PEM of `--cacert`; a missing or unreadable file is a usage error naming it. */
+function readCa(path: string): string {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch (error) {
+    throw new CliError(
+      `cannot read the CA certificate ${path} (--cacert / PLUGD_CACERT): ${
+        (error as Error).message
+      }`,
+      EXIT.usage,
+    );
   }
 }

@@ -9,7 +9,7 @@ import { CliError, type CommandContext, EXIT } from "./command.ts";
 
 /** The daemon to talk to: an HTTP URL (with token) or a Unix socket. */
 export type ClientTarget =
-  | { kind: "url"; url: string; token?: string; origin: string }
+  | { kind: "url"; url: string; token?: string; origin: string; cacert?: string }
   | { kind: "socket"; path: string; origin: string };
 
 /** Well-known sockets tried in order when nothing is configured: dev checkout, then systemd. */
@@ -20,13 +20,14 @@ export function clientTarget(ctx: CommandContext): ClientTarget {
   const { options, io, cwd } = ctx;
   const env = io.env;
   const flag = (name: string) => options[name] as string | undefined;
+  const at = (path: string, base = cwd) => (isAbsolute(path) ? path : resolve(base, path));
   const url = flag("url") ?? env.PLUGD_URL;
   if (url) {
     const token = flag("token") ?? env.PLUGD_TOKEN;
     const origin = flag("url") ? "--url" : "PLUGD_URL";
-    return { kind: "url", url, token, origin };
+    const cacert = flag("cacert") ?? env.PLUGD_CACERT;
+    return { kind: "url", url, token, origin, cacert: cacert ? at(cacert) : undefined };
   }
-  const at = (path: string, base = cwd) => (isAbsolute(path) ? path : resolve(base, path));
   if (flag("socket")) return { kind: "socket", path: at(flag("socket")!), origin: "--socket" };
   if (env.PLUGD_SOCKET) {
     return { kind: "socket", path: at(env.PLUGD_SOCKET), origin: "PLUGD_SOCKET" };

@@ -22,6 +22,10 @@ export const daemonCommand: Command = {
       value: "HOST:PORT",
       description: 'TCP address of the HTTP API, or "off" (default 127.0.0.1:7420)',
     },
+    "insecure-listen": {
+      type: "boolean",
+      description: "allow a non-loopback --http address without TLS (tokens in clear text)",
+    },
     "db-url": {
       type: "string",
       value: "URL",
@@ -32,6 +36,7 @@ export const daemonCommand: Command = {
   async run({ options, io, cwd }) {
     const flags: ConfigFlags = {
       dev: options.dev ? true : undefined,
+      insecureListen: options["insecure-listen"] ? true : undefined,
       config: options.config as string | undefined,
       http: options.http as string | undefined,
       dbUrl: options["db-url"] as string | undefined,

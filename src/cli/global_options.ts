@@ -23,6 +23,12 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, CliOption>> = {
     value: "TOKEN",
     description: "bearer token for --url (PLUGD_TOKEN)",
   },
+  cacert: {
+    type: "string",
+    value: "FILE",
+    description: "CA certificate (PEM) that signed the daemon's TLS certificate, for --url " +
+      "https://… (PLUGD_CACERT; default: the system's trusted CAs)",
+  },
   "state-dir": {
     type: "string",
     value: "DIR",

@@ -29,6 +29,7 @@ export interface ConfigFlags {
   masterKeyFile?: string;
   dev?: boolean;
   config?: string;
+  insecureListen?: boolean;
 }
 
 /** Options of {@linkcode loadConfig}. */
@@ -44,6 +45,7 @@ const FLAG_FIELD: Record<string, keyof ConfigFlags> = {
   socket: "socket",
   master_key_file: "masterKeyFile",
   dev: "dev",
+  insecure_listen: "insecureListen",
 };
 
 /**
@@ -110,6 +112,20 @@ export async function loadConfig(
   const dev = parseBool(pick("dev") ?? "false", origin("dev", { kind: "default", key: "dev" }));
   const httpText = pick("http") ?? DEFAULT_HTTP;
   const http = parseHttpAt(httpText, origin("http", { kind: "default", key: "http" }));
+  const tls = tlsFiles(pick("tls_cert", true), pick("tls_key", true), origins);
+  const insecureListen = parseBool(
+    pick("insecure_listen") ?? "false",
+    origin("insecure_listen", { kind: "default", key: "insecure_listen" }),
+  );
+  if (http && !tls && !insecureListen && !isLoopback(http.hostname)) {
+    throw new ConfigError(
+      `Refusing to listen on ${httpText} (${origin("http", { kind: "default", key: "http" })}) ` +
+        `without TLS: bearer tokens would cross the network in clear text. Set PLUGD_TLS_CERT ` +
+        `and PLUGD_TLS_KEY (tls_cert/tls_key in plugd.yaml), listen on 127.0.0.1, or pass ` +
+        `--insecure-listen (PLUGD_INSECURE_LISTEN=true) when a TLS proxy or a private network ` +
+        `protects this address`,
+    );
+  }
   const sandbox = pick("sandbox") ?? "bwrap";
   if (sandbox !== "bwrap" && sandbox !== "flags") {
     throw new ConfigError(
@@ -215,6 +231,8 @@ export async function loadConfig(
     dbUrl,
     dbAuthToken: env.PLUGD_DB_AUTH_TOKEN,
     http,
+    tls,
+    insecureListen,
     socketPath,
     masterKeyFile,
     dev,
@@ -322,4 +340,26 @@ function emitRateSetting(
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
+}
+
+/** Both TLS files or neither; one alone is an error naming the missing setting. */
+function tlsFiles(
+  cert: string | undefined,
+  key: string | undefined,
+  origins: Record<string, Origin>,
+): { certFile: string; keyFile: string } | null {
+  if (!cert && !key) return null;
+  if (!cert || !key) {
+    const given = describeOrigin(origins[cert ? "tls_cert" : "tls_key"]!);
+    throw new ConfigError(
+      `${given} is set but ${cert ? "PLUGD_TLS_KEY (tls_key)" : "PLUGD_TLS_CERT (tls_cert)"} ` +
+        `is not: TLS needs both the certificate chain and its private key (PEM files)`,
+    );
+  }
+  return { certFile: cert, keyFile: key };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: addresses no other host can reach. */
+export function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "::1" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }

@@ -11,6 +11,10 @@ export interface Config {
   dbAuthToken?: string;
   /** TCP listener, or `null` to serve only the Unix socket. @default 127.0.0.1:7420 */
   http: { hostname: string; port: number } | null;
+  /** TLS for the TCP listener: PEM certificate chain and key files; null = plain HTTP. */
+  tls?: { certFile: string; keyFile: string } | null;
+  /** Allow a non-loopback `http` address without TLS (`--insecure-listen`). @default false */
+  insecureListen?: boolean;
   /** Unix socket path. @default "$RUNTIME_DIRECTORY/plugd.sock" under systemd, else "<stateDir>/plugd.sock" */
   socketPath: string;
   /** Master key file (AES-256-GCM). @default "$CREDENTIALS_DIRECTORY/master.key" under systemd, else "<stateDir>/master.key" */

@@ -11,6 +11,7 @@ import { lockStateDir, type StateLock } from "./state_lock.ts";
 import { type ConnectionHandler, HttpListener, type ListenerLimits } from "./http_listener.ts";
 import { listenerLimits } from "./listener_limits.ts";
 import { listenTcp } from "./tcp_listener.ts";
+import { readTlsPem, samePem, type TlsPem } from "./tls_files.ts";
 import { listenUnixSocket } from "./unix_socket.ts";
 
 /** Writes a line to the daemon's log (stderr; journald under systemd). */
@@ -55,6 +56,8 @@ export class Daemon {
   #state = "starting";
   readonly streams: StreamRegistry;
   #listeners: HttpListener[] = [];
+  /** What the TCP listener was made with, to make its successor on a TLS reload. */
+  #tcp: { tls: TlsPem | null; limits: ListenerLimits; handler: ConnectionHandler } | null = null;
   #services: DaemonService[] = [];
   #log: DaemonLog;
   #stopping: Promise<void> | null = null;
@@ -108,13 +111,18 @@ export class Daemon {
       );
     let tcp: HttpListener | null = null;
     let store: Store | null = null;
+    let tls: TlsPem | null = null;
     const limits = await listenerLimits(config, log);
+    const tcpHandler: ConnectionHandler = (req, info, close) => handler(req, info, close);
     try {
       if (config.http) {
-        tcp = serve(listenTcp({ ...config.http, origin: config.origins?.http }), limits, log, {
-          handler: (req, info, close) => handler(req, info, close),
-          watchBodies: true,
+        tls = config.tls ? await readTlsPem(config.tls) : null;
+        const listener = listenTcp({
+          ...config.http,
+          origin: config.origins?.http,
+          tls: tls ?? undefined,
         });
+        tcp = serve(listener, limits, log, { handler: tcpHandler, watchBodies: true });
       }
       await ensureStateDir(layout);
       // Commits run on a writer thread: a slow disk never stalls the event loop.
@@ -132,6 +140,7 @@ export class Daemon {
     const daemon = new Daemon(config, store, layout, log, lock);
     if (tcp) daemon.#listeners.push(tcp);
     registerDaemonHealth(store, () => daemon.#listeners);
+    daemon.#tcp = { tls, limits, handler: tcpHandler };
     try {
       const app = await daemon.#boot(options.services, limits);
       handler = (req, info, closeConnection) =>
@@ -190,7 +199,15 @@ export class Daemon {
       // With port 0 the kernel picks one: record it, since "never grantable to a plugin"
       // must name the port actually bound.
       this.config.http.port = (tcp.addr as Deno.NetAddr).port;
-      this.#log(`listening on http://${this.config.http.hostname}:${this.config.http.port}`);
+      const scheme = this.#tcp?.tls ? "https" : "http";
+      this.#log(`listening on ${scheme}://${this.config.http.hostname}:${this.config.http.port}`);
+      if (this.config.insecureListen && !this.#tcp?.tls) {
+        this.#log(
+          `WARNING: --insecure-listen: bearer tokens cross the network to ` +
+            `${this.config.http.hostname} in clear text unless a TLS proxy or private network ` +
+            `protects them`,
+        );
+      }
     }
     this.#log(`listening on unix:${this.config.socketPath}`);
     return app;
@@ -208,8 +225,38 @@ export class Daemon {
   async reload(next: Config): Promise<ConfigChange[]> {
     const changes = configChanges(this.config, next);
     applyLiveChanges(this.config, next);
+    await this.#reloadTls(next);
     for (const service of this.#services) await service.reload?.(this.config);
     return changes;
+  }
+
+  /**
+   * SIGHUP with TLS: re-reads the certificate files (renewed in place, or new paths) and, when
+   * they changed, binds a listener with the new certificate on the same address (SO_REUSEPORT)
+   * before the old one stops accepting. Connections and requests on the old listener finish
+   * normally; new handshakes get the new certificate. A bad file keeps the running one.
+   */
+  async #reloadTls(next: Config): Promise<void> {
+    const tcp = this.#tcp;
+    if (!tcp?.tls || !next.tls || !this.config.http) return;
+    let pem: TlsPem;
+    try {
+      pem = await readTlsPem(next.tls);
+    } catch (error) {
+      this.#log(`reload: TLS certificate NOT reloaded: ${(error as Error).message}`);
+      return;
+    }
+    this.config.tls = next.tls;
+    if (samePem(pem, tcp.tls)) return;
+    const old = this.#listeners.find((s) => s.addr.transport === "tcp");
+    const fresh = serve(listenTcp({ ...this.config.http, tls: pem }), tcp.limits, this.#log, {
+      handler: tcp.handler,
+      watchBodies: true,
+    });
+    this.#listeners = [...this.#listeners.filter((s) => s !== old), fresh];
+    tcp.tls = pem;
+    this.#log(`reload: TLS certificate reloaded from ${next.tls.certFile}`);
+    old?.shutdown({ drainMs: DRAIN_MS }).catch(() => {}); // open connections finish on the old one
   }
 
   /** The TCP port actually bound (useful with port 0), or null without TCP. */

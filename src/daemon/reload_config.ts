@@ -26,6 +26,12 @@ function valueOf(config: Config, key: string): string {
       return config.http ? `${config.http.hostname}:${config.http.port}` : "off";
     case "socket":
       return config.socketPath;
+    case "tls_cert":
+      return config.tls?.certFile ?? "(none)";
+    case "tls_key":
+      return config.tls?.keyFile ?? "(none)";
+    case "insecure_listen":
+      return String(config.insecureListen ?? false);
     case "master_key_file":
       return config.masterKeyFile;
     case "dev":

@@ -26,6 +26,7 @@ import { ConsoleExtensions, WebConsole } from "../console/mod.ts";
 import type { DaemonService, ServiceFactory } from "./daemon.ts";
 import { createMasterKeyService } from "./master_key_service.ts";
 import { ensureBubblewrap } from "./first_run.ts";
+import { tracingStatus } from "../tracing/mod.ts";
 import { auditExportService } from "./audit_export_service.ts";
 import { backupService } from "./backup_service.ts";
 import { pluginSurfaceServices } from "./plugin_surfaces.ts";
@@ -45,6 +46,7 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
     if (origin && error instanceof Error) error.message += ` [master key file: ${origin}]`;
     throw error;
   });
+  log(tracingStatus());
   // First run of `deno task start` on a fresh machine: install bubblewrap if we may (dev mode).
   if (config.sandbox === "bwrap") await ensureBubblewrap({ log, mayInstall: config.dev });
   const runtime = await detectPluginRuntime(config, { store });

@@ -14,6 +14,7 @@ import { boundResult } from "./bounded_result.ts";
 import type { ResultWriter } from "./result_writer.ts";
 import { toResult, Trackers } from "./trackers.ts";
 import type { CloudEvent, DeliveryResult, HookHost, Subscriber } from "./types.ts";
+import { type Context, contextWith, endSpan, startSpan, withContext } from "../tracing/mod.ts";
 
 export { toResult };
 export type { DeliveryJob };
@@ -52,6 +53,8 @@ export interface Accepted {
   event: CloudEvent;
   subscribers: Subscriber[];
   bytes: number;
+  /** The intake span's context (tracing). */
+  trace?: Context;
 }
 
 /** See the module doc. */
@@ -107,10 +110,17 @@ export class ActionDispatcher {
   /** Takes the deliveries of freshly committed events (their rows are already pending). */
   accept(accepted: Accepted[]): void {
     const touched = new Set<DeliveryLane>();
-    for (const { event, subscribers, bytes } of accepted) {
+    for (const { event, subscribers, bytes, trace } of accepted) {
       for (const s of subscribers) {
         const lane = this.#lane(s.pluginId);
-        const job: DeliveryJob = { event, pluginId: s.pluginId, hook: s.hook, attempts: 0, bytes };
+        const job: DeliveryJob = {
+          event,
+          pluginId: s.pluginId,
+          hook: s.hook,
+          attempts: 0,
+          bytes,
+          trace,
+        };
         if (lane.parked !== null) {
           this.trackers.finish(event.id, parkedResult(job, lane.parked));
         } else if (
@@ -264,9 +274,19 @@ export class ActionDispatcher {
     const attempts = job.attempts + 1;
     const started = performance.now();
     const base = { eventId: job.event.id, pluginId: job.pluginId, hook: job.hook, attempts };
+    const span = startSpan("plugd.event.dispatch", {
+      "cloudevents.event_id": job.event.id,
+      "plugd.plugin": job.pluginId,
+      "plugd.hook": job.hook,
+      "plugd.attempt": attempts,
+    }, job.trace);
+    const traced = contextWith(span, job.trace);
     let row: DeliveryRow;
     try {
-      const result = await this.#host.invoke(job.pluginId, "action", job.hook, job.event);
+      const result = await withContext(
+        traced,
+        () => this.#host.invoke(job.pluginId, "action", job.hook, job.event),
+      );
       row = {
         ...base,
         status: "ok",
@@ -289,8 +309,11 @@ export class ActionDispatcher {
       });
       if (error instanceof PluginCallError) row = final("error", message);
       else if (error instanceof PluginTimeoutError) row = final("timeout", message);
-      else if (!this.#running) return; // stopping: the row stays pending, delivered after restart
-      else if (error instanceof PluginUnavailableError) {
+      else if (!this.#running) {
+        endSpan(span, error, { "plugd.delivery.status": "pending" });
+        return; // stopping: the row stays pending, delivered after restart
+      } else if (error instanceof PluginUnavailableError) {
+        endSpan(span, error, { "plugd.delivery.status": "unavailable" });
         // Never reached the plugin: not an attempt, nothing written.
         const reason = this.#host.deliverable(job.pluginId);
         if (reason !== null) {
@@ -312,10 +335,20 @@ export class ActionDispatcher {
         });
         lane.backlog = true;
         this.#retryAt(lane, nextAttemptAt);
+        endSpan(span, error, { "plugd.delivery.status": "retry" });
         return;
       } else row = final("failed", `gave up after ${attempts} attempts: ${message}`);
     }
     this.#writer.record(row);
+    // The result as its own step of the trace: what was recorded for this delivery.
+    endSpan(startSpan("plugd.event.result", {
+      "plugd.plugin": row.pluginId,
+      "plugd.delivery.status": row.status,
+      "plugd.delivery.duration_ms": row.durationMs ?? 0,
+    }, traced));
+    endSpan(span, row.status === "ok" ? undefined : row.error, {
+      "plugd.delivery.status": row.status,
+    });
     this.trackers.finish(row.eventId, toResult(row));
   }
 

@@ -1,3 +1,4 @@
+import type { Context } from "../tracing/mod.ts";
 /** One plugin's share of the dispatcher: what is in memory for it, and where its backlog is. */
 import type { CloudEvent } from "./types.ts";
 
@@ -10,6 +11,8 @@ export interface DeliveryJob {
   attempts: number;
   /** Approximate bytes the event holds in memory. */
   bytes: number;
+  /** The intake span's context (tracing); absent for deliveries read back from the database. */
+  trace?: Context;
 }
 
 /** The key of one delivery row. */

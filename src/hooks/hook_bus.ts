@@ -18,6 +18,7 @@ import { IntakeQueue } from "./intake_queue.ts";
 import { ResultWriter } from "./result_writer.ts";
 import { SubscriptionIndex } from "./subscriptions.ts";
 import type { CloudEvent, DeliveryResult, EventView, HookHost } from "./types.ts";
+import { contextWith, endSpan, startSpan } from "../tracing/mod.ts";
 
 /** Options of {@linkcode HookBus}. */
 export interface HookBusOptions {
@@ -129,10 +130,18 @@ export class HookBus implements PluginEvents {
     const subscribers = await this.subscriptions.actions(event.type);
     const trackers = this.#dispatcher.trackers;
     const completion = options.wait ? trackers.track(event.id, subscribers.length) : null;
+    const span = startSpan("plugd.event.intake", {
+      "cloudevents.event_id": event.id,
+      "cloudevents.event_type": event.type,
+      "cloudevents.event_source": event.source,
+      "plugd.subscribers": subscribers.length,
+    });
     let duplicate: boolean;
     try {
-      ({ duplicate } = await this.#intake.submit(event, subscribers));
+      ({ duplicate } = await this.#intake.submit(event, subscribers, contextWith(span)));
+      endSpan(span, undefined, { "plugd.duplicate": duplicate });
     } catch (error) {
+      endSpan(span, error);
       if (completion) trackers.forget(event.id);
       throw error;
     }

@@ -7,6 +7,7 @@ import {
   upsertDeliveryStatements,
 } from "./event_store.ts";
 import type { CloudEvent, Subscriber } from "./types.ts";
+import type { Context } from "../tracing/mod.ts";
 
 /** An accepted event and the action subscribers its delivery rows were written for. */
 export interface AcceptedEvent {
@@ -14,6 +15,8 @@ export interface AcceptedEvent {
   subscribers: Subscriber[];
   /** Length of the stored envelope (what the event costs in memory, roughly). */
   bytes: number;
+  /** The intake span's context, which the event's deliveries are traced under. */
+  trace?: Context;
 }
 
 /** Options of {@linkcode IntakeQueue}. */
@@ -67,6 +70,7 @@ interface Item {
   event: CloudEvent;
   subscribers: Subscriber[];
   done: PromiseWithResolvers<{ duplicate: boolean }>;
+  trace?: Context;
 }
 
 /**
@@ -91,9 +95,13 @@ export class IntakeQueue {
   }
 
   /** Resolves once the event is durably stored (or known to be a duplicate). */
-  submit(event: CloudEvent, subscribers: Subscriber[]): Promise<{ duplicate: boolean }> {
+  submit(
+    event: CloudEvent,
+    subscribers: Subscriber[],
+    trace?: Context,
+  ): Promise<{ duplicate: boolean }> {
     const done = Promise.withResolvers<{ duplicate: boolean }>();
-    this.#queue.push({ event, subscribers, done });
+    this.#queue.push({ event, subscribers, done, trace });
     this.#flushing ??= this.#flush();
     return done.promise;
   }
@@ -116,7 +124,7 @@ export class IntakeQueue {
             const bytes = fresh.get(i);
             return bytes === undefined
               ? []
-              : [{ event: i.event, subscribers: i.subscribers, bytes }];
+              : [{ event: i.event, subscribers: i.subscribers, bytes, trace: i.trace }];
           });
           if (accepted.length > 0) this.#options.onCommitted(accepted);
         } catch (error) {

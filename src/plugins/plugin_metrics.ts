@@ -1,3 +1,4 @@
+import { endSpan, startSpan } from "../tracing/mod.ts";
 import { metrics } from "../metrics/mod.ts";
 import type { CallKind, PluginStats, Supervisor } from "../runtime/mod.ts";
 import type { CallHistory } from "./call_history.ts";
@@ -44,6 +45,33 @@ export function recordInvocation(
   invocations.inc({ plugin: call.id, kind: call.kind, status });
   duration.observe({ plugin: call.id, kind: call.kind }, ms / 1000);
   history.record(call, ms, status);
+}
+
+/**
+ * Runs one call into a plugin (`run`) and records it: metrics, call history, and a trace span
+ * `plugd.plugin.invoke`, a child of whatever span is active (an event's dispatch, a request).
+ */
+export async function measuredCall<T>(
+  history: CallHistory,
+  call: { id: string; kind: CallKind; name: string },
+  run: () => Promise<T>,
+): Promise<T> {
+  const startedAt = performance.now();
+  const span = startSpan("plugd.plugin.invoke", {
+    "plugd.plugin": call.id,
+    "plugd.call.kind": call.kind,
+    "plugd.call.name": call.name,
+  });
+  try {
+    const value = await run();
+    recordInvocation(history, call, startedAt);
+    endSpan(span);
+    return value;
+  } catch (error) {
+    recordInvocation(history, call, startedAt, error);
+    endSpan(span, error);
+    throw error;
+  }
 }
 
 /** Refreshes the per-plugin gauges from the supervisor at each scrape. */

@@ -29,7 +29,7 @@ import type { PluginConfigs } from "./plugin_configs.ts";
 import { updatePlugin } from "./update_plugin.ts";
 import { DevReloader } from "./dev_reloader.ts";
 import { createPluginSupervisor } from "./plugin_supervisor.ts";
-import { CallHistory, collectPluginMetrics, recordInvocation } from "./plugin_metrics.ts";
+import { CallHistory, collectPluginMetrics, measuredCall } from "./plugin_metrics.ts";
 import { reloadPlugin } from "./reload_plugin.ts";
 import { checkEnableable } from "./enable_checks.ts";
 import { EmitPolicy } from "./emit_policy.ts";
@@ -273,23 +273,21 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   }
 
   /** Calls a hook/route/cron handler, starting the plugin on demand. */
-  async invoke(
+  invoke(
     id: string,
     kind: CallKind,
     name: string,
     payload: unknown,
     options?: InvokeOptions,
   ): Promise<unknown> {
-    const startedAt = performance.now();
-    try {
-      const value = await this.supervisor.invoke(id, kind, name, payload, options);
-      recordInvocation(this.calls, { id, kind, name }, startedAt);
-      return value;
-    } catch (error) {
-      recordInvocation(this.calls, { id, kind, name }, startedAt, error);
+    return measuredCall(
+      this.calls,
+      { id, kind, name },
+      () => this.supervisor.invoke(id, kind, name, payload, options),
+    ).catch((error) => {
       this.logs.push(id, callFailedLine(kind, name, error));
       throw error;
-    }
+    });
   }
 
   /** Why `id` cannot take a delivery now, or null (the hook bus parks deliveries on this). */

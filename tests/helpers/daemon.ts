@@ -113,9 +113,10 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
     });
 
   await waitForLog(/listening on unix:/, options.readyTimeoutMs ?? 30_000);
-  const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr)?.[1]);
+  const listening = /listening on (https?):\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
+  const port = Number(listening?.[2]);
   const token = (await Deno.readTextFile(join(stateDir, "admin.token"))).trim();
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `${listening?.[1] ?? "http"}://127.0.0.1:${port}`;
   const socketClient = Deno.createHttpClient({ proxy: { transport: "unix", path: socketPath } });
 
   let finished = false;

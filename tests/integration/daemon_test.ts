@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startDaemon } from "../helpers/daemon.ts";
+import { waitFor } from "../helpers/wait_for.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -14,11 +15,14 @@ async function curlSocket(socket: string, path: string): Promise<{ code: number;
 Deno.test("daemon serves /v1/health over TCP and the Unix socket, then stops on SIGTERM", async () => {
   const daemon = await startDaemon();
   try {
-    const tcp = await fetch(`${daemon.baseUrl}/v1/health`);
-    assert.equal(tcp.status, 200);
-    const health = await tcp.json();
+    // Listeners come up before the services start: "starting" until they did.
+    const health = await waitFor(async () => {
+      const tcp = await fetch(`${daemon.baseUrl}/v1/health`);
+      assert.equal(tcp.status, 200);
+      const h = await tcp.json();
+      return h.state === "running" ? h : null;
+    }, "state running");
     assert.equal(health.status, "ok");
-    assert.equal(health.state, "running");
     assert.match(health.version, /^\d+\.\d+\.\d+$/);
 
     const viaCurl = await curlSocket(daemon.socketPath, "/v1/health");

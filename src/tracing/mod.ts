@@ -1,0 +1,12 @@
+/** OpenTelemetry tracing of the event path (intake → dispatch → plugin → result). */
+export {
+  activeContext,
+  type Context,
+  contextWith,
+  endSpan,
+  type Span,
+  startSpan,
+  TRACING,
+  tracingStatus,
+  withContext,
+} from "./tracer.ts";

@@ -1,0 +1,87 @@
+/**
+ * Tracing through Deno's built-in OpenTelemetry (`OTEL_DENO=true`): spans made with
+ * `@opentelemetry/api` join the HTTP server span Deno opens for each request and are exported
+ * over OTLP by the runtime. Off, every helper here is a no-op that allocates nothing.
+ */
+import {
+  type Attributes,
+  type Context,
+  context,
+  type Span,
+  SpanStatusCode,
+  trace,
+} from "@opentelemetry/api";
+import { VERSION } from "../version.ts";
+
+export type { Context, Span };
+
+function envFlag(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined; // no --allow-env for it: off
+  }
+}
+
+/** Whether Deno's OpenTelemetry export is on for this process (read once, at load). */
+export const TRACING: boolean = ["true", "1"].includes(envFlag("OTEL_DENO") ?? "");
+
+const tracer = trace.getTracer("plugd", VERSION);
+
+/** The context to parent later spans on (the current request's span), or undefined when off. */
+export function activeContext(): Context | undefined {
+  return TRACING ? context.active() : undefined;
+}
+
+/** Starts a span under `parent` (default: the active context); undefined when tracing is off. */
+export function startSpan(
+  name: string,
+  attributes: Attributes,
+  parent?: Context,
+): Span | undefined {
+  if (!TRACING) return undefined;
+  return tracer.startSpan(name, { attributes }, parent ?? context.active());
+}
+
+/** The context whose active span is `span` (to parent children on), or `parent` when off. */
+export function contextWith(span: Span | undefined, parent?: Context): Context | undefined {
+  if (!span) return parent;
+  return trace.setSpan(parent ?? context.active(), span);
+}
+
+/** Runs `fn` with `ctx` as the active context (so spans it starts are children); plain when off. */
+export function withContext<T>(ctx: Context | undefined, fn: () => T): T {
+  return ctx ? context.with(ctx, fn) : fn();
+}
+
+/** Ends a span, marking it failed with `error`'s message when given. */
+export function endSpan(span: Span | undefined, error?: unknown, attributes?: Attributes): void {
+  if (!span) return;
+  if (attributes) span.setAttributes(attributes);
+  if (error !== undefined) {
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: (error as Error)?.message ?? String(error),
+    });
+  }
+  span.end();
+}
+
+/**
+ * How tracing stands, for the start-up log: on (and where to), off, or off although an
+ * endpoint is set (Deno reads `OTEL_DENO` only at process start, so the endpoint alone cannot
+ * turn it on).
+ */
+export function tracingStatus(): string {
+  const endpoint = envFlag("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ??
+    envFlag("OTEL_EXPORTER_OTLP_ENDPOINT");
+  if (TRACING) {
+    return `tracing on: OTLP ${envFlag("OTEL_EXPORTER_OTLP_PROTOCOL") ?? "http/protobuf"} to ` +
+      `${endpoint ?? "http://localhost:4318 (the OTLP default)"}`;
+  }
+  if (endpoint) {
+    return `WARNING: tracing is OFF although OTEL_EXPORTER_OTLP_ENDPOINT is set: Deno's ` +
+      `OpenTelemetry starts only with OTEL_DENO=true in the daemon's environment (set both)`;
+  }
+  return "tracing off (set OTEL_DENO=true and OTEL_EXPORTER_OTLP_ENDPOINT to export traces)";
+}
