@@ -1,5 +1,5 @@
-import type { Context } from "../tracing/mod.ts";
 /** One plugin's share of the dispatcher: what is in memory for it, and where its backlog is. */
+import type { Context } from "../tracing/mod.ts";
 import type { CloudEvent } from "./types.ts";
 
 /** One delivery to run. */
