@@ -1,5 +1,6 @@
 import { type ConfigFlags, loadConfig } from "../config/mod.ts";
 import { daemonServices, runDaemon } from "../daemon/mod.ts";
+import { switchOnTracing } from "../tracing/mod.ts";
 import { VERSION } from "../version.ts";
 import type { Command } from "./command.ts";
 
@@ -34,6 +35,9 @@ export const daemonCommand: Command = {
     },
   },
   async run({ options, io, cwd }) {
+    // First, before anything is opened: an OTLP endpoint alone turns tracing on (a restart
+    // of this same process with OTEL_DENO=true; returns only if there is nothing to do).
+    switchOnTracing(io.env);
     const flags: ConfigFlags = {
       dev: options.dev ? true : undefined,
       insecureListen: options["insecure-listen"] ? true : undefined,

@@ -10,3 +10,4 @@ export {
   tracingStatus,
   withContext,
 } from "./tracer.ts";
+export { switchOnTracing } from "./switch_on.ts";

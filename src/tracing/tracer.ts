@@ -12,6 +12,7 @@ import {
   trace,
 } from "@opentelemetry/api";
 import { VERSION } from "../version.ts";
+import { otlpEndpoint, switchOnFailure } from "./switch_on.ts";
 
 export type { Context, Span };
 
@@ -69,19 +70,24 @@ export function endSpan(span: Span | undefined, error?: unknown, attributes?: At
 
 /**
  * How tracing stands, for the start-up log: on (and where to), off, or off although an
- * endpoint is set (Deno reads `OTEL_DENO` only at process start, so the endpoint alone cannot
- * turn it on).
+ * endpoint is set (`OTEL_DENO` set to something else, or the switch-on restart failed).
  */
 export function tracingStatus(): string {
-  const endpoint = envFlag("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ??
-    envFlag("OTEL_EXPORTER_OTLP_ENDPOINT");
+  const endpoint = otlpEndpoint({
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: envFlag("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
+    OTEL_EXPORTER_OTLP_ENDPOINT: envFlag("OTEL_EXPORTER_OTLP_ENDPOINT"),
+  });
   if (TRACING) {
     return `tracing on: OTLP ${envFlag("OTEL_EXPORTER_OTLP_PROTOCOL") ?? "http/protobuf"} to ` +
       `${endpoint ?? "http://localhost:4318 (the OTLP default)"}`;
   }
-  if (endpoint) {
-    return `WARNING: tracing is OFF although OTEL_EXPORTER_OTLP_ENDPOINT is set: Deno's ` +
-      `OpenTelemetry starts only with OTEL_DENO=true in the daemon's environment (set both)`;
+  if (!endpoint) return "tracing off (set OTEL_EXPORTER_OTLP_ENDPOINT to export traces)";
+  const otelDeno = envFlag("OTEL_DENO");
+  if (otelDeno !== undefined) {
+    return `tracing off: OTEL_DENO=${otelDeno} although OTEL_EXPORTER_OTLP_ENDPOINT is set ` +
+      `(remove OTEL_DENO, or set it to true, to export traces)`;
   }
-  return "tracing off (set OTEL_DENO=true and OTEL_EXPORTER_OTLP_ENDPOINT to export traces)";
+  return `WARNING: tracing is OFF although OTEL_EXPORTER_OTLP_ENDPOINT is set: ${
+    switchOnFailure() ?? "Deno's OpenTelemetry was not started (set OTEL_DENO=true as well)"
+  }`;
 }

@@ -1,7 +1,8 @@
 /**
- * OpenTelemetry: with OTEL_DENO=true and OTEL_EXPORTER_OTLP_ENDPOINT, one event's trace reaches a
- * local OTLP/HTTP receiver as a tree: the HTTP request → plugd.event.intake →
- * plugd.event.dispatch → plugd.plugin.invoke (child) and plugd.event.result. Off by default.
+ * OpenTelemetry: with OTEL_EXPORTER_OTLP_ENDPOINT (and OTEL_DENO=true, which the daemon adds
+ * itself when it is unset), one event's trace reaches a local OTLP/HTTP receiver as a tree: the
+ * HTTP request → plugd.event.intake → plugd.event.dispatch → plugd.plugin.invoke (child) and
+ * plugd.event.result. Off by default.
  */
 import assert from "node:assert/strict";
 import { startDaemon } from "../helpers/daemon.ts";
@@ -126,13 +127,53 @@ Deno.test(
 );
 
 Deno.test(
-  "tracing is off by default, and says why when only the endpoint is set",
+  "OTEL_EXPORTER_OTLP_ENDPOINT alone switches tracing on: the same process restarts with OTEL_DENO=true",
   OPTS,
   async () => {
     const receiver = otlpReceiver();
-    await using d = await startDaemon({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
+    await using d = await startDaemon({
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" },
+    });
     try {
-      assert.match(d.log(), /tracing is OFF although OTEL_EXPORTER_OTLP_ENDPOINT is set/);
+      assert.match(d.log(), new RegExp(`tracing on: OTLP http/json to ${receiver.url}`));
+      assert.equal(d.log().match(/ starting \(state /g)?.length, 1, "one start, after the exec");
+      // The pid the test started now runs with OTEL_DENO=true (execve kept the process).
+      const environ = await Deno.readTextFile(`/proc/${d.process.pid}/environ`);
+      assert.ok(environ.split("\0").includes("OTEL_DENO=true"), "OTEL_DENO=true in the new image");
+      await install(d);
+      const r = await d.fetch("/v1/events?wait=true", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ specversion: "1.0", id: "e1", source: "/t", type: "count.hit" }),
+      });
+      assert.equal((await r.json()).results[0].status, "ok");
+      await waitFor(
+        () => receiver.spans.some((s) => s.name === "plugd.plugin.invoke"),
+        "a plugin invocation span at the receiver",
+      );
+    } finally {
+      await d.stop();
+      await receiver.close();
+    }
+  },
+);
+
+Deno.test(
+  "tracing is off by default, and OTEL_DENO=false keeps it off although an endpoint is set",
+  OPTS,
+  async () => {
+    const receiver = otlpReceiver();
+    await using plain = await startDaemon();
+    try {
+      assert.match(plain.log(), /tracing off \(set OTEL_EXPORTER_OTLP_ENDPOINT to export traces\)/);
+    } finally {
+      await plain.stop();
+    }
+    await using d = await startDaemon({
+      env: { OTEL_DENO: "false", OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    });
+    try {
+      assert.match(d.log(), /tracing off: OTEL_DENO=false although OTEL_EXPORTER_OTLP_ENDPOINT/);
       await install(d);
       const r = await d.fetch("/v1/events?wait=true", {
         method: "POST",
