@@ -20,10 +20,13 @@ import {
 import { DEFAULT_UID_RANGE } from "../src/config/mod.ts";
 import {
   copyPackage,
+  DB_OPS,
   memoryUids,
+  PluginDbAccess,
   removePackage,
   validateConfigValues,
 } from "../src/plugins/mod.ts";
+import { type DbResult, PluginDatabases } from "../src/plugin_db/mod.ts";
 import {
   type CapsFacts,
   detectResourceCaps,
@@ -80,6 +83,11 @@ export interface TestPlugin extends AsyncDisposable {
   /** The in-memory host: `storage` and `emitted` events. */
   readonly host: MemoryHost;
   readonly supervisor: Supervisor;
+  /**
+   * The plugin's database (a temporary file, with the grant's quota and the manifest's
+   * migrations applied), to set up or check rows: the same guard applies as to `ctx.db`.
+   */
+  readonly db: { execute(sql: string, args?: unknown[]): Promise<DbResult> };
   /** Deliver an event to the matching action handler; resolves to its return value. */
   emit(type: string, data?: unknown): Promise<unknown>;
   filter(name: string, data: unknown): Promise<unknown>;
@@ -120,6 +128,7 @@ export async function startPlugin(
   const state = await Deno.makeTempDir({ prefix: `plugd-test-${manifest.id}-` });
   // Copy the plugin in, read-only, as an install does (a plugin changes nothing of its own).
   const pluginDir = `${state}/plugin`;
+  let disposeDb: (() => Promise<void>) | undefined;
   await copyPackage(sourceDir, pluginDir, files);
   const d = {
     pluginDir,
@@ -148,8 +157,25 @@ export async function startPlugin(
       : await (capsInfo ??= detectResourceCaps({ instance: "sdk-testing", sweep: false }));
     const logs: LogLine[] = [];
     const host = new MemoryHost();
+    const grant = options.grant ?? manifest.permissions;
+    const db = new PluginDbAccess(
+      new PluginDatabases({
+        stateDir: state,
+        sandbox: { ...sandbox, mode: sandbox.mode === "bwrap" ? "bwrap" : "flags" },
+      }),
+    );
+    disposeDb = () => db.close();
+    await db.prepare(
+      { id: manifest.id, version: manifest.version, manifest, granted: grant },
+      pluginDir,
+    );
     const supervisor = new Supervisor({
-      hostHandler: host,
+      hostHandler: {
+        handleHostCall: (pid, op, args) =>
+          DB_OPS.includes(op)
+            ? db.handle(pid, op, (args ?? {}) as Record<string, unknown>)
+            : host.handleHostCall(pid, op, args),
+      },
       onLog: (_id, line) => logs.length < 10_000 && logs.push(line),
       healthIntervalMs: 0,
       cpuBudget: options.cpuBudget,
@@ -165,7 +191,7 @@ export async function startPlugin(
       plan: () =>
         launchPlan({
           pluginId: `${manifest.id}-${crypto.randomUUID().slice(0, 8)}`,
-          grant: options.grant ?? manifest.permissions,
+          grant,
           memoryMb: limits.memory_mb,
           cpuPercent: limits.cpu_percent,
           host: { stateDir: state, forbiddenPaths: [], daemonPort: 7420 },
@@ -174,7 +200,7 @@ export async function startPlugin(
           caps,
           uid,
           env: Object.fromEntries(
-            (options.grant ?? manifest.permissions).env?.flatMap((n) => {
+            grant.env?.flatMap((n) => {
               const value = Deno.env.get(n);
               return value === undefined ? [] : [[n, value]];
             }) ?? [],
@@ -195,6 +221,9 @@ export async function startPlugin(
       logs,
       host,
       supervisor,
+      db: {
+        execute: async (sql, args) => await db.handle(id, "db.execute", { sql, args }) as DbResult,
+      },
       emit(type, data) {
         const hook = manifest.hooks.find((h) => h.kind === "action" && matches(h.name, type));
         if (!hook) throw new Error(`No action in plugin.yaml matches "${type}"`);
@@ -253,11 +282,13 @@ export async function startPlugin(
       stats: () => supervisor.stats(id),
       async [Symbol.asyncDispose]() {
         await supervisor[Symbol.asyncDispose]();
+        await db.close();
         await removePackage(pluginDir).catch(() => {});
         await Deno.remove(state, { recursive: true }).catch(() => {});
       },
     };
   } catch (e) {
+    await disposeDb?.().catch(() => {});
     await removePackage(pluginDir).catch(() => {});
     await Deno.remove(state, { recursive: true }).catch(() => {});
     throw e;

@@ -42,6 +42,49 @@ export interface PluginStorage {
   list(prefix?: string): Promise<string[]>;
 }
 
+/** A value in a SQL row or argument. */
+export type SqlValue = number | string | null | Uint8Array;
+
+/** Arguments of a statement: a list for `?` placeholders, an object for `:name` ones. */
+export type SqlArgs = SqlValue[] | Record<string, SqlValue | boolean> | (SqlValue | boolean)[];
+
+/** A statement for {@linkcode PluginDatabase.batch}: SQL text, or SQL with its arguments. */
+export type SqlStatement = string | { sql: string; args?: SqlArgs };
+
+/** What a statement answers. */
+export interface SqlResult<Row = Record<string, SqlValue>> {
+  /** Column names of the rows, in order. */
+  columns: string[];
+  rows: Row[];
+  /** Rows inserted, changed or deleted. */
+  rowsAffected: number;
+  /** The rowid of the last row inserted, or null. */
+  lastInsertRowid: number | null;
+}
+
+/** The statements of a transaction (see {@linkcode PluginDatabase.transaction}). */
+export interface SqlTransaction {
+  execute<Row = Record<string, SqlValue>>(sql: string, args?: SqlArgs): Promise<SqlResult<Row>>;
+}
+
+/**
+ * The plugin's own SQL database (permission `db`): one libSQL (SQLite) file run by the daemon.
+ * Statements that reach past it (ATTACH, file functions, durability PRAGMAs, VACUUM INTO) are
+ * refused; each statement has a time limit (80 % of `limits.timeout_ms`) and its result a
+ * size limit (768 KiB as JSON); the file has the size quota the grant names.
+ */
+export interface PluginDatabase {
+  /** Runs one statement. */
+  execute<Row = Record<string, SqlValue>>(sql: string, args?: SqlArgs): Promise<SqlResult<Row>>;
+  /** Runs statements atomically: all of them or none (up to 1000). */
+  batch(statements: SqlStatement[]): Promise<SqlResult[]>;
+  /**
+   * Runs `fn` in a transaction: committed when it resolves, rolled back when it throws. Use the
+   * `tx` it gets (not `ctx.db`) inside; a transaction idle for 10 s is rolled back.
+   */
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+}
+
 /** What every handler receives as `ctx`. */
 export interface PluginContext<C = Record<string, unknown>> {
   plugin: { id: string; version: string };
@@ -50,6 +93,8 @@ export interface PluginContext<C = Record<string, unknown>> {
   /** Validated configuration, secrets decrypted. */
   config: C;
   storage: PluginStorage;
+  /** The plugin's SQL database; its calls fail with `DbDeniedError` without a `db` grant. */
+  db: PluginDatabase;
   log: PluginLogger;
   /** Emit an event; its type must be allowed by the `emit` permission. Resolves to the event id. */
   emit(type: string, data?: unknown): Promise<string>;

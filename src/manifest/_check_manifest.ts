@@ -12,6 +12,7 @@ import { validateRelations } from "./_validate_relations.ts";
 import { validateCommands } from "./_validate_commands.ts";
 import { validateUi } from "./_validate_ui.ts";
 import { derivedPermissions } from "./derived_permissions.ts";
+import { validateMigrations } from "./_validate_migrations.ts";
 
 /** Keys allowed at the top level of `plugin.yaml`. */
 export const TOP_LEVEL_KEYS: readonly string[] = [
@@ -33,6 +34,7 @@ export const TOP_LEVEL_KEYS: readonly string[] = [
   "limits",
   "dependencies",
   "conflicts",
+  "migrations",
 ];
 
 /**
@@ -60,6 +62,7 @@ export function checkManifest(
   const cron = validateCron(data.cron, p);
   const commands = validateCommands(data.commands, p);
   const ui = validateUi(data.ui, p);
+  const migrations = validateMigrations(data.migrations, permissions, p);
   const manifest = {
     id: who.id,
     name: who.name,
@@ -78,6 +81,7 @@ export function checkManifest(
     config: validateConfigSchema(data.config, p),
     limits: validateLimits(data.limits, p),
     ...validateRelations(data, who.id, p),
+    ...(migrations !== undefined ? { migrations } : {}),
   };
   return p.length === before
     ? { manifest: manifest as Manifest, entry: who.entry }

@@ -4,6 +4,7 @@ import { ManifestError } from "./errors.ts";
 import type { Manifest, Problem } from "./types.ts";
 import { type CheckPackageOptions, checkPackageProblems } from "./check_package.ts";
 import { parseManifestProblems } from "./parse_manifest.ts";
+import { MIGRATION_FILE } from "./_validate_migrations.ts";
 
 /** A plugin folder whose manifest and files passed every check. */
 export interface PluginDir {
@@ -62,6 +63,9 @@ export async function loadPluginDir(
     }
   }
   problems.push(...missingUiFiles(parsed?.manifest, scan.files));
+  if (parsed?.manifest?.migrations) {
+    problems.push(...migrationFileProblems(parsed.manifest.migrations, scan.files));
+  }
   if (problems.length > 0 || !parsed?.manifest) throw new ManifestError(problems);
   return { manifest: parsed.manifest, dir: real, files: scan.files };
 }
@@ -122,4 +126,37 @@ async function readManifest(
   });
   problems.push(...result.problems);
   return result;
+}
+
+/** The migrations folder holds only `NNN_name.sql` files, each number once. */
+function migrationFileProblems(dir: string, files: string[]): Problem[] {
+  const inside = files.filter((f) => f.startsWith(`${dir}/`));
+  if (inside.length === 0) {
+    return [{
+      field: "migrations",
+      message: `the folder ${
+        JSON.stringify(dir)
+      } is missing or empty; add files like ${dir}/001_init.sql`,
+    }];
+  }
+  const problems: Problem[] = [];
+  const seen = new Map<number, string>();
+  for (const file of inside) {
+    const name = file.slice(dir.length + 1);
+    const m = MIGRATION_FILE.exec(name);
+    if (!m) {
+      problems.push({
+        field: file,
+        message: "is not a migration; the folder holds only files named like 001_init.sql",
+      });
+      continue;
+    }
+    const version = Number(m[1]);
+    const other = seen.get(version);
+    if (other) {
+      problems.push({ field: file, message: `has the same number as ${other}; renumber it` });
+    }
+    seen.set(version, file);
+  }
+  return problems;
 }

@@ -92,3 +92,4 @@ export {
   type PackageScan,
 } from "./check_package.ts";
 export { loadPluginDir, type PluginDir } from "./load_plugin_dir.ts";
+export { MIGRATION_FILE } from "./_validate_migrations.ts";

@@ -82,6 +82,10 @@ const ENTRIES: Record<WrittenKind, fc.Arbitrary<string>> = {
     fc.constantFrom("slack.*", "slack.sent", "plugin.*", "plugin", "*", "foo*", "a-b.c", "A.b"),
     fc.string({ maxLength: 8 }),
   ),
+  db: fc.oneof(
+    fc.constantFrom("100MiB", "2GiB", "64GiB", "65GiB", "0MiB", "10MB", "1.5GiB", "100mib"),
+    fc.string({ maxLength: 8 }),
+  ),
 };
 
 /** The independent oracle: does `entry` touch a fact of HOST (its paths or its port)? */

@@ -121,4 +121,6 @@ export interface Manifest {
   limits: Limits;
   dependencies: { plugins: Record<string, string> };
   conflicts: string[];
+  /** Folder of numbered `.sql` migrations for the plugin's database (needs `db`). */
+  migrations?: string;
 }

@@ -11,6 +11,7 @@ import { NET } from "./kind_net.ts";
 import { READ, RUN, WRITE } from "./kind_paths.ts";
 import { EMIT, ENV, SYS } from "./kind_small.ts";
 import { PUBLIC, UI } from "./kind_surfaces.ts";
+import { DB } from "./kind_db.ts";
 
 /** Every permission kind, in canonical order (the order of risks, diffs and `plugin.yaml` docs). */
 export const PERMISSION_KINDS = {
@@ -23,6 +24,7 @@ export const PERMISSION_KINDS = {
   emit: EMIT,
   ui: UI,
   public: PUBLIC,
+  db: DB,
 } as const satisfies Record<string, PermissionKindSpec>;
 
 /** A permission key such as `net`. */

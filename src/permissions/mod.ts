@@ -19,6 +19,7 @@ export type { DenoAllowFlag, PermissionKindSpec } from "./kind_spec.ts";
 export { isPermissionKind, KIND_NAMES, PERMISSION_KINDS, REFUSED_KINDS } from "./kinds.ts";
 export { FORBIDDEN_ENV_PREFIXES, SYS_VALUES } from "./kind_small.ts";
 export { UI_SLOTS } from "./kind_surfaces.ts";
+export { dbQuotaBytes, DEFAULT_DB_QUOTA, MAX_DB_QUOTA_BYTES, parseDbSize } from "./kind_db.ts";
 export {
   type CheckedPermissions,
   checkPermissions,

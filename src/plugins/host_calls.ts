@@ -2,6 +2,7 @@ import { isEventType, matchesEventPattern } from "../manifest/mod.ts";
 import type { HostHandler } from "../runtime/mod.ts";
 import { type EmitLimiter, EmitRateLimitedError } from "./emit_limiter.ts";
 import type { PluginStorage } from "./storage.ts";
+import { DB_OPS, type PluginDbAccess } from "./plugin_db_access.ts";
 
 /** Accepts an event a plugin emitted (after the emit permission check). */
 export interface PluginEventSink {
@@ -27,6 +28,8 @@ export function createHostHandler(deps: {
   /** Per-plugin emit rate limits. @default none */
   emitLimiter?: EmitLimiter;
   onEmitDenied: (pluginId: string, type: string, reason: EmitDenial) => void;
+  /** Plugin databases (`ctx.db`). @default none: `db.*` calls fail */
+  db?: PluginDbAccess;
 }): HostHandler {
   return {
     async handleHostCall(pluginId, op, rawArgs) {
@@ -47,6 +50,7 @@ export function createHostHandler(deps: {
         case "emit":
           return await emit(pluginId, args);
         default:
+          if (deps.db && DB_OPS.includes(op)) return await deps.db.handle(pluginId, op, args);
           throw new TypeError(`unknown host operation "${op}"`);
       }
     },

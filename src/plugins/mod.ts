@@ -20,3 +20,4 @@ export { memoryUids, storeUids, type UidAllocator } from "./plugin_uids.ts";
 export { commandLine, pluginPlan } from "./plugin_launch.ts";
 export type { PluginRuntime } from "./plugin_context.ts";
 export { type ForcedFailure, forceFail } from "./force_fail.ts";
+export { createPluginDbAccess, DB_OPS, PluginDbAccess } from "./plugin_db_access.ts";

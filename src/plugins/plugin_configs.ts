@@ -5,6 +5,7 @@ import { validateConfigValues } from "./config_values.ts";
 import { storedManifest } from "./repository.ts";
 import { normalizeStoredConfigSchema } from "../manifest/mod.ts";
 import type { PluginRecord } from "./types.ts";
+import { ConflictError } from "./errors.ts";
 
 /** Thrown for config values that do not match the manifest schema: HTTP 422 with every problem. */
 export class ConfigValidationError extends Error {
@@ -51,6 +52,18 @@ export class PluginConfigs {
   async problems(plugin: PluginRecord): Promise<{ field: string; message: string }[]> {
     const opened = await openConfig(this.#key, plugin.id, await this.#stored(plugin.id));
     return validateConfigValues(plugin.manifest.config, opened, opened).problems;
+  }
+
+  /** What the plugin starts with; refuses (409) while a required setting is missing. */
+  async forLaunch(plugin: PluginRecord): Promise<Record<string, unknown>> {
+    const problems = await this.problems(plugin);
+    if (problems.length > 0) {
+      throw new ConflictError(
+        `config incomplete: ${problems.map((p) => `${p.field}: ${p.message}`).join("; ")}; ` +
+          `set it with "plugd plugin config ${plugin.id} key=value"`,
+      );
+    }
+    return await this.plain(plugin);
   }
 
   /** Values with secrets shown as `"********"`. */

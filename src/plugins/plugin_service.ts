@@ -22,6 +22,7 @@ import {
 import { removePlugin } from "./remove_plugin.ts";
 import { resolveSource } from "./resolve_source.ts";
 import { PluginStorage } from "./storage.ts";
+import { createPluginDbAccess, type PluginDbAccess } from "./plugin_db_access.ts";
 import type { PluginEventSink } from "./host_calls.ts";
 import type { PluginRecord, SystemEventSink } from "./types.ts";
 import { startInParallel } from "./start_order.ts";
@@ -55,6 +56,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   /** The last hour of calls per plugin, per minute, and each handler's last call. */
   readonly calls = new CallHistory();
   readonly storage: PluginStorage;
+  /** Plugin databases (`ctx.db`, permission `db`). */
+  readonly db: PluginDbAccess;
   readonly supervisor: Supervisor;
   readonly configs: PluginConfigs;
   readonly events: E;
@@ -72,8 +75,10 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     this.#ctx = { ...ctx, events: this.events };
     this.configs = configs;
     this.storage = new PluginStorage(ctx.store);
+    this.db = createPluginDbAccess(ctx.layout.root, ctx.runtime.sandbox, this.logs);
     this.supervisor = createPluginSupervisor({
       storage: this.storage,
+      db: this.db,
       logs: this.logs,
       idleStopMs: ctx.config.idleStopMs,
       bus: this.events,
@@ -116,6 +121,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   async stop(): Promise<void> {
     this.#reloader.close();
     await this.supervisor[Symbol.asyncDispose]();
+    await this.db.close();
     await this.#ctx.runtime.volumes[Symbol.asyncDispose]();
   }
 
@@ -224,6 +230,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     await this.#halt(id);
     this.#reloader.unwatch(id);
     await removePlugin(this.#ctx, plugin, options, actor, this.storage);
+    await this.db.forget(id, options.purge);
     this.logs.clear(id);
     this.calls.clear(id);
     await this.#ctx.events.emitSystemEvent("plugin.uninstalled", {
@@ -241,6 +248,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       halt: (pid) => this.#halt(pid),
       launch: (record) => this.#launchChecked(record),
       afterSwitch: (pid, from, to) => this.#lifecycle(pid, "onUpdate", { from, to }),
+      snapshotDb: (pid) => this.db.snapshot(pid),
       view: (pid) => this.view(pid),
     });
   }
@@ -310,14 +318,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     this.#emit.configure(plugin.id, grant.emit ?? [], plugin.manifest.limits);
     const runtime = this.#ctx.runtime;
     const uid = await readyToLaunch(plugin, runtime, paths);
-    const problems = await this.configs.problems(plugin);
-    if (problems.length > 0) {
-      throw new ConflictError(
-        `config incomplete: ${problems.map((p) => `${p.field}: ${p.message}`).join("; ")}; ` +
-          `set it with "plugd plugin config ${plugin.id} key=value"`,
-      );
-    }
-    const config = await this.configs.plain(plugin);
+    await this.db.prepare({ ...plugin, granted: grant }, paths.pluginDir, this.#ctx.store);
+    const config = await this.configs.forLaunch(plugin);
     await this.#halt(plugin.id);
     this.supervisor.register({
       id: plugin.id,
@@ -352,11 +354,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
 
   /** Follows the source folder of a plugin installed from a folder (dev mode). */
   #watchSource(plugin: PluginRecord): void {
-    if (
-      plugin.signedBy === null && plugin.source.startsWith("/") && !plugin.source.endsWith(".tgz")
-    ) {
-      this.#reloader.watch(plugin.id, plugin.source);
-    }
+    const folder = plugin.signedBy === null && plugin.source.startsWith("/");
+    if (folder && !plugin.source.endsWith(".tgz")) this.#reloader.watch(plugin.id, plugin.source);
   }
 
   #system(id: string, level: "info" | "warn" | "error", msg: string): void {

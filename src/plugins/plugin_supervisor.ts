@@ -3,10 +3,13 @@ import type { EmitPolicy } from "./emit_policy.ts";
 import { createHostHandler, type PluginEventSink } from "./host_calls.ts";
 import type { LogRings } from "./log_ring.ts";
 import type { PluginStorage } from "./storage.ts";
+import type { PluginDbAccess } from "./plugin_db_access.ts";
 
 /** What the daemon's supervisor is wired to. */
 export interface PluginSupervisorDeps {
   storage: PluginStorage;
+  /** Plugin databases. */
+  db?: PluginDbAccess;
   logs: LogRings;
   idleStopMs: number;
   /** The event bus. */
@@ -31,6 +34,7 @@ export function createPluginSupervisor(deps: PluginSupervisorDeps): Supervisor {
       emitPatterns: (id) => deps.emit.patterns(id),
       emitLimiter: deps.emit.limiter,
       onEmitDenied: (id, type, reason) => deps.emit.record(id, type, reason),
+      db: deps.db,
     }),
     onLog: (id, line) => logs.push(id, line),
     onStateChange: deps.onStateChange,

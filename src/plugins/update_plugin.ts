@@ -15,6 +15,7 @@ import { pluginPaths } from "./plugin_paths.ts";
 import { getPlugin, upsertPluginStatement } from "./repository.ts";
 import { resolveSource } from "./resolve_source.ts";
 import type { PluginRecord } from "./types.ts";
+import type { DbSnapshot } from "../plugin_db/mod.ts";
 
 /** What an update needs from the service that owns the processes. */
 export interface UpdateRequest {
@@ -28,6 +29,8 @@ export interface UpdateRequest {
   /** Runs once the new version serves (the plugin's `onUpdate(from, to)`). */
   afterSwitch: (id: string, from: string, to: string) => Promise<void>;
   view: (id: string) => Promise<Record<string, unknown>>;
+  /** Copies the plugin's database before the switch, restored if the update rolls back. */
+  snapshotDb?: (id: string) => Promise<DbSnapshot>;
 }
 
 /**
@@ -102,9 +105,14 @@ export function updatePlugin(
       ],
     }));
     if (wasRunning && !widened) {
+      // The new version's migrations run at its launch; a rollback restores the database too.
+      const snapshot = await req.snapshotDb?.(req.id);
       try {
         await req.launch(next);
+        await snapshot?.discard();
       } catch (error) {
+        await req.halt(req.id).catch(() => {});
+        await snapshot?.restore();
         await rollback(ctx, req, old, (error as Error).message);
         await removePackage(paths.pluginDir);
         await removePackage(paths.preparedDir);

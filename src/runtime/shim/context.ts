@@ -1,6 +1,7 @@
 /** The `ctx` object handlers receive, backed by host calls. */
 import type { PluginContext, PluginLogger } from "../../../sdk/types.ts";
 import { hostCall, send } from "./channel.ts";
+import { createDatabase } from "./db.ts";
 import type { HostFrame, LogLevel } from "./wire.ts";
 
 type Init = Extract<HostFrame, { t: "init" }>;
@@ -28,6 +29,7 @@ export function createContext(init: Init): PluginContext {
       },
       list: (prefix?: string) => hostCall("storage.list", { prefix }) as Promise<string[]>,
     }),
+    db: createDatabase(),
     log: Object.freeze(logger()),
     emit: (type: string, data?: unknown) => hostCall("emit", { type, data }) as Promise<string>,
   });

@@ -32,6 +32,11 @@ export const HOST_OPS = [
   "emit",
   "log",
   "denied",
+  "db.execute",
+  "db.batch",
+  "db.begin",
+  "db.commit",
+  "db.rollback",
 ] as const;
 /** An operation a child may ask of the host. */
 export type HostOp = typeof HOST_OPS[number];

@@ -1,0 +1,2 @@
+ALTER TABLE notes ADD COLUMN tags TEXT NOT NULL DEFAULT '';
+CREATE INDEX notes_created ON notes (created_at);

@@ -1,0 +1,171 @@
+/**
+ * Every plugin database of a daemon: one libSQL file per plugin (per tenant, once tenants exist)
+ * under `<state>/db/`, each served by its own database process, opened on first use.
+ */
+import { join } from "node:path";
+import type { DbSandbox } from "./db_command.ts";
+import { applyMigrations, readMigrations } from "./migrations.ts";
+import { PluginDatabase } from "./plugin_database.ts";
+
+/** Which database: a plugin's, and (later) a tenant's copy of it. */
+export interface DbKey {
+  pluginId: string;
+  /** The tenant, once tenants exist; absent = the plugin's own database. */
+  tenant?: string;
+}
+
+/** Options of {@linkcode PluginDatabases}. */
+export interface PluginDatabasesOptions {
+  /** The daemon's state dir; databases live under `<stateDir>/db/`. */
+  stateDir: string;
+  sandbox: DbSandbox;
+  /** SQLite's heap limit per database process. @default 256 MiB */
+  heapBytes?: number;
+  /** Largest result of one statement, in JSON bytes (it must fit a protocol frame). @default 768 KiB */
+  resultBytes?: number;
+  /** Stop a database process idle this long. @default 30000 */
+  idleStopMs?: number;
+  /** Time limit of a migration run. @default 60000 */
+  migrationTimeoutMs?: number;
+  /** A line a database process wrote to stderr. */
+  onLog?: (key: DbKey, line: string) => void;
+}
+
+/** How a database is opened: its quota and the time limit of one statement. */
+export interface DbLimits {
+  quotaBytes: number;
+  timeoutMs: number;
+}
+
+/** A copy of a database file taken before an update, to restore if the update rolls back. */
+export interface DbSnapshot {
+  restore(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+const FILE = "plugin.db";
+
+/** The plugin databases of one daemon. */
+export class PluginDatabases implements AsyncDisposable {
+  #o: Required<Omit<PluginDatabasesOptions, "onLog">> & Pick<PluginDatabasesOptions, "onLog">;
+  #open = new Map<string, { db: PluginDatabase; limits: DbLimits }>();
+
+  constructor(options: PluginDatabasesOptions) {
+    this.#o = {
+      heapBytes: 256 * 1024 * 1024,
+      resultBytes: 768 * 1024,
+      idleStopMs: 30_000,
+      migrationTimeoutMs: 60_000,
+      ...options,
+    };
+  }
+
+  /** The folder of a database (the only folder its process can write). */
+  dirOf(key: DbKey): string {
+    const base = join(this.#o.stateDir, "db", key.pluginId);
+    return key.tenant === undefined ? base : join(base, "tenants", key.tenant);
+  }
+
+  /** The database of `key`, opened with `limits` (reopened when they changed). */
+  async get(key: DbKey, limits: DbLimits): Promise<PluginDatabase> {
+    const id = this.#id(key);
+    const open = this.#open.get(id);
+    if (
+      open && open.limits.quotaBytes === limits.quotaBytes &&
+      open.limits.timeoutMs === limits.timeoutMs
+    ) {
+      return open.db;
+    }
+    if (open) await open.db[Symbol.asyncDispose]();
+    const db = new PluginDatabase({
+      dir: this.dirOf(key),
+      file: FILE,
+      sandbox: this.#o.sandbox,
+      quotaBytes: limits.quotaBytes,
+      heapBytes: this.#o.heapBytes,
+      resultBytes: this.#o.resultBytes,
+      idleStopMs: this.#o.idleStopMs,
+      timeoutMs: limits.timeoutMs,
+      onStderr: (line) => this.#o.onLog?.(key, line),
+    });
+    this.#open.set(id, { db, limits });
+    return db;
+  }
+
+  /** Applies the package's pending migrations (folder `migrationsDir`); returns their versions. */
+  async migrate(
+    key: DbKey,
+    limits: DbLimits,
+    migrationsDir: string,
+    pluginVersion: string,
+  ): Promise<number[]> {
+    const db = await this.get(key, limits);
+    const migrations = await readMigrations(migrationsDir);
+    return await applyMigrations(db, migrations, {
+      pluginVersion,
+      timeoutMs: this.#o.migrationTimeoutMs,
+    });
+  }
+
+  /** Stops the database process of `key` (its file stays). */
+  async close(key: DbKey): Promise<void> {
+    const id = this.#id(key);
+    await this.#open.get(id)?.db[Symbol.asyncDispose]();
+    this.#open.delete(id);
+  }
+
+  /** Copies the database file (the process stopped, the WAL folded in) to restore later. */
+  async snapshot(key: DbKey): Promise<DbSnapshot> {
+    await this.close(key);
+    const dir = this.dirOf(key);
+    const file = join(dir, FILE);
+    const copy = join(dir, `${FILE}.before-update`);
+    const existed = await exists(file);
+    if (existed) {
+      // The process closed cleanly, so the WAL is folded in; copy file and WAL anyway.
+      await Deno.copyFile(file, copy);
+      if (await exists(`${file}-wal`)) await Deno.copyFile(`${file}-wal`, `${copy}-wal`);
+    }
+    return {
+      restore: async () => {
+        await this.close(key);
+        for (const f of [file, `${file}-wal`, `${file}-shm`]) await Deno.remove(f).catch(() => {});
+        if (!existed) return;
+        await Deno.rename(copy, file);
+        if (await exists(`${copy}-wal`)) await Deno.rename(`${copy}-wal`, `${file}-wal`);
+      },
+      discard: async () => {
+        for (const f of [copy, `${copy}-wal`]) await Deno.remove(f).catch(() => {});
+      },
+    };
+  }
+
+  /** Removes the database of `key` (uninstall with purge). */
+  async purge(key: DbKey): Promise<void> {
+    await this.close(key);
+    await Deno.remove(this.dirOf(key), { recursive: true }).catch(() => {});
+  }
+
+  /** Bytes the database file of `key` uses on disk (0 when it has none). */
+  async size(key: DbKey): Promise<number> {
+    let total = 0;
+    for (const f of [FILE, `${FILE}-wal`]) {
+      total += await Deno.stat(join(this.dirOf(key), f)).then((s) => s.size, () => 0);
+    }
+    return total;
+  }
+
+  #id(key: DbKey): string {
+    return `${key.pluginId}\n${key.tenant ?? ""}`;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    const all = [...this.#open.values()];
+    this.#open.clear();
+    await Promise.all(all.map((o) => o.db[Symbol.asyncDispose]()));
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.lstat(path).then(() => true, () => false);
+}

@@ -1,0 +1,145 @@
+/**
+ * Plugins and their databases: which plugin may use `ctx.db` (its `db` grant, set at each
+ * launch), the `db.*` host calls, migrations at launch (enable, restart, update), and the
+ * snapshot an update restores when it rolls back.
+ */
+import { join } from "node:path";
+import { appendAudit } from "../audit/mod.ts";
+import { dbQuotaBytes, DEFAULT_DB_QUOTA } from "../permissions/mod.ts";
+import {
+  DbDeniedError,
+  type DbLimits,
+  type DbSnapshot,
+  PluginDatabases,
+} from "../plugin_db/mod.ts";
+import type { SandboxInfo } from "../runtime/mod.ts";
+import type { LogRings } from "./log_ring.ts";
+import type { Store } from "../store/mod.ts";
+import type { PluginRecord } from "./types.ts";
+
+/** The host operations served here. */
+export const DB_OPS: readonly string[] = [
+  "db.execute",
+  "db.batch",
+  "db.begin",
+  "db.commit",
+  "db.rollback",
+];
+
+/**
+ * The daemon's plugin databases under `<stateDir>/db/`, contained like plugins are (bubblewrap,
+ * or Deno flags only when the operator chose that mode); a database process's stderr lands in
+ * its plugin's log.
+ */
+export function createPluginDbAccess(
+  stateDir: string,
+  sandbox: SandboxInfo,
+  logs: LogRings,
+): PluginDbAccess {
+  return new PluginDbAccess(
+    new PluginDatabases({
+      stateDir,
+      sandbox: {
+        mode: sandbox.mode === "bwrap" ? "bwrap" : "flags",
+        bwrapPath: sandbox.bwrapPath,
+        denoPath: sandbox.denoPath,
+        mountProc: sandbox.mountProc,
+      },
+      onLog: (key, line) =>
+        logs.push(key.pluginId, {
+          ts: Date.now(),
+          stream: "system",
+          level: "warn",
+          msg: `db: ${line}`,
+        }),
+    }),
+  );
+}
+
+/** Database access of the daemon's plugins. */
+export class PluginDbAccess {
+  readonly databases: PluginDatabases;
+  #limits = new Map<string, DbLimits>();
+
+  constructor(databases: PluginDatabases) {
+    this.databases = databases;
+  }
+
+  /**
+   * Before a plugin starts: records its `db` grant and time limit, and applies the pending
+   * migrations of its package (audited). Throws `DbMigrationError` when a migration fails.
+   */
+  async prepare(
+    plugin: Pick<PluginRecord, "id" | "version" | "manifest" | "granted">,
+    pluginDir: string,
+    store?: Store,
+  ): Promise<number[]> {
+    const quotaBytes = dbQuotaBytes(plugin.granted?.db);
+    if (quotaBytes === undefined) {
+      this.#limits.delete(plugin.id);
+      return [];
+    }
+    // A statement gets 80 % of an invocation's time, so the plugin sees the error in time.
+    const limits = { quotaBytes, timeoutMs: Math.floor(plugin.manifest.limits.timeout_ms * 0.8) };
+    this.#limits.set(plugin.id, limits);
+    if (!plugin.manifest.migrations) return [];
+    const applied = await this.databases.migrate(
+      { pluginId: plugin.id },
+      limits,
+      join(pluginDir, plugin.manifest.migrations),
+      plugin.version,
+    );
+    if (applied.length > 0 && store) {
+      await appendAudit(store, {
+        actor: "daemon",
+        action: "plugin.db.migrate",
+        target: plugin.id,
+        result: "ok",
+        detail: { version: plugin.version, applied },
+      });
+    }
+    return applied;
+  }
+
+  /** Serves one `db.*` host call of `pluginId`. */
+  async handle(pluginId: string, op: string, args: Record<string, unknown>): Promise<unknown> {
+    const limits = this.#limits.get(pluginId);
+    if (!limits) {
+      throw new DbDeniedError(
+        `ctx.db needs the db permission; add db: ["${DEFAULT_DB_QUOTA}"] to permissions in ` +
+          "plugin.yaml (and have it granted)",
+      );
+    }
+    const db = await this.databases.get({ pluginId }, limits);
+    switch (op) {
+      case "db.execute":
+        return await db.execute(args.sql, args.args, args.tx);
+      case "db.batch":
+        return await db.batch(args.statements);
+      case "db.begin":
+        return { tx: await db.begin() };
+      case "db.commit":
+      case "db.rollback":
+        await db.finish(args.tx, op === "db.rollback");
+        return null;
+    }
+    throw new TypeError(`unknown host operation "${op}"`);
+  }
+
+  /** A copy of the plugin's database before an update switches versions. */
+  snapshot(pluginId: string): Promise<DbSnapshot> {
+    return this.databases.snapshot({ pluginId });
+  }
+
+  /** Stops every database process. */
+  close(): Promise<void> {
+    return this.databases[Symbol.asyncDispose]();
+  }
+
+  /** Stops the plugin's database process; with `purge`, removes the database. */
+  async forget(pluginId: string, purge: boolean): Promise<void> {
+    this.#limits.delete(pluginId);
+    if (purge) await this.databases.purge({ pluginId });
+    else await this.databases.close({ pluginId });
+  }
+}
