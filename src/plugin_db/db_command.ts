@@ -53,6 +53,9 @@ export function dbHostCommand(sandbox: DbSandbox, dbDir: string): string[] {
     "--die-with-parent",
     "--new-session",
     ...(Deno.uid() === 0 ? ["--cap-drop", "ALL"] : []),
+    // First: later mounts go on top, and plugd itself may live under /tmp.
+    "--tmpfs",
+    "/tmp",
     ...ro("/usr"),
     ...systemLinks(),
     ...optional("/etc/ld.so.cache"),
@@ -64,8 +67,6 @@ export function dbHostCommand(sandbox: DbSandbox, dbDir: string): string[] {
     ...(sandbox.mountProc === false ? [] : ["--proc", "/proc"]),
     "--dev",
     "/dev",
-    "--tmpfs",
-    "/tmp",
     "--bind",
     dbDir,
     dbDir,
