@@ -1,5 +1,6 @@
 /** `definePlugin()`: the one function a plugin entry calls. */
 import type { DefinedPlugin, PluginDefinition } from "./types.ts";
+import { SDK_VERSION } from "./version.ts";
 
 const MAPS = ["actions", "filters", "gates", "routes", "cron", "commands"] as const;
 /** Lifecycle hook names a plugin may implement (the shim and the protocol use this list). */
@@ -56,5 +57,6 @@ export function definePlugin<C = Record<string, unknown>, R extends string = str
       throw new TypeError(`definePlugin(): "${f}" must be a function`);
     }
   }
-  return Object.freeze({ ...def, __plugd: 1 as const });
+  // The SDK version is checked against the daemon's at the handshake.
+  return Object.freeze({ ...def, __plugd: 1 as const, __sdk: SDK_VERSION });
 }

@@ -1,102 +1,113 @@
 /**
- * `@plugd/sdk/testing`: start a plugin folder under the real sandbox and drive its handlers.
- * Used by plugin tests on the host; it is never loaded inside the sandbox.
+ * `@plugd/sdk/testing`: start a plugin folder under the real sandbox, with the same checks as an
+ * install (manifest, package, bundled npm dependencies, module graph, type check, handlers), and
+ * drive its handlers from a test. The work is done by the plugd installed on this machine (its
+ * test harness, in a process of its own), so this module needs nothing but Deno.
  *
  * @example
  * ```ts
  * import { startPlugin } from "@plugd/sdk/testing";
- * await using p = await startPlugin("./plugins/hello");
- * const out = await p.filter("notification.format", { text: "hi" });
+ * Deno.test("formats", async () => {
+ *   await using plugin = await startPlugin(new URL(".", import.meta.url).pathname);
+ *   const out = await plugin.filter("notification.format", { text: "hi" });
+ * });
  * ```
  * @module
  */
-import {
-  type ConfigSchema,
-  loadPluginDir,
-  matchRoute,
-  type Permissions,
-  routeHandlerName,
-} from "../src/manifest/mod.ts";
-import { DEFAULT_UID_RANGE } from "../src/config/mod.ts";
-import {
-  copyPackage,
-  DB_OPS,
-  memoryUids,
-  PluginDbAccess,
-  removePackage,
-  validateConfigValues,
-} from "../src/plugins/mod.ts";
-import { type DbResult, PluginDatabases } from "../src/plugin_db/mod.ts";
-import {
-  type CapsFacts,
-  detectResourceCaps,
-  detectSandbox,
-  type InvokeOptions,
-  launchPlan,
-  type LogLine,
-  manifestHandlers,
-  MemoryHost,
-  type PluginStats,
-  preparePlugin,
-  type RouteResult,
-  type SandboxInfo,
-  Supervisor,
-  type SupervisorOptions,
-} from "../src/runtime/mod.ts";
-import type { CloudEvent, GateDecision } from "./types.ts";
+import type { GateDecision, SqlResult } from "./types.ts";
+import type { HarnessError, HarnessFrame, HarnessRequest } from "./_testing_wire.ts";
 
-/** Applies the manifest's config defaults, as the daemon does; invalid values fail the start. */
-function withDefaults(
-  schema: ConfigSchema,
-  values: Record<string, unknown>,
-): Record<string, unknown> {
-  const { values: out, problems } = validateConfigValues(schema, values);
-  if (problems.length > 0) {
-    throw new TypeError(
-      `Invalid config for the plugin under test: ${
-        problems.map((p) => `${p.field}: ${p.message}`).join("; ")
-      }`,
-    );
-  }
-  return out;
+/** One line a plugin logged (stdout, stderr, `ctx.log`/console as `sdk`, the supervisor as `system`). */
+export interface LogLine {
+  /** Milliseconds since the epoch. */
+  ts: number;
+  /** Where it came from. */
+  stream: "stdout" | "stderr" | "sdk" | "system";
+  /** Its level. */
+  level: "debug" | "info" | "warn" | "error";
+  /** The text. */
+  msg: string;
+  /** Structured fields given to `ctx.log`. */
+  fields?: Record<string, unknown>;
+}
+
+/** An event the plugin emitted with `ctx.emit`. */
+export interface EmittedEvent {
+  /** The plugin that emitted it. */
+  pluginId: string;
+  /** Its event type. */
+  type: string;
+  /** Its payload. */
+  data: unknown;
+  /** The event id `ctx.emit` resolved to. */
+  id: string;
+}
+
+/** The host a plugin under test talks to, kept in memory and mirrored here as it changes. */
+export interface TestHost {
+  /** `ctx.storage` per plugin id: key → JSON value. */
+  readonly storage: Map<string, Map<string, unknown>>;
+  /** Every `ctx.emit`, in order. */
+  readonly emitted: EmittedEvent[];
 }
 
 /** Options of {@linkcode startPlugin}. */
 export interface StartPluginOptions {
-  /** @default {} */
+  /** Settings, validated against the manifest's schema as the daemon does. @default {} */
   config?: Record<string, unknown>;
-  /** @default every permission the manifest requests */
-  grant?: Permissions;
-  /** Override the manifest's limits.timeout_ms. */
+  /** The grant to run with. @default every permission the manifest requests */
+  grant?: Record<string, string[]>;
+  /** Overrides the manifest's `limits.timeout_ms`. */
   timeoutMs?: number;
-  /** Apply the host's process caps (cgroup / rlimit). @default true */
+  /** Applies the host's process caps (cgroup / rlimit). @default true */
   caps?: boolean;
-  /** CPU budget outside calls when no cgroup quota applies (see `SupervisorOptions`). */
-  cpuBudget?: SupervisorOptions["cpuBudget"];
+  /** Type-checks the plugin as an install does. @default true */
+  typeCheck?: boolean;
+}
+
+/** Facts about the plugin's process (state, counters, memory). */
+export interface TestPluginStats {
+  /** `running`, `starting`, `backoff`, `failed`, ... */
+  state: string;
+  /** Calls made to the plugin. */
+  invocations: number;
+  /** Calls that failed. */
+  errors: number;
+  /** Calls that ran out of time. */
+  timeouts: number;
+  /** Restarts of the process. */
+  restarts: number;
+  /** The sandboxed process's id. */
+  pid?: number;
+  /** Resident memory of its process tree. */
+  rssBytes?: number;
+  /** More facts (denied attempts, protocol violations, caps, ...). */
+  [fact: string]: unknown;
 }
 
 /** A running plugin under test. */
 export interface TestPlugin extends AsyncDisposable {
+  /** The plugin's id. */
   readonly id: string;
-  /** Lines the plugin logged (stdout, stderr, ctx.log, console, system). */
+  /** Lines the plugin logged so far. */
   readonly logs: LogLine[];
-  /** The in-memory host: `storage` and `emitted` events. */
-  readonly host: MemoryHost;
-  readonly supervisor: Supervisor;
-  /**
-   * The plugin's database (a temporary file, with the grant's quota and the manifest's
-   * migrations applied), to set up or check rows: the same guard applies as to `ctx.db`.
-   */
-  readonly db: { execute(sql: string, args?: unknown[]): Promise<DbResult> };
-  /** Deliver an event to the matching action handler; resolves to its return value. */
+  /** Storage and emitted events. */
+  readonly host: TestHost;
+  /** The plugin's database (permission `db`): a temporary file, migrations applied. */
+  readonly db: { execute(sql: string, args?: unknown[]): Promise<SqlResult> };
+  /** Delivers an event to the matching action handler; resolves to its return value. */
   emit(type: string, data?: unknown): Promise<unknown>;
+  /** Applies the filter `name`; resolves to the new data. */
   filter(name: string, data: unknown): Promise<unknown>;
+  /** Asks the gate `name`. */
   gate(name: string, data: unknown): Promise<GateDecision>;
+  /** Calls a declared route (`:param` segments match as the daemon matches them). */
   route(
     method: string,
     path: string,
     init?: { headers?: HeadersInit; body?: string },
   ): Promise<Response>;
+  /** Runs the cron job `name` now. */
   cron(name: string): Promise<void>;
   /**
    * Runs a command as `plugd <id> <name> [args...]` would; resolves to its exit code and output
@@ -107,190 +118,176 @@ export interface TestPlugin extends AsyncDisposable {
     args?: string[],
     init?: { onOutput?: (chunk: string) => void; signal?: AbortSignal },
   ): Promise<{ code: number; output: string }>;
-  stats(): Promise<PluginStats>;
+  /** The process's state and counters. */
+  stats(): Promise<TestPluginStats>;
 }
 
-let sandboxInfo: Promise<SandboxInfo> | undefined;
-let capsInfo: Promise<CapsFacts> | undefined;
-/** Each plugin under test gets its own uid when the tests run as root, as in the daemon. */
-const uids = memoryUids({ range: DEFAULT_UID_RANGE });
-
-function matches(pattern: string, type: string): boolean {
-  return pattern.endsWith("*") ? type.startsWith(pattern.slice(0, -1)) : pattern === type;
+/** The command that starts the plugd test harness. */
+function harnessCommand(): string[] {
+  const given = Deno.env.get("PLUGD_HARNESS");
+  if (given) return JSON.parse(given) as string[];
+  const here = new URL(import.meta.url);
+  if (here.protocol === "file:") {
+    // Loaded from a plugd checkout or install: its harness is next door.
+    const root = new URL("../", here);
+    const main = new URL("src/harness/main.ts", root);
+    try {
+      Deno.statSync(main);
+      return [
+        Deno.execPath(),
+        "run",
+        "--allow-all",
+        "--quiet",
+        `--config=${new URL("deno.json", root).pathname}`,
+        main.pathname,
+      ];
+    } catch { /* not a plugd tree: use the plugd on PATH */ }
+  }
+  return ["plugd", "plugin", "harness"];
 }
 
-/** Prepare `dir` into a temp state folder and start it under the real sandbox. */
+function toError(e: HarnessError): Error {
+  const error = new Error(e.message);
+  error.name = e.name;
+  if (e.reason) (error as Error & { reason?: string }).reason = e.reason;
+  return error;
+}
+
+/**
+ * Prepares the plugin folder `dir` exactly as an install does and starts it under the real
+ * sandbox. Rejects with the same message an install would give (a type error, a refused import,
+ * a manifest problem, a handler missing from the module).
+ */
 export async function startPlugin(
   dir: string,
   options: StartPluginOptions = {},
 ): Promise<TestPlugin> {
-  const { manifest, dir: sourceDir, files } = await loadPluginDir(dir);
-  const state = await Deno.makeTempDir({ prefix: `plugd-test-${manifest.id}-` });
-  // Copy the plugin in, read-only, as an install does (a plugin changes nothing of its own).
-  const pluginDir = `${state}/plugin`;
-  let disposeDb: (() => Promise<void>) | undefined;
-  await copyPackage(sourceDir, pluginDir, files);
-  const d = {
-    pluginDir,
-    preparedDir: `${state}/prepared`,
-    dataDir: `${state}/data/plugin`,
-    tmpDir: `${state}/tmp/plugin`,
-  };
+  const [program, ...args] = harnessCommand();
+  let child: Deno.ChildProcess;
   try {
-    sandboxInfo ??= detectSandbox();
-    const sandbox = await sandboxInfo;
-    await preparePlugin({ ...d, entry: manifest.entry, sandbox, typeCheck: false });
-    // Flags mode as root: the plugin's uid walks to its folders itself (bubblewrap as root
-    // needs no such path, so a plugin folder under a 0700 home or temp dir works).
-    const uid = sandbox.root ? await uids.uidOf(`${manifest.id}-${state}`) : undefined;
-    const open = sandbox.mode === "flags" && sandbox.root;
-    if (open) await Deno.chmod(state, 0o711);
-    for (const p of [d.dataDir, d.tmpDir]) {
-      await Deno.mkdir(p, { recursive: true, mode: 0o700 });
-      await Deno.chmod(`${p}/..`, open ? 0o711 : 0o700);
-      if (uid !== undefined) await Deno.chown(p, uid, uid);
-    }
-    await Deno.mkdir(`${state}/launch`, { mode: 0o700 });
-    // One cgroup folder shared by every test process; each start names its own cgroup.
-    const caps = options.caps === false
-      ? undefined
-      : await (capsInfo ??= detectResourceCaps({ instance: "sdk-testing", sweep: false }));
-    const logs: LogLine[] = [];
-    const host = new MemoryHost();
-    const grant = options.grant ?? manifest.permissions;
-    const db = new PluginDbAccess(
-      new PluginDatabases({
-        stateDir: state,
-        sandbox: { ...sandbox, mode: sandbox.mode === "bwrap" ? "bwrap" : "flags" },
-      }),
+    child = new Deno.Command(program!, { args, stdin: "piped", stdout: "piped", stderr: "inherit" })
+      .spawn();
+  } catch (error) {
+    throw new Error(
+      `Cannot start the plugd test harness (${program}: ${(error as Error).message}); run the ` +
+        'tests with "plugd plugin test <dir>", or put plugd on the PATH',
+      { cause: error },
     );
-    disposeDb = () => db.close();
-    await db.prepare(
-      { id: manifest.id, version: manifest.version, manifest, granted: grant },
-      pluginDir,
-    );
-    const supervisor = new Supervisor({
-      hostHandler: {
-        handleHostCall: (pid, op, args) =>
-          DB_OPS.includes(op)
-            ? db.handle(pid, op, (args ?? {}) as Record<string, unknown>)
-            : host.handleHostCall(pid, op, args),
-      },
-      onLog: (_id, line) => logs.length < 10_000 && logs.push(line),
-      healthIntervalMs: 0,
-      cpuBudget: options.cpuBudget,
-    });
-    const limits = { ...manifest.limits };
-    if (options.timeoutMs) limits.timeout_ms = options.timeoutMs;
-    supervisor.register({
-      id: manifest.id,
-      version: manifest.version,
-      expectedHandlers: manifestHandlers(manifest),
-      limits,
-      config: withDefaults(manifest.config, options.config ?? {}),
-      plan: () =>
-        launchPlan({
-          pluginId: `${manifest.id}-${crypto.randomUUID().slice(0, 8)}`,
-          grant,
-          memoryMb: limits.memory_mb,
-          cpuPercent: limits.cpu_percent,
-          host: { stateDir: state, forbiddenPaths: [], daemonPort: 7420 },
-          dirs: d,
-          sandbox,
-          caps,
-          uid,
-          env: Object.fromEntries(
-            grant.env?.flatMap((n) => {
-              const value = Deno.env.get(n);
-              return value === undefined ? [] : [[n, value]];
-            }) ?? [],
-          ),
-          launchDir: `${state}/launch`,
-        }),
-    });
-    const id = manifest.id;
-    const call = (
-      kind: "action" | "filter" | "gate" | "route" | "cron" | "command",
-      name: string,
-      payload?: unknown,
-      opts?: InvokeOptions,
-    ) => supervisor.invoke(id, kind, name, payload, opts);
-    await supervisor.start(id);
-    return {
-      id,
-      logs,
-      host,
-      supervisor,
-      db: {
-        execute: async (sql, args) => await db.handle(id, "db.execute", { sql, args }) as DbResult,
-      },
-      emit(type, data) {
-        const hook = manifest.hooks.find((h) => h.kind === "action" && matches(h.name, type));
-        if (!hook) throw new Error(`No action in plugin.yaml matches "${type}"`);
-        const event: CloudEvent = {
-          specversion: "1.0",
-          id: crypto.randomUUID(),
-          source: "/test",
-          type,
-          time: new Date().toISOString(),
-          datacontenttype: "application/json",
-          data,
-        };
-        return call("action", hook.name, event);
-      },
-      filter: (name, data) => call("filter", name, data),
-      gate: async (name, data) => await call("gate", name, data) as GateDecision,
-      async route(method, path, init = {}) {
-        const url = new URL(path, "http://plugin.local");
-        // The daemon's own matcher: `:name` segments and their params work as in production.
-        const match = matchRoute(manifest.routes, method, url.pathname);
-        if (!match) throw new Error(`No route "${method} ${url.pathname}" in plugin.yaml`);
-        const r = await call("route", routeHandlerName(match.route), {
-          method,
-          path: url.pathname,
-          query: url.search.slice(1),
-          headers: [...new Headers(init.headers)],
-          params: match.params,
-          body: init.body,
-          bodyEncoding: "text",
-        }) as RouteResult;
-        const body = (Uint8Array as unknown as { fromBase64(s: string): Uint8Array<ArrayBuffer> })
-          .fromBase64(r.body);
-        return new Response(r.status === 204 || r.status === 304 ? null : body, {
-          status: r.status,
-          headers: r.headers,
-        });
-      },
-      async cron(name) {
-        await call("cron", name);
-      },
-      async command(name, args = [], init = {}) {
-        const decl = manifest.commands?.find((c) => c.name === name);
-        if (!decl) throw new Error(`No command "${name}" in plugin.yaml`);
-        let output = "";
-        const onOutput = (chunk: string) => {
-          output += chunk;
-          init.onOutput?.(chunk);
-        };
-        const code = await call("command", name, { args }, {
-          onOutput,
-          signal: init.signal,
-          timeoutMs: decl.timeout_ms,
-        });
-        return { code: code as number, output };
-      },
-      stats: () => supervisor.stats(id),
-      async [Symbol.asyncDispose]() {
-        await supervisor[Symbol.asyncDispose]();
-        await db.close();
-        await removePackage(pluginDir).catch(() => {});
-        await Deno.remove(state, { recursive: true }).catch(() => {});
-      },
-    };
-  } catch (e) {
-    await disposeDb?.().catch(() => {});
-    await removePackage(pluginDir).catch(() => {});
-    await Deno.remove(state, { recursive: true }).catch(() => {});
-    throw e;
   }
+  const writer = child.stdin.getWriter();
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const logs: LogLine[] = [];
+  const outputs = new Map<number, (chunk: string) => void>();
+  const host: TestHost = { storage: new Map(), emitted: [] };
+  let nextId = 1;
+  const onFrame = (f: HarnessFrame) => {
+    if ("ev" in f) {
+      if (f.ev === "log" && logs.length < 10_000) logs.push(f.line as LogLine);
+      if (f.ev === "out") outputs.get(f.id)?.(f.chunk);
+      if (f.ev === "emitted") host.emitted.push(f.event);
+      if (f.ev === "storage") {
+        let s = host.storage.get(f.pluginId);
+        if (!s) host.storage.set(f.pluginId, s = new Map());
+        if (f.deleted) s.delete(f.key);
+        else s.set(f.key, f.value);
+      }
+      return;
+    }
+    const p = pending.get(f.id);
+    if (!p) return;
+    pending.delete(f.id);
+    if (f.ok) p.resolve(f.value);
+    else p.reject(toError(f.error));
+  };
+  const reading = (async () => {
+    let buffered = "";
+    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+      buffered += chunk;
+      let nl: number;
+      while ((nl = buffered.indexOf("\n")) !== -1) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        if (line) onFrame(JSON.parse(line) as HarnessFrame);
+      }
+    }
+    for (const p of pending.values()) p.reject(new Error("the plugd test harness exited"));
+    pending.clear();
+  })();
+  const request = <T>(
+    body: Omit<HarnessRequest, "id"> & { op: HarnessRequest["op"] },
+    id = nextId++,
+  ) => {
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      writer.write(new TextEncoder().encode(JSON.stringify({ ...body, id }) + "\n")).catch(
+        reject,
+      );
+    });
+  };
+  const close = async () => {
+    await writer.close().catch(() => {});
+    await reading.catch(() => {});
+    await child.status;
+  };
+  let id: string;
+  try {
+    id = (await request<{ id: string }>({ op: "start", dir, options } as HarnessRequest)).id;
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return {
+    id,
+    logs,
+    host,
+    db: {
+      execute: (sql, args) => request<SqlResult>({ op: "db", sql, args } as HarnessRequest),
+    },
+    emit: (type, data) => request({ op: "emit", type, data } as HarnessRequest),
+    filter: (name, data) => request({ op: "filter", name, data } as HarnessRequest),
+    gate: (name, data) => request<GateDecision>({ op: "gate", name, data } as HarnessRequest),
+    async route(method, path, init = {}) {
+      const r = await request<{ status: number; headers: [string, string][]; body: string }>(
+        {
+          op: "route",
+          method,
+          path,
+          headers: [...new Headers(init.headers)],
+          body: init.body,
+        } as HarnessRequest,
+      );
+      const body = (Uint8Array as unknown as { fromBase64(s: string): Uint8Array<ArrayBuffer> })
+        .fromBase64(r.body);
+      return new Response(r.status === 204 || r.status === 304 ? null : body, {
+        status: r.status,
+        headers: r.headers,
+      });
+    },
+    async cron(name) {
+      await request({ op: "cron", name } as HarnessRequest);
+    },
+    async command(name, args = [], init = {}) {
+      const id = nextId++;
+      let output = "";
+      outputs.set(id, (chunk) => {
+        output += chunk;
+        init.onOutput?.(chunk);
+      });
+      const cancel = () =>
+        void request({ op: "cancel", target: id } as HarnessRequest).catch(() => {});
+      init.signal?.addEventListener("abort", cancel, { once: true });
+      try {
+        const code = await request<number>({ op: "command", name, args } as HarnessRequest, id);
+        return { code, output };
+      } finally {
+        outputs.delete(id);
+        init.signal?.removeEventListener("abort", cancel);
+      }
+    },
+    stats: () => request<TestPluginStats>({ op: "stats" } as HarnessRequest),
+    async [Symbol.asyncDispose]() {
+      await request({ op: "stop" } as HarnessRequest).catch(() => {});
+      await close();
+    },
+  };
 }

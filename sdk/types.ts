@@ -2,12 +2,19 @@
 
 /** A CloudEvent 1.0 in JSON structured mode, as action handlers receive it. */
 export interface CloudEvent<T = unknown> {
+  /** Always `"1.0"`. */
   specversion: "1.0";
+  /** Unique per event (a ULID). */
   id: string;
+  /** Who sent it: `/deployer`, or `/plugins/<id>` for an event a plugin emitted. */
   source: string;
+  /** Lowercase dotted type, e.g. `deployment.post_create`. */
   type: string;
+  /** When it happened (RFC 3339). */
   time?: string;
+  /** `application/json`. */
   datacontenttype?: string;
+  /** The payload. */
   data?: T;
   /** Extension attributes such as `tenant`. */
   [extension: string]: unknown;
@@ -15,28 +22,39 @@ export interface CloudEvent<T = unknown> {
 
 /** A gate's vote. */
 export interface GateDecision {
+  /** `false` vetoes the operation. */
   allow: boolean;
+  /** Why, shown to whoever asked the gate. */
   reason?: string;
 }
 
 /** Health as reported by `health()`. */
 export interface HealthStatus {
+  /** `unhealthy` fails an update's switch test; `degraded` is shown to the operator. */
   status: "healthy" | "degraded" | "unhealthy";
+  /** Details shown in `plugd plugin info`. */
   [detail: string]: unknown;
 }
 
 /** Structured logger; lines appear in `plugd plugin logs`. */
 export interface PluginLogger {
+  /** Logs at level debug, with optional structured fields. */
   debug(msg: string, fields?: Record<string, unknown>): void;
+  /** Logs at level info. */
   info(msg: string, fields?: Record<string, unknown>): void;
+  /** Logs at level warn. */
   warn(msg: string, fields?: Record<string, unknown>): void;
+  /** Logs at level error. */
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
 /** The plugin's key/value storage, scoped to it by the daemon (quota applies). */
 export interface PluginStorage {
+  /** The JSON value stored under `key`, or undefined. */
   get<T = unknown>(key: string): Promise<T | undefined>;
+  /** Stores a JSON value (the plugin's storage quota applies). */
   set(key: string, value: unknown): Promise<void>;
+  /** Removes `key`. */
   delete(key: string): Promise<void>;
   /** Keys, optionally only those starting with `prefix`. */
   list(prefix?: string): Promise<string[]>;
@@ -55,6 +73,7 @@ export type SqlStatement = string | { sql: string; args?: SqlArgs };
 export interface SqlResult<Row = Record<string, SqlValue>> {
   /** Column names of the rows, in order. */
   columns: string[];
+  /** One object per row, keyed by column name. */
   rows: Row[];
   /** Rows inserted, changed or deleted. */
   rowsAffected: number;
@@ -64,6 +83,7 @@ export interface SqlResult<Row = Record<string, SqlValue>> {
 
 /** The statements of a transaction (see {@linkcode PluginDatabase.transaction}). */
 export interface SqlTransaction {
+  /** Runs one statement inside the transaction. */
   execute<Row = Record<string, SqlValue>>(sql: string, args?: SqlArgs): Promise<SqlResult<Row>>;
 }
 
@@ -87,20 +107,24 @@ export interface PluginDatabase {
 
 /** What every handler receives as `ctx`. */
 export interface PluginContext<C = Record<string, unknown>> {
+  /** This plugin's id and installed version. */
   plugin: { id: string; version: string };
   /** Absolute paths of `$DATA` (also the cwd) and `$TMP` (also `TMPDIR`). */
   paths: { data: string; tmp: string };
   /** Validated configuration, secrets decrypted. */
   config: C;
+  /** Key/value storage scoped to this plugin. */
   storage: PluginStorage;
   /** The plugin's SQL database; its calls fail with `DbDeniedError` without a `db` grant. */
   db: PluginDatabase;
+  /** Structured logging into `plugd plugin logs`. */
   log: PluginLogger;
   /** Emit an event; its type must be allowed by the `emit` permission. Resolves to the event id. */
   emit(type: string, data?: unknown): Promise<string>;
 }
 
-type MaybePromise<T> = T | Promise<T>;
+/** A value or a promise of it: handlers may be sync or async. */
+export type MaybePromise<T> = T | Promise<T>;
 
 /** An action handler: gets the whole CloudEvent, result ignored except for errors. */
 export type ActionHandler<C> = (event: CloudEvent, ctx: PluginContext<C>) => MaybePromise<unknown>;
@@ -109,9 +133,9 @@ export type FilterHandler<C> = (data: unknown, ctx: PluginContext<C>) => MaybePr
 /** A gate: gets the data, votes. */
 export type GateHandler<C> = (data: unknown, ctx: PluginContext<C>) => MaybePromise<GateDecision>;
 /** The path of a route key: `"GET /commits/:sha"` → `"/commits/:sha"`. */
-type RoutePath<K extends string> = K extends `${string} ${infer P}` ? P : K;
+export type RoutePath<K extends string> = K extends `${string} ${infer P}` ? P : K;
 /** `:name` segments of a path as an object type. */
-type PathParams<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+export type PathParams<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
   ? { [N in Name]: string } & PathParams<`/${Rest}`>
   : P extends `${string}:${infer Name}` ? { [N in Name]: string }
   : Record<never, never>;
@@ -144,6 +168,7 @@ export interface CommandOutput {
 
 /** What a command handler receives as `ctx`. */
 export interface CommandContext<C = Record<string, unknown>> extends PluginContext<C> {
+  /** The operator's terminal. */
   out: CommandOutput;
   /** Aborted when the operator presses Ctrl-C (or the run times out): stop and return. */
   signal: AbortSignal;
@@ -167,7 +192,9 @@ export type CronHandler<C> = (ctx: PluginContext<C>) => MaybePromise<void>;
 export interface PluginDefinition<C = Record<string, unknown>, R extends string = string> {
   /** Keyed by event type (may end in `*`), as in `hooks: - action: ...`. */
   actions?: Record<string, ActionHandler<C>>;
+  /** Keyed by filter name, as in `hooks: - filter: ...`. */
   filters?: Record<string, FilterHandler<C>>;
+  /** Keyed by gate name, as in `hooks: - gate: ...`. */
   gates?: Record<string, GateHandler<C>>;
   /** Keyed by `"METHOD /path"`, as in `routes:` (public ones too). */
   routes?: { [K in R]: RouteHandler<C, RouteParams<K>> };
@@ -175,13 +202,19 @@ export interface PluginDefinition<C = Record<string, unknown>, R extends string 
   cron?: Record<string, CronHandler<C>>;
   /** Keyed by command name, as in `commands:`. */
   commands?: Record<string, CommandHandler<C>>;
+  /** Runs once per installation, at its first successful start. */
   onInstall?: (ctx: PluginContext<C>) => MaybePromise<void>;
   /** Runs each time the process starts while the plugin is enabled. */
   onEnable?: (ctx: PluginContext<C>) => MaybePromise<void>;
+  /** Runs when the operator disables the plugin. */
   onDisable?: (ctx: PluginContext<C>) => MaybePromise<void>;
+  /** Runs once the new version serves after an update. */
   onUpdate?: (from: string, to: string, ctx: PluginContext<C>) => MaybePromise<void>;
+  /** Runs before the plugin is removed. */
   onUninstall?: (ctx: PluginContext<C>) => MaybePromise<void>;
+  /** Runs after the operator changed the settings (the process already has the new ones). */
   onConfigChange?: (oldConfig: C, newConfig: C, ctx: PluginContext<C>) => MaybePromise<void>;
+  /** Answers health checks; an update must answer healthy before it sticks. */
   health?: (ctx: PluginContext<C>) => MaybePromise<HealthStatus>;
 }
 
@@ -189,5 +222,8 @@ export interface PluginDefinition<C = Record<string, unknown>, R extends string 
 export type DefinedPlugin<C = Record<string, unknown>, R extends string = string> =
   & PluginDefinition<C, R>
   & {
+    /** The mark the shim checks. */
     readonly __plugd: 1;
+    /** The `@plugd/sdk` version that defined it (checked at the handshake). */
+    readonly __sdk?: string;
   };

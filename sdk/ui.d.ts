@@ -7,9 +7,11 @@
 
 /** What the console tells the frame. */
 export interface UiContext {
+  /** The console's colour scheme. */
   theme: "light" | "dark";
-  /** The frame's size in CSS pixels. */
+  /** The frame's width in CSS pixels. */
   width: number;
+  /** The frame's height in CSS pixels. */
   height: number;
   /** The plugin's id. */
   plugin: string;
@@ -21,16 +23,21 @@ export interface UiRequestInit {
   query?: Record<string, string> | string;
   /** A string is sent as is; anything else as JSON. */
   body?: unknown;
-  /** @default "application/json" for non-string bodies */
+  /** The request's `Content-Type`. @default "application/json" for non-string bodies */
   contentType?: string;
 }
 
 /** The answer of a route, as far as the console passes it on. */
 export interface UiResponse {
+  /** The HTTP status the route answered. */
   status: number;
+  /** Whether the status is 2xx. */
   ok: boolean;
+  /** Its `Content-Type`. */
   contentType: string;
+  /** The body as text. */
   text(): Promise<string>;
+  /** The body parsed as JSON. */
   json<T = unknown>(): Promise<T>;
 }
 

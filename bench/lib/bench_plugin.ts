@@ -1,5 +1,5 @@
 /** The bench plugin (bench/plugins/bench-echo) under the real sandbox, and its in-process twin. */
-import { startPlugin, type TestPlugin } from "../../sdk/testing.ts";
+import { type HarnessSession as TestPlugin, startPlugin } from "../../src/harness/mod.ts";
 import benchEcho from "../plugins/bench-echo/main.ts";
 
 /** Folder of the bench plugin. */

@@ -16,6 +16,7 @@ import { ADVISORY_COMMANDS } from "./advisory_commands.ts";
 import { pluginValidateCommand } from "./plugin_local_commands.ts";
 import { pluginNewCommand } from "./plugin_new_command.ts";
 import { pluginCommandsCommand, pluginRunCommand } from "./plugin_command_list.ts";
+import { pluginHarnessCommand, pluginTestCommand } from "./plugin_test_command.ts";
 import { registryServeCommand } from "./registry_serve_command.ts";
 import { REGISTRY_PUBLISHER_COMMANDS } from "./registry_publisher_commands.ts";
 import { REGISTRY_ADMIN_COMMANDS } from "./registry_admin_commands.ts";
@@ -38,6 +39,7 @@ import { pluginLogsCommand } from "./plugin_logs_command.ts";
 export const COMMANDS: readonly Command[] = [
   daemonCommand,
   pluginNewCommand,
+  pluginTestCommand,
   pluginValidateCommand,
   pluginPackCommand,
   registryBuildCommand,
@@ -76,4 +78,5 @@ export const COMMANDS: readonly Command[] = [
   ...REGISTRY_ADVISORY_COMMANDS,
   statusCommand,
   versionCommand,
+  pluginHarnessCommand,
 ];

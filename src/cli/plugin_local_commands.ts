@@ -1,7 +1,14 @@
 import { loadPluginDir, ManifestError } from "../manifest/mod.ts";
 import { assessRisks, grantProblems } from "../permissions/mod.ts";
 import { loadConfig, stateLayout } from "../config/mod.ts";
-import { commandLine, detectPluginRuntime, pluginPaths, pluginPlan } from "../plugins/mod.ts";
+import {
+  checkLikeInstall,
+  commandLine,
+  detectPluginRuntime,
+  pluginPaths,
+  pluginPlan,
+} from "../plugins/mod.ts";
+import { PluginPrepareError } from "../runtime/mod.ts";
 import { callerPath, CliError, type Command, type CommandContext } from "./command.ts";
 import { print } from "./output.ts";
 
@@ -9,7 +16,8 @@ import { print } from "./output.ts";
 export const pluginValidateCommand: Command = {
   path: "plugin validate",
   args: "<dir>",
-  summary: "check a plugin folder's plugin.yaml and files; print every problem",
+  summary:
+    "run an install's checks on a plugin folder (manifest, files, imports, type check); print every problem",
   arity: [1, 1],
   async run(ctx) {
     const dir = callerPath(ctx, ctx.args[0]!);
@@ -26,6 +34,14 @@ export const pluginValidateCommand: Command = {
       );
       const problems = grantProblems(manifest.permissions, paths);
       if (problems.length > 0) throw new ManifestError(problems);
+      // The rest of an install's checks, on a prepared copy: imports, module graph, types.
+      const runtime = await detectPluginRuntime(config, { create: false });
+      try {
+        await checkLikeInstall(dir, runtime.sandbox);
+      } catch (error) {
+        if (!(error instanceof PluginPrepareError)) throw error;
+        throw new ManifestError([{ field: manifest.entry, message: error.message }]);
+      }
       const risks = assessRisks(manifest.permissions);
       print(
         ctx,
@@ -43,7 +59,7 @@ export const pluginValidateCommand: Command = {
           `${dir}: ${error.problems.length} problem(s)`,
           ...error.problems.map((p) => `  ${p.field}: ${p.message}`),
         ].join("\n"));
-      throw new CliError(`${error.problems.length} problem(s) in ${dir}/plugin.yaml`);
+      throw new CliError(`${error.problems.length} problem(s) in ${dir}`);
     }
   },
 };

@@ -3,6 +3,7 @@ import { isPluginId } from "../manifest/mod.ts";
 import { callerPath, CliError, type Command } from "./command.ts";
 import { print } from "./output.ts";
 import { applyTemplateBlocks, TEMPLATE_FEATURES, type TemplateFeature } from "./template_blocks.ts";
+import { sdkImports } from "./plugin_test_command.ts";
 
 const TEMPLATE_DIR = new URL("../../scripts/plugin_template/", import.meta.url);
 const TEMPLATE_FILES = ["plugin.yaml", "main.ts", "main_test.ts", "README.md"];
@@ -33,17 +34,35 @@ function features(value: unknown): Set<TemplateFeature> {
   return new Set(words as TemplateFeature[]);
 }
 
+/** Whether `dir` or a folder above it has a Deno config (a project the plugin joins). */
+async function insideDenoProject(dir: string): Promise<boolean> {
+  for (let d = dirname(dir);; d = dirname(d)) {
+    for (const name of ["deno.json", "deno.jsonc"]) {
+      if (await Deno.stat(join(d, name)).then(() => true, () => false)) return true;
+    }
+    if (d === dirname(d)) return false;
+  }
+}
+
+/**
+ * The plugin's own `deno.json` for its editor and `deno test`: `@plugd/sdk` from this plugd.
+ * An authoring file: never part of the package.
+ */
+function authoringConfig(): string {
+  return JSON.stringify({ imports: sdkImports() }, null, 2) + "\n";
+}
+
 /** `plugd plugin new <id>` (`deno task plugin:new <id>`): writes a working plugin to start from. */
 export const pluginNewCommand: Command = {
   path: "plugin new",
   args: "<id>",
-  summary: "write a new plugin (manifest, main.ts, a passing test, README) to plugins/<id>",
+  summary: "write a new plugin (manifest, main.ts, a passing test, README), anywhere on disk",
   arity: [1, 1],
   options: {
     dir: {
       type: "string",
       value: "DIR",
-      description: "where to write it (default plugins/<id> in the current folder)",
+      description: "where to write it (default plugins/<id> if ./plugins exists, else ./<id>)",
     },
     with: {
       type: "string",
@@ -61,7 +80,14 @@ export const pluginNewCommand: Command = {
       );
     }
     const chosen = features(ctx.options.with);
-    const target = callerPath(ctx, (ctx.options.dir as string | undefined) ?? join("plugins", id));
+    const plugins = await Deno.stat(callerPath(ctx, "plugins")).then(
+      (s) => s.isDirectory,
+      () => false,
+    );
+    const target = callerPath(
+      ctx,
+      (ctx.options.dir as string | undefined) ?? (plugins ? join("plugins", id) : id),
+    );
     if (await Deno.stat(target).then(() => true, () => false)) {
       throw new CliError(`${target} already exists; choose another id or --dir`);
     }
@@ -77,11 +103,17 @@ export const pluginNewCommand: Command = {
           .replaceAll("__NAME__", titleCase(id)),
       );
     }
+    // Outside a Deno project (its own import map has @plugd/sdk), the plugin gets a deno.json
+    // so editors and `deno test` resolve the SDK from this plugd.
+    if (!(await insideDenoProject(target))) {
+      await Deno.writeTextFile(join(target, "deno.json"), authoringConfig());
+      files.push("deno.json");
+    }
     print(ctx, { id, dir: target, files, with: [...chosen] }, () =>
       [
         `created ${target}${chosen.size ? ` with ${[...chosen].join(", ")}` : ""}`,
-        `  deno test --allow-all ${target}      # its test passes as written`,
-        `  deno task plugd plugin validate ${target}`,
+        `  plugd plugin test ${target}        # its test passes as written`,
+        `  plugd plugin validate ${target}    # the checks an install runs`,
       ].join("\n"));
     return 0;
   },

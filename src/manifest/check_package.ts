@@ -1,5 +1,10 @@
 /** Install-time checks of a plugin package folder's files (SPEC §5). */
-import { FORBIDDEN_PACKAGE_NAMES, MAX_PACKAGE_BYTES, MAX_PACKAGE_FILES } from "./constants.ts";
+import {
+  AUTHORING_FILES,
+  FORBIDDEN_PACKAGE_NAMES,
+  MAX_PACKAGE_BYTES,
+  MAX_PACKAGE_FILES,
+} from "./constants.ts";
 import type { Problem } from "./types.ts";
 
 /** Options of {@link checkPackageProblems}. */
@@ -23,7 +28,9 @@ export interface PackageScan {
 /**
  * Walks `dir` with `Deno.lstat`/`Deno.readDir`, never following links, and reports
  * symlinks, hardlinks, device/fifo/socket files, `deno.json`, `deno.jsonc`,
- * `package.json`, `node_modules`, `.npmrc`, and too many or too large files.
+ * `package.json`, `node_modules`, `.npmrc`, and too many or too large files. Authoring files
+ * at the root (`deno.json`, `deno.jsonc`, `deno.lock`, `node_modules`, `.git`, `.vscode`) are
+ * skipped: they are not part of the package.
  *
  * @example
  * ```ts
@@ -63,6 +70,8 @@ export async function checkPackageProblems(
       continue;
     }
     for (const name of names.sort()) {
+      // The author's editor and test setup at the root is not part of the package.
+      if (!rel && AUTHORING_FILES.includes(name)) continue;
       const path = rel ? `${rel}/${name}` : name;
       if (++entries > maxFiles) {
         scan.problems.push({

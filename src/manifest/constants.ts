@@ -84,6 +84,19 @@ export const FORBIDDEN_PACKAGE_NAMES = Object.freeze([
   ".npmrc",
 ]);
 
+/**
+ * Authoring files at the root of a plugin folder: they configure the author's editor and tests
+ * and are never part of the package (not listed, not copied, not packed, not hashed).
+ */
+export const AUTHORING_FILES = Object.freeze([
+  "deno.json",
+  "deno.jsonc",
+  "deno.lock",
+  "node_modules",
+  ".git",
+  ".vscode",
+]);
+
 /** HTTP methods a plugin route may declare. */
 export const ROUTE_METHODS = Object.freeze(
   [

@@ -112,6 +112,18 @@ Deno.test("loadPluginDir() rejects package.json, deno.json, node_modules and .np
   });
 });
 
+Deno.test("loadPluginDir() leaves the author's root deno.json, lock and node_modules out", async () => {
+  await withPlugin(async (dir) => {
+    await Deno.writeTextFile(`${dir}/deno.json`, '{"imports": {}}');
+    await Deno.writeTextFile(`${dir}/deno.lock`, "{}");
+    await Deno.mkdir(`${dir}/node_modules/x`, { recursive: true });
+    await Deno.mkdir(`${dir}/.git`);
+  }, async (dir) => {
+    const { files } = await loadPluginDir(dir);
+    assert.ok(!files.some((f) => /deno\.json|deno\.lock|node_modules|\.git/.test(f)), `${files}`);
+  });
+});
+
 Deno.test("loadPluginDir() rejects a missing entry file", async () => {
   await withPlugin((dir) => Deno.remove(`${dir}/main.ts`), async (dir) => {
     hasProblem(await problemsOf(dir), "entry", /"main.ts" is missing/);

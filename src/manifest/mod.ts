@@ -26,6 +26,7 @@ export type {
 } from "./types.ts";
 export { ManifestError } from "./errors.ts";
 export {
+  AUTHORING_FILES,
   DEFAULT_ENTRY,
   DEFAULT_HOOK_PRIORITY,
   DEFAULT_PUBLIC_BODY_KB,

@@ -21,3 +21,4 @@ export { commandLine, pluginPlan } from "./plugin_launch.ts";
 export type { PluginRuntime } from "./plugin_context.ts";
 export { type ForcedFailure, forceFail } from "./force_fail.ts";
 export { createPluginDbAccess, DB_OPS, PluginDbAccess } from "./plugin_db_access.ts";
+export { checkLikeInstall, type StagedCheck, stageForCheck } from "./build_check.ts";

@@ -1,4 +1,5 @@
 /** One running plugin: a sandboxed child process speaking the NDJSON protocol. */
+import { sdkProblem } from "./sdk_compat.ts";
 import {
   PluginCallError,
   PluginExitedError,
@@ -173,6 +174,8 @@ export class PluginProcess {
           `it speaks protocol ${h.protocol} (SDK ${h.sdk}) but this plugd speaks ${PROTOCOL_VERSION}; rebuild the plugin against a matching @plugd/sdk`,
         );
       }
+      const sdk = sdkProblem(h.sdk);
+      if (sdk) throw new PluginStartError(id, "sdk", sdk);
       const problems = compareHandlers(this.#o.expectedHandlers, h.handlers);
       if (problems.length > 0) throw new PluginStartError(id, "handlers", problems.join("; "));
       this.#handlers = h.handlers;

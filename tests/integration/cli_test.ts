@@ -52,16 +52,10 @@ Deno.test("plugd plugin new writes a plugin that validates", async () => {
   const valid = await plugd(["plugin", "validate", dir]);
   assert.equal(valid.code, 0, valid.stdout + valid.stderr);
   assert.equal((await plugd(["plugin", "new", "fresh-one", "--dir", dir])).code, 1, "no overwrite");
-  // Its own test passes as written, under the real sandbox.
-  const config = new URL("../../deno.json", import.meta.url).pathname;
-  const test = await new Deno.Command(Deno.execPath(), {
-    args: ["test", "-A", "--config", config, dir],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  assert.equal(test.code, 0, text.decode(test.stdout) + text.decode(test.stderr));
-  assert.match(text.decode(test.stdout), /1 passed/);
+  // Its own test passes as written, under the real sandbox, run as the docs say.
+  const test = await plugd(["plugin", "test", dir]);
+  assert.equal(test.code, 0, test.stdout + test.stderr);
+  assert.match(test.stdout, /1 passed/);
   assert.equal((await plugd(["plugin", "new", "Bad Id"])).code, 2);
 });
 

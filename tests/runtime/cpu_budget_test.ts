@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startPlugin } from "../../sdk/testing.ts";
+import { startPlugin } from "../../src/harness/mod.ts";
 import { overBudget, parseStatCpuSeconds } from "../../src/runtime/cpu_budget.ts";
 import { fixture, OPTS, waitFor } from "./_helpers.ts";
 

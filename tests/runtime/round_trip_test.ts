@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startPlugin } from "../../sdk/testing.ts";
+import { startPlugin } from "../../src/harness/mod.ts";
 import { PluginStartError } from "../../src/runtime/mod.ts";
 import { fixture, OPTS } from "./_helpers.ts";
 
@@ -45,6 +45,15 @@ Deno.test(
     });
   },
 );
+
+Deno.test("a plugin built with a newer @plugd/sdk is refused at the handshake", OPTS, async () => {
+  await assert.rejects(
+    startPlugin(fixture("newsdk")),
+    (e: PluginStartError) =>
+      e.reason === "sdk" &&
+      /built with @plugd\/sdk 99\.0\.0 but this plugd provides/.test(e.message),
+  );
+});
 
 Deno.test("a protocol version mismatch is refused with a clear message", OPTS, async () => {
   await assert.rejects(

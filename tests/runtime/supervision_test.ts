@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startPlugin } from "../../sdk/testing.ts";
+import { startPlugin } from "../../src/harness/mod.ts";
 import { type PluginCallError, PluginTimeoutError } from "../../src/runtime/mod.ts";
 import { fixture, OPTS, waitFor } from "./_helpers.ts";
 

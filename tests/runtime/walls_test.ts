@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startPlugin } from "../../sdk/testing.ts";
+import { startPlugin } from "../../src/harness/mod.ts";
 import { fixture, OPTS, waitFor } from "./_helpers.ts";
 
 Deno.test("a 100 MB flood neither stalls the daemon nor grows its memory", OPTS, async () => {

@@ -80,7 +80,7 @@ export async function runShim(def: unknown): Promise<void> {
   send({
     t: "hello",
     protocol: PROTOCOL_VERSION,
-    sdk: SDK_VERSION,
+    sdk: plugin.__sdk ?? SDK_VERSION,
     handlers: collectHandlers(plugin),
   });
   const init = await inited;

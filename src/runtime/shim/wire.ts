@@ -46,6 +46,9 @@ export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 /** A log level. */
 export type LogLevel = typeof LOG_LEVELS[number];
 
+/** The SDK version this plugd provides (plugins built against another are checked at hello). */
+export { SDK_VERSION } from "../../../sdk/version.ts";
+
 /** Lifecycle hook names a plugin may implement (defined once, by the SDK). */
 export { LIFECYCLE_HOOKS } from "../../../sdk/define_plugin.ts";
 

@@ -1,0 +1,312 @@
+/**
+ * The test harness: starts a plugin folder under the real sandbox after the same checks as an
+ * install, in-process. `@plugd/sdk/testing` reaches it through `serve_harness.ts` (a process of the
+ * installed plugd); plugd's own runtime tests and benchmarks call it directly.
+ *
+ * @example
+ * ```ts
+ * await using p = await startPlugin("./plugins/hello");
+ * const out = await p.filter("notification.format", { text: "hi" });
+ * ```
+ * @module
+ */
+import {
+  type ConfigSchema,
+  matchRoute,
+  type Permissions,
+  routeHandlerName,
+} from "../manifest/mod.ts";
+import { DEFAULT_UID_RANGE } from "../config/mod.ts";
+import {
+  DB_OPS,
+  memoryUids,
+  PluginDbAccess,
+  removePackage,
+  stageForCheck,
+  validateConfigValues,
+} from "../plugins/mod.ts";
+import { type DbResult, PluginDatabases } from "../plugin_db/mod.ts";
+import {
+  type CapsFacts,
+  detectResourceCaps,
+  detectSandbox,
+  type InvokeOptions,
+  launchPlan,
+  type LogLine,
+  manifestHandlers,
+  MemoryHost,
+  type PluginStats,
+  type RouteResult,
+  type SandboxInfo,
+  Supervisor,
+  type SupervisorOptions,
+} from "../runtime/mod.ts";
+import type { CloudEvent, GateDecision } from "../../sdk/types.ts";
+
+/** Applies the manifest's config defaults, as the daemon does; invalid values fail the start. */
+function withDefaults(
+  schema: ConfigSchema,
+  values: Record<string, unknown>,
+): Record<string, unknown> {
+  const { values: out, problems } = validateConfigValues(schema, values);
+  if (problems.length > 0) {
+    throw new TypeError(
+      `Invalid config for the plugin under test: ${
+        problems.map((p) => `${p.field}: ${p.message}`).join("; ")
+      }`,
+    );
+  }
+  return out;
+}
+
+/** Options of {@linkcode startPlugin}. */
+export interface StartPluginOptions {
+  /** @default {} */
+  config?: Record<string, unknown>;
+  /** @default every permission the manifest requests */
+  grant?: Permissions;
+  /** Override the manifest's limits.timeout_ms. */
+  timeoutMs?: number;
+  /** Apply the host's process caps (cgroup / rlimit). @default true */
+  caps?: boolean;
+  /** CPU budget outside calls when no cgroup quota applies (see `SupervisorOptions`). */
+  cpuBudget?: SupervisorOptions["cpuBudget"];
+  /** Type-checks the plugin as an install does. @default true */
+  typeCheck?: boolean;
+  /** Sees every log line as it arrives. */
+  onLog?: (line: LogLine) => void;
+  /** Sees every storage change and emitted event (the SDK mirrors them). */
+  onHostCall?: (
+    pluginId: string,
+    op: string,
+    args: Record<string, unknown>,
+    value: unknown,
+  ) => void;
+}
+
+/** A running plugin under test. */
+export interface HarnessSession extends AsyncDisposable {
+  readonly id: string;
+  /** Lines the plugin logged (stdout, stderr, ctx.log, console, system). */
+  readonly logs: LogLine[];
+  /** The in-memory host: `storage` and `emitted` events. */
+  readonly host: MemoryHost;
+  readonly supervisor: Supervisor;
+  /**
+   * The plugin's database (a temporary file, with the grant's quota and the manifest's
+   * migrations applied), to set up or check rows: the same guard applies as to `ctx.db`.
+   */
+  readonly db: { execute(sql: string, args?: unknown[]): Promise<DbResult> };
+  /** Deliver an event to the matching action handler; resolves to its return value. */
+  emit(type: string, data?: unknown): Promise<unknown>;
+  filter(name: string, data: unknown): Promise<unknown>;
+  gate(name: string, data: unknown): Promise<GateDecision>;
+  route(
+    method: string,
+    path: string,
+    init?: { headers?: HeadersInit; body?: string },
+  ): Promise<Response>;
+  cron(name: string): Promise<void>;
+  /**
+   * Runs a command as `plugd <id> <name> [args...]` would; resolves to its exit code and output
+   * (each chunk also goes to `onOutput` as it is written). `signal` cancels it like Ctrl-C.
+   */
+  command(
+    name: string,
+    args?: string[],
+    init?: { onOutput?: (chunk: string) => void; signal?: AbortSignal },
+  ): Promise<{ code: number; output: string }>;
+  stats(): Promise<PluginStats>;
+}
+
+let sandboxInfo: Promise<SandboxInfo> | undefined;
+let capsInfo: Promise<CapsFacts> | undefined;
+/** Each plugin under test gets its own uid when the tests run as root, as in the daemon. */
+const uids = memoryUids({ range: DEFAULT_UID_RANGE });
+
+function matches(pattern: string, type: string): boolean {
+  return pattern.endsWith("*") ? type.startsWith(pattern.slice(0, -1)) : pattern === type;
+}
+
+/** Prepare `dir` into a temp state folder and start it under the real sandbox. */
+export async function startPlugin(
+  dir: string,
+  options: StartPluginOptions = {},
+): Promise<HarnessSession> {
+  const state = await Deno.makeTempDir({ prefix: "plugd-test-" });
+  const pluginDir = `${state}/plugin`;
+  let disposeDb: (() => Promise<void>) | undefined;
+  const d = {
+    pluginDir,
+    preparedDir: `${state}/prepared`,
+    dataDir: `${state}/data/plugin`,
+    tmpDir: `${state}/tmp/plugin`,
+  };
+  try {
+    sandboxInfo ??= detectSandbox();
+    const sandbox = await sandboxInfo;
+    // The install's own checks and staging: a read-only copy, prepared as an install prepares it.
+    const { manifest } = await stageForCheck(dir, state, {
+      sandbox,
+      typeCheck: options.typeCheck,
+    });
+    // Flags mode as root: the plugin's uid walks to its folders itself (bubblewrap as root
+    // needs no such path, so a plugin folder under a 0700 home or temp dir works).
+    const uid = sandbox.root ? await uids.uidOf(`${manifest.id}-${state}`) : undefined;
+    const open = sandbox.mode === "flags" && sandbox.root;
+    if (open) await Deno.chmod(state, 0o711);
+    for (const p of [d.dataDir, d.tmpDir]) {
+      await Deno.mkdir(p, { recursive: true, mode: 0o700 });
+      await Deno.chmod(`${p}/..`, open ? 0o711 : 0o700);
+      if (uid !== undefined) await Deno.chown(p, uid, uid);
+    }
+    await Deno.mkdir(`${state}/launch`, { mode: 0o700 });
+    // One cgroup folder shared by every test process; each start names its own cgroup.
+    const caps = options.caps === false
+      ? undefined
+      : await (capsInfo ??= detectResourceCaps({ instance: "sdk-testing", sweep: false }));
+    const logs: LogLine[] = [];
+    const host = new MemoryHost();
+    const grant = options.grant ?? manifest.permissions;
+    const db = new PluginDbAccess(
+      new PluginDatabases({
+        stateDir: state,
+        sandbox: { ...sandbox, mode: sandbox.mode === "bwrap" ? "bwrap" : "flags" },
+      }),
+    );
+    disposeDb = () => db.close();
+    await db.prepare(
+      { id: manifest.id, version: manifest.version, manifest, granted: grant },
+      pluginDir,
+    );
+    const supervisor = new Supervisor({
+      hostHandler: {
+        async handleHostCall(pid, op, args) {
+          const a = (args ?? {}) as Record<string, unknown>;
+          if (DB_OPS.includes(op)) return await db.handle(pid, op, a);
+          const value = await host.handleHostCall(pid, op, args);
+          options.onHostCall?.(pid, op, a, value);
+          return value;
+        },
+      },
+      onLog: (_id, line) => {
+        if (logs.length < 10_000) logs.push(line);
+        options.onLog?.(line);
+      },
+      healthIntervalMs: 0,
+      cpuBudget: options.cpuBudget,
+    });
+    const limits = { ...manifest.limits };
+    if (options.timeoutMs) limits.timeout_ms = options.timeoutMs;
+    supervisor.register({
+      id: manifest.id,
+      version: manifest.version,
+      expectedHandlers: manifestHandlers(manifest),
+      limits,
+      config: withDefaults(manifest.config, options.config ?? {}),
+      plan: () =>
+        launchPlan({
+          pluginId: `${manifest.id}-${crypto.randomUUID().slice(0, 8)}`,
+          grant,
+          memoryMb: limits.memory_mb,
+          cpuPercent: limits.cpu_percent,
+          host: { stateDir: state, forbiddenPaths: [], daemonPort: 7420 },
+          dirs: d,
+          sandbox,
+          caps,
+          uid,
+          env: Object.fromEntries(
+            grant.env?.flatMap((n) => {
+              const value = Deno.env.get(n);
+              return value === undefined ? [] : [[n, value]];
+            }) ?? [],
+          ),
+          launchDir: `${state}/launch`,
+        }),
+    });
+    const id = manifest.id;
+    const call = (
+      kind: "action" | "filter" | "gate" | "route" | "cron" | "command",
+      name: string,
+      payload?: unknown,
+      opts?: InvokeOptions,
+    ) => supervisor.invoke(id, kind, name, payload, opts);
+    await supervisor.start(id);
+    return {
+      id,
+      logs,
+      host,
+      supervisor,
+      db: {
+        execute: async (sql, args) => await db.handle(id, "db.execute", { sql, args }) as DbResult,
+      },
+      emit(type, data) {
+        const hook = manifest.hooks.find((h) => h.kind === "action" && matches(h.name, type));
+        if (!hook) throw new Error(`No action in plugin.yaml matches "${type}"`);
+        const event: CloudEvent = {
+          specversion: "1.0",
+          id: crypto.randomUUID(),
+          source: "/test",
+          type,
+          time: new Date().toISOString(),
+          datacontenttype: "application/json",
+          data,
+        };
+        return call("action", hook.name, event);
+      },
+      filter: (name, data) => call("filter", name, data),
+      gate: async (name, data) => await call("gate", name, data) as GateDecision,
+      async route(method, path, init = {}) {
+        const url = new URL(path, "http://plugin.local");
+        // The daemon's own matcher: `:name` segments and their params work as in production.
+        const match = matchRoute(manifest.routes, method, url.pathname);
+        if (!match) throw new Error(`No route "${method} ${url.pathname}" in plugin.yaml`);
+        const r = await call("route", routeHandlerName(match.route), {
+          method,
+          path: url.pathname,
+          query: url.search.slice(1),
+          headers: [...new Headers(init.headers)],
+          params: match.params,
+          body: init.body,
+          bodyEncoding: "text",
+        }) as RouteResult;
+        const body = (Uint8Array as unknown as { fromBase64(s: string): Uint8Array<ArrayBuffer> })
+          .fromBase64(r.body);
+        return new Response(r.status === 204 || r.status === 304 ? null : body, {
+          status: r.status,
+          headers: r.headers,
+        });
+      },
+      async cron(name) {
+        await call("cron", name);
+      },
+      async command(name, args = [], init = {}) {
+        const decl = manifest.commands?.find((c) => c.name === name);
+        if (!decl) throw new Error(`No command "${name}" in plugin.yaml`);
+        let output = "";
+        const onOutput = (chunk: string) => {
+          output += chunk;
+          init.onOutput?.(chunk);
+        };
+        const code = await call("command", name, { args }, {
+          onOutput,
+          signal: init.signal,
+          timeoutMs: decl.timeout_ms,
+        });
+        return { code: code as number, output };
+      },
+      stats: () => supervisor.stats(id),
+      async [Symbol.asyncDispose]() {
+        await supervisor[Symbol.asyncDispose]();
+        await db.close();
+        await removePackage(pluginDir).catch(() => {});
+        await Deno.remove(state, { recursive: true }).catch(() => {});
+      },
+    };
+  } catch (e) {
+    await disposeDb?.().catch(() => {});
+    await removePackage(pluginDir).catch(() => {});
+    await Deno.remove(state, { recursive: true }).catch(() => {});
+    throw e;
+  }
+}
