@@ -19,6 +19,13 @@ export interface PluginView {
   permissions: { requested: Record<string, string[]>; granted: unknown; risks: Risk[] };
   health?: unknown;
   stats?: Record<string, unknown> | null;
+  /** npm packages bundled into the package (its bill of materials). */
+  dependencies?: {
+    name: string;
+    version: string;
+    integrity: string | null;
+    license: string | null;
+  }[];
 }
 
 /** The requested permissions with their risk, indented for a block of output. */

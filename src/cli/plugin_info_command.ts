@@ -25,6 +25,7 @@ const KNOWN = new Set([
   "droppedLogs",
   "rssBytes",
   "storage_bytes",
+  "db_bytes",
   "emit_rate",
   "emit_denied",
   "emit_rate_limited",
@@ -68,11 +69,31 @@ function statsTable(s: Stats): string {
     ["log lines dropped", String(s.droppedLogs ?? 0)],
     ["memory (RSS)", byteSize(s.rssBytes as number | undefined)],
     ["storage", byteSize(s.storage_bytes as number | undefined)],
+    ["database", byteSize(s.db_bytes as number | undefined)],
   ];
   for (const [key, value] of Object.entries(s)) {
     if (!KNOWN.has(key)) rows.push([key, printable(JSON.stringify(value) ?? "-")]);
   }
   return table(["STAT", "VALUE"], rows).split("\n").map((l) => `  ${l}`).join("\n");
+}
+
+/** The software bill of materials: npm packages bundled into the package at pack time. */
+function bundledTable(view: PluginView): string[] {
+  const deps = view.dependencies ?? [];
+  if (deps.length === 0) return [];
+  return [
+    "",
+    "bundled npm dependencies:",
+    table(
+      ["PACKAGE", "VERSION", "LICENSE", "INTEGRITY"],
+      deps.map((d) => [
+        printable(d.name),
+        printable(d.version),
+        printable(d.license ?? "-"),
+        printable(d.integrity ?? "-"),
+      ]),
+    ).split("\n").map((l) => `  ${l}`).join("\n"),
+  ];
 }
 
 function recentDenials(s: Stats): string[] {
@@ -111,6 +132,7 @@ export function renderPluginInfo(view: PluginView): string {
     "",
     "permissions:",
     risksTable(view.permissions.risks),
+    ...bundledTable(view),
     "",
     "stats:",
     statsTable(s),
@@ -122,7 +144,7 @@ export function renderPluginInfo(view: PluginView): string {
 export const pluginInfoCommand: Command = {
   path: "plugin info",
   args: "<id>",
-  summary: "show a plugin's state, process, health, grants and stats",
+  summary: "show a plugin's state, process, health, grants, bundled npm dependencies and stats",
   arity: [1, 1],
   async run(ctx) {
     const view = await callApi<PluginView>(ctx, "GET", `/v1/plugins/${pluginIdArg(ctx)}`);

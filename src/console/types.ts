@@ -125,6 +125,13 @@ export interface PluginView {
     risks: RiskEntry[];
   };
   health: unknown;
+  /** npm packages bundled into the package at pack time (its bill of materials). */
+  dependencies?: {
+    name: string;
+    version: string;
+    integrity: string | null;
+    license: string | null;
+  }[];
   stats: {
     state: string;
     reason?: string;

@@ -6,9 +6,12 @@ import { idMessage, rangeMessage } from "./_validate_identity.ts";
 
 /** Validated relations to other plugins. */
 export interface Relations {
-  dependencies: { plugins: Record<string, string> };
+  dependencies: { plugins: Record<string, string>; npm?: Record<string, string> };
   conflicts: string[];
 }
+
+/** An npm package name (lowercase, optionally scoped). */
+const NPM_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 
 /** Validates `dependencies:` and `conflicts:` against the plugin's own `selfId`. */
 export function validateRelations(
@@ -17,6 +20,7 @@ export function validateRelations(
   p: Problems,
 ): Relations {
   const plugins = dependencies(m.dependencies, selfId, p);
+  const npm = npmDependencies(m.dependencies, p);
   const conflicts: string[] = [];
   const v = m.conflicts;
   if (v !== undefined && v !== null && expectList(v, "conflicts", p, "[other-plugin]")) {
@@ -40,7 +44,7 @@ export function validateRelations(
       } else conflicts.push(id);
     });
   }
-  return { dependencies: { plugins }, conflicts };
+  return { dependencies: { plugins, ...(npm ? { npm } : {}) }, conflicts };
 }
 
 function dependencies(
@@ -51,7 +55,7 @@ function dependencies(
   const out: Record<string, string> = {};
   if (v === undefined || v === null) return out;
   if (!expectRecord(v, "dependencies", p, '{ plugins: { auth-plugin: ">=1.0.0" } }')) return out;
-  checkKeys(v, ["plugins"], "dependencies", p);
+  checkKeys(v, ["plugins", "npm"], "dependencies", p);
   const plugins = v.plugins;
   if (plugins === undefined || plugins === null) return out;
   if (!expectRecord(plugins, "dependencies.plugins", p, '{ auth-plugin: ">=1.0.0" }')) return out;
@@ -70,4 +74,33 @@ function dependencies(
     } else out[id] = range;
   }
   return out;
+}
+
+/**
+ * `dependencies.npm`: npm packages at exact versions, bundled into the package at pack time
+ * (never fetched at run time).
+ */
+function npmDependencies(v: unknown, p: Problems): Record<string, string> | undefined {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
+  const npm = (v as Record<string, unknown>).npm;
+  if (npm === undefined || npm === null) return undefined;
+  if (!expectRecord(npm, "dependencies.npm", p, '{ yaml: "2.9.1" }')) return undefined;
+  const out: Record<string, string> = {};
+  for (const [name, version] of Object.entries(npm)) {
+    const path = at("dependencies.npm", name);
+    if (!NPM_NAME.test(name) || name.length > 214) {
+      p.push({
+        field: path,
+        message: `${JSON.stringify(name)} is not an npm package name; write it as on npmjs.com`,
+      });
+    } else if (typeof version !== "string" || semver.valid(version) !== version) {
+      p.push({
+        field: path,
+        message: `must be an exact version like "2.9.1" (bundled as pinned); got ${
+          typeName(version)
+        }`,
+      });
+    } else out[name] = version;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }

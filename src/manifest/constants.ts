@@ -92,6 +92,7 @@ export const AUTHORING_FILES = Object.freeze([
   "deno.json",
   "deno.jsonc",
   "deno.lock",
+  "plugd.lock",
   "node_modules",
   ".git",
   ".vscode",

@@ -119,7 +119,8 @@ export interface Manifest {
   /** The settings schema, normalized to JSON Schema (see `config_schema.ts`). */
   config: ConfigRootSchema;
   limits: Limits;
-  dependencies: { plugins: Record<string, string> };
+  /** Other plugins (ranges), and npm packages (exact versions) bundled at pack time. */
+  dependencies: { plugins: Record<string, string>; npm?: Record<string, string> };
   conflicts: string[];
   /** Folder of numbered `.sql` migrations for the plugin's database (needs `db`). */
   migrations?: string;

@@ -5,7 +5,8 @@
  * harness use it, so validate, test and install agree, message for message.
  */
 import { join } from "node:path";
-import { loadPluginDir, type Manifest } from "../manifest/mod.ts";
+import type { Manifest } from "../manifest/mod.ts";
+import { type BundledPackage, stagePackage } from "../bundle/mod.ts";
 import { preparePlugin, type SandboxInfo } from "../runtime/mod.ts";
 import { copyPackage, removePackage, stageVersion } from "./copy_package.ts";
 
@@ -17,18 +18,22 @@ export interface StagedCheck {
   /** The read-only copy and its prepared files. */
   pluginDir: string;
   preparedDir: string;
+  /** The npm packages bundled into it. */
+  dependencies: BundledPackage[];
 }
 
 /**
- * Stages `dir` under `into` (`<into>/plugin`, `<into>/prepared`). Throws `ManifestError` for
- * manifest and package problems and `PluginPrepareError` for the module graph and type check.
+ * Stages `dir` under `into` (`<into>/plugin`, `<into>/prepared`), npm dependencies bundled as
+ * pack bundles them. Throws `ManifestError` for manifest and package problems, `BundleError` for
+ * dependencies, and `PluginPrepareError` for the module graph and type check.
  */
 export async function stageForCheck(
   dir: string,
   into: string,
   options: { sandbox: SandboxInfo; typeCheck?: boolean },
 ): Promise<StagedCheck> {
-  const { manifest, dir: sourceDir, files } = await loadPluginDir(dir);
+  const staged = await stagePackage(dir, join(into, "source"));
+  const { manifest, dir: sourceDir, files } = staged;
   const paths = { pluginDir: join(into, "plugin"), preparedDir: join(into, "prepared") };
   if (options.typeCheck === false) {
     await copyPackage(sourceDir, paths.pluginDir, files);
@@ -44,7 +49,8 @@ export async function stageForCheck(
       sandbox: options.sandbox,
     });
   }
-  return { manifest, files, ...paths };
+  await Deno.remove(sourceDir, { recursive: true }).catch(() => {});
+  return { manifest, files, ...paths, dependencies: staged.dependencies };
 }
 
 /** Runs the install's checks on `dir` in a temporary folder, removed afterwards. */

@@ -36,7 +36,7 @@ import { checkEnableable } from "./enable_checks.ts";
 import { EmitPolicy } from "./emit_policy.ts";
 import { assertHealthy, onDemand } from "./plugin_dirs.ts";
 import { commandLine, dataLimit, pluginPlan, readyToLaunch } from "./plugin_launch.ts";
-import { pluginSummary, pluginView } from "./plugin_view.ts";
+import { packageFacts, pluginSummary, pluginView } from "./plugin_view.ts";
 import { marketplaceFacts } from "./marketplace_facts.ts";
 import { RuntimeStates } from "./runtime_states.ts";
 
@@ -106,7 +106,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   /** Starts every enabled plugin, several at once, each after its dependencies. */
   async start(): Promise<void> {
     if (this.#ctx.config.dev) {
-      for (const p of await listPlugins(this.#ctx.store)) this.#watchSource(p);
+      for (const p of await listPlugins(this.#ctx.store)) this.#reloader.watchSource(p);
     }
     const enabled = (await listPlugins(this.#ctx.store)).filter((p) => p.state === "enabled");
     const lazy = (p: PluginRecord) => this.#ctx.config.idleStopMs > 0 && onDemand(p);
@@ -145,6 +145,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       storageBytes: await this.storage.used(id),
       cron: this.events.cronStatus(id),
       marketplace: await marketplaceFacts(this.#ctx.store, record),
+      ...await packageFacts(id, this.#paths(record).pluginDir, this.db.databases),
     });
   }
 
@@ -155,7 +156,9 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   ): Promise<InstallResult> {
     const install = async (resolved: InstallSource) => {
       const result = await installPlugin(this.#ctx, resolved, actor);
-      if (this.#ctx.config.dev) this.#watchSource(await getPlugin(this.#ctx.store, result.id));
+      if (this.#ctx.config.dev) {
+        this.#reloader.watchSource(await getPlugin(this.#ctx.store, result.id));
+      }
       return result;
     };
     return resolveSource(this.#ctx, source, options, install, install);
@@ -221,7 +224,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     }
     if (plugin.state === "failed") return await this.enable(id, actor);
     await this.supervisor.restart(id);
-    await this.#audit(actor, "plugin.restart", id, "ok");
+    const row = { actor, action: "plugin.restart", target: id, result: "ok" };
+    await appendAudit(this.#ctx.store, row);
   }
 
   async remove(id: string, options: { purge: boolean }, actor: string): Promise<void> {
@@ -352,12 +356,6 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     if (this.supervisor.ids().includes(id)) await this.supervisor.unregister(id);
   }
 
-  /** Follows the source folder of a plugin installed from a folder (dev mode). */
-  #watchSource(plugin: PluginRecord): void {
-    const folder = plugin.signedBy === null && plugin.source.startsWith("/");
-    if (folder && !plugin.source.endsWith(".tgz")) this.#reloader.watch(plugin.id, plugin.source);
-  }
-
   #system(id: string, level: "info" | "warn" | "error", msg: string): void {
     this.logs.push(id, { ts: Date.now(), stream: "system", level, msg });
   }
@@ -387,9 +385,5 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     reason: string | null = null,
   ): Promise<void> {
     return setPluginState(this.#ctx.store, { id, state, actor, action, reason });
-  }
-
-  #audit(actor: string, action: string, target: string, result: string): Promise<void> {
-    return appendAudit(this.#ctx.store, { actor, action, target, result });
   }
 }

@@ -1,6 +1,8 @@
 import { assessRisks, highestRisk } from "../permissions/mod.ts";
 import type { PluginCounters, PluginStats } from "../runtime/mod.ts";
 import type { PluginRecord } from "./types.ts";
+import { join } from "node:path";
+import { type BundledPackage, DEPS_FILE } from "../bundle/mod.ts";
 
 /** Facts the view adds from other parts of the daemon. */
 export interface ViewExtras {
@@ -11,6 +13,34 @@ export interface ViewExtras {
   cron: unknown[];
   /** What its registry says: where it came from, advisories in force, auto-update policy. */
   marketplace?: { registry: string | null; advisories: unknown[]; auto_update: string };
+  /** The npm packages bundled into the installed package (its bill of materials). */
+  dependencies?: BundledPackage[];
+  /** Bytes the plugin's database uses on disk (0 without one). */
+  dbBytes?: number;
+}
+
+/** The bundled npm packages of an installed package (`vendor/npm/plugd-deps.json`), or none. */
+export async function bundledDependencies(pluginDir: string): Promise<BundledPackage[]> {
+  const text = await Deno.readTextFile(join(pluginDir, DEPS_FILE)).catch(() => undefined);
+  if (text === undefined) return [];
+  try {
+    const deps = JSON.parse(text) as { packages?: BundledPackage[] };
+    return Array.isArray(deps.packages) ? deps.packages : [];
+  } catch {
+    return [];
+  }
+}
+
+/** What the view shows of the installed package: its bundled npm packages, its database size. */
+export async function packageFacts(
+  pluginId: string,
+  pluginDir: string,
+  databases: { size(key: { pluginId: string }): Promise<number> },
+): Promise<Pick<ViewExtras, "dependencies" | "dbBytes">> {
+  return {
+    dependencies: await bundledDependencies(pluginDir),
+    dbBytes: await databases.size({ pluginId }),
+  };
 }
 
 /**
@@ -47,11 +77,14 @@ export function pluginView(
         ? { per_s: extras.emitRate.perSecond, burst: extras.emitRate.burst }
         : null,
       storage_bytes: extras.storageBytes,
+      db_bytes: extras.dbBytes ?? 0,
     },
     cron: extras.cron,
     registry: extras.marketplace?.registry ?? null,
     advisories: extras.marketplace?.advisories ?? [],
     auto_update: extras.marketplace?.auto_update ?? "off",
+    // The software bill of materials: npm packages bundled at pack time.
+    dependencies: extras.dependencies ?? [],
   };
 }
 

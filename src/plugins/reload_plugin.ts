@@ -1,5 +1,7 @@
 import { auditStatement } from "../audit/mod.ts";
-import { loadPluginDir, ManifestError } from "../manifest/mod.ts";
+import { join } from "node:path";
+import { ManifestError } from "../manifest/mod.ts";
+import { type StagedPackage, stagePackage } from "../bundle/mod.ts";
 import { permissionsEqual } from "../permissions/mod.ts";
 import { stageVersion } from "./copy_package.ts";
 import type { PluginContext } from "./plugin_context.ts";
@@ -16,7 +18,22 @@ import type { PluginRecord } from "./types.ts";
  */
 export async function reloadPlugin(ctx: PluginContext, id: string): Promise<PluginRecord> {
   const old = await getPlugin(ctx.store, id);
-  const { manifest, files } = await loadPluginDir(old.source);
+  // Staged as pack stages it (npm dependencies bundled).
+  const work = await Deno.makeTempDir({ dir: ctx.layout.incoming, prefix: "reload-" });
+  try {
+    return await reloadFrom(ctx, old, await stagePackage(old.source, join(work, "pkg")));
+  } finally {
+    await Deno.remove(work, { recursive: true }).catch(() => {});
+  }
+}
+
+async function reloadFrom(
+  ctx: PluginContext,
+  old: PluginRecord,
+  staged: StagedPackage,
+): Promise<PluginRecord> {
+  const { id } = old;
+  const { manifest, files } = staged;
   if (manifest.id !== id || manifest.version !== old.version) {
     throw new ManifestError([{
       field: "version",
@@ -31,7 +48,7 @@ export async function reloadPlugin(ctx: PluginContext, id: string): Promise<Plug
     }]);
   }
   const paths = pluginPaths(ctx.layout, ctx.config, id, manifest.version);
-  const digest = await stageVersion(paths, old.source, files, {
+  const digest = await stageVersion(paths, staged.dir, files, {
     entry: manifest.entry,
     sandbox: ctx.runtime.sandbox,
   });

@@ -15,6 +15,7 @@ import {
 } from "../registry/mod.ts";
 import { extractPackage, recordInstalledBuild, verifyPackage } from "../signing/mod.ts";
 import { VERSION } from "../version.ts";
+import { stagePackage } from "../bundle/mod.ts";
 import { ConflictError } from "./errors.ts";
 import type { InstallSource } from "./install_plugin.ts";
 import type { PluginContext } from "./plugin_context.ts";
@@ -65,12 +66,19 @@ export async function resolveSource<T>(
       );
     }
     const id = await manifestId(path);
-    return await use({
-      dir: path,
-      label: path,
-      signedBy: null,
-      statements: id ? [clearOriginStatement(id)] : [],
-    });
+    // Staged as pack stages it: npm dependencies bundled, authoring files left out.
+    const work = await Deno.makeTempDir({ dir: ctx.layout.incoming, prefix: "dir-" });
+    try {
+      const staged = await stagePackage(path, join(work, "pkg"));
+      return await use({
+        dir: staged.dir,
+        label: path,
+        signedBy: null,
+        statements: id ? [clearOriginStatement(id)] : [],
+      });
+    } finally {
+      await Deno.remove(work, { recursive: true }).catch(() => {});
+    }
   }
   if (info?.isFile) return await fromArchive(ctx, path, path, options, use);
   throw new ConflictError(

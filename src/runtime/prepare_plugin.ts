@@ -98,7 +98,16 @@ export async function preparePlugin(o: PreparePluginOptions): Promise<PreparedPl
   );
   await Deno.writeTextFile(
     join(preparedDir, "import_map.json"),
-    JSON.stringify({ imports: { "@plugd/sdk": toFileUrl(join(seen.sdk, "mod.ts")) } }, null, 2) +
+    JSON.stringify(
+      {
+        imports: {
+          ...await vendoredImports(pluginDir, seen.plugin),
+          "@plugd/sdk": toFileUrl(join(seen.sdk, "mod.ts")),
+        },
+      },
+      null,
+      2,
+    ) +
       "\n",
   );
   const deno = (args: string[]) => {
@@ -170,4 +179,35 @@ async function run(cmd: string, args: string[], cacheDir?: string): Promise<stri
     );
   }
   return text.decode(out.stdout);
+}
+
+/**
+ * The npm dependencies bundled into the package at pack time (`vendor/npm/plugd-deps.json`,
+ * one of its signed files): each specifier mapped to its bundle, as the plugin process sees it.
+ */
+async function vendoredImports(
+  pluginDir: string,
+  seenPlugin: string,
+): Promise<Record<string, string>> {
+  const text = await Deno.readTextFile(join(pluginDir, "vendor/npm/plugd-deps.json")).catch(
+    () => undefined,
+  );
+  if (text === undefined) return {};
+  let deps: { imports?: Record<string, unknown> };
+  try {
+    deps = JSON.parse(text);
+  } catch (e) {
+    throw new PluginPrepareError(`vendor/npm/plugd-deps.json is not JSON: ${(e as Error).message}`);
+  }
+  const out: Record<string, string> = {};
+  for (const [spec, rel] of Object.entries(deps.imports ?? {})) {
+    // Only bare specifiers, only files of the bundle folder: the graph check sees the rest.
+    if (
+      typeof rel !== "string" || !/^\.\/[A-Za-z0-9@_.-]+\.js$/.test(rel) || /^[./]|:/.test(spec)
+    ) {
+      throw new PluginPrepareError(`vendor/npm/plugd-deps.json maps ${JSON.stringify(spec)} oddly`);
+    }
+    out[spec] = toFileUrl(join(seenPlugin, `vendor/npm/${rel.slice(2)}`));
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 /** `plugd plugin pack`: a plugin folder -> `<id>-<version>.tgz` with a signed manifest. */
 import { dirname, join, resolve } from "node:path";
 import * as tar from "tar";
-import { loadPluginDir } from "../manifest/mod.ts";
+import { stagePackage } from "../bundle/mod.ts";
 import { canonicalJson } from "./canonical_json.ts";
 import { type PrivateKeyFile, signBytes } from "./keys.ts";
 import {
@@ -33,9 +33,10 @@ export interface PackResult {
 }
 
 /**
- * Validates the folder with `loadPluginDir`, then writes `<id>-<version>.tgz` holding the files
- * under `package/` plus `package/.plugd/manifest.json` (canonical JSON) and, when a key is
- * given, `package/.plugd/signature.json`.
+ * Validates the folder with `loadPluginDir` and bundles its `dependencies.npm` (`stagePackage`),
+ * then writes `<id>-<version>.tgz` holding the files under `package/` plus
+ * `package/.plugd/manifest.json` (canonical JSON, the bundled packages listed) and, when a key
+ * is given, `package/.plugd/signature.json`.
  *
  * @example
  * ```ts
@@ -47,10 +48,10 @@ export async function packPlugin(dir: string, options: PackOptions = {}): Promis
   if (!Number.isSafeInteger(build) || build < 0) {
     throw new RangeError(`build must be a non-negative integer; got ${build}`);
   }
-  const plugin = await loadPluginDir(dir);
-  const files = plugin.files.filter((f) => !f.startsWith(`${META_DIR}/`) && f !== META_DIR);
   const staging = await Deno.makeTempDir({ prefix: "plugd-pack-" });
   try {
+    const plugin = await stagePackage(dir, join(staging, "source"));
+    const files = plugin.files.filter((f) => !f.startsWith(`${META_DIR}/`) && f !== META_DIR);
     const root = join(staging, "package");
     const digests: Record<string, string> = {};
     for (const file of files) {
@@ -66,6 +67,7 @@ export async function packPlugin(dir: string, options: PackOptions = {}): Promis
       build,
       permissions: plugin.manifest.permissions,
       files: digests,
+      ...(plugin.dependencies.length > 0 ? { dependencies: plugin.dependencies } : {}),
     };
     const manifestBytes = new TextEncoder().encode(canonicalJson(manifest));
     await Deno.mkdir(join(root, META_DIR), { recursive: true });

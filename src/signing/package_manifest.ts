@@ -20,6 +20,16 @@ export interface PackageManifest {
   permissions: Permissions;
   /** Every file except `.plugd/*`: relative path -> sha256 hex, sorted by path. */
   files: Record<string, string>;
+  /**
+   * The npm packages bundled into `vendor/npm/` at pack time, with the integrity npm published
+   * (the bill of materials the operator reviews). Absent when none.
+   */
+  dependencies?: {
+    name: string;
+    version: string;
+    integrity: string | null;
+    license: string | null;
+  }[];
 }
 
 /** `.plugd/signature.json`. */
@@ -74,6 +84,18 @@ export function parsePackageManifest(bytes: Uint8Array): PackageManifest {
     }
     if (typeof digest !== "string" || !/^[0-9a-f]{64}$/.test(digest)) {
       throw bad(`digest of ${JSON.stringify(path)} is not a sha256 hex string`);
+    }
+  }
+  const deps = data.dependencies;
+  if (deps !== undefined) {
+    if (!Array.isArray(deps)) throw bad("dependencies must be a list");
+    for (const d of deps) {
+      if (
+        typeof d !== "object" || d === null || typeof d.name !== "string" ||
+        typeof d.version !== "string" ||
+        !(d.integrity === null || typeof d.integrity === "string") ||
+        !(d.license === null || typeof d.license === "string")
+      ) throw bad("each dependency must be {name, version, integrity, license}");
     }
   }
   return data as unknown as PackageManifest;

@@ -2,7 +2,7 @@
 import type { Child } from "hono/jsx";
 import { inert, safeHref } from "../inert_text.ts";
 import type { PluginView } from "../types.ts";
-import { Csrf, Section, T, Time } from "../ui/components.tsx";
+import { Csrf, Section, T, TableWrap, Time } from "../ui/components.tsx";
 import { grantDiff } from "../ui/grant_diff.ts";
 import { Layout } from "../ui/layout.tsx";
 import { Counters } from "../ui/live_fragments.tsx";
@@ -180,6 +180,44 @@ export function PluginPage(props: { ctx: PageContext; data: PluginPageData }): C
           </form>
         )}
       </Section>
+      {(v.dependencies ?? []).length > 0 && (
+        <Section title="Bundled npm dependencies" id="sbom">
+          <p class="muted small">
+            Bundled into the package when it was packed (its software bill of materials); the plugin
+            fetches nothing at run time.
+          </p>
+          <TableWrap label="Bundled npm dependencies">
+            <table class="sbom">
+              <thead>
+                <tr>
+                  <th>Package</th>
+                  <th>Version</th>
+                  <th>License</th>
+                  <th>Integrity</th>
+                </tr>
+              </thead>
+              <tbody>
+                {v.dependencies!.map((d) => (
+                  <tr>
+                    <td>
+                      <T v={d.name} />
+                    </td>
+                    <td>
+                      <T v={d.version} />
+                    </td>
+                    <td>
+                      <T v={d.license ?? "-"} />
+                    </td>
+                    <td class="mono small">
+                      <T v={d.integrity ?? "-"} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        </Section>
+      )}
       <Section title="Sandbox command line" id="sandbox">
         {data.flags
           ? (
