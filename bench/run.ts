@@ -5,7 +5,7 @@
  *
  *   deno task bench [--only id,id] [--quick] [--out bench/results.json]
  *
- * Group ids: supervisor, events, webhooks, signed, many, console, registry, surfaces; and `soak` (issue 22, 60 s under faults), which runs only when
+ * Group ids: supervisor, events, webhooks, signed, many, console, registry, surfaces, author; and `soak` (issue 22, 60 s under faults), which runs only when
  * named: `deno task bench --only soak`.
  */
 import { parseArgs } from "node:util";
@@ -22,6 +22,7 @@ import { consoleMeasures } from "./measures/console_measures.ts";
 import { registryMeasures } from "./measures/registry_measures.ts";
 import { surfacesMeasures } from "./measures/surfaces_measures.ts";
 import { soak } from "./measures/soak.ts";
+import { authorMeasures } from "./measures/author_measures.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -76,6 +77,8 @@ const GROUPS: Record<string, () => Promise<MeasureResult[]>> = {
       commands: n(500),
     }),
   soak: () => soak({ seconds: values.quick ? 12 : 60, clients: 64, drainSeconds: 90 }),
+  author: () =>
+    authorMeasures({ points: n(2000), insertRounds: n(10), batchSize: 1000, packs: n(5) }),
 };
 
 /** Groups that run only when named with --only (long). */

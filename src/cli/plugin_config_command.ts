@@ -77,10 +77,33 @@ async function collect(ctx: CommandContext): Promise<Record<string, unknown>> {
   return values;
 }
 
+/**
+ * The whole config to PUT: the current values (secrets as `"********"`, which keeps them) with
+ * each change applied; a dotted key (`github.token`) sets a nested setting.
+ */
+export function withChanges(
+  current: Record<string, unknown>,
+  changes: Record<string, unknown>,
+): Record<string, unknown> {
+  const out = structuredClone(current);
+  for (const [key, value] of Object.entries(changes)) {
+    const path = key.split(".");
+    let node = out;
+    for (const segment of path.slice(0, -1)) {
+      const next = node[segment];
+      node = node[segment] = typeof next === "object" && next !== null && !Array.isArray(next)
+        ? next as Record<string, unknown>
+        : {};
+    }
+    node[path.at(-1)!] = value;
+  }
+  return out;
+}
+
 /** `plugd plugin config`. */
 export const pluginConfigCommand: Command = {
   path: "plugin config",
-  args: "<id> [key=value|key=@FILE ...]",
+  args: "<id> [key=value|key.sub=value|key=@FILE ...]",
   summary: "show or set a plugin's settings; secrets via --secret KEY (asks) or --secret-stdin",
   arity: [1, Infinity],
   options: {
@@ -113,7 +136,7 @@ export const pluginConfigCommand: Command = {
     // The API replaces the whole config; "********" (a secret as shown) keeps the stored value.
     const current = await callApi<{ config: Record<string, unknown> }>(ctx, "GET", path);
     const result = await callApi<{ config: Record<string, unknown> }>(ctx, "PUT", path, {
-      config: { ...current.config, ...changes },
+      config: withChanges(current.config, changes),
     });
     print(ctx, result, () => `configured ${ctx.args[0]}: ${Object.keys(changes).join(", ")}`);
     return 0;

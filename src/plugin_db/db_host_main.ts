@@ -52,9 +52,22 @@ function bind(args: unknown): unknown[] | Record<string, unknown> {
 
 const CHANGES = /^\s*(insert|update|delete|replace|with)\b/i;
 
+/** Prepared statements by SQL text (a batch of one INSERT is prepared once). */
+const prepared = new Map<string, Stmt>();
+
+function prepare(sql: string): Stmt {
+  let stmt = prepared.get(sql);
+  if (!stmt) {
+    stmt = need().prepare(sql);
+    if (prepared.size >= 64) prepared.delete(prepared.keys().next().value!);
+    prepared.set(sql, stmt);
+  }
+  return stmt;
+}
+
 function run(sql: string, args: unknown): DbResult {
   const d = need();
-  const stmt: Stmt = d.prepare(sql);
+  const stmt: Stmt = prepare(sql);
   const params = bind(args);
   if (!stmt.reader) {
     const r = stmt.run(params) as { changes: number; lastInsertRowid: number | bigint };

@@ -83,7 +83,9 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
   const drainStdout = process.stdout.pipeTo(new WritableStream());
   const status = process.status;
   let exited = false;
-  status.then(() => {
+  // Exited only once its last stderr line is read too: a message written just before exiting
+  // (e.g. why it refused to start) must be in `stderr` when waiters see the exit.
+  Promise.all([status, pump.catch(() => {})]).then(() => {
     exited = true;
     for (const w of waiters) w();
   });
