@@ -25,11 +25,6 @@ async function addNote(ctx: PluginContext, input: unknown): Promise<number> {
   return r.lastInsertRowid!;
 }
 
-/** The `:id` of `/notes/:id`. */
-function noteId(req: Request): number {
-  return Number(new URL(req.url).pathname.split("/").pop());
-}
-
 export default definePlugin({
   actions: {
     "note.add": async (event, ctx) => ({ id: await addNote(ctx, event.data) }),
@@ -42,16 +37,16 @@ export default definePlugin({
         return Response.json({ error: (error as Error).message }, { status: 400 });
       }
     },
-    "GET /notes/:id": async (req, ctx) => {
+    "GET /notes/:id": async (_req, ctx) => {
       const { rows } = await ctx.db.execute<Note>("SELECT * FROM notes WHERE id = ?", [
-        noteId(req),
+        Number(ctx.params.id),
       ]);
       return rows[0] ? Response.json(rows[0]) : Response.json({ error: "no such note" }, {
         status: 404,
       });
     },
-    "DELETE /notes/:id": async (req, ctx) => {
-      const r = await ctx.db.execute("DELETE FROM notes WHERE id = ?", [noteId(req)]);
+    "DELETE /notes/:id": async (_req, ctx) => {
+      const r = await ctx.db.execute("DELETE FROM notes WHERE id = ?", [Number(ctx.params.id)]);
       return new Response(null, { status: r.rowsAffected ? 204 : 404 });
     },
     "GET /search": async (req, ctx) => {
