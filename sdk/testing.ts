@@ -134,16 +134,27 @@ function harnessCommand(): string[] {
     try {
       Deno.statSync(main);
       return [
-        Deno.execPath(),
+        ownDeno(root),
         "run",
         "--allow-all",
         "--quiet",
+        "--cached-only",
+        "--frozen",
         `--config=${new URL("deno.json", root).pathname}`,
         main.pathname,
       ];
     } catch { /* not a plugd tree: use the plugd on PATH */ }
   }
   return ["plugd", "plugin", "harness"];
+}
+
+/** The Deno an installed plugd carries (`<root>/bin/deno`), else the one running the tests. */
+function ownDeno(root: URL): string {
+  const bundled = new URL("bin/deno", root);
+  try {
+    if (Deno.statSync(bundled).isFile) return bundled.pathname;
+  } catch { /* a checkout: no bin/ */ }
+  return Deno.execPath();
 }
 
 function toError(e: HarnessError): Error {

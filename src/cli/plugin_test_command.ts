@@ -29,6 +29,8 @@ export function harnessArgv(): string[] {
     "run",
     "--allow-all",
     "--quiet",
+    "--cached-only",
+    "--frozen",
     `--config=${join(PLUGD_ROOT, "deno.json")}`,
     join(PLUGD_ROOT, "src", "harness", "main.ts"),
   ];

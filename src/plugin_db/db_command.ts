@@ -36,6 +36,7 @@ export function dbHostCommand(sandbox: DbSandbox, dbDir: string): string[] {
     "--quiet",
     "--no-prompt",
     "--cached-only",
+    "--frozen",
     "--no-remote",
     "--allow-ffi",
     `--allow-read=${dbDir}`,

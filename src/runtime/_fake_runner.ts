@@ -4,7 +4,7 @@
  */
 import type { LaunchPlan } from "./launch_plan.ts";
 import type { Runner, RunningChild } from "./runner.ts";
-import { PROTOCOL_VERSION } from "./shim/wire.ts";
+import { PROTOCOL_VERSION, SDK_VERSION } from "./shim/wire.ts";
 
 /** How a fake plugin behaves. */
 export interface FakePlugin {
@@ -94,7 +94,7 @@ function fakeChild(plugin: FakePlugin, pid: number): RunningChild {
     send({
       t: "hello",
       protocol: PROTOCOL_VERSION,
-      sdk: "fake",
+      sdk: SDK_VERSION,
       handlers: {
         actions: [],
         filters: Object.keys(plugin.filters ?? {}),
