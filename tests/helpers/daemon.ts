@@ -83,6 +83,8 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
   const drainStdout = process.stdout.pipeTo(new WritableStream());
   const status = process.status;
   let exited = false;
+  let reaped = false; // the process is gone (signals would throw), even if its stderr is not read yet
+  status.then(() => (reaped = true));
   // Exited only once its last stderr line is read too: a message written just before exiting
   // (e.g. why it refused to start) must be in `stderr` when waiters see the exit.
   Promise.all([status, pump.catch(() => {})]).then(() => {
@@ -144,18 +146,18 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
       fetch(`http://plugd${path}`, { ...init, client: socketClient }),
     waitForLog,
     stop: async () => {
-      if (!exited) process.kill("SIGTERM");
+      if (!reaped) process.kill("SIGTERM");
       const { code } = await status;
       await finish();
       return code;
     },
     kill: async () => {
-      if (!exited) process.kill("SIGKILL");
+      if (!reaped) process.kill("SIGKILL");
       await status;
       await finish();
     },
     [Symbol.asyncDispose]: async () => {
-      if (!exited) process.kill("SIGKILL");
+      if (!reaped) process.kill("SIGKILL");
       await status;
       await finish();
     },
