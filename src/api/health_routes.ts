@@ -9,6 +9,8 @@ export interface HealthDeps {
   state: () => string;
   /** What is wrong now (e.g. the database's disk is full): health says `degraded`. */
   problems?: () => { component: string; detail: string; since: string }[];
+  /** More facts from services (the fleet's `fleet: connected|disconnected`). @default none */
+  facts?: () => Record<string, unknown>;
 }
 
 /**
@@ -26,6 +28,7 @@ export function createHealthRoutes(deps: HealthDeps): Hono<ApiEnv> {
       version: VERSION,
       uptime_s: Math.round((Date.now() - deps.startedAt.getTime()) / 1000),
       started_at: deps.startedAt.toISOString(),
+      ...deps.facts?.(),
     });
   });
   return app;

@@ -35,3 +35,4 @@ export {
   type CommandRouteDeps,
   createCommandRoutes,
 } from "./command_routes.ts";
+export { createFleetRoutes } from "./fleet_routes.ts";

@@ -6,6 +6,7 @@
  */
 import { PLUGIN_ROUTES } from "./plugin_route_specs.ts";
 import { MARKETPLACE_ROUTES } from "./marketplace_route_specs.ts";
+import { FLEET_ROUTES } from "./fleet_route_specs.ts";
 import { list, obj, type RouteSpec, str, token } from "./route_spec.ts";
 
 export type { JsonSchema, RouteSpec } from "./route_spec.ts";
@@ -18,7 +19,13 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
     scope: null,
     tag: "daemon",
     summary: "Liveness and version",
-    response: obj({ status: str, state: str, version: str, uptime_s: { type: "integer" } }),
+    response: obj({
+      status: str,
+      state: str,
+      version: str,
+      uptime_s: { type: "integer" },
+      fleet: { enum: ["connected", "disconnected"] },
+    }),
   },
   ...PLUGIN_ROUTES,
   {
@@ -257,6 +264,7 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
     summary: "Revoke a trusted key",
   },
   ...MARKETPLACE_ROUTES,
+  ...FLEET_ROUTES,
   {
     method: "POST",
     path: "/v1/ui/login-codes",

@@ -33,6 +33,7 @@ import {
   pluginUpdateCommand,
 } from "./plugin_commands.ts";
 import { pluginConfigCommand } from "./plugin_config_command.ts";
+import { FLEET_COMMANDS } from "./fleet_commands.ts";
 import { pluginInfoCommand } from "./plugin_info_command.ts";
 import { pluginLogsCommand } from "./plugin_logs_command.ts";
 
@@ -76,6 +77,7 @@ export const COMMANDS: readonly Command[] = [
   ...REGISTRY_PUBLISHER_COMMANDS,
   ...REGISTRY_ADMIN_COMMANDS,
   ...REGISTRY_ADVISORY_COMMANDS,
+  ...FLEET_COMMANDS,
   statusCommand,
   versionCommand,
   pluginHarnessCommand,

@@ -16,6 +16,7 @@ import {
 import { describeOrigin, type Origin, settingSpec } from "./settings.ts";
 import { type ConfigFile, readConfigFile } from "./read_config_file.ts";
 import { registrySources } from "./registries.ts";
+import { fleetSettings } from "./fleet_settings.ts";
 
 /** Default TCP address of the HTTP API. */
 export const DEFAULT_HTTP = "127.0.0.1:7420";
@@ -205,6 +206,7 @@ export async function loadConfig(
     idleTimeoutMs: limit("connections.idle_timeout_ms"),
     bodyTimeoutMs: limit("connections.body_timeout_ms"),
   };
+  const fleet = fleetSettings({ pick, env, file, origins });
   const dbUrl = pick("db_url") ?? `file:${join(stateDir, "plugd.db")}`;
   checkDbUrl(dbUrl, origin("db_url", { kind: "default", key: "db_url" }));
   const socketPath = pick("socket", true) ??
@@ -239,6 +241,7 @@ export async function loadConfig(
     sandbox,
     webhooks: { allowPrivate },
     registries,
+    fleet,
     sources,
     configFile: file?.path ?? null,
     origins: Object.fromEntries(Object.entries(origins).map(([k, o]) => [k, describeOrigin(o)])),

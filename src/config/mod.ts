@@ -1,5 +1,5 @@
 /** Configuration: flags > environment > file > defaults; every setting listed once in SETTINGS. */
-export type { Config, RegistrySource } from "./types.ts";
+export type { Config, FleetSettings, RegistrySource } from "./types.ts";
 export { ConfigError } from "./errors.ts";
 export {
   type ConfigFlags,

@@ -48,10 +48,27 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: "advisory_poll_s", env: "PLUGD_ADVISORY_POLL_S", live: false },
   { key: "update_check_s", env: "PLUGD_UPDATE_CHECK_S", live: false },
   { key: "webhooks.allow_private", env: "PLUGD_WEBHOOKS_ALLOW_PRIVATE", live: true },
+  { key: "nats.url", env: "PLUGD_NATS_URL", live: false },
+  { key: "nats.creds", env: "PLUGD_NATS_CREDS", live: false },
+  { key: "nats.nkey", env: "PLUGD_NATS_NKEY", live: false },
+  { key: "nats.user", env: "PLUGD_NATS_USER", live: false },
+  { key: "nats.tls_ca", env: "PLUGD_NATS_TLS_CA", live: false },
+  { key: "nats.tls_cert", env: "PLUGD_NATS_TLS_CERT", live: false },
+  { key: "nats.tls_key", env: "PLUGD_NATS_TLS_KEY", live: false },
+  { key: "fleet.name", env: "PLUGD_FLEET_NAME", live: false },
+  { key: "fleet.host_id", env: "PLUGD_FLEET_HOST_ID", live: false },
+  { key: "fleet.labels", env: "PLUGD_FLEET_LABELS", live: false },
+  { key: "fleet.secret_env", env: "PLUGD_FLEET_SECRET_ENV", live: false },
+  { key: "fleet.replicas", env: "PLUGD_FLEET_REPLICAS", live: false },
 ];
 
 /** Settings read from the environment only (secrets, or where the config file comes from). */
-export const ENV_ONLY = ["PLUGD_CONFIG", "PLUGD_DB_AUTH_TOKEN"] as const;
+export const ENV_ONLY = [
+  "PLUGD_CONFIG",
+  "PLUGD_DB_AUTH_TOKEN",
+  "PLUGD_NATS_PASSWORD",
+  "PLUGD_NATS_TOKEN",
+] as const;
 
 /** Where a value came from, in the words error messages use. */
 export type Origin =

@@ -75,6 +75,11 @@ export interface Config {
    * `PLUGD_BODY_TIMEOUT_MS`; file key `connections`); unset fields keep the defaults.
    */
   connections: { maxConnections?: number; idleTimeoutMs?: number; bodyTimeoutMs?: number };
+  /**
+   * Fleet membership over NATS JetStream (`nats.*`, `fleet.*`); `null`/absent without
+   * `nats.url`: the daemon is a single host, exactly as without the fleet feature.
+   */
+  fleet?: FleetSettings | null;
   /** Where the config came from, for `plugd daemon` start-up output. */
   sources: string[];
   /** The config file read (`--config` / `PLUGD_CONFIG`), re-read on SIGHUP. */
@@ -95,4 +100,31 @@ export interface RegistrySource {
   kind: "index" | "server";
   /** Base64 Ed25519 public key the registry's advisory feed is signed with (servers only). */
   advisoryKey: string | null;
+}
+
+/** How this daemon joins a fleet: the NATS connection and its identity in the fleet. */
+export interface FleetSettings {
+  /** NATS server URLs (`nats://`, `tls://`), tried in order (`nats.url`, comma-separated). */
+  servers: string[];
+  /** A `.creds` file (user JWT and NKey seed), as `nsc` writes it. */
+  credsFile: string | null;
+  /** A file holding an NKey seed (`SU…`), for NKey authentication. */
+  nkeyFile: string | null;
+  /** User for user/password authentication (password from `PLUGD_NATS_PASSWORD`). */
+  user: string | null;
+  password: string | null;
+  /** Token authentication (`PLUGD_NATS_TOKEN`). */
+  token: string | null;
+  /** TLS: CA bundle to verify the server, client certificate and key (mutual TLS). */
+  tls: { caFile: string | null; certFile: string | null; keyFile: string | null } | null;
+  /** Names the KV bucket and streams, so several fleets can share one NATS. @default "plugd" */
+  name: string;
+  /** This host's id in the fleet. @default the host name */
+  hostId: string;
+  /** This host's labels, which desired state targets (`role=web,zone=a`). @default {} */
+  labels: Record<string, string>;
+  /** Environment variable names (or globs) desired-state secrets may read. @default none */
+  secretEnv: string[];
+  /** Replicas of the bucket and streams when plugd creates them (1, 3 or 5). @default 1 */
+  replicas: number;
 }

@@ -29,6 +29,8 @@ export interface DaemonService {
   stop?(): Promise<void>;
   /** Takes the live settings after a reload (SIGHUP); the config object is already updated. */
   reload?(config: Config): void | Promise<void>;
+  /** Facts added to `GET /v1/health` (e.g. `fleet: connected`). */
+  health?(): Record<string, unknown>;
 }
 
 /** Builds a daemon's services once the store is open (wired in `daemon_services.ts`). */
@@ -177,6 +179,7 @@ export class Daemon {
         const p = this.store.problem;
         return p ? [{ component: "database", detail: p.detail, since: p.since }] : [];
       },
+      facts: () => Object.assign({}, ...this.#services.map((s) => s.health?.() ?? {})),
       groups: this.#services.flatMap((s) => (s.routes ? [s.routes] : [])),
     });
     const inProcess: InProcessFetch = async (req, env) => await app.fetch(req, env);

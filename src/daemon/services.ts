@@ -1,6 +1,7 @@
 import {
   createAdvisoryRoutes,
   createCatalogRoutes,
+  createFleetRoutes,
   createHookRoutes,
   createKeyRoutes,
   createPluginRoutes,
@@ -23,6 +24,7 @@ import {
   type WebhookService,
 } from "../webhooks/mod.ts";
 import { ConsoleExtensions, WebConsole } from "../console/mod.ts";
+import { FleetService } from "../fleet/mod.ts";
 import type { DaemonService, ServiceFactory } from "./daemon.ts";
 import { createMasterKeyService } from "./master_key_service.ts";
 import { ensureBubblewrap } from "./first_run.ts";
@@ -121,6 +123,19 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
       }),
       store,
     ),
+    // The fleet (NATS JetStream), when nats.url is set: converges plugins to the desired state.
+    fleetService(
+      config.fleet
+        ? new FleetService({
+          settings: config.fleet,
+          config,
+          store,
+          plugins,
+          workDir: layout.incoming,
+          log,
+        })
+        : null,
+    ),
     // The web console (/ui on TCP): acts through the API in-process, so it is attached last.
     consoleService(
       await WebConsole.create({
@@ -143,6 +158,15 @@ function marketplaceService(marketplace: MarketplaceService): DaemonService {
   routes.route("/", createAdvisoryRoutes(marketplace));
   routes.route("/", createUpdateRoutes(marketplace));
   return { routes, start: () => marketplace.start(), stop: () => marketplace.stop() };
+}
+
+function fleetService(fleet: FleetService | null): DaemonService {
+  return {
+    routes: createFleetRoutes(fleet),
+    start: () => fleet?.start() ?? Promise.resolve(),
+    stop: () => fleet?.stop() ?? Promise.resolve(),
+    health: () => fleet?.health() ?? {},
+  };
 }
 
 function webhookService(webhooks: WebhookService, store: Store): DaemonService {

@@ -22,3 +22,4 @@ export type { PluginRuntime } from "./plugin_context.ts";
 export { type ForcedFailure, forceFail } from "./force_fail.ts";
 export { createPluginDbAccess, DB_OPS, PluginDbAccess } from "./plugin_db_access.ts";
 export { checkLikeInstall, type StagedCheck, stageForCheck } from "./build_check.ts";
+export type { SourceOptions } from "./resolve_source.ts";

@@ -20,7 +20,7 @@ import {
   verifyIntegrity,
 } from "./plugin_state.ts";
 import { removePlugin } from "./remove_plugin.ts";
-import { resolveSource } from "./resolve_source.ts";
+import { resolveSource, type SourceOptions } from "./resolve_source.ts";
 import { PluginStorage } from "./storage.ts";
 import { createPluginDbAccess, type PluginDbAccess } from "./plugin_db_access.ts";
 import type { PluginEventSink } from "./host_calls.ts";
@@ -149,11 +149,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     });
   }
 
-  install(
-    source: string,
-    actor: string,
-    options: { allowDowngrade?: boolean } = {},
-  ): Promise<InstallResult> {
+  install(source: string, actor: string, options: SourceOptions = {}): Promise<InstallResult> {
     const install = async (resolved: InstallSource) => {
       const result = await installPlugin(this.#ctx, resolved, actor);
       if (this.#ctx.config.dev) {
@@ -243,12 +239,13 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     });
   }
 
-  update(id: string, source: string, actor: string, options: { allowDowngrade?: boolean } = {}) {
+  update(id: string, source: string, actor: string, options: SourceOptions = {}) {
     return updatePlugin(this.#ctx, {
       id,
       source,
       actor,
       allowDowngrade: options.allowDowngrade ?? false,
+      registries: options.registries,
       halt: (pid) => this.#halt(pid),
       launch: (record) => this.#launchChecked(record),
       afterSwitch: (pid, from, to) => this.#lifecycle(pid, "onUpdate", { from, to }),

@@ -24,6 +24,11 @@ import { listPlugins } from "./repository.ts";
 /** Options shared by install and update. */
 export interface SourceOptions {
   allowDowngrade?: boolean;
+  /**
+   * Resolve registry references in these registries instead of the configured ones (the fleet
+   * installs from the registry its desired state names). @default the configured registries
+   */
+  registries?: RegistrySource[];
 }
 
 /**
@@ -139,7 +144,7 @@ async function fromRegistry<T>(
   use: (resolved: InstallSource) => Promise<T>,
   installDependency?: (resolved: InstallSource) => Promise<unknown>,
 ): Promise<T> {
-  if (ctx.config.registries.length === 0) {
+  if ((options.registries ?? ctx.config.registries).length === 0) {
     throw new ConflictError(
       `Cannot resolve "${ref}": no registry is configured; set PLUGD_REGISTRIES or "registries" in plugd.yaml`,
     );
@@ -149,7 +154,10 @@ async function fromRegistry<T>(
   const installed = new Map((await listPlugins(ctx.store)).map((p) => [p.id, p.version]));
   const root = parseRef(ref).id;
   const plan = await resolvePlan(
-    sourcesLookup(await registriesFor(ctx, root, installed.has(root)), { timeoutMs, errors }),
+    sourcesLookup(
+      options.registries ?? await registriesFor(ctx, root, installed.has(root)),
+      { timeoutMs, errors },
+    ),
     ref,
     VERSION,
     installed,

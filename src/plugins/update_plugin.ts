@@ -7,6 +7,7 @@ import {
   isWidening,
   normalizePermissions,
 } from "../permissions/mod.ts";
+import type { RegistrySource } from "../config/mod.ts";
 import { VERSION } from "../version.ts";
 import { removePackage, stageVersion } from "./copy_package.ts";
 import { ConflictError } from "./errors.ts";
@@ -23,6 +24,8 @@ export interface UpdateRequest {
   source: string;
   actor: string;
   allowDowngrade: boolean;
+  /** Resolve in these registries instead of the plugin's own (see `SourceOptions`). */
+  registries?: RegistrySource[];
   halt: (id: string) => Promise<void>;
   /** Starts a version and resolves once it answered its handshake and health check. */
   launch: (record: PluginRecord) => Promise<void>;

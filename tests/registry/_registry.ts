@@ -151,6 +151,8 @@ export interface TestPluginOptions {
   main?: string;
   readme?: string;
   changelog?: string;
+  /** More `plugin.yaml` lines (e.g. a `config:` schema). @default none */
+  manifestExtra?: string[];
 }
 
 /** Writes a small valid plugin folder under `root`; returns its path. */
@@ -172,6 +174,7 @@ export async function writeTestPlugin(root: string, o: TestPluginOptions): Promi
         : []),
       "hooks:",
       "  - action: demo.ping",
+      ...(o.manifestExtra ?? []),
       "",
     ].join("\n"),
   );

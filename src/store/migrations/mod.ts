@@ -15,6 +15,7 @@ import { migration012 } from "./012_marketplace.ts";
 import { migration013 } from "./013_plugin_uids.ts";
 import { migration014 } from "./014_delivery_lanes.ts";
 import { migration015 } from "./015_store_probe.ts";
+import { migration016 } from "./016_fleet.ts";
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration013,
   migration014,
   migration015,
+  migration016,
 ];

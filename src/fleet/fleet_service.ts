@@ -1,0 +1,226 @@
+/**
+ * The fleet on this daemon: the NATS connection, the mirror of the fleet bucket, this host's
+ * converger and heartbeat, and what the API asks (apply, status, rollouts). NATS being away
+ * never stops plugins or local events: the service reports `disconnected` and picks up where it
+ * was when NATS returns.
+ */
+import type { KV } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { Config, FleetSettings } from "../config/mod.ts";
+import { metrics } from "../metrics/mod.ts";
+import type { Store } from "../store/mod.ts";
+import { VERSION } from "../version.ts";
+import type { FleetPlugins } from "./converge.ts";
+import { FleetUnavailableError } from "./errors.ts";
+import { applyFleet, type ApplyResult } from "./fleet_apply.ts";
+import { jsonBytes, openBucket, watchBucket } from "./fleet_bucket.ts";
+import { FleetMirror, type MirrorChange } from "./fleet_mirror.ts";
+import { type FleetStatus, fleetStatus } from "./fleet_status.ts";
+import { HostAgent } from "./host_agent.ts";
+import { ManagedPlugins } from "./managed_plugins.ts";
+import { type FleetNames, fleetNames, KEYS } from "./names.ts";
+import { FleetConnection } from "./nats_connection.ts";
+import type { HostInfo, PluginStatus } from "./types.ts";
+import { type RolloutAction, rolloutControl, rollouts } from "./rollout_control.ts";
+import type { RolloutView } from "./rollout_view.ts";
+
+/** What the service needs from the daemon. */
+export interface FleetServiceDeps {
+  settings: FleetSettings;
+  config: Config;
+  store: Store;
+  plugins: FleetPlugins & { watchState?: (l: (id: string, state: string) => void) => unknown };
+  /** Folder for temporary downloads. */
+  workDir: string;
+  log: (message: string) => void;
+}
+
+const HEARTBEAT_MS = 10_000;
+const TICK_MS = 1_000;
+
+/** The daemon's fleet membership (one per daemon with `nats.url`). */
+export class FleetService {
+  readonly settings: FleetSettings;
+  readonly names: FleetNames;
+  readonly mirror: FleetMirror;
+  #d: FleetServiceDeps;
+  #conn: FleetConnection;
+  #agent: HostAgent;
+  #kv: KV | null = null;
+  #ready = false;
+  #session: AbortController | null = null;
+  #timers: ReturnType<typeof setInterval>[] = [];
+  #startedAt = new Date().toISOString();
+  #connectedGauge = metrics.gauge("plugd_fleet_connected", "1 while NATS is reachable, else 0");
+  #converge = metrics.counter("plugd_fleet_converge_total", "Fleet reconciliations by result");
+
+  constructor(deps: FleetServiceDeps) {
+    this.#d = deps;
+    this.settings = deps.settings;
+    this.names = fleetNames(deps.settings.name);
+    this.mirror = new FleetMirror(deps.settings.hostId);
+    this.#agent = new HostAgent({
+      settings: deps.settings,
+      mirror: this.mirror,
+      plugins: deps.plugins,
+      managed: new ManagedPlugins(deps.store),
+      check: { store: deps.store, config: deps.config, workDir: deps.workDir },
+      writeStatus: (id, status) => this.#writeStatus(id, status),
+      log: deps.log,
+      count: (result) => this.#converge.inc({ result }),
+    });
+    this.#conn = new FleetConnection(deps.settings, {
+      onUp: (nc) => void this.#attach(nc),
+      onDown: () => this.#detach(),
+      log: deps.log,
+    });
+    this.#connectedGauge.set({}, 0);
+  }
+
+  /** Whether NATS is reachable and the desired state is loaded. */
+  get connected(): boolean {
+    return this.#conn.connected && this.#ready;
+  }
+
+  /** Starts connecting (in the background) and following plugin state changes. */
+  start(): Promise<void> {
+    this.#d.plugins.watchState?.((id) => this.#agent.touch(id));
+    this.#conn.start();
+    this.#timers.push(setInterval(() => this.#agent.tick(), TICK_MS));
+    this.#timers.push(setInterval(() => void this.#heartbeat(), HEARTBEAT_MS));
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.#timers) clearInterval(t);
+    this.#detach();
+    await this.#agent.idle();
+    await this.#conn.close();
+  }
+
+  /** `fleet` and `fleet_host` in `/v1/health`. */
+  health(): Record<string, unknown> {
+    return {
+      fleet: this.connected ? "connected" : "disconnected",
+      fleet_host: this.settings.hostId,
+      ...(this.connected ? {} : { fleet_reason: this.#conn.lastError ?? "connecting" }),
+    };
+  }
+
+  /** Checks, plans and writes a fleet document (see `applyFleet`). */
+  apply(doc: unknown, o: { dryRun: boolean; actor: string }): Promise<ApplyResult> {
+    const kv = this.#requireKv();
+    return applyFleet(
+      {
+        store: this.#d.store,
+        config: this.#d.config,
+        workDir: this.#d.workDir,
+        mirror: this.mirror,
+        kv,
+      },
+      doc,
+      o,
+    );
+  }
+
+  /** Hosts × plugins. */
+  status(): FleetStatus {
+    return fleetStatus(this.mirror, this.settings.hostId, this.connected);
+  }
+
+  /** Every rollout, or one plugin's. */
+  rollouts(pluginId?: string): RolloutView[] {
+    return rollouts(this.mirror, pluginId);
+  }
+
+  /** Pauses, resumes or aborts a plugin's rollout. */
+  controlRollout(pluginId: string, action: RolloutAction, actor: string): Promise<RolloutView> {
+    return rolloutControl(this.mirror, this.#requireKv(), pluginId, action, actor);
+  }
+
+  /** Resolves once this host has nothing left to converge (tests). */
+  idle(): Promise<void> {
+    return this.#agent.idle();
+  }
+
+  #requireKv(): KV {
+    if (!this.#kv || !this.connected) {
+      throw new FleetUnavailableError(
+        `NATS is not reachable from this host (${this.#conn.lastError ?? "connecting"}); ` +
+          "the fleet's desired state cannot be read or written now",
+      );
+    }
+    return this.#kv;
+  }
+
+  async #attach(nc: NatsConnection): Promise<void> {
+    this.#session?.abort();
+    const session = new AbortController();
+    this.#session = session;
+    try {
+      const kv = this.#kv ?? await openBucket(nc, this.names.bucket, this.settings.replicas);
+      if (session.signal.aborted) return;
+      this.#kv = kv;
+      await this.#heartbeat();
+      while (!session.signal.aborted) {
+        await watchBucket(kv, this.mirror, {
+          signal: session.signal,
+          onChange: (c) => this.#changed(c),
+          onReady: () => {
+            this.#ready = true;
+            this.#connectedGauge.set({}, 1);
+            void this.#agent.activate();
+          },
+        }).catch((error) => {
+          if (!session.signal.aborted) this.#d.log(`fleet: watch ended: ${error.message}`);
+        });
+        if (!session.signal.aborted) await new Promise((r) => setTimeout(r, TICK_MS));
+      }
+    } catch (error) {
+      this.#d.log(`fleet: cannot open the fleet bucket: ${(error as Error).message}`);
+    }
+  }
+
+  #detach(): void {
+    this.#session?.abort();
+    this.#session = null;
+    this.#ready = false;
+    this.#connectedGauge.set({}, 0);
+    this.#agent.deactivate();
+  }
+
+  #changed(change: MirrorChange): void {
+    if (change.kind === "host") {
+      // A host going or coming may move a rollout along.
+      this.#agent.tick();
+      return;
+    }
+    if (change.kind === "status" && !this.mirror.desired.get(change.plugin)?.entry?.plan) return;
+    this.#agent.touch(change.plugin);
+  }
+
+  async #heartbeat(): Promise<void> {
+    if (!this.#kv || !this.#conn.connected) return;
+    const info: HostInfo = {
+      id: this.settings.hostId,
+      labels: this.settings.labels,
+      plugd: VERSION,
+      started_at: this.#startedAt,
+      seen_at: new Date().toISOString(),
+    };
+    await this.#kv.put(KEYS.host(info.id), jsonBytes(info)).catch(() => {});
+  }
+
+  async #writeStatus(pluginId: string, status: PluginStatus | null): Promise<void> {
+    const kv = this.#kv;
+    const key = KEYS.status(this.settings.hostId, pluginId);
+    // The mirror learns our own status at once: the next decision must not wait for the watch.
+    const byHost = this.mirror.statuses.get(pluginId) ?? new Map<string, PluginStatus>();
+    if (status) byHost.set(this.settings.hostId, status);
+    else byHost.delete(this.settings.hostId);
+    this.mirror.statuses.set(pluginId, byHost);
+    if (!kv) return;
+    if (status) await kv.put(key, jsonBytes(status));
+    else await kv.delete(key);
+  }
+}
