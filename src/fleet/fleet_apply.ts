@@ -20,6 +20,7 @@ import {
   grantMismatch,
   resolveVersion,
 } from "./package_check.ts";
+import { rolloutView } from "./rollout_view.ts";
 import { rolloutWaves, selects } from "./targeting.ts";
 import type { DesiredEntry, PluginSpec, RolloutPlan } from "./types.ts";
 
@@ -111,11 +112,13 @@ export async function applyFleet(
       .sort();
     const { version: range, ...rest } = spec;
     const base = { format: 1 as const, ...rest, range, version };
+    // What the hosts run now: an unfinished rollout (halted, aborted) left them on its `from`.
+    const running = prev ? runningVersion(ctx.mirror, prev) : null;
     const versionChanged = !!prev && prev.version !== version;
-    const plan: RolloutPlan | null = versionChanged && spec.rollout
+    const plan: RolloutPlan | null = versionChanged && spec.rollout && running !== version
       ? {
         id: `r${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`,
-        from: prev!.version,
+        from: running!,
         to: version,
         waves: rolloutWaves(targeted, spec.rollout),
         created_at: now,
@@ -173,6 +176,18 @@ export async function applyFleet(
     }
   }
   return { written: true, plugins: plans };
+}
+
+/** The version the hosts of `entry` run: its rollout's `from` until that rollout completed. */
+function runningVersion(mirror: FleetMirror, entry: DesiredEntry): string {
+  if (!entry.plan) return entry.version;
+  const view = rolloutView(
+    entry,
+    mirror.statusesOf(entry.id),
+    mirror.controls.get(entry.id) ?? null,
+    mirror.online,
+  );
+  return view.state === "complete" ? entry.version : entry.plan.from;
 }
 
 function hostChanges(

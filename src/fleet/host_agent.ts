@@ -125,8 +125,10 @@ export class HostAgent {
     }
     const decision = this.#gate(entry, record);
     const own = mirror.statusesOf(id).get(settings.hostId);
+    const control = mirror.controls.get(id);
+    const aborted = !!control?.aborted && control.rollout === entry.plan?.id;
     if (
-      decision.waiting && own?.state === "failed" && own.rollout === entry.plan?.id &&
+      decision.waiting && !aborted && own?.state === "failed" && own.rollout === entry.plan?.id &&
       own.attempt === decision.attempt && own.target === entry.plan?.to
     ) {
       return; // its own failure in this attempt stands until a resume or a new apply
