@@ -41,6 +41,17 @@ export const FLEET_ROUTES: readonly RouteSpec[] = [
     }),
   },
   {
+    method: "POST",
+    path: "/v1/fleet/events",
+    scope: "emitter",
+    tag: "fleet",
+    summary:
+      "Emit a CloudEvent to every host of the fleet (stored here first, delivered at least once " +
+      "to each host's intake; same as POST /v1/events with scope: fleet)",
+    request: obj({ specversion: str, type: str, source: str }, ["specversion", "type", "source"]),
+    response: obj({ id: str, scope: str }),
+  },
+  {
     method: "GET",
     path: "/v1/fleet/rollouts",
     scope: "reader",

@@ -10,6 +10,7 @@ import {
   FleetUnavailableError,
   type RolloutAction,
 } from "../fleet/mod.ts";
+import { EventValidationError, ReservedEventTypeError, validateCloudEvent } from "../hooks/mod.ts";
 import { requireScope } from "./auth_middleware.ts";
 import { HttpError } from "./problem.ts";
 import { readJsonObject } from "./read_json.ts";
@@ -60,6 +61,22 @@ export function createFleetRoutes(fleet: FleetService | null): Hono<ApiEnv> {
     } catch (error) {
       fleetProblem(error);
     }
+  });
+
+  app.post("/v1/fleet/events", requireScope("emitter"), async (c) => {
+    const f = need();
+    const body = await readJsonObject(c.req.raw);
+    let event;
+    try {
+      event = validateCloudEvent({ ...body, scope: "fleet" });
+    } catch (error) {
+      if (error instanceof EventValidationError) {
+        throw new HttpError(400, error.message, { extra: { problems: error.problems } });
+      }
+      if (error instanceof ReservedEventTypeError) throw new HttpError(403, error.message);
+      throw error;
+    }
+    return c.json({ ...(await f.publishEvent(event)), scope: "fleet" }, 202);
   });
 
   app.get("/v1/fleet/rollouts", requireScope("reader"), (c) => {

@@ -17,6 +17,11 @@ import type { ApiEnv } from "./types.ts";
 export interface HookRouteDeps {
   bus: HookBus;
   plugins: Pick<PluginService, "record" | "invoke">;
+  /**
+   * Takes an event with `scope: fleet` into the fleet (stored, then published to every host).
+   * @default none: a single host delivers such events locally, as any other
+   */
+  fleetEmit?: ((event: Record<string, unknown>) => Promise<{ id: string }>) | null;
 }
 
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -45,6 +50,16 @@ export function createHookRoutes(deps: HookRouteDeps): Hono<ApiEnv> {
       throw error;
     }
     const wait = c.req.query("wait") === "true";
+    if (event.scope === "fleet" && deps.fleetEmit) {
+      if (wait) {
+        throw new HttpError(
+          400,
+          "wait=true is not available for fleet events (scope: fleet): they are delivered on " +
+            "every host; read the results with GET /v1/events/{id} on each host",
+        );
+      }
+      return c.json({ ...(await deps.fleetEmit(event)), scope: "fleet" }, 202);
+    }
     const result = await bus.emit(event, { wait });
     return c.json(result, wait ? 200 : 202);
   });

@@ -6,6 +6,7 @@ import { parse as parseYaml } from "yaml";
 import { ApiClient } from "./client.ts";
 import { callerPath, type Command, type CommandContext, UsageError } from "./command.ts";
 import { print, table } from "./output.ts";
+import { readData } from "./hook_commands.ts";
 import { printableDeep } from "./printable_deep.ts";
 import type {
   ApplyResult,
@@ -204,8 +205,44 @@ export const fleetRolloutCommand: Command = {
   },
 };
 
+export const fleetEmitCommand: Command = {
+  path: "fleet emit",
+  args: "<type>",
+  summary: "emit a CloudEvent to every host of the fleet (delivered at least once to each)",
+  arity: [1, 1],
+  options: {
+    data: {
+      type: "string",
+      short: "d",
+      value: "JSON|@FILE|@-",
+      description: "the data: inline JSON, @file, or @- for stdin",
+    },
+    id: {
+      type: "string",
+      description: "event id (default: a new ULID); a repeated id is taken once per host",
+    },
+    source: { type: "string", value: "URI", description: 'CloudEvents source (default "/cli")' },
+  },
+  notes: "The event is stored by the daemon this command talks to before it answers, and " +
+    "published to the fleet's stream (at once, or when NATS is reachable again). Each host feeds " +
+    "it into its own intake: GET /v1/events/<id> on any host shows that host's results.",
+  async run(ctx) {
+    const event = {
+      specversion: "1.0",
+      type: ctx.args[0],
+      source: (ctx.options.source as string | undefined) ?? "/cli",
+      ...(ctx.options.id ? { id: ctx.options.id } : {}),
+      data: await readData(ctx),
+    };
+    const r = await call<{ id: string }>(ctx, "POST", "/v1/fleet/events", event);
+    print(ctx, r, () => `accepted ${r.id} for every host of the fleet`);
+    return 0;
+  },
+};
+
 export const FLEET_COMMANDS: readonly Command[] = [
   fleetApplyCommand,
   fleetStatusCommand,
   fleetRolloutCommand,
+  fleetEmitCommand,
 ];

@@ -4,7 +4,7 @@ import { callerPath, type Command, type CommandContext, UsageError } from "./com
 import { print, table } from "./output.ts";
 
 /** Reads `--data`: inline JSON, `@file`, or `@-` for stdin. @default null */
-async function readData(ctx: CommandContext): Promise<unknown> {
+export async function readData(ctx: CommandContext): Promise<unknown> {
   const raw = ctx.options.data as string | undefined;
   if (raw === undefined) return null;
   let text = raw;

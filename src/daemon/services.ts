@@ -9,7 +9,7 @@ import {
   createWebhookRoutes,
 } from "../api/mod.ts";
 import { MarketplaceService } from "../marketplace/mod.ts";
-import { HookBus } from "../hooks/mod.ts";
+import { HookBus, validateCloudEvent } from "../hooks/mod.ts";
 import {
   describeIsolation,
   detectPluginRuntime,
@@ -24,7 +24,7 @@ import {
   type WebhookService,
 } from "../webhooks/mod.ts";
 import { ConsoleExtensions, WebConsole } from "../console/mod.ts";
-import { FleetService } from "../fleet/mod.ts";
+import { FleetEventRefused, FleetService } from "../fleet/mod.ts";
 import type { DaemonService, ServiceFactory } from "./daemon.ts";
 import { createMasterKeyService } from "./master_key_service.ts";
 import { ensureBubblewrap } from "./first_run.ts";
@@ -73,6 +73,26 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
       }),
   );
   const hooks = plugins.events;
+  // The fleet (NATS JetStream), when nats.url is set: desired state, rollouts, fleet events.
+  const fleet = config.fleet
+    ? new FleetService({
+      settings: config.fleet,
+      config,
+      store,
+      plugins,
+      workDir: layout.incoming,
+      log,
+      intake: async (raw) => {
+        let event;
+        try {
+          event = validateCloudEvent(raw);
+        } catch (error) {
+          throw new FleetEventRefused((error as Error).message);
+        }
+        await hooks.emit(event);
+      },
+    })
+    : null;
   // Console extensions (plugin pages and widgets) register before the console is built.
   const extensions = new ConsoleExtensions();
   const services: DaemonService[] = [
@@ -92,7 +112,11 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
     },
     // After the plugins: redelivery and cron start once plugins run; stops before them.
     {
-      routes: createHookRoutes({ bus: hooks, plugins }),
+      routes: createHookRoutes({
+        bus: hooks,
+        plugins,
+        fleetEmit: fleet ? (event) => fleet.publishEvent(event) : null,
+      }),
       start: () => hooks.start(),
       stop: () => hooks.stop(),
     },
@@ -123,19 +147,8 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
       }),
       store,
     ),
-    // The fleet (NATS JetStream), when nats.url is set: converges plugins to the desired state.
-    fleetService(
-      config.fleet
-        ? new FleetService({
-          settings: config.fleet,
-          config,
-          store,
-          plugins,
-          workDir: layout.incoming,
-          log,
-        })
-        : null,
-    ),
+    // The fleet: converges plugins to the desired state, carries fleet events.
+    fleetService(fleet),
     // The web console (/ui on TCP): acts through the API in-process, so it is attached last.
     consoleService(
       await WebConsole.create({

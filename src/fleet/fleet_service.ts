@@ -20,6 +20,7 @@ import { HostAgent } from "./host_agent.ts";
 import { ManagedPlugins } from "./managed_plugins.ts";
 import { type FleetNames, fleetNames, KEYS } from "./names.ts";
 import { FleetConnection } from "./nats_connection.ts";
+import { FleetEvents } from "./fleet_events.ts";
 import type { HostInfo, PluginStatus } from "./types.ts";
 import { type RolloutAction, rolloutControl, rollouts } from "./rollout_control.ts";
 import type { RolloutView } from "./rollout_view.ts";
@@ -33,6 +34,11 @@ export interface FleetServiceDeps {
   /** Folder for temporary downloads. */
   workDir: string;
   log: (message: string) => void;
+  /**
+   * Feeds a fleet event into this host's durable intake (throws `FleetEventRefused` for an
+   * event no host may take). @default fleet events are not consumed here
+   */
+  intake?: (event: Record<string, unknown>) => Promise<void>;
 }
 
 const HEARTBEAT_MS = 10_000;
@@ -46,6 +52,7 @@ export class FleetService {
   #d: FleetServiceDeps;
   #conn: FleetConnection;
   #agent: HostAgent;
+  #events: FleetEvents;
   #kv: KV | null = null;
   #ready = false;
   #session: AbortController | null = null;
@@ -53,6 +60,7 @@ export class FleetService {
   #startedAt = new Date().toISOString();
   #connectedGauge = metrics.gauge("plugd_fleet_connected", "1 while NATS is reachable, else 0");
   #converge = metrics.counter("plugd_fleet_converge_total", "Fleet reconciliations by result");
+  #eventCount = metrics.counter("plugd_fleet_events_total", "Fleet events by what happened");
 
   constructor(deps: FleetServiceDeps) {
     this.#d = deps;
@@ -68,6 +76,15 @@ export class FleetService {
       writeStatus: (id, status) => this.#writeStatus(id, status),
       log: deps.log,
       count: (result) => this.#converge.inc({ result }),
+    });
+    this.#events = new FleetEvents({
+      store: deps.store,
+      names: this.names,
+      hostId: deps.settings.hostId,
+      replicas: deps.settings.replicas,
+      intake: deps.intake ?? (() => Promise.resolve()),
+      log: deps.log,
+      count: (what) => this.#eventCount.inc({ what }),
     });
     this.#conn = new FleetConnection(deps.settings, {
       onUp: (nc) => void this.#attach(nc),
@@ -95,6 +112,7 @@ export class FleetService {
     for (const t of this.#timers) clearInterval(t);
     this.#detach();
     await this.#agent.idle();
+    await this.#events.idle();
     await this.#conn.close();
   }
 
@@ -121,6 +139,20 @@ export class FleetService {
       doc,
       o,
     );
+  }
+
+  /**
+   * Accepts a fleet event: stored in this host's outbox before this resolves, published to the
+   * fleet's stream now or when NATS is back, delivered to every host (this one included).
+   */
+  async publishEvent(event: Record<string, unknown>): Promise<{ id: string }> {
+    const fleetEvent = {
+      ...event,
+      scope: "fleet",
+      fleethost: event.fleethost ?? this.settings.hostId,
+    };
+    await this.#events.publish(fleetEvent);
+    return { id: String(event.id) };
   }
 
   /** Hosts × plugins. */
@@ -162,6 +194,7 @@ export class FleetService {
       if (session.signal.aborted) return;
       this.#kv = kv;
       await this.#heartbeat();
+      void this.#attachEvents(nc, session.signal);
       while (!session.signal.aborted) {
         await watchBucket(kv, this.mirror, {
           signal: session.signal,
@@ -181,12 +214,24 @@ export class FleetService {
     }
   }
 
+  async #attachEvents(nc: NatsConnection, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        return await this.#events.attach(nc);
+      } catch (error) {
+        this.#d.log(`fleet: cannot attach to the fleet event stream: ${(error as Error).message}`);
+        await new Promise((r) => setTimeout(r, 2 * TICK_MS));
+      }
+    }
+  }
+
   #detach(): void {
     this.#session?.abort();
     this.#session = null;
     this.#ready = false;
     this.#connectedGauge.set({}, 0);
     this.#agent.deactivate();
+    this.#events.detach();
   }
 
   #changed(change: MirrorChange): void {

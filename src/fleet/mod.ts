@@ -13,6 +13,7 @@
  * @module
  */
 export { FleetService, type FleetServiceDeps } from "./fleet_service.ts";
+export { FleetEventRefused } from "./fleet_events.ts";
 export { FleetApplyError, FleetNotFoundError, FleetUnavailableError } from "./errors.ts";
 export type { ApplyResult, HostChange, PluginPlan } from "./fleet_apply.ts";
 export type { DesiredRow, FleetStatus, HostRow } from "./fleet_status.ts";
