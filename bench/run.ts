@@ -5,7 +5,8 @@
  *
  *   deno task bench [--only id,id] [--quick] [--out bench/results.json]
  *
- * Group ids: supervisor, events, webhooks, signed, many, console, registry, surfaces, author; and `soak` (issue 22, 60 s under faults), which runs only when
+ * Group ids: supervisor, events, webhooks, signed, many, console, registry, surfaces, author, fleet; and `soak` (issue 22, 60 s under faults), which runs only when
+>>>>>>> 34b9171 (Fleet events taken concurrently (the intake's group commit batches them) and the outbox written by group commit; bench group fleet: apply to three hosts converged, fleet events delivered to three hosts against local POST /v1/events on the same host as floor)
  * named: `deno task bench --only soak`.
  */
 import { parseArgs } from "node:util";
@@ -23,6 +24,7 @@ import { registryMeasures } from "./measures/registry_measures.ts";
 import { surfacesMeasures } from "./measures/surfaces_measures.ts";
 import { soak } from "./measures/soak.ts";
 import { authorMeasures } from "./measures/author_measures.ts";
+import { fleetMeasures } from "./measures/fleet_measures.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -76,6 +78,8 @@ const GROUPS: Record<string, () => Promise<MeasureResult[]>> = {
       connections: 32,
       commands: n(500),
     }),
+  fleet: () =>
+    fleetMeasures({ applies: n(5), events: values.quick ? 300 : 2000, rounds: 3, clients: 32 }),
   soak: () => soak({ seconds: values.quick ? 12 : 60, clients: 64, drainSeconds: 90 }),
   author: () =>
     authorMeasures({ points: n(2000), insertRounds: n(10), batchSize: 1000, packs: n(5) }),

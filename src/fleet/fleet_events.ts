@@ -13,6 +13,7 @@ import {
   jetstream,
   type JetStreamManager,
   jetstreamManager,
+  type JsMsg,
   RetentionPolicy,
 } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -40,6 +41,8 @@ const DUPLICATE_WINDOW_MS = 10 * 60_000;
 /** How long a host has to store an event before JetStream gives it again. */
 const ACK_WAIT_MS = 30_000;
 const OUTBOX_BATCH = 256;
+/** Fleet events a host takes into its intake at once. */
+const MAX_IN_FLIGHT = 256;
 
 /** The outbox publisher and this host's consumer of the fleet event stream. */
 export class FleetEvents {
@@ -49,6 +52,8 @@ export class FleetEvents {
   #wake: (() => void) | null = null;
   #flushing: Promise<void> | null = null;
   #pending = false;
+  #accepting: { event: Record<string, unknown>; done: PromiseWithResolvers<void> }[] = [];
+  #committing: Promise<void> | null = null;
 
   constructor(deps: FleetEventDeps) {
     this.#d = deps;
@@ -59,16 +64,35 @@ export class FleetEvents {
     return `${this.#d.names.eventSubject}.${type}`;
   }
 
-  /** Stores `event` for publishing (durable before this resolves) and kicks the publisher. */
-  async publish(event: Record<string, unknown>): Promise<void> {
-    await this.#d.store.write(() => ({
-      statements: [{
-        sql: "INSERT INTO fleet_outbox (event_id, event, created_at) VALUES (?, ?, ?) " +
-          "ON CONFLICT (event_id) DO NOTHING",
-        args: [String(event.id), JSON.stringify(event), new Date().toISOString()],
-      }],
-    }));
-    this.#kick();
+  /**
+   * Stores `event` for publishing (durable before this resolves) and kicks the publisher.
+   * Concurrent calls share one transaction (group commit).
+   */
+  publish(event: Record<string, unknown>): Promise<void> {
+    const done = Promise.withResolvers<void>();
+    this.#accepting.push({ event, done });
+    this.#committing ??= this.#commit().finally(() => (this.#committing = null));
+    return done.promise;
+  }
+
+  async #commit(): Promise<void> {
+    while (this.#accepting.length > 0) {
+      const batch = this.#accepting.splice(0, OUTBOX_BATCH);
+      const now = new Date().toISOString();
+      try {
+        await this.#d.store.write(() => ({
+          statements: batch.map(({ event }) => ({
+            sql: "INSERT INTO fleet_outbox (event_id, event, created_at) VALUES (?, ?, ?) " +
+              "ON CONFLICT (event_id) DO NOTHING",
+            args: [String(event.id), JSON.stringify(event), now],
+          })),
+        }));
+        for (const item of batch) item.done.resolve();
+      } catch (error) {
+        for (const item of batch) item.done.reject(error);
+      }
+      this.#kick();
+    }
   }
 
   /** Events waiting in the outbox (NATS unreachable, or not yet published). */
@@ -142,41 +166,49 @@ export class FleetEvents {
   }
 
   async #consume(messages: ConsumerMessages): Promise<void> {
+    // Up to MAX_IN_FLIGHT events are taken at once, so the intake's group commit batches them.
+    const inFlight = new Set<Promise<void>>();
     try {
       for await (const m of messages) {
-        let event: unknown;
-        try {
-          event = m.json();
-        } catch {
-          event = null;
-        }
-        if (typeof event !== "object" || event === null || Array.isArray(event)) {
-          this.#d.log(`fleet: dropped a fleet event that is not a JSON object (seq ${m.seq})`);
-          this.#d.count?.("refused");
-          m.term();
-          continue;
-        }
-        try {
-          await this.#d.intake(event as Record<string, unknown>);
-          m.ack();
-          this.#d.count?.("delivered");
-        } catch (error) {
-          if (error instanceof FleetEventRefused) {
-            this.#d.log(
-              `fleet: refused fleet event ${String((event as { id?: unknown }).id)}: ` +
-                error.message,
-            );
-            this.#d.count?.("refused");
-            m.term();
-          } else {
-            // Not stored (e.g. disk full): JetStream gives it again after the ack wait.
-            m.nak(1000);
-          }
-        }
+        const p = this.#take(m).finally(() => inFlight.delete(p));
+        inFlight.add(p);
+        if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
       }
     } catch (error) {
       if (this.#messages === messages) {
         this.#d.log(`fleet: event consumer ended: ${(error as Error).message}`);
+      }
+    }
+    await Promise.allSettled(inFlight);
+  }
+
+  /** Feeds one message into the intake and acknowledges it once stored. */
+  async #take(m: JsMsg): Promise<void> {
+    let event: unknown;
+    try {
+      event = m.json();
+    } catch {
+      event = null;
+    }
+    if (typeof event !== "object" || event === null || Array.isArray(event)) {
+      this.#d.log(`fleet: dropped a fleet event that is not a JSON object (seq ${m.seq})`);
+      this.#d.count?.("refused");
+      m.term();
+      return;
+    }
+    try {
+      await this.#d.intake(event as Record<string, unknown>);
+      m.ack();
+      this.#d.count?.("delivered");
+    } catch (error) {
+      if (error instanceof FleetEventRefused) {
+        const id = String((event as { id?: unknown }).id);
+        this.#d.log(`fleet: refused fleet event ${id}: ${error.message}`);
+        this.#d.count?.("refused");
+        m.term();
+      } else {
+        // Not stored (e.g. disk full): JetStream gives it again after a second.
+        m.nak(1000);
       }
     }
   }
