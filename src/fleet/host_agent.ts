@@ -49,6 +49,7 @@ export class HostAgent {
   /** When earlier waves of a rollout were first seen done, by plan id and attempt. */
   #readySince = new Map<string, number>();
   #manifests = new Map<string, Promise<Manifest>>();
+  #ticks = 0;
 
   constructor(deps: HostAgentDeps) {
     this.#d = deps;
@@ -73,9 +74,15 @@ export class HostAgent {
     this.#kick();
   }
 
-  /** Re-evaluates plugins whose rollout waits (pauses end, hosts go offline). */
+  /**
+   * Re-evaluates plugins whose rollout waits (pauses end, hosts go offline) every tick, and every
+   * desired plugin every fifth tick (a plugin that failed after it converged is reported).
+   */
   tick(): void {
-    for (const [id, slot] of this.#d.mirror.desired) if (slot.entry?.plan) this.#dirty.add(id);
+    const all = ++this.#ticks % 5 === 0;
+    for (const [id, slot] of this.#d.mirror.desired) {
+      if (all || slot.entry?.plan) this.#dirty.add(id);
+    }
     this.#kick();
   }
 
@@ -243,8 +250,11 @@ export class HostAgent {
     entry: DesiredEntry,
     decision: { target: string; attempt: number },
   ): Promise<void> {
-    this.#d.count("failed");
-    this.#d.log(`fleet: ${id}: ${reason}`);
+    const old = this.#d.mirror.statusesOf(id).get(this.#d.settings.hostId);
+    if (old?.state !== "failed" || old.reason !== reason) {
+      this.#d.count("failed");
+      this.#d.log(`fleet: ${id}: ${reason}`);
+    }
     await this.#status(id, "failed", record, decision.target, reason, entry, decision.attempt);
   }
 
