@@ -2,7 +2,7 @@
  * Staged rollouts across three real daemons: a new version whose canary fails its health check
  * halts the rollout (the canary rolls back by itself, the other hosts stay on the old version),
  * `plugd fleet rollout status|abort` see and steer it, and a good version then goes out wave by
- * wave to every host.
+ * wave to every host, obeying pause and resume.
  */
 import assert from "node:assert/strict";
 import { runPlugd } from "../helpers/plugd_cli.ts";
@@ -22,12 +22,12 @@ Deno.test("a rollout halts on a failed canary, which rolls back; the rest stay; 
   const [h1, h2, h3] = fleet.hosts as [Json, Json, Json];
   await waitForMembers(fleet, ["h1", "h2", "h3"]);
   await fleet.publishPlugin({ id: "acme-roll", version: "1.0.0" });
-  const spec = (version: string) => ({
+  const spec = (version: string, pause_s = 0) => ({
     plugins: [{
       id: "acme-roll",
       version,
       registry: fleet.registry.url,
-      rollout: { canary: 1, batch: 1, pause_s: 0, halt_on: "failed" },
+      rollout: { canary: 1, batch: 1, pause_s, halt_on: "failed" },
     }],
   });
   const first = await h1.call("POST", "/v1/fleet/apply", { document: spec("1.0.0") });
@@ -102,14 +102,29 @@ Deno.test("a rollout halts on a failed canary, which rolls back; the rest stay; 
   assert.notEqual(again.code, 0);
   assert.match(again.stderr, /is aborted; nothing to pause/);
 
-  // A good version goes out to every host, canary first.
+  // A good version: the canary takes it, the next wave waits out the pause; pause and resume
+  // are obeyed; a shorter pause applied mid-rollout lets it finish.
   await fleet.publishPlugin({ id: "acme-roll", version: "1.2.0" });
-  const good = await h3.call("POST", "/v1/fleet/apply", { document: spec("1.2.0") });
+  const good = await h3.call("POST", "/v1/fleet/apply", { document: spec("1.2.0", 3600) });
   assert.equal(good.status, 200, JSON.stringify(good.body));
   assert.deepEqual(good.body.plugins[0].rollout.waves, [["h1"], ["h2"], ["h3"]]);
-  for (const id of ["h1", "h2", "h3"]) {
-    await waitForStatus(fleet, id, "acme-roll", "converged", "1.2.0");
-  }
+  await waitForStatus(fleet, "h1", "acme-roll", "converged", "1.2.0");
+  const reason = async (id: string, pattern: RegExp) =>
+    await waitFor(async () => {
+      const s = await statusOf(h1, id, "acme-roll");
+      return s?.state === "waiting" && pattern.test(s.reason) ? s : null;
+    }, `${id} waiting (${pattern})`);
+  assert.equal((await reason("h2", /pause of 3600s after wave 1/)).version, "1.0.0");
+  const paused = await h2.call("POST", "/v1/fleet/rollouts/acme-roll/pause");
+  assert.equal(paused.status, 200, JSON.stringify(paused.body));
+  assert.equal(paused.body.state, "paused");
+  await reason("h2", /rollout paused by/);
+  const resumed = await h2.call("POST", "/v1/fleet/rollouts/acme-roll/resume");
+  assert.equal(resumed.body.state, "running");
+  await reason("h2", /pause of 3600s/);
+  const shorter = await h3.call("POST", "/v1/fleet/apply", { document: spec("1.2.0", 0) });
+  assert.equal(shorter.status, 200, JSON.stringify(shorter.body));
+  for (const id of ["h2", "h3"]) await waitForStatus(fleet, id, "acme-roll", "converged", "1.2.0");
   const done = await h2.call("GET", "/v1/fleet/rollouts/acme-roll");
   assert.equal(done.body.state, "complete");
 });
