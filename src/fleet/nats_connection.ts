@@ -12,6 +12,7 @@ import {
   nkeyAuthenticator,
   type NodeConnectionOptions,
 } from "@nats-io/transport-node";
+import { checkServerIdentity, type PeerCertificate } from "node:tls";
 import type { FleetSettings } from "../config/mod.ts";
 
 /** What the connection reports to the service. */
@@ -160,9 +161,34 @@ export async function connectOptions(settings: FleetSettings): Promise<NodeConne
       ...(settings.tls.caFile ? { caFile: settings.tls.caFile } : {}),
       ...(settings.tls.certFile ? { certFile: settings.tls.certFile } : {}),
       ...(settings.tls.keyFile ? { keyFile: settings.tls.keyFile } : {}),
-    };
+      // The client upgrades a plain socket, so Node's check sees "localhost" instead of the
+      // server's address (an IP-address server could never match). Check the certificate
+      // against the configured servers' names and addresses instead.
+      checkServerIdentity: serverIdentityCheck(settings.servers),
+    } as NodeConnectionOptions["tls"];
   }
   return options;
+}
+
+/**
+ * A `checkServerIdentity` that accepts a certificate valid for one of `servers` (names or IP
+ * addresses, as written in `nats.url`), and refuses any other.
+ */
+export function serverIdentityCheck(
+  servers: readonly string[],
+): (name: string, cert: PeerCertificate) => Error | undefined {
+  const hosts = servers.map((s) => {
+    const url = new URL(/^[a-z]+:\/\//.test(s) ? s : `nats://${s}`);
+    return url.hostname.replace(/^\[|\]$/g, "");
+  });
+  return (_name, cert) => {
+    let error: Error | undefined;
+    for (const host of hosts) {
+      error = checkServerIdentity(host, cert);
+      if (!error) return undefined;
+    }
+    return error ?? new Error("no NATS server configured to check the certificate against");
+  };
 }
 
 async function readSecretFile(path: string, setting: string): Promise<Uint8Array> {

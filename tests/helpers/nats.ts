@@ -29,8 +29,16 @@ function freePort(): number {
   return port;
 }
 
+/** Options of {@linkcode startNats}. */
+export interface StartNatsOptions {
+  /** More `nats-server` arguments (`--user`, `--tls`, ...). @default none */
+  args?: string[];
+  /** The URL scheme clients use (`tls` with `--tls`). @default "nats" */
+  scheme?: "nats" | "tls";
+}
+
 /** Starts `nats-server -js` on a free loopback port and waits until it accepts clients. */
-export async function startNats(): Promise<TestNats> {
+export async function startNats(options: StartNatsOptions = {}): Promise<TestNats> {
   const storeDir = await Deno.makeTempDir({ prefix: "plugd-nats-" });
   const port = freePort();
   let logText = "";
@@ -39,7 +47,16 @@ export async function startNats(): Promise<TestNats> {
 
   const spawn = async () => {
     child = new Deno.Command(NATS_SERVER, {
-      args: ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", join(storeDir, "js")],
+      args: [
+        "-js",
+        "-a",
+        "127.0.0.1",
+        "-p",
+        String(port),
+        "-sd",
+        join(storeDir, "js"),
+        ...(options.args ?? []),
+      ],
       stdin: "null",
       stdout: "null",
       stderr: "piped",
@@ -88,7 +105,7 @@ export async function startNats(): Promise<TestNats> {
 
   await spawn();
   return {
-    url: `nats://127.0.0.1:${port}`,
+    url: `${options.scheme ?? "nats"}://127.0.0.1:${port}`,
     port,
     storeDir,
     log: () => logText,
