@@ -6,7 +6,6 @@
  *   deno task bench [--only id,id] [--quick] [--out bench/results.json]
  *
  * Group ids: supervisor, events, webhooks, signed, many, console, registry, surfaces, author, fleet; and `soak` (issue 22, 60 s under faults), which runs only when
->>>>>>> 34b9171 (Fleet events taken concurrently (the intake's group commit batches them) and the outbox written by group commit; bench group fleet: apply to three hosts converged, fleet events delivered to three hosts against local POST /v1/events on the same host as floor)
  * named: `deno task bench --only soak`.
  */
 import { parseArgs } from "node:util";

@@ -7,6 +7,7 @@
 import type { KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Config, FleetSettings } from "../config/mod.ts";
+import { auditStatement } from "../audit/mod.ts";
 import { metrics } from "../metrics/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { VERSION } from "../version.ts";
@@ -125,10 +126,10 @@ export class FleetService {
     };
   }
 
-  /** Checks, plans and writes a fleet document (see `applyFleet`). */
-  apply(doc: unknown, o: { dryRun: boolean; actor: string }): Promise<ApplyResult> {
+  /** Checks, plans and writes a fleet document (see `applyFleet`); a write is audited here. */
+  async apply(doc: unknown, o: { dryRun: boolean; actor: string }): Promise<ApplyResult> {
     const kv = this.#requireKv();
-    return applyFleet(
+    const result = await applyFleet(
       {
         store: this.#d.store,
         config: this.#d.config,
@@ -139,6 +140,29 @@ export class FleetService {
       doc,
       o,
     );
+    if (result.written) {
+      await this.#audit(o.actor, "fleet.apply", this.settings.name, {
+        plugins: result.plugins.filter((p) => p.action !== "unchanged").map((p) => ({
+          id: p.id,
+          action: p.action,
+          from: p.from,
+          to: p.to,
+        })),
+      });
+    }
+    return result;
+  }
+
+  async #audit(
+    actor: string,
+    action: string,
+    target: string,
+    detail: Record<string, unknown>,
+  ): Promise<void> {
+    const store = this.#d.store;
+    await store.write(async () => ({
+      statements: [await auditStatement(store, { actor, action, target, result: "ok", detail })],
+    }));
   }
 
   /**
@@ -166,8 +190,14 @@ export class FleetService {
   }
 
   /** Pauses, resumes or aborts a plugin's rollout. */
-  controlRollout(pluginId: string, action: RolloutAction, actor: string): Promise<RolloutView> {
-    return rolloutControl(this.mirror, this.#requireKv(), pluginId, action, actor);
+  async controlRollout(
+    pluginId: string,
+    action: RolloutAction,
+    actor: string,
+  ): Promise<RolloutView> {
+    const view = await rolloutControl(this.mirror, this.#requireKv(), pluginId, action, actor);
+    await this.#audit(actor, `fleet.rollout.${action}`, pluginId, { rollout: view.id });
+    return view;
   }
 
   /** Resolves once this host has nothing left to converge (tests). */

@@ -46,6 +46,12 @@ Deno.test("a fleet of three converges to the declared state; targeting, removal,
   assert.match(members.stdout, /fleet seen from h2 \(connected\)/);
   for (const id of ["h1", "h2", "h3"]) assert.match(members.stdout, new RegExp(`${id}\\s+online`));
   assert.match(members.stdout, /role=db/);
+  const hosts = await runPlugd(["fleet", "hosts", "--json", "--socket", h3.daemon.socketPath]);
+  assert.equal(hosts.code, 0, hosts.stderr);
+  assert.deepEqual(
+    JSON.parse(hosts.stdout).hosts.map((h: Json) => [h.id, h.online, h.labels.role]),
+    [["h1", true, "web"], ["h2", true, "web"], ["h3", true, "db"]],
+  );
 
   await fleet.publishPlugin({
     id: "acme-notify",
@@ -80,6 +86,9 @@ Deno.test("a fleet of three converges to the declared state; targeting, removal,
     await waitForStatus(fleet, id, "acme-notify", "converged", "1.0.0");
   }
   for (const id of ["h1", "h2"]) await waitForStatus(fleet, id, "acme-web", "converged", "1.0.0");
+  const audited = JSON.stringify((await h1.call("GET", "/v1/audit?action=fleet.apply")).body);
+  assert.match(audited, /fleet\.apply/);
+  assert.match(JSON.stringify((await h2.call("GET", "/v1/audit")).body), /"actor":"fleet"/);
   const onH2 = await h2.call("GET", "/v1/plugins/acme-notify");
   assert.equal(onH2.body.state, "enabled");
   assert.deepEqual(onH2.body.permissions.granted, NOTIFY_PERMISSIONS);
