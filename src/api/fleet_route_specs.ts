@@ -52,6 +52,15 @@ export const FLEET_ROUTES: readonly RouteSpec[] = [
     response: obj({ id: str, scope: str }),
   },
   {
+    method: "DELETE",
+    path: "/v1/fleet/hosts/{host}",
+    scope: "admin",
+    tag: "fleet",
+    summary: "Forget a host that left for good: its heartbeat, statuses and event consumer " +
+      "(refused while it is heard from, unless ?force=true)",
+    response: obj({ host: str, statuses: { type: "integer" }, consumer: { type: "boolean" } }),
+  },
+  {
     method: "GET",
     path: "/v1/fleet/rollouts",
     scope: "reader",

@@ -95,6 +95,20 @@ export function createFleetRoutes(fleet: FleetService | null): Hono<ApiEnv> {
     }
   });
 
+  app.delete("/v1/fleet/hosts/:host", requireScope("admin"), async (c) => {
+    const f = need();
+    try {
+      return c.json(
+        await f.forget(c.req.param("host"), {
+          force: c.req.query("force") === "true",
+          actor: c.get("actor"),
+        }),
+      );
+    } catch (error) {
+      fleetProblem(error);
+    }
+  });
+
   for (const action of ["pause", "resume", "abort"] as RolloutAction[]) {
     app.post(`/v1/fleet/rollouts/:plugin/${action}`, requireScope("operator"), async (c) => {
       try {

@@ -263,10 +263,31 @@ export const fleetHostsCommand: Command = {
   },
 };
 
+export const fleetForgetCommand: Command = {
+  path: "fleet forget",
+  args: "<host>",
+  summary: "take a host that left for good out of the fleet (its statuses and event consumer)",
+  arity: [1, 1],
+  options: {
+    force: { type: "boolean", description: "even if the host was heard from in the last minute" },
+  },
+  async run(ctx) {
+    const host = ctx.args[0]!;
+    const r = await call<{ host: string; statuses: number; consumer: boolean }>(
+      ctx,
+      "DELETE",
+      `/v1/fleet/hosts/${encodeURIComponent(host)}${ctx.options.force ? "?force=true" : ""}`,
+    );
+    print(ctx, r, () => `forgot ${printableDeep(r.host)}: ${r.statuses} status(es) removed`);
+    return 0;
+  },
+};
+
 export const FLEET_COMMANDS: readonly Command[] = [
   fleetApplyCommand,
   fleetStatusCommand,
   fleetHostsCommand,
   fleetRolloutCommand,
   fleetEmitCommand,
+  fleetForgetCommand,
 ];

@@ -22,6 +22,7 @@ import { ManagedPlugins } from "./managed_plugins.ts";
 import { type FleetNames, fleetNames, KEYS } from "./names.ts";
 import { FleetConnection } from "./nats_connection.ts";
 import { FleetEvents } from "./fleet_events.ts";
+import { forgetHost, type ForgetResult } from "./forget_host.ts";
 import type { HostInfo, PluginStatus } from "./types.ts";
 import { type RolloutAction, rolloutControl, rollouts } from "./rollout_control.ts";
 import type { RolloutView } from "./rollout_view.ts";
@@ -198,6 +199,19 @@ export class FleetService {
     const view = await rolloutControl(this.mirror, this.#requireKv(), pluginId, action, actor);
     await this.#audit(actor, `fleet.rollout.${action}`, pluginId, { rollout: view.id });
     return view;
+  }
+
+  /** Takes a host that left for good out of the fleet (see `forgetHost`); audited. */
+  async forget(hostId: string, o: { force: boolean; actor: string }): Promise<ForgetResult> {
+    const kv = this.#requireKv();
+    const nc = this.#conn.nc!;
+    const r = await forgetHost(
+      { kv, nc, mirror: this.mirror, names: this.names, self: this.settings.hostId },
+      hostId,
+      o,
+    );
+    await this.#audit(o.actor, "fleet.forget", hostId, { ...r });
+    return r;
   }
 
   /** Resolves once this host has nothing left to converge (tests). */

@@ -14,6 +14,7 @@
  */
 export { FleetService, type FleetServiceDeps } from "./fleet_service.ts";
 export { FleetEventRefused } from "./fleet_events.ts";
+export type { ForgetResult } from "./forget_host.ts";
 export { FleetApplyError, FleetNotFoundError, FleetUnavailableError } from "./errors.ts";
 export type { ApplyResult, HostChange, PluginPlan } from "./fleet_apply.ts";
 export type { DesiredRow, FleetStatus, HostRow } from "./fleet_status.ts";

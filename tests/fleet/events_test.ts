@@ -141,4 +141,25 @@ Deno.test("fleet events reach the matching plugins on every host, also a host th
       60_000,
     );
   }
+  // h3 leaves for good: forgotten (refused without --force while it was heard from lately).
+  assert.equal(await back.daemon.stop(), 0);
+  const early = await runPlugd(["fleet", "forget", "h3", "--socket", h1.daemon.socketPath]);
+  assert.notEqual(early.code, 0);
+  assert.match(early.stderr, /heard from in the last minute/);
+  const forgot = await runPlugd([
+    "fleet",
+    "forget",
+    "h3",
+    "--force",
+    "--json",
+    "--socket",
+    h1.daemon.socketPath,
+  ]);
+  assert.equal(forgot.code, 0, forgot.stderr);
+  assert.deepEqual(JSON.parse(forgot.stdout), { host: "h3", statuses: 1, consumer: true });
+  await waitFor(async () => {
+    const { body } = await h2.call("GET", "/v1/fleet/status");
+    return !body.hosts.some((h: Json) => h.id === "h3") &&
+      !body.statuses.some((s: Json) => s.host === "h3");
+  }, "h3 gone from every host's view");
 });
