@@ -80,6 +80,30 @@ function valueOf(config: Config, key: string): string {
       return String(config.connections?.bodyTimeoutMs ?? "default");
     case "data_volumes":
       return config.isolation.dataVolumes;
+    case "nats.url":
+      return config.fleet?.servers.join(",") ?? "(none)";
+    case "nats.creds":
+      return config.fleet?.credsFile ?? "(none)";
+    case "nats.nkey":
+      return config.fleet?.nkeyFile ?? "(none)";
+    case "nats.user":
+      return config.fleet?.user ?? "(none)";
+    case "nats.tls_ca":
+      return config.fleet?.tls?.caFile ?? "(none)";
+    case "nats.tls_cert":
+      return config.fleet?.tls?.certFile ?? "(none)";
+    case "nats.tls_key":
+      return config.fleet?.tls?.keyFile ?? "(none)";
+    case "fleet.name":
+      return config.fleet?.name ?? "(none)";
+    case "fleet.host_id":
+      return config.fleet?.hostId ?? "(none)";
+    case "fleet.labels":
+      return Object.entries(config.fleet?.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(",");
+    case "fleet.secret_env":
+      return (config.fleet?.secretEnv ?? []).join(",");
+    case "fleet.replicas":
+      return String(config.fleet?.replicas ?? "(none)");
     default:
       throw new RangeError(`reload does not know setting "${key}"`);
   }
