@@ -1,6 +1,6 @@
 /**
- * `sdk/` is a publishable package: its jsr.json names @plugd/sdk at SDK_VERSION with exports `.`
- * and `./testing`, every export is documented (deno doc --lint), the examples type-check, it
+ * `sdk/` is a publishable package: its jsr.json names @plugd/sdk at SDK_VERSION with exports `.`,
+ * `./testing` and `./ui`, every export is documented (deno doc --lint), the examples type-check, it
  * imports nothing outside its folder, and `deno publish --dry-run` passes (offline).
  */
 import assert from "node:assert/strict";
@@ -20,7 +20,7 @@ async function deno(args: string[], cwd = SDK): Promise<{ ok: boolean; out: stri
   return { ok: r.success, out: text.decode(r.stdout) + text.decode(r.stderr) };
 }
 
-Deno.test("sdk/jsr.json names @plugd/sdk at the SDK's version with its two exports", async () => {
+Deno.test("sdk/jsr.json names @plugd/sdk at the SDK's version with its exports (., ./testing, ./ui)", async () => {
   const jsr = JSON.parse(await Deno.readTextFile(`${SDK}jsr.json`));
   assert.equal(jsr.name, "@plugd/sdk");
   assert.equal(jsr.version, SDK_VERSION);
