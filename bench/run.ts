@@ -53,7 +53,8 @@ const GROUPS: Record<string, () => Promise<MeasureResult[]>> = {
   webhooks: () =>
     webhookDeliveries({ events: n(5000), endpoints: 4, endpointConcurrency: 16, rounds: 3 }),
   signed: () => signedInstall({ cycles: n(10) }),
-  many: () => manyPlugins({ count: values.quick ? 40 : 200, parallel: 4, budgetMs: 180_000 }),
+  many: () =>
+    manyPlugins({ count: values.quick ? 40 : 200, parallel: 4, budgetMs: 180_000, distinct: 20 }),
   console: () =>
     consoleMeasures({
       plugins: values.quick ? 40 : 200,

@@ -1,8 +1,17 @@
 /** Generated plugin folders for the many-plugins and signed-install measures. */
 import { join } from "node:path";
 
-/** Writes a tiny plugin (one action) with id `id` under `root`; returns its folder. */
-export async function writeTinyPlugin(root: string, id: string): Promise<string> {
+/**
+ * Writes a tiny plugin (one action) with id `id` under `root`; returns its folder. `distinct`
+ * (default) puts the id in the source too, so no install reuses another's type check; `false`
+ * gives every such plugin the same sources (their type check is done once).
+ */
+export async function writeTinyPlugin(
+  root: string,
+  id: string,
+  options: { distinct?: boolean } = {},
+): Promise<string> {
+  const { distinct = true } = options;
   const dir = join(root, id);
   await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(
@@ -21,8 +30,7 @@ export async function writeTinyPlugin(root: string, id: string): Promise<string>
   );
   await Deno.writeTextFile(
     join(dir, "main.ts"),
-    // The id in a comment: distinct sources, so no install reuses another's type check.
-    `// ${id}\nimport { definePlugin } from "@plugd/sdk";\n\n` +
+    `${distinct ? `// ${id}\n` : ""}import { definePlugin } from "@plugd/sdk";\n\n` +
       'export default definePlugin({ actions: { "bench.tiny": () => ({ ok: true }) } });\n',
   );
   return dir;

@@ -15,6 +15,11 @@ export interface ManyPluginsOptions {
   count: number;
   parallel: number;
   budgetMs: number;
+  /**
+   * How many of them have sources of their own (each type-checked at install); the rest share
+   * one source, so its check is done once and 200 installs fit a loaded machine's budget.
+   */
+  distinct: number;
 }
 
 /** Installs, grants and enables up to `count` tiny plugins, then reads RSS from /proc. */
@@ -26,18 +31,22 @@ export async function manyPlugins(o: ManyPluginsOptions): Promise<MeasureResult[
     const idleRss = await rssBytes(daemon.process.pid);
     const dirs: string[] = [];
     for (let i = 0; i < o.count; i++) {
-      dirs.push(await writeTinyPlugin(root, `tiny-${String(i).padStart(3, "0")}`));
+      const id = `tiny-${String(i).padStart(3, "0")}`;
+      dirs.push(await writeTinyPlugin(root, id, { distinct: i < o.distinct }));
     }
     const perPlugin: number[] = [];
+    const distinctMs: number[] = [];
+    const sharedMs: number[] = [];
     let next = 0;
     let stopped = false;
     const t0 = performance.now();
     await Promise.all(Array.from({ length: o.parallel }, async () => {
       while (next < dirs.length && !stopped) {
-        const dir = dirs[next++]!;
+        const i = next++;
         const t = performance.now();
-        await installGrantEnable(c, dir);
+        await installGrantEnable(c, dirs[i]!);
         perPlugin.push(performance.now() - t);
+        (i < o.distinct ? distinctMs : sharedMs).push(performance.now() - t);
         const elapsed = performance.now() - t0;
         const projected = elapsed / perPlugin.length * dirs.length;
         if (perPlugin.length >= 10 && projected > o.budgetMs && elapsed > o.budgetMs) {
@@ -62,6 +71,9 @@ export async function manyPlugins(o: ManyPluginsOptions): Promise<MeasureResult[
       install_parallel: o.parallel,
       install_grant_enable_wall_s: wallMs / 1000,
       install_grant_enable_per_plugin_median_ms: per.median,
+      distinct_sources: o.distinct,
+      install_distinct_sources_median_ms: distinctMs.length ? summarize(distinctMs).median : null,
+      install_shared_sources_median_ms: sharedMs.length ? summarize(sharedMs).median : null,
       daemon_rss_idle_mib: idleRss / MIB,
       plugin_rss_mean_mib: enabled ? pluginRss / enabled / MIB : 0,
     };
