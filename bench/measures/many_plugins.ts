@@ -119,7 +119,7 @@ export async function manyPlugins(o: ManyPluginsOptions): Promise<MeasureResult[
         median: steadyDaemonRss / MIB,
         p99: null,
         count: 1,
-        target: enabled >= o.count ? { stat: "median", op: "<", value: 150 } : null,
+        target: enabled >= o.count ? { stat: "median", op: "<", value: 100 } : null,
         config: { ...config, processes_in_tree: steadyTree.length },
       }),
       result({
