@@ -4,12 +4,14 @@
  * lockfile), `plugd plugin test`, `plugd plugin pack --sign`, then a non-dev daemon installs,
  * grants, enables and calls it. The running plugin has no network (it cannot reach the npm
  * registry) and no `npm:` specifier anywhere in its package or module graph; its bill of
- * materials names the bundled package with npm's integrity.
+ * materials names the bundled package with npm's integrity in the API, `plugd plugin info` and
+ * the console.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startDaemon } from "../helpers/daemon.ts";
 import { runPlugd } from "../helpers/plugd_cli.ts";
+import { ConsoleClient } from "../console/_console.ts";
 
 const PLUGIN_YAML = `id: widget
 name: Widget
@@ -121,6 +123,11 @@ Deno.test("an author outside the repo: new, npm dependency, test, pack, sign, in
     assert.match(view.dependencies[0].integrity, /^sha512-/);
     const info = await runPlugd(["plugin", "info", "widget", "--socket", d.socketPath]);
     assert.match(info.stdout, /bundled npm dependencies:[\s\S]*yaml\s+2\.9\.1\s+ISC\s+sha512-/);
+    const ui = new ConsoleClient(d.baseUrl);
+    await ui.signIn(d.token);
+    const page = (await ui.page("/ui/plugins/widget")).html;
+    assert.match(page, /Bundled npm dependencies[\s\S]*<td>yaml<\/td>\s*<td>2\.9\.1<\/td>/);
+    assert.ok(page.includes(view.dependencies[0].integrity), "the console shows the integrity");
 
     // No npm: specifier anywhere in what runs: the package, its prepared import map.
     for (
