@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { cp } from "node:fs/promises";
 import { join } from "node:path";
-import { startPlugin } from "../../sdk/testing.ts";
+import { startPlugin } from "../../src/harness/mod.ts";
 import { detectResourceCaps, parseProcCgroup } from "../../src/runtime/resource_caps.ts";
 import { fixture, OPTS } from "./_helpers.ts";
 
