@@ -18,7 +18,7 @@ interface Row {
 
 /** `src/runtime/shim/` → `runtime/shim`, `src/version.ts` → `version`, `sdk/` → `sdk`. */
 function areaName(path: string): string {
-  if (path === "main.ts" || path === "sdk/testing.ts") return path;
+  if (path === "main.ts" || path.startsWith("sdk/testing")) return path;
   if (path === "sdk/") return "sdk";
   return path.replace(/^src\//, "").replace(/\/$/, "").replace(/\.ts$/, "");
 }

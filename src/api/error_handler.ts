@@ -28,6 +28,8 @@ const STATUS_BY_NAME: Record<string, number> = {
   BodyTimeoutError: 408,
   StoreFullError: 507,
   StoreUnavailableError: 503,
+  AddonArgumentError: 400,
+  AddonOperationError: 502,
 };
 
 /** RegistryError codes that are the registry's fault, not the request's. */

@@ -36,3 +36,4 @@ export {
   createCommandRoutes,
 } from "./command_routes.ts";
 export { createFleetRoutes } from "./fleet_routes.ts";
+export { createAddonRoutes } from "./addon_routes.ts";

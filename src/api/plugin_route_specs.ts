@@ -33,15 +33,22 @@ export const PLUGIN_ROUTES: readonly RouteSpec[] = [
     scope: "operator",
     tag: "plugins",
     summary: "Uninstall (data kept unless purge=true)",
-    query: { purge: "true to delete the plugin's data too" },
+    query: {
+      purge: "true to delete the plugin's data too",
+      force: "true to remove a system addon whose software is still installed",
+    },
   },
   {
     method: "POST",
     path: "/v1/plugins/{id}/grant",
     scope: "operator",
     tag: "plugins",
-    summary: "Grant exactly the requested permissions",
-    request: obj({ permissions: { type: "object" } }, ["permissions"]),
+    summary: "Grant exactly the requested permissions (privileged also needs " +
+      "confirm_privileged: true)",
+    request: obj({
+      permissions: { type: "object" },
+      confirm_privileged: { type: "boolean" },
+    }, ["permissions"]),
   },
   {
     method: "POST",
@@ -127,6 +134,38 @@ export const PLUGIN_ROUTES: readonly RouteSpec[] = [
     scope: "reader",
     tag: "plugins",
     summary: "One job's status and progress",
+  },
+  {
+    method: "POST",
+    path: "/v1/plugins/{id}/operations/{op}",
+    scope: "operator",
+    tag: "plugins",
+    summary: "Run a system addon's operation (install, uninstall, status, configure, ...) as a " +
+      "job: 202 + Location /v1/jobs/{id}; 409 while another of its operations runs",
+    request: obj({ args: { type: "array", items: str } }),
+    status: 202,
+  },
+  {
+    method: "GET",
+    path: "/v1/plugins/{id}/executions",
+    scope: "reader",
+    tag: "plugins",
+    summary: "A system addon's execution records, newest first, without output",
+    query: {
+      kind: "operation or check (plugd's periodic calls)",
+      status: "running, succeeded, failed, timeout or interrupted",
+      limit: "how many (default 50, at most 500)",
+    },
+    response: list("executions", { type: "object" }),
+  },
+  {
+    method: "GET",
+    path: "/v1/plugins/{id}/executions/{execution}",
+    scope: "reader",
+    tag: "plugins",
+    summary: "One execution record with its output; follow=true streams output, progress and " +
+      "the final record (server-sent events output, progress, done)",
+    query: { follow: "true to stream the execution live" },
   },
   {
     method: "ALL",

@@ -81,7 +81,8 @@ export function createPluginRoutes(
 
   app.delete("/v1/plugins/:id", operator, async (c) => {
     const purge = c.req.query("purge") === "true";
-    await plugins.remove(c.req.param("id"), { purge }, c.get("actor"));
+    const force = c.req.query("force") === "true";
+    await plugins.remove(c.req.param("id"), { purge, force }, c.get("actor"));
     return c.json({ id: c.req.param("id"), removed: true, purged: purge });
   });
 
@@ -90,7 +91,12 @@ export function createPluginRoutes(
     if (!("permissions" in body)) {
       throw new HttpError(400, 'Body must be {"permissions": <the requested permissions object>}');
     }
-    return c.json(await plugins.grant(c.req.param("id"), body.permissions, c.get("actor")));
+    const confirmPrivileged = body.confirm_privileged === true;
+    return c.json(
+      await plugins.grant(c.req.param("id"), body.permissions, c.get("actor"), {
+        confirmPrivileged,
+      }),
+    );
   });
 
   for (const action of ["enable", "disable", "restart"] as const) {

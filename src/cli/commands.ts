@@ -36,6 +36,7 @@ import { pluginConfigCommand } from "./plugin_config_command.ts";
 import { FLEET_COMMANDS } from "./fleet_commands.ts";
 import { pluginInfoCommand } from "./plugin_info_command.ts";
 import { pluginLogsCommand } from "./plugin_logs_command.ts";
+import { pluginExecutionsCommand, pluginOpCommand } from "./plugin_op_commands.ts";
 
 export const COMMANDS: readonly Command[] = [
   daemonCommand,
@@ -54,6 +55,8 @@ export const COMMANDS: readonly Command[] = [
   pluginInfoCommand,
   pluginConfigCommand,
   pluginLogsCommand,
+  pluginOpCommand,
+  pluginExecutionsCommand,
   pluginFlagsCommand,
   pluginCommandsCommand,
   pluginRunCommand,

@@ -26,6 +26,16 @@ export interface PluginView {
     integrity: string | null;
     license: string | null;
   }[];
+  /** A system addon's own status (kind: system). */
+  addon?: {
+    status: string;
+    health: string;
+    message?: string;
+    version?: string | null;
+    privileged?: boolean;
+    operations?: string[];
+    running?: { operation: string; execution: string } | null;
+  } | null;
 }
 
 /** The requested permissions with their risk, indented for a block of output. */

@@ -90,9 +90,15 @@ export const pluginGrantCommand: Command = {
   arity: [1, 1],
   options: {
     yes: { type: "boolean", short: "y", description: "grant without asking" },
+    privileged: {
+      type: "boolean",
+      description: "also confirm a system addon's privileged (root on this host); never " +
+        "implied by --yes",
+    },
   },
   async run(ctx) {
     const view = await call<PluginView>(ctx, "GET", `/v1/plugins/${id(ctx)}`);
+    const root = (view.permissions.requested.privileged ?? []).length > 0;
     if (!ctx.options.yes) {
       ctx.io.err(`${view.id} ${view.version} requests:\n${risksTable(view.permissions.risks)}`);
       if (!await confirm("Grant these permissions?", "pass --yes to grant them")) {
@@ -101,8 +107,18 @@ export const pluginGrantCommand: Command = {
         );
       }
     }
+    if (root && ctx.options.privileged !== true) {
+      const question = `${view.id} runs as ROOT on this host's filesystem. Grant that too?`;
+      if (ctx.options.yes || !await confirm(question, "pass --privileged to grant root")) {
+        throw new CliError(
+          `not granted: ${view.id} is privileged (root on this host); that is confirmed on its ` +
+            `own: plugd plugin grant ${view.id} --privileged`,
+        );
+      }
+    }
     const result = await call(ctx, "POST", `/v1/plugins/${id(ctx)}/grant`, {
       permissions: view.permissions.requested,
+      ...(root ? { confirm_privileged: true } : {}),
     });
     print(ctx, result, () => `granted ${view.id}; next: plugd plugin enable ${view.id}`);
     return 0;
@@ -134,10 +150,11 @@ export const pluginListCommand: Command = {
   arity: [0, 0],
   async run(ctx) {
     const { plugins } = await call<{ plugins: PluginView[] }>(ctx, "GET", "/v1/plugins");
+    const addon = (p: PluginView) => p.addon ? `${p.addon.status}/${p.addon.health}` : "";
     print(ctx, { plugins }, () =>
       plugins.length === 0 ? "no plugins installed" : table(
-        ["ID", "VERSION", "STATE", "REASON"],
-        plugins.map((p) => [p.id, p.version, p.state, p.failed_reason ?? ""]),
+        ["ID", "VERSION", "STATE", "ADDON", "REASON"],
+        plugins.map((p) => [p.id, p.version, p.state, addon(p), p.failed_reason ?? ""]),
       ));
     return 0;
   },
@@ -148,10 +165,23 @@ export const pluginRemoveCommand: Command = {
   args: "<id>",
   summary: "stop and uninstall a plugin (its data is kept unless --purge)",
   arity: [1, 1],
-  options: { purge: { type: "boolean", description: "also delete its data and storage" } },
+  options: {
+    purge: { type: "boolean", description: "also delete its data and storage" },
+    force: {
+      type: "boolean",
+      description: "a system addon: remove it even though its software is still installed",
+    },
+  },
   async run(ctx) {
     const purge = ctx.options.purge === true;
-    const result = await call(ctx, "DELETE", `/v1/plugins/${id(ctx)}${purge ? "?purge=true" : ""}`);
+    const query = new URLSearchParams();
+    if (purge) query.set("purge", "true");
+    if (ctx.options.force === true) query.set("force", "true");
+    const result = await call(
+      ctx,
+      "DELETE",
+      `/v1/plugins/${id(ctx)}${query.size ? `?${query}` : ""}`,
+    );
     print(ctx, result, () => `removed ${ctx.args[0]}${purge ? " and its data" : " (data kept)"}`);
     return 0;
   },

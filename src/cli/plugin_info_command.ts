@@ -105,6 +105,17 @@ function recentDenials(s: Stats): string[] {
   ];
 }
 
+/** A system addon's lines: its own status, what it runs as, its operations. */
+function addonLines(view: PluginView): string[] {
+  const a = view.addon!;
+  const running = a.running ? `; running ${a.running.operation} (${a.running.execution})` : "";
+  return [
+    `addon:      ${a.status}${a.version ? ` (reports ${printable(a.version)})` : ""}${running}`,
+    `runs as:    ${a.privileged ? "ROOT on the host filesystem (privileged)" : "sandboxed bash"}`,
+    `operations: ${(a.operations ?? []).join(", ") || "-"} (plugd plugin op ${view.id} <op>)`,
+  ];
+}
+
 /** The human text of `plugin info`. */
 export function renderPluginInfo(view: PluginView): string {
   const s: Stats = view.stats ?? {};
@@ -116,7 +127,7 @@ export function renderPluginInfo(view: PluginView): string {
     ...(m.description ? [`  ${printable(m.description)}`] : []),
     "",
     `state:      ${view.state}${view.failed_reason ? ` (${printable(view.failed_reason)})` : ""}`,
-    `process:    ${runtimeLine(s)}`,
+    ...(view.addon ? addonLines(view) : [`process:    ${runtimeLine(s)}`]),
     `health:     ${healthText(view.health)}`,
     `caps:       ${s.caps ? printable(String(s.caps)) : "-"}`,
     `installed:  ${localTime(view.installed_at)} from ${printable(view.source ?? "-")} (${

@@ -1,14 +1,17 @@
-import { loadPluginDir, ManifestError } from "../manifest/mod.ts";
+import { loadPluginDir, type Manifest, ManifestError } from "../manifest/mod.ts";
 import { assessRisks, grantProblems } from "../permissions/mod.ts";
 import { loadConfig, stateLayout } from "../config/mod.ts";
 import {
+  addonFolderProblems,
+  addonPlan,
   checkLikeInstall,
   commandLine,
+  CONTRACT_UID,
   detectPluginRuntime,
   pluginPaths,
   pluginPlan,
 } from "../plugins/mod.ts";
-import { PluginPrepareError } from "../runtime/mod.ts";
+import { detectSandbox, PluginPrepareError } from "../runtime/mod.ts";
 import { callerPath, CliError, type Command, type CommandContext } from "./command.ts";
 import { print } from "./output.ts";
 
@@ -33,23 +36,30 @@ export const pluginValidateCommand: Command = {
         manifest.version,
       );
       const problems = grantProblems(manifest.permissions, paths);
+      const system = manifest.kind === "system";
+      if (system) problems.push(...await contractProblems(ctx, manifest, dir, files));
       if (problems.length > 0) throw new ManifestError(problems);
       // The rest of an install's checks, on a prepared copy: imports, module graph, types.
-      const runtime = await detectPluginRuntime(config, { create: false });
-      try {
-        await checkLikeInstall(dir, runtime.sandbox);
-      } catch (error) {
-        if (!(error instanceof PluginPrepareError)) throw error;
-        throw new ManifestError([{ field: manifest.entry, message: error.message }]);
+      if (!system) {
+        const runtime = await detectPluginRuntime(config, { create: false });
+        try {
+          await checkLikeInstall(dir, runtime.sandbox);
+        } catch (error) {
+          if (!(error instanceof PluginPrepareError)) throw error;
+          throw new ManifestError([{ field: manifest.entry, message: error.message }]);
+        }
       }
-      const risks = assessRisks(manifest.permissions);
+      const risks = assessRisks(manifest.permissions, { shell: system });
       print(
         ctx,
         { valid: true, id: manifest.id, version: manifest.version, files, risks },
         () =>
-          `ok: ${manifest.id} ${manifest.version} (${files.length} files, ${manifest.hooks.length} hooks, ` +
-          `${manifest.routes.length} routes, ${manifest.cron.length} cron jobs, ` +
-          `${risks.length} permissions)`,
+          system
+            ? `ok: system addon ${manifest.id} ${manifest.version} (${files.length} files, ` +
+              `contract and addon_metadata checked, ${risks.length} permissions)`
+            : `ok: ${manifest.id} ${manifest.version} (${files.length} files, ${manifest.hooks.length} hooks, ` +
+              `${manifest.routes.length} routes, ${manifest.cron.length} cron jobs, ` +
+              `${risks.length} permissions)`,
       );
       return 0;
     } catch (error) {
@@ -63,6 +73,21 @@ export const pluginValidateCommand: Command = {
     }
   },
 };
+
+/** A system addon's contract, read in the sandbox (skipped, and said so, without bubblewrap). */
+async function contractProblems(
+  ctx: CommandContext,
+  manifest: Manifest,
+  dir: string,
+  files: string[],
+): Promise<{ field: string; message: string }[]> {
+  const sandbox = await detectSandbox({ requested: "bwrap" });
+  if (sandbox.mode !== "bwrap") {
+    ctx.io.err(`note: the addon contract was not checked: ${sandbox.reason}`);
+    return [];
+  }
+  return await addonFolderProblems(manifest, dir, files, { sandbox, uid: CONTRACT_UID });
+}
 
 /** Formats argv for reading: one flag (with its value) per line. */
 export function formatCommandLine(argv: string[]): string {
@@ -90,7 +115,14 @@ export async function localFlags(ctx: CommandContext, dir: string): Promise<numb
   const record = { id: manifest.id, manifest, granted: manifest.permissions };
   // Not installed: no uid allocated yet; as root it will be one of the range, shown as its first.
   const uid = runtime.sandbox.root ? config.isolation.uidRange.first : undefined;
-  const line = commandLine(pluginPlan(record, runtime, paths, uid));
+  const line = manifest.kind === "system"
+    ? commandLine(
+      addonPlan({ ...record, version: manifest.version }, runtime, paths, {
+        args: ["status"],
+        uid,
+      }),
+    )
+    : commandLine(pluginPlan(record, runtime, paths, uid));
   print(ctx, line, () => formatCommandLine(line.argv));
   return 0;
 }

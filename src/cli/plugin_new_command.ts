@@ -5,8 +5,17 @@ import { print } from "./output.ts";
 import { applyTemplateBlocks, TEMPLATE_FEATURES, type TemplateFeature } from "./template_blocks.ts";
 import { sdkImports } from "./plugin_test_command.ts";
 
-const TEMPLATE_DIR = new URL("../../scripts/plugin_template/", import.meta.url);
-const TEMPLATE_FILES = ["plugin.yaml", "main.ts", "main_test.ts", "README.md"];
+/** The template of each kind: its folder and files (system addons take no --with). */
+const TEMPLATES = {
+  plugin: {
+    dir: new URL("../../scripts/plugin_template/", import.meta.url),
+    files: ["plugin.yaml", "main.ts", "main_test.ts", "README.md"],
+  },
+  system: {
+    dir: new URL("../../scripts/addon_template/", import.meta.url),
+    files: ["plugin.yaml", "addon.sh", "addon_test.ts", "README.md"],
+  },
+} as const;
 /** Files only a feature brings. */
 const FEATURE_FILES: Record<TemplateFeature, string[]> = {
   ui: ["ui/index.html", "ui/widget.html", "ui/app.js", "ui/style.css"],
@@ -56,7 +65,8 @@ function authoringConfig(): string {
 export const pluginNewCommand: Command = {
   path: "plugin new",
   args: "<id>",
-  summary: "write a new plugin (manifest, main.ts, a passing test, README), anywhere on disk",
+  summary: "write a new plugin (manifest, main.ts, a passing test, README), anywhere on disk; " +
+    "--kind system writes a system addon (addon.sh) instead",
   arity: [1, 1],
   options: {
     dir: {
@@ -70,6 +80,11 @@ export const pluginNewCommand: Command = {
       description: "add working examples with tests: ui (console page and widget), webhook " +
         "(public route with a signature check), command (plugd <id> <command>), comma-separated",
     },
+    kind: {
+      type: "string",
+      value: "KIND",
+      description: "plugin (a Deno module, the default) or system (a bash system addon)",
+    },
   },
   async run(ctx) {
     const id = ctx.args[0]!;
@@ -80,6 +95,14 @@ export const pluginNewCommand: Command = {
       );
     }
     const chosen = features(ctx.options.with);
+    const kind = (ctx.options.kind as string | undefined) ?? "plugin";
+    if (kind !== "plugin" && kind !== "system") {
+      throw new CliError(`--kind must be plugin or system; got "${kind}"`, 2);
+    }
+    if (kind === "system" && chosen.size > 0) {
+      throw new CliError("--with adds plugin features; a system addon (--kind system) has none", 2);
+    }
+    const template = TEMPLATES[kind];
     const plugins = await Deno.stat(callerPath(ctx, "plugins")).then(
       (s) => s.isDirectory,
       () => false,
@@ -91,16 +114,17 @@ export const pluginNewCommand: Command = {
     if (await Deno.stat(target).then(() => true, () => false)) {
       throw new CliError(`${target} already exists; choose another id or --dir`);
     }
-    const files = [...TEMPLATE_FILES, ...[...chosen].flatMap((f) => FEATURE_FILES[f])];
+    const files = [...template.files, ...[...chosen].flatMap((f) => FEATURE_FILES[f])];
     for (const file of files) {
-      const text = await Deno.readTextFile(new URL(file, TEMPLATE_DIR));
+      const text = await Deno.readTextFile(new URL(file, template.dir));
       await Deno.mkdir(dirname(join(target, file)), { recursive: true });
       await Deno.writeTextFile(
         join(target, file),
         applyTemplateBlocks(text, chosen)
           .replaceAll("__NS__", id.replaceAll("-", "_"))
           .replaceAll("__ID__", id)
-          .replaceAll("__NAME__", titleCase(id)),
+          // deno fmt writes a Markdown heading's __NAME__ as **NAME**.
+          .replaceAll("__NAME__", titleCase(id)).replaceAll("**NAME**", titleCase(id)),
       );
     }
     // Outside a Deno project (its own import map has @plugd/sdk), the plugin gets a deno.json
@@ -109,7 +133,7 @@ export const pluginNewCommand: Command = {
       await Deno.writeTextFile(join(target, "deno.json"), authoringConfig());
       files.push("deno.json");
     }
-    print(ctx, { id, dir: target, files, with: [...chosen] }, () =>
+    print(ctx, { id, kind, dir: target, files, with: [...chosen] }, () =>
       [
         `created ${target}${chosen.size ? ` with ${[...chosen].join(", ")}` : ""}`,
         `  plugd plugin test ${target}        # its test passes as written`,

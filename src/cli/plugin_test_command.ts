@@ -19,6 +19,7 @@ export function sdkImports(): Record<string, string> {
   return {
     "@plugd/sdk": `file://${join(PLUGD_ROOT, "sdk", "mod.ts")}`,
     "@plugd/sdk/testing": `file://${join(PLUGD_ROOT, "sdk", "testing.ts")}`,
+    "@plugd/sdk/testing/addon": `file://${join(PLUGD_ROOT, "sdk", "testing_addon.ts")}`,
   };
 }
 

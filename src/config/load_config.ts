@@ -148,6 +148,15 @@ export async function loadConfig(
       } must be a whole number of milliseconds (0 = never); got "${idleText}"`,
     );
   }
+  const checkText = pick("addon_check_ms") ?? "60000";
+  const addonCheckMs = Number(checkText);
+  if (!Number.isInteger(addonCheckMs) || addonCheckMs < 0) {
+    throw new ConfigError(
+      `${
+        origin("addon_check_ms", { kind: "default", key: "addon_check_ms" })
+      } must be a whole number of milliseconds (0 = only when enabled); got "${checkText}"`,
+    );
+  }
   const registryTimeoutMs = positiveInt(
     pick("registry_timeout_ms") ?? "10000",
     origins,
@@ -225,6 +234,7 @@ export async function loadConfig(
     isolation,
     idleStopMs,
     connections,
+    addonCheckMs,
     registryTimeoutMs,
     advisoryPollS,
     updateCheckS,

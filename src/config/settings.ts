@@ -29,6 +29,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: "dev", env: "PLUGD_DEV", flag: "--dev", live: false },
   { key: "sandbox", env: "PLUGD_SANDBOX", live: false },
   { key: "idle_stop_ms", env: "PLUGD_IDLE_STOP_MS", live: false },
+  { key: "addon_check_ms", env: "PLUGD_ADDON_CHECK_MS", live: false },
   { key: "registry_timeout_ms", env: "PLUGD_REGISTRY_TIMEOUT_MS", live: false },
   { key: "emit_rate", env: "PLUGD_EMIT_RATE", live: false },
   { key: "emit_rate_max", env: "PLUGD_EMIT_RATE_MAX", live: false },

@@ -80,6 +80,11 @@ export interface Config {
    * `nats.url`: the daemon is a single host, exactly as without the fleet feature.
    */
   fleet?: FleetSettings | null;
+  /**
+   * How often enabled system addons are checked (`addon_status`, then `addon_health` and
+   * `addon_metrics` when they have them), in ms; 0 = only when enabled. @default 60000
+   */
+  addonCheckMs: number;
   /** Where the config came from, for `plugd daemon` start-up output. */
   sources: string[];
   /** The config file read (`--config` / `PLUGD_CONFIG`), re-read on SIGHUP. */

@@ -1,4 +1,5 @@
 import {
+  createAddonRoutes,
   createAdvisoryRoutes,
   createCatalogRoutes,
   createFleetRoutes,
@@ -10,6 +11,8 @@ import {
 } from "../api/mod.ts";
 import { MarketplaceService } from "../marketplace/mod.ts";
 import { HookBus, validateCloudEvent } from "../hooks/mod.ts";
+import { AddonService } from "../addons/mod.ts";
+import { JobRunner } from "../jobs/mod.ts";
 import {
   describeIsolation,
   detectPluginRuntime,
@@ -95,13 +98,28 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
     : null;
   // Console extensions (plugin pages and widgets) register before the console is built.
   const extensions = new ConsoleExtensions();
+  // System addons (kind: system) share the plugin lifecycle; their operations run as jobs.
+  const addons = new AddonService({
+    store,
+    config,
+    layout,
+    log,
+    runtime,
+    plugins,
+    checkIntervalMs: config.addonCheckMs,
+  });
+  plugins.attachSystemAddons(addons);
+  const jobs = new JobRunner();
   const services: DaemonService[] = [
     // First, so it stops last: the rows the other services write while stopping are exported.
     ...auditExportService(config, store, log),
     {
-      routes: createPluginRoutes(plugins, undefined, layout.incoming, streams),
+      routes: createPluginRoutes(plugins, jobs, layout.incoming, streams),
       start: () => plugins.start(),
-      stop: () => plugins.stop(),
+      stop: async () => {
+        await addons.stop();
+        await plugins.stop();
+      },
       reload: async () => {
         // bubblewrap installed after start: a reload makes plugins startable without a restart.
         if (sandbox.mode !== "none") return;
@@ -122,6 +140,7 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
     },
     // Public routes, plugin commands and console pages of plugins.
     ...await pluginSurfaceServices({ plugins, store, config, layout, extensions }),
+    { routes: createAddonRoutes(addons, jobs, streams) },
     { routes: createKeyRoutes({ store }) },
     masterKeyService,
     backupService(config, store, layout, runtime.volumes),

@@ -13,6 +13,11 @@ import { validateCommands } from "./_validate_commands.ts";
 import { validateUi } from "./_validate_ui.ts";
 import { derivedPermissions } from "./derived_permissions.ts";
 import { validateMigrations } from "./_validate_migrations.ts";
+import {
+  checkSystemShape,
+  privilegedPermission,
+  validateSystemFields,
+} from "./_validate_system.ts";
 
 /** Keys allowed at the top level of `plugin.yaml`. */
 export const TOP_LEVEL_KEYS: readonly string[] = [
@@ -35,6 +40,10 @@ export const TOP_LEVEL_KEYS: readonly string[] = [
   "dependencies",
   "conflicts",
   "migrations",
+  "kind",
+  "privileged",
+  "provides",
+  "operations",
 ];
 
 /**
@@ -63,6 +72,7 @@ export function checkManifest(
   const commands = validateCommands(data.commands, p);
   const ui = validateUi(data.ui, p);
   const migrations = validateMigrations(data.migrations, permissions, p);
+  const { privileged, ...system } = validateSystemFields(data, who.id, p);
   const manifest = {
     id: who.id,
     name: who.name,
@@ -72,7 +82,11 @@ export function checkManifest(
     ...(who.license !== undefined ? { license: who.license } : {}),
     plugd: who.plugd,
     entry: who.entry,
-    permissions: { ...permissions, ...derivedPermissions(ui, routes) },
+    permissions: {
+      ...permissions,
+      ...derivedPermissions(ui, routes),
+      ...privilegedPermission(privileged),
+    },
     hooks,
     routes,
     cron,
@@ -82,7 +96,9 @@ export function checkManifest(
     limits: validateLimits(data.limits, p),
     ...validateRelations(data, who.id, p),
     ...(migrations !== undefined ? { migrations } : {}),
+    ...system,
   };
+  checkSystemShape(manifest, p);
   return p.length === before
     ? { manifest: manifest as Manifest, entry: who.entry }
     : { entry: who.entry };

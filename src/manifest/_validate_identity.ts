@@ -1,6 +1,7 @@
 /** Identity fields: id, name, version, description, author, license, plugd, entry. */
 import * as semver from "semver";
 import { DEFAULT_ENTRY, ENTRY_EXTENSIONS, PLUGIN_ID_PATTERN } from "./constants.ts";
+import { DEFAULT_ADDON_ENTRY } from "./addon_contract.ts";
 import { hasControlChars, type Problems, stringField, typeName } from "./_fields.ts";
 
 /** The identity part of a manifest; undefined fields had problems. */
@@ -50,7 +51,7 @@ export function validateIdentity(m: Record<string, unknown>, p: Problems): Ident
     author,
     license,
     plugd,
-    entry: validateEntry(m.entry, p),
+    entry: validateEntry(m.entry, p, m.kind === "system"),
   };
 }
 
@@ -67,8 +68,9 @@ export function rangeMessage(range: string): string {
   } is not a valid semver range; write e.g. ">=1.0.0 <2.0.0" or "^1.2.0"`;
 }
 
-function validateEntry(v: unknown, p: Problems): string | undefined {
-  if (v === undefined) return DEFAULT_ENTRY;
+/** A plugin's entry is a module; a system addon's (`kind: system`) a bash script ending in `.sh`. */
+function validateEntry(v: unknown, p: Problems, system: boolean): string | undefined {
+  if (v === undefined) return system ? DEFAULT_ADDON_ENTRY : DEFAULT_ENTRY;
   const bad = (message: string): undefined => {
     p.push({ field: "entry", message });
     return undefined;
@@ -95,6 +97,11 @@ function validateEntry(v: unknown, p: Problems): string | undefined {
   }
   if (segments.some((s) => s === "" || s === ".")) {
     return bad(`${JSON.stringify(v)} has empty or "." segments; write it like "src/main.ts"`);
+  }
+  if (system) {
+    return v.endsWith(".sh")
+      ? v
+      : bad(`${JSON.stringify(v)} must be a bash script ending in .sh (kind: system)`);
   }
   if (!ENTRY_EXTENSIONS.some((ext) => v.endsWith(ext))) {
     return bad(`${JSON.stringify(v)} must end in one of ${ENTRY_EXTENSIONS.join(", ")}`);

@@ -5,7 +5,8 @@ import { isRecord, type Problems } from "./_fields.ts";
 
 /**
  * Validates `permissions:` with the one permission grammar; returns only the valid lists. Kinds
- * derived from other sections (`ui`, `public`) are refused here: they are declared there.
+ * derived from other sections (`ui`, `public`, `privileged`) are refused here: they are declared
+ * there.
  */
 export function validatePermissions(v: unknown, p: Problems): Permissions {
   const derived = isRecord(v)

@@ -16,14 +16,31 @@ export type {
   HookKind,
   Limits,
   Manifest,
+  OperationDecl,
   PermissionKind,
   Permissions,
+  PluginKind,
   Problem,
   RouteDecl,
   UiDecl,
   UiPage,
   UiWidget,
 } from "./types.ts";
+export {
+  ADDON_HEALTHS,
+  ADDON_OPERATIONS,
+  ADDON_STATUSES,
+  ADDON_TIMEOUT_DEFAULTS,
+  addonFunction,
+  type AddonHealth,
+  type AddonOperation,
+  type AddonStatus,
+  DEFAULT_ADDON_ENTRY,
+  isAddonOperation,
+  MAX_ADDON_TIMEOUT_S,
+  REQUIRED_ADDON_OPERATIONS,
+} from "./addon_contract.ts";
+export { type AddonMetadata, addonMetadataProblems } from "./addon_metadata.ts";
 export { ManifestError } from "./errors.ts";
 export {
   AUTHORING_FILES,

@@ -61,8 +61,8 @@ const host = fc.oneof(
   fc.string({ maxLength: 10 }),
 );
 const port = fc.constantFrom("", ":443", ":7420", ":8080", ":0", ":65536", ":x");
-/** Kinds written under `permissions:` (`ui` and `public` are derived from other sections). */
-type WrittenKind = Exclude<PermissionKind, "ui" | "public">;
+/** Kinds written under `permissions:` (`ui`, `public` and `privileged` come from other keys). */
+type WrittenKind = Exclude<PermissionKind, "ui" | "public" | "privileged">;
 const WRITTEN = KIND_NAMES.filter((k): k is WrittenKind => !PERMISSION_KINDS[k].derivedFrom);
 
 const ENTRIES: Record<WrittenKind, fc.Arbitrary<string>> = {
@@ -137,9 +137,10 @@ Deno.test("manifest validation and grantProblems() agree on random entries", () 
   for (const [outcome, n] of Object.entries(seen)) assert.ok(n > 20, `${outcome}: only ${n}`);
 });
 
-Deno.test("derived kinds are refused under permissions: and come from ui: and routes:", () => {
-  assert.equal(WRITTEN.length, KIND_NAMES.length - 2);
+Deno.test("derived kinds are refused under permissions: and come from their own keys", () => {
+  assert.equal(WRITTEN.length, KIND_NAMES.length - 3);
   for (const kind of ["ui", "public"]) {
     assert.equal(manifestAccepts(kind as PermissionKind, "x"), false);
   }
+  assert.equal(manifestAccepts("privileged", "root"), false);
 });

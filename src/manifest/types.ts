@@ -2,6 +2,7 @@
 
 import type { Permissions } from "../permissions/mod.ts";
 import type { ConfigRootSchema } from "./config_schema.ts";
+import type { AddonOperation } from "./addon_contract.ts";
 
 export type { PermissionKind, Permissions, Problem } from "../permissions/mod.ts";
 
@@ -96,6 +97,15 @@ export interface Limits {
   cpu_percent?: number;
 }
 
+/** `plugin`: a Deno module (the default). `system`: a bash script with the addon contract. */
+export type PluginKind = "plugin" | "system";
+
+/** One operation's settings under `operations:` (system addons). */
+export interface OperationDecl {
+  /** Seconds before the operation is killed (`ADDON_TIMEOUT_DEFAULTS`, at most an hour). */
+  timeout_s: number;
+}
+
 /** A validated manifest with defaults applied. */
 export interface Manifest {
   id: string;
@@ -124,4 +134,10 @@ export interface Manifest {
   conflicts: string[];
   /** Folder of numbered `.sql` migrations for the plugin's database (needs `db`). */
   migrations?: string;
+  /** @default "plugin" (manifests stored before plugd had system addons have none) */
+  kind?: PluginKind;
+  /** Names this plugin also answers to in others' dependencies and conflicts. @default [] */
+  provides?: string[];
+  /** System addons: every operation's timeout (defaults filled in). */
+  operations?: Record<AddonOperation, OperationDecl>;
 }

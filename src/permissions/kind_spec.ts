@@ -15,7 +15,8 @@ export interface PermissionKindSpec {
   /** The Deno flag it maps onto; absent when the daemon enforces the kind itself (e.g. `emit`). */
   readonly denoFlag?: DenoAllowFlag;
   /**
-   * Set for kinds whose entries the manifest derives from another section (`ui`, `public`): a
+   * Set for kinds whose entries the manifest derives from another section (`ui`, `public`,
+   * `privileged`): a
    * `permissions:` key of that kind is refused with this as the place to declare it instead.
    */
   readonly derivedFrom?: string;

@@ -12,6 +12,7 @@ import { READ, RUN, WRITE } from "./kind_paths.ts";
 import { EMIT, ENV, SYS } from "./kind_small.ts";
 import { PUBLIC, UI } from "./kind_surfaces.ts";
 import { DB } from "./kind_db.ts";
+import { PRIVILEGED } from "./kind_privileged.ts";
 
 /** Every permission kind, in canonical order (the order of risks, diffs and `plugin.yaml` docs). */
 export const PERMISSION_KINDS = {
@@ -25,6 +26,7 @@ export const PERMISSION_KINDS = {
   ui: UI,
   public: PUBLIC,
   db: DB,
+  privileged: PRIVILEGED,
 } as const satisfies Record<string, PermissionKindSpec>;
 
 /** A permission key such as `net`. */

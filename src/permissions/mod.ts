@@ -20,6 +20,7 @@ export { isPermissionKind, KIND_NAMES, PERMISSION_KINDS, REFUSED_KINDS } from ".
 export { FORBIDDEN_ENV_PREFIXES, SYS_VALUES } from "./kind_small.ts";
 export { UI_SLOTS } from "./kind_surfaces.ts";
 export { dbQuotaBytes, DEFAULT_DB_QUOTA, MAX_DB_QUOTA_BYTES, parseDbSize } from "./kind_db.ts";
+export { PRIVILEGED_ENTRY } from "./kind_privileged.ts";
 export {
   type CheckedPermissions,
   checkPermissions,
@@ -31,7 +32,7 @@ export { PLUGD_LOCATIONS, reservedPathProblem, SANDBOX_PATHS } from "./reserved_
 export { assertHostPaths, grantProblems } from "./check_grantable.ts";
 export { BASE_RUN_FLAGS, denoRunArgs, type DenoRunArgsOptions } from "./deno_flags.ts";
 export { DAEMON_PORT_HOSTS, DENY_NET_TARGETS, denyNetList } from "./deny_net.ts";
-export { assessRisks, highestRisk, RISK_LEVELS } from "./risk.ts";
+export { assessRisks, highestRisk, RISK_LEVELS, type RiskOptions } from "./risk.ts";
 export {
   describeDiff,
   diffPermissions,

@@ -1,5 +1,7 @@
+import type { Manifest } from "../manifest/mod.ts";
 import { digestDir, preparePlugin, type SandboxInfo } from "../runtime/mod.ts";
 import { dirname, join } from "node:path";
+import { CONTRACT_UID, prepareAddon } from "./addon_launch.ts";
 
 /**
  * Copies the listed files (relative paths, already checked: no links, no special files) from
@@ -42,17 +44,22 @@ async function makeWritable(dir: string): Promise<void> {
 /**
  * Lays out one plugin version for running: replaces its code folder with a read-only copy of
  * `files` from `sourceDir`, writes its bootstrap and import map, checks and caches its module
- * graph, and returns the digest recorded for the integrity check at every start.
+ * graph (a system addon: checks its contract instead), and returns the digest recorded for the
+ * integrity check at every start.
  */
 export async function stageVersion(
   paths: { pluginDir: string; preparedDir: string; checkCacheDir?: string },
   sourceDir: string,
   files: string[],
-  options: { entry: string; sandbox: SandboxInfo },
+  options: { entry: string; sandbox: SandboxInfo; manifest?: Manifest },
 ): Promise<string> {
   await removePackage(paths.pluginDir);
   await removePackage(paths.preparedDir);
   await copyPackage(sourceDir, paths.pluginDir, files);
+  if (options.manifest?.kind === "system") {
+    await prepareAddon(options.manifest, paths, { sandbox: options.sandbox, uid: CONTRACT_UID });
+    return await digestDir(paths.pluginDir);
+  }
   await preparePlugin({
     pluginDir: paths.pluginDir,
     entry: options.entry,

@@ -12,13 +12,15 @@ import { getPlugin } from "./repository.ts";
 
 /**
  * Records the operator's approval. The grant must equal the request exactly: approving less
- * would start a plugin that fails at run time, approving more is never allowed.
+ * would start a plugin that fails at run time, approving more is never allowed. `privileged`
+ * (root on the host) is never part of a bundle: it also needs `confirmPrivileged`.
  */
 export async function grantPlugin(
   ctx: PluginContext,
   id: string,
   permissions: unknown,
   actor: string,
+  options: { confirmPrivileged?: boolean } = {},
 ): Promise<{ id: string; granted: Permissions }> {
   const plugin = await getPlugin(ctx.store, id);
   if (typeof permissions !== "object" || permissions === null || Array.isArray(permissions)) {
@@ -33,6 +35,13 @@ export async function grantPlugin(
     throw new ConflictError(
       `The grant must equal the permissions plugin "${id}" requests; differences: ${diff}. ` +
         `Review them with "plugd plugin info ${id}" and grant exactly those`,
+    );
+  }
+  if ((requested.privileged ?? []).length > 0 && options.confirmPrivileged !== true) {
+    throw new ConflictError(
+      `Plugin "${id}" asks to run as ROOT on this host (privileged, critical risk). That is ` +
+        `never granted along with other permissions: confirm it on its own with ` +
+        `{"confirm_privileged": true} ("plugd plugin grant ${id} --privileged")`,
     );
   }
   const granted = normalizePermissions(requested);

@@ -60,6 +60,7 @@ export async function installPlugin(
     const digest = await stageVersion(paths, dir, files, {
       entry: manifest.entry,
       sandbox: ctx.runtime.sandbox,
+      manifest,
     });
     const now = new Date().toISOString();
     await ctx.store.write(async () => ({
@@ -107,7 +108,7 @@ export async function installPlugin(
     version: manifest.version,
     state: "installed",
     requested: manifest.permissions,
-    risks: assessRisks(manifest.permissions),
+    risks: assessRisks(manifest.permissions, { shell: manifest.kind === "system" }),
     signed_by: source.signedBy,
   };
 }
@@ -128,20 +129,27 @@ export async function checkInstallable(ctx: PluginContext, manifest: Manifest): 
     );
   }
   const installed = await listPlugins(ctx.store);
+  // A name is a plugin's id or one it provides; plugins and system addons resolve alike.
+  const names = (m: Manifest) => [m.id, ...(m.provides ?? [])];
   for (const other of installed) {
-    if (manifest.conflicts.includes(other.id) || other.manifest.conflicts.includes(manifest.id)) {
+    const clash = names(other.manifest).find((n) => manifest.conflicts.includes(n)) ??
+      names(manifest).find((n) => other.manifest.conflicts.includes(n));
+    if (clash !== undefined) {
+      const via = clash === other.id || clash === manifest.id ? "" : ` (through "${clash}")`;
       throw new ConflictError(
-        `Plugin "${manifest.id}" conflicts with installed plugin "${other.id}"; remove one of them`,
+        `Plugin "${manifest.id}" conflicts with installed plugin "${other.id}"${via}; ` +
+          "remove one of them",
       );
     }
   }
   for (const [dep, range] of Object.entries(manifest.dependencies.plugins)) {
-    const found = installed.find((p) => p.id === dep);
-    if (!found || !semver.satisfies(found.version, range)) {
+    const candidates = installed.filter((p) => names(p.manifest).includes(dep));
+    if (!candidates.some((p) => semver.satisfies(p.version, range))) {
+      const found = candidates.map((p) => `${p.id} ${p.version}`).join(", ");
       throw new ConflictError(
         `Plugin "${manifest.id}" depends on "${dep}" ${range}, which is ` +
-          (found ? `installed at ${found.version}` : "not installed") +
-          `; install "${dep}@${range}" first`,
+          (found ? `provided only by ${found}` : "not installed") +
+          `; install "${dep}@${range}" (or a plugin providing it) first`,
       );
     }
   }

@@ -23,3 +23,14 @@ export { type ForcedFailure, forceFail } from "./force_fail.ts";
 export { createPluginDbAccess, DB_OPS, PluginDbAccess } from "./plugin_db_access.ts";
 export { checkLikeInstall, type StagedCheck, stageForCheck } from "./build_check.ts";
 export type { SourceOptions } from "./resolve_source.ts";
+export { isSystemAddon, type SystemAddonHooks } from "./system_addons.ts";
+export {
+  addonFolderProblems,
+  addonPlan,
+  type AddonPlanOptions,
+  CONTRACT_UID,
+  hiddenPaths,
+  prepareAddon,
+  preparedOperations,
+} from "./addon_launch.ts";
+export { prepareDirs } from "./plugin_launch.ts";

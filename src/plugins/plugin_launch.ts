@@ -140,3 +140,12 @@ export function pluginPlan(
 export function commandLine(plan: LaunchPlan): { argv: string[]; env: string[] } {
   return { argv: plan.argv, env: plan.envNames };
 }
+
+/** Why a plugin cannot start without more config, and the command that fixes it. */
+export function configIncomplete(
+  id: string,
+  problems: { field: string; message: string }[],
+): string {
+  return `config incomplete: ${problems.map((p) => `${p.field}: ${p.message}`).join("; ")}; ` +
+    `set it with "plugd plugin config ${id} key=value"`;
+}

@@ -1,17 +1,12 @@
 import { appendAudit } from "../audit/mod.ts";
 import type { Permissions } from "../manifest/mod.ts";
-import {
-  type CallKind,
-  type InvokeOptions,
-  manifestHandlers,
-  type Supervisor,
-} from "../runtime/mod.ts";
+import type { CallKind, InvokeOptions, Supervisor } from "../runtime/mod.ts";
 import { ConflictError } from "./errors.ts";
 import { installPlugin, type InstallResult, type InstallSource } from "./install_plugin.ts";
 import { grantPlugin } from "./grant_plugin.ts";
 import { callFailedLine, LogRings } from "./log_ring.ts";
 import type { PluginContext } from "./plugin_context.ts";
-import { type PluginPaths, pluginPaths } from "./plugin_paths.ts";
+import type { PluginPaths } from "./plugin_paths.ts";
 import { getPlugin, listPlugins } from "./repository.ts";
 import {
   installHookPending,
@@ -34,11 +29,12 @@ import { CallHistory, collectPluginMetrics, measuredCall } from "./plugin_metric
 import { reloadPlugin } from "./reload_plugin.ts";
 import { checkEnableable } from "./enable_checks.ts";
 import { EmitPolicy } from "./emit_policy.ts";
-import { assertHealthy, onDemand } from "./plugin_dirs.ts";
-import { commandLine, dataLimit, pluginPlan, readyToLaunch } from "./plugin_launch.ts";
+import { onDemand } from "./plugin_dirs.ts";
 import { packageFacts, pluginSummary, pluginView } from "./plugin_view.ts";
 import { marketplaceFacts } from "./marketplace_facts.ts";
 import { RuntimeStates } from "./runtime_states.ts";
+import { isSystemAddon, type SystemAddonHooks } from "./system_addons.ts";
+import { PluginStarter } from "./plugin_starter.ts";
 
 /** The event bus as plugins see it: their `ctx.emit`, the daemon's events, cron status. */
 export interface PluginEvents extends PluginEventSink, SystemEventSink {
@@ -65,6 +61,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   #emit = new EmitPolicy(this.logs, () => this.#ctx.config.emitRate);
   #reloader = new DevReloader((id) => this.reload(id));
   #states = new RuntimeStates();
+  #addons: SystemAddonHooks | null = null;
+  #starter: PluginStarter;
 
   constructor(
     ctx: Omit<PluginContext, "events">,
@@ -88,7 +86,20 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       onStateChange: (id, state, reason) => void this.#onRuntimeState(id, state, reason),
       verifyIntegrity: (id) => this.#verifyIntegrity(id),
     });
+    this.#starter = new PluginStarter({
+      ctx: this.#ctx,
+      supervisor: this.supervisor,
+      configs,
+      emit: this.#emit,
+      db: this.db,
+      addons: () => this.#addons,
+    });
     collectPluginMetrics(this.supervisor);
+  }
+
+  /** Attaches the system-addon side (`kind: system`), which is built on this service. */
+  attachSystemAddons(hooks: SystemAddonHooks): void {
+    this.#addons = hooks;
   }
 
   /** Dev mode: reinstall from the source folder and restart when it changes. */
@@ -126,9 +137,10 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   }
 
   async list(): Promise<unknown[]> {
-    return (await listPlugins(this.#ctx.store)).map((p) =>
-      pluginSummary(p, this.supervisor.counters(p.id), this.#emit.total(p.id))
-    );
+    return await Promise.all((await listPlugins(this.#ctx.store)).map(async (p) => {
+      const summary = pluginSummary(p, this.supervisor.counters(p.id), this.#emit.total(p.id));
+      return isSystemAddon(p) ? { ...summary, ...await this.#addonView(p) } : summary;
+    }));
   }
 
   /** The record of one plugin (404 when unknown). */
@@ -140,13 +152,14 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   async view(id: string): Promise<Record<string, unknown>> {
     const record = await getPlugin(this.#ctx.store, id);
     const stats = this.supervisor.ids().includes(id) ? await this.supervisor.stats(id) : null;
-    return pluginView(record, stats, {
+    const view = pluginView(record, stats, {
       ...this.#emit.view(id),
       storageBytes: await this.storage.used(id),
       cron: this.events.cronStatus(id),
       marketplace: await marketplaceFacts(this.#ctx.store, record),
       ...await packageFacts(id, this.#paths(record).pluginDir, this.db.databases),
     });
+    return isSystemAddon(record) ? { ...view, ...await this.#addonView(record) } : view;
   }
 
   install(source: string, actor: string, options: SourceOptions = {}): Promise<InstallResult> {
@@ -164,8 +177,9 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     id: string,
     permissions: unknown,
     actor: string,
+    options: { confirmPrivileged?: boolean } = {},
   ): Promise<{ id: string; granted: Permissions }> {
-    return grantPlugin(this.#ctx, id, permissions, actor);
+    return grantPlugin(this.#ctx, id, permissions, actor, options);
   }
 
   /** Enables a granted plugin and starts it (409 without a grant). */
@@ -219,13 +233,19 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       );
     }
     if (plugin.state === "failed") return await this.enable(id, actor);
-    await this.supervisor.restart(id);
+    if (isSystemAddon(plugin)) await this.#launch(plugin); // a fresh status check
+    else await this.supervisor.restart(id);
     const row = { actor, action: "plugin.restart", target: id, result: "ok" };
     await appendAudit(this.#ctx.store, row);
   }
 
-  async remove(id: string, options: { purge: boolean }, actor: string): Promise<void> {
+  async remove(
+    id: string,
+    options: { purge: boolean; force?: boolean },
+    actor: string,
+  ): Promise<void> {
     const plugin = await getPlugin(this.#ctx.store, id);
+    if (isSystemAddon(plugin)) await this.#addons?.assertRemovable(plugin, options.force === true);
     await this.#lifecycle(id, "onUninstall");
     await this.#halt(id);
     this.#reloader.unwatch(id);
@@ -261,7 +281,10 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   async setConfig(id: string, values: unknown, actor: string): Promise<Record<string, unknown>> {
     const plugin = await getPlugin(this.#ctx.store, id);
     const { previous, next } = await this.configs.set(plugin, values, actor);
-    if (plugin.state === "enabled") {
+    if (plugin.state === "enabled" && isSystemAddon(plugin)) {
+      await this.#halt(id); // 409 while an operation runs; "op configure" applies the values
+      await this.#launch(plugin);
+    } else if (plugin.state === "enabled") {
       // The process holds its config from the handshake: relaunch with the new values, then
       // tell the plugin what changed.
       await this.#halt(id);
@@ -276,9 +299,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
 
   /** The exact command line the plugin runs with (SPEC §5). */
   async flags(id: string): Promise<{ argv: string[]; env: string[] }> {
-    const plugin = await getPlugin(this.#ctx.store, id);
-    const uid = await this.#ctx.runtime.uids?.uidOf(id);
-    return commandLine(pluginPlan(plugin, this.#ctx.runtime, this.#paths(plugin), uid));
+    return await this.#starter.flags(await getPlugin(this.#ctx.store, id));
   }
 
   /** Calls a hook/route/cron handler, starting the plugin on demand. */
@@ -309,36 +330,23 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     return (await listPlugins(this.#ctx.store)).filter((p) => p.state === "enabled");
   }
 
+  /** A system addon's own status (`addon`), and its health where a plugin's `health()` goes. */
+  async #addonView(plugin: PluginRecord): Promise<Record<string, unknown>> {
+    const addon = await this.#addons?.describe(plugin) ?? null;
+    const health = addon && { status: addon.health, message: addon.message, at: addon.checked_at };
+    return { addon, health };
+  }
+
   #paths(plugin: PluginRecord): PluginPaths {
-    return pluginPaths(this.#ctx.layout, this.#ctx.config, plugin.id, plugin.version);
+    return this.#starter.paths(plugin);
   }
 
-  async #launch(plugin: PluginRecord, options: { lazy?: boolean } = {}): Promise<void> {
-    const paths = this.#paths(plugin);
-    const grant = plugin.granted ?? {};
-    this.#emit.configure(plugin.id, grant.emit ?? [], plugin.manifest.limits);
-    const runtime = this.#ctx.runtime;
-    const uid = await readyToLaunch(plugin, runtime, paths);
-    await this.db.prepare({ ...plugin, granted: grant }, paths.pluginDir, this.#ctx.store);
-    const config = await this.configs.forLaunch(plugin);
-    await this.#halt(plugin.id);
-    this.supervisor.register({
-      id: plugin.id,
-      version: plugin.version,
-      expectedHandlers: manifestHandlers(plugin.manifest),
-      limits: plugin.manifest.limits,
-      config,
-      plan: () => pluginPlan({ ...plugin, granted: grant }, runtime, paths, uid),
-      disk: dataLimit(plugin.id, runtime, paths.dataDir),
-      enabled: true,
-    });
-    if (!options.lazy) await this.supervisor.start(plugin.id);
+  #launch(plugin: PluginRecord, options: { lazy?: boolean } = {}): Promise<void> {
+    return this.#starter.launch(plugin, options);
   }
 
-  /** Starts a version and requires a healthy answer to `health()` (update's switch test). */
-  async #launchChecked(plugin: PluginRecord): Promise<void> {
-    await this.#launch(plugin);
-    assertHealthy(await this.supervisor.invoke(plugin.id, "health", "health", undefined));
+  #launchChecked(plugin: PluginRecord): Promise<void> {
+    return this.#starter.launchChecked(plugin);
   }
 
   /** Calls a lifecycle hook of a running plugin; a failure is logged, never fatal. */
@@ -349,8 +357,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     );
   }
 
-  async #halt(id: string): Promise<void> {
-    if (this.supervisor.ids().includes(id)) await this.supervisor.unregister(id);
+  #halt(id: string): Promise<void> {
+    return this.#starter.halt(id);
   }
 
   #system(id: string, level: "info" | "warn" | "error", msg: string): void {

@@ -66,7 +66,7 @@ export function pluginView(
     permissions: {
       requested: p.manifest.permissions,
       granted: p.granted,
-      risks: assessRisks(p.manifest.permissions),
+      risks: assessRisks(p.manifest.permissions, { shell: p.manifest.kind === "system" }),
     },
     health: stats?.lastHealth ?? null,
     stats: {
@@ -108,7 +108,9 @@ export function pluginSummary(
     runtime: counters?.state ?? "stopped",
     health: counters?.health ?? null,
     signed_by: p.signedBy,
-    risk: highestRisk(assessRisks(p.manifest.permissions)),
+    risk: highestRisk(
+      assessRisks(p.manifest.permissions, { shell: p.manifest.kind === "system" }),
+    ),
     invocations: counters?.invocations ?? 0,
     errors: counters?.errors ?? 0,
     restarts: counters?.restarts ?? 0,

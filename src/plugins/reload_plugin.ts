@@ -51,6 +51,7 @@ async function reloadFrom(
   const digest = await stageVersion(paths, staged.dir, files, {
     entry: manifest.entry,
     sandbox: ctx.runtime.sandbox,
+    manifest,
   });
   const next: PluginRecord = { ...old, manifest, digest, updatedAt: new Date().toISOString() };
   await ctx.store.write(async () => ({

@@ -70,6 +70,7 @@ export function updatePlugin(
     const digest = await stageVersion(paths, resolved.dir, files, {
       entry: manifest.entry,
       sandbox: ctx.runtime.sandbox,
+      manifest,
     });
     const widened = isWidening(old.granted ?? {}, manifest.permissions);
     const wasRunning = old.state === "enabled";

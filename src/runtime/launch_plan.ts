@@ -1,7 +1,8 @@
 /**
  * One pure function from (grant, limits, host facts) to the exact command that starts a plugin:
- * launcher, resource-cap wrapper, bubblewrap, setpriv and deno with its flags. The supervisor runs
- * it and `plugd plugin flags` prints it, so what is shown is what runs.
+ * launcher, resource-cap wrapper, bubblewrap, setpriv and deno with its flags (or, for a system
+ * addon, bash running one operation: {@linkcode ShellLaunch}). The supervisor and the addon
+ * operations run it and `plugd plugin flags` prints it, so what is shown is what runs.
  */
 import {
   denoRunArgs,
@@ -15,6 +16,8 @@ import {
 import { bwrapArgs, type Mount } from "./bwrap_args.ts";
 import { type CapsFacts, capsPlan, type CgroupDir } from "./caps_plan.ts";
 import { assertSandbox, type SandboxInfo } from "./detect_sandbox.ts";
+import { SandboxUnavailableError } from "./errors.ts";
+import { type ShellLaunch, shellSandbox } from "./addon_sandbox.ts";
 import { launcherArgv } from "./launcher.ts";
 import { SDK_DIR, SHIM_DIR } from "./runtime_dirs.ts";
 import { IN_SANDBOX, SANDBOX_VIEW } from "./sandbox_paths.ts";
@@ -75,6 +78,10 @@ export interface LaunchOptions {
   shimDir?: string;
   /** Test-only: host paths bound read-write at the same place (widens the mount namespace). */
   extraBinds?: string[];
+  /** Run a system addon's bash operation instead of deno (bubblewrap mode only). */
+  shell?: ShellLaunch;
+  /** What a privileged addon never sees (see `ShellSandboxInput.hidden`). @default [] */
+  hidden?: { path: string; dir: boolean }[];
 }
 
 /** Everything needed to start one plugin process. */
@@ -131,17 +138,33 @@ function hostView(dirs: PluginDirs): PluginView {
 export function launchPlan(o: LaunchOptions): LaunchPlan {
   const { sandbox, grant, dirs } = o;
   assertSandbox(sandbox);
-  if (sandbox.root && (o.uid === undefined || o.uid === 0)) {
+  const privileged = o.shell?.privileged === true;
+  if (privileged && !sandbox.root) {
+    throw new SandboxUnavailableError(
+      `Addon "${o.pluginId}" is privileged: it runs as root, so plugd must run as root too`,
+    );
+  }
+  if (sandbox.root && !privileged && (o.uid === undefined || o.uid === 0)) {
     throw new TypeError("a daemon running as root needs a plugin uid other than 0");
   }
   const problems = grantProblems(grant, o.host);
   if (problems.length > 0) throw new PermissionError(problems[0]!.field, problems[0]!.message);
   const sandboxed = sandbox.mode === "bwrap";
+  if (o.shell && !sandboxed) {
+    throw new SandboxUnavailableError(
+      `System addon "${o.pluginId}" runs only inside the bubblewrap sandbox (bash has no ` +
+        "permission flags); install bubblewrap and unset PLUGD_SANDBOX=flags",
+    );
+  }
   const view = sandboxed ? SANDBOX_VIEW : hostView(dirs);
-  const deno = denoRunArgs(grant, { memoryMb: o.memoryMb, daemonPort: o.host.daemonPort, view });
+  const deno = o.shell
+    ? []
+    : denoRunArgs(grant, { memoryMb: o.memoryMb, daemonPort: o.host.daemonPort, view });
   const values = o.env ?? {};
-  const envNames = [...new Set(grant.env ?? [])].filter((n) => values[n] !== undefined).sort();
-  const secret = Object.fromEntries(envNames.map((n) => [n, values[n]!]));
+  const granted = [...new Set(grant.env ?? [])].filter((n) => values[n] !== undefined);
+  const shellValues = o.shell?.values ?? {};
+  const envNames = [...new Set([...granted, ...Object.keys(shellValues)])].sort();
+  const secret = Object.fromEntries(envNames.map((n) => [n, shellValues[n] ?? values[n]!]));
   const cacheDir = sandboxed ? IN_SANDBOX.cache : `${dirs.preparedDir}/cache`;
   const baseEnv = {
     DENO_DIR: cacheDir,
@@ -156,7 +179,7 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
     tmpMb,
     cpuPercent: o.cpuPercent,
   });
-  const uid = sandbox.root ? o.uid! : undefined;
+  const uid = sandbox.root && !privileged ? o.uid! : undefined;
   const dropTo = (setpriv: string) =>
     uid === undefined ? [] : [
       setpriv,
@@ -195,7 +218,17 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
       .filter((e) => e.startsWith("/"))
       .map((e): Mount => ({ src: expandPath(e, view), dest: expandPath(e, view) }));
   const at = (src: string, dest: string): Mount => ({ src, dest });
-  const bwrap = bwrapArgs({
+  const shell = o.shell && shellSandbox({
+    shell: o.shell,
+    grant,
+    sandbox,
+    dirs,
+    hidden: o.hidden,
+    dropUid: uid !== undefined,
+    tmpBytes: tmpMb * MIB,
+    netFiles: NET_FILES,
+  });
+  const bwrap = shell ? shell.bwrap : bwrapArgs({
     root: sandbox.root,
     shareNet: (grant.net ?? []).length > 0,
     mountProc: sandbox.mountProc,
@@ -231,15 +264,14 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
     // After --clearenv: bubblewrap reads the granted variables' --setenv arguments from fd 3.
     ...(argsFile ? ["--args", "3"] : []),
     ...dropTo(IN_SANDBOX.setpriv),
-    IN_SANDBOX.deno,
-    ...deno,
+    ...(shell ? shell.command : [IN_SANDBOX.deno, ...deno]),
   ];
   return {
     ...common,
     argv: launcherArgv(argv, { ...steps, argsFile: argsFile?.path }),
     env: {},
     ...(argsFile ? { argsFile } : {}),
-    paths,
+    paths: shell ? shell.paths : paths,
   };
 }
 

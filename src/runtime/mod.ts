@@ -85,3 +85,17 @@ export type {
 } from "./supervisor_types.ts";
 export { MemoryHost } from "./memory_host.ts";
 export { INSTALL_DIR, SDK_DIR, SHIM_DIR } from "./runtime_dirs.ts";
+export {
+  ADDON_RUNNER,
+  SHELL_LIB_DIRS,
+  SHELL_PATH,
+  SHELL_TOOLS,
+  type ShellLaunch,
+} from "./addon_sandbox.ts";
+export {
+  type AddonRunResult,
+  MAX_ADDON_LINE_BYTES,
+  runAddon,
+  type RunAddonOptions,
+} from "./run_addon.ts";
+export { type AddonContract, parseContract, readAddonContract } from "./addon_contract.ts";

@@ -16,6 +16,7 @@ import { migration013 } from "./013_plugin_uids.ts";
 import { migration014 } from "./014_delivery_lanes.ts";
 import { migration015 } from "./015_store_probe.ts";
 import { migration016 } from "./016_fleet.ts";
+import { migration017 } from "./017_addons.ts";
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration014,
   migration015,
   migration016,
+  migration017,
 ];
