@@ -56,6 +56,8 @@ function valueOf(config: Config, key: string): string {
       return config.registries.map((r) =>
         `${r.name}=${r.url}${r.advisoryKey ? " (advisory key)" : ""}`
       ).join(",") || "(none)";
+    case "addon_check_ms":
+      return String(config.addonCheckMs);
     case "advisory_poll_s":
       return String(config.advisoryPollS);
     case "update_check_s":
