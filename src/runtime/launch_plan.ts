@@ -82,6 +82,8 @@ export interface LaunchOptions {
   shell?: ShellLaunch;
   /** What a privileged addon never sees (see `ShellSandboxInput.hidden`). @default [] */
   hidden?: { path: string; dir: boolean }[];
+  /** The daemon's pid, which a system addon's keeper checks is its parent. @default Deno.pid */
+  parentPid?: number;
 }
 
 /** Everything needed to start one plugin process. */
@@ -268,7 +270,14 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
   ];
   return {
     ...common,
-    argv: launcherArgv(argv, { ...steps, argsFile: argsFile?.path }),
+    argv: launcherArgv(argv, {
+      ...steps,
+      argsFile: argsFile?.path,
+      // Addon operations run host software: nothing of them may outlive the daemon.
+      ...(shell
+        ? { keeper: { setpriv: sandbox.setprivPath, parentPid: o.parentPid ?? Deno.pid } }
+        : {}),
+    }),
     env: {},
     ...(argsFile ? { argsFile } : {}),
     paths: shell ? shell.paths : paths,

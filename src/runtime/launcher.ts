@@ -2,6 +2,11 @@
  * The launcher: a POSIX `sh -c` script in front of the sandbox that joins the plugin's cgroups and
  * opens the secret arguments file on fd 3 (then deletes it) before `exec`-ing the rest, so no
  * plugin code ever runs outside its cgroup and no granted value is ever on a command line.
+ *
+ * System-addon operations use the keeper variant instead ({@linkcode KEEPER_SCRIPT}): bubblewrap's
+ * `--die-with-parent` leaves two windows open (its outer process arms it only after cloning the
+ * sandbox, the sandbox's pid 1 only once its mounts are set up), and a daemon killed inside one
+ * leaves a sandbox running with parent pid 1. The keeper closes both.
  */
 
 /**
@@ -14,6 +19,24 @@ export const LAUNCHER_SCRIPT = 'while [ "$1" != -- ]; do case "$1" in ' +
   '--fsize) ulimit -f "$2" || exit 125;; ' +
   '*) exit 125;; esac; shift 2; done; shift; exec "$@"';
 
+/**
+ * The keeper, started by `setpriv --pdeathsig TERM` so it gets SIGTERM the moment the daemon dies
+ * (however it dies). It refuses to start when its parent is no longer the daemon (`--parent PID`:
+ * the daemon died before the death signal was armed), starts the command in its own session and
+ * waits for it; SIGTERM (the daemon's death, a timeout, a cancel) kills that whole process group
+ * with SIGKILL, which takes both bubblewrap processes whatever step they are at, and the sandbox
+ * with its pid 1. Arguments: `--parent PID` then the launcher's options, `--`, the command.
+ */
+export const KEEPER_SCRIPT = 'trap \'kill -KILL "$!" "-$!" 2>/dev/null; exit 143\' TERM INT HUP; ' +
+  'while [ "$1" != -- ]; do case "$1" in ' +
+  '--parent) [ "$PPID" = "$2" ] || exit 125;; ' +
+  '--cgroup) echo $$ > "$2" || exit 125;; ' +
+  '--args-file) exec 3< "$2"; rm -f -- "$2";; ' +
+  '--fsize) ulimit -f "$2" || exit 125;; ' +
+  "*) exit 125;; esac; shift 2; done; shift; " +
+  // A background job's stdin is /dev/null unless redirected explicitly: keep the keeper's.
+  'exec 4<&0; setsid "$@" <&4 4<&- & exec 3<&- 4<&-; wait "$!"; exit "$?"';
+
 /** `argv[0]` of the launcher. */
 export const LAUNCHER_SHELL = "/bin/sh";
 
@@ -25,11 +48,16 @@ export interface LauncherSteps {
   argsFile?: string;
   /** Largest file the command may write, bytes (rounded up to 512-byte blocks). */
   maxFileBytes?: number;
+  /**
+   * Run the command under the keeper (system-addon operations): `setpriv` at `setpriv` arms the
+   * death signal, `parentPid` is the daemon's pid.
+   */
+  keeper?: { setpriv: string; parentPid: number };
 }
 
 /**
  * Prefixes `command` with the launcher when there is a step to take; returns it unchanged
- * otherwise.
+ * otherwise. With `keeper`, always prefixes it with `setpriv --pdeathsig TERM` and the keeper.
  *
  * @example
  * ```ts
@@ -45,6 +73,24 @@ export function launcherArgv(command: string[], steps: LauncherSteps): string[] 
       ? []
       : ["--fsize", String(Math.ceil(steps.maxFileBytes / 512))]),
   ];
+  if (steps.keeper) {
+    const { setpriv, parentPid } = steps.keeper;
+    return [
+      setpriv,
+      "--pdeathsig",
+      "TERM",
+      "--",
+      LAUNCHER_SHELL,
+      "-c",
+      KEEPER_SCRIPT,
+      "plugd-keep",
+      "--parent",
+      String(parentPid),
+      ...options,
+      "--",
+      ...command,
+    ];
+  }
   if (options.length === 0) return command;
   return [LAUNCHER_SHELL, "-c", LAUNCHER_SCRIPT, "plugd-launch", ...options, "--", ...command];
 }

@@ -89,7 +89,8 @@ export async function runAddon(plan: LaunchPlan, o: RunAddonOptions): Promise<Ad
   const child = await o.runner.start(plan);
   let timedOut = false;
   let aborted = false;
-  const kill = () => child.kill("SIGKILL"); // bubblewrap's pid 1 dies, and its namespace with it
+  // The keeper kills the sandbox's whole process group (bubblewrap's pid 1 takes its namespace).
+  const kill = () => child.kill("SIGTERM");
   const timer = setTimeout(() => {
     timedOut = true;
     kill();
