@@ -78,6 +78,28 @@ export interface PluginSummary {
   errors?: number;
   restarts?: number;
   denials?: number;
+  /** A system addon's own status (`kind: system`). */
+  addon?: AddonView | null;
+}
+
+/** A system addon's own status beside its plugd state, as the API shows it. */
+export interface AddonView {
+  /** Installation status: `not_installed`, `installing`, `installed`, `failed`, `degraded`, ... */
+  status: string;
+  /** `healthy`, `unhealthy`, `degraded` or `unknown`. */
+  health: string;
+  message: string;
+  /** The version of the software it manages, as `addon_status` reported it. */
+  version: string | null;
+  checked_at: string | null;
+  privileged: boolean;
+  /** The operations its script implements. */
+  operations: string[];
+  running: {
+    operation: string;
+    execution: string;
+    progress: { percent: number; message: string } | null;
+  } | null;
 }
 
 /** A requested permission entry with its risk, as the API assesses it. */
@@ -132,6 +154,8 @@ export interface PluginView {
     integrity: string | null;
     license: string | null;
   }[];
+  /** Set for a system addon (`kind: system`). */
+  addon?: AddonView | null;
   stats: {
     state: string;
     reason?: string;

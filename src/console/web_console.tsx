@@ -20,6 +20,7 @@ import { overviewRoutes } from "./routes/overview_routes.tsx";
 import { pluginsRoutes } from "./routes/plugins_routes.tsx";
 import { pluginPageRoutes } from "./routes/plugin_routes.tsx";
 import { pluginActionRoutes } from "./routes/plugin_action_routes.tsx";
+import { addonRoutes } from "./routes/addon_routes.tsx";
 import { installRoutes } from "./routes/install_routes.tsx";
 import { eventsRoutes } from "./routes/events_routes.tsx";
 import { webhooksRoutes } from "./routes/webhooks_routes.tsx";
@@ -126,6 +127,7 @@ export class WebConsole {
     pluginsRoutes(app, kit);
     pluginPageRoutes(app, kit, this.sessions);
     pluginActionRoutes(app, kit);
+    addonRoutes(app, kit);
     installRoutes(app, kit);
     eventsRoutes(app, kit);
     webhooksRoutes(app, kit);

@@ -7,9 +7,10 @@ import { grantDiff } from "../ui/grant_diff.ts";
 import { Layout } from "../ui/layout.tsx";
 import { Counters } from "../ui/live_fragments.tsx";
 import type { PageContext } from "../ui/page.ts";
-import { CommandLine, PermissionReview } from "../ui/permission_review.tsx";
+import { CommandLine, PermissionReview, PrivilegedConfirm } from "../ui/permission_review.tsx";
 import { awaitingGrant, PluginHeader } from "../ui/plugin_header.tsx";
 import { type ActivityData, ActivityPanel, HandlersPanel } from "../ui/activity.tsx";
+import { AddonPanel, type ExecutionRow } from "../ui/addon_panel.tsx";
 
 /** Everything the summary shows. */
 export interface PluginPageData {
@@ -19,6 +20,8 @@ export interface PluginPageData {
   /** The grant before a pending widening update (the update cleared it). */
   previousGrant: Record<string, string[]> | null;
   slots: Child[];
+  /** A system addon's newest execution records. @default [] */
+  executions?: ExecutionRow[];
 }
 
 function bytes(n: number | undefined): string {
@@ -152,6 +155,9 @@ export function PluginPage(props: { ctx: PageContext; data: PluginPageData }): C
           )}
         </Section>
       </div>
+      {v.addon && (
+        <AddonPanel ctx={ctx} id={v.id} addon={v.addon} executions={data.executions ?? []} />
+      )}
       <Section
         title={diff ? `Permission review: version ${v.version} asks for more` : "Permission review"}
         id="review"
@@ -173,6 +179,7 @@ export function PluginPage(props: { ctx: PageContext; data: PluginPageData }): C
           <form method="post" action={`/ui/plugins/${v.id}/grant`} class="actions">
             <Csrf token={ctx.session!.csrf} />
             <input type="hidden" name="reviewed" value={JSON.stringify(v.permissions.requested)} />
+            {(v.permissions.requested.privileged ?? []).length > 0 && <PrivilegedConfirm />}
             <button type="submit" class="primary">
               {diff ? "Approve these changes" : "Grant exactly these permissions"}
             </button>
@@ -223,7 +230,9 @@ export function PluginPage(props: { ctx: PageContext; data: PluginPageData }): C
           ? (
             <details>
               <summary>
-                The exact bwrap and deno command line ({data.flags.argv.length} arguments)
+                {v.addon
+                  ? "The exact keeper, bwrap and bash command line of its status operation"
+                  : "The exact bwrap and deno command line"} ({data.flags.argv.length} arguments)
               </summary>
               <CommandLine argv={data.flags.argv} env={data.flags.env} />
             </details>

@@ -1,5 +1,6 @@
 /** Plugins: every installed plugin with state, version, provenance, risk and counters. */
 import type { Child } from "hono/jsx";
+import { AddonBadge } from "../ui/addon_panel.tsx";
 import { Empty, RiskPill, StateBadge, T, TableWrap } from "../ui/components.tsx";
 import { Layout } from "../ui/layout.tsx";
 import { Counters } from "../ui/live_fragments.tsx";
@@ -88,6 +89,12 @@ export function PluginsPage(
                         <StateBadge state={p.state} runtime={p.runtime} />
                       </span>
                       {!p.granted && <div class="small muted">not granted</div>}
+                      {p.addon && (
+                        <div class="small" data-addon-status>
+                          addon <AddonBadge value={p.addon.status} />{" "}
+                          <AddonBadge value={p.addon.health} />
+                        </div>
+                      )}
                     </td>
                     <td class="mono small">
                       {p.signed_by ? <T v={p.signed_by} /> : <span class="warn">unsigned</span>}

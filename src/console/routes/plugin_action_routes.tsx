@@ -39,7 +39,8 @@ export function pluginActionRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit): void
   app.post(`${base}/grant`, async (c) => {
     mustOperate(c);
     const view = await loadView(kit, c);
-    const reviewed = (await form(c)).reviewed ?? "";
+    const fields = await form(c);
+    const reviewed = fields.reviewed ?? "";
     if (reviewed !== JSON.stringify(view.permissions.requested)) {
       return kit.done(c, `${page(c)}#review`, {
         kind: "error",
@@ -49,6 +50,8 @@ export function pluginActionRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit): void
     try {
       await kit.api(c).send("POST", `/v1/plugins/${view.id}/grant`, {
         permissions: view.permissions.requested,
+        // A separate box of its own (never implied by the grant button).
+        ...(fields.confirm_privileged === "yes" ? { confirm_privileged: true } : {}),
       });
     } catch (error) {
       if (!(error instanceof ApiProblem)) throw error;

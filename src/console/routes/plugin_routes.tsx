@@ -10,6 +10,7 @@ import { ConsoleError } from "../session_middleware.ts";
 import type { Sessions } from "../sessions.ts";
 import type { ConsoleEnv, PluginView } from "../types.ts";
 import { type ActivityData, chartColumns } from "../ui/activity.tsx";
+import type { ExecutionRow } from "../ui/addon_panel.tsx";
 import type { LogLineData } from "../ui/log_line.tsx";
 import { previousGrant } from "../ui/previous_grant.ts";
 import { renderSlots } from "../ui/slots.tsx";
@@ -31,12 +32,16 @@ export function pluginPageRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit, session
     const api = kit.api(c);
     const id = c.req.param("id");
     const view = await loadView(kit, c);
-    const [flags, activity, previous] = await Promise.all([
+    const [flags, activity, previous, executions] = await Promise.all([
       api.get<{ argv: string[]; env: string[] }>(`/v1/plugins/${id}/flags`).catch(() => null),
       api.get<ActivityData>(`/v1/plugins/${id}/activity`),
       view.permissions.granted === null && c.get("can").read
         ? previousGrant(kit.deps.store, id)
         : null,
+      view.addon
+        ? api.get<{ executions: ExecutionRow[] }>(`/v1/plugins/${id}/executions?limit=10`)
+          .then((r) => r.executions)
+        : [],
     ]);
     const slots = await renderSlots(kit.extensions, "plugin-detail", {
       api,
@@ -47,7 +52,7 @@ export function pluginPageRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit, session
       c,
       <PluginPage
         ctx={kit.page(c)}
-        data={{ view, flags, activity, previousGrant: previous, slots }}
+        data={{ view, flags, activity, previousGrant: previous, slots, executions }}
       />,
     );
   });

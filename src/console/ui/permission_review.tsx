@@ -21,6 +21,9 @@ const MEANING: Record<string, (value: string) => string> = {
       ? `add the page "${v.slice(5)}" to the console (a sandboxed frame, its own routes only)`
       : `add the widget "${v.slice(7).split("@")[0]}" to the console's ${v.split("@")[1]}`,
   public: (v) => `let anyone who can reach plugd call ${v}, without a token`,
+  privileged: () =>
+    "run its scripts as ROOT on this host's filesystem: install packages, change /etc, manage " +
+    "services (full control of the machine)",
 };
 
 const FLAGS: Record<string, string> = {
@@ -33,6 +36,7 @@ const FLAGS: Record<string, string> = {
   emit: "(enforced by the daemon)",
   ui: "(served by the daemon)",
   public: "(served by the daemon at /hooks/)",
+  privileged: "(root, outside the walls)",
 };
 
 /** Plain words for one permission entry. */
@@ -105,6 +109,26 @@ export function PermissionReview(props: ReviewProps): Child {
         </tbody>
       </table>
     </TableWrap>
+  );
+}
+
+/**
+ * The separate confirmation a privileged system addon's grant needs: never bundled with the other
+ * permissions, the grant is refused unless it is ticked.
+ */
+export function PrivilegedConfirm(): Child {
+  return (
+    <div class="privileged-confirm" data-privileged>
+      <p>
+        <span class="risk risk-critical">critical</span>{" "}
+        <strong>This addon asks to run as root on this host.</strong>{" "}
+        Its scripts can do anything to the machine; the sandbox does not contain them.
+      </p>
+      <label>
+        <input type="checkbox" name="confirm_privileged" value="yes" required />{" "}
+        I trust its author with root on this host
+      </label>
+    </div>
   );
 }
 
