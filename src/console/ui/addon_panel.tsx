@@ -128,7 +128,7 @@ export function AddonPanel(
                   <tr data-execution={r.id}>
                     <td>
                       <a href={`/ui/plugins/${id}/executions/${r.id}`}>{inert(r.name)}</a>
-                      {r.kind === "check" && <span class="muted small">{" "}(check)</span>}
+                      {r.kind === "check" && <span class="muted small" data-check>(check)</span>}
                     </td>
                     <td>
                       <AddonBadge value={r.status} />
