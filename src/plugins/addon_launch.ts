@@ -46,7 +46,7 @@ export interface AddonPlanOptions {
 /** The plan of one operation of an installed addon, from its current grant. */
 export function addonPlan(
   plugin: Pick<PluginRecord, "id" | "version" | "manifest" | "granted">,
-  runtime: PluginRuntime,
+  runtime: Pick<PluginRuntime, "sandbox" | "caps">,
   paths: PluginPaths,
   o: AddonPlanOptions,
 ): LaunchPlan {
