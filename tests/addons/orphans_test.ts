@@ -23,7 +23,7 @@ Deno.test("SIGKILL of the daemon during an operation leaves no process of the sa
     // The whole chain is up once the script's own loop runs inside it.
     tree = await waitLong(async () => {
       const t = await descendants(d.process.pid);
-      return t.some((p) => p.cmdline.startsWith("sleep ")) ? t : null;
+      return t.some((p) => p.cmdline.startsWith("sleep 0.1")) ? t : null;
     }, "the install script to run");
     assert.ok(tree.some((p) => p.cmdline.startsWith("/usr/bin/bwrap")), "a sandbox runs");
   } finally {
