@@ -142,5 +142,13 @@ export async function startAddon(
 }
 
 function noCaps() {
-  return { mechanism: "none", overheadMb: 0, pidsMax: 0, cpuPercent: 0, rlimitBaseMb: 0 } as const;
+  return {
+    mechanism: "none",
+    overheadMb: 0,
+    pidsMax: 0,
+    cpuPercent: 0,
+    cpuPercentMax: 0,
+    cpuBurst: false,
+    rlimitBaseMb: 0,
+  } as const;
 }

@@ -87,6 +87,15 @@ export async function runAddon(plan: LaunchPlan, o: RunAddonOptions): Promise<Ad
   const redact = o.redact ?? ((l: string) => l);
   const started = performance.now();
   const child = await o.runner.start(plan);
+  // Bash has no ready handshake: the CPU quota applies at once (caps are never skipped).
+  try {
+    await child.ready();
+  } catch (error) {
+    child.kill("SIGTERM");
+    await child.status;
+    await child.released;
+    throw error;
+  }
   let timedOut = false;
   let aborted = false;
   // The keeper kills the sandbox's whole process group (bubblewrap's pid 1 takes its namespace).

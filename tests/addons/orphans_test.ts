@@ -75,7 +75,15 @@ Deno.test("a parent killed at any step of a sandbox's start leaves nothing runni
     const env = addonConfigEnv({ token: marker }, { token: marker });
     const runtime = {
       sandbox,
-      caps: { mechanism: "none", overheadMb: 0, pidsMax: 0, cpuPercent: 0, rlimitBaseMb: 0 },
+      caps: {
+        mechanism: "none",
+        overheadMb: 0,
+        pidsMax: 0,
+        cpuPercent: 0,
+        cpuPercentMax: 0,
+        cpuBurst: false,
+        rlimitBaseMb: 0,
+      },
       uids: null,
       quotas: { dataMb: 100, tmpMb: 64 },
     } as const;
