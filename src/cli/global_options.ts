@@ -7,6 +7,11 @@ import { type CliOption, UsageError } from "./command.ts";
 /** The global options, in help order. */
 export const GLOBAL_OPTIONS: Readonly<Record<string, CliOption>> = {
   json: { type: "boolean", description: "machine-readable JSON on stdout" },
+  raw: {
+    type: "boolean",
+    description: "print plugin-supplied text byte for byte (terminal escape sequences are " +
+      "removed otherwise)",
+  },
   socket: {
     type: "string",
     value: "PATH",

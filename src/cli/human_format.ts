@@ -1,4 +1,5 @@
 /** Small formatters for human output: local times, sizes, durations, log fields. */
+import { printable } from "./terminal_text.ts";
 
 /**
  * A time as local ISO 8601 with the offset, to the second: `2026-11-30T12:41:38+01:00`.
@@ -47,23 +48,12 @@ export function duration(ms: number | null | undefined): string {
   return shown.length ? shown.join(" ") : `${ms} ms`;
 }
 
-/**
- * Plugin-supplied text made safe for a terminal: control characters (escape sequences that
- * could move the cursor, retitle the window or hide lines) shown as `\u{..}`; tabs stay.
- */
-export function printable(text: string): string {
-  return text.replace(CONTROL, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
-}
-
-// deno-lint-ignore no-control-regex
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
-
 /** Structured log fields as `key=value` pairs (logfmt); values quoted when they need it. */
-export function logFields(fields: Record<string, unknown> | undefined): string {
+export function logFields(fields: Record<string, unknown> | undefined, raw = false): string {
   if (!fields) return "";
   return Object.entries(fields).map(([key, value]) => {
     const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
     const quoted = /^[^\s"=]+$/.test(text) ? text : JSON.stringify(text);
-    return `${printable(key)}=${printable(quoted)}`;
+    return raw ? `${key}=${quoted}` : `${printable(key)}=${printable(quoted)}`;
   }).join(" ");
 }

@@ -2,7 +2,7 @@
 import type { Risk } from "../permissions/mod.ts";
 import type { CommandContext } from "./command.ts";
 import { ApiClient } from "./client.ts";
-import { printable } from "./human_format.ts";
+import { printable } from "./terminal_text.ts";
 import { table } from "./output.ts";
 
 /** `GET /v1/plugins/{id}` as the CLI reads it (extra fields are kept for --json). */

@@ -6,7 +6,7 @@ import type { CommandListing } from "../api/mod.ts";
 import { ApiClient } from "./client.ts";
 import { CliError, type Command, type CommandContext } from "./command.ts";
 import { print, table } from "./output.ts";
-import { printable as clean } from "./human_format.ts";
+import { printable as clean } from "./terminal_text.ts";
 
 /** Every installed plugin's commands, from the daemon. */
 export async function fetchCommands(

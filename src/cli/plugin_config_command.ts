@@ -4,7 +4,7 @@
  * reads the value from stdin, `KEY=@FILE` (with or without --secret) reads it from a file.
  */
 import { callerPath, CliError, type Command, type CommandContext, EXIT } from "./command.ts";
-import { printable } from "./human_format.ts";
+import { printable } from "./terminal_text.ts";
 import { print } from "./output.ts";
 import { callApi, pluginIdArg } from "./plugin_api.ts";
 import { askSecret, readStdin } from "./prompt.ts";

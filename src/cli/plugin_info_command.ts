@@ -1,6 +1,7 @@
 /** `plugd plugin info <id>`: one plugin for people (`--json` gives the API's view as is). */
 import type { Command } from "./command.ts";
-import { byteSize, duration, localTime, printable } from "./human_format.ts";
+import { byteSize, duration, localTime } from "./human_format.ts";
+import { printable } from "./terminal_text.ts";
 import { print, table } from "./output.ts";
 import { callApi, pluginIdArg, type PluginView, risksTable } from "./plugin_api.ts";
 import { marketplaceInfoLines } from "./update_commands.ts";

@@ -1,7 +1,8 @@
 /** `plugd plugin logs <id> [-f]`: a plugin's log lines with their fields, in local time. */
 import { CliError, type Command, type CommandContext } from "./command.ts";
 import { ApiClient } from "./client.ts";
-import { localTime, logFields, printable } from "./human_format.ts";
+import { localTime, logFields } from "./human_format.ts";
+import { printable } from "./terminal_text.ts";
 import { callApi, pluginIdArg } from "./plugin_api.ts";
 
 /** One line of `GET /v1/plugins/{id}/logs`. */
@@ -15,12 +16,13 @@ interface LogLineView {
 
 /**
  * `2026-11-30T12:41:38+01:00 sdk    info  Hello, web! event=01M8…`: time, stream, level, the
- * message and its structured fields (logfmt), every plugin-supplied string made printable.
+ * message and its structured fields (logfmt), every plugin-supplied string made printable
+ * (`raw`: as it is, for `--raw`).
  */
-export function formatLogLine(line: LogLineView): string {
-  const fields = logFields(line.fields);
+export function formatLogLine(line: LogLineView, raw = false): string {
+  const fields = logFields(line.fields, raw);
   return `${localTime(line.ts)} ${line.stream.padEnd(6)} ${line.level.padEnd(5)} ` +
-    `${printable(line.msg)}${fields ? ` ${fields}` : ""}`;
+    `${raw ? line.msg : printable(line.msg)}${fields ? ` ${fields}` : ""}`;
 }
 
 async function follow(ctx: CommandContext, limit: number): Promise<void> {
@@ -43,7 +45,9 @@ async function follow(ctx: CommandContext, limit: number): Promise<void> {
       const data = /^data: (.*)$/m.exec(event)?.[1];
       if (!data || !/^event: log$/m.test(event)) continue;
       const line = JSON.parse(data) as LogLineView;
-      ctx.io.out(ctx.options.json ? JSON.stringify(line) : formatLogLine(line));
+      ctx.io.out(
+        ctx.options.json ? JSON.stringify(line) : formatLogLine(line, ctx.options.raw === true),
+      );
     }
   }
 }
@@ -73,7 +77,7 @@ export const pluginLogsCommand: Command = {
       `/v1/plugins/${pluginIdArg(ctx)}/logs?limit=${limit}`,
     );
     if (ctx.options.json) ctx.io.out(JSON.stringify({ lines }, null, 2));
-    else for (const line of lines) ctx.io.out(formatLogLine(line));
+    else for (const line of lines) ctx.io.out(formatLogLine(line, ctx.options.raw === true));
     return 0;
   },
 };

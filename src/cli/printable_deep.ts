@@ -1,5 +1,5 @@
 /** Registry- and plugin-supplied data made safe to print: every string through `printable`. */
-import { printable } from "./human_format.ts";
+import { printable } from "./terminal_text.ts";
 
 /**
  * A copy of `value` whose strings (at any depth) have their control characters escaped, so a

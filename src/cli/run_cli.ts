@@ -15,9 +15,13 @@ import { isPluginId } from "../manifest/mod.ts";
 import { splitPluginArgv } from "./plugin_command_argv.ts";
 import { pluginCommandHelp, pluginCommandsHelp } from "./plugin_command_list.ts";
 import { runPluginCommand } from "./plugin_command_run.ts";
+import { terminalSafeIo } from "./terminal_text.ts";
 
 /** Runs the `plugd` CLI; returns the exit code. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
+  // Every human line goes through the one terminal sanitiser (plugin text in logs, errors, results).
+  const head = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
+  const io = terminalSafeIo(rawIo, { raw: head.includes("--raw"), json: head.includes("--json") });
   try {
     // Find the command first (global options may stand before it), then take out the global
     // options the command does not define itself.

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { stripTerminalEscapes, TerminalStripper } from "./terminal_text.ts";
+import {
+  printable,
+  stripTerminalEscapes,
+  terminalSafeIo,
+  TerminalStripper,
+} from "./terminal_text.ts";
 
 Deno.test("stripTerminalEscapes() removes colours, titles, links, clears and overwrites", () => {
   const cases: [string, string][] = [
@@ -21,4 +26,34 @@ Deno.test("TerminalStripper holds an escape sequence split across chunks", () =>
   const out = ["a\x1b", "[3", "1mred\x1b]0;ti", "tle\x07b\r", "\nc\x1b["].map((c) => s.push(c));
   assert.equal(out.join("") + s.flush(), "aredb\nc");
   assert.ok(!out.join("").includes("\x1b"));
+});
+
+Deno.test("printable() shows controls in one line of plugin text; tabs stay", () => {
+  assert.equal(
+    printable("ok\x1b]0;owned\x07\nfake\tline"),
+    "ok\\u{1b}]0;owned\\u{7}\\u{a}fake\tline",
+  );
+  assert.equal(printable("C1 \x9b31m"), "C1 \\u{9b}31m");
+});
+
+Deno.test("terminalSafeIo() strips every human line, leaves --json stdout and --raw alone", () => {
+  const seen: string[] = [];
+  const base = {
+    out: (t: string) => seen.push(`out:${t}`),
+    err: (t: string) => seen.push(`err:${t}`),
+    env: {},
+  };
+  const attack = "\x1b]0;title\x07hi\x1b[2J\rthere";
+  terminalSafeIo(base).out(attack);
+  terminalSafeIo(base).err(attack);
+  terminalSafeIo(base, { json: true }).out(JSON.stringify(attack));
+  terminalSafeIo(base, { json: true }).err(attack);
+  terminalSafeIo(base, { raw: true }).out(attack);
+  assert.deepEqual(seen, [
+    "out:hithere",
+    "err:hithere",
+    `out:${JSON.stringify(attack)}`,
+    "err:hithere",
+    `out:${attack}`,
+  ]);
 });
