@@ -67,6 +67,10 @@ Deno.test({
     assert.match(daemon.log(), /sandbox: bwrap/);
     const owner = (await Deno.stat(join(daemon.stateDir, "plugd.db"))).uid;
     assert.notEqual(owner, 0, "state files belong to the service user, not root");
+    // Not root, no volumes: what a plugin leaves in $DATA (a setuid file, a 0777 folder) is still
+    // out of every other user's reach (tests/security/setuid_test.ts covers the root deployment).
+    const data = await Deno.stat(join(daemon.stateDir, "data"));
+    assert.equal((data.mode ?? 0) & 0o777, 0o700, "<state>/data lets nobody else in");
 
     for (
       const args of [
