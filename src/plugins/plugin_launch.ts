@@ -14,19 +14,29 @@ import type { PluginRecord } from "./types.ts";
 
 /**
  * Creates `$DATA` (and `$TMP` for flags mode) owned by the plugin's uid, mode 0700. Their parent
- * stays 0700 so no other user reaches anything a plugin wrote; only flags mode as root opens it
- * to traversal (0711), since there the plugin's own uid must walk to its folder.
+ * stays 0700 so no other user reaches anything a plugin wrote (a setuid file, a 0777 folder).
+ * Flags mode as root must open the parent to traversal (0711), since there the plugin's own uid
+ * walks to its folder; then the folder itself is the wall: `root:<plugin gid>` 0770, which the
+ * plugin may write in but, not being its owner, never open to others.
  */
 export async function prepareDirs(
   paths: PluginPaths,
   sandbox: SandboxInfo,
   uid: number | undefined,
 ): Promise<void> {
+  const open = sandbox.mode === "flags" && sandbox.root;
   for (const dir of [paths.dataDir, paths.tmpDir]) {
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-    if (uid !== undefined && (await Deno.stat(dir)).uid !== uid) await chownTree(dir, uid);
+    if (uid === undefined) continue;
+    const owner = await Deno.stat(dir);
+    if (!open) {
+      if (owner.uid !== uid) await chownTree(dir, uid);
+      continue;
+    }
+    if (owner.gid !== uid) await chownTree(dir, uid);
+    await Deno.chown(dir, 0, uid);
+    await Deno.chmod(dir, 0o770);
   }
-  const open = sandbox.mode === "flags" && sandbox.root;
   for (const dir of [dirname(paths.dataDir), dirname(paths.tmpDir)]) {
     await Deno.chmod(dir, open ? 0o711 : 0o700);
   }

@@ -31,13 +31,13 @@ async function asOtherUser(script: string): Promise<{ code: number; out: string 
   return { code: out.code, out: text.decode(out.stdout) + text.decode(out.stderr) };
 }
 
-Deno.test({
-  name:
-    "setuid: a setuid file and 0777 folders a plugin leaves in $DATA are out of every user's reach",
-  ignore: Deno.uid() !== 0, // needs root to act as another local user
-  ...OPTS,
-  async fn() {
-    await using daemon = await startDaemon();
+/** Runs the planter under a daemon started with `env`, probes as another user, then `check`s. */
+async function plantAndProbe(
+  env: Record<string, string>,
+  check: (stateDir: string) => Promise<void>,
+): Promise<void> {
+  {
+    await using daemon = await startDaemon({ env });
     const id = "setuid-planter";
     const installed = await socketJson(daemon, "POST", "/v1/plugins", {
       source: `${MALICIOUS}${id}`,
@@ -68,7 +68,35 @@ Deno.test({
       assert.notEqual(r.code, 0, `${attempt} worked for uid ${OTHER_USER}: ${r.out}`);
       assert.match(r.out, /Permission denied/, attempt);
     }
-    const parent = await Deno.stat(`${daemon.stateDir}/data`);
-    assert.equal((parent.mode ?? 0) & 0o777, 0o700, "<state>/data lets nobody else in");
+    await check(daemon.stateDir);
+  }
+}
+
+Deno.test({
+  name:
+    "setuid: a setuid file and 0777 folders a plugin leaves in $DATA are out of every user's reach",
+  ignore: Deno.uid() !== 0, // needs root to act as another local user
+  ...OPTS,
+  async fn() {
+    await plantAndProbe({}, async (state) => {
+      const parent = await Deno.stat(`${state}/data`);
+      assert.equal((parent.mode ?? 0) & 0o777, 0o700, "<state>/data lets nobody else in");
+    });
+  },
+});
+
+Deno.test({
+  name: "setuid: the same in flags-only mode as root, where <state>/data must be traversable",
+  ignore: Deno.uid() !== 0,
+  ...OPTS,
+  async fn() {
+    const env = { PLUGD_SANDBOX: "flags", PLUGD_DATA_VOLUMES: "off" };
+    await plantAndProbe(env, async (state) => {
+      const parent = await Deno.stat(`${state}/data`);
+      assert.equal((parent.mode ?? 0) & 0o777, 0o711, "the plugin's uid walks to its folder");
+      const own = await Deno.stat(`${state}/data/setuid-planter`);
+      assert.equal(own.uid, 0, "plugd owns the folder, so the plugin cannot open it");
+      assert.equal((own.mode ?? 0) & 0o777, 0o770);
+    });
   },
 });
