@@ -30,6 +30,7 @@ const KNOWN = new Set([
   "emit_rate",
   "emit_denied",
   "emit_rate_limited",
+  "disk",
 ]);
 
 /** The health line: what the plugin's `health()` said, or why there is nothing yet. */
@@ -55,6 +56,14 @@ function runtimeLine(s: Stats): string {
   return bits.length ? `${state} (${bits.join(", ")})` : state;
 }
 
+/** `1.2 MiB of 100 MiB (volume)`: `$DATA` usage against its quota and how it is enforced. */
+function diskText(disk: unknown): string {
+  const d = disk as { usedBytes?: number; limitBytes?: number; enforcement?: string } | undefined;
+  if (!d || typeof d.usedBytes !== "number") return "-";
+  const how = d.enforcement === "volume" ? "volume" : "watched";
+  return `${byteSize(d.usedBytes)} of ${byteSize(d.limitBytes)} (${how})`;
+}
+
 function statsTable(s: Stats): string {
   const denied = s.denied as { count?: number } | undefined;
   const rate = s.emit_rate as { per_s?: number; burst?: number } | null | undefined;
@@ -71,6 +80,7 @@ function statsTable(s: Stats): string {
     ["memory (RSS)", byteSize(s.rssBytes as number | undefined)],
     ["storage", byteSize(s.storage_bytes as number | undefined)],
     ["database", byteSize(s.db_bytes as number | undefined)],
+    ["$DATA", diskText(s.disk)],
   ];
   for (const [key, value] of Object.entries(s)) {
     if (!KNOWN.has(key)) rows.push([key, printable(JSON.stringify(value) ?? "-")]);

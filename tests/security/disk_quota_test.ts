@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 import { socketJson } from "../hooks/_helpers.ts";
+import { runPlugd } from "../helpers/plugd_cli.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { MALICIOUS } from "./_host.ts";
 
@@ -72,6 +73,8 @@ Deno.test({
     assert.equal(d.limitBytes, 8 * MIB);
     assert.ok(d.usedBytes > 6 * MIB && d.usedBytes <= 9 * MIB, `used ${d.usedBytes}`);
     assert.equal(d.state, "running");
+    const info = await runPlugd(["plugin", "info", ID], { PLUGD_SOCKET: daemon.socketPath });
+    assert.match(info.stdout, /\$DATA\s+[\d.]+ MiB of 8\.0 MiB \(volume\)/, info.stdout);
     const metrics = await (await daemon.fetch("/metrics")).text();
     assert.match(metrics, new RegExp(`plugd_plugin_data_bytes\\{plugin="${ID}"\\} \\d+`));
     assert.match(
