@@ -4,7 +4,8 @@
  */
 import { CliError, type Command, type CommandContext } from "./command.ts";
 import { ApiClient } from "./client.ts";
-import { duration, localTime, printable } from "./human_format.ts";
+import { duration, localTime } from "./human_format.ts";
+import { printable } from "./terminal_text.ts";
 import { print, table } from "./output.ts";
 import { callApi, pluginIdArg } from "./plugin_api.ts";
 
