@@ -151,7 +151,7 @@ Deno.test("a fleet of three converges to the declared state; targeting, removal,
     for (const id of ["h1", "h2"]) {
       await waitFor(
         async () => {
-          const s = await statusOf(h1, id, "acme-web");
+          const s = await statusOf(h3, id, "acme-web"); // as h3 sees it: the CLI below asks h3
           return s?.state === "failed" && /the grant must equal/.test(s.reason) ? s : null;
         },
         `${id} to refuse the wider grant`,

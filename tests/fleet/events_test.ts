@@ -141,11 +141,11 @@ Deno.test("fleet events reach the matching plugins on every host, also a host th
       60_000,
     );
   }
-  // h3 leaves for good: forgotten (refused without --force while it was heard from lately).
-  assert.equal(await back.daemon.stop(), 0);
+  // h3 leaves for good: refused while it runs, forgotten (with --force) once stopped.
   const early = await runPlugd(["fleet", "forget", "h3", "--socket", h1.daemon.socketPath]);
   assert.notEqual(early.code, 0);
   assert.match(early.stderr, /heard from in the last minute/);
+  assert.equal(await back.daemon.stop(), 0);
   const forgot = await runPlugd([
     "fleet",
     "forget",
