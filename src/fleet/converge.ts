@@ -47,6 +47,8 @@ export interface ConvergeInput {
   manifestOf: (version: string) => Promise<Manifest>;
   /** Reports progress (`installing`, `updating`) before a long step. */
   progress: (state: "installing" | "updating") => Promise<void>;
+  /** Filled with the milliseconds of each step (`check`, `install`, `start`), for the log. */
+  timings?: Record<string, number>;
 }
 
 /** Thrown when the host refuses or fails; the message goes into its status. */
@@ -97,6 +99,13 @@ export async function convergePlugin(input: ConvergeInput): Promise<string> {
   let record = input.record;
   const values = desiredConfig(entry, secretValues);
   const hash = await configHash(values);
+  const timings = input.timings ?? {};
+  let t = performance.now();
+  const lap = (step: string) => {
+    const now = performance.now();
+    timings[step] = Math.round(now - t);
+    t = now;
+  };
   // 1. Check everything against the real package before changing anything.
   let manifest: Manifest;
   try {
@@ -107,6 +116,7 @@ export async function convergePlugin(input: ConvergeInput): Promise<string> {
   const refused = grantMismatch(manifest, entry.grant as Permissions) ??
     configMismatch(manifest, entry.config, entry.secrets, secretValues);
   if (refused) throw new ConvergeError(`refused: ${refused}`);
+  lap("check");
   const options = { registries: [registry], allowDowngrade: true };
   // 2. Install or move to the target version.
   const fresh = !record;
@@ -123,6 +133,7 @@ export async function convergePlugin(input: ConvergeInput): Promise<string> {
     }
   }
   record = await plugins.record(id);
+  lap("install");
   // 3. Grant, config, enable: each only when it differs.
   try {
     if (!record.granted || !permissionsEqual(record.granted, entry.grant as Permissions)) {
@@ -137,5 +148,6 @@ export async function convergePlugin(input: ConvergeInput): Promise<string> {
     if (fresh) await plugins.remove(id, { purge: true }, FLEET_ACTOR).catch(() => {});
     throw new ConvergeError((error as Error).message);
   }
+  lap("start");
   return hash;
 }

@@ -175,8 +175,10 @@ export class HostAgent {
         decision.attempt,
       );
     }
+    const timings: Record<string, number> = {};
     try {
       const applied = await convergePlugin({
+        timings,
         plugins: this.#d.plugins,
         entry,
         target: decision.target,
@@ -196,6 +198,11 @@ export class HostAgent {
         version: now.version,
       });
       this.#d.count("converged");
+      const ms = Object.values(timings).reduce((a, b) => a + b, 0);
+      this.#d.log(
+        `fleet: ${id} converged to ${now.version} in ${ms} ms (` +
+          Object.entries(timings).map(([k, v]) => `${k} ${v} ms`).join(", ") + ")",
+      );
       await this.#status(
         id,
         waitingState,
