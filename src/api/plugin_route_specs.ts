@@ -76,8 +76,17 @@ export const PLUGIN_ROUTES: readonly RouteSpec[] = [
     path: "/v1/plugins/{id}/update",
     scope: "operator",
     tag: "plugins",
-    summary: "Update to a new version",
+    summary:
+      "Update to a new version (one that widens permissions waits for a grant; the current one keeps running)",
     request: source,
+  },
+  {
+    method: "DELETE",
+    path: "/v1/plugins/{id}/update",
+    scope: "operator",
+    tag: "plugins",
+    summary: "Withdraw an update waiting for a grant (its staged version is removed)",
+    response: obj({ id: { type: "string" }, cancelled: { type: "object" } }),
   },
   {
     method: "GET",

@@ -116,6 +116,10 @@ export function createPluginRoutes(
     return await maybeAsync(c, jobs, "plugin.update", id, work, 200);
   });
 
+  app.delete("/v1/plugins/:id/update", operator, async (c) => {
+    return c.json(await plugins.cancelUpdate(c.req.param("id"), c.get("actor")));
+  });
+
   app.get(
     "/v1/plugins/:id/config",
     reader,

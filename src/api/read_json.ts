@@ -11,7 +11,14 @@ export async function readJsonObject(
 ): Promise<Record<string, unknown>> {
   const hint = options.hint ? `; send ${options.hint}` : "";
   const type = request.headers.get("content-type") ?? "";
-  const text = await request.text();
+  const bytes = await request.arrayBuffer();
+  let text: string;
+  try {
+    // Fatal: invalid UTF-8 is refused, not silently replaced with U+FFFD.
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new HttpError(400, `The request body is not valid UTF-8${hint}`);
+  }
   if (text.trim() === "") {
     if (options.optional) return {};
     throw new HttpError(400, `The request body is empty${hint || "; send a JSON object"}`);

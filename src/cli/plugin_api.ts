@@ -36,6 +36,14 @@ export interface PluginView {
     operations?: string[];
     running?: { operation: string; execution: string } | null;
   } | null;
+  /** A version waiting for a grant of wider permissions while this one runs. */
+  pending_update?: {
+    from: string;
+    to: string;
+    requested: Record<string, string[]>;
+    risks: Risk[];
+    permissions_diff: string;
+  } | null;
 }
 
 /** The requested permissions with their risk, indented for a block of output. */

@@ -98,10 +98,21 @@ export const pluginGrantCommand: Command = {
   },
   async run(ctx) {
     const view = await call<PluginView>(ctx, "GET", `/v1/plugins/${id(ctx)}`);
-    const root = (view.permissions.requested.privileged ?? []).length > 0;
+    // An update waiting for wider permissions: granting them switches to it.
+    const pending = view.pending_update ?? null;
+    const request = pending ? pending.requested : view.permissions.requested;
+    const root = (request.privileged ?? []).length > 0;
     if (!ctx.options.yes) {
-      ctx.io.err(`${view.id} ${view.version} requests:\n${risksTable(view.permissions.risks)}`);
-      if (!await confirm("Grant these permissions?", "pass --yes to grant them")) {
+      ctx.io.err(
+        pending
+          ? `${view.id} ${pending.from} runs; ${pending.to} waits for more permissions ` +
+            `(${pending.permissions_diff}) and requests:\n${risksTable(pending.risks)}`
+          : `${view.id} ${view.version} requests:\n${risksTable(view.permissions.risks)}`,
+      );
+      const question = pending
+        ? `Grant them and switch to ${pending.to}?`
+        : "Grant these permissions?";
+      if (!await confirm(question, "pass --yes to grant them")) {
         throw new CliError(
           `not granted; nothing changed (grant later with plugd plugin grant ${view.id})`,
         );
@@ -117,10 +128,17 @@ export const pluginGrantCommand: Command = {
       }
     }
     const result = await call(ctx, "POST", `/v1/plugins/${id(ctx)}/grant`, {
-      permissions: view.permissions.requested,
+      permissions: request,
       ...(root ? { confirm_privileged: true } : {}),
     });
-    print(ctx, result, () => `granted ${view.id}; next: plugd plugin enable ${view.id}`);
+    print(
+      ctx,
+      result,
+      () =>
+        pending
+          ? `granted ${view.id}; switched from ${pending.from} to ${pending.to}`
+          : `granted ${view.id}; next: plugd plugin enable ${view.id}`,
+    );
     return 0;
   },
 };
@@ -189,18 +207,30 @@ export const pluginRemoveCommand: Command = {
 
 export const pluginUpdateCommand: Command = {
   path: "plugin update",
-  args: "<id> [@range|./folder|file.tgz] | --all",
+  args: "<id> [@range|./folder|file.tgz] | <id> --cancel | --all",
   summary: "update to a new version (default: latest from its registry); rolls back on failure",
   arity: [0, 2],
   options: {
     "allow-downgrade": { type: "boolean", description: "allow a lower version" },
+    cancel: { type: "boolean", description: "withdraw an update that waits for a grant" },
     all: { type: "boolean", description: "update every outdated plugin from its registry" },
     yes: { type: "boolean", short: "y", description: "with --all: do not ask" },
   },
   async run(ctx) {
     if (ctx.options.all) return await updateAll(ctx);
     if (ctx.args.length === 0) {
-      throw new CliError("usage: plugd plugin update <id> [source] | --all", 2);
+      throw new CliError("usage: plugd plugin update <id> [source] | <id> --cancel | --all", 2);
+    }
+    if (ctx.options.cancel) {
+      const done = await call<{ cancelled: { from: string; to: string } }>(
+        ctx,
+        "DELETE",
+        `/v1/plugins/${id(ctx)}/update`,
+      );
+      print(ctx, done, () =>
+        `withdrew the update of ${ctx.args[0]} to ${done.cancelled.to}; ` +
+        `${done.cancelled.from} keeps running`);
+      return 0;
     }
     const request = await sourceRequest(ctx, ctx.args[1] ?? "@latest");
     using client = ApiClient.fromContext(ctx);

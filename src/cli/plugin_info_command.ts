@@ -127,6 +127,17 @@ function addonLines(view: PluginView): string[] {
   ];
 }
 
+/** A version waiting for a grant while this one runs, and the two ways out. */
+function pendingUpdateLines(view: PluginView): string[] {
+  const next = view.pending_update;
+  if (!next) return [];
+  return [
+    `update:     ${printable(next.to)} waits for a grant (${printable(next.permissions_diff)});`,
+    `            plugd plugin grant ${view.id} switches to it, ` +
+    `plugd plugin update ${view.id} --cancel withdraws it`,
+  ];
+}
+
 /** The human text of `plugin info`. */
 export function renderPluginInfo(view: PluginView): string {
   const s: Stats = view.stats ?? {};
@@ -147,6 +158,7 @@ export function renderPluginInfo(view: PluginView): string {
     `updated:    ${localTime(view.updated_at)}`,
     ...marketplaceInfoLines(view as unknown as Record<string, unknown>),
     `granted:    ${view.permissions.granted ? "yes" : "no (plugd plugin grant " + view.id + ")"}`,
+    ...pendingUpdateLines(view),
     ...(hooks ? [`hooks:      ${printable(hooks)}`] : []),
     ...(lastError?.message
       ? [`last error: ${printable(lastError.message)} (${localTime(lastError.at)})`]

@@ -119,6 +119,12 @@ export async function updateAll(ctx: CommandContext): Promise<number> {
 /** The line `plugd plugin update` prints. */
 export function updateSummary(view: Record<string, unknown>): string {
   const v = printableDeep(view);
+  const pending = v.pending_update as { to?: string } | null | undefined;
+  if (v.awaiting_grant && pending) {
+    return `${v.id}: ${v.version} keeps running; ${pending.to} asks for more permissions ` +
+      `(${v.permissions_diff}): run plugd plugin grant ${v.id} to switch, or ` +
+      `plugd plugin update ${v.id} --cancel`;
+  }
   const line = `${v.id}: ${v.previous_version ?? "?"} -> ${v.version} (${v.state})`;
   return v.awaiting_grant
     ? `${line}; it asks for more permissions (${v.permissions_diff}): run plugd plugin grant ${v.id}`

@@ -146,6 +146,14 @@ export interface PluginView {
     granted: Record<string, string[]> | null;
     risks: RiskEntry[];
   };
+  /** A version waiting for a grant of wider permissions while this one keeps running. */
+  pending_update?: {
+    from: string;
+    to: string;
+    requested: Record<string, string[]>;
+    risks: RiskEntry[];
+    permissions_diff: string;
+  } | null;
   health: unknown;
   /** npm packages bundled into the package at pack time (its bill of materials). */
   dependencies?: {

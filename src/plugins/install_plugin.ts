@@ -5,9 +5,11 @@ import { loadPluginDir, type Manifest } from "../manifest/mod.ts";
 import { assessRisks, grantProblems, type Risk } from "../permissions/mod.ts";
 import { VERSION } from "../version.ts";
 import { removePackage, stageVersion } from "./copy_package.ts";
+import { crashPoint } from "./crash_point.ts";
 import { ConflictError } from "./errors.ts";
 import type { PluginContext } from "./plugin_context.ts";
 import { pluginPaths } from "./plugin_paths.ts";
+import { withPluginLock } from "./plugin_locks.ts";
 import { findPlugin, listPlugins, upsertPluginStatement } from "./repository.ts";
 import { PermissionError } from "../permissions/mod.ts";
 
@@ -37,7 +39,7 @@ export interface InstallSource {
  * Installs a plugin folder: validate the manifest and package, check host compatibility,
  * dependencies and conflicts, copy into the store read-only, prepare (bootstrap, graph check,
  * cache), record the digest, and audit — all before the row exists, so a failed install leaves
- * nothing behind.
+ * nothing behind (and a crash before the row's batch leaves files the next start sweeps away).
  */
 export async function installPlugin(
   ctx: PluginContext,
@@ -46,71 +48,75 @@ export async function installPlugin(
 ): Promise<InstallResult> {
   const dir = isAbsolute(source.dir) ? source.dir : resolve(source.dir);
   const { manifest, files } = await loadPluginDir(dir);
-  await checkInstallable(ctx, manifest);
-  const paths = pluginPaths(ctx.layout, ctx.config, manifest.id, manifest.version);
-  const problems = grantProblems(manifest.permissions, paths);
-  if (problems.length > 0) {
-    const first = problems[0]!;
-    throw new PermissionError(
-      first.field,
-      `${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`,
-    );
-  }
-  try {
-    const digest = await stageVersion(paths, dir, files, {
-      entry: manifest.entry,
-      sandbox: ctx.runtime.sandbox,
-      manifest,
-    });
-    const now = new Date().toISOString();
-    await ctx.store.write(async () => ({
-      statements: [
-        upsertPluginStatement({
-          id: manifest.id,
-          version: manifest.version,
-          state: "installed",
-          manifest,
-          source: source.label,
-          digest,
-          signedBy: source.signedBy,
-          failedReason: null,
-          installedAt: now,
-          updatedAt: now,
-        }),
-        { sql: "DELETE FROM grants WHERE plugin_id = ?", args: [manifest.id] },
-        ...(source.statements ?? []),
-        await auditStatement(ctx.store, {
-          actor,
-          action: "plugin.install",
-          target: manifest.id,
-          result: "ok",
-          detail: {
+  // One install of an id at a time: a concurrent second one finds the first installed (409).
+  return await withPluginLock(ctx.locks, manifest.id, async () => {
+    await checkInstallable(ctx, manifest);
+    const paths = pluginPaths(ctx.layout, ctx.config, manifest.id, manifest.version);
+    const problems = grantProblems(manifest.permissions, paths);
+    if (problems.length > 0) {
+      const first = problems[0]!;
+      throw new PermissionError(
+        first.field,
+        `${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`,
+      );
+    }
+    try {
+      const digest = await stageVersion(paths, dir, files, {
+        entry: manifest.entry,
+        sandbox: ctx.runtime.sandbox,
+        manifest,
+      });
+      crashPoint("install.staged");
+      const now = new Date().toISOString();
+      await ctx.store.write(async () => ({
+        statements: [
+          upsertPluginStatement({
+            id: manifest.id,
             version: manifest.version,
+            state: "installed",
+            manifest,
             source: source.label,
             digest,
-            signed_by: source.signedBy,
-            unsigned_dev_install: source.signedBy === null,
-          },
-        }),
-      ],
-    }));
-  } catch (error) {
-    await removePackage(paths.pluginDir);
-    await removePackage(paths.preparedDir);
-    throw error;
-  }
-  await ctx.events.emitSystemEvent("plugin.installed", {
-    plugin: manifest.id,
-    version: manifest.version,
+            signedBy: source.signedBy,
+            failedReason: null,
+            installedAt: now,
+            updatedAt: now,
+          }),
+          { sql: "DELETE FROM grants WHERE plugin_id = ?", args: [manifest.id] },
+          ...(source.statements ?? []),
+          await auditStatement(ctx.store, {
+            actor,
+            action: "plugin.install",
+            target: manifest.id,
+            result: "ok",
+            detail: {
+              version: manifest.version,
+              source: source.label,
+              digest,
+              signed_by: source.signedBy,
+              unsigned_dev_install: source.signedBy === null,
+            },
+          }),
+        ],
+      }));
+    } catch (error) {
+      await removePackage(paths.pluginDir);
+      await removePackage(paths.preparedDir);
+      throw error;
+    }
+    await ctx.events.emitSystemEvent("plugin.installed", {
+      plugin: manifest.id,
+      version: manifest.version,
+    });
+    return {
+      id: manifest.id,
+      version: manifest.version,
+      state: "installed",
+      requested: manifest.permissions,
+      risks: assessRisks(manifest.permissions, { shell: manifest.kind === "system" }),
+      signed_by: source.signedBy,
+    };
   });
-  return {
-    id: manifest.id,
-    version: manifest.version,
-    state: "installed",
-    requested: manifest.permissions,
-    risks: assessRisks(manifest.permissions, { shell: manifest.kind === "system" }),
-    signed_by: source.signedBy,
-  };
 }
 
 /** Host compatibility, duplicate install, declared dependencies and conflicts. */

@@ -16,6 +16,11 @@ export class LogRings {
     this.#capBytes = capBytes;
   }
 
+  /** Appends a line from plugd itself (`stream: "system"`) about `pluginId`. */
+  system(pluginId: string, level: "info" | "warn" | "error", msg: string): void {
+    this.push(pluginId, { ts: Date.now(), stream: "system", level, msg });
+  }
+
   /** Appends a line to `pluginId`'s ring and tells its followers. */
   push(pluginId: string, line: LogLine): void {
     let ring = this.#rings.get(pluginId);

@@ -1,5 +1,6 @@
 import type { Config, StateLayout } from "../config/mod.ts";
 import type { CapsFacts, DataVolumes, SandboxInfo } from "../runtime/mod.ts";
+import type { PluginLocks } from "./plugin_locks.ts";
 import type { UidAllocator } from "./plugin_uids.ts";
 import type { Store } from "../store/mod.ts";
 import type { SystemEventSink } from "./types.ts";
@@ -27,4 +28,6 @@ export interface PluginContext {
   events: SystemEventSink;
   log: (message: string) => void;
   runtime: PluginRuntime;
+  /** One lifecycle change at a time per plugin. @default none (tools that run alone) */
+  locks?: PluginLocks;
 }

@@ -3,14 +3,13 @@ import type { Permissions } from "../manifest/mod.ts";
 import type { CallKind, InvokeOptions, Supervisor } from "../runtime/mod.ts";
 import { ConflictError } from "./errors.ts";
 import { installPlugin, type InstallResult, type InstallSource } from "./install_plugin.ts";
-import { grantPlugin } from "./grant_plugin.ts";
 import { callFailedLine, LogRings } from "./log_ring.ts";
 import type { PluginContext } from "./plugin_context.ts";
-import type { PluginPaths } from "./plugin_paths.ts";
 import { getPlugin, listPlugins } from "./repository.ts";
 import {
   installHookPending,
   markInstallHookRan,
+  recordFailure,
   setPluginState,
   verifyIntegrity,
 } from "./plugin_state.ts";
@@ -35,6 +34,10 @@ import { marketplaceFacts } from "./marketplace_facts.ts";
 import { RuntimeStates } from "./runtime_states.ts";
 import { isSystemAddon, type SystemAddonHooks } from "./system_addons.ts";
 import { PluginStarter } from "./plugin_starter.ts";
+import { PluginLocks } from "./plugin_locks.ts";
+import { settleInterrupted } from "./recover_transitions.ts";
+import { cancelUpdate, grantRequest, pendingUpdateFacts } from "./pending_update.ts";
+import type { SwitchHost } from "./switch_version.ts";
 
 /** The event bus as plugins see it: their `ctx.emit`, the daemon's events, cron status. */
 export interface PluginEvents extends PluginEventSink, SystemEventSink {
@@ -70,7 +73,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     createEvents: (plugins: PluginService<E>) => E,
   ) {
     this.events = createEvents(this);
-    this.#ctx = { ...ctx, events: this.events };
+    this.#ctx = { ...ctx, events: this.events, locks: new PluginLocks({ closed: true }) };
     this.configs = configs;
     this.storage = new PluginStorage(ctx.store);
     this.db = createPluginDbAccess(ctx.layout.root, ctx.runtime.sandbox, this.logs);
@@ -106,23 +109,25 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   async reload(id: string): Promise<void> {
     try {
       const next = await reloadPlugin(this.#ctx, id);
-      this.#system(id, "info", "source folder changed: reinstalled");
-      if (next.state === "enabled") await this.#launch(next);
+      this.logs.system(id, "info", "source folder changed: reinstalled");
+      if (next.state === "enabled") await this.#starter.launch(next);
     } catch (error) {
       const message = (error as Error).message;
-      this.#system(id, "error", `reload from the source folder failed: ${message}`);
+      this.logs.system(id, "error", `reload from the source folder failed: ${message}`);
     }
   }
 
-  /** Starts every enabled plugin, several at once, each after its dependencies. */
+  /** Settles what a crash interrupted, then starts every enabled plugin, several at once. */
   async start(): Promise<void> {
+    await settleInterrupted(this.#ctx);
+    this.#ctx.locks!.open(); // lifecycle requests that arrived meanwhile go ahead now
     if (this.#ctx.config.dev) {
       for (const p of await listPlugins(this.#ctx.store)) this.#reloader.watchSource(p);
     }
     const enabled = (await listPlugins(this.#ctx.store)).filter((p) => p.state === "enabled");
     const lazy = (p: PluginRecord) => this.#ctx.config.idleStopMs > 0 && onDemand(p);
     // A start mostly waits on Deno's start-up threads and I/O: two per core keep the cores busy.
-    await startInParallel(enabled, (p) => this.#launch(p, { lazy: lazy(p) }), {
+    await startInParallel(enabled, (p) => this.#starter.launch(p, { lazy: lazy(p) }), {
       concurrency: 2 * navigator.hardwareConcurrency,
       onError: (p, e) => this.#ctx.log(`plugin ${p.id} did not start: ${e.message}`),
     });
@@ -157,7 +162,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       storageBytes: await this.storage.used(id),
       cron: this.events.cronStatus(id),
       marketplace: await marketplaceFacts(this.#ctx.store, record),
-      ...await packageFacts(id, this.#paths(record).pluginDir, this.db.databases),
+      ...await packageFacts(id, this.#starter.paths(record).pluginDir, this.db.databases),
+      pendingUpdate: await pendingUpdateFacts(this.#ctx.store, id),
     });
     return isSystemAddon(record) ? { ...view, ...await this.#addonView(record) } : view;
   }
@@ -173,17 +179,21 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     return resolveSource(this.#ctx, source, options, install, install);
   }
 
+  /** Approves a plugin's request; a pending update's request switches to that version. */
   grant(
     id: string,
     permissions: unknown,
     actor: string,
     options: { confirmPrivileged?: boolean } = {},
-  ): Promise<{ id: string; granted: Permissions }> {
-    return grantPlugin(this.#ctx, id, permissions, actor, options);
+  ): Promise<{ granted: Permissions }> {
+    const host = this.#switchHost;
+    return this.#locked(id, () => grantRequest(this.#ctx, host, id, permissions, actor, options));
   }
 
   /** Enables a granted plugin and starts it (409 without a grant). */
-  async enable(id: string, actor: string): Promise<void> {
+  enable = (id: string, actor: string) => this.#locked(id, () => this.#enable(id, actor));
+
+  async #enable(id: string, actor: string): Promise<void> {
     const plugin = await getPlugin(this.#ctx.store, id);
     if (!plugin.granted) {
       throw new ConflictError(
@@ -193,7 +203,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     await checkEnableable(this.#ctx.store, plugin);
     await this.#setState(id, "enabled", actor, "plugin.enable");
     try {
-      await this.#launch({ ...plugin, state: "enabled" });
+      await this.#starter.launch({ ...plugin, state: "enabled" });
     } catch (error) {
       await this.#setState(id, "failed", "daemon", "plugin.fail", (error as Error).message);
       throw new ConflictError(`Plugin "${id}" failed to start: ${(error as Error).message}`, {
@@ -214,10 +224,12 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     await markInstallHookRan(this.#ctx.store, id);
   }
 
-  async disable(id: string, actor: string): Promise<void> {
+  disable = (id: string, actor: string) => this.#locked(id, () => this.#disable(id, actor));
+
+  async #disable(id: string, actor: string): Promise<void> {
     const plugin = await getPlugin(this.#ctx.store, id);
     await this.#lifecycle(id, "onDisable");
-    await this.#halt(id);
+    await this.#starter.halt(id);
     await this.#setState(id, "disabled", actor, "plugin.disable");
     await this.#ctx.events.emitSystemEvent("plugin.disabled", {
       plugin: id,
@@ -225,31 +237,34 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     });
   }
 
-  async restart(id: string, actor: string): Promise<void> {
+  restart = (id: string, actor: string) => this.#locked(id, () => this.#restart(id, actor));
+
+  async #restart(id: string, actor: string): Promise<void> {
     const plugin = await getPlugin(this.#ctx.store, id);
     if (plugin.state !== "enabled" && plugin.state !== "failed") {
       throw new ConflictError(
         `Plugin "${id}" is ${plugin.state}; enable it with "plugd plugin enable ${id}"`,
       );
     }
-    if (plugin.state === "failed") return await this.enable(id, actor);
-    if (isSystemAddon(plugin)) await this.#launch(plugin); // a fresh status check
+    if (plugin.state === "failed") return await this.#enable(id, actor);
+    if (isSystemAddon(plugin)) await this.#starter.launch(plugin); // a fresh status check
     else await this.supervisor.restart(id);
     const row = { actor, action: "plugin.restart", target: id, result: "ok" };
     await appendAudit(this.#ctx.store, row);
   }
 
-  async remove(
-    id: string,
-    options: { purge: boolean; force?: boolean },
-    actor: string,
-  ): Promise<void> {
+  remove(id: string, options: { purge: boolean; force?: boolean }, actor: string): Promise<void> {
+    return this.#locked(id, () => this.#remove(id, options, actor));
+  }
+
+  async #remove(id: string, options: { purge: boolean; force?: boolean }, actor: string) {
     const plugin = await getPlugin(this.#ctx.store, id);
+    await cancelUpdate(this.#ctx, id, actor).catch(() => {}); // a pending update goes too
     if (isSystemAddon(plugin)) await this.#addons?.assertRemovable(plugin, options.force === true);
     await this.#lifecycle(id, "onUninstall");
-    await this.#halt(id);
+    await this.#starter.halt(id);
     this.#reloader.unwatch(id);
-    await removePlugin(this.#ctx, plugin, options, actor, this.storage);
+    await removePlugin(this.#ctx, plugin, options, actor);
     await this.db.forget(id, options.purge);
     this.logs.clear(id);
     this.calls.clear(id);
@@ -260,37 +275,49 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   }
 
   update(id: string, source: string, actor: string, options: SourceOptions = {}) {
-    return updatePlugin(this.#ctx, {
-      id,
-      source,
-      actor,
-      allowDowngrade: options.allowDowngrade ?? false,
-      registries: options.registries,
-      halt: (pid) => this.#halt(pid),
-      launch: (record) => this.#launchChecked(record),
+    const { allowDowngrade = false, registries } = options;
+    const view = (pid: string) => this.view(pid);
+    const req = { ...this.#switchHost, id, source, actor, allowDowngrade, registries, view };
+    return this.#locked(id, () => updatePlugin(this.#ctx, req));
+  }
+
+  /** Withdraws an update waiting for a grant (`plugd plugin update <id> --cancel`). */
+  cancelUpdate(id: string, actor: string): Promise<{ id: string; cancelled: unknown }> {
+    return this.#locked(id, () => cancelUpdate(this.#ctx, id, actor));
+  }
+
+  /** How a version switch starts, checks, stops and tells a plugin (switch_version.ts). */
+  get #switchHost(): SwitchHost {
+    return {
+      halt: (pid) => this.#starter.halt(pid),
+      launch: (record, checked) =>
+        checked ? this.#starter.launchChecked(record) : this.#starter.launch(record),
       afterSwitch: (pid, from, to) => this.#lifecycle(pid, "onUpdate", { from, to }),
       snapshotDb: (pid) => this.db.snapshot(pid),
-      view: (pid) => this.view(pid),
-    });
+    };
   }
 
   getConfig(id: string): Promise<Record<string, unknown>> {
     return this.configs.redacted(id);
   }
 
-  async setConfig(id: string, values: unknown, actor: string): Promise<Record<string, unknown>> {
+  setConfig(id: string, values: unknown, actor: string): Promise<Record<string, unknown>> {
+    return this.#locked(id, () => this.#setConfig(id, values, actor));
+  }
+
+  async #setConfig(id: string, values: unknown, actor: string): Promise<Record<string, unknown>> {
     const plugin = await getPlugin(this.#ctx.store, id);
     const { previous, next } = await this.configs.set(plugin, values, actor);
     if (plugin.state === "enabled" && isSystemAddon(plugin)) {
-      await this.#halt(id); // 409 while an operation runs; "op configure" applies the values
-      await this.#launch(plugin);
+      await this.#starter.halt(id); // 409 while an operation runs; "op configure" applies the values
+      await this.#starter.launch(plugin);
     } else if (plugin.state === "enabled") {
       // The process holds its config from the handshake: relaunch with the new values, then
       // tell the plugin what changed.
-      await this.#halt(id);
-      await this.#launch(plugin);
+      await this.#starter.halt(id);
+      await this.#starter.launch(plugin);
       await this.invoke(id, "lifecycle", "onConfigChange", { old: previous, new: next }).catch(
-        (error: Error) => this.#system(id, "warn", `onConfigChange failed: ${error.message}`),
+        (error: Error) => this.logs.system(id, "warn", `onConfigChange failed: ${error.message}`),
       );
     }
     await this.#ctx.events.emitSystemEvent("plugin.config_changed", { plugin: id });
@@ -337,49 +364,27 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     return { addon, health };
   }
 
-  #paths(plugin: PluginRecord): PluginPaths {
-    return this.#starter.paths(plugin);
-  }
-
-  #launch(plugin: PluginRecord, options: { lazy?: boolean } = {}): Promise<void> {
-    return this.#starter.launch(plugin, options);
-  }
-
-  #launchChecked(plugin: PluginRecord): Promise<void> {
-    return this.#starter.launchChecked(plugin);
-  }
-
   /** Calls a lifecycle hook of a running plugin; a failure is logged, never fatal. */
   async #lifecycle(id: string, name: string, payload?: unknown): Promise<void> {
     if (this.supervisor.counters(id)?.state !== "running") return;
     await this.invoke(id, "lifecycle", name, payload).catch((error: Error) =>
-      this.#system(id, "warn", `${name} failed: ${error.message}`)
+      this.logs.system(id, "warn", `${name} failed: ${error.message}`)
     );
-  }
-
-  #halt(id: string): Promise<void> {
-    return this.#starter.halt(id);
-  }
-
-  #system(id: string, level: "info" | "warn" | "error", msg: string): void {
-    this.logs.push(id, { ts: Date.now(), stream: "system", level, msg });
   }
 
   async #verifyIntegrity(id: string): Promise<boolean> {
     const plugin = await getPlugin(this.#ctx.store, id);
-    return await verifyIntegrity(this.#ctx.store, plugin, this.#paths(plugin).pluginDir);
+    return await verifyIntegrity(this.#ctx.store, plugin, this.#starter.paths(plugin).pluginDir);
   }
 
   async #onRuntimeState(id: string, state: string, reason?: string): Promise<void> {
     this.#states.changed(id, state, reason);
-    if (state !== "failed") return;
-    const plugin = await getPlugin(this.#ctx.store, id).catch(() => null);
-    if (!plugin || plugin.state === "failed") return;
-    await this.#setState(id, "failed", "daemon", "plugin.fail", reason ?? "failed");
-    await this.#ctx.events.emitSystemEvent("plugin.failed", {
-      plugin: id,
-      reason: reason ?? "failed",
-    });
+    if (state === "failed") await recordFailure(this.#ctx, id, reason);
+  }
+
+  /** Runs a lifecycle change of `id` once recovery is done and no other change of it runs. */
+  #locked<T>(id: string, work: () => Promise<T>): Promise<T> {
+    return this.#ctx.locks!.run(id, work);
   }
 
   #setState(

@@ -1,8 +1,8 @@
 import { auditStatement } from "../audit/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { digestDir } from "../runtime/mod.ts";
-import { setStateStatement } from "./repository.ts";
-import type { PluginRecord, PluginState } from "./types.ts";
+import { findPlugin, setStateStatement } from "./repository.ts";
+import type { PluginRecord, PluginState, SystemEventSink } from "./types.ts";
 
 /** Moves a plugin to `state` and audits it, in one batch. */
 export async function setPluginState(
@@ -22,6 +22,24 @@ export async function setPluginState(
       }),
     ],
   }));
+}
+
+/** The runtime gave up on a plugin (crash budget): it becomes `failed`, audited and announced. */
+export async function recordFailure(
+  ctx: { store: Store; events: SystemEventSink },
+  id: string,
+  reason = "failed",
+): Promise<void> {
+  const plugin = await findPlugin(ctx.store, id).catch(() => null);
+  if (!plugin || plugin.state === "failed") return;
+  await setPluginState(ctx.store, {
+    id,
+    state: "failed",
+    actor: "daemon",
+    action: "plugin.fail",
+    reason,
+  });
+  await ctx.events.emitSystemEvent("plugin.failed", { plugin: id, reason });
 }
 
 /** Whether the plugin's `onInstall` has yet to run for this installation. */

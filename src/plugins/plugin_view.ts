@@ -17,6 +17,8 @@ export interface ViewExtras {
   dependencies?: BundledPackage[];
   /** Bytes the plugin's database uses on disk (0 without one). */
   dbBytes?: number;
+  /** A version waiting for a grant of wider permissions, while this one runs. */
+  pendingUpdate?: Record<string, unknown> | null;
 }
 
 /** The bundled npm packages of an installed package (`vendor/npm/plugd-deps.json`), or none. */
@@ -85,6 +87,7 @@ export function pluginView(
     auto_update: extras.marketplace?.auto_update ?? "off",
     // The software bill of materials: npm packages bundled at pack time.
     dependencies: extras.dependencies ?? [],
+    pending_update: extras.pendingUpdate ?? null,
   };
 }
 

@@ -1,21 +1,25 @@
 import { join } from "node:path";
 import { auditStatement } from "../audit/mod.ts";
 import { removePackage } from "./copy_package.ts";
+import { crashPoint } from "./crash_point.ts";
 import type { PluginContext } from "./plugin_context.ts";
-import type { PluginStorage } from "./storage.ts";
+import { clearTransitionStatement, putTransitionStatement } from "./transitions.ts";
 import type { PluginRecord } from "./types.ts";
 
 /**
- * Uninstalls a stopped plugin: removes its code and prepared files and its rows; its `$DATA`
- * and storage are kept unless `purge` (so reinstalling finds them again).
+ * Uninstalls a stopped plugin. One batch removes its rows, settles its pending deliveries and
+ * records the uninstall as in progress; then its code, prepared files and `$TMP` go (and with
+ * `purge` its `$DATA` and storage); then the record is cleared. A crash in between is finished
+ * at the next start (recover_transitions.ts). Without `purge`, data and storage are kept, so
+ * reinstalling finds them again.
  */
 export async function removePlugin(
   ctx: PluginContext,
   plugin: PluginRecord,
   options: { purge: boolean },
   actor: string,
-  storage: PluginStorage,
 ): Promise<void> {
+  const { purge } = options;
   await ctx.store.write(async () => ({
     statements: [
       { sql: "DELETE FROM plugins WHERE id = ?", args: [plugin.id] },
@@ -25,23 +29,46 @@ export async function removePlugin(
           updated_at = ? WHERE plugin_id = ? AND status = 'pending'`,
         args: [Date.now(), plugin.id],
       },
+      ...(purge
+        ? [{ sql: "DELETE FROM plugin_storage WHERE plugin_id = ?", args: [plugin.id] }]
+        : []),
+      putTransitionStatement({
+        kind: "uninstall",
+        pluginId: plugin.id,
+        phase: "removing",
+        from: plugin.version,
+        to: null,
+        detail: { purge },
+        actor,
+        startedAt: new Date().toISOString(),
+      }),
       await auditStatement(ctx.store, {
         actor,
         action: "plugin.uninstall",
         target: plugin.id,
         result: "ok",
-        detail: { version: plugin.version, purge: options.purge },
+        detail: { version: plugin.version, purge },
       }),
     ],
   }));
-  await removePackage(join(ctx.layout.plugins, plugin.id));
-  await removePackage(join(ctx.layout.prepared, plugin.id));
-  await Deno.remove(join(ctx.layout.tmp, plugin.id), { recursive: true }).catch(() => {});
-  await ctx.runtime.volumes.detach(plugin.id, { purge: options.purge });
-  if (options.purge) {
-    await Deno.remove(join(ctx.layout.data, plugin.id), { recursive: true }).catch(() => {});
-    await storage.purge(plugin.id);
+  crashPoint("uninstall.removing");
+  await removePluginFiles(ctx, plugin.id, purge);
+  await ctx.store.write(() => ({ statements: [clearTransitionStatement(plugin.id)] }));
+}
+
+/** Removes an uninstalled plugin's files (idempotent: also finishes an interrupted uninstall). */
+export async function removePluginFiles(
+  ctx: PluginContext,
+  id: string,
+  purge: boolean,
+): Promise<void> {
+  await removePackage(join(ctx.layout.plugins, id));
+  await removePackage(join(ctx.layout.prepared, id));
+  await Deno.remove(join(ctx.layout.tmp, id), { recursive: true }).catch(() => {});
+  await ctx.runtime.volumes.detach(id, { purge });
+  if (purge) {
+    await Deno.remove(join(ctx.layout.data, id), { recursive: true }).catch(() => {});
     // The uid goes back to the range only once nothing it owns is left.
-    await ctx.runtime.uids?.release(plugin.id);
+    await ctx.runtime.uids?.release(id);
   }
 }

@@ -112,7 +112,13 @@ export async function preparePlugin(o: PreparePluginOptions): Promise<PreparedPl
   );
   const deno = (args: string[]) => {
     if (!sandboxed) {
-      return run(o.sandbox?.denoPath ?? Deno.execPath(), args, join(preparedDir, "cache"));
+      // No bwrap --die-with-parent here: setpriv's parent-death signal keeps a `deno check`
+      // from outliving a daemon killed during an install.
+      const denoPath = o.sandbox?.denoPath ?? Deno.execPath();
+      const setpriv = o.sandbox?.setprivPath ?? "/usr/bin/setpriv";
+      return existsSync(setpriv)
+        ? run(setpriv, ["--pdeathsig", "KILL", "--", denoPath, ...args], join(preparedDir, "cache"))
+        : run(denoPath, args, join(preparedDir, "cache"));
     }
     const s = o.sandbox!;
     const at = (src: string, dest: string) => ({ src, dest });
@@ -162,6 +168,15 @@ export async function preparePlugin(o: PreparePluginOptions): Promise<PreparedPl
   return { bootstrap, importMap, layout };
 }
 
+function existsSync(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function run(cmd: string, args: string[], cacheDir?: string): Promise<string> {
   const out = await new Deno.Command(cmd, {
     args,
@@ -173,7 +188,7 @@ async function run(cmd: string, args: string[], cacheDir?: string): Promise<stri
   }).output();
   const text = new TextDecoder();
   if (!out.success) {
-    const step = args[args.lastIndexOf(IN_SANDBOX.deno) + 1] ?? args[0];
+    const step = ["info", "cache", "check"].find((s) => args.includes(s)) ?? args[0];
     throw new PluginPrepareError(
       `deno ${step} failed: ${text.decode(out.stderr).trim().slice(0, 4000)}`,
     );

@@ -169,8 +169,11 @@ Deno.test("update to a version that fails to start rolls back to the previous on
   });
   assert.equal(wide.status, 200, JSON.stringify(wide.body));
   assert.equal(wide.body.awaiting_grant, true);
-  assert.equal(wide.body.state, "installed");
   assert.match(wide.body.permissions_diff, /api\.example\.com/);
+  // It waits for a grant while the running version keeps running.
+  assert.equal(wide.body.version, "1.1.0");
+  assert.equal(wide.body.state, "enabled");
+  assert.equal(wide.body.pending_update.to, "3.0.0");
 });
 
 Deno.test("remove keeps $DATA unless purge=true", async () => {

@@ -109,14 +109,16 @@ Deno.test("outdated, auto-update patch with rollback of a broken version, update
     /acme-upd 1\.0\.1 -> 1\.1\.0: awaiting_grant .*run plugd plugin grant acme-upd/,
   );
   view = (await m.call("GET", "/v1/plugins/acme-upd")).body;
-  assert.equal(view.version, "1.1.0");
-  assert.equal(view.state, "installed", "a widening update waits for a grant");
-  assert.equal(view.permissions.granted, null);
+  assert.equal(view.version, "1.0.1", "a widening update waits for a grant; 1.0.1 keeps running");
+  assert.equal(view.state, "enabled");
+  assert.equal(view.pending_update.to, "1.1.0");
   const grant = await m.call("POST", "/v1/plugins/acme-upd/grant", {
-    permissions: view.permissions.requested,
+    permissions: view.pending_update.requested,
   });
   assert.equal(grant.status, 200);
-  assert.equal((await m.call("POST", "/v1/plugins/acme-upd/enable")).status, 200);
+  view = (await m.call("GET", "/v1/plugins/acme-upd")).body;
+  assert.equal(view.version, "1.1.0", "the grant switched to it");
+  assert.equal(view.state, "enabled");
   const none = await runPlugd(["plugin", "outdated", "--socket", m.daemon.socketPath]);
   assert.match(none.stdout, /all plugins from registries are up to date/);
 });

@@ -8,7 +8,7 @@ import { Layout } from "../ui/layout.tsx";
 import { Counters } from "../ui/live_fragments.tsx";
 import type { PageContext } from "../ui/page.ts";
 import { CommandLine, PermissionReview, PrivilegedConfirm } from "../ui/permission_review.tsx";
-import { awaitingGrant, PluginHeader } from "../ui/plugin_header.tsx";
+import { awaitingGrant, PluginHeader, requestToGrant } from "../ui/plugin_header.tsx";
 import { type ActivityData, ActivityPanel, HandlersPanel } from "../ui/activity.tsx";
 import { AddonPanel, type ExecutionRow } from "../ui/addon_panel.tsx";
 
@@ -35,8 +35,10 @@ export function PluginPage(props: { ctx: PageContext; data: PluginPageData }): C
   const v = data.view;
   const m = v.manifest;
   const pending = awaitingGrant(v);
+  const next = v.pending_update ?? null; // a waiting update: the running version keeps its grant
+  const requested = requestToGrant(v);
   const before = v.permissions.granted ?? data.previousGrant;
-  const diff = pending && before ? grantDiff(before, v.permissions.requested) : undefined;
+  const diff = pending && before ? grantDiff(before, requested) : undefined;
   const homepage = safeHref(m.homepage);
   const counters = {
     invocations: v.stats.invocations,
@@ -159,27 +161,29 @@ export function PluginPage(props: { ctx: PageContext; data: PluginPageData }): C
         <AddonPanel ctx={ctx} id={v.id} addon={v.addon} executions={data.executions ?? []} />
       )}
       <Section
-        title={diff ? `Permission review: version ${v.version} asks for more` : "Permission review"}
+        title={diff
+          ? `Permission review: version ${next?.to ?? v.version} asks for more`
+          : "Permission review"}
         id="review"
       >
         {diff && (
           <p>
             This update changes the permissions. Nothing new is granted until you approve exactly
             the list below; {v.state === "enabled"
-              ? "the plugin keeps running meanwhile"
-              : "it stays stopped meanwhile"}.
+              ? `version ${v.version} keeps running meanwhile`
+              : "it stays stopped meanwhile"}.{next && " Approving switches to the new version."}
           </p>
         )}
         <PermissionReview
-          risks={v.permissions.risks}
+          risks={next?.risks ?? v.permissions.risks}
           diff={diff}
           caption={pending ? "Requested permissions (not granted yet)" : "Granted permissions"}
         />
         {pending && ctx.can.operate && (
           <form method="post" action={`/ui/plugins/${v.id}/grant`} class="actions">
             <Csrf token={ctx.session!.csrf} />
-            <input type="hidden" name="reviewed" value={JSON.stringify(v.permissions.requested)} />
-            {(v.permissions.requested.privileged ?? []).length > 0 && <PrivilegedConfirm />}
+            <input type="hidden" name="reviewed" value={JSON.stringify(requested)} />
+            {(requested.privileged ?? []).length > 0 && <PrivilegedConfirm />}
             <button type="submit" class="primary">
               {diff ? "Approve these changes" : "Grant exactly these permissions"}
             </button>

@@ -130,14 +130,21 @@ export function marketplaceRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit): void 
     const form = await c.req.parseBody();
     try {
       const { body } = await kit.api(c).send<
-        { version: string; awaiting_grant?: boolean; permissions_diff?: string }
+        {
+          version: string;
+          awaiting_grant?: boolean;
+          permissions_diff?: string;
+          pending_update?: { to: string } | null;
+        }
       >("POST", `/v1/plugins/${enc(id)}/update`, {
         source: `@${String(form.version ?? "latest")}`,
       });
       return kit.done(c, "/ui/updates", {
         kind: "ok",
         text: body.awaiting_grant
-          ? `${id} ${body.version} is installed and waits for a grant (${body.permissions_diff})`
+          ? `${id} ${
+            body.pending_update?.to ?? body.version
+          } is installed and waits for a grant (${body.permissions_diff})`
           : `${id} updated to ${body.version}`,
       });
     } catch (error) {

@@ -13,6 +13,7 @@ import { PluginUpdatePage } from "../pages/plugin_update_page.tsx";
 import { ConsoleError } from "../session_middleware.ts";
 import type { ConsoleEnv } from "../types.ts";
 import { loadView, PLUGIN_ID } from "./plugin_routes.tsx";
+import { requestToGrant } from "../ui/plugin_header.tsx";
 
 /** 403 unless the session may operate (the API would refuse too; this refuses first). */
 export function mustOperate(c: Context<ConsoleEnv>): void {
@@ -41,7 +42,8 @@ export function pluginActionRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit): void
     const view = await loadView(kit, c);
     const fields = await form(c);
     const reviewed = fields.reviewed ?? "";
-    if (reviewed !== JSON.stringify(view.permissions.requested)) {
+    const requested = requestToGrant(view);
+    if (reviewed !== JSON.stringify(requested)) {
       return kit.done(c, `${page(c)}#review`, {
         kind: "error",
         text: "The requested permissions changed since this page was shown; review them again",
@@ -49,7 +51,7 @@ export function pluginActionRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit): void
     }
     try {
       await kit.api(c).send("POST", `/v1/plugins/${view.id}/grant`, {
-        permissions: view.permissions.requested,
+        permissions: requested,
         // A separate box of its own (never implied by the grant button).
         ...(fields.confirm_privileged === "yes" ? { confirm_privileged: true } : {}),
       });
@@ -59,7 +61,8 @@ export function pluginActionRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit): void
     }
     return kit.done(c, page(c), {
       kind: "ok",
-      text: `Granted ${view.id} exactly the permissions reviewed`,
+      text: `Granted ${view.id} exactly the permissions reviewed` +
+        (view.pending_update ? `; switched to version ${view.pending_update.to}` : ""),
     });
   });
 
@@ -136,7 +139,8 @@ export function pluginActionRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit): void
         error.status,
       );
     }
-    const version = String(answer.version ?? "");
+    const next = answer.pending_update as { to?: string } | null | undefined;
+    const version = String(next?.to ?? answer.version ?? "");
     if (answer.awaiting_grant) {
       return kit.done(c, `${page(c)}#review`, {
         kind: "error",

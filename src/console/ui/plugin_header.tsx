@@ -5,6 +5,11 @@ import type { PluginView } from "../types.ts";
 import { PostButton, StateBadge } from "./components.tsx";
 import type { PageContext } from "./page.ts";
 
+/** What a grant now would approve: a waiting update's request, else the installed version's. */
+export function requestToGrant(v: PluginView): Record<string, string[]> {
+  return v.pending_update?.requested ?? v.permissions.requested;
+}
+
 /** The tabs of a plugin's pages. */
 const TABS = [
   { id: "summary", path: "", label: "Summary" },
@@ -15,7 +20,7 @@ const TABS = [
 
 /** Whether the plugin waits for a grant (first install, or an update that asks for more). */
 export function awaitingGrant(v: PluginView): boolean {
-  if (v.permissions.granted === null) return true;
+  if (v.pending_update || v.permissions.granted === null) return true;
   return JSON.stringify(sorted(v.permissions.granted)) !==
     JSON.stringify(sorted(v.permissions.requested));
 }

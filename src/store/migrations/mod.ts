@@ -17,6 +17,7 @@ import { migration014 } from "./014_delivery_lanes.ts";
 import { migration015 } from "./015_store_probe.ts";
 import { migration016 } from "./016_fleet.ts";
 import { migration017 } from "./017_addons.ts";
+import { migration018 } from "./018_plugin_transitions.ts";
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -36,4 +37,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration015,
   migration016,
   migration017,
+  migration018,
 ];

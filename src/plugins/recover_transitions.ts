@@ -1,0 +1,103 @@
+/**
+ * At start, before any plugin runs: finish or undo what a crash interrupted, then remove files
+ * nothing refers to, so no state left by a crash survives a restart (issue 22).
+ *
+ * - an update `switching`: its batch never committed, the old version is still current: the
+ *   staged version is removed and the rollback audited;
+ * - an update `awaiting_grant`: a legitimate wait; kept (its staged version too);
+ * - an uninstall `removing`: its files (and with `purge` its data) are removed;
+ * - version folders of no installed plugin and no pending update (an install or update that
+ *   died before its batch, an old version left after a switch), and unfinished uploads.
+ */
+import { join } from "node:path";
+import { auditStatement } from "../audit/mod.ts";
+import { removePackage } from "./copy_package.ts";
+import type { PluginContext } from "./plugin_context.ts";
+import { removePluginFiles } from "./remove_plugin.ts";
+import { listPlugins } from "./repository.ts";
+import { removeVersion } from "./switch_version.ts";
+import { clearTransitionStatement, listTransitions } from "./transitions.ts";
+
+/** Runs {@linkcode recoverTransitions} and logs what it did (or why it could not finish). */
+export async function settleInterrupted(ctx: PluginContext): Promise<void> {
+  try {
+    for (const line of await recoverTransitions(ctx)) ctx.log(line);
+  } catch (error) {
+    ctx.log(`recovery of interrupted changes incomplete: ${(error as Error).message}`);
+  }
+}
+
+/** Recovers interrupted transitions and sweeps orphan files; returns what it did, for the log. */
+export async function recoverTransitions(ctx: PluginContext): Promise<string[]> {
+  const done: string[] = [];
+  for (const t of await listTransitions(ctx.store)) {
+    if (t.kind === "update" && t.phase === "switching") {
+      await ctx.store.write(async () => ({
+        statements: [
+          clearTransitionStatement(t.pluginId),
+          await auditStatement(ctx.store, {
+            actor: "daemon",
+            action: "plugin.update.rollback",
+            target: t.pluginId,
+            result: "rolled_back",
+            detail: {
+              restored: t.from,
+              failed: t.to,
+              reason: "interrupted: the daemon stopped during the switch",
+            },
+          }),
+        ],
+      }));
+      await removeVersion(ctx, t.pluginId, t.to);
+      done.push(`update of ${t.pluginId} to ${t.to} was interrupted: ${t.from} kept`);
+    } else if (t.kind === "uninstall") {
+      await removePluginFiles(ctx, t.pluginId, t.detail.purge);
+      await ctx.store.write(() => ({ statements: [clearTransitionStatement(t.pluginId)] }));
+      done.push(`uninstall of ${t.pluginId} finished`);
+    }
+  }
+  done.push(...await sweepOrphans(ctx));
+  return done;
+}
+
+/** Removes version folders nothing refers to, and leftovers of unfinished uploads. */
+async function sweepOrphans(ctx: PluginContext): Promise<string[]> {
+  const keep = new Map<string, Set<string>>();
+  for (const p of await listPlugins(ctx.store)) keep.set(p.id, new Set([p.version]));
+  for (const t of await listTransitions(ctx.store)) {
+    if (t.kind === "update") (keep.get(t.pluginId) ?? new Set()).add(t.to);
+  }
+  const removed: string[] = [];
+  for (const root of [ctx.layout.plugins, ctx.layout.prepared]) {
+    for (const id of await names(root)) {
+      if (id.startsWith(".")) continue; // plugd's own (the type-check cache), never a plugin id
+      const versions = keep.get(id);
+      if (!versions) {
+        await removePackage(join(root, id));
+        removed.push(`${id} (not installed)`);
+        continue;
+      }
+      for (const version of await names(join(root, id))) {
+        if (versions.has(version)) continue;
+        await removePackage(join(root, id, version));
+        removed.push(`${id} ${version}`);
+      }
+    }
+  }
+  for (const entry of await names(ctx.layout.incoming)) {
+    if (/^(pkg|fetch)-/.test(entry)) {
+      await Deno.remove(join(ctx.layout.incoming, entry), { recursive: true }).catch(() => {});
+    }
+  }
+  return removed.length > 0 ? [`removed files nothing refers to: ${removed.join(", ")}`] : [];
+}
+
+async function names(dir: string): Promise<string[]> {
+  try {
+    return (await Array.fromAsync(Deno.readDir(dir))).filter((e) => e.isDirectory).map((e) =>
+      e.name
+    );
+  } catch {
+    return [];
+  }
+}
