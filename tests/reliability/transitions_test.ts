@@ -11,6 +11,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { runPlugd } from "../helpers/plugd_cli.ts";
 import { call, fixture, OPTS, waitFor } from "./_helpers.ts";
 
 const counter = (name: string) => fixture(name, "lifecycle");
@@ -152,19 +153,36 @@ Deno.test(
   },
 );
 
-Deno.test("update --cancel withdraws a waiting update and removes its files", OPTS, async () => {
-  await using d = await startDaemon();
-  await enabledCounter(d);
-  await call(d, "POST", "/v1/plugins/counter/update", { source: counter("counter-wide") });
-  const cancelled = await call(d, "DELETE", "/v1/plugins/counter/update");
-  assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
-  assert.deepEqual(cancelled.body.cancelled, { from: "1.0.0", to: "3.0.0" });
-  await runningAt(d, "1.0.0");
-  assert.equal((await call(d, "GET", "/v1/plugins/counter")).body.pending_update, null);
-  assert.deepEqual(await folders(d.stateDir, "plugins/counter"), ["1.0.0"]);
-  const nothing = await call(d, "DELETE", "/v1/plugins/counter/update");
-  assert.equal(nothing.status, 409);
-  assert.match(nothing.body.detail, /no update waiting/);
-  const rows = await audit(d, "plugin.update.cancel");
-  assert.equal(rows.length, 1);
-});
+Deno.test(
+  "plugd plugin update --cancel withdraws a waiting update and removes its files",
+  OPTS,
+  async () => {
+    await using d = await startDaemon();
+    await enabledCounter(d);
+    await call(d, "POST", "/v1/plugins/counter/update", { source: counter("counter-wide") });
+    const info = await runPlugd(["plugin", "info", "counter", "--socket", d.socketPath]);
+    assert.match(info.stdout, /update: +3\.0\.0 waits for a grant \(net \+api\.example\.com:443\)/);
+    assert.match(info.stdout, /plugd plugin update counter --cancel/);
+    const cancelled = await runPlugd([
+      "plugin",
+      "update",
+      "counter",
+      "--cancel",
+      "--socket",
+      d.socketPath,
+    ]);
+    assert.equal(cancelled.code, 0, cancelled.stderr);
+    assert.match(
+      cancelled.stdout,
+      /withdrew the update of counter to 3\.0\.0; 1\.0\.0 keeps running/,
+    );
+    await runningAt(d, "1.0.0");
+    assert.equal((await call(d, "GET", "/v1/plugins/counter")).body.pending_update, null);
+    assert.deepEqual(await folders(d.stateDir, "plugins/counter"), ["1.0.0"]);
+    const nothing = await call(d, "DELETE", "/v1/plugins/counter/update");
+    assert.equal(nothing.status, 409);
+    assert.match(nothing.body.detail, /no update waiting/);
+    const rows = await audit(d, "plugin.update.cancel");
+    assert.equal(rows.length, 1);
+  },
+);
