@@ -32,7 +32,9 @@ async function dies(d: TestDaemon, method: string, path: string, body?: unknown)
 
 async function folders(stateDir: string, sub: string): Promise<string[]> {
   try {
-    return (await Array.fromAsync(Deno.readDir(join(stateDir, sub)))).map((e) => e.name).sort();
+    // Names starting with "." are plugd's own (the type-check cache), never a plugin's.
+    return (await Array.fromAsync(Deno.readDir(join(stateDir, sub)))).map((e) => e.name)
+      .filter((name) => !name.startsWith(".")).sort();
   } catch {
     return [];
   }
