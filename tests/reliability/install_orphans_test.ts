@@ -6,15 +6,38 @@
 import { startDaemon } from "../helpers/daemon.ts";
 import { call, fixture, OPTS, waitFor } from "./_helpers.ts";
 
-/** Pids of processes whose command line mentions `needle`. */
-async function processesWith(needle: string): Promise<number[]> {
-  const pids: number[] = [];
+/** A process: its parent, its executable and whether its command line mentions the needle. */
+interface Proc {
+  pid: number;
+  ppid: number;
+  exe: string;
+  match: boolean;
+}
+
+async function processes(needle: string): Promise<Proc[]> {
+  const all: Proc[] = [];
   for await (const e of Deno.readDir("/proc")) {
     if (!/^\d+$/.test(e.name)) continue;
+    const stat = await Deno.readTextFile(`/proc/${e.name}/stat`).catch(() => "");
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    const exe = await Deno.readLink(`/proc/${e.name}/exe`).catch(() => "");
     const cmdline = await Deno.readTextFile(`/proc/${e.name}/cmdline`).catch(() => "");
-    if (cmdline.includes(needle)) pids.push(Number(e.name));
+    all.push({ pid: Number(e.name), ppid, exe, match: cmdline.includes(needle) });
   }
-  return pids;
+  return all;
+}
+
+/** Pids of processes whose command line mentions `needle`, and of their descendants. */
+async function processesWith(needle: string): Promise<Proc[]> {
+  const all = await processes(needle);
+  const found = new Set(all.filter((p) => p.match).map((p) => p.pid));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of all) {
+      if (!found.has(p.pid) && found.has(p.ppid)) grew = found.add(p.pid) !== null;
+    }
+  }
+  return all.filter((p) => found.has(p.pid));
 }
 
 function signal(pid: number, sig: Deno.Signal): void {
@@ -35,10 +58,12 @@ for (const sandbox of ["bwrap", "flags"]) {
         .catch(() => null);
       let seen: number[] = [];
       try {
+        // The deno step itself (past exec, so its parent-death signal is set), not a wrapper
+        // caught between fork and exec.
         seen = await waitFor(
           async () => {
-            const pids = await processesWith(needle);
-            return pids.length > 0 ? pids : null;
+            const steps = (await processesWith(needle)).filter((p) => /\/deno$/.test(p.exe));
+            return steps.length > 0 ? steps.map((p) => p.pid) : null;
           },
           "a prepare step of the install",
           60_000,
@@ -56,7 +81,7 @@ for (const sandbox of ["bwrap", "flags"]) {
           10_000,
         );
       } finally {
-        for (const pid of await processesWith(needle)) signal(pid, "SIGKILL");
+        for (const p of await processesWith(needle)) signal(p.pid, "SIGKILL");
       }
     },
   );
