@@ -5,7 +5,7 @@
  *
  *   deno task bench [--only id,id] [--quick] [--out bench/results.json]
  *
- * Group ids: supervisor, events, webhooks, signed, many, console, registry, surfaces, author, fleet; and `soak` (issue 22, 60 s under faults), which runs only when
+ * Group ids: supervisor, events, webhooks, signed, many, console, registry, surfaces, author, fleet, tasks, records, executions; and `soak` (issue 22, 60 s under faults), which runs only when
  * named: `deno task bench --only soak`.
  */
 import { parseArgs } from "node:util";
@@ -24,6 +24,12 @@ import { surfacesMeasures } from "./measures/surfaces_measures.ts";
 import { soak } from "./measures/soak.ts";
 import { authorMeasures } from "./measures/author_measures.ts";
 import { fleetMeasures } from "./measures/fleet_measures.ts";
+import {
+  executionQueryMeasures,
+  recordsMeasures,
+  taskMeasures,
+  type WorkMeasureOptions,
+} from "./measures/work_measures.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -37,6 +43,19 @@ const { values } = parseArgs({
 });
 const q = values.quick ? 0.2 : 1;
 const n = (x: number) => Math.max(3, Math.round(x * q));
+
+/** Sample counts of the work-model groups (tasks, records, executions). */
+function work(): WorkMeasureOptions {
+  return {
+    tasks: n(2000),
+    clients: 64,
+    waits: n(200),
+    events: n(20_000),
+    rounds: 3,
+    rows: values.quick ? 100_000 : 1_000_000,
+    queries: n(200),
+  };
+}
 
 /** Each group with its sample counts (full run ≈ 3-5 minutes on 2 cores). */
 const GROUPS: Record<string, () => Promise<MeasureResult[]>> = {
@@ -80,6 +99,9 @@ const GROUPS: Record<string, () => Promise<MeasureResult[]>> = {
     }),
   fleet: () =>
     fleetMeasures({ applies: n(5), events: values.quick ? 300 : 2000, rounds: 3, clients: 32 }),
+  tasks: () => taskMeasures(work()),
+  records: () => recordsMeasures(work()),
+  executions: () => executionQueryMeasures(work()),
   soak: () => soak({ seconds: values.quick ? 12 : 60, clients: 64, drainSeconds: 90 }),
   author: () =>
     authorMeasures({ points: n(2000), insertRounds: n(10), batchSize: 1000, packs: n(5) }),

@@ -2,7 +2,7 @@
 import type { DefinedPlugin, PluginDefinition } from "./types.ts";
 import { SDK_VERSION } from "./version.ts";
 
-const MAPS = ["actions", "filters", "gates", "routes", "cron", "commands"] as const;
+const MAPS = ["actions", "filters", "gates", "routes", "cron", "commands", "tasks"] as const;
 /** Lifecycle hook names a plugin may implement (the shim and the protocol use this list). */
 export const LIFECYCLE_HOOKS = [
   "onInstall",

@@ -40,6 +40,7 @@ export type {
   PluginDatabase,
   PluginDefinition,
   PluginLogger,
+  PluginMetrics,
   PluginStorage,
   RouteContext,
   RouteHandler,
@@ -50,4 +51,7 @@ export type {
   SqlStatement,
   SqlTransaction,
   SqlValue,
+  TaskContext,
+  TaskHandler,
 } from "./types.ts";
+export { PermanentTaskError } from "./task_error.ts";

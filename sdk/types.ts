@@ -121,6 +121,19 @@ export interface PluginContext<C = Record<string, unknown>> {
   log: PluginLogger;
   /** Emit an event; its type must be allowed by the `emit` permission. Resolves to the event id. */
   emit(type: string, data?: unknown): Promise<string>;
+  /** The plugin's own series, charted in the console and exported on `/metrics`. */
+  metrics: PluginMetrics;
+}
+
+/**
+ * A plugin's own series. Names are lowercase (`a-z 0-9 _ .`, up to 64 characters), scoped to the
+ * plugin, at most 64 of them; values are batched and sent about once a second.
+ */
+export interface PluginMetrics {
+  /** Adds `n` (default 1, not negative) to the counter `name`, e.g. `count("emails.sent")`. */
+  count(name: string, n?: number): void;
+  /** Records one value of `name`, e.g. `observe("queue.depth", 12)`: count, sum, min and max. */
+  observe(name: string, value: number): void;
 }
 
 /** A value or a promise of it: handlers may be sync or async. */
@@ -182,6 +195,25 @@ export type CommandHandler<C> = (
   args: string[],
   ctx: CommandContext<C>,
 ) => MaybePromise<number | void>;
+/** What a task handler receives as `ctx`. */
+export interface TaskContext<C = Record<string, unknown>> extends PluginContext<C> {
+  /** The task: its id, type and which attempt this is (1 for the first). */
+  task: { id: string; type: string; attempt: number };
+  /**
+   * Reports progress (`fraction` from 0 to 1, an optional short message), shown by
+   * `GET /v1/tasks/{id}` and `plugd task run --wait`. Cheap: call it as often as you like.
+   */
+  progress(fraction: number, message?: string): void;
+  /** Aborted when the task is cancelled (or its attempt times out): stop and return. */
+  signal: AbortSignal;
+}
+
+/**
+ * A task processor (`hooks: - task: image.resize`): gets the task's input, returns its result
+ * (JSON). A throw fails the attempt; it is retried with backoff until `retries` run out.
+ */
+export type TaskHandler<C> = (input: unknown, ctx: TaskContext<C>) => MaybePromise<unknown>;
+
 /** A cron job. */
 export type CronHandler<C> = (ctx: PluginContext<C>) => MaybePromise<void>;
 
@@ -202,6 +234,8 @@ export interface PluginDefinition<C = Record<string, unknown>, R extends string 
   cron?: Record<string, CronHandler<C>>;
   /** Keyed by command name, as in `commands:`. */
   commands?: Record<string, CommandHandler<C>>;
+  /** Keyed by task type, as in `hooks: - task: ...`. */
+  tasks?: Record<string, TaskHandler<C>>;
   /** Runs once per installation, at its first successful start. */
   onInstall?: (ctx: PluginContext<C>) => MaybePromise<void>;
   /** Runs each time the process starts while the plugin is enabled. */

@@ -125,6 +125,7 @@ async function run(
       onOutput: (data) => stream.out(data),
       signal,
       timeoutMs: command.timeout_ms ?? record.manifest.limits.timeout_ms,
+      record: { actor, input: { args: maskSecretArgs(command, args) } },
     });
     exitCode = Number(code);
     last = { exit: exitCode };

@@ -1,7 +1,9 @@
 import { Hono } from "hono";
 import {
+  EVENT_LIST_STATUSES,
   EventValidationError,
   type HookBus,
+  HookError,
   ReservedEventTypeError,
   validateCloudEvent,
 } from "../hooks/mod.ts";
@@ -11,6 +13,7 @@ import { requireScope } from "./auth_middleware.ts";
 import { callPluginRoute } from "./plugin_route_call.ts";
 import { HttpError } from "./problem.ts";
 import { readJsonObject } from "./read_json.ts";
+import { optionalEnum, optionalTime, pageLimit } from "./query_params.ts";
 import type { ApiEnv } from "./types.ts";
 
 /** What the hook routes need. */
@@ -62,6 +65,47 @@ export function createHookRoutes(deps: HookRouteDeps): Hono<ApiEnv> {
     }
     const result = await bus.emit(event, { wait });
     return c.json(result, wait ? 200 : 202);
+  });
+
+  app.get("/v1/events", reader, async (c) => {
+    const q = (name: string) => c.req.query(name) || undefined;
+    const type = q("type");
+    if (type !== undefined && !isEventType(type.replace(/\*$/, "x"))) {
+      throw new HttpError(
+        400,
+        `type="${type}" is not an event type (lowercase dotted, may end in *)`,
+      );
+    }
+    try {
+      return c.json(
+        await bus.listEvents({
+          type,
+          status: optionalEnum(q("status"), "status", EVENT_LIST_STATUSES),
+          plugin: q("plugin"),
+          since: optionalTime(q("since"), "since"),
+          until: optionalTime(q("until"), "until"),
+          cursor: q("cursor"),
+          limit: pageLimit(q("limit")),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof RangeError) throw new HttpError(400, error.message);
+      throw error;
+    }
+  });
+
+  app.post("/v1/events/:id/redeliver", operator, async (c) => {
+    const body = await readJsonObject(c.req.raw);
+    if (typeof body.plugin !== "string" || body.plugin === "") {
+      throw new HttpError(400, 'Body must be {"plugin": "<plugin id>"}: the plugin to deliver to');
+    }
+    await plugins.record(body.plugin); // 404 for unknown plugins
+    try {
+      return c.json(await bus.redeliver(c.req.param("id"), body.plugin, c.get("actor")), 202);
+    } catch (error) {
+      if (error instanceof HookError) throw new HttpError(error.status, error.message);
+      throw error;
+    }
   });
 
   app.get("/v1/events/:id", reader, async (c) => {

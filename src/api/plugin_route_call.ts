@@ -45,6 +45,18 @@ export async function callPluginRoute(
   try {
     result = await plugins.invoke(record.id, "route", routeHandlerName(route), payload, {
       timeoutMs,
+      // Headers stay out of the record (credentials); a binary body is only counted.
+      record: {
+        input: {
+          method: payload.method,
+          path: payload.path,
+          query: payload.query,
+          params: payload.params,
+          body: payload.bodyEncoding === "base64"
+            ? `(${Math.floor((payload.body?.length ?? 0) * 3 / 4)} bytes of binary)`
+            : payload.body,
+        },
+      },
     });
   } catch (error) {
     throw routeError(record.id, error);

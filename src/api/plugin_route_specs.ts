@@ -116,12 +116,24 @@ export const PLUGIN_ROUTES: readonly RouteSpec[] = [
   },
   {
     method: "GET",
-    path: "/v1/plugins/{id}/activity",
+    path: "/v1/plugins/{id}/usage",
     scope: "reader",
     tag: "plugins",
-    summary: "Calls of the last hour per minute (count, errors, timeouts, avg/max ms) and each " +
-      "handler's last call (in memory since the daemon started)",
-    response: obj({ minutes: { type: "array" }, handlers: { type: "array" } }),
+    summary: "Usage per minute or hour (calls, errors, timeouts, latency percentiles), totals, " +
+      "each handler's last call and the last use; kept 30 days (usage.retention_days)",
+    query: {
+      since: "ISO time, ms, or a span back from now (1h, 7d); default 1h (minute), 7d (hour)",
+      until: "same forms; default now",
+      step: "minute (default) or hour",
+    },
+    response: obj({
+      plugin: str,
+      step: str,
+      last_used_at: { type: ["string", "null"] },
+      totals: { type: "object" },
+      points: { type: "array" },
+      handlers: { type: "array" },
+    }),
   },
   {
     method: "GET",

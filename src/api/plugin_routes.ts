@@ -132,12 +132,6 @@ export function createPluginRoutes(
     return c.json({ config: await plugins.setConfig(c.req.param("id"), values, c.get("actor")) });
   });
 
-  app.get("/v1/plugins/:id/activity", reader, async (c) => {
-    const id = c.req.param("id");
-    await plugins.record(id); // 404 for unknown plugins
-    return c.json(plugins.calls.activity(id));
-  });
-
   app.get(
     "/v1/plugins/:id/flags",
     reader,

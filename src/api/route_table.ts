@@ -7,6 +7,7 @@
 import { PLUGIN_ROUTES } from "./plugin_route_specs.ts";
 import { MARKETPLACE_ROUTES } from "./marketplace_route_specs.ts";
 import { FLEET_ROUTES } from "./fleet_route_specs.ts";
+import { WORK_ROUTES } from "./work_route_specs.ts";
 import { list, obj, type RouteSpec, str, token } from "./route_spec.ts";
 
 export type { JsonSchema, RouteSpec } from "./route_spec.ts";
@@ -265,6 +266,7 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   },
   ...MARKETPLACE_ROUTES,
   ...FLEET_ROUTES,
+  ...WORK_ROUTES,
   {
     method: "POST",
     path: "/v1/ui/login-codes",

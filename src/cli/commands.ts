@@ -3,6 +3,8 @@ import type { Command } from "./command.ts";
 import { statusCommand, versionCommand } from "./basic_commands.ts";
 import { daemonCommand } from "./daemon_command.ts";
 import { emitCommand, filterCommand, gateCommand } from "./hook_commands.ts";
+import { eventListCommand, eventRedeliverCommand } from "./event_commands.ts";
+import { TASK_COMMANDS } from "./task_commands.ts";
 import { auditCommand } from "./audit_commands.ts";
 import { backupCommand, restoreCommand } from "./backup_commands.ts";
 import { WEBHOOK_COMMANDS } from "./webhook_commands.ts";
@@ -37,6 +39,7 @@ import { FLEET_COMMANDS } from "./fleet_commands.ts";
 import { pluginInfoCommand } from "./plugin_info_command.ts";
 import { pluginLogsCommand } from "./plugin_logs_command.ts";
 import { pluginExecutionsCommand, pluginOpCommand } from "./plugin_op_commands.ts";
+import { pluginHistoryCommand } from "./plugin_history_command.ts";
 
 export const COMMANDS: readonly Command[] = [
   daemonCommand,
@@ -57,6 +60,7 @@ export const COMMANDS: readonly Command[] = [
   pluginLogsCommand,
   pluginOpCommand,
   pluginExecutionsCommand,
+  pluginHistoryCommand,
   pluginFlagsCommand,
   pluginCommandsCommand,
   pluginRunCommand,
@@ -75,6 +79,9 @@ export const COMMANDS: readonly Command[] = [
   emitCommand,
   filterCommand,
   gateCommand,
+  eventListCommand,
+  eventRedeliverCommand,
+  ...TASK_COMMANDS,
   uiCommand,
   registryServeCommand,
   ...REGISTRY_PUBLISHER_COMMANDS,

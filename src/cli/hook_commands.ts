@@ -3,9 +3,9 @@ import { ApiClient } from "./client.ts";
 import { callerPath, type Command, type CommandContext, UsageError } from "./command.ts";
 import { print, table } from "./output.ts";
 
-/** Reads `--data`: inline JSON, `@file`, or `@-` for stdin. @default null */
-export async function readData(ctx: CommandContext): Promise<unknown> {
-  const raw = ctx.options.data as string | undefined;
+/** Reads `--data` (or `option`): inline JSON, `@file`, or `@-` for stdin. @default null */
+export async function readData(ctx: CommandContext, option = "data"): Promise<unknown> {
+  const raw = ctx.options[option] as string | undefined;
   if (raw === undefined) return null;
   let text = raw;
   if (raw === "@-") text = await new Response(Deno.stdin.readable).text();
@@ -13,13 +13,13 @@ export async function readData(ctx: CommandContext): Promise<unknown> {
     try {
       text = await Deno.readTextFile(callerPath(ctx, raw.slice(1)));
     } catch (error) {
-      throw new UsageError(`--data ${raw}: cannot read the file: ${(error as Error).message}`);
+      throw new UsageError(`--${option} ${raw}: cannot read the file: ${(error as Error).message}`);
     }
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`--data is not valid JSON: ${(error as Error).message}`);
+    throw new UsageError(`--${option} is not valid JSON: ${(error as Error).message}`);
   }
 }
 

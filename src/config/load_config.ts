@@ -17,6 +17,7 @@ import { describeOrigin, type Origin, settingSpec } from "./settings.ts";
 import { type ConfigFile, readConfigFile } from "./read_config_file.ts";
 import { registrySources } from "./registries.ts";
 import { fleetSettings } from "./fleet_settings.ts";
+import { workSettings } from "./work_settings.ts";
 
 /** Default TCP address of the HTTP API. */
 export const DEFAULT_HTTP = "127.0.0.1:7420";
@@ -216,6 +217,7 @@ export async function loadConfig(
     bodyTimeoutMs: limit("connections.body_timeout_ms"),
   };
   const fleet = fleetSettings({ pick, env, file, origins });
+  const work = workSettings(pick, (key) => origin(key, { kind: "default", key }));
   const dbUrl = pick("db_url") ?? `file:${join(stateDir, "plugd.db")}`;
   checkDbUrl(dbUrl, origin("db_url", { kind: "default", key: "db_url" }));
   const socketPath = pick("socket", true) ??
@@ -230,6 +232,7 @@ export async function loadConfig(
       "master.key",
     ) ?? join(stateDir, "master.key");
   return {
+    ...work,
     stateDir,
     isolation,
     idleStopMs,

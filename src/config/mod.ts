@@ -25,3 +25,4 @@ export {
 } from "./isolation.ts";
 export { describeOrigin, ENV_ONLY, type Origin, SETTINGS, type SettingSpec } from "./settings.ts";
 export { type ConfigFile, parseConfigText } from "./read_config_file.ts";
+export { WORK_DEFAULTS, type WorkSettings } from "./work_settings.ts";

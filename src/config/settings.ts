@@ -61,6 +61,14 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: "fleet.labels", env: "PLUGD_FLEET_LABELS", live: false },
   { key: "fleet.secret_env", env: "PLUGD_FLEET_SECRET_ENV", live: false },
   { key: "fleet.replicas", env: "PLUGD_FLEET_REPLICAS", live: false },
+  { key: "executions.retention_days", env: "PLUGD_EXECUTIONS_RETENTION_DAYS", live: false },
+  { key: "executions.max_rows", env: "PLUGD_EXECUTIONS_MAX_ROWS", live: false },
+  { key: "executions.records", env: "PLUGD_EXECUTION_RECORDS", live: false },
+  { key: "usage.retention_days", env: "PLUGD_USAGE_RETENTION_DAYS", live: false },
+  { key: "delivery.crash_retries", env: "PLUGD_DELIVERY_CRASH_RETRIES", live: false },
+  { key: "health.interval_s", env: "PLUGD_HEALTH_INTERVAL_S", live: false },
+  { key: "health.degraded_after", env: "PLUGD_HEALTH_DEGRADED_AFTER", live: false },
+  { key: "health.restart_after", env: "PLUGD_HEALTH_RESTART_AFTER", live: false },
 ];
 
 /** Settings read from the environment only (secrets, or where the config file comes from). */

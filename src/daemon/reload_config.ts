@@ -106,6 +106,22 @@ function valueOf(config: Config, key: string): string {
       return (config.fleet?.secretEnv ?? []).join(",");
     case "fleet.replicas":
       return String(config.fleet?.replicas ?? "(none)");
+    case "executions.retention_days":
+      return String(config.executions?.days ?? "default");
+    case "executions.records":
+      return String(config.executions?.records ?? "default");
+    case "executions.max_rows":
+      return String(config.executions?.maxRows ?? "default");
+    case "usage.retention_days":
+      return String(config.executions?.usageDays ?? "default");
+    case "delivery.crash_retries":
+      return String(config.delivery?.crashRetries ?? "default");
+    case "health.interval_s":
+      return String(config.health?.intervalS ?? "default");
+    case "health.degraded_after":
+      return String(config.health?.degradedAfter ?? "default");
+    case "health.restart_after":
+      return String(config.health?.restartAfter ?? "default");
     default:
       throw new RangeError(`reload does not know setting "${key}"`);
   }

@@ -2,10 +2,12 @@ import {
   createAddonRoutes,
   createAdvisoryRoutes,
   createCatalogRoutes,
+  createExecutionRoutes,
   createFleetRoutes,
   createHookRoutes,
   createKeyRoutes,
   createPluginRoutes,
+  createTaskRoutes,
   createUpdateRoutes,
   createWebhookRoutes,
 } from "../api/mod.ts";
@@ -20,6 +22,7 @@ import {
   PluginService,
 } from "../plugins/mod.ts";
 import { detectSandbox } from "../runtime/mod.ts";
+import { TaskService } from "../tasks/mod.ts";
 import type { Store } from "../store/mod.ts";
 import {
   createWebhookService,
@@ -73,6 +76,7 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
         host,
         log,
         outboxStatements: (event) => webhookOutboxStatements(store, event),
+        retry: { maxAttempts: config.delivery.crashRetries + 1 },
       }),
   );
   const hooks = plugins.events;
@@ -128,6 +132,8 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
         log(`reload: sandbox ${again.mode} (${again.reason})`);
       },
     },
+    // Execution records and usage (recorded by the plugin service, which starts and stops them).
+    { routes: createExecutionRoutes({ executions: plugins.executions, plugins }) },
     // After the plugins: redelivery and cron start once plugins run; stops before them.
     {
       routes: createHookRoutes({
@@ -138,6 +144,8 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
       start: () => hooks.start(),
       stop: () => hooks.stop(),
     },
+    // Tasks: after the plugins (processors run), stopped before them.
+    taskService(new TaskService(store, plugins, { log, retryBaseMs: taskRetryBaseMs() })),
     // Public routes, plugin commands and console pages of plugins.
     ...await pluginSurfaceServices({ plugins, store, config, layout, extensions }),
     { routes: createAddonRoutes(addons, jobs, streams) },
@@ -230,4 +238,22 @@ function consoleUrl(http: { hostname: string; port: number } | null): string | n
     ? `[${http.hostname}]`
     : http.hostname;
   return `http://${host}:${http.port}`;
+}
+
+function taskService(tasks: TaskService): DaemonService {
+  return {
+    routes: createTaskRoutes({ tasks }),
+    start: () => tasks.start(),
+    stop: () => tasks.stop(),
+  };
+}
+
+/** First task retry delay (tuning, environment only): `PLUGD_TASK_RETRY_BASE_MS`, default 1000. */
+function taskRetryBaseMs(): number {
+  const text = Deno.env.get("PLUGD_TASK_RETRY_BASE_MS");
+  const n = Number(text ?? 1000);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`PLUGD_TASK_RETRY_BASE_MS must be a whole number of ms above 0; got "${text}"`);
+  }
+  return n;
 }

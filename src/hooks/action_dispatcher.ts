@@ -21,7 +21,10 @@ export type { DeliveryJob };
 
 /** Retry policy for deliveries the plugin never answered (it exited or was stopped mid-call). */
 export interface RetryPolicy {
-  /** Attempts before a delivery is marked `failed`. @default 5 */
+  /**
+   * Attempts before a delivery is marked `failed` (a dead letter): an event that crashes its
+   * plugin must not crash it forever. The daemon sets `delivery.crash_retries` + 1. @default 5
+   */
   maxAttempts: number;
   /** First retry delay, doubled per attempt (capped at 30 s). @default 500 */
   baseDelayMs: number;
@@ -285,7 +288,10 @@ export class ActionDispatcher {
     try {
       const result = await withContext(
         traced,
-        () => this.#host.invoke(job.pluginId, "action", job.hook, job.event),
+        () =>
+          this.#host.invoke(job.pluginId, "action", job.hook, job.event, {
+            record: { eventId: job.event.id, attempt: attempts },
+          }),
       );
       row = {
         ...base,
@@ -337,7 +343,14 @@ export class ActionDispatcher {
         this.#retryAt(lane, nextAttemptAt);
         endSpan(span, error, { "plugd.delivery.status": "retry" });
         return;
-      } else row = final("failed", `gave up after ${attempts} attempts: ${message}`);
+      } else {
+        row = final(
+          "failed",
+          `gave up after ${attempts} attempts: each ended without an answer from the plugin ` +
+            `(its process exited or was stopped during the call; delivery.crash_retries = ` +
+            `${this.#retry.maxAttempts - 1}); last: ${message}`,
+        );
+      }
     }
     this.#writer.record(row);
     // The result as its own step of the trace: what was recorded for this delivery.

@@ -22,3 +22,13 @@ export class EventValidationError extends Error {
 export class ReservedEventTypeError extends Error {
   override name = "ReservedEventTypeError";
 }
+
+/** A request about stored events that cannot be met; `status` is the HTTP status it maps to. */
+export class HookError extends Error {
+  override name = "HookError";
+  readonly status: 404 | 409;
+  constructor(status: 404 | 409, message: string) {
+    super(message);
+    this.status = status;
+  }
+}

@@ -10,6 +10,8 @@ import {
 } from "./action_dispatcher.ts";
 import { type CronJobStatus, CronScheduler } from "./cron_scheduler.ts";
 import { pruneEvents, readEvent } from "./event_store.ts";
+import { type EventFilter, type EventPage, listEvents } from "./event_query.ts";
+import { type Redelivery, resetDeadDeliveries } from "./redeliver.ts";
 import { newEventId } from "./event_id.ts";
 import { type FilterOutcome, runFilterChain } from "./filter_chain.ts";
 import { GatePolicies, type GatePolicy } from "./gate_policies.ts";
@@ -198,6 +200,28 @@ export class HookBus implements PluginEvents {
     }
     view.status = view.results.some((r) => r.status === "pending") ? "pending" : "completed";
     return view;
+  }
+
+  /** `GET /v1/events`: events newest first, with their dead letters (outcomes written first). */
+  async listEvents(filter: EventFilter): Promise<EventPage> {
+    await this.#writer.drain();
+    return await listEvents(this.#store, filter);
+  }
+
+  /**
+   * `POST /v1/events/{id}/redeliver`: the event's dead deliveries to `pluginId` are pending again,
+   * with a fresh retry budget, and go out at once (or wait, parked, until the plugin runs).
+   */
+  async redeliver(eventId: string, pluginId: string, actor: string): Promise<Redelivery> {
+    await this.#writer.drain(); // an outcome known but not written must not be overwritten later
+    const done = await resetDeadDeliveries(this.#store, eventId, pluginId, actor);
+    const view = await readEvent(this.#store, eventId);
+    if (view) {
+      const subscribers = done.hooks.map((hook) => ({ pluginId, hook, priority: 0, timeoutMs: 0 }));
+      const bytes = JSON.stringify(view.event).length;
+      this.#dispatcher.accept([{ event: view.event, subscribers, bytes }]);
+    }
+    return done;
   }
 
   /** `POST /v1/filters/{name}`. */

@@ -2,7 +2,20 @@
 export { type EmitResult, HookBus, type HookBusOptions } from "./hook_bus.ts";
 export { validateCloudEvent } from "./cloud_event.ts";
 export { newEventId } from "./event_id.ts";
-export { type EnvelopeProblem, EventValidationError, ReservedEventTypeError } from "./errors.ts";
+export {
+  type EnvelopeProblem,
+  EventValidationError,
+  HookError,
+  ReservedEventTypeError,
+} from "./errors.ts";
+export {
+  EVENT_LIST_STATUSES,
+  type EventFilter,
+  type EventListStatus,
+  type EventPage,
+  type EventSummary,
+} from "./event_query.ts";
+export type { Redelivery } from "./redeliver.ts";
 export { type FilterOutcome, runFilterChain } from "./filter_chain.ts";
 export { type GateOutcome, type GateVote, runGate } from "./gate_vote.ts";
 export { GatePolicies, type GatePolicy } from "./gate_policies.ts";

@@ -69,6 +69,7 @@ export class SubscriptionIndex {
     const entries: Entry[] = [];
     for (const p of plugins) {
       for (const h of p.manifest.hooks) {
+        if (h.kind === "task") continue; // tasks are queued work, not subscriptions
         entries.push({
           kind: h.kind,
           pluginId: p.id,

@@ -1,6 +1,6 @@
 /** Types of the hook bus (SPEC §7). */
-import type { CallKind, InvokeOptions } from "../runtime/mod.ts";
-import type { PluginRecord } from "../plugins/mod.ts";
+import type { CallKind } from "../runtime/mod.ts";
+import type { CallOptions, PluginRecord } from "../plugins/mod.ts";
 
 /** A validated CloudEvent 1.0 in JSON structured mode, as stored and as actions receive it. */
 export interface CloudEvent {
@@ -67,6 +67,6 @@ export interface HookHost {
     kind: CallKind,
     name: string,
     payload: unknown,
-    options?: InvokeOptions,
+    options?: CallOptions,
   ): Promise<unknown>;
 }

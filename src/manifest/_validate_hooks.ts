@@ -1,12 +1,14 @@
 /** Validation of `hooks:`. Private to src/manifest. */
 import {
   DEFAULT_HOOK_PRIORITY,
+  LIMIT_CEILINGS,
+  LIMIT_FLOORS,
   MAX_HOOK_PRIORITY,
   MAX_HOOKS,
   MIN_HOOK_PRIORITY,
 } from "./constants.ts";
 import { isEventPattern, isEventType } from "../permissions/mod.ts";
-import type { HookDecl, HookKind } from "./types.ts";
+import type { HookDecl, HookKind, TaskSettings } from "./types.ts";
 import {
   at,
   checkKeys,
@@ -17,8 +19,11 @@ import {
   typeName,
 } from "./_fields.ts";
 
-const KINDS: readonly HookKind[] = ["action", "filter", "gate"];
-const ALLOWED_KEYS = [...KINDS, "priority"];
+const KINDS: readonly HookKind[] = ["action", "filter", "gate", "task"];
+const TASK_KEYS = ["concurrency", "timeout_ms", "retries"];
+const ALLOWED_KEYS = [...KINDS, "priority", ...TASK_KEYS];
+/** Most retries a task type may declare. */
+export const MAX_TASK_RETRIES = 20;
 const EXAMPLE = "[{ action: deployment.post_create, priority: 10 }]";
 
 /** Validates `hooks:`; returns the valid entries with default priorities. */
@@ -65,7 +70,8 @@ function validateHook(item: unknown, path: string, p: Problems): HookDecl | unde
     p.push({
       field: path,
       message: kinds.length === 0
-        ? "names no hook kind; write one of action:, filter: or gate: with the event name"
+        ? "names no hook kind; write one of action:, filter:, gate: with the event name or task: " +
+          "with the task type"
         : `declares ${kinds.join(" and ")} in one entry; write one hook per list item`,
     });
     return undefined;
@@ -98,6 +104,24 @@ function validateHook(item: unknown, path: string, p: Problems): HookDecl | unde
       MAX_HOOK_PRIORITY,
     );
   }
+  const task = kind === "task" ? taskSettings(item, path, p) : undefined;
+  if (kind !== "task") {
+    for (const key of TASK_KEYS.filter((k) => k in item)) {
+      p.push({ field: at(path, key), message: `only task: hooks take ${key}` });
+    }
+  } else if (item.priority !== undefined) {
+    p.push({ field: at(path, "priority"), message: "task: hooks take no priority" });
+  }
   if (p.length !== before || typeof name !== "string" || priority === undefined) return undefined;
-  return { kind, name, priority };
+  return task ? { kind, name, priority, task } : { kind, name, priority };
+}
+
+function taskSettings(item: Record<string, unknown>, path: string, p: Problems): TaskSettings {
+  const int = (key: string, min: number, max: number, fallback: number | null) =>
+    item[key] === undefined ? fallback : intInRange(item[key], at(path, key), p, min, max) ?? null;
+  return {
+    concurrency: int("concurrency", 1, LIMIT_CEILINGS.concurrency, 1) ?? 1,
+    timeout_ms: int("timeout_ms", LIMIT_FLOORS.timeout_ms, LIMIT_CEILINGS.timeout_ms, null),
+    retries: int("retries", 0, MAX_TASK_RETRIES, 3) ?? 3,
+  };
 }

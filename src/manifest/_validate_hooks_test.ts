@@ -24,13 +24,13 @@ Deno.test("hooks: rejects bad entries with the entry's path", () => {
       why: "unknown kind",
       doc: { hooks: [{ listener: "a.b" }] },
       field: "hooks[0]",
-      says: "action:, filter: or gate:",
+      says: "action:, filter:, gate:",
     },
     {
       why: "unknown key named",
       doc: { hooks: [{ listener: "a.b" }] },
       field: "hooks[0].listener",
-      says: "action, filter, gate, priority",
+      says: "action, filter, gate, task, priority",
     },
     {
       why: "two kinds",
@@ -170,5 +170,43 @@ Deno.test("cron: rejects bad names, schedules, keys and duplicates", () => {
     },
     { why: "too many", doc: { cron: many }, field: "cron", says: `limit is ${MAX_CRON_JOBS}` },
     { why: "string entry", doc: { cron: ["* * * * *"] }, field: "cron[0]" },
+  ]);
+});
+
+Deno.test("hooks: task processors take concurrency, timeout_ms and retries, with defaults", () => {
+  const m = valid(minimal({
+    hooks: [{ task: "image.resize", concurrency: 4, timeout_ms: 60_000, retries: 0 }, {
+      task: "report.render",
+    }],
+  }));
+  assert.deepEqual(m.hooks.map((h) => h.task), [
+    { concurrency: 4, timeout_ms: 60_000, retries: 0 },
+    { concurrency: 1, timeout_ms: null, retries: 3 },
+  ]);
+  assertRejections([
+    {
+      why: "task settings on an action",
+      doc: { hooks: [{ action: "a.b", retries: 2 }] },
+      field: "hooks[0].retries",
+      says: "only task: hooks",
+    },
+    {
+      why: "priority on a task",
+      doc: { hooks: [{ task: "a.b", priority: 2 }] },
+      field: "hooks[0].priority",
+      says: "no priority",
+    },
+    {
+      why: "too many retries",
+      doc: { hooks: [{ task: "a.b", retries: 99 }] },
+      field: "hooks[0].retries",
+      says: "from 0 to 20",
+    },
+    {
+      why: "wildcard task",
+      doc: { hooks: [{ task: "a.*" }] },
+      field: "hooks[0].task",
+      says: "wildcards",
+    },
   ]);
 });

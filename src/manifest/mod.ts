@@ -22,6 +22,7 @@ export type {
   PluginKind,
   Problem,
   RouteDecl,
+  TaskSettings,
   UiDecl,
   UiPage,
   UiWidget,

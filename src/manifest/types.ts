@@ -6,15 +6,27 @@ import type { AddonOperation } from "./addon_contract.ts";
 
 export type { PermissionKind, Permissions, Problem } from "../permissions/mod.ts";
 
-export type HookKind = "action" | "filter" | "gate";
+export type HookKind = "action" | "filter" | "gate" | "task";
 
 /** One `hooks:` entry. */
 export interface HookDecl {
   kind: HookKind;
-  /** Event type or filter/gate name, lowercase dotted; may end in `*` (actions only). */
+  /** Event type, filter/gate name or task type, lowercase dotted; may end in `*` (actions only). */
   name: string;
   /** Lower runs first. @default 10 */
   priority: number;
+  /** A task processor's settings (kind `task` only). */
+  task?: TaskSettings;
+}
+
+/** How a plugin processes one task type (`- task: image.resize`). */
+export interface TaskSettings {
+  /** Tasks of this type running at once. @default 1 */
+  concurrency: number;
+  /** Per attempt. @default limits.timeout_ms */
+  timeout_ms: number | null;
+  /** Attempts after the first before the task is `dead`. @default 3 */
+  retries: number;
 }
 
 /**

@@ -6,7 +6,8 @@ import type { PluginRecord } from "./types.ts";
 
 /**
  * Refuses to enable a plugin whose version a registry advisory disables, whose dependencies
- * are not enabled, or that conflicts with an enabled one.
+ * are not enabled, that conflicts with an enabled one, or that processes a task type an enabled
+ * plugin already processes (exactly one processor per type).
  */
 export async function checkEnableable(store: Store, plugin: PluginRecord): Promise<void> {
   const advisory = await blockingAdvisory(
@@ -42,6 +43,17 @@ export async function checkEnableable(store: Store, plugin: PluginRecord): Promi
     ) {
       throw new ConflictError(
         `Cannot enable plugin "${plugin.id}": it conflicts with enabled plugin "${other.id}"`,
+      );
+    }
+  }
+  const tasks = plugin.manifest.hooks.filter((h) => h.kind === "task").map((h) => h.name);
+  for (const other of all) {
+    if (other.state !== "enabled" || other.id === plugin.id) continue;
+    const shared = other.manifest.hooks.find((h) => h.kind === "task" && tasks.includes(h.name));
+    if (shared) {
+      throw new ConflictError(
+        `Cannot enable plugin "${plugin.id}": task type "${shared.name}" is processed by enabled ` +
+          `plugin "${other.id}" and each type has exactly one processor; disable "${other.id}" first`,
       );
     }
   }

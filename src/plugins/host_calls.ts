@@ -3,6 +3,7 @@ import type { HostHandler } from "../runtime/mod.ts";
 import { type EmitLimiter, EmitRateLimitedError } from "./emit_limiter.ts";
 import type { PluginStorage } from "./storage.ts";
 import { DB_OPS, type PluginDbAccess } from "./plugin_db_access.ts";
+import type { SeriesBatch } from "../executions/mod.ts";
 
 /** Accepts an event a plugin emitted (after the emit permission check). */
 export interface PluginEventSink {
@@ -30,6 +31,8 @@ export function createHostHandler(deps: {
   onEmitDenied: (pluginId: string, type: string, reason: EmitDenial) => void;
   /** Plugin databases (`ctx.db`). @default none: `db.*` calls fail */
   db?: PluginDbAccess;
+  /** The plugins' own series (`ctx.metrics`); answers how many values it refused. */
+  series?: { record(pluginId: string, batch: SeriesBatch): number };
 }): HostHandler {
   return {
     async handleHostCall(pluginId, op, rawArgs) {
@@ -49,6 +52,8 @@ export function createHostHandler(deps: {
           return await deps.storage.list(pluginId, args.prefix ?? "");
         case "emit":
           return await emit(pluginId, args);
+        case "metrics":
+          return { refused: deps.series?.record(pluginId, args as SeriesBatch) ?? 0 };
         default:
           if (deps.db && DB_OPS.includes(op)) return await deps.db.handle(pluginId, op, args);
           throw new TypeError(`unknown host operation "${op}"`);

@@ -34,3 +34,4 @@ export {
   preparedOperations,
 } from "./addon_launch.ts";
 export { prepareDirs } from "./plugin_launch.ts";
+export type { CallOptions, RecordFacts } from "./plugin_calls.ts";

@@ -1,9 +1,6 @@
 import { endSpan, startSpan } from "../tracing/mod.ts";
 import { metrics } from "../metrics/mod.ts";
 import type { CallKind, PluginStats, Supervisor } from "../runtime/mod.ts";
-import type { CallHistory } from "./call_history.ts";
-
-export { CallHistory } from "./call_history.ts";
 
 const invocations = metrics.counter(
   "plugd_plugin_invocations_total",
@@ -26,13 +23,20 @@ const dataLimit = metrics.gauge(
   "plugd_plugin_data_limit_bytes",
   "The plugin's $DATA quota (enforcement: volume or watched)",
 );
+const degraded = metrics.gauge(
+  "plugd_plugin_degraded",
+  "1 while failed health checks in a row keep the plugin degraded",
+);
+const healthFailures = metrics.gauge(
+  "plugd_plugin_health_failures",
+  "Failed health checks in a row (unhealthy answers or none)",
+);
 
 const STATES = ["stopped", "starting", "running", "stopping", "backoff", "failed"] as const;
 
-/** Records one call's outcome and duration in the metrics and in the plugin's call history. */
+/** Records one call's outcome and duration (from `performance.now()` at `startedAt`). */
 export function recordInvocation(
-  history: CallHistory,
-  call: { id: string; kind: CallKind; name: string },
+  call: { id: string; kind: CallKind },
   startedAt: number,
   error?: unknown,
 ): void {
@@ -44,15 +48,13 @@ export function recordInvocation(
   const ms = performance.now() - startedAt;
   invocations.inc({ plugin: call.id, kind: call.kind, status });
   duration.observe({ plugin: call.id, kind: call.kind }, ms / 1000);
-  history.record(call, ms, status);
 }
 
 /**
- * Runs one call into a plugin (`run`) and records it: metrics, call history, and a trace span
+ * Runs one call into a plugin (`run`) and records it: metrics and a trace span
  * `plugd.plugin.invoke`, a child of whatever span is active (an event's dispatch, a request).
  */
 export async function measuredCall<T>(
-  history: CallHistory,
   call: { id: string; kind: CallKind; name: string },
   run: () => Promise<T>,
 ): Promise<T> {
@@ -64,11 +66,11 @@ export async function measuredCall<T>(
   });
   try {
     const value = await run();
-    recordInvocation(history, call, startedAt);
+    recordInvocation(call, startedAt);
     endSpan(span);
     return value;
   } catch (error) {
-    recordInvocation(history, call, startedAt, error);
+    recordInvocation(call, startedAt, error);
     endSpan(span, error);
     throw error;
   }
@@ -78,6 +80,8 @@ export async function measuredCall<T>(
 export function collectPluginMetrics(supervisor: Supervisor): void {
   metrics.onCollect(async () => {
     state.reset();
+    degraded.reset();
+    healthFailures.reset();
     for (const id of supervisor.ids()) {
       let s: PluginStats;
       try {
@@ -95,6 +99,8 @@ export function collectPluginMetrics(supervisor: Supervisor): void {
         dataUsed.set({ plugin: id }, s.disk.usedBytes);
         dataLimit.set({ plugin: id, enforcement: s.disk.enforcement }, s.disk.limitBytes);
       }
+      degraded.set({ plugin: id }, s.degradedSince ? 1 : 0);
+      healthFailures.set({ plugin: id }, s.healthFailures ?? 0);
     }
   });
 }

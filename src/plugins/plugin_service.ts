@@ -1,9 +1,9 @@
 import { appendAudit } from "../audit/mod.ts";
 import type { Permissions } from "../manifest/mod.ts";
-import type { CallKind, InvokeOptions, Supervisor } from "../runtime/mod.ts";
+import type { CallKind, Supervisor } from "../runtime/mod.ts";
 import { ConflictError } from "./errors.ts";
 import { installPlugin, type InstallResult, type InstallSource } from "./install_plugin.ts";
-import { callFailedLine, LogRings } from "./log_ring.ts";
+import { LogRings } from "./log_ring.ts";
 import type { PluginContext } from "./plugin_context.ts";
 import { getPlugin, listPlugins } from "./repository.ts";
 import {
@@ -24,7 +24,9 @@ import type { PluginConfigs } from "./plugin_configs.ts";
 import { updatePlugin } from "./update_plugin.ts";
 import { DevReloader } from "./dev_reloader.ts";
 import { createPluginSupervisor } from "./plugin_supervisor.ts";
-import { CallHistory, collectPluginMetrics, measuredCall } from "./plugin_metrics.ts";
+import { collectPluginMetrics } from "./plugin_metrics.ts";
+import { type CallOptions, invokeRecorded, recordOwnCall } from "./plugin_calls.ts";
+import { ExecutionRecorder } from "../executions/mod.ts";
 import { reloadPlugin } from "./reload_plugin.ts";
 import { checkEnableable } from "./enable_checks.ts";
 import { EmitPolicy } from "./emit_policy.ts";
@@ -52,8 +54,8 @@ export interface PluginEvents extends PluginEventSink, SystemEventSink {
  */
 export class PluginService<E extends PluginEvents = PluginEvents> {
   readonly logs = new LogRings();
-  /** The last hour of calls per plugin, per minute, and each handler's last call. */
-  readonly calls = new CallHistory();
+  /** A record of every call, and usage rollups per minute and hour. */
+  readonly executions: ExecutionRecorder;
   readonly storage: PluginStorage;
   /** Plugin databases (`ctx.db`, permission `db`). */
   readonly db: PluginDbAccess;
@@ -77,17 +79,24 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     this.configs = configs;
     this.storage = new PluginStorage(ctx.store);
     this.db = createPluginDbAccess(ctx.layout.root, ctx.runtime.sandbox, this.logs);
+    this.executions = new ExecutionRecorder(ctx.store, {
+      retention: ctx.config.executions,
+      log: ctx.log,
+    });
     this.supervisor = createPluginSupervisor({
       storage: this.storage,
       db: this.db,
       logs: this.logs,
       idleStopMs: ctx.config.idleStopMs,
+      health: ctx.config.health,
+      series: this.executions.series,
       bus: this.events,
       emit: this.#emit,
       onPermissionDenied: (id, attempt) =>
         void this.events.emitSystemEvent("plugin.permission_denied", { plugin: id, ...attempt }),
       onStateChange: (id, state, reason) => void this.#onRuntimeState(id, state, reason),
       verifyIntegrity: (id) => this.#verifyIntegrity(id),
+      onOwnCall: (id, call) => recordOwnCall(this.executions, id, call),
     });
     this.#starter = new PluginStarter({
       ctx: this.#ctx,
@@ -96,6 +105,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       emit: this.#emit,
       db: this.db,
       addons: () => this.#addons,
+      executions: this.executions,
     });
     collectPluginMetrics(this.supervisor);
   }
@@ -121,6 +131,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   async start(): Promise<void> {
     await settleInterrupted(this.#ctx);
     this.#ctx.locks!.open(); // lifecycle requests that arrived meanwhile go ahead now
+    this.executions.start();
     if (this.#ctx.config.dev) {
       for (const p of await listPlugins(this.#ctx.store)) this.#reloader.watchSource(p);
     }
@@ -138,6 +149,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     this.#reloader.close();
     await this.supervisor[Symbol.asyncDispose]();
     await this.db.close();
+    await this.executions.stop();
     await this.#ctx.runtime.volumes[Symbol.asyncDispose]();
   }
 
@@ -267,7 +279,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     await removePlugin(this.#ctx, plugin, options, actor);
     await this.db.forget(id, options.purge);
     this.logs.clear(id);
-    this.calls.clear(id);
+    await this.executions.forget(id, options.purge);
     await this.#ctx.events.emitSystemEvent("plugin.uninstalled", {
       plugin: id,
       version: plugin.version,
@@ -329,22 +341,16 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     return await this.#starter.flags(await getPlugin(this.#ctx.store, id));
   }
 
-  /** Calls a hook/route/cron handler, starting the plugin on demand. */
+  /** Calls a handler, starting the plugin on demand; every call is recorded. */
   invoke(
     id: string,
     kind: CallKind,
     name: string,
     payload: unknown,
-    options?: InvokeOptions,
+    options?: CallOptions,
   ): Promise<unknown> {
-    return measuredCall(
-      this.calls,
-      { id, kind, name },
-      () => this.supervisor.invoke(id, kind, name, payload, options),
-    ).catch((error) => {
-      this.logs.push(id, callFailedLine(kind, name, error));
-      throw error;
-    });
+    const deps = { supervisor: this.supervisor, executions: this.executions, logs: this.logs };
+    return invokeRecorded(deps, { id, kind, name, payload }, options);
   }
 
   /** Why `id` cannot take a delivery now, or null (the hook bus parks deliveries on this). */

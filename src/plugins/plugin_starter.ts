@@ -21,6 +21,8 @@ import {
 import { type PluginPaths, pluginPaths } from "./plugin_paths.ts";
 import { isSystemAddon, type SystemAddonHooks } from "./system_addons.ts";
 import type { PluginRecord } from "./types.ts";
+import type { ExecutionRecorder } from "../executions/mod.ts";
+import { secretRedaction } from "./secret_redaction.ts";
 
 /** What a starter works with. */
 export interface PluginStarterDeps {
@@ -32,6 +34,8 @@ export interface PluginStarterDeps {
   db: Pick<PluginDbAccess, "prepare">;
   /** The system-addon side, once attached. */
   addons: () => SystemAddonHooks | null;
+  /** Learns each plugin's secrets at launch, so execution records can hide them. */
+  executions?: Pick<ExecutionRecorder, "setSecrets">;
 }
 
 /** Launches and halts plugins for the plugin service. */
@@ -59,6 +63,7 @@ export class PluginStarter {
     const uid = await readyToLaunch(plugin, runtime, paths);
     await this.#d.db.prepare({ ...plugin, granted: grant }, paths.pluginDir, ctx.store);
     const config = await configs.forLaunch(plugin);
+    this.#d.executions?.setSecrets(plugin.id, secretRedaction(plugin.manifest.config, config));
     await this.halt(plugin.id);
     supervisor.register({
       id: plugin.id,

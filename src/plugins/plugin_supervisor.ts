@@ -1,9 +1,18 @@
-import { type DeniedAttempt, type RuntimeState, Supervisor } from "../runtime/mod.ts";
+import {
+  type DeniedAttempt,
+  type HealthChange,
+  type HealthPolicy,
+  type OwnCall,
+  type RuntimeState,
+  Supervisor,
+} from "../runtime/mod.ts";
 import type { EmitPolicy } from "./emit_policy.ts";
 import { createHostHandler, type PluginEventSink } from "./host_calls.ts";
 import type { LogRings } from "./log_ring.ts";
 import type { PluginStorage } from "./storage.ts";
 import type { PluginDbAccess } from "./plugin_db_access.ts";
+import type { SystemEventSink } from "./types.ts";
+import type { SeriesBatch } from "../executions/mod.ts";
 
 /** What the daemon's supervisor is wired to. */
 export interface PluginSupervisorDeps {
@@ -13,12 +22,18 @@ export interface PluginSupervisorDeps {
   logs: LogRings;
   idleStopMs: number;
   /** The event bus. */
-  bus: PluginEventSink;
+  bus: PluginEventSink & SystemEventSink;
+  /** The plugins' own series (`ctx.metrics`). */
+  series?: { record(pluginId: string, batch: SeriesBatch): number };
+  /** Health checks: every `intervalS`, and when failures in a row degrade and restart a plugin. */
+  health?: { intervalS: number } & HealthPolicy;
   /** Each plugin's granted emit types, rate limit and refusal counts. */
   emit: EmitPolicy;
   onPermissionDenied: (pluginId: string, attempt: DeniedAttempt) => void;
   onStateChange: (pluginId: string, state: RuntimeState, reason?: string) => void;
   verifyIntegrity: (pluginId: string) => Promise<boolean>;
+  /** Calls the supervisor makes itself (onEnable), for execution records. */
+  onOwnCall?: (pluginId: string, call: OwnCall) => void;
 }
 
 /**
@@ -35,6 +50,7 @@ export function createPluginSupervisor(deps: PluginSupervisorDeps): Supervisor {
       emitLimiter: deps.emit.limiter,
       onEmitDenied: (id, type, reason) => deps.emit.record(id, type, reason),
       db: deps.db,
+      series: deps.series,
     }),
     onLog: (id, line) => logs.push(id, line),
     onStateChange: deps.onStateChange,
@@ -49,5 +65,28 @@ export function createPluginSupervisor(deps: PluginSupervisorDeps): Supervisor {
     },
     verifyIntegrity: deps.verifyIntegrity,
     idleStopMs: deps.idleStopMs,
+    onOwnCall: deps.onOwnCall,
+    healthIntervalMs: deps.health ? deps.health.intervalS * 1000 : undefined,
+    healthPolicy: deps.health,
+    onHealth: (id, change) => healthAlert(deps, id, change),
+  });
+}
+
+const HEALTH_EVENTS = { degraded: "plugin.degraded", recovered: "plugin.recovered" } as const;
+
+/** A health change in the plugin's log and, when it degrades or recovers, as a system event. */
+function healthAlert(deps: PluginSupervisorDeps, id: string, change: HealthChange): void {
+  const msg = change.change === "degraded"
+    ? `degraded: ${change.failures} failed health checks in a row; last ${change.reason}`
+    : change.change === "restart"
+    ? `restarting: ${change.failures} failed health checks in a row; last ${change.reason}`
+    : `recovered: ${change.reason}`;
+  const level = change.change === "recovered" ? "info" : "warn";
+  deps.logs.push(id, { ts: Date.now(), stream: "system", level, msg });
+  if (change.change === "restart") return;
+  void deps.bus.emitSystemEvent(HEALTH_EVENTS[change.change], {
+    plugin: id,
+    reason: change.reason,
+    failures: change.failures,
   });
 }

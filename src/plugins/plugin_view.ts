@@ -71,6 +71,10 @@ export function pluginView(
       risks: assessRisks(p.manifest.permissions, { shell: p.manifest.kind === "system" }),
     },
     health: stats?.lastHealth ?? null,
+    // `degraded` while failed health checks say so (the process runs).
+    runtime: stats?.degradedSince && stats.state === "running"
+      ? "degraded"
+      : stats?.state ?? "stopped",
     stats: {
       ...(stats ?? { state: "stopped" }),
       emit_denied: extras.emitDenied.permission + extras.emitDenied.rate,
@@ -108,7 +112,9 @@ export function pluginSummary(
     failed_reason: p.failedReason,
     description: p.manifest.description,
     granted: p.granted !== null,
-    runtime: counters?.state ?? "stopped",
+    runtime: counters?.degraded && counters.state === "running"
+      ? "degraded"
+      : counters?.state ?? "stopped",
     health: counters?.health ?? null,
     signed_by: p.signedBy,
     risk: highestRisk(

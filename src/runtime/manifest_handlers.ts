@@ -22,5 +22,6 @@ export function manifestHandlers(
     cron: m.cron.map((c) => c.name),
     lifecycle: [],
     commands: (m.commands ?? []).map((c) => c.name),
+    tasks: of("task"),
   };
 }

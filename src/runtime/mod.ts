@@ -76,8 +76,16 @@ export { checkModuleGraph } from "./module_graph.ts";
 export { digestDir } from "./integrity.ts";
 export { type ExitInfo, PluginProcess, type PluginProcessOptions } from "./plugin_process.ts";
 export { Supervisor } from "./supervisor.ts";
+export {
+  type HealthChange,
+  type HealthPolicy,
+  healthProblem,
+  type HealthView,
+  HealthWatch,
+} from "./health_watch.ts";
 export type {
   DiskLimit,
+  OwnCall,
   PluginCounters,
   PluginSpec,
   PluginStats,

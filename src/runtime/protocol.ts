@@ -48,7 +48,16 @@ function isNameList(v: unknown): v is string[] {
 
 function validHandlers(v: unknown): HandlerSet | undefined {
   if (!isRecord(v)) return undefined;
-  const keys = ["actions", "filters", "gates", "routes", "cron", "lifecycle", "commands"] as const;
+  const keys = [
+    "actions",
+    "filters",
+    "gates",
+    "routes",
+    "cron",
+    "lifecycle",
+    "commands",
+    "tasks",
+  ] as const;
   const out: Partial<HandlerSet> = {};
   for (const k of keys) {
     const list = v[k] ?? [];
@@ -138,8 +147,9 @@ export function compareHandlers(expected: HandlerSet, actual: HandlerSet): strin
     cron: "cron job",
     lifecycle: "lifecycle hook",
     commands: "command",
+    tasks: "task",
   };
-  const keys = ["actions", "filters", "gates", "routes", "cron", "commands"] as const;
+  const keys = ["actions", "filters", "gates", "routes", "cron", "commands", "tasks"] as const;
   for (const k of keys) {
     const want = new Set(expected[k] ?? []);
     const have = new Set(actual[k] ?? []);

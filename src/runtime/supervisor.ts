@@ -5,6 +5,7 @@ import { processTreeRss } from "./process_rss.ts";
 import { processRunner } from "./process_runner.ts";
 import { cpuBudgetCheck } from "./cpu_budget.ts";
 import { diskWatchCheck } from "./disk_usage.ts";
+import { HealthWatch, ownCall } from "./health_watch.ts";
 import type {
   PluginCounters,
   PluginSpec,
@@ -22,6 +23,7 @@ interface Entry {
   cpuQuota?: boolean;
   starting?: Promise<PluginProcess>;
   crashes: number[];
+  health: HealthWatch;
   timers: Map<string, ReturnType<typeof setTimeout>>;
   stats: Omit<PluginStats, "state" | "reason">;
 }
@@ -48,6 +50,9 @@ export class Supervisor {
       onLog: () => {},
       onStateChange: () => {},
       onDenied: () => {},
+      onOwnCall: () => {},
+      onHealth: () => {},
+      healthPolicy: {},
       healthIntervalMs: 30_000,
       healthTimeoutMs: 5_000,
       crashBudget: { restarts: 5, windowMs: 60_000 },
@@ -73,6 +78,10 @@ export class Supervisor {
       spec,
       state: "stopped",
       crashes: [],
+      health: new HealthWatch(this.#o.healthPolicy, (change) => {
+        if (change.change === "restart") this.#entries.get(spec.id)?.proc?.kill("unhealthy");
+        this.#o.onHealth(spec.id, change);
+      }),
       timers: new Map(),
       stats: {
         invocations: 0,
@@ -106,8 +115,8 @@ export class Supervisor {
   counters(id: string): PluginCounters | undefined {
     const e = this.#entries.get(id);
     if (!e) return undefined;
-    const { invocations, errors, timeouts, restarts, denied, lastHealth } = e.stats;
-    const health = lastHealth;
+    const { invocations, errors, timeouts, restarts, denied } = e.stats;
+    const [health, degraded] = [e.health.view?.last, e.health.degraded];
     return {
       state: e.state,
       invocations,
@@ -116,6 +125,7 @@ export class Supervisor {
       restarts,
       denied: denied.count,
       health,
+      degraded,
     };
   }
 
@@ -190,7 +200,7 @@ export class Supervisor {
       e.stats.caps = plan.caps;
       proc.exited.then((x) => this.#onExit(e, proc, x.reason, x.code));
       if ((e.spec.runOnEnable ?? true) && proc.handlers?.lifecycle.includes("onEnable")) {
-        await proc.invoke("lifecycle", "onEnable", undefined);
+        await ownCall(proc, "onEnable", (call) => this.#o.onOwnCall(id, call));
       }
       this.#setState(e, "running");
       this.#armHealth(e);
@@ -258,12 +268,10 @@ export class Supervisor {
   #armHealth(e: Entry): void {
     const ms = this.#o.healthIntervalMs;
     if (ms <= 0) return;
-    this.#timer(e, "health", ms, () => {
-      const proc = e.proc;
-      if (!proc?.ready) return;
-      proc.invoke("health", "health", undefined, { timeoutMs: this.#o.healthTimeoutMs })
-        .then((h) => e.stats.lastHealth = h, (err) => this.#record(e, err));
-    }, true);
+    const check = () =>
+      e.health.check(() => e.proc, this.#o.healthTimeoutMs, (x) => this.#record(e, x));
+    check(); // health is known from the first second, not after one interval
+    this.#timer(e, "health", ms, check, true);
   }
 
   /** Without a cgroup cpu quota, restart a plugin that burns CPU while no call is in flight. */
@@ -366,6 +374,7 @@ export class Supervisor {
     const p = e.proc;
     return {
       ...structuredClone(e.stats),
+      ...e.health.stats(),
       state: e.state,
       reason: e.reason,
       protocolViolations: e.stats.protocolViolations + (p?.protocolViolations ?? 0),

@@ -3,6 +3,7 @@ import type { HandlerSet } from "./protocol.ts";
 import type { LaunchPlan } from "./launch_plan.ts";
 import type { Runner } from "./runner.ts";
 import type { CpuBudget } from "./cpu_budget.ts";
+import type { HealthChange, HealthPolicy } from "./health_watch.ts";
 import type { DeniedAttempt, HostHandler, LogLine, RuntimeState } from "./types.ts";
 
 /** What the supervisor needs to run one plugin. */
@@ -72,6 +73,25 @@ export interface SupervisorOptions {
   deniedHistory?: number;
   /** How often a watched `$DATA` is measured, ms. @default 1000 */
   diskWatchMs?: number;
+  /**
+   * Calls the supervisor makes itself (`onEnable` after each start), when they end: for execution
+   * records. @default ignore
+   */
+  onOwnCall?: (pluginId: string, call: OwnCall) => void;
+  /** When failed health checks degrade and restart a plugin. @default HEALTH_POLICY */
+  healthPolicy?: Partial<HealthPolicy>;
+  /** A plugin became degraded, is restarted for its health, or recovered. @default ignore */
+  onHealth?: (pluginId: string, change: HealthChange) => void;
+}
+
+/** A call the supervisor made itself, and how it ended. */
+export interface OwnCall {
+  kind: "lifecycle";
+  name: string;
+  /** ms since the epoch. */
+  startedAt: number;
+  durationMs: number;
+  error?: unknown;
 }
 
 /** Per-plugin statistics. */
@@ -84,8 +104,10 @@ export interface PluginCounters {
   restarts: number;
   /** Operations the sandbox refused. */
   denied: number;
-  /** The last answer to `health()`, if any. */
+  /** The last answer to `health()`, if any (`{status: "unhealthy", error}` when none came). */
   health?: unknown;
+  /** Failed health checks in a row made it degraded (a check has not passed since). */
+  degraded?: boolean;
 }
 
 export interface PluginStats {
@@ -107,5 +129,10 @@ export interface PluginStats {
   caps?: string;
   /** `$DATA` use against its limit. */
   disk?: { usedBytes: number; limitBytes: number; enforcement: "volume" | "watched" };
+  /** The last answer to `health()` (`{status: "unhealthy", error}` when none came). */
   lastHealth?: unknown;
+  /** Failed health checks in a row. */
+  healthFailures?: number;
+  /** Since when failed health checks made it degraded (ms), or null. */
+  degradedSince?: number | null;
 }

@@ -65,12 +65,13 @@ async function snapshot(d: TestDaemon) {
       config: await call(d, "GET", `/v1/plugins/${p.id}/config`),
     };
   }
-  // Counters that depend on this process's history are not state.
+  // Counters and health checks that depend on this process's history are not state.
   const stable = (list as Record<string, unknown>[]).map((p) => ({
     ...p,
     invocations: undefined,
     errors: undefined,
     restarts: undefined,
+    health: undefined,
   }));
   return { list: stable, details };
 }

@@ -73,7 +73,10 @@ Deno.test(
   "deliveries to a failed plugin are parked, not retried, and resume when it runs",
   OPTS,
   async () => {
-    await using d = await startDaemon();
+    // The delivery in flight at each crash is killed with the plugin; with the default 2 crash
+    // retries it would (rightly) become a dead letter before the plugin is failed. This test is
+    // about parking, so it allows the old 5 attempts.
+    await using d = await startDaemon({ env: { PLUGD_DELIVERY_CRASH_RETRIES: "4" } });
     await installEnable(d, fixture("toggler"));
     const post = (id: string, type: string) =>
       call(d, "POST", "/v1/events", { specversion: "1.0", id, source: "/t", type });

@@ -3,11 +3,20 @@
 (function () {
   "use strict";
 
-  const COLORS = { calls: "#2f6fdf", errors: "#d0392b", avg_ms: "#2f9e55", max_ms: "#b7791f" };
+  const COLORS = {
+    calls: "#2f6fdf",
+    errors: "#d0392b",
+    avg_ms: "#2f9e55",
+    p50_ms: "#2f9e55",
+    p95_ms: "#7a4fd0",
+    max_ms: "#b7791f",
+  };
   const LABELS = {
     calls: "calls / min",
     errors: "errors / min",
     avg_ms: "average ms",
+    p50_ms: "median ms",
+    p95_ms: "p95 ms",
     max_ms: "slowest ms",
   };
 

@@ -9,7 +9,7 @@ import { PluginPage } from "../pages/plugin_page.tsx";
 import { ConsoleError } from "../session_middleware.ts";
 import type { Sessions } from "../sessions.ts";
 import type { ConsoleEnv, PluginView } from "../types.ts";
-import { type ActivityData, chartColumns } from "../ui/activity.tsx";
+import { type ActivityData, chartColumns, usagePath } from "../ui/activity.tsx";
 import type { ExecutionRow } from "../ui/addon_panel.tsx";
 import type { LogLineData } from "../ui/log_line.tsx";
 import { previousGrant } from "../ui/previous_grant.ts";
@@ -34,7 +34,7 @@ export function pluginPageRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit, session
     const view = await loadView(kit, c);
     const [flags, activity, previous, executions] = await Promise.all([
       api.get<{ argv: string[]; env: string[] }>(`/v1/plugins/${id}/flags`).catch(() => null),
-      api.get<ActivityData>(`/v1/plugins/${id}/activity`),
+      api.get<ActivityData>(usagePath(id)),
       view.permissions.granted === null && c.get("can").read
         ? previousGrant(kit.deps.store, id)
         : null,
@@ -58,9 +58,7 @@ export function pluginPageRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit, session
   });
 
   app.get(`${base}/activity.json`, async (c) => {
-    const activity = await kit.api(c).get<ActivityData>(
-      `/v1/plugins/${c.req.param("id")}/activity`,
-    );
+    const activity = await kit.api(c).get<ActivityData>(usagePath(c.req.param("id")));
     return c.json(chartColumns(activity));
   });
 

@@ -8,14 +8,17 @@ import { inert } from "../inert_text.ts";
 import type { PluginView } from "../types.ts";
 import { Empty, Section, TableWrap, Time } from "./components.tsx";
 
-/** `GET /v1/plugins/{id}/activity`. */
+/** `GET /v1/plugins/{id}/usage` (the parts the page shows). */
 export interface ActivityData {
-  minutes: {
+  last_used_at: string | null;
+  points: {
     t: string;
     calls: number;
     errors: number;
     timeouts: number;
     avg_ms: number | null;
+    p50_ms: number | null;
+    p95_ms: number | null;
     max_ms: number | null;
   }[];
   handlers: {
@@ -29,21 +32,27 @@ export interface ActivityData {
   }[];
 }
 
+/** The API path of the last hour by minute, for `id`. */
+export function usagePath(id: string): string {
+  return `/v1/plugins/${id}/usage?since=1h&step=minute`;
+}
+
 /** The chart data (`/ui/plugins/<id>/activity.json`): columns for uPlot. */
 export function chartColumns(a: ActivityData): Record<string, (number | null)[]> {
   return {
-    t: a.minutes.map((m) => Date.parse(m.t) / 1000),
-    calls: a.minutes.map((m) => m.calls),
-    errors: a.minutes.map((m) => m.errors + m.timeouts),
-    avg_ms: a.minutes.map((m) => m.avg_ms),
-    max_ms: a.minutes.map((m) => m.max_ms),
+    t: a.points.map((m) => Date.parse(m.t) / 1000),
+    calls: a.points.map((m) => m.calls),
+    errors: a.points.map((m) => m.errors + m.timeouts),
+    p50_ms: a.points.map((m) => m.p50_ms),
+    p95_ms: a.points.map((m) => m.p95_ms),
+    max_ms: a.points.map((m) => m.max_ms),
   };
 }
 
 function tenMinuteRows(a: ActivityData) {
   const rows = [];
-  for (let i = 0; i < a.minutes.length; i += 10) {
-    const slice = a.minutes.slice(i, i + 10);
+  for (let i = 0; i < a.points.length; i += 10) {
+    const slice = a.points.slice(i, i + 10);
     const calls = slice.reduce((s, m) => s + m.calls, 0);
     const weighted = slice.reduce((s, m) => s + (m.avg_ms ?? 0) * m.calls, 0);
     rows.push({
@@ -51,6 +60,10 @@ function tenMinuteRows(a: ActivityData) {
       calls,
       errors: slice.reduce((s, m) => s + m.errors + m.timeouts, 0),
       avg: calls > 0 ? Math.round((weighted / calls) * 10) / 10 : null,
+      p95: slice.reduce<number | null>(
+        (s, m) => m.p95_ms === null ? s : Math.max(s ?? 0, m.p95_ms),
+        null,
+      ),
       max: slice.reduce<number | null>(
         (s, m) => m.max_ms === null ? s : Math.max(s ?? 0, m.max_ms),
         null,
@@ -72,7 +85,12 @@ export function ActivityPanel(props: { id: string; data: ActivityData }): Child 
           data-series="calls,errors"
           data-title="Calls and errors per minute"
         />
-        <div class="chart" data-chart={url} data-series="avg_ms,max_ms" data-title="Latency (ms)" />
+        <div
+          class="chart"
+          data-chart={url}
+          data-series="p50_ms,p95_ms,max_ms"
+          data-title="Latency (ms): median, 95th percentile, slowest"
+        />
       </div>
       <TableWrap label="Calls in the last hour, by 10 minutes">
         <table class="activity">
@@ -82,6 +100,7 @@ export function ActivityPanel(props: { id: string; data: ActivityData }): Child 
               <th scope="col">Calls</th>
               <th scope="col">Errors</th>
               <th scope="col">Average ms</th>
+              <th scope="col">Worst p95 ms</th>
               <th scope="col">Slowest ms</th>
             </tr>
           </thead>
@@ -94,6 +113,7 @@ export function ActivityPanel(props: { id: string; data: ActivityData }): Child 
                 <td>{r.calls}</td>
                 <td class={r.errors ? "bad" : ""}>{r.errors}</td>
                 <td>{r.avg ?? "—"}</td>
+                <td>{r.p95 ?? "—"}</td>
                 <td>{r.max ?? "—"}</td>
               </tr>
             ))}

@@ -1,5 +1,6 @@
 /** The `ctx` object handlers receive, backed by host calls. */
 import type { PluginContext, PluginLogger } from "../../../sdk/types.ts";
+import { pluginMetrics } from "./metrics.ts";
 import { hostCall, send } from "./channel.ts";
 import { createDatabase } from "./db.ts";
 import type { HostFrame, LogLevel } from "./wire.ts";
@@ -32,5 +33,6 @@ export function createContext(init: Init): PluginContext {
     db: createDatabase(),
     log: Object.freeze(logger()),
     emit: (type: string, data?: unknown) => hostCall("emit", { type, data }) as Promise<string>,
+    metrics: pluginMetrics(),
   });
 }

@@ -1,6 +1,7 @@
 /** Route one host call to the plugin's handler. */
 import type { CloudEvent, DefinedPlugin, PluginContext } from "../../../sdk/types.ts";
 import { runCommand } from "./command.ts";
+import { runTask } from "./task.ts";
 import { fromResponse, toRequest } from "./route.ts";
 import { type CallKind, type HandlerSet, LIFECYCLE_HOOKS, type RoutePayload } from "./wire.ts";
 
@@ -13,6 +14,7 @@ export function collectHandlers(def: DefinedPlugin): HandlerSet {
     routes: Object.keys(def.routes ?? {}),
     cron: Object.keys(def.cron ?? {}),
     commands: Object.keys(def.commands ?? {}),
+    tasks: Object.keys(def.tasks ?? {}),
     lifecycle: LIFECYCLE_HOOKS.filter((k) => typeof def[k] === "function"),
   };
 }
@@ -52,6 +54,8 @@ export async function dispatch(
     }
     case "command":
       return await runCommand(pick(def.commands, kind, name), ctx, call.id, payload, call.signal);
+    case "task":
+      return await runTask(pick(def.tasks, kind, name), ctx, call.id, payload, call.signal);
     case "cron":
       return await pick(def.cron, kind, name)(ctx);
     case "health":

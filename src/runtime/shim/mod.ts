@@ -9,6 +9,7 @@ import { SDK_VERSION } from "../../../sdk/version.ts";
 import { beginCall, cancelCall, endCall } from "./calls.ts";
 import { readFrames, send, settleHostCall } from "./channel.ts";
 import { createContext } from "./context.ts";
+import { flushMetrics } from "./metrics.ts";
 import { collectHandlers, dispatch } from "./dispatch.ts";
 import { type HostFrame, PROTOCOL_VERSION } from "./wire.ts";
 import { setQuota, toWireError } from "./wire_error.ts";
@@ -74,6 +75,7 @@ export async function runShim(def: unknown): Promise<void> {
         cancelCall(f.id);
         break;
       case "shutdown":
+        flushMetrics(); // a restart must not lose the last second of ctx.metrics
         Deno.exit(0);
     }
   }).then(() => Deno.exit(0), () => Deno.exit(70));

@@ -19,6 +19,7 @@ export const CALL_KINDS = [
   "lifecycle",
   "health",
   "command",
+  "task",
 ] as const;
 /** A kind of host→child call. */
 export type CallKind = typeof CALL_KINDS[number];
@@ -30,6 +31,7 @@ export const HOST_OPS = [
   "storage.delete",
   "storage.list",
   "emit",
+  "metrics",
   "log",
   "denied",
   "db.execute",
@@ -62,6 +64,8 @@ export interface HandlerSet {
   lifecycle: string[];
   /** Absent from SDKs older than commands; read as []. */
   commands?: string[];
+  /** Absent from SDKs older than tasks; read as []. */
+  tasks?: string[];
 }
 
 /** A plain error as it crosses the boundary. */
@@ -99,6 +103,21 @@ export type HostFrame =
 /** Payload of a `command` call: the arguments as the operator typed them. */
 export interface CommandPayload {
   args: string[];
+}
+
+/** Payload of a `task` call. */
+export interface TaskPayload {
+  id: string;
+  type: string;
+  attempt: number;
+  input: unknown;
+  tenant?: string | null;
+}
+
+/** What a task's `out` frames carry: one progress report as JSON text. */
+export interface TaskProgress {
+  progress: number;
+  message?: string;
 }
 
 /** Largest `data` of one `out` frame, in UTF-16 code units (escaping keeps the frame < 1 MiB). */

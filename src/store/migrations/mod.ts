@@ -18,6 +18,8 @@ import { migration015 } from "./015_store_probe.ts";
 import { migration016 } from "./016_fleet.ts";
 import { migration017 } from "./017_addons.ts";
 import { migration018 } from "./018_plugin_transitions.ts";
+import { migration019 } from "./019_executions.ts";
+import { migration020 } from "./020_tasks.ts";
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -38,4 +40,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration016,
   migration017,
   migration018,
+  migration019,
+  migration020,
 ];

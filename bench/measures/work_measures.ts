@@ -1,0 +1,214 @@
+/**
+ * The work model (issue 15) on a real daemon, as three bench groups (each its own process: after
+ * heavy socket load a Deno 2.9 process may wedge its file ops, see bench/run.ts): tasks accepted per second and a no-op task's end to
+ * end latency; what execution records cost the durable event path (one plugin subscribed, records
+ * on vs off); and `GET /v1/executions` with 1,000,000 rows stored.
+ */
+import { createClient } from "@libsql/client";
+import { join } from "node:path";
+import { BENCH_ECHO_DIR } from "../lib/bench_plugin.ts";
+import {
+  benchDaemon,
+  installGrantEnable,
+  SocketClient,
+  type TestDaemon,
+} from "../lib/daemon_client.ts";
+import { type MeasureResult, result, summarize, summarizeRates } from "../lib/stats.ts";
+
+const BENCH_TASK_DIR = new URL("../plugins/bench-task", import.meta.url).pathname;
+
+/** Sample counts. */
+export interface WorkMeasureOptions {
+  tasks: number;
+  clients: number;
+  waits: number;
+  events: number;
+  rounds: number;
+  rows: number;
+  queries: number;
+}
+
+/** `clients` concurrent posters until `total` requests answered `expect`; the rate. */
+async function load(
+  c: SocketClient,
+  total: number,
+  clients: number,
+  path: string,
+  body: (i: number) => string,
+  expect: number,
+): Promise<number> {
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (next < total) {
+      const i = next++;
+      const status = await c.postStatus(path, body(i));
+      if (status !== expect) throw new Error(`POST ${path} answered ${status}`);
+    }
+  }));
+  return total / ((performance.now() - t0) / 1000);
+}
+
+async function tasks(o: WorkMeasureOptions): Promise<MeasureResult[]> {
+  await using daemon = await benchDaemon();
+  using c = new SocketClient(daemon.socketPath);
+  await installGrantEnable(c, BENCH_TASK_DIR);
+  const body = (i: number) => JSON.stringify({ input: { i } });
+  await load(c, 500, o.clients, "/v1/tasks/bench.noop", body, 202); // warm-up
+  const rates: number[] = [];
+  for (let r = 0; r < o.rounds; r++) {
+    rates.push(await load(c, o.tasks, o.clients, "/v1/tasks/bench.noop", body, 202));
+  }
+  const lat: number[] = [];
+  for (let i = 0; i < o.waits + 50; i++) {
+    const t = performance.now();
+    const a = await c.json("POST", "/v1/tasks/bench.noop?wait=30", { input: { i } });
+    if (a.body?.status !== "succeeded") throw new Error(`task ended ${JSON.stringify(a.body)}`);
+    if (i >= 50) lat.push(performance.now() - t);
+  }
+  return [
+    result({
+      id: "tasks_accepted",
+      name: `tasks accepted (stored, 202), ${o.clients} clients`,
+      unit: "tasks/s",
+      ...summarizeRates(rates),
+      target: { stat: "median", op: ">", value: 5000 },
+      config: { clients: o.clients, rounds: o.rounds, tasks_per_round: o.tasks },
+      notes: "one INSERT commit per task (no group commit); the processor drains them meanwhile",
+    }),
+    result({
+      id: "task_end_to_end",
+      name: "no-op task, POST ?wait until succeeded, socket",
+      unit: "ms",
+      ...summarize(lat),
+      target: null,
+      notes: "sequential: insert, claim, call, result, all committed, answered",
+    }),
+  ];
+}
+
+/** Durable events/s with one plugin subscribed, with execution records `on` or `off`. */
+async function intake(o: WorkMeasureOptions, records: "on" | "off"): Promise<number[]> {
+  await using daemon = await benchDaemon({ env: { PLUGD_EXECUTION_RECORDS: records } });
+  console.error(`bench: work: records ${records}: daemon up`);
+  using c = new SocketClient(daemon.socketPath);
+  await installGrantEnable(c, BENCH_ECHO_DIR);
+  const body = (i: number) =>
+    JSON.stringify({ specversion: "1.0", source: "/bench", type: "bench.noop", data: { i } });
+  await load(c, 2000, o.clients, "/v1/events", body, 202);
+  const rates: number[] = [];
+  for (let r = 0; r < o.rounds; r++) {
+    rates.push(await load(c, o.events, o.clients, "/v1/events", body, 202));
+    console.error(`bench: work: records ${records}: ${Math.round(rates.at(-1)!)} events/s`);
+  }
+  return rates;
+}
+
+async function recordsOverhead(o: WorkMeasureOptions): Promise<MeasureResult[]> {
+  const off = await intake(o, "off");
+  const on = await intake(o, "on");
+  const [a, b] = [summarizeRates(on), summarizeRates(off)];
+  const loss = Math.round((1 - a.median / b.median) * 1000) / 10;
+  return [result({
+    id: "events_records_loss",
+    name: "durable events/s lost to execution records (1 plugin subscribed)",
+    unit: "%",
+    median: loss,
+    p99: null,
+    count: on.length + off.length,
+    target: { stat: "median", op: "<", value: 10 },
+    config: { with_records: a.median, without_records: b.median, clients: o.clients },
+    notes: "intake and delivery share the 2 cores, so every record's cost shows in the rate",
+  })];
+}
+
+/** Seeds `rows` records straight into a stopped daemon's database, newest last. */
+async function seed(daemon: TestDaemon, rows: number): Promise<void> {
+  const db = createClient({ url: `file:${join(daemon.stateDir, "plugd.db")}` });
+  const now = Date.now();
+  const kinds = ["action", "filter", "gate", "route", "cron", "task"];
+  try {
+    for (let done = 0; done < rows;) {
+      const batch = [];
+      for (let s = 0; s < 50 && done < rows; s++) {
+        const n = Math.min(200, rows - done);
+        const values: (string | number | null)[] = [];
+        for (let k = 0; k < n; k++) {
+          const i = done + k;
+          values.push(
+            `p${i % 50}`,
+            kinds[i % kinds.length]!,
+            "bench.h",
+            i % 97 === 0 ? "error" : "ok",
+            now - (rows - i) * 10,
+            1.5,
+            i % 97 === 0 ? "boom" : null,
+            '{"i":1}',
+          );
+        }
+        batch.push({
+          sql: `INSERT INTO executions (plugin_id, kind, name, status, started_at, duration_ms,
+            error, input) VALUES ${new Array(n).fill("(?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+          args: values,
+        });
+        done += n;
+      }
+      await db.batch(batch, "write");
+    }
+  } finally {
+    db.close();
+  }
+}
+
+async function executionQueries(o: WorkMeasureOptions): Promise<MeasureResult[]> {
+  // The first start creates the schema; the rows go in while the daemon is stopped.
+  const first = await benchDaemon();
+  await first.stop();
+  const t0 = performance.now();
+  await seed(first, o.rows);
+  const seedS = (performance.now() - t0) / 1000;
+  await using daemon = await benchDaemon({ stateDir: first.stateDir, readyTimeoutMs: 120_000 });
+  using c = new SocketClient(daemon.socketPath);
+  const out: MeasureResult[] = [];
+  const queries: [string, string][] = [
+    ["newest", "/v1/executions?limit=50"],
+    ["plugin", "/v1/executions?plugin=p7&limit=50"],
+    ["failed", "/v1/executions?status=error&limit=50"],
+    ["kind_time", "/v1/executions?kind=task&since=1h&limit=50"],
+  ];
+  for (const [id, path] of queries) {
+    const lat: number[] = [];
+    for (let i = 0; i < o.queries + 10; i++) {
+      const t = performance.now();
+      const a = await c.json("GET", path);
+      if (a.status !== 200 || a.body.executions.length === 0) {
+        throw new Error(`GET ${path} answered ${a.status} with ${a.body?.executions?.length} rows`);
+      }
+      if (i >= 10) lat.push(performance.now() - t);
+    }
+    out.push(result({
+      id: `executions_query_${id}`,
+      name: `GET ${path.slice(3)} at ${o.rows.toLocaleString("en")} rows`,
+      unit: "ms",
+      ...summarize(lat),
+      target: null,
+      config: { rows: o.rows, seed_s: Math.round(seedS) },
+    }));
+  }
+  return out;
+}
+
+/** Tasks accepted per second and a no-op task end to end. */
+export function taskMeasures(o: WorkMeasureOptions): Promise<MeasureResult[]> {
+  return tasks(o);
+}
+
+/** What execution records cost the durable event path. */
+export function recordsMeasures(o: WorkMeasureOptions): Promise<MeasureResult[]> {
+  return recordsOverhead(o);
+}
+
+/** `GET /v1/executions` at `o.rows` stored records. */
+export function executionQueryMeasures(o: WorkMeasureOptions): Promise<MeasureResult[]> {
+  return executionQueries(o);
+}

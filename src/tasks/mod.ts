@@ -1,0 +1,18 @@
+/** Tasks (issue 15): durable units of work for the one plugin that processes their type. */
+export {
+  type TaskHost,
+  type TaskRequest,
+  TaskService,
+  type TaskServiceOptions,
+} from "./task_service.ts";
+export { PERMANENT_ERROR, retryDelay } from "./task_outcome.ts";
+export { MAX_TASK_JSON, type TaskFilter } from "./task_store.ts";
+export {
+  type AttemptStatus,
+  FINAL_STATUSES,
+  TASK_STATUSES,
+  type TaskAttempt,
+  TaskError,
+  type TaskStatus,
+  type TaskView,
+} from "./types.ts";

@@ -1,0 +1,360 @@
+/**
+ * Task processing: tasks are persisted before they are acknowledged, claimed per type by the one
+ * enabled plugin that processes it (up to its `concurrency`), retried with exponential backoff
+ * and jitter until `retries` run out (`dead`), cancellable while queued or running, and
+ * recovered after a crash (a running attempt is logged `interrupted` and tried again).
+ */
+import type { TaskSettings } from "../manifest/mod.ts";
+import type { CallOptions, PluginRecord } from "../plugins/mod.ts";
+import type { CallKind } from "../runtime/mod.ts";
+import type { Store } from "../store/mod.ts";
+import { newEventId } from "../hooks/mod.ts";
+import {
+  attemptEntry,
+  attemptFinisher,
+  cancelQueued,
+  type ClaimedTask,
+  claimTasks,
+  listTasks,
+  MAX_TASK_JSON,
+  nextDue,
+  queuedTypes,
+  readTask,
+  recoverInterrupted,
+  releaseTask,
+  type TaskFilter,
+  taskInserter,
+} from "./task_store.ts";
+import { classify, parseProgress } from "./task_outcome.ts";
+import { FINAL_STATUSES, TaskError, type TaskView } from "./types.ts";
+
+/** What tasks need from the plugin lifecycle (a subset of `PluginService`). */
+export interface TaskHost {
+  enabled(): Promise<PluginRecord[]>;
+  invoke(
+    id: string,
+    kind: CallKind,
+    name: string,
+    payload: unknown,
+    options?: CallOptions,
+  ): Promise<unknown>;
+  watchState?(listener: (id: string, state: string) => void): void;
+}
+
+/** Options of {@linkcode TaskService}. */
+export interface TaskServiceOptions {
+  /** First retry delay, doubled per attempt (capped at 5 min), with ±50 % jitter. @default 1000 */
+  retryBaseMs?: number;
+  /** @default console.error */
+  log?: (message: string) => void;
+}
+
+/** What `POST /v1/tasks/{type}` takes. */
+export interface TaskRequest {
+  input?: unknown;
+  priority?: number;
+  idempotency_key?: string;
+  tenant?: string | null;
+}
+
+interface Processor {
+  pluginId: string;
+  settings: TaskSettings;
+  timeoutMs: number;
+}
+
+interface Running {
+  abort: AbortController;
+  cancelled: boolean;
+  progress: { fraction: number; message: string | null } | null;
+}
+
+interface Lane {
+  running: Map<string, Running>;
+  pumping: boolean;
+  again: boolean;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+const MAX_WAIT_S = 300;
+
+/** See the module doc. */
+export class TaskService {
+  #store: Store;
+  #host: TaskHost;
+  #log: (message: string) => void;
+  #retryBaseMs: number;
+  #lanes = new Map<string, Lane>();
+  #processors: Promise<Map<string, Processor>> | null = null;
+  #waiters = new Map<string, Set<() => void>>();
+  #running = false;
+  #recovered: Promise<void> = Promise.resolve();
+  #inFlight = new Set<Promise<void>>();
+  #inserter: ReturnType<typeof taskInserter>;
+  #finisher: ReturnType<typeof attemptFinisher>;
+
+  constructor(store: Store, host: TaskHost, options: TaskServiceOptions = {}) {
+    const { retryBaseMs = 1000, log = (m) => console.error(`plugd: ${m}`) } = options;
+    if (!Number.isInteger(retryBaseMs) || retryBaseMs < 1) {
+      throw new RangeError(`retryBaseMs must be a positive integer; got ${retryBaseMs}`);
+    }
+    this.#store = store;
+    this.#host = host;
+    this.#log = log;
+    this.#retryBaseMs = retryBaseMs;
+    this.#inserter = taskInserter(store);
+    this.#finisher = attemptFinisher(store);
+    host.watchState?.(() => this.invalidate());
+  }
+
+  /** Recovers tasks a crash left running, then starts processing every queued type. */
+  start(): Promise<void> {
+    // In the background, so the daemon is ready at once; nothing is claimed before it is done.
+    this.#running = true;
+    this.#recovered = (async () => {
+      const processors = await this.#processorMap();
+      const recovered = await recoverInterrupted(
+        this.#store,
+        (type) => processors.get(type)?.settings.retries ?? 0,
+      );
+      if (recovered > 0) this.#log(`${recovered} tasks were interrupted by a stop; retrying them`);
+    })().catch((error) => this.#log(`task recovery failed: ${(error as Error).message}`));
+    void this.#recovered.then(async () => {
+      for (const type of await queuedTypes(this.#store)) void this.#pump(type);
+    }).catch(() => {});
+    return Promise.resolve();
+  }
+
+  /** Stops claiming; waits up to `deadlineMs` for running attempts (the rest resume at start). */
+  async stop(deadlineMs = 5000): Promise<void> {
+    this.#running = false;
+    for (const lane of this.#lanes.values()) if (lane.timer !== null) clearTimeout(lane.timer);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((r) => timer = setTimeout(r, deadlineMs));
+    await Promise.race([Promise.allSettled([...this.#inFlight]), late]);
+    clearTimeout(timer);
+  }
+
+  /** Plugins were enabled, disabled or restarted: look processors up again and wake every type. */
+  invalidate(): void {
+    this.#processors = null;
+    if (!this.#running) return;
+    void queuedTypes(this.#store).then((types) => types.forEach((t) => void this.#pump(t)))
+      .catch(() => {});
+  }
+
+  /** `POST /v1/tasks/{type}`: persists the task, then answers its id. */
+  async submit(
+    type: string,
+    request: TaskRequest,
+    actor: string,
+  ): Promise<{ id: string; duplicate: boolean }> {
+    const processor = (await this.#processorMap()).get(type);
+    if (!processor) {
+      throw new TaskError(
+        404,
+        `No enabled plugin processes task type "${type}"; install and enable one that declares ` +
+          `"- task: ${type}" in its hooks`,
+      );
+    }
+    const input = JSON.stringify(request.input ?? null);
+    if (input.length > MAX_TASK_JSON) {
+      throw new TaskError(
+        400,
+        `input is ${input.length} characters of JSON; the limit is ${MAX_TASK_JSON}. Pass a ` +
+          `reference (a path or URL) to large data instead`,
+      );
+    }
+    const done = await this.#inserter.submit({
+      id: newEventId(),
+      type,
+      pluginId: processor.pluginId,
+      tenant: request.tenant ?? null,
+      priority: request.priority ?? 0,
+      idempotencyKey: request.idempotency_key ?? null,
+      input,
+      actor,
+      createdAt: Date.now(),
+    });
+    if (!done.duplicate) void this.#pump(type);
+    return done;
+  }
+
+  /** `GET /v1/tasks/{id}`: the stored task with the live progress of a running attempt. */
+  async get(id: string): Promise<TaskView> {
+    const view = await readTask(this.#store, id);
+    if (!view) throw new TaskError(404, `No task with id "${id}"`);
+    const live = this.#lanes.get(view.type)?.running.get(id);
+    if (live?.progress && view.status === "running") view.progress = live.progress;
+    return view;
+  }
+
+  /** The task once it is final or after `seconds` (at most 300), whichever comes first. */
+  async wait(id: string, seconds: number): Promise<TaskView> {
+    const deadline = Date.now() + Math.min(seconds, MAX_WAIT_S) * 1000;
+    while (true) {
+      const left = deadline - Date.now();
+      const { promise, resolve } = Promise.withResolvers<void>();
+      const set = this.#waiters.get(id) ?? new Set();
+      this.#waiters.set(id, set.add(resolve));
+      const timer = setTimeout(resolve, Math.max(0, left));
+      try {
+        // Read after registering, so an end in between is not missed; each attempt's end wakes.
+        const view = await this.get(id);
+        if (FINAL_STATUSES.has(view.status) || left <= 0) return view;
+        await promise;
+      } finally {
+        clearTimeout(timer);
+        set.delete(resolve);
+        if (set.size === 0) this.#waiters.delete(id);
+      }
+    }
+  }
+
+  /** `GET /v1/tasks`. */
+  list(filter: TaskFilter): ReturnType<typeof listTasks> {
+    return listTasks(this.#store, filter);
+  }
+
+  /** `POST /v1/tasks/{id}/cancel`: a queued task is cancelled at once, a running one in the plugin. */
+  async cancel(id: string): Promise<TaskView> {
+    const view = await this.get(id);
+    if (FINAL_STATUSES.has(view.status)) {
+      throw new TaskError(
+        409,
+        `Task "${id}" is already ${view.status}; only queued or running tasks can be cancelled`,
+      );
+    }
+    if (await cancelQueued(this.#store, id)) {
+      this.#wake(id);
+      return await this.get(id);
+    }
+    const live = this.#lanes.get(view.type)?.running.get(id);
+    if (live) {
+      live.cancelled = true;
+      live.abort.abort(new DOMException(`task ${id} cancelled`, "AbortError"));
+    }
+    return await this.wait(id, 10);
+  }
+
+  #lane(type: string): Lane {
+    let lane = this.#lanes.get(type);
+    if (!lane) {
+      lane = { running: new Map(), pumping: false, again: false, timer: null };
+      this.#lanes.set(type, lane);
+    }
+    return lane;
+  }
+
+  #processorMap(): Promise<Map<string, Processor>> {
+    return this.#processors ??= this.#host.enabled().then((plugins) => {
+      const map = new Map<string, Processor>();
+      for (const p of [...plugins].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+        for (const h of p.manifest.hooks) {
+          if (h.kind !== "task" || !h.task || map.has(h.name)) continue;
+          const timeoutMs = h.task.timeout_ms ?? p.manifest.limits.timeout_ms;
+          map.set(h.name, { pluginId: p.id, settings: h.task, timeoutMs });
+        }
+      }
+      return map;
+    }).catch((error) => {
+      this.#processors = null;
+      throw error;
+    });
+  }
+
+  async #pump(type: string): Promise<void> {
+    const lane = this.#lane(type);
+    if (lane.pumping) return void (lane.again = true);
+    if (!this.#running) return;
+    lane.pumping = true;
+    try {
+      await this.#recovered;
+      do {
+        lane.again = false;
+        const processor = (await this.#processorMap()).get(type);
+        if (!processor || !this.#running) return; // queued until a processor is enabled
+        const room = processor.settings.concurrency - lane.running.size;
+        if (room <= 0) return;
+        const claimed = await claimTasks(this.#store, type, room, processor.pluginId);
+        for (const task of claimed) this.#start(lane, processor, task);
+        if (claimed.length < room) await this.#schedule(type, lane);
+      } while (lane.again);
+    } catch (error) {
+      this.#log(`tasks of type ${type}: ${(error as Error).message}`);
+      this.#retryLater(type, lane, 1000);
+    } finally {
+      lane.pumping = false;
+    }
+  }
+
+  /** Wakes the lane when its earliest retry is due. */
+  async #schedule(type: string, lane: Lane): Promise<void> {
+    const due = await nextDue(this.#store, type);
+    if (due !== null && due > Date.now()) this.#retryLater(type, lane, due - Date.now());
+  }
+
+  #retryLater(type: string, lane: Lane, ms: number): void {
+    if (lane.timer !== null) clearTimeout(lane.timer);
+    lane.timer = setTimeout(() => {
+      lane.timer = null;
+      void this.#pump(type);
+    }, Math.max(0, ms) + 5);
+    Deno.unrefTimer(lane.timer);
+  }
+
+  #start(lane: Lane, processor: Processor, task: ClaimedTask): void {
+    const live: Running = { abort: new AbortController(), cancelled: false, progress: null };
+    lane.running.set(task.id, live);
+    const run = this.#attempt(processor, task, live).finally(() => {
+      lane.running.delete(task.id);
+      this.#inFlight.delete(run);
+      this.#wake(task.id);
+      void this.#pump(task.type);
+    });
+    this.#inFlight.add(run);
+  }
+
+  async #attempt(processor: Processor, task: ClaimedTask, live: Running): Promise<void> {
+    const payload = {
+      id: task.id,
+      type: task.type,
+      attempt: task.attempt,
+      input: task.input,
+      tenant: task.tenant,
+    };
+    let outcome;
+    try {
+      const value = await this.#host.invoke(processor.pluginId, "task", task.type, payload, {
+        timeoutMs: processor.timeoutMs,
+        signal: live.abort.signal,
+        onOutput: (data) => live.progress = parseProgress(data) ?? live.progress,
+        record: { taskId: task.id, attempt: task.attempt, tenant: task.tenant, input: task.input },
+      });
+      outcome = classify({ value }, task, processor.settings, live, this.#retryBaseMs);
+    } catch (error) {
+      if (!this.#running && !live.cancelled) return; // stopping: recovered as interrupted at start
+      const name = (error as Error)?.name;
+      if (name === "PluginUnavailableError" || name === "PluginStartError") {
+        // Never reached the plugin: not an attempt; try again shortly.
+        await releaseTask(this.#store, task.id, 1000);
+        return;
+      }
+      outcome = classify({ error }, task, processor.settings, live, this.#retryBaseMs);
+    }
+    const attempt = attemptEntry(
+      task.attempt,
+      outcome.attemptStatus,
+      task.startedAt,
+      outcome.error ?? undefined,
+    );
+    await this.#finisher.submit({
+      id: task.id,
+      outcome: { ...outcome, attempt, progress: live.progress },
+    });
+  }
+
+  #wake(id: string): void {
+    for (const resolve of this.#waiters.get(id) ?? []) resolve();
+  }
+}

@@ -1,0 +1,345 @@
+/** SQL of tasks: submit (idempotent), claim, finish, read, list, and crash recovery. */
+import type { InStatement, InValue, Row } from "@libsql/client";
+import type { Store } from "../store/mod.ts";
+import type { AttemptStatus, TaskAttempt, TaskStatus, TaskView } from "./types.ts";
+import { GroupWriter } from "./group_writer.ts";
+
+/** Largest stored input or result (JSON characters). */
+export const MAX_TASK_JSON = 256 * 1024;
+
+/** A new task. */
+export interface NewTask {
+  id: string;
+  type: string;
+  pluginId: string;
+  tenant: string | null;
+  priority: number;
+  idempotencyKey: string | null;
+  input: string;
+  actor: string;
+  createdAt: number;
+}
+
+/** The INSERT of one new task. */
+function insertStatement(task: NewTask) {
+  return {
+    sql: `INSERT INTO tasks (id, type, plugin_id, tenant, status, priority, idempotency_key,
+      input, actor, created_at) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
+    args: [
+      task.id,
+      task.type,
+      task.pluginId,
+      task.tenant,
+      task.priority,
+      task.idempotencyKey,
+      task.input,
+      task.actor,
+      task.createdAt,
+    ],
+  };
+}
+
+/**
+ * Inserts tasks in group-committed batches. A task whose idempotency key was already used for its
+ * type (stored, or earlier in the same batch) is not inserted: its answer is the first task's id.
+ */
+export function taskInserter(
+  store: Store,
+): GroupWriter<NewTask, { id: string; duplicate: boolean }> {
+  return new GroupWriter(store, async (tasks) => {
+    const keyed = tasks.filter((t) => t.idempotencyKey !== null);
+    const known = new Map<string, string>();
+    for (let i = 0; i < keyed.length; i += 200) {
+      const chunk = keyed.slice(i, i + 200);
+      const rs = await store.execute({
+        sql: `SELECT id, type, idempotency_key FROM tasks WHERE (type, idempotency_key) IN
+          (VALUES ${chunk.map(() => "(?, ?)").join(", ")})`,
+        args: chunk.flatMap((t) => [t.type, t.idempotencyKey]),
+      });
+      for (const r of rs.rows) known.set(`${r.type}\u0000${r.idempotency_key}`, String(r.id));
+    }
+    const statements: InStatement[] = [];
+    const answers = tasks.map((t) => {
+      const key = t.idempotencyKey === null ? null : `${t.type}\u0000${t.idempotencyKey}`;
+      const first = key === null ? undefined : known.get(key);
+      if (first !== undefined) return { id: first, duplicate: true };
+      if (key !== null) known.set(key, t.id);
+      statements.push(insertStatement(t));
+      return { id: t.id, duplicate: false };
+    });
+    return { statements, answers };
+  });
+}
+
+/** A task claimed for one attempt. */
+export interface ClaimedTask {
+  id: string;
+  type: string;
+  tenant: string | null;
+  input: unknown;
+  attempt: number;
+  startedAt: number;
+}
+
+/**
+ * Moves up to `n` due queued tasks of `type` to `running` (highest priority, then oldest first),
+ * counting the attempt. Only this daemon claims, through the one writer, so none is taken twice.
+ */
+export function claimTasks(
+  store: Store,
+  type: string,
+  n: number,
+  pluginId: string,
+  now = Date.now(),
+): Promise<ClaimedTask[]> {
+  return store.write(async () => {
+    const rs = await store.execute({
+      sql: `SELECT id, tenant, input, attempts FROM tasks
+        WHERE type = ? AND status = 'queued' AND next_attempt_at <= ?
+        ORDER BY priority DESC, created_at LIMIT ?`,
+      args: [type, now, n],
+    });
+    const claimed = rs.rows.map((r): ClaimedTask => ({
+      id: String(r.id),
+      type,
+      tenant: r.tenant === null ? null : String(r.tenant),
+      input: JSON.parse(String(r.input)),
+      attempt: Number(r.attempts) + 1,
+      startedAt: now,
+    }));
+    return {
+      statements: claimed.map((t) => ({
+        sql: `UPDATE tasks SET status = 'running', attempts = ?, plugin_id = ?,
+          started_at = COALESCE(started_at, ?), progress = NULL, progress_message = NULL
+          WHERE id = ? AND status = 'queued'`,
+        args: [t.attempt, pluginId, now, t.id],
+      })),
+      value: claimed,
+    };
+  });
+}
+
+/** How an attempt ended and what the task becomes. */
+export interface AttemptOutcome {
+  status: TaskStatus;
+  attempt: TaskAttempt;
+  result?: string | null;
+  error?: string | null;
+  nextAttemptAt?: number;
+  progress?: { fraction: number; message: string | null } | null;
+}
+
+/** Records attempts' ends (each appended to its log) and the tasks' new status, group-committed. */
+export function attemptFinisher(
+  store: Store,
+): GroupWriter<{ id: string; outcome: AttemptOutcome }, null> {
+  return new GroupWriter(store, (items) => {
+    const now = Date.now();
+    const statements = items.map(({ id, outcome: o }) => ({
+      sql: `UPDATE tasks SET status = ?, result = ?, error = ?, next_attempt_at = ?,
+        finished_at = ?, progress = COALESCE(?, progress), progress_message = ?,
+        attempt_log = json_insert(attempt_log, '$[#]', json(?))
+        WHERE id = ? AND status = 'running'`,
+      args: [
+        o.status,
+        o.result ?? null,
+        o.error ?? null,
+        o.nextAttemptAt ?? 0,
+        o.status !== "queued" ? now : null,
+        o.progress?.fraction ?? null,
+        o.progress?.message ?? null,
+        JSON.stringify(o.attempt),
+        id,
+      ] as InValue[],
+    }));
+    return Promise.resolve({ statements, answers: items.map(() => null) });
+  });
+}
+
+/** Cancels a queued task at once; answers whether it was queued. */
+export function cancelQueued(store: Store, id: string): Promise<boolean> {
+  return store.write<boolean>(async () => {
+    const rs = await store.execute({
+      sql: "SELECT status FROM tasks WHERE id = ?",
+      args: [id],
+    });
+    if (rs.rows[0]?.status !== "queued") return { statements: [], value: false };
+    return {
+      statements: [{
+        sql: `UPDATE tasks SET status = 'cancelled', finished_at = ?, error = 'cancelled'
+          WHERE id = ? AND status = 'queued'`,
+        args: [Date.now(), id],
+      }],
+      value: true,
+    };
+  });
+}
+
+/**
+ * At start: tasks left `running` by a crash (or a stop that outlasted its deadline) were
+ * interrupted; their attempt is logged as such and they are queued again, or `dead` when it was
+ * their last. Returns how many were recovered.
+ */
+export function recoverInterrupted(
+  store: Store,
+  retriesOf: (type: string) => number,
+): Promise<number> {
+  return store.write(async () => {
+    const rs = await store.execute(
+      "SELECT id, type, attempts, started_at FROM tasks WHERE status = 'running'",
+    );
+    if (rs.rows.length === 0) return { statements: [], value: 0 };
+    const statements = rs.rows.map((r) => {
+      const attempts = Number(r.attempts);
+      const dead = attempts > retriesOf(String(r.type));
+      const entry: TaskAttempt = {
+        attempt: attempts,
+        status: "interrupted",
+        started_at: new Date(Number(r.started_at ?? Date.now())).toISOString(),
+        duration_ms: null,
+        error: "the daemon stopped during this attempt",
+      };
+      return {
+        sql: `UPDATE tasks SET status = ?, next_attempt_at = 0, finished_at = ?,
+          error = ?, attempt_log = json_insert(attempt_log, '$[#]', json(?)) WHERE id = ?`,
+        args: [
+          dead ? "dead" : "queued",
+          dead ? Date.now() : null,
+          dead ? `interrupted on its last attempt (${attempts})` : null,
+          JSON.stringify(entry),
+          String(r.id),
+        ] as InValue[],
+      };
+    });
+    return { statements, value: statements.length };
+  });
+}
+
+/** The earliest due time of queued tasks of `type` (ms), or null when none is queued. */
+export async function nextDue(store: Store, type: string): Promise<number | null> {
+  const rs = await store.execute({
+    sql: "SELECT MIN(next_attempt_at) AS t FROM tasks WHERE type = ? AND status = 'queued'",
+    args: [type],
+  });
+  const t = rs.rows[0]?.t;
+  return t === null || t === undefined ? null : Number(t);
+}
+
+/** Types with queued tasks (at start, to wake their processors). */
+export async function queuedTypes(store: Store): Promise<string[]> {
+  const rs = await store.execute("SELECT DISTINCT type FROM tasks WHERE status = 'queued'");
+  return rs.rows.map((r) => String(r.type));
+}
+
+const iso = (
+  v: unknown,
+) => (v === null || v === undefined ? null : new Date(Number(v)).toISOString());
+const json = (v: unknown) => (v === null || v === undefined ? null : JSON.parse(String(v)));
+
+/** Reads one row. */
+export function toView(r: Row): TaskView {
+  const status = String(r.status) as TaskStatus;
+  return {
+    id: String(r.id),
+    type: String(r.type),
+    plugin: r.plugin_id === null ? null : String(r.plugin_id),
+    tenant: r.tenant === null ? null : String(r.tenant),
+    status,
+    priority: Number(r.priority),
+    idempotency_key: r.idempotency_key === null ? null : String(r.idempotency_key),
+    input: json(r.input),
+    result: json(r.result),
+    error: r.error === null ? null : String(r.error),
+    progress: r.progress === null ? null : {
+      fraction: Number(r.progress),
+      message: r.progress_message === null ? null : String(r.progress_message),
+    },
+    attempts: json(r.attempt_log) ?? [],
+    created_at: iso(r.created_at)!,
+    started_at: iso(r.started_at),
+    finished_at: iso(r.finished_at),
+    next_attempt_at: status === "queued" && Number(r.next_attempt_at) > 0
+      ? iso(r.next_attempt_at)
+      : null,
+  };
+}
+
+/** One task, or null. */
+export async function readTask(store: Store, id: string): Promise<TaskView | null> {
+  const rs = await store.execute({ sql: "SELECT * FROM tasks WHERE id = ?", args: [id] });
+  return rs.rows[0] ? toView(rs.rows[0]) : null;
+}
+
+/** Filters of {@linkcode listTasks}. */
+export interface TaskFilter {
+  type?: string;
+  status?: TaskStatus;
+  since?: number;
+  until?: number;
+  cursor?: string;
+  limit?: number;
+}
+
+/** A page of tasks, newest first, without their input and result (`GET /v1/tasks/{id}` has them). */
+export async function listTasks(
+  store: Store,
+  f: TaskFilter,
+): Promise<{ tasks: Omit<TaskView, "input" | "result">[]; next: string | null }> {
+  const limit = Math.min(Math.max(Math.trunc(f.limit ?? 50), 1), 500);
+  const where: string[] = [];
+  const args: InValue[] = [];
+  if (f.type) (where.push("type = ?"), args.push(f.type));
+  if (f.status) (where.push("status = ?"), args.push(f.status));
+  if (f.since !== undefined) (where.push("created_at >= ?"), args.push(f.since));
+  if (f.until !== undefined) (where.push("created_at < ?"), args.push(f.until));
+  if (f.cursor) {
+    const m = /^(\d{1,16})\.([0-9A-Za-z]{1,64})$/.exec(f.cursor);
+    if (!m) throw new RangeError(`cursor "${f.cursor}" is not one this API gave; use its "next"`);
+    where.push("(created_at < ? OR (created_at = ? AND id < ?))");
+    args.push(Number(m[1]), Number(m[1]), m[2]!);
+  }
+  const rs = await store.execute({
+    sql: `SELECT id, type, plugin_id, tenant, status, priority, idempotency_key, error, progress,
+      progress_message, attempt_log, created_at, started_at, finished_at, next_attempt_at,
+      NULL AS input, NULL AS result FROM tasks
+      ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      ORDER BY created_at DESC, id DESC LIMIT ?`,
+    args: [...args, limit + 1],
+  });
+  const tasks = rs.rows.slice(0, limit).map((r) => {
+    const { input: _i, result: _r, ...rest } = toView(r);
+    return rest;
+  });
+  const last = rs.rows[limit - 1];
+  return {
+    tasks,
+    next: rs.rows.length > limit && last ? `${Number(last.created_at)}.${String(last.id)}` : null,
+  };
+}
+
+/** The attempt entry for an attempt that ended with `status`. */
+export function attemptEntry(
+  attempt: number,
+  status: AttemptStatus,
+  startedAt: number,
+  error?: string,
+): TaskAttempt {
+  return {
+    attempt,
+    status,
+    started_at: new Date(startedAt).toISOString(),
+    duration_ms: Math.round((Date.now() - startedAt) * 10) / 10,
+    ...(error !== undefined ? { error } : {}),
+  };
+}
+
+/** Puts a claimed task back without counting the attempt (it never reached the plugin). */
+export function releaseTask(store: Store, id: string, delayMs: number): Promise<void> {
+  return store.write(() => ({
+    statements: [{
+      sql: `UPDATE tasks SET status = 'queued', attempts = attempts - 1, next_attempt_at = ?
+        WHERE id = ? AND status = 'running'`,
+      args: [Date.now() + delayMs, id],
+    }],
+  }));
+}
