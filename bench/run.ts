@@ -5,7 +5,7 @@
  *
  *   deno task bench [--only id,id] [--quick] [--out bench/results.json]
  *
- * Group ids: supervisor, events, webhooks, signed, many, console, registry, surfaces, author, fleet, tasks, records, executions; and `soak` (issue 22, 60 s under faults), which runs only when
+ * Group ids: supervisor, events, webhooks, signed, many, console, registry, surfaces, author, fleet, tasks, records_off, records_on, executions; and `soak` (issue 22, 60 s under faults), which runs only when
  * named: `deno task bench --only soak`.
  */
 import { parseArgs } from "node:util";
@@ -26,6 +26,7 @@ import { authorMeasures } from "./measures/author_measures.ts";
 import { fleetMeasures } from "./measures/fleet_measures.ts";
 import {
   executionQueryMeasures,
+  recordsLoss,
   recordsMeasures,
   taskMeasures,
   type WorkMeasureOptions,
@@ -50,7 +51,7 @@ function work(): WorkMeasureOptions {
     tasks: n(2000),
     clients: 64,
     waits: n(200),
-    events: n(20_000),
+    events: n(5000),
     rounds: 3,
     rows: values.quick ? 100_000 : 1_000_000,
     queries: n(200),
@@ -100,7 +101,8 @@ const GROUPS: Record<string, () => Promise<MeasureResult[]>> = {
   fleet: () =>
     fleetMeasures({ applies: n(5), events: values.quick ? 300 : 2000, rounds: 3, clients: 32 }),
   tasks: () => taskMeasures(work()),
-  records: () => recordsMeasures(work()),
+  records_off: () => recordsMeasures(work(), "off"),
+  records_on: () => recordsMeasures(work(), "on"),
   executions: () => executionQueryMeasures(work()),
   soak: () => soak({ seconds: values.quick ? 12 : 60, clients: 64, drainSeconds: 90 }),
   author: () =>
@@ -187,6 +189,8 @@ for (const id of Object.keys(GROUPS)) {
   timings[id] = (performance.now() - t) / 1000;
   console.error(`bench: ${id} done in ${timings[id]!.toFixed(1)} s`);
 }
+const loss = recordsLoss(results);
+if (loss) results.push(loss);
 const totalS = (performance.now() - started) / 1000;
 
 const report = {
