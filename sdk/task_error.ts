@@ -19,5 +19,6 @@
  * ```
  */
 export class PermanentTaskError extends Error {
+  /** The name plugd recognises across the plugin boundary. */
   override name = "PermanentTaskError";
 }
