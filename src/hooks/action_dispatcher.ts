@@ -7,58 +7,25 @@
  */
 import { PluginCallError, PluginTimeoutError, PluginUnavailableError } from "../runtime/mod.ts";
 import type { Store } from "../store/mod.ts";
-import { type DeliveryJob, deliveryKey, DeliveryLane, type LaneLimits } from "./delivery_lane.ts";
+import { type DeliveryJob, deliveryKey, DeliveryLane } from "./delivery_lane.ts";
+import {
+  type Accepted,
+  DISPATCH_LIMITS,
+  type DispatchLimits,
+  parkedResult,
+  type RetryPolicy,
+} from "./dispatch_policy.ts";
 import type { DeliveryRow } from "./event_store.ts";
 import { loadEnvelopes, pendingByPlugin, pendingPage } from "./pending_deliveries.ts";
 import { boundResult } from "./bounded_result.ts";
 import type { ResultWriter } from "./result_writer.ts";
 import { toResult, Trackers } from "./trackers.ts";
-import type { CloudEvent, DeliveryResult, HookHost, Subscriber } from "./types.ts";
-import { type Context, contextWith, endSpan, startSpan, withContext } from "../tracing/mod.ts";
+import type { HookHost } from "./types.ts";
+import { contextWith, endSpan, startSpan, withContext } from "../tracing/mod.ts";
 
 export { toResult };
 export type { DeliveryJob };
-
-/** Retry policy for deliveries the plugin never answered (it exited or was stopped mid-call). */
-export interface RetryPolicy {
-  /**
-   * Attempts before a delivery is marked `failed` (a dead letter): an event that crashes its
-   * plugin must not crash it forever. The daemon sets `delivery.crash_retries` + 1. @default 5
-   */
-  maxAttempts: number;
-  /** First retry delay, doubled per attempt (capped at 30 s). @default 500 */
-  baseDelayMs: number;
-}
-
-/** Memory and timing limits of the dispatcher (defaults in {@linkcode DISPATCH_LIMITS}). */
-export interface DispatchLimits extends LaneLimits {
-  /** Bytes of events waiting in memory over all lanes. */
-  totalBufferBytes: number;
-  /** Rows read per page from the database. */
-  pageRows: number;
-  /** How often pending rows nobody works on are looked for. */
-  sweepMs: number;
-}
-
-/** Defaults of {@linkcode DispatchLimits}. */
-export const DISPATCH_LIMITS: DispatchLimits = {
-  width: 256,
-  inflightBytes: 16 * 1024 * 1024,
-  bufferJobs: 1024,
-  bufferBytes: 8 * 1024 * 1024,
-  totalBufferBytes: 64 * 1024 * 1024,
-  pageRows: 512,
-  sweepMs: 30_000,
-};
-
-/** An event just committed, with its subscribers and its size. */
-export interface Accepted {
-  event: CloudEvent;
-  subscribers: Subscriber[];
-  bytes: number;
-  /** The intake span's context (tracing). */
-  trace?: Context;
-}
+export { type Accepted, DISPATCH_LIMITS, type DispatchLimits, type RetryPolicy };
 
 /** See the module doc. */
 export class ActionDispatcher {
@@ -393,17 +360,6 @@ export class ActionDispatcher {
     lane.retryTimer = null;
     lane.retryAt = null;
   }
-}
-
-function parkedResult(job: DeliveryJob, reason: string): DeliveryResult {
-  return {
-    plugin: job.pluginId,
-    hook: job.hook,
-    status: "pending",
-    attempts: job.attempts,
-    duration_ms: null,
-    error: `parked: ${reason}; delivered when the plugin runs again`,
-  };
 }
 
 function ms(started: number): number {
