@@ -34,7 +34,7 @@ import { onDemand } from "./plugin_dirs.ts";
 import { packageFacts, pluginSummary, pluginView } from "./plugin_view.ts";
 import { marketplaceFacts } from "./marketplace_facts.ts";
 import { RuntimeStates } from "./runtime_states.ts";
-import { isSystemAddon, type SystemAddonHooks } from "./system_addons.ts";
+import { addonView, isSystemAddon, type SystemAddonHooks } from "./system_addons.ts";
 import { PluginStarter } from "./plugin_starter.ts";
 import { PluginLocks } from "./plugin_locks.ts";
 import { settleInterrupted } from "./recover_transitions.ts";
@@ -156,7 +156,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   async list(): Promise<unknown[]> {
     return await Promise.all((await listPlugins(this.#ctx.store)).map(async (p) => {
       const summary = pluginSummary(p, this.supervisor.counters(p.id), this.#emit.total(p.id));
-      return isSystemAddon(p) ? { ...summary, ...await this.#addonView(p) } : summary;
+      return isSystemAddon(p) ? { ...summary, ...await addonView(this.#addons, p) } : summary;
     }));
   }
 
@@ -177,7 +177,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       ...await packageFacts(id, this.#starter.paths(record).pluginDir, this.db.databases),
       pendingUpdate: await pendingUpdateFacts(this.#ctx.store, id),
     });
-    return isSystemAddon(record) ? { ...view, ...await this.#addonView(record) } : view;
+    return isSystemAddon(record) ? { ...view, ...await addonView(this.#addons, record) } : view;
   }
 
   install(source: string, actor: string, options: SourceOptions = {}): Promise<InstallResult> {
@@ -361,13 +361,6 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   /** Enabled plugins, for the hook bus's subscription lookups. */
   async enabled(): Promise<PluginRecord[]> {
     return (await listPlugins(this.#ctx.store)).filter((p) => p.state === "enabled");
-  }
-
-  /** A system addon's own status (`addon`), and its health where a plugin's `health()` goes. */
-  async #addonView(plugin: PluginRecord): Promise<Record<string, unknown>> {
-    const addon = await this.#addons?.describe(plugin) ?? null;
-    const health = addon && { status: addon.health, message: addon.message, at: addon.checked_at };
-    return { addon, health };
   }
 
   /** Calls a lifecycle hook of a running plugin; a failure is logged, never fatal. */

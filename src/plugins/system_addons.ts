@@ -27,3 +27,16 @@ export interface SystemAddonHooks {
 export function isSystemAddon(plugin: Pick<PluginRecord, "manifest">): boolean {
   return plugin.manifest.kind === "system";
 }
+
+/**
+ * A system addon's own status (`addon`) for a view, and its health where a plugin's `health()`
+ * goes; both null while no addon side is attached.
+ */
+export async function addonView(
+  addons: SystemAddonHooks | null,
+  plugin: PluginRecord,
+): Promise<Record<string, unknown>> {
+  const addon = await addons?.describe(plugin) ?? null;
+  const health = addon && { status: addon.health, message: addon.message, at: addon.checked_at };
+  return { addon, health };
+}
