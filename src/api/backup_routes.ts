@@ -45,6 +45,7 @@ export function createBackupRoutes(deps: BackupRouteDeps): Hono<ApiEnv> {
           plugd_version: manifest.plugd_version,
           schema_version: manifest.schema_version,
           plugins: manifest.plugins.length,
+          databases: manifest.databases?.length ?? 0,
           encrypted: passphrase !== undefined,
           includes_master_key: manifest.includes_master_key,
           master_key_id: manifest.master_key_id,

@@ -17,6 +17,11 @@ export interface BackupManifest {
   /** SHA-256 (hex) of `plugd.db`, checked at restore. */
   db_sha256: string;
   plugins: { id: string; version: string; state: string }[];
+  /**
+   * Plugin databases in the archive (`db/<id>/plugin.db`, `db/<id>/tenants/<t>/plugin.db`) with
+   * their SHA-256 (hex), checked at restore. Absent in archives of plugd before they were backed up.
+   */
+  databases?: { path: string; sha256: string }[];
   /** Whether `master.key` is inside (only in encrypted archives). */
   includes_master_key: boolean;
   /** Public id of the master key the database's secrets are sealed under. */

@@ -1,7 +1,8 @@
 /**
  * `plugd backup`: a consistent, versioned archive of a running daemon's state — the database
- * (SQLite's online snapshot, `VACUUM INTO`), installed packages, plugin data and the config
- * file; the master key only when asked, and then only inside a passphrase-encrypted archive.
+ * (SQLite's online snapshot, `VACUUM INTO`), installed packages, plugin data, plugin databases
+ * (each its own online snapshot) and the config file; the master key only when asked, and then
+ * only inside a passphrase-encrypted archive.
  */
 import { basename, join } from "node:path";
 import * as tar from "tar";
@@ -32,6 +33,11 @@ export interface BackupSource {
    * namespace); returns false to let the plain folder be staged. @default always false
    */
   copyData?: (id: string, from: string, to: string, skipped: string[]) => Promise<boolean>;
+  /**
+   * Writes consistent copies of a plugin's databases (`ctx.db`) under `to` while they are in
+   * use; returns the files written, relative to `to`. @default none
+   */
+  copyDatabases?: (id: string, to: string) => Promise<string[]>;
 }
 
 /** Options of {@linkcode createBackup}. */
@@ -131,6 +137,15 @@ async function stage(
     if (await source.copyData?.(p.id, from, to, skipped)) continue;
     if (await exists(from)) await stageTree(from, to, skipped);
   }
+  // Each plugin database is its own libSQL file with its own writer: copied one by one after
+  // the daemon's database, each consistent in itself (as `$DATA` is).
+  const databases: { path: string; sha256: string }[] = [];
+  for (const p of plugins) {
+    for (const rel of await source.copyDatabases?.(p.id, join(root, "db", p.id)) ?? []) {
+      const path = join("db", p.id, rel);
+      databases.push({ path, sha256: await fileSha256(join(root, path)) });
+    }
+  }
   let configFile: string | null = null;
   if (source.configFile && await exists(source.configFile)) {
     await Deno.mkdir(join(root, "config"), { recursive: true });
@@ -147,6 +162,7 @@ async function stage(
     created_at: new Date().toISOString(),
     db_sha256: await fileSha256(db),
     plugins,
+    databases,
     includes_master_key: includeMasterKey,
     master_key_id: check.rows[0] ? String(check.rows[0].key_id) : null,
     config_file: configFile ? basename(configFile) : null,

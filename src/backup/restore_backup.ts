@@ -67,6 +67,7 @@ export async function restoreBackup(file: string, options: RestoreOptions): Prom
         await Deno.mkdir(join(stateDir, dir), { mode: 0o755 });
       });
     }
+    await placeDatabases(root, stateDir, manifest);
     await Deno.rename(join(root, "plugd.db"), join(stateDir, "plugd.db"));
     await Deno.chmod(join(stateDir, "plugd.db"), 0o600);
     let configFile: string | null = null;
@@ -108,6 +109,25 @@ export async function restoreBackup(file: string, options: RestoreOptions): Prom
   } finally {
     await removeStaged(work);
   }
+}
+
+/** Checks each plugin database against its digest, then moves them to `<state>/db` (0700). */
+async function placeDatabases(root: string, stateDir: string, m: BackupManifest): Promise<void> {
+  const listed = m.databases ?? [];
+  for (const db of listed) {
+    if (!/^db\/[a-z0-9][a-z0-9-]*\/(tenants\/[^/.][^/]*\/)?plugin\.db$/.test(db.path)) {
+      throw new BackupError(`The backup lists a plugin database at an unexpected path: ${db.path}`);
+    }
+    const sha = await fileSha256(join(root, db.path)).catch(() => "missing");
+    if (sha !== db.sha256) {
+      throw new BackupError(
+        `The backup's ${db.path} does not match its digest: the file is damaged`,
+      );
+    }
+  }
+  if (listed.length === 0) return;
+  await Deno.rename(join(root, "db"), join(stateDir, "db"));
+  await Deno.chmod(join(stateDir, "db"), 0o700);
 }
 
 async function requireEmpty(dir: string): Promise<void> {

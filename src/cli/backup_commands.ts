@@ -75,6 +75,7 @@ export const backupCommand: Command = {
     print(ctx, { file: out, bytes: size, ...summary }, () =>
       [
         `backup written to ${out} (${size} bytes, ${summary.plugins} plugins` +
+        `${summary.databases ? `, ${summary.databases} plugin databases` : ""}` +
         `${summary.encrypted ? ", encrypted" : ""}${
           summary.includes_master_key ? ", with the master key" : ""
         })`,

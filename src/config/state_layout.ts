@@ -18,6 +18,8 @@ export interface StateLayout {
   volumes: string;
   /** Uploaded archives and work in progress. */
   incoming: string;
+  /** Plugin databases: `<root>/db/<id>/plugin.db` (and `tenants/<t>/plugin.db`). */
+  db: string;
 }
 
 /** The layout of `root`. */
@@ -31,5 +33,6 @@ export function stateLayout(root: string): StateLayout {
     launch: join(root, "launch"),
     volumes: join(root, "volumes"),
     incoming: join(root, "incoming"),
+    db: join(root, "db"),
   };
 }

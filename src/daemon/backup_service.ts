@@ -3,6 +3,7 @@ import { createBackupRoutes } from "../api/mod.ts";
 import { appendAudit } from "../audit/mod.ts";
 import { createBackup, removeStaleStaging } from "../backup/mod.ts";
 import type { Config } from "../config/mod.ts";
+import type { PluginDatabases } from "../plugin_db/mod.ts";
 import type { DataVolumes } from "../runtime/mod.ts";
 import type { Store } from "../store/mod.ts";
 import type { DaemonService } from "./daemon.ts";
@@ -14,6 +15,7 @@ export function backupService(
   store: Store,
   layout: StateLayout,
   volumes?: DataVolumes,
+  databases?: PluginDatabases,
 ): DaemonService {
   return {
     // Staging left by a backup interrupted by a crash or a stop is removed at start.
@@ -27,6 +29,7 @@ export function backupService(
           configFile: config.configFile ?? null,
           copyData: (id, from, to, skipped) =>
             volumes?.copyOut(id, from, to, skipped) ?? Promise.resolve(false),
+          copyDatabases: (id, to) => databases?.copyAllTo(id, to) ?? Promise.resolve([]),
         }, options);
         await appendAudit(store, {
           actor,
@@ -36,6 +39,7 @@ export function backupService(
             plugins: result.manifest.plugins.length,
             encrypted: options.passphrase !== undefined,
             includes_master_key: result.manifest.includes_master_key,
+            databases: result.manifest.databases?.length ?? 0,
           },
         });
         return result;

@@ -151,7 +151,7 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
     { routes: createAddonRoutes(addons, jobs, streams) },
     { routes: createKeyRoutes({ store }) },
     masterKeyService,
-    backupService(config, store, layout, runtime.volumes),
+    backupService(config, store, layout, runtime.volumes, plugins.db.databases),
     // The marketplace: catalog, advisories (enforced on plugins), updates and auto-update.
     marketplaceService(
       new MarketplaceService({

@@ -148,6 +148,10 @@ function handle(r: DbRequest): unknown {
     }
     case "checkpoint":
       return need().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    case "copy":
+      // One read transaction: a consistent copy while the plugin's own process keeps writing.
+      need().prepare("VACUUM INTO ?").run(r.path);
+      return undefined;
   }
 }
 

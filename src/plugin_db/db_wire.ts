@@ -24,6 +24,8 @@ export type DbRequest =
     | { op: "batch"; statements: DbStatement[] }
     | { op: "script"; statements: DbStatement[] }
     | { op: "begin" | "commit" | "rollback" | "stats" | "checkpoint" }
+    /** A consistent copy into `path` (inside the database's folder): `VACUUM INTO`. */
+    | { op: "copy"; path: string }
   );
 
 /** Database process → daemon. */

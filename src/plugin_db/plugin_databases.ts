@@ -2,8 +2,15 @@
  * Every plugin database of a daemon: one libSQL file per plugin (per tenant, once tenants exist)
  * under `<state>/db/`, each served by its own database process, opened on first use.
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { DbSandbox } from "./db_command.ts";
+import {
+  copyDatabase,
+  foldWal,
+  type MaintenanceTarget,
+  removeCopyLeftovers,
+} from "./db_maintenance.ts";
+import { discardSnapshot, restoreSnapshot, takeSnapshot } from "./db_snapshot.ts";
 import { applyMigrations, readMigrations } from "./migrations.ts";
 import { PluginDatabase } from "./plugin_database.ts";
 
@@ -114,30 +121,61 @@ export class PluginDatabases implements AsyncDisposable {
     this.#open.delete(id);
   }
 
-  /** Copies the database file (the process stopped, the WAL folded in) to restore later. */
+  /**
+   * Copies the database file (its process stopped, the WAL folded in) to
+   * `plugin.db.before-update`, replacing any older copy; `restore()` puts it back, also at the
+   * next start after a crash ({@linkcode restoreSnapshot}).
+   */
   async snapshot(key: DbKey): Promise<DbSnapshot> {
     await this.close(key);
-    const dir = this.dirOf(key);
-    const file = join(dir, FILE);
-    const copy = join(dir, `${FILE}.before-update`);
-    const existed = await exists(file);
-    if (existed) {
-      // The process closed cleanly, so the WAL is folded in; copy file and WAL anyway.
-      await Deno.copyFile(file, copy);
-      if (await exists(`${file}-wal`)) await Deno.copyFile(`${file}-wal`, `${copy}-wal`);
-    }
+    await foldWal(this.#maintenance(key));
+    await takeSnapshot(this.dirOf(key), FILE);
     return {
       restore: async () => {
-        await this.close(key);
-        for (const f of [file, `${file}-wal`, `${file}-shm`]) await Deno.remove(f).catch(() => {});
-        if (!existed) return;
-        await Deno.rename(copy, file);
-        if (await exists(`${copy}-wal`)) await Deno.rename(`${copy}-wal`, `${file}-wal`);
+        await this.restoreSnapshot(key);
       },
-      discard: async () => {
-        for (const f of [copy, `${copy}-wal`]) await Deno.remove(f).catch(() => {});
-      },
+      discard: () => this.discardSnapshot(key),
     };
+  }
+
+  /** Puts the update's copy back, if there is one (the process stopped first). */
+  async restoreSnapshot(key: DbKey): Promise<boolean> {
+    await this.close(key);
+    return await restoreSnapshot(this.dirOf(key), FILE);
+  }
+
+  /** Removes the update's copy and copies an interrupted backup left, if any. */
+  async discardSnapshot(key: DbKey): Promise<void> {
+    await discardSnapshot(this.dirOf(key), FILE);
+    await removeCopyLeftovers(this.dirOf(key), FILE);
+  }
+
+  /**
+   * Consistent copies of every database of `pluginId` (its own, each tenant's) under `to`, taken
+   * while they are in use (the backup); returns the files written, relative to `to`.
+   */
+  async copyAllTo(pluginId: string, to: string): Promise<string[]> {
+    const written: string[] = [];
+    for (const key of await this.#keysOnDisk(pluginId)) {
+      const rel = key.tenant === undefined ? FILE : join("tenants", key.tenant, FILE);
+      await Deno.mkdir(dirname(join(to, rel)), { recursive: true, mode: 0o700 });
+      await copyDatabase(this.#maintenance(key), join(to, rel));
+      written.push(rel);
+    }
+    return written;
+  }
+
+  /** The databases of `pluginId` that exist on disk: its own, and each tenant's. */
+  async #keysOnDisk(pluginId: string): Promise<DbKey[]> {
+    const keys: DbKey[] = [];
+    if (await exists(join(this.dirOf({ pluginId }), FILE))) keys.push({ pluginId });
+    try {
+      for await (const e of Deno.readDir(join(this.dirOf({ pluginId }), "tenants"))) {
+        const key = { pluginId, tenant: e.name };
+        if (e.isDirectory && await exists(join(this.dirOf(key), FILE))) keys.push(key);
+      }
+    } catch { /* no tenants */ }
+    return keys;
   }
 
   /** Removes the database of `key` (uninstall with purge). */
@@ -153,6 +191,17 @@ export class PluginDatabases implements AsyncDisposable {
       total += await Deno.stat(join(this.dirOf(key), f)).then((s) => s.size, () => 0);
     }
     return total;
+  }
+
+  #maintenance(key: DbKey): MaintenanceTarget {
+    return {
+      sandbox: this.#o.sandbox,
+      dir: this.dirOf(key),
+      file: FILE,
+      heapBytes: this.#o.heapBytes,
+      timeoutMs: this.#o.migrationTimeoutMs,
+      onStderr: (line) => this.#o.onLog?.(key, line),
+    };
   }
 
   #id(key: DbKey): string {

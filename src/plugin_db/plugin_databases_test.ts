@@ -127,3 +127,57 @@ Deno.test("migrations apply once, in one transaction, and refuse edits", async (
     );
   });
 });
+
+Deno.test("an update's copy is restored whole, once, and never an older one", async () => {
+  await withDbs(async (dbs) => {
+    const key = { pluginId: "snap" };
+    const names = async () =>
+      (await (await dbs.get(key, LIMITS)).execute("SELECT x FROM t ORDER BY x")).rows.map((r) =>
+        r.x
+      );
+    // No database yet: restoring the copy removes what the new version created.
+    await dbs.snapshot(key);
+    await (await dbs.get(key, LIMITS)).execute("CREATE TABLE t (x)");
+    assert.equal(await dbs.restoreSnapshot(key), true);
+    assert.equal(await dbs.restoreSnapshot(key), false, "consumed");
+    assert.equal(await dbs.size(key), 0, "no database again");
+
+    await (await dbs.get(key, LIMITS)).execute("CREATE TABLE t (x)");
+    await (await dbs.get(key, LIMITS)).execute("INSERT INTO t VALUES (1)");
+    await dbs.snapshot(key); // a stale copy (of [1]) an earlier run left
+    await (await dbs.get(key, LIMITS)).execute("INSERT INTO t VALUES (2)");
+    const snapshot = await dbs.snapshot(key); // this update's copy: [1, 2]
+    await (await dbs.get(key, LIMITS)).execute("INSERT INTO t VALUES (3)");
+    await snapshot.restore();
+    assert.deepEqual(await names(), [1, 2]);
+    await dbs.discardSnapshot(key);
+    assert.equal(await dbs.restoreSnapshot(key), false, "nothing left to restore");
+  });
+});
+
+Deno.test("copyAllTo takes a consistent copy while the database is in use", async () => {
+  await withDbs(async (dbs, state) => {
+    const key = { pluginId: "live" };
+    const db = await dbs.get(key, LIMITS);
+    await db.execute("CREATE TABLE t (x)");
+    await db.execute("INSERT INTO t VALUES (1)");
+    const tx = await db.begin(); // a transaction stays open during the copy
+    await db.execute("INSERT INTO t VALUES (2)", [], tx);
+    const to = join(state, "backup");
+    assert.deepEqual(await dbs.copyAllTo("live", to), ["plugin.db"]);
+    await db.finish(tx, false);
+    assert.deepEqual(await dbs.copyAllTo("none", join(state, "other")), [], "no database");
+    await using copies = new PluginDatabases({
+      stateDir: join(state, "restored"),
+      sandbox: { mode: MODE },
+    });
+    await Deno.mkdir(copies.dirOf(key), { recursive: true });
+    await Deno.copyFile(join(to, "plugin.db"), join(copies.dirOf(key), "plugin.db"));
+    const copy = await copies.get(key, LIMITS);
+    assert.deepEqual(
+      (await copy.execute("SELECT x FROM t")).rows,
+      [{ x: 1 }],
+      "committed rows only",
+    );
+  });
+});

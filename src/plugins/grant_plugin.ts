@@ -37,13 +37,7 @@ export async function grantPlugin(
         `Review them with "plugd plugin info ${id}" and grant exactly those`,
     );
   }
-  if ((requested.privileged ?? []).length > 0 && options.confirmPrivileged !== true) {
-    throw new ConflictError(
-      `Plugin "${id}" asks to run as ROOT on this host (privileged, critical risk). That is ` +
-        `never granted along with other permissions: confirm it on its own with ` +
-        `{"confirm_privileged": true} ("plugd plugin grant ${id} --privileged")`,
-    );
-  }
+  requirePrivilegedConfirmed(id, requested, options);
   const granted = normalizePermissions(requested);
   await ctx.store.write(async () => ({
     statements: [
@@ -64,4 +58,21 @@ export async function grantPlugin(
     ],
   }));
   return { id, granted };
+}
+
+/**
+ * Refuses a grant that includes `privileged` (root on the host) unless the operator confirmed
+ * that on its own (`confirm_privileged`), for a fresh grant and an update's grant alike.
+ */
+export function requirePrivilegedConfirmed(
+  id: string,
+  requested: Permissions,
+  options: { confirmPrivileged?: boolean },
+): void {
+  if ((requested.privileged ?? []).length === 0 || options.confirmPrivileged === true) return;
+  throw new ConflictError(
+    `Plugin "${id}" asks to run as ROOT on this host (privileged, critical risk). That is ` +
+      `never granted along with other permissions: confirm it on its own with ` +
+      `{"confirm_privileged": true} ("plugd plugin grant ${id} --privileged")`,
+  );
 }

@@ -14,7 +14,7 @@ import {
 } from "../permissions/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { ConflictError } from "./errors.ts";
-import { grantPlugin } from "./grant_plugin.ts";
+import { grantPlugin, requirePrivilegedConfirmed } from "./grant_plugin.ts";
 import type { PluginContext } from "./plugin_context.ts";
 import { getPlugin } from "./repository.ts";
 import { removeVersion, type SwitchHost, switchVersion } from "./switch_version.ts";
@@ -63,7 +63,7 @@ export async function grantRequest(
 ): Promise<{ id: string; granted: Permissions; updated?: { from: string; to: string } }> {
   const pending = await pendingUpdate(ctx.store, id);
   if (!pending) return await grantPlugin(ctx, id, permissions, actor, options);
-  return await grantPendingUpdate(ctx, host, pending, permissions, actor);
+  return await grantPendingUpdate(ctx, host, pending, permissions, actor, options);
 }
 
 /** Grants the pending update's request and switches to it. */
@@ -73,6 +73,7 @@ export async function grantPendingUpdate(
   t: UpdateTransition,
   permissions: unknown,
   actor: string,
+  options: { confirmPrivileged?: boolean } = {},
 ): Promise<{ id: string; granted: Permissions; updated: { from: string; to: string } }> {
   const id = t.pluginId;
   const old = await getPlugin(ctx.store, id);
@@ -90,6 +91,7 @@ export async function grantPendingUpdate(
         `to replace ${t.from}); differences: ${diff}`,
     );
   }
+  requirePrivilegedConfirmed(id, requested, options);
   const granted = normalizePermissions(requested);
   // The operator's decision is audited on its own row (a batch carries one audit row); the
   // switch that follows is audited as an update, or as a rollback if the new version fails.

@@ -131,6 +131,16 @@ export class PluginDbAccess {
     return this.databases.snapshot({ pluginId });
   }
 
+  /** Puts back the copy an interrupted update took, if any (recovery at start). */
+  restoreSnapshot(pluginId: string): Promise<boolean> {
+    return this.databases.restoreSnapshot({ pluginId });
+  }
+
+  /** Removes a copy an update or a backup left behind (recovery at start). */
+  discardSnapshot(pluginId: string): Promise<void> {
+    return this.databases.discardSnapshot({ pluginId });
+  }
+
   /** Stops every database process. */
   close(): Promise<void> {
     return this.databases[Symbol.asyncDispose]();

@@ -129,7 +129,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
 
   /** Settles what a crash interrupted, then starts every enabled plugin, several at once. */
   async start(): Promise<void> {
-    await settleInterrupted(this.#ctx);
+    await settleInterrupted(this.#ctx, this.db);
     this.#ctx.locks!.open(); // lifecycle requests that arrived meanwhile go ahead now
     this.executions.start();
     if (this.#ctx.config.dev) {
@@ -276,8 +276,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     await this.#lifecycle(id, "onUninstall");
     await this.#starter.halt(id);
     this.#reloader.unwatch(id);
+    await this.db.forget(id, false); // its database processes stop; purge removes the files
     await removePlugin(this.#ctx, plugin, options, actor);
-    await this.db.forget(id, options.purge);
     this.logs.clear(id);
     await this.executions.forget(id, options.purge);
     await this.#ctx.events.emitSystemEvent("plugin.uninstalled", {
@@ -306,6 +306,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
         checked ? this.#starter.launchChecked(record) : this.#starter.launch(record),
       afterSwitch: (pid, from, to) => this.#lifecycle(pid, "onUpdate", { from, to }),
       snapshotDb: (pid) => this.db.snapshot(pid),
+      discardDbSnapshot: (pid) => this.db.discardSnapshot(pid),
     };
   }
 

@@ -3,11 +3,13 @@
  * nothing refers to, so no state left by a crash survives a restart (issue 22).
  *
  * - an update `switching`: its batch never committed, the old version is still current: the
- *   staged version is removed and the rollback audited;
+ *   plugin database's copy taken before the new version migrated it is put back, the staged
+ *   version is removed and the rollback audited;
  * - an update `awaiting_grant`: a legitimate wait; kept (its staged version too);
  * - an uninstall `removing`: its files (and with `purge` its data) are removed;
  * - version folders of no installed plugin and no pending update (an install or update that
- *   died before its batch, an old version left after a switch), and unfinished uploads.
+ *   died before its batch, an old version left after a switch), unfinished uploads, and
+ *   database copies nothing will restore (a switch that committed, an interrupted backup).
  */
 import { join } from "node:path";
 import { auditStatement } from "../audit/mod.ts";
@@ -18,20 +20,33 @@ import { listPlugins } from "./repository.ts";
 import { removeVersion } from "./switch_version.ts";
 import { clearTransitionStatement, listTransitions } from "./transitions.ts";
 
+/** What recovery does to plugin databases (`PluginDbAccess`). */
+export interface DbRecovery {
+  /** Puts back the copy taken before an update's switch; false when there is none. */
+  restoreSnapshot(pluginId: string): Promise<boolean>;
+  /** Removes copies left behind (of an update that committed, of a backup). */
+  discardSnapshot(pluginId: string): Promise<void>;
+}
+
 /** Runs {@linkcode recoverTransitions} and logs what it did (or why it could not finish). */
-export async function settleInterrupted(ctx: PluginContext): Promise<void> {
+export async function settleInterrupted(ctx: PluginContext, dbs: DbRecovery): Promise<void> {
   try {
-    for (const line of await recoverTransitions(ctx)) ctx.log(line);
+    for (const line of await recoverTransitions(ctx, dbs)) ctx.log(line);
   } catch (error) {
     ctx.log(`recovery of interrupted changes incomplete: ${(error as Error).message}`);
   }
 }
 
 /** Recovers interrupted transitions and sweeps orphan files; returns what it did, for the log. */
-export async function recoverTransitions(ctx: PluginContext): Promise<string[]> {
+export async function recoverTransitions(
+  ctx: PluginContext,
+  dbs: DbRecovery,
+): Promise<string[]> {
   const done: string[] = [];
   for (const t of await listTransitions(ctx.store)) {
     if (t.kind === "update" && t.phase === "switching") {
+      // First, while the transition still says so: a crash here repeats it at the next start.
+      const restored = await dbs.restoreSnapshot(t.pluginId);
       await ctx.store.write(async () => ({
         statements: [
           clearTransitionStatement(t.pluginId),
@@ -44,12 +59,16 @@ export async function recoverTransitions(ctx: PluginContext): Promise<string[]> 
               restored: t.from,
               failed: t.to,
               reason: "interrupted: the daemon stopped during the switch",
+              database: restored ? "restored" : "untouched",
             },
           }),
         ],
       }));
       await removeVersion(ctx, t.pluginId, t.to);
-      done.push(`update of ${t.pluginId} to ${t.to} was interrupted: ${t.from} kept`);
+      done.push(
+        `update of ${t.pluginId} to ${t.to} was interrupted: ${t.from} kept` +
+          (restored ? ", its database restored" : ""),
+      );
     } else if (t.kind === "uninstall") {
       await removePluginFiles(ctx, t.pluginId, t.detail.purge);
       await ctx.store.write(() => ({ statements: [clearTransitionStatement(t.pluginId)] }));
@@ -57,6 +76,8 @@ export async function recoverTransitions(ctx: PluginContext): Promise<string[]> 
     }
   }
   done.push(...await sweepOrphans(ctx));
+  // Every interrupted switch was restored above: any copy left now is stale.
+  for (const id of await names(ctx.layout.db)) await dbs.discardSnapshot(id);
   return done;
 }
 

@@ -9,7 +9,7 @@ import type { PluginRecord } from "./types.ts";
 /**
  * Uninstalls a stopped plugin. One batch removes its rows, settles its pending deliveries and
  * records the uninstall as in progress; then its code, prepared files and `$TMP` go (and with
- * `purge` its `$DATA` and storage); then the record is cleared. A crash in between is finished
+ * `purge` its `$DATA`, storage and databases); then the record is cleared. A crash in between is finished
  * at the next start (recover_transitions.ts). Without `purge`, data and storage are kept, so
  * reinstalling finds them again.
  */
@@ -68,6 +68,8 @@ export async function removePluginFiles(
   await ctx.runtime.volumes.detach(id, { purge });
   if (purge) {
     await Deno.remove(join(ctx.layout.data, id), { recursive: true }).catch(() => {});
+    // Its databases (own and per tenant); their processes were stopped before the uninstall.
+    await Deno.remove(join(ctx.layout.db, id), { recursive: true }).catch(() => {});
     // The uid goes back to the range only once nothing it owns is left.
     await ctx.runtime.uids?.release(id);
   }

@@ -27,6 +27,8 @@ export interface SwitchHost {
   afterSwitch(id: string, from: string, to: string): Promise<void>;
   /** Copies the plugin's database before the switch (the new version migrates it at launch). */
   snapshotDb?(id: string): Promise<DbSnapshot>;
+  /** Removes a stale copy, so that only this switch's copy can ever be restored. */
+  discardDbSnapshot?(id: string): Promise<void>;
 }
 
 /** One switch. */
@@ -54,6 +56,8 @@ export async function switchVersion(
   const running = old.state === "enabled" && candidate.state === "enabled";
   let snapshot: DbSnapshot | undefined;
   if (running) {
+    // A copy older than this switch must not be what a crash recovery puts back.
+    await host.discardDbSnapshot?.(old.id);
     await ctx.store.write(() => ({
       statements: [putTransitionStatement({
         kind: "update",
@@ -68,9 +72,10 @@ export async function switchVersion(
     }));
     await host.halt(old.id);
     crashPoint("update.switching");
-    // A rollback restores the database too: the new version's migrations ran at its launch.
-    snapshot = await host.snapshotDb?.(old.id);
     try {
+      // A rollback restores the database too: the new version's migrations run at its launch.
+      // From here on a crash leaves the copy, and the next start puts it back.
+      snapshot = await host.snapshotDb?.(old.id);
       await host.launch(next, true);
       crashPoint("update.checked");
     } catch (error) {

@@ -1,7 +1,8 @@
 /**
- * plugd backup while the daemon runs under event load, then plugd restore onto an empty state
- * dir: the same plugins, grants, config, secrets, storage and data come back, proven by diffing
- * GET /v1/plugins and each plugin's storage before and after.
+ * plugd backup while the daemon runs under event load and a plugin writes to its database, then
+ * plugd restore onto an empty state dir: the same plugins, grants, config, secrets, storage,
+ * data and plugin databases come back, proven by diffing GET /v1/plugins, each plugin's storage
+ * and the database's rows before and after.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -14,6 +15,7 @@ import { waitFor } from "../helpers/wait_for.ts";
 const OPTS = { sanitizeOps: false, sanitizeResources: false } as const;
 const COUNTER = new URL("../fixtures/lifecycle/counter-v1/", import.meta.url).pathname;
 const KEEPER = new URL("../fixtures/plugins/keeper/", import.meta.url).pathname;
+const DB_RUNNER = new URL("../fixtures/db/runner-v1/", import.meta.url).pathname;
 
 async function call(d: TestDaemon, method: string, path: string, body?: unknown) {
   const res = await d.fetchSocket(path, {
@@ -33,6 +35,26 @@ const event = (type: string, data: unknown = {}) => ({
   type,
   data,
 });
+
+/** Runs SQL as plugin db-a (its `sql.exec` filter calls ctx.db.execute); returns its rows. */
+async function sql(d: TestDaemon, text: string): Promise<Record<string, unknown>[]> {
+  const answer = await call(d, "POST", "/v1/filters/sql.exec", { data: { sql: text } });
+  assert.deepEqual(answer.skipped, [], `${text}: ${JSON.stringify(answer.skipped)}`);
+  assert.equal(answer.data.ok, true, JSON.stringify(answer.data));
+  return answer.data.result.rows;
+}
+
+/** The rows of db-a's table, and SQLite's own check, straight from its database file. */
+async function itemsOf(stateDir: string): Promise<{ names: string[]; integrity: unknown }> {
+  const client = createClient({ url: `file:${join(stateDir, "db", "db-a", "plugin.db")}` });
+  try {
+    const rs = await client.execute("SELECT name FROM items ORDER BY id");
+    const check = await client.execute("PRAGMA integrity_check");
+    return { names: rs.rows.map((r) => String(r.name)), integrity: check.rows[0]?.[0] };
+  } finally {
+    client.close();
+  }
+}
 
 /** Every plugin's storage rows, straight from the database file. */
 async function storageOf(stateDir: string): Promise<unknown[]> {
@@ -84,8 +106,11 @@ Deno.test("backup under event load, restore onto an empty state dir, diff", OPTS
   const a = await startDaemon();
   let before;
   const acknowledged: string[] = [];
+  const written: string[] = [];
+  const attempted = new Set<string>();
+  let writtenBefore = 0;
   try {
-    for (const source of [COUNTER, KEEPER]) {
+    for (const source of [COUNTER, KEEPER, DB_RUNNER]) {
       const installed = await call(a, "POST", "/v1/plugins", { source });
       await call(a, "POST", `/v1/plugins/${installed.id}/grant`, {
         permissions: installed.requested,
@@ -100,6 +125,8 @@ Deno.test("backup under event load, restore onto an empty state dir, diff", OPTS
       await call(a, "POST", "/v1/events?wait=true", event("keep.put", { key, value }));
     }
     await writePluginData(a, "counter", "notes.txt", "data survives");
+    await call(a, "POST", "/v1/plugins/db-a/enable");
+    await sql(a, "INSERT INTO items (name) VALUES ('before the backup')");
 
     // Event load: events acknowledged before the backup starts must be in it.
     let loading = true;
@@ -109,8 +136,22 @@ Deno.test("backup under event load, restore onto an empty state dir, diff", OPTS
         acknowledged.push(r.id);
       }
     })();
-    while (acknowledged.length < 20) await new Promise((r) => setTimeout(r, 10));
+    // And the plugin keeps writing to its database: rows committed before the backup must be in it.
+    // A write the loaded machine times out may or may not have committed: it is only attempted.
+    const writes = (async () => {
+      for (let i = 0; loading; i++) {
+        attempted.add(`load ${i}`);
+        const rows = await sql(a, `INSERT INTO items (name) VALUES ('load ${i}')`).catch(() =>
+          null
+        );
+        if (rows) written.push(`load ${i}`);
+      }
+    })();
+    while (acknowledged.length < 20 || written.length < 5) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
     const ackedBefore = acknowledged.length;
+    writtenBefore = written.length;
     const backup = await runPlugd([
       "backup",
       archive,
@@ -123,8 +164,9 @@ Deno.test("backup under event load, restore onto an empty state dir, diff", OPTS
     ]);
     loading = false;
     await load;
+    await writes;
     assert.equal(backup.code, 0, backup.stderr);
-    assert.match(backup.stdout, /2 plugins, encrypted, with the master key/);
+    assert.match(backup.stdout, /3 plugins, 1 plugin databases, encrypted, with the master key/);
     assert.ok(acknowledged.length > ackedBefore, "the load ran during the backup");
     acknowledged.length = ackedBefore;
     before = { api: await snapshot(a), storage: await storageOf(a.stateDir) };
@@ -169,8 +211,18 @@ Deno.test("backup under event load, restore onto an empty state dir, diff", OPTS
     passFile,
   ]);
   assert.equal(restored.code, 0, restored.stderr);
-  assert.match(restored.stdout, /restored 2 plugins/);
+  assert.match(restored.stdout, /restored 3 plugins/);
   assert.deepEqual(await storageOf(target), before.storage);
+  // The plugin database: a consistent copy (SQLite's own check), with every row committed
+  // before the backup began; rows written during it may or may not be in it.
+  const items = await itemsOf(target);
+  assert.equal(items.integrity, "ok");
+  const names = new Set(items.names);
+  for (const name of ["seed", "before the backup", ...written.slice(0, writtenBefore)]) {
+    assert.ok(names.has(name), `"${name}", committed before the backup, is restored`);
+  }
+  for (const name of items.names.slice(2)) assert.ok(attempted.has(name), `unexpected row ${name}`);
+  assert.equal(names.size, items.names.length, "no row twice");
 
   // Tokens are restored (hashed in the database); the admin token FILE is a live credential that
   // a backup never holds: the operator keeps it, as this test does.
@@ -179,6 +231,12 @@ Deno.test("backup under event load, restore onto an empty state dir, diff", OPTS
   const after = await snapshot(b);
   assert.deepEqual(after, before.api);
   assert.equal(await readPluginData(b, "counter", "notes.txt"), "data survives");
+  // The restored plugin reads and writes its database where it left off.
+  assert.deepEqual(
+    (await sql(b, "SELECT name FROM items ORDER BY id")).map((r) => r.name),
+    items.names,
+  );
+  await sql(b, "INSERT INTO items (name) VALUES ('after the restore')");
   // The secret opens with the restored key, storage continues where it was.
   const hit = await call(b, "POST", "/v1/events?wait=true", event("count.hit"));
   assert.deepEqual(hit.results[0].result, { n: 4, label: "n", token_set: true });

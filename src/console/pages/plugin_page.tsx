@@ -187,7 +187,17 @@ export function PluginPage(props: { ctx: PageContext; data: PluginPageData }): C
             <button type="submit" class="primary">
               {diff ? "Approve these changes" : "Grant exactly these permissions"}
             </button>
-            {diff && <span class="muted small">or remove the plugin to refuse them</span>}
+            {diff && !next && <span class="muted small">or remove the plugin to refuse them</span>}
+          </form>
+        )}
+        {next && ctx.can.operate && (
+          <form method="post" action={`/ui/plugins/${v.id}/update/cancel`} class="actions">
+            <Csrf token={ctx.session!.csrf} />
+            <input type="hidden" name="to" value={next.to} />
+            <button type="submit">Cancel update</button>
+            <span class="muted small">
+              withdraws version {next.to}; {v.version} keeps running with its grant
+            </span>
           </form>
         )}
       </Section>

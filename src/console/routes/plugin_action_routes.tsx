@@ -1,6 +1,6 @@
 /**
  * Changes to one plugin: grant (exactly what was reviewed), enable, disable, restart, config,
- * update, remove. Each is an API call as the session; a refusal comes back as a message on the
+ * update (and cancelling a waiting one), remove. Each is an API call as the session; a refusal comes back as a message on the
  * page it was made from (or the form again, with the problems next to their fields).
  */
 import type { Context, Hono } from "hono";
@@ -148,6 +148,31 @@ export function pluginActionRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit): void
       });
     }
     return kit.done(c, page(c), { kind: "ok", text: `Updated to version ${version}` });
+  });
+
+  // A waiting update is withdrawn only if it is still the one the page showed.
+  app.post(`${base}/update/cancel`, async (c) => {
+    mustOperate(c);
+    const view = await loadView(kit, c);
+    const shown = (await form(c)).to ?? "";
+    if (!view.pending_update || view.pending_update.to !== shown) {
+      return kit.done(c, `${page(c)}#review`, {
+        kind: "error",
+        text: view.pending_update
+          ? `The waiting update is now version ${view.pending_update.to}; review it again`
+          : `${view.id} has no update waiting any more`,
+      });
+    }
+    try {
+      await kit.api(c).send("DELETE", `/v1/plugins/${view.id}/update`);
+    } catch (error) {
+      if (!(error instanceof ApiProblem)) throw error;
+      return kit.done(c, page(c), { kind: "error", text: error.message });
+    }
+    return kit.done(c, page(c), {
+      kind: "ok",
+      text: `Withdrew the update of ${view.id} to ${shown}; ${view.version} keeps running`,
+    });
   });
 
   app.get(`${base}/remove`, async (c) => {
