@@ -11,12 +11,19 @@ import { call, fixture, installEnable, type Json, OPTS, waitFor } from "./_helpe
 
 const runner = (name: string) => fixture(name, "db");
 
-/** Runs SQL as plugin db-a (its `sql.exec` filter calls ctx.db.execute); returns its rows. */
+/**
+ * Runs SQL as plugin db-a (its `sql.exec` filter calls ctx.db.execute); returns its rows. A read
+ * the loaded machine timed out (the filter skipped) is asked again: timing is not under test.
+ */
 async function rows(d: TestDaemon, sql: string): Promise<Json[]> {
-  const r = await call(d, "POST", "/v1/filters/sql.exec", { data: { sql } });
-  assert.equal(r.status, 200, JSON.stringify(r.body));
-  assert.equal(r.body.data.ok, true, JSON.stringify(r.body.data));
-  return r.body.data.result.rows;
+  for (let attempt = 1;; attempt++) {
+    const r = await call(d, "POST", "/v1/filters/sql.exec", { data: { sql } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    if (r.body.skipped.length > 0 && /^SELECT/i.test(sql) && attempt < 5) continue;
+    assert.deepEqual(r.body.skipped, [], sql);
+    assert.equal(r.body.data.ok, true, JSON.stringify(r.body.data));
+    return r.body.data.result.rows;
+  }
 }
 
 /** The daemon's answer to a request during which it killed itself. */
@@ -39,10 +46,14 @@ async function restarted(first: TestDaemon, fn: (d: TestDaemon) => Promise<void>
 }
 
 async function runningAt(d: TestDaemon, version: string): Promise<void> {
-  await waitFor(async () => {
-    const v = (await call(d, "GET", "/v1/plugins/db-a")).body;
-    return v.version === version && v.state === "enabled" && v.stats?.state === "running";
-  }, `db-a ${version} enabled and running`);
+  await waitFor(
+    async () => {
+      const v = (await call(d, "GET", "/v1/plugins/db-a")).body;
+      return v.version === version && v.state === "enabled" && v.stats?.state === "running";
+    },
+    `db-a ${version} enabled and running`,
+    90_000,
+  );
 }
 
 async function files(dir: string): Promise<string[]> {
@@ -145,7 +156,7 @@ Deno.test(
     assert.deepEqual(await files(join(first.stateDir, "db")), ["db-a"], "still there");
 
     await restarted(first, async (second) => {
-      await second.waitForLog("uninstall of db-a finished");
+      await second.waitForLog("uninstall of db-a finished", 90_000);
       assert.equal((await call(second, "GET", "/v1/plugins/db-a")).status, 404);
       assert.deepEqual(await files(join(first.stateDir, "db")), []);
       // Installed again, it starts from its first migration on an empty database.
