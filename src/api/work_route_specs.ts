@@ -51,6 +51,9 @@ const task = obj({
   started_at: { type: ["string", "null"] },
   finished_at: { type: ["string", "null"] },
   next_attempt_at: { type: ["string", "null"] },
+  scope: { enum: ["fleet"], description: "fleet tasks only (a `fleet: true` type in a fleet)" },
+  host: { type: ["string", "null"], description: "fleet tasks: the host that runs or ran it" },
+  accepted_by: { type: "string", description: "fleet tasks: the host that accepted it" },
 });
 
 /** The routes. */

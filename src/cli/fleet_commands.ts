@@ -243,20 +243,22 @@ export const fleetEmitCommand: Command = {
 export const fleetHostsCommand: Command = {
   path: "fleet hosts",
   args: "",
-  summary: "the hosts of the fleet: labels, online or not, last heartbeat, plugd version",
+  summary:
+    "the hosts of the fleet: labels, online or not, last heartbeat, plugd version, fleet task types",
   arity: [0, 0],
   async run(ctx) {
     const status = await call<FleetStatus>(ctx, "GET", "/v1/fleet/status");
     const hosts = status.hosts;
     print(ctx, { hosts }, () =>
       table(
-        ["HOST", "STATE", "LABELS", "SEEN", "PLUGD"],
+        ["HOST", "STATE", "LABELS", "SEEN", "PLUGD", "TASKS"],
         printableDeep(hosts).map((h) => [
           h.id,
           h.online ? "online" : "offline",
           Object.entries(h.labels).map(([k, v]) => `${k}=${v}`).join(",") || "-",
           h.seen_at,
           h.plugd,
+          (h.tasks ?? []).join(",") || "-",
         ]),
       ));
     return 0;

@@ -98,8 +98,11 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
         }
         await hooks.emit(event);
       },
+      tasks: { host: plugins, retryBaseMs: taskRetryBaseMs(), ackWaitMs: fleetTaskAckWaitMs() },
     })
     : null;
+  const tasks = new TaskService(store, plugins, { log, retryBaseMs: taskRetryBaseMs() });
+  if (fleet) tasks.attachFleet(fleet.tasks);
   // Console extensions (plugin pages and widgets) register before the console is built.
   const extensions = new ConsoleExtensions();
   // System addons (kind: system) share the plugin lifecycle; their operations run as jobs.
@@ -145,7 +148,7 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
       stop: () => hooks.stop(),
     },
     // Tasks: after the plugins (processors run), stopped before them.
-    taskService(new TaskService(store, plugins, { log, retryBaseMs: taskRetryBaseMs() })),
+    taskService(tasks),
     // Public routes, plugin commands and console pages of plugins.
     ...await pluginSurfaceServices({ plugins, store, config, layout, extensions }),
     { routes: createAddonRoutes(addons, jobs, streams) },
@@ -250,10 +253,22 @@ function taskService(tasks: TaskService): DaemonService {
 
 /** First task retry delay (tuning, environment only): `PLUGD_TASK_RETRY_BASE_MS`, default 1000. */
 function taskRetryBaseMs(): number {
-  const text = Deno.env.get("PLUGD_TASK_RETRY_BASE_MS");
-  const n = Number(text ?? 1000);
+  return positiveMs("PLUGD_TASK_RETRY_BASE_MS", 1000);
+}
+
+/**
+ * How long a fleet host may stay silent on a task before another takes it (tuning, environment
+ * only): `PLUGD_FLEET_TASK_ACK_WAIT_MS`, default 30000. Fixed when the type's consumer is created.
+ */
+function fleetTaskAckWaitMs(): number {
+  return positiveMs("PLUGD_FLEET_TASK_ACK_WAIT_MS", 30_000);
+}
+
+function positiveMs(name: string, fallback: number): number {
+  const text = Deno.env.get(name);
+  const n = Number(text ?? fallback);
   if (!Number.isInteger(n) || n < 1) {
-    throw new Error(`PLUGD_TASK_RETRY_BASE_MS must be a whole number of ms above 0; got "${text}"`);
+    throw new Error(`${name} must be a whole number of ms above 0; got "${text}"`);
   }
   return n;
 }

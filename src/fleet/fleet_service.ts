@@ -22,6 +22,8 @@ import { ManagedPlugins } from "./managed_plugins.ts";
 import { type FleetNames, fleetNames, KEYS } from "./names.ts";
 import { FleetConnection } from "./nats_connection.ts";
 import { FleetEvents } from "./fleet_events.ts";
+import { FleetTasks } from "./fleet_tasks.ts";
+import type { TaskHost } from "../tasks/mod.ts";
 import { forgetHost, type ForgetResult } from "./forget_host.ts";
 import type { HostInfo, PluginStatus } from "./types.ts";
 import { type RolloutAction, rolloutControl, rollouts } from "./rollout_control.ts";
@@ -41,6 +43,8 @@ export interface FleetServiceDeps {
    * event no host may take). @default fleet events are not consumed here
    */
   intake?: (event: Record<string, unknown>) => Promise<void>;
+  /** Runs fleet tasks in this host's plugins. @default this host takes no fleet tasks */
+  tasks?: { host: TaskHost; retryBaseMs?: number; ackWaitMs?: number };
 }
 
 const HEARTBEAT_MS = 10_000;
@@ -55,6 +59,8 @@ export class FleetService {
   #conn: FleetConnection;
   #agent: HostAgent;
   #events: FleetEvents;
+  /** Tasks of `fleet: true` types: accepted here, taken by any host that processes them. */
+  readonly tasks: FleetTasks;
   #kv: KV | null = null;
   #ready = false;
   #session: AbortController | null = null;
@@ -63,6 +69,7 @@ export class FleetService {
   #connectedGauge = metrics.gauge("plugd_fleet_connected", "1 while NATS is reachable, else 0");
   #converge = metrics.counter("plugd_fleet_converge_total", "Fleet reconciliations by result");
   #eventCount = metrics.counter("plugd_fleet_events_total", "Fleet events by what happened");
+  #taskCount = metrics.counter("plugd_fleet_tasks_total", "Fleet tasks by what happened here");
 
   constructor(deps: FleetServiceDeps) {
     this.#d = deps;
@@ -88,6 +95,20 @@ export class FleetService {
       log: deps.log,
       count: (what) => this.#eventCount.inc({ what }),
     });
+    this.tasks = new FleetTasks({
+      store: deps.store,
+      names: this.names,
+      hostId: deps.settings.hostId,
+      replicas: deps.settings.replicas,
+      host: deps.tasks?.host ??
+        { enabled: () => Promise.resolve([]), invoke: () => Promise.reject() },
+      known: (type) => [...this.mirror.hosts.values()].some((h) => h.info.tasks?.includes(type)),
+      onTypes: () => void this.#heartbeat(),
+      log: deps.log,
+      retryBaseMs: deps.tasks?.retryBaseMs,
+      ackWaitMs: deps.tasks?.ackWaitMs,
+      count: (what) => this.#taskCount.inc({ what }),
+    });
     this.#conn = new FleetConnection(deps.settings, {
       onUp: (nc) => void this.#attach(nc),
       onDown: () => this.#detach(),
@@ -103,7 +124,11 @@ export class FleetService {
 
   /** Starts connecting (in the background) and following plugin state changes. */
   start(): Promise<void> {
-    this.#d.plugins.watchState?.((id) => this.#agent.touch(id));
+    this.#d.plugins.watchState?.((id) => {
+      this.#agent.touch(id);
+      void this.tasks.refresh();
+    });
+    void this.tasks.refresh();
     this.#conn.start();
     this.#timers.push(setInterval(() => this.#agent.tick(), TICK_MS));
     this.#timers.push(setInterval(() => void this.#heartbeat(), HEARTBEAT_MS));
@@ -112,6 +137,7 @@ export class FleetService {
 
   async stop(): Promise<void> {
     for (const t of this.#timers) clearInterval(t);
+    await this.tasks.stop();
     this.#detach();
     await this.#agent.idle();
     await this.#events.idle();
@@ -239,6 +265,7 @@ export class FleetService {
       this.#kv = kv;
       await this.#heartbeat();
       void this.#attachEvents(nc, session.signal);
+      void this.#attachTasks(nc, session.signal);
       while (!session.signal.aborted) {
         await watchBucket(kv, this.mirror, {
           signal: session.signal,
@@ -269,6 +296,17 @@ export class FleetService {
     }
   }
 
+  async #attachTasks(nc: NatsConnection, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        return await this.tasks.attach(nc, signal);
+      } catch (error) {
+        this.#d.log(`fleet: cannot attach to the fleet task queue: ${(error as Error).message}`);
+        await new Promise((r) => setTimeout(r, 2 * TICK_MS));
+      }
+    }
+  }
+
   #detach(): void {
     this.#session?.abort();
     this.#session = null;
@@ -276,6 +314,7 @@ export class FleetService {
     this.#connectedGauge.set({}, 0);
     this.#agent.deactivate();
     this.#events.detach();
+    this.tasks.detach();
   }
 
   #changed(change: MirrorChange): void {
@@ -296,6 +335,7 @@ export class FleetService {
       plugd: VERSION,
       started_at: this.#startedAt,
       seen_at: new Date().toISOString(),
+      tasks: this.tasks.types(),
     };
     await this.#kv.put(KEYS.host(info.id), jsonBytes(info)).catch(() => {});
   }

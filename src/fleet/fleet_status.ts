@@ -10,6 +10,8 @@ export interface HostRow {
   online: boolean;
   plugd: string | null;
   seen_at: string | null;
+  /** Fleet task types the host takes. */
+  tasks: string[];
 }
 
 /** One desired plugin. */
@@ -41,6 +43,7 @@ export function fleetStatus(mirror: FleetMirror, self: string, connected: boolea
     online: mirror.online(info.id),
     plugd: info.plugd ?? null,
     seen_at: info.seen_at ?? null,
+    tasks: info.tasks ?? [],
   })).sort((a, b) => a.id.localeCompare(b.id));
   const plugins: DesiredRow[] = [...mirror.desired.entries()].map(([id, slot]) => ({
     id,

@@ -13,6 +13,16 @@ export interface FleetNames {
   eventSubject: string;
   /** Durable consumer name of a host on the event stream. */
   eventConsumer: (hostId: string) => string;
+  /** Work-queue stream of fleet tasks (a message per task, removed once acknowledged). */
+  taskStream: string;
+  /** Subject of a task type on the task stream. */
+  taskSubject: (type: string) => string;
+  /** Durable consumer of a task type, shared by every host that takes it. */
+  taskConsumer: (type: string) => string;
+  /** KV bucket of fleet tasks: `task.<id>` (the task as `GET /v1/tasks/{id}` shows it), `key.<hash>`. */
+  taskBucket: string;
+  /** Subject on which a host hears cancels of the tasks it runs. */
+  taskControl: (hostId: string) => string;
 }
 
 /** The names for fleet `name` (default `plugd`). */
@@ -23,6 +33,11 @@ export function fleetNames(name: string): FleetNames {
     eventStream: `${upper}_FLEET_EVENTS`,
     eventSubject: `${name}.fleet.events`,
     eventConsumer: (hostId) => `events-${hostId}`,
+    taskStream: `${upper}_FLEET_TASKS`,
+    taskSubject: (type) => `${name}.fleet.tasks.${type}`,
+    taskConsumer: (type) => `tasks-${type.replaceAll(".", "-")}`, // "-" is in no type
+    taskBucket: `${name}_fleet_tasks`,
+    taskControl: (hostId) => `${name}.fleet.taskctl.${hostId}`,
   };
 }
 

@@ -20,7 +20,7 @@ import {
 } from "./_fields.ts";
 
 const KINDS: readonly HookKind[] = ["action", "filter", "gate", "task"];
-const TASK_KEYS = ["concurrency", "timeout_ms", "retries"];
+const TASK_KEYS = ["concurrency", "timeout_ms", "retries", "fleet"];
 const ALLOWED_KEYS = [...KINDS, "priority", ...TASK_KEYS];
 /** Most retries a task type may declare. */
 export const MAX_TASK_RETRIES = 20;
@@ -123,5 +123,18 @@ function taskSettings(item: Record<string, unknown>, path: string, p: Problems):
     concurrency: int("concurrency", 1, LIMIT_CEILINGS.concurrency, 1) ?? 1,
     timeout_ms: int("timeout_ms", LIMIT_FLOORS.timeout_ms, LIMIT_CEILINGS.timeout_ms, null),
     retries: int("retries", 0, MAX_TASK_RETRIES, 3) ?? 3,
+    fleet: fleetFlag(item.fleet, at(path, "fleet"), p),
   };
+}
+
+/** `fleet: true` queues the type's tasks on the fleet's work queue (any host may take them). */
+function fleetFlag(v: unknown, path: string, p: Problems): boolean {
+  if (v === undefined) return false;
+  if (typeof v === "boolean") return v;
+  p.push({
+    field: path,
+    message: `must be true or false (true: any host of the fleet that runs this plugin may take ` +
+      `these tasks); got ${typeName(v)}`,
+  });
+  return false;
 }

@@ -177,11 +177,12 @@ Deno.test("hooks: task processors take concurrency, timeout_ms and retries, with
   const m = valid(minimal({
     hooks: [{ task: "image.resize", concurrency: 4, timeout_ms: 60_000, retries: 0 }, {
       task: "report.render",
+      fleet: true,
     }],
   }));
   assert.deepEqual(m.hooks.map((h) => h.task), [
-    { concurrency: 4, timeout_ms: 60_000, retries: 0 },
-    { concurrency: 1, timeout_ms: null, retries: 3 },
+    { concurrency: 4, timeout_ms: 60_000, retries: 0, fleet: false },
+    { concurrency: 1, timeout_ms: null, retries: 3, fleet: true },
   ]);
   assertRejections([
     {
@@ -201,6 +202,18 @@ Deno.test("hooks: task processors take concurrency, timeout_ms and retries, with
       doc: { hooks: [{ task: "a.b", retries: 99 }] },
       field: "hooks[0].retries",
       says: "from 0 to 20",
+    },
+    {
+      why: "fleet on an action",
+      doc: { hooks: [{ action: "a.b", fleet: true }] },
+      field: "hooks[0].fleet",
+      says: "only task: hooks take fleet",
+    },
+    {
+      why: "fleet not a boolean",
+      doc: { hooks: [{ task: "a.b", fleet: "yes" }] },
+      field: "hooks[0].fleet",
+      says: "must be true or false",
     },
     {
       why: "wildcard task",

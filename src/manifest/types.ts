@@ -27,6 +27,11 @@ export interface TaskSettings {
   timeout_ms: number | null;
   /** Attempts after the first before the task is `dead`. @default 3 */
   retries: number;
+  /**
+   * Queued on the fleet's JetStream work queue, taken by any host that runs this plugin (a host
+   * outside a fleet runs them locally). @default false
+   */
+  fleet: boolean;
 }
 
 /**

@@ -5,8 +5,10 @@ export {
   TaskService,
   type TaskServiceOptions,
 } from "./task_service.ts";
-export { PERMANENT_ERROR, retryDelay } from "./task_outcome.ts";
-export { MAX_TASK_JSON, type TaskFilter } from "./task_store.ts";
+export { classify, parseProgress, PERMANENT_ERROR, retryDelay } from "./task_outcome.ts";
+export { attemptEntry, MAX_TASK_JSON, type TaskFilter } from "./task_store.ts";
+export type { FleetTaskQueue } from "./fleet_queue.ts";
+export { type Processor, taskProcessors } from "./processors.ts";
 export {
   type AttemptStatus,
   FINAL_STATUSES,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { classify, parseProgress, retryDelay } from "./task_outcome.ts";
 
-const settings = { concurrency: 1, timeout_ms: null, retries: 2 };
+const settings = { concurrency: 1, timeout_ms: null, retries: 2, fleet: false };
 const pluginError = (name: string) =>
   Object.assign(new Error("boom"), { name: "PluginCallError", pluginErrorName: name });
 

@@ -4,7 +4,6 @@
  * and jitter until `retries` run out (`dead`), cancellable while queued or running, and
  * recovered after a crash (a running attempt is logged `interrupted` and tried again).
  */
-import type { TaskSettings } from "../manifest/mod.ts";
 import type { CallOptions, PluginRecord } from "../plugins/mod.ts";
 import type { CallKind } from "../runtime/mod.ts";
 import type { Store } from "../store/mod.ts";
@@ -26,6 +25,8 @@ import {
   taskInserter,
 } from "./task_store.ts";
 import { classify, parseProgress } from "./task_outcome.ts";
+import type { FleetTaskQueue } from "./fleet_queue.ts";
+import { type Processor, taskProcessors } from "./processors.ts";
 import { FINAL_STATUSES, TaskError, type TaskView } from "./types.ts";
 
 /** What tasks need from the plugin lifecycle (a subset of `PluginService`). */
@@ -57,12 +58,6 @@ export interface TaskRequest {
   tenant?: string | null;
 }
 
-interface Processor {
-  pluginId: string;
-  settings: TaskSettings;
-  timeoutMs: number;
-}
-
 interface Running {
   abort: AbortController;
   cancelled: boolean;
@@ -77,6 +72,8 @@ interface Lane {
 }
 
 const MAX_WAIT_S = 300;
+/** How often a wait on a fleet task looks at its status again. */
+const FLEET_POLL_MS = 200;
 
 /** See the module doc. */
 export class TaskService {
@@ -92,6 +89,7 @@ export class TaskService {
   #inFlight = new Set<Promise<void>>();
   #inserter: ReturnType<typeof taskInserter>;
   #finisher: ReturnType<typeof attemptFinisher>;
+  #fleet: FleetTaskQueue | null = null;
 
   constructor(store: Store, host: TaskHost, options: TaskServiceOptions = {}) {
     const { retryBaseMs = 1000, log = (m) => console.error(`plugd: ${m}`) } = options;
@@ -105,6 +103,11 @@ export class TaskService {
     this.#inserter = taskInserter(store);
     this.#finisher = attemptFinisher(store);
     host.watchState?.(() => this.invalidate());
+  }
+
+  /** Sends tasks of `fleet: true` types to the fleet's queue (this daemon is in a fleet). */
+  attachFleet(queue: FleetTaskQueue): void {
+    this.#fleet = queue;
   }
 
   /** Recovers tasks a crash left running, then starts processing every queued type. */
@@ -150,6 +153,10 @@ export class TaskService {
     actor: string,
   ): Promise<{ id: string; duplicate: boolean }> {
     const processor = (await this.#processorMap()).get(type);
+    const fleet = this.#fleet;
+    if (fleet && (processor ? processor.settings.fleet : fleet.knows(type))) {
+      return await fleet.submit(type, request, actor);
+    }
     if (!processor) {
       throw new TaskError(
         404,
@@ -182,7 +189,7 @@ export class TaskService {
 
   /** `GET /v1/tasks/{id}`: the stored task with the live progress of a running attempt. */
   async get(id: string): Promise<TaskView> {
-    const view = await readTask(this.#store, id);
+    const view = await readTask(this.#store, id) ?? await this.#fleet?.get(id);
     if (!view) throw new TaskError(404, `No task with id "${id}"`);
     const live = this.#lanes.get(view.type)?.running.get(id);
     if (live?.progress && view.status === "running") view.progress = live.progress;
@@ -197,11 +204,16 @@ export class TaskService {
       const { promise, resolve } = Promise.withResolvers<void>();
       const set = this.#waiters.get(id) ?? new Set();
       this.#waiters.set(id, set.add(resolve));
-      const timer = setTimeout(resolve, Math.max(0, left));
+      let timer = setTimeout(resolve, Math.max(0, left));
       try {
         // Read after registering, so an end in between is not missed; each attempt's end wakes.
         const view = await this.get(id);
         if (FINAL_STATUSES.has(view.status) || left <= 0) return view;
+        if (view.scope === "fleet") {
+          // Another host may run it: look again shortly.
+          clearTimeout(timer);
+          timer = setTimeout(resolve, Math.min(FLEET_POLL_MS, Math.max(0, left)));
+        }
         await promise;
       } finally {
         clearTimeout(timer);
@@ -219,6 +231,7 @@ export class TaskService {
   /** `POST /v1/tasks/{id}/cancel`: a queued task is cancelled at once, a running one in the plugin. */
   async cancel(id: string): Promise<TaskView> {
     const view = await this.get(id);
+    if (view.scope === "fleet" && this.#fleet) return await this.#fleet.cancel(id);
     if (FINAL_STATUSES.has(view.status)) {
       throw new TaskError(
         409,
@@ -247,17 +260,7 @@ export class TaskService {
   }
 
   #processorMap(): Promise<Map<string, Processor>> {
-    return this.#processors ??= this.#host.enabled().then((plugins) => {
-      const map = new Map<string, Processor>();
-      for (const p of [...plugins].sort((a, b) => (a.id < b.id ? -1 : 1))) {
-        for (const h of p.manifest.hooks) {
-          if (h.kind !== "task" || !h.task || map.has(h.name)) continue;
-          const timeoutMs = h.task.timeout_ms ?? p.manifest.limits.timeout_ms;
-          map.set(h.name, { pluginId: p.id, settings: h.task, timeoutMs });
-        }
-      }
-      return map;
-    }).catch((error) => {
+    return this.#processors ??= this.#host.enabled().then(taskProcessors).catch((error) => {
       this.#processors = null;
       throw error;
     });

@@ -62,13 +62,22 @@ export interface TaskView {
   finished_at: string | null;
   /** When the next retry is due (queued after a failed attempt), else null. */
   next_attempt_at: string | null;
+  /** `fleet` for a task of a `fleet: true` type in a fleet (absent for local tasks). */
+  scope?: "fleet";
+  /** Fleet tasks: the host that runs it or ran it last (null while queued for the first time). */
+  host?: string | null;
+  /** Fleet tasks: the host that accepted it. */
+  accepted_by?: string;
 }
 
-/** A task refused or asked about in a way that cannot be met; `status` maps to HTTP. */
+/**
+ * A task refused or asked about in a way that cannot be met; `status` maps to HTTP (503: a fleet
+ * task cannot be reached while NATS is away).
+ */
 export class TaskError extends Error {
   override name = "TaskError";
-  readonly status: 400 | 404 | 409;
-  constructor(status: 400 | 404 | 409, message: string) {
+  readonly status: 400 | 404 | 409 | 503;
+  constructor(status: 400 | 404 | 409 | 503, message: string) {
     super(message);
     this.status = status;
   }

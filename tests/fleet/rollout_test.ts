@@ -55,10 +55,15 @@ Deno.test("a rollout halts on a failed canary, which rolls back; the rest stay; 
   assert.equal(onCanary.body.version, "1.0.0");
   assert.equal(onCanary.body.state, "enabled");
   for (const id of ["h2", "h3"]) {
-    const s = await waitFor(async () => {
-      const s = await statusOf(h3, id, "acme-roll");
-      return s?.state === "waiting" ? s : null;
-    }, `${id} waiting`);
+    // First "waiting for wave 1 (h1)", then, once the host saw h1 fail, "rollout halted".
+    const s = await waitFor(
+      async () => {
+        const s = await statusOf(h3, id, "acme-roll");
+        return s?.state === "waiting" && /rollout halted/.test(s.reason) ? s : null;
+      },
+      `${id} waiting on the halted rollout`,
+      90_000,
+    );
     assert.match(s.reason, /rollout halted: h1 failed on 1\.1\.0/);
     assert.equal(s.version, "1.0.0");
   }
@@ -110,10 +115,14 @@ Deno.test("a rollout halts on a failed canary, which rolls back; the rest stay; 
   assert.deepEqual(good.body.plugins[0].rollout.waves, [["h1"], ["h2"], ["h3"]]);
   await waitForStatus(fleet, "h1", "acme-roll", "converged", "1.2.0");
   const reason = async (id: string, pattern: RegExp) =>
-    await waitFor(async () => {
-      const s = await statusOf(h1, id, "acme-roll");
-      return s?.state === "waiting" && pattern.test(s.reason) ? s : null;
-    }, `${id} waiting (${pattern})`);
+    await waitFor(
+      async () => {
+        const s = await statusOf(h1, id, "acme-roll");
+        return s?.state === "waiting" && pattern.test(s.reason) ? s : null;
+      },
+      `${id} waiting (${pattern})`,
+      90_000,
+    );
   assert.equal((await reason("h2", /pause of 3600s after wave 1/)).version, "1.0.0");
   const paused = await h2.call("POST", "/v1/fleet/rollouts/acme-roll/pause");
   assert.equal(paused.status, 200, JSON.stringify(paused.body));

@@ -20,6 +20,7 @@ import { migration017 } from "./017_addons.ts";
 import { migration018 } from "./018_plugin_transitions.ts";
 import { migration019 } from "./019_executions.ts";
 import { migration020 } from "./020_tasks.ts";
+import { migration021 } from "./021_fleet_tasks.ts";
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -42,4 +43,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration018,
   migration019,
   migration020,
+  migration021,
 ];

@@ -1,0 +1,383 @@
+/**
+ * Tasks across hosts: tasks of `fleet: true` types are accepted by any host of the fleet (stored
+ * in its outbox before the 202), published to one JetStream work-queue stream, and taken by the
+ * hosts whose enabled plugin processes the type, one host per delivery (a durable pull consumer
+ * per type, shared by those hosts). Their status, progress and result live in a KV bucket, so
+ * `GET /v1/tasks/{id}` answers the same on every host. Retries and host failures use JetStream's
+ * own redelivery: `nak` with the backoff delay, "in progress" while running, and the ack wait when
+ * a host dies mid-task.
+ */
+import {
+  AckPolicy,
+  type Consumer,
+  jetstream,
+  jetstreamManager,
+  type JsMsg,
+  RetentionPolicy,
+} from "@nats-io/jetstream";
+import type { NatsConnection, Subscription } from "@nats-io/transport-node";
+import { newEventId } from "../hooks/mod.ts";
+import {
+  FINAL_STATUSES,
+  type FleetTaskQueue,
+  MAX_TASK_JSON,
+  type Processor,
+  TaskError,
+  type TaskHost,
+  taskProcessors,
+  type TaskRequest,
+} from "../tasks/mod.ts";
+import type { Store } from "../store/mod.ts";
+import { FleetTaskOutbox } from "./fleet_task_outbox.ts";
+import { type LiveTask, runFleetTask } from "./fleet_task_runner.ts";
+import {
+  FLEET_TASK_TTL_MS,
+  type FleetTaskView,
+  FleetTaskViews,
+  openTaskBucket,
+} from "./fleet_task_views.ts";
+import type { FleetNames } from "./names.ts";
+
+/** What fleet tasks need from the daemon and the fleet. */
+export interface FleetTaskDeps {
+  store: Store;
+  names: FleetNames;
+  hostId: string;
+  replicas: number;
+  host: TaskHost;
+  /** Whether some host of the fleet declared that it takes `type` (its heartbeat). */
+  known: (type: string) => boolean;
+  /** The fleet task types this host takes changed (so its heartbeat says so). */
+  onTypes: () => void;
+  log: (message: string) => void;
+  /** First retry delay (as for local tasks). @default 1000 */
+  retryBaseMs?: number;
+  /** How long a host may stay silent on a task before another takes it. @default 30000 */
+  ackWaitMs?: number;
+  count?: (what: string) => void;
+}
+
+const NS_PER_MS = 1_000_000;
+const DUPLICATE_WINDOW_MS = 10 * 60_000;
+/** How long a worker's pull waits for a task before it asks again. */
+const PULL_EXPIRES_MS = 5000;
+/** How long a cancel waits for the running host to end the task. */
+const CANCEL_WAIT_MS = 10_000;
+
+interface Lane {
+  processor: Processor;
+  active: boolean;
+}
+
+/** This host's side of the fleet's task queue. */
+export class FleetTasks implements FleetTaskQueue {
+  #d: FleetTaskDeps;
+  #ackWaitMs: number;
+  #outbox: FleetTaskOutbox;
+  #nc: NatsConnection | null = null;
+  #views: FleetTaskViews | null = null;
+  #sub: Subscription | null = null;
+  #consumers = new Map<string, Promise<Consumer>>();
+  #lanes = new Map<string, Lane>();
+  #live = new Map<string, { task: LiveTask; msg: JsMsg }>();
+  #types: string[] = [];
+  #stopping = false;
+  #refreshing: Promise<void> = Promise.resolve();
+
+  constructor(deps: FleetTaskDeps) {
+    this.#d = deps;
+    this.#ackWaitMs = deps.ackWaitMs ?? 30_000;
+    this.#outbox = new FleetTaskOutbox({
+      store: deps.store,
+      names: deps.names,
+      log: deps.log,
+      count: deps.count,
+    });
+  }
+
+  /** The fleet task types this host takes (enabled plugins with `fleet: true` processors). */
+  types(): string[] {
+    return this.#types;
+  }
+
+  knows(type: string): boolean {
+    return this.#d.known(type);
+  }
+
+  /** Looks the local processors up again (a plugin was enabled, disabled, updated). */
+  refresh(): Promise<void> {
+    this.#refreshing = this.#refreshing.then(() => this.#refresh()).catch((error) =>
+      this.#d.log(`fleet: cannot look up task processors: ${(error as Error).message}`)
+    );
+    return this.#refreshing;
+  }
+
+  async #refresh(): Promise<void> {
+    const processors = [...taskProcessors(await this.#d.host.enabled())]
+      .filter(([, p]) => p.settings.fleet);
+    const wanted = new Map(processors);
+    for (const [type, lane] of this.#lanes) {
+      const p = wanted.get(type);
+      if (!p || JSON.stringify(p) !== JSON.stringify(lane.processor)) {
+        lane.active = false;
+        this.#lanes.delete(type);
+      }
+    }
+    for (const [type, processor] of wanted) {
+      if (this.#lanes.has(type)) continue;
+      const lane: Lane = { processor, active: true };
+      this.#lanes.set(type, lane);
+      for (let i = 0; i < processor.settings.concurrency; i++) void this.#work(type, lane);
+    }
+    const types = [...wanted.keys()].sort();
+    if (types.join() !== this.#types.join()) {
+      this.#types = types;
+      this.#d.onTypes();
+    }
+  }
+
+  /** (Re)attaches to a live connection: stream, bucket, cancel subject, outbox. */
+  async attach(nc: NatsConnection, signal?: AbortSignal): Promise<void> {
+    this.detach();
+    const jsm = await jetstreamManager(nc);
+    const name = this.#d.names.taskStream;
+    if (!(await jsm.streams.info(name).then(() => true, () => false))) {
+      await jsm.streams.add({
+        name,
+        subjects: [this.#d.names.taskSubject(">")],
+        retention: RetentionPolicy.Workqueue,
+        max_age: FLEET_TASK_TTL_MS * NS_PER_MS,
+        duplicate_window: DUPLICATE_WINDOW_MS * NS_PER_MS,
+        num_replicas: this.#d.replicas,
+      }).catch(async (error) => {
+        if (!(await jsm.streams.info(name).then(() => true, () => false))) throw error;
+      });
+    }
+    const views = new FleetTaskViews(
+      await openTaskBucket(nc, this.#d.names.taskBucket, this.#d.replicas),
+    );
+    if (signal?.aborted) return; // NATS went away meanwhile
+    this.#nc = nc;
+    this.#views = views;
+    this.#sub = nc.subscribe(this.#d.names.taskControl(this.#d.hostId), {
+      callback: (_error, msg) => {
+        let id = "";
+        try {
+          id = String(msg.json<{ id: string }>().id);
+        } catch { /* not ours */ }
+        const live = this.#live.get(id)?.task;
+        if (live) {
+          live.cancelled = true;
+          live.abort.abort(new DOMException(`task ${id} cancelled`, "AbortError"));
+        }
+        msg.respond(JSON.stringify({ found: !!live }));
+      },
+    });
+    this.#outbox.attach({ nc, views });
+  }
+
+  /** NATS went away: stop publishing and pulling (running attempts go on). */
+  detach(): void {
+    this.#nc = null;
+    this.#views = null;
+    this.#consumers.clear();
+    this.#sub?.unsubscribe();
+    this.#sub = null;
+    this.#outbox.attach(null);
+  }
+
+  /** Stops taking tasks and gives the running ones back to the queue (another host goes on). */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    for (const lane of this.#lanes.values()) lane.active = false;
+    for (const { msg } of this.#live.values()) msg.nak();
+    await this.#outbox.idle();
+  }
+
+  async submit(
+    type: string,
+    request: TaskRequest,
+    _actor: string,
+  ): Promise<{ id: string; duplicate: boolean }> {
+    const key = request.idempotency_key ?? null;
+    if (key !== null) {
+      const waiting = await this.#outbox.findKey(type, key);
+      if (waiting) return { id: waiting, duplicate: true };
+    }
+    const input = JSON.stringify(request.input ?? null);
+    if (input.length > MAX_TASK_JSON) {
+      throw new TaskError(
+        400,
+        `input is ${input.length} characters of JSON; the limit is ${MAX_TASK_JSON}. Pass a ` +
+          `reference (a path or URL) to large data instead`,
+      );
+    }
+    const view: FleetTaskView = {
+      id: newEventId(),
+      type,
+      plugin: null,
+      tenant: request.tenant ?? null,
+      status: "queued",
+      priority: request.priority ?? 0,
+      idempotency_key: key,
+      input: request.input ?? null,
+      result: null,
+      error: null,
+      progress: null,
+      attempts: [],
+      created_at: new Date().toISOString(),
+      started_at: null,
+      finished_at: null,
+      next_attempt_at: null,
+      scope: "fleet",
+      host: null,
+      accepted_by: this.#d.hostId,
+    };
+    await this.#outbox.add(view);
+    const views = this.#views;
+    if (key !== null && views) {
+      // Bound across the fleet now if NATS is here; else when the outbox publishes it.
+      const holder = await views.bindKey(type, key, view.id).catch(() => view.id);
+      if (holder !== view.id) {
+        await this.#outbox.remove(view.id);
+        return { id: holder, duplicate: true };
+      }
+    }
+    return { id: view.id, duplicate: false };
+  }
+
+  async get(id: string): Promise<FleetTaskView | null> {
+    const waiting = await this.#outbox.find(id);
+    if (waiting) return waiting;
+    const views = this.#requireViews(id);
+    return (await views.read(id))?.view ?? null;
+  }
+
+  async cancel(id: string): Promise<FleetTaskView> {
+    const waiting = await this.#outbox.find(id);
+    const now = new Date().toISOString();
+    if (waiting?.status === "queued") {
+      const cancelled = {
+        ...waiting,
+        status: "cancelled" as const,
+        finished_at: now,
+        error: "cancelled",
+      };
+      if (await this.#outbox.replace(cancelled)) return cancelled;
+    }
+    const views = this.#requireViews(id);
+    let before: FleetTaskView | null = null;
+    const after = await views.modify(id, (v) => {
+      before = v;
+      if (FINAL_STATUSES.has(v.status)) return null;
+      if (v.status === "queued") {
+        return { ...v, status: "cancelled", finished_at: now, error: "cancelled" };
+      }
+      return { ...v, cancel_requested: true };
+    });
+    const was = before as FleetTaskView | null;
+    if (!after || !was) throw new TaskError(404, `No task with id "${id}"`);
+    if (FINAL_STATUSES.has(was.status)) {
+      throw new TaskError(
+        409,
+        `Task "${id}" is already ${was.status}; only queued or running tasks can be cancelled`,
+      );
+    }
+    if (after.status !== "running" || !after.host || !this.#nc) return after;
+    // Ask the host that runs it; a host that does not answer obeys `cancel_requested` later.
+    await this.#nc.request(this.#d.names.taskControl(after.host), JSON.stringify({ id }), {
+      timeout: 5000,
+    }).catch(() => {});
+    const deadline = Date.now() + CANCEL_WAIT_MS;
+    let view = after;
+    while (!FINAL_STATUSES.has(view.status) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      view = (await views.read(id))?.view ?? view;
+    }
+    return view;
+  }
+
+  #requireViews(id: string): FleetTaskViews {
+    if (this.#views) return this.#views;
+    throw new TaskError(
+      503,
+      `Task "${id}" is not on this host, and the fleet's tasks cannot be read while NATS is ` +
+        "unreachable; try again when GET /v1/health says fleet: connected",
+    );
+  }
+
+  #consumer(nc: NatsConnection, type: string): Promise<Consumer> {
+    let c = this.#consumers.get(type);
+    if (!c) {
+      c = this.#ensureConsumer(nc, type);
+      c.catch(() => this.#consumers.delete(type));
+      this.#consumers.set(type, c);
+    }
+    return c;
+  }
+
+  async #ensureConsumer(nc: NatsConnection, type: string): Promise<Consumer> {
+    const { taskStream: stream, taskConsumer, taskSubject } = this.#d.names;
+    const durable = taskConsumer(type);
+    const jsm = await jetstreamManager(nc);
+    if (!(await jsm.consumers.info(stream, durable).then(() => true, () => false))) {
+      await jsm.consumers.add(stream, {
+        durable_name: durable,
+        filter_subject: taskSubject(type),
+        ack_policy: AckPolicy.Explicit,
+        ack_wait: this.#ackWaitMs * NS_PER_MS,
+        max_deliver: -1, // retries are counted in the task itself
+        max_ack_pending: 10_000,
+      }).catch(async (error) => {
+        if (!(await jsm.consumers.info(stream, durable).then(() => true, () => false))) throw error;
+      });
+    }
+    return await jetstream(nc).consumers.get(stream, durable);
+  }
+
+  /** One worker of a type: pulls a task when it has room, runs it, again. */
+  async #work(type: string, lane: Lane): Promise<void> {
+    let complained = false;
+    while (lane.active && !this.#stopping) {
+      const nc = this.#nc;
+      if (!nc) {
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      try {
+        const m = await (await this.#consumer(nc, type)).next({ expires: PULL_EXPIRES_MS });
+        complained = false;
+        if (!m) continue;
+        if (!lane.active || this.#stopping) {
+          m.nak();
+          continue;
+        }
+        await runFleetTask(
+          {
+            hostId: this.#d.hostId,
+            views: () => this.#views,
+            host: this.#d.host,
+            retryBaseMs: this.#d.retryBaseMs ?? 1000,
+            ackWaitMs: this.#ackWaitMs,
+            live: {
+              add: (id, task, msg) => this.#live.set(id, { task, msg }),
+              remove: (id) => this.#live.delete(id),
+              has: (id) => this.#live.has(id),
+            },
+            stopping: () => this.#stopping,
+            log: this.#d.log,
+            count: this.#d.count,
+          },
+          m,
+          lane.processor,
+        );
+      } catch (error) {
+        if (!complained && this.#nc) {
+          this.#d.log(`fleet: taking tasks of type ${type}: ${(error as Error).message}`);
+        }
+        complained = true;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+}

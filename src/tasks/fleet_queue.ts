@@ -1,0 +1,23 @@
+/**
+ * The seam through which tasks of `fleet: true` types leave this host: the fleet (src/fleet)
+ * implements it, the daemon attaches it to the task service. Without one (no NATS configured),
+ * fleet types run locally like any task.
+ */
+import type { TaskRequest } from "./task_service.ts";
+import type { TaskView } from "./types.ts";
+
+/** A fleet-wide queue of tasks. */
+export interface FleetTaskQueue {
+  /** Whether some host of the fleet takes tasks of `type` (for a type no local plugin processes). */
+  knows(type: string): boolean;
+  /** Stores the task (durable before this resolves) for the fleet's work queue. */
+  submit(
+    type: string,
+    request: TaskRequest,
+    actor: string,
+  ): Promise<{ id: string; duplicate: boolean }>;
+  /** The task as the fleet knows it, or null when it is no fleet task. */
+  get(id: string): Promise<TaskView | null>;
+  /** Cancels a fleet task (queued: at once; running: on the host that runs it). */
+  cancel(id: string): Promise<TaskView>;
+}
