@@ -5,7 +5,7 @@
  *
  *   deno task bench [--only id,id] [--quick] [--out bench/results.json]
  *
- * Group ids: supervisor, events, webhooks, signed, many, console, registry, surfaces, author, fleet, tasks, records_off, records_on, executions; and `soak` (issue 22, 60 s under faults), which runs only when
+ * Group ids: supervisor, events, webhooks, signed, many, console, registry, surfaces, author, fleet, fleet_tasks, tasks, records_off, records_on, executions; and `soak` (issue 22, 60 s under faults), which runs only when
  * named: `deno task bench --only soak`.
  */
 import { parseArgs } from "node:util";
@@ -24,6 +24,7 @@ import { surfacesMeasures } from "./measures/surfaces_measures.ts";
 import { soak } from "./measures/soak.ts";
 import { authorMeasures } from "./measures/author_measures.ts";
 import { fleetMeasures } from "./measures/fleet_measures.ts";
+import { fleetTaskMeasures } from "./measures/fleet_task_measures.ts";
 import {
   executionQueryMeasures,
   recordsLoss,
@@ -100,6 +101,8 @@ const GROUPS: Record<string, () => Promise<MeasureResult[]>> = {
     }),
   fleet: () =>
     fleetMeasures({ applies: n(5), events: values.quick ? 300 : 2000, rounds: 3, clients: 32 }),
+  fleet_tasks: () =>
+    fleetTaskMeasures({ tasks: values.quick ? 200 : 1000, rounds: 3, clients: 32 }),
   tasks: () => taskMeasures(work()),
   records_off: () => recordsMeasures(work(), "off"),
   records_on: () => recordsMeasures(work(), "on"),

@@ -131,6 +131,10 @@ export class HostAgent {
       return;
     }
     const decision = this.#gate(entry, record);
+    if (record && !managed) {
+      // Installed here by an operator, not by the fleet: never taken over (nor removed later).
+      return await this.#fail(id, record, handInstalled(id), entry, decision);
+    }
     const own = mirror.statusesOf(id).get(settings.hostId);
     const control = mirror.controls.get(id);
     const aborted = !!control?.aborted && control.rollout === entry.plan?.id;
@@ -177,6 +181,10 @@ export class HostAgent {
     }
     const timings: Record<string, number> = {};
     try {
+      // Ours from before the install: a crash right after it must not look like a hand install.
+      if (!managed) {
+        await this.#d.managed.put({ pluginId: id, digest: "", configHash: "", version: "" });
+      }
       const applied = await convergePlugin({
         timings,
         plugins: this.#d.plugins,
@@ -291,4 +299,11 @@ export class HostAgent {
     if (old && JSON.stringify({ ...old, at: "" }) === JSON.stringify({ ...status, at: "" })) return;
     await this.#d.writeStatus(id, status);
   }
+}
+
+/** Why a plugin installed by hand under a fleet-declared id is left alone. */
+function handInstalled(id: string): string {
+  return `"${id}" was installed on this host by hand, not by the fleet, so the fleet does not ` +
+    `take it over; remove it here ("plugd plugin remove ${id}") and the fleet installs the ` +
+    "declared one, or leave this host out of the entry's hosts";
 }

@@ -3,7 +3,8 @@
  * `plugd fleet status`; `plugd fleet apply` converges all of them (install, grant, config with a
  * secret from each host's environment, enable), label targeting, removal, an apply with a grant
  * wider than the request refused with nothing written, and hand-edited entries (a broken
- * digest, and a resealed wider grant) refused by every host with the reason in its status.
+ * digest, and a resealed wider grant) refused by every host with the reason in its status; a
+ * plugin installed by hand under a declared id is left alone by the fleet on that host.
  */
 import assert from "node:assert/strict";
 import { connect } from "@nats-io/transport-node";
@@ -11,6 +12,7 @@ import { Kvm } from "@nats-io/kv";
 import { sealEntry } from "../../src/fleet/desired_entry.ts";
 import { runPlugd } from "../helpers/plugd_cli.ts";
 import { waitFor } from "../helpers/wait_for.ts";
+import { packTestPlugin } from "../registry/_registry.ts";
 import { type Json, startFleet, statusOf, waitForMembers, waitForStatus } from "./_fleet.ts";
 
 const NOTIFY_PERMISSIONS = { net: ["hooks.slack.com:443"], emit: ["acme.*"] };
@@ -181,4 +183,30 @@ Deno.test("a fleet of three converges to the declared state; targeting, removal,
   }
   await waitFor(async () => (await statusOf(h3, "h1", "acme-web")) === null, "status cleared");
   assert.equal((await h1.call("GET", "/v1/plugins/acme-notify")).body.state, "enabled");
+
+  // A plugin installed by hand under an id the fleet then declares: that host leaves it alone
+  // (no take-over, no removal later) and says why; the other hosts converge.
+  const byHand = await packTestPlugin(fleet.root, fleet.publisher.key, {
+    id: "acme-hand",
+    version: "1.0.0",
+  });
+  assert.equal((await h3.call("POST", "/v1/plugins", { source: byHand })).status, 201);
+  await fleet.publishPlugin({ id: "acme-hand", version: "1.0.0" });
+  const hand = { id: "acme-hand", version: "1.0.0", registry: fleet.registry.url };
+  const declared = await h1.call("POST", "/v1/fleet/apply", {
+    document: { plugins: [notify, hand] },
+  });
+  assert.equal(declared.status, 200, JSON.stringify(declared.body));
+  for (const id of ["h1", "h2"]) await waitForStatus(fleet, id, "acme-hand", "converged", "1.0.0");
+  const refusedHand = await waitForStatus(fleet, "h3", "acme-hand", "failed");
+  assert.match(refusedHand.reason, /installed on this host by hand, not by the fleet/);
+  assert.equal((await h3.call("GET", "/v1/plugins/acme-hand")).body.state, "installed");
+  const undeclared = await h1.call("POST", "/v1/fleet/apply", { document: { plugins: [notify] } });
+  assert.equal(undeclared.status, 200, JSON.stringify(undeclared.body));
+  await waitFor(
+    async () => (await h1.call("GET", "/v1/plugins/acme-hand")).status === 404,
+    "acme-hand removed from h1",
+    60_000,
+  );
+  assert.equal((await h3.call("GET", "/v1/plugins/acme-hand")).status, 200, "h3's own stays");
 });
