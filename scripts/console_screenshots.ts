@@ -1,7 +1,8 @@
 /**
  * `deno task screenshots`: starts a real daemon with the example plugins (and the console test
  * fixtures), gives every page something to show, and saves a 1280×800 screenshot of each console
- * page under docs/console/ (plus the plugins list at 360 px wide). Needs Chromium
+ * page under docs/console/ (plus the plugins list at 360 px wide, and the fleet page of a
+ * three-host fleet, which needs `nats-server`). Needs Chromium
  * (`/usr/bin/chromium`, or PLUGD_CHROMIUM) and bubblewrap, like the tests.
  */
 import { join } from "node:path";
@@ -9,6 +10,7 @@ import { launchBrowser } from "../tests/helpers/browser.ts";
 import { startDaemon, type TestDaemon } from "../tests/helpers/daemon.ts";
 import { runPlugd } from "../tests/helpers/plugd_cli.ts";
 import { waitFor } from "../tests/helpers/wait_for.ts";
+import { fleetScreenshot } from "./fleet_screenshot.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const OUT = join(ROOT, "docs/console");
@@ -134,6 +136,9 @@ try {
   await page.setViewportSize({ width: 360, height: 800 });
   await shot("plugins-360px", "/ui/plugins");
   await context.close();
+  // The fleet page needs a fleet of its own (NATS, a registry, three daemons).
+  await fleetScreenshot(browser, join(OUT, "fleet.png"));
+  console.log("docs/console/fleet.png  /ui/fleet");
 } finally {
   await receiver.shutdown();
 }

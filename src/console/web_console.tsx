@@ -25,6 +25,7 @@ import { installRoutes } from "./routes/install_routes.tsx";
 import { eventsRoutes } from "./routes/events_routes.tsx";
 import { webhooksRoutes } from "./routes/webhooks_routes.tsx";
 import { auditRoutes } from "./routes/audit_routes.tsx";
+import { fleetRoutes } from "./routes/fleet_routes.tsx";
 import { accessRoutes } from "./routes/access_routes.tsx";
 import { marketplaceRoutes } from "./routes/marketplace_routes.tsx";
 import { securityHeaders } from "./security_headers.ts";
@@ -132,6 +133,7 @@ export class WebConsole {
     eventsRoutes(app, kit);
     webhooksRoutes(app, kit);
     auditRoutes(app, kit);
+    fleetRoutes(app, kit);
     accessRoutes(app, kit);
     marketplaceRoutes(app, kit);
     liveRoutes(app, this.#hub, this.sessions);

@@ -25,6 +25,7 @@ const NAV: (NavEntry & { id: string })[] = [
   { id: "updates", href: "/ui/updates", label: "Updates", scope: "reader" },
   { id: "events", href: "/ui/events", label: "Events", scope: "emitter" },
   { id: "webhooks", href: "/ui/webhooks", label: "Webhooks", scope: "reader" },
+  { id: "fleet", href: "/ui/fleet", label: "Fleet", scope: "reader" },
   { id: "audit", href: "/ui/audit", label: "Audit", scope: "reader" },
   { id: "access", href: "/ui/access", label: "Tokens & keys", scope: "reader" },
 ];

@@ -1,0 +1,31 @@
+/** `GET /ui/fleet`: hosts, convergence and rollouts of the fleet this host is in (read-only). */
+import type { Hono } from "hono";
+import { ApiProblem } from "../api_client.ts";
+import type { ConsoleKit } from "../kit.ts";
+import {
+  type FleetData,
+  FleetPage,
+  type FleetRolloutView,
+  type FleetStatusView,
+} from "../pages/fleet_page.tsx";
+import { ConsoleError } from "../session_middleware.ts";
+import type { ConsoleEnv } from "../types.ts";
+
+/** Registers the fleet page. */
+export function fleetRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit): void {
+  app.get("/ui/fleet", async (c) => {
+    if (!c.get("can").read) throw new ConsoleError(403, "The fleet page needs the reader scope");
+    const api = kit.api(c);
+    let data: FleetData;
+    try {
+      const status = await api.get<FleetStatusView>("/v1/fleet/status");
+      const { rollouts } = await api.get<{ rollouts: FleetRolloutView[] }>("/v1/fleet/rollouts");
+      data = { status, rollouts };
+    } catch (error) {
+      // 409: this daemon has no nats.url; the API's answer says how to join.
+      if (!(error instanceof ApiProblem) || error.status !== 409) throw error;
+      data = { absent: error.message };
+    }
+    return await kit.render(c, <FleetPage ctx={kit.page(c)} data={data} />);
+  });
+}
