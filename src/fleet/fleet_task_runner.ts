@@ -119,6 +119,24 @@ export async function runFleetTask(d: RunnerDeps, m: JsMsg, processor: Processor
   }
   const views = d.views();
   if (!views) return m.nak(1000);
+  // Ours from the first moment: a slow read under load must not let the ack wait run out.
+  m.working();
+  const working = setInterval(() => m.working(), Math.max(500, Math.floor(d.ackWaitMs / 3)));
+  try {
+    await takeAndRun(d, m, processor, views, id);
+  } finally {
+    clearInterval(working);
+  }
+}
+
+/** Decides what this delivery means for the task and runs its attempt when it is due. */
+async function takeAndRun(
+  d: RunnerDeps,
+  m: JsMsg,
+  processor: Processor,
+  views: FleetTaskViews,
+  id: string,
+): Promise<void> {
   let decision = { kind: "gone" } as Decision;
   const task = await views.modify(
     id,
@@ -142,9 +160,8 @@ export async function runFleetTask(d: RunnerDeps, m: JsMsg, processor: Processor
   d.count?.("taken");
   const live: LiveTask = { abort: new AbortController(), cancelled: false, progress: null };
   d.live.add(id, live, m);
-  // Keep the message ours while the attempt runs; publish progress now and then.
+  // Publish progress now and then while the attempt runs.
   let shown: LiveTask["progress"] = null;
-  const working = setInterval(() => m.working(), Math.max(500, Math.floor(d.ackWaitMs / 3)));
   const progress = setInterval(() => {
     if (live.progress === shown) return;
     shown = live.progress;
@@ -167,7 +184,6 @@ export async function runFleetTask(d: RunnerDeps, m: JsMsg, processor: Processor
   } catch (error) {
     end = { error };
   } finally {
-    clearInterval(working);
     clearInterval(progress);
     d.live.remove(id);
   }

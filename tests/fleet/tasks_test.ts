@@ -13,8 +13,11 @@ import { installAndEnable } from "../surfaces/_surfaces.ts";
 import { type FleetHost, type Json, startFleet, waitForMembers } from "./_fleet.ts";
 
 const FIXTURE = new URL("../fixtures/fleet/fleet-tasker", import.meta.url).pathname;
-/** A short ack wait so a dead host's task is taken again within seconds. */
-const ENV = { PLUGD_FLEET_TASK_ACK_WAIT_MS: "3000", PLUGD_TASK_RETRY_BASE_MS: "50" };
+/**
+ * A short ack wait, so a dead host's task is taken again within seconds, yet long enough that a
+ * loaded machine never lets it run out under a live host (which says "in progress" every third).
+ */
+const ENV = { PLUGD_FLEET_TASK_ACK_WAIT_MS: "8000", PLUGD_TASK_RETRY_BASE_MS: "50" };
 const OPTS = { sanitizeOps: false, sanitizeResources: false };
 
 async function submit(host: FleetHost, body: Json): Promise<{ status: number; body: Json }> {
