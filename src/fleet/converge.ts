@@ -9,7 +9,7 @@ import type { Manifest, Permissions } from "../manifest/mod.ts";
 import { permissionsEqual } from "../permissions/mod.ts";
 import type { PluginRecord, SourceOptions } from "../plugins/mod.ts";
 import { canonicalJson } from "../signing/mod.ts";
-import { configMismatch, grantMismatch, setPath } from "./package_check.ts";
+import { configMismatch, grantMismatch, type KeptArchive, setPath } from "./package_check.ts";
 import type { DesiredEntry } from "./types.ts";
 
 /** The actor recorded in the audit log for everything the fleet does. */
@@ -45,6 +45,8 @@ export interface ConvergeInput {
   appliedConfigHash: string | null;
   /** The manifest of `target` from its verified package (fetched only when needed). */
   manifestOf: (version: string) => Promise<Manifest>;
+  /** The archive the check fetched and verified, for the install to use. @default none */
+  archiveOf?: (version: string) => Promise<KeptArchive | null>;
   /** Reports progress (`installing`, `updating`) before a long step. */
   progress: (state: "installing" | "updating") => Promise<void>;
   /** Filled with the milliseconds of each step (`check`, `install`, `start`), for the log. */
@@ -117,7 +119,12 @@ export async function convergePlugin(input: ConvergeInput): Promise<string> {
     configMismatch(manifest, entry.config, entry.secrets, secretValues);
   if (refused) throw new ConvergeError(`refused: ${refused}`);
   lap("check");
-  const options = { registries: [registry], allowDowngrade: true };
+  const kept = record?.version === target ? null : await input.archiveOf?.(target);
+  const options = {
+    registries: [registry],
+    allowDowngrade: true,
+    ...(kept ? { archives: new Map([[kept.sha256, kept.path]]) } : {}),
+  };
   // 2. Install or move to the target version.
   const fresh = !record;
   if (!record) {

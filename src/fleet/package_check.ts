@@ -60,6 +60,27 @@ export async function fetchManifest(
   version: string,
   registry: string,
 ): Promise<Manifest> {
+  return (await fetchChecked(ctx, id, version, registry)).manifest;
+}
+
+/** A verified archive kept for the install that follows its check (so it is fetched once). */
+export interface KeptArchive {
+  /** The registry index's sha256 of the archive. */
+  sha256: string;
+  path: string;
+}
+
+/**
+ * {@linkcode fetchManifest}, keeping the verified archive in `keepDir` (as `<sha256>.tgz`) when
+ * given, for the install to use instead of downloading it again.
+ */
+export async function fetchChecked(
+  ctx: CheckContext,
+  id: string,
+  version: string,
+  registry: string,
+  keepDir?: string,
+): Promise<{ manifest: Manifest; archive: KeptArchive | null }> {
   const source = registrySource(ctx.config, registry);
   const lookup = sourcesLookup([source], { timeoutMs: ctx.config.registryTimeoutMs });
   const plan = await resolvePlan(lookup, `${id}@${version}`, VERSION, new Map());
@@ -76,7 +97,11 @@ export async function fetchManifest(
     if (manifest.id !== id || manifest.version !== version) {
       throw new Error(`the archive holds ${manifest.id}@${manifest.version}, not ${id}@${version}`);
     }
-    return manifest;
+    if (!keepDir) return { manifest, archive: null };
+    await Deno.mkdir(keepDir, { recursive: true, mode: 0o700 });
+    const kept = join(keepDir, `${step.entry.sha256}.tgz`);
+    await Deno.rename(archive, kept);
+    return { manifest, archive: { sha256: step.entry.sha256, path: kept } };
   } finally {
     await Deno.remove(work, { recursive: true }).catch(() => {});
   }

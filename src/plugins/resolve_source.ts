@@ -29,6 +29,12 @@ export interface SourceOptions {
    * installs from the registry its desired state names). @default the configured registries
    */
   registries?: RegistrySource[];
+  /**
+   * Archives already fetched and verified against the registry index, by the index's sha256: used
+   * instead of downloading them again (the fleet checks a package before it installs it).
+   * @default none
+   */
+  archives?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -174,7 +180,9 @@ async function fromRegistry<T>(
     const work = await Deno.makeTempDir({ dir: ctx.layout.incoming, prefix: "fetch-" });
     try {
       const archive = join(work, `${step.id}-${step.version}.tgz`);
-      await fetchPackage(step.entry, step.indexLocation, archive, { timeoutMs });
+      const fetched = options.archives?.get(step.entry.sha256);
+      if (fetched) await Deno.copyFile(fetched, archive);
+      else await fetchPackage(step.entry, step.indexLocation, archive, { timeoutMs });
       const label = `${step.id}@${step.version} from registry ${step.registry}`;
       if (step.id === root) {
         result = await fromArchive(ctx, archive, label, options, use, step);

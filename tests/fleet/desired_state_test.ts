@@ -88,6 +88,12 @@ Deno.test("a fleet of three converges to the declared state; targeting, removal,
     await waitForStatus(fleet, id, "acme-notify", "converged", "1.0.0");
   }
   for (const id of ["h1", "h2"]) await waitForStatus(fleet, id, "acme-web", "converged", "1.0.0");
+  // One download at apply, then one per host: each host installs the archive it checked.
+  const detail = await (await fetch(`${fleet.registry.url}/api/v1/plugins/acme-notify`)).json();
+  assert.ok(
+    detail.downloads <= 4,
+    `acme-notify downloaded ${detail.downloads} times (apply + 3 hosts)`,
+  );
   const audited = JSON.stringify((await h1.call("GET", "/v1/audit?action=fleet.apply")).body);
   assert.match(audited, /fleet\.apply/);
   assert.match(JSON.stringify((await h2.call("GET", "/v1/audit")).body), /"actor":"fleet"/);

@@ -103,7 +103,7 @@ function Hosts(props: { status: FleetStatusView }): Child {
             <tr data-host={h.id}>
               <th scope="row" class="mono">
                 {inert(h.id)}
-                {h.id === status.host && <span class="muted small">{" "}(this host)</span>}
+                {h.id === status.host && <span class="muted small">(this host)</span>}
               </th>
               <td>
                 <span class={`badge badge-${h.online ? "ok" : "bad"}`}>
@@ -149,9 +149,7 @@ function Convergence(props: { status: FleetStatusView }): Child {
                 {p.error
                   ? <span class="bad">refused: {inert(p.error)}</span>
                   : <span class="mono">{inert(p.version ?? "—")}</span>}
-                {p.range && p.range !== p.version && (
-                  <span class="muted">{" "}({inert(p.range)})</span>
-                )}
+                {p.range && p.range !== p.version && <span class="muted">({inert(p.range)})</span>}
               </td>
               {status.hosts.map((h) => {
                 const s = of(h.id, p.id);
