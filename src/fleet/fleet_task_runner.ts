@@ -35,7 +35,7 @@ export interface RunnerDeps {
   ackWaitMs: number;
   /** Tracks the attempts running here (for cancels, and to give them back at a stop). */
   live: {
-    add(id: string, live: LiveTask, msg: JsMsg): void;
+    add(id: string, live: LiveTask, msg: Replies): void;
     remove(id: string): void;
     has(id: string): boolean;
   };
@@ -108,13 +108,41 @@ function startAttempt(
   };
 }
 
+/** A message's replies to JetStream; none throws (a closed connection makes them no-ops). */
+export interface Replies {
+  nak(ms?: number): void;
+  term(): void;
+  working(): void;
+  ackAck(): Promise<void>;
+}
+
+/** The replies of `msg`: once the daemon closed NATS, JetStream redelivers after the ack wait. */
+export function replies(msg: JsMsg): Replies {
+  const quiet = (reply: () => void) => {
+    try {
+      reply();
+    } catch { /* the connection is closed */ }
+  };
+  return {
+    nak: (ms) => quiet(() => msg.nak(ms)),
+    term: () => quiet(() => msg.term()),
+    working: () => quiet(() => msg.working()),
+    ackAck: async () => {
+      try {
+        await msg.ackAck();
+      } catch { /* closed, or the ack was lost: redelivered and then only acknowledged */ }
+    },
+  };
+}
+
 /** Takes one message: decides, runs the attempt, stores the outcome, acks or gives it back. */
-export async function runFleetTask(d: RunnerDeps, m: JsMsg, processor: Processor): Promise<void> {
+export async function runFleetTask(d: RunnerDeps, msg: JsMsg, processor: Processor): Promise<void> {
+  const m = replies(msg);
   let id: string;
   try {
-    id = String(m.json<{ id: string }>().id);
+    id = String(msg.json<{ id: string }>().id);
   } catch {
-    d.log(`fleet: dropped a fleet task message that is not JSON (seq ${m.seq})`);
+    d.log(`fleet: dropped a fleet task message that is not JSON (seq ${msg.seq})`);
     return m.term();
   }
   const views = d.views();
@@ -132,7 +160,7 @@ export async function runFleetTask(d: RunnerDeps, m: JsMsg, processor: Processor
 /** Decides what this delivery means for the task and runs its attempt when it is due. */
 async function takeAndRun(
   d: RunnerDeps,
-  m: JsMsg,
+  m: Replies,
   processor: Processor,
   views: FleetTaskViews,
   id: string,
@@ -153,7 +181,7 @@ async function takeAndRun(
     d.log(`fleet: fleet task ${id} is not in the task bucket (expired?); dropped`);
     return m.term();
   }
-  if (decision.kind === "ack") return void await m.ackAck().catch(() => {});
+  if (decision.kind === "ack") return await m.ackAck();
   if (decision.kind === "later") return m.nak(decision.ms);
   if (decision.kind !== "run") return;
   const { attempt, startedAt } = decision;
@@ -216,7 +244,7 @@ async function takeAndRun(
   if (outcome.status === "queued") {
     return m.nak(Math.max(0, (outcome.nextAttemptAt ?? 0) - Date.now()));
   }
-  await m.ackAck().catch(() => {});
+  await m.ackAck();
 }
 
 /** Stores a change, again and again while NATS is away, until it is stored or the daemon stops. */

@@ -12,7 +12,6 @@ import {
   type Consumer,
   jetstream,
   jetstreamManager,
-  type JsMsg,
   RetentionPolicy,
 } from "@nats-io/jetstream";
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
@@ -29,7 +28,7 @@ import {
 } from "../tasks/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { FleetTaskOutbox } from "./fleet_task_outbox.ts";
-import { type LiveTask, runFleetTask } from "./fleet_task_runner.ts";
+import { type LiveTask, type Replies, replies, runFleetTask } from "./fleet_task_runner.ts";
 import {
   FLEET_TASK_TTL_MS,
   type FleetTaskView,
@@ -79,7 +78,7 @@ export class FleetTasks implements FleetTaskQueue {
   #sub: Subscription | null = null;
   #consumers = new Map<string, Promise<Consumer>>();
   #lanes = new Map<string, Lane>();
-  #live = new Map<string, { task: LiveTask; msg: JsMsg }>();
+  #live = new Map<string, { task: LiveTask; msg: Replies }>();
   #types: string[] = [];
   #stopping = false;
   #refreshing: Promise<void> = Promise.resolve();
@@ -349,7 +348,7 @@ export class FleetTasks implements FleetTaskQueue {
         complained = false;
         if (!m) continue;
         if (!lane.active || this.#stopping) {
-          m.nak();
+          replies(m).nak();
           continue;
         }
         await runFleetTask(
