@@ -147,12 +147,12 @@ Deno.test(
     const [h1, h2] = fleet.hosts as [FleetHost, FleetHost];
     await waitForMembers(fleet, ["h1", "h2"]);
     await installAndEnable(h1.daemon, FIXTURE);
-    const running = (await submit(h1, { input: { ms: 4000 } })).body.id;
-    await until(h1, running, (t) => t.status === "running", "running");
     await waitFor(async () => {
       const { body } = await h2.call("GET", "/v1/fleet/status");
       return body.hosts.some((h: Json) => h.id === "h1" && h.tasks.includes("fleet.work"));
     }, "h2 to know that h1 takes fleet.work");
+    const running = (await submit(h1, { input: { ms: 8000 } })).body.id;
+    await until(h1, running, (t) => t.status === "running", "running");
 
     await fleet.nats.stop();
     await waitFor(async () => {
