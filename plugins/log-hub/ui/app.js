@@ -80,6 +80,7 @@ async function search() {
       getJson("/stats", { since: since || "7d" }),
     ]);
     tbody.replaceChildren(...found.hits.map((h) => row(h, false)));
+    document.body.dataset.searched = String(Number(document.body.dataset.searched ?? 0) + 1);
     $("status").textContent = `${found.hits.length} lines${found.partial ? " (partial)" : ""}`;
     chart(stats.minutes);
     list($("levels"), Object.entries(stats.levels), ([k, n]) => `${k}: ${n}`);
@@ -95,7 +96,9 @@ async function follow(after) {
   const run = ++liveRun;
   while (run === liveRun && $("live").checked) {
     try {
+      document.body.dataset.live = "waiting"; // a long poll is out: new lines arrive through it
       const r = await getJson("/tail", { after: String(after), q: $("q").value, wait: "15" });
+      document.body.dataset.live = "answered";
       if (run !== liveRun) return;
       for (const h of r.hits) tbody.prepend(row(h, true));
       while (tbody.rows.length > 500) tbody.lastElementChild.remove();
@@ -114,6 +117,9 @@ $("search").addEventListener("submit", (e) => {
 });
 $("live").addEventListener("change", () => {
   if ($("live").checked) search();
-  else liveRun++;
+  else {
+    liveRun++;
+    delete document.body.dataset.live;
+  }
 });
 search();
