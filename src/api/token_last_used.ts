@@ -24,6 +24,8 @@ export function trackTokenUse(store: Store): MiddlewareHandler<ApiEnv> {
         sql: "UPDATE tokens SET last_used_at = ? WHERE id = ?",
         args: [new Date(now).toISOString(), id],
       }],
-    })).catch((error) => console.error(`plugd: cannot record token use: ${error.message}`));
+    }), { shareCommit: true }).catch((error) =>
+      console.error(`plugd: cannot record token use: ${error.message}`)
+    );
   };
 }

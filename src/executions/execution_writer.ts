@@ -134,7 +134,9 @@ export class ExecutionWriter {
       while (this.#queue.length > 0) {
         const rows = this.#queue.splice(0, this.#o.batchRows * 4);
         try {
-          await this.#store.write(() => ({ statements: insertExecutionStatements(rows) }));
+          await this.#store.write(() => ({ statements: insertExecutionStatements(rows) }), {
+            shareCommit: true,
+          });
           this.#written += rows.length;
         } catch (error) {
           this.#dropped += rows.length;

@@ -179,6 +179,7 @@ export class IntakeQueue {
         for (const e of events) statements.push(...await this.#options.outboxStatements(e));
       }
       return { statements, value: fresh };
-    });
+      // Shares its commit: it reads only which ids are stored, and only intake stores events.
+    }, { shareCommit: true });
   }
 }

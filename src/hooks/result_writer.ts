@@ -56,7 +56,7 @@ export class ResultWriter {
         try {
           await this.#store.write(() => ({
             statements: upsertDeliveryStatements(rows, Date.now()),
-          }));
+          }), { shareCommit: true });
         } catch (error) {
           // The rows stay pending in the database; the dispatcher's sweep delivers them again.
           this.#log(

@@ -5,6 +5,7 @@ export {
   type StoreOptions,
   type StoreProblem,
   type WriteBatch,
+  type WriteOptions,
 } from "./store.ts";
 export { StoreFullError, StoreUnavailableError } from "./errors.ts";
 export { migrate } from "./migrate.ts";

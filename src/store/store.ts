@@ -2,8 +2,11 @@ import { type Client, createClient, type InStatement, type ResultSet } from "@li
 import { redact, StoreFullError, StoreUnavailableError } from "./errors.ts";
 import { migrate } from "./migrate.ts";
 import { MIGRATIONS } from "./migrations/mod.ts";
-import type { Migration } from "./types.ts";
+import type { Migration, WriteBatch, WriteOptions } from "./types.ts";
 import { WriterThread } from "./_writer_thread.ts";
+import { WriteQueue } from "./_write_queue.ts";
+
+export type { WriteBatch, WriteOptions };
 
 /** Options of {@linkcode openStore}. */
 export interface StoreOptions {
@@ -20,14 +23,6 @@ export interface StoreOptions {
   writerThread?: boolean;
   /** Called after each commit with its duration (ms) and statement count. */
   onCommit?: (ms: number, statements: number) => void;
-}
-
-/** What a `Store.write()` builder returns. */
-export interface WriteBatch<T> {
-  statements: InStatement[];
-  value?: T;
-  /** Runs after the batch committed, before the next write starts. */
-  afterCommit?: () => void;
 }
 
 /** Something wrong with the database, for `GET /v1/health`. */
@@ -47,7 +42,7 @@ const PROBE_MS = 2000;
 export class Store {
   readonly client: Client;
   readonly url: string;
-  #writeQueue: Promise<unknown> = Promise.resolve();
+  #writes = new WriteQueue((statements) => this.#commit(statements));
   #pragmas: string[];
   #writer: WriterThread | null = null;
   #onCommit: (ms: number, statements: number) => void;
@@ -85,21 +80,16 @@ export class Store {
    * Runs `build` under the write lock; the statements it returns are applied as one atomic
    * batch. `build` may read first (e.g. the last audit hash): no other write runs meanwhile.
    * `afterCommit` runs once the batch committed, still under the lock (e.g. swapping the master
-   * key after a rotation, before any other write can seal under the old one). A full disk
-   * throws {@linkcode StoreFullError}, other storage failures {@linkcode StoreUnavailableError}.
+   * key after a rotation, before any other write can seal under the old one). With
+   * `shareCommit`, batches waiting together share one commit (see {@linkcode WriteOptions}). A
+   * full disk throws {@linkcode StoreFullError}, other storage failures
+   * {@linkcode StoreUnavailableError}.
    */
   write<T = void>(
     build: () => Promise<WriteBatch<T>> | WriteBatch<T>,
+    options: WriteOptions = {},
   ): Promise<T> {
-    const run = async (): Promise<T> => {
-      const { statements, value, afterCommit } = await build();
-      if (statements.length > 0) await this.#commit(statements);
-      afterCommit?.();
-      return value as T;
-    };
-    const next = this.#writeQueue.then(run, run);
-    this.#writeQueue = next.catch(() => {});
-    return next;
+    return this.#writes.push(build, options.shareCommit === true);
   }
 
   async #commit(statements: InStatement[]): Promise<void> {

@@ -1,7 +1,9 @@
 /**
  * Group commit for task writes: items submitted while a commit is in flight wait and go together
  * in the next one, so a burst of submissions (or of finished attempts) costs one commit per batch
- * instead of one each. Each caller's promise settles once its item is committed.
+ * instead of one each. Each caller's promise settles once its item is committed. Batches share
+ * their commit with the store's other sharing writes (the builders read only idempotency keys,
+ * which nothing else writes).
  */
 import type { InStatement } from "@libsql/client";
 import type { Store } from "../store/mod.ts";
@@ -46,7 +48,7 @@ export class GroupWriter<T, R> {
         const answers = await this.#store.write(async () => {
           const built = await this.#build(batch.map((w) => w.item));
           return { statements: built.statements, value: built.answers };
-        });
+        }, { shareCommit: true });
         batch.forEach((w, i) => w.resolve(answers[i]!));
       } catch (error) {
         for (const w of batch) w.reject(error);

@@ -1,0 +1,105 @@
+/**
+ * The store's write queue: writes run one at a time, in the order they were asked for. Writes
+ * marked `shareCommit` that are waiting together go out as one transaction (group commit): on a
+ * disk where an fsync costs 1-20 ms, the intake, delivery outcomes, execution records and task
+ * inserts would otherwise each pay their own, one after another.
+ */
+import type { InStatement } from "@libsql/client";
+import type { WriteBatch } from "./types.ts";
+
+/** Most writes sharing one commit (bounds how long one commit takes). */
+export const MAX_SHARED_WRITES = 64;
+
+interface Job {
+  build: () => Promise<WriteBatch<unknown>> | WriteBatch<unknown>;
+  share: boolean;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Built {
+  job: Job;
+  batch: WriteBatch<unknown>;
+}
+
+/** See the module doc. `commit` applies statements atomically (one transaction). */
+export class WriteQueue {
+  #commit: (statements: InStatement[]) => Promise<void>;
+  #jobs: Job[] = [];
+  #running = false;
+
+  constructor(commit: (statements: InStatement[]) => Promise<void>) {
+    this.#commit = commit;
+  }
+
+  /** Queues one write; resolves with its value once committed (see `Store.write`). */
+  push<T>(
+    build: () => Promise<WriteBatch<T>> | WriteBatch<T>,
+    share: boolean,
+  ): Promise<T> {
+    const { promise, resolve, reject } = Promise.withResolvers<T>();
+    this.#jobs.push({ build, share, resolve: resolve as (v: unknown) => void, reject });
+    if (!this.#running) void this.#run();
+    return promise;
+  }
+
+  async #run(): Promise<void> {
+    this.#running = true;
+    try {
+      while (this.#jobs.length > 0) {
+        let n = 1;
+        if (this.#jobs[0]!.share) {
+          while (n < this.#jobs.length && n < MAX_SHARED_WRITES && this.#jobs[n]!.share) n++;
+        }
+        await this.#group(this.#jobs.splice(0, n));
+      }
+    } finally {
+      // Cleared in the same turn as the last emptiness check, so a push() after it starts a run.
+      this.#running = false;
+    }
+  }
+
+  /**
+   * Builds each write (in order; a sharing builder may run before the writes ahead of it in its
+   * group are committed, which is the promise `shareCommit` makes), commits them together, then
+   * runs each `afterCommit` and answers. Should the shared commit fail, each write is committed
+   * on its own, so one bad write fails alone.
+   */
+  async #group(jobs: Job[]): Promise<void> {
+    const built: Built[] = [];
+    for (const job of jobs) {
+      try {
+        built.push({ job, batch: await job.build() });
+      } catch (error) {
+        job.reject(error);
+      }
+    }
+    const statements = built.flatMap((b) => b.batch.statements);
+    try {
+      if (statements.length > 0) await this.#commit(statements);
+    } catch (error) {
+      if (built.length === 1) return built[0]!.job.reject(error);
+      for (const one of built) await this.#alone(one);
+      return;
+    }
+    for (const one of built) settle(one);
+  }
+
+  async #alone(one: Built): Promise<void> {
+    try {
+      if (one.batch.statements.length > 0) await this.#commit(one.batch.statements);
+    } catch (error) {
+      return one.job.reject(error);
+    }
+    settle(one);
+  }
+}
+
+function settle({ job, batch }: Built): void {
+  try {
+    batch.afterCommit?.();
+    job.resolve(batch.value);
+  } catch (error) {
+    job.reject(error);
+  }
+}

@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { openStore } from "./store.ts";
+
+async function withStore(
+  test: (store: Awaited<ReturnType<typeof openStore>>, commits: number[]) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "plugd-store-" });
+  const commits: number[] = [];
+  const store = await openStore(`file:${dir}/plugd.db`, {
+    writerThread: true,
+    onCommit: (_ms, statements) => commits.push(statements),
+  });
+  try {
+    await store.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER)");
+    await test(store, commits);
+  } finally {
+    await store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const insert = (k: string, v = 1) => ({ sql: "INSERT INTO t (k, v) VALUES (?, ?)", args: [k, v] });
+
+Deno.test("Store.write({shareCommit}) commits writes waiting together as one transaction", async () => {
+  await withStore(async (store, commits) => {
+    const after: string[] = [];
+    const writes = Array.from({ length: 10 }, (_, i) =>
+      store.write(() => ({
+        statements: [insert(`k${i}`)],
+        value: i,
+        afterCommit: () => after.push(`k${i}`),
+      }), { shareCommit: true }));
+    assert.deepEqual(await Promise.all(writes), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.ok(commits.length < 10, `10 writes in ${commits.length} commits`);
+    assert.deepEqual(after, Array.from({ length: 10 }, (_, i) => `k${i}`), "in order");
+    const rs = await store.execute("SELECT COUNT(*) AS n FROM t");
+    assert.equal(Number(rs.rows[0]?.n), 10);
+  });
+});
+
+Deno.test("Store.write({shareCommit}): a failing write fails alone, the others commit", async () => {
+  await withStore(async (store) => {
+    await store.write(() => ({ statements: [insert("taken")] }));
+    const ok1 = store.write(() => ({ statements: [insert("a")] }), { shareCommit: true });
+    const bad = store.write(() => ({ statements: [insert("b"), insert("taken")] }), {
+      shareCommit: true,
+    });
+    const ok2 = store.write(() => ({ statements: [insert("c")] }), { shareCommit: true });
+    const thrown = store.write(() => {
+      throw new Error("builder failed");
+    }, { shareCommit: true });
+    const [a, b, c, d] = await Promise.allSettled([ok1, bad, ok2, thrown]);
+    assert.equal(a.status, "fulfilled");
+    assert.match(String(b.status === "rejected" && b.reason), /UNIQUE/);
+    assert.equal(c.status, "fulfilled");
+    assert.match(String(d.status === "rejected" && d.reason), /builder failed/);
+    const rs = await store.execute("SELECT k FROM t ORDER BY k");
+    assert.deepEqual(rs.rows.map((r) => r.k), ["a", "c", "taken"], "the bad write left no row");
+  });
+});
+
+Deno.test("Store.write(): a write without shareCommit never shares, and sees what came before", async () => {
+  await withStore(async (store, commits) => {
+    const first = store.write(() => ({ statements: [insert("x", 1)] }), { shareCommit: true });
+    const reader = store.write(async () => {
+      const rs = await store.execute("SELECT v FROM t WHERE k = 'x'");
+      return { statements: [insert("y", Number(rs.rows[0]?.v) + 1)] };
+    });
+    const last = store.write(() => ({ statements: [insert("z", 3)] }), { shareCommit: true });
+    await Promise.all([first, reader, last]);
+    assert.equal(commits.length, 3, "the exclusive write splits the group");
+    const rs = await store.execute("SELECT v FROM t WHERE k = 'y'");
+    assert.equal(Number(rs.rows[0]?.v), 2, "the exclusive builder read the committed row");
+  });
+});
