@@ -18,6 +18,8 @@ export interface DbSandbox {
   denoPath?: string;
   /** Whether bubblewrap may mount a fresh /proc (not under some systemd hardening). @default true */
   mountProc?: boolean;
+  /** Put before the command: drops the daemon's capabilities (under the unit). @default [] */
+  prefix?: string[];
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -46,9 +48,11 @@ export function dbHostCommand(sandbox: DbSandbox, dbDir: string): string[] {
     "--allow-sys",
     DB_HOST_MAIN,
   ];
-  if (sandbox.mode !== "bwrap") return run;
+  const prefix = sandbox.prefix ?? [];
+  if (sandbox.mode !== "bwrap") return [...prefix, ...run];
   const ro = (p: string) => ["--ro-bind", p, p];
   const args = [
+    ...prefix,
     sandbox.bwrapPath ?? "bwrap",
     "--unshare-all",
     "--die-with-parent",

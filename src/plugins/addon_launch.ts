@@ -37,7 +37,7 @@ export interface AddonPlanOptions {
   values?: Record<string, string>;
   /** See {@linkcode hiddenPaths}. @default [] */
   hidden?: { path: string; dir: boolean }[];
-  /** The addon's uid (daemon as root, unprivileged addon). */
+  /** The addon's uid (used when the daemon runs as root and the addon is unprivileged). */
   uid?: number;
   /** @default Deno.env.get */
   getEnv?: (name: string) => string | undefined;
@@ -65,7 +65,8 @@ export function addonPlan(
     dirs: paths,
     sandbox: runtime.sandbox,
     caps: runtime.caps,
-    uid: o.uid,
+    // Under the unit (uids through capabilities) addons keep the daemon's user: docs/security.md.
+    uid: runtime.sandbox.root ? o.uid : undefined,
     env,
     launchDir: paths.launchDir,
     hidden: o.hidden,

@@ -33,5 +33,5 @@ export {
   prepareAddon,
   preparedOperations,
 } from "./addon_launch.ts";
-export { prepareDirs } from "./plugin_launch.ts";
+export { prepareDirs } from "./folder_owners.ts";
 export type { CallOptions, RecordFacts } from "./plugin_calls.ts";

@@ -10,8 +10,9 @@ export interface PluginRuntime {
   sandbox: SandboxInfo;
   caps: CapsFacts;
   /**
-   * Each plugin's own uid when plugd runs as root; `null` when it cannot switch uids (then every
-   * plugin runs as the daemon's user, separated by its namespaces only).
+   * Each plugin's own uid when plugd runs as root or holds the unit's capabilities; `null` when
+   * it cannot switch uids (then every plugin runs as the daemon's user, separated by its
+   * namespaces only).
    */
   uids: UidAllocator | null;
   /** Size limits of `$DATA` and `$TMP`, MiB. */

@@ -12,7 +12,7 @@ import {
   type DbSnapshot,
   PluginDatabases,
 } from "../plugin_db/mod.ts";
-import type { SandboxInfo } from "../runtime/mod.ts";
+import { capsDrop, type SandboxInfo } from "../runtime/mod.ts";
 import type { LogRings } from "./log_ring.ts";
 import type { Store } from "../store/mod.ts";
 import type { PluginRecord } from "./types.ts";
@@ -44,6 +44,7 @@ export function createPluginDbAccess(
         bwrapPath: sandbox.bwrapPath,
         denoPath: sandbox.denoPath,
         mountProc: sandbox.mountProc,
+        prefix: capsDrop(sandbox),
       },
       onLog: (key, line) =>
         logs.push(key.pluginId, {

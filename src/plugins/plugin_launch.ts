@@ -1,5 +1,4 @@
 /** From an installed plugin to its launch plan: folders, the prepared layout, the exact command. */
-import { dirname } from "node:path";
 import {
   type DiskLimit,
   type LaunchPlan,
@@ -8,39 +7,10 @@ import {
   preparePlugin,
   type SandboxInfo,
 } from "../runtime/mod.ts";
+import { openCodeToPlugin, prepareDirs } from "./folder_owners.ts";
 import type { PluginRuntime } from "./plugin_context.ts";
 import type { PluginPaths } from "./plugin_paths.ts";
 import type { PluginRecord } from "./types.ts";
-
-/**
- * Creates `$DATA` (and `$TMP` for flags mode) owned by the plugin's uid, mode 0700. Their parent
- * stays 0700 so no other user reaches anything a plugin wrote (a setuid file, a 0777 folder).
- * Flags mode as root must open the parent to traversal (0711), since there the plugin's own uid
- * walks to its folder; then the folder itself is the wall: `root:<plugin gid>` 0770, which the
- * plugin may write in but, not being its owner, never open to others.
- */
-export async function prepareDirs(
-  paths: PluginPaths,
-  sandbox: SandboxInfo,
-  uid: number | undefined,
-): Promise<void> {
-  const open = sandbox.mode === "flags" && sandbox.root;
-  for (const dir of [paths.dataDir, paths.tmpDir]) {
-    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-    if (uid === undefined) continue;
-    const owner = await Deno.stat(dir);
-    if (!open) {
-      if (owner.uid !== uid) await chownTree(dir, uid);
-      continue;
-    }
-    if (owner.gid !== uid) await chownTree(dir, uid);
-    await Deno.chown(dir, 0, uid);
-    await Deno.chmod(dir, 0o770);
-  }
-  for (const dir of [dirname(paths.dataDir), dirname(paths.tmpDir)]) {
-    await Deno.chmod(dir, open ? 0o711 : 0o700);
-  }
-}
 
 /**
  * Prepares the plugin again (without the type check done at install) when its prepared files
@@ -64,21 +34,6 @@ export async function ensurePrepared(
 }
 
 /**
- * Gives `dir` and everything in it to `uid` (also its gid), never following a symlink: folders
- * made by an older plugd, or before plugins had uids of their own, change hands once.
- */
-async function chownTree(dir: string, uid: number): Promise<void> {
-  const out = await new Deno.Command("chown", {
-    args: ["-R", "-P", "-h", `${uid}:${uid}`, "--", dir],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (!out.success) {
-    throw new Error(`chown of ${dir} failed: ${new TextDecoder().decode(out.stderr).trim()}`);
-  }
-}
-
-/**
  * Everything a start needs on the host, before the plan: the plugin's uid, its folders, its
  * prepared files for this sandbox mode, its `$DATA` volume. Returns the uid.
  */
@@ -90,6 +45,7 @@ export async function readyToLaunch(
   const uid = await runtime.uids?.uidOf(plugin.id);
   await prepareDirs(paths, runtime.sandbox, uid);
   await ensurePrepared(plugin, paths, runtime.sandbox);
+  if (uid !== undefined) await openCodeToPlugin(paths, runtime.sandbox, PREPARED_FOR);
   await runtime.volumes.attach(
     plugin.id,
     paths.dataDir,

@@ -1,7 +1,7 @@
 /** Detect, once, what this host gives plugins: sandbox, resource caps, uids, quotas. */
 import type { Config } from "../config/mod.ts";
 import { join } from "node:path";
-import { DataVolumes, detectResourceCaps, detectSandbox } from "../runtime/mod.ts";
+import { DataVolumes, detectResourceCaps, detectSandbox, switchesUids } from "../runtime/mod.ts";
 import type { Store } from "../store/mod.ts";
 import type { PluginRuntime } from "./plugin_context.ts";
 import { hostIdsInUse, storeUids } from "./plugin_uids.ts";
@@ -44,7 +44,7 @@ export async function detectPluginRuntime(
       cpuPercent,
       cpuPercentMax,
     }),
-    uids: sandbox.root && options.store
+    uids: switchesUids(sandbox) && options.store
       ? storeUids(options.store, { range: uidRange, taken: await hostIdsInUse() })
       : null,
     quotas: { dataMb: dataQuotaMb, tmpMb: tmpQuotaMb },
@@ -61,9 +61,12 @@ export function describeIsolation(
   config: Pick<Config, "isolation">,
 ): string {
   const { first, last } = config.isolation.uidRange;
+  const how = runtime.sandbox.uidSwitch === "caps" ? " (plugd's capabilities)" : "";
   const uids = runtime.uids
-    ? `each plugin its own uid from ${first}-${last}`
-    : `every plugin as uid ${Deno.uid()} (plugd is not root: no per-plugin uids)`;
+    ? `each plugin its own uid from ${first}-${last}${how}`
+    : `every plugin as uid ${Deno.uid()} (no per-plugin uids: ${
+      runtime.sandbox.uidReason ?? "plugd is not root"
+    })`;
   const { mode, reason } = runtime.sandbox;
   const { volumes, quotas } = runtime;
   const data = volumes.mode === "image"

@@ -15,9 +15,9 @@ import {
   configIncomplete,
   dataLimit,
   pluginPlan,
-  prepareDirs,
   readyToLaunch,
 } from "./plugin_launch.ts";
+import { prepareDirs } from "./folder_owners.ts";
 import { type PluginPaths, pluginPaths } from "./plugin_paths.ts";
 import { isSystemAddon, type SystemAddonHooks } from "./system_addons.ts";
 import type { PluginRecord } from "./types.ts";
@@ -107,7 +107,8 @@ export class PluginStarter {
     const addons = this.#d.addons();
     if (!addons) throw new ConflictError("system addons are not available in this daemon");
     const { runtime } = this.#d.ctx;
-    const uid = await runtime.uids?.uidOf(plugin.id);
+    // Addons get a uid of their own only from a root daemon (see addonPlan).
+    const uid = runtime.sandbox.root ? await runtime.uids?.uidOf(plugin.id) : undefined;
     await prepareDirs(this.paths(plugin), runtime.sandbox, uid);
     const problems = await this.#d.configs.problems(plugin);
     if (problems.length > 0) throw new ConflictError(configIncomplete(plugin.id, problems));

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { auditStatement } from "../audit/mod.ts";
 import { removePackage } from "./copy_package.ts";
 import { crashPoint } from "./crash_point.ts";
+import { removePluginDir } from "./folder_owners.ts";
 import type { PluginContext } from "./plugin_context.ts";
 import { clearTransitionStatement, putTransitionStatement } from "./transitions.ts";
 import type { PluginRecord } from "./types.ts";
@@ -67,10 +68,12 @@ export async function removePluginFiles(
   await Deno.remove(join(ctx.layout.tmp, id), { recursive: true }).catch(() => {});
   await ctx.runtime.volumes.detach(id, { purge });
   if (purge) {
-    await Deno.remove(join(ctx.layout.data, id), { recursive: true }).catch(() => {});
+    const { uids, sandbox } = ctx.runtime;
+    const uid = await uids?.uidOf(id);
+    const gone = await removePluginDir(join(ctx.layout.data, id), sandbox, uid);
     // Its databases (own and per tenant); their processes were stopped before the uninstall.
     await Deno.remove(join(ctx.layout.db, id), { recursive: true }).catch(() => {});
     // The uid goes back to the range only once nothing it owns is left.
-    await ctx.runtime.uids?.release(id);
+    if (gone) await uids?.release(id);
   }
 }

@@ -1,5 +1,6 @@
 /** Find out, once at daemon start, which sandbox this host can give plugins. */
 import { SandboxUnavailableError } from "./errors.ts";
+import { capsDrop, detectUidSwitch, type UidSwitch } from "./uid_switch.ts";
 
 /** `bwrap`: OS sandbox (default). `flags`: Deno flags only (operator opt-in, `PLUGD_SANDBOX=flags`). */
 export type SandboxMode = "bwrap" | "flags";
@@ -20,6 +21,15 @@ export interface SandboxInfo {
    * otherwise bubblewrap runs as the daemon's user in a user namespace.
    */
   root: boolean;
+  /**
+   * How plugins get uids of their own: as `root`; with the capabilities scripts/plugd.service
+   * grants (`caps`: setpriv drops to the plugin's uid before bubblewrap, which then runs
+   * unprivileged in a user namespace); or not at all (`none`: plugins share the daemon's uid).
+   * @default "root" when `root`, else "none"
+   */
+  uidSwitch?: UidSwitch;
+  /** Why plugins do or do not get uids of their own. */
+  uidReason?: string;
   /** Why this mode was chosen; shown in logs and `plugd plugin flags`. */
   reason: string;
   /**
@@ -93,7 +103,16 @@ export async function detectSandbox(options: DetectSandboxOptions = {}): Promise
     const ldd = await run("ldd", [binary]);
     if (ldd.ok) parseLdd(ldd.out).forEach((l) => libs.add(l));
   }
-  const base = { denoPath, libs: [...libs].sort(), bwrapPath, setprivPath, root };
+  const { uidSwitch, reason: uidReason } = await detectUidSwitch();
+  const base = {
+    denoPath,
+    libs: [...libs].sort(),
+    bwrapPath,
+    setprivPath,
+    root,
+    uidSwitch,
+    uidReason,
+  };
   if (requested === "flags") {
     return {
       ...base,
@@ -101,8 +120,10 @@ export async function detectSandbox(options: DetectSandboxOptions = {}): Promise
       reason: "PLUGD_SANDBOX=flags: Deno flags only, NO OS sandbox",
     };
   }
+  const [first, ...rest] = [...capsDrop(base), bwrapPath];
   const probe = (withProc: boolean) =>
-    run(bwrapPath, [
+    run(first!, [
+      ...rest,
       ...unshareArgs(root, false),
       "--die-with-parent",
       "--ro-bind",
@@ -131,6 +152,11 @@ export async function detectSandbox(options: DetectSandboxOptions = {}): Promise
       `package "bubblewrap" and allow user namespaces, or set PLUGD_SANDBOX=flags to run plugins ` +
       `with Deno flags only (NOT a sandbox)`,
   };
+}
+
+/** Whether plugins run under uids of their own (the daemon is root or holds the unit's caps). */
+export function switchesUids(info: Pick<SandboxInfo, "root" | "uidSwitch">): boolean {
+  return info.root || info.uidSwitch === "caps";
 }
 
 /** Throw {@linkcode SandboxUnavailableError} when plugins must not start on this host. */

@@ -15,12 +15,13 @@ import {
 } from "../permissions/mod.ts";
 import { bwrapArgs, type Mount } from "./bwrap_args.ts";
 import { type CapsFacts, capsPlan, type CgroupDir } from "./caps_plan.ts";
-import { assertSandbox, type SandboxInfo } from "./detect_sandbox.ts";
+import { assertSandbox, type SandboxInfo, switchesUids } from "./detect_sandbox.ts";
 import { SandboxUnavailableError } from "./errors.ts";
 import { type ShellLaunch, shellSandbox } from "./addon_sandbox.ts";
 import { launcherArgv } from "./launcher.ts";
 import { SDK_DIR, SHIM_DIR } from "./runtime_dirs.ts";
 import { IN_SANDBOX, SANDBOX_VIEW } from "./sandbox_paths.ts";
+import { capsDrop, dropToUid } from "./uid_switch.ts";
 
 /** Files a plugin with a `net` grant needs for DNS and TLS; bound read-only when present. */
 export const NET_FILES = [
@@ -58,7 +59,10 @@ export interface LaunchOptions {
   sandbox: SandboxInfo;
   /** @default no process-level cap */
   caps?: CapsFacts;
-  /** The plugin's uid (and gid); required when the daemon runs as root. */
+  /**
+   * The plugin's uid (and gid); required when the daemon runs as root, used when it holds the
+   * unit's capabilities (`uidSwitch: "caps"`), ignored otherwise.
+   */
   uid?: number;
   /** Values of granted variables; names outside `grant.env` are ignored. @default {} */
   env?: Record<string, string>;
@@ -146,7 +150,7 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
       `Addon "${o.pluginId}" is privileged: it runs as root, so plugd must run as root too`,
     );
   }
-  if (sandbox.root && !privileged && (o.uid === undefined || o.uid === 0)) {
+  if (!privileged && (o.uid === 0 || (sandbox.root && o.uid === undefined))) {
     throw new TypeError("a daemon running as root needs a plugin uid other than 0");
   }
   const problems = grantProblems(grant, o.host);
@@ -181,16 +185,13 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
     tmpMb,
     cpuPercent: o.cpuPercent,
   });
-  const uid = sandbox.root && !privileged ? o.uid! : undefined;
-  const dropTo = (setpriv: string) =>
-    uid === undefined ? [] : [
-      setpriv,
-      `--reuid=${uid}`,
-      `--regid=${uid}`,
-      "--clear-groups",
-      "--inh-caps=-all",
-      "--",
-    ];
+  // As root, bubblewrap builds the sandbox as root and setpriv drops to the uid inside it; with
+  // the unit's capabilities (`caps`), setpriv drops before bubblewrap, which then runs unprivileged.
+  const uid = switchesUids(sandbox) && !privileged ? o.uid : undefined;
+  const inner = sandbox.root && uid !== undefined;
+  const outer = uid !== undefined && !sandbox.root ? dropToUid(sandbox.setprivPath, uid) : [];
+  // Nothing started below may keep the daemon's capabilities (bubblewrap refuses them).
+  const before = outer.length > 0 ? outer : capsDrop(sandbox);
   const paths = { data: view.dataDir, tmp: view.tmpDir };
   const common = {
     envNames,
@@ -206,7 +207,8 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
   const steps = { cgroupProcs: caps.cgroupProcs, maxFileBytes: o.maxFileBytes };
 
   if (!sandboxed) {
-    const argv = [...caps.prefix, ...ns, ...dropTo(sandbox.setprivPath), sandbox.denoPath, ...deno];
+    const drop = uid === undefined ? capsDrop(sandbox) : dropToUid(sandbox.setprivPath, uid);
+    const argv = [...caps.prefix, ...ns, ...drop, sandbox.denoPath, ...deno];
     return {
       ...common,
       argv: launcherArgv(argv, steps),
@@ -226,7 +228,7 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
     sandbox,
     dirs,
     hidden: o.hidden,
-    dropUid: uid !== undefined,
+    dropUid: inner,
     tmpBytes: tmpMb * MIB,
     netFiles: NET_FILES,
   });
@@ -237,7 +239,7 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
     ro: [
       ...sandbox.libs.map((l) => at(l, l)),
       at(sandbox.denoPath, IN_SANDBOX.deno),
-      ...(uid === undefined ? [] : [at(sandbox.setprivPath, IN_SANDBOX.setpriv)]),
+      ...(inner ? [at(sandbox.setprivPath, IN_SANDBOX.setpriv)] : []),
       at(o.sdkDir ?? SDK_DIR, IN_SANDBOX.sdk),
       at(o.shimDir ?? SHIM_DIR, IN_SANDBOX.shim),
       at(dirs.preparedDir, IN_SANDBOX.prepared),
@@ -251,7 +253,7 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
     rw: [at(dirs.dataDir, IN_SANDBOX.data), ...(o.extraBinds ?? []).map((p) => at(p, p))],
     tmpfs: { dest: IN_SANDBOX.tmp, bytes: tmpMb * MIB },
     env: baseEnv,
-    capAdd: uid === undefined ? [] : ["CAP_SETUID", "CAP_SETGID"],
+    capAdd: inner ? ["CAP_SETUID", "CAP_SETGID"] : [],
     chdir: IN_SANDBOX.data,
   });
   const argsFile = envNames.length === 0 ? undefined : {
@@ -261,11 +263,12 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
   const argv = [
     ...caps.prefix,
     ...ns,
+    ...before,
     sandbox.bwrapPath,
     ...bwrap,
     // After --clearenv: bubblewrap reads the granted variables' --setenv arguments from fd 3.
     ...(argsFile ? ["--args", "3"] : []),
-    ...dropTo(IN_SANDBOX.setpriv),
+    ...(inner ? dropToUid(IN_SANDBOX.setpriv, uid) : []),
     ...(shell ? shell.command : [IN_SANDBOX.deno, ...deno]),
   ];
   return {

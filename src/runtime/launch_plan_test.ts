@@ -108,6 +108,35 @@ Deno.test("launchPlan() as root: no user namespace, setpriv drops to the plugin 
   ]);
 });
 
+Deno.test("launchPlan() with the unit's capabilities: setpriv drops to the plugin uid before an unprivileged bwrap", () => {
+  const caps: SandboxInfo = { ...SANDBOX, uidSwitch: "caps" };
+  const { argv } = launchPlan({ ...BASE, sandbox: caps, uid: 61234 });
+  const bwrap = argv.indexOf("/usr/bin/bwrap");
+  assert.deepEqual(argv.slice(bwrap - 6, bwrap + 2), [
+    "/usr/bin/setpriv",
+    "--reuid=61234",
+    "--regid=61234",
+    "--clear-groups",
+    "--inh-caps=-all",
+    "--",
+    "/usr/bin/bwrap",
+    "--unshare-all",
+  ]);
+  assert.ok(argv.indexOf("--args-file") < bwrap, "the launcher opens the values file first");
+  assert.ok(!argv.includes("--cap-add") && !argv.includes("/plugd/bin/setpriv"));
+  assert.throws(() => launchPlan({ ...BASE, sandbox: caps, uid: 0 }), TypeError);
+  // Without a uid (a system addon under the unit) bubblewrap still starts without capabilities.
+  const addon = launchPlan({ ...BASE, sandbox: caps }).argv;
+  const at = addon.indexOf("/usr/bin/bwrap");
+  assert.deepEqual(addon.slice(at - 3, at), ["/usr/bin/setpriv", "--inh-caps=-all", "--"]);
+  // Flags mode: the same drop in front of deno.
+  const flags = launchPlan({ ...BASE, sandbox: { ...caps, mode: "flags" }, uid: 61234 }).argv;
+  const deno = flags.indexOf("/opt/deno/bin/deno");
+  assert.deepEqual(flags.slice(deno - 6, deno - 4), ["/usr/bin/setpriv", "--reuid=61234"]);
+  // A daemon that cannot switch uids ignores one: plugins share its uid, as before.
+  assert.ok(!launchPlan({ ...BASE, uid: 61234 }).argv.some((a) => a.startsWith("--reuid")));
+});
+
 Deno.test("launchPlan() with cgroups: the launcher joins /<parent>/<plugin id> first", () => {
   const plan = launchPlan({ ...BASE, caps: CGROUP_V1 });
   assert.deepEqual(plan.cgroups.map((c) => c.dir), [

@@ -37,6 +37,7 @@ export {
   type DetectSandboxOptions,
   type SandboxInfo,
   type SandboxMode,
+  switchesUids,
 } from "./detect_sandbox.ts";
 export { detectResourceCaps, type ResourceCapsOptions } from "./resource_caps.ts";
 export {
@@ -54,6 +55,7 @@ export {
   type PluginDirs,
 } from "./launch_plan.ts";
 export { IN_SANDBOX, SANDBOX_VIEW } from "./sandbox_paths.ts";
+export { capsDrop, dropToUid, missingCaps, UID_SWITCH_CAPS, type UidSwitch } from "./uid_switch.ts";
 export { LAUNCHER_SCRIPT } from "./launcher.ts";
 export type { Runner, RunningChild } from "./runner.ts";
 export { processRunner } from "./process_runner.ts";

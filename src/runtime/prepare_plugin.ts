@@ -6,6 +6,7 @@ import { checkedBefore, recordChecked, typeCheckKey } from "./check_cache.ts";
 import { checkModuleGraph } from "./module_graph.ts";
 import { SDK_DIR, SHIM_DIR } from "./runtime_dirs.ts";
 import { IN_SANDBOX } from "./sandbox_paths.ts";
+import { capsDrop } from "./uid_switch.ts";
 import { join, toFileUrl } from "./_path.ts";
 
 /** Options of {@linkcode preparePlugin}; all paths absolute. */
@@ -117,7 +118,12 @@ export async function preparePlugin(o: PreparePluginOptions): Promise<PreparedPl
       const denoPath = o.sandbox?.denoPath ?? Deno.execPath();
       const setpriv = o.sandbox?.setprivPath ?? "/usr/bin/setpriv";
       return existsSync(setpriv)
-        ? run(setpriv, ["--pdeathsig", "KILL", "--", denoPath, ...args], join(preparedDir, "cache"))
+        ? run(
+          setpriv,
+          // Without the daemon's capabilities (the unit's): clearing inheritable clears ambient.
+          ["--pdeathsig", "KILL", "--inh-caps=-all", "--", denoPath, ...args],
+          join(preparedDir, "cache"),
+        )
         : run(denoPath, args, join(preparedDir, "cache"));
     }
     const s = o.sandbox!;
@@ -137,7 +143,8 @@ export async function preparePlugin(o: PreparePluginOptions): Promise<PreparedPl
       env: { DENO_DIR: IN_SANDBOX.cache, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
       chdir: IN_SANDBOX.prepared,
     });
-    return run(s.bwrapPath, [...bw, IN_SANDBOX.deno, ...args]);
+    const [program, ...prefix] = [...capsDrop(s), s.bwrapPath];
+    return run(program!, [...prefix, ...bw, IN_SANDBOX.deno, ...args]);
   };
   const common = ["--no-config", "--no-remote", "--no-npm", `--import-map=${importMap}`];
   const info = await deno(["info", "--json", ...common, bootstrap]);

@@ -1,8 +1,9 @@
 /**
  * Runs the daemon the way systemd runs scripts/plugd.service, without systemd: the unit's own
  * ExecStart=, Environment=, User=/Group= (via setpriv, as the uid install.sh created),
- * NoNewPrivileges=, CapabilityBoundingSet= and UMask=, the StateDirectory=/RuntimeDirectory=
- * folders and the credential systemd would create, and a NOTIFY_SOCKET this helper listens on.
+ * NoNewPrivileges=, CapabilityBoundingSet=, AmbientCapabilities= and UMask=, the
+ * StateDirectory=/RuntimeDirectory= folders and the credential systemd would create, and a
+ * NOTIFY_SOCKET this helper listens on.
  * Paths under /opt/plugd and /etc/plugd map into an install.sh --root tree.
  */
 import { join } from "node:path";
@@ -33,6 +34,14 @@ export async function accountIn(root: string, user: string): Promise<{ uid: numb
   if (!line) throw new Error(`no user ${user} in ${root}/etc/passwd`);
   const [, , uid, gid] = line.split(":");
   return { uid: Number(uid), gid: Number(gid) };
+}
+
+/** `CAP_SETUID CAP_KILL` as setpriv's `+setuid`, `+kill`; `undefined` when the key is absent. */
+export function capNames(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return value.split(/\s+/).filter((c) => c !== "").map((c) =>
+    `+${c.toLowerCase().replace(/^cap_/, "")}`
+  );
 }
 
 /** Creates the directories systemd would create for the unit, inside `root`. */
@@ -87,13 +96,19 @@ export async function startUnitDaemon(
       for await (const [data] of listener) notifications.push(new TextDecoder().decode(data));
     } catch { /* closed */ }
   })();
+  // CapabilityBoundingSet= and AmbientCapabilities= as systemd applies them to a User= service:
+  // the bounding set limited to the list, the ambient set (which needs the same inheritable) kept
+  // across the switch to the user, so the daemon starts holding exactly those.
+  const bounding = capNames(serviceValue(unit, "CapabilityBoundingSet"));
+  const ambient = capNames(serviceValue(unit, "AmbientCapabilities"));
   const setpriv = [
     "/usr/bin/setpriv",
     `--reuid=${id.uid}`,
     `--regid=${id.gid}`,
     "--clear-groups",
-    ...(serviceValue(unit, "CapabilityBoundingSet") === "" ? ["--bounding-set=-all"] : []),
-    "--inh-caps=-all",
+    ...(bounding === undefined ? [] : [`--bounding-set=${["-all", ...bounding].join(",")}`]),
+    `--inh-caps=${["-all", ...(ambient ?? [])].join(",")}`,
+    ...(ambient && ambient.length > 0 ? [`--ambient-caps=${["-all", ...ambient].join(",")}`] : []),
     ...(exec.noNewPrivileges ? ["--no-new-privs"] : []),
     "--",
   ];

@@ -3,7 +3,8 @@
  * root whose /etc and /opt/plugd come from install.sh --root, systemd (PID 1) starts plugd.service
  * (Type=notify: the driver unit ordered after it starts only once plugd said READY=1), and the
  * driver uses the installed `plugd` command like an operator: trust, install, grant, enable,
- * emit, `systemctl reload`, disable, `systemctl stop`. The results come back through /out.
+ * emit, `systemctl reload`, disable, `systemctl stop`; the plugin runs under a uid of its own. The
+ * results come back through /out.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -46,6 +47,12 @@ step systemctl reload plugd
 for i in $(seq 1 100); do journalctl -u plugd -o cat | grep -q "reload done" && break; sleep 0.1; done
 echo "active-after-reload: $(systemctl is-active plugd)"
 plugd plugin info hello --json > /out/info.json
+plugd plugin flags hello --json > /out/flags.json
+id -u plugd > /out/plugd-uid.txt
+for s in /proc/[0-9]*/status; do
+  # (no awk: /etc/alternatives is not in this root)
+  grep -q '^Name:[[:space:]]*deno$' "$s" 2>/dev/null && grep '^Uid:' "$s" | tr -s '[:space:]' ' ' | cut -d' ' -f2
+done | sort -u > /out/deno-uids.txt
 step plugd plugin disable hello
 step systemctl stop plugd
 echo "result: $(systemctl show plugd -p Result --value) status: $(systemctl show plugd -p ExecMainStatus --value)"
@@ -123,6 +130,14 @@ Deno.test({
     assert.equal(JSON.parse(await text("info.json")).stats.state, "running", context);
     assert.match(driver, /result: success status: 0/, context);
     assert.match(journal, /sandbox: bwrap/, context);
+    // The plugin runs under a uid of its own from uid_range, not the service user's.
+    assert.match(journal, /each plugin its own uid from \d+-\d+ \(plugd's capabilities\)/, context);
+    const argv: string[] = JSON.parse(await text("flags.json")).argv;
+    const uid = Number(argv.find((a) => a.startsWith("--reuid="))?.slice("--reuid=".length));
+    const plugd = Number((await text("plugd-uid.txt")).trim());
+    const running = (await text("deno-uids.txt")).trim().split("\n").map(Number);
+    assert.ok(uid >= 1_879_048_192 && uid !== plugd, `${argv.join(" ")}\n${context}`);
+    assert.ok(running.includes(uid) && running.includes(plugd), `deno uids ${running}\n${context}`);
     if (Deno.env.get("PLUGD_SHOW_UNIT_LOG")) globalThis.console.log(journal);
   },
 });

@@ -13,20 +13,49 @@ import { readRepoUnit, serviceValue, UNIT_PATH } from "../helpers/systemd_unit.t
 import { waitFor } from "../helpers/wait_for.ts";
 
 const HELLO = new URL("../../plugins/hello", import.meta.url).pathname;
+const FORMAT = new URL("../../plugins/message-format", import.meta.url).pathname;
 
 /**
- * A signed package of plugins/hello and its public key, in a folder only root can read (like an
- * operator's home): the CLI uploads the package, the daemon never needs the client's files.
+ * Signed packages of plugins/hello and plugins/message-format and their public key, in a folder
+ * only root can read (like an operator's home): the CLI uploads them, the daemon never needs the
+ * client's files.
  */
-async function signedHello(): Promise<{ tgz: string; pub: string }> {
+async function signedPackages(): Promise<{ hello: string; format: string; pub: string }> {
   const dir = await Deno.makeTempDir({ prefix: "plugd-pkg-" });
   await Deno.chmod(dir, 0o700);
   const gen = await runPlugd(["key", "generate", "--out", dir, "--json"]);
   assert.equal(gen.code, 0, gen.stderr);
   const { private_key: key, public_key: pub } = JSON.parse(gen.stdout);
-  const packed = await runPlugd(["plugin", "pack", HELLO, "--sign", key, "--out", dir, "--json"]);
-  assert.equal(packed.code, 0, packed.stderr);
-  return { tgz: JSON.parse(packed.stdout).path, pub };
+  const pack = async (src: string) => {
+    const packed = await runPlugd(["plugin", "pack", src, "--sign", key, "--out", dir, "--json"]);
+    assert.equal(packed.code, 0, packed.stderr);
+    return JSON.parse(packed.stdout).path as string;
+  };
+  return { hello: await pack(HELLO), format: await pack(FORMAT), pub };
+}
+
+/** The uids of the `deno` processes below `pid` (the plugin itself, past launcher and bwrap). */
+async function denoUids(pid: number): Promise<number[]> {
+  const uids = new Set<number>();
+  const walk = async (p: number): Promise<void> => {
+    const status = await Deno.readTextFile(`/proc/${p}/status`).catch(() => "");
+    if (/^Name:\s*deno$/m.test(status)) uids.add(Number(/^Uid:\s*(\d+)/m.exec(status)?.[1]));
+    const children = await Deno.readTextFile(`/proc/${p}/task/${p}/children`).catch(() => "");
+    for (const c of children.trim().split(/\s+/).filter(Boolean)) await walk(Number(c));
+  };
+  await walk(pid);
+  return [...uids];
+}
+
+/** Runs `sh -c script` as `uid` (gid = uid, no groups): what a plugin's uid may do on the host. */
+async function asUid(uid: number, script: string): Promise<{ ok: boolean; text: string }> {
+  const out = await new Deno.Command("/usr/bin/setpriv", {
+    args: [`--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--", "/bin/sh", "-c", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  return { ok: out.success, text };
 }
 
 Deno.test({
@@ -50,7 +79,7 @@ Deno.test({
       yaml,
       (await Deno.readTextFile(yaml)).replace("http: 127.0.0.1:7420", "http: 127.0.0.1:0"),
     );
-    const pkg = await signedHello();
+    const pkg = await signedPackages();
 
     await using daemon = await startUnitDaemon(unit, root);
     const ready = await waitFor(
@@ -67,22 +96,48 @@ Deno.test({
     assert.match(daemon.log(), /sandbox: bwrap/);
     const owner = (await Deno.stat(join(daemon.stateDir, "plugd.db"))).uid;
     assert.notEqual(owner, 0, "state files belong to the service user, not root");
-    // Not root, no volumes: what a plugin leaves in $DATA (a setuid file, a 0777 folder) is still
-    // out of every other user's reach (tests/security/setuid_test.ts covers the root deployment).
-    const data = await Deno.stat(join(daemon.stateDir, "data"));
-    assert.equal((data.mode ?? 0) & 0o777, 0o700, "<state>/data lets nobody else in");
+    assert.match(daemon.log(), /each plugin its own uid from \d+-\d+ \(plugd's capabilities\)/);
 
     for (
       const args of [
         ["key", "trust", pkg.pub],
-        ["plugin", "install", pkg.tgz],
+        ["plugin", "install", pkg.hello],
         ["plugin", "grant", "hello", "--yes"],
         ["plugin", "enable", "hello"],
+        ["plugin", "install", pkg.format],
+        ["plugin", "grant", "message-format", "--yes"],
+        ["plugin", "enable", "message-format"],
       ]
     ) {
       const r = await cli(...args);
       assert.equal(r.code, 0, `${args.join(" ")}: ${r.stderr}\n${daemon.log()}`);
     }
+    // Each plugin runs under its own uid (not plugd's), as `plugd plugin flags` shows.
+    const uids: number[] = [];
+    for (const id of ["hello", "message-format"]) {
+      const flags = JSON.parse((await cli("plugin", "flags", id, "--json")).stdout);
+      const uid = Number(
+        (flags.argv as string[]).find((a) => a.startsWith("--reuid="))?.slice("--reuid=".length),
+      );
+      assert.ok(uid >= 1_879_048_192 && uid !== owner, `${id}: ${flags.argv.join(" ")}`);
+      const info = JSON.parse((await cli("plugin", "info", id, "--json")).stdout);
+      assert.deepEqual(await denoUids(info.stats.pid), [uid], `${id} runs as ${uid}`);
+      // $DATA: the daemon owns it, the plugin's group may write in it, nobody else may enter.
+      const data = await Deno.stat(join(daemon.stateDir, "data", id));
+      assert.deepEqual([data.uid, data.gid, (data.mode ?? 0) & 0o7777], [owner, uid, 0o770]);
+      uids.push(uid);
+    }
+    assert.notEqual(uids[0], uids[1], "two plugins, two uids");
+    const [helloUid, formatUid] = uids as [number, number];
+    const theirs = join(daemon.stateDir, "data", "message-format");
+    assert.ok((await asUid(formatUid, `echo mine > ${theirs}/note`)).ok, "a plugin's own $DATA");
+    for (const script of [`ls ${theirs}`, `cat ${theirs}/note`, `echo x > ${theirs}/planted`]) {
+      const r = await asUid(helloUid, script);
+      assert.ok(!r.ok && /Permission denied/.test(r.text), `${script}: ${r.text}`);
+    }
+    // <state>/data is traversable (bubblewrap runs as the plugin's uid) but not listable.
+    const parent = await Deno.stat(join(daemon.stateDir, "data"));
+    assert.equal((parent.mode ?? 0) & 0o777, 0o711);
     const emitted = await cli(
       "emit",
       "deployment.post_create",
@@ -144,6 +199,13 @@ Deno.test({
 
     const disabled = await cli("plugin", "disable", "hello");
     assert.equal(disabled.code, 0, disabled.stderr);
+    // Purge removes a plugin's $DATA although its files are its uid's, in a folder it locked.
+    const locked =
+      `mkdir ${theirs}/locked && echo x > ${theirs}/locked/f && chmod 0500 ${theirs}/locked`;
+    assert.ok((await asUid(formatUid, locked)).ok);
+    const removed = await cli("plugin", "remove", "message-format", "--purge");
+    assert.equal(removed.code, 0, removed.stderr + daemon.log());
+    await assert.rejects(Deno.lstat(theirs), Deno.errors.NotFound, "$DATA purged");
     daemon.signal("SIGTERM");
     await waitFor(
       () => daemon.notifications.some((n) => n.includes("STOPPING=1")),

@@ -20,17 +20,22 @@ import {
   preparePlugin,
   type SandboxInfo,
   Supervisor,
+  switchesUids,
 } from "../../src/runtime/mod.ts";
 import { DEFAULT_UID_RANGE } from "../../src/config/mod.ts";
-import { memoryUids } from "../../src/plugins/mod.ts";
+import { memoryUids, prepareDirs } from "../../src/plugins/mod.ts";
 import { waitFor } from "../runtime/_helpers.ts";
 
 /** Where malicious fixtures live. */
 export const MALICIOUS = new URL("../fixtures/malicious/", import.meta.url).pathname;
 /** The well-behaved neighbour. */
 export const NEIGHBOUR = new URL("../fixtures/plugins/echo", import.meta.url).pathname;
-/** A file outside every plugin's folder that a literal JSON import targets. */
-export const JSON_CANARY = "/tmp/plugd-security-canary.json";
+/**
+ * A file outside every plugin's folder that a literal JSON import targets (another path when the
+ * host runs as another user, see uid_isolation_test.ts).
+ */
+export const JSON_CANARY = Deno.env.get("PLUGD_SECURITY_CANARY") ??
+  "/tmp/plugd-security-canary.json";
 /** An environment variable of the host process that no plugin may see. */
 export const ENV_CANARY = "PLUGD_SECURITY_ENV_CANARY";
 
@@ -68,6 +73,11 @@ export interface Launched {
 
 let counter = 0;
 
+async function run(cmd: string, args: string[]): Promise<void> {
+  const out = await new Deno.Command(cmd, { args, stdout: "null", stderr: "piped" }).output();
+  assert.ok(out.success, `${cmd} ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
+}
+
 /** Owns a supervisor, its plugins, the neighbour and the canaries. Dispose to stop everything. */
 export class SecurityHost implements AsyncDisposable {
   readonly stateDir: string;
@@ -80,7 +90,7 @@ export class SecurityHost implements AsyncDisposable {
   #logs = new Map<string, LogLine[]>();
   #listener: Deno.TcpListener;
   #caps: CapsFacts | undefined;
-  /** Each plugin's own uid when the tests run as root, as in the daemon. */
+  /** Each plugin's own uid when the tests run as root (or with the unit's caps), as the daemon. */
   readonly uids = memoryUids({ range: DEFAULT_UID_RANGE });
   /** Names this host's cgroups apart from those of other test files running at the same time. */
   #tag = crypto.randomUUID().slice(0, 8);
@@ -161,9 +171,14 @@ export class SecurityHost implements AsyncDisposable {
     for (const p of [d.dataDir, d.tmpDir, `${base}/launch`]) {
       await Deno.mkdir(p, { recursive: true, mode: 0o700 });
     }
-    const uid = sandbox.root ? await this.uids.uidOf(id) : undefined;
-    if (uid !== undefined) {
+    const uid = switchesUids(sandbox) ? await this.uids.uidOf(id) : undefined;
+    if (uid !== undefined && sandbox.root) {
       for (const p of [d.dataDir, d.tmpDir]) await Deno.chown(p, uid, uid);
+    } else if (uid !== undefined) {
+      // The unit's daemon (capabilities, not root): as the daemon prepares them, and its
+      // bubblewrap runs as the plugin's uid, so that uid must read the prepared files.
+      await prepareDirs(d, sandbox, uid);
+      await run("chmod", ["-R", "go+rX", "--", d.preparedDir]);
     }
     const limits = { ...manifest.limits };
     if (o.timeoutMs) limits.timeout_ms = o.timeoutMs;
