@@ -1,7 +1,8 @@
 /**
  * The console's fleet page in headless Chromium against two real daemons in a fleet over a real
  * `nats-server -js`: the hosts, the desired plugins with each host's convergence, a plugin
- * applied while the page is open appearing by itself (htmx refresh), no CSP violation; and on a
+ * applied while the page is open appearing by itself (htmx refresh), a rollout paused and aborted
+ * from the page, no CSP violation; and on a
  * daemon outside any fleet, the page says how to join.
  */
 import assert from "node:assert/strict";
@@ -24,6 +25,7 @@ Deno.test(
     await waitForMembers(fleet, ["h1", "h2"]);
     await fleet.publishPlugin({ id: "acme-one", version: "1.0.0" });
     await fleet.publishPlugin({ id: "acme-two", version: "1.0.0" });
+    await fleet.publishPlugin({ id: "acme-one", version: "1.1.0" });
     const one = { id: "acme-one", version: "1.0.0", registry: fleet.registry.url };
     const applied = await h1!.call("POST", "/v1/fleet/apply", { document: { plugins: [one] } });
     assert.equal(applied.status, 200, JSON.stringify(applied.body));
@@ -60,6 +62,24 @@ Deno.test(
       await page.locator(`td[data-cell="${id}/acme-two"] .badge[data-state="converged"]`)
         .waitFor({ timeout: 120_000 });
     }
+
+    // A rollout held by its pause after the canary: paused, then aborted, from the page.
+    const rolling = { ...one, version: "1.1.0", rollout: { canary: 1, batch: 1, pause_s: 3600 } };
+    const rolled = await h1!.call("POST", "/v1/fleet/apply", {
+      document: { plugins: [rolling, two] },
+    });
+    assert.equal(rolled.status, 200, JSON.stringify(rolled.body));
+    await waitForStatus(fleet, "h1", "acme-one", "converged", "1.1.0");
+    const rollout = page.locator('li[data-rollout="acme-one"]');
+    await rollout.locator('.badge[data-state="running"]').first().waitFor({ timeout: 120_000 });
+    await rollout.getByRole("button", { name: "Pause" }).click();
+    await page.getByText("The rollout of acme-one is paused on every host").waitFor();
+    await rollout.locator('.badge[data-state="paused"]').first().waitFor();
+    await rollout.getByRole("button", { name: "Abort" }).click();
+    await page.getByText("The rollout of acme-one is aborted on every host").waitFor();
+    const audit = JSON.stringify((await h1!.call("GET", "/v1/audit?action=fleet.rollout.*")).body);
+    assert.match(audit, /fleet\.rollout\.pause/);
+    assert.match(audit, /fleet\.rollout\.abort/);
     assert.deepEqual(headerProblems(), []);
     assert.deepEqual(violations, []);
     await context.close();

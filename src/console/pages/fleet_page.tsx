@@ -1,11 +1,12 @@
 /**
  * The fleet as this host sees it: hosts (online, labels, heartbeat, task types), the desired
  * plugins with each host's convergence (state, version, reason), and the rollouts wave by wave.
- * While the page is open, htmx fetches it again every 5 s and swaps the fleet's part.
+ * While the page is open, htmx fetches it again every 5 s and swaps the fleet's part. Operators
+ * pause, resume and abort rollouts here (`POST /ui/fleet/rollouts/{plugin}/{action}`).
  */
 import type { Child } from "hono/jsx";
 import { inert } from "../inert_text.ts";
-import { Empty, Section, TableWrap, Time } from "../ui/components.tsx";
+import { Empty, PostButton, Section, TableWrap, Time } from "../ui/components.tsx";
 import { Layout } from "../ui/layout.tsx";
 import type { PageContext } from "../ui/page.ts";
 
@@ -170,7 +171,14 @@ function Convergence(props: { status: FleetStatusView }): Child {
   );
 }
 
-function Rollouts(props: { rollouts: FleetRolloutView[] }): Child {
+/** Which controls a rollout in `state` offers. */
+const CONTROLS: Record<string, ("pause" | "resume" | "abort")[]> = {
+  running: ["pause", "abort"],
+  paused: ["resume", "abort"],
+  halted: ["resume", "abort"],
+};
+
+function Rollouts(props: { rollouts: FleetRolloutView[]; csrf: string | null }): Child {
   const shown = props.rollouts.filter((r) => r.state !== "none");
   if (shown.length === 0) return <Empty>No rollout. A new version with rollout: starts one.</Empty>;
   return (
@@ -180,6 +188,15 @@ function Rollouts(props: { rollouts: FleetRolloutView[] }): Child {
           <span class="mono">{inert(r.plugin)}</span> {inert(r.from ?? "—")} → {inert(r.to)}{" "}
           <Badge state={r.state} />
           {r.wave !== null && <span class="small muted">wave {r.wave} of {r.waves.length}</span>}
+          {props.csrf && (CONTROLS[r.state] ?? []).map((action) => (
+            <PostButton
+              action={`/ui/fleet/rollouts/${r.plugin}/${action}`}
+              csrf={props.csrf!}
+              label={action[0]!.toUpperCase() + action.slice(1)}
+              kind={action === "abort" ? "danger" : "plain"}
+              title={`${action} the rollout of ${r.plugin} on every host`}
+            />
+          ))}
           <ol class="small">
             {r.waves.map((wave) => (
               <li>
@@ -231,7 +248,10 @@ export function FleetPage(props: { ctx: PageContext; data: FleetData }): Child {
               <Convergence status={data.status} />
             </Section>
             <Section title="Rollouts" id="rollouts">
-              <Rollouts rollouts={data.rollouts} />
+              <Rollouts
+                rollouts={data.rollouts}
+                csrf={ctx.can.operate ? ctx.session?.csrf ?? null : null}
+              />
             </Section>
           </div>
         )}
