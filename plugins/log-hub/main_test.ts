@@ -107,6 +107,27 @@ Deno.test("log-hub: NDJSON and log.line events are parsed, stored and found", as
   assert.ok(stats.top_errors.some((e: { msg: string }) => e.msg === "payment timeout"));
 });
 
+Deno.test("log-hub: a large batch is stored whole (statements split under the guard's limits)", async () => {
+  await using plugin = await startPlugin(dir, {
+    config: { ingest_token: TOKEN },
+    typeCheck: false,
+  });
+  const now = Date.now();
+  const lines = Array.from(
+    { length: 3000 },
+    (_, i) =>
+      JSON.stringify({ level: i % 10 ? "info" : "error", msg: `line ${i}`, ts: now - i * 60_000 }),
+  );
+  const res = await plugin.route("POST", "/ingest", post(lines.join("\n")));
+  assert.deepEqual(await res.json(), { accepted: 3000, rejected: [] });
+  const stored = await plugin.db.execute("SELECT count(*) AS n FROM logs");
+  assert.equal(stored.rows[0]!.n, 3000);
+  const minutes = await plugin.db.execute(
+    "SELECT count(*) AS n, sum(n) AS lines FROM minute_counts",
+  );
+  assert.deepEqual([minutes.rows[0]!.n, minutes.rows[0]!.lines], [3000, 3000]);
+});
+
 Deno.test("log-hub: the live tail answers new lines after a cursor, waiting for them", async () => {
   await using plugin = await startPlugin(dir, { config: { ingest_token: TOKEN } });
   await plugin.route("POST", "/ingest", post('"first"'));

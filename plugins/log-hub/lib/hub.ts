@@ -41,6 +41,7 @@ export class Hub {
   #rules: Rules = new Map();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #forwarding: Promise<void> | null = null;
+  #tailError: string | null = null;
   #forwardAgain = false;
   /** The last forwarding failure, shown by health() until a batch goes through. */
   forwardError: string | null = null;
@@ -77,8 +78,11 @@ export class Hub {
       const cfg = settings(this.ctx);
       try {
         if (cfg.files.length > 0) await this.tailer.poll(cfg.files, this.rules());
+        this.#tailError = null;
       } catch (e) {
-        this.ctx.log.warn(`reading the log files failed: ${(e as Error).message}`);
+        const msg = `reading the log files failed: ${(e as Error).message}`;
+        if (msg !== this.#tailError) this.ctx.log.warn(msg); // once, not every poll
+        this.#tailError = msg;
       }
       this.#timer = setTimeout(loop, cfg.poll_ms);
     };

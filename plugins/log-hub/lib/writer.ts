@@ -7,7 +7,9 @@ import type { PluginDatabase, SqlStatement, SqlValue } from "@plugd/sdk";
 import type { LogRecord } from "./types.ts";
 
 const BATCH_BYTES = 512 * 1024;
-const ROWS_PER_INSERT = 400; // 7 parameters each: far below SQLite's 32,766
+// plugd's database guard takes at most 999 arguments per statement: 7 per line, 4 per count.
+const ROWS_PER_INSERT = 142;
+const COUNTS_PER_UPSERT = 249;
 
 interface Job {
   records: LogRecord[];
@@ -54,8 +56,8 @@ export function insertStatements(records: LogRecord[]): SqlStatement[] {
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   const entries = [...counts];
-  for (let i = 0; i < entries.length; i += 500) {
-    const chunk = entries.slice(i, i + 500);
+  for (let i = 0; i < entries.length; i += COUNTS_PER_UPSERT) {
+    const chunk = entries.slice(i, i + COUNTS_PER_UPSERT);
     out.push({
       sql: "INSERT INTO minute_counts (minute, level, status_class, n) VALUES " +
         chunk.map(() => "(?, ?, ?, ?)").join(", ") +
