@@ -43,7 +43,7 @@ export interface SearchResult {
   lastId: number;
 }
 
-const PAGE = 100;
+const REGEX_PAGE = 500;
 const MAX_TEXT = 3000;
 
 type Row = {
@@ -93,8 +93,9 @@ function toHit(r: Row): LogHit {
 }
 
 /**
- * Searches the stored lines, newest first (by the line's time), or oldest first after
- * `afterId`. Throws a `SyntaxError` for a query it cannot read.
+ * Searches the stored lines, newest first: by the line's own time, or by arrival when the query
+ * has words (the full-text index's order); oldest first after `afterId`. Throws a `SyntaxError`
+ * for a query it cannot read.
  */
 export async function searchLogs(db: PluginDatabase, o: SearchOptions = {}): Promise<SearchResult> {
   const limit = Math.min(200, Math.max(1, Math.trunc(o.limit ?? 100)));
@@ -118,20 +119,34 @@ export async function searchLogs(db: PluginDatabase, o: SearchOptions = {}): Pro
   let cursor: { ts: number; id: number } | null = null;
   let after = o.afterId ?? 0;
   const scanLimit = o.scanLimit ?? 50_000;
-  const pageSize = q.regexes.length ? PAGE : limit;
+  // Searches with words walk the full-text index newest first (by arrival, its rowid order), so
+  // a common word stops after `limit` hits instead of sorting every match by time.
+  const byArrival = tail || q.match !== null;
+  let pageSize = q.regexes.length ? REGEX_PAGE : limit;
   while (hits.length < limit) {
     const page: SqlValue[] = [];
     let keyset = "";
     if (tail) keyset = " AND l.id > ?", page.push(after);
+    else if (cursor && byArrival) keyset = " AND l.id < ?", page.push(cursor.id);
     else if (cursor) {
       keyset = " AND (l.ts < ? OR (l.ts = ? AND l.id < ?))";
       page.push(cursor.ts, cursor.ts, cursor.id);
     }
-    const order = tail ? "l.id ASC" : "l.ts DESC, l.id DESC";
-    const { rows } = await db.execute<Row>(
-      `SELECT ${cols} FROM ${from} WHERE ${conds.join(" AND ")}${keyset} ORDER BY ${order} LIMIT ?`,
-      [...args, ...page, pageSize],
-    );
+    const order = tail ? "l.id ASC" : q.match ? "logs_fts.rowid DESC" : "l.ts DESC, l.id DESC";
+    let rows: Row[];
+    try {
+      ({ rows } = await db.execute<Row>(
+        `SELECT ${cols} FROM ${from} WHERE ${
+          conds.join(" AND ")
+        }${keyset} ORDER BY ${order} LIMIT ?`,
+        [...args, ...page, pageSize],
+      ));
+    } catch (e) {
+      // Long lines can make a regex page too large for one answer: ask for fewer.
+      if ((e as Error).name !== "DbResultTooLargeError" || pageSize <= 25) throw e;
+      pageSize = Math.floor(pageSize / 4);
+      continue;
+    }
     scanned += rows.length;
     for (const r of rows) {
       const hit = toHit(r);
