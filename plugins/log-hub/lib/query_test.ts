@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseQuery } from "./query.ts";
-import { toSql } from "./sql_query.ts";
+import { requiredLiteral, toSql } from "./sql_query.ts";
 
 Deno.test("parseQuery() reads fields, words, phrases, regexes, NOT, OR and parentheses", () => {
   assert.deepEqual(parseQuery("status:5* AND path:/api"), {
@@ -53,4 +53,27 @@ Deno.test("toSql() joins top-level words into one MATCH and keeps user text out 
   assert.deepEqual(q.args, ["5*", "/api", "/api/*", "/api[?]*", "web'1", "warn", "error", "fatal"]);
   assert.throws(() => toSql(parseQuery("a OR ~b")), /only be combined with AND/);
   assert.deepEqual(toSql(parseQuery("-msg~^GET")).regexes.map((r) => r.negate), [true]);
+});
+
+Deno.test("requiredLiteral() finds text every match contains, or none", () => {
+  assert.equal(requiredLiteral("order-99[0-9]{3}$"), "order-99");
+  assert.equal(requiredLiteral("^GET /api/v\\d+/users"), "GET /api/v");
+  assert.equal(requiredLiteral("time(out)?s"), "time");
+  assert.equal(requiredLiteral("colou?r failed"), "r failed");
+  assert.equal(requiredLiteral("a\\.b\\.c"), "a.b.c");
+  assert.equal(requiredLiteral("cat|dog"), null);
+  assert.equal(requiredLiteral("ab*c"), null, "b may be absent: runs of 1-2 characters only");
+  assert.equal(requiredLiteral("x{0,3}yz"), null);
+  for (const [pattern, text] of [["order-99[0-9]{3}$", "order-99123"], ["time(out)?s", "times"]]) {
+    assert.ok(new RegExp(pattern!).test(text!) && text!.includes(requiredLiteral(pattern!)!));
+  }
+  const q = toSql(parseQuery("service:worker msg~order-99[0-9]{3}$"));
+  assert.match(q.where, /instr\(l\.msg, \?\) > 0$/);
+  assert.equal(q.args.at(-1), "order-99");
+});
+
+Deno.test("requiredLiteral() ignores classes, groups and quantifier bounds", () => {
+  assert.equal(requiredLiteral("[abc]def"), "def");
+  assert.equal(requiredLiteral("ab(cdef)?g"), null);
+  assert.equal(requiredLiteral("id=\\d{4}-user"), "-user");
 });

@@ -22,6 +22,61 @@ const ALIASES: Record<string, string> = {
 };
 const LEVEL_ORDER = ["debug", "info", "warn", "error", "fatal"];
 
+/**
+ * The longest run of literal text every match of `source` contains (3 characters or more), or
+ * null: SQL narrows the rows with it before the plugin runs the regex. Conservative: a pattern
+ * with `|` has none; a character made optional by `?`, `*` or `{0,` is not part of a run.
+ *
+ * @example
+ * ```ts
+ * requiredLiteral("order-99[0-9]{3}$"); // "order-99"
+ * ```
+ */
+export function requiredLiteral(source: string): string | null {
+  if (source.includes("|")) return null;
+  let best = "";
+  let run = "";
+  let depth = 0; // text inside a group may be optional: only top-level text counts
+  const end = () => {
+    if (run.length > best.length) best = run;
+    run = "";
+  };
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === "[" || c === "{") {
+      const close = source.indexOf(c === "[" ? "]" : "}", i + 1);
+      end();
+      if (close < 0) return null;
+      i = close; // a class or a quantifier's bounds: no literal text
+      continue;
+    }
+    if (c === "(" || c === ")") {
+      depth += c === "(" ? 1 : -1;
+      end();
+      continue;
+    }
+    let literal: string | null = null;
+    if (c === "\\") {
+      const e = source[i + 1] ?? "";
+      if (/[.\-\/\\^$*+?()[\]{}|:= ]/.test(e)) literal = e;
+      i++;
+    } else if (!/[.*+?^$]/.test(c)) literal = c;
+    const after = source[i + 1];
+    if (literal === null || depth > 0) {
+      end();
+      continue;
+    }
+    if (after === "?" || after === "*" || (after === "{" && /^\{0[,}]/.test(source.slice(i + 1)))) {
+      end(); // optional: not in every match
+      continue;
+    }
+    run += literal;
+    if (after === "+" || after === "{") end(); // repeated: keep one, then stop the run
+  }
+  end();
+  return best.length >= 3 ? best : null;
+}
+
 /** `"word"` or `"word"*` in FTS5 syntax, so user text cannot use FTS5's own operators. */
 export function ftsTerm(value: string, prefix: boolean): string {
   return `"${value.replaceAll('"', '""')}"${prefix ? "*" : ""}`;
@@ -117,8 +172,14 @@ export function toSql(tree: QueryNode | null): SqlQuery {
   const regexes: SqlQuery["regexes"] = [];
   for (const item of items) {
     if (item.t === "text") words.push(ftsTerm(item.value, item.prefix));
-    else if (item.t === "regex") regexes.push({ ...item, negate: false });
-    else if (item.t === "not" && item.item.t === "regex") {
+    else if (item.t === "regex") {
+      regexes.push({ ...item, negate: false });
+      const literal = requiredLiteral(item.pattern.source);
+      if (literal) {
+        conds.push(`instr(${item.field ? columnOf(item.field).expr : "l.msg"}, ?) > 0`);
+        args.push(literal);
+      }
+    } else if (item.t === "not" && item.item.t === "regex") {
       regexes.push({ ...item.item, negate: true });
     } else {
       const part = nodeSql(item);
