@@ -5,7 +5,7 @@
  *
  *   deno task bench [--only id,id] [--quick] [--out bench/results.json]
  *
- * Group ids: supervisor, events, webhooks, signed, many, console, registry, surfaces, author, fleet, fleet_tasks, tasks, records_off, records_on, executions; and `soak` (issue 22, 60 s under faults), which runs only when
+ * Group ids: supervisor, events, webhooks, signed, many, console, registry, surfaces, author, fleet, fleet_tasks, tasks, records_off, records_on, executions, log-hub; and `soak` (issue 22, 60 s under faults), which runs only when
  * named: `deno task bench --only soak`.
  */
 import { parseArgs } from "node:util";
@@ -25,6 +25,7 @@ import { soak } from "./measures/soak.ts";
 import { authorMeasures } from "./measures/author_measures.ts";
 import { fleetMeasures } from "./measures/fleet_measures.ts";
 import { fleetTaskMeasures } from "./measures/fleet_task_measures.ts";
+import { logHubMeasures } from "./measures/log_hub_measures.ts";
 import {
   executionQueryMeasures,
   recordsLoss,
@@ -110,6 +111,16 @@ const GROUPS: Record<string, () => Promise<MeasureResult[]>> = {
   soak: () => soak({ seconds: values.quick ? 12 : 60, clients: 64, drainSeconds: 90 }),
   author: () =>
     authorMeasures({ points: n(2000), insertRounds: n(10), batchSize: 1000, packs: n(5) }),
+  "log-hub": () =>
+    logHubMeasures({
+      lines: values.quick ? 100_000 : 1_000_000,
+      fileRound: values.quick ? 10_000 : 50_000,
+      fileRounds: 3,
+      httpRound: values.quick ? 20_000 : 100_000,
+      batch: 2500,
+      clients: 4,
+      searches: n(30),
+    }),
 };
 
 /** Groups that run only when named with --only (long). */
@@ -118,7 +129,7 @@ const ON_DEMAND = new Set(["soak"]);
 /** A group that takes longer than this is reported as broken (the bench never hangs). */
 const GROUP_DEADLINE_MS = 300_000;
 /** Groups that wait on real schedules (the registry's advisory poll is 30 s) get longer. */
-const GROUP_DEADLINES: Record<string, number> = { registry: 540_000 };
+const GROUP_DEADLINES: Record<string, number> = { registry: 540_000, "log-hub": 1_200_000 };
 
 if (values.child) {
   const results = await GROUPS[values.child]!();
