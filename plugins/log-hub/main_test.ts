@@ -211,13 +211,14 @@ Deno.test("log-hub: retention trims by age and by line count", async () => {
 
 Deno.test("log-hub: an error burst over 3x the trailing hour emits logs.anomaly once", async () => {
   await using plugin = await startPlugin(dir, {
-    config: { ingest_token: TOKEN, anomaly: { factor: 3, min_errors: 5, cooldown_min: 10 } },
+    config: { ingest_token: TOKEN, anomaly: { factor: 3, min_errors: 2, cooldown_min: 10 } },
   });
   const now = Date.now();
-  // The trailing hour: 60 errors (1 per minute), then 10 in the last minute.
+  // The trailing hour: 56 errors, one per minute, 2.5 to 57.5 minutes ago: inside the rule's
+  // window (the hour before the last minute) even if the calls below cross a minute boundary.
   const hour = Array.from(
-    { length: 60 },
-    (_, i) => JSON.stringify({ level: "error", msg: "steady", ts: now - (i + 2) * 60_000 }),
+    { length: 56 },
+    (_, i) => JSON.stringify({ level: "error", msg: "steady", ts: now - (i + 2.5) * 60_000 }),
   );
   await plugin.route("POST", "/ingest", post(hour.join("\n")));
   await plugin.cron("analyze");
@@ -231,14 +232,20 @@ Deno.test("log-hub: an error burst over 3x the trailing hour emits logs.anomaly 
   assert.equal(plugin.host.emitted.length, 1);
   const event = plugin.host.emitted[0]!;
   assert.equal(event.type, "logs.anomaly");
-  const data = event.data as { errors: number; baseline_per_min: number; top_errors: unknown[] };
+  const data = event.data as {
+    errors: number;
+    baseline_per_min: number;
+    threshold: number;
+    top_errors: unknown[];
+  };
   assert.equal(data.errors, 10);
-  assert.equal(data.baseline_per_min, 1);
+  assert.equal(data.baseline_per_min, 0.93); // 56 / 60
+  assert.equal(data.threshold, 3, "over 3 x 0.93 per minute (min_errors is 2)");
   assert.deepEqual(data.top_errors, [{ msg: "db down", count: 10 }]);
   await plugin.cron("analyze");
   assert.equal(plugin.host.emitted.length, 1, "the cool-down holds the next one back");
   const out = await plugin.command("analyze");
-  assert.match(out.output, /errors in the last minute: 10 .* anomaly from 5: YES \(cool-down/);
+  assert.match(out.output, /errors in the last minute: 10 .* anomaly from 3: YES \(cool-down/);
 });
 
 function clfDate(ms: number): string {
@@ -249,7 +256,7 @@ function clfDate(ms: number): string {
     `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
 }
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > end) throw new Error("timed out waiting for the condition");
