@@ -43,3 +43,33 @@ export async function libsqlBatchedInserts(
     await Deno.remove(dir, { recursive: true });
   }
 }
+
+/**
+ * The durable-write floor of one request: `n` sequential commits of one event-sized row each, WAL
+ * + `synchronous = FULL` (what an API that persists before it answers pays per request at least:
+ * one fsync). Returns ms per commit.
+ */
+export async function libsqlCommitLatencies(n: number, warm = 50): Promise<number[]> {
+  const dir = await Deno.makeTempDir({ prefix: "plugd-bench-libsql-" });
+  const client = createClient({ url: `file:${join(dir, "floor.db")}` });
+  try {
+    await client.execute("PRAGMA journal_mode = WAL");
+    await client.execute("PRAGMA synchronous = FULL");
+    await client.execute(
+      "CREATE TABLE events (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, data TEXT)",
+    );
+    const out: number[] = [];
+    for (let i = 0; i < n + warm; i++) {
+      const t = performance.now();
+      await client.batch([{
+        sql: "INSERT INTO events (id, data) VALUES (?, ?)",
+        args: [crypto.randomUUID(), `{"i":${i}}`],
+      }], "write");
+      if (i >= warm) out.push(performance.now() - t);
+    }
+    return out;
+  } finally {
+    client.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}

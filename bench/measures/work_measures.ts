@@ -14,6 +14,7 @@ import {
   type TestDaemon,
 } from "../lib/daemon_client.ts";
 import { type MeasureResult, result, summarize, summarizeRates } from "../lib/stats.ts";
+import { costMark, type CostPerRequest, costSince, meanCost } from "../lib/daemon_cost.ts";
 
 const BENCH_TASK_DIR = new URL("../plugins/bench-task", import.meta.url).pathname;
 
@@ -28,16 +29,18 @@ export interface WorkMeasureOptions {
   queries: number;
 }
 
-/** `clients` concurrent posters until `total` requests answered `expect`; the rate. */
+/** `clients` concurrent posters until `total` requests answered `expect`; the rate and cost. */
 async function load(
   c: SocketClient,
+  daemon: TestDaemon,
   total: number,
   clients: number,
   path: string,
   body: (i: number) => string,
   expect: number,
-): Promise<number> {
+): Promise<{ rate: number; cost: CostPerRequest }> {
   let next = 0;
+  const mark = await costMark(c, daemon.process.pid);
   const t0 = performance.now();
   await Promise.all(Array.from({ length: clients }, async () => {
     while (next < total) {
@@ -46,7 +49,8 @@ async function load(
       if (status !== expect) throw new Error(`POST ${path} answered ${status}`);
     }
   }));
-  return total / ((performance.now() - t0) / 1000);
+  const rate = total / ((performance.now() - t0) / 1000);
+  return { rate, cost: await costSince(c, daemon.process.pid, mark, total) };
 }
 
 async function tasks(o: WorkMeasureOptions): Promise<MeasureResult[]> {
@@ -54,10 +58,13 @@ async function tasks(o: WorkMeasureOptions): Promise<MeasureResult[]> {
   using c = new SocketClient(daemon.socketPath);
   await installGrantEnable(c, BENCH_TASK_DIR);
   const body = (i: number) => JSON.stringify({ input: { i } });
-  await load(c, 500, o.clients, "/v1/tasks/bench.noop", body, 202); // warm-up
+  await load(c, daemon, 500, o.clients, "/v1/tasks/bench.noop", body, 202); // warm-up
   const rates: number[] = [];
+  const costs: CostPerRequest[] = [];
   for (let r = 0; r < o.rounds; r++) {
-    rates.push(await load(c, o.tasks, o.clients, "/v1/tasks/bench.noop", body, 202));
+    const round = await load(c, daemon, o.tasks, o.clients, "/v1/tasks/bench.noop", body, 202);
+    rates.push(round.rate);
+    costs.push(round.cost);
   }
   const lat: number[] = [];
   for (let i = 0; i < o.waits + 50; i++) {
@@ -73,8 +80,14 @@ async function tasks(o: WorkMeasureOptions): Promise<MeasureResult[]> {
       unit: "tasks/s",
       ...summarizeRates(rates),
       target: { stat: "median", op: ">", value: 5000 },
-      config: { clients: o.clients, rounds: o.rounds, tasks_per_round: o.tasks },
-      notes: "one INSERT commit per task (no group commit); the processor drains them meanwhile",
+      config: {
+        clients: o.clients,
+        rounds: o.rounds,
+        tasks_per_round: o.tasks,
+        ...meanCost(costs),
+      },
+      notes: "inserts, claims and finished attempts share commits (group commit); the processor " +
+        "drains the tasks meanwhile, so the cost per task covers its whole life",
     }),
     result({
       id: "task_end_to_end",
@@ -88,32 +101,43 @@ async function tasks(o: WorkMeasureOptions): Promise<MeasureResult[]> {
 }
 
 /** Durable events/s with one plugin subscribed, with execution records `on` or `off`. */
-async function intake(o: WorkMeasureOptions, records: "on" | "off"): Promise<number[]> {
+async function intake(
+  o: WorkMeasureOptions,
+  records: "on" | "off",
+): Promise<{ rates: number[]; costs: CostPerRequest[] }> {
   await using daemon = await benchDaemon({ env: { PLUGD_EXECUTION_RECORDS: records } });
   console.error(`bench: work: records ${records}: daemon up`);
   using c = new SocketClient(daemon.socketPath);
   await installGrantEnable(c, BENCH_ECHO_DIR);
   const body = (i: number) =>
     JSON.stringify({ specversion: "1.0", source: "/bench", type: "bench.noop", data: { i } });
-  await load(c, 2000, o.clients, "/v1/events", body, 202);
+  await load(c, daemon, 2000, o.clients, "/v1/events", body, 202);
   const rates: number[] = [];
+  const costs: CostPerRequest[] = [];
   for (let r = 0; r < o.rounds; r++) {
-    rates.push(await load(c, o.events, o.clients, "/v1/events", body, 202));
-    console.error(`bench: work: records ${records}: ${Math.round(rates.at(-1)!)} events/s`);
+    const round = await load(c, daemon, o.events, o.clients, "/v1/events", body, 202);
+    rates.push(round.rate);
+    costs.push(round.cost);
+    console.error(`bench: work: records ${records}: ${Math.round(round.rate)} events/s`);
   }
-  return rates;
+  return { rates, costs };
 }
 
 /** Durable events/s with one plugin subscribed and records `on` or `off` (one group each). */
 async function recordsRate(o: WorkMeasureOptions, records: "on" | "off"): Promise<MeasureResult[]> {
-  const rates = await intake(o, records);
+  const { rates, costs } = await intake(o, records);
   return [result({
     id: `events_records_${records}`,
     name: `durable events/s, 1 plugin subscribed, execution records ${records}`,
     unit: "events/s",
     ...summarizeRates(rates),
     target: null,
-    config: { clients: o.clients, rounds: o.rounds, events_per_round: o.events },
+    config: {
+      clients: o.clients,
+      rounds: o.rounds,
+      events_per_round: o.events,
+      ...meanCost(costs),
+    },
   })];
 }
 
@@ -133,9 +157,24 @@ export function recordsLoss(results: MeasureResult[]): MeasureResult | null {
     p99: null,
     count: on.count + off.count,
     target: { stat: "median", op: "<", value: 10 },
-    config: { with_records: on.median, without_records: off.median },
-    notes: "intake and delivery share the 2 cores, so every record's cost shows in the rate",
+    config: {
+      with_records: on.median,
+      without_records: off.median,
+      // The same comparison in daemon CPU per event, which the neighbours' load moves less.
+      cpu_us_with_records: on.config?.daemon_cpu_us,
+      cpu_us_without_records: off.config?.daemon_cpu_us,
+      cpu_share_of_records_pct: cpuShare(on.config?.daemon_cpu_us, off.config?.daemon_cpu_us),
+      commits_per_1k_with_records: on.config?.commits_per_1k,
+      commits_per_1k_without_records: off.config?.commits_per_1k,
+    },
+    notes: "intake and delivery share the 2 cores, so every record's cost shows in the rate; " +
+      "the CPU share (1 - CPU without / CPU with) is the steadier figure on a loaded machine",
   });
+}
+
+function cpuShare(on: unknown, off: unknown): number | null {
+  if (typeof on !== "number" || typeof off !== "number" || on <= 0) return null;
+  return Math.round((1 - off / on) * 1000) / 10;
 }
 
 /** Seeds `rows` records straight into a stopped daemon's database, newest last. */

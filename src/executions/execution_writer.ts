@@ -136,6 +136,8 @@ export class ExecutionWriter {
         try {
           await this.#store.write(() => ({ statements: insertExecutionStatements(rows) }), {
             shareCommit: true,
+            // Then ride along with the next commit (the intake's, usually) for a little longer.
+            lingerMs: Math.min(this.#o.lingerMs, 50),
           });
           this.#written += rows.length;
         } catch (error) {

@@ -121,6 +121,7 @@ export class HookBus implements PluginEvents {
     await this.#intake.drain();
     await this.#dispatcher.stop();
     await this.#writer.drain();
+    this.#dispatcher.trackers.close(); // callers still waiting answer with what is stored
   }
 
   /**
@@ -131,7 +132,9 @@ export class HookBus implements PluginEvents {
   async emit(event: CloudEvent, options: { wait?: boolean } = {}): Promise<EmitResult> {
     const subscribers = await this.subscriptions.actions(event.type);
     const trackers = this.#dispatcher.trackers;
-    const completion = options.wait ? trackers.track(event.id, subscribers.length) : null;
+    const completion = options.wait
+      ? trackers.track(event.id, subscribers.length, MAX_WAIT_MS)
+      : null;
     const span = startSpan("plugd.event.intake", {
       "cloudevents.event_id": event.id,
       "cloudevents.event_type": event.type,
@@ -151,9 +154,7 @@ export class HookBus implements PluginEvents {
       if (completion) trackers.forget(event.id);
       return { id: event.id, duplicate };
     }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<null>((r) => timer = setTimeout(() => r(null), MAX_WAIT_MS));
-    const results = await Promise.race([completion, timeout]).finally(() => clearTimeout(timer));
+    const results = await completion; // null when MAX_WAIT_MS ran out first
     if (results) {
       const status = results.some((r) => r.status === "pending") ? "pending" : "completed";
       return { id: event.id, duplicate, status, results: sorted(results) };

@@ -6,6 +6,13 @@ import { type DeliveryRow, upsertDeliveryStatements } from "./event_store.ts";
 /** Rows per write batch: bounds how long one commit takes. */
 const BATCH_ROWS = 2000;
 
+/**
+ * How long outcomes wait to ride along with the next commit (usually the intake's) before they
+ * are committed on their own: readers see them at once through `unwritten()`, and an outcome lost
+ * to a crash in this window only means the delivery is made again (at least once).
+ */
+const LINGER_MS = 20;
+
 function key(r: Pick<DeliveryRow, "eventId" | "pluginId" | "hook">): string {
   return deliveryKey(r.eventId, r.pluginId, r.hook);
 }
@@ -56,7 +63,7 @@ export class ResultWriter {
         try {
           await this.#store.write(() => ({
             statements: upsertDeliveryStatements(rows, Date.now()),
-          }), { shareCommit: true });
+          }), { shareCommit: true, lingerMs: LINGER_MS });
         } catch (error) {
           // The rows stay pending in the database; the dispatcher's sweep delivers them again.
           this.#log(

@@ -2,7 +2,9 @@
  * The store's write queue: writes run one at a time, in the order they were asked for. Writes
  * marked `shareCommit` that are waiting together go out as one transaction (group commit): on a
  * disk where an fsync costs 1-20 ms, the intake, delivery outcomes, execution records and task
- * inserts would otherwise each pay their own, one after another.
+ * inserts would otherwise each pay their own, one after another. A sharing write may also linger
+ * (`lingerMs`): it then waits to ride along with the next sharing commit, and is committed on its
+ * own only when none comes in time (one timer for all of them).
  */
 import type { InStatement } from "@libsql/client";
 import type { WriteBatch } from "./types.ts";
@@ -27,6 +29,10 @@ export class WriteQueue {
   #commit: (statements: InStatement[]) => Promise<void>;
   #jobs: Job[] = [];
   #running = false;
+  #lingering: Job[] = [];
+  #lingerTimer: ReturnType<typeof setTimeout> | null = null;
+  #lingerUntil = Infinity;
+  #idle: PromiseWithResolvers<void> | null = null;
 
   constructor(commit: (statements: InStatement[]) => Promise<void>) {
     this.#commit = commit;
@@ -36,11 +42,51 @@ export class WriteQueue {
   push<T>(
     build: () => Promise<WriteBatch<T>> | WriteBatch<T>,
     share: boolean,
+    lingerMs = 0,
   ): Promise<T> {
     const { promise, resolve, reject } = Promise.withResolvers<T>();
-    this.#jobs.push({ build, share, resolve: resolve as (v: unknown) => void, reject });
-    if (!this.#running) void this.#run();
+    const job = { build, share, resolve: resolve as (v: unknown) => void, reject };
+    if (share && lingerMs > 0) {
+      this.#lingering.push(job);
+      this.#armLinger(performance.now() + lingerMs);
+    } else {
+      this.#jobs.push(job);
+      if (!this.#running) void this.#run();
+    }
     return promise;
+  }
+
+  /** Commits the lingering writes now (at a stop, so nothing waits for its timer). */
+  flushLingering(): void {
+    this.#disarm();
+    if (this.#lingering.length === 0) return;
+    this.#jobs.push(...this.#lingering.splice(0));
+    if (!this.#running) void this.#run();
+  }
+
+  /** Resolves once nothing is queued, lingering or committing. */
+  idle(): Promise<void> {
+    if (!this.#running && this.#jobs.length === 0 && this.#lingering.length === 0) {
+      return Promise.resolve();
+    }
+    this.#idle ??= Promise.withResolvers<void>();
+    return this.#idle.promise;
+  }
+
+  #disarm(): void {
+    if (this.#lingerTimer !== null) clearTimeout(this.#lingerTimer);
+    this.#lingerTimer = null;
+    this.#lingerUntil = Infinity;
+  }
+
+  #armLinger(until: number): void {
+    if (until >= this.#lingerUntil) return;
+    if (this.#lingerTimer !== null) clearTimeout(this.#lingerTimer);
+    this.#lingerUntil = until;
+    this.#lingerTimer = setTimeout(() => {
+      this.#lingerTimer = null;
+      this.flushLingering();
+    }, Math.max(0, until - performance.now()));
   }
 
   async #run(): Promise<void> {
@@ -51,11 +97,19 @@ export class WriteQueue {
         if (this.#jobs[0]!.share) {
           while (n < this.#jobs.length && n < MAX_SHARED_WRITES && this.#jobs[n]!.share) n++;
         }
-        await this.#group(this.#jobs.splice(0, n));
+        const group = this.#jobs.splice(0, n);
+        // Lingering writes ride along with a sharing commit (they were asked for earlier).
+        if (group[0]!.share && this.#lingering.length > 0) {
+          group.unshift(...this.#lingering.splice(0, MAX_SHARED_WRITES));
+          if (this.#lingering.length === 0) this.#disarm();
+        }
+        await this.#group(group);
       }
     } finally {
       // Cleared in the same turn as the last emptiness check, so a push() after it starts a run.
       this.#running = false;
+      if (this.#lingering.length === 0) this.#idle?.resolve();
+      if (this.#lingering.length === 0) this.#idle = null;
     }
   }
 

@@ -31,6 +31,9 @@ export interface StoreProblem {
   since: string;
 }
 
+/** How long `close()` waits for queued writes. */
+const CLOSE_WAIT_MS = 5000;
+
 /** How often a degraded store tries a write to see whether it recovered. */
 const PROBE_MS = 2000;
 
@@ -89,7 +92,7 @@ export class Store {
     build: () => Promise<WriteBatch<T>> | WriteBatch<T>,
     options: WriteOptions = {},
   ): Promise<T> {
-    return this.#writes.push(build, options.shareCommit === true);
+    return this.#writes.push(build, options.shareCommit === true, options.lingerMs ?? 0);
   }
 
   async #commit(statements: InStatement[]): Promise<void> {
@@ -151,6 +154,11 @@ export class Store {
   async close(): Promise<void> {
     if (this.#probe !== null) clearInterval(this.#probe);
     this.#probe = null;
+    // Batches waiting to ride along with another commit go now (bounded: close never hangs).
+    this.#writes.flushLingering();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((r) => timer = setTimeout(r, CLOSE_WAIT_MS));
+    await Promise.race([this.#writes.idle(), late]).finally(() => clearTimeout(timer));
     const writer = this.#writer;
     this.#writer = null;
     this.client.close();

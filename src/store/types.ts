@@ -24,4 +24,10 @@ export interface WriteOptions {
    * @default false
    */
   shareCommit?: boolean;
+  /**
+   * With `shareCommit`: the batch may wait this long for another sharing commit to ride along
+   * with, and is committed on its own only when none comes (for writes nobody waits on at once:
+   * delivery outcomes, execution records). A stop commits lingering batches at once. @default 0
+   */
+  lingerMs?: number;
 }

@@ -73,3 +73,28 @@ Deno.test("Store.write(): a write without shareCommit never shares, and sees wha
     assert.equal(Number(rs.rows[0]?.v), 2, "the exclusive builder read the committed row");
   });
 });
+
+Deno.test("Store.write({lingerMs}) rides along with the next sharing commit, or commits alone in time", async () => {
+  await withStore(async (store, commits) => {
+    const lingering = store.write(() => ({ statements: [insert("late")] }), {
+      shareCommit: true,
+      lingerMs: 60_000,
+    });
+    await store.write(() => ({ statements: [insert("now")] }), { shareCommit: true });
+    await lingering;
+    assert.deepEqual(commits, [2], "both rows in one commit, long before the linger ran out");
+    const alone = store.write(() => ({ statements: [insert("alone")] }), {
+      shareCommit: true,
+      lingerMs: 10,
+    });
+    await alone;
+    assert.deepEqual(commits, [2, 1], "committed on its own when nothing came");
+    const atClose = store.write(() => ({ statements: [insert("at-close")] }), {
+      shareCommit: true,
+      lingerMs: 60_000,
+    });
+    await store.close();
+    await atClose;
+    assert.deepEqual(commits, [2, 1, 1], "close() commits what lingers");
+  });
+});

@@ -84,6 +84,9 @@ export interface ClaimedTask {
 /**
  * Moves up to `n` due queued tasks of `type` to `running` (highest priority, then oldest first),
  * counting the attempt. Only this daemon claims, through the one writer, so none is taken twice.
+ * The claim shares its commit: no other sharing write moves a task out of `queued` (inserts add
+ * queued tasks, which the next claim sees; finished attempts update `running` ones), and claims
+ * of one type run one at a time (the type's lane awaits each).
  */
 export function claimTasks(
   store: Store,
@@ -116,7 +119,7 @@ export function claimTasks(
       })),
       value: claimed,
     };
-  });
+  }, { shareCommit: true });
 }
 
 /** How an attempt ended and what the task becomes. */
