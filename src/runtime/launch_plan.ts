@@ -151,7 +151,7 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
     );
   }
   if (!privileged && (o.uid === 0 || (sandbox.root && o.uid === undefined))) {
-    throw new TypeError("a daemon running as root needs a plugin uid other than 0");
+    throw new TypeError("a plugin never runs as uid 0, and a daemon running as root needs its uid");
   }
   const problems = grantProblems(grant, o.host);
   if (problems.length > 0) throw new PermissionError(problems[0]!.field, problems[0]!.message);
