@@ -1,4 +1,5 @@
 /** How an attempt's end becomes a task status: success, refusal, retry with backoff, or death. */
+import { statusOf } from "../executions/mod.ts";
 import type { TaskSettings } from "../manifest/mod.ts";
 import { MAX_TASK_JSON } from "./task_store.ts";
 import type { AttemptStatus, TaskStatus } from "./types.ts";
@@ -54,20 +55,6 @@ export function parseProgress(data: string): { fraction: number; message: string
   }
 }
 
-function attemptStatusOf(error: unknown, cancelled: boolean): AttemptStatus {
-  if (cancelled) return "cancelled";
-  switch ((error as { name?: string })?.name) {
-    case "PluginTimeoutError":
-      return "timeout";
-    case "PluginExitedError":
-      return "crashed";
-    case "AbortError":
-      return "cancelled";
-    default:
-      return "error";
-  }
-}
-
 /** What one attempt's end (`value` or `error`) makes of the task. */
 export function classify(
   end: { value: unknown } | { error: unknown },
@@ -81,7 +68,8 @@ export function classify(
   }
   const error = end.error as { message?: string; pluginErrorName?: string };
   const message = String(error?.message ?? end.error).slice(0, 4096);
-  const attemptStatus = attemptStatusOf(end.error, live.cancelled);
+  // The same mapping as every execution record's (a cancel by the operator wins over the error).
+  const attemptStatus: AttemptStatus = live.cancelled ? "cancelled" : statusOf(end.error);
   if (attemptStatus === "cancelled") {
     return { status: "cancelled", attemptStatus, error: "cancelled" };
   }
