@@ -10,7 +10,7 @@ import {
 import type { PluginService } from "../plugins/mod.ts";
 import { requireScope } from "./auth_middleware.ts";
 import { HttpError } from "./problem.ts";
-import { optionalEnum, optionalTime, pageLimit } from "./query_params.ts";
+import { optionalEnum, optionalTime, pageLimit, refusalsAs400 } from "./query_params.ts";
 import type { ApiEnv } from "./types.ts";
 
 /** What the execution routes need. */
@@ -30,9 +30,9 @@ export function createExecutionRoutes(deps: ExecutionRouteDeps): Hono<ApiEnv> {
 
   app.get("/v1/executions", reader, async (c) => {
     const q = (name: string) => c.req.query(name) || undefined;
-    try {
-      return c.json(
-        await executions.list({
+    return c.json(
+      await refusalsAs400(() =>
+        executions.list({
           plugin: q("plugin"),
           kind: optionalEnum(q("kind"), "kind", EXECUTION_KINDS),
           status: optionalEnum(q("status"), "status", EXECUTION_STATUSES),
@@ -43,12 +43,9 @@ export function createExecutionRoutes(deps: ExecutionRouteDeps): Hono<ApiEnv> {
           until: optionalTime(q("until"), "until"),
           cursor: q("cursor"),
           limit: pageLimit(q("limit")),
-        }),
-      );
-    } catch (error) {
-      if (error instanceof RangeError) throw new HttpError(400, error.message);
-      throw error;
-    }
+        })
+      ),
+    );
   });
 
   app.get("/v1/executions/:id", reader, async (c) => {
@@ -72,14 +69,12 @@ export function createExecutionRoutes(deps: ExecutionRouteDeps): Hono<ApiEnv> {
     const until = optionalTime(c.req.query("until"), "until") ?? Date.now();
     const since = optionalTime(c.req.query("since"), "since") ?? until - DEFAULT_SPAN[step];
     if (since >= until) throw new HttpError(400, "since must be before until");
-    try {
-      return c.json(await executions.usageOf(id, { since, until, step }));
-    } catch (error) {
-      if (error instanceof RangeError) {
-        throw new HttpError(400, `${error.message} (at most ${MAX_POINTS} points)`);
-      }
-      throw error;
-    }
+    return c.json(
+      await refusalsAs400(
+        () => executions.usageOf(id, { since, until, step }),
+        ` (at most ${MAX_POINTS} points)`,
+      ),
+    );
   });
 
   return app;

@@ -13,7 +13,7 @@ import { requireScope } from "./auth_middleware.ts";
 import { callPluginRoute } from "./plugin_route_call.ts";
 import { HttpError } from "./problem.ts";
 import { readJsonObject } from "./read_json.ts";
-import { optionalEnum, optionalTime, pageLimit } from "./query_params.ts";
+import { optionalEnum, optionalTime, pageLimit, refusalsAs400 } from "./query_params.ts";
 import type { ApiEnv } from "./types.ts";
 
 /** What the hook routes need. */
@@ -76,9 +76,9 @@ export function createHookRoutes(deps: HookRouteDeps): Hono<ApiEnv> {
         `type="${type}" is not an event type (lowercase dotted, may end in *)`,
       );
     }
-    try {
-      return c.json(
-        await bus.listEvents({
+    return c.json(
+      await refusalsAs400(() =>
+        bus.listEvents({
           type,
           status: optionalEnum(q("status"), "status", EVENT_LIST_STATUSES),
           plugin: q("plugin"),
@@ -86,12 +86,9 @@ export function createHookRoutes(deps: HookRouteDeps): Hono<ApiEnv> {
           until: optionalTime(q("until"), "until"),
           cursor: q("cursor"),
           limit: pageLimit(q("limit")),
-        }),
-      );
-    } catch (error) {
-      if (error instanceof RangeError) throw new HttpError(400, error.message);
-      throw error;
-    }
+        })
+      ),
+    );
   });
 
   app.post("/v1/events/:id/redeliver", operator, async (c) => {

@@ -52,3 +52,22 @@ export function pageLimit(text: string | undefined, fallback = 50, max = 500): n
   }
   return n;
 }
+
+/**
+ * Runs a list or window query and turns the area's refusal of an argument (a `RangeError`: a cursor
+ * that is not one, a window of too many points) into a 400 with its message and `hint`; any other
+ * error passes unchanged.
+ *
+ * @example
+ * ```ts
+ * await refusalsAs400(() => executions.list({ cursor: "x" })); // HttpError 400 "cursor ..."
+ * ```
+ */
+export async function refusalsAs400<T>(query: () => Promise<T>, hint = ""): Promise<T> {
+  try {
+    return await query();
+  } catch (error) {
+    if (error instanceof RangeError) throw new HttpError(400, `${error.message}${hint}`);
+    throw error;
+  }
+}
