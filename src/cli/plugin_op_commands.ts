@@ -2,6 +2,7 @@
  * `plugd plugin op <id> <op> [args...] [--wait]` runs a system addon's operation as a job;
  * `plugd plugin executions <id> [execution] [-f]` shows its execution records.
  */
+import type { ExecutionRecord } from "../addons/mod.ts";
 import { CliError, type Command, type CommandContext } from "./command.ts";
 import { ApiClient } from "./client.ts";
 import { duration, localTime } from "./human_format.ts";
@@ -9,25 +10,8 @@ import { printable } from "./terminal_text.ts";
 import { print, table } from "./output.ts";
 import { callApi, pluginIdArg } from "./plugin_api.ts";
 
-/** An execution record as the CLI reads it. */
-interface Execution {
-  id: string;
-  kind: string;
-  name: string;
-  status: string;
-  actor: string;
-  started_at: string;
-  duration_ms: number | null;
-  exit_code: number | null;
-  error: string | null;
-  args: string[];
-  stdout: string;
-  stderr: string;
-  truncated: boolean;
-  result: unknown;
-  status_before: string | null;
-  status_after: string | null;
-}
+/** An execution record as the API answers it (the addons' own type: one shape, one place). */
+type Execution = ExecutionRecord;
 
 /** The last line of an execution: what happened and the addon's status after it. */
 function summary(r: Execution): string {

@@ -3,27 +3,17 @@
  * and its output (capped, secrets already replaced by the daemon), refreshed while it runs.
  */
 import type { Child } from "hono/jsx";
+import type { ExecutionRecord } from "../../addons/mod.ts";
 import { inert } from "../inert_text.ts";
 import type { PluginView } from "../types.ts";
-import { AddonBadge, type ExecutionRow } from "../ui/addon_panel.tsx";
+import { AddonBadge } from "../ui/addon_panel.tsx";
 import { Section, Time } from "../ui/components.tsx";
 import { Layout } from "../ui/layout.tsx";
 import type { PageContext } from "../ui/page.ts";
 import { PluginHeader } from "../ui/plugin_header.tsx";
 
 /** A full record (`GET /v1/plugins/{id}/executions/{execution}`). */
-export interface ExecutionRecordView extends ExecutionRow {
-  finished_at: string | null;
-  plugin_version: string;
-  args: string[];
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-  stdout_bytes: number;
-  stderr_bytes: number;
-  truncated: boolean;
-  result: unknown;
-}
+export type ExecutionRecordView = ExecutionRecord;
 
 function Output(props: { title: string; text: string; bytes: number }): Child {
   return (

@@ -4,25 +4,27 @@
  * newest execution records (each links to its full record with output).
  */
 import type { Child } from "hono/jsx";
+import type { ExecutionRecord } from "../../addons/mod.ts";
 import { inert } from "../inert_text.ts";
 import type { AddonView } from "../types.ts";
 import { PostButton, Section, TableWrap, Time } from "./components.tsx";
 import type { PageContext } from "./page.ts";
 
-/** One execution record as the list shows it (`GET /v1/plugins/{id}/executions`). */
-export interface ExecutionRow {
-  id: string;
-  kind: string;
-  name: string;
-  status: string;
-  actor: string;
-  started_at: string;
-  duration_ms: number | null;
-  exit_code: number | null;
-  error: string | null;
-  status_before: string | null;
-  status_after: string | null;
-}
+/** What the list shows of an execution record (`GET /v1/plugins/{id}/executions`). */
+export type ExecutionRow = Pick<
+  ExecutionRecord,
+  | "id"
+  | "kind"
+  | "name"
+  | "status"
+  | "actor"
+  | "started_at"
+  | "duration_ms"
+  | "exit_code"
+  | "error"
+  | "status_before"
+  | "status_after"
+>;
 
 const STATUS_CLASS: Record<string, string> = {
   installed: "ok",
