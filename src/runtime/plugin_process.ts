@@ -1,5 +1,5 @@
 /** One running plugin: a sandboxed child process speaking the NDJSON protocol. */
-import { sdkProblem } from "./sdk_compat.ts";
+import { helloProblem } from "./hello_check.ts";
 import {
   PluginCallError,
   PluginExitedError,
@@ -14,11 +14,9 @@ import { LogLimiter } from "./log_limiter.ts";
 import {
   type CallKind,
   type ChildFrame,
-  compareHandlers,
   type HandlerSet,
   type LogLevel,
   parseChildLine,
-  PROTOCOL_VERSION,
 } from "./protocol.ts";
 import { serveHostCall } from "./_host_calls.ts";
 import type { RunningChild } from "./runner.ts";
@@ -167,17 +165,8 @@ export class PluginProcess {
     const ready = new Promise<void>((r) => this.#onReady = r);
     try {
       const h = await Promise.race([hello, timeout, exited]);
-      if (h.protocol !== PROTOCOL_VERSION) {
-        throw new PluginStartError(
-          id,
-          "protocol",
-          `it speaks protocol ${h.protocol} (SDK ${h.sdk}) but this plugd speaks ${PROTOCOL_VERSION}; rebuild the plugin against a matching @plugd/sdk`,
-        );
-      }
-      const sdk = sdkProblem(h.sdk);
-      if (sdk) throw new PluginStartError(id, "sdk", sdk);
-      const problems = compareHandlers(this.#o.expectedHandlers, h.handlers);
-      if (problems.length > 0) throw new PluginStartError(id, "handlers", problems.join("; "));
+      const problem = helloProblem(h, this.#o.expectedHandlers);
+      if (problem) throw new PluginStartError(id, problem.reason, problem.message);
       this.#handlers = h.handlers;
       this.#phase = "init";
       this.#frames.send({
