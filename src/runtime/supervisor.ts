@@ -6,6 +6,7 @@ import { processRunner } from "./process_runner.ts";
 import { cpuBudgetCheck } from "./cpu_budget.ts";
 import { diskWatchCheck } from "./disk_usage.ts";
 import { HealthWatch, ownCall } from "./health_watch.ts";
+import { afterCrash } from "./restart_policy.ts";
 import type {
   PluginCounters,
   PluginSpec,
@@ -236,24 +237,14 @@ export class Supervisor {
   }
 
   #crashed(e: Entry, reason: string): void {
-    const now = Date.now();
-    const { restarts, windowMs } = this.#o.crashBudget;
-    e.crashes = [...e.crashes.filter((t) => now - t < windowMs), now];
-    if (e.crashes.length > restarts) {
+    const verdict = afterCrash(e.spec.id, e.crashes, Date.now(), reason, this.#o);
+    e.crashes = verdict.crashes;
+    if ("failed" in verdict) {
       this.#clearTimers(e);
-      return this.#setState(
-        e,
-        "failed",
-        `crashed ${e.crashes.length} times within ` +
-          `${
-            windowMs / 1000
-          } s; last: ${reason}. Fix it, then run "plugd plugin restart ${e.spec.id}"`,
-      );
+      return this.#setState(e, "failed", verdict.failed);
     }
-    const { initialMs, maxMs } = this.#o.backoff;
-    const delay = Math.min(maxMs, initialMs * 2 ** (e.crashes.length - 1));
     this.#setState(e, "backoff", reason);
-    this.#timer(e, "restart", delay, () => {
+    this.#timer(e, "restart", verdict.restartInMs, () => {
       e.stats.restarts++;
       this.start(e.spec.id).catch(() => {}); // a failed start is recorded and rescheduled
     });
