@@ -6,13 +6,8 @@ import { installPlugin, type InstallResult, type InstallSource } from "./install
 import { LogRings } from "./log_ring.ts";
 import type { PluginContext } from "./plugin_context.ts";
 import { getPlugin, listPlugins } from "./repository.ts";
-import {
-  installHookPending,
-  markInstallHookRan,
-  recordFailure,
-  setPluginState,
-  verifyIntegrity,
-} from "./plugin_state.ts";
+import { recordFailure, setPluginState, verifyIntegrity } from "./plugin_state.ts";
+import { callLifecycle, runInstallHookOnce } from "./lifecycle_hooks.ts";
 import { removePlugin } from "./remove_plugin.ts";
 import { resolveSource, type SourceOptions } from "./resolve_source.ts";
 import { PluginStorage } from "./storage.ts";
@@ -222,18 +217,11 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
         cause: error,
       });
     }
-    await this.#runInstallHookOnce(id);
+    await runInstallHookOnce(this, this.#ctx.store, id);
     await this.#ctx.events.emitSystemEvent("plugin.enabled", {
       plugin: id,
       version: plugin.version,
     });
-  }
-
-  /** `onInstall` runs once per installation, at its first successful start. */
-  async #runInstallHookOnce(id: string): Promise<void> {
-    if (!await installHookPending(this.#ctx.store, id)) return;
-    await this.#lifecycle(id, "onInstall");
-    await markInstallHookRan(this.#ctx.store, id);
   }
 
   disable = (id: string, actor: string) => this.#locked(id, () => this.#disable(id, actor));
@@ -365,11 +353,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   }
 
   /** Calls a lifecycle hook of a running plugin; a failure is logged, never fatal. */
-  async #lifecycle(id: string, name: string, payload?: unknown): Promise<void> {
-    if (this.supervisor.counters(id)?.state !== "running") return;
-    await this.invoke(id, "lifecycle", name, payload).catch((error: Error) =>
-      this.logs.system(id, "warn", `${name} failed: ${error.message}`)
-    );
+  #lifecycle(id: string, name: string, payload?: unknown): Promise<void> {
+    return callLifecycle(this, id, name, payload);
   }
 
   async #verifyIntegrity(id: string): Promise<boolean> {
