@@ -5,7 +5,7 @@
  *
  *   deno task bench [--only id,id] [--quick] [--out bench/results.json]
  *
- * Group ids: supervisor, events, webhooks, signed, many, console, registry, surfaces, author, fleet, fleet_tasks, tasks, records_off, records_on, executions, log-hub; and `soak` (issue 22, 60 s under faults), which runs only when
+ * Group ids: supervisor, events, webhooks, signed, many, console, registry, surfaces, author, fleet, fleet_tasks, tasks, records_off, records_on, executions, log-hub, ci-pipelines; and `soak` (issue 22, 60 s under faults), which runs only when
  * named: `deno task bench --only soak`.
  */
 import { parseArgs } from "node:util";
@@ -26,6 +26,7 @@ import { authorMeasures } from "./measures/author_measures.ts";
 import { fleetMeasures } from "./measures/fleet_measures.ts";
 import { fleetTaskMeasures } from "./measures/fleet_task_measures.ts";
 import { logHubMeasures } from "./measures/log_hub_measures.ts";
+import { ciPipelinesMeasures } from "./measures/ci_pipelines_measures.ts";
 import {
   executionQueryMeasures,
   recordsLoss,
@@ -121,6 +122,7 @@ const GROUPS: Record<string, () => Promise<MeasureResult[]>> = {
       clients: 4,
       searches: n(30),
     }),
+  "ci-pipelines": () => ciPipelinesMeasures({ pipelines: 10_000, repos: 100, decisions: n(1000) }),
 };
 
 /** Groups that run only when named with --only (long). */
