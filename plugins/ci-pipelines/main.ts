@@ -1,4 +1,5 @@
 import { definePlugin, type PluginContext } from "@plugd/sdk";
+import { artifactReport } from "./lib/artifact_report.ts";
 import { artifactCommand, gatesCommand, retryCommand, statusCommand } from "./lib/commands.ts";
 import { decide, type GateAnswer } from "./lib/gate.ts";
 import {
@@ -59,6 +60,7 @@ export default definePlugin<CiConfig>({
     "POST /github": githubWebhook,
     "POST /gitlab": gitlabWebhook,
     "POST /jenkins": jenkinsWebhook,
+    "POST /artifacts/report": artifactReport,
     "GET /pipelines": async (req, ctx) => {
       const params = new URL(req.url).searchParams;
       const repo = params.get("repo");

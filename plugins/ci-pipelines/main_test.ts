@@ -9,6 +9,7 @@ const config = {
   github: { webhook_secret: "gh-secret" },
   gitlab: { webhook_token: "gl-token" },
   jenkins: { secret: "jk-secret" },
+  artifacts: { secret: "ar-secret" },
   apps: {
     web: { repo: "acme/web", pipelines: ["CI", "Lint Bot"] },
     api: { repo: "acme/api" },
@@ -107,6 +108,31 @@ Deno.test("ci-pipelines: GitHub runs and suites gate a deployment, with transiti
     (await plugin.gate("deployment.pre_create", { app: "web", sha: "zz" })).reason!,
     /data\.sha/,
   );
+
+  // A workflow step reports its artifacts itself (signed), linked to its run of the commit.
+  const report = JSON.stringify({
+    repo: "acme/web",
+    sha: SHA1,
+    pipeline: "CI",
+    artifacts: [{ name: "web.tar.gz", url: "https://example.com/web.tar.gz", digest: "sha256:00" }],
+  });
+  const reported = await plugin.route("POST", "/artifacts/report", {
+    headers: { "x-signature-256": `sha256=${await hmacHex("ar-secret", report)}` },
+    body: report,
+  });
+  assert.equal(reported.status, 201);
+  assert.deepEqual(await reported.json(), { recorded: 1, pipeline_id: 1 });
+  const unsignedReport = await plugin.route("POST", "/artifacts/report", { body: report });
+  assert.equal(unsignedReport.status, 401);
+  const badReport = JSON.stringify({ repo: "acme/web", sha: "abc", artifacts: [] });
+  const refused = await plugin.route("POST", "/artifacts/report", {
+    headers: { "x-signature-256": `sha256=${await hmacHex("ar-secret", badReport)}` },
+    body: badReport,
+  });
+  assert.equal(refused.status, 400);
+  assert.match((await refused.json()).error, /sha must be the full commit/);
+  const listed = await (await plugin.route("GET", `/artifacts?repo=acme/web&sha=${SHA1}`)).json();
+  assert.deepEqual(listed.artifacts.map((a: { name: string }) => a.name), ["web.tar.gz"]);
 
   // The gates command shows requirements, overrides and the decisions just taken.
   const gates = await plugin.command("gates");

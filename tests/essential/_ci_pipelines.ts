@@ -24,6 +24,7 @@ export interface RecordedCall {
   method: string;
   path: string;
   headers: Record<string, string>;
+  body: string;
 }
 
 /** A local HTTP server standing in for api.github.com and gitlab.com/api/v4. */
@@ -33,14 +34,19 @@ export interface StandInApi extends AsyncDisposable {
   calls: RecordedCall[];
 }
 
-/** Starts a stand-in API answering 201 to the retry endpoints and 404 to anything else. */
+/**
+ * Starts a stand-in API answering 201 to the retry endpoints, 200 to `POST /receiver` (an
+ * outgoing-webhook receiver) and 404 to anything else.
+ */
 export function startStandInApi(): StandInApi {
   const calls: RecordedCall[] = [];
   const retry =
     /^\/(repos\/[^/]+\/[^/]+\/(actions\/runs\/\d+\/rerun-failed-jobs|check-suites\/\d+\/rerequest)|projects\/\d+\/pipelines\/\d+\/retry)$/;
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
     const path = new URL(req.url).pathname;
-    calls.push({ method: req.method, path, headers: Object.fromEntries(req.headers) });
+    const body = await req.text();
+    calls.push({ method: req.method, path, headers: Object.fromEntries(req.headers), body });
+    if (req.method === "POST" && path === "/receiver") return new Response(null, { status: 200 });
     return req.method === "POST" && retry.test(path)
       ? Response.json({}, { status: 201 })
       : Response.json({ message: "Not Found" }, { status: 404 });

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { startDaemon } from "../helpers/daemon.ts";
 import { runPlugd } from "../helpers/plugd_cli.ts";
-import { installAndEnable, OPTS, socketJson, tcpJson } from "../surfaces/_surfaces.ts";
+import { installAndEnable, OPTS, socketJson, tcpJson, waitFor } from "../surfaces/_surfaces.ts";
 import {
   curlPost,
   githubHeaders,
@@ -35,7 +35,13 @@ Deno.test(
       jenkins: { secret: "jk-secret" },
       apps: { web: { repo: "acme/web", pipelines: ["CI"] } },
     };
-    await using daemon = await startDaemon();
+    await using receiver = startStandInApi();
+    await using daemon = await startDaemon({ env: { PLUGD_WEBHOOKS_ALLOW_PRIVATE: "true" } });
+    const hook = await socketJson(daemon, "POST", "/v1/webhooks", {
+      url: `${receiver.url}/receiver`,
+      event_types: ["ci.*"],
+    });
+    assert.equal(hook.status, 201, JSON.stringify(hook.body));
     const view = await installAndEnable(daemon, await pluginFor(`127.0.0.1:${api.port}`), config);
     const kinds = view.permissions.risks.map((r: { kind: string; value: string }) =>
       `${r.kind}:${r.value}`
@@ -81,6 +87,13 @@ Deno.test(
     const event = (await socketJson(daemon, "GET", `/v1/events/${events[0].id}`)).body.event;
     assert.equal(event.data.url, "https://github.com/acme/web/actions/runs/1001");
     assert.equal(event.data.sha, SHA);
+    // ... and an outgoing webhook subscribed to ci.* carries it (Standard Webhooks signed).
+    const delivered = await waitFor(
+      () => receiver.calls.find((c) => JSON.parse(c.body).type === "ci.pipeline.failed"),
+      "the webhook delivery of ci.pipeline.failed",
+    );
+    assert.match(delivered.headers["webhook-signature"] ?? "", /^v1,/);
+    assert.equal(JSON.parse(delivered.body).data.url, event.data.url);
 
     // 3. Retry through the CLI: one POST to the granted API with the token, nothing elsewhere.
     const pipelineId = String(failed.body.pipeline);

@@ -80,6 +80,7 @@ export interface CiConfig {
   github?: { webhook_secret?: string; token?: string; api_url?: string };
   gitlab?: { webhook_token?: string; token?: string; api_url?: string };
   jenkins?: { secret?: string };
+  artifacts?: { secret?: string };
   apps?: Record<string, AppRequirement>;
   overrides?: Override[];
   unknown_apps?: "allow" | "deny";
