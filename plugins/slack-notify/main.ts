@@ -1,4 +1,4 @@
-import { definePlugin, type PluginContext } from "@plugd/sdk";
+import { type CloudEvent, definePlugin, type PluginContext } from "@plugd/sdk";
 
 const ICONS: Record<string, string> = { info: ":rocket:", warning: ":warning:", error: ":x:" };
 
@@ -14,8 +14,48 @@ async function post(ctx: PluginContext, text: string): Promise<number> {
   return response.status;
 }
 
+/** What ci-pipelines puts in its events (the fields used here). */
+interface CiEvent {
+  repo?: string;
+  branch?: string | null;
+  name?: string;
+  sha?: string | null;
+  url?: string | null;
+  app?: string;
+  reason?: string;
+}
+
+/** One line for a ci.* event, with the run's link in Slack's `<url|text>` form. */
+function ciText(type: string, data: CiEvent): string {
+  const sha = (data.sha ?? "").slice(0, 10);
+  const what = `${data.repo ?? "?"} ${data.branch ?? ""} ${data.name ?? ""}`.replace(/\s+/g, " ")
+    .trim();
+  const link = (text: string) => (data.url ? `<${data.url}|${text}>` : text);
+  if (type === "ci.pipeline.failed") return `:x: ${link(what)} failed at ${sha}`;
+  if (type === "ci.pipeline.recovered") {
+    return `:white_check_mark: ${link(what)} recovered at ${sha}`;
+  }
+  return `:warning: ${data.app ?? "an app"} at ${sha} deployed by emergency override: ${
+    data.reason ?? ""
+  }`;
+}
+
+/** Posts a ci.* event. */
+async function ciAction(
+  event: CloudEvent,
+  ctx: PluginContext,
+): Promise<{ sent: true; text: string }> {
+  const text = ciText(event.type, (event.data ?? {}) as CiEvent);
+  await post(ctx, text);
+  await ctx.emit("slack.message_sent", { event: event.id, channel: ctx.config.channel });
+  return { sent: true, text };
+}
+
 export default definePlugin({
   actions: {
+    "ci.pipeline.failed": ciAction,
+    "ci.pipeline.recovered": ciAction,
+    "ci.gate.overridden": ciAction,
     "deployment.post_create": async (event, ctx) => {
       const data = (event.data ?? {}) as { app?: string; version?: string; env?: string };
       const icon = ICONS[String(ctx.config.level)] ?? "";

@@ -29,6 +29,24 @@ Deno.test("slack-notify posts deployments to the webhook (a local receiver stand
   assert.equal(received[1]?.text, "hi");
   const bad = await plugin.route("POST", "/notify", { body: "{}" });
   assert.equal(bad.status, 400);
+
+  // ci-pipelines' events, linked to the run.
+  await plugin.emit("ci.pipeline.failed", {
+    repo: "acme/web",
+    branch: "main",
+    name: "CI",
+    sha: "a1b2c3d4e5f60718293a",
+    url: "https://github.com/acme/web/actions/runs/7",
+  });
+  assert.equal(
+    received[2]?.text,
+    ":x: <https://github.com/acme/web/actions/runs/7|acme/web main CI> failed at a1b2c3d4e5",
+  );
+  await plugin.emit("ci.gate.overridden", { app: "web", sha: "a1b2c3d4e5f6", reason: "INC-7" });
+  assert.equal(
+    received[3]?.text,
+    ":warning: web at a1b2c3d4e5 deployed by emergency override: INC-7",
+  );
 });
 
 Deno.test("slack-notify without the net grant cannot reach the receiver", async () => {
