@@ -9,6 +9,7 @@ import {
   recentDecisions,
   recentPipelines,
 } from "./lib/queries.ts";
+import { trimOlderThan } from "./lib/retention.ts";
 import { retryPipeline } from "./lib/retry.ts";
 import type { CiConfig } from "./lib/types.ts";
 import { githubWebhook, gitlabWebhook, jenkinsWebhook } from "./lib/webhooks.ts";
@@ -99,6 +100,12 @@ export default definePlugin<CiConfig>({
       } catch (error) {
         return bad((error as Error).message, 409);
       }
+    },
+  },
+  cron: {
+    trim: async (ctx) => {
+      const trimmed = await trimOlderThan(ctx.db, ctx.config.retention_days ?? 365);
+      ctx.log.info("trimmed old pipelines", { ...trimmed });
     },
   },
   commands: {

@@ -204,4 +204,13 @@ Deno.test("ci-pipelines: GitLab and Jenkins pipelines, artifacts, status, retry 
   const gitlabRetry = await plugin.command("retry", ["1"]);
   assert.equal(gitlabRetry.code, 1);
   assert.match(gitlabRetry.output, /gitlab\.token is not set/);
+
+  // The daily trim keeps each branch's current result, however old, and drops the rest.
+  assert.equal((await gitlab(gitlabPipeline(SHA2, "success", 78))).status, 202);
+  await plugin.db.execute("UPDATE pipelines SET updated_at = '2020-01-01T00:00:00Z'");
+  await plugin.db.execute("UPDATE artifacts SET created_at = '2020-01-01T00:00:00Z'");
+  await plugin.cron("trim");
+  const left = await plugin.db.execute("SELECT id FROM pipelines ORDER BY id");
+  assert.deepEqual(left.rows.map((r) => r.id), [2, 3], "the lanes' runs stay, the failed one goes");
+  assert.match(plugin.logs.map((l) => l.msg).join("\n"), /trimmed old pipelines/);
 });

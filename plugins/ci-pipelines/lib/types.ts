@@ -84,4 +84,5 @@ export interface CiConfig {
   apps?: Record<string, AppRequirement>;
   overrides?: Override[];
   unknown_apps?: "allow" | "deny";
+  retention_days?: number;
 }
