@@ -46,7 +46,8 @@ export interface UiBridge {
   /**
    * Calls one of this plugin's declared routes (`"GET /status"` → `request("GET", "/status")`)
    * with the operator's session: reader sessions may call GET routes only. Anything else is
-   * refused by the console and counted.
+   * refused by the console and counted. A query may be written in `path`
+   * (`"/runs?branch=main"`) or given as `init.query`; only the path is matched against the routes.
    */
   request(method: string, path: string, init?: UiRequestInit): Promise<UiResponse>;
   /** The latest context, or null before the first. */

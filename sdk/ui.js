@@ -64,6 +64,14 @@ function createBridge() {
      */
     request(method, path, init = {}) {
       const id = nextId++;
+      // "/runs?branch=main" works like ("/runs", {query: {branch: "main"}}): the console matches
+      // the path alone against the declared routes and passes the query on.
+      const text = String(path);
+      const mark = text.indexOf("?");
+      const query = new URLSearchParams(mark < 0 ? "" : text.slice(mark + 1));
+      if (init.query !== undefined) {
+        for (const [k, v] of new URLSearchParams(init.query)) query.append(k, v);
+      }
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           pending.delete(id);
@@ -74,8 +82,8 @@ function createBridge() {
           type: "request",
           id,
           method: String(method).toUpperCase(),
-          path: String(path),
-          query: init.query === undefined ? "" : String(new URLSearchParams(init.query)),
+          path: mark < 0 ? text : text.slice(0, mark),
+          query: String(query),
           body: init.body === undefined
             ? undefined
             : typeof init.body === "string"

@@ -55,7 +55,7 @@ function repoSection(repo, lanes, runs) {
   );
 }
 
-const res = await ui.request("GET", "/pipelines", { query: { limit: "500" } });
+const res = await ui.request("GET", "/pipelines?limit=500");
 const summary = document.getElementById("summary");
 if (!res.ok) {
   summary.textContent = `Could not load the pipelines (HTTP ${res.status}).`;
