@@ -104,6 +104,7 @@ Deno.test("ci-pipelines: GitHub runs and suites gate a deployment, with transiti
 
   // Unknown apps pass by default; a bad sha is refused.
   assert.equal((await plugin.gate("deployment.pre_create", { app: "docs" })).allow, true);
+  assert.equal((await plugin.gate("deployment.pre_create", { app: "constructor" })).allow, true);
   assert.match(
     (await plugin.gate("deployment.pre_create", { app: "web", sha: "zz" })).reason!,
     /data\.sha/,

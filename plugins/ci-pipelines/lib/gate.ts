@@ -69,7 +69,10 @@ export async function decide(
   const req = (data ?? {}) as DeployRequest;
   const app = typeof req.app === "string" ? req.app : "";
   const base = { app, repo: null, sha: null, failing: [], override: null };
-  const requirement = app ? config.apps?.[app] : undefined;
+  // Own keys only: an app named "constructor" is not a requirement.
+  const requirement = app && config.apps && Object.hasOwn(config.apps, app)
+    ? config.apps[app]
+    : undefined;
   if (!requirement) {
     const allow = (config.unknown_apps ?? "allow") === "allow";
     const reason = app
