@@ -63,6 +63,11 @@ export interface StartPluginOptions {
   caps?: boolean;
   /** Type-checks the plugin as an install does. @default true */
   typeCheck?: boolean;
+  /**
+   * How long a cancelled command may take to answer before it is killed (the daemon gives 2 s).
+   * @default 2000
+   */
+  cancelGraceMs?: number;
 }
 
 /** Facts about the plugin's process (state, counters, memory). */

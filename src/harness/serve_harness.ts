@@ -30,6 +30,7 @@ export async function serveHarness(
         timeoutMs: options.timeoutMs,
         caps: options.caps,
         typeCheck: options.typeCheck,
+        cancelGraceMs: options.cancelGraceMs,
         onLog: (line) => send({ ev: "log", line }),
         onHostCall: (pluginId, op, args, value) => {
           if (op === "storage.set") {

@@ -73,6 +73,8 @@ export interface StartPluginOptions {
   cpuBudget?: SupervisorOptions["cpuBudget"];
   /** Type-checks the plugin as an install does. @default true */
   typeCheck?: boolean;
+  /** How long a cancelled command may take to answer before it is killed. @default 2000 */
+  cancelGraceMs?: number;
   /** Sees every log line as it arrives. */
   onLog?: (line: LogLine) => void;
   /** Sees every storage change and emitted event (the SDK mirrors them). */
@@ -291,6 +293,7 @@ export async function startPlugin(
         const code = await call("command", name, { args }, {
           onOutput,
           signal: init.signal,
+          cancelGraceMs: options.cancelGraceMs,
           timeoutMs: decl.timeout_ms,
         });
         return { code: code as number, output };
