@@ -23,6 +23,8 @@ interface Entry {
   /** Whether the running process has a cgroup cpu quota (else the CPU budget applies). */
   cpuQuota?: boolean;
   starting?: Promise<PluginProcess>;
+  /** Unregistered (being replaced or removed): nothing may start it again. */
+  gone?: boolean;
   crashes: number[];
   health: HealthWatch;
   timers: Map<string, ReturnType<typeof setTimeout>>;
@@ -98,6 +100,10 @@ export class Supervisor {
 
   /** Stop and forget a plugin. */
   async unregister(id: string): Promise<void> {
+    const e = this.#entries.get(id);
+    // A call arriving while it stops must not start a process nobody would stop (a cron tick
+    // during a config change's restart did, and the replacement then never became ready).
+    if (e) e.gone = true;
     await this.stop(id);
     this.#entries.delete(id);
   }
@@ -164,6 +170,7 @@ export class Supervisor {
 
   async #launch(e: Entry): Promise<PluginProcess> {
     const id = e.spec.id;
+    if (e.gone) throw new PluginUnavailableError(id, "being restarted or removed; retry shortly");
     clearTimeout(e.timers.get("restart"));
     e.timers.delete("restart");
     this.#setState(e, "starting");

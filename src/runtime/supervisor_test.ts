@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { waitFor } from "../../tests/helpers/wait_for.ts";
-import { PluginTimeoutError } from "./errors.ts";
+import { PluginTimeoutError, PluginUnavailableError } from "./errors.ts";
 import type { LaunchPlan } from "./launch_plan.ts";
 import { Supervisor } from "./supervisor.ts";
 import type { PluginSpec } from "./supervisor_types.ts";
@@ -113,4 +113,22 @@ Deno.test("Supervisor stops a plugin whose watched $DATA outgrows its limit, and
     return s.pid === undefined ? s : undefined;
   }, "the process to be gone");
   assert.match(s.reason ?? "", /\$DATA holds 9\.0 MiB, over its 8 MiB limit/);
+});
+
+Deno.test("Supervisor never starts a plugin again once it is being unregistered", async () => {
+  const plugin = { filters: { "text.same": (d: unknown) => d } };
+  let late: Promise<unknown> | undefined;
+  const { sup, runner } = supervisor(plugin, {
+    // A call arriving just as the old process has stopped (a cron tick during a restart).
+    onStateChange: (id, state) => {
+      if (state === "stopped") late ??= sup.invoke(id, "filter", "text.same", {});
+    },
+  });
+  await using _ = sup;
+  sup.register(spec(plugin));
+  await sup.start("fake");
+  await sup.unregister("fake");
+  await assert.rejects(late!, PluginUnavailableError);
+  await waitFor(() => runner.live === 0, "no process left behind");
+  assert.equal(runner.plans.length, 1, "started once");
 });
