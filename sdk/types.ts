@@ -111,9 +111,15 @@ export interface PluginContext<C = Record<string, unknown>> {
   plugin: { id: string; version: string };
   /** Absolute paths of `$DATA` (also the cwd) and `$TMP` (also `TMPDIR`). */
   paths: { data: string; tmp: string };
-  /** Validated configuration, secrets decrypted. */
+  /**
+   * The tenant this call runs for (an event's `tenant`, a task's, a filter's or gate's), or null
+   * for a call that is not for a tenant (routes, cron, commands, lifecycle hooks, events
+   * without one). For a tenant, `config` holds its overrides and `storage` and `db` are its own.
+   */
+  tenant: string | null;
+  /** Validated configuration, secrets decrypted (with the tenant's overrides in a tenant call). */
   config: C;
-  /** Key/value storage scoped to this plugin. */
+  /** Key/value storage scoped to this plugin (and to the tenant in a tenant call). */
   storage: PluginStorage;
   /** The plugin's SQL database; its calls fail with `DbDeniedError` without a `db` grant. */
   db: PluginDatabase;

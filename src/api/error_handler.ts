@@ -30,6 +30,10 @@ const STATUS_BY_NAME: Record<string, number> = {
   StoreUnavailableError: 503,
   AddonArgumentError: 400,
   AddonOperationError: 502,
+  UnknownTenantError: 400,
+  TenantNotFoundError: 404,
+  TenantConflictError: 409,
+  TenantCallError: 409,
 };
 
 /** RegistryError codes that are the registry's fault, not the request's. */

@@ -115,7 +115,7 @@ export function createHookRoutes(deps: HookRouteDeps): Hono<ApiEnv> {
     const name = hookName(c.req.param("name"));
     const body = await readJsonObject(c.req.raw);
     if (!("data" in body)) throw new HttpError(400, 'Body must be {"data": <JSON to filter>}');
-    return c.json(await bus.filter(name, body.data));
+    return c.json(await bus.filter(name, body.data, body.tenant));
   });
 
   app.post("/v1/gates/:name", emitter, async (c) => {
@@ -124,7 +124,7 @@ export function createHookRoutes(deps: HookRouteDeps): Hono<ApiEnv> {
     if (!("data" in body)) {
       throw new HttpError(400, 'Body must be {"data": <JSON the gate judges>}');
     }
-    return c.json(await bus.gate(name, body.data));
+    return c.json(await bus.gate(name, body.data, body.tenant));
   });
 
   app.get("/v1/gates/:name/policy", reader, (c) => {

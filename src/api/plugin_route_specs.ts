@@ -55,14 +55,17 @@ export const PLUGIN_ROUTES: readonly RouteSpec[] = [
     path: "/v1/plugins/{id}/enable",
     scope: "operator",
     tag: "plugins",
-    summary: "Enable (start) a granted plugin",
+    summary: "Enable (start) a granted plugin; {tenants: [..]} runs it (also) for those " +
+      "tenants only, {all_tenants: true} for every tenant again",
+    request: obj({ tenants: { type: "array", items: str }, all_tenants: { type: "boolean" } }),
   },
   {
     method: "POST",
     path: "/v1/plugins/{id}/disable",
     scope: "operator",
     tag: "plugins",
-    summary: "Disable (stop) a plugin",
+    summary: "Disable (stop) a plugin; {tenant} only stops running it for that tenant",
+    request: obj({ tenant: str }),
   },
   {
     method: "POST",
@@ -93,7 +96,9 @@ export const PLUGIN_ROUTES: readonly RouteSpec[] = [
     path: "/v1/plugins/{id}/config",
     scope: "reader",
     tag: "plugins",
-    summary: 'Config values; secrets shown as "********"',
+    summary: 'Config values; secrets shown as "********". With tenant=: that tenant\'s ' +
+      "overrides and the config its calls get",
+    query: { tenant: "a tenant id: its overrides {tenant, overrides, config}" },
     response: obj({ config: { type: "object" } }),
   },
   {
@@ -101,7 +106,9 @@ export const PLUGIN_ROUTES: readonly RouteSpec[] = [
     path: "/v1/plugins/{id}/config",
     scope: "operator",
     tag: "plugins",
-    summary: 'Replace config; "********" keeps a secret',
+    summary: 'Replace config; "********" keeps a secret. With tenant=: replace that ' +
+      "tenant's overrides (validated with the plugin's config)",
+    query: { tenant: "a tenant id: set its overrides instead" },
     request: { type: "object" },
     response: obj({ config: { type: "object" } }),
   },

@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { JobRunner } from "../jobs/mod.ts";
 import { problemOf } from "./error_handler.ts";
-import type { PluginService } from "../plugins/mod.ts";
+import type { PluginService, TenantScopeChange } from "../plugins/mod.ts";
 import { requireScope } from "./auth_middleware.ts";
 import { HttpError } from "./problem.ts";
 import type { ApiEnv } from "./types.ts";
@@ -99,12 +99,26 @@ export function createPluginRoutes(
     );
   });
 
-  for (const action of ["enable", "disable", "restart"] as const) {
-    app.post(`/v1/plugins/:id/${action}`, operator, async (c) => {
-      await plugins[action](c.req.param("id"), c.get("actor"));
-      return c.json(await plugins.view(c.req.param("id")));
-    });
-  }
+  app.post("/v1/plugins/:id/enable", operator, async (c) => {
+    const scope = tenantScope(await readJsonObject(c.req.raw, { optional: true }));
+    await plugins.enable(c.req.param("id"), c.get("actor"), scope);
+    return c.json(await plugins.view(c.req.param("id")));
+  });
+
+  app.post("/v1/plugins/:id/disable", operator, async (c) => {
+    const body = await readJsonObject(c.req.raw, { optional: true, hint: '{"tenant": "acme"}' });
+    onlyFields(body, ["tenant"], "{tenant?}");
+    if (body.tenant !== undefined && typeof body.tenant !== "string") {
+      throw new HttpError(400, '"tenant" must be a tenant id like "acme"');
+    }
+    await plugins.disable(c.req.param("id"), c.get("actor"), body.tenant);
+    return c.json(await plugins.view(c.req.param("id")));
+  });
+
+  app.post("/v1/plugins/:id/restart", operator, async (c) => {
+    await plugins.restart(c.req.param("id"), c.get("actor"));
+    return c.json(await plugins.view(c.req.param("id")));
+  });
 
   app.post("/v1/plugins/:id/update", operator, async (c) => {
     const { source, allowDowngrade, done } = await sourceOf(
@@ -120,15 +134,20 @@ export function createPluginRoutes(
     return c.json(await plugins.cancelUpdate(c.req.param("id"), c.get("actor")));
   });
 
-  app.get(
-    "/v1/plugins/:id/config",
-    reader,
-    async (c) => c.json({ config: await plugins.getConfig(c.req.param("id")) }),
-  );
+  app.get("/v1/plugins/:id/config", reader, async (c) => {
+    const tenant = c.req.query("tenant");
+    if (tenant) return c.json(await plugins.tenants.config(c.req.param("id"), tenant));
+    return c.json({ config: await plugins.getConfig(c.req.param("id")) });
+  });
 
   app.put("/v1/plugins/:id/config", operator, async (c) => {
     const body = await readJsonObject(c.req.raw);
     const values = "config" in body ? body.config : body;
+    const tenant = c.req.query("tenant");
+    if (tenant) {
+      const id = c.req.param("id");
+      return c.json(await plugins.tenants.setConfig(id, tenant, values, c.get("actor")));
+    }
     return c.json({ config: await plugins.setConfig(c.req.param("id"), values, c.get("actor")) });
   });
 
@@ -159,6 +178,31 @@ export function createPluginRoutes(
   });
 
   return app;
+}
+
+/** Refuses fields other than `known` (400 naming them and the expected shape). */
+function onlyFields(body: Record<string, unknown>, known: string[], shape: string): void {
+  const unknown = Object.keys(body).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    throw new HttpError(400, `Unknown field(s) ${unknown.join(", ")}; the body is ${shape}`);
+  }
+}
+
+/** `POST .../enable` body: `{tenants?: string[], all_tenants?: true}` (both absent: as before). */
+function tenantScope(body: Record<string, unknown>): TenantScopeChange | undefined {
+  onlyFields(body, ["tenants", "all_tenants"], "{tenants?: [ids], all_tenants?: true}");
+  const { tenants, all_tenants: all } = body;
+  if (tenants !== undefined) {
+    if (!Array.isArray(tenants) || tenants.some((t) => typeof t !== "string")) {
+      throw new HttpError(400, '"tenants" must be a list of tenant ids like ["acme"]');
+    }
+  }
+  if (all !== undefined && typeof all !== "boolean") {
+    throw new HttpError(400, '"all_tenants" must be true or false');
+  }
+  if (all && tenants?.length) throw new HttpError(400, 'Give "tenants" or "all_tenants", not both');
+  if (!all && !tenants?.length) return undefined;
+  return { tenants: tenants as string[] | undefined, allTenants: all === true };
 }
 
 /** Each log line formatted once, whatever the number of followers. */

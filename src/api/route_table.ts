@@ -8,6 +8,7 @@ import { PLUGIN_ROUTES } from "./plugin_route_specs.ts";
 import { MARKETPLACE_ROUTES } from "./marketplace_route_specs.ts";
 import { FLEET_ROUTES } from "./fleet_route_specs.ts";
 import { WORK_ROUTES } from "./work_route_specs.ts";
+import { TENANT_ROUTES } from "./tenant_route_specs.ts";
 import { list, obj, type RouteSpec, str, token } from "./route_spec.ts";
 
 export type { JsonSchema, RouteSpec } from "./route_spec.ts";
@@ -113,7 +114,11 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
     tag: "hooks",
     summary: "Emit a CloudEvent: 202 {id}, or with wait=true 200 {id, results}",
     query: { wait: "true to wait for the action results" },
-    request: { type: "object", description: "CloudEvent 1.0 (structured JSON)" },
+    request: {
+      type: "object",
+      description: "CloudEvent 1.0 (structured JSON); the extension attribute `tenant` (a " +
+        "registered tenant, else 400) reaches only plugins that run for that tenant",
+    },
     status: 202,
   },
   {
@@ -128,16 +133,16 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
     path: "/v1/filters/{name}",
     scope: "emitter",
     tag: "hooks",
-    summary: "Run a filter chain: {data} -> {data, applied, skipped}",
-    request: obj({ data: {} }, ["data"]),
+    summary: "Run a filter chain: {data, tenant?} -> {data, applied, skipped}",
+    request: obj({ data: {}, tenant: str }, ["data"]),
   },
   {
     method: "POST",
     path: "/v1/gates/{name}",
     scope: "emitter",
     tag: "hooks",
-    summary: "Ask a gate: {data} -> {allowed, votes}",
-    request: obj({ data: {} }, ["data"]),
+    summary: "Ask a gate: {data, tenant?} -> {allowed, votes}",
+    request: obj({ data: {}, tenant: str }, ["data"]),
   },
   {
     method: "GET",
@@ -267,6 +272,7 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   ...MARKETPLACE_ROUTES,
   ...FLEET_ROUTES,
   ...WORK_ROUTES,
+  ...TENANT_ROUTES,
   {
     method: "POST",
     path: "/v1/ui/login-codes",

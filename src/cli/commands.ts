@@ -9,6 +9,7 @@ import { auditCommand } from "./audit_commands.ts";
 import { backupCommand, restoreCommand } from "./backup_commands.ts";
 import { WEBHOOK_COMMANDS } from "./webhook_commands.ts";
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from "./token_commands.ts";
+import { TENANT_COMMANDS } from "./tenant_commands.ts";
 import { KEY_COMMANDS } from "./key_commands.ts";
 import { uiCommand } from "./ui_command.ts";
 import { pluginPackCommand, registryBuildCommand } from "./pack_commands.ts";
@@ -72,6 +73,7 @@ export const COMMANDS: readonly Command[] = [
   tokenCreateCommand,
   tokenListCommand,
   tokenRevokeCommand,
+  ...TENANT_COMMANDS,
   ...WEBHOOK_COMMANDS,
   auditCommand,
   backupCommand,

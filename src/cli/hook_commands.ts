@@ -43,6 +43,18 @@ interface EmitAnswer {
   results?: { plugin: string; hook: string; status: string; duration_ms: number; error?: string }[];
 }
 
+const tenantOption = {
+  tenant: {
+    type: "string" as const,
+    value: "TENANT",
+    description: "for this tenant: only the plugins that run for it take part",
+  },
+};
+
+function tenantField(ctx: CommandContext): { tenant?: string } {
+  return ctx.options.tenant ? { tenant: ctx.options.tenant as string } : {};
+}
+
 export const emitCommand: Command = {
   path: "emit",
   args: "<type>",
@@ -56,6 +68,7 @@ export const emitCommand: Command = {
       description: "event id (default: a new ULID); a repeated id is accepted once",
     },
     source: { type: "string", value: "URI", description: 'CloudEvents source (default "/cli")' },
+    ...tenantOption,
   },
   async run(ctx) {
     const event = {
@@ -63,6 +76,7 @@ export const emitCommand: Command = {
       type: ctx.args[0],
       source: (ctx.options.source as string | undefined) ?? "/cli",
       ...(ctx.options.id ? { id: ctx.options.id } : {}),
+      ...(ctx.options.tenant ? { tenant: ctx.options.tenant } : {}),
       data: await readData(ctx),
     };
     const wait = ctx.options.wait === true;
@@ -87,12 +101,12 @@ export const filterCommand: Command = {
   args: "<name>",
   summary: "run a filter chain on --data and print the result",
   arity: [1, 1],
-  options: dataOption,
+  options: { ...dataOption, ...tenantOption },
   async run(ctx) {
     const r = await post<{ data: unknown; skipped: { plugin: string; reason: string }[] }>(
       ctx,
       `/v1/filters/${encodeURIComponent(ctx.args[0]!)}`,
-      { data: await readData(ctx) },
+      { data: await readData(ctx), ...tenantField(ctx) },
     );
     print(ctx, r, () => JSON.stringify(r.data, null, 2));
     for (const s of r.skipped) ctx.io.err(`skipped ${s.plugin}: ${s.reason}`);
@@ -105,11 +119,12 @@ export const gateCommand: Command = {
   args: "<name>",
   summary: "ask a gate about --data; exit 1 with the reasons when denied",
   arity: [1, 1],
-  options: dataOption,
+  options: { ...dataOption, ...tenantOption },
   async run(ctx) {
+    const body = { data: await readData(ctx), ...tenantField(ctx) };
     const r = await post<
       { allowed: boolean; votes: { plugin: string; allow: boolean; reason: string | null }[] }
-    >(ctx, `/v1/gates/${encodeURIComponent(ctx.args[0]!)}`, { data: await readData(ctx) });
+    >(ctx, `/v1/gates/${encodeURIComponent(ctx.args[0]!)}`, body);
     print(ctx, r, () => {
       const votes = r.votes.map((v) =>
         `  ${v.allow ? "allow" : "deny "} ${v.plugin}${v.reason ? `: ${v.reason}` : ""}`

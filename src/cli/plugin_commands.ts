@@ -157,8 +157,61 @@ function stateCommand(action: "enable" | "disable" | "restart", summary: string)
   };
 }
 
-export const pluginEnableCommand = stateCommand("enable", "start a granted plugin");
-export const pluginDisableCommand = stateCommand("disable", "stop a plugin and keep it installed");
+/** What the view says of tenants: `all`, or the ids it runs for. */
+function tenantsLine(view: PluginView): string {
+  const t = (view as { tenants?: unknown }).tenants;
+  if (t === undefined || t === "all") return "";
+  const ids = t as string[];
+  return ids.length === 0 ? " for no tenant" : ` for tenants ${ids.join(", ")}`;
+}
+
+export const pluginEnableCommand: Command = {
+  path: "plugin enable",
+  args: "<id>",
+  summary: "start a granted plugin (for every tenant, or --tenant T ... for those only)",
+  notes: "`--tenant` adds tenants to those the plugin runs for; a plugin that ran for every " +
+    "tenant then runs only for the ones named. `--all-tenants` makes it run for every tenant " +
+    "again. Without either, the tenants it runs for stay as they are.",
+  arity: [1, 1],
+  options: {
+    tenant: {
+      type: "string",
+      multiple: true,
+      value: "TENANT",
+      description: "run it for this tenant (repeat for several)",
+    },
+    "all-tenants": { type: "boolean", description: "run it for every tenant again" },
+  },
+  async run(ctx) {
+    const tenants = (ctx.options.tenant as string[] | undefined) ?? [];
+    const all = ctx.options["all-tenants"] === true;
+    const body = tenants.length > 0 ? { tenants } : all ? { all_tenants: true } : undefined;
+    const view = await call<PluginView>(ctx, "POST", `/v1/plugins/${id(ctx)}/enable`, body);
+    print(ctx, view, () => `${view.id} ${view.version}: ${view.state}${tenantsLine(view)}`);
+    return 0;
+  },
+};
+
+export const pluginDisableCommand: Command = {
+  path: "plugin disable",
+  args: "<id>",
+  summary: "stop a plugin and keep it installed (--tenant T: stop running it for T only)",
+  arity: [1, 1],
+  options: {
+    tenant: {
+      type: "string",
+      value: "TENANT",
+      description: "only stop running it for this tenant",
+    },
+  },
+  async run(ctx) {
+    const tenant = ctx.options.tenant as string | undefined;
+    const body = tenant === undefined ? undefined : { tenant };
+    const view = await call<PluginView>(ctx, "POST", `/v1/plugins/${id(ctx)}/disable`, body);
+    print(ctx, view, () => `${view.id} ${view.version}: ${view.state}${tenantsLine(view)}`);
+    return 0;
+  },
+};
 export const pluginRestartCommand = stateCommand("restart", "restart a plugin's process");
 
 export const pluginListCommand: Command = {

@@ -118,8 +118,16 @@ export const pluginConfigCommand: Command = {
       value: "KEY",
       description: "set the secret KEY to what stdin holds (e.g. from a password manager)",
     },
+    tenant: {
+      type: "string",
+      value: "TENANT",
+      description:
+        "show or set that tenant's overrides (key=null falls back to the plugin's value)",
+    },
   },
   async run(ctx) {
+    const tenant = ctx.options.tenant as string | undefined;
+    if (tenant !== undefined) return await tenantConfig(ctx, tenant);
     const path = `/v1/plugins/${pluginIdArg(ctx)}/config`;
     const changes = await collect(ctx);
     if (Object.keys(changes).length === 0) {
@@ -142,3 +150,31 @@ export const pluginConfigCommand: Command = {
     return 0;
   },
 };
+
+/** `plugd plugin config <id> --tenant T [key=value ...]`: a tenant's overrides. */
+async function tenantConfig(ctx: CommandContext, tenant: string): Promise<number> {
+  const path = `/v1/plugins/${pluginIdArg(ctx)}/config?tenant=${encodeURIComponent(tenant)}`;
+  type View = { overrides: Record<string, unknown>; config: Record<string, unknown> };
+  const changes = await collect(ctx);
+  const lines = (values: Record<string, unknown>, mark: Record<string, unknown>) =>
+    Object.entries(values).map(([k, v]) =>
+      `${printable(k)}=${printable(JSON.stringify(v) ?? "")}${
+        Object.hasOwn(mark, k) ? `  (tenant ${printable(tenant)})` : ""
+      }`
+    ).join("\n");
+  if (Object.keys(changes).length === 0) {
+    const view = await callApi<View>(ctx, "GET", path);
+    print(ctx, view, () => lines(view.config, view.overrides));
+    return 0;
+  }
+  const current = await callApi<View>(ctx, "GET", path);
+  const next = withChanges(current.overrides, changes);
+  for (const [k, v] of Object.entries(changes)) if (v === null) delete next[k];
+  const view = await callApi<View>(ctx, "PUT", path, { config: next });
+  print(
+    ctx,
+    view,
+    () => `configured ${ctx.args[0]} for tenant ${tenant}: ${Object.keys(changes).join(", ")}`,
+  );
+  return 0;
+}

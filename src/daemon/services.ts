@@ -8,6 +8,7 @@ import {
   createKeyRoutes,
   createPluginRoutes,
   createTaskRoutes,
+  createTenantRoutes,
   createUpdateRoutes,
   createWebhookRoutes,
 } from "../api/mod.ts";
@@ -77,6 +78,7 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
         log,
         outboxStatements: (event) => webhookOutboxStatements(store, event),
         retry: { maxAttempts: config.delivery.crashRetries + 1 },
+        tenants: { require: (id, what) => host.tenants.registry.require(id, what) },
       }),
   );
   const hooks = plugins.events;
@@ -101,7 +103,17 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
       tasks: { host: plugins, retryBaseMs: taskRetryBaseMs(), ackWaitMs: fleetTaskAckWaitMs() },
     })
     : null;
-  const tasks = new TaskService(store, plugins, { log, retryBaseMs: taskRetryBaseMs() });
+  const tasks = new TaskService(store, plugins, {
+    log,
+    retryBaseMs: taskRetryBaseMs(),
+    tenants: {
+      require: (id, what) => plugins.tenants.registry.require(id, what),
+      runsFor: async (id, tenant) => {
+        const tenants = (await plugins.record(id)).tenants;
+        return !tenants || tenants.includes(tenant);
+      },
+    },
+  });
   if (fleet) tasks.attachFleet(fleet.tasks);
   // Console extensions (plugin pages and widgets) register before the console is built.
   const extensions = new ConsoleExtensions();
@@ -153,6 +165,7 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
     ...await pluginSurfaceServices({ plugins, store, config, layout, extensions }),
     { routes: createAddonRoutes(addons, jobs, streams) },
     { routes: createKeyRoutes({ store }) },
+    { routes: createTenantRoutes(plugins) },
     masterKeyService,
     backupService(config, store, layout, runtime.volumes, plugins.db.databases),
     // The marketplace: catalog, advisories (enforced on plugins), updates and auto-update.

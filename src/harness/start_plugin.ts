@@ -183,9 +183,9 @@ export async function startPlugin(
     );
     const supervisor = new Supervisor({
       hostHandler: {
-        async handleHostCall(pid, op, args) {
+        async handleHostCall(pid, op, args, scope) {
           const a = (args ?? {}) as Record<string, unknown>;
-          if (DB_OPS.includes(op)) return await db.handle(pid, op, a);
+          if (DB_OPS.includes(op)) return await db.handle(pid, op, a, scope?.tenant ?? null);
           const value = await host.handleHostCall(pid, op, args);
           options.onHostCall?.(pid, op, a, value);
           return value;

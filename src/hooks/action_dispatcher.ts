@@ -20,7 +20,7 @@ import { loadEnvelopes, pendingByPlugin, pendingPage } from "./pending_deliverie
 import { boundResult } from "./bounded_result.ts";
 import type { ResultWriter } from "./result_writer.ts";
 import { toResult, Trackers } from "./trackers.ts";
-import type { HookHost } from "./types.ts";
+import type { CloudEvent, HookHost } from "./types.ts";
 import { contextWith, endSpan, startSpan, withContext } from "../tracing/mod.ts";
 
 export { toResult };
@@ -258,6 +258,7 @@ export class ActionDispatcher {
         () =>
           this.#host.invoke(job.pluginId, "action", job.hook, job.event, {
             record: { eventId: job.event.id, attempt: attempts },
+            tenant: tenantOf(job.event),
           }),
       );
       row = {
@@ -364,4 +365,9 @@ export class ActionDispatcher {
 
 function ms(started: number): number {
   return Math.round((performance.now() - started) * 1000) / 1000;
+}
+
+/** The event's `tenant` attribute (checked at intake), or null. */
+function tenantOf(event: CloudEvent): string | null {
+  return typeof event.tenant === "string" ? event.tenant : null;
 }

@@ -24,12 +24,13 @@ export async function runFilterChain(
   subscribers: Subscriber[],
   name: string,
   data: unknown,
+  tenant: string | null = null,
 ): Promise<FilterOutcome> {
   const out: FilterOutcome = { data, applied: [], skipped: [] };
   for (const s of subscribers) {
     const started = performance.now();
     try {
-      const value = await host.invoke(s.pluginId, "filter", name, out.data);
+      const value = await host.invoke(s.pluginId, "filter", name, out.data, { tenant });
       if (value === undefined) {
         out.skipped.push({
           plugin: s.pluginId,

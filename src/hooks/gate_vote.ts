@@ -28,10 +28,11 @@ export async function runGate(
   name: string,
   data: unknown,
   failOpen: boolean,
+  tenant: string | null = null,
 ): Promise<GateOutcome> {
   const votes = await Promise.all(subscribers.map(async (s): Promise<GateVote> => {
     try {
-      const answer = await host.invoke(s.pluginId, "gate", name, data);
+      const answer = await host.invoke(s.pluginId, "gate", name, data, { tenant });
       const a = answer as { allow?: unknown; reason?: unknown } | null;
       if (typeof a !== "object" || a === null || typeof a.allow !== "boolean") {
         return failedVote(s, "invalid: the gate must return { allow: boolean, reason?: string }");

@@ -36,6 +36,11 @@ export interface HookBusOptions {
   retentionMs?: number;
   /** Memory and timing limits of delivery. @default DISPATCH_LIMITS */
   dispatch?: Partial<DispatchLimits>;
+  /**
+   * Checks the tenant an event, filter or gate names (throws `UnknownTenantError`, a 400).
+   * @default none: any tenant is refused
+   */
+  tenants?: { require(id: unknown, what?: string): Promise<string> };
 }
 
 /** What `emit()` answers. */
@@ -67,6 +72,7 @@ export class HookBus implements PluginEvents {
   #cron: CronScheduler;
   #retentionMs: number;
   #started = false;
+  #tenants: NonNullable<HookBusOptions["tenants"]>;
 
   constructor(options: HookBusOptions) {
     const { store, host, log = (m) => console.error(`plugd: ${m}`) } = options;
@@ -80,6 +86,9 @@ export class HookBus implements PluginEvents {
     this.#host = host;
     this.#log = log;
     this.#retentionMs = options.retentionMs ?? 7 * 24 * 3600_000;
+    this.#tenants = options.tenants ?? {
+      require: (id) => Promise.reject(new TypeError(`no tenants here: "${id}" refused`)),
+    };
     this.subscriptions = new SubscriptionIndex(host);
     this.policies = new GatePolicies(store);
     this.#writer = new ResultWriter(store, log);
@@ -130,7 +139,8 @@ export class HookBus implements PluginEvents {
    * returned here (they may belong to another emitter; `GET /v1/events/{id}` needs `reader`).
    */
   async emit(event: CloudEvent, options: { wait?: boolean } = {}): Promise<EmitResult> {
-    const subscribers = await this.subscriptions.actions(event.type);
+    const tenant = await this.#tenant(event.tenant, "the event's tenant");
+    const subscribers = await this.subscriptions.actions(event.type, tenant);
     const trackers = this.#dispatcher.trackers;
     const completion = options.wait
       ? trackers.track(event.id, subscribers.length, MAX_WAIT_MS)
@@ -164,9 +174,18 @@ export class HookBus implements PluginEvents {
     return { id: event.id, duplicate, status: view?.status, results: view?.results ?? [] };
   }
 
-  /** `ctx.emit` of a plugin (the emit permission was checked by the caller). */
-  async emitFromPlugin(pluginId: string, type: string, data: unknown): Promise<{ id: string }> {
-    const { id } = await this.emit(envelope(`/plugins/${pluginId}`, type, data));
+  /**
+   * `ctx.emit` of a plugin (the emit permission was checked by the caller); `tenant` is the
+   * tenant of the call it emitted from (the runtime's word, never the plugin's).
+   */
+  async emitFromPlugin(
+    pluginId: string,
+    type: string,
+    data: unknown,
+    tenant: string | null = null,
+  ): Promise<{ id: string }> {
+    const event = envelope(`/plugins/${pluginId}`, type, data);
+    const { id } = await this.emit(tenant === null ? event : { ...event, tenant });
     return { id };
   }
 
@@ -225,15 +244,25 @@ export class HookBus implements PluginEvents {
     return done;
   }
 
-  /** `POST /v1/filters/{name}`. */
-  async filter(name: string, data: unknown): Promise<FilterOutcome> {
-    return await runFilterChain(this.#host, await this.subscriptions.filters(name), name, data);
+  /** `POST /v1/filters/{name}`: the chain of the plugins that run for `tenant` (if given). */
+  async filter(name: string, data: unknown, tenant?: unknown): Promise<FilterOutcome> {
+    const t = await this.#tenant(tenant, "the filter's tenant");
+    const subscribers = await this.subscriptions.filters(name, t);
+    return await runFilterChain(this.#host, subscribers, name, data, t);
   }
 
-  /** `POST /v1/gates/{name}`. */
-  async gate(name: string, data: unknown): Promise<GateOutcome> {
-    const subscribers = await this.subscriptions.gates(name);
-    return await runGate(this.#host, subscribers, name, data, this.policies.get(name).fail_open);
+  /** `POST /v1/gates/{name}`: the votes of the plugins that run for `tenant` (if given). */
+  async gate(name: string, data: unknown, tenant?: unknown): Promise<GateOutcome> {
+    const t = await this.#tenant(tenant, "the gate's tenant");
+    const subscribers = await this.subscriptions.gates(name, t);
+    const failOpen = this.policies.get(name).fail_open;
+    return await runGate(this.#host, subscribers, name, data, failOpen, t);
+  }
+
+  /** A registered tenant, or null when none is named (undefined or null). */
+  async #tenant(tenant: unknown, what: string): Promise<string | null> {
+    if (tenant === undefined || tenant === null) return null;
+    return await this.#tenants.require(tenant, what);
   }
 
   /** `PUT /v1/gates/{name}/policy`. */

@@ -6,6 +6,8 @@ type Kind = "action" | "filter" | "gate";
 
 interface Entry extends Subscriber {
   kind: Kind;
+  /** The tenants its plugin runs for; null = every tenant and calls without one. */
+  tenants: string[] | null;
 }
 
 /**
@@ -30,25 +32,30 @@ export class SubscriptionIndex {
     this.#entries = null;
   }
 
-  /** Action subscribers of event `type` (exact or wildcard hooks). */
-  actions(type: string): Promise<Subscriber[]> {
-    return this.#match("action", type);
+  /**
+   * Action subscribers of event `type` (exact or wildcard hooks) among the plugins that run for
+   * `tenant` (those enabled for it or for every tenant; without a tenant, the latter only).
+   */
+  actions(type: string, tenant: string | null = null): Promise<Subscriber[]> {
+    return this.#match("action", type, tenant);
   }
 
-  /** Filter subscribers of `name`, in chain order. */
-  filters(name: string): Promise<Subscriber[]> {
-    return this.#match("filter", name);
+  /** Filter subscribers of `name`, in chain order, among the plugins that run for `tenant`. */
+  filters(name: string, tenant: string | null = null): Promise<Subscriber[]> {
+    return this.#match("filter", name, tenant);
   }
 
-  /** Gate subscribers of `name`. */
-  gates(name: string): Promise<Subscriber[]> {
-    return this.#match("gate", name);
+  /** Gate subscribers of `name` among the plugins that run for `tenant`. */
+  gates(name: string, tenant: string | null = null): Promise<Subscriber[]> {
+    return this.#match("gate", name, tenant);
   }
 
-  async #match(kind: Kind, name: string): Promise<Subscriber[]> {
+  async #match(kind: Kind, name: string, tenant: string | null): Promise<Subscriber[]> {
     const entries = await this.#load();
+    const runsFor = (e: Entry) =>
+      e.tenants === null || (tenant !== null && e.tenants.includes(tenant));
     return entries
-      .filter((e) => e.kind === kind && matchesEventPattern(e.hook, name))
+      .filter((e) => e.kind === kind && matchesEventPattern(e.hook, name) && runsFor(e))
       .map(({ pluginId, hook, priority, timeoutMs }) => ({ pluginId, hook, priority, timeoutMs }));
   }
 
@@ -76,6 +83,7 @@ export class SubscriptionIndex {
           hook: h.name,
           priority: h.priority,
           timeoutMs: p.manifest.limits.timeout_ms,
+          tenants: p.tenants ?? null,
         });
       }
     }

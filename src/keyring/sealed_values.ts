@@ -16,6 +16,7 @@ import type { Store } from "../store/mod.ts";
 /** The columns that hold sealed values, as `table.column`. */
 export const SEALED_COLUMNS = [
   "plugin_config.config",
+  "tenant_configs.config",
   "webhooks.secret_enc",
   "webhooks.previous_secret_enc",
   "registry_installations.token",
@@ -33,24 +34,17 @@ export async function resealStatements(
 ): Promise<{ statements: InStatement[]; count: number }> {
   const statements: InStatement[] = [];
   let count = 0;
-  const configs = await store.execute("SELECT plugin_id, config FROM plugin_config");
-  for (const row of configs.rows) {
-    const pluginId = String(row.plugin_id);
-    const config = JSON.parse(String(row.config)) as Record<string, unknown>;
+  for (const row of await configRows(store)) {
+    const config = JSON.parse(row.config) as Record<string, unknown>;
     let changed = false;
     // Secrets may sit at any depth (`github/token`, `hooks/0/key`): each is re-sealed in place.
     for (const { path, value } of sealedValues(config)) {
-      const aad = secretAad(pluginId, path);
+      const aad = secretAad(row.owner, path);
       value.$enc = await encryptSecret(to, await decryptSecret(from, value.$enc, aad), aad);
       changed = true;
       count++;
     }
-    if (changed) {
-      statements.push({
-        sql: "UPDATE plugin_config SET config = ? WHERE plugin_id = ?",
-        args: [JSON.stringify(config), pluginId],
-      });
-    }
+    if (changed) statements.push(row.update(JSON.stringify(config)));
   }
   const hooks = await store.execute("SELECT id, secret_enc, previous_secret_enc FROM webhooks");
   for (const row of hooks.rows) {
@@ -83,13 +77,12 @@ export async function resealStatements(
 /** Every sealed value as `[where, blob, aad]`, for checks (tests, restore). */
 export async function listSealedValues(store: Store): Promise<[string, string, string][]> {
   const out: [string, string, string][] = [];
-  const configs = await store.execute("SELECT plugin_id, config FROM plugin_config");
-  for (const row of configs.rows) {
-    for (const { path, value } of sealedValues(JSON.parse(String(row.config)))) {
+  for (const row of await configRows(store)) {
+    for (const { path, value } of sealedValues(JSON.parse(row.config))) {
       out.push([
-        `plugin_config ${row.plugin_id}.${path.replaceAll("/", ".")}`,
+        `${row.where}.${path.replaceAll("/", ".")}`,
         value.$enc,
-        secretAad(String(row.plugin_id), path),
+        secretAad(row.owner, path),
       ]);
     }
   }
@@ -110,4 +103,46 @@ export async function listSealedValues(store: Store): Promise<[string, string, s
     ]);
   }
   return out;
+}
+
+/** A stored config with sealed values: its AAD owner, and the UPDATE that replaces it. */
+interface ConfigRow {
+  owner: string;
+  where: string;
+  config: string;
+  update: (config: string) => InStatement;
+}
+
+/**
+ * Plugin configs (AAD owner: the plugin id) and tenant overrides (owner `<plugin>@<tenant>`, as
+ * `src/plugins/tenant_configs.ts` seals them).
+ */
+async function configRows(store: Store): Promise<ConfigRow[]> {
+  const rows: ConfigRow[] = [];
+  for (const r of (await store.execute("SELECT plugin_id, config FROM plugin_config")).rows) {
+    const id = String(r.plugin_id);
+    rows.push({
+      owner: id,
+      where: `plugin_config ${id}`,
+      config: String(r.config),
+      update: (config) => ({
+        sql: "UPDATE plugin_config SET config = ? WHERE plugin_id = ?",
+        args: [config, id],
+      }),
+    });
+  }
+  const tenants = await store.execute("SELECT plugin_id, tenant, config FROM tenant_configs");
+  for (const r of tenants.rows) {
+    const [id, tenant] = [String(r.plugin_id), String(r.tenant)];
+    rows.push({
+      owner: `${id}@${tenant}`,
+      where: `tenant_configs ${id}@${tenant}`,
+      config: String(r.config),
+      update: (config) => ({
+        sql: "UPDATE tenant_configs SET config = ? WHERE plugin_id = ? AND tenant = ?",
+        args: [config, id, tenant],
+      }),
+    });
+  }
+  return rows;
 }

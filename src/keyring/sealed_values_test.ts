@@ -44,6 +44,14 @@ Deno.test("rotateMasterKey() re-seals every sealed column, and SEALED_COLUMNS na
     ],
   });
   await store.execute({
+    sql: `INSERT INTO tenant_configs (plugin_id, tenant, config, updated_at)
+          VALUES ('p', 'acme', ?, ?)`,
+    args: [
+      JSON.stringify({ t: { $enc: await encryptSecret(holder, "T", "plugin:p@acme:t") } }),
+      now,
+    ],
+  });
+  await store.execute({
     sql: `INSERT INTO webhooks (id, name, url, event_types, timeout_ms, secret_enc,
             previous_secret_enc, created_at, updated_at) VALUES ('w', 'w', 'http://x', '[]', 1, ?, ?, ?, ?)`,
     args: [
@@ -63,7 +71,7 @@ Deno.test("rotateMasterKey() re-seals every sealed column, and SEALED_COLUMNS na
     assert.ok(known.has(column), `${column} holds sealed values: add it to SEALED_COLUMNS`);
   }
   const result = await rotateMasterKey({ store, holder, keyFile, stateDir: dir, actor: "test" });
-  assert.equal(result.secrets, 4);
+  assert.equal(result.secrets, 5);
   assert.equal(result.installed, true);
   // Only the new key opens them now.
   const fresh = new MasterKeyHolder(holder.current);

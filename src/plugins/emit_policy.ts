@@ -11,8 +11,10 @@ import type { LogRings } from "./log_ring.ts";
 
 const refused = metrics.counter(
   "plugd_plugin_emit_refused_total",
-  "Events a plugin tried to emit and was refused (reason: permission or rate)",
+  "Events a plugin tried to emit and was refused (reason: permission, rate or tenant)",
 );
+
+type Counts = { permission: number; rate: number; tenant: number };
 
 /**
  * Counts refused emits. A type refusal is logged each time; a rate refusal (a flood) is
@@ -23,7 +25,7 @@ export class EmitPolicy {
   readonly limiter = new EmitLimiter();
   #patterns = new Map<string, string[]>();
   #operator: () => { default: EmitRate; ceiling: EmitRate };
-  #counts = new Map<string, { permission: number; rate: number }>();
+  #counts = new Map<string, Counts>();
   #lastRateLog = new Map<string, { at: number; suppressed: number }>();
   #logs: LogRings;
 
@@ -45,12 +47,16 @@ export class EmitPolicy {
 
   /** Records one refusal of `type` for `reason`. */
   record(pluginId: string, type: string, reason: EmitDenial): void {
-    const counts = this.#counts.get(pluginId) ?? { permission: 0, rate: 0 };
+    const counts = this.#counts.get(pluginId) ?? { permission: 0, rate: 0, tenant: 0 };
     counts[reason]++;
     this.#counts.set(pluginId, counts);
     refused.inc({ plugin: pluginId, reason });
     if (reason === "permission") {
       this.#log(pluginId, `emit of "${type}" refused: not in the plugin's emit permission`);
+      return;
+    }
+    if (reason === "tenant") {
+      this.#log(pluginId, `emit of "${type}" refused: it named a tenant other than its call's`);
       return;
     }
     const now = Date.now();
@@ -66,7 +72,7 @@ export class EmitPolicy {
 
   /** What `GET /v1/plugins/{id}` shows: refusals and the rate in force. */
   view(pluginId: string): {
-    emitDenied: { permission: number; rate: number };
+    emitDenied: Counts;
     emitRate: EmitRate | null;
   } {
     return { emitDenied: this.counts(pluginId), emitRate: this.limiter.rate(pluginId) ?? null };
@@ -75,12 +81,12 @@ export class EmitPolicy {
   /** Every refusal of a plugin so far. */
   total(pluginId: string): number {
     const c = this.counts(pluginId);
-    return c.permission + c.rate;
+    return c.permission + c.rate + c.tenant;
   }
 
-  /** `{permission, rate}` refusals of a plugin so far. */
-  counts(pluginId: string): { permission: number; rate: number } {
-    return this.#counts.get(pluginId) ?? { permission: 0, rate: 0 };
+  /** `{permission, rate, tenant}` refusals of a plugin so far. */
+  counts(pluginId: string): Counts {
+    return this.#counts.get(pluginId) ?? { permission: 0, rate: 0, tenant: 0 };
   }
 
   #log(pluginId: string, msg: string): void {

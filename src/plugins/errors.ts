@@ -7,3 +7,16 @@ export class NotFoundError extends Error {
 export class ConflictError extends Error {
   override name = "ConflictError";
 }
+
+/** Thrown for config values that do not match the manifest schema: HTTP 422 with every problem. */
+export class ConfigValidationError extends Error {
+  override name = "ConfigValidationError";
+  readonly problems: { field: string; message: string }[];
+  constructor(pluginId: string, problems: { field: string; message: string }[]) {
+    super(
+      `Invalid config for plugin "${pluginId}": ` +
+        problems.map((p) => `${p.field}: ${p.message}`).join("; "),
+    );
+    this.problems = problems;
+  }
+}

@@ -35,3 +35,11 @@ export {
 } from "./addon_launch.ts";
 export { prepareDirs } from "./folder_owners.ts";
 export type { CallOptions, RecordFacts } from "./plugin_calls.ts";
+export {
+  PluginTenants,
+  runsFor,
+  TenantCallError,
+  type TenantPlugin,
+  type TenantScopeChange,
+} from "./plugin_tenants.ts";
+export { TenantConfigs, type TenantConfigView } from "./tenant_configs.ts";

@@ -4,17 +4,22 @@
  * logged in the plugin's log.
  */
 import { type CallFacts, type ExecutionRecorder, statusOf } from "../executions/mod.ts";
-import type { CallKind, InvokeOptions, OwnCall, Supervisor } from "../runtime/mod.ts";
+import type { CallKind, InvokeOptions, OwnCall, Supervisor, TenantCall } from "../runtime/mod.ts";
 import { callFailedLine, type LogRings } from "./log_ring.ts";
 import { measuredCall } from "./plugin_metrics.ts";
 
 /** What the caller tells the record beyond plugin, kind and name (all optional). */
 export type RecordFacts = Omit<CallFacts, "plugin" | "kind" | "name">;
 
-/** Options of one call: the runtime's, plus what its execution record says. */
-export interface CallOptions extends InvokeOptions {
-  /** Tenant, attempt, event or task id, actor; `input` replaces the payload in the preview. */
+/** Options of one call: the runtime's, the tenant, and what its execution record says. */
+export interface CallOptions extends Omit<InvokeOptions, "tenant"> {
+  /** Attempt, event or task id, actor; `input` replaces the payload in the preview. */
   record?: RecordFacts;
+  /**
+   * The tenant the call is for: the handler gets it as `ctx.tenant` with the tenant's config and
+   * storage, and the record names it. Refused when the plugin does not run for it.
+   */
+  tenant?: string | null;
 }
 
 /** What {@linkcode invokeRecorded} needs. */
@@ -22,6 +27,8 @@ export interface CallDeps {
   supervisor: Supervisor;
   executions: ExecutionRecorder;
   logs: LogRings;
+  /** What a call for `tenant` carries (its config); needed for calls with a tenant. */
+  tenantCall?: (tenant: string) => Promise<TenantCall>;
 }
 
 /** Calls that are not recorded: health checks run every few seconds and say nothing new. */
@@ -33,8 +40,12 @@ export async function invokeRecorded(
   call: { id: string; kind: CallKind; name: string; payload: unknown },
   options: CallOptions = {},
 ): Promise<unknown> {
-  const { record, ...invokeOptions } = options;
+  const { record, tenant, ...callOptions } = options;
   const { id, kind, name, payload } = call;
+  if (tenant && !deps.tenantCall) throw new TypeError("a call for a tenant needs deps.tenantCall");
+  const invokeOptions = tenant
+    ? { ...callOptions, tenant: await deps.tenantCall!(tenant) }
+    : callOptions;
   const startedAt = Date.now();
   const started = performance.now();
   const run = () => deps.supervisor.invoke(id, kind, name, payload, invokeOptions);
@@ -43,6 +54,7 @@ export async function invokeRecorded(
     kind: kind as CallFacts["kind"],
     name,
     ...record,
+    ...(tenant ? { tenant } : {}),
     input: record && "input" in record ? record.input : payload,
   });
   try {

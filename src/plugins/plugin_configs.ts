@@ -5,20 +5,10 @@ import { validateConfigValues } from "./config_values.ts";
 import { storedManifest } from "./repository.ts";
 import { normalizeStoredConfigSchema } from "../manifest/mod.ts";
 import type { PluginRecord } from "./types.ts";
-import { ConflictError } from "./errors.ts";
+import { ConfigValidationError, ConflictError } from "./errors.ts";
+import { TenantConfigs } from "./tenant_configs.ts";
 
-/** Thrown for config values that do not match the manifest schema: HTTP 422 with every problem. */
-export class ConfigValidationError extends Error {
-  override name = "ConfigValidationError";
-  readonly problems: { field: string; message: string }[];
-  constructor(pluginId: string, problems: { field: string; message: string }[]) {
-    super(
-      `Invalid config for plugin "${pluginId}": ` +
-        problems.map((p) => `${p.field}: ${p.message}`).join("; "),
-    );
-    this.problems = problems;
-  }
-}
+export { ConfigValidationError };
 
 /**
  * Plugin configuration: validated against the manifest schema, secrets sealed with AES-256-GCM
@@ -27,10 +17,13 @@ export class ConfigValidationError extends Error {
 export class PluginConfigs {
   #store: Store;
   #key: MasterKeyRef;
+  /** Each tenant's overrides of these values. */
+  readonly tenants: TenantConfigs;
 
   constructor(store: Store, masterKey: MasterKeyRef) {
     this.#store = store;
     this.#key = masterKey;
+    this.tenants = new TenantConfigs(store, masterKey, (plugin) => this.plain(plugin));
   }
 
   async #stored(id: string): Promise<Record<string, unknown>> {

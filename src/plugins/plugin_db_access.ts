@@ -3,7 +3,7 @@
  * launch), the `db.*` host calls, migrations at launch (enable, restart, update), and the
  * snapshot an update restores when it rolls back.
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { appendAudit } from "../audit/mod.ts";
 import { dbQuotaBytes, DEFAULT_DB_QUOTA } from "../permissions/mod.ts";
 import {
@@ -61,6 +61,10 @@ export function createPluginDbAccess(
 export class PluginDbAccess {
   readonly databases: PluginDatabases;
   #limits = new Map<string, DbLimits>();
+  /** Where each plugin's migrations are, to bring a tenant's database up to date at first use. */
+  #migrations = new Map<string, { dir: string; version: string }>();
+  /** Tenant databases opened (and migrated) since the plugin's last launch. */
+  #tenants = new Map<string, Set<string>>();
 
   constructor(databases: PluginDatabases) {
     this.databases = databases;
@@ -83,11 +87,15 @@ export class PluginDbAccess {
     // A statement gets 80 % of an invocation's time, so the plugin sees the error in time.
     const limits = { quotaBytes, timeoutMs: Math.floor(plugin.manifest.limits.timeout_ms * 0.8) };
     this.#limits.set(plugin.id, limits);
+    await this.#closeTenants(plugin.id); // reopened, and migrated, with this version at first use
+    this.#migrations.delete(plugin.id);
     if (!plugin.manifest.migrations) return [];
+    const dir = join(pluginDir, plugin.manifest.migrations);
+    this.#migrations.set(plugin.id, { dir, version: plugin.version });
     const applied = await this.databases.migrate(
       { pluginId: plugin.id },
       limits,
-      join(pluginDir, plugin.manifest.migrations),
+      dir,
       plugin.version,
     );
     if (applied.length > 0 && store) {
@@ -102,8 +110,16 @@ export class PluginDbAccess {
     return applied;
   }
 
-  /** Serves one `db.*` host call of `pluginId`. */
-  async handle(pluginId: string, op: string, args: Record<string, unknown>): Promise<unknown> {
+  /**
+   * Serves one `db.*` host call of `pluginId`; in a call for a tenant, on that tenant's own
+   * database (created and migrated at its first use after each launch).
+   */
+  async handle(
+    pluginId: string,
+    op: string,
+    args: Record<string, unknown>,
+    tenant: string | null = null,
+  ): Promise<unknown> {
     const limits = this.#limits.get(pluginId);
     if (!limits) {
       throw new DbDeniedError(
@@ -111,7 +127,9 @@ export class PluginDbAccess {
           "plugin.yaml (and have it granted)",
       );
     }
-    const db = await this.databases.get({ pluginId }, limits);
+    const db = tenant === null
+      ? await this.databases.get({ pluginId }, limits)
+      : await this.#tenantDb(pluginId, tenant, limits);
     switch (op) {
       case "db.execute":
         return await db.execute(args.sql, args.args, args.tx);
@@ -125,6 +143,40 @@ export class PluginDbAccess {
         return null;
     }
     throw new TypeError(`unknown host operation "${op}"`);
+  }
+
+  async #tenantDb(pluginId: string, tenant: string, limits: DbLimits) {
+    const key = { pluginId, tenant };
+    const opened = this.#tenants.get(pluginId) ?? new Set<string>();
+    this.#tenants.set(pluginId, opened);
+    const migrations = this.#migrations.get(pluginId);
+    if (!opened.has(tenant) && migrations) {
+      await this.databases.migrate(key, limits, migrations.dir, migrations.version);
+    }
+    opened.add(tenant);
+    return await this.databases.get(key, limits);
+  }
+
+  async #closeTenants(pluginId: string): Promise<void> {
+    for (const tenant of this.#tenants.get(pluginId) ?? []) {
+      await this.databases.close({ pluginId, tenant });
+    }
+    this.#tenants.delete(pluginId);
+  }
+
+  /** Removes the databases of `tenant` of every plugin (tenant removal with purge). */
+  async purgeTenant(tenant: string): Promise<void> {
+    const root = dirname(this.databases.dirOf({ pluginId: "x" }));
+    const ids: string[] = [];
+    try {
+      for await (const entry of Deno.readDir(root)) if (entry.isDirectory) ids.push(entry.name);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    for (const pluginId of ids) {
+      this.#tenants.get(pluginId)?.delete(tenant);
+      await this.databases.purge({ pluginId, tenant });
+    }
   }
 
   /** A copy of the plugin's database before an update switches versions. */
@@ -150,6 +202,8 @@ export class PluginDbAccess {
   /** Stops the plugin's database process; with `purge`, removes the database. */
   async forget(pluginId: string, purge: boolean): Promise<void> {
     this.#limits.delete(pluginId);
+    this.#migrations.delete(pluginId);
+    await this.#closeTenants(pluginId);
     if (purge) await this.databases.purge({ pluginId });
     else await this.databases.close({ pluginId });
   }

@@ -22,7 +22,7 @@ import { createPluginSupervisor } from "./plugin_supervisor.ts";
 import { collectPluginMetrics } from "./plugin_metrics.ts";
 import { type CallOptions, invokeRecorded, recordOwnCall } from "./plugin_calls.ts";
 import { ExecutionRecorder } from "../executions/mod.ts";
-import { reloadPlugin } from "./reload_plugin.ts";
+import { reloadFromSource } from "./reload_plugin.ts";
 import { checkEnableable } from "./enable_checks.ts";
 import { EmitPolicy } from "./emit_policy.ts";
 import { onDemand } from "./plugin_dirs.ts";
@@ -35,6 +35,7 @@ import { PluginLocks } from "./plugin_locks.ts";
 import { settleInterrupted } from "./recover_transitions.ts";
 import { cancelUpdate, grantRequest, pendingUpdateFacts } from "./pending_update.ts";
 import type { SwitchHost } from "./switch_version.ts";
+import { PluginTenants, type TenantScopeChange } from "./plugin_tenants.ts";
 
 /** The event bus as plugins see it: their `ctx.emit`, the daemon's events, cron status. */
 export interface PluginEvents extends PluginEventSink, SystemEventSink {
@@ -56,10 +57,15 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   readonly db: PluginDbAccess;
   readonly supervisor: Supervisor;
   readonly configs: PluginConfigs;
+  /** Tenants: the registry, per-tenant enablement, what a call for a tenant carries. */
+  readonly tenants: PluginTenants;
   readonly events: E;
   #ctx: PluginContext;
   #emit = new EmitPolicy(this.logs, () => this.#ctx.config.emitRate);
-  #reloader = new DevReloader((id) => this.reload(id));
+  // Dev mode: reinstall from the source folder and restart when it changes.
+  #reloader = new DevReloader((id) =>
+    reloadFromSource(this.#ctx, this.logs, (p) => this.#starter.launch(p), id)
+  );
   #states = new RuntimeStates();
   #addons: SystemAddonHooks | null = null;
   #starter: PluginStarter;
@@ -74,6 +80,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     this.configs = configs;
     this.storage = new PluginStorage(ctx.store);
     this.db = createPluginDbAccess(ctx.layout.root, ctx.runtime.sandbox, this.logs);
+    const tenantDeps = { configs: configs.tenants, db: this.db, events: this.events };
+    this.tenants = new PluginTenants({ ...ctx, ...tenantDeps });
     this.executions = new ExecutionRecorder(ctx.store, {
       retention: ctx.config.executions,
       log: ctx.log,
@@ -92,6 +100,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       onStateChange: (id, state, reason) => void this.#onRuntimeState(id, state, reason),
       verifyIntegrity: (id) => this.#verifyIntegrity(id),
       onOwnCall: (id, call) => recordOwnCall(this.executions, id, call),
+      onTenantRefused: (id, type, claimed) => this.tenants.refused(id, type, claimed),
     });
     this.#starter = new PluginStarter({
       ctx: this.#ctx,
@@ -108,18 +117,6 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   /** Attaches the system-addon side (`kind: system`), which is built on this service. */
   attachSystemAddons(hooks: SystemAddonHooks): void {
     this.#addons = hooks;
-  }
-
-  /** Dev mode: reinstall from the source folder and restart when it changes. */
-  async reload(id: string): Promise<void> {
-    try {
-      const next = await reloadPlugin(this.#ctx, id);
-      this.logs.system(id, "info", "source folder changed: reinstalled");
-      if (next.state === "enabled") await this.#starter.launch(next);
-    } catch (error) {
-      const message = (error as Error).message;
-      this.logs.system(id, "error", `reload from the source folder failed: ${message}`);
-    }
   }
 
   /** Settles what a crash interrupted, then starts every enabled plugin, several at once. */
@@ -197,8 +194,9 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     return this.#locked(id, () => grantRequest(this.#ctx, host, id, permissions, actor, options));
   }
 
-  /** Enables a granted plugin and starts it (409 without a grant). */
-  enable = (id: string, actor: string) => this.#locked(id, () => this.#enable(id, actor));
+  /** Enables a granted plugin and starts it (409 without a grant); `scope`: for which tenants. */
+  enable = (id: string, actor: string, scope?: TenantScopeChange) =>
+    this.#locked(id, () => this.tenants.enable(id, scope, actor, () => this.#enable(id, actor)));
 
   async #enable(id: string, actor: string): Promise<void> {
     const plugin = await getPlugin(this.#ctx.store, id);
@@ -224,7 +222,9 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     });
   }
 
-  disable = (id: string, actor: string) => this.#locked(id, () => this.#disable(id, actor));
+  /** Disables a plugin, or with `tenant` only stops running it for that tenant. */
+  disable = (id: string, actor: string, tenant?: string) =>
+    this.#locked(id, () => this.tenants.disable(id, tenant, actor, () => this.#disable(id, actor)));
 
   async #disable(id: string, actor: string): Promise<void> {
     const plugin = await getPlugin(this.#ctx.store, id);
@@ -339,7 +339,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     options?: CallOptions,
   ): Promise<unknown> {
     const deps = { supervisor: this.supervisor, executions: this.executions, logs: this.logs };
-    return invokeRecorded(deps, { id, kind, name, payload }, options);
+    const tenantCall = (tenant: string) => this.tenants.callFor(id, tenant);
+    return invokeRecorded({ ...deps, tenantCall }, { id, kind, name, payload }, options);
   }
 
   /** Why `id` cannot take a delivery now, or null (the hook bus parks deliveries on this). */
@@ -364,6 +365,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
 
   async #onRuntimeState(id: string, state: string, reason?: string): Promise<void> {
     this.#states.changed(id, state, reason);
+    this.tenants.forget(id); // a launch may bring another version, schema or config
     if (state === "failed") await recordFailure(this.#ctx, id, reason);
   }
 

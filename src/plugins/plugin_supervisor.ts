@@ -32,6 +32,8 @@ export interface PluginSupervisorDeps {
   onPermissionDenied: (pluginId: string, attempt: DeniedAttempt) => void;
   onStateChange: (pluginId: string, state: RuntimeState, reason?: string) => void;
   verifyIntegrity: (pluginId: string) => Promise<boolean>;
+  /** A plugin tried to emit for a tenant other than its call's (audited by the service). */
+  onTenantRefused?: (pluginId: string, type: string, claimed: string) => void;
   /** Calls the supervisor makes itself (onEnable), for execution records. */
   onOwnCall?: (pluginId: string, call: OwnCall) => void;
 }
@@ -48,7 +50,10 @@ export function createPluginSupervisor(deps: PluginSupervisorDeps): Supervisor {
       events: deps.bus,
       emitPatterns: (id) => deps.emit.patterns(id),
       emitLimiter: deps.emit.limiter,
-      onEmitDenied: (id, type, reason) => deps.emit.record(id, type, reason),
+      onEmitDenied: (id, type, reason, claimed) => {
+        deps.emit.record(id, type, reason);
+        if (reason === "tenant") deps.onTenantRefused?.(id, type, claimed ?? "");
+      },
       db: deps.db,
       series: deps.series,
     }),

@@ -6,7 +6,7 @@ import { type BundledPackage, DEPS_FILE } from "../bundle/mod.ts";
 
 /** Facts the view adds from other parts of the daemon. */
 export interface ViewExtras {
-  emitDenied: { permission: number; rate: number };
+  emitDenied: { permission: number; rate: number; tenant?: number };
   /** The emit rate in force (null before the first start). */
   emitRate: { perSecond: number; burst: number } | null;
   storageBytes: number;
@@ -59,6 +59,7 @@ export function pluginView(
     version: p.version,
     state: p.state,
     failed_reason: p.failedReason,
+    tenants: p.tenants ?? "all",
     manifest: p.manifest,
     source: p.source,
     digest: p.digest,
@@ -77,7 +78,9 @@ export function pluginView(
       : stats?.state ?? "stopped",
     stats: {
       ...(stats ?? { state: "stopped" }),
-      emit_denied: extras.emitDenied.permission + extras.emitDenied.rate,
+      emit_denied: extras.emitDenied.permission + extras.emitDenied.rate +
+        (extras.emitDenied.tenant ?? 0),
+      emit_tenant_refused: extras.emitDenied.tenant ?? 0,
       emit_rate_limited: extras.emitDenied.rate,
       emit_rate: extras.emitRate
         ? { per_s: extras.emitRate.perSecond, burst: extras.emitRate.burst }
@@ -110,6 +113,7 @@ export function pluginSummary(
     version: p.version,
     state: p.state,
     failed_reason: p.failedReason,
+    tenants: p.tenants ?? "all",
     description: p.manifest.description,
     granted: p.granted !== null,
     runtime: counters?.degraded && counters.state === "running"

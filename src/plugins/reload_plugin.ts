@@ -8,6 +8,27 @@ import type { PluginContext } from "./plugin_context.ts";
 import { pluginPaths } from "./plugin_paths.ts";
 import { getPlugin, upsertPluginStatement } from "./repository.ts";
 import type { PluginRecord } from "./types.ts";
+import type { LogRings } from "./log_ring.ts";
+
+/**
+ * Dev mode: reinstalls from the source folder (see {@linkcode reloadPlugin}) and relaunches an
+ * enabled plugin with `launch`; a failure goes to the plugin's log, never further.
+ */
+export async function reloadFromSource(
+  ctx: PluginContext,
+  logs: LogRings,
+  launch: (plugin: PluginRecord) => Promise<unknown>,
+  id: string,
+): Promise<void> {
+  try {
+    const next = await reloadPlugin(ctx, id);
+    logs.system(id, "info", "source folder changed: reinstalled");
+    if (next.state === "enabled") await launch(next);
+  } catch (error) {
+    const message = (error as Error).message;
+    logs.system(id, "error", `reload from the source folder failed: ${message}`);
+  }
+}
 
 /**
  * Reinstalls a dev-mode plugin from the folder it was installed from, keeping its id, version,

@@ -30,8 +30,14 @@ export async function removePlugin(
           updated_at = ? WHERE plugin_id = ? AND status = 'pending'`,
         args: [Date.now(), plugin.id],
       },
+      // Which tenants it ran for goes with its row, like its state; tenant data only with purge.
+      { sql: "DELETE FROM tenant_scopes WHERE plugin_id = ?", args: [plugin.id] },
+      { sql: "DELETE FROM plugin_tenants WHERE plugin_id = ?", args: [plugin.id] },
       ...(purge
-        ? [{ sql: "DELETE FROM plugin_storage WHERE plugin_id = ?", args: [plugin.id] }]
+        ? ["plugin_storage", "tenant_storage", "tenant_configs"].map((table) => ({
+          sql: `DELETE FROM ${table} WHERE plugin_id = ?`,
+          args: [plugin.id],
+        }))
         : []),
       putTransitionStatement({
         kind: "uninstall",

@@ -4,7 +4,13 @@ import type { Store } from "../store/mod.ts";
 import { NotFoundError } from "./errors.ts";
 import type { PluginRecord, PluginState } from "./types.ts";
 
-const SELECT = `SELECT p.*, g.permissions AS granted FROM plugins p
+// `tenants`: null = runs for every tenant; else the JSON list it runs for (maybe empty).
+const SELECT = `SELECT p.*, g.permissions AS granted,
+    CASE WHEN EXISTS (SELECT 1 FROM tenant_scopes s WHERE s.plugin_id = p.id)
+      THEN (SELECT json_group_array(t.tenant) FROM
+        (SELECT tenant FROM plugin_tenants WHERE plugin_id = p.id ORDER BY tenant) t)
+    END AS tenants
+  FROM plugins p
   LEFT JOIN grants g ON g.plugin_id = p.id`;
 
 /** A stored manifest; config schemas stored by plugd 0.1 (flat) are converted to JSON Schema. */
@@ -26,6 +32,9 @@ function toRecord(row: Row): PluginRecord {
     installedAt: String(row.installed_at),
     updatedAt: String(row.updated_at),
     granted: row.granted === null ? null : JSON.parse(String(row.granted)) as Permissions,
+    tenants: row.tenants === null || row.tenants === undefined
+      ? null
+      : JSON.parse(String(row.tenants)) as string[],
   };
 }
 

@@ -20,6 +20,11 @@ export interface PluginRecord {
   updatedAt: string;
   /** What the operator granted, or null before a grant. */
   granted: Permissions | null;
+  /**
+   * The tenants it runs for: null or absent = every tenant (and events without one), as
+   * before tenants existed; a list (maybe empty) = only events, tasks, filters and gates of those.
+   */
+  tenants?: string[] | null;
 }
 
 /** Publishes the daemon's own events (`plugin.installed`, ...) onto the event bus. */

@@ -15,6 +15,33 @@ export interface HostCallContext {
   /** Returns false when too many host calls are in flight. */
   tryEnter: () => boolean;
   leave: () => void;
+  /** The tenant of the in-flight call `args.call` names (see {@linkcode callTenant}). */
+  tenantOf: (call: unknown) => string | null;
+}
+
+/** Thrown to the plugin for a host call naming a call that is not in flight. */
+export class TenantScopeError extends Error {
+  override name = "TenantScopeError";
+}
+
+/**
+ * Whom a host call acts for: no `call` = plugin-wide (null); a call in flight = its tenant
+ * (null when it has none). A call that ended or never was is refused: a plugin acts for a tenant
+ * only while it handles a call for that tenant, so it cannot keep acting for one it served once.
+ */
+export function callTenant(
+  pending: Map<number, { tenant?: string }>,
+  call: unknown,
+): string | null {
+  if (call === undefined || call === null) return null;
+  const p = typeof call === "number" ? pending.get(call) : undefined;
+  if (!p) {
+    throw new TenantScopeError(
+      `call ${JSON.stringify(call)?.slice(0, 40)} is not in flight: a plugin acts for a tenant ` +
+        "only while it handles a call for that tenant (use the ctx the handler got, before it returns)",
+    );
+  }
+  return p.tenant ?? null;
 }
 
 function wireError(e: unknown): { name: string; message: string } {
@@ -51,7 +78,8 @@ export async function serveHostCall(ctx: HostCallContext, f: HostFrameIn): Promi
     return;
   }
   try {
-    const value = await ctx.handler.handleHostCall(ctx.pluginId, f.op, f.args);
+    const scope = { tenant: ctx.tenantOf(args.call) };
+    const value = await ctx.handler.handleHostCall(ctx.pluginId, f.op, f.args, scope);
     ctx.send({ t: "host_result", id: f.id, ok: true, value });
   } catch (e) {
     ctx.send({ t: "host_result", id: f.id, ok: false, error: wireError(e) });

@@ -14,11 +14,13 @@ export type {
   CallKind,
   DeniedAttempt,
   HandlerSet,
+  HostCallScope,
   HostHandler,
   InvokeOptions,
   LogLevel,
   LogLine,
   RuntimeState,
+  TenantCall,
 } from "./types.ts";
 export {
   compareHandlers,

@@ -18,7 +18,7 @@ import {
   type LogLevel,
   parseChildLine,
 } from "./protocol.ts";
-import { serveHostCall } from "./_host_calls.ts";
+import { callTenant, serveHostCall } from "./_host_calls.ts";
 import type { RunningChild } from "./runner.ts";
 import type { InvokeOptions, LogLine } from "./types.ts";
 import {
@@ -35,6 +35,8 @@ interface Pending {
   onOutput?: (data: string) => void;
   /** Cancelled by the caller: its answer (and output) is awaited only to free the slot. */
   cancelled?: boolean;
+  /** The tenant the call runs for: host calls naming this call act for it. */
+  tenant?: string;
 }
 
 /**
@@ -249,6 +251,7 @@ export class PluginProcess {
           },
           tryEnter: () => this.#hostCalls < this.#o.maxHostCalls && ++this.#hostCalls > 0,
           leave: () => void this.#hostCalls--,
+          tenantOf: (call) => callTenant(this.#pending, call),
         }, f);
         return;
       case "out": {
@@ -290,7 +293,7 @@ export class PluginProcess {
     payload?: unknown,
     opts: InvokeOptions = {},
   ): Promise<unknown> {
-    const { timeoutMs = this.#o.timeoutMs, signal, cancelGraceMs = 2_000, onOutput } = opts;
+    const { timeoutMs = this.#o.timeoutMs, signal, cancelGraceMs = 2_000, onOutput, tenant } = opts;
     const id = this.#o.pluginId;
     if (this.#phase !== "ready") throw new PluginExitedError(id, "not running");
     signal?.throwIfAborted();
@@ -314,7 +317,7 @@ export class PluginProcess {
     const callId = this.#nextId++;
     const what = `${kind} "${name}"`;
     return await new Promise<unknown>((resolve, reject) => {
-      const p: Pending = { resolve, reject, what, onOutput };
+      const p: Pending = { resolve, reject, what, onOutput, tenant: tenant?.id };
       this.#pending.set(callId, p);
       this.#deadlines.set(callId, timeoutMs, () => {
         this.#settle(callId);
@@ -324,7 +327,7 @@ export class PluginProcess {
       signal?.addEventListener("abort", () => this.#cancel(callId, signal.reason, cancelGraceMs), {
         once: true,
       });
-      this.#frames.send({ t: "call", id: callId, kind, name, payload });
+      this.#frames.send({ t: "call", id: callId, kind, name, payload, ...(tenant && { tenant }) });
     });
   }
 

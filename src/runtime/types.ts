@@ -1,5 +1,5 @@
 /** Types shared across the runtime area. */
-import type { CallKind, HandlerSet, LogLevel } from "./shim/wire.ts";
+import type { CallKind, HandlerSet, LogLevel, TenantCall } from "./shim/wire.ts";
 
 /** Where plugin→host calls go. The plugin id is bound by the process; a frame never chooses it. */
 export interface HostHandler {
@@ -7,7 +7,21 @@ export interface HostHandler {
    * Serve `op` (`storage.get|set|delete|list`, `emit`, `log`) for `pluginId`. Throw to answer with
    * an error (its `name` and `message` reach the plugin).
    */
-  handleHostCall(pluginId: string, op: string, args: unknown): Promise<unknown>;
+  handleHostCall(
+    pluginId: string,
+    op: string,
+    args: unknown,
+    scope?: HostCallScope,
+  ): Promise<unknown>;
+}
+
+/** Whom a host call acts for, as the runtime established it (never as the plugin claims). */
+export interface HostCallScope {
+  /**
+   * The tenant of the in-flight call the host call names (`args.call`), or null: plugin-wide.
+   * A host call naming a call that is not in flight is refused before it gets here.
+   */
+  tenant: string | null;
 }
 
 /** One line of a plugin's log. */
@@ -52,7 +66,9 @@ export interface InvokeOptions {
   cancelGraceMs?: number;
   /** Receives the call's `out` frames (commands); without it such frames are violations. */
   onOutput?: (data: string) => void;
+  /** Runs the call for a tenant: the handler's `ctx.tenant` and `ctx.config` are these. */
+  tenant?: TenantCall;
 }
 
 /** Re-exported wire types used in public signatures. */
-export type { CallKind, HandlerSet, LogLevel };
+export type { CallKind, HandlerSet, LogLevel, TenantCall };

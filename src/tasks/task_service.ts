@@ -48,6 +48,14 @@ export interface TaskServiceOptions {
   retryBaseMs?: number;
   /** @default console.error */
   log?: (message: string) => void;
+  /**
+   * Tenants: `require` checks a task's tenant exists (throws `UnknownTenantError`, a 400),
+   * `runsFor` whether its processor runs for it. @default none: tasks for a tenant are refused
+   */
+  tenants?: {
+    require(id: unknown, what?: string): Promise<string>;
+    runsFor(pluginId: string, tenant: string): Promise<boolean>;
+  };
 }
 
 /** What `POST /v1/tasks/{type}` takes. */
@@ -79,6 +87,7 @@ const FLEET_POLL_MS = 200;
 export class TaskService {
   #store: Store;
   #host: TaskHost;
+  #tenants: TaskServiceOptions["tenants"] | null;
   #log: (message: string) => void;
   #retryBaseMs: number;
   #lanes = new Map<string, Lane>();
@@ -100,6 +109,7 @@ export class TaskService {
     this.#host = host;
     this.#log = log;
     this.#retryBaseMs = retryBaseMs;
+    this.#tenants = options.tenants ?? null;
     this.#inserter = taskInserter(store);
     this.#finisher = attemptFinisher(store);
     host.watchState?.(() => this.invalidate());
@@ -164,6 +174,8 @@ export class TaskService {
           `"- task: ${type}" in its hooks`,
       );
     }
+    const tenant = request.tenant ?? null;
+    if (tenant !== null) await this.#checkTenant(tenant, processor.pluginId, type);
     const input = JSON.stringify(request.input ?? null);
     if (input.length > MAX_TASK_JSON) {
       throw new TaskError(
@@ -176,7 +188,7 @@ export class TaskService {
       id: newEventId(),
       type,
       pluginId: processor.pluginId,
-      tenant: request.tenant ?? null,
+      tenant,
       priority: request.priority ?? 0,
       idempotencyKey: request.idempotency_key ?? null,
       input,
@@ -259,6 +271,19 @@ export class TaskService {
     return lane;
   }
 
+  /** A task's tenant must exist and its type's processor run for it (400, 409). */
+  async #checkTenant(tenant: string, pluginId: string, type: string): Promise<void> {
+    if (!this.#tenants) throw new TaskError(400, `tenants are not available here ("${tenant}")`);
+    await this.#tenants.require(tenant, "the task's tenant");
+    if (!await this.#tenants.runsFor(pluginId, tenant)) {
+      throw new TaskError(
+        409,
+        `Plugin "${pluginId}" processes "${type}" but does not run for tenant "${tenant}"; ` +
+          `enable it for the tenant: plugd plugin enable ${pluginId} --tenant ${tenant}`,
+      );
+    }
+  }
+
   #processorMap(): Promise<Map<string, Processor>> {
     return this.#processors ??= this.#host.enabled().then(taskProcessors).catch((error) => {
       this.#processors = null;
@@ -332,7 +357,8 @@ export class TaskService {
         timeoutMs: processor.timeoutMs,
         signal: live.abort.signal,
         onOutput: (data) => live.progress = parseProgress(data) ?? live.progress,
-        record: { taskId: task.id, attempt: task.attempt, tenant: task.tenant, input: task.input },
+        record: { taskId: task.id, attempt: task.attempt, input: task.input },
+        tenant: task.tenant,
       });
       outcome = classify({ value }, task, processor.settings, live, this.#retryBaseMs);
     } catch (error) {

@@ -33,34 +33,41 @@ function fromWire(result: SqlResult): SqlResult {
   return result;
 }
 
-async function execute<Row>(sql: string, a?: SqlArgs, tx?: string): Promise<SqlResult<Row>> {
-  const r = await hostCall("db.execute", { sql, args: args(a), tx }) as SqlResult;
+async function execute<Row>(
+  ref: { call?: number },
+  sql: string,
+  a?: SqlArgs,
+  tx?: string,
+): Promise<SqlResult<Row>> {
+  const r = await hostCall("db.execute", { sql, args: args(a), tx, ...ref }) as SqlResult;
   return fromWire(r) as unknown as SqlResult<Row>;
 }
 
-/** The `ctx.db` object. */
-export function createDatabase(): PluginDatabase {
+/** The `ctx.db` object; `ref.call` names the tenant call it serves (its tenant's database). */
+export function createDatabase(ref: { call?: number }): PluginDatabase {
   return Object.freeze({
-    execute: <Row>(sql: string, a?: SqlArgs) => execute<Row>(sql, a),
+    execute: <Row>(sql: string, a?: SqlArgs) => execute<Row>(ref, sql, a),
     async batch(statements: SqlStatement[]) {
       const wire = statements.map((s) =>
         typeof s === "string" ? { sql: s } : { sql: s.sql, args: args(s.args) }
       );
-      return (await hostCall("db.batch", { statements: wire }) as SqlResult[]).map(fromWire);
+      return (await hostCall("db.batch", { statements: wire, ...ref }) as SqlResult[]).map(
+        fromWire,
+      );
     },
     async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-      const { tx } = await hostCall("db.begin", {}) as { tx: string };
+      const { tx } = await hostCall("db.begin", { ...ref }) as { tx: string };
       const handle: SqlTransaction = Object.freeze({
-        execute: <Row>(sql: string, a?: SqlArgs) => execute<Row>(sql, a, tx),
+        execute: <Row>(sql: string, a?: SqlArgs) => execute<Row>(ref, sql, a, tx),
       });
       let value: T;
       try {
         value = await fn(handle);
       } catch (error) {
-        await hostCall("db.rollback", { tx }).catch(() => {});
+        await hostCall("db.rollback", { tx, ...ref }).catch(() => {});
         throw error;
       }
-      await hostCall("db.commit", { tx });
+      await hostCall("db.commit", { tx, ...ref });
       return value;
     },
   });

@@ -8,7 +8,7 @@ import type { DefinedPlugin, PluginContext } from "../../../sdk/types.ts";
 import { SDK_VERSION } from "../../../sdk/version.ts";
 import { beginCall, cancelCall, endCall } from "./calls.ts";
 import { readFrames, send, settleHostCall } from "./channel.ts";
-import { createContext } from "./context.ts";
+import { createContext, tenantContext } from "./context.ts";
 import { flushMetrics } from "./metrics.ts";
 import { collectHandlers, dispatch } from "./dispatch.ts";
 import { type HostFrame, PROTOCOL_VERSION } from "./wire.ts";
@@ -24,7 +24,8 @@ async function answer(def: DefinedPlugin, ctx: PluginContext, f: HostFrame): Pro
   if (f.t !== "call") return;
   const signal = beginCall(f.id);
   try {
-    const value = await dispatch(def, ctx, f.kind, f.name, f.payload, { id: f.id, signal });
+    const callCtx = f.tenant ? tenantContext(ctx, f.id, f.tenant) : ctx;
+    const value = await dispatch(def, callCtx, f.kind, f.name, f.payload, { id: f.id, signal });
     send({ t: "result", id: f.id, ok: true, value }, () => ({
       t: "result",
       id: f.id,

@@ -94,11 +94,21 @@ export type HostFrame =
     /** Size limits of `$DATA` and `$TMP`, MiB (named in "no space left" errors). */
     quota?: { data_mb?: number; tmp_mb?: number };
   }
-  | { t: "call"; id: number; kind: CallKind; name: string; payload?: unknown }
+  | { t: "call"; id: number; kind: CallKind; name: string; payload?: unknown; tenant?: TenantCall }
   | { t: "host_result"; id: number; ok: true; value?: unknown }
   | { t: "host_result"; id: number; ok: false; error: WireError }
   | { t: "cancel"; id: number }
   | { t: "shutdown" };
+
+/**
+ * A call made for a tenant: the handler's `ctx.tenant` and `ctx.config` (the plugin's config with
+ * the tenant's overrides). Host calls made through that ctx carry `call` (the call's id): the host
+ * acts for the tenant of that call while it is in flight, and for nobody else.
+ */
+export interface TenantCall {
+  id: string;
+  config: Record<string, unknown>;
+}
 
 /** Payload of a `command` call: the arguments as the operator typed them. */
 export interface CommandPayload {

@@ -21,6 +21,7 @@ import { migration018 } from "./018_plugin_transitions.ts";
 import { migration019 } from "./019_executions.ts";
 import { migration020 } from "./020_tasks.ts";
 import { migration021 } from "./021_fleet_tasks.ts";
+import { migration022 } from "./022_tenants.ts";
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -44,4 +45,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration019,
   migration020,
   migration021,
+  migration022,
 ];
