@@ -146,6 +146,8 @@ export interface PluginView {
     granted: Record<string, string[]> | null;
     risks: RiskEntry[];
   };
+  /** The tenants it runs for: `"all"`, or their ids (absent from daemons before tenants). */
+  tenants?: "all" | string[];
   /** A version waiting for a grant of wider permissions while this one keeps running. */
   pending_update?: {
     from: string;

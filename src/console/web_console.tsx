@@ -26,6 +26,7 @@ import { eventsRoutes } from "./routes/events_routes.tsx";
 import { webhooksRoutes } from "./routes/webhooks_routes.tsx";
 import { auditRoutes } from "./routes/audit_routes.tsx";
 import { fleetRoutes } from "./routes/fleet_routes.tsx";
+import { tenantsRoutes } from "./routes/tenants_routes.tsx";
 import { accessRoutes } from "./routes/access_routes.tsx";
 import { marketplaceRoutes } from "./routes/marketplace_routes.tsx";
 import { securityHeaders } from "./security_headers.ts";
@@ -134,6 +135,7 @@ export class WebConsole {
     webhooksRoutes(app, kit);
     auditRoutes(app, kit);
     fleetRoutes(app, kit);
+    tenantsRoutes(app, kit);
     accessRoutes(app, kit);
     marketplaceRoutes(app, kit);
     liveRoutes(app, this.#hub, this.sessions);

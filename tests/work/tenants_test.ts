@@ -32,6 +32,8 @@ async function copyAs(id: string): Promise<string> {
   let code = await Deno.readTextFile(join(src, "main.ts"));
   if (id !== "t-all") code = code.replace(/\n {2}\/\/ task-start[\s\S]*\/\/ task-end\n/, "\n");
   await Deno.writeTextFile(join(dir, "main.ts"), code);
+  await Deno.mkdir(join(dir, "migrations"));
+  await Deno.copyFile(join(src, "migrations/001_hits.sql"), join(dir, "migrations/001_hits.sql"));
   return dir;
 }
 
@@ -119,6 +121,7 @@ Deno.test(
       greeting: "hi acme",
       token: "s3cret-acme",
       count: 1,
+      db_rows: 1,
     });
     assert.equal(acme["t-acme"].tenant, "acme");
     assert.equal(acme["t-acme"].greeting, "hi", "t-acme has no acme overrides");
@@ -127,12 +130,15 @@ Deno.test(
     assert.equal(globex["t-all"].greeting, "hi", "globex gets the plugin's own config");
     assert.equal(globex["t-all"].token, null);
     assert.equal(globex["t-all"].count, 1, "globex's storage is its own");
+    assert.equal(globex["t-all"].db_rows, 1, "and so is its database");
     const none = byPlugin(await emitWait(daemon, "work.ping"));
     assert.deepEqual(Object.keys(none), ["t-all"]);
     assert.equal(none["t-all"].tenant, null);
     assert.equal(none["t-all"].count, 1, "the plugin's own storage is apart from its tenants'");
+    assert.equal(none["t-all"].db_rows, 1, "its own database too");
     const again = byPlugin(await emitWait(daemon, "work.ping", "acme"));
     assert.equal(again["t-all"].count, 2);
+    assert.equal(again["t-all"].db_rows, 2);
     assert.equal(again["t-acme"].count, 2);
 
     // An unknown tenant is refused before anything is stored.
@@ -187,6 +193,11 @@ Deno.test(
     const logs = await ok(daemon, "GET", "/v1/plugins/t-acme/logs");
     assert.ok(logs.lines.some((l: Json) => /named a tenant other than its call's/.test(l.msg)));
 
+    // A tenant call's ctx kept past the call's end cannot act for the tenant any more.
+    await emitWait(daemon, "work.keep", "globex");
+    const reuse = byPlugin(await emitWait(daemon, "work.reuse"));
+    assert.deepEqual(reuse["t-all"].reuse, ["TenantScopeError", "TenantScopeError"]);
+
     // Disable for one tenant; removing a tenant with purge takes its data with it.
     await ok(daemon, "POST", "/v1/plugins/t-globex/disable", { tenant: "globex" });
     assert.deepEqual((await ok(daemon, "GET", "/v1/plugins/t-globex")).tenants, []);
@@ -206,6 +217,7 @@ Deno.test(
     const fresh = byPlugin(await emitWait(daemon, "work.ping", "acme"));
     assert.deepEqual(Object.keys(fresh), ["t-all"]);
     assert.equal(fresh["t-all"].count, 1, "acme's storage was purged");
+    assert.equal(fresh["t-all"].db_rows, 1, "acme's database was purged");
     assert.equal(fresh["t-all"].greeting, "hi", "acme's overrides were purged");
     const audit = (await ok(daemon, "GET", "/v1/audit?action=tenant.remove")).rows;
     assert.equal(audit.length, 1);

@@ -29,6 +29,23 @@ function bytes(n: number | undefined): string {
   return n >= 1048576 ? `${(n / 1048576).toFixed(1)} MiB` : `${Math.round(n / 1024)} KiB`;
 }
 
+/** Which tenants a plugin runs for, each linked to its page. */
+function TenantList(props: { tenants: PluginView["tenants"] }): Child {
+  const t = props.tenants;
+  if (t === undefined || t === "all") return <span>every tenant</span>;
+  if (t.length === 0) return <span class="warn">none (enabled for no tenant yet)</span>;
+  return (
+    <span class="mono">
+      {t.map((id, i) => (
+        <>
+          {i > 0 && ", "}
+          <a href={`/ui/tenants#tenant-${encodeURIComponent(id)}`}>{inert(id)}</a>
+        </>
+      ))}
+    </span>
+  );
+}
+
 /** The plugin summary page. */
 export function PluginPage(props: { ctx: PageContext; data: PluginPageData }): Child {
   const { ctx, data } = props;
@@ -94,6 +111,10 @@ export function PluginPage(props: { ctx: PageContext; data: PluginPageData }): C
             <dt>Installed</dt>
             <dd>
               <Time value={v.installed_at} />, updated <Time value={v.updated_at} />
+            </dd>
+            <dt>Tenants</dt>
+            <dd data-tenants>
+              <TenantList tenants={v.tenants} />
             </dd>
             <dt>Limits</dt>
             <dd>

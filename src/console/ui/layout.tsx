@@ -26,6 +26,7 @@ const NAV: (NavEntry & { id: string })[] = [
   { id: "events", href: "/ui/events", label: "Events", scope: "emitter" },
   { id: "webhooks", href: "/ui/webhooks", label: "Webhooks", scope: "reader" },
   { id: "fleet", href: "/ui/fleet", label: "Fleet", scope: "reader" },
+  { id: "tenants", href: "/ui/tenants", label: "Tenants", scope: "reader" },
   { id: "audit", href: "/ui/audit", label: "Audit", scope: "reader" },
   { id: "access", href: "/ui/access", label: "Tokens & keys", scope: "reader" },
 ];
