@@ -92,15 +92,6 @@ export function createHostHandler(deps: {
     if (typeof type !== "string" || !isEventType(type)) {
       throw new TypeError("emit(type, data): type must be a lowercase dotted event type");
     }
-    if (args.tenant !== undefined && args.tenant !== tenant) {
-      deps.onEmitDenied(pluginId, type, "tenant", String(args.tenant).slice(0, 80));
-      throw new TenantSpoofError(
-        `emitting "${type}" for tenant ${JSON.stringify(args.tenant).slice(0, 80)} refused: ` +
-          `an event a plugin emits is for the tenant of the call it handles (${
-            tenant === null ? "none" : `"${tenant}"`
-          }), set by the daemon; leave the tenant out`,
-      );
-    }
     const allowed = type.startsWith("plugin.")
       ? false
       : deps.emitPatterns(pluginId).some((p) => matchesEventPattern(p, type));
@@ -118,6 +109,16 @@ export function createHostHandler(deps: {
         `emitting "${type}" refused: over this plugin's limit of ${rate.perSecond} events/s ` +
           `(burst ${rate.burst}); emit less often, or ask the operator for a higher ` +
           `limits.emit_per_s (capped by PLUGD_EMIT_RATE_MAX)`,
+      );
+    }
+    // After the grant and the rate: refusals a plugin can cause are bounded by its emit rate.
+    if (args.tenant !== undefined && args.tenant !== tenant) {
+      deps.onEmitDenied(pluginId, type, "tenant", String(args.tenant).slice(0, 80));
+      throw new TenantSpoofError(
+        `emitting "${type}" for tenant ${JSON.stringify(args.tenant).slice(0, 80)} refused: ` +
+          `an event a plugin emits is for the tenant of the call it handles (${
+            tenant === null ? "none" : `"${tenant}"`
+          }), set by the daemon; leave the tenant out`,
       );
     }
     return (await deps.events.emitFromPlugin(pluginId, type, args.data ?? null, tenant)).id;

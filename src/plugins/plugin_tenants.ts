@@ -46,20 +46,30 @@ export class PluginTenants {
   readonly registry: TenantRegistry;
   #d: PluginTenantsDeps;
   #calls = new Map<string, Promise<TenantCall>>();
+  #refusals = new Map<string, { at: number; suppressed: number }>();
 
   constructor(deps: PluginTenantsDeps) {
     this.#d = deps;
     this.registry = deps.registry ?? new TenantRegistry(deps.store);
   }
 
-  /** Audits an emit refused for naming another tenant (the refusal is logged and counted too). */
+  /**
+   * Audits an emit refused for naming another tenant (each refusal is logged and counted too): at
+   * most one row per plugin every 10 s, with how many more were refused meanwhile, so a plugin
+   * that keeps trying cannot flood the audit log.
+   */
   refused(pluginId: string, type: string, claimed: string): void {
+    const now = Date.now();
+    const last = this.#refusals.get(pluginId);
+    if (last && now - last.at < 10_000) return void last.suppressed++;
+    this.#refusals.set(pluginId, { at: now, suppressed: 0 });
     const entry = { actor: `plugin:${pluginId}`, action: "plugin.emit.tenant_refused" };
+    const more = last?.suppressed ?? 0;
     void appendAudit(this.#d.store, {
       ...entry,
       target: pluginId,
       result: "denied",
-      detail: { type, claimed },
+      detail: { type, claimed, ...(more > 0 ? { refused_since_last_row: more } : {}) },
     }).catch(() => {});
   }
 
