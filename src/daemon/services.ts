@@ -78,7 +78,10 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
         log,
         outboxStatements: (event) => webhookOutboxStatements(store, event),
         retry: { maxAttempts: config.delivery.crashRetries + 1 },
-        tenants: { require: (id, what) => host.tenants.registry.require(id, what) },
+        tenants: {
+          enforced: () => host.tenants.registry.enforced(),
+          require: (id, what) => host.tenants.registry.require(id, what),
+        },
       }),
   );
   const hooks = plugins.events;
@@ -107,6 +110,7 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
     log,
     retryBaseMs: taskRetryBaseMs(),
     tenants: {
+      enforced: () => plugins.tenants.registry.enforced(),
       require: (id, what) => plugins.tenants.registry.require(id, what),
       runsFor: async (id, tenant) => {
         const tenants = (await plugins.record(id)).tenants;

@@ -37,10 +37,14 @@ export interface HookBusOptions {
   /** Memory and timing limits of delivery. @default DISPATCH_LIMITS */
   dispatch?: Partial<DispatchLimits>;
   /**
-   * Checks the tenant an event, filter or gate names (throws `UnknownTenantError`, a 400).
-   * @default none: any tenant is refused
+   * Tenants: `enforced` says whether any is registered (until then `tenant` is an ordinary
+   * attribute, not routed on); `require` checks the tenant an event, filter or gate names (throws
+   * `UnknownTenantError`, a 400). @default none: no tenants, `tenant` is never routed on
    */
-  tenants?: { require(id: unknown, what?: string): Promise<string> };
+  tenants?: {
+    enforced(): Promise<boolean>;
+    require(id: unknown, what?: string): Promise<string>;
+  };
 }
 
 /** What `emit()` answers. */
@@ -87,6 +91,7 @@ export class HookBus implements PluginEvents {
     this.#log = log;
     this.#retentionMs = options.retentionMs ?? 7 * 24 * 3600_000;
     this.#tenants = options.tenants ?? {
+      enforced: () => Promise.resolve(false),
       require: (id) => Promise.reject(new TypeError(`no tenants here: "${id}" refused`)),
     };
     this.subscriptions = new SubscriptionIndex(host);
@@ -259,9 +264,13 @@ export class HookBus implements PluginEvents {
     return await runGate(this.#host, subscribers, name, data, failOpen, t);
   }
 
-  /** A registered tenant, or null when none is named (undefined or null). */
+  /**
+   * A registered tenant, or null when none is named (undefined or null) or while no tenant is
+   * registered (then `tenant` is an ordinary attribute, as before tenants existed).
+   */
   async #tenant(tenant: unknown, what: string): Promise<string | null> {
     if (tenant === undefined || tenant === null) return null;
+    if (!await this.#tenants.enforced()) return null;
     return await this.#tenants.require(tenant, what);
   }
 

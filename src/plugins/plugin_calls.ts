@@ -27,8 +27,8 @@ export interface CallDeps {
   supervisor: Supervisor;
   executions: ExecutionRecorder;
   logs: LogRings;
-  /** What a call for `tenant` carries (its config); needed for calls with a tenant. */
-  tenantCall?: (tenant: string) => Promise<TenantCall>;
+  /** What a call for `tenant` carries (its config), or null when tenants are not in use. */
+  tenantCall?: (tenant: string) => Promise<TenantCall | null>;
 }
 
 /** Calls that are not recorded: health checks run every few seconds and say nothing new. */
@@ -40,12 +40,14 @@ export async function invokeRecorded(
   call: { id: string; kind: CallKind; name: string; payload: unknown },
   options: CallOptions = {},
 ): Promise<unknown> {
-  const { record, tenant, ...callOptions } = options;
+  const { record, tenant: tenantId, ...callOptions } = options;
   const { id, kind, name, payload } = call;
-  if (tenant && !deps.tenantCall) throw new TypeError("a call for a tenant needs deps.tenantCall");
-  const invokeOptions = tenant
-    ? { ...callOptions, tenant: await deps.tenantCall!(tenant) }
-    : callOptions;
+  if (tenantId && !deps.tenantCall) {
+    throw new TypeError("a call for a tenant needs deps.tenantCall");
+  }
+  const tenantCall = tenantId ? await deps.tenantCall!(tenantId) : null;
+  const tenant = tenantCall?.id;
+  const invokeOptions = tenantCall ? { ...callOptions, tenant: tenantCall } : callOptions;
   const startedAt = Date.now();
   const started = performance.now();
   const run = () => deps.supervisor.invoke(id, kind, name, payload, invokeOptions);

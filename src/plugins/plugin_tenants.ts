@@ -183,10 +183,12 @@ export class PluginTenants {
   }
 
   /**
-   * What a call of `plugin` for `tenant` carries: the tenant and its config. Refused when the
-   * plugin does not run for that tenant. Cached until {@linkcode forget}.
+   * What a call of `plugin` for `tenant` carries: the tenant and its config; null while no tenant
+   * is registered (the call is plugin-wide, as before tenants). Refused when the plugin does not
+   * run for that tenant. Cached until {@linkcode forget}.
    */
-  callFor(pluginId: string, tenant: string): Promise<TenantCall> {
+  async callFor(pluginId: string, tenant: string): Promise<TenantCall | null> {
+    if (!await this.registry.enforced()) return null;
     const key = `${pluginId}\n${tenant}`;
     let call = this.#calls.get(key);
     if (!call) {
@@ -194,7 +196,7 @@ export class PluginTenants {
       this.#calls.set(key, call);
       call.catch(() => this.#calls.get(key) === call && this.#calls.delete(key));
     }
-    return call;
+    return await call;
   }
 
   /** Drops cached tenant calls (after config, scope or runtime changes); all without an id. */

@@ -53,6 +53,8 @@ export interface TaskServiceOptions {
    * `runsFor` whether its processor runs for it. @default none: tasks for a tenant are refused
    */
   tenants?: {
+    /** Whether any tenant is registered: until then a task's tenant is kept, not checked. */
+    enforced(): Promise<boolean>;
     require(id: unknown, what?: string): Promise<string>;
     runsFor(pluginId: string, tenant: string): Promise<boolean>;
   };
@@ -273,7 +275,7 @@ export class TaskService {
 
   /** A task's tenant must exist and its type's processor run for it (400, 409). */
   async #checkTenant(tenant: string, pluginId: string, type: string): Promise<void> {
-    if (!this.#tenants) throw new TaskError(400, `tenants are not available here ("${tenant}")`);
+    if (!this.#tenants || !await this.#tenants.enforced()) return; // kept as given, as before
     await this.#tenants.require(tenant, "the task's tenant");
     if (!await this.#tenants.runsFor(pluginId, tenant)) {
       throw new TaskError(
@@ -357,7 +359,7 @@ export class TaskService {
         timeoutMs: processor.timeoutMs,
         signal: live.abort.signal,
         onOutput: (data) => live.progress = parseProgress(data) ?? live.progress,
-        record: { taskId: task.id, attempt: task.attempt, input: task.input },
+        record: { taskId: task.id, attempt: task.attempt, tenant: task.tenant, input: task.input },
         tenant: task.tenant,
       });
       outcome = classify({ value }, task, processor.settings, live, this.#retryBaseMs);

@@ -48,6 +48,14 @@ export class TenantRegistry {
     return this.#ids;
   }
 
+  /**
+   * Whether tenants are in use: at least one is registered. Until then a `tenant` attribute is an
+   * ordinary extension attribute (kept, not checked, not routed on), as before tenants existed.
+   */
+  async enforced(): Promise<boolean> {
+    return (await this.#known()).size > 0;
+  }
+
   /** Whether `id` is a registered tenant. */
   async has(id: string): Promise<boolean> {
     return (await this.#known()).has(id);

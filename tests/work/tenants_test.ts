@@ -64,6 +64,9 @@ Deno.test(
   async () => {
     await using daemon = await startDaemon();
     const env = { PLUGD_SOCKET: daemon.socketPath };
+    // Before the first tenant, `tenant` is an ordinary extension attribute, as it always was.
+    const before = await socketJson(daemon, "POST", "/v1/events", event("work.ping", "nobody"));
+    assert.equal(before.status, 202, JSON.stringify(before.body));
     // The registry through the CLI.
     for (const t of ["acme", "globex"]) {
       const added = await runPlugd(["tenant", "add", t], env);
