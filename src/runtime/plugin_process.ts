@@ -28,6 +28,8 @@ import {
 } from "./plugin_process_types.ts";
 export type { ExitInfo, PluginProcessOptions } from "./plugin_process_types.ts";
 
+type Fields = Record<string, unknown>;
+
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
@@ -194,12 +196,7 @@ export class PluginProcess {
     return this.#recent.length ? `; last output: ${this.#recent.join(" | ")}` : "";
   }
 
-  #log(
-    stream: LogLine["stream"],
-    level: LogLevel,
-    msg: string,
-    fields?: Record<string, unknown>,
-  ): void {
+  #log(stream: LogLine["stream"], level: LogLevel, msg: string, fields?: Fields): void {
     if (this.#phase !== "ready" && stream !== "system") {
       this.#recent.push(msg.slice(0, 300));
       if (this.#recent.length > 5) this.#recent.shift();
