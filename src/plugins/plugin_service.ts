@@ -62,7 +62,6 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   readonly events: E;
   #ctx: PluginContext;
   #emit = new EmitPolicy(this.logs, () => this.#ctx.config.emitRate);
-  // Dev mode: reinstall from the source folder and restart when it changes.
   #reloader = new DevReloader((id) =>
     reloadFromSource(this.#ctx, this.logs, (p) => this.#starter.launch(p), id)
   );
