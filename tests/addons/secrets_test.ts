@@ -91,7 +91,13 @@ Deno.test("a secret canary is redacted from output and absent from argv, records
   assert.ok(!cli.stdout.includes(CANARY) && !cli.stderr.includes(CANARY));
   assert.ok(!d.log().includes(CANARY), "the canary leaked into the daemon's log");
   // Nowhere in the state dir (the database holds it sealed; launch files are gone), except the
-  // addons' own data, which is theirs.
-  const leaks = (await filesWith(d.stateDir, CANARY)).filter((p) => !p.includes("/data/"));
+  // addons' own data, which is theirs. A periodic status check may be starting at this moment:
+  // its 0600 launch file lives until the launcher reads it, so the scan waits for that to pass,
+  // and only a file that stays fails.
+  let leaks: string[] = [];
+  await waitLong(async () => {
+    leaks = (await filesWith(d.stateDir, CANARY)).filter((p) => !p.includes("/data/"));
+    return leaks.length === 0;
+  }, "no canary left in the state dir").catch(() => {});
   assert.deepEqual(leaks, []);
 });
