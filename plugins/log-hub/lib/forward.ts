@@ -5,21 +5,10 @@
  * The cursor moves only after the endpoint accepted the batch.
  */
 import type { PluginDatabase, PluginLogger } from "@plugd/sdk";
-import type { LogHubConfig } from "./types.ts";
-
-type Row = {
-  id: number;
-  ts: number;
-  level: string | null;
-  status: number | null;
-  path: string | null;
-  source: string;
-  msg: string;
-  fields: string | null;
-};
+import type { LogHubConfig, StoredLogRow } from "./types.ts";
 
 /** The `_bulk` body for `rows`: an action line and a document line each, newline-terminated. */
-export function bulkBody(rows: Row[], index: string): string {
+export function bulkBody(rows: StoredLogRow[], index: string): string {
   let out = "";
   for (const r of rows) {
     const doc: Record<string, unknown> = {
@@ -67,7 +56,7 @@ export async function forwardNow(
       "SELECT value FROM cursors WHERE name = 'forward_id'",
     );
     const after = Number(cur.rows[0]?.value ?? 0);
-    const { rows } = await db.execute<Row>(
+    const { rows } = await db.execute<StoredLogRow>(
       `SELECT id, ts, level, status, path, source, substr(msg, 1, 4000) AS msg,
               CASE WHEN length(fields) <= 4000 THEN fields END AS fields
          FROM logs WHERE id > ? ORDER BY id LIMIT ?`,

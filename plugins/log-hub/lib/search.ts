@@ -2,6 +2,7 @@
 import type { PluginDatabase, SqlValue } from "@plugd/sdk";
 import { parseQuery } from "./query.ts";
 import { type SqlQuery, toSql } from "./sql_query.ts";
+import type { StoredLogRow } from "./types.ts";
 
 /** One line as searches return it. */
 export interface LogHit {
@@ -46,17 +47,6 @@ export interface SearchResult {
 const REGEX_PAGE = 500;
 const MAX_TEXT = 3000;
 
-type Row = {
-  id: number;
-  ts: number;
-  level: string | null;
-  status: number | null;
-  path: string | null;
-  source: string;
-  msg: string;
-  fields: string | null;
-};
-
 function matches(q: SqlQuery, hit: LogHit): boolean {
   for (const r of q.regexes) {
     const value = r.field === null || r.field === "msg" || r.field === "message"
@@ -70,7 +60,7 @@ function matches(q: SqlQuery, hit: LogHit): boolean {
   return true;
 }
 
-function toHit(r: Row): LogHit {
+function toHit(r: StoredLogRow): LogHit {
   let fields: Record<string, unknown> | null = null;
   if (r.fields) {
     try {
@@ -133,9 +123,9 @@ export async function searchLogs(db: PluginDatabase, o: SearchOptions = {}): Pro
       page.push(cursor.ts, cursor.ts, cursor.id);
     }
     const order = tail ? "l.id ASC" : q.match ? "logs_fts.rowid DESC" : "l.ts DESC, l.id DESC";
-    let rows: Row[];
+    let rows: StoredLogRow[];
     try {
-      ({ rows } = await db.execute<Row>(
+      ({ rows } = await db.execute<StoredLogRow>(
         `SELECT ${cols} FROM ${from} WHERE ${
           conds.join(" AND ")
         }${keyset} ORDER BY ${order} LIMIT ?`,

@@ -18,6 +18,9 @@ export interface LogRecord {
   fields: Record<string, unknown> | null;
 }
 
+/** A stored line as the `logs` table returns it (fields still JSON text). */
+export type StoredLogRow = Omit<LogRecord, "fields"> & { id: number; fields: string | null };
+
 /** A named regex parsing rule from the settings. */
 export interface RegexRule {
   name: string;
