@@ -19,10 +19,10 @@ import { newEventId } from "../hooks/mod.ts";
 import {
   FINAL_STATUSES,
   type FleetTaskQueue,
-  MAX_TASK_JSON,
   type Processor,
   TaskError,
   type TaskHost,
+  taskInputJson,
   taskProcessors,
   type TaskRequest,
 } from "../tasks/mod.ts";
@@ -203,14 +203,7 @@ export class FleetTasks implements FleetTaskQueue {
       const waiting = await this.#outbox.findKey(type, key);
       if (waiting) return { id: waiting, duplicate: true };
     }
-    const input = JSON.stringify(request.input ?? null);
-    if (input.length > MAX_TASK_JSON) {
-      throw new TaskError(
-        400,
-        `input is ${input.length} characters of JSON; the limit is ${MAX_TASK_JSON}. Pass a ` +
-          `reference (a path or URL) to large data instead`,
-      );
-    }
+    const input = taskInputJson(request.input);
     const view: FleetTaskView = {
       id: newEventId(),
       type,

@@ -6,7 +6,7 @@ export {
   type TaskServiceOptions,
 } from "./task_service.ts";
 export { classify, parseProgress, PERMANENT_ERROR, retryDelay } from "./task_outcome.ts";
-export { attemptEntry, MAX_TASK_JSON, type TaskFilter } from "./task_store.ts";
+export { attemptEntry, MAX_TASK_JSON, type TaskFilter, taskInputJson } from "./task_store.ts";
 export type { FleetTaskQueue } from "./fleet_queue.ts";
 export { type Processor, taskProcessors } from "./processors.ts";
 export {

@@ -15,13 +15,13 @@ import {
   type ClaimedTask,
   claimTasks,
   listTasks,
-  MAX_TASK_JSON,
   nextDue,
   queuedTypes,
   readTask,
   recoverInterrupted,
   releaseTask,
   type TaskFilter,
+  taskInputJson,
   taskInserter,
 } from "./task_store.ts";
 import { classify, parseProgress } from "./task_outcome.ts";
@@ -178,14 +178,7 @@ export class TaskService {
     }
     const tenant = request.tenant ?? null;
     if (tenant !== null) await this.#checkTenant(tenant, processor.pluginId, type);
-    const input = JSON.stringify(request.input ?? null);
-    if (input.length > MAX_TASK_JSON) {
-      throw new TaskError(
-        400,
-        `input is ${input.length} characters of JSON; the limit is ${MAX_TASK_JSON}. Pass a ` +
-          `reference (a path or URL) to large data instead`,
-      );
-    }
+    const input = taskInputJson(request.input);
     const done = await this.#inserter.submit({
       id: newEventId(),
       type,

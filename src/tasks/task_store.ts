@@ -1,11 +1,30 @@
 /** SQL of tasks: submit (idempotent), claim, finish, read, list, and crash recovery. */
 import type { InStatement, InValue, Row } from "@libsql/client";
 import type { Store } from "../store/mod.ts";
-import type { AttemptStatus, TaskAttempt, TaskStatus, TaskView } from "./types.ts";
+import {
+  type AttemptStatus,
+  type TaskAttempt,
+  TaskError,
+  type TaskStatus,
+  type TaskView,
+} from "./types.ts";
 import { GroupWriter } from "./group_writer.ts";
 
 /** Largest stored input or result (JSON characters). */
 export const MAX_TASK_JSON = 256 * 1024;
+
+/** A task's input as stored (JSON); over {@linkcode MAX_TASK_JSON} a 400 naming the fix. */
+export function taskInputJson(input: unknown): string {
+  const json = JSON.stringify(input ?? null);
+  if (json.length > MAX_TASK_JSON) {
+    throw new TaskError(
+      400,
+      `input is ${json.length} characters of JSON; the limit is ${MAX_TASK_JSON}. Pass a ` +
+        `reference (a path or URL) to large data instead`,
+    );
+  }
+  return json;
+}
 
 /** A new task. */
 export interface NewTask {
