@@ -203,7 +203,7 @@ export class FleetTasks implements FleetTaskQueue {
       const waiting = await this.#outbox.findKey(type, key);
       if (waiting) return { id: waiting, duplicate: true };
     }
-    const input = taskInputJson(request.input);
+    taskInputJson(request.input); // the size check; the view keeps the value itself
     const view: FleetTaskView = {
       id: newEventId(),
       type,
