@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { type Scope, scopeAllows, tokenProblem, verifyToken } from "../auth/mod.ts";
+import { type Scope, scopeAllows, tokenProblem, verifyTokenCached } from "../auth/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { HttpError } from "./problem.ts";
 import type { ApiEnv } from "./types.ts";
@@ -44,7 +44,7 @@ export function authenticate(store: Store): MiddlewareHandler<ApiEnv> {
     }
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const verdict = match
-      ? await verifyToken(store, match[1]!)
+      ? await verifyTokenCached(store, match[1]!)
       : { ok: false as const, reason: "malformed" as const };
     if (!verdict.ok) {
       throw new HttpError(401, REJECTION_DETAIL[verdict.reason], {

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { auditStatement } from "../audit/mod.ts";
-import { isScope, listTokens, newToken, SCOPES } from "../auth/mod.ts";
+import { forgetToken, isScope, listTokens, newToken, SCOPES } from "../auth/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { requireScope } from "./auth_middleware.ts";
 import { HttpError } from "./problem.ts";
@@ -57,6 +57,7 @@ export function createTokenRoutes(store: Store): Hono<ApiEnv> {
           { sql: "UPDATE tokens SET revoked_at = ? WHERE id = ?", args: [revokedAt, id] },
           await auditStatement(store, { actor, action: "token.revoke", target: id, result: "ok" }),
         ],
+        afterCommit: () => forgetToken(store, id), // refused from the next request on
       };
     });
     return c.json((await listTokens(store)).find((t) => t.id === id));

@@ -9,3 +9,4 @@ export {
   verifyToken,
 } from "./tokens.ts";
 export { ensureAdminToken } from "./admin_token.ts";
+export { forgetToken, TOKEN_CACHE_MS, verifyTokenCached } from "./token_cache.ts";

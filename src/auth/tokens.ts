@@ -61,7 +61,10 @@ export async function verifyToken(
   store: Store,
   presented: string,
   now: Date = new Date(),
-): Promise<{ ok: true; id: string; scope: Scope } | { ok: false; reason: TokenRejection }> {
+): Promise<
+  | { ok: true; id: string; scope: Scope; expiresAt: string | null }
+  | { ok: false; reason: TokenRejection }
+> {
   const match = TOKEN_PATTERN.exec(presented);
   if (!match) return { ok: false, reason: "malformed" };
   const [, id, secret] = match as unknown as [string, string, string];
@@ -78,7 +81,8 @@ export async function verifyToken(
   if (row.expires_at && new Date(String(row.expires_at)) <= now) {
     return { ok: false, reason: "expired" };
   }
-  return { ok: true, id, scope: row.scope as Scope };
+  const expiresAt = row.expires_at ? String(row.expires_at) : null;
+  return { ok: true, id, scope: row.scope as Scope, expiresAt };
 }
 
 /**

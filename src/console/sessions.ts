@@ -5,7 +5,7 @@
  */
 import type { InStatement } from "@libsql/client";
 import { auditStatement } from "../audit/mod.ts";
-import { newToken, type Scope } from "../auth/mod.ts";
+import { forgetToken, newToken, type Scope } from "../auth/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { randomSecret, sha256Hex } from "./_crypto.ts";
 import type { Session } from "./types.ts";
@@ -146,6 +146,7 @@ export class Sessions {
           sql: "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
           args: [new Date().toISOString(), session.tokenId],
         });
+        return { statements, afterCommit: () => forgetToken(this.#store, session.tokenId) };
       }
       return { statements };
     });
