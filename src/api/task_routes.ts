@@ -94,6 +94,7 @@ export function createTaskRoutes(deps: TaskRouteDeps): Hono<ApiEnv> {
     return c.json(
       await mapped(() =>
         tasks.list({
+          scope: optionalEnum(q("scope"), "scope", ["local", "fleet"] as const),
           type: q("type"),
           status: optionalEnum(q("status"), "status", TASK_STATUSES),
           since: optionalTime(q("since"), "since"),

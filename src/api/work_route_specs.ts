@@ -80,8 +80,10 @@ export const WORK_ROUTES: readonly RouteSpec[] = [
     path: "/v1/tasks",
     scope: "reader",
     tag: "tasks",
-    summary: "Tasks newest first (without input and result), paged with cursor",
+    summary: "Tasks newest first (without input and result), paged with cursor; in a fleet, " +
+      "this host's tasks and the fleet's tasks (scope: fleet) together",
     query: {
+      scope: "local (this host's tasks only) or fleet (the fleet's tasks only); default both",
       type: "task type",
       status: "queued, running, succeeded, failed, cancelled, dead",
       since: "ISO time, ms, or a span back from now (15m, 24h, 7d)",
@@ -89,7 +91,14 @@ export const WORK_ROUTES: readonly RouteSpec[] = [
       cursor: "the next of the previous page",
       limit: "1-500, default 50",
     },
-    response: obj({ tasks: { type: "array", items: task }, next: { type: ["string", "null"] } }),
+    response: obj({
+      tasks: { type: "array", items: task },
+      next: { type: ["string", "null"] },
+      warning: {
+        type: "string",
+        description: "present when the fleet's tasks could not be read (NATS unreachable)",
+      },
+    }),
   },
   {
     method: "GET",

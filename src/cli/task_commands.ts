@@ -16,6 +16,8 @@ interface TaskView {
   progress: { fraction: number; message: string | null } | null;
   attempts: { attempt: number; status: string; duration_ms: number | null; error?: string }[];
   created_at: string;
+  scope?: "fleet";
+  host?: string | null;
 }
 
 const FINAL = new Set(["succeeded", "failed", "cancelled", "dead"]);
@@ -141,9 +143,16 @@ export const taskShowCommand: Command = {
 export const taskListCommand: Command = {
   path: "task list",
   args: "",
-  summary: "list tasks newest first (--type, --status, --since)",
+  summary: "list tasks newest first (--type, --status, --since, --scope)",
+  notes: "In a fleet the list holds this host's tasks and the fleet's tasks (WHERE shows " +
+    "`fleet` and the host that runs or ran it); `--scope local` or `--scope fleet` keeps one.",
   arity: [0, 0],
   options: {
+    scope: {
+      type: "string",
+      value: "SCOPE",
+      description: "local (this host's tasks) or fleet (the fleet's tasks); default both",
+    },
     type: { type: "string", value: "TYPE", description: "only tasks of this type" },
     status: {
       type: "string",
@@ -156,21 +165,23 @@ export const taskListCommand: Command = {
   },
   async run(ctx) {
     const query = new URLSearchParams();
-    for (const name of ["type", "status", "since", "limit", "cursor"]) {
+    for (const name of ["scope", "type", "status", "since", "limit", "cursor"]) {
       if (ctx.options[name]) query.set(name, String(ctx.options[name]));
     }
-    const page = await callApi<{ tasks: TaskView[]; next: string | null }>(
+    const page = await callApi<{ tasks: TaskView[]; next: string | null; warning?: string }>(
       ctx,
       "GET",
       `/v1/tasks${query.size ? `?${query}` : ""}`,
     );
+    if (page.warning && !ctx.options.json) ctx.io.err(`warning: ${page.warning}`);
     print(ctx, page, () =>
       page.tasks.length === 0 ? "no tasks match" : table(
-        ["CREATED", "ID", "TYPE", "STATUS", "TRIES", "ERROR"],
+        ["CREATED", "ID", "TYPE", "WHERE", "STATUS", "TRIES", "ERROR"],
         page.tasks.map((t) => [
           localTime(Date.parse(t.created_at)),
           t.id,
           printable(t.type),
+          t.scope === "fleet" ? `fleet${t.host ? ` (${printable(t.host)})` : ""}` : "local",
           t.status,
           t.attempts.length,
           printable((t.error ?? "").slice(0, 80)),

@@ -55,6 +55,12 @@ export class FleetTaskOutbox {
     return rs.rows[0] ? JSON.parse(String(rs.rows[0].view)) : null;
   }
 
+  /** Every task waiting here (for listings). */
+  async list(): Promise<FleetTaskView[]> {
+    const rs = await this.#d.store.execute("SELECT view FROM fleet_task_outbox ORDER BY seq");
+    return rs.rows.map((r) => JSON.parse(String(r.view)));
+  }
+
   /** The id of a task of `type` waiting here with idempotency `key`, or null. */
   async findKey(type: string, key: string): Promise<string | null> {
     const rs = await this.#d.store.execute({

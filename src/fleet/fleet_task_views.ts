@@ -4,6 +4,7 @@
  * task never overwrite each other, and one entry per used idempotency key (`key.<hash>`), created
  * atomically so a key names one task across the fleet.
  */
+import { jetstreamManager } from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { TaskView } from "../tasks/mod.ts";
@@ -42,6 +43,15 @@ export async function openTaskBucket(
 }
 
 const taskKey = (id: string) => `task.${id}`;
+
+/** The id of every task in bucket `name` (its keys `task.<id>`, one stream-info request). */
+export async function bucketTaskIds(nc: NatsConnection, name: string): Promise<string[]> {
+  const prefix = `$KV.${name}.task.`;
+  const info = await (await jetstreamManager(nc)).streams.info(`KV_${name}`, {
+    subjects_filter: `${prefix}>`,
+  });
+  return Object.keys(info.state.subjects ?? {}).map((s) => s.slice(prefix.length));
+}
 
 /** Reads and changes fleet tasks in their bucket. */
 export class FleetTaskViews {

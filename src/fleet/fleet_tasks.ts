@@ -21,6 +21,7 @@ import {
   type FleetTaskQueue,
   type Processor,
   TaskError,
+  type TaskFilter,
   type TaskHost,
   taskInputJson,
   taskProcessors,
@@ -29,7 +30,9 @@ import {
 import type { Store } from "../store/mod.ts";
 import { FleetTaskOutbox } from "./fleet_task_outbox.ts";
 import { type LiveTask, type Replies, replies, runFleetTask } from "./fleet_task_runner.ts";
+import { listFleetTasks } from "./fleet_task_list.ts";
 import {
+  bucketTaskIds,
   FLEET_TASK_TTL_MS,
   type FleetTaskView,
   FleetTaskViews,
@@ -204,8 +207,9 @@ export class FleetTasks implements FleetTaskQueue {
       if (waiting) return { id: waiting, duplicate: true };
     }
     taskInputJson(request.input); // the size check; the view keeps the value itself
+    const now = Date.now(); // one time for the id and created_at, so listings find it by its id
     const view: FleetTaskView = {
-      id: newEventId(),
+      id: newEventId(now),
       type,
       plugin: null,
       tenant: request.tenant ?? null,
@@ -217,7 +221,7 @@ export class FleetTasks implements FleetTaskQueue {
       error: null,
       progress: null,
       attempts: [],
-      created_at: new Date().toISOString(),
+      created_at: new Date(now).toISOString(),
       started_at: null,
       finished_at: null,
       next_attempt_at: null,
@@ -243,6 +247,21 @@ export class FleetTasks implements FleetTaskQueue {
     if (waiting) return waiting;
     const views = this.#requireViews(id);
     return (await views.read(id))?.view ?? null;
+  }
+
+  /** A page of the fleet's tasks, as `GET /v1/tasks` lists them (see fleet_task_list.ts). */
+  list(filter: TaskFilter): ReturnType<typeof listFleetTasks> {
+    const nc = this.#nc;
+    const views = this.#views;
+    return listFleetTasks({
+      // NATS away (or gone mid-request): the listing says the fleet's part is missing.
+      ids: () =>
+        nc && views
+          ? bucketTaskIds(nc, this.#d.names.taskBucket).catch(() => null)
+          : Promise.resolve(null),
+      read: async (id) => (await views?.read(id))?.view ?? null,
+      waiting: () => this.#outbox.list(),
+    }, filter);
   }
 
   async cancel(id: string): Promise<FleetTaskView> {

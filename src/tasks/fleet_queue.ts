@@ -4,6 +4,8 @@
  * fleet types run locally like any task.
  */
 import type { TaskRequest } from "./task_service.ts";
+import type { TaskFilter } from "./task_store.ts";
+import type { TaskPage } from "./task_page.ts";
 import type { TaskView } from "./types.ts";
 
 /** A fleet-wide queue of tasks. */
@@ -18,6 +20,11 @@ export interface FleetTaskQueue {
   ): Promise<{ id: string; duplicate: boolean }>;
   /** The task as the fleet knows it, or null when it is no fleet task. */
   get(id: string): Promise<TaskView | null>;
+  /**
+   * A page of the fleet's tasks under `filter` (same order and cursor as the local listing);
+   * `reachable` false when only this host's waiting tasks could be read (NATS away).
+   */
+  list(filter: TaskFilter): Promise<TaskPage & { reachable: boolean }>;
   /** Cancels a fleet task (queued: at once; running: on the host that runs it). */
   cancel(id: string): Promise<TaskView>;
 }

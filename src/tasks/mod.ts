@@ -8,6 +8,14 @@ export {
 export { classify, parseProgress, PERMANENT_ERROR, retryDelay } from "./task_outcome.ts";
 export { attemptEntry, MAX_TASK_JSON, type TaskFilter, taskInputJson } from "./task_store.ts";
 export type { FleetTaskQueue } from "./fleet_queue.ts";
+export {
+  cursorOf,
+  mergePages,
+  newerFirst,
+  pageSize,
+  parseCursor,
+  type TaskPage,
+} from "./task_page.ts";
 export { type Processor, taskProcessors } from "./processors.ts";
 export {
   type AttemptStatus,

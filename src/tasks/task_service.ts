@@ -26,6 +26,7 @@ import {
 } from "./task_store.ts";
 import { classify, parseProgress } from "./task_outcome.ts";
 import type { FleetTaskQueue } from "./fleet_queue.ts";
+import { FLEET_UNREACHABLE, mergePages, pageSize, type TaskPage } from "./task_page.ts";
 import { type Processor, taskProcessors } from "./processors.ts";
 import { FINAL_STATUSES, TaskError, type TaskView } from "./types.ts";
 
@@ -49,8 +50,10 @@ export interface TaskServiceOptions {
   /** @default console.error */
   log?: (message: string) => void;
   /**
-   * Tenants: `require` checks a task's tenant exists (throws `UnknownTenantError`, a 400),
-   * `runsFor` whether its processor runs for it. @default none: tasks for a tenant are refused
+   * Tenants: once `enforced` (a tenant is registered), `require` checks a task's tenant exists
+   * (throws `UnknownTenantError`, a 400) and `runsFor` whether its processor runs for it (409).
+   * Until then, and without this option, a task's tenant is kept as given, not checked.
+   * @default none
    */
   tenants?: {
     /** Whether any tenant is registered: until then a task's tenant is kept, not checked. */
@@ -230,9 +233,16 @@ export class TaskService {
     }
   }
 
-  /** `GET /v1/tasks`. */
-  list(filter: TaskFilter): ReturnType<typeof listTasks> {
-    return listTasks(this.#store, filter);
+  /** `GET /v1/tasks`: this host's tasks and, in a fleet, the fleet's, merged newest first. */
+  async list(filter: TaskFilter): Promise<TaskPage> {
+    const fleet = filter.scope === "local" ? null : this.#fleet;
+    const none: TaskPage = { tasks: [], next: null };
+    const [local, remote] = await Promise.all([
+      filter.scope === "fleet" ? none : listTasks(this.#store, filter),
+      fleet ? fleet.list(filter) : { ...none, reachable: true },
+    ]);
+    const page = mergePages(local, remote, pageSize(filter.limit));
+    return remote.reachable ? page : { ...page, warning: FLEET_UNREACHABLE };
   }
 
   /** `POST /v1/tasks/{id}/cancel`: a queued task is cancelled at once, a running one in the plugin. */

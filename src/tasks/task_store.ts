@@ -294,6 +294,8 @@ export async function readTask(store: Store, id: string): Promise<TaskView | nul
 
 /** Filters of {@linkcode listTasks}. */
 export interface TaskFilter {
+  /** `local`: this host's tasks only; `fleet`: the fleet's only; absent: both. */
+  scope?: "local" | "fleet";
   type?: string;
   status?: TaskStatus;
   since?: number;

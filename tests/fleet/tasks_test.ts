@@ -4,10 +4,12 @@
  * exactly one host, its status and result read the same from every host, idempotency keys hold
  * across hosts, a cancel reaches the host that runs the task, a host killed with SIGKILL mid-task
  * lets the other take it after the ack wait; and with NATS stopped mid-task and restarted, the
- * running task and one accepted during the outage both complete.
+ * running task and one accepted during the outage both complete. `GET /v1/tasks` on any host
+ * lists the fleet's tasks beside its own (during an outage, those waiting on it, with a warning).
  */
 import assert from "node:assert/strict";
 import type { TestDaemon } from "../helpers/daemon.ts";
+import { runPlugdInProcess } from "../helpers/plugd_cli.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { installAndEnable } from "../surfaces/_surfaces.ts";
 import { type FleetHost, type Json, startFleet, waitForMembers } from "./_fleet.ts";
@@ -40,6 +42,20 @@ async function until(host: FleetHost, id: string, ok: (t: Json) => boolean, what
     `${id} ${what} (seen from ${host.id})`,
     120_000,
   );
+}
+
+/** Every task `GET /v1/tasks<query>` lists on `host`, following `next` page by page. */
+async function listAll(host: FleetHost, query: string): Promise<Json[]> {
+  const tasks: Json[] = [];
+  let cursor = "";
+  do {
+    const r = await host.call("GET", `/v1/tasks${query}${cursor ? `&cursor=${cursor}` : ""}`);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.warning, undefined);
+    tasks.push(...r.body.tasks);
+    cursor = r.body.next ?? "";
+  } while (cursor);
+  return tasks;
 }
 
 /** Execution records of task `id` on one daemon. */
@@ -99,6 +115,35 @@ Deno.test(
       assert.equal(counts[0]! + counts[1]!, 1, `task ${id} ran exactly once: ${counts}`);
     }
     assert.equal(await runsOn(h3.daemon, ids[0]!), 0, "h3 runs no fleet task");
+
+    // Every host lists the fleet's tasks: h3 (no local task at all) pages through all twelve.
+    const listed = await listAll(h3, "?scope=fleet&type=fleet.work&status=succeeded&limit=5");
+    assert.deepEqual(listed.map((t) => t.id).sort(), [...ids].sort());
+    const order = listed.map((t) => `${Date.parse(t.created_at)}.${t.id}`);
+    assert.deepEqual(order, [...order].sort().reverse(), "newest first");
+    for (const t of listed) {
+      assert.equal(t.scope, "fleet");
+      assert.ok(["h1", "h2"].includes(t.host));
+      assert.equal(t.input, undefined, "listings carry no input");
+    }
+    const mixed = await listAll(h1, "?limit=500");
+    assert.ok(ids.every((id) => mixed.some((t) => t.id === id)), "in the default listing too");
+    assert.deepEqual((await h3.call("GET", "/v1/tasks?scope=local")).body.tasks, []);
+    assert.deepEqual((await h3.call("GET", "/v1/tasks?status=queued")).body.tasks, []);
+    assert.equal((await h3.call("GET", "/v1/tasks?scope=elsewhere")).status, 400);
+    const cli = await runPlugdInProcess([
+      "task",
+      "list",
+      "--scope",
+      "fleet",
+      "--url",
+      h3.daemon.baseUrl,
+      "--token",
+      h3.daemon.token,
+    ]);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stdout, /WHERE/);
+    assert.match(cli.stdout, new RegExp(`${ids[0]}\\s.*fleet \\(h[12]\\)\\s+succeeded`));
 
     // Retries carry over: two failed attempts, then success.
     const flaky = (await submit(h1, { input: { fail_until: 3 } })).body.id;
@@ -165,6 +210,11 @@ Deno.test(
     const waiting = await taskOn(h2, during.body.id);
     assert.equal(waiting.status, "queued");
     assert.equal(waiting.accepted_by, "h2");
+    // The listing still shows the task waiting here, and says the rest cannot be read.
+    const away = await h2.call("GET", "/v1/tasks");
+    assert.equal(away.status, 200, JSON.stringify(away.body));
+    assert.deepEqual(away.body.tasks.map((t: Json) => t.id), [during.body.id]);
+    assert.match(away.body.warning, /NATS is unreachable/);
 
     await fleet.nats.restart();
     for (const id of [running, during.body.id]) {
