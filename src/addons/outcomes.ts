@@ -18,6 +18,7 @@ import {
   afterStatusReport,
   afterSuccess,
   changesInstallation,
+  isTransitional,
   parseHealthReport,
   parseStatusReport,
   statusWhileRunning,
@@ -164,8 +165,9 @@ export class ChecksAndOutcomes {
     if (r.name === "status") {
       const report = parseStatusReport(r.result);
       if (typeof report === "string") return this.#invalid(s, r, report, at);
-      // A failed operation stays visible until someone acts; periodic checks keep health fresh.
-      if (s.status === "failed" && r.kind === "check") {
+      // A failed operation stays visible until someone acts, and one under way shows its own
+      // status (installing, ...) until it ends; periodic checks keep health fresh.
+      if (r.kind === "check" && (s.status === "failed" || isTransitional(s.status))) {
         return { ...s, health: report.health ?? s.health, checkedAt: at, updatedAt: at };
       }
       return afterStatusReport(s, report, at);
@@ -197,18 +199,24 @@ export class ChecksAndOutcomes {
     next: (s: AddonState, at: string) => AddonState,
     audited: boolean,
   ): Promise<AddonState> {
-    const before = await readAddonState(this.#d.store, plugin.id) ?? initialAddonState(plugin.id);
     const at = final.finished_at ?? new Date().toISOString();
-    const after = next(before, at);
-    final.status_after = after.status;
-    await this.#d.store.write(async () => ({
-      statements: [
-        saveExecutionStatement(final),
-        addonStateStatement(after),
-        ...(final.kind === "check" ? [pruneChecksStatement(plugin.id, KEEP_CHECKS)] : []),
-        ...(audited ? [await this.#audit(final)] : []),
-      ],
-    }));
+    let before = initialAddonState(plugin.id);
+    let after = before;
+    // Read under the write lock: an operation starting meanwhile (its status written in its own
+    // write) is what `next` sees, never overwritten by a check's older read.
+    await this.#d.store.write(async () => {
+      before = await readAddonState(this.#d.store, plugin.id) ?? initialAddonState(plugin.id);
+      after = next(before, at);
+      final.status_after = after.status;
+      return {
+        statements: [
+          saveExecutionStatement(final),
+          addonStateStatement(after),
+          ...(final.kind === "check" ? [pruneChecksStatement(plugin.id, KEEP_CHECKS)] : []),
+          ...(audited ? [await this.#audit(final)] : []),
+        ],
+      };
+    });
     recordCall(final);
     recordState(after);
     if (bad(after) !== bad(before)) {

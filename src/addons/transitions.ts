@@ -22,6 +22,11 @@ export function statusWhileRunning(op: AddonOperation): AddonStatus | undefined 
   }
 }
 
+/** Whether `status` is one only a running operation shows (installing, uninstalling, configuring). */
+export function isTransitional(status: AddonStatus): boolean {
+  return status === "installing" || status === "uninstalling" || status === "configuring";
+}
+
 /** Operations after whose success plugd asks `addon_status` for the truth. */
 export function changesInstallation(op: AddonOperation): boolean {
   return statusWhileRunning(op) !== undefined;

@@ -5,6 +5,7 @@ import {
   afterHealthReport,
   afterStatusReport,
   afterSuccess,
+  isTransitional,
   parseHealthReport,
   parseStatusReport,
   statusWhileRunning,
@@ -18,6 +19,15 @@ Deno.test("operations show the seed's transitional statuses while they run", () 
   assert.equal(statusWhileRunning("uninstall"), "uninstalling");
   assert.equal(statusWhileRunning("configure"), "configuring");
   assert.equal(statusWhileRunning("status"), undefined);
+});
+
+Deno.test("isTransitional() holds for the statuses only a running operation shows", () => {
+  for (const op of ["install", "upgrade", "uninstall", "configure", "restore"] as const) {
+    assert.equal(isTransitional(statusWhileRunning(op)!), true, op);
+  }
+  for (const status of ["not_installed", "installed", "degraded", "failed"] as const) {
+    assert.equal(isTransitional(status), false, status);
+  }
 });
 
 Deno.test("a status report sets status and health; installed but unhealthy is degraded", () => {
