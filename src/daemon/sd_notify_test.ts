@@ -16,6 +16,7 @@ Deno.test("notifySystemd() sends the state as one datagram to NOTIFY_SOCKET", as
     assert.equal(from.transport, "unixpacket");
   } finally {
     socket.close();
+    await Deno.remove(dir, { recursive: true });
   }
 });
 
