@@ -5,7 +5,7 @@
  *
  *   deno task bench [--only id,id] [--quick] [--out bench/results.json]
  *
- * Group ids: supervisor, events, webhooks, signed, many, console, registry, surfaces, author, fleet, fleet_tasks, tasks, records_off, records_on, executions, log-hub, ci-pipelines; and `soak` (issue 22, 60 s under faults), which runs only when
+ * Group ids: supervisor, events, webhooks, signed, many, ondemand, console, registry, surfaces, author, fleet, fleet_tasks, tasks, records_off, records_on, executions, log-hub, ci-pipelines; and `soak` (issue 22, 60 s under faults), which runs only when
  * named: `deno task bench --only soak`.
  */
 import { parseArgs } from "node:util";
@@ -17,6 +17,7 @@ import { supervisorMeasures } from "./measures/supervisor_measures.ts";
 import { eventsMeasures } from "./measures/events_measures.ts";
 import { manyPlugins } from "./measures/many_plugins.ts";
 import { signedInstall } from "./measures/signed_install.ts";
+import { onDemandMeasures } from "./measures/on_demand.ts";
 import { webhookDeliveries } from "./measures/webhooks_measure.ts";
 import { consoleMeasures } from "./measures/console_measures.ts";
 import { registryMeasures } from "./measures/registry_measures.ts";
@@ -76,6 +77,14 @@ const GROUPS: Record<string, () => Promise<MeasureResult[]>> = {
   webhooks: () =>
     webhookDeliveries({ events: n(5000), endpoints: 4, endpointConcurrency: 16, rounds: 3 }),
   signed: () => signedInstall({ cycles: n(10) }),
+  ondemand: () =>
+    onDemandMeasures({
+      count: values.quick ? 100 : 1000,
+      parallel: 4,
+      idleStopMs: 1500,
+      coldSamples: values.quick ? 10 : 30,
+      standbySamples: values.quick ? 8 : 15,
+    }),
   many: () =>
     manyPlugins({ count: values.quick ? 40 : 200, parallel: 4, budgetMs: 180_000, distinct: 20 }),
   console: () =>
@@ -131,7 +140,11 @@ const ON_DEMAND = new Set(["soak"]);
 /** A group that takes longer than this is reported as broken (the bench never hangs). */
 const GROUP_DEADLINE_MS = 300_000;
 /** Groups that wait on real schedules (the registry's advisory poll is 30 s) get longer. */
-const GROUP_DEADLINES: Record<string, number> = { registry: 540_000, "log-hub": 1_200_000 };
+const GROUP_DEADLINES: Record<string, number> = {
+  registry: 540_000,
+  "log-hub": 1_200_000,
+  ondemand: 1_200_000, // 1,000 installs, grants and enables (each enable starts the plugin once)
+};
 
 if (values.child) {
   const results = await GROUPS[values.child]!();

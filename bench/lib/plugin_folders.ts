@@ -4,14 +4,15 @@ import { join } from "node:path";
 /**
  * Writes a tiny plugin (one action) with id `id` under `root`; returns its folder. `distinct`
  * (default) puts the id in the source too, so no install reuses another's type check; `false`
- * gives every such plugin the same sources (their type check is done once).
+ * gives every such plugin the same sources (their type check is done once). `action`: the event
+ * type its one action handles (default `bench.tiny`).
  */
 export async function writeTinyPlugin(
   root: string,
   id: string,
-  options: { distinct?: boolean } = {},
+  options: { distinct?: boolean; action?: string } = {},
 ): Promise<string> {
-  const { distinct = true } = options;
+  const { distinct = true, action = "bench.tiny" } = options;
   const dir = join(root, id);
   await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(
@@ -24,14 +25,14 @@ export async function writeTinyPlugin(
       'plugd: ">=0.0.0"',
       "entry: main.ts",
       "hooks:",
-      "  - action: bench.tiny",
+      `  - action: ${action}`,
       "",
     ].join("\n"),
   );
   await Deno.writeTextFile(
     join(dir, "main.ts"),
     `${distinct ? `// ${id}\n` : ""}import { definePlugin } from "@plugd/sdk";\n\n` +
-      'export default definePlugin({ actions: { "bench.tiny": () => ({ ok: true }) } });\n',
+      `export default definePlugin({ actions: { "${action}": () => ({ ok: true }) } });\n`,
   );
   return dir;
 }

@@ -1,11 +1,18 @@
 /** `plugd plugin pack`, `plugd registry build`. */
+import { loadConfig } from "../config/mod.ts";
 import { ManifestError } from "../manifest/mod.ts";
+import { checkLikeInstall, detectPluginRuntime } from "../plugins/mod.ts";
+import { PluginPrepareError } from "../runtime/mod.ts";
 import { buildIndex } from "../registry/mod.ts";
 import { packPlugin, readPrivateKeyFile } from "../signing/mod.ts";
 import { callerPath, CliError, type Command, UsageError } from "./command.ts";
 import { print } from "./output.ts";
 
-/** `plugd plugin pack <dir> [--sign KEYFILE] [--out DIR] [--build N]` (local, no daemon). */
+/**
+ * `plugd plugin pack <dir> [--sign KEYFILE] [--out DIR] [--build N] [--no-check]` (local, no
+ * daemon). Runs an install's checks first, type check included: the install of a signed package
+ * does not type-check again (a type check is a quality gate, not a wall).
+ */
 export const pluginPackCommand: Command = {
   path: "plugin pack",
   args: "<dir>",
@@ -19,6 +26,10 @@ export const pluginPackCommand: Command = {
       description: "where to write: a folder (default: the current one) or a .tgz file name",
     },
     build: { type: "string", value: "N", description: "build number (default: the time)" },
+    "no-check": {
+      type: "boolean",
+      description: "skip the module graph and type check (a daemon still checks the graph)",
+    },
   },
   async run(ctx) {
     const buildText = ctx.options.build as string | undefined;
@@ -34,9 +45,11 @@ export const pluginPackCommand: Command = {
     } catch (error) {
       throw new CliError((error as Error).message);
     }
+    const dir = callerPath(ctx, ctx.args[0]!);
+    if (ctx.options["no-check"] !== true) await packCheck(ctx, dir);
     try {
       const out = callerPath(ctx, (ctx.options.out as string | undefined) ?? ".");
-      const result = await packPlugin(callerPath(ctx, ctx.args[0]!), {
+      const result = await packPlugin(dir, {
         key,
         ...(out.endsWith(".tgz") ? { outFile: out } : { outDir: out }),
         build,
@@ -68,6 +81,29 @@ export const pluginPackCommand: Command = {
     }
   },
 };
+
+/** An install's checks on the folder (graph, type check), so what is signed loads. */
+async function packCheck(ctx: Parameters<Command["run"]>[0], dir: string): Promise<void> {
+  const config = await loadConfig(
+    { stateDir: ctx.options["state-dir"] as string | undefined },
+    ctx.io.env,
+    { cwd: ctx.cwd },
+  );
+  const runtime = await detectPluginRuntime(config, { create: false });
+  try {
+    await checkLikeInstall(dir, runtime.sandbox);
+  } catch (error) {
+    if (error instanceof ManifestError) {
+      for (const p of error.problems) ctx.io.err(`  ${p.field}: ${p.message}`);
+      throw new CliError(`cannot pack ${ctx.args[0]}: ${error.problems.length} problem(s)`);
+    }
+    if (!(error instanceof PluginPrepareError)) throw error;
+    throw new CliError(
+      `cannot pack ${ctx.args[0]}: ${error.message}\n(fix the plugin, or pack with --no-check ` +
+        "to skip the type check)",
+    );
+  }
+}
 
 /** `plugd registry build <dir-of-tgz> [--out index.json]` (local, no daemon). */
 export const registryBuildCommand: Command = {

@@ -18,6 +18,7 @@ import { type ConfigFile, readConfigFile } from "./read_config_file.ts";
 import { registrySources } from "./registries.ts";
 import { fleetSettings } from "./fleet_settings.ts";
 import { workSettings } from "./work_settings.ts";
+import { standbySettings } from "./standby_settings.ts";
 
 /** Default TCP address of the HTTP API. */
 export const DEFAULT_HTTP = "127.0.0.1:7420";
@@ -218,6 +219,7 @@ export async function loadConfig(
   };
   const fleet = fleetSettings({ pick, env, file, origins });
   const work = workSettings(pick, (key) => origin(key, { kind: "default", key }));
+  const standby = standbySettings(pick, (key) => origin(key, { kind: "default", key }));
   const dbUrl = pick("db_url") ?? `file:${join(stateDir, "plugd.db")}`;
   checkDbUrl(dbUrl, origin("db_url", { kind: "default", key: "db_url" }));
   const socketPath = pick("socket", true) ??
@@ -233,6 +235,7 @@ export async function loadConfig(
     ) ?? join(stateDir, "master.key");
   return {
     ...work,
+    ...standby,
     stateDir,
     isolation,
     idleStopMs,

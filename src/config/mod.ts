@@ -26,3 +26,4 @@ export {
 export { describeOrigin, ENV_ONLY, type Origin, SETTINGS, type SettingSpec } from "./settings.ts";
 export { type ConfigFile, parseConfigText } from "./read_config_file.ts";
 export { WORK_DEFAULTS, type WorkSettings } from "./work_settings.ts";
+export { STANDBY_DEFAULTS, type StandbySettings } from "./standby_settings.ts";

@@ -69,6 +69,9 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: "health.interval_s", env: "PLUGD_HEALTH_INTERVAL_S", live: false },
   { key: "health.degraded_after", env: "PLUGD_HEALTH_DEGRADED_AFTER", live: false },
   { key: "health.restart_after", env: "PLUGD_HEALTH_RESTART_AFTER", live: false },
+  { key: "standby.memory_mb", env: "PLUGD_STANDBY_MEMORY_MB", live: false },
+  { key: "standby.after_starts", env: "PLUGD_STANDBY_AFTER_STARTS", live: false },
+  { key: "standby.window_s", env: "PLUGD_STANDBY_WINDOW_S", live: false },
 ];
 
 /** Settings read from the environment only (secrets, or where the config file comes from). */

@@ -1,9 +1,10 @@
 import type { EmitRate } from "./emit_rate.ts";
 import type { UidRange } from "./isolation.ts";
 import type { WorkSettings } from "./work_settings.ts";
+import type { StandbySettings } from "./standby_settings.ts";
 
 /** The daemon's effective configuration (SPEC §3): flags > environment > file > defaults. */
-export interface Config extends WorkSettings {
+export interface Config extends WorkSettings, StandbySettings {
   /** State folder: DB, admin token, plugins. @default $STATE_DIRECTORY under systemd, else "./.plugd" */
   stateDir: string;
   /** libSQL URL: `file:…` (default `file:<stateDir>/plugd.db`), `libsql://…`, `http(s)://…`. */

@@ -122,6 +122,12 @@ function valueOf(config: Config, key: string): string {
       return String(config.health?.degradedAfter ?? "default");
     case "health.restart_after":
       return String(config.health?.restartAfter ?? "default");
+    case "standby.memory_mb":
+      return String(config.standby?.memoryMb ?? "default");
+    case "standby.after_starts":
+      return String(config.standby?.afterStarts ?? "default");
+    case "standby.window_s":
+      return String(config.standby?.windowS ?? "default");
     default:
       throw new RangeError(`reload does not know setting "${key}"`);
   }

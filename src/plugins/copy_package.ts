@@ -45,13 +45,14 @@ async function makeWritable(dir: string): Promise<void> {
  * Lays out one plugin version for running: replaces its code folder with a read-only copy of
  * `files` from `sourceDir`, writes its bootstrap and import map, checks and caches its module
  * graph (a system addon: checks its contract instead), and returns the digest recorded for the
- * integrity check at every start.
+ * integrity check at every start. `typeCheck: false` (a signed package: its author's
+ * `plugd plugin pack` type-checked it) skips only the type check, never the graph check.
  */
 export async function stageVersion(
   paths: { pluginDir: string; preparedDir: string; checkCacheDir?: string },
   sourceDir: string,
   files: string[],
-  options: { entry: string; sandbox: SandboxInfo; manifest?: Manifest },
+  options: { entry: string; sandbox: SandboxInfo; manifest?: Manifest; typeCheck?: boolean },
 ): Promise<string> {
   await removePackage(paths.pluginDir);
   await removePackage(paths.preparedDir);
@@ -66,6 +67,7 @@ export async function stageVersion(
     preparedDir: paths.preparedDir,
     sandbox: options.sandbox,
     checkCacheDir: paths.checkCacheDir,
+    typeCheck: options.typeCheck ?? true,
   });
   return await digestDir(paths.pluginDir);
 }

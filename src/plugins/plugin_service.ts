@@ -90,6 +90,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       db: this.db,
       logs: this.logs,
       idleStopMs: ctx.config.idleStopMs,
+      standby: ctx.config.standby,
       health: ctx.config.health,
       series: this.executions.series,
       bus: this.events,

@@ -21,6 +21,8 @@ export interface PluginSupervisorDeps {
   db?: PluginDbAccess;
   logs: LogRings;
   idleStopMs: number;
+  /** Standby processes for on-demand plugins started often (off when absent). */
+  standby?: { memoryMb: number; afterStarts: number; windowS: number };
   /** The event bus. */
   bus: PluginEventSink & SystemEventSink;
   /** The plugins' own series (`ctx.metrics`). */
@@ -70,6 +72,7 @@ export function createPluginSupervisor(deps: PluginSupervisorDeps): Supervisor {
     },
     verifyIntegrity: deps.verifyIntegrity,
     idleStopMs: deps.idleStopMs,
+    standby: deps.standby && { ...deps.standby, windowMs: deps.standby.windowS * 1000 },
     onOwnCall: deps.onOwnCall,
     healthIntervalMs: deps.health ? deps.health.intervalS * 1000 : undefined,
     healthPolicy: deps.health,

@@ -78,6 +78,7 @@ export function updatePlugin(
       entry: manifest.entry,
       sandbox: ctx.runtime.sandbox,
       manifest,
+      typeCheck: resolved.signedBy === null, // signed: checked at pack (see installPlugin)
     });
     const widened = isWidening(old.granted ?? {}, manifest.permissions);
     const diff = describeDiff(diffPermissions(old.manifest.permissions, manifest.permissions));

@@ -80,6 +80,7 @@ export { checkModuleGraph } from "./module_graph.ts";
 export { digestDir } from "./integrity.ts";
 export { type ExitInfo, PluginProcess, type PluginProcessOptions } from "./plugin_process.ts";
 export { Supervisor } from "./supervisor.ts";
+export { STANDBY_OFF, type StandbyPolicy } from "./standby_pool.ts";
 export {
   type HealthChange,
   type HealthPolicy,

@@ -1,35 +1,22 @@
 /** Supervises many plugin processes: start on demand, health, backoff restarts, crash budget. */
 import { PluginStartError, PluginTimeoutError, PluginUnavailableError } from "./errors.ts";
-import { PluginProcess } from "./plugin_process.ts";
+import type { PluginProcess } from "./plugin_process.ts";
+import { spawnPlugin } from "./spawn_plugin.ts";
 import { processTreeRss } from "./process_rss.ts";
 import { processRunner } from "./process_runner.ts";
 import { cpuBudgetCheck } from "./cpu_budget.ts";
 import { diskWatchCheck } from "./disk_usage.ts";
 import { HealthWatch, ownCall } from "./health_watch.ts";
 import { afterCrash } from "./restart_policy.ts";
+import { STANDBY_OFF, StandbyPool, type Started } from "./standby_pool.ts";
 import type {
   PluginCounters,
   PluginSpec,
   PluginStats,
   SupervisorOptions,
 } from "./supervisor_types.ts";
-import type { CallKind, InvokeOptions, RuntimeState } from "./types.ts";
-
-interface Entry {
-  spec: PluginSpec;
-  state: RuntimeState;
-  reason?: string;
-  proc?: PluginProcess;
-  /** Whether the running process has a cgroup cpu quota (else the CPU budget applies). */
-  cpuQuota?: boolean;
-  starting?: Promise<PluginProcess>;
-  /** Unregistered (being replaced or removed): nothing may start it again. */
-  gone?: boolean;
-  crashes: number[];
-  health: HealthWatch;
-  timers: Map<string, ReturnType<typeof setTimeout>>;
-  stats: Omit<PluginStats, "state" | "reason">;
-}
+import type { CallKind, InvokeOptions, LogLine, RuntimeState } from "./types.ts";
+import { type Entry, newEntry } from "./_supervisor_entry.ts";
 
 const PERMANENT = new Set(["protocol", "handlers", "integrity"]);
 
@@ -44,9 +31,10 @@ const PERMANENT = new Set(["protocol", "handlers", "integrity"]);
  * ```
  */
 export class Supervisor {
-  #o: Required<Omit<SupervisorOptions, "verifyIntegrity">> & SupervisorOptions;
+  #o: Required<Omit<SupervisorOptions, "verifyIntegrity" | "standby">> & SupervisorOptions;
   #entries = new Map<string, Entry>();
   #releasing = new Set<Promise<void>>();
+  #standby: StandbyPool;
 
   constructor(options: SupervisorOptions) {
     this.#o = {
@@ -72,30 +60,22 @@ export class Supervisor {
         ? { percent: 50, windowMs: 10_000 }
         : options.cpuBudget,
     };
+    const log = (id: string, msg: string) => this.#system(id, "info", msg);
+    this.#standby = new StandbyPool(options.standby ?? STANDBY_OFF, log);
+  }
+
+  #system(id: string, level: LogLine["level"], msg: string): void {
+    this.#o.onLog(id, { ts: Date.now(), stream: "system", level, msg });
   }
 
   /** Add a plugin (not started). Replaces nothing: unregister first. */
   register(spec: PluginSpec): void {
     if (this.#entries.has(spec.id)) throw new Error(`Plugin "${spec.id}" is already registered`);
-    this.#entries.set(spec.id, {
-      spec,
-      state: "stopped",
-      crashes: [],
-      health: new HealthWatch(this.#o.healthPolicy, (change) => {
-        if (change.change === "restart") this.#entries.get(spec.id)?.proc?.kill("unhealthy");
-        this.#o.onHealth(spec.id, change);
-      }),
-      timers: new Map(),
-      stats: {
-        invocations: 0,
-        errors: 0,
-        timeouts: 0,
-        restarts: 0,
-        denied: { count: 0, recent: [] },
-        protocolViolations: 0,
-        droppedLogs: 0,
-      },
+    const health = new HealthWatch(this.#o.healthPolicy, (change) => {
+      if (change.change === "restart") this.#entries.get(spec.id)?.proc?.kill("unhealthy");
+      this.#o.onHealth(spec.id, change);
     });
+    this.#entries.set(spec.id, newEntry(spec, health));
   }
 
   /** Stop and forget a plugin. */
@@ -105,6 +85,7 @@ export class Supervisor {
     // during a config change's restart did, and the replacement then never became ready).
     if (e) e.gone = true;
     await this.stop(id);
+    await this.#standby.forget(id);
     this.#entries.delete(id);
   }
 
@@ -175,34 +156,8 @@ export class Supervisor {
     e.timers.delete("restart");
     this.#setState(e, "starting");
     try {
-      if (this.#o.verifyIntegrity && !(await this.#o.verifyIntegrity(id).catch(() => false))) {
-        throw new PluginStartError(
-          id,
-          "integrity",
-          "its files changed since install (digest " +
-            "mismatch); reinstall it from a trusted source",
-        );
-      }
-      const plan = await e.spec.plan();
-      const proc = await PluginProcess.start({
-        pluginId: id,
-        version: e.spec.version,
-        plan,
-        runner: this.#o.runner,
-        expectedHandlers: e.spec.expectedHandlers,
-        config: e.spec.config,
-        hostHandler: this.#o.hostHandler,
-        onLog: (line) => this.#o.onLog(id, line),
-        onDenied: (a) => {
-          e.stats.denied.count++;
-          e.stats.denied.recent.push(a);
-          if (e.stats.denied.recent.length > this.#o.deniedHistory) e.stats.denied.recent.shift();
-          this.#o.onDenied(id, a);
-        },
-        readyTimeoutMs: this.#o.readyTimeoutMs,
-        timeoutMs: e.spec.limits.timeout_ms,
-        concurrency: e.spec.limits.concurrency,
-      });
+      // A standby started ahead of need (same spec: any change unregisters it) is handed over.
+      const { proc, plan } = await this.#standby.take(id) ?? await this.#spawn(e);
       e.proc = proc;
       e.cpuQuota = plan.cpuQuota;
       e.stats.caps = plan.caps;
@@ -226,6 +181,21 @@ export class Supervisor {
       else e.proc.kill("start_failed"); // exit handler schedules the restart
       throw err;
     }
+  }
+
+  /** A process of `e` ready for calls: the running one, or a standby. */
+  #spawn(e: Entry): Promise<Started> {
+    const id = e.spec.id;
+    return spawnPlugin(e.spec, {
+      ...this.#o,
+      onLog: (line) => this.#o.onLog(id, line),
+      onDenied: (a) => {
+        e.stats.denied.count++;
+        e.stats.denied.recent.push(a);
+        if (e.stats.denied.recent.length > this.#o.deniedHistory) e.stats.denied.recent.shift();
+        this.#o.onDenied(id, a);
+      },
+    });
   }
 
   #onExit(e: Entry, proc: PluginProcess, reason: string, code: number): void {
@@ -278,7 +248,7 @@ export class Supervisor {
     if (!budget || e.cpuQuota) return;
     const check = cpuBudgetCheck(proc, budget, (msg) => {
       if (e.proc !== proc) return;
-      this.#o.onLog(e.spec.id, { ts: Date.now(), stream: "system", level: "error", msg });
+      this.#system(e.spec.id, "error", msg);
       proc.kill("cpu_budget");
     });
     this.#timer(e, "cpu", budget.windowMs, () => void (e.proc === proc && check()), true);
@@ -290,7 +260,7 @@ export class Supervisor {
     if (!disk || disk.enforcement !== "watched") return;
     const check = diskWatchCheck(e.spec.id, disk, (reason) => {
       if (e.proc !== proc) return;
-      this.#o.onLog(e.spec.id, { ts: Date.now(), stream: "system", level: "error", msg: reason });
+      this.#system(e.spec.id, "error", reason);
       this.#clearTimers(e);
       this.#setState(e, "failed", reason);
       proc.kill("disk_quota");
@@ -303,8 +273,18 @@ export class Supervisor {
     const h = e.spec.expectedHandlers;
     if (ms <= 0 || h.filters.length + h.gates.length + h.routes.length > 0) return;
     this.#timer(e, "idle", ms, () => {
-      if (e.state === "running") this.stop(e.spec.id).catch(() => {});
+      if (e.state === "running") this.#idleStop(e).catch(() => {});
     });
+  }
+
+  /** Stops an idle plugin; one started often gets a standby process ready for its next call. */
+  async #idleStop(e: Entry): Promise<void> {
+    const id = e.spec.id;
+    await this.stop(id);
+    if (e.gone || e.state !== "stopped" || !this.#standby.earned(id)) return;
+    await this.#standby.fill(id, () => this.#spawn(e)).catch((err) =>
+      this.#system(id, "warn", `standby process did not start: ${(err as Error).message}`)
+    );
   }
 
   /**
@@ -325,6 +305,7 @@ export class Supervisor {
     }
     if (!e.proc?.ready) {
       if (e.spec.enabled === false) throw new PluginUnavailableError(id, "disabled; enable it");
+      this.#standby.noteStart(id);
       await this.start(id);
     }
     const proc = e.proc!;
@@ -342,6 +323,7 @@ export class Supervisor {
   async stop(id: string): Promise<void> {
     const e = this.#get(id);
     this.#clearTimers(e);
+    await this.#standby.discard(id);
     await e.starting?.catch(() => {});
     const proc = e.proc;
     if (!proc) {
@@ -387,12 +369,14 @@ export class Supervisor {
         }
         : undefined,
       uptimeMs: p ? Date.now() - p.startedAt : undefined,
+      standby: this.#standby.info(id),
     };
   }
 
   /** Stop every plugin. */
   async [Symbol.asyncDispose](): Promise<void> {
     await Promise.allSettled(this.ids().map((id) => this.stop(id)));
+    await this.#standby[Symbol.asyncDispose]();
     await Promise.allSettled([...this.#releasing]);
   }
 }

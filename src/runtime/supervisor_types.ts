@@ -4,6 +4,7 @@ import type { LaunchPlan } from "./launch_plan.ts";
 import type { Runner } from "./runner.ts";
 import type { CpuBudget } from "./cpu_budget.ts";
 import type { HealthChange, HealthPolicy } from "./health_watch.ts";
+import type { StandbyPolicy } from "./standby_pool.ts";
 import type { DeniedAttempt, HostHandler, LogLine, RuntimeState } from "./types.ts";
 
 /** What the supervisor needs to run one plugin. */
@@ -60,6 +61,11 @@ export interface SupervisorOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** Stop plugins with only action/cron hooks after this idle time; 0 = never. @default 0 */
   idleStopMs?: number;
+  /**
+   * Standby processes for plugins stopped idle that are started often (see `StandbyPool`).
+   * @default off (`STANDBY_OFF`)
+   */
+  standby?: StandbyPolicy;
   /** @default 10000 */
   readyTimeoutMs?: number;
   /** @default 2000 */
@@ -129,6 +135,8 @@ export interface PluginStats {
   caps?: string;
   /** `$DATA` use against its limit. */
   disk?: { usedBytes: number; limitBytes: number; enforcement: "volume" | "watched" };
+  /** The standby process kept ready while the plugin is stopped, and its private memory. */
+  standby?: { pid: number; privateBytes: number };
   /** The last answer to `health()` (`{status: "unhealthy", error}` when none came). */
   lastHealth?: unknown;
   /** Failed health checks in a row. */

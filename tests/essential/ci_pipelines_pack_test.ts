@@ -22,6 +22,7 @@ Deno.test(
       const packed = await runPlugd([
         "plugin",
         "pack",
+        "--no-check",
         PLUGIN_DIR,
         "--sign",
         key.private_key,

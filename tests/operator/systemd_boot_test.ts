@@ -79,6 +79,7 @@ Deno.test({
     const pack = await runPlugd([
       "plugin",
       "pack",
+      "--no-check",
       HELLO,
       "--sign",
       keys.private_key,

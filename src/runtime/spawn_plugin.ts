@@ -1,0 +1,54 @@
+/** One process of a registered plugin: integrity check, launch plan, start and handshake. */
+import { PluginStartError } from "./errors.ts";
+import { PluginProcess } from "./plugin_process.ts";
+import type { Runner } from "./runner.ts";
+import type { Started } from "./standby_pool.ts";
+import type { PluginSpec } from "./supervisor_types.ts";
+import type { DeniedAttempt, HostHandler, LogLine } from "./types.ts";
+
+/** What {@linkcode spawnPlugin} starts a process with (the supervisor's options and hooks). */
+export interface SpawnDeps {
+  runner: Runner;
+  hostHandler: HostHandler;
+  readyTimeoutMs: number;
+  /** False or a throw: the start fails as "integrity". @default none */
+  verifyIntegrity?: (pluginId: string) => Promise<boolean>;
+  onLog: (line: LogLine) => void;
+  onDenied: (attempt: DeniedAttempt) => void;
+}
+
+/**
+ * Starts a process of `spec` ready for calls (the running one, or a standby). Throws
+ * `PluginStartError`: "integrity" when its files changed since install, else the start's reason.
+ *
+ * @example
+ * ```ts
+ * const { proc, plan } = await spawnPlugin(spec, { runner, hostHandler, readyTimeoutMs: 10_000, onLog, onDenied });
+ * ```
+ */
+export async function spawnPlugin(spec: PluginSpec, deps: SpawnDeps): Promise<Started> {
+  const id = spec.id;
+  if (deps.verifyIntegrity && !(await deps.verifyIntegrity(id).catch(() => false))) {
+    throw new PluginStartError(
+      id,
+      "integrity",
+      "its files changed since install (digest mismatch); reinstall it from a trusted source",
+    );
+  }
+  const plan = await spec.plan();
+  const proc = await PluginProcess.start({
+    pluginId: id,
+    version: spec.version,
+    plan,
+    runner: deps.runner,
+    expectedHandlers: spec.expectedHandlers,
+    config: spec.config,
+    hostHandler: deps.hostHandler,
+    onLog: deps.onLog,
+    onDenied: deps.onDenied,
+    readyTimeoutMs: deps.readyTimeoutMs,
+    timeoutMs: spec.limits.timeout_ms,
+    concurrency: spec.limits.concurrency,
+  });
+  return { proc, plan };
+}
