@@ -46,11 +46,13 @@ export class Deadlines<K> {
     this.#timer = undefined;
     this.#armedAt = Infinity;
     const now = performance.now();
-    for (const [key, due] of [...this.#due]) {
+    // Earliest first, also when a late timer finds several due (a loaded machine).
+    const due = [...this.#due].filter(([, d]) => d.at <= now).sort(([, a], [, b]) => a.at - b.at);
+    for (const [key, d] of due) {
       // A deadline another callback deleted or replaced meanwhile is skipped.
-      if (due.at <= now && this.#due.get(key) === due) {
+      if (this.#due.get(key) === d) {
         this.#due.delete(key);
-        due.fire();
+        d.fire();
       }
     }
     let next = Infinity;
