@@ -147,13 +147,21 @@ export async function preparePlugin(o: PreparePluginOptions): Promise<PreparedPl
     return run(program!, [...prefix, ...bw, IN_SANDBOX.deno, ...args]);
   };
   const common = ["--no-config", "--no-remote", "--no-npm", `--import-map=${importMap}`];
-  const info = await deno(["info", "--json", ...common, bootstrap]);
+  // The graph check and the cache warm-up read the same graph, each in its own sandboxed deno:
+  // run together (the cache writes only the prepared folder, which a refused graph discards). The
+  // graph's verdict is reported first, so the messages do not depend on which ends first.
+  const [infoRun, cacheRun] = await Promise.allSettled([
+    deno(["info", "--json", ...common, bootstrap]),
+    deno(["cache", ...common, bootstrap]),
+  ]);
+  if (infoRun.status === "rejected") throw infoRun.reason;
+  const info = infoRun.value;
   if (checkGraph) {
     checkModuleGraph(JSON.parse(info), {
       allowedDirs: [seen.plugin, seen.sdk, seen.shim, seen.prepared],
     });
   }
-  await deno(["cache", ...common, bootstrap]);
+  if (cacheRun.status === "rejected") throw cacheRun.reason;
   if (typeCheck) {
     const roots: [string, string][] = [
       [seen.plugin, pluginDir],
