@@ -1,7 +1,13 @@
 /** Detect, once, what this host gives plugins: sandbox, resource caps, uids, quotas. */
 import type { Config } from "../config/mod.ts";
 import { join } from "node:path";
-import { DataVolumes, detectResourceCaps, detectSandbox, switchesUids } from "../runtime/mod.ts";
+import {
+  cgroupInstance,
+  DataVolumes,
+  detectResourceCaps,
+  detectSandbox,
+  switchesUids,
+} from "../runtime/mod.ts";
 import type { Store } from "../store/mod.ts";
 import type { PluginRuntime } from "./plugin_context.ts";
 import { hostIdsInUse, storeUids } from "./plugin_uids.ts";
@@ -30,9 +36,7 @@ export async function detectPluginRuntime(
   config: Pick<Config, "stateDir" | "sandbox" | "isolation">,
   options: DetectPluginRuntimeOptions = {},
 ): Promise<PluginRuntime> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(config.stateDir));
-  const instance = [...new Uint8Array(digest).slice(0, 6)]
-    .map((b) => b.toString(16).padStart(2, "0")).join("");
+  const instance = await cgroupInstance(config.stateDir);
   const sandbox = await detectSandbox({ requested: config.sandbox });
   const { uidRange, dataQuotaMb, tmpQuotaMb, dataVolumes, cpuPercent, cpuPercentMax } =
     config.isolation;

@@ -1,6 +1,6 @@
 import { appendAudit } from "../audit/mod.ts";
 import type { Permissions } from "../manifest/mod.ts";
-import type { CallKind, Supervisor } from "../runtime/mod.ts";
+import { type CallKind, releaseResourceCaps, type Supervisor } from "../runtime/mod.ts";
 import { ConflictError } from "./errors.ts";
 import { installPlugin, type InstallResult, type InstallSource } from "./install_plugin.ts";
 import { LogRings } from "./log_ring.ts";
@@ -140,6 +140,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   async stop(): Promise<void> {
     this.#reloader.close();
     await this.supervisor[Symbol.asyncDispose]();
+    await releaseResourceCaps(this.#ctx.runtime.caps); // its cgroup folders, once plugins left
     await this.db.close();
     await this.executions.stop();
     await this.#ctx.runtime.volumes[Symbol.asyncDispose]();

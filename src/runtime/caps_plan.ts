@@ -107,8 +107,9 @@ export function capsPlan(
       if (facts.memsw) memFiles.push(["memory.memsw.limit_in_bytes", bytes]);
       const cgroups: CgroupDir[] = [
         { dir: memory, files: memFiles },
-        // No quota until ready (see afterReady); the burst cannot exceed the quota.
-        { dir: cpu, files: [["cpu.cfs_period_us", "100000"], ["cpu.cfs_quota_us", "-1"]] },
+        // No quota until ready (see afterReady); the burst cannot exceed the quota. The period
+        // stays the kernel's default 100 ms: each write here walks every cgroup on the host.
+        { dir: cpu, files: [["cpu.cfs_quota_us", "-1"]] },
         { dir: pids, files: [["pids.max", String(facts.pidsMax)]] },
       ];
       const afterReady: [string, string][] = [[`${cpu}/cpu.cfs_quota_us`, quotaUs]];

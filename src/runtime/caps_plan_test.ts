@@ -25,7 +25,7 @@ const LIMITS = { memoryMb: 128, tmpMb: 64 };
 Deno.test("capsPlan() v1 starts without a cpu quota and sets quota and burst once ready", () => {
   const plan = capsPlan(V1, "hello", LIMITS);
   const cpu = plan.cgroups.find((c) => c.dir === "/cg/cpu/p/hello")!;
-  assert.deepEqual(cpu.files, [["cpu.cfs_period_us", "100000"], ["cpu.cfs_quota_us", "-1"]]);
+  assert.deepEqual(cpu.files, [["cpu.cfs_quota_us", "-1"]]);
   // Quota before burst: the kernel refuses a burst above the quota.
   assert.deepEqual(plan.afterReady, [
     ["/cg/cpu/p/hello/cpu.cfs_quota_us", "50000"],

@@ -41,7 +41,12 @@ export {
   type SandboxMode,
   switchesUids,
 } from "./detect_sandbox.ts";
-export { detectResourceCaps, type ResourceCapsOptions } from "./resource_caps.ts";
+export {
+  cgroupInstance,
+  detectResourceCaps,
+  releaseResourceCaps,
+  type ResourceCapsOptions,
+} from "./resource_caps.ts";
 export {
   type CapMechanism,
   type CapsFacts,

@@ -3,6 +3,11 @@
  * tests, and waits for it to listen. No mocks: real process, real TCP, real Unix socket.
  */
 import { join } from "node:path";
+import {
+  cgroupInstance,
+  detectResourceCaps,
+  releaseResourceCaps,
+} from "../../src/runtime/resource_caps.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -126,7 +131,13 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
   let finished = false;
   const finish = async () => {
     await Promise.allSettled([pump, drainStdout]);
-    if (!finished) socketClient.close(); // stop() then dispose: close once
+    if (!finished) {
+      socketClient.close(); // stop() then dispose: close once
+      // A killed daemon leaves its cgroup folders behind, and every cpu quota write on the host
+      // walks all of them: the test removes them (a stopped daemon already did).
+      const instance = await cgroupInstance(stateDir);
+      await releaseResourceCaps(await detectResourceCaps({ instance, create: false }));
+    }
     finished = true;
   };
   const daemon: TestDaemon = {

@@ -1,9 +1,14 @@
 /** Calls in flight inside the plugin: each has an AbortSignal the host can fire (`cancel`). */
+import { idleRelease, takeGc } from "./idle_memory.ts";
 
 const running = new Map<number, AbortController>();
+// Evaluated with the shim, before any plugin module: see takeGc().
+const gc = takeGc();
+const idle = gc ? idleRelease({ gc, inFlight: () => running.size }) : undefined;
 
 /** Registers call `id`; returns its signal. */
 export function beginCall(id: number): AbortSignal {
+  idle?.noteCall();
   const controller = new AbortController();
   running.set(id, controller);
   return controller.signal;

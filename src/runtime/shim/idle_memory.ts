@@ -1,0 +1,85 @@
+/**
+ * Gives a plugin's memory back after a busy spell. V8 keeps the heap pages it grew to under load
+ * (a young generation grown for throughput, old-space pages of garbage no full GC has visited):
+ * an idle plugin that served 100,000 calls held ~25 MiB private where a fresh one holds ~9. Once
+ * the plugin has had no call for `idleMs` and its heap grew since the last release, one
+ * memory-reducing full GC (V8's "last resort" flavour: shrinks the young generation and releases
+ * empty pages) brings it back to ~14 MiB.
+ * @module
+ */
+
+/** A memory-reducing full GC. */
+export type ReleaseGc = () => void;
+
+/**
+ * Takes V8's `gc()` (present under `--expose-gc`, in every plugin's flags) and blanks the global
+ * (V8 makes it non-deletable), so plugin code finds no `gc` where Deno has none. The shim calls
+ * this while its modules evaluate, before any plugin module. Not a capability anyway: a GC costs
+ * only CPU, which the plugin's quota bounds. Undefined without the flag.
+ */
+export function takeGc(): ReleaseGc | undefined {
+  type V8Gc = (o: { type: "major"; execution: "sync"; flavor: "last-resort" }) => void;
+  const holder = globalThis as { gc?: V8Gc };
+  const gc = holder.gc;
+  if (typeof gc !== "function") return undefined;
+  holder.gc = undefined;
+  return () => gc({ type: "major", execution: "sync", flavor: "last-resort" });
+}
+
+/** Options of {@linkcode idleRelease}. */
+export interface IdleReleaseOptions {
+  gc: ReleaseGc;
+  /** Calls in flight now (they keep the plugin busy). */
+  inFlight: () => number;
+  /** Quiet time after the last call before releasing, ms. @default 10_000 */
+  idleMs?: number;
+  /** Heap growth since the last release below which a full GC is not worth it. @default 1 MiB */
+  growthBytes?: number;
+  /** The V8 heap's size in bytes (0: unknown, then each idle spell releases). @default Deno.memoryUsage().heapTotal */
+  heapTotal?: () => number;
+}
+
+function v8HeapTotal(): number {
+  try {
+    return Deno.memoryUsage().heapTotal;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Watches calls and releases memory once per idle spell. Costs a `Date.now()` per call and one
+ * unref'd timer per idle check, none while the plugin stays idle.
+ *
+ * @example
+ * ```ts
+ * const idle = idleRelease({ gc, inFlight: () => running.size });
+ * idle.noteCall(); // at the start of every call
+ * ```
+ */
+export function idleRelease(o: IdleReleaseOptions): { noteCall(): void } {
+  const { gc, inFlight, idleMs = 10_000, growthBytes = 1024 * 1024, heapTotal = v8HeapTotal } = o;
+  let lastCall = 0;
+  let armed = false;
+  let baseline = heapTotal();
+  const arm = (ms: number) => {
+    armed = true;
+    Deno.unrefTimer(setTimeout(check, ms));
+  };
+  const check = () => {
+    armed = false;
+    const quiet = Date.now() - lastCall;
+    if (quiet < idleMs) return arm(idleMs - quiet);
+    if (inFlight() > 0) return arm(idleMs);
+    const heap = heapTotal();
+    if (heap > 0 && heap < baseline + growthBytes) return;
+    gc();
+    baseline = heapTotal();
+  };
+  return {
+    noteCall() {
+      lastCall = Date.now();
+      if (!armed) arm(idleMs);
+    },
+  };
+}
