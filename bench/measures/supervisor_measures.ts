@@ -4,6 +4,7 @@
  */
 import { bareBwrapTrue, bareDenoEmpty } from "../lib/floor_start.ts";
 import { pipeEchoPipelined, pipeEchoRoundTrips } from "../lib/pipe_floor.ts";
+import { socketEchoPipelined, socketEchoRoundTrips } from "../lib/socket_floor.ts";
 import { startBreakdown } from "../lib/start_breakdown.ts";
 import { frameCostMicros } from "../lib/frame_cost.ts";
 import { cpuSeconds, descendants, treeCpuSeconds, treeMemory } from "../lib/proc.ts";
@@ -122,6 +123,7 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
   await timeEach(1000, (i) => noopInProcess(noopEvent(i)));
   const inProc = summarize(await timeEach(o.roundTrips, (i) => noopInProcess(noopEvent(i))));
   const pipe = summarize(await pipeEchoRoundTrips(o.roundTrips));
+  const socket = summarize(await socketEchoRoundTrips(o.roundTrips));
   out.push(result({
     id: "round_trip",
     name: "warm action round trip (Supervisor.invoke)",
@@ -132,11 +134,14 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
     config: {
       in_process_median_ms: inProc.median,
       in_process_p99_ms: inProc.p99,
+      unix_socket_echo_median_ms: socket.median,
+      ratio_to_unix_socket_echo: rtt.median / socket.median,
       host_cpu_us_per_call: (h1! - h0!) / o.roundTrips * 1e6,
       plugin_cpu_us_per_call: (c1! - c0!) / o.roundTrips * 1e6,
       json_and_framing_cpu_us_per_call: await frameCostMicros(50_000),
     },
-    notes: "pipe echo floor: one NDJSON line to a bare deno child and back, no sandbox",
+    notes: "pipe echo floor: one NDJSON line to a bare deno child and back, no sandbox; " +
+      "config.unix_socket_echo_*: the same over a Unix socket",
   }));
   out.push(result({
     id: "round_trip_p99",
@@ -163,6 +168,9 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
   const pipeRates = summarizeRates(
     await pipeEchoPipelined(o.dispatchCalls, inFlight, o.dispatchRounds),
   );
+  const socketRates = summarizeRates(
+    await socketEchoPipelined(o.dispatchCalls, inFlight, o.dispatchRounds),
+  );
   out.push(result({
     id: "dispatch_throughput",
     name: "action dispatch to one plugin, pipelined",
@@ -174,6 +182,8 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
       in_flight: inFlight,
       calls_per_round: o.dispatchCalls,
       concurrency_limit: 1024,
+      unix_socket_pipelined_echo_median: socketRates.median,
+      ratio_to_unix_socket_pipelined_echo: summarizeRates(rates).median / socketRates.median,
       host_cpu_us_per_call: (ph1! - ph0!) / (o.dispatchCalls * o.dispatchRounds) * 1e6,
       plugin_cpu_us_per_call: (pc1! - pc0!) / (o.dispatchCalls * o.dispatchRounds) * 1e6,
     },
