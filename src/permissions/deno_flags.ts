@@ -24,6 +24,14 @@ export interface DenoRunArgsOptions {
   daemonPort: number;
   /** Where the process sees its folders and generated files. */
   view: PluginView;
+  /**
+   * The protocol's Unix socket as the process sees it: connecting needs read, write and
+   * `unix:` net access to it, so those are added (and the path is passed to the bootstrap). The
+   * shim revokes all three once connected, before the plugin's module loads, so the plugin runs
+   * with exactly its grant. The path must lie where no grant can reach (a sandbox path).
+   * @default no socket (the protocol runs on stdin/stdout)
+   */
+  channel?: string;
 }
 
 /**
@@ -44,7 +52,7 @@ export interface DenoRunArgsOptions {
  * ```
  */
 export function denoRunArgs(grant: Permissions, options: DenoRunArgsOptions): string[] {
-  const { memoryMb, daemonPort, view } = options;
+  const { memoryMb, daemonPort, view, channel } = options;
   if (!Number.isInteger(memoryMb) || memoryMb < 1) {
     throw new RangeError(`limits.memory_mb must be a positive integer, got ${memoryMb}`);
   }
@@ -63,6 +71,12 @@ export function denoRunArgs(grant: Permissions, options: DenoRunArgsOptions): st
     allow.set(spec.denoFlag, sortedUnique([...(allow.get(spec.denoFlag) ?? []), ...values]));
   }
   const net = sortedUnique(grant.net ?? []);
+  if (channel !== undefined) {
+    for (const flag of ["read", "write"]) {
+      allow.set(flag, sortedUnique([...(allow.get(flag) ?? []), channel]));
+    }
+    allow.set("net", sortedUnique([...(allow.get("net") ?? []), `unix:${channel}`]));
+  }
   return [
     "run",
     ...BASE_RUN_FLAGS,
@@ -73,5 +87,6 @@ export function denoRunArgs(grant: Permissions, options: DenoRunArgsOptions): st
     `--v8-flags=--max-old-space-size=${memoryMb},--expose-gc`,
     `--import-map=${view.importMap}`,
     view.bootstrap,
+    ...(channel === undefined ? [] : [channel]),
   ];
 }

@@ -4,6 +4,7 @@ import {
   type LaunchPlan,
   launchPlan,
   PREPARED_FOR,
+  preparedMarker,
   preparePlugin,
   type SandboxInfo,
 } from "../runtime/mod.ts";
@@ -14,14 +15,15 @@ import type { PluginRecord } from "./types.ts";
 
 /**
  * Prepares the plugin again (without the type check done at install) when its prepared files
- * are for another layout: the daemon switched between the sandbox and flags-only mode.
+ * are for another layout (the daemon switched between the sandbox and flags-only mode) or were
+ * written by an older plugd.
  */
 export async function ensurePrepared(
   plugin: PluginRecord,
   paths: PluginPaths,
   sandbox: SandboxInfo,
 ): Promise<void> {
-  const want = sandbox.mode === "bwrap" ? "sandbox" : "host";
+  const want = preparedMarker(sandbox.mode === "bwrap" ? "sandbox" : "host");
   const have = await Deno.readTextFile(`${paths.preparedDir}/${PREPARED_FOR}`).catch(() => "");
   if (have === want) return;
   await preparePlugin({

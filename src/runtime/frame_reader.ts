@@ -96,8 +96,14 @@ export async function readLines(
           take(value.subarray(start));
           break;
         }
-        take(value.subarray(start, nl));
-        finish();
+        if (size === 0 && !discarding && nl - start <= maxLineBytes) {
+          // The usual case, a whole line inside one chunk: decoded in place, no copy.
+          const end = nl > start && value[nl - 1] === 13 ? nl - 1 : nl;
+          onLine(decoder.decode(value.subarray(start, end)));
+        } else {
+          take(value.subarray(start, nl));
+          finish();
+        }
         start = nl + 1;
       }
     }

@@ -43,3 +43,16 @@ Deno.test("readLines() keeps a line of exactly maxLineBytes", async () => {
   });
   assert.deepEqual(lines, ["x".repeat(10)]);
 });
+
+Deno.test("readLines() discards a line one byte over maxLineBytes inside one chunk", async () => {
+  const lines: string[] = [];
+  const big: [string, number][] = [];
+  await readLines(streamOf([enc.encode(`ok\r\n${"x".repeat(11)}\n\nend\n`)]), {
+    maxLineBytes: 10,
+    prefixBytes: 4,
+    onLine: (l) => lines.push(l),
+    onOversized: (p, n) => big.push([p, n]),
+  });
+  assert.deepEqual(lines, ["ok", "", "end"]);
+  assert.deepEqual(big, [["xxxx", 11]]);
+});

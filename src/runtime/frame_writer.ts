@@ -7,14 +7,43 @@
 
 const encoder = new TextEncoder();
 
+/** Where frames go: a stream's writer, or {@linkcode connSink} over the protocol socket. */
+export interface FrameSink {
+  /** Writes all of `bytes`, after every earlier write. */
+  write(bytes: Uint8Array): Promise<unknown>;
+  /** Ends the stream once the earlier writes are done. */
+  close(): Promise<unknown>;
+}
+
+/**
+ * A sink over a connection that is still being set up: writes wait for it, then go out whole
+ * (a socket write may take part of a buffer) and in order.
+ */
+export function connSink(conn: Promise<Deno.Conn | Deno.UnixConn>): FrameSink {
+  let tail: Promise<Deno.Conn | Deno.UnixConn> = conn;
+  return {
+    write(bytes) {
+      tail = tail.then(async (c) => {
+        let off = 0;
+        while (off < bytes.byteLength) off += await c.write(bytes.subarray(off));
+        return c;
+      });
+      return tail;
+    },
+    close() {
+      return tail.then((c) => c.close());
+    },
+  };
+}
+
 /** Buffers frames and writes them with the next microtask checkpoint. */
 export class FrameWriter {
-  #writer: WritableStreamDefaultWriter<Uint8Array>;
+  #writer: FrameSink;
   #chunks: Uint8Array[] = [];
   #bytes = 0;
   #scheduled = false;
 
-  constructor(writer: WritableStreamDefaultWriter<Uint8Array>) {
+  constructor(writer: FrameSink) {
     this.#writer = writer;
   }
 

@@ -19,6 +19,7 @@ import { assertSandbox, type SandboxInfo, switchesUids } from "./detect_sandbox.
 import { SandboxUnavailableError } from "./errors.ts";
 import { type ShellLaunch, shellSandbox } from "./addon_sandbox.ts";
 import { launcherArgv } from "./launcher.ts";
+import { channelFor } from "./channel_plan.ts";
 import { SDK_DIR, SHIM_DIR } from "./runtime_dirs.ts";
 import { IN_SANDBOX, SANDBOX_VIEW } from "./sandbox_paths.ts";
 import { capsDrop, dropToUid } from "./uid_switch.ts";
@@ -115,6 +116,12 @@ export interface LaunchPlan {
   paths: { data: string; tmp: string };
   /** Their size limits, MiB, told to the plugin so a "no space" error can name them. */
   quota: { dataMb?: number; tmpMb?: number };
+  /**
+   * The protocol's Unix socket (see `channelFor()`): the runner listens at `hostPath`
+   * before the spawn, the plugin connects to `path` (bound there read-only), and `owner` is the
+   * uid the socket is handed to. Absent: frames to the plugin go to its stdin.
+   */
+  channel?: { hostPath: string; path: string; owner?: number };
 }
 
 const MIB = 1024 * 1024;
@@ -163,9 +170,13 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
     );
   }
   const view = sandboxed ? SANDBOX_VIEW : hostView(dirs);
-  const deno = o.shell
-    ? []
-    : denoRunArgs(grant, { memoryMb: o.memoryMb, daemonPort: o.host.daemonPort, view });
+  const channel = privileged ? undefined : channelFor(o);
+  const deno = o.shell ? [] : denoRunArgs(grant, {
+    memoryMb: o.memoryMb,
+    daemonPort: o.host.daemonPort,
+    view,
+    channel: channel?.path,
+  });
   const values = o.env ?? {};
   const granted = [...new Set(grant.env ?? [])].filter((n) => values[n] !== undefined);
   const shellValues = o.shell?.values ?? {};
@@ -244,6 +255,7 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
       at(o.shimDir ?? SHIM_DIR, IN_SANDBOX.shim),
       at(dirs.preparedDir, IN_SANDBOX.prepared),
       at(dirs.pluginDir, IN_SANDBOX.plugin),
+      ...(channel ? [at(channel.hostPath, channel.path)] : []),
     ],
     roTry: [
       ...hostPaths(["read", "run"]),
@@ -283,6 +295,7 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
     }),
     env: {},
     ...(argsFile ? { argsFile } : {}),
+    ...(channel ? { channel } : {}),
     paths: shell ? shell.paths : paths,
   };
 }

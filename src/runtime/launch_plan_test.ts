@@ -62,13 +62,15 @@ Deno.test("launchPlan() mounts the plugin's folders at fixed paths; host paths s
       "/srv/state/prepared/hello/1.0.0 -> /plugd/prepared",
       "/opt/deno/bin/deno -> /plugd/bin/deno",
       "/opt/plugd/sdk -> /plugd/sdk",
+      `${launchPlan(BASE).channel!.hostPath} -> /plugd/channel.sock`,
     ]
   ) assert.ok(binds.includes(b), `${b} in ${binds.join("; ")}`);
   assert.deepEqual(after(bwrap, "--tmpfs"), ["/tmp"]);
   const deno = argv.slice(argv.lastIndexOf("/plugd/bin/deno"));
   assert.equal(deno[1], "run");
-  assert.ok(deno.includes("--allow-write=/data"));
-  assert.equal(deno.at(-1), "/plugd/prepared/bootstrap.ts");
+  assert.ok(deno.includes("--allow-write=/data,/plugd/channel.sock"));
+  assert.equal(deno.at(-2), "/plugd/prepared/bootstrap.ts");
+  assert.equal(deno.at(-1), "/plugd/channel.sock");
   assert.ok(!deno.some((a) => a.includes("/srv/state")), deno.join(" "));
   assert.deepEqual(plan.paths, { data: "/data", tmp: "/tmp" });
 });
@@ -174,4 +176,33 @@ Deno.test("launchPlan() refuses a grant this host never allows, and is determini
     PermissionError,
   );
   assert.deepEqual(launchPlan(BASE), launchPlan(structuredClone(BASE)));
+});
+
+Deno.test("launchPlan() gives the protocol a socket inside /plugd, with the flags its connect needs", () => {
+  const plan = launchPlan(BASE);
+  assert.deepEqual(plan.channel, {
+    hostPath: "/srv/state/launch/ch-a430d84680aabd0b.sock",
+    path: "/plugd/channel.sock",
+  });
+  // Stable (what `plugd plugin flags` prints is what runs) and short whatever the id's length.
+  assert.equal(launchPlan(BASE).channel!.hostPath, plan.channel!.hostPath);
+  const long = launchPlan({ ...BASE, pluginId: "x".repeat(64) }).channel!.hostPath;
+  assert.equal(long.length, plan.channel!.hostPath.length);
+  const deno = plan.argv.slice(plan.argv.lastIndexOf("/plugd/bin/deno"));
+  assert.ok(deno.includes("--allow-read=/plugd/channel.sock"), deno.join(" "));
+  assert.ok(deno.includes("--allow-net=api.example.com:443,unix:/plugd/channel.sock"));
+  // As root, the socket is handed to the plugin's uid (setpriv drops to it inside).
+  const root = launchPlan({ ...BASE, sandbox: { ...SANDBOX, root: true }, uid: 61_000 });
+  assert.equal(root.channel?.owner, 61_000);
+});
+
+Deno.test("launchPlan() keeps the protocol on stdin where no socket can be bound", () => {
+  const flags = launchPlan({ ...BASE, sandbox: { ...SANDBOX, mode: "flags" } });
+  assert.equal(flags.channel, undefined);
+  assert.ok(!flags.argv.some((a) => a.includes("channel.sock")));
+  // setpriv drops to the plugin's uid before bubblewrap: it could not reach the launch folder.
+  const caps = launchPlan({ ...BASE, sandbox: { ...SANDBOX, uidSwitch: "caps" }, uid: 61_000 });
+  assert.equal(caps.channel, undefined);
+  const deep = launchPlan({ ...BASE, launchDir: `/srv/${"x".repeat(90)}` });
+  assert.equal(deep.channel, undefined, "a socket path over 100 bytes");
 });

@@ -77,6 +77,7 @@ export { MountHolder, type MountHolderOptions } from "./mount_holder.ts";
 export { diskUsage } from "./disk_usage.ts";
 export {
   PREPARED_FOR,
+  preparedMarker,
   type PreparedPlugin,
   preparePlugin,
   type PreparePluginOptions,

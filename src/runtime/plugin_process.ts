@@ -8,7 +8,7 @@ import {
   PluginUnavailableError,
 } from "./errors.ts";
 import { readLines } from "./frame_reader.ts";
-import { FrameWriter } from "./frame_writer.ts";
+import { connSink, FrameWriter } from "./frame_writer.ts";
 import { Deadlines } from "./deadlines.ts";
 import { LogLimiter } from "./log_limiter.ts";
 import {
@@ -77,7 +77,10 @@ export class PluginProcess {
     if (!(this.#o.concurrency >= 1)) throw new RangeError("concurrency must be >= 1");
     this.#limiter = new LogLimiter({ linesPerSecond: this.#o.logLinesPerSecond });
     this.#child = child;
-    this.#frames = new FrameWriter(this.#child.stdin.getWriter());
+    // With a protocol socket, frames to the child go there (the runner closed its stdin).
+    this.#frames = new FrameWriter(
+      child.channel ? connSink(child.channel) : child.stdin.getWriter(),
+    );
     const out = readLines(this.#child.stdout, {
       onLine: (l) => this.#onStdout(l),
       onOversized: (p, n) => this.#oversized("stdout", p, n),
@@ -165,10 +168,17 @@ export class PluginProcess {
         `process exited with code ${x.code} before it was ready${this.#tail()}`,
       );
     });
+    // A connection that failed the nonce fails the start at once (the launch is contained).
+    const channelFailed = new Promise<never>((_, reject) =>
+      this.#child.channel?.catch((e) =>
+        reject(new PluginStartError(id, "channel", (e as Error).message, { cause: e }))
+      )
+    );
+    channelFailed.catch(() => {});
     const hello = new Promise<Extract<ChildFrame, { t: "hello" }>>((r) => this.#onHello = r);
     const ready = new Promise<void>((r) => this.#onReady = r);
     try {
-      const h = await Promise.race([hello, timeout, exited]);
+      const h = await Promise.race([hello, timeout, exited, channelFailed]);
       const problem = helloProblem(h, this.#o.expectedHandlers);
       if (problem) throw new PluginStartError(id, problem.reason, problem.message);
       this.#handlers = h.handlers;
@@ -180,7 +190,7 @@ export class PluginProcess {
         paths: this.#o.plan.paths,
         quota: { data_mb: this.#o.plan.quota.dataMb, tmp_mb: this.#o.plan.quota.tmpMb },
       });
-      await Promise.race([ready, timeout, exited]);
+      await Promise.race([ready, timeout, exited, channelFailed]);
       // The CPU quota waits for ready: Deno's start-up is multi-threaded and a quota taxes it.
       await this.#child.ready().catch((e) => {
         throw new PluginStartError(id, "caps", `cannot apply its CPU quota: ${e}`, { cause: e });

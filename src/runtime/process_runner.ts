@@ -1,4 +1,5 @@
 /** The real {@linkcode Runner}: cgroups and the secret arguments file, then `Deno.Command`. */
+import { type ChannelSocket, listenChannel } from "./channel_socket.ts";
 import type { LaunchPlan } from "./launch_plan.ts";
 import type { Runner, RunningChild } from "./runner.ts";
 
@@ -28,7 +29,9 @@ export function processRunner(): Runner {
   return {
     async start(plan: LaunchPlan): Promise<RunningChild> {
       await Promise.all(plan.cgroups.map((c) => releasing.get(c.dir)));
+      let socket: ChannelSocket | undefined;
       const cleanup = async () => {
+        socket?.close();
         if (plan.argsFile) await Deno.remove(plan.argsFile.path).catch(() => {});
         for (const c of plan.cgroups) await removeDir(c.dir);
       };
@@ -43,6 +46,7 @@ export function processRunner(): Runner {
           const bytes = encoder.encode(plan.argsFile.args.map((a) => `${a}\0`).join(""));
           await Deno.writeFile(plan.argsFile.path, bytes, { mode: 0o600, createNew: true });
         }
+        if (plan.channel) socket = await listenChannel(plan.channel.hostPath, plan.channel.owner);
         child = new Deno.Command(plan.argv[0]!, {
           args: plan.argv.slice(1),
           env: plan.env,
@@ -56,6 +60,14 @@ export function processRunner(): Runner {
         throw error;
       }
       const status = child.status.then((s) => ({ code: s.code, signal: s.signal }));
+      if (socket) {
+        // The nonce goes to the child's stdin, which then closes: frames travel on the socket.
+        const writer = child.stdin.getWriter();
+        writer.write(encoder.encode(`${socket.nonce}\n`)).then(() => writer.close()).catch(
+          () => {},
+        );
+        status.then(() => socket?.close());
+      }
       const released = status.then(cleanup);
       for (const c of plan.cgroups) {
         const r = released.finally(() => {
@@ -66,6 +78,7 @@ export function processRunner(): Runner {
       return {
         pid: child.pid,
         stdin: child.stdin,
+        ...(socket ? { channel: socket.connection } : {}),
         stdout: child.stdout,
         stderr: child.stderr,
         status,

@@ -9,7 +9,13 @@ import type { LaunchPlan } from "./launch_plan.ts";
 export interface RunningChild {
   /** The spawned process (the launcher, or bubblewrap after it `exec`s). */
   readonly pid: number;
+  /** Frames to the child, unless it has a {@linkcode RunningChild.channel} (then closed). */
   readonly stdin: WritableStream<Uint8Array>;
+  /**
+   * The protocol socket's one authenticated connection, when the plan has a channel: frames to
+   * the child go there. Rejects when the child never connected or a connection failed the nonce.
+   */
+  readonly channel?: Promise<Deno.UnixConn>;
   readonly stdout: ReadableStream<Uint8Array>;
   readonly stderr: ReadableStream<Uint8Array>;
   /** Resolves when the process exited. */

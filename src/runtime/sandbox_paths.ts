@@ -21,6 +21,8 @@ export const IN_SANDBOX = {
   prepared: "/plugd/prepared",
   /** The module cache inside the prepared folder. */
   cache: "/plugd/prepared/cache",
+  /** The protocol's socket (host -> plugin frames), bound from the daemon's launch folder. */
+  channel: "/plugd/channel.sock",
 } as const;
 
 /** The folders and generated files of a plugin as it sees them inside the sandbox. */

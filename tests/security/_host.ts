@@ -78,6 +78,22 @@ async function run(cmd: string, args: string[]): Promise<void> {
   assert.ok(out.success, `${cmd} ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
 }
 
+/**
+ * `widen` plus what the protocol socket's connect needs (the shim revokes it once connected), so
+ * a widened plugin still reaches its channel; an unscoped flag already covers it.
+ */
+function withChannel(widen: string[], plan: LaunchPlan): string[] {
+  if (!plan.channel) return widen;
+  const path = plan.channel.path;
+  const out = [...widen];
+  for (const [kind, entry] of [["read", path], ["write", path], ["net", `unix:${path}`]]) {
+    const at = out.findIndex((f) => f === `--allow-${kind}` || f.startsWith(`--allow-${kind}=`));
+    if (at === -1) out.push(`--allow-${kind}=${entry}`);
+    else if (out[at] !== `--allow-${kind}`) out[at] = `${out[at]},${entry}`;
+  }
+  return out;
+}
+
 /** Owns a supervisor, its plugins, the neighbour and the canaries. Dispose to stop everything. */
 export class SecurityHost implements AsyncDisposable {
   readonly stateDir: string;
@@ -207,7 +223,10 @@ export class SecurityHost implements AsyncDisposable {
       const at = plan.argv.lastIndexOf(deno);
       assert.equal(plan.argv[at + 1], "run", "the deno binary is followed by run");
       const rest = plan.argv.slice(at + 2).filter((a) => !a.startsWith("--allow-"));
-      return { ...plan, argv: [...plan.argv.slice(0, at + 2), ...widen, ...rest] };
+      return {
+        ...plan,
+        argv: [...plan.argv.slice(0, at + 2), ...withChannel(widen, plan), ...rest],
+      };
     };
     const plan = build();
     this.supervisor.register({

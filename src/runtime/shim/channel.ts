@@ -1,4 +1,8 @@
-/** The shim's end of the NDJSON channel: synchronous writes, `Deno.stdin.read` reads. */
+/**
+ * The shim's end of the NDJSON channel: synchronous writes to stdout; reads from the protocol
+ * socket when the host gave one (a socket is read on the event loop, stdin on a blocking thread,
+ * which cost a thread hop per frame), else from stdin.
+ */
 import { type HostFrame, MAX_FRAME_BYTES, type WireError } from "./wire.ts";
 
 const encoder = new TextEncoder();
@@ -52,12 +56,46 @@ function writeAll(bytes: Uint8Array): void {
 // Deno.exit() (shutdown, a plugin's own exit) dispatches "unload": no result is left behind.
 globalThis.addEventListener("unload", flush);
 
-/** Read host frames from stdin until EOF, calling `onFrame` for each. */
+let source: { read(p: Uint8Array): Promise<number | null> } = Deno.stdin;
+
+/** Reads one line of stdin (at most 256 bytes), byte by byte so nothing after it is consumed. */
+async function stdinLine(): Promise<string> {
+  const bytes: number[] = [];
+  const one = new Uint8Array(1);
+  while (bytes.length < 256) {
+    const n = await Deno.stdin.read(one);
+    if (n === null) break;
+    if (one[0] === 10) return decoder.decode(new Uint8Array(bytes));
+    bytes.push(one[0]!);
+  }
+  throw new Error("the host sent no channel nonce on stdin");
+}
+
+/**
+ * Connects to the protocol socket named by the bootstrap's first argument, if any: presents the
+ * nonce the host wrote on stdin, then revokes the read, write and net access the connect needed,
+ * so the plugin, loaded after this, runs with exactly its grant and cannot connect again.
+ */
+export async function openChannel(): Promise<void> {
+  const path = Deno.args[0];
+  if (path === undefined) return;
+  const nonce = await stdinLine();
+  const conn = await Deno.connect({ transport: "unix", path });
+  const hello = encoder.encode(nonce + "\n");
+  let off = 0;
+  while (off < hello.byteLength) off += await conn.write(hello.subarray(off));
+  Deno.permissions.revokeSync({ name: "read", path });
+  Deno.permissions.revokeSync({ name: "write", path });
+  Deno.permissions.revokeSync({ name: "net", host: `unix:${path}` });
+  source = conn;
+}
+
+/** Read host frames from the channel until EOF, calling `onFrame` for each. */
 export async function readFrames(onFrame: (frame: HostFrame) => void): Promise<void> {
   const buf = new Uint8Array(64 * 1024);
   let pending: Uint8Array[] = [];
   while (true) {
-    const n = await Deno.stdin.read(buf);
+    const n = await source.read(buf);
     if (n === null) return;
     let chunk = buf.subarray(0, n);
     let nl: number;

@@ -1,6 +1,6 @@
 /**
- * The in-sandbox shim: the generated bootstrap imports it before the plugin entry, then calls
- * `runShim(entry.default)`. It may import only its own folder and `sdk/` (both mounted read-only).
+ * The in-sandbox shim: the generated bootstrap imports it, awaits `openChannel()`, then imports
+ * the plugin entry and calls `runShim(entry.default)`. It may import only its own folder and `sdk/` (both mounted read-only).
  * @module
  */
 import "./console.ts";
@@ -8,6 +8,7 @@ import type { DefinedPlugin, PluginContext } from "../../../sdk/types.ts";
 import { SDK_VERSION } from "../../../sdk/version.ts";
 import { beginCall, cancelCall, endCall } from "./calls.ts";
 import { readFrames, send, settleHostCall } from "./channel.ts";
+export { openChannel } from "./channel.ts";
 import { createContext, tenantContext } from "./context.ts";
 import { flushMetrics } from "./metrics.ts";
 import { collectHandlers, dispatch } from "./dispatch.ts";
