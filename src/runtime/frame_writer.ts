@@ -39,8 +39,7 @@ export function connSink(conn: Promise<Deno.Conn | Deno.UnixConn>): FrameSink {
 /** Buffers frames and writes them with the next microtask checkpoint. */
 export class FrameWriter {
   #writer: FrameSink;
-  #chunks: Uint8Array[] = [];
-  #bytes = 0;
+  #lines: string[] = [];
   #scheduled = false;
 
   constructor(writer: FrameSink) {
@@ -49,9 +48,7 @@ export class FrameWriter {
 
   /** Queues `frame` as one NDJSON line; a write error (the child is gone) is ignored here. */
   send(frame: unknown): void {
-    const line = encoder.encode(JSON.stringify(frame) + "\n");
-    this.#chunks.push(line);
-    this.#bytes += line.byteLength;
+    this.#lines.push(JSON.stringify(frame));
     if (this.#scheduled) return;
     this.#scheduled = true;
     queueMicrotask(() => this.#flush());
@@ -65,20 +62,10 @@ export class FrameWriter {
 
   #flush(): void {
     this.#scheduled = false;
-    if (this.#chunks.length === 0) return;
-    const chunks = this.#chunks;
-    const size = this.#bytes;
-    this.#chunks = [];
-    this.#bytes = 0;
-    let out = chunks[0]!;
-    if (chunks.length > 1) {
-      out = new Uint8Array(size);
-      let at = 0;
-      for (const c of chunks) {
-        out.set(c, at);
-        at += c.byteLength;
-      }
-    }
-    this.#writer.write(out).catch(() => {});
+    if (this.#lines.length === 0) return;
+    // One encode of the joined text: no per-frame buffer, no copy into a combined one.
+    const text = this.#lines.length === 1 ? this.#lines[0] + "\n" : this.#lines.join("\n") + "\n";
+    this.#lines = [];
+    this.#writer.write(encoder.encode(text)).catch(() => {});
   }
 }
