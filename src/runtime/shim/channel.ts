@@ -58,15 +58,20 @@ globalThis.addEventListener("unload", flush);
 
 let source: { read(p: Uint8Array): Promise<number | null> } = Deno.stdin;
 
-/** Reads one line of stdin (at most 256 bytes), byte by byte so nothing after it is consumed. */
+/**
+ * Reads the nonce line from stdin (at most 256 bytes). With a socket, stdin carries nothing else
+ * and the host closes it, so whole reads are fine: a stdin read is a thread hop, one per byte
+ * would slow the start.
+ */
 async function stdinLine(): Promise<string> {
-  const bytes: number[] = [];
-  const one = new Uint8Array(1);
-  while (bytes.length < 256) {
-    const n = await Deno.stdin.read(one);
+  const buf = new Uint8Array(256);
+  let size = 0;
+  while (size < buf.byteLength) {
+    const n = await Deno.stdin.read(buf.subarray(size));
     if (n === null) break;
-    if (one[0] === 10) return decoder.decode(new Uint8Array(bytes));
-    bytes.push(one[0]!);
+    size += n;
+    const nl = buf.subarray(0, size).indexOf(10);
+    if (nl !== -1) return decoder.decode(buf.subarray(0, nl));
   }
   throw new Error("the host sent no channel nonce on stdin");
 }
