@@ -31,7 +31,9 @@ Deno.test(
       return;
     }
     const ghosts = ["ghost-a", "ghost-b"].map((name) => `${parent}/${name}`);
-    for (const dir of ghosts) await Deno.mkdir(dir);
+    // (The test helper removes a killed daemon's cgroup folders, as a stopping daemon does; the
+    // ghosts stand for what a daemon killed for real leaves behind.)
+    for (const dir of ghosts) await Deno.mkdir(dir, { recursive: true });
     await using second = await startDaemon({ stateDir: first.stateDir });
     await second.waitForLog("ready: serving");
     for (const dir of ghosts) {
