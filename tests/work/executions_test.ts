@@ -155,11 +155,13 @@ Deno.test("records past executions.max_rows are trimmed", OPTS, async () => {
   await using first = await startDaemon({ env });
   await installAndEnable(first, workFixture("recorder"));
   const calls = [];
-  for (let i = 0; i < 130; i++) {
+  for (let i = 0; i < 129; i++) {
     calls.push(socketJson(first, "POST", "/v1/filters/rec.shape", { data: { i } }));
     if (calls.length === 50) await Promise.all(calls.splice(0));
   }
   await Promise.all(calls);
+  // The last call alone, so that it is the newest record whatever order the batches ran in.
+  await socketJson(first, "POST", "/v1/filters/rec.shape", { data: { i: 129 } });
   await waitFor(async () => {
     const r = await socketJson(first, "GET", "/v1/executions?kind=filter&limit=1");
     return r.body.executions[0]?.input === '{"i":129}';
