@@ -10,13 +10,20 @@ import { installHookPending, markInstallHookRan } from "./plugin_state.ts";
 /** What calling a hook needs: the runtime state, the (recorded) call, the plugin's log. */
 export interface LifecycleDeps {
   supervisor: Pick<Supervisor, "counters">;
-  invoke(id: string, kind: "lifecycle", name: string, payload?: unknown): Promise<unknown>;
+  invoke(
+    id: string,
+    kind: "lifecycle",
+    name: string,
+    payload?: unknown,
+    options?: { tenant?: string },
+  ): Promise<unknown>;
   logs: Pick<LogRings, "system">;
 }
 
 /**
  * Calls lifecycle hook `name` (`onDisable`, `onUpdate`, ...) when the plugin is running; a
- * failure goes to the plugin's log as a warning.
+ * failure goes to the plugin's log as a warning. With `options.tenant`, the hook runs for that
+ * tenant (`ctx.tenant`, the tenant's config): a tenant's `onConfigChange`.
  *
  * @example
  * ```ts
@@ -28,10 +35,13 @@ export async function callLifecycle(
   id: string,
   name: string,
   payload?: unknown,
+  options: { tenant?: string } = {},
 ): Promise<void> {
   if (deps.supervisor.counters(id)?.state !== "running") return;
-  await deps.invoke(id, "lifecycle", name, payload).catch((error: Error) =>
-    deps.logs.system(id, "warn", `${name} failed: ${error.message}`)
+  const { tenant } = options;
+  const what = tenant ? `${name} for tenant ${tenant}` : name;
+  await deps.invoke(id, "lifecycle", name, payload, tenant ? { tenant } : undefined).catch(
+    (error: Error) => deps.logs.system(id, "warn", `${what} failed: ${error.message}`),
   );
 }
 

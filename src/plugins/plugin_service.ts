@@ -80,7 +80,9 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     this.storage = new PluginStorage(ctx.store);
     this.db = createPluginDbAccess(ctx.layout.root, ctx.runtime.sandbox, this.logs);
     const tenantDeps = { configs: configs.tenants, db: this.db, events: this.events };
-    this.tenants = new PluginTenants({ ...ctx, ...tenantDeps });
+    const onConfigChange = (id: string, tenant: string, change: unknown) =>
+      callLifecycle(this, id, "onConfigChange", change, { tenant });
+    this.tenants = new PluginTenants({ ...ctx, ...tenantDeps, onConfigChange });
     this.executions = new ExecutionRecorder(ctx.store, {
       retention: ctx.config.executions,
       log: ctx.log,

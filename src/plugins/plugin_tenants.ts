@@ -9,6 +9,7 @@ import { TenantConflictError, TenantRegistry } from "../tenants/mod.ts";
 import type { PluginDbAccess } from "./plugin_db_access.ts";
 import { getPlugin, listPlugins } from "./repository.ts";
 import type { TenantConfigs, TenantConfigView } from "./tenant_configs.ts";
+import { isSystemAddon } from "./system_addons.ts";
 import type { PluginRecord, SystemEventSink } from "./types.ts";
 
 /** How `plugd plugin enable` changes the tenants a plugin runs for. */
@@ -39,6 +40,16 @@ export interface PluginTenantsDeps {
   configs: TenantConfigs;
   db: PluginDbAccess;
   events: SystemEventSink;
+  /**
+   * Tells a running plugin that its config for `tenant` changed: its `onConfigChange(old, new)`
+   * with `ctx.tenant` set and `ctx.config` the tenant's new config. Failures are the caller's
+   * to log. @default none (nothing is told)
+   */
+  onConfigChange?: (
+    pluginId: string,
+    tenant: string,
+    change: { old: Record<string, unknown>; new: Record<string, unknown> },
+  ) => Promise<void>;
 }
 
 /** Per-tenant enablement and the tenant side of calls, over the tenant registry. */
@@ -157,7 +168,8 @@ export class PluginTenants {
 
   /**
    * `PUT /v1/plugins/{id}/config?tenant=`: replaces the tenant's overrides (validated with the
-   * plugin's config, audited). The next call for the tenant gets them; nothing restarts.
+   * plugin's config, audited). The next call for the tenant gets them; nothing restarts. A running
+   * plugin that runs for the tenant gets `onConfigChange(old, new)` for it (`ctx.tenant` set).
    */
   async setConfig(
     id: string,
@@ -166,8 +178,16 @@ export class PluginTenants {
     actor: string,
   ): Promise<TenantConfigView> {
     const plugin = await getPlugin(this.#d.store, id);
-    await this.#d.configs.set(plugin, await this.registry.require(tenant), values, actor);
+    const change = await this.#d.configs.set(
+      plugin,
+      await this.registry.require(tenant),
+      values,
+      actor,
+    );
     this.forget(id);
+    if (plugin.state === "enabled" && !isSystemAddon(plugin) && runsFor(plugin, tenant)) {
+      await this.#d.onConfigChange?.(id, tenant, { old: change.previous, new: change.next });
+    }
     await this.#d.events.emitSystemEvent("plugin.config_changed", { plugin: id, tenant });
     return await this.#d.configs.view(plugin, tenant);
   }

@@ -111,6 +111,19 @@ Deno.test(
       greeting: 7,
     });
     assert.equal(bad.status, 422, JSON.stringify(bad.body));
+    // The running plugin heard of it in acme's call: onConfigChange(old, new) with ctx.tenant.
+    const seen = (tenant: string) => emitWait(daemon, "work.seen", tenant);
+    const told = (await seen("acme")).find((r: Json) => r.plugin === "t-all");
+    assert.deepEqual(told.result, {
+      tenant: "acme",
+      change: { tenant: "acme", old: "hi", new: "hi acme", ctx: "hi acme" },
+    });
+    const notTold = (await seen("globex")).find((r: Json) => r.plugin === "t-all");
+    assert.deepEqual(notTold.result, { tenant: "globex", change: null }, "globex was not told");
+    await waitFor(async () => {
+      const rows = await allExecutions(daemon, "plugin=t-all&kind=lifecycle&tenant=acme");
+      return rows.some((x: Json) => x.name === "onConfigChange" && x.status === "ok");
+    }, "the record of acme's onConfigChange");
 
     // The matrix: who gets an event for acme, for globex, for no tenant.
     const byPlugin = (results: Json[]) =>
