@@ -10,7 +10,7 @@ import {
   type MaintenanceTarget,
   removeCopyLeftovers,
 } from "./db_maintenance.ts";
-import { discardSnapshot, restoreSnapshot, takeSnapshot } from "./db_snapshot.ts";
+import { discardSnapshot, restoreSnapshot, SNAPSHOT_SUFFIX, takeSnapshot } from "./db_snapshot.ts";
 import { applyMigrations, readMigrations } from "./migrations.ts";
 import { PluginDatabase } from "./plugin_database.ts";
 
@@ -148,6 +148,63 @@ export class PluginDatabases implements AsyncDisposable {
   async discardSnapshot(key: DbKey): Promise<void> {
     await discardSnapshot(this.dirOf(key), FILE);
     await removeCopyLeftovers(this.dirOf(key), FILE);
+  }
+
+  /**
+   * {@linkcode snapshot} of every database of `pluginId` (each tenant's, then its own, so that its
+   * own copy means all were taken); `restore()` also removes a tenant database the new version
+   * created ({@linkcode restoreAll}).
+   */
+  async snapshotAll(pluginId: string): Promise<DbSnapshot> {
+    for (const key of await this.#keysOnDisk(pluginId)) {
+      if (key.tenant !== undefined) await this.snapshot(key);
+    }
+    await this.snapshot({ pluginId });
+    return {
+      restore: async () => {
+        await this.restoreAll(pluginId);
+      },
+      discard: () => this.discardAll(pluginId),
+    };
+  }
+
+  /**
+   * Puts back the copies of every database of `pluginId` an update took; false when there were
+   * none. Once its own copy exists, each tenant database was copied too, so a tenant database
+   * without a copy was created during the update and is removed (like an empty copy).
+   */
+  async restoreAll(pluginId: string): Promise<boolean> {
+    const own = { pluginId };
+    const complete = await exists(join(this.dirOf(own), `${FILE}${SNAPSHOT_SUFFIX}`));
+    let restored = false;
+    for (const key of await this.#tenantKeys(pluginId)) {
+      if (await this.restoreSnapshot(key)) restored = true;
+      else if (complete) {
+        await this.close(key);
+        for (const f of [FILE, `${FILE}-wal`, `${FILE}-shm`]) {
+          await Deno.remove(join(this.dirOf(key), f)).catch(() => {});
+        }
+        restored = true;
+      }
+    }
+    return await this.restoreSnapshot(own) || restored;
+  }
+
+  /** {@linkcode discardSnapshot} of every database of `pluginId`. */
+  async discardAll(pluginId: string): Promise<void> {
+    for (const key of await this.#tenantKeys(pluginId)) await this.discardSnapshot(key);
+    await this.discardSnapshot({ pluginId });
+  }
+
+  /** Every tenant folder of `pluginId`, with or without a database in it. */
+  async #tenantKeys(pluginId: string): Promise<DbKey[]> {
+    const keys: DbKey[] = [];
+    try {
+      for await (const e of Deno.readDir(join(this.dirOf({ pluginId }), "tenants"))) {
+        if (e.isDirectory) keys.push({ pluginId, tenant: e.name });
+      }
+    } catch { /* no tenants */ }
+    return keys;
   }
 
   /**

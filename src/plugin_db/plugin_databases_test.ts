@@ -155,6 +155,46 @@ Deno.test("an update's copy is restored whole, once, and never an older one", as
   });
 });
 
+Deno.test("an update's copy covers every tenant database, and a rollback removes a new one", async () => {
+  await withDbs(async (dbs) => {
+    const own = { pluginId: "multi" };
+    const acme = { pluginId: "multi", tenant: "acme" };
+    const globex = { pluginId: "multi", tenant: "globex" };
+    const run = async (key: typeof own, sql: string) =>
+      await (await dbs.get(key, LIMITS)).execute(sql);
+    const tables = async (key: typeof own) =>
+      (await run(key, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")).rows
+        .map((r) => r.name);
+    await run(own, "CREATE TABLE v1 (x)");
+    await run(acme, "CREATE TABLE v1 (x)");
+    // In the same run: the switch's restore() puts both back and removes globex's new database.
+    const snapshot = await dbs.snapshotAll("multi");
+    for (const key of [own, acme, globex]) await run(key, "CREATE TABLE v2 (x)");
+    await snapshot.restore();
+    assert.deepEqual(await tables(own), ["v1"]);
+    assert.deepEqual(await tables(acme), ["v1"], "the tenant database is restored too");
+    await dbs.close(globex);
+    assert.equal(await dbs.size(globex), 0, "a tenant database the update created is gone");
+    assert.equal(await dbs.restoreAll("multi"), false, "the copies are consumed");
+
+    // After a crash: the next start's restoreAll() does the same from the copies on disk.
+    await dbs.snapshotAll("multi");
+    for (const key of [own, acme, globex]) await run(key, "CREATE TABLE v3 (x)");
+    for (const key of [own, acme, globex]) await dbs.close(key);
+    assert.equal(await dbs.restoreAll("multi"), true);
+    assert.deepEqual(await tables(acme), ["v1"]);
+    await dbs.close(globex);
+    assert.equal(await dbs.size(globex), 0);
+
+    // A copy is discarded for every database, so no stale one is ever restored.
+    await run(globex, "CREATE TABLE g (x)");
+    await dbs.snapshotAll("multi");
+    await dbs.discardAll("multi");
+    assert.equal(await dbs.restoreAll("multi"), false);
+    assert.deepEqual(await tables(globex), ["g"], "without a copy of its own, nothing is removed");
+  });
+});
+
 Deno.test("copyAllTo takes a consistent copy while the database is in use", async () => {
   await withDbs(async (dbs, state) => {
     const key = { pluginId: "live" };

@@ -179,19 +179,19 @@ export class PluginDbAccess {
     }
   }
 
-  /** A copy of the plugin's database before an update switches versions. */
+  /** A copy of the plugin's databases (its own, each tenant's) before an update switches versions. */
   snapshot(pluginId: string): Promise<DbSnapshot> {
-    return this.databases.snapshot({ pluginId });
+    return this.databases.snapshotAll(pluginId);
   }
 
-  /** Puts back the copy an interrupted update took, if any (recovery at start). */
+  /** Puts back the copies an interrupted update took, if any (recovery at start). */
   restoreSnapshot(pluginId: string): Promise<boolean> {
-    return this.databases.restoreSnapshot({ pluginId });
+    return this.databases.restoreAll(pluginId);
   }
 
-  /** Removes a copy an update or a backup left behind (recovery at start). */
+  /** Removes copies an update or a backup left behind (recovery at start). */
   discardSnapshot(pluginId: string): Promise<void> {
-    return this.databases.discardSnapshot({ pluginId });
+    return this.databases.discardAll(pluginId);
   }
 
   /** Stops every database process. */

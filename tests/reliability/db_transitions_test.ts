@@ -1,11 +1,12 @@
 /**
  * Issue 22, crash-safe transitions with a plugin database: a daemon killed (SIGKILL) once the new
- * version migrated the database restarts on the old version AND the old database; a stale copy
- * from an earlier update is never what a restart puts back; an interrupted uninstall with purge
- * removes the database folder too.
+ * version migrated the database restarts on the old version AND the old database (a tenant's
+ * database too); a stale copy from an earlier update is never what a restart puts back; an
+ * interrupted uninstall with purge removes the database folder too.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { createClient } from "@libsql/client";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 import { call, fixture, installEnable, type Json, OPTS, waitFor } from "./_helpers.ts";
 
@@ -15,9 +16,9 @@ const runner = (name: string) => fixture(name, "db");
  * Runs SQL as plugin db-a (its `sql.exec` filter calls ctx.db.execute); returns its rows. A read
  * the loaded machine timed out (the filter skipped) is asked again: timing is not under test.
  */
-async function rows(d: TestDaemon, sql: string): Promise<Json[]> {
+async function rows(d: TestDaemon, sql: string, tenant?: string): Promise<Json[]> {
   for (let attempt = 1;; attempt++) {
-    const r = await call(d, "POST", "/v1/filters/sql.exec", { data: { sql } });
+    const r = await call(d, "POST", "/v1/filters/sql.exec", { data: { sql }, tenant });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     if (r.body.skipped.length > 0 && /^SELECT/i.test(sql) && attempt < 5) continue;
     assert.deepEqual(r.body.skipped, [], sql);
@@ -76,10 +77,19 @@ Deno.test(
   async () => {
     const first = await startDaemon({ env: { PLUGD_TEST_CRASH_AT: "update.checked" } });
     await dbPlugin(first);
+    // Tenant acme has a database of db-a too (migrated at its first use).
+    assert.equal((await call(first, "POST", "/v1/tenants", { id: "acme" })).status, 201);
+    await rows(first, "INSERT INTO items (name) VALUES ('acme kept')", "acme");
     // 1.3.0 adds the table `tags` (migration 002) at its launch, then passes its health check.
     await dies(first, "POST", "/v1/plugins/db-a/update", { source: runner("runner-v4") });
     const dir = join(first.stateDir, "db", "db-a");
     assert.ok((await files(dir)).includes("plugin.db.before-update"), "the copy was taken");
+    const acmeDir = join(dir, "tenants", "acme");
+    assert.ok((await files(acmeDir)).includes("plugin.db.before-update"), "and acme's");
+    // What 1.3.0 would have done to acme's database at its first call for acme before the crash.
+    const acmeDb = createClient({ url: `file:${join(acmeDir, "plugin.db")}` });
+    await acmeDb.execute("CREATE TABLE tags (id INTEGER PRIMARY KEY)");
+    acmeDb.close();
 
     await restarted(first, async (second) => {
       await runningAt(second, "1.0.0");
@@ -97,10 +107,18 @@ Deno.test(
       assert.deepEqual(await rows(second, "SELECT version FROM _plugd_migrations"), [{
         version: 1,
       }]);
-      assert.ok(
-        !(await files(dir)).some((f) => f.includes("before-update")),
-        "the copy is consumed",
-      );
+      const acmeTags = "SELECT name FROM sqlite_schema WHERE name = 'tags'";
+      assert.deepEqual(await rows(second, acmeTags, "acme"), [], "acme's database restored");
+      assert.deepEqual(await rows(second, "SELECT name FROM items ORDER BY id", "acme"), [
+        { name: "seed" },
+        { name: "acme kept" },
+      ]);
+      for (const d of [dir, acmeDir]) {
+        assert.ok(
+          !(await files(d)).some((f) => f.includes("before-update")),
+          `the copy is consumed (${d})`,
+        );
+      }
       const audit = await call(second, "GET", "/v1/audit?action=plugin.update.rollback");
       assert.equal(audit.body.rows[0]?.detail?.database, "restored", JSON.stringify(audit.body));
 
