@@ -10,8 +10,8 @@ export type HarnessRequest =
   & { id: number }
   & (
     | { op: "start"; dir: string; options: Record<string, unknown> }
-    | { op: "emit"; type: string; data?: unknown }
-    | { op: "filter" | "gate"; name: string; data: unknown }
+    | { op: "emit"; type: string; data?: unknown; tenant?: string | null }
+    | { op: "filter" | "gate"; name: string; data: unknown; tenant?: string | null }
     | {
       op: "route";
       method: string;
@@ -23,7 +23,7 @@ export type HarnessRequest =
     | { op: "command"; name: string; args: string[] }
     | { op: "cancel"; target: number }
     | { op: "stats" }
-    | { op: "db"; sql: string; args?: unknown }
+    | { op: "db"; sql: string; args?: unknown; tenant?: string | null }
     | { op: "stop" }
   );
 
@@ -40,8 +40,19 @@ export type HarnessFrame =
   | { id: number; ok: false; error: HarnessError }
   | { ev: "log"; line: unknown }
   | { ev: "out"; id: number; chunk: string }
-  | { ev: "storage"; pluginId: string; key: string; value?: unknown; deleted?: boolean }
-  | { ev: "emitted"; event: { pluginId: string; type: string; data: unknown; id: string } };
+  | {
+    ev: "storage";
+    pluginId: string;
+    /** The tenant whose storage changed (absent: the plugin's own). */
+    tenant?: string;
+    key: string;
+    value?: unknown;
+    deleted?: boolean;
+  }
+  | {
+    ev: "emitted";
+    event: { pluginId: string; type: string; data: unknown; id: string; tenant: string | null };
+  };
 
 /** The harness protocol version; both sides must agree. */
 export const HARNESS_PROTOCOL = 1;

@@ -41,12 +41,16 @@ export interface EmittedEvent {
   data: unknown;
   /** The event id `ctx.emit` resolved to. */
   id: string;
+  /** The tenant of the call it was emitted from (the event carries it), or null. */
+  tenant: string | null;
 }
 
 /** The host a plugin under test talks to, kept in memory and mirrored here as it changes. */
 export interface TestHost {
   /** `ctx.storage` per plugin id: key → JSON value. */
   readonly storage: Map<string, Map<string, unknown>>;
+  /** `ctx.storage` of calls made for a tenant, per tenant id: key → JSON value. */
+  readonly tenantStorage: Map<string, Map<string, unknown>>;
   /** Every `ctx.emit`, in order. */
   readonly emitted: EmittedEvent[];
 }
@@ -68,6 +72,21 @@ export interface StartPluginOptions {
    * @default 2000
    */
   cancelGraceMs?: number;
+  /**
+   * The tenants calls may be made for, each with its config overrides (a partial config: each
+   * top-level setting replaces the plugin's, validated as the daemon validates them), e.g.
+   * `{ acme: { channel: "#acme" }, globex: {} }`. @default none
+   */
+  tenants?: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * Makes a call for a tenant named in {@linkcode StartPluginOptions.tenants}: the handler gets
+ * `ctx.tenant`, the tenant's config, storage and database, as in the daemon.
+ */
+export interface ForTenant {
+  /** The tenant id; absent or null: a plugin-wide call. */
+  tenant?: string | null;
 }
 
 /** Facts about the plugin's process (state, counters, memory). */
@@ -98,14 +117,20 @@ export interface TestPlugin extends AsyncDisposable {
   readonly logs: LogLine[];
   /** Storage and emitted events. */
   readonly host: TestHost;
-  /** The plugin's database (permission `db`): a temporary file, migrations applied. */
-  readonly db: { execute(sql: string, args?: unknown[]): Promise<SqlResult> };
-  /** Delivers an event to the matching action handler; resolves to its return value. */
-  emit(type: string, data?: unknown): Promise<unknown>;
-  /** Applies the filter `name`; resolves to the new data. */
-  filter(name: string, data: unknown): Promise<unknown>;
-  /** Asks the gate `name`. */
-  gate(name: string, data: unknown): Promise<GateDecision>;
+  /**
+   * The plugin's database (permission `db`): a temporary file, migrations applied; with
+   * `init.tenant`, that tenant's database.
+   */
+  readonly db: { execute(sql: string, args?: unknown[], init?: ForTenant): Promise<SqlResult> };
+  /**
+   * Delivers an event to the matching action handler; resolves to its return value. With
+   * `init.tenant` the event carries that tenant and the handler runs for it.
+   */
+  emit(type: string, data?: unknown, init?: ForTenant): Promise<unknown>;
+  /** Applies the filter `name` (for `init.tenant`, if given); resolves to the new data. */
+  filter(name: string, data: unknown, init?: ForTenant): Promise<unknown>;
+  /** Asks the gate `name` (for `init.tenant`, if given). */
+  gate(name: string, data: unknown, init?: ForTenant): Promise<GateDecision>;
   /** Calls a declared route (`:param` segments match as the daemon matches them). */
   route(
     method: string,
@@ -194,7 +219,7 @@ export async function startPlugin(
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const logs: LogLine[] = [];
   const outputs = new Map<number, (chunk: string) => void>();
-  const host: TestHost = { storage: new Map(), emitted: [] };
+  const host: TestHost = { storage: new Map(), tenantStorage: new Map(), emitted: [] };
   let nextId = 1;
   const onFrame = (f: HarnessFrame) => {
     if ("ev" in f) {
@@ -202,8 +227,11 @@ export async function startPlugin(
       if (f.ev === "out") outputs.get(f.id)?.(f.chunk);
       if (f.ev === "emitted") host.emitted.push(f.event);
       if (f.ev === "storage") {
-        let s = host.storage.get(f.pluginId);
-        if (!s) host.storage.set(f.pluginId, s = new Map());
+        const [space, owner] = f.tenant === undefined
+          ? [host.storage, f.pluginId]
+          : [host.tenantStorage, f.tenant];
+        let s = space.get(owner);
+        if (!s) space.set(owner, s = new Map());
         if (f.deleted) s.delete(f.key);
         else s.set(f.key, f.value);
       }
@@ -257,11 +285,15 @@ export async function startPlugin(
     logs,
     host,
     db: {
-      execute: (sql, args) => request<SqlResult>({ op: "db", sql, args } as HarnessRequest),
+      execute: (sql, args, init) =>
+        request<SqlResult>({ op: "db", sql, args, tenant: init?.tenant } as HarnessRequest),
     },
-    emit: (type, data) => request({ op: "emit", type, data } as HarnessRequest),
-    filter: (name, data) => request({ op: "filter", name, data } as HarnessRequest),
-    gate: (name, data) => request<GateDecision>({ op: "gate", name, data } as HarnessRequest),
+    emit: (type, data, init) =>
+      request({ op: "emit", type, data, tenant: init?.tenant } as HarnessRequest),
+    filter: (name, data, init) =>
+      request({ op: "filter", name, data, tenant: init?.tenant } as HarnessRequest),
+    gate: (name, data, init) =>
+      request<GateDecision>({ op: "gate", name, data, tenant: init?.tenant } as HarnessRequest),
     async route(method, path, init = {}) {
       const r = await request<{ status: number; headers: [string, string][]; body: string }>(
         {

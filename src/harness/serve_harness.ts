@@ -31,16 +31,19 @@ export async function serveHarness(
         caps: options.caps,
         typeCheck: options.typeCheck,
         cancelGraceMs: options.cancelGraceMs,
+        tenants: options.tenants,
         onLog: (line) => send({ ev: "log", line }),
-        onHostCall: (pluginId, op, args, value) => {
+        onHostCall: (pluginId, op, args, value, tenant) => {
+          const where = { pluginId, ...(tenant === null ? {} : { tenant }) };
           if (op === "storage.set") {
-            send({ ev: "storage", pluginId, key: String(args.key), value: args.value });
+            send({ ev: "storage", ...where, key: String(args.key), value: args.value });
           } else if (op === "storage.delete") {
-            send({ ev: "storage", pluginId, key: String(args.key), deleted: true });
+            send({ ev: "storage", ...where, key: String(args.key), deleted: true });
           } else if (op === "emit") {
+            const { type, data } = args;
             send({
               ev: "emitted",
-              event: { pluginId, type: String(args.type), data: args.data, id: String(value) },
+              event: { pluginId, type: String(type), data, id: String(value), tenant },
             });
           }
         },
@@ -50,11 +53,11 @@ export async function serveHarness(
     if (!session) throw new Error("no plugin started");
     switch (r.op) {
       case "emit":
-        return await session.emit(r.type, r.data);
+        return await session.emit(r.type, r.data, { tenant: r.tenant });
       case "filter":
-        return await session.filter(r.name, r.data);
+        return await session.filter(r.name, r.data, { tenant: r.tenant });
       case "gate":
-        return await session.gate(r.name, r.data);
+        return await session.gate(r.name, r.data, { tenant: r.tenant });
       case "route": {
         const res = await session.route(r.method, r.path, { headers: r.headers, body: r.body });
         const body = new Uint8Array(await res.arrayBuffer()) as B64;
@@ -81,7 +84,9 @@ export async function serveHarness(
       case "stats":
         return await session.stats();
       case "db":
-        return await session.db.execute(r.sql, r.args as unknown[] | undefined);
+        return await session.db.execute(r.sql, r.args as unknown[] | undefined, {
+          tenant: r.tenant,
+        });
       case "stop":
         await session[Symbol.asyncDispose]();
         session = undefined;

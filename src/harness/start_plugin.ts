@@ -42,6 +42,7 @@ import {
   type SupervisorOptions,
 } from "../runtime/mod.ts";
 import type { CloudEvent, GateDecision } from "../../sdk/types.ts";
+import { TestTenants } from "./test_tenants.ts";
 
 /** Applies the manifest's config defaults, as the daemon does; invalid values fail the start. */
 function withDefaults(
@@ -75,14 +76,17 @@ export interface StartPluginOptions {
   typeCheck?: boolean;
   /** How long a cancelled command may take to answer before it is killed. @default 2000 */
   cancelGraceMs?: number;
+  /** Tenants calls may be made for: tenant id → its config overrides. @default none */
+  tenants?: Record<string, Record<string, unknown>>;
   /** Sees every log line as it arrives. */
   onLog?: (line: LogLine) => void;
-  /** Sees every storage change and emitted event (the SDK mirrors them). */
+  /** Sees every storage change and emitted event (the SDK mirrors them); `tenant` of the call. */
   onHostCall?: (
     pluginId: string,
     op: string,
     args: Record<string, unknown>,
     value: unknown,
+    tenant: string | null,
   ) => void;
 }
 
@@ -91,18 +95,21 @@ export interface HarnessSession extends AsyncDisposable {
   readonly id: string;
   /** Lines the plugin logged (stdout, stderr, ctx.log, console, system). */
   readonly logs: LogLine[];
-  /** The in-memory host: `storage` and `emitted` events. */
+  /** The in-memory host: `storage`, `tenantStorage` and `emitted` events. */
   readonly host: MemoryHost;
   readonly supervisor: Supervisor;
   /**
    * The plugin's database (a temporary file, with the grant's quota and the manifest's
-   * migrations applied), to set up or check rows: the same guard applies as to `ctx.db`.
+   * migrations applied), to set up or check rows: the same guard applies as to `ctx.db`. With
+   * `init.tenant`, that tenant's database.
    */
-  readonly db: { execute(sql: string, args?: unknown[]): Promise<DbResult> };
+  readonly db: {
+    execute(sql: string, args?: unknown[], init?: ForTenant): Promise<DbResult>;
+  };
   /** Deliver an event to the matching action handler; resolves to its return value. */
-  emit(type: string, data?: unknown): Promise<unknown>;
-  filter(name: string, data: unknown): Promise<unknown>;
-  gate(name: string, data: unknown): Promise<GateDecision>;
+  emit(type: string, data?: unknown, init?: ForTenant): Promise<unknown>;
+  filter(name: string, data: unknown, init?: ForTenant): Promise<unknown>;
+  gate(name: string, data: unknown, init?: ForTenant): Promise<GateDecision>;
   route(
     method: string,
     path: string,
@@ -119,6 +126,11 @@ export interface HarnessSession extends AsyncDisposable {
     init?: { onOutput?: (chunk: string) => void; signal?: AbortSignal },
   ): Promise<{ code: number; output: string }>;
   stats(): Promise<PluginStats>;
+}
+
+/** A call made for a tenant (one named in `StartPluginOptions.tenants`); absent: plugin-wide. */
+export interface ForTenant {
+  tenant?: string | null;
 }
 
 let sandboxInfo: Promise<SandboxInfo> | undefined;
@@ -169,6 +181,8 @@ export async function startPlugin(
       : await (capsInfo ??= detectResourceCaps({ instance: "sdk-testing", sweep: false }));
     const logs: LogLine[] = [];
     const host = new MemoryHost();
+    const config = withDefaults(manifest.config, options.config ?? {});
+    const tenants = new TestTenants(manifest.config, config, options.tenants);
     const grant = options.grant ?? manifest.permissions;
     const db = new PluginDbAccess(
       new PluginDatabases({
@@ -185,9 +199,10 @@ export async function startPlugin(
       hostHandler: {
         async handleHostCall(pid, op, args, scope) {
           const a = (args ?? {}) as Record<string, unknown>;
-          if (DB_OPS.includes(op)) return await db.handle(pid, op, a, scope?.tenant ?? null);
-          const value = await host.handleHostCall(pid, op, args);
-          options.onHostCall?.(pid, op, a, value);
+          const tenant = scope?.tenant ?? null;
+          if (DB_OPS.includes(op)) return await db.handle(pid, op, a, tenant);
+          const value = await host.handleHostCall(pid, op, args, scope);
+          options.onHostCall?.(pid, op, a, value, tenant);
           return value;
         },
       },
@@ -205,7 +220,7 @@ export async function startPlugin(
       version: manifest.version,
       expectedHandlers: manifestHandlers(manifest),
       limits,
-      config: withDefaults(manifest.config, options.config ?? {}),
+      config,
       plan: () =>
         launchPlan({
           pluginId: `${manifest.id}-${crypto.randomUUID().slice(0, 8)}`,
@@ -232,7 +247,8 @@ export async function startPlugin(
       name: string,
       payload?: unknown,
       opts?: InvokeOptions,
-    ) => supervisor.invoke(id, kind, name, payload, opts);
+      init?: ForTenant,
+    ) => supervisor.invoke(id, kind, name, payload, { ...opts, ...tenants.call(init?.tenant) });
     await supervisor.start(id);
     return {
       id,
@@ -240,9 +256,13 @@ export async function startPlugin(
       host,
       supervisor,
       db: {
-        execute: async (sql, args) => await db.handle(id, "db.execute", { sql, args }) as DbResult,
+        execute: async (sql, args, init) => {
+          tenants.call(init?.tenant); // a tenant of this test, or refused
+          const result = await db.handle(id, "db.execute", { sql, args }, init?.tenant ?? null);
+          return result as DbResult;
+        },
       },
-      emit(type, data) {
+      emit(type, data, init) {
         const hook = manifest.hooks.find((h) => h.kind === "action" && matches(h.name, type));
         if (!hook) throw new Error(`No action in plugin.yaml matches "${type}"`);
         const event: CloudEvent = {
@@ -253,11 +273,13 @@ export async function startPlugin(
           time: new Date().toISOString(),
           datacontenttype: "application/json",
           data,
+          ...(init?.tenant ? { tenant: init.tenant } : {}),
         };
-        return call("action", hook.name, event);
+        return call("action", hook.name, event, undefined, init);
       },
-      filter: (name, data) => call("filter", name, data),
-      gate: async (name, data) => await call("gate", name, data) as GateDecision,
+      filter: (name, data, init) => call("filter", name, data, undefined, init),
+      gate: async (name, data, init) =>
+        await call("gate", name, data, undefined, init) as GateDecision,
       async route(method, path, init = {}) {
         const url = new URL(path, "http://plugin.local");
         // The daemon's own matcher: `:name` segments and their params work as in production.

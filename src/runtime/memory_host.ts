@@ -1,18 +1,34 @@
 /** An in-memory `HostHandler` for tests and `@plugd/sdk/testing`. */
-import type { HostHandler } from "./types.ts";
+import type { HostCallScope, HostHandler } from "./types.ts";
 
-/** Storage and emitted events kept in memory, per plugin. */
+/** Storage and emitted events kept in memory, per plugin (and per tenant, for tenant calls). */
 export class MemoryHost implements HostHandler {
   /** `pluginId` → key → value. */
   readonly storage: Map<string, Map<string, unknown>> = new Map();
-  /** Events emitted through `ctx.emit`. */
-  readonly emitted: { pluginId: string; type: string; data: unknown; id: string }[] = [];
+  /** Storage of calls made for a tenant: `tenant` → key → value (one plugin per host). */
+  readonly tenantStorage: Map<string, Map<string, unknown>> = new Map();
+  /** Events emitted through `ctx.emit` (`tenant`: the tenant of the call it came from). */
+  readonly emitted: {
+    pluginId: string;
+    type: string;
+    data: unknown;
+    id: string;
+    tenant: string | null;
+  }[] = [];
 
-  /** Serve one host call. */
-  handleHostCall(pluginId: string, op: string, args: unknown): Promise<unknown> {
+  /** Serve one host call (a storage call in a tenant's call reaches that tenant's storage). */
+  handleHostCall(
+    pluginId: string,
+    op: string,
+    args: unknown,
+    scope?: HostCallScope,
+  ): Promise<unknown> {
     const a = (args ?? {}) as Record<string, unknown>;
-    let s = this.storage.get(pluginId);
-    if (!s) this.storage.set(pluginId, s = new Map());
+    const tenant = scope?.tenant ?? null;
+    const space = tenant === null ? this.storage : this.tenantStorage;
+    const owner = tenant ?? pluginId;
+    let s = space.get(owner);
+    if (!s) space.set(owner, s = new Map());
     const key = String(a.key ?? "");
     switch (op) {
       case "storage.get":
@@ -29,7 +45,7 @@ export class MemoryHost implements HostHandler {
       }
       case "emit": {
         const id = crypto.randomUUID();
-        this.emitted.push({ pluginId, type: String(a.type), data: a.data, id });
+        this.emitted.push({ pluginId, type: String(a.type), data: a.data, id, tenant });
         return Promise.resolve(id);
       }
     }
