@@ -12,6 +12,8 @@ export interface LaneRow {
   sha: string;
   url: string | null;
   updated_at: string;
+  /** 1 when its run can be retried through the provider's API (GitHub, GitLab), else 0. */
+  retryable: number;
 }
 
 /** A stored artifact. */
@@ -69,7 +71,8 @@ export async function lanes(
   if (options.repo) (where.push("l.repo = ?"), args.push(options.repo));
   if (options.failingOnly) where.push("l.status = 'failed'");
   const { rows } = await db.execute<LaneRow>(
-    `SELECT l.repo, l.branch, l.name, l.status, l.pipeline_id, p.sha, p.url, l.updated_at
+    `SELECT l.repo, l.branch, l.name, l.status, l.pipeline_id, p.sha, p.url, l.updated_at,
+            (p.retry_ref IS NOT NULL) AS retryable
        FROM lanes l JOIN pipelines p ON p.id = l.pipeline_id
       ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY l.repo, l.branch, l.name LIMIT 500`,
