@@ -89,7 +89,9 @@ export async function startBreakdown(
       for (const [file, value] of early) await Deno.writeTextFile(file, value);
       try {
         const ms = await run(launcherArgv(bwrapDeno, { cgroupProcs: plan.cgroupProcs }));
-        const cpuDir = plan.cgroups.find((c) => c.files.some(([f]) => f.startsWith("cpu.")))?.dir;
+        const cpuDir = plan.cgroups.find((c) =>
+          [...c.files, ...(c.defaults ?? [])].some(([f]) => f.startsWith("cpu."))
+        )?.dir;
         if (cpuDir) (throttled[step] ??= []).push(await throttledMs(cpuDir));
         return ms;
       } finally {

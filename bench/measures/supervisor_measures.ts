@@ -11,6 +11,7 @@ import { cpuSeconds, descendants, treeCpuSeconds, treeMemory } from "../lib/proc
 import { noopEvent, noopInProcess, startBenchEcho, workInProcess } from "../lib/bench_plugin.ts";
 import { type MeasureResult, result, summarize, summarizeRates, timeEach } from "../lib/stats.ts";
 import { work } from "../plugins/bench-echo/work.ts";
+import { IDLE_RELEASE_MS } from "../../src/runtime/shim/idle_memory.ts";
 
 /** Sample counts; the defaults keep this group under ~30 s on 2 cores. */
 export interface SupervisorMeasureOptions {
@@ -228,9 +229,11 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
     notes: "calls interleaved with the in-process floor and paced 2 ms apart",
   }));
   // Memory of the idle plugin's whole tree (launcher/bwrap processes and deno): the runtime's
-  // pages are shared between plugins, so what one more plugin costs is its USS.
-  await new Promise((r) => setTimeout(r, 1000)); // let the last calls' garbage settle
+  // pages are shared between plugins, so what one more plugin costs is its USS. Read right after
+  // the calls and once the shim's idle release (10 s after the last call) had its chance.
   const tree = [pluginPid, ...await descendants(pluginPid)];
+  const busy = await treeMemory(tree);
+  await new Promise((r) => setTimeout(r, IDLE_RELEASE_MS + 2000));
   const mem = await treeMemory(tree);
   const MIB = 1024 * 1024;
   out.push(result({
@@ -241,8 +244,15 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
     p99: null,
     count: 1,
     target: { stat: "median", op: "<", value: 12 },
-    config: { rss_mib: mem.rss / MIB, pss_mib: mem.pss / MIB, processes: tree.length },
-    notes: "after the measures above (its heap has seen 100k+ calls); smaps_rollup of each process",
+    config: {
+      rss_mib: mem.rss / MIB,
+      pss_mib: mem.pss / MIB,
+      processes: tree.length,
+      uss_right_after_calls_mib: busy.uss / MIB,
+      idle_s: (IDLE_RELEASE_MS + 2000) / 1000,
+    },
+    notes: "idle after the measures above (its heap has seen 100k+ calls); smaps_rollup of each " +
+      "process",
   }));
   return out;
 }

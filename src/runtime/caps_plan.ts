@@ -42,6 +42,12 @@ export type CapsFacts =
 export interface CgroupDir {
   dir: string;
   files: [name: string, value: string][];
+  /**
+   * Values a new cgroup has already, written only over a folder an earlier process left behind:
+   * a fresh one is not touched, since each cpu bandwidth write walks every cgroup on the host.
+   * @default []
+   */
+  defaults?: [name: string, value: string][];
 }
 
 /** The caps part of a launch plan. */
@@ -107,9 +113,9 @@ export function capsPlan(
       if (facts.memsw) memFiles.push(["memory.memsw.limit_in_bytes", bytes]);
       const cgroups: CgroupDir[] = [
         { dir: memory, files: memFiles },
-        // No quota until ready (see afterReady); the burst cannot exceed the quota. The period
-        // stays the kernel's default 100 ms: each write here walks every cgroup on the host.
-        { dir: cpu, files: [["cpu.cfs_quota_us", "-1"]] },
+        // No quota until ready (see afterReady), the kernel's default 100 ms period; the burst
+        // cannot exceed the quota.
+        { dir: cpu, files: [], defaults: [["cpu.cfs_quota_us", "-1"]] },
         { dir: pids, files: [["pids.max", String(facts.pidsMax)]] },
       ];
       const afterReady: [string, string][] = [[`${cpu}/cpu.cfs_quota_us`, quotaUs]];
@@ -132,15 +138,16 @@ export function capsPlan(
         ["pids.max", String(facts.pidsMax)],
       ];
       const afterReady: [string, string][] = [];
+      const defaults: [string, string][] = [];
       if (facts.cpu) {
-        files.push(["cpu.max", "max 100000"]);
+        defaults.push(["cpu.max", "max 100000"]);
         afterReady.push([`${dir}/cpu.max`, `${quotaUs} 100000`]);
         if (facts.cpuBurst) afterReady.push([`${dir}/cpu.max.burst`, quotaUs]);
       }
       const cpu = facts.cpu ? `, cpu ${cpuPercent}%${burst}` : "";
       return {
         cgroupProcs: [`${dir}/cgroup.procs`],
-        cgroups: [{ dir, files }],
+        cgroups: [{ dir, files, defaults }],
         prefix: [],
         cpuQuota: facts.cpu,
         afterReady,

@@ -25,7 +25,8 @@ const LIMITS = { memoryMb: 128, tmpMb: 64 };
 Deno.test("capsPlan() v1 starts without a cpu quota and sets quota and burst once ready", () => {
   const plan = capsPlan(V1, "hello", LIMITS);
   const cpu = plan.cgroups.find((c) => c.dir === "/cg/cpu/p/hello")!;
-  assert.deepEqual(cpu.files, [["cpu.cfs_quota_us", "-1"]]);
+  assert.deepEqual(cpu.files, []); // a new cgroup has no quota: nothing to write
+  assert.deepEqual(cpu.defaults, [["cpu.cfs_quota_us", "-1"]]); // over a leftover folder
   // Quota before burst: the kernel refuses a burst above the quota.
   assert.deepEqual(plan.afterReady, [
     ["/cg/cpu/p/hello/cpu.cfs_quota_us", "50000"],
@@ -37,10 +38,8 @@ Deno.test("capsPlan() v1 starts without a cpu quota and sets quota and burst onc
 
 Deno.test("capsPlan() v2 starts at cpu.max max and writes the quota and its burst once ready", () => {
   const plan = capsPlan(V2, "hello", LIMITS);
-  assert.deepEqual(plan.cgroups[0]!.files.find(([f]) => f === "cpu.max"), [
-    "cpu.max",
-    "max 100000",
-  ]);
+  assert.equal(plan.cgroups[0]!.files.find(([f]) => f === "cpu.max"), undefined);
+  assert.deepEqual(plan.cgroups[0]!.defaults, [["cpu.max", "max 100000"]]);
   assert.deepEqual(plan.afterReady, [
     ["/cg/plugd-x/hello/cpu.max", "50000 100000"],
     ["/cg/plugd-x/hello/cpu.max.burst", "50000"],

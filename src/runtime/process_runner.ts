@@ -20,6 +20,15 @@ async function removeDir(dir: string): Promise<void> {
   }
 }
 
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Creates a runner. A plugin's cgroups are named after it, so a start waits until the previous
  * process of the same plugin has released them.
@@ -38,8 +47,10 @@ export function processRunner(): Runner {
       let child: Deno.ChildProcess;
       try {
         for (const c of plan.cgroups) {
+          const leftover = exists(c.dir);
           Deno.mkdirSync(c.dir, { recursive: true });
-          for (const [file, value] of c.files) Deno.writeTextFileSync(`${c.dir}/${file}`, value);
+          const files = leftover ? [...(c.defaults ?? []), ...c.files] : c.files;
+          for (const [file, value] of files) Deno.writeTextFileSync(`${c.dir}/${file}`, value);
         }
         if (plan.argsFile) {
           await Deno.remove(plan.argsFile.path).catch(() => {});

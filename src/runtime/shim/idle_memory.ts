@@ -8,6 +8,9 @@
  * @module
  */
 
+/** How long after a plugin's last call its memory is released, ms (the default `idleMs`). */
+export const IDLE_RELEASE_MS = 10_000;
+
 /** A memory-reducing full GC. */
 export type ReleaseGc = () => void;
 
@@ -31,7 +34,7 @@ export interface IdleReleaseOptions {
   gc: ReleaseGc;
   /** Calls in flight now (they keep the plugin busy). */
   inFlight: () => number;
-  /** Quiet time after the last call before releasing, ms. @default 10_000 */
+  /** Quiet time after the last call before releasing, ms. @default IDLE_RELEASE_MS */
   idleMs?: number;
   /** Heap growth since the last release below which a full GC is not worth it. @default 1 MiB */
   growthBytes?: number;
@@ -58,7 +61,13 @@ function v8HeapTotal(): number {
  * ```
  */
 export function idleRelease(o: IdleReleaseOptions): { noteCall(): void } {
-  const { gc, inFlight, idleMs = 10_000, growthBytes = 1024 * 1024, heapTotal = v8HeapTotal } = o;
+  const {
+    gc,
+    inFlight,
+    idleMs = IDLE_RELEASE_MS,
+    growthBytes = 1024 * 1024,
+    heapTotal = v8HeapTotal,
+  } = o;
   let lastCall = 0;
   let armed = false;
   let baseline = heapTotal();
