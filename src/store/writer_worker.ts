@@ -12,6 +12,7 @@
 /// <reference no-default-lib="true" />
 /// <reference lib="deno.worker" />
 import { type Client, createClient, type InStatement } from "@libsql/client";
+import { localPath, NativeWriter } from "./native_writer.ts";
 
 /** An error as it crosses the thread boundary (plain data). */
 export interface WireError {
@@ -25,7 +26,8 @@ type Inbound =
   | { kind: "batch"; id: number; statements: InStatement[] }
   | { kind: "close" };
 
-let client: Client | null = null;
+/** The connection: the native driver for a database file, the client for a remote one. */
+let client: Client | NativeWriter | null = null;
 let queue: Promise<void> = Promise.resolve();
 
 function wire(error: unknown): WireError {
@@ -41,8 +43,13 @@ async function handle(message: Inbound): Promise<void> {
   switch (message.kind) {
     case "open":
       try {
-        client = createClient({ url: message.url, authToken: message.authToken });
-        for (const pragma of message.pragmas) await client.execute(pragma);
+        const path = localPath(message.url);
+        if (path !== null) client = new NativeWriter(path, message.pragmas);
+        else {
+          const remote = createClient({ url: message.url, authToken: message.authToken });
+          client = remote;
+          for (const pragma of message.pragmas) await remote.execute(pragma);
+        }
         self.postMessage({ kind: "opened" });
       } catch (error) {
         self.postMessage({ kind: "failed", error: wire(error) });
@@ -52,7 +59,8 @@ async function handle(message: Inbound): Promise<void> {
       const started = performance.now();
       try {
         if (!client) throw new Error("the writer connection is not open");
-        await client.batch(message.statements, "write");
+        if (client instanceof NativeWriter) client.batch(message.statements);
+        else await client.batch(message.statements, "write");
         self.postMessage({ kind: "done", id: message.id, ms: performance.now() - started });
       } catch (error) {
         self.postMessage({ kind: "error", id: message.id, error: wire(error) });

@@ -1,0 +1,114 @@
+/**
+ * The writer thread's connection to a database file: libSQL's native driver (`libsql`, the one
+ * under `@libsql/client`) with each statement prepared once and kept by its SQL text. The client's
+ * `batch()` prepares every statement, `BEGIN` and `COMMIT` anew on each commit and builds result
+ * sets nobody reads; on the daemon's commits (a few statements each, mostly the same SQL text)
+ * that was over half of the writer's CPU (docs/performance.md, "The daemon path").
+ *
+ * Only the writer thread loads it; remote databases keep `@libsql/client`.
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import Database from "libsql";
+import type { InArgs, InStatement, InValue } from "@libsql/client";
+
+type Db = InstanceType<typeof Database>;
+type Prepared = ReturnType<Db["prepare"]>;
+
+/** Statements kept prepared at most (multi-row INSERTs differ by their row count). */
+export const MAX_PREPARED = 512;
+
+/** A statement's argument as the driver takes it (the same conversions as `@libsql/client`). */
+function driverValue(value: InValue): unknown {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) {
+      throw new RangeError("Only finite numbers (not Infinity or NaN) can be passed as arguments");
+    }
+    return value;
+  }
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (value instanceof ArrayBuffer) return Buffer.from(value);
+  if (value instanceof Date) return value.valueOf();
+  if (value === undefined) {
+    throw new TypeError("undefined cannot be passed as argument to the database");
+  }
+  return value;
+}
+
+function driverArgs(args: InArgs | undefined): unknown[] | Record<string, unknown> {
+  if (args === undefined || args === null) return [];
+  if (Array.isArray(args)) return args.map(driverValue);
+  const named: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(args)) {
+    const bare = name[0] === "@" || name[0] === "$" || name[0] === ":" ? name.slice(1) : name;
+    named[bare] = driverValue(value);
+  }
+  return named;
+}
+
+/** The file a plain `file:` URL names (no query, not `:memory:`), else null. */
+export function localPath(url: string): string | null {
+  if (!url.startsWith("file:") || /[?#]/.test(url)) return null;
+  const path = url.startsWith("file://") ? decodeURIComponent(new URL(url).pathname) : url.slice(5);
+  return path === "" || path === ":memory:" ? null : path;
+}
+
+/**
+ * One write connection with a statement cache. `batch()` is atomic (`BEGIN IMMEDIATE` … `COMMIT`,
+ * rolled back on any error); errors are the driver's (`code` such as `SQLITE_FULL` kept).
+ */
+export class NativeWriter {
+  #db: Db;
+  #prepared = new Map<string, Prepared>();
+
+  /** Opens `path` and runs `pragmas` on the connection. */
+  constructor(path: string, pragmas: string[]) {
+    this.#db = new Database(path);
+    for (const pragma of pragmas) this.#db.exec(pragma);
+  }
+
+  /** How many statements are kept prepared (for tests). */
+  get preparedCount(): number {
+    return this.#prepared.size;
+  }
+
+  /** Commits `statements` as one transaction. */
+  batch(statements: InStatement[]): void {
+    this.#statement("BEGIN IMMEDIATE").run([]);
+    try {
+      for (const s of statements) {
+        const { sql, args } = typeof s === "string" ? { sql: s, args: undefined } : s;
+        const stmt = this.#statement(sql);
+        const bound = driverArgs(args);
+        // A statement returning rows (RETURNING, a PRAGMA) is run for its effect all the same.
+        if (stmt.reader) stmt.all(bound);
+        else stmt.run(bound);
+      }
+      this.#statement("COMMIT").run([]);
+    } finally {
+      if (this.#db.inTransaction) this.#db.exec("ROLLBACK");
+    }
+  }
+
+  /** Closes the connection. */
+  close(): void {
+    this.#prepared.clear();
+    this.#db.close();
+  }
+
+  #statement(sql: string): Prepared {
+    let stmt = this.#prepared.get(sql);
+    if (stmt) {
+      // Most recently used last, so the first entry is the one to drop.
+      this.#prepared.delete(sql);
+      this.#prepared.set(sql, stmt);
+      return stmt;
+    }
+    stmt = this.#db.prepare(sql);
+    if (this.#prepared.size >= MAX_PREPARED) {
+      this.#prepared.delete(this.#prepared.keys().next().value!);
+    }
+    this.#prepared.set(sql, stmt);
+    return stmt;
+  }
+}
