@@ -63,7 +63,8 @@ export function createHookRoutes(deps: HookRouteDeps): Hono<ApiEnv> {
       }
       return c.json({ ...(await deps.fleetEmit(event)), scope: "fleet" }, 202);
     }
-    const result = await bus.emit(event, { wait });
+    // An event sent without an id got a fresh one: nothing stored can have it.
+    const result = await bus.emit(event, { wait, idGenerated: body.id === undefined });
     return c.json(result, wait ? 200 : 202);
   });
 

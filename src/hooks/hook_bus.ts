@@ -142,8 +142,13 @@ export class HookBus implements PluginEvents {
    * Persists and dispatches a validated event; with `wait`, answers with the results. An id
    * that was accepted before is not stored or delivered again, and its results are not
    * returned here (they may belong to another emitter; `GET /v1/events/{id}` needs `reader`).
+   * `idGenerated`: the daemon made the event's id (the emitter sent none), so it is not looked
+   * up among the stored ones.
    */
-  async emit(event: CloudEvent, options: { wait?: boolean } = {}): Promise<EmitResult> {
+  async emit(
+    event: CloudEvent,
+    options: { wait?: boolean; idGenerated?: boolean } = {},
+  ): Promise<EmitResult> {
     const tenant = await this.#tenant(event.tenant, "the event's tenant");
     const subscribers = await this.subscriptions.actions(event.type, tenant);
     const trackers = this.#dispatcher.trackers;
@@ -158,7 +163,12 @@ export class HookBus implements PluginEvents {
     });
     let duplicate: boolean;
     try {
-      ({ duplicate } = await this.#intake.submit(event, subscribers, contextWith(span)));
+      ({ duplicate } = await this.#intake.submit(
+        event,
+        subscribers,
+        contextWith(span),
+        options.idGenerated === true,
+      ));
       endSpan(span, undefined, { "plugd.duplicate": duplicate });
     } catch (error) {
       endSpan(span, error);
@@ -190,7 +200,9 @@ export class HookBus implements PluginEvents {
     tenant: string | null = null,
   ): Promise<{ id: string }> {
     const event = envelope(`/plugins/${pluginId}`, type, data);
-    const { id } = await this.emit(tenant === null ? event : { ...event, tenant });
+    const { id } = await this.emit(tenant === null ? event : { ...event, tenant }, {
+      idGenerated: true,
+    });
     return { id };
   }
 
@@ -204,7 +216,7 @@ export class HookBus implements PluginEvents {
     this.subscriptions.invalidate();
     if (this.#started) await this.#reconcileCron().catch(() => {});
     try {
-      await this.emit(envelope("/plugd", type, data));
+      await this.emit(envelope("/plugd", type, data), { idGenerated: true });
     } catch (error) {
       this.#log(`could not record system event ${type}: ${(error as Error).message}`);
     }

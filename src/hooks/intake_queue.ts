@@ -71,6 +71,8 @@ interface Item {
   subscribers: Subscriber[];
   done: PromiseWithResolvers<{ duplicate: boolean }>;
   trace?: Context;
+  /** The daemon made the id (newEventId): it cannot name a stored event. */
+  idGenerated: boolean;
 }
 
 /**
@@ -94,14 +96,19 @@ export class IntakeQueue {
     this.#options = { ...options, maxBatch };
   }
 
-  /** Resolves once the event is durably stored (or known to be a duplicate). */
+  /**
+   * Resolves once the event is durably stored (or known to be a duplicate). `idGenerated`: the
+   * daemon made the event's id just now, so no stored event has it and the lookup is skipped
+   * (should one all the same, its primary key refuses the batch: never a silent duplicate).
+   */
   submit(
     event: CloudEvent,
     subscribers: Subscriber[],
     trace?: Context,
+    idGenerated = false,
   ): Promise<{ duplicate: boolean }> {
     const done = Promise.withResolvers<{ duplicate: boolean }>();
-    this.#queue.push({ event, subscribers, done, trace });
+    this.#queue.push({ event, subscribers, done, trace, idGenerated });
     this.#flushing ??= this.#flush();
     return done.promise;
   }
@@ -145,7 +152,10 @@ export class IntakeQueue {
   /** Commits the new events of `batch`; returns each new one with its envelope's length. */
   async #commit(batch: Item[]): Promise<Map<Item, number>> {
     return await this.#store.write(async () => {
-      const existing = await existingEventIds(this.#store, batch.map((i) => i.event.id));
+      const named = batch.filter((i) => !i.idGenerated).map((i) => i.event.id);
+      const existing = named.length > 0
+        ? await existingEventIds(this.#store, named)
+        : new Set<string>();
       const fresh = new Map<Item, number>();
       const seen = new Set<string>();
       const envelopes: string[] = [];

@@ -40,3 +40,17 @@ Deno.test("IntakeQueue: a submit made as the previous one resolves is committed 
   await queue.drain();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("IntakeQueue: a named id is looked up (a duplicate); a generated one is not, and a clash is refused, never stored twice", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "plugd-intake-" });
+  await using store = await openStore(`file:${dir}/plugd.db`);
+  const queue = new IntakeQueue(store, { onCommitted: () => {} });
+  assert.deepEqual(await queue.submit(event("x1"), [], undefined, true), { duplicate: false });
+  assert.deepEqual(await queue.submit(event("x1"), []), { duplicate: true });
+  // A generated id is trusted to be new; were it not, the primary key refuses it.
+  await assert.rejects(queue.submit(event("x1"), [], undefined, true));
+  const rs = await store.execute("SELECT COUNT(*) AS n FROM events WHERE id = 'x1'");
+  assert.equal(Number(rs.rows[0]!.n), 1);
+  await queue.drain();
+  await Deno.remove(dir, { recursive: true });
+});
