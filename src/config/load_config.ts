@@ -19,6 +19,7 @@ import { registrySources } from "./registries.ts";
 import { fleetSettings } from "./fleet_settings.ts";
 import { workSettings } from "./work_settings.ts";
 import { standbySettings } from "./standby_settings.ts";
+import { parseDbSynchronous } from "./db_synchronous.ts";
 
 /** Default TCP address of the HTTP API. */
 export const DEFAULT_HTTP = "127.0.0.1:7420";
@@ -222,6 +223,10 @@ export async function loadConfig(
   const standby = standbySettings(pick, (key) => origin(key, { kind: "default", key }));
   const dbUrl = pick("db_url") ?? `file:${join(stateDir, "plugd.db")}`;
   checkDbUrl(dbUrl, origin("db_url", { kind: "default", key: "db_url" }));
+  const dbSynchronous = parseDbSynchronous(
+    pick("db_synchronous"),
+    origin("db_synchronous", { kind: "default", key: "db_synchronous" }),
+  );
   const socketPath = pick("socket", true) ??
     defaulted(origins, "socket", env.RUNTIME_DIRECTORY, "$RUNTIME_DIRECTORY", "plugd.sock") ??
     join(stateDir, "plugd.sock");
@@ -248,6 +253,7 @@ export async function loadConfig(
     auditExport,
     dbUrl,
     dbAuthToken: env.PLUGD_DB_AUTH_TOKEN,
+    dbSynchronous,
     http,
     tls,
     insecureListen,

@@ -44,6 +44,9 @@ Deno.test("loadConfig() precedence: flags > environment > file > defaults", asyn
   assert.equal(fromFlags.stateDir, "/srv/flag");
   const remote = await loadConfig({}, { PLUGD_DB_URL: "libsql://db.example.com" });
   assert.equal(remote.dbUrl, "libsql://db.example.com");
+  assert.equal(remote.dbSynchronous, "full", "every commit synced unless the operator says so");
+  const normal = await loadConfig({}, { PLUGD_DB_SYNCHRONOUS: "normal" });
+  assert.equal(normal.dbSynchronous, "normal");
 });
 
 Deno.test("loadConfig() refuses bad values naming the setting and the fix", async () => {
@@ -54,6 +57,7 @@ Deno.test("loadConfig() refuses bad values naming the setting and the fix", asyn
     [{ PLUGD_DEV: "maybe" }, /PLUGD_DEV \(environment\) must be true or false/],
     [{ PLUGD_SANDBOX: "none" }, /PLUGD_SANDBOX \(environment\) must be "bwrap" or "flags"/],
     [{ PLUGD_IDLE_STOP_MS: "-5" }, /PLUGD_IDLE_STOP_MS \(environment\)/],
+    [{ PLUGD_DB_SYNCHRONOUS: "off" }, /PLUGD_DB_SYNCHRONOUS \(environment\) must be "full"/],
   ];
   for (const [env, message] of cases) {
     await assert.rejects(() => loadConfig({}, env), (e: Error) => {

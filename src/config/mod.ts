@@ -27,3 +27,4 @@ export { describeOrigin, ENV_ONLY, type Origin, SETTINGS, type SettingSpec } fro
 export { type ConfigFile, parseConfigText } from "./read_config_file.ts";
 export { WORK_DEFAULTS, type WorkSettings } from "./work_settings.ts";
 export { STANDBY_DEFAULTS, type StandbySettings } from "./standby_settings.ts";
+export type { DbSynchronous } from "./db_synchronous.ts";

@@ -20,6 +20,7 @@ export interface SettingSpec {
 export const SETTINGS: readonly SettingSpec[] = [
   { key: "state_dir", env: "PLUGD_STATE_DIR", flag: "--state-dir", live: false },
   { key: "db_url", env: "PLUGD_DB_URL", flag: "--db-url", live: false },
+  { key: "db_synchronous", env: "PLUGD_DB_SYNCHRONOUS", live: false },
   { key: "http", env: "PLUGD_HTTP", flag: "--http", live: false },
   { key: "tls_cert", env: "PLUGD_TLS_CERT", live: true },
   { key: "tls_key", env: "PLUGD_TLS_KEY", live: true },

@@ -1,3 +1,4 @@
+import type { DbSynchronous } from "./db_synchronous.ts";
 import type { EmitRate } from "./emit_rate.ts";
 import type { UidRange } from "./isolation.ts";
 import type { WorkSettings } from "./work_settings.ts";
@@ -11,6 +12,8 @@ export interface Config extends WorkSettings, StandbySettings {
   dbUrl: string;
   /** Auth token for a remote libSQL server (`PLUGD_DB_AUTH_TOKEN`). */
   dbAuthToken?: string;
+  /** Durability of a database file's commits (`db_synchronous.ts`). @default "full" */
+  dbSynchronous?: DbSynchronous;
   /** TCP listener, or `null` to serve only the Unix socket. @default 127.0.0.1:7420 */
   http: { hostname: string; port: number } | null;
   /** TLS for the TCP listener: PEM certificate chain and key files; null = plain HTTP. */

@@ -132,7 +132,14 @@ export class Daemon {
         authToken: config.dbAuthToken,
         writerThread: true,
         onCommit: observeCommits(),
+        synchronous: config.dbSynchronous,
       });
+      if (config.dbSynchronous === "normal" && config.dbUrl.startsWith("file:")) {
+        log(
+          "database: db_synchronous = normal: commits are synced at checkpoints only; an " +
+            "acknowledged write survives a daemon crash or kill -9, NOT a power loss or kernel crash",
+        );
+      }
     } catch (error) {
       await tcp?.shutdown({ drainMs: 0 });
       lock.release();

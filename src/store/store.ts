@@ -23,6 +23,12 @@ export interface StoreOptions {
   writerThread?: boolean;
   /** Called after each commit with its duration (ms) and statement count. */
   onCommit?: (ms: number, statements: number) => void;
+  /**
+   * SQLite's `synchronous` for a database file: `full` syncs the log at every commit (survives a
+   * power loss); `normal` only at checkpoints (survives a crash or `kill -9` of this process, not
+   * a power loss). @default "full"
+   */
+  synchronous?: "full" | "normal";
 }
 
 /** Something wrong with the database, for `GET /v1/health`. */
@@ -181,10 +187,15 @@ export class Store {
  * ```
  */
 export async function openStore(url: string, options: StoreOptions = {}): Promise<Store> {
-  const { authToken, busyTimeoutMs = 5000, migrations = MIGRATIONS } = options;
+  const { authToken, busyTimeoutMs = 5000, migrations = MIGRATIONS, synchronous = "full" } =
+    options;
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
     throw new RangeError(`busyTimeoutMs must be a non-negative integer; got ${busyTimeoutMs}`);
   }
+  if (synchronous !== "full" && synchronous !== "normal") {
+    throw new RangeError(`synchronous must be "full" or "normal"; got "${synchronous}"`);
+  }
+  const syncPragma = `PRAGMA synchronous = ${synchronous.toUpperCase()}`;
   const isFile = url.startsWith("file:");
   const path = isFile ? url.slice("file:".length).split("?")[0]! : "";
   // SQLite creates the file (and its -wal/-shm, which copy its mode) with the umask: create it
@@ -197,7 +208,7 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
   try {
     if (isFile) {
       await client.execute("PRAGMA journal_mode = WAL");
-      await client.execute("PRAGMA synchronous = FULL");
+      await client.execute(syncPragma);
     }
     const store = new Store(client, url, pragmas, options.onCommit);
     await store.reapplyPragmas();
@@ -209,7 +220,7 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
         await WriterThread.start({
           url,
           authToken,
-          pragmas: [...pragmas, ...(isFile ? ["PRAGMA synchronous = FULL"] : [])],
+          pragmas: [...pragmas, ...(isFile ? [syncPragma] : [])],
         }),
       );
     }

@@ -28,3 +28,15 @@ Deno.test("openStore({writerThread}) commits on the writer thread; reads see eac
   await store.close();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("openStore() syncs every commit (synchronous = FULL) unless told normal", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "plugd-store-" });
+  const level = async (options: { synchronous?: "full" | "normal" }, name: string) => {
+    await using store = await openStore(`file:${dir}/${name}.db`, options);
+    return Number((await store.execute("PRAGMA synchronous")).rows[0]?.[0]);
+  };
+  assert.equal(await level({}, "default"), 2, "FULL");
+  assert.equal(await level({ synchronous: "normal" }, "normal"), 1, "NORMAL");
+  await assert.rejects(() => level({ synchronous: "off" as "full" }, "off"), RangeError);
+  await Deno.remove(dir, { recursive: true });
+});
