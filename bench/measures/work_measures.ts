@@ -15,6 +15,7 @@ import {
 } from "../lib/daemon_client.ts";
 import { type MeasureResult, result, summarize, summarizeRates } from "../lib/stats.ts";
 import { costMark, type CostPerRequest, costSince, meanCost } from "../lib/daemon_cost.ts";
+import { descendants } from "../lib/proc.ts";
 
 const BENCH_TASK_DIR = new URL("../plugins/bench-task", import.meta.url).pathname;
 
@@ -57,6 +58,8 @@ async function tasks(o: WorkMeasureOptions): Promise<MeasureResult[]> {
   await using daemon = await benchDaemon();
   using c = new SocketClient(daemon.socketPath);
   await installGrantEnable(c, BENCH_TASK_DIR);
+  // The processor's processes (launcher, bwrap, deno), read before any load (see daemon_cost.ts).
+  const processor = await descendants(daemon.process.pid);
   const body = (i: number) => JSON.stringify({ input: { i } });
   await load(c, daemon, 500, o.clients, "/v1/tasks/bench.noop", body, 202); // warm-up
   const rates: number[] = [];
@@ -73,6 +76,20 @@ async function tasks(o: WorkMeasureOptions): Promise<MeasureResult[]> {
     if (a.body?.status !== "succeeded") throw new Error(`task ended ${JSON.stringify(a.body)}`);
     if (i >= 50) lat.push(performance.now() - t);
   }
+  // Intake alone: the processor stopped (SIGSTOP), so nothing but submissions (and the claims of
+  // the first `concurrency` tasks) competes for the daemon and the disk.
+  const paused: number[] = [];
+  const pausedCosts: CostPerRequest[] = [];
+  for (const pid of processor) Deno.kill(pid, "SIGSTOP");
+  try {
+    for (let r = 0; r < o.rounds; r++) {
+      const round = await load(c, daemon, o.tasks, o.clients, "/v1/tasks/bench.noop", body, 202);
+      paused.push(round.rate);
+      pausedCosts.push(round.cost);
+    }
+  } finally {
+    for (const pid of processor) Deno.kill(pid, "SIGCONT");
+  }
   return [
     result({
       id: "tasks_accepted",
@@ -88,6 +105,21 @@ async function tasks(o: WorkMeasureOptions): Promise<MeasureResult[]> {
       },
       notes: "inserts, claims and finished attempts share commits (group commit); the processor " +
         "drains the tasks meanwhile, so the cost per task covers its whole life",
+    }),
+    result({
+      id: "tasks_accepted_paused",
+      name: `tasks accepted (stored, 202), ${o.clients} clients, processor paused`,
+      unit: "tasks/s",
+      ...summarizeRates(paused),
+      target: { stat: "median", op: ">", value: 5000 },
+      config: {
+        clients: o.clients,
+        rounds: o.rounds,
+        tasks_per_round: o.tasks,
+        ...meanCost(pausedCosts),
+      },
+      notes: "the processing plugin's processes stopped (SIGSTOP) during these rounds: the " +
+        "intake alone (insert, group commit, answer)",
     }),
     result({
       id: "task_end_to_end",
