@@ -1,7 +1,8 @@
 /**
- * The daemon-path floor: sequential `POST`s over one keep-alive Unix-socket connection to a bare
- * `Deno.serve` in another process that reads the body and answers 200. What any HTTP-over-socket
- * API on this host pays before it does anything.
+ * The daemon-path floors: `POST`s over Unix-socket keep-alive connections to a bare `Deno.serve`
+ * in another process that reads the body and answers. What any HTTP-over-socket API on this host
+ * pays before it does anything: one request at a time (latency), and many clients at once
+ * (throughput, the ceiling of any intake rate measured the same way).
  */
 import { join } from "node:path";
 import { SocketClient } from "./daemon_client.ts";
@@ -14,12 +15,8 @@ Deno.serve({ path, onListen() { console.log("ready"); } }, async (req) => {
 });
 `;
 
-/** Times `n` POSTs of `body` (after `warm` uncounted ones); ms each. */
-export async function socketHttpRoundTrips(
-  n: number,
-  body: (i: number) => string,
-  warm = 300,
-): Promise<number[]> {
+/** Runs `use` against a bare server on a fresh socket, then stops it. */
+async function withBareServer<T>(use: (c: SocketClient) => Promise<T>): Promise<T> {
   const dir = await Deno.makeTempDir({ prefix: "plugd-bench-http-" });
   const script = join(dir, "serve.ts");
   const socket = join(dir, "s.sock");
@@ -34,6 +31,23 @@ export async function socketHttpRoundTrips(
   try {
     await reader.read(); // "ready"
     using c = new SocketClient(socket);
+    return await use(c);
+  } finally {
+    child.kill("SIGKILL");
+    reader.releaseLock();
+    await child.stdout.cancel().catch(() => {});
+    await child.status;
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Times `n` POSTs of `body` (after `warm` uncounted ones); ms each. */
+export function socketHttpRoundTrips(
+  n: number,
+  body: (i: number) => string,
+  warm = 300,
+): Promise<number[]> {
+  return withBareServer(async (c) => {
     const out: number[] = [];
     for (let i = 0; i < n + warm; i++) {
       const t = performance.now();
@@ -42,11 +56,32 @@ export async function socketHttpRoundTrips(
       if (i >= warm) out.push(performance.now() - t);
     }
     return out;
-  } finally {
-    child.kill("SIGKILL");
-    reader.releaseLock();
-    await child.stdout.cancel().catch(() => {});
-    await child.status;
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
+}
+
+/** `clients` concurrent posters until `total` POSTs were answered, `rounds` times; rates/s. */
+export function socketHttpThroughput(
+  total: number,
+  clients: number,
+  rounds: number,
+  body: (i: number) => string,
+): Promise<number[]> {
+  return withBareServer(async (c) => {
+    const round = async (n: number) => {
+      let next = 0;
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: clients }, async () => {
+        while (next < n) {
+          const i = next++;
+          const status = await c.postStatus("/v1/events", body(i));
+          if (status !== 200) throw new Error(`bare Deno.serve answered ${status}`);
+        }
+      }));
+      return n / ((performance.now() - t0) / 1000);
+    };
+    await round(Math.min(2000, total)); // warm-up
+    const rates: number[] = [];
+    for (let r = 0; r < rounds; r++) rates.push(await round(total));
+    return rates;
+  });
 }

@@ -6,8 +6,12 @@
 import { BENCH_ECHO_DIR } from "../lib/bench_plugin.ts";
 import { benchDaemon, installGrantEnable, SocketClient } from "../lib/daemon_client.ts";
 import { costMark, costSince, meanCost } from "../lib/daemon_cost.ts";
-import { socketHttpRoundTrips } from "../lib/http_floor.ts";
-import { libsqlBatchedInserts, libsqlCommitLatencies } from "../lib/libsql_floor.ts";
+import { socketHttpRoundTrips, socketHttpThroughput } from "../lib/http_floor.ts";
+import {
+  BENCH_SYNCHRONOUS,
+  libsqlBatchedInserts,
+  libsqlCommitLatencies,
+} from "../lib/libsql_floor.ts";
 import { type MeasureResult, result, summarize, summarizeRates } from "../lib/stats.ts";
 import type { CostPerRequest } from "../lib/daemon_cost.ts";
 
@@ -83,7 +87,7 @@ export async function eventsMeasures(o: EventsMeasureOptions): Promise<MeasureRe
     target: { stat: "median", op: "<", value: 0.5 },
     floor: {
       name: `bare Deno.serve on a socket (${httpFloor.median.toFixed(3)} ms) + one libSQL ` +
-        `commit, WAL + FULL (${commitFloor.median.toFixed(3)} ms)`,
+        `commit, WAL + ${BENCH_SYNCHRONOUS} (${commitFloor.median.toFixed(3)} ms)`,
       median: httpFloor.median + commitFloor.median,
       p99: httpFloor.p99 + commitFloor.p99,
       count: httpFloor.count,
@@ -92,6 +96,7 @@ export async function eventsMeasures(o: EventsMeasureOptions): Promise<MeasureRe
       http_floor_ms: httpFloor.median,
       commit_floor_ms: commitFloor.median,
       commit_floor_p99_ms: commitFloor.p99,
+      synchronous: BENCH_SYNCHRONOUS,
       ...waitCost,
     },
     notes: "sequential, one keep-alive connection; includes the client's own HTTP cost; the " +
@@ -102,6 +107,10 @@ export async function eventsMeasures(o: EventsMeasureOptions): Promise<MeasureRe
   // Floor: libSQL alone committing batches of `clients` rows with the same durability.
   const sqlFloor = summarizeRates(
     await libsqlBatchedInserts(o.eventsPerRound, o.clients, o.rounds),
+  );
+  // And the HTTP ceiling: the same clients posting to a bare Deno.serve (no work, no commit).
+  const httpRate = summarizeRates(
+    await socketHttpThroughput(o.eventsPerRound, o.clients, o.rounds, (i) => event("bench.x", i)),
   );
   for (const [type, label] of [["bench.nosub", "no subscriber"], ["bench.noop", "1 plugin"]]) {
     await intakeRound(c, type!, o.clients, Math.min(2000, o.eventsPerRound), pid); // warm-up
@@ -124,13 +133,18 @@ export async function eventsMeasures(o: EventsMeasureOptions): Promise<MeasureRe
       ...summarizeRates(rates),
       count,
       target: { stat: "median", op: ">", value: 30_000 },
-      floor: { name: `libSQL alone, ${o.clients} rows per commit, WAL + FULL`, ...sqlFloor },
+      floor: {
+        name: `libSQL alone, ${o.clients} rows per commit, WAL + ${BENCH_SYNCHRONOUS}`,
+        ...sqlFloor,
+      },
       config: {
         clients: o.clients,
         rounds: o.rounds,
         events_per_round: o.eventsPerRound,
         request_latency_p50_ms: l.median,
         request_latency_p99_ms: l.p99,
+        http_floor_per_s: Math.round(httpRate.median),
+        synchronous: BENCH_SYNCHRONOUS,
         ...meanCost(costs),
       },
     }));
