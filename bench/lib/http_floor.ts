@@ -17,10 +17,11 @@ Deno.serve({ path, onListen() { console.log("ready"); } }, async (req) => {
 
 /** Runs `use` against a bare server on a fresh socket, then stops it. */
 async function withBareServer<T>(use: (c: SocketClient) => Promise<T>): Promise<T> {
-  const dir = await Deno.makeTempDir({ prefix: "plugd-bench-http-" });
+  // Sync file ops: after heavy socket load Deno 2.9 may never resolve an async one (bench/run.ts).
+  const dir = Deno.makeTempDirSync({ prefix: "plugd-bench-http-" });
   const script = join(dir, "serve.ts");
   const socket = join(dir, "s.sock");
-  await Deno.writeTextFile(script, SERVER);
+  Deno.writeTextFileSync(script, SERVER);
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", "--no-config", script, socket],
     stdin: "null",
@@ -37,7 +38,7 @@ async function withBareServer<T>(use: (c: SocketClient) => Promise<T>): Promise<
     reader.releaseLock();
     await child.stdout.cancel().catch(() => {});
     await child.status;
-    await Deno.remove(dir, { recursive: true });
+    Deno.removeSync(dir, { recursive: true });
   }
 }
 
