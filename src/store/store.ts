@@ -207,6 +207,9 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
     : ["PRAGMA foreign_keys = ON"];
   try {
     if (isFile) {
+      // Wait for locks from the first statement on: after a crash the log's recovery (or another
+      // process reading the file) holds one for a moment, which failed a start at once.
+      await client.execute(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
       await client.execute("PRAGMA journal_mode = WAL");
       await client.execute(syncPragma);
     }
