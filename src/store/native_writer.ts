@@ -9,11 +9,12 @@
  * @module
  */
 import { Buffer } from "node:buffer";
+// @ts-types="./_libsql_driver.d.ts"
 import Database from "libsql";
+import type { Statement as Prepared } from "./_libsql_driver.d.ts";
 import type { InArgs, InStatement, InValue } from "@libsql/client";
 
 type Db = InstanceType<typeof Database>;
-type Prepared = ReturnType<Db["prepare"]>;
 
 /** Statements kept prepared at most (multi-row INSERTs differ by their row count). */
 export const MAX_PREPARED = 512;
