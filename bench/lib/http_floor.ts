@@ -1,8 +1,10 @@
 /**
  * The daemon-path floors: `POST`s over Unix-socket keep-alive connections to a bare `Deno.serve`
  * in another process that reads the body and answers. What any HTTP-over-socket API on this host
- * pays before it does anything: one request at a time (latency), and many clients at once
- * (throughput, the ceiling of any intake rate measured the same way).
+ * pays before it does anything, one request at a time. (A throughput version with 64 clients
+ * was tried in the same process as the daemon's intake rounds: before them it slowed the
+ * process's later socket requests to one at a time, after them it hung: the Deno 2.9 socket
+ * wedge of bench/run.ts. docs/performance.md has that ceiling measured on its own.)
  */
 import { join } from "node:path";
 import { SocketClient } from "./daemon_client.ts";
@@ -57,32 +59,5 @@ export function socketHttpRoundTrips(
       if (i >= warm) out.push(performance.now() - t);
     }
     return out;
-  });
-}
-
-/** `clients` concurrent posters until `total` POSTs were answered, `rounds` times; rates/s. */
-export function socketHttpThroughput(
-  total: number,
-  clients: number,
-  rounds: number,
-  body: (i: number) => string,
-): Promise<number[]> {
-  return withBareServer(async (c) => {
-    const round = async (n: number) => {
-      let next = 0;
-      const t0 = performance.now();
-      await Promise.all(Array.from({ length: clients }, async () => {
-        while (next < n) {
-          const i = next++;
-          const status = await c.postStatus("/v1/events", body(i));
-          if (status !== 200) throw new Error(`bare Deno.serve answered ${status}`);
-        }
-      }));
-      return n / ((performance.now() - t0) / 1000);
-    };
-    await round(Math.min(2000, total)); // warm-up
-    const rates: number[] = [];
-    for (let r = 0; r < rounds; r++) rates.push(await round(total));
-    return rates;
   });
 }

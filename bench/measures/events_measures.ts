@@ -6,7 +6,7 @@
 import { BENCH_ECHO_DIR } from "../lib/bench_plugin.ts";
 import { benchDaemon, installGrantEnable, SocketClient } from "../lib/daemon_client.ts";
 import { costMark, costSince, meanCost } from "../lib/daemon_cost.ts";
-import { socketHttpRoundTrips, socketHttpThroughput } from "../lib/http_floor.ts";
+import { socketHttpRoundTrips } from "../lib/http_floor.ts";
 import {
   BENCH_SYNCHRONOUS,
   libsqlBatchedInserts,
@@ -108,10 +108,6 @@ export async function eventsMeasures(o: EventsMeasureOptions): Promise<MeasureRe
   const sqlFloor = summarizeRates(
     await libsqlBatchedInserts(o.eventsPerRound, o.clients, o.rounds),
   );
-  // And the HTTP ceiling: the same clients posting to a bare Deno.serve (no work, no commit).
-  const httpRate = summarizeRates(
-    await socketHttpThroughput(o.eventsPerRound, o.clients, o.rounds, (i) => event("bench.x", i)),
-  );
   for (const [type, label] of [["bench.nosub", "no subscriber"], ["bench.noop", "1 plugin"]]) {
     await intakeRound(c, type!, o.clients, Math.min(2000, o.eventsPerRound), pid); // warm-up
     const rates: number[] = [];
@@ -143,7 +139,6 @@ export async function eventsMeasures(o: EventsMeasureOptions): Promise<MeasureRe
         events_per_round: o.eventsPerRound,
         request_latency_p50_ms: l.median,
         request_latency_p99_ms: l.p99,
-        http_floor_per_s: Math.round(httpRate.median),
         synchronous: BENCH_SYNCHRONOUS,
         ...meanCost(costs),
       },
