@@ -51,9 +51,17 @@ function sameText(a: string, b: string): boolean {
   return diff === 0;
 }
 
+/** Options of {@linkcode listenChannel}. */
+export interface ListenChannelOptions {
+  /** The socket file's mode. @default 0o600 */
+  mode?: number;
+  /** The uid (and gid) the socket is handed to. @default the daemon's */
+  owner?: number;
+}
+
 /**
- * Listens at `path` (mode 0600, handed to `owner` when given). The socket's folder must be one
- * only the daemon can enter; the socket is bound into the plugin's sandbox by path.
+ * Listens at `path`. The socket's folder must be one only the daemon and the plugin's uid can
+ * enter; the socket is bound into the plugin's sandbox by path.
  *
  * @example
  * ```ts
@@ -62,7 +70,11 @@ function sameText(a: string, b: string): boolean {
  * const conn = await socket.connection;
  * ```
  */
-export async function listenChannel(path: string, owner?: number): Promise<ChannelSocket> {
+export async function listenChannel(
+  path: string,
+  options: ListenChannelOptions = {},
+): Promise<ChannelSocket> {
+  const { mode = 0o600, owner } = options;
   await Deno.remove(path).catch(() => {}); // a socket left by a daemon that was killed
   const listener = Deno.listen({ transport: "unix", path });
   let closed = false;
@@ -75,7 +87,7 @@ export async function listenChannel(path: string, owner?: number): Promise<Chann
     } catch { /* already gone */ }
   };
   try {
-    await Deno.chmod(path, 0o600);
+    await Deno.chmod(path, mode);
     if (owner !== undefined) await Deno.chown(path, owner, owner);
   } catch (e) {
     close();

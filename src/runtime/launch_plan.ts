@@ -117,11 +117,11 @@ export interface LaunchPlan {
   /** Their size limits, MiB, told to the plugin so a "no space" error can name them. */
   quota: { dataMb?: number; tmpMb?: number };
   /**
-   * The protocol's Unix socket (see `channelFor()`): the runner listens at `hostPath`
-   * before the spawn, the plugin connects to `path` (bound there read-only), and `owner` is the
-   * uid the socket is handed to. Absent: frames to the plugin go to its stdin.
+   * The protocol's Unix socket (see `channelFor()`): the runner listens at `hostPath` (with
+   * `mode`, handed to `owner` when given) before the spawn, the plugin connects to `path` (bound
+   * there read-only). Absent: frames to the plugin go to its stdin.
    */
-  channel?: { hostPath: string; path: string; owner?: number };
+  channel?: { hostPath: string; path: string; mode: number; owner?: number };
 }
 
 const MIB = 1024 * 1024;

@@ -183,6 +183,7 @@ Deno.test("launchPlan() gives the protocol a socket inside /plugd, with the flag
   assert.deepEqual(plan.channel, {
     hostPath: "/srv/state/launch/ch-a430d84680aabd0b.sock",
     path: "/plugd/channel.sock",
+    mode: 0o600,
   });
   // Stable (what `plugd plugin flags` prints is what runs) and short whatever the id's length.
   assert.equal(launchPlan(BASE).channel!.hostPath, plan.channel!.hostPath);
@@ -196,13 +197,22 @@ Deno.test("launchPlan() gives the protocol a socket inside /plugd, with the flag
   assert.equal(root.channel?.owner, 61_000);
 });
 
+Deno.test("launchPlan() under the unit's daemon puts the socket in the plugin's host $TMP folder", () => {
+  // setpriv drops to the plugin's uid before bubblewrap, which cannot enter the launch folder;
+  // the daemon cannot chown, so the socket is 0666 inside the daemon:plugin-gid 0770 folder.
+  const plan = launchPlan({ ...BASE, sandbox: { ...SANDBOX, uidSwitch: "caps" }, uid: 61_000 });
+  assert.deepEqual(plan.channel, {
+    hostPath: "/srv/state/tmp/hello/channel.sock",
+    path: "/plugd/channel.sock",
+    mode: 0o666,
+  });
+  assert.ok(plan.argv.includes("/srv/state/tmp/hello/channel.sock"));
+});
+
 Deno.test("launchPlan() keeps the protocol on stdin where no socket can be bound", () => {
   const flags = launchPlan({ ...BASE, sandbox: { ...SANDBOX, mode: "flags" } });
   assert.equal(flags.channel, undefined);
   assert.ok(!flags.argv.some((a) => a.includes("channel.sock")));
-  // setpriv drops to the plugin's uid before bubblewrap: it could not reach the launch folder.
-  const caps = launchPlan({ ...BASE, sandbox: { ...SANDBOX, uidSwitch: "caps" }, uid: 61_000 });
-  assert.equal(caps.channel, undefined);
   const deep = launchPlan({ ...BASE, launchDir: `/srv/${"x".repeat(90)}` });
   assert.equal(deep.channel, undefined, "a socket path over 100 bytes");
 });

@@ -57,7 +57,8 @@ export function processRunner(): Runner {
           const bytes = encoder.encode(plan.argsFile.args.map((a) => `${a}\0`).join(""));
           await Deno.writeFile(plan.argsFile.path, bytes, { mode: 0o600, createNew: true });
         }
-        if (plan.channel) socket = await listenChannel(plan.channel.hostPath, plan.channel.owner);
+        const ch = plan.channel;
+        if (ch) socket = await listenChannel(ch.hostPath, { mode: ch.mode, owner: ch.owner });
         child = new Deno.Command(plan.argv[0]!, {
           args: plan.argv.slice(1),
           env: plan.env,

@@ -31,6 +31,8 @@ async function widenedThief(): Promise<{ victimUid: number; thiefUid: number }> 
     widenMounts: [victim.dataDir],
     widenDenoFlags: widen,
   });
+  // Both started through the protocol socket (as the unit's user: from the plugin's host $TMP).
+  for (const p of [victim, thief]) assert.ok(p.plan.channel, `${p.id} has a protocol socket`);
   const [victimUid, thiefUid] = [await host.uids.uidOf("victim"), await host.uids.uidOf("thief")];
   assert.notEqual(victimUid, thiefUid);
   assert.ok(![0, 65534, Deno.uid()].includes(victimUid), `victim uid ${victimUid}`);
