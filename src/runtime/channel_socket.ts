@@ -65,17 +65,21 @@ export interface ListenChannelOptions {
  *
  * @example
  * ```ts
- * const socket = await listenChannel("/var/lib/plugd/launch/hello.sock");
+ * const socket = listenChannel("/var/lib/plugd/launch/hello.sock");
  * // spawn, write `${socket.nonce}\n` to the child's stdin, then:
  * const conn = await socket.connection;
  * ```
  */
-export async function listenChannel(
+export function listenChannel(
   path: string,
   options: ListenChannelOptions = {},
-): Promise<ChannelSocket> {
+): ChannelSocket {
   const { mode = 0o600, owner } = options;
-  await Deno.remove(path).catch(() => {}); // a socket left by a daemon that was killed
+  // Sync calls, as for the cgroup files: metadata work, where an async call is a hop to a
+  // blocking-pool thread and back that a loaded machine delays.
+  try {
+    Deno.removeSync(path); // a socket left by a daemon that was killed
+  } catch { /* none */ }
   const listener = Deno.listen({ transport: "unix", path });
   let closed = false;
   const close = () => {
@@ -87,8 +91,8 @@ export async function listenChannel(
     } catch { /* already gone */ }
   };
   try {
-    await Deno.chmod(path, mode);
-    if (owner !== undefined) await Deno.chown(path, owner, owner);
+    Deno.chmodSync(path, mode);
+    if (owner !== undefined) Deno.chownSync(path, owner, owner);
   } catch (e) {
     close();
     throw e;

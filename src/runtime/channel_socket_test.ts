@@ -21,7 +21,7 @@ async function connectAndSend(path: string, text: string): Promise<Deno.UnixConn
 Deno.test("listenChannel() accepts the connection that presents the nonce, then nothing else", async () => {
   await withDir(async (dir) => {
     const path = `${dir}/p.sock`;
-    const socket = await listenChannel(path);
+    const socket = listenChannel(path);
     assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600, "only the owner may connect");
     assert.match(socket.nonce, /^[0-9a-f]{64}$/);
     const client = await connectAndSend(path, `${socket.nonce}\n`);
@@ -41,7 +41,7 @@ Deno.test("listenChannel() accepts the connection that presents the nonce, then 
 Deno.test("listenChannel() refuses a first connection without the nonce, and closes", async () => {
   await withDir(async (dir) => {
     const path = `${dir}/p.sock`;
-    const socket = await listenChannel(path);
+    const socket = listenChannel(path);
     const intruder = await connectAndSend(path, "not-the-nonce\n");
     await assert.rejects(socket.connection, /did not present this launch's nonce/);
     // The intruder was hung up on, and the real plugin can no longer connect either: the
@@ -54,15 +54,15 @@ Deno.test("listenChannel() refuses a first connection without the nonce, and clo
 
 Deno.test("listenChannel() refuses garbage: no newline within 128 bytes, bytes after the nonce", async () => {
   await withDir(async (dir) => {
-    const long = await listenChannel(`${dir}/a.sock`);
+    const long = listenChannel(`${dir}/a.sock`);
     const a = await connectAndSend(`${dir}/a.sock`, "x".repeat(4096));
     await assert.rejects(long.connection, /nonce/);
     a.close();
-    const extra = await listenChannel(`${dir}/b.sock`);
+    const extra = listenChannel(`${dir}/b.sock`);
     const b = await connectAndSend(`${dir}/b.sock`, `${extra.nonce}\n{"t":"ready"}\n`);
     await assert.rejects(extra.connection, /nonce/);
     b.close();
-    const early = await listenChannel(`${dir}/c.sock`);
+    const early = listenChannel(`${dir}/c.sock`);
     const c = await Deno.connect({ transport: "unix", path: `${dir}/c.sock` });
     c.close(); // hangs up before any nonce
     await assert.rejects(early.connection, /nonce/);
@@ -73,7 +73,7 @@ Deno.test("listenChannel() close() before anyone connected rejects and removes t
   await withDir(async (dir) => {
     const path = `${dir}/p.sock`;
     await Deno.writeTextFile(path, "stale"); // left by a killed daemon: replaced
-    const socket = await listenChannel(path);
+    const socket = listenChannel(path);
     socket.close();
     socket.close();
     await assert.rejects(socket.connection, /never connected/);

@@ -58,7 +58,7 @@ export function processRunner(): Runner {
           await Deno.writeFile(plan.argsFile.path, bytes, { mode: 0o600, createNew: true });
         }
         const ch = plan.channel;
-        if (ch) socket = await listenChannel(ch.hostPath, { mode: ch.mode, owner: ch.owner });
+        if (ch) socket = listenChannel(ch.hostPath, { mode: ch.mode, owner: ch.owner });
         child = new Deno.Command(plan.argv[0]!, {
           args: plan.argv.slice(1),
           env: plan.env,
