@@ -72,6 +72,10 @@ export interface StartPluginOptions {
   caps?: boolean;
   /** CPU budget outside calls when no cgroup quota applies (see `SupervisorOptions`). */
   cpuBudget?: SupervisorOptions["cpuBudget"];
+  /** Stop the plugin after this idle time (only actions and cron: on demand). @default 0 (never) */
+  idleStopMs?: number;
+  /** Standby processes after idle stops (see `SupervisorOptions`). @default off */
+  standby?: SupervisorOptions["standby"];
   /** Type-checks the plugin as an install does. @default true */
   typeCheck?: boolean;
   /** How long a cancelled command may take to answer before it is killed. @default 2000 */
@@ -212,6 +216,8 @@ export async function startPlugin(
       },
       healthIntervalMs: 0,
       cpuBudget: options.cpuBudget,
+      idleStopMs: options.idleStopMs ?? 0,
+      standby: options.standby,
     });
     const limits = { ...manifest.limits };
     if (options.timeoutMs) limits.timeout_ms = options.timeoutMs;

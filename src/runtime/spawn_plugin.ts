@@ -1,4 +1,5 @@
 /** One process of a registered plugin: integrity check, launch plan, start and handshake. */
+import { type CpuBudget, cpuBudgetCheck } from "./cpu_budget.ts";
 import { PluginStartError } from "./errors.ts";
 import { PluginProcess } from "./plugin_process.ts";
 import type { Runner } from "./runner.ts";
@@ -51,4 +52,28 @@ export async function spawnPlugin(spec: PluginSpec, deps: SpawnDeps): Promise<St
     concurrency: spec.limits.concurrency,
   });
   return { proc, plan };
+}
+
+/**
+ * Without a cgroup cpu quota (`rlimit` caps), a standby that burns more than the CPU budget
+ * while it waits is stopped, as a running plugin would be restarted; once `handedOver()`, the
+ * running plugin's own check takes over.
+ */
+export function watchStandbyCpu(
+  started: Started,
+  budget: CpuBudget | null,
+  handedOver: () => boolean,
+  log: (message: string) => void,
+): void {
+  const { proc, plan } = started;
+  if (!budget || plan.cpuQuota) return;
+  const check = cpuBudgetCheck(proc, budget, (msg) => {
+    log(`standby process stopped: ${msg.replace("; restarting", "")}`);
+    proc.kill("cpu_budget");
+  });
+  const timer = setInterval(
+    () => handedOver() ? clearInterval(timer) : void check(),
+    budget.windowMs,
+  );
+  proc.exited.finally(() => clearInterval(timer));
 }

@@ -1,7 +1,7 @@
 /** Supervises many plugin processes: start on demand, health, backoff restarts, crash budget. */
 import { PluginStartError, PluginTimeoutError, PluginUnavailableError } from "./errors.ts";
 import type { PluginProcess } from "./plugin_process.ts";
-import { spawnPlugin } from "./spawn_plugin.ts";
+import { spawnPlugin, watchStandbyCpu } from "./spawn_plugin.ts";
 import { processTreeRss } from "./process_rss.ts";
 import { processRunner } from "./process_runner.ts";
 import { cpuBudgetCheck } from "./cpu_budget.ts";
@@ -198,6 +198,14 @@ export class Supervisor {
     });
   }
 
+  /** A standby, under the same CPU rule as a running plugin (see `watchStandbyCpu`). */
+  async #spawnStandby(e: Entry): Promise<Started> {
+    const started = await this.#spawn(e);
+    const log = (msg: string) => this.#system(e.spec.id, "error", msg);
+    watchStandbyCpu(started, this.#o.cpuBudget, () => e.proc === started.proc, log);
+    return started;
+  }
+
   #onExit(e: Entry, proc: PluginProcess, reason: string, code: number): void {
     const r = proc.released.catch(() => {}).finally(() => this.#releasing.delete(r));
     this.#releasing.add(r);
@@ -282,7 +290,7 @@ export class Supervisor {
     const id = e.spec.id;
     await this.stop(id);
     if (e.gone || e.state !== "stopped" || !this.#standby.earned(id)) return;
-    await this.#standby.fill(id, () => this.#spawn(e)).catch((err) =>
+    await this.#standby.fill(id, () => this.#spawnStandby(e)).catch((err) =>
       this.#system(id, "warn", `standby process did not start: ${(err as Error).message}`)
     );
   }

@@ -2,10 +2,12 @@
  * Standby processes, on a real daemon with a real sandboxed on-demand plugin: a plugin started on
  * demand often gets a started, handshaken process after its idle stop, and its next event is
  * handed to that process; a config change, an update or a disable stops the standby, so no call
- * ever runs in a process with old config, grants or code; the memory budget holds.
+ * ever runs in a process with old config, grants or code; the memory budget and the CPU budget
+ * hold for standbys too.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { startPlugin } from "../../src/harness/mod.ts";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 import { fixture, OPTS, waitFor } from "./_helpers.ts";
 
@@ -168,3 +170,31 @@ Deno.test("standbys stay within their memory budget", OPTS, async () => {
   assert.notEqual(a.boot, b.boot);
   assert.equal((await stats(d)).standby, undefined);
 });
+
+Deno.test(
+  "without a cgroup quota, a standby burning CPU while it waits is stopped",
+  OPTS,
+  async () => {
+    await using p = await startPlugin(fixture("cpuburn-action"), {
+      caps: false,
+      // The fixture burns ~90 % of a core; a low bar still trips on a loaded machine.
+      cpuBudget: { percent: 10, windowMs: 400 },
+      idleStopMs: 300,
+      standby: { memoryMb: 1024, afterStarts: 1, windowMs: 600_000 },
+    });
+    await waitFor(
+      async () => {
+        if ((await p.stats()).state !== "stopped") return false;
+        return await p.emit("burn.ping").then((v) => v === "pong", () => false);
+      },
+      "an event that starts the plugin on demand",
+      WAIT,
+    );
+    await waitFor(
+      () => p.logs.some((l) => /standby process stopped: CPU budget exceeded/.test(l.msg)),
+      "the standby's CPU budget to trip",
+      WAIT,
+    );
+    await waitFor(async () => (await p.stats()).standby === undefined, "no standby left", WAIT);
+  },
+);
