@@ -36,6 +36,7 @@ import { settleInterrupted } from "./recover_transitions.ts";
 import { cancelUpdate, grantRequest, pendingUpdateFacts } from "./pending_update.ts";
 import type { SwitchHost } from "./switch_version.ts";
 import { PluginTenants, type TenantScopeChange } from "./plugin_tenants.ts";
+import { MemoryRelease } from "./release_memory.ts";
 
 /** The event bus as plugins see it: their `ctx.emit`, the daemon's events, cron status. */
 export interface PluginEvents extends PluginEventSink, SystemEventSink {
@@ -68,6 +69,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   #states = new RuntimeStates();
   #addons: SystemAddonHooks | null = null;
   #starter: PluginStarter;
+  /** A full GC once a burst of lifecycle work (1,000 installs...) is over. */
+  #memory = new MemoryRelease();
 
   constructor(
     ctx: Omit<PluginContext, "events">,
@@ -136,11 +139,13 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       concurrency: 2 * navigator.hardwareConcurrency,
       onError: (p, e) => this.#ctx.log(`plugin ${p.id} did not start: ${e.message}`),
     });
+    this.#memory.poke();
   }
 
   /** Stops every plugin process, then ends the data volumes' namespace. */
   async stop(): Promise<void> {
     this.#reloader.close();
+    this.#memory[Symbol.dispose]();
     await this.supervisor[Symbol.asyncDispose]();
     await releaseResourceCaps(this.#ctx.runtime.caps); // its cgroup folders, once plugins left
     await this.db.close();
@@ -183,7 +188,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       }
       return result;
     };
-    return resolveSource(this.#ctx, source, options, install, install);
+    const done = () => this.#memory.poke();
+    return resolveSource(this.#ctx, source, options, install, install).finally(done);
   }
 
   /** Approves a plugin's request; a pending update's request switches to that version. */
@@ -374,7 +380,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
 
   /** Runs a lifecycle change of `id` once recovery is done and no other change of it runs. */
   #locked<T>(id: string, work: () => Promise<T>): Promise<T> {
-    return this.#ctx.locks!.run(id, work);
+    return this.#ctx.locks!.run(id, work).finally(() => this.#memory.poke());
   }
 
   #setState(
