@@ -72,6 +72,7 @@ async function runPool(n: number, parallel: number, fn: (i: number) => Promise<v
 /** Installs, enables and measures `count` signed on-demand plugins. */
 export async function onDemandMeasures(o: OnDemandOptions): Promise<MeasureResult[]> {
   const root = await Deno.makeTempDir({ prefix: "plugd-bench-ondemand-" });
+  let stateDir: string | undefined;
   try {
     const gen = await runPlugd(["key", "generate", "--out", root, "--json"]);
     if (gen.code !== 0) throw new Error(`key generate: ${gen.stderr}`);
@@ -90,6 +91,7 @@ export async function onDemandMeasures(o: OnDemandOptions): Promise<MeasureResul
       args: [], // not dev: signatures required
       env: { PLUGD_IDLE_STOP_MS: String(o.idleStopMs) },
     });
+    stateDir = daemon.stateDir;
     const trust = await runPlugd([
       "key",
       "trust",
@@ -205,9 +207,14 @@ export async function onDemandMeasures(o: OnDemandOptions): Promise<MeasureResul
       ...standby,
     ];
   } finally {
-    try {
-      Deno.removeSync(root, { recursive: true }); // sync: see runGroup in run.ts
-    } catch { /* already gone */ }
+    // The daemon's state dir too: 1,000 installed plugins, their code folders read-only.
+    for (const dir of [root, stateDir]) {
+      if (!dir) continue;
+      try {
+        new Deno.Command("chmod", { args: ["-R", "u+w", dir] }).outputSync();
+        Deno.removeSync(dir, { recursive: true }); // sync: see runGroup in run.ts
+      } catch { /* already gone */ }
+    }
   }
 }
 
