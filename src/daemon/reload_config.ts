@@ -22,6 +22,8 @@ function valueOf(config: Config, key: string): string {
       return config.stateDir;
     case "db_url":
       return config.dbUrl;
+    case "db_synchronous":
+      return config.dbSynchronous ?? "full";
     case "http":
       return config.http ? `${config.http.hostname}:${config.http.port}` : "off";
     case "socket":
