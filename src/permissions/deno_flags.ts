@@ -38,8 +38,7 @@ export interface DenoRunArgsOptions {
  * Returns the arguments after the `deno` binary that start a plugin with exactly `grant`:
  * `run`, {@linkcode BASE_RUN_FLAGS}, the `--allow-*` flags sorted by name (values sorted and
  * deduplicated, paths expanded as the process sees them; an empty list gives no flag, never a
- * bare `--allow-x`), `--deny-net=` when `net` is granted, the V8 heap cap (and `--expose-gc`,
- * which the shim takes for itself), the import map, and
+ * bare `--allow-x`), `--deny-net=` when `net` is granted, the V8 heap cap, the import map, and
  * the bootstrap module last. Kinds without a Deno flag (`emit`) give none: the daemon enforces
  * them. Throws {@linkcode PermissionError} for the first grammar problem, before producing
  * anything; host rules (state dir, daemon port) are the caller's `grantProblems`.
@@ -48,7 +47,7 @@ export interface DenoRunArgsOptions {
  * ```ts
  * denoRunArgs({ net: ["api.example.com:443"], write: ["$DATA"] }, { memoryMb: 128, daemonPort: 7420, view });
  * // ["run", "--no-prompt", ..., "--allow-net=api.example.com:443", "--allow-write=/data",
- * //  "--deny-net=0.0.0.0/8,...", "--v8-flags=--max-old-space-size=128,--expose-gc", "--import-map=...", ".../bootstrap.ts"]
+ * //  "--deny-net=0.0.0.0/8,...", "--v8-flags=--max-old-space-size=128", "--import-map=...", ".../bootstrap.ts"]
  * ```
  */
 export function denoRunArgs(grant: Permissions, options: DenoRunArgsOptions): string[] {
@@ -83,8 +82,9 @@ export function denoRunArgs(grant: Permissions, options: DenoRunArgsOptions): st
     ...[...allow.keys()].sort().map((flag) => `--allow-${flag}=${allow.get(flag)!.join(",")}`),
     // Without a net grant every host is already denied (and the sandbox gives no network).
     ...(net.length > 0 ? [`--deny-net=${denyNetList(net, daemonPort).join(",")}`] : []),
-    // --expose-gc: the shim takes V8's gc() before plugin code loads, to give memory back when idle.
-    `--v8-flags=--max-old-space-size=${memoryMb},--expose-gc`,
+    // No other V8 flag: a flag changes V8's flag hash, which rejects the cached code of the shim
+    // and SDK (measured: the first call on every fresh process ~45 ms slower with --expose-gc).
+    `--v8-flags=--max-old-space-size=${memoryMb}`,
     `--import-map=${view.importMap}`,
     view.bootstrap,
     ...(channel === undefined ? [] : [channel]),

@@ -158,8 +158,11 @@ Deno.test(
     const first = await startDaemon({ env: ENV });
     await installAndEnable(first, workFixture("tasker"));
     const ids: string[] = [];
+    // Two short tasks succeed first; the long ones are still running when the daemon is killed
+    // (with equal 1.5 s tasks, under load they could all end between the poll and the kill).
     for (let i = 0; i < 6; i++) {
-      const r = await socketJson(first, "POST", "/v1/tasks/work.slow", { input: { ms: 1500 } });
+      const ms = i < 2 ? 300 : 5000;
+      const r = await socketJson(first, "POST", "/v1/tasks/work.slow", { input: { ms } });
       assert.equal(r.status, 202);
       ids.push(r.body.id);
     }

@@ -2,13 +2,11 @@
 import { idleRelease, takeGc } from "./idle_memory.ts";
 
 const running = new Map<number, AbortController>();
-// Evaluated with the shim, before any plugin module: see takeGc().
-const gc = takeGc();
-const idle = gc ? idleRelease({ gc, inFlight: () => running.size }) : undefined;
+const idle = idleRelease({ gc: takeGc(), inFlight: () => running.size });
 
 /** Registers call `id`; returns its signal. */
 export function beginCall(id: number): AbortSignal {
-  idle?.noteCall();
+  idle.noteCall();
   const controller = new AbortController();
   running.set(id, controller);
   return controller.signal;
