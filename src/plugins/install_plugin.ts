@@ -10,7 +10,7 @@ import { ConflictError } from "./errors.ts";
 import type { PluginContext } from "./plugin_context.ts";
 import { pluginPaths } from "./plugin_paths.ts";
 import { withPluginLock } from "./plugin_locks.ts";
-import { findPlugin, listPlugins, upsertPluginStatement } from "./repository.ts";
+import { findPlugin, listPluginNames, upsertPluginStatement } from "./repository.ts";
 import { PermissionError } from "../permissions/mod.ts";
 
 /** What an install reports: the plugin and the permissions it asks for, with their risks. */
@@ -137,12 +137,14 @@ export async function checkInstallable(ctx: PluginContext, manifest: Manifest): 
         `use "plugd plugin update ${manifest.id} <source>" or remove it first`,
     );
   }
-  const installed = await listPlugins(ctx.store);
+  // Names only (not whole records): with 1,000 installed, parsing every manifest per install was
+  // most of the daemon's CPU for it.
+  const installed = await listPluginNames(ctx.store);
   // A name is a plugin's id or one it provides; plugins and system addons resolve alike.
-  const names = (m: Manifest) => [m.id, ...(m.provides ?? [])];
+  const names = (m: { id: string; provides?: string[] }) => [m.id, ...(m.provides ?? [])];
   for (const other of installed) {
-    const clash = names(other.manifest).find((n) => manifest.conflicts.includes(n)) ??
-      names(manifest).find((n) => other.manifest.conflicts.includes(n));
+    const clash = names(other).find((n) => manifest.conflicts.includes(n)) ??
+      names(manifest).find((n) => other.conflicts.includes(n));
     if (clash !== undefined) {
       const via = clash === other.id || clash === manifest.id ? "" : ` (through "${clash}")`;
       throw new ConflictError(
@@ -152,7 +154,7 @@ export async function checkInstallable(ctx: PluginContext, manifest: Manifest): 
     }
   }
   for (const [dep, range] of Object.entries(manifest.dependencies.plugins)) {
-    const candidates = installed.filter((p) => names(p.manifest).includes(dep));
+    const candidates = installed.filter((p) => names(p).includes(dep));
     if (!candidates.some((p) => semver.satisfies(p.version, range))) {
       const found = candidates.map((p) => `${p.id} ${p.version}`).join(", ");
       throw new ConflictError(

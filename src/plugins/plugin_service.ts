@@ -5,7 +5,7 @@ import { ConflictError } from "./errors.ts";
 import { installPlugin, type InstallResult, type InstallSource } from "./install_plugin.ts";
 import { LogRings } from "./log_ring.ts";
 import type { PluginContext } from "./plugin_context.ts";
-import { getPlugin, listPlugins } from "./repository.ts";
+import { getPlugin, listPlugins, listPluginsIn } from "./repository.ts";
 import { recordFailure, setPluginState, verifyIntegrity } from "./plugin_state.ts";
 import { callLifecycle, runInstallHookOnce } from "./lifecycle_hooks.ts";
 import { removePlugin } from "./remove_plugin.ts";
@@ -358,8 +358,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   watchState = (listener: (id: string, state: string) => void) => this.#states.watch(listener);
 
   /** Enabled plugins, for the hook bus's subscription lookups. */
-  async enabled(): Promise<PluginRecord[]> {
-    return (await listPlugins(this.#ctx.store)).filter((p) => p.state === "enabled");
+  enabled(): Promise<PluginRecord[]> {
+    return listPluginsIn(this.#ctx.store, "enabled");
   }
 
   /** Calls a lifecycle hook of a running plugin; a failure is logged, never fatal. */

@@ -61,6 +61,38 @@ export async function listPlugins(store: Store): Promise<PluginRecord[]> {
   return rs.rows.map(toRecord);
 }
 
+/** The installed plugins in `state`: filtered in SQL, so the others' manifests are not parsed. */
+export async function listPluginsIn(store: Store, state: PluginState): Promise<PluginRecord[]> {
+  const rs = await store.execute({
+    sql: `${SELECT} WHERE p.state = ? ORDER BY p.id`,
+    args: [state],
+  });
+  return rs.rows.map(toRecord);
+}
+
+/** A plugin's names as installs check them: its id and version, what it provides and refuses. */
+export interface PluginNames {
+  id: string;
+  version: string;
+  provides: string[];
+  conflicts: string[];
+}
+
+/** {@linkcode PluginNames} of every installed plugin (four fields, not whole records). */
+export async function listPluginNames(store: Store): Promise<PluginNames[]> {
+  const rs = await store.execute(
+    `SELECT id, version, json_extract(manifest, '$.provides') AS provides,
+       json_extract(manifest, '$.conflicts') AS conflicts FROM plugins ORDER BY id`,
+  );
+  const list = (v: unknown) => (typeof v === "string" ? JSON.parse(v) as string[] : []);
+  return rs.rows.map((r) => ({
+    id: String(r.id),
+    version: String(r.version),
+    provides: list(r.provides),
+    conflicts: list(r.conflicts),
+  }));
+}
+
 /** The UPDATE that moves a plugin to `state` (clearing or setting the failure reason). */
 export function setStateStatement(
   id: string,
