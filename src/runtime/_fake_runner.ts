@@ -10,6 +10,8 @@ import { PROTOCOL_VERSION, SDK_VERSION } from "./shim/wire.ts";
 export interface FakePlugin {
   /** Filter handlers by name; a handler that never resolves hangs the call. */
   filters?: Record<string, (payload: unknown) => unknown | Promise<unknown>>;
+  /** Action handlers by name (a plugin with only actions may be stopped when idle). */
+  actions?: Record<string, (payload: unknown) => unknown | Promise<unknown>>;
   /** Exit with this code right after the handshake. */
   crashAfterReady?: number;
 }
@@ -82,7 +84,7 @@ function fakeChild(plugin: FakePlugin, pid: number): RunningChild {
       }
     } else if (f.t === "shutdown") end(0, null);
     else if (f.t === "call") {
-      const handler = plugin.filters?.[f.name!];
+      const handler = plugin.filters?.[f.name!] ?? plugin.actions?.[f.name!];
       Promise.resolve(f.name === "health" ? { status: "healthy" } : handler?.(f.payload)).then(
         (value) => send({ t: "result", id: f.id, ok: true, value }),
         (e) =>
@@ -96,7 +98,7 @@ function fakeChild(plugin: FakePlugin, pid: number): RunningChild {
       protocol: PROTOCOL_VERSION,
       sdk: SDK_VERSION,
       handlers: {
-        actions: [],
+        actions: Object.keys(plugin.actions ?? {}),
         filters: Object.keys(plugin.filters ?? {}),
         gates: [],
         routes: [],

@@ -276,12 +276,19 @@ export class Supervisor {
     this.#timer(e, "disk", this.#o.diskWatchMs, () => void (e.proc === proc && check()), true);
   }
 
-  #armIdle(e: Entry): void {
+  #armIdle(e: Entry, delayMs = this.#o.idleStopMs): void {
     const ms = this.#o.idleStopMs;
     const h = e.spec.expectedHandlers;
     if (ms <= 0 || h.filters.length + h.gates.length + h.routes.length > 0) return;
-    this.#timer(e, "idle", ms, () => {
-      if (e.state === "running") this.#idleStop(e).catch(() => {});
+    this.#timer(e, "idle", delayMs, () => {
+      if (e.state !== "running") return;
+      // Idle time counts from the end of the last call: a call longer than the idle time is
+      // never stopped under it (it was, and its delivery then ran the handler a second time).
+      const since = e.proc?.idleSince;
+      if (since === null) return this.#armIdle(e);
+      const left = ms - (Date.now() - (since ?? 0));
+      if (left > 0) return this.#armIdle(e, left);
+      this.#idleStop(e).catch(() => {});
     });
   }
 

@@ -132,3 +132,23 @@ Deno.test("Supervisor never starts a plugin again once it is being unregistered"
   await waitFor(() => runner.live === 0, "no process left behind");
   assert.equal(runner.plans.length, 1, "started once");
 });
+
+Deno.test("Supervisor's idle stop waits for the end of a call longer than the idle time", async () => {
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => finish = resolve);
+  const plugin = { actions: { "work.slow": async () => (await finished, { done: true }) } };
+  const { sup, runner } = supervisor(plugin, { idleStopMs: 20 });
+  await using _ = sup;
+  // A plugin without filters, gates or routes may stop when idle.
+  const s = spec(plugin);
+  sup.register({ ...s, expectedHandlers: { ...s.expectedHandlers, actions: ["work.slow"] } });
+  const call = sup.invoke("fake", "action", "work.slow", {});
+  await waitFor(() => sup.state("fake") === "running", "the start");
+  // Several idle periods pass while the call runs (the time passing is what is tested).
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(sup.state("fake"), "running", "stopped under a call in flight");
+  finish();
+  assert.deepEqual(await call, { done: true });
+  await waitFor(() => sup.state("fake") === "stopped", "the idle stop once the call ended");
+  assert.equal(runner.plans.length, 1);
+});
