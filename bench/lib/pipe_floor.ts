@@ -3,6 +3,7 @@
  * (no sandbox, no plugd protocol). What any stdio-based plugin host on this machine pays.
  */
 import { join } from "node:path";
+import { type EchoChannel, echoPipelined, echoRoundTrips } from "./echo_timing.ts";
 
 const CHILD = `
 const buf = new Uint8Array(65536);
@@ -13,12 +14,6 @@ for (;;) {
   while (off < n) off += Deno.stdout.writeSync(buf.subarray(off, n));
 }
 `;
-
-const enc = new TextEncoder();
-
-function line(i: number): Uint8Array {
-  return enc.encode(JSON.stringify({ t: "call", id: i, kind: "action", payload: { i } }) + "\n");
-}
 
 /** Runs `fn` against a fresh echo child, then stops it. */
 async function withEchoChild<T>(
@@ -51,51 +46,29 @@ async function withEchoChild<T>(
 
 /** Times `n` sequential echo round trips (after `warm` uncounted ones); ms each. */
 export function pipeEchoRoundTrips(n: number, warm = 1000): Promise<number[]> {
-  return withEchoChild(async (writer, reader) => {
-    const out: number[] = [];
-    for (let i = 0; i < n + warm; i++) {
-      const bytes = line(i);
-      const t = performance.now();
-      await writer.write(bytes);
-      let got = 0;
-      while (got < bytes.byteLength) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error("echo child exited");
-        got += value.byteLength;
-      }
-      if (i >= warm) out.push(performance.now() - t);
-    }
-    return out;
-  });
+  return withEchoChild((writer, reader) => echoRoundTrips(pipeChannel(writer, reader), n, warm));
 }
 
-/**
- * Pipelined echo: `inFlight` lines kept outstanding, one write per line (as a host writes one
- * frame per call); lines/s of each of `rounds` rounds of `total` lines (after one warm-up round).
- */
+/** Pipelined echo over the pipes ({@linkcode echoPipelined}); lines/s of each round. */
 export function pipeEchoPipelined(
   total: number,
   inFlight: number,
   rounds: number,
 ): Promise<number[]> {
-  return withEchoChild(async (writer, reader) => {
-    const rates: number[] = [];
-    for (let r = 0; r < rounds + 1; r++) {
-      const t = performance.now();
-      let sent = 0;
-      let received = 0;
-      const fill = () => {
-        while (sent < total && sent - received < inFlight) writer.write(line(sent++));
-      };
-      fill();
-      while (received < total) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error("echo child exited");
-        for (const b of value) if (b === 10) received++;
-        fill();
-      }
-      if (r > 0) rates.push(total / ((performance.now() - t) / 1000));
-    }
-    return rates;
-  });
+  return withEchoChild((writer, reader) =>
+    echoPipelined(pipeChannel(writer, reader), total, inFlight, rounds)
+  );
+}
+
+function pipeChannel(
+  writer: WritableStreamDefaultWriter<Uint8Array>,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): EchoChannel {
+  return {
+    write: (bytes) => writer.write(bytes),
+    read: async () => {
+      const { value, done } = await reader.read();
+      return done ? null : value;
+    },
+  };
 }

@@ -5,6 +5,7 @@
  * a socket-based plugin channel can cost on this machine.
  */
 import { join } from "node:path";
+import { type EchoChannel, echoPipelined, echoRoundTrips } from "./echo_timing.ts";
 
 const CHILD = `
 const conn = await Deno.connect({ transport: "unix", path: Deno.args[0] });
@@ -16,12 +17,6 @@ for (;;) {
   while (off < n) off += await conn.write(buf.subarray(off, n));
 }
 `;
-
-const enc = new TextEncoder();
-
-function line(i: number): Uint8Array {
-  return enc.encode(JSON.stringify({ t: "call", id: i, kind: "action", payload: { i } }) + "\n");
-}
 
 /** Runs `fn` against a fresh socket echo child (the host reads with `conn.read`), then stops it. */
 async function withSocketChild<T>(fn: (conn: Deno.UnixConn) => Promise<T>): Promise<T> {
@@ -62,53 +57,25 @@ async function withSocketChild<T>(fn: (conn: Deno.UnixConn) => Promise<T>): Prom
 
 /** Times `n` sequential echo round trips over the socket (after `warm` uncounted ones); ms each. */
 export function socketEchoRoundTrips(n: number, warm = 1000): Promise<number[]> {
-  return withSocketChild(async (conn) => {
-    const buf = new Uint8Array(65536);
-    const out: number[] = [];
-    for (let i = 0; i < n + warm; i++) {
-      const bytes = line(i);
-      const t = performance.now();
-      await conn.write(bytes);
-      let got = 0;
-      while (got < bytes.byteLength) {
-        const r = await conn.read(buf);
-        if (r === null) throw new Error("echo child exited");
-        got += r;
-      }
-      if (i >= warm) out.push(performance.now() - t);
-    }
-    return out;
-  });
+  return withSocketChild((conn) => echoRoundTrips(socketChannel(conn), n, warm));
 }
 
-/**
- * Pipelined echo over the socket: `inFlight` lines kept outstanding, one write per line; lines/s
- * of each of `rounds` rounds of `total` lines (after one warm-up round).
- */
+/** Pipelined echo over the socket ({@linkcode echoPipelined}); lines/s of each round. */
 export function socketEchoPipelined(
   total: number,
   inFlight: number,
   rounds: number,
 ): Promise<number[]> {
-  return withSocketChild(async (conn) => {
-    const buf = new Uint8Array(65536);
-    const rates: number[] = [];
-    for (let r = 0; r < rounds + 1; r++) {
-      const t = performance.now();
-      let sent = 0;
-      let received = 0;
-      const fill = () => {
-        while (sent < total && sent - received < inFlight) conn.write(line(sent++));
-      };
-      fill();
-      while (received < total) {
-        const n = await conn.read(buf);
-        if (n === null) throw new Error("echo child exited");
-        for (let k = 0; k < n; k++) if (buf[k] === 10) received++;
-        fill();
-      }
-      if (r > 0) rates.push(total / ((performance.now() - t) / 1000));
-    }
-    return rates;
-  });
+  return withSocketChild((conn) => echoPipelined(socketChannel(conn), total, inFlight, rounds));
+}
+
+function socketChannel(conn: Deno.UnixConn): EchoChannel {
+  const buf = new Uint8Array(65536);
+  return {
+    write: (bytes) => conn.write(bytes),
+    read: async () => {
+      const n = await conn.read(buf);
+      return n === null ? null : buf.subarray(0, n);
+    },
+  };
 }
