@@ -134,9 +134,17 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
     if (!finished) {
       socketClient.close(); // stop() then dispose: close once
       // A killed daemon leaves its cgroup folders behind, and every cpu quota write on the host
-      // walks all of them: the test removes them (a stopped daemon already did).
-      const instance = await cgroupInstance(stateDir);
-      await releaseResourceCaps(await detectResourceCaps({ instance, create: false }));
+      // walks all of them: the test removes them (a stopped daemon already did). Bounded: after
+      // heavy socket load Deno 2.9 may never resolve async ops on its blocking pool (the bench's
+      // groups hung here), and tidying must not hang the caller.
+      const release = (async () => {
+        const instance = await cgroupInstance(stateDir);
+        await releaseResourceCaps(await detectResourceCaps({ instance, create: false }));
+      })().catch(() => {});
+      let timer: number | undefined;
+      const giveUp = new Promise<void>((resolve) => timer = setTimeout(resolve, 5000));
+      await Promise.race([release, giveUp]);
+      clearTimeout(timer);
     }
     finished = true;
   };
