@@ -141,7 +141,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
         const instance = await cgroupInstance(stateDir);
         await releaseResourceCaps(await detectResourceCaps({ instance, create: false }));
       })().catch(() => {});
-      let timer: number | undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const giveUp = new Promise<void>((resolve) => timer = setTimeout(resolve, 5000));
       await Promise.race([release, giveUp]);
       clearTimeout(timer);
