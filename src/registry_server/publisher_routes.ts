@@ -2,14 +2,19 @@
  * What publishers do (admins may do it too): upload versions, yank and deprecate them, edit
  * their listing, see themselves and manage their signing keys.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { HttpError, readJsonObject } from "../api/mod.ts";
 import { actorOf, principalOf, requireKind } from "./auth.ts";
 import { publishPackage } from "./publish.ts";
 import { getPublisher } from "./publishers.ts";
 import { addPublisherKey, revokePublisherKey } from "./publisher_keys.ts";
 import { readUpload, slugList } from "./upload.ts";
-import { changePlugin, changeVersion } from "./version_actions.ts";
+import {
+  changePlugin,
+  changeVersion,
+  type PluginChange,
+  type VersionChange,
+} from "./version_actions.ts";
 import type { RegistryDeps, RegistryEnv } from "./types.ts";
 
 function optionalText(value: unknown, name: string): string | null {
@@ -41,93 +46,53 @@ export function createPublisherRoutes(deps: RegistryDeps): Hono<RegistryEnv> {
     }
   });
 
+  /** Applies a change to the version in the path, as the caller (both routes have both params). */
+  const onVersion = (c: Context<RegistryEnv>, change: VersionChange) => {
+    const principal = principalOf(c);
+    const { id, version } = c.req.param() as { id: string; version: string };
+    return changeVersion(store, id, version, change, principal, actorOf(principal));
+  };
+  /** Applies a change to the plugin in the path, as the caller. */
+  const onPlugin = (c: Context<RegistryEnv>, change: PluginChange) => {
+    const principal = principalOf(c);
+    const { id } = c.req.param() as { id: string };
+    return changePlugin(store, id, change, principal, actorOf(principal));
+  };
+
   app.post("/api/v1/plugins/:id/versions/:version/yank", owner, async (c) => {
     const body = await readJsonObject(c.req.raw, { optional: true });
-    const principal = principalOf(c);
     return c.json(
-      await changeVersion(
-        store,
-        c.req.param("id"),
-        c.req.param("version"),
-        {
-          kind: "yank",
-          reason: optionalText(body.reason, "reason"),
-        },
-        principal,
-        actorOf(principal),
-      ),
+      await onVersion(c, { kind: "yank", reason: optionalText(body.reason, "reason") }),
     );
   });
 
-  app.delete("/api/v1/plugins/:id/versions/:version/yank", owner, async (c) => {
-    const principal = principalOf(c);
-    return c.json(
-      await changeVersion(
-        store,
-        c.req.param("id"),
-        c.req.param("version"),
-        {
-          kind: "unyank",
-        },
-        principal,
-        actorOf(principal),
-      ),
-    );
-  });
+  app.delete(
+    "/api/v1/plugins/:id/versions/:version/yank",
+    owner,
+    async (c) => c.json(await onVersion(c, { kind: "unyank" })),
+  );
 
   app.post("/api/v1/plugins/:id/versions/:version/deprecate", owner, async (c) => {
     const body = await readJsonObject(c.req.raw, { hint: '{"message": "use 2.x"} ("" undoes)' });
-    const principal = principalOf(c);
-    return c.json(
-      await changeVersion(
-        store,
-        c.req.param("id"),
-        c.req.param("version"),
-        {
-          kind: "deprecate",
-          message: optionalText(body.message, "message"),
-        },
-        principal,
-        actorOf(principal),
-      ),
-    );
+    const message = optionalText(body.message, "message");
+    return c.json(await onVersion(c, { kind: "deprecate", message }));
   });
 
   app.post("/api/v1/plugins/:id/deprecate", owner, async (c) => {
     const body = await readJsonObject(c.req.raw, { hint: '{"message": "use x instead"}' });
-    const principal = principalOf(c);
-    return c.json(
-      await changePlugin(
-        store,
-        c.req.param("id"),
-        {
-          kind: "deprecate",
-          message: optionalText(body.message, "message"),
-        },
-        principal,
-        actorOf(principal),
-      ),
-    );
+    const message = optionalText(body.message, "message");
+    return c.json(await onPlugin(c, { kind: "deprecate", message }));
   });
 
   app.patch("/api/v1/plugins/:id", owner, async (c) => {
     const body = await readJsonObject(c.req.raw, { hint: "{categories?, tags?, homepage?}" });
-    const principal = principalOf(c);
     return c.json(
-      await changePlugin(
-        store,
-        c.req.param("id"),
-        {
-          kind: "listing",
-          categories: slugList(body.categories, "categories", 5),
-          tags: slugList(body.tags, "tags", 20),
-          homepage: body.homepage === undefined
-            ? undefined
-            : optionalText(body.homepage, "homepage"),
-        },
-        principal,
-        actorOf(principal),
-      ),
+      await onPlugin(c, {
+        kind: "listing",
+        categories: slugList(body.categories, "categories", 5),
+        tags: slugList(body.tags, "tags", 20),
+        homepage: body.homepage === undefined ? undefined : optionalText(body.homepage, "homepage"),
+      }),
     );
   });
 
