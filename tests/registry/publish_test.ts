@@ -199,6 +199,25 @@ Deno.test("plugd plugin publish and plugd registry yank/deprecate from the comma
   assert.equal(v.yanked, true);
   assert.equal(v.changelog, "Faster.");
   assert.equal(detail.latest, null, "a yanked-only plugin leaves the listing");
+
+  // The same owner routes over HTTP: unyank, a version's deprecation and the listing edit.
+  const base = "/api/v1/plugins/acme-cli";
+  const owner = (method: string, path: string, body?: unknown) =>
+    registry.call(method, `${base}${path}`, body, acme.token);
+  assert.equal((await owner("DELETE", "/versions/1.2.0/yank")).status, 200);
+  const vDep = await owner("POST", "/versions/1.2.0/deprecate", { message: "use 2.x" });
+  assert.equal(vDep.status, 200, JSON.stringify(vDep.body));
+  const listing = await owner("PATCH", "", { tags: ["cli", "ops"], homepage: "https://acme.test" });
+  assert.equal(listing.status, 200, JSON.stringify(listing.body));
+  const after = (await registry.call("GET", base)).body;
+  assert.equal(after.latest, "1.2.0", "unyanked, the version is listed again");
+  assert.equal((after.versions as Record<string, unknown>[])[0]!.deprecated, "use 2.x");
+  assert.deepEqual(after.tags, ["cli", "ops"]);
+  assert.equal(after.homepage, "https://acme.test");
+  const stranger = await createPublisher(registry, "stranger", ["stranger-*"]);
+  const refused = await registry.call("PATCH", base, { tags: ["x"] }, stranger.token);
+  assert.equal(refused.status, 403, JSON.stringify(refused.body));
+
   const notAdmin = await runPlugd(["registry", "queue"], env);
   assert.equal(notAdmin.code, 1);
   assert.match(notAdmin.stderr, /needs an admin token; yours is a publisher token/);
