@@ -15,6 +15,11 @@ export interface UiContext {
   height: number;
   /** The plugin's id. */
   plugin: string;
+  /**
+   * Whether the signed-in session may call routes other than GET/HEAD (an operator's or an
+   * admin's). A reader's calls of those are refused, so a frame should not offer them.
+   */
+  canWrite: boolean;
 }
 
 /** Options of {@linkcode UiBridge.request}. */

@@ -44,7 +44,13 @@ function createBridge() {
     const m = event.data;
     if (!m || typeof m !== "object" || m.plugd !== PROTOCOL) return;
     if (m.type === "context") {
-      context = { theme: m.theme, width: m.width, height: m.height, plugin: m.plugin };
+      context = {
+        theme: m.theme,
+        width: m.width,
+        height: m.height,
+        plugin: m.plugin,
+        canWrite: m.canWrite === true,
+      };
       for (const listener of listeners) listener(context);
     } else if (m.type === "response" && pending.has(m.id)) {
       const { resolve, reject, timer } = pending.get(m.id);
@@ -94,7 +100,7 @@ function createBridge() {
         });
       });
     },
-    /** The latest context from the console (`{theme, width, height, plugin}`), or null. */
+    /** The latest context from the console (`{theme, width, height, plugin, canWrite}`), or null. */
     get context() {
       return context;
     },

@@ -13,4 +13,5 @@ export {
 export { ApiProblem, ConsoleApi } from "./api_client.ts";
 export { inert, safeHref } from "./inert_text.ts";
 export { consoleCsp } from "./security_headers.ts";
+export { abilities } from "./kit.ts";
 export type { ApiFetch, ConsoleDeps, ConsoleEnv, DaemonFacts, Session } from "./types.ts";

@@ -49,6 +49,7 @@ export function registerUiRoutes(
           ticket={ticket}
           bridgeSrc={deps.bridge.src}
           drops={deps.drops.total(plugin.id)}
+          canWrite={c.get("can").operate}
         />
       );
       return await tools.page(c, { title: page.title, active: pageHref(plugin.id, page.id) }, body);

@@ -17,7 +17,14 @@ export function pageHref(pluginId: string, pageId: string): string {
 
 /** One sandboxed frame. */
 export function PluginFrame(
-  props: { plugin: UiPlugin; entry: UiPage; ticket: string; kind: "page" | "widget" },
+  props: {
+    plugin: UiPlugin;
+    entry: UiPage;
+    ticket: string;
+    kind: "page" | "widget";
+    /** Whether the session may call routes other than GET/HEAD (told to the frame). */
+    canWrite: boolean;
+  },
 ): Child {
   const { plugin, entry, ticket, kind } = props;
   return (
@@ -32,6 +39,7 @@ export function PluginFrame(
       data-plugd-frame="1"
       data-plugin={plugin.id}
       data-routes={JSON.stringify(plugin.routes.map((r) => `${r.method} ${r.path}`))}
+      data-can-write={String(props.canWrite)}
     >
     </iframe>
   );
@@ -44,7 +52,14 @@ export function BridgeScript(props: { src: string }): Child {
 
 /** The body of a plugin page. */
 export function PluginPageBody(
-  props: { plugin: UiPlugin; page: UiPage; ticket: string; bridgeSrc: string; drops: number },
+  props: {
+    plugin: UiPlugin;
+    page: UiPage;
+    ticket: string;
+    bridgeSrc: string;
+    drops: number;
+    canWrite: boolean;
+  },
 ): Child {
   const { plugin, page } = props;
   return (
@@ -56,7 +71,13 @@ export function PluginPageBody(
         with your session.{props.drops > 0 &&
           ` The console has dropped ${props.drops} of its messages.`}
       </p>
-      <PluginFrame plugin={plugin} entry={page} ticket={props.ticket} kind="page" />
+      <PluginFrame
+        plugin={plugin}
+        entry={page}
+        ticket={props.ticket}
+        kind="page"
+        canWrite={props.canWrite}
+      />
       <BridgeScript src={props.bridgeSrc} />
     </>
   );
@@ -64,7 +85,11 @@ export function PluginPageBody(
 
 /** Widgets of one slot, each under its title. */
 export function WidgetGrid(
-  props: { items: { plugin: UiPlugin; widget: UiPage; ticket: string }[]; bridgeSrc: string },
+  props: {
+    items: { plugin: UiPlugin; widget: UiPage; ticket: string }[];
+    bridgeSrc: string;
+    canWrite: boolean;
+  },
 ): Child {
   if (props.items.length === 0) return null;
   return (
@@ -74,7 +99,13 @@ export function WidgetGrid(
           <h2 class="small">
             {inert(widget.title)} <span class="muted">· {inert(plugin.name)}</span>
           </h2>
-          <PluginFrame plugin={plugin} entry={widget} ticket={ticket} kind="widget" />
+          <PluginFrame
+            plugin={plugin}
+            entry={widget}
+            ticket={ticket}
+            kind="widget"
+            canWrite={props.canWrite}
+          />
         </section>
       ))}
       <BridgeScript src={props.bridgeSrc} />

@@ -5,7 +5,12 @@
  */
 import type { Hono } from "hono";
 import type { ApiEnv } from "../api/mod.ts";
-import type { ConsoleExtensions, NavEntry, SlotContext } from "../console/mod.ts";
+import {
+  abilities,
+  type ConsoleExtensions,
+  type NavEntry,
+  type SlotContext,
+} from "../console/mod.ts";
 import type { PluginRecord } from "../plugins/mod.ts";
 import type { Store } from "../store/mod.ts";
 import bridgeJs from "./assets/bridge.js" with { type: "text" };
@@ -96,6 +101,7 @@ export class PluginUi {
           ticket: this.tickets.issue(plugin.id, plugin.version, ctx.session.idHash),
         }))
       );
-    return <WidgetGrid items={items} bridgeSrc={this.#bridge.src} />;
+    const canWrite = abilities(ctx.session.scope).operate;
+    return <WidgetGrid items={items} bridgeSrc={this.#bridge.src} canWrite={canWrite} />;
   }
 }

@@ -36,7 +36,7 @@ Deno.test(
       const built = await runPlugd(["registry", "build", dir, "--out", join(dir, "index.json")]);
       assert.equal(built.code, 0, built.stderr);
       const index = JSON.parse(await Deno.readTextFile(join(dir, "index.json")));
-      const entry = index.plugins["ci-pipelines"].versions["1.1.0"];
+      const entry = index.plugins["ci-pipelines"].versions["1.1.1"];
       assert.ok(entry, JSON.stringify(index).slice(0, 500));
 
       await using daemon = await startDaemon({

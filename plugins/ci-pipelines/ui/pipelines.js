@@ -1,22 +1,32 @@
 // The pipelines page: for each repo, every branch's pipelines with their last result, and the
 // recent runs as a status history (newest first). Data through the bridge: GET /pipelines. A
 // failed or cancelled GitHub/GitLab run has a Retry button: POST /pipelines/:id/retry through the
-// bridge, which the console sends as the signed-in session (an operator may, a reader may not).
+// bridge, which the console sends as the signed-in session (an operator may, a reader may not, so
+// a reader's page shows no button).
 import { connect } from "../_plugd/ui.js";
 import { badge, el, link } from "./_dom.js";
 
 const ui = connect();
-ui.onContext(({ theme }) => (document.documentElement.dataset.theme = theme));
+// Until the console says the session may change things, no Retry button shows (a reader's click
+// would only be refused).
+let canWrite = false;
+ui.onContext((context) => {
+  document.documentElement.dataset.theme = context.theme;
+  canWrite = context.canWrite === true;
+  for (const b of document.querySelectorAll("button[data-retry]")) b.hidden = !canWrite;
+});
 
 const RETRIED = new Set(["failed", "cancelled"]);
 
 /** A Retry button for run `id` and the place its outcome is shown. */
 function retryCell(id, status, retryable) {
   if (!RETRIED.has(status) || !retryable) return el("td", {});
+  const button = el("button", { type: "button", "data-retry": String(id) }, "Retry");
+  button.hidden = !canWrite;
   return el(
     "td",
     {},
-    el("button", { type: "button", "data-retry": String(id) }, "Retry"),
+    button,
     " ",
     el("span", { class: "retry-result", "data-retry-result": String(id), role: "status" }),
   );

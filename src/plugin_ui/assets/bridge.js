@@ -44,6 +44,7 @@
       width: frame.clientWidth,
       height: frame.clientHeight,
       plugin: frame.dataset.plugin,
+      canWrite: frame.dataset.canWrite === "true",
     }, "*");
   }
 
