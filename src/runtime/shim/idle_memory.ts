@@ -8,32 +8,32 @@
  * @module
  */
 
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
-
 /** How long after a plugin's last call its memory is released, ms (the default `idleMs`). */
 export const IDLE_RELEASE_MS = 10_000;
 
-/** A memory-reducing full GC. */
-export type ReleaseGc = () => void;
+/** A memory-reducing full GC (settles once it ran). */
+export type ReleaseGc = () => void | Promise<void>;
 
 /**
  * Returns a memory-reducing full GC. V8's `gc()` is exposed at its first use (an idle spell, long after
  * every module loaded) by setting `--expose-gc` at run time and taking `gc` from a fresh context:
  * the flag on the command line would change V8's flag hash, which rejects the cached code of the
- * shim and SDK and made the first call on every fresh process ~45 ms slower. The plugin's own
- * global never gets a `gc`. Not a capability anyway: `node:v8` and `node:vm` are open to any
- * plugin, and a GC costs only CPU, which the plugin's quota bounds.
+ * shim and SDK and made the first call on every fresh process ~45 ms slower. `node:v8` and
+ * `node:vm` are imported only then too: loading them starts Deno's Node layer, ~20 ms of CPU that
+ * a static import added to every plugin's cold start. The plugin's own global never gets a `gc`.
+ * Not a capability anyway: `node:v8` and `node:vm` are open to any plugin, and a GC costs only
+ * CPU, which the plugin's quota bounds.
  */
 export function takeGc(): ReleaseGc {
   type V8Gc = (o: { type: "major"; execution: "sync"; flavor: "last-resort" }) => void;
-  let gc: V8Gc | undefined;
-  return () => {
-    gc ??= (() => {
-      setFlagsFromString("--expose-gc");
-      return runInNewContext("gc") as V8Gc;
+  let gc: Promise<V8Gc> | undefined;
+  return async () => {
+    gc ??= (async () => {
+      const [v8, vm] = await Promise.all([import("node:v8"), import("node:vm")]);
+      v8.setFlagsFromString("--expose-gc");
+      return vm.runInNewContext("gc") as V8Gc;
     })();
-    gc({ type: "major", execution: "sync", flavor: "last-resort" });
+    (await gc)({ type: "major", execution: "sync", flavor: "last-resort" });
   };
 }
 
@@ -90,8 +90,8 @@ export function idleRelease(o: IdleReleaseOptions): { noteCall(): void } {
     if (inFlight() > 0) return arm(idleMs);
     const heap = heapTotal();
     if (heap > 0 && heap < baseline + growthBytes) return;
-    gc();
-    baseline = heapTotal();
+    // A release that fails (it never should) leaves the baseline, so the next spell tries again.
+    Promise.resolve().then(gc).then(() => baseline = heapTotal(), () => {});
   };
   return {
     noteCall() {

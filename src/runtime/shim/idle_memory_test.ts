@@ -6,7 +6,7 @@ Deno.test("idleRelease() collects once after calls stop, and not again while idl
   let gcs = 0;
   let heapReads = 0;
   const idle = idleRelease({
-    gc: () => gcs++,
+    gc: () => void gcs++,
     inFlight: () => 0,
     idleMs: 20,
     // Grown since the start; after the release it stays at the new baseline.
@@ -25,7 +25,7 @@ Deno.test("idleRelease() never collects while a call is in flight", async () => 
   let gcs = 0;
   let asked = 0;
   const idle = idleRelease({
-    gc: () => gcs++,
+    gc: () => void gcs++,
     inFlight: () => (asked++, 1),
     idleMs: 5,
     heapTotal: () => 0,
@@ -40,8 +40,8 @@ Deno.test("takeGc() collects in a process started without --expose-gc and leaves
   const code = `
     import { takeGc } from ${JSON.stringify(new URL("./idle_memory.ts", import.meta.url).href)};
     const release = takeGc();
-    release(); // exposes gc() at first use; throws if it cannot
-    release();
+    await release(); // exposes gc() at first use; rejects if it cannot
+    await release();
     console.log(JSON.stringify({ global: typeof globalThis.gc }));
   `;
   const out = await new Deno.Command(Deno.execPath(), {
