@@ -6,6 +6,12 @@
  * is not held to the listed hosts). `privileged` swaps the file walls for the host's filesystem
  * as root (plugd's own files hidden), keeping the namespaces, `--die-with-parent` and the caps.
  * Pure: the caller spawns it through the launch plan.
+ *
+ * No `--new-session` here: an operation always runs under the keeper (`launcher.ts`), which starts
+ * bubblewrap in a session of its own (no controlling terminal, so nothing to inject input into) and
+ * on the daemon's death SIGKILLs that session's process group. bubblewrap's `--new-session` made
+ * the sandbox's pid 1 leave that group (setsid) before it armed `--die-with-parent`; a kill between
+ * the two left pid 1 and the script running under the host's init.
  */
 import { expandPath, type Permissions } from "../permissions/mod.ts";
 import { bwrapArgs, type Mount } from "./bwrap_args.ts";
@@ -208,6 +214,7 @@ export function shellSandbox(i: ShellSandboxInput): ShellSandbox {
     env,
     capAdd: i.dropUid ? ["CAP_SETUID", "CAP_SETGID"] : [],
     chdir: IN_SANDBOX.data,
+    newSession: false,
   });
   // Merged /usr (Debian 12+): scripts and programs that say /bin/sh or /sbin/x find them.
   const links = ["--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin"];
@@ -224,7 +231,7 @@ function privilegedArgs(i: ShellSandboxInput, env: Record<string, string>, net: 
   return [
     ...unshareArgs(true, net),
     "--die-with-parent",
-    "--new-session",
+    // No --new-session: see the module doc.
     "--clearenv",
     ...Object.keys(env).sort().flatMap((k) => ["--setenv", k, env[k]!]),
     "--bind",

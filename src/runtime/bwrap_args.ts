@@ -31,14 +31,22 @@ export interface BwrapOptions {
   capAdd?: string[];
   /** Working directory inside. */
   chdir: string;
+  /**
+   * `--new-session`: the sandbox's pid 1 calls setsid(), so it has no controlling terminal to
+   * inject input into. `false` only under the addon keeper, which starts the whole sandbox in a
+   * session of its own already and must keep pid 1 in that process group (see launcher.ts).
+   * @default true
+   */
+  newSession?: boolean;
 }
 
 const depth = (p: string) => p.split("/").length;
 
 /**
- * Builds the arguments after `bwrap`: namespaces, `--die-with-parent --new-session --clearenv`,
- * the environment, the tmpfs, the parent folders of every mount (0755), the binds sorted parents
- * first (so a nested mount lands on its parent), `/proc`, `/dev` and the working directory.
+ * Builds the arguments after `bwrap`: namespaces, `--die-with-parent --new-session --clearenv`
+ * (no `--new-session` with `newSession: false`), the environment, the tmpfs, the parent folders of
+ * every mount (0755), the binds sorted parents first (so a nested mount lands on its parent),
+ * `/proc`, `/dev` and the working directory.
  *
  * @example
  * ```ts
@@ -76,7 +84,7 @@ export function bwrapArgs(o: BwrapOptions): string[] {
   return [
     ...unshareArgs(o.root, o.shareNet),
     "--die-with-parent",
-    "--new-session",
+    ...(o.newSession === false ? [] : ["--new-session"]),
     "--clearenv",
     ...Object.keys(env).sort().flatMap((k) => ["--setenv", k, env[k]!]),
     ...(o.capAdd ?? []).flatMap((c) => ["--cap-add", c]),

@@ -216,3 +216,23 @@ Deno.test("launchPlan() keeps the protocol on stdin where no socket can be bound
   const deep = launchPlan({ ...BASE, launchDir: `/srv/${"x".repeat(90)}` });
   assert.equal(deep.channel, undefined, "a socket path over 100 bytes");
 });
+
+Deno.test("launchPlan() keeps an addon's sandbox in the keeper's process group; a plugin gets a session of its own", () => {
+  const plugin = launchPlan(BASE);
+  assert.ok(plugin.argv.includes("--new-session"), "a plugin's pid 1 has no controlling terminal");
+  for (const privileged of [false, true]) {
+    const addon = launchPlan({
+      ...BASE,
+      sandbox: { ...SANDBOX, root: true },
+      uid: 65534,
+      parentPid: 4242,
+      shell: { entry: "addon.sh", args: ["install"], id: "kv", version: "1.0.0", privileged },
+    });
+    const { argv } = addon;
+    assert.deepEqual(argv.slice(0, 4), ["/usr/bin/setpriv", "--pdeathsig", "TERM", "--"]);
+    assert.deepEqual(after(argv, "--parent"), ["4242"]);
+    // The keeper's setsid is the session; bubblewrap's pid 1 must not leave its process group.
+    assert.ok(!argv.includes("--new-session"), `privileged: ${privileged}`);
+    assert.ok(argv.includes("--die-with-parent"));
+  }
+});

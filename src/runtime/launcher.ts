@@ -6,7 +6,9 @@
  * System-addon operations use the keeper variant instead ({@linkcode KEEPER_SCRIPT}): bubblewrap's
  * `--die-with-parent` leaves two windows open (its outer process arms it only after cloning the
  * sandbox, the sandbox's pid 1 only once its mounts are set up), and a daemon killed inside one
- * leaves a sandbox running with parent pid 1. The keeper closes both.
+ * leaves a sandbox running with parent pid 1. The keeper closes both, as long as every bubblewrap
+ * process stays in the process group it kills: an addon's sandbox is built without bubblewrap's
+ * `--new-session` (whose setsid() in pid 1 came before pid 1 armed its death signal).
  */
 
 /**
@@ -25,7 +27,10 @@ export const LAUNCHER_SCRIPT = 'while [ "$1" != -- ]; do case "$1" in ' +
  * the daemon died before the death signal was armed), starts the command in its own session and
  * waits for it; SIGTERM (the daemon's death, a timeout, a cancel) kills that whole process group
  * with SIGKILL, which takes both bubblewrap processes whatever step they are at, and the sandbox
- * with its pid 1. Arguments: `--parent PID` then the launcher's options, `--`, the command.
+ * with its pid 1 (whose death ends its pid namespace, so also what the script moved to a session
+ * of its own). One kill(-pgid) is atomic against forks: a child being forked gets the signal too.
+ * The command must keep its pid 1 in that group: no `bwrap --new-session` under the keeper.
+ * Arguments: `--parent PID` then the launcher's options, `--`, the command.
  */
 export const KEEPER_SCRIPT = 'trap \'kill -KILL "$!" "-$!" 2>/dev/null; exit 143\' TERM INT HUP; ' +
   'while [ "$1" != -- ]; do case "$1" in ' +

@@ -4,6 +4,8 @@
 export interface HostProcess {
   pid: number;
   ppid: number;
+  /** Process group id. */
+  pgrp: number;
   /** Start time in clock ticks since boot: with the pid, names one process (pids are reused). */
   start: string;
   cmdline: string;
@@ -30,6 +32,7 @@ export async function hostProcesses(): Promise<HostProcess[]> {
     out.push({
       pid: Number(entry.name),
       ppid: Number(fields[1]),
+      pgrp: Number(fields[2]),
       start: fields[19] ?? "",
       cmdline: await read(`/proc/${entry.name}/cmdline`),
       environ: await read(`/proc/${entry.name}/environ`),
