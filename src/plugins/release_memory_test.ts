@@ -6,6 +6,7 @@ Deno.test("MemoryRelease collects once after a burst of pokes", async () => {
   using release = new MemoryRelease(20);
   for (let i = 0; i < 5; i++) release.poke();
   await waitFor(() => release.runs === 1, "one collection after the burst");
+  assert.ok(release.lastPauseMs > 0, "the pause is measured");
   release.poke();
   await waitFor(() => release.runs === 2, "another after the next burst");
 });
