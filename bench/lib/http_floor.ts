@@ -13,19 +13,28 @@ const SERVER = `
 const path = Deno.args[0];
 Deno.serve({ path, onListen() { console.log("ready"); } }, async (req) => {
   await req.arrayBuffer();
-  return new Response('{"ok":true}', { headers: { "content-type": "application/json" } });
+  return new Response('{"ok":true}', {
+    status: Number(Deno.args[1] ?? 200),
+    headers: { "content-type": "application/json" },
+  });
 });
 `;
 
-/** Runs `use` against a bare server on a fresh socket, then stops it. */
-async function withBareServer<T>(use: (c: SocketClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `use` against a bare server (in its own process) on a fresh socket, then stops it. The
+ * server answers every request 200, or `status` when given.
+ */
+export async function withBareServer<T>(
+  use: (c: SocketClient, socket: string) => Promise<T>,
+  status = 200,
+): Promise<T> {
   // Sync file ops: after heavy socket load Deno 2.9 may never resolve an async one (bench/run.ts).
   const dir = Deno.makeTempDirSync({ prefix: "plugd-bench-http-" });
   const script = join(dir, "serve.ts");
   const socket = join(dir, "s.sock");
   Deno.writeTextFileSync(script, SERVER);
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "--no-config", script, socket],
+    args: ["run", "--allow-all", "--no-config", script, socket, String(status)],
     stdin: "null",
     stdout: "piped",
     stderr: "inherit",
@@ -34,7 +43,7 @@ async function withBareServer<T>(use: (c: SocketClient) => Promise<T>): Promise<
   try {
     await reader.read(); // "ready"
     using c = new SocketClient(socket);
-    return await use(c);
+    return await use(c, socket);
   } finally {
     child.kill("SIGKILL");
     reader.releaseLock();
