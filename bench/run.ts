@@ -73,7 +73,13 @@ const GROUPS: Record<string, () => Promise<MeasureResult[]>> = {
       overheadCalls: n(500),
     }),
   events: () =>
-    eventsMeasures({ waits: n(2000), clients: 64, eventsPerRound: n(20_000), rounds: 3 }),
+    eventsMeasures({
+      waits: n(2000),
+      clients: 64,
+      eventsPerRound: n(20_000),
+      rounds: 3,
+      batch: 100,
+    }),
   webhooks: () =>
     webhookDeliveries({ events: n(5000), endpoints: 4, endpointConcurrency: 16, rounds: 3 }),
   signed: () => signedInstall({ cycles: n(10) }),

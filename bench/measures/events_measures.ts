@@ -8,6 +8,12 @@ import { benchDaemon, installGrantEnable, SocketClient } from "../lib/daemon_cli
 import { costMark, costSince, meanCost } from "../lib/daemon_cost.ts";
 import { socketHttpRoundTrips } from "../lib/http_floor.ts";
 import {
+  bareServerLoad,
+  type LoadResult,
+  type LoadSpec,
+  rawHttpLoad,
+} from "../lib/raw_http_load.ts";
+import {
   BENCH_SYNCHRONOUS,
   libsqlBatchedInserts,
   libsqlCommitLatencies,
@@ -21,37 +27,46 @@ export interface EventsMeasureOptions {
   clients: number;
   eventsPerRound: number;
   rounds: number;
+  /** Events per request in the batched row. */
+  batch: number;
 }
 
 function event(type: string, i: number): string {
   return JSON.stringify({ specversion: "1.0", source: "/bench", type, data: { i } });
 }
 
-/** Many clients posting events until `total` were sent; the rate of 202s (durably stored). */
+/** The body of event number `{i}` (the load client fills it in). */
+function eventTemplate(type: string): string {
+  return `{"specversion":"1.0","source":"/bench","type":"${type}","data":{"i":{i}}}`;
+}
+
+/** A batch (CloudEvents batched mode) of `size` events; `{i}` is the request's number. */
+function batchTemplate(type: string, size: number): string {
+  const one = (k: number) =>
+    `{"specversion":"1.0","source":"/bench","type":"${type}","data":{"i":{i},"k":${k}}}`;
+  return `[${Array.from({ length: size }, (_, k) => one(k)).join(",")}]`;
+}
+
+/**
+ * Many clients posting until `total` requests were answered 202 (durably stored), from a cheap
+ * client in its own process (bench/lib/raw_http_load.ts); the daemon's cost read around it.
+ */
 async function intakeRound(
   c: SocketClient,
-  type: string,
-  clients: number,
-  total: number,
+  socket: string,
+  load: Omit<LoadSpec, "socket" | "path">,
   pid: number,
-): Promise<{ rate: number; accepted: number; latencies: number[]; cost: CostPerRequest }> {
-  let next = 0;
-  let accepted = 0;
-  const latencies: number[] = [];
+  eventsPerRequest = 1,
+): Promise<{ rate: number; accepted: number; load: LoadResult; cost: CostPerRequest }> {
   const mark = await costMark(c, pid);
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (next < total) {
-      const i = next++;
-      const t = performance.now();
-      const status = await c.postStatus("/v1/events", event(type, i));
-      latencies.push(performance.now() - t);
-      if (status === 202) accepted++;
-      else throw new Error(`POST /v1/events answered ${status}`);
-    }
-  }));
-  const rate = accepted / ((performance.now() - t0) / 1000);
-  return { rate, accepted, latencies, cost: await costSince(c, pid, mark, total) };
+  const r = await rawHttpLoad({ ...load, socket, path: "/v1/events" });
+  const accepted = r.expected * eventsPerRequest;
+  return {
+    rate: accepted / r.seconds,
+    accepted,
+    load: r,
+    cost: await costSince(c, pid, mark, accepted),
+  };
 }
 
 /** Runs both event measures against one daemon with bench-echo enabled. */
@@ -103,28 +118,70 @@ export async function eventsMeasures(o: EventsMeasureOptions): Promise<MeasureRe
       "event is committed (fsync) before it is delivered, so one commit is the floor",
   }));
 
-  // 4. Durable intake: 202 = stored in libSQL (group commit). No subscriber, then one plugin.
-  // Floor: libSQL alone committing batches of `clients` rows with the same durability.
+  // 4. Durable intake: 202 = stored in libSQL (group commit). No subscriber, then one plugin,
+  // then batches (CloudEvents batched mode). Floors: libSQL alone committing batches of
+  // `clients` rows with the same durability, and a bare Deno.serve under the same client.
   const sqlFloor = summarizeRates(
     await libsqlBatchedInserts(o.eventsPerRound, o.clients, o.rounds),
   );
-  for (const [type, label] of [["bench.nosub", "no subscriber"], ["bench.noop", "1 plugin"]]) {
-    await intakeRound(c, type!, o.clients, Math.min(2000, o.eventsPerRound), pid); // warm-up
+  const socket = daemon.socketPath;
+  const single = (type: string, total: number) => ({
+    template: eventTemplate(type),
+    clients: o.clients,
+    total,
+  });
+  const httpCeiling = await bareServerLoad({
+    ...single("bench.nosub", o.eventsPerRound),
+    path: "/v1/events",
+  });
+  const client = `a raw HTTP/1.1 client in its own process (${o.clients} keep-alive ` +
+    "connections, one request in flight each, no fetch: bench/lib/raw_http_load.ts)";
+  const rows: {
+    id: string;
+    label: string;
+    load: (total: number) => Omit<LoadSpec, "socket" | "path">;
+    per: number;
+  }[] = [
+    { id: "events_durable", label: "no subscriber", load: (n) => single("bench.nosub", n), per: 1 },
+    {
+      id: "events_durable_subscribed",
+      label: "1 plugin",
+      load: (n) => single("bench.noop", n),
+      per: 1,
+    },
+    ...[["bench.nosub", "no subscriber", ""], ["bench.noop", "1 plugin", "_subscribed"]].map((
+      [type, label, suffix],
+    ) => ({
+      id: `events_durable_batched${suffix}`,
+      label: `${label}, batched ${o.batch} per request`,
+      load: (n: number) => ({
+        template: batchTemplate(type!, o.batch),
+        contentType: "application/cloudevents-batch+json",
+        clients: o.clients,
+        // Five times the events of a single round, so every client has several requests to send.
+        total: Math.ceil((n * 5) / o.batch),
+      }),
+      per: o.batch,
+    })),
+  ];
+  for (const row of rows) {
+    await intakeRound(c, socket, row.load(Math.min(2000, o.eventsPerRound)), pid, row.per); // warm-up
     const rates: number[] = [];
     const lats: number[] = [];
+    const clientCpu: number[] = [];
     const costs: CostPerRequest[] = [];
     let count = 0;
     for (let r = 0; r < o.rounds; r++) {
-      const round = await intakeRound(c, type!, o.clients, o.eventsPerRound, pid);
+      const round = await intakeRound(c, socket, row.load(o.eventsPerRound), pid, row.per);
       rates.push(round.rate);
-      lats.push(...round.latencies);
+      lats.push(round.load.latency_p50_ms);
+      clientCpu.push(round.load.client_cpu_us);
       costs.push(round.cost);
       count += round.accepted;
     }
-    const l = summarize(lats);
     out.push(result({
-      id: type === "bench.nosub" ? "events_durable" : "events_durable_subscribed",
-      name: `durable events accepted, ${o.clients} clients, ${label}`,
+      id: row.id,
+      name: `durable events accepted, ${o.clients} clients, ${row.label}`,
       unit: "events/s",
       ...summarizeRates(rates),
       count,
@@ -136,12 +193,18 @@ export async function eventsMeasures(o: EventsMeasureOptions): Promise<MeasureRe
       config: {
         clients: o.clients,
         rounds: o.rounds,
-        events_per_round: o.eventsPerRound,
-        request_latency_p50_ms: l.median,
-        request_latency_p99_ms: l.p99,
+        events_per_round: row.per === 1 ? o.eventsPerRound : o.eventsPerRound * 5,
+        events_per_request: row.per,
+        client,
+        request_latency_p50_ms: summarize(lats).median,
+        client_cpu_us_per_request: summarize(clientCpu).median,
+        http_floor_per_s: Math.round(httpCeiling.rate),
+        http_floor_client_cpu_us: httpCeiling.client_cpu_us,
         synchronous: BENCH_SYNCHRONOUS,
         ...meanCost(costs),
       },
+      notes: "daemon_cpu_us is per event; http_floor_per_s: the same client and requests " +
+        "against a bare Deno.serve on a socket (the HTTP ceiling of one request per event)",
     }));
   }
   return out;

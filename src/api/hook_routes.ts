@@ -12,7 +12,8 @@ import type { PluginService } from "../plugins/mod.ts";
 import { requireScope } from "./auth_middleware.ts";
 import { callPluginRoute } from "./plugin_route_call.ts";
 import { HttpError } from "./problem.ts";
-import { readJsonObject } from "./read_json.ts";
+import { BATCH_MEDIA_TYPE, emitEventBatch, isEventBatch } from "./event_batch.ts";
+import { readJsonObject, readJsonValue } from "./read_json.ts";
 import { optionalEnum, optionalTime, pageLimit, refusalsAs400 } from "./query_params.ts";
 import type { ApiEnv } from "./types.ts";
 
@@ -41,7 +42,18 @@ export function createHookRoutes(deps: HookRouteDeps): Hono<ApiEnv> {
   const operator = requireScope("operator");
 
   app.post("/v1/events", emitter, async (c) => {
-    const body = await readJsonObject(c.req.raw);
+    if (isEventBatch(c.req.header("content-type"))) {
+      return await emitEventBatch(c, bus, deps.fleetEmit != null);
+    }
+    const value = await readJsonValue(c.req.raw);
+    if (Array.isArray(value)) {
+      throw new HttpError(
+        400,
+        `A JSON array is a batch of events: send it with Content-Type: ${BATCH_MEDIA_TYPE}, ` +
+          "or send one event as a JSON object",
+      );
+    }
+    const body = value as Record<string, unknown>;
     let event;
     try {
       event = validateCloudEvent(body);

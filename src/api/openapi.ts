@@ -95,7 +95,15 @@ function operation(route: RouteSpec): Record<string, unknown> {
     parameters: [...params, ...query],
     ...(route.request
       ? {
-        requestBody: { required: true, content: { "application/json": { schema: route.request } } },
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": { schema: route.request },
+            ...Object.fromEntries(
+              Object.entries(route.requestTypes ?? {}).map(([type, schema]) => [type, { schema }]),
+            ),
+          },
+        },
       }
       : {}),
     responses,

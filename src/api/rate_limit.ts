@@ -47,24 +47,40 @@ export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler<Api
     // The console's in-process calls are counted per page by the console (one page may make
     // several API calls); the socket is trusted.
     if (!actor || actor === "socket" || c.env?.transport === "console") return await next();
-    const t = now();
     let bucket = buckets.get(actor);
     if (!bucket) {
+      const t = now();
       if (buckets.size >= MAX_BUCKETS) prune(buckets, t, ratePerSecond, burst);
       bucket = { tokens: burst, at: t };
       buckets.set(actor, bucket);
     }
-    bucket.tokens = Math.min(burst, bucket.tokens + ((t - bucket.at) / 1000) * ratePerSecond);
-    bucket.at = t;
-    if (bucket.tokens < 1) {
-      const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerSecond));
-      throw new HttpError(
-        429,
-        `Rate limit of ${ratePerSecond} requests/s (burst ${burst}) per token exceeded; retry after ${retryAfter}s, or use the Unix socket for bulk work`,
-        { headers: { "retry-after": String(retryAfter) } },
-      );
-    }
-    bucket.tokens -= 1;
+    const b = bucket;
+    const take = (n: number) => {
+      const at = now();
+      b.tokens = Math.min(burst, b.tokens + ((at - b.at) / 1000) * ratePerSecond);
+      b.at = at;
+      if (b.tokens < n) {
+        const retryAfter = Math.max(1, Math.ceil((n - b.tokens) / ratePerSecond));
+        throw new HttpError(
+          429,
+          `Rate limit of ${ratePerSecond} requests/s (burst ${burst}) per token exceeded; retry after ${retryAfter}s, or use the Unix socket for bulk work`,
+          { headers: { "retry-after": String(retryAfter) } },
+        );
+      }
+      b.tokens -= n;
+    };
+    take(1);
+    c.set("rateCharge", (extra) => {
+      if (1 + extra > burst) {
+        throw new HttpError(
+          429,
+          `This request counts as ${1 + extra} requests (one per event of a batch), more than ` +
+            `the rate limit's burst of ${burst} per token: send at most ${burst} events per ` +
+            "batch, raise PLUGD_RATE_LIMIT, or use the Unix socket for bulk work",
+        );
+      }
+      take(extra);
+    });
     await next();
   };
 }

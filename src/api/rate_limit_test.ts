@@ -48,3 +48,26 @@ Deno.test("parseRateLimit() reads RATE:BURST, RATE and off", () => {
   assert.throws(() => parseRateLimit("fast"), /RATE:BURST/);
   assert.throws(() => parseRateLimit("5:0"), /RATE:BURST/);
 });
+
+Deno.test("rateLimit() charges a handler's extra requests (a batch) against the same bucket", async () => {
+  let t = 0;
+  const app = new Hono<ApiEnv>();
+  app.use("*", async (c, next) => {
+    c.set("actor", "token:a");
+    await next();
+  });
+  app.use("*", rateLimit({ ratePerSecond: 2, burst: 3, now: () => t }));
+  app.post("/batch/:n", (c) => {
+    c.get("rateCharge")?.(Number(c.req.param("n")) - 1);
+    return c.text("ok");
+  });
+  app.onError(toProblemResponse);
+  assert.equal((await app.request("/batch/3", { method: "POST" })).status, 200);
+  const empty = await app.request("/batch/1", { method: "POST" });
+  assert.equal(empty.status, 429, "the batch of 3 used the whole burst");
+  await empty.body?.cancel();
+  t = 1000; // 2 tokens back
+  const tooBig = await app.request("/batch/4", { method: "POST" });
+  assert.equal(tooBig.status, 429);
+  assert.match((await tooBig.json()).detail, /counts as 4 requests.*burst of 3.*at most 3 events/);
+});

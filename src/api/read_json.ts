@@ -10,6 +10,22 @@ export async function readJsonObject(
   options: { optional?: boolean; hint?: string } = {},
 ): Promise<Record<string, unknown>> {
   const hint = options.hint ? `; send ${options.hint}` : "";
+  const value = await readJsonValue(request, options);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new HttpError(400, `The request body must be a JSON object${hint}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Reads any JSON body (object, array, ...), answering 400 with a clear detail when it is not
+ * UTF-8 JSON; options as {@linkcode readJsonObject} (an empty optional body reads as `{}`).
+ */
+export async function readJsonValue(
+  request: Request,
+  options: { optional?: boolean; hint?: string } = {},
+): Promise<unknown> {
+  const hint = options.hint ? `; send ${options.hint}` : "";
   const type = request.headers.get("content-type") ?? "";
   const bytes = await request.arrayBuffer();
   let text: string;
@@ -23,9 +39,8 @@ export async function readJsonObject(
     if (options.optional) return {};
     throw new HttpError(400, `The request body is empty${hint || "; send a JSON object"}`);
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new HttpError(
       400,
@@ -33,8 +48,4 @@ export async function readJsonObject(
         (type && !/json/i.test(type) ? ` (it was sent as ${type}; use application/json)` : ""),
     );
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new HttpError(400, `The request body must be a JSON object${hint}`);
-  }
-  return value as Record<string, unknown>;
 }

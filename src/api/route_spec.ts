@@ -17,6 +17,8 @@ export interface RouteSpec {
   /** Query parameters: name -> description. */
   query?: Record<string, string>;
   request?: JsonSchema;
+  /** More request media types the route takes beside `application/json`, with their schemas. */
+  requestTypes?: Record<string, JsonSchema>;
   response?: JsonSchema;
   /** Success status. @default 200 */
   status?: number;

@@ -112,12 +112,25 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
     path: "/v1/events",
     scope: "emitter",
     tag: "hooks",
-    summary: "Emit a CloudEvent: 202 {id}, or with wait=true 200 {id, results}",
-    query: { wait: "true to wait for the action results" },
+    summary: "Emit a CloudEvent: 202 {id}, or with wait=true 200 {id, results}; a batch " +
+      "(application/cloudevents-batch+json): 202 {ids, duplicates}",
+    query: { wait: "true to wait for the action results (single events only)" },
     request: {
       type: "object",
       description: "CloudEvent 1.0 (structured JSON); the extension attribute `tenant` (a " +
         "registered tenant, else 400) reaches only plugins that run for that tenant",
+    },
+    requestTypes: {
+      "application/cloudevents-batch+json": {
+        type: "array",
+        minItems: 1,
+        maxItems: 1000,
+        items: { type: "object", description: "CloudEvent 1.0, as a single event" },
+        description: "CloudEvents batched mode: every event validated and stored as a single " +
+          "one, all in one commit before the 202 {ids (in order), duplicates}; one bad event " +
+          "refuses the batch (problem+json with its `index`); over TCP each event counts " +
+          "against the token's rate limit; wait=true is refused",
+      },
     },
     status: 202,
   },

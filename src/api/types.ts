@@ -29,5 +29,11 @@ export interface ApiEnv {
     actor: string;
     /** The caller's scope (`admin` for the trusted Unix socket). */
     scope: Scope;
+    /**
+     * Takes `extra` more requests' worth from the caller's rate-limit budget (a batch of N
+     * events counts as N requests: the middleware took 1); throws 429 when it is not there.
+     * Unset where no limit applies (the socket, the console, limits off).
+     */
+    rateCharge?: (extra: number) => void;
   };
 }

@@ -1,6 +1,7 @@
 /** `plugd emit`, `plugd filter`, `plugd gate`: the hook bus from shell scripts (SPEC §9). */
 import { ApiClient } from "./client.ts";
 import { callerPath, type Command, type CommandContext, UsageError } from "./command.ts";
+import { emitBatchFile } from "./emit_batch.ts";
 import { print, table } from "./output.ts";
 
 /** Reads `--data` (or `option`): inline JSON, `@file`, or `@-` for stdin. @default null */
@@ -58,10 +59,17 @@ function tenantField(ctx: CommandContext): { tenant?: string } {
 export const emitCommand: Command = {
   path: "emit",
   args: "<type>",
-  summary: "emit a CloudEvent (--data JSON|@file, --wait for per-plugin results)",
-  arity: [1, 1],
+  summary: "emit a CloudEvent (--data JSON|@file, --wait for per-plugin results; " +
+    "--batch FILE for many)",
+  arity: [0, 1],
   options: {
     ...dataOption,
+    batch: {
+      type: "string",
+      value: "FILE|-",
+      description: "send a file of events (a JSON array, or one event per line) in batches of " +
+        "up to 1,000, each stored in one commit (no <type>)",
+    },
     wait: { type: "boolean", description: "wait for every plugin and print its result" },
     id: {
       type: "string",
@@ -71,6 +79,12 @@ export const emitCommand: Command = {
     ...tenantOption,
   },
   async run(ctx) {
+    const batch = ctx.options.batch as string | undefined;
+    if (batch !== undefined) {
+      if (ctx.args.length > 0) throw new UsageError("give either <type> or --batch FILE, not both");
+      return await emitBatchFile(ctx, batch);
+    }
+    if (ctx.args.length === 0) throw new UsageError("missing <type> (or --batch FILE)");
     const event = {
       specversion: "1.0",
       type: ctx.args[0],

@@ -19,7 +19,7 @@ import { type GateOutcome, runGate } from "./gate_vote.ts";
 import { IntakeQueue } from "./intake_queue.ts";
 import { ResultWriter } from "./result_writer.ts";
 import { SubscriptionIndex } from "./subscriptions.ts";
-import type { CloudEvent, DeliveryResult, EventView, HookHost } from "./types.ts";
+import type { CloudEvent, DeliveryResult, EventView, HookHost, Subscriber } from "./types.ts";
 import { contextWith, endSpan, startSpan } from "../tracing/mod.ts";
 
 /** Options of {@linkcode HookBus}. */
@@ -187,6 +187,36 @@ export class HookBus implements PluginEvents {
     trackers.forget(event.id);
     const view = await this.getEvent(event.id);
     return { id: event.id, duplicate, status: view?.status, results: view?.results ?? [] };
+  }
+
+  /**
+   * A batch of validated events (CloudEvents batched mode) accepted as one: every tenant is
+   * checked and every event gets its subscribers first, then all are committed in one atomic
+   * batch (all stored or none) before this resolves. Ids and duplicate flags in order.
+   */
+  async emitBatch(
+    events: { event: CloudEvent; idGenerated: boolean }[],
+  ): Promise<{ id: string; duplicate: boolean }[]> {
+    const subscribers: Subscriber[][] = [];
+    for (const [i, { event }] of events.entries()) {
+      const tenant = await this.#tenant(event.tenant, `the tenant of event ${i} of the batch`);
+      subscribers.push(await this.subscriptions.actions(event.type, tenant));
+    }
+    const span = startSpan("plugd.event.intake", { "plugd.batch_size": events.length });
+    const trace = contextWith(span);
+    try {
+      const outcomes = await this.#intake.submitMany(events.map(({ event, idGenerated }, i) => ({
+        event,
+        subscribers: subscribers[i]!,
+        trace,
+        idGenerated,
+      })));
+      endSpan(span);
+      return outcomes.map((o, i) => ({ id: events[i]!.event.id, duplicate: o.duplicate }));
+    } catch (error) {
+      endSpan(span, error);
+      throw error;
+    }
   }
 
   /**

@@ -73,6 +73,17 @@ interface Item {
   trace?: Context;
   /** The daemon made the id (newEventId): it cannot name a stored event. */
   idGenerated: boolean;
+  /** Items of one `submitMany` share this and always commit in the same batch. */
+  group?: object;
+}
+
+/** One event of {@linkcode IntakeQueue.submitMany}. */
+export interface IntakeItem {
+  event: CloudEvent;
+  subscribers: Subscriber[];
+  trace?: Context;
+  /** As `submit()`'s `idGenerated`. @default false */
+  idGenerated?: boolean;
 }
 
 /**
@@ -113,6 +124,21 @@ export class IntakeQueue {
     return done.promise;
   }
 
+  /**
+   * Several events that are committed together, in one atomic batch (all stored or none):
+   * a batched request's events. Resolves in their order, like `submit()` for each.
+   */
+  submitMany(items: IntakeItem[]): Promise<{ duplicate: boolean }[]> {
+    const group = {};
+    const out = items.map((i) => {
+      const done = Promise.withResolvers<{ duplicate: boolean }>();
+      this.#queue.push({ ...i, idGenerated: i.idGenerated === true, done, group });
+      return done.promise;
+    });
+    this.#flushing ??= this.#flush();
+    return Promise.all(out);
+  }
+
   /** Waits until everything submitted so far is committed. */
   async drain(): Promise<void> {
     while (this.#flushing) await this.#flushing;
@@ -123,7 +149,7 @@ export class IntakeQueue {
       // Let requests that arrived in the same tick join the first batch (see TurnYield).
       await this.#turn.next();
       while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, this.#options.maxBatch);
+        const batch = this.#queue.splice(0, this.#cut());
         try {
           const fresh = await this.#commit(batch);
           for (const item of batch) item.done.resolve({ duplicate: !fresh.has(item) });
@@ -147,6 +173,14 @@ export class IntakeQueue {
       // (issue 22, finding 10: disables stuck for minutes until another request came).
       this.#flushing = null;
     }
+  }
+
+  /** How many queued items the next batch takes: `maxBatch`, but never half a group. */
+  #cut(): number {
+    let n = Math.min(this.#options.maxBatch, this.#queue.length);
+    const group = this.#queue[n - 1]?.group;
+    while (group && n < this.#queue.length && this.#queue[n]!.group === group) n++;
+    return n;
   }
 
   /** Commits the new events of `batch`; returns each new one with its envelope's length. */

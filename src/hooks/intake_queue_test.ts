@@ -54,3 +54,35 @@ Deno.test("IntakeQueue: a named id is looked up (a duplicate); a generated one i
   await queue.drain();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("IntakeQueue.submitMany(): a group is never split across batches, and commits all or none", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "plugd-intake-" });
+  await using store = await openStore(`file:${dir}/plugd.db`);
+  const batches: string[][] = [];
+  const queue = new IntakeQueue(store, {
+    maxBatch: 3,
+    onCommitted: (batch) => batches.push(batch.map((a) => a.event.id)),
+  });
+  const single = queue.submit(event("s1"), []);
+  const group = queue.submitMany(["g1", "g2", "g3", "g4"].map((id) => ({
+    event: event(id),
+    subscribers: [],
+  })));
+  assert.deepEqual(await group, Array(4).fill({ duplicate: false }));
+  await single;
+  assert.deepEqual(batches, [["s1", "g1", "g2", "g3", "g4"]], "cut after g2 would split the group");
+  // One event of a group clashes with a stored one on a generated id: none of the group is stored.
+  await assert.rejects(queue.submitMany([
+    { event: event("n1"), subscribers: [], idGenerated: true },
+    { event: event("s1"), subscribers: [], idGenerated: true },
+  ]));
+  const rs = await store.execute("SELECT COUNT(*) AS n FROM events WHERE id = 'n1'");
+  assert.equal(Number(rs.rows[0]!.n), 0);
+  // Named ids: a duplicate inside the group and one already stored are reported, not stored again.
+  assert.deepEqual(
+    await queue.submitMany(["d1", "d1", "g1"].map((id) => ({ event: event(id), subscribers: [] }))),
+    [{ duplicate: false }, { duplicate: true }, { duplicate: true }],
+  );
+  await queue.drain();
+  await Deno.remove(dir, { recursive: true });
+});
