@@ -10,7 +10,7 @@ import type { SocketClient } from "./daemon_client.ts";
  * CPU seconds `pid` used so far, read synchronously: after heavy socket load Deno 2.9 may never
  * resolve an async file read in this process (see bench/run.ts).
  */
-function cpuSecondsSync(pid: number): number {
+export function cpuSecondsSync(pid: number): number {
   const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
   const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(f[11]) + Number(f[12])) / 100;

@@ -31,6 +31,10 @@ export interface AttemptOutcome {
 
 const MAX_ERROR_CHARS = 500;
 
+/** A delivered attempt resets its endpoint's failure count (the same statement for each). */
+export const RESET_FAILURES =
+  "UPDATE webhooks SET consecutive_failures = 0 WHERE id = ? AND consecutive_failures <> 0";
+
 /** Runs one attempt and returns its outcome; never throws for delivery problems. */
 export async function runAttempt(
   d: ClaimedDelivery,
@@ -110,12 +114,26 @@ export async function runAttempt(
   if (d.eventType !== "webhook.test" && status !== "pending") {
     statements.push({
       sql: status === "delivered"
-        ? "UPDATE webhooks SET consecutive_failures = 0 WHERE id = ? AND consecutive_failures <> 0"
+        ? RESET_FAILURES
         : "UPDATE webhooks SET consecutive_failures = consecutive_failures + 1 WHERE id = ?",
       args: [d.webhookId],
     });
   }
   return { delivery: d, attempt, verdict, status, statements };
+}
+
+/**
+ * `statements` without the failure-count resets that a later reset of the same endpoint makes
+ * moot (the last one sets the count to 0 whatever came before it), in order otherwise.
+ */
+export function withoutRepeatedResets(statements: InStatement[]): InStatement[] {
+  const last = new Map<string, number>();
+  statements.forEach((s, i) => {
+    if (typeof s !== "string" && s.sql === RESET_FAILURES) last.set(String(s.args), i);
+  });
+  return statements.filter((s, i) =>
+    typeof s === "string" || s.sql !== RESET_FAILURES || last.get(String(s.args)) === i
+  );
 }
 
 function describe(error: unknown, timeoutMs: number): string {

@@ -1,17 +1,18 @@
 /**
- * Sends one webhook request to an address the SSRF guard already checked.
+ * Sends one webhook request to an address the SSRF guard already checked: a TCP connection to
+ * the checked IP (for https, `Deno.startTls` with the URL's host name, so SNI and certificate
+ * verification use the name), and an HTTP/1.1 POST whose Host header keeps the original name
+ * (`_http1.ts`). A DNS answer that changes after the check cannot redirect it.
  *
- * - http: `fetch` through a `Deno.createHttpClient` whose transport is a TCP socket to the
- *   checked IP; the URL (and so the Host header) keeps the original name. Clients are pooled
- *   per address, so keep-alive connections are reused.
- * - https: `Deno.connect` to the checked IP, then `Deno.startTls` with the original host name
- *   (SNI and certificate verification against the name), and a minimal HTTP/1.1 exchange
- *   (`Connection: close`). `fetch` cannot pin an address for TLS in Deno 2.9.
- *
- * Redirects are never followed: a 3xx is returned as it is.
+ * Plain http connections are kept alive and reused per address (at most `MAX_IDLE` idle ones
+ * each, none older than `IDLE_MS`); https connections are closed after each request, as before.
+ * A request sent on a kept connection that the receiver had closed (no byte of a response came
+ * back) is sent once more on a new connection: deliveries are at least once, and the receiver
+ * verifies the same `webhook-id`. Redirects are never followed: a 3xx is returned as it is.
  *
  * @module
  */
+import { exchange, Reader } from "./_http1.ts";
 import type { ResolvedTarget } from "./ssrf_guard.ts";
 
 /** What an attempt saw. */
@@ -34,142 +35,138 @@ export interface SendOptions {
   caCerts?: string[];
 }
 
-const clients = new Map<string, Deno.HttpClient>();
+/** Idle connections kept per address. */
+const MAX_IDLE = 64;
+/** An idle connection older than this is closed, not reused (receivers drop idle ones at ~5 s). */
+const IDLE_MS = 2_000;
 
-/** Closes the pooled HTTP clients (on relay stop). */
+interface Kept {
+  conn: Deno.Conn;
+  reader: Reader;
+  idleSince: number;
+}
+
+const idle = new Map<string, Kept[]>();
+const open = new Set<Deno.Conn>();
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Closes every kept and in-flight connection (on relay stop). */
 export function closeHttpClients(): void {
-  for (const client of clients.values()) client.close();
-  clients.clear();
+  for (const conn of open) close(conn);
+  open.clear();
+  idle.clear();
+}
+
+function close(conn: Deno.Conn): void {
+  open.delete(conn);
+  try {
+    conn.close();
+  } catch { /* already closed */ }
 }
 
 /** POSTs `body` to `target`; throws on network errors and timeouts. */
-export function sendRequest(target: ResolvedTarget, options: SendOptions): Promise<SendResult> {
-  return target.url.protocol === "https:" ? sendTls(target, options) : sendPlain(target, options);
-}
-
-async function sendPlain(target: ResolvedTarget, options: SendOptions): Promise<SendResult> {
+export async function sendRequest(
+  target: ResolvedTarget,
+  options: SendOptions,
+): Promise<SendResult> {
+  const tls = target.url.protocol === "https:";
   const key = `${target.address}|${target.port}`;
-  let client = clients.get(key);
-  if (!client) {
-    client = Deno.createHttpClient({
-      proxy: { transport: "tcp", hostname: target.address, port: target.port },
-    });
-    clients.set(key, client);
-  }
-  const response = await fetch(target.url, {
-    method: "POST",
-    headers: options.headers,
-    body: options.body,
-    redirect: "manual",
-    client,
-    signal: AbortSignal.timeout(options.timeoutMs),
-  });
-  const body = await readPrefix(response.body, options.maxBodyBytes ?? 1024);
-  return { status: response.status, retryAfter: response.headers.get("retry-after"), body };
-}
-
-async function readPrefix(stream: ReadableStream<Uint8Array> | null, max: number): Promise<string> {
-  if (!stream) return "";
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < max) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.length;
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) all.set(c, (offset += c.length) - c.length);
-  return new TextDecoder().decode(all.subarray(0, max));
-}
-
-async function sendTls(target: ResolvedTarget, options: SendOptions): Promise<SendResult> {
-  const controller = new AbortController();
-  let conn: Deno.Conn | null = null;
+  const request = encodeRequest(target.url, options, !tls);
+  let current: Deno.Conn | null = null;
+  let timedOut = false;
+  const expired = Promise.withResolvers<never>();
+  expired.promise.catch(() => {});
   const timer = setTimeout(() => {
-    controller.abort();
-    try {
-      conn?.close();
-    } catch { /* already closed */ }
+    timedOut = true;
+    if (current) close(current); // ends a pending read or write
+    expired.reject(new Error(`no answer within ${options.timeoutMs} ms`));
   }, options.timeoutMs);
   try {
-    const tcp = await Deno.connect({ hostname: target.address, port: target.port });
-    conn = tcp;
-    if (controller.signal.aborted) throw new Error("timed out");
-    const tls = await Deno.startTls(tcp, {
-      hostname: target.url.hostname,
-      caCerts: options.caCerts,
-    });
-    conn = tls;
-    const body = new TextEncoder().encode(options.body);
-    const hostHeader = target.url.host;
-    const lines = [
-      `POST ${target.url.pathname}${target.url.search} HTTP/1.1`,
-      `host: ${hostHeader}`,
-      `content-length: ${body.length}`,
-      "connection: close",
-      ...Object.entries(options.headers).map(([k, v]) => `${k}: ${v}`),
-    ];
-    const head = new TextEncoder().encode(lines.join("\r\n") + "\r\n\r\n");
-    await writeAll(tls, head);
-    await writeAll(tls, body);
-    return await readResponse(tls, options.maxBodyBytes ?? 1024);
-  } catch (error) {
-    if (controller.signal.aborted) {
-      throw new Error(`timed out after ${options.timeoutMs} ms`, { cause: error });
+    for (let attempt = 0;; attempt++) {
+      const kept = tls ? undefined : takeIdle(key);
+      let link = kept;
+      if (!link) {
+        const connecting = connect(target, tls, options.caCerts);
+        connecting.then((l) => timedOut && close(l.conn), () => {});
+        link = await Promise.race([connecting, expired.promise]);
+      }
+      current = link.conn;
+      try {
+        const res = await exchange(link.conn, link.reader, request, options.maxBodyBytes ?? 1024);
+        if (res.reusable && !tls && !timedOut) putIdle(key, link);
+        else close(link.conn);
+        return { status: res.status, retryAfter: res.retryAfter, body: decoder.decode(res.body) };
+      } catch (error) {
+        close(link.conn);
+        // A kept connection the receiver had closed: once more on a new one.
+        const stale = kept !== undefined && attempt === 0 && !timedOut &&
+          ((error as { closedEarly?: boolean }).closedEarly === true || isReset(error));
+        if (!stale) throw error;
+      }
     }
+  } catch (error) {
+    if (timedOut) throw new Error(`timed out after ${options.timeoutMs} ms`, { cause: error });
     throw error;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+function isReset(error: unknown): boolean {
+  return error instanceof Deno.errors.ConnectionReset || error instanceof Deno.errors.BrokenPipe;
+}
+
+function takeIdle(key: string): Kept | undefined {
+  const list = idle.get(key);
+  const now = Date.now();
+  while (list && list.length > 0) {
+    const kept = list.pop()!;
+    if (now - kept.idleSince < IDLE_MS) return kept;
+    close(kept.conn);
+  }
+  return undefined;
+}
+
+function putIdle(key: string, link: Kept): void {
+  const list = idle.get(key) ?? [];
+  if (list.length >= MAX_IDLE) {
+    close(list.shift()!.conn);
+  }
+  link.idleSince = Date.now();
+  list.push(link);
+  idle.set(key, list);
+}
+
+async function connect(
+  target: ResolvedTarget,
+  tls: boolean,
+  caCerts: string[] | undefined,
+): Promise<Kept> {
+  const tcp = await Deno.connect({ hostname: target.address, port: target.port });
+  open.add(tcp);
+  let conn: Deno.Conn = tcp;
+  if (tls) {
     try {
-      conn?.close();
-    } catch { /* already closed */ }
-  }
-}
-
-async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void> {
-  let offset = 0;
-  while (offset < data.length) offset += await conn.write(data.subarray(offset));
-}
-
-async function readResponse(conn: Deno.Conn, maxBody: number): Promise<SendResult> {
-  const buf = new Uint8Array(16 * 1024);
-  let data = new Uint8Array(0);
-  let headEnd = -1;
-  while (headEnd < 0 || data.length < headEnd + 4 + maxBody) {
-    const n = await conn.read(buf);
-    if (n === null) break;
-    const next = new Uint8Array(data.length + n);
-    next.set(data);
-    next.set(buf.subarray(0, n), data.length);
-    data = next;
-    if (headEnd < 0) headEnd = indexOfCrlfCrlf(data);
-    if (data.length > 64 * 1024 && headEnd < 0) throw new Error("response headers exceed 64 KiB");
-  }
-  if (headEnd < 0) throw new Error("connection closed before a complete HTTP response head");
-  const head = new TextDecoder().decode(data.subarray(0, headEnd)).split("\r\n");
-  const match = /^HTTP\/1\.[01] (\d{3})/.exec(head[0] ?? "");
-  if (!match) throw new Error(`malformed HTTP status line "${(head[0] ?? "").slice(0, 80)}"`);
-  const retry = head.find((l) => /^retry-after:/i.test(l));
-  const bodyBytes = data.subarray(headEnd + 4, headEnd + 4 + maxBody);
-  return {
-    status: Number(match[1]),
-    retryAfter: retry ? retry.slice(retry.indexOf(":") + 1).trim() : null,
-    body: new TextDecoder().decode(bodyBytes),
-  };
-}
-
-function indexOfCrlfCrlf(data: Uint8Array): number {
-  for (let i = 0; i + 3 < data.length; i++) {
-    if (data[i] === 13 && data[i + 1] === 10 && data[i + 2] === 13 && data[i + 3] === 10) {
-      return i;
+      conn = await Deno.startTls(tcp, { hostname: target.url.hostname, caCerts });
+    } catch (error) {
+      close(tcp);
+      throw error;
     }
+    open.delete(tcp);
+    open.add(conn);
   }
-  return -1;
+  return { conn, reader: new Reader(conn), idleSince: 0 };
+}
+
+function encodeRequest(url: URL, options: SendOptions, keepAlive: boolean): Uint8Array {
+  const body = encoder.encode(options.body);
+  let head = `POST ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\n` +
+    `content-length: ${body.length}\r\nconnection: ${keepAlive ? "keep-alive" : "close"}\r\n`;
+  for (const k in options.headers) head += `${k}: ${options.headers[k]}\r\n`;
+  const headBytes = encoder.encode(head + "\r\n");
+  const all = new Uint8Array(headBytes.length + body.length);
+  all.set(headBytes);
+  all.set(body, headBytes.length);
+  return all;
 }
