@@ -4,6 +4,7 @@
  * page under docs/console/ (plus the plugins list at 360 px wide, and the fleet page of a
  * three-host fleet, which needs `nats-server`). Needs Chromium
  * (`/usr/bin/chromium`, or PLUGD_CHROMIUM) and bubblewrap, like the tests.
+ * `--only=tasks,task` makes only the named pictures (the fleet's only when named).
  */
 import { join } from "node:path";
 import { launchBrowser } from "../tests/helpers/browser.ts";
@@ -13,6 +14,8 @@ import { waitFor } from "../tests/helpers/wait_for.ts";
 import { fleetScreenshot } from "./fleet_screenshot.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
+const ONLY = Deno.args.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
+const wanted = (name: string) => !ONLY || ONLY.includes(name);
 const OUT = join(ROOT, "docs/console");
 
 async function call(d: TestDaemon, method: string, path: string, body?: unknown) {
@@ -47,7 +50,9 @@ const receiver = Deno.serve(
   { hostname: "127.0.0.1", port: 0, onListen() {} },
   () => new Response("ok"),
 );
-await using d = await startDaemon({ env: { PLUGD_WEBHOOKS_ALLOW_PRIVATE: "true" } });
+await using d = await startDaemon({
+  env: { PLUGD_WEBHOOKS_ALLOW_PRIVATE: "true", PLUGD_TASK_RETRY_BASE_MS: "50" },
+});
 try {
   await install(d, "plugins/hello", ["grant", "enable"]);
   await install(d, "plugins/message-format", ["grant", "enable"]);
@@ -91,6 +96,19 @@ try {
     name: "deployer",
     expires_in_s: 90 * 86400,
   });
+  await install(d, "tests/fixtures/work/tasker", ["grant", "enable"]);
+  const task = (input: unknown, wait = 60) =>
+    call(d, "POST", `/v1/tasks/work.echo?wait=${wait}`, { input });
+  await task({ steps: 4, step_ms: 20 });
+  await task({ fail: true });
+  await task({ refuse: true });
+  const flaky = await task({ flaky_until: 3, steps: 2, step_ms: 20 });
+  for (let i = 0; i < 3; i++) await task({ image: `photos/${i}.jpg`, steps: 3, step_ms: 20 });
+  const running = await task({ steps: 600, step_ms: 1000 }, 0);
+  await waitFor(
+    async () => (await call(d, "GET", `/v1/tasks/${running.id}`)).progress?.fraction > 0,
+    "a task making progress",
+  );
   await call(d, "POST", "/v1/plugins/console-demo/update", {
     source: join(ROOT, "tests/fixtures/console/demo-v2"),
   });
@@ -102,6 +120,7 @@ try {
   });
   const page = await context.newPage();
   const shot = async (name: string, path: string, prepare?: () => Promise<void>) => {
+    if (!wanted(name)) return;
     await page.goto(`${d.baseUrl}${path}`);
     await page.waitForLoadState("networkidle").catch(() => {});
     await prepare?.();
@@ -133,12 +152,16 @@ try {
   await shot("webhook-deliveries", `/ui/webhooks/${hook.id}`);
   await shot("audit", "/ui/audit?verify=1");
   await shot("access", "/ui/access");
+  await shot("tasks", "/ui/tasks");
+  await shot("task", `/ui/tasks/${flaky.id}`);
   await page.setViewportSize({ width: 360, height: 800 });
   await shot("plugins-360px", "/ui/plugins");
   await context.close();
   // The fleet page needs a fleet of its own (NATS, a registry, three daemons).
-  await fleetScreenshot(browser, join(OUT, "fleet.png"));
-  console.log("docs/console/fleet.png  /ui/fleet");
+  if (wanted("fleet")) {
+    await fleetScreenshot(browser, join(OUT, "fleet.png"));
+    console.log("docs/console/fleet.png  /ui/fleet");
+  }
 } finally {
   await receiver.shutdown();
 }

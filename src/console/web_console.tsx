@@ -23,6 +23,8 @@ import { pluginActionRoutes } from "./routes/plugin_action_routes.tsx";
 import { addonRoutes } from "./routes/addon_routes.tsx";
 import { installRoutes } from "./routes/install_routes.tsx";
 import { eventsRoutes } from "./routes/events_routes.tsx";
+import { executionsRoutes } from "./routes/executions_routes.tsx";
+import { tasksRoutes } from "./routes/tasks_routes.tsx";
 import { webhooksRoutes } from "./routes/webhooks_routes.tsx";
 import { auditRoutes } from "./routes/audit_routes.tsx";
 import { fleetRoutes } from "./routes/fleet_routes.tsx";
@@ -132,6 +134,8 @@ export class WebConsole {
     addonRoutes(app, kit);
     installRoutes(app, kit);
     eventsRoutes(app, kit);
+    tasksRoutes(app, kit);
+    executionsRoutes(app, kit);
     webhooksRoutes(app, kit);
     auditRoutes(app, kit);
     fleetRoutes(app, kit);

@@ -24,6 +24,8 @@ const NAV: (NavEntry & { id: string })[] = [
   { id: "marketplace", href: "/ui/marketplace", label: "Marketplace", scope: "reader" },
   { id: "updates", href: "/ui/updates", label: "Updates", scope: "reader" },
   { id: "events", href: "/ui/events", label: "Events", scope: "emitter" },
+  { id: "tasks", href: "/ui/tasks", label: "Tasks", scope: "reader" },
+  { id: "executions", href: "/ui/executions", label: "Executions", scope: "reader" },
   { id: "webhooks", href: "/ui/webhooks", label: "Webhooks", scope: "reader" },
   { id: "fleet", href: "/ui/fleet", label: "Fleet", scope: "reader" },
   { id: "tenants", href: "/ui/tenants", label: "Tenants", scope: "reader" },

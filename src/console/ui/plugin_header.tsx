@@ -80,6 +80,7 @@ export function PluginHeader(props: { ctx: PageContext; view: PluginView; tab: s
             {t.label}
           </a>
         ))}
+        <a href={`/ui/executions?plugin=${encodeURIComponent(v.id)}`}>Executions</a>
       </nav>
     </>
   );
