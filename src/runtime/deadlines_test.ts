@@ -5,8 +5,9 @@ import { waitFor } from "../../tests/helpers/wait_for.ts";
 Deno.test("Deadlines fires what is due, in order, and never what was deleted", async () => {
   const d = new Deadlines<number>();
   const fired: number[] = [];
-  d.set(1, 30, () => fired.push(1));
-  d.set(2, 10, () => fired.push(2)); // earlier than the armed one: re-armed
+  // Far apart, so that no pause of a loaded machine between two lines can swap their order.
+  d.set(1, 1500, () => fired.push(1));
+  d.set(2, 1, () => fired.push(2)); // earlier than the armed one: re-armed
   d.set(3, 20, () => fired.push(3));
   d.delete(3);
   await waitFor(() => fired.length === 2, "two deadlines to fire");
