@@ -106,6 +106,7 @@ Deno.test(
 
     const plugin = await ui.page("/ui/plugins/console-tasks");
     assert.match(plugin.html, /href="\/ui\/executions\?plugin=console-tasks">Executions</);
+    assert.match(plugin.html, /href="\/ui\/tasks\?type=console.job">console.job</, "its task type");
   },
 );
 
@@ -129,7 +130,7 @@ Deno.test(
 
     const running = await ui.page(`/ui/tasks/${id}`);
     assert.match(running.html, /hx-trigger="every 2s"/, "refreshed while it runs");
-    assert.match(running.html, /<progress value="0.5" max="1">/);
+    assert.match(running.html, /<progress value="0.5" max="1"/);
     assert.match(running.html, /holding/);
     assert.match(running.html, new RegExp(`action="/ui/tasks/${id}/cancel"`));
 

@@ -103,6 +103,13 @@ function Outcome(props: { data: EventsData; kind: string }): Child {
           {!o.waited && " accepted; results arrive as plugins answer: look it up below."}
         </p>
         {(o.waited || o.kind === "lookup") && <Results results={o.results} />}
+        {o.results.length > 0 && (
+          <p class="small">
+            <a href={`/ui/executions?event=${encodeURIComponent(o.id)}`}>
+              Execution records of this event
+            </a>
+          </p>
+        )}
       </div>
     );
   }

@@ -168,7 +168,9 @@ function Body(props: { ctx: PageContext; task: TaskView; records: Map<number, nu
           {p
             ? (
               <p>
-                <progress value={p.fraction} max={1}>{Math.round(p.fraction * 100)}%</progress>{" "}
+                <progress value={p.fraction} max={1} aria-label="Progress">
+                  {Math.round(p.fraction * 100)}%
+                </progress>{" "}
                 <strong>{Math.round(p.fraction * 100)}%</strong>{" "}
                 <span class="progress-message">{inert(p.message ?? "")}</span>
               </p>

@@ -44,7 +44,9 @@ function Progress(props: { task: TaskView }): Child {
   if (!p || props.task.status !== "running") return <span class="muted">—</span>;
   return (
     <span>
-      <progress value={p.fraction} max={1}>{Math.round(p.fraction * 100)}%</progress>{" "}
+      <progress value={p.fraction} max={1} aria-label="Progress">
+        {Math.round(p.fraction * 100)}%
+      </progress>{" "}
       <span class="small">{Math.round(p.fraction * 100)}%</span>
     </span>
   );

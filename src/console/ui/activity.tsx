@@ -137,6 +137,7 @@ export function HandlersPanel(props: { view: PluginView; data: ActivityData }): 
       detail: `/v1/plugins/${props.view.id}/routes${r.path}`,
     })),
   ];
+  const records = `/ui/executions?plugin=${encodeURIComponent(props.view.id)}`;
   return (
     <Section title="Hooks, routes and cron jobs" id="handlers">
       {rows.length === 0 && m.cron.length === 0
@@ -159,7 +160,15 @@ export function HandlersPanel(props: { view: PluginView; data: ActivityData }): 
                   return (
                     <tr>
                       <td>{inert(r.kind)}</td>
-                      <td class="mono">{inert(r.name)}</td>
+                      <td class="mono">
+                        {r.kind === "task"
+                          ? (
+                            <a href={`/ui/tasks?type=${encodeURIComponent(r.name)}`}>
+                              {inert(r.name)}
+                            </a>
+                          )
+                          : inert(r.name)}
+                      </td>
                       <td class="mono small">{inert(r.detail)}</td>
                       <td>
                         {h
@@ -172,7 +181,15 @@ export function HandlersPanel(props: { view: PluginView; data: ActivityData }): 
                           )
                           : "never"}
                       </td>
-                      <td>{h ? `${h.calls} / ${h.errors}` : "0 / 0"}</td>
+                      <td>
+                        {h
+                          ? (
+                            <a href={`${records}&kind=${encodeURIComponent(r.kind)}`}>
+                              {h.calls} / {h.errors}
+                            </a>
+                          )
+                          : "0 / 0"}
+                      </td>
                     </tr>
                   );
                 })}
