@@ -51,7 +51,7 @@ Deno.test("browser: an operator filters tasks, watches one and cancels it", OPTS
   await installAndEnable(d, FIXTURE);
   const done = await submit(d, { result: { rows: 7 } }, 60);
   await recordsOf(d, done.id);
-  const held = await submit(d, { message: "copying tile 3 of 6", hold_ms: 120_000 });
+  const held = await submit(d, { message: "copying tile 3 of 6", hold_ms: 290_000 });
   await runningWith(d, held.id, "copying tile 3 of 6");
   const operator = await createToken(d, "operator");
 
@@ -112,7 +112,7 @@ Deno.test("browser: an operator filters tasks, watches one and cancels it", OPTS
 Deno.test("browser: a reader sees no Cancel and forged cancels are refused", OPTS, async () => {
   await using d = await startDaemon();
   await installAndEnable(d, FIXTURE);
-  const held = await submit(d, { message: "working", hold_ms: 120_000 });
+  const held = await submit(d, { message: "working", hold_ms: 290_000 });
   await runningWith(d, held.id, "working");
   const reader = await createToken(d, "reader");
 
@@ -152,7 +152,7 @@ Deno.test("browser: hostile task texts stay inert", OPTS, async () => {
     note: html,
   }, 60);
   assert.equal(failed.status, "failed", JSON.stringify(failed));
-  const held = await submit(d, { message: `${html}${escape}`, hold_ms: 120_000 });
+  const held = await submit(d, { message: `${html}${escape}`, hold_ms: 290_000 });
   await runningWith(d, held.id, `${html}${escape}`);
   const executions = await recordsOf(d, failed.id);
 

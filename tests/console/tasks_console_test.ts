@@ -118,7 +118,7 @@ Deno.test(
     await installAndEnable(d, FIXTURE);
     const operator = await createToken(d, "operator");
     const accepted = await socketJson(d, "POST", "/v1/tasks/console.job", {
-      input: { message: "holding", hold_ms: 120_000 },
+      input: { message: "holding", hold_ms: 290_000 },
     });
     const id = accepted.body.id as string;
     await waitFor(async () => {
