@@ -2,7 +2,7 @@
  * Passphrase encryption of backup archives with age (age-encryption.org/v1, scrypt): a standard
  * format, so `age -d backup.plugd` opens an archive without plugd in a disaster.
  */
-import { Decrypter, Encrypter } from "age-encryption";
+
 import { BackupError } from "./backup_manifest.ts";
 
 /** The first bytes of every age file. */
@@ -13,6 +13,7 @@ export async function encryptStream(
   stream: ReadableStream<Uint8Array>,
   passphrase: string,
 ): Promise<ReadableStream<Uint8Array>> {
+  const { Encrypter } = await import("age-encryption"); // loaded only by a backup that encrypts
   const e = new Encrypter();
   e.setPassphrase(passphrase);
   return await e.encrypt(stream);
@@ -23,6 +24,7 @@ export async function decryptStream(
   stream: ReadableStream<Uint8Array>,
   passphrase: string,
 ): Promise<ReadableStream<Uint8Array>> {
+  const { Decrypter } = await import("age-encryption");
   const d = new Decrypter();
   d.addPassphrase(passphrase);
   try {

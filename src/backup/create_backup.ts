@@ -5,7 +5,6 @@
  * only inside a passphrase-encrypted archive.
  */
 import { basename, join } from "node:path";
-import * as tar from "tar";
 import type { Store } from "../store/mod.ts";
 import { MIGRATIONS } from "../store/mod.ts";
 import { VERSION } from "../version.ts";
@@ -88,7 +87,7 @@ export async function createBackup(
     const manifest = await stage(source, root, includeMasterKey);
     await Deno.writeTextFile(join(root, "manifest.json"), JSON.stringify(manifest, null, 2));
     const archive = join(work, "backup.tar.gz");
-    await tar.c({ gzip: true, cwd: work, file: archive }, [BACKUP_ROOT]);
+    await (await import("tar")).c({ gzip: true, cwd: work, file: archive }, [BACKUP_ROOT]);
     const file = await Deno.open(archive, { read: true });
     let stream = cleanupAfter(file.readable, work);
     if (passphrase !== undefined) stream = await encryptStream(stream, passphrase);

@@ -4,7 +4,6 @@
  */
 import { basename, join } from "node:path";
 import { Readable } from "node:stream";
-import * as tar from "tar";
 import { appendAudit } from "../audit/mod.ts";
 import { keyOpensCanary, readKeyCheck } from "../keyring/mod.ts";
 import { preparePlugin } from "../runtime/mod.ts";
@@ -161,6 +160,7 @@ async function unpack(file: string, dest: string, passphrase?: string): Promise<
     stream = await decryptStream(stream, passphrase);
   }
   const refused: string[] = [];
+  const tar = await import("tar");
   const extract = tar.x({
     cwd: dest,
     strict: true,

@@ -7,7 +7,14 @@
  */
 import { join } from "node:path";
 import { builtinModules } from "node:module";
-import * as esbuild from "esbuild";
+import type * as Esbuild from "esbuild";
+
+let loaded: typeof Esbuild | undefined;
+
+/** esbuild, loaded on the first bundle: a daemon that never bundles does not hold it. */
+async function esbuildModule(): Promise<typeof Esbuild> {
+  return loaded ??= await import("esbuild");
+}
 import { cjsExportNames, isEsm } from "./cjs_exports.ts";
 import { BundleError } from "./errors.ts";
 import type { InstalledPackage, ResolvedNpm } from "./resolve_npm.ts";
@@ -68,7 +75,7 @@ export function packageOf(specifier: string): string {
 /** The bare specifiers the plugin's own modules (from `entry`) import, `@plugd/sdk` aside. */
 export async function scanImports(packageDir: string, entry: string): Promise<Set<string>> {
   const found = new Set<string>();
-  await esbuild.build({
+  await (await esbuildModule()).build({
     entryPoints: [join(packageDir, entry)],
     bundle: true,
     write: false,
@@ -118,7 +125,7 @@ export async function bundleNpm(
 ): Promise<DepsFile> {
   const outdir = join(packageDir, VENDOR_DIR);
   const entries = Object.fromEntries(specifiers.map((s) => [safeName(s), s]));
-  const result = await esbuild.build({
+  const result = await (await esbuildModule()).build({
     entryPoints: Object.keys(entries).map((name) => ({ in: `plugd-entry:${name}`, out: name })),
     bundle: true,
     splitting: true,
@@ -160,7 +167,7 @@ export async function bundleNpm(
         });
       },
     }],
-  }).catch((e: esbuild.BuildFailure | Error) => {
+  }).catch((e: Esbuild.BuildFailure | Error) => {
     const first = "errors" in e ? e.errors[0] : undefined;
     const file = first?.location?.file;
     const p = file ? owner(join(resolved.buildDir, file), resolved.packages) : undefined;
@@ -247,5 +254,5 @@ export function findDynamicLoad(text: string): { source: string; code: string } 
 
 /** Stops esbuild's service process (call when done bundling). */
 export async function stopBundler(): Promise<void> {
-  await esbuild.stop();
+  await loaded?.stop();
 }

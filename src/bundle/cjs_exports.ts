@@ -4,7 +4,6 @@
  * `import { parse } from "semver"` as Node and Deno do.
  */
 import { dirname, join } from "node:path";
-import { init, parse } from "cjs-module-lexer";
 
 let ready: Promise<void> | undefined;
 
@@ -30,6 +29,7 @@ export async function cjsExportNames(
   resolve: (specifier: string, fromDir: string) => Promise<string | undefined>,
   depth = 0,
 ): Promise<string[]> {
+  const { init, parse } = await import("cjs-module-lexer"); // loaded on the first use
   await (ready ??= init());
   const source = await Deno.readTextFile(path);
   const { exports, reexports } = parse(source, path);

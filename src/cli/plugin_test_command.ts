@@ -5,7 +5,6 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serveHarness } from "../harness/mod.ts";
 import { callerPath, CliError, type Command } from "./command.ts";
 
 /** The folder of this plugd (its `deno.json`, `sdk/`, `src/`). */
@@ -100,6 +99,7 @@ export const pluginHarnessCommand: Command = {
   arity: [0, 0],
   async run() {
     console.log = console.error;
+    const { serveHarness } = await import("../harness/mod.ts"); // only this command runs it
     await serveHarness();
     return 0;
   },

@@ -1,5 +1,4 @@
 /** `plugd registry serve`: runs a registry server until SIGTERM/SIGINT. */
-import { loadRegistryConfig, RegistryServer } from "../registry_server/mod.ts";
 import type { Command } from "./command.ts";
 
 export const registryServeCommand: Command = {
@@ -26,6 +25,8 @@ export const registryServeCommand: Command = {
     "open-signup": { type: "boolean", description: "let anyone create a publisher account" },
   },
   async run({ options, io }) {
+    // Loaded here: every other plugd process (the daemon above all) does without the server.
+    const { loadRegistryConfig, RegistryServer } = await import("../registry_server/mod.ts");
     const config = loadRegistryConfig({
       stateDir: options["state-dir"] as string | undefined,
       http: options.http as string | undefined,

@@ -1,5 +1,6 @@
 /** The web console at `/ui`: server-rendered pages, sessions, CSRF, CSP and the live feed. */
-export { WebConsole } from "./web_console.tsx";
+export type { ConsoleParts, WebConsole } from "./web_console.tsx";
+export { LazyConsole } from "./lazy_console.ts";
 export {
   ConsoleExtensions,
   type ExtensionTools,

@@ -40,6 +40,13 @@ import type { ApiFetch, ConsoleDeps, ConsoleEnv, PluginSummary } from "./types.t
 import { liveFragments } from "./ui/live_fragments.tsx";
 import { Layout } from "./ui/layout.tsx";
 
+/** Parts a console can be given ready-made (the lazy front door keeps them from the start). */
+export interface ConsoleParts {
+  sessions: Sessions;
+  codes: LoginCodes;
+  meter: ThroughputMeter;
+}
+
 /** The console's routes, live feed and samplers; dispose to stop them. */
 export class WebConsole {
   readonly extensions: ConsoleExtensions;
@@ -51,16 +58,21 @@ export class WebConsole {
   #meter: ThroughputMeter;
   #app: Hono<ConsoleEnv> | null = null;
 
-  private constructor(deps: ConsoleDeps, assets: AssetTable, extensions: ConsoleExtensions) {
+  private constructor(
+    deps: ConsoleDeps,
+    assets: AssetTable,
+    extensions: ConsoleExtensions,
+    parts?: ConsoleParts,
+  ) {
     this.extensions = extensions;
     this.assets = assets;
-    this.sessions = new Sessions(deps.store, {
+    this.sessions = parts?.sessions ?? new Sessions(deps.store, {
       idleMs: deps.sessionIdleMs,
       maxMs: deps.sessionMaxMs,
     });
-    this.codes = new LoginCodes(deps.store, this.sessions);
+    this.codes = parts?.codes ?? new LoginCodes(deps.store, this.sessions);
     this.#kit = new ConsoleKit(deps, assets, extensions, new Flashes());
-    this.#meter = new ThroughputMeter(deps.store);
+    this.#meter = parts?.meter ?? new ThroughputMeter(deps.store);
     this.#hub = new LiveHub({
       read: async () => {
         const api = this.#kit.apiAs({ actor: "console", scope: "reader" });
@@ -74,8 +86,9 @@ export class WebConsole {
   static async create(
     deps: ConsoleDeps,
     extensions = new ConsoleExtensions(),
+    parts?: ConsoleParts,
   ): Promise<WebConsole> {
-    return new WebConsole(deps, await AssetTable.build(), extensions);
+    return new WebConsole(deps, await AssetTable.build(), extensions, parts);
   }
 
   /** Connects the console to the daemon's API (called once the app exists). */
@@ -100,13 +113,17 @@ export class WebConsole {
    */
   routes(): Hono<ApiEnv> {
     const group = loginCodeRoutes(this.codes, this.#kit.deps.facts.publicUrl);
-    const serve = (c: { req: { raw: Request }; env: ApiEnv["Bindings"] }) => {
-      this.#app ??= this.#build();
-      return this.#app.fetch(c.req.raw, c.env);
-    };
+    const serve = (c: { req: { raw: Request }; env: ApiEnv["Bindings"] }) =>
+      this.serve(c.req.raw, c.env);
     group.all("/ui", serve);
     group.all("/ui/*", serve);
     return group;
+  }
+
+  /** Answers a request to `/ui` or below (the pages are built on the first one). */
+  serve(request: Request, env: ApiEnv["Bindings"]): Response | Promise<Response> {
+    this.#app ??= this.#build();
+    return this.#app.fetch(request, env);
   }
 
   #build(): Hono<ConsoleEnv> {

@@ -30,8 +30,8 @@ import {
   webhookOutboxStatements,
   type WebhookService,
 } from "../webhooks/mod.ts";
-import { ConsoleExtensions, WebConsole } from "../console/mod.ts";
-import { FleetEventRefused, FleetService } from "../fleet/mod.ts";
+import { ConsoleExtensions, LazyConsole } from "../console/mod.ts";
+import { FleetEventRefused, type FleetService, loadFleetService } from "../fleet/mod.ts";
 import type { DaemonService, ServiceFactory } from "./daemon.ts";
 import { createMasterKeyService } from "./master_key_service.ts";
 import { ensureBubblewrap } from "./first_run.ts";
@@ -86,8 +86,8 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
   );
   const hooks = plugins.events;
   // The fleet (NATS JetStream), when nats.url is set: desired state, rollouts, fleet events.
-  const fleet = config.fleet
-    ? new FleetService({
+  const fleet: FleetService | null = config.fleet
+    ? new (await loadFleetService()).FleetService({
       settings: config.fleet,
       config,
       store,
@@ -198,7 +198,7 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
     fleetService(fleet),
     // The web console (/ui on TCP): acts through the API in-process, so it is attached last.
     consoleService(
-      await WebConsole.create({
+      new LazyConsole({
         store,
         facts: {
           dev: config.dev,
@@ -238,7 +238,7 @@ function webhookService(webhooks: WebhookService, store: Store): DaemonService {
   };
 }
 
-function consoleService(ui: WebConsole): DaemonService {
+function consoleService(ui: LazyConsole): DaemonService {
   return {
     routes: ui.routes(),
     attachApi: (fetch) => ui.attachApi(fetch),

@@ -30,3 +30,8 @@ export class FleetApplyError extends Error {
 export class FleetNotFoundError extends Error {
   override name = "FleetNotFoundError";
 }
+
+/** Thrown by the intake for an event no host must take (invalid, reserved type). */
+export class FleetEventRefused extends Error {
+  override name = "FleetEventRefused";
+}

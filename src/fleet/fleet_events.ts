@@ -19,6 +19,7 @@ import {
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Store } from "../store/mod.ts";
 import type { FleetNames } from "./names.ts";
+import { FleetEventRefused } from "./errors.ts";
 
 /** What the fleet's event channel needs from the daemon. */
 export interface FleetEventDeps {
@@ -259,7 +260,4 @@ export class FleetEvents {
   }
 }
 
-/** Thrown by the intake for an event no host must take (invalid, reserved type). */
-export class FleetEventRefused extends Error {
-  override name = "FleetEventRefused";
-}
+export { FleetEventRefused };

@@ -5,6 +5,7 @@
  *
  * @example
  * ```ts
+ * const { FleetService } = await loadFleetService();
  * const fleet = new FleetService({ settings, config, store, plugins, workDir, log });
  * await fleet.start();
  * const plan = await fleet.apply(parse(await Deno.readTextFile("fleet.yaml")), { dryRun: true, actor: "cli" });
@@ -12,10 +13,16 @@
  *
  * @module
  */
-export { FleetService, type FleetServiceDeps } from "./fleet_service.ts";
-export { FleetEventRefused } from "./fleet_events.ts";
+// The service only as a type: a daemon loads it through loadFleetService() when it is in a fleet.
+export type { FleetService, FleetServiceDeps } from "./fleet_service.ts";
+export { loadFleetService } from "./load_fleet_service.ts";
 export type { ForgetResult } from "./forget_host.ts";
-export { FleetApplyError, FleetNotFoundError, FleetUnavailableError } from "./errors.ts";
+export {
+  FleetApplyError,
+  FleetEventRefused,
+  FleetNotFoundError,
+  FleetUnavailableError,
+} from "./errors.ts";
 export type { ApplyResult, HostChange, PluginPlan } from "./fleet_apply.ts";
 export type { DesiredRow, FleetStatus, HostRow } from "./fleet_status.ts";
 export type { RolloutView, WaveHost } from "./rollout_view.ts";

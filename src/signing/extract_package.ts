@@ -5,7 +5,7 @@
  */
 import { Buffer } from "node:buffer";
 import { dirname, join } from "node:path";
-import * as tar from "tar";
+import type * as Tar from "tar";
 import { PackageError } from "./errors.ts";
 import { isSafeRelPath } from "./package_manifest.ts";
 
@@ -69,14 +69,15 @@ async function readArchive(
   const fail = (error: Error) => {
     failure ??= error;
   };
-  const parser = new tar.Parser({ strict: true });
+  const { Parser } = await import("tar"); // loaded on the first install, not at daemon start
+  const parser = new Parser({ strict: true });
   parser.on("warn", (code: string, message: string) => {
     fail(new PackageError("bad_package", `The archive is corrupt (${code}: ${message}); ${FIX}`));
   });
   parser.on("error", (error: Error) => {
     fail(new PackageError("bad_package", `The archive is corrupt (${error.message}); ${FIX}`));
   });
-  parser.on("entry", (entry: tar.ReadEntry) => {
+  parser.on("entry", (entry: Tar.ReadEntry) => {
     if (failure) return void entry.resume();
     try {
       if (++entries > limits.maxFiles) {
@@ -165,7 +166,7 @@ function isCompressed(chunk: Uint8Array): boolean {
 }
 
 /** Checks one tar entry's type and path; returns its path relative to `package/`. */
-function checkEntry(entry: tar.ReadEntry, folded: Map<string, string>): string {
+function checkEntry(entry: Tar.ReadEntry, folded: Map<string, string>): string {
   const path = entry.path;
   const unsafe = (why: string) =>
     new PackageError("unsafe_entry", `The archive entry ${JSON.stringify(path)} ${why}; refused`);

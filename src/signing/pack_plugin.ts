@@ -1,6 +1,5 @@
 /** `plugd plugin pack`: a plugin folder -> `<id>-<version>.tgz` with a signed manifest. */
 import { dirname, join, resolve } from "node:path";
-import * as tar from "tar";
 import { stagePackage } from "../bundle/mod.ts";
 import { canonicalJson } from "./canonical_json.ts";
 import { type PrivateKeyFile, signBytes } from "./keys.ts";
@@ -86,7 +85,7 @@ export async function packPlugin(dir: string, options: PackOptions = {}): Promis
       ? resolve(options.outFile)
       : resolve(outDir, `${manifest.id}-${manifest.version}.tgz`);
     await Deno.mkdir(dirname(path), { recursive: true });
-    await tar.c(
+    await (await import("tar")).c(
       { gzip: true, file: path, cwd: staging, portable: true, mtime: new Date(0) },
       entries.sort().map((e) => `package/${e}`),
     );

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createApp } from "../../src/api/mod.ts";
 import { newToken } from "../../src/auth/mod.ts";
-import { ConsoleExtensions, WebConsole } from "../../src/console/mod.ts";
+import { ConsoleExtensions } from "../../src/console/mod.ts";
+import { WebConsole } from "../../src/console/web_console.tsx";
 import { renderSlots } from "../../src/console/ui/slots.tsx";
 import { openStore } from "../../src/store/mod.ts";
 
