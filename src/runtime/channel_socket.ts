@@ -8,9 +8,6 @@
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Longest first line accepted: the nonce (64 hex digits) and its newline. */
-const MAX_NONCE_LINE = 128;
-
 /** A listening channel socket of one launch. */
 export interface ChannelSocket {
   /** This launch's nonce, to be written to the child's stdin (one line). */
@@ -29,18 +26,20 @@ function randomNonce(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Reads the first line of `conn` (at most {@linkcode MAX_NONCE_LINE} bytes, no byte after it). */
-async function firstLine(conn: Deno.UnixConn): Promise<string | undefined> {
-  const buf = new Uint8Array(MAX_NONCE_LINE);
+/**
+ * Reads the nonce line: exactly `length` bytes and a newline (frames follow it on the same
+ * connection, so nothing past the newline is read here).
+ */
+async function firstLine(conn: Deno.UnixConn, length: number): Promise<string | undefined> {
+  const buf = new Uint8Array(length + 1);
   let size = 0;
   while (size < buf.byteLength) {
     const n = await conn.read(buf.subarray(size));
     if (n === null) return undefined;
+    if (buf.subarray(size, size + n).includes(10) && buf[length] !== 10) return undefined; // short
     size += n;
-    const nl = buf.subarray(0, size).indexOf(10);
-    if (nl !== -1) return nl === size - 1 ? decoder.decode(buf.subarray(0, nl)) : undefined;
   }
-  return undefined;
+  return buf[length] === 10 ? decoder.decode(buf.subarray(0, length)) : undefined;
 }
 
 function sameText(a: string, b: string): boolean {
@@ -107,7 +106,7 @@ export function listenChannel(
     } finally {
       close(); // one connection per launch: a second one finds nothing to connect to
     }
-    const line = await firstLine(conn).catch(() => undefined);
+    const line = await firstLine(conn, nonce.length).catch(() => undefined);
     if (line === undefined || !sameText(line, nonce)) {
       conn.close();
       throw new Error("the connection to the protocol socket did not present this launch's nonce");

@@ -39,7 +39,7 @@ function concat(parts: Uint8Array[], size: number): Uint8Array {
  * ```
  */
 export async function readLines(
-  stream: ReadableStream<Uint8Array>,
+  stream: ReadableStream<Uint8Array> | ByteSource,
   options: ReadLinesOptions,
 ): Promise<void> {
   const { onLine, onOversized, maxLineBytes = MAX_FRAME_BYTES, prefixBytes = 8192 } = options;
@@ -90,6 +90,15 @@ export async function readLines(
       const { value, done } = await next.read();
       if (done) break;
       let start = 0;
+      const last = value.lastIndexOf(10);
+      if (size === 0 && !discarding && last !== -1 && last <= maxLineBytes) {
+        // The usual case, whole lines inside one chunk: one decode and one split for all of them
+        // (a pipelined batch is hundreds of frames), no copy.
+        for (const line of decoder.decode(value.subarray(0, last)).split("\n")) {
+          onLine(line.endsWith("\r") ? line.slice(0, -1) : line);
+        }
+        start = last + 1;
+      }
       while (start <= value.byteLength) {
         const nl = value.indexOf(10, start);
         if (nl === -1) {
@@ -113,6 +122,11 @@ export async function readLines(
   }
 }
 
+/** Something read into a caller's buffer, like a `Deno.Conn` (read directly: no stream). */
+export interface ByteSource {
+  read(p: Uint8Array): Promise<number | null>;
+}
+
 /** Size of the buffer each pending read holds (a child's stdout and stderr always have one). */
 const READ_CHUNK_BYTES = 16 * 1024;
 
@@ -122,10 +136,21 @@ const READ_CHUNK_BYTES = 16 * 1024;
  * hundreds of plugins. Chunks are only valid until the next read (`take` copies what it keeps).
  * Streams that are not byte streams use a default reader.
  */
-function chunks(stream: ReadableStream<Uint8Array>): {
+function chunks(stream: ReadableStream<Uint8Array> | ByteSource): {
   read(): Promise<{ value: Uint8Array; done: false } | { value?: undefined; done: true }>;
   release(): void;
 } {
+  if (!(stream instanceof ReadableStream)) {
+    const source = stream;
+    const buffer = new Uint8Array(READ_CHUNK_BYTES);
+    return {
+      read: async () => {
+        const n = await source.read(buffer).catch(() => null); // closed or reset: the end
+        return n === null ? { done: true } : { value: buffer.subarray(0, n), done: false };
+      },
+      release: () => {},
+    };
+  }
   let byob: ReadableStreamBYOBReader | undefined;
   try {
     byob = stream.getReader({ mode: "byob" });

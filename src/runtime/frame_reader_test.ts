@@ -56,3 +56,18 @@ Deno.test("readLines() discards a line one byte over maxLineBytes inside one chu
   assert.deepEqual(lines, ["ok", "", "end"]);
   assert.deepEqual(big, [["xxxx", 11]]);
 });
+
+Deno.test("readLines() reads a connection-like source directly, to its end", async () => {
+  const chunks = ["a\nb", "c\n", "d"].map((t) => new TextEncoder().encode(t));
+  const source = {
+    read(p: Uint8Array): Promise<number | null> {
+      const c = chunks.shift();
+      if (!c) return Promise.resolve(null);
+      p.set(c);
+      return Promise.resolve(c.byteLength);
+    },
+  };
+  const lines: string[] = [];
+  await readLines(source, { onLine: (l) => lines.push(l) });
+  assert.deepEqual(lines, ["a", "bc", "d"]);
+});

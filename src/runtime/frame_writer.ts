@@ -17,7 +17,8 @@ export interface FrameSink {
 
 /**
  * A sink over a connection that is still being set up: writes wait for it, then go out whole
- * (a socket write may take part of a buffer) and in order.
+ * (a socket write may take part of a buffer) and in order. `close()` ends only this direction:
+ * the plugin's last frames still arrive on the connection, whose reader closes it at EOF.
  */
 export function connSink(conn: Promise<Deno.Conn | Deno.UnixConn>): FrameSink {
   let tail: Promise<Deno.Conn | Deno.UnixConn> = conn;
@@ -31,7 +32,7 @@ export function connSink(conn: Promise<Deno.Conn | Deno.UnixConn>): FrameSink {
       return tail;
     },
     close() {
-      return tail.then((c) => c.close());
+      return tail.then((c) => c.closeWrite());
     },
   };
 }

@@ -7,7 +7,7 @@ import {
   PluginTimeoutError,
   PluginUnavailableError,
 } from "./errors.ts";
-import { readLines } from "./frame_reader.ts";
+import { readChildOutput } from "./_child_output.ts";
 import { connSink, FrameWriter } from "./frame_writer.ts";
 import { Deadlines } from "./deadlines.ts";
 import { LogLimiter } from "./log_limiter.ts";
@@ -23,23 +23,13 @@ import type { RunningChild } from "./runner.ts";
 import type { InvokeOptions, LogLine } from "./types.ts";
 import {
   type ExitInfo,
+  type PendingCall as Pending,
   type PluginProcessOptions,
   PROCESS_DEFAULTS,
 } from "./plugin_process_types.ts";
 export type { ExitInfo, PluginProcessOptions } from "./plugin_process_types.ts";
 
 type Fields = Record<string, unknown>;
-
-interface Pending {
-  resolve: (v: unknown) => void;
-  reject: (e: Error) => void;
-  what: string;
-  onOutput?: (data: string) => void;
-  /** Cancelled by the caller: its answer (and output) is awaited only to free the slot. */
-  cancelled?: boolean;
-  /** The tenant the call runs for: host calls naming this call act for it. */
-  tenant?: string;
-}
 
 /**
  * A sandboxed plugin child. Start with {@linkcode PluginProcess.start}; dispose to kill.
@@ -81,16 +71,13 @@ export class PluginProcess {
     this.#frames = new FrameWriter(
       child.channel ? connSink(child.channel) : child.stdin.getWriter(),
     );
-    const out = readLines(this.#child.stdout, {
-      onLine: (l) => this.#onStdout(l),
-      onOversized: (p, n) => this.#oversized("stdout", p, n),
-    });
-    const err = readLines(this.#child.stderr, {
-      onLine: (l) => this.#log("stderr", "warn", l),
-      onOversized: (p, n) => this.#oversized("stderr", p, n),
+    const output = readChildOutput(child, {
+      frame: (l, socket) => this.#onFrame(l, socket),
+      print: (stream, l) => this.#log(stream, stream === "stdout" ? "info" : "warn", l),
+      oversized: (stream, p, n) => this.#oversized(stream, p, n),
     });
     this.#exited = this.#child.status.then(async (s) => {
-      await Promise.allSettled([out, err]);
+      await output;
       return this.#onExit(s);
     });
   }
@@ -219,21 +206,28 @@ export class PluginProcess {
     } catch { /* a logger failure must not break the channel */ }
   }
 
+  /** Counted always; logged within the plugin's log rate (a flood of garbage is one of them). */
   #violation(msg: string): void {
     this.#violations++;
-    this.#log("system", "warn", `protocol violation: ${msg.slice(0, 300)}`);
+    if (this.#limiter.admit()) {
+      this.#log("system", "warn", `protocol violation: ${msg.slice(0, 300)}`);
+    }
   }
 
-  #oversized(stream: "stdout" | "stderr", prefix: string, total: number): void {
-    if (stream === "stdout") this.#violations++;
-    this.#log(stream, "warn", `[line of ${total} bytes discarded] ${prefix.slice(0, 512)}`);
+  /** A line over the size limit: on the channel (socket, or stdout without one) a violation. */
+  #oversized(stream: "channel" | "stdout" | "stderr", prefix: string, total: number): void {
+    if (stream === "channel") this.#violations++;
+    const from = stream === "channel" ? "stdout" : stream;
+    this.#log(from, "warn", `[line of ${total} bytes discarded] ${prefix.slice(0, 512)}`);
   }
 
-  #onStdout(line: string): void {
+  /** A line of the channel: on the socket each must be a frame; on stdout others are prints. */
+  #onFrame(line: string, socket: boolean): void {
     const f = parseChildLine(line);
     if (!f) {
-      if (/^\{\s*"t"\s*:/.test(line)) this.#violation(`invalid frame ${line}`);
-      else if (line.length > 0) this.#log("stdout", "info", line);
+      if (socket ? line.length > 0 : /^\{\s*"t"\s*:/.test(line)) {
+        this.#violation(`invalid frame ${line}`);
+      } else if (line.length > 0) this.#log("stdout", "info", line);
       return;
     }
     switch (f.t) {

@@ -57,3 +57,15 @@ export interface ExitInfo {
   /** `stopped` (asked), `timeout`, `killed`, `crashed`, `start_failed`. */
   reason: string;
 }
+
+/** A call sent to the plugin and not yet answered (internal to `PluginProcess`). */
+export interface PendingCall {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  what: string;
+  onOutput?: (data: string) => void;
+  /** Cancelled by the caller: its answer (and output) is awaited only to free the slot. */
+  cancelled?: boolean;
+  /** The tenant the call runs for: host calls naming this call act for it. */
+  tenant?: string;
+}

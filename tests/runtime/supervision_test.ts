@@ -34,7 +34,10 @@ Deno.test("garbage and forged frames are ignored and counted", OPTS, async () =>
     return s.protocolViolations >= 4 ? s : undefined;
   }, "violations counted");
   assert.equal(s.state, "running");
-  assert.ok(p.logs.some((l) => l.stream === "stdout" && l.msg === "not json at all"));
+  // Garbage on the channel is a violation; a print on stdout or the console is a log line.
+  assert.ok(p.logs.some((l) => /invalid frame not json at all/.test(l.msg)));
+  assert.ok(p.logs.some((l) => l.stream === "stdout" && l.msg === "plain text on stdout"));
+  assert.ok(p.logs.some((l) => l.stream === "sdk" && l.msg === "printed on purpose"));
   assert.ok(p.logs.some((l) => /id 987654, which is not a pending call/.test(l.msg)));
 });
 

@@ -67,12 +67,34 @@ export function resourceCases(): SecurityCase[] {
       healthy: same,
     },
     {
-      name: "100 MB on stdout is discarded and rate-limited",
+      name: "100 MB on the protocol channel is discarded, rate-limited and counted",
       fixture: "flooder",
-      attempt: { name: "flood.stdout" },
+      attempt: { name: "flood.channel" },
       expect: async (o, e) => {
         await flooded(o, e);
         assert.ok((await e.plugin!.stats()).protocolViolations >= 1);
+      },
+    },
+    {
+      name: "100 MB on stdout is discarded and rate-limited",
+      fixture: "flooder",
+      attempt: { name: "flood.stdout" },
+      expect: flooded,
+    },
+    {
+      name: "frames printed on stdout are plain output: no result, host call or log passes",
+      fixture: "forger",
+      attempt: { name: "forge.stdout" },
+      expect: async (o, e) => {
+        assert.ok(o.ok, o.ok ? "" : o.error.message);
+        assert.deepEqual(o.value, { value: "genuine", keys: [] }, "no forged result, no write");
+        const logs = await waitFor(() => {
+          const logs = e.plugin!.logs();
+          return logs.some((l) => /PRINTED FRAME/.test(l.msg)) ? logs : undefined;
+        }, "the printed frames to show as output");
+        const printed = logs.filter((l) => /PRINTED FRAME/.test(l.msg));
+        assert.ok(printed.every((l) => l.stream === "stdout"), JSON.stringify(printed));
+        assert.equal((await e.plugin!.stats()).protocolViolations, 0);
       },
     },
     {

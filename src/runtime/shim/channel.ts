@@ -1,8 +1,9 @@
 /**
- * The shim's end of the NDJSON channel: synchronous writes to stdout; reads from the protocol
- * socket when the host gave one (a socket is read on the event loop, stdin on a blocking thread,
- * which cost a thread hop per frame), else from stdin.
+ * The shim's end of the NDJSON channel: the protocol socket both ways when the host gave one (a
+ * socket is read on the event loop, stdin on a blocking thread, which cost a thread hop per frame;
+ * stdout is then the plugin's plain output, never parsed for frames), else stdin and stdout.
  */
+import { SocketWriter } from "./socket_writer.ts";
 import { type HostFrame, MAX_FRAME_BYTES, type WireError } from "./wire.ts";
 
 const encoder = new TextEncoder();
@@ -12,7 +13,7 @@ let results: Uint8Array[] = [];
 let resultBytes = 0;
 
 /**
- * Write one frame as a line on the real stdout. Frames too large are replaced by `fallback`.
+ * Write one frame as a line on the channel. Frames too large are replaced by `fallback`.
  * Results are coalesced: those produced in one turn of the microtask queue go out in one write
  * (one wake-up of the host for a burst of calls); any other frame writes them first, then itself.
  */
@@ -31,7 +32,7 @@ export function send(frame: unknown, fallback?: () => unknown): void {
   writeAll(bytes);
 }
 
-/** Writes the coalesced results now (also on exit: see the `unload` listener below). */
+/** Hands the coalesced results to the channel now (also on exit: see `unload` below). */
 export function flush(): void {
   if (results.length === 0) return;
   let out = results[0]!;
@@ -48,13 +49,37 @@ export function flush(): void {
   writeAll(out);
 }
 
+/** The socket's writer once the channel is open; until then (and without one), stdout. */
+let socket: SocketWriter | undefined;
+
 function writeAll(bytes: Uint8Array): void {
+  if (socket) return socket.write(bytes);
   let off = 0;
   while (off < bytes.byteLength) off += Deno.stdout.writeSync(bytes.subarray(off));
 }
 
-// Deno.exit() (shutdown, a plugin's own exit) dispatches "unload": no result is left behind.
-globalThis.addEventListener("unload", flush);
+/**
+ * Raw bytes on the channel, after every frame sent before. The shim has no other writer; plugin
+ * code runs in the same process and can reach this module too, so the host treats every byte on
+ * the channel as the plugin's own, untrusted.
+ */
+export function writeBytes(bytes: Uint8Array): void {
+  flush();
+  writeAll(bytes);
+}
+
+/** Resolves once every frame sent so far is written: the shim's own exits await it. */
+export function drained(): Promise<void> {
+  flush();
+  return socket?.drained() ?? Promise.resolve();
+}
+
+// Deno.exit() (a plugin's own exit) dispatches "unload" and cannot wait: the coalesced results
+// and every queued frame are handed to the socket in one write, which the kernel takes at once.
+globalThis.addEventListener("unload", () => {
+  flush();
+  socket?.exitFlush();
+});
 
 let source: { read(p: Uint8Array): Promise<number | null> } = Deno.stdin;
 
@@ -93,6 +118,7 @@ export async function openChannel(): Promise<void> {
   Deno.permissions.revokeSync({ name: "write", path });
   Deno.permissions.revokeSync({ name: "net", host: `unix:${path}` });
   source = conn;
+  socket = new SocketWriter(conn);
 }
 
 /** Read host frames from the channel until EOF, calling `onFrame` for each. */

@@ -7,7 +7,7 @@ import "./console.ts";
 import type { DefinedPlugin, PluginContext } from "../../../sdk/types.ts";
 import { SDK_VERSION } from "../../../sdk/version.ts";
 import { beginCall, cancelCall, endCall } from "./calls.ts";
-import { readFrames, send, settleHostCall } from "./channel.ts";
+import { drained, readFrames, send, settleHostCall } from "./channel.ts";
 export { openChannel } from "./channel.ts";
 import { createContext, tenantContext } from "./context.ts";
 import { flushMetrics } from "./metrics.ts";
@@ -40,7 +40,7 @@ async function answer(def: DefinedPlugin, ctx: PluginContext, f: HostFrame): Pro
   }
 }
 
-/** Run the plugin `def` against the host on stdin/stdout. Never returns while the host is there. */
+/** Run the plugin `def` against the host on its channel. Never returns while the host is there. */
 export async function runShim(def: unknown): Promise<void> {
   globalThis.addEventListener("unhandledrejection", (e) => {
     e.preventDefault();
@@ -56,6 +56,7 @@ export async function runShim(def: unknown): Promise<void> {
       level: "error",
       msg: "The entry module must `export default definePlugin({ ... })` from @plugd/sdk",
     });
+    await drained(); // the shim's own exits wait for the socket to take every frame
     Deno.exit(78);
   }
   const plugin = def as DefinedPlugin;
@@ -78,9 +79,12 @@ export async function runShim(def: unknown): Promise<void> {
         break;
       case "shutdown":
         flushMetrics(); // a restart must not lose the last second of ctx.metrics
-        Deno.exit(0);
+        void drained().then(() => Deno.exit(0));
     }
-  }).then(() => Deno.exit(0), () => Deno.exit(70));
+  }).then(
+    () => drained().then(() => Deno.exit(0)),
+    () => drained().then(() => Deno.exit(70)),
+  );
   send({
     t: "hello",
     protocol: PROTOCOL_VERSION,

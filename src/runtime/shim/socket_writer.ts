@@ -1,0 +1,94 @@
+/**
+ * The shim's writer on the protocol socket. Deno has no synchronous socket write, so frames are
+ * written with one write in flight at a time, in order; what is sent meanwhile waits and goes out
+ * in the next write (a burst of results costs the host one wake-up). A write is started the
+ * moment the socket is free: Deno polls it at once, so the kernel holds the bytes before
+ * `write()` returns unless the socket's buffer (~200 KiB) is full — which is what lets a
+ * process exit right after sending without losing what it sent (see {@linkcode exitFlush}).
+ */
+
+/** Pieces up to this size are joined into one write; larger ones are written as they are. */
+const JOIN_BYTES = 64 * 1024;
+
+/** The part of a `Deno.Conn` the writer uses. */
+export interface ByteSink {
+  write(p: Uint8Array): Promise<number>;
+}
+
+/** Ordered, coalescing writes to a socket, with a drain for the exits the shim makes itself. */
+export class SocketWriter {
+  #sink: ByteSink;
+  #queue: Uint8Array[] = [];
+  #busy = false;
+  #broken = false;
+  #waiters: Array<() => void> = [];
+
+  constructor(sink: ByteSink) {
+    this.#sink = sink;
+  }
+
+  /** Queues `bytes` after everything sent before; starts a write now if none is in flight. */
+  write(bytes: Uint8Array): void {
+    if (this.#broken || bytes.byteLength === 0) return;
+    this.#queue.push(bytes);
+    if (!this.#busy) void this.#pump();
+  }
+
+  /** Resolves once every byte queued so far is written (or the socket failed). */
+  drained(): Promise<void> {
+    if (!this.#busy) return Promise.resolve();
+    return new Promise((r) => this.#waiters.push(r));
+  }
+
+  /**
+   * For `Deno.exit()`, which gives no chance to await: hands what is still queued to the socket
+   * in one write, which the kernel takes at once when the write in flight has completed and the
+   * socket's buffer has room. Bytes are lost only when the host has not read for ~200 KiB.
+   */
+  exitFlush(): void {
+    if (this.#broken || this.#queue.length === 0) return;
+    const rest = this.#take(Infinity);
+    this.#queue = [];
+    this.#sink.write(rest).catch(() => {});
+  }
+
+  /** The next write's bytes: queued pieces joined up to `limit` bytes (a large piece alone). */
+  #take(limit: number): Uint8Array {
+    const first = this.#queue[0]!;
+    if (this.#queue.length === 1 || first.byteLength >= limit) {
+      this.#queue.shift();
+      return first;
+    }
+    let count = 0;
+    let size = 0;
+    for (const piece of this.#queue) {
+      if (count > 0 && size + piece.byteLength > limit) break;
+      size += piece.byteLength;
+      count++;
+    }
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const piece of this.#queue.splice(0, count)) {
+      out.set(piece, at);
+      at += piece.byteLength;
+    }
+    return out;
+  }
+
+  async #pump(): Promise<void> {
+    this.#busy = true;
+    try {
+      while (this.#queue.length > 0) {
+        const bytes = this.#take(JOIN_BYTES);
+        let off = 0;
+        while (off < bytes.byteLength) off += await this.#sink.write(bytes.subarray(off));
+      }
+    } catch {
+      this.#broken = true; // the host is gone: nothing more can arrive
+      this.#queue = [];
+    } finally {
+      this.#busy = false;
+      for (const wake of this.#waiters.splice(0)) wake();
+    }
+  }
+}
