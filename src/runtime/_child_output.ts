@@ -2,6 +2,9 @@
 import { readLines } from "./frame_reader.ts";
 import type { RunningChild } from "./runner.ts";
 
+/** Read size for a stream that carries only log lines (a pending read always holds its buffer). */
+const LOG_CHUNK_BYTES = 4 * 1024;
+
 /** Where the lines of a child's output go. */
 export interface ChildOutputHandlers {
   /** A line of the protocol channel; `socket` when it came on the protocol socket. */
@@ -27,13 +30,17 @@ export function readChildOutput(child: RunningChild, on: ChildOutputHandlers): P
       }).finally(() => conn.close()),
     () => {}, // a connection that failed its nonce fails the handshake (see PluginProcess)
   );
+  // Plain output needs no large reads: with a socket, stdout and stderr hold 4 KiB each.
+  const chunkBytes = socket ? LOG_CHUNK_BYTES : undefined;
   const out = readLines(child.stdout, {
     onLine: socket ? (l) => l && on.print("stdout", l) : (l) => on.frame(l, false),
     onOversized: (p, n) => on.oversized(socket ? "stdout" : "channel", p, n),
+    chunkBytes,
   });
   const err = readLines(child.stderr, {
     onLine: (l) => on.print("stderr", l),
     onOversized: (p, n) => on.oversized("stderr", p, n),
+    chunkBytes,
   });
   return Promise.allSettled([out, err, socket]);
 }

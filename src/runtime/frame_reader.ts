@@ -11,6 +11,8 @@ export interface ReadLinesOptions {
   maxLineBytes?: number;
   /** Bytes of an oversized line kept for the log. @default 8192 */
   prefixBytes?: number;
+  /** Size of the buffer each pending read holds (lines may be longer). @default 16 KiB */
+  chunkBytes?: number;
 }
 
 const decoder = new TextDecoder();
@@ -43,6 +45,7 @@ export async function readLines(
   options: ReadLinesOptions,
 ): Promise<void> {
   const { onLine, onOversized, maxLineBytes = MAX_FRAME_BYTES, prefixBytes = 8192 } = options;
+  const { chunkBytes = READ_CHUNK_BYTES } = options;
   if (!(maxLineBytes > 0)) throw new RangeError("maxLineBytes must be > 0");
   let parts: Uint8Array[] = [];
   let size = 0;
@@ -84,7 +87,7 @@ export async function readLines(
     onLine(decoder.decode(bytes));
   };
 
-  const next = chunks(stream);
+  const next = chunks(stream, chunkBytes);
   try {
     while (true) {
       const { value, done } = await next.read();
@@ -136,13 +139,13 @@ const READ_CHUNK_BYTES = 16 * 1024;
  * hundreds of plugins. Chunks are only valid until the next read (`take` copies what it keeps).
  * Streams that are not byte streams use a default reader.
  */
-function chunks(stream: ReadableStream<Uint8Array> | ByteSource): {
+function chunks(stream: ReadableStream<Uint8Array> | ByteSource, size: number): {
   read(): Promise<{ value: Uint8Array; done: false } | { value?: undefined; done: true }>;
   release(): void;
 } {
   if (!(stream instanceof ReadableStream)) {
     const source = stream;
-    const buffer = new Uint8Array(READ_CHUNK_BYTES);
+    const buffer = new Uint8Array(size);
     return {
       read: async () => {
         const n = await source.read(buffer).catch(() => null); // closed or reset: the end
@@ -165,7 +168,7 @@ function chunks(stream: ReadableStream<Uint8Array> | ByteSource): {
     };
   }
   const reader = byob;
-  let buffer: Uint8Array<ArrayBuffer> = new Uint8Array(READ_CHUNK_BYTES);
+  let buffer: Uint8Array<ArrayBuffer> = new Uint8Array(size);
   return {
     read: async () => {
       const r = await reader.read(buffer);
