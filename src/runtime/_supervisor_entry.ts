@@ -1,7 +1,8 @@
 /** The supervisor's record of one registered plugin (private to the supervisor). */
 import type { HealthWatch } from "./health_watch.ts";
 import type { PluginProcess } from "./plugin_process.ts";
-import type { PluginSpec, PluginStats } from "./supervisor_types.ts";
+import { processTreeRss } from "./process_rss.ts";
+import type { PluginCounters, PluginSpec, PluginStats } from "./supervisor_types.ts";
 import type { RuntimeState } from "./types.ts";
 
 /** One registered plugin: its spec, runtime state, process, timers and counters. */
@@ -38,5 +39,49 @@ export function newEntry(spec: PluginSpec, health: HealthWatch): Entry {
       protocolViolations: 0,
       droppedLogs: 0,
     },
+  };
+}
+
+/** Counters of an entry without reading /proc (cheap enough for lists). */
+export function entryCounters(e: Entry): PluginCounters {
+  const { invocations, errors, timeouts, restarts, denied } = e.stats;
+  const [health, degraded] = [e.health.view?.last, e.health.degraded];
+  return {
+    state: e.state,
+    invocations,
+    errors,
+    timeouts,
+    restarts,
+    denied: denied.count,
+    health,
+    degraded,
+  };
+}
+
+/** Statistics of an entry, with RSS read from /proc now; `standby` is its standby process. */
+export async function entryStats(
+  e: Entry,
+  standby: PluginStats["standby"],
+  options: { diskMaxAgeMs?: number },
+): Promise<PluginStats> {
+  const p = e.proc;
+  return {
+    ...structuredClone(e.stats),
+    ...e.health.stats(),
+    state: e.state,
+    reason: e.reason,
+    protocolViolations: e.stats.protocolViolations + (p?.protocolViolations ?? 0),
+    droppedLogs: e.stats.droppedLogs + (p?.droppedLogs ?? 0),
+    pid: p?.pid,
+    rssBytes: p ? await processTreeRss(p.pid) : undefined,
+    disk: e.spec.disk
+      ? {
+        usedBytes: await e.spec.disk.usage(options.diskMaxAgeMs).catch(() => 0),
+        limitBytes: e.spec.disk.limitBytes,
+        enforcement: e.spec.disk.enforcement,
+      }
+      : undefined,
+    uptimeMs: p ? Date.now() - p.startedAt : undefined,
+    standby,
   };
 }

@@ -8,6 +8,7 @@ import {
   PluginUnavailableError,
 } from "./errors.ts";
 import { readChildOutput } from "./_child_output.ts";
+import { startGuards } from "./_start_guards.ts";
 import { connSink, FrameWriter } from "./frame_writer.ts";
 import { Deadlines } from "./deadlines.ts";
 import { LogLimiter } from "./log_limiter.ts";
@@ -136,36 +137,17 @@ export class PluginProcess {
 
   async #handshake(): Promise<void> {
     const id = this.#o.pluginId;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(
-          new PluginStartError(
-            id,
-            "ready_timeout",
-            `no ready handshake within ${this.#o.readyTimeoutMs} ms${this.#tail()}`,
-          ),
-        );
-      }, this.#o.readyTimeoutMs);
+    const guards = startGuards({
+      pluginId: id,
+      readyTimeoutMs: this.#o.readyTimeoutMs,
+      exited: this.#exited,
+      channel: this.#child.channel,
+      tail: () => this.#tail(),
     });
-    const exited = this.#exited.then((x): never => {
-      throw new PluginStartError(
-        id,
-        "exited",
-        `process exited with code ${x.code} before it was ready${this.#tail()}`,
-      );
-    });
-    // A connection that failed the nonce fails the start at once (the launch is contained).
-    const channelFailed = new Promise<never>((_, reject) =>
-      this.#child.channel?.catch((e) =>
-        reject(new PluginStartError(id, "channel", (e as Error).message, { cause: e }))
-      )
-    );
-    channelFailed.catch(() => {});
     const hello = new Promise<Extract<ChildFrame, { t: "hello" }>>((r) => this.#onHello = r);
     const ready = new Promise<void>((r) => this.#onReady = r);
     try {
-      const h = await Promise.race([hello, timeout, exited, channelFailed]);
+      const h = await guards.race(hello);
       const problem = helloProblem(h, this.#o.expectedHandlers);
       if (problem) throw new PluginStartError(id, problem.reason, problem.message);
       this.#handlers = h.handlers;
@@ -177,15 +159,14 @@ export class PluginProcess {
         paths: this.#o.plan.paths,
         quota: { data_mb: this.#o.plan.quota.dataMb, tmp_mb: this.#o.plan.quota.tmpMb },
       });
-      await Promise.race([ready, timeout, exited, channelFailed]);
+      await guards.race(ready);
       // The CPU quota waits for ready: Deno's start-up is multi-threaded and a quota taxes it.
       await this.#child.ready().catch((e) => {
         throw new PluginStartError(id, "caps", `cannot apply its CPU quota: ${e}`, { cause: e });
       });
       this.#phase = "ready";
     } finally {
-      clearTimeout(timer);
-      exited.catch(() => {});
+      guards.dispose();
     }
   }
 
@@ -288,36 +269,52 @@ export class PluginProcess {
    * Call a handler. Rejects with `PluginCallError` (plugin threw), `PluginTimeoutError` (the
    * process is then killed), `PluginExitedError`, `PluginUnavailableError` (queue full).
    */
-  async invoke(
+  invoke(
     kind: CallKind,
     name: string,
     payload?: unknown,
     opts: InvokeOptions = {},
   ): Promise<unknown> {
+    if (this.#phase !== "ready") {
+      return Promise.reject(new PluginExitedError(this.#o.pluginId, "not running"));
+    }
+    if (opts.signal?.aborted) return Promise.reject(opts.signal.reason);
+    // The usual case, with no async frame around the call's own promise (pipelined dispatch).
+    if (this.#inFlight < this.#o.concurrency) return this.#send(kind, name, payload, opts);
+    return this.#afterQueue(kind, name, payload, opts);
+  }
+
+  async #afterQueue(
+    kind: CallKind,
+    name: string,
+    payload: unknown,
+    opts: InvokeOptions,
+  ): Promise<unknown> {
+    const id = this.#o.pluginId;
+    if (this.#queue.length >= this.#o.queueLimit) {
+      throw new PluginUnavailableError(
+        id,
+        `${this.#o.concurrency} calls in flight and ${this.#queue.length} queued; raise limits.concurrency or slow down`,
+      );
+    }
+    await new Promise<void>((r) => this.#queue.push(r));
+    if (this.#phase !== "ready") {
+      // Never sent: the plugin did not see this call (callers may retry it freely).
+      throw new PluginUnavailableError(
+        id,
+        `exited (${this.#exitReason ?? "crashed"}) before the call was sent`,
+      );
+    }
+    return await this.#send(kind, name, payload, opts);
+  }
+
+  #send(kind: CallKind, name: string, payload: unknown, opts: InvokeOptions): Promise<unknown> {
     const { timeoutMs = this.#o.timeoutMs, signal, cancelGraceMs = 2_000, onOutput, tenant } = opts;
     const id = this.#o.pluginId;
-    if (this.#phase !== "ready") throw new PluginExitedError(id, "not running");
-    signal?.throwIfAborted();
-    if (this.#inFlight >= this.#o.concurrency) {
-      if (this.#queue.length >= this.#o.queueLimit) {
-        throw new PluginUnavailableError(
-          id,
-          `${this.#o.concurrency} calls in flight and ${this.#queue.length} queued; raise limits.concurrency or slow down`,
-        );
-      }
-      await new Promise<void>((r) => this.#queue.push(r));
-      if (this.#phase !== "ready") {
-        // Never sent: the plugin did not see this call (callers may retry it freely).
-        throw new PluginUnavailableError(
-          id,
-          `exited (${this.#exitReason ?? "crashed"}) before the call was sent`,
-        );
-      }
-    }
     this.#inFlight++;
     const callId = this.#nextId++;
     const what = `${kind} "${name}"`;
-    return await new Promise<unknown>((resolve, reject) => {
+    return new Promise<unknown>((resolve, reject) => {
       const p: Pending = { resolve, reject, what, onOutput, tenant: tenant?.id };
       this.#pending.set(callId, p);
       this.#deadlines.set(callId, timeoutMs, () => {
@@ -328,7 +325,9 @@ export class PluginProcess {
       signal?.addEventListener("abort", () => this.#cancel(callId, signal.reason, cancelGraceMs), {
         once: true,
       });
-      this.#frames.send({ t: "call", id: callId, kind, name, payload, ...(tenant && { tenant }) });
+      const frame = { t: "call", id: callId, kind, name, payload } as Record<string, unknown>;
+      if (tenant) frame.tenant = tenant;
+      this.#frames.send(frame);
     });
   }
 

@@ -2,7 +2,6 @@
 import { PluginStartError, PluginTimeoutError, PluginUnavailableError } from "./errors.ts";
 import type { PluginProcess } from "./plugin_process.ts";
 import { spawnPlugin, watchStandbyCpu } from "./spawn_plugin.ts";
-import { processTreeRss } from "./process_rss.ts";
 import { processRunner } from "./process_runner.ts";
 import { cpuBudgetCheck } from "./cpu_budget.ts";
 import { diskWatchCheck } from "./disk_usage.ts";
@@ -16,7 +15,7 @@ import type {
   SupervisorOptions,
 } from "./supervisor_types.ts";
 import type { CallKind, InvokeOptions, LogLine, RuntimeState } from "./types.ts";
-import { type Entry, newEntry } from "./_supervisor_entry.ts";
+import { type Entry, entryCounters, entryStats, newEntry } from "./_supervisor_entry.ts";
 
 const PERMANENT = new Set(["protocol", "handlers", "integrity"]);
 
@@ -102,19 +101,7 @@ export class Supervisor {
   /** Counters of a registered plugin without reading /proc (cheap enough for lists). */
   counters(id: string): PluginCounters | undefined {
     const e = this.#entries.get(id);
-    if (!e) return undefined;
-    const { invocations, errors, timeouts, restarts, denied } = e.stats;
-    const [health, degraded] = [e.health.view?.last, e.health.degraded];
-    return {
-      state: e.state,
-      invocations,
-      errors,
-      timeouts,
-      restarts,
-      denied: denied.count,
-      health,
-      degraded,
-    };
+    return e ? entryCounters(e) : undefined;
   }
 
   #get(id: string): Entry {
@@ -306,12 +293,27 @@ export class Supervisor {
    * Call a handler, starting the plugin first when it is enabled and not running.
    * Throws `PluginUnavailableError` when failed, disabled or restarting.
    */
-  async invoke(
+  invoke(
     id: string,
     kind: CallKind,
     name: string,
     payload?: unknown,
     opts: InvokeOptions = {},
+  ): Promise<unknown> {
+    const e = this.#entries.get(id);
+    // Running: no async frame around the call (one promise less per call, pipelined dispatch).
+    if (e?.proc?.ready && e.state !== "failed" && e.state !== "backoff") {
+      return this.#call(e, kind, name, payload, opts);
+    }
+    return this.#startThenCall(id, kind, name, payload, opts);
+  }
+
+  async #startThenCall(
+    id: string,
+    kind: CallKind,
+    name: string,
+    payload: unknown,
+    opts: InvokeOptions,
   ): Promise<unknown> {
     const e = this.#get(id);
     if (e.state === "failed") throw new PluginUnavailableError(id, `failed: ${e.reason}`);
@@ -323,15 +325,22 @@ export class Supervisor {
       this.#standby.noteStart(id);
       await this.start(id);
     }
-    const proc = e.proc!;
+    return await this.#call(e, kind, name, payload, opts);
+  }
+
+  #call(
+    e: Entry,
+    kind: CallKind,
+    name: string,
+    payload: unknown,
+    opts: InvokeOptions,
+  ): Promise<unknown> {
     e.stats.invocations++;
     this.#armIdle(e);
-    try {
-      return await proc.invoke(kind, name, payload, opts);
-    } catch (err) {
+    return e.proc!.invoke(kind, name, payload, opts).catch((err) => {
       this.#record(e, err);
       throw err;
-    }
+    });
   }
 
   /** Stop a plugin gracefully (shutdown frame, then SIGKILL after gracefulMs). */
@@ -364,28 +373,8 @@ export class Supervisor {
   }
 
   /** Statistics, with RSS read from /proc now. */
-  async stats(id: string, options: { diskMaxAgeMs?: number } = {}): Promise<PluginStats> {
-    const e = this.#get(id);
-    const p = e.proc;
-    return {
-      ...structuredClone(e.stats),
-      ...e.health.stats(),
-      state: e.state,
-      reason: e.reason,
-      protocolViolations: e.stats.protocolViolations + (p?.protocolViolations ?? 0),
-      droppedLogs: e.stats.droppedLogs + (p?.droppedLogs ?? 0),
-      pid: p?.pid,
-      rssBytes: p ? await processTreeRss(p.pid) : undefined,
-      disk: e.spec.disk
-        ? {
-          usedBytes: await e.spec.disk.usage(options.diskMaxAgeMs).catch(() => 0),
-          limitBytes: e.spec.disk.limitBytes,
-          enforcement: e.spec.disk.enforcement,
-        }
-        : undefined,
-      uptimeMs: p ? Date.now() - p.startedAt : undefined,
-      standby: this.#standby.info(id),
-    };
+  stats(id: string, options: { diskMaxAgeMs?: number } = {}): Promise<PluginStats> {
+    return entryStats(this.#get(id), this.#standby.info(id), options);
   }
 
   /** Stop every plugin. */

@@ -1,15 +1,17 @@
 /** Calls in flight inside the plugin: each has an AbortSignal the host can fire (`cancel`). */
 import { idleRelease, takeGc } from "./idle_memory.ts";
 
-const running = new Map<number, AbortController>();
+const running = new Map<number, AbortController | null>();
+/** The signal of a call nothing can cancel. */
+const NEVER = new AbortController().signal;
 const idle = idleRelease({ gc: takeGc(), inFlight: () => running.size });
 
-/** Registers call `id`; returns its signal. */
-export function beginCall(id: number): AbortSignal {
+/** Registers call `id`; returns its signal (one that never fires unless `cancellable`). */
+export function beginCall(id: number, cancellable: boolean): AbortSignal {
   idle.noteCall();
-  const controller = new AbortController();
+  const controller = cancellable ? new AbortController() : null;
   running.set(id, controller);
-  return controller.signal;
+  return controller?.signal ?? NEVER;
 }
 
 /** Forgets call `id` once it settled. */

@@ -9,44 +9,46 @@ import { type HostFrame, MAX_FRAME_BYTES, type WireError } from "./wire.ts";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-let results: Uint8Array[] = [];
-let resultBytes = 0;
+let results: string[] = [];
+
+/** Largest frame whose UTF-8 size needs no measuring: 3 bytes per UTF-16 unit at most. */
+const SURELY_SMALL = Math.floor(MAX_FRAME_BYTES / 3);
+
+/** Write one frame as a line on the channel (after the results still coalescing). */
+export function send(frame: unknown): void {
+  flush();
+  writeAll(encoder.encode(JSON.stringify(frame) + "\n"));
+}
 
 /**
- * Write one frame as a line on the channel. Frames too large are replaced by `fallback`.
- * Results are coalesced: those produced in one turn of the microtask queue go out in one write
- * (one wake-up of the host for a burst of calls); any other frame writes them first, then itself.
+ * Sends the result of call `id`. Results are coalesced: those produced in one turn of the
+ * microtask queue go out as one text, encoded once, in one write (one wake-up of the host for a
+ * burst of calls). A result over the protocol's size limit is replaced by an error.
  */
-export function send(frame: unknown, fallback?: () => unknown): void {
-  let bytes = encoder.encode(JSON.stringify(frame) + "\n");
-  if (bytes.byteLength > MAX_FRAME_BYTES && fallback) {
-    bytes = encoder.encode(JSON.stringify(fallback()) + "\n");
+export function sendResult(id: number, ok: boolean, valueOrError: unknown): void {
+  let line = JSON.stringify(
+    ok
+      ? { t: "result", id, ok, value: valueOrError }
+      : { t: "result", id, ok, error: valueOrError },
+  );
+  if (line.length > SURELY_SMALL && encoder.encode(line).byteLength > MAX_FRAME_BYTES) {
+    line = JSON.stringify({
+      t: "result",
+      id,
+      ok: false,
+      error: { name: "RangeError", message: "result larger than the 1 MiB protocol limit" },
+    });
   }
-  if ((frame as { t?: unknown }).t === "result") {
-    if (results.length === 0) queueMicrotask(flush);
-    results.push(bytes);
-    resultBytes += bytes.byteLength;
-    return;
-  }
-  flush();
-  writeAll(bytes);
+  if (results.length === 0) queueMicrotask(flush);
+  results.push(line);
 }
 
 /** Hands the coalesced results to the channel now (also on exit: see `unload` below). */
 export function flush(): void {
   if (results.length === 0) return;
-  let out = results[0]!;
-  if (results.length > 1) {
-    out = new Uint8Array(resultBytes);
-    let at = 0;
-    for (const r of results) {
-      out.set(r, at);
-      at += r.byteLength;
-    }
-  }
+  const text = results.length === 1 ? results[0] + "\n" : results.join("\n") + "\n";
   results = [];
-  resultBytes = 0;
-  writeAll(out);
+  writeAll(encoder.encode(text));
 }
 
 /** The socket's writer once the channel is open; until then (and without one), stdout. */
@@ -125,21 +127,31 @@ export async function openChannel(): Promise<void> {
 export async function readFrames(onFrame: (frame: HostFrame) => void): Promise<void> {
   const buf = new Uint8Array(64 * 1024);
   let pending: Uint8Array[] = [];
+  const lines = (text: string) => {
+    for (const line of text.split("\n")) {
+      if (line.length > 0) onFrame(JSON.parse(line) as HostFrame);
+    }
+  };
   while (true) {
     const n = await source.read(buf);
     if (n === null) return;
-    let chunk = buf.subarray(0, n);
-    let nl: number;
-    while ((nl = chunk.indexOf(10)) !== -1) {
-      pending.push(chunk.subarray(0, nl));
-      const line = pending.length === 1
-        ? decoder.decode(pending[0])
-        : pending.map((p) => decoder.decode(p, { stream: true })).join("") + decoder.decode();
-      pending = [];
-      chunk = chunk.subarray(nl + 1);
-      if (line.length > 0) onFrame(JSON.parse(line) as HostFrame);
+    const chunk = buf.subarray(0, n);
+    const last = chunk.lastIndexOf(10);
+    if (last === -1) {
+      pending.push(chunk.slice());
+      continue;
     }
-    if (chunk.byteLength > 0) pending.push(chunk.slice());
+    // Every whole line of the read decoded at once: a pipelined burst is hundreds of frames.
+    if (pending.length > 0) {
+      const first = chunk.indexOf(10);
+      pending.push(chunk.subarray(0, first));
+      lines(pending.map((p) => decoder.decode(p, { stream: true })).join("") + decoder.decode());
+      pending = [];
+      if (first < last) lines(decoder.decode(chunk.subarray(first + 1, last)));
+    } else {
+      lines(decoder.decode(chunk.subarray(0, last)));
+    }
+    if (last + 1 < n) pending.push(chunk.slice(last + 1));
   }
 }
 

@@ -7,7 +7,7 @@ import "./console.ts";
 import type { DefinedPlugin, PluginContext } from "../../../sdk/types.ts";
 import { SDK_VERSION } from "../../../sdk/version.ts";
 import { beginCall, cancelCall, endCall } from "./calls.ts";
-import { drained, readFrames, send, settleHostCall } from "./channel.ts";
+import { drained, readFrames, send, sendResult, settleHostCall } from "./channel.ts";
 export { openChannel } from "./channel.ts";
 import { createContext, tenantContext } from "./context.ts";
 import { flushMetrics } from "./metrics.ts";
@@ -23,18 +23,17 @@ function logUncaught(what: string, e: unknown): void {
 
 async function answer(def: DefinedPlugin, ctx: PluginContext, f: HostFrame): Promise<void> {
   if (f.t !== "call") return;
-  const signal = beginCall(f.id);
+  // Only commands and tasks see a signal (a `cancel` frame): other calls need no AbortController.
+  const signal = beginCall(f.id, f.kind === "command" || f.kind === "task");
   try {
     const callCtx = f.tenant ? tenantContext(ctx, f.id, f.tenant) : ctx;
-    const value = await dispatch(def, callCtx, f.kind, f.name, f.payload, { id: f.id, signal });
-    send({ t: "result", id: f.id, ok: true, value }, () => ({
-      t: "result",
-      id: f.id,
-      ok: false,
-      error: { name: "RangeError", message: "result larger than the 1 MiB protocol limit" },
-    }));
+    sendResult(
+      f.id,
+      true,
+      await dispatch(def, callCtx, f.kind, f.name, f.payload, { id: f.id, signal }),
+    );
   } catch (e) {
-    send({ t: "result", id: f.id, ok: false, error: toWireError(e) });
+    sendResult(f.id, false, toWireError(e));
   } finally {
     endCall(f.id);
   }
