@@ -73,3 +73,33 @@ export async function treeMemory(pids: number[]): Promise<TreeMemory> {
   }
   return out;
 }
+
+/** Bandwidth counters of a cpu cgroup: periods, throttled periods, throttled time (ms). */
+export interface CpuThrottle {
+  periods: number;
+  throttled: number;
+  throttledMs: number;
+}
+
+/**
+ * The cpu cgroup folder of the first process in `pids` that is in one other than the root (a
+ * plugin's launcher may not be, its deno is), or undefined without one (cgroup v1 `cpu`, or v2).
+ */
+export async function cpuCgroupDir(pids: number[]): Promise<string | undefined> {
+  for (const pid of pids) {
+    const lines = (await read(`/proc/${pid}/cgroup`)).split("\n");
+    const v1 = lines.find((l) => /^\d+:[^:]*\bcpu\b[^:]*:/.test(l))?.split(":")[2];
+    if (v1 && v1 !== "/") return `/sys/fs/cgroup/cpu${v1}`;
+    const v2 = lines.find((l) => l.startsWith("0::"))?.slice(3);
+    if (!v1 && v2 && v2 !== "/") return `/sys/fs/cgroup${v2}`;
+  }
+  return undefined;
+}
+
+/** The counters of `dir`'s `cpu.stat` (v1 `nr_*`/`throttled_time` ns, v2 `*_usec`); 0s if none. */
+export async function cpuThrottle(dir: string | undefined): Promise<CpuThrottle> {
+  const stat = dir ? await read(`${dir}/cpu.stat`) : "";
+  const n = (key: string) => Number(new RegExp(`^${key} (\\d+)`, "m").exec(stat)?.[1] ?? 0);
+  const ms = n("throttled_time") / 1e6 || n("throttled_usec") / 1e3;
+  return { periods: n("nr_periods"), throttled: n("nr_throttled"), throttledMs: ms };
+}

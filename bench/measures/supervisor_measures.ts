@@ -7,7 +7,14 @@ import { pipeEchoPipelined, pipeEchoRoundTrips } from "../lib/pipe_floor.ts";
 import { socketEchoPipelined, socketEchoRoundTrips } from "../lib/socket_floor.ts";
 import { startBreakdown } from "../lib/start_breakdown.ts";
 import { frameCostMicros } from "../lib/frame_cost.ts";
-import { cpuSeconds, descendants, treeCpuSeconds, treeMemory } from "../lib/proc.ts";
+import {
+  cpuCgroupDir,
+  cpuSeconds,
+  cpuThrottle,
+  descendants,
+  treeCpuSeconds,
+  treeMemory,
+} from "../lib/proc.ts";
 import { noopEvent, noopInProcess, startBenchEcho, workInProcess } from "../lib/bench_plugin.ts";
 import { type MeasureResult, result, summarize, summarizeRates, timeEach } from "../lib/stats.ts";
 import { work } from "../plugins/bench-echo/work.ts";
@@ -203,9 +210,20 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
   await timeEach(200, inProcess);
   const a: number[] = [];
   const b: number[] = [];
+  // Where the ratio goes: the plugin cgroup's quota (throttled periods), the work itself inside
+  // the plugin, and a no-op call paced the same way (the round trip to a process that idled).
+  const cgroup = await cpuCgroupDir([pluginPid, ...await descendants(pluginPid)]);
+  const quota0 = await cpuThrottle(cgroup);
   for (let i = 0; i < o.overheadCalls; i++) {
     a.push(...await timeEach(1, viaPlugd));
     b.push(...await timeEach(1, inProcess));
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  const quota1 = await cpuThrottle(cgroup);
+  const c: number[] = [];
+  for (let i = 0; i < o.overheadCalls; i++) {
+    c.push(...await timeEach(1, call));
+    await timeEach(1, inProcess);
     await new Promise((r) => setTimeout(r, 2));
   }
   const plugd = summarize(a);
@@ -225,8 +243,14 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
       plugd_median_ms: plugd.median,
       plugd_p99_ms: plugd.p99,
       work_inside_plugin_median_ms: work.median,
+      work_inside_vs_in_process: work.median / floor.median,
+      noop_paced_median_ms: summarize(c).median,
+      cpu_periods: quota1.periods - quota0.periods,
+      cpu_throttled_periods: quota1.throttled - quota0.throttled,
+      cpu_throttled_ms: quota1.throttledMs - quota0.throttledMs,
     },
-    notes: "calls interleaved with the in-process floor and paced 2 ms apart",
+    notes: "calls interleaved with the in-process floor and paced 2 ms apart; config: the work " +
+      "timed inside the plugin, a no-op call paced the same way, the plugin cgroup's throttling",
   }));
   // Memory of the idle plugin's whole tree (launcher/bwrap processes and deno): the runtime's
   // pages are shared between plugins, so what one more plugin costs is its USS. Read right after
