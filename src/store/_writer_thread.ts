@@ -61,6 +61,16 @@ export class WriterThread {
     return await done.promise;
   }
 
+  /** Checkpoints the database file's log (see `_in_thread_writer.ts`); resolves when done. */
+  async checkpoint(): Promise<void> {
+    await this.#ensure();
+    const id = this.#next++;
+    const done = Promise.withResolvers<number>();
+    this.#pending.set(id, done);
+    this.#worker!.postMessage({ kind: "checkpoint", id });
+    await done.promise;
+  }
+
   /** Closes the connection and ends the thread (after the batch in progress, if any). */
   async close(): Promise<void> {
     const worker = this.#worker;

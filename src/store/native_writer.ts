@@ -91,6 +91,11 @@ export class NativeWriter {
     }
   }
 
+  /** Copies the log's committed pages into the database file without waiting for anyone. */
+  checkpoint(): void {
+    this.#db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+  }
+
   /** Closes the connection. */
   close(): void {
     this.#prepared.clear();

@@ -4,6 +4,8 @@ import { migrate } from "./migrate.ts";
 import { MIGRATIONS } from "./migrations/mod.ts";
 import type { Migration, WriteBatch, WriteOptions } from "./types.ts";
 import { WriterThread } from "./_writer_thread.ts";
+import { InThreadWriter } from "./_in_thread_writer.ts";
+import { localPath } from "./native_writer.ts";
 import { WriteQueue } from "./_write_queue.ts";
 
 export type { WriteBatch, WriteOptions };
@@ -18,7 +20,9 @@ export interface StoreOptions {
   migrations?: readonly Migration[];
   /**
    * Commit on a writer thread (a Worker owning the write connection), so commits never block
-   * the event loop. The daemon turns it on; tools and tests write in-thread. @default false
+   * the event loop. With `synchronous: "normal"` on a database file, commits (no sync) run on
+   * this thread instead and the writer thread runs the log's checkpoints (`_in_thread_writer.ts`).
+   * The daemon turns it on; tools and tests write through the client. @default false
    */
   writerThread?: boolean;
   /** Called after each commit with its duration (ms) and statement count. */
@@ -53,7 +57,7 @@ export class Store {
   readonly url: string;
   #writes = new WriteQueue((statements) => this.#commit(statements));
   #pragmas: string[];
-  #writer: WriterThread | null = null;
+  #writer: Pick<WriterThread, "batch" | "close"> | null = null;
   #onCommit: (ms: number, statements: number) => void;
   #problem: StoreProblem | null = null;
   #probe: ReturnType<typeof setInterval> | null = null;
@@ -71,7 +75,7 @@ export class Store {
   }
 
   /** Commits on `writer` from now on (see {@linkcode StoreOptions.writerThread}). */
-  useWriter(writer: WriterThread): void {
+  useWriter(writer: Pick<WriterThread, "batch" | "close">): void {
     this.#writer = writer;
   }
 
@@ -219,12 +223,17 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
     await store.reapplyPragmas();
     // A ":memory:" database is private to its connection: it cannot have a writer thread.
     if (options.writerThread && path !== ":memory:") {
+      const thread = await WriterThread.start({
+        url,
+        authToken,
+        pragmas: [...pragmas, ...(isFile ? [syncPragma] : [])],
+      });
+      // With NORMAL a commit does not sync: it runs here, the thread keeps the checkpoints.
+      const file = localPath(url);
       store.useWriter(
-        await WriterThread.start({
-          url,
-          authToken,
-          pragmas: [...pragmas, ...(isFile ? [syncPragma] : [])],
-        }),
+        synchronous === "normal" && file !== null
+          ? new InThreadWriter(file, [...pragmas, syncPragma], thread)
+          : thread,
       );
     }
     return store;

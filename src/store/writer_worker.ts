@@ -5,6 +5,7 @@
  *
  * In:  `{kind: "open", url, authToken?, pragmas}` → `{kind: "opened"}` or `{kind: "failed", error}`
  *      `{kind: "batch", id, statements}` → `{kind: "done", id, ms}` or `{kind: "error", id, error}`
+ *      `{kind: "checkpoint", id}` → `{kind: "done", id, ms}` or `{kind: "error", id, error}`
  *      `{kind: "close"}` → `{kind: "closed"}`
  *
  * @module
@@ -24,6 +25,7 @@ export interface WireError {
 type Inbound =
   | { kind: "open"; url: string; authToken?: string; pragmas: string[] }
   | { kind: "batch"; id: number; statements: InStatement[] }
+  | { kind: "checkpoint"; id: number }
   | { kind: "close" };
 
 /** The connection: the native driver for a database file, the client for a remote one. */
@@ -55,11 +57,15 @@ async function handle(message: Inbound): Promise<void> {
         self.postMessage({ kind: "failed", error: wire(error) });
       }
       return;
-    case "batch": {
+    case "batch":
+    case "checkpoint": {
       const started = performance.now();
       try {
         if (!client) throw new Error("the writer connection is not open");
-        if (client instanceof NativeWriter) client.batch(message.statements);
+        if (message.kind === "checkpoint") {
+          // Only a file has a log to checkpoint (in-thread commits, _in_thread_writer.ts).
+          if (client instanceof NativeWriter) client.checkpoint();
+        } else if (client instanceof NativeWriter) client.batch(message.statements);
         else await client.batch(message.statements, "write");
         self.postMessage({ kind: "done", id: message.id, ms: performance.now() - started });
       } catch (error) {
