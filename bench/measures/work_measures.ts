@@ -16,6 +16,7 @@ import {
 import { type MeasureResult, result, summarize, summarizeRates } from "../lib/stats.ts";
 import { costMark, type CostPerRequest, costSince, meanCost } from "../lib/daemon_cost.ts";
 import { descendants } from "../lib/proc.ts";
+import { rawHttpLoad } from "../lib/raw_http_load.ts";
 
 const BENCH_TASK_DIR = new URL("../plugins/bench-task", import.meta.url).pathname;
 
@@ -138,13 +139,24 @@ async function intake(
   console.error(`bench: work: records ${records}: daemon up`);
   using c = new SocketClient(daemon.socketPath);
   await installGrantEnable(c, BENCH_ECHO_DIR);
-  const body = (i: number) =>
-    JSON.stringify({ specversion: "1.0", source: "/bench", type: "bench.noop", data: { i } });
-  await load(c, daemon, 2000, o.clients, "/v1/events", body, 202);
+  // The raw client in its own process (bench/lib/raw_http_load.ts): fetch's own CPU per request
+  // was more than the daemon's, so the records' share of the daemon's work was diluted.
+  const send = async (total: number) => {
+    const mark = await costMark(c, daemon.process.pid);
+    const r = await rawHttpLoad({
+      socket: daemon.socketPath,
+      path: "/v1/events",
+      template: `{"specversion":"1.0","source":"/bench","type":"bench.noop","data":{"i":{i}}}`,
+      clients: o.clients,
+      total,
+    });
+    return { rate: r.rate, cost: await costSince(c, daemon.process.pid, mark, total) };
+  };
+  await send(2000); // warm-up
   const rates: number[] = [];
   const costs: CostPerRequest[] = [];
   for (let r = 0; r < o.rounds; r++) {
-    const round = await load(c, daemon, o.events, o.clients, "/v1/events", body, 202);
+    const round = await send(o.events);
     rates.push(round.rate);
     costs.push(round.cost);
     console.error(`bench: work: records ${records}: ${Math.round(round.rate)} events/s`);
@@ -165,6 +177,7 @@ async function recordsRate(o: WorkMeasureOptions, records: "on" | "off"): Promis
       clients: o.clients,
       rounds: o.rounds,
       events_per_round: o.events,
+      client: "raw HTTP/1.1 in its own process (bench/lib/raw_http_load.ts)",
       ...meanCost(costs),
     },
   })];
