@@ -6,6 +6,7 @@ import { bareBwrapTrue, bareDenoEmpty } from "../lib/floor_start.ts";
 import { pipeEchoPipelined, pipeEchoRoundTrips } from "../lib/pipe_floor.ts";
 import { socketEchoPipelined, socketEchoRoundTrips } from "../lib/socket_floor.ts";
 import { startBreakdown } from "../lib/start_breakdown.ts";
+import { childCpu, cpuAccount } from "../lib/cpu_account.ts";
 import { frameCostMicros } from "../lib/frame_cost.ts";
 import {
   cpuCgroupDir,
@@ -64,16 +65,32 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
   // 1. Cold start: stop, then time start() (spawn under bwrap + caps -> ready handshake).
   for (let i = 0; i < 3; i++) await sup.restart(id); // warm-up (page cache, cgroup dirs)
   const starts: number[] = [];
+  // CPU per start (the plugin's processes; the bench's own = the host side) and per floor run.
+  using acct = cpuAccount();
+  const pluginCpu: number[] = [];
+  const hostCpu: number[] = [];
   for (let i = 0; i < o.coldStarts; i++) {
     await sup.stop(id);
+    const [c0, h0] = [acct?.total() ?? 0, acct?.own() ?? 0];
     const t = performance.now();
     await sup.start(id);
     starts.push(performance.now() - t);
+    const [c1, h1] = [acct?.total() ?? 0, acct?.own() ?? 0];
+    pluginCpu.push((c1 - c0) - (h1 - h0));
+    hostCpu.push(h1 - h0);
   }
   // Floors in the same run: bare bwrap running `true`, bare deno running an empty module.
   const floorN = Math.min(o.coldStarts, 20);
-  const bwrapFloor = summarize(await bareBwrapTrue(floorN));
-  const denoFloor = summarize(await bareDenoEmpty(floorN));
+  let bwrapRuns: number[] = [];
+  let denoRuns: number[] = [];
+  // Each floor helper spawns floorN + 1 processes (the first uncounted in time, counted in CPU).
+  const bwrapCpu = acct &&
+    await childCpu(acct, async () => bwrapRuns = await bareBwrapTrue(floorN));
+  const denoCpu = acct && await childCpu(acct, async () => denoRuns = await bareDenoEmpty(floorN));
+  const bwrapFloor = summarize(bwrapRuns);
+  const denoFloor = summarize(denoRuns);
+  const floorsCpu = acct ? (bwrapCpu! + denoCpu!) / (floorN + 1) : null;
+  const startCpu = acct ? summarize(pluginCpu).median : null;
   out.push(result({
     id: "cold_start",
     name: "plugin cold start (spawn -> ready), Supervisor",
@@ -93,8 +110,15 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
       caps: (await p.stats()).caps ?? "none",
       bwrap_true_median_ms: bwrapFloor.median,
       deno_run_empty_median_ms: denoFloor.median,
+      // CPU time (cpuacct; null where it cannot be counted): what load barely moves.
+      plugin_cpu_ms_per_start: startCpu,
+      host_cpu_ms_per_start: acct ? summarize(hostCpu).median : null,
+      floors_cpu_ms: floorsCpu,
+      plugin_cpu_over_floors_cpu: startCpu !== null && floorsCpu ? startCpu / floorsCpu : null,
     },
-    notes: "floors: spawn -> exit of `bwrap --unshare-all ... true` and `deno run empty.mjs`",
+    notes: "floors: spawn -> exit of `bwrap --unshare-all ... true` and `deno run empty.mjs`; " +
+      "config: CPU per start of the plugin's processes (spawn -> ready) and of the host (this " +
+      "process), and the two floors' CPU per run, from a cpuacct cgroup",
   }));
 
   // The cold start layer by layer (interleaved); plugd's start minus the launcher step is module
