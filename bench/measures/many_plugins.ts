@@ -7,6 +7,7 @@ import { benchDaemon, installGrantEnable, SocketClient } from "../lib/daemon_cli
 import { writeTinyPlugin } from "../lib/plugin_folders.ts";
 import { cpuSeconds, descendants, rssBytes, sumRss, treeMemory } from "../lib/proc.ts";
 import { type MeasureResult, result, summarize } from "../lib/stats.ts";
+import { cpuAccount } from "../lib/cpu_account.ts";
 
 const MIB = 1024 * 1024;
 /**
@@ -89,6 +90,9 @@ export async function manyPlugins(o: ManyPluginsOptions): Promise<MeasureResult[
     // check output) that V8 keeps as heap; both are reported, the target is judged on this one.
     const stateDir = daemon.stateDir;
     await daemon.stop();
+    // Every process of the restart counted (ended ones too: the volume mounts, nsenter, sh).
+    using acct = cpuAccount();
+    const [all0, own0] = [acct?.total() ?? 0, acct?.own() ?? 0];
     const restartT0 = performance.now();
     await using restarted = await benchDaemon({ stateDir });
     using c2 = new SocketClient(restarted.socketPath);
@@ -108,6 +112,7 @@ export async function manyPlugins(o: ManyPluginsOptions): Promise<MeasureResult[
     // polls) and the plugin processes' (from spawn to ready; idle since): the floor on 2 cores is
     // their sum over the cores.
     const daemonCpu = await cpuSeconds(restarted.process.pid);
+    const restartCpu = acct ? (acct.total() - all0) - (acct.own() - own0) : null;
     let pluginsCpu = 0;
     for (const pid of await descendants(restarted.process.pid)) {
       pluginsCpu += await cpuSeconds(pid).catch(() => 0);
@@ -162,6 +167,12 @@ export async function manyPlugins(o: ManyPluginsOptions): Promise<MeasureResult[
           daemon_cpu_ms_per_plugin: enabled ? (daemonCpu - upCpu) * 1000 / enabled : null,
           plugin_cpu_ms_per_start: enabled ? pluginsCpu * 1000 / enabled : null,
           cpu_floor_ms: (daemonCpu + pluginsCpu) * 1000 / navigator.hardwareConcurrency,
+          // From a cpuacct cgroup: the daemon, its helpers (volume mounts, nsenter) and every
+          // plugin process from spawn to the last poll, per plugin; its floor on these cores.
+          restart_cpu_ms_per_plugin: restartCpu !== null && enabled ? restartCpu / enabled : null,
+          restart_cpu_floor_ms: restartCpu !== null
+            ? restartCpu / navigator.hardwareConcurrency
+            : null,
         },
       }),
       result({
