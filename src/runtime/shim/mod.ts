@@ -23,8 +23,7 @@ function logUncaught(what: string, e: unknown): void {
 
 async function answer(def: DefinedPlugin, ctx: PluginContext, f: HostFrame): Promise<void> {
   if (f.t !== "call") return;
-  // Only commands and tasks see a signal (a `cancel` frame): other calls need no AbortController.
-  const signal = beginCall(f.id, f.kind === "command" || f.kind === "task");
+  const signal = beginCall(f.id, f.kind);
   try {
     const callCtx = f.tenant ? tenantContext(ctx, f.id, f.tenant) : ctx;
     sendResult(
