@@ -3,14 +3,7 @@
  * `@opentelemetry/api` join the HTTP server span Deno opens for each request and are exported
  * over OTLP by the runtime. Off, every helper here is a no-op that allocates nothing.
  */
-import {
-  type Attributes,
-  type Context,
-  context,
-  type Span,
-  SpanStatusCode,
-  trace,
-} from "@opentelemetry/api";
+import type { Attributes, Context, Span } from "@opentelemetry/api";
 import { VERSION } from "../version.ts";
 import { otlpEndpoint, switchOnFailure } from "./switch_on.ts";
 
@@ -27,11 +20,15 @@ function envFlag(name: string): string | undefined {
 /** Whether Deno's OpenTelemetry export is on for this process (read once, at load). */
 export const TRACING: boolean = ["true", "1"].includes(envFlag("OTEL_DENO") ?? "");
 
-const tracer = trace.getTracer("plugd", VERSION);
+// The API is loaded only when tracing is on: a daemon without it does not hold its 48 modules.
+const api = TRACING ? await import("@opentelemetry/api") : null;
+const tracer = api?.trace.getTracer("plugd", VERSION);
+/** `SpanStatusCode.ERROR` of the API (a stable protocol value). */
+const STATUS_ERROR = 2;
 
 /** The context to parent later spans on (the current request's span), or undefined when off. */
 export function activeContext(): Context | undefined {
-  return TRACING ? context.active() : undefined;
+  return api?.context.active();
 }
 
 /** Starts a span under `parent` (default: the active context); undefined when tracing is off. */
@@ -40,19 +37,19 @@ export function startSpan(
   attributes: Attributes,
   parent?: Context,
 ): Span | undefined {
-  if (!TRACING) return undefined;
-  return tracer.startSpan(name, { attributes }, parent ?? context.active());
+  if (!api || !tracer) return undefined;
+  return tracer.startSpan(name, { attributes }, parent ?? api.context.active());
 }
 
 /** The context whose active span is `span` (to parent children on), or `parent` when off. */
 export function contextWith(span: Span | undefined, parent?: Context): Context | undefined {
-  if (!span) return parent;
-  return trace.setSpan(parent ?? context.active(), span);
+  if (!span || !api) return parent;
+  return api.trace.setSpan(parent ?? api.context.active(), span);
 }
 
 /** Runs `fn` with `ctx` as the active context (so spans it starts are children); plain when off. */
 export function withContext<T>(ctx: Context | undefined, fn: () => T): T {
-  return ctx ? context.with(ctx, fn) : fn();
+  return ctx && api ? api.context.with(ctx, fn) : fn();
 }
 
 /** Ends a span, marking it failed with `error`'s message when given. */
@@ -61,7 +58,7 @@ export function endSpan(span: Span | undefined, error?: unknown, attributes?: At
   if (attributes) span.setAttributes(attributes);
   if (error !== undefined) {
     span.setStatus({
-      code: SpanStatusCode.ERROR,
+      code: STATUS_ERROR,
       message: (error as Error)?.message ?? String(error),
     });
   }
