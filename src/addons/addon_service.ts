@@ -157,12 +157,22 @@ export class AddonService implements SystemAddonHooks {
         ],
       }));
       lane.check?.abort("gave way to an operation");
-      const run = lane.chain.then(() =>
-        this.#calls.operate(input, record, { live, signal: this.#stop.signal })
-      );
+      const release = () => {
+        if (lane.op?.execution === execution) lane.op = undefined;
+      };
+      const run = lane.chain.then(async () => {
+        const statusAfter = await this.#calls.operate(input, record, {
+          live,
+          signal: this.#stop.signal,
+        });
+        // The record is final: the next operation may start now (a caller that waited for this
+        // one must not get a 409), and the status check that follows gives way to it.
+        release();
+        if (statusAfter && !lane.check) await this.#followUp(lane, plugin);
+      });
       lane.chain = run.then(() => {}, (e) => this.#o.log(`addon ${id}: ${(e as Error).message}`))
         .finally(() => {
-          lane.op = undefined;
+          release();
           setTimeout(() => this.#live.delete(execution), 60_000);
         });
       return { record, live };
@@ -267,6 +277,17 @@ export class AddonService implements SystemAddonHooks {
     for (const id of [...this.#timers.keys()]) this.#clearTimer(id);
     for (const lane of this.#lanes.values()) lane.check?.abort("the daemon stopped");
     await Promise.all([...this.#lanes.values()].map((l) => l.chain));
+  }
+
+  /** The status check after an operation, as a check: a new operation or a stop aborts it. */
+  async #followUp(lane: Lane, plugin: PluginRecord): Promise<void> {
+    const abort = new AbortController();
+    lane.check = abort;
+    try {
+      await this.#calls.statusAfter(plugin, AbortSignal.any([abort.signal, this.#stop.signal]));
+    } finally {
+      if (lane.check === abort) lane.check = undefined;
+    }
   }
 
   /** Runs the periodic checks unless a call is under way. */

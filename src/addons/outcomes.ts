@@ -50,12 +50,15 @@ export class ChecksAndOutcomes {
     this.#d = deps;
   }
 
-  /** Runs an operation whose running record is stored, then settles it. */
+  /**
+   * Runs an operation whose running record is stored, then settles it. Resolves with whether a
+   * status check should follow (see {@linkcode statusAfter}); the record is final by then.
+   */
   async operate(
     input: CallInput,
     record: ExecutionRecord,
     o: { live: LiveExecution; signal: AbortSignal },
-  ): Promise<void> {
+  ): Promise<boolean> {
     const { plugin, op } = input;
     const offered = await this.#d.offered(plugin);
     let final: ExecutionRecord | undefined;
@@ -82,9 +85,12 @@ export class ChecksAndOutcomes {
       return this.#apply(s, final!, at) ?? afterSuccess(s, op, before, at);
     }, true);
     o.live.finish({ ...final, status_after: state.status });
-    if (final.status === "succeeded" && changesInstallation(op) && offered.includes("status")) {
-      await this.#call(plugin, "status", "daemon", "check", o.signal);
-    }
+    return final.status === "succeeded" && changesInstallation(op) && offered.includes("status");
+  }
+
+  /** The status check after an operation that changed the installation. */
+  async statusAfter(plugin: PluginRecord, signal: AbortSignal): Promise<void> {
+    await this.#call(plugin, "status", "daemon", "check", signal);
   }
 
   /** The periodic checks: status, then health and metrics when the script has them. */

@@ -60,6 +60,38 @@ Deno.test("an operation answers 202 with a job, runs once at a time and leaves a
   assert.ok(results.includes("started") && results.includes("succeeded"), results.join());
 });
 
+Deno.test("the next operation may start once an operation's record is final, while the status check after it runs", async () => {
+  await using d = await startDaemon({ env: { PLUGD_ADDON_CHECK_MS: "0" } });
+  const id = await installAddon(d, `${ADDONS}slow`);
+  const data = `${d.stateDir}/data/${id}`;
+  // The status check that follows a successful install holds until the test removes this file.
+  await Deno.writeTextFile(`${data}/hold-status`, "");
+  await Deno.writeTextFile(`${data}/go`, "");
+  try {
+    const install = await runOp(d, id, "install");
+    assert.equal(install.status, "succeeded");
+    const statusChecks = async () =>
+      (await call(d, "GET", `/v1/plugins/${id}/executions?kind=check&limit=20`)).body.executions
+        .filter((r: { name: string; started_at: string }) =>
+          r.name === "status" && r.started_at >= install.finished_at
+        );
+    const held = await waitLong(async () => {
+      const running = (await statusChecks()).find((r: { status: string }) =>
+        r.status === "running"
+      );
+      return running ?? null;
+    }, "the status check after the install");
+    assert.equal((await addonOf(d, id)).running, null, "no operation holds the addon");
+    // A caller that waited for the install goes on at once (it got 409 while the check ran).
+    const configure = await runOp(d, id, "configure");
+    assert.equal(configure.status, "succeeded");
+    const gaveWay = (await statusChecks()).find((r: { id: string }) => r.id === held.id);
+    assert.equal(gaveWay.status, "interrupted", "the check gave way to the operation");
+  } finally {
+    await Deno.remove(`${data}/hold-status`).catch(() => {});
+  }
+});
+
 Deno.test("a failing operation and a timeout are recorded; the job fails with the reason", async () => {
   await using d = await startDaemon({ env: { PLUGD_ADDON_CHECK_MS: "0" } });
   const id = await installAddon(d, `${ADDONS}slow`);
