@@ -373,8 +373,8 @@ export class Supervisor {
   }
 
   /** Statistics, with RSS read from /proc now. */
-  stats(id: string, options: { diskMaxAgeMs?: number } = {}): Promise<PluginStats> {
-    return entryStats(this.#get(id), this.#standby.info(id), options);
+  async stats(id: string, options: { diskMaxAgeMs?: number } = {}): Promise<PluginStats> {
+    return await entryStats(this.#get(id), this.#standby.info(id), options);
   }
 
   /** Stop every plugin. */
