@@ -14,10 +14,19 @@ let results: string[] = [];
 /** Largest frame whose UTF-8 size needs no measuring: 3 bytes per UTF-16 unit at most. */
 const SURELY_SMALL = Math.floor(MAX_FRAME_BYTES / 3);
 
-/** Write one frame as a line on the channel (after the results still coalescing). */
+/**
+ * Write one frame as a line on the channel (after the results still coalescing). On the socket a
+ * log frame is dropped while the daemon has megabytes of frames left to read (see SocketWriter);
+ * how many is reported in the next frame sent once it caught up.
+ */
 export function send(frame: unknown): void {
   flush();
-  writeAll(encoder.encode(JSON.stringify(frame) + "\n"));
+  const dropped = socket?.takeDropped() ?? 0;
+  if (dropped > 0) {
+    const msg = `${dropped} log lines dropped in the plugin: it logged faster than plugd read them`;
+    writeAll(encoder.encode(JSON.stringify({ t: "log", level: "warn", msg }) + "\n"));
+  }
+  writeAll(encoder.encode(JSON.stringify(frame) + "\n"), (frame as { t?: unknown }).t === "log");
 }
 
 /**
@@ -54,8 +63,8 @@ export function flush(): void {
 /** The socket's writer once the channel is open; until then (and without one), stdout. */
 let socket: SocketWriter | undefined;
 
-function writeAll(bytes: Uint8Array): void {
-  if (socket) return socket.write(bytes);
+function writeAll(bytes: Uint8Array, droppable = false): void {
+  if (socket) return socket.write(bytes, droppable);
   let off = 0;
   while (off < bytes.byteLength) off += Deno.stdout.writeSync(bytes.subarray(off));
 }

@@ -10,6 +10,13 @@
 /** Pieces up to this size are joined into one write; larger ones are written as they are. */
 const JOIN_BYTES = 64 * 1024;
 
+/**
+ * Queued bytes past which droppable frames (logs) are dropped: a stdout pipe blocked a plugin
+ * that logged faster than the daemon read; a socket write cannot block, so without a bound the
+ * backlog would grow in the plugin's memory. The daemon keeps 200 log lines/s anyway.
+ */
+export const DROP_BACKLOG_BYTES = 4 * 1024 * 1024;
+
 /** The part of a `Deno.Conn` the writer uses. */
 export interface ByteSink {
   write(p: Uint8Array): Promise<number>;
@@ -22,16 +29,39 @@ export class SocketWriter {
   #busy = false;
   #broken = false;
   #waiters: Array<() => void> = [];
+  #queued = 0;
+  #dropped = 0;
 
   constructor(sink: ByteSink) {
     this.#sink = sink;
   }
 
-  /** Queues `bytes` after everything sent before; starts a write now if none is in flight. */
-  write(bytes: Uint8Array): void {
+  /**
+   * Queues `bytes` after everything sent before; starts a write now if none is in flight. A
+   * `droppable` frame is dropped (and counted) while more than {@linkcode DROP_BACKLOG_BYTES} wait.
+   */
+  write(bytes: Uint8Array, droppable = false): void {
     if (this.#broken || bytes.byteLength === 0) return;
+    if (droppable && this.#queued > DROP_BACKLOG_BYTES) {
+      this.#dropped++;
+      return;
+    }
     this.#queue.push(bytes);
+    this.#queued += bytes.byteLength;
     if (!this.#busy) void this.#pump();
+  }
+
+  /** Bytes queued and not yet handed to the socket. */
+  get backlog(): number {
+    return this.#queued;
+  }
+
+  /** The droppable frames dropped since the last call, once the backlog is below the bound. */
+  takeDropped(): number {
+    if (this.#dropped === 0 || this.#queued > DROP_BACKLOG_BYTES) return 0;
+    const n = this.#dropped;
+    this.#dropped = 0;
+    return n;
   }
 
   /** Resolves once every byte queued so far is written (or the socket failed). */
@@ -49,6 +79,7 @@ export class SocketWriter {
     if (this.#broken || this.#queue.length === 0) return;
     const rest = this.#take(Infinity);
     this.#queue = [];
+    this.#queued = 0;
     this.#sink.write(rest).catch(() => {});
   }
 
@@ -57,6 +88,7 @@ export class SocketWriter {
     const first = this.#queue[0]!;
     if (this.#queue.length === 1 || first.byteLength >= limit) {
       this.#queue.shift();
+      this.#queued -= first.byteLength;
       return first;
     }
     let count = 0;
@@ -72,6 +104,7 @@ export class SocketWriter {
       out.set(piece, at);
       at += piece.byteLength;
     }
+    this.#queued -= size;
     return out;
   }
 
@@ -86,6 +119,7 @@ export class SocketWriter {
     } catch {
       this.#broken = true; // the host is gone: nothing more can arrive
       this.#queue = [];
+      this.#queued = 0;
     } finally {
       this.#busy = false;
       for (const wake of this.#waiters.splice(0)) wake();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type ByteSink, SocketWriter } from "./socket_writer.ts";
+import { type ByteSink, DROP_BACKLOG_BYTES, SocketWriter } from "./socket_writer.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -62,4 +62,30 @@ Deno.test("SocketWriter stops writing once the socket failed, and drains", async
   w.write(enc.encode("y\n"));
   await w.drained();
   assert.equal(writes, 1);
+});
+
+Deno.test("SocketWriter drops droppable frames past its backlog bound, counts them, keeps the rest", async () => {
+  let release!: () => void;
+  const held = new Promise<void>((r) => release = r);
+  let got = 0;
+  const w = new SocketWriter({
+    write: async (p) => {
+      await held; // the host is not reading
+      got += p.byteLength;
+      return p.byteLength;
+    },
+  });
+  const mib = new Uint8Array(1024 * 1024);
+  w.write(mib); // in flight
+  for (let i = 0; i < DROP_BACKLOG_BYTES / mib.byteLength + 1; i++) w.write(mib, true);
+  assert.ok(w.backlog > DROP_BACKLOG_BYTES);
+  w.write(enc.encode("log\n"), true);
+  w.write(enc.encode("result\n")); // never dropped
+  assert.equal(w.takeDropped(), 0, "reported only once the backlog is below the bound");
+  release();
+  await w.drained();
+  assert.equal(w.backlog, 0);
+  assert.equal(w.takeDropped(), 1);
+  assert.equal(w.takeDropped(), 0);
+  assert.equal(got, (DROP_BACKLOG_BYTES / mib.byteLength + 2) * mib.byteLength + 7);
 });
