@@ -11,7 +11,7 @@ import process from "node:process";
 const ROOT = "/sys/fs/cgroup/cpuacct";
 
 /** The CPU counters of one measuring process. */
-export interface CpuAccount extends Disposable {
+export interface CpuAccount extends AsyncDisposable {
   /** CPU of this process and all its descendants so far, ms. */
   total(): number;
   /** CPU of this process alone so far (all its threads), ms. */
@@ -37,11 +37,21 @@ export function cpuAccount(): CpuAccount | null {
         const u = process.cpuUsage();
         return (u.user + u.system) / 1000;
       },
-      [Symbol.dispose]() {
+      // Dispose it after what it measured (declare it first): killed children may take a moment
+      // to leave, so the folder's removal is retried for up to 2 s.
+      async [Symbol.asyncDispose]() {
         try {
           Deno.writeTextFileSync(`${ROOT}/cgroup.procs`, String(Deno.pid));
-          Deno.removeSync(dir);
-        } catch { /* children still leaving: the folder is empty and harmless */ }
+        } catch { /* gone already */ }
+        for (let i = 0; i < 100; i++) {
+          try {
+            Deno.removeSync(dir);
+            return;
+          } catch (e) {
+            if (e instanceof Deno.errors.NotFound) return;
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        }
       },
     };
   } catch {
@@ -63,7 +73,7 @@ function exists(path: string): boolean {
  *
  * @example
  * ```ts
- * using acct = cpuAccount();
+ * await using acct = cpuAccount();
  * const ms = acct ? await childCpu(acct, () => sup.start(id)) : null;
  * ```
  */

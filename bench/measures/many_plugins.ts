@@ -91,7 +91,7 @@ export async function manyPlugins(o: ManyPluginsOptions): Promise<MeasureResult[
     const stateDir = daemon.stateDir;
     await daemon.stop();
     // Every process of the restart counted (ended ones too: the volume mounts, nsenter, sh).
-    using acct = cpuAccount();
+    await using acct = cpuAccount(); // disposed after the restarted daemon below
     const [all0, own0] = [acct?.total() ?? 0, acct?.own() ?? 0];
     const restartT0 = performance.now();
     await using restarted = await benchDaemon({ stateDir });

@@ -57,6 +57,8 @@ function calibrate(ms: number): number {
 
 /** Runs the four Supervisor measures on one plugin process. */
 export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<MeasureResult[]> {
+  // Declared first, so it is disposed after the plugin (its processes are counted in it).
+  await using acct = cpuAccount();
   await using p = await startBenchEcho();
   const sup = p.supervisor;
   const id = p.id;
@@ -66,7 +68,6 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
   for (let i = 0; i < 3; i++) await sup.restart(id); // warm-up (page cache, cgroup dirs)
   const starts: number[] = [];
   // CPU per start (the plugin's processes; the bench's own = the host side) and per floor run.
-  using acct = cpuAccount();
   const pluginCpu: number[] = [];
   const hostCpu: number[] = [];
   for (let i = 0; i < o.coldStarts; i++) {
