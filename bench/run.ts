@@ -119,7 +119,12 @@ const GROUPS: Record<string, () => Promise<MeasureResult[]>> = {
   fleet: () =>
     fleetMeasures({ applies: n(5), events: values.quick ? 300 : 2000, rounds: 3, clients: 32 }),
   fleet_tasks: () =>
-    fleetTaskMeasures({ tasks: values.quick ? 200 : 1000, rounds: 3, clients: 32 }),
+    fleetTaskMeasures({
+      tasks: values.quick ? 200 : 500,
+      rounds: 3,
+      clients: 32,
+      budgetMs: values.quick ? 80_000 : 160_000,
+    }),
   tasks: () => taskMeasures(work()),
   records_off: () => recordsMeasures(work(), "off"),
   records_on: () => recordsMeasures(work(), "on"),
