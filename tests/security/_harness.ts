@@ -180,7 +180,18 @@ export async function runCase(host: SecurityHost, c: SecurityCase): Promise<void
     if (plugin) await host.remove(plugin);
     // 3. The neighbour still answers; 4. nothing outside changed, no loopback connection.
     await host.assertNeighbourServes();
-    assert.equal(await host.snapshot(skip), before, `${c.name}: files outside the plugin changed`);
+    const after = await host.snapshot(skip);
+    if (after !== before) {
+      // Name only the lines that differ (the whole listing is too long to read in a diff).
+      const [was, now] = [new Set(before.split("\n")), new Set(after.split("\n"))];
+      const gone = [...was].filter((l) => !now.has(l));
+      const added = [...now].filter((l) => !was.has(l));
+      assert.fail(
+        `${c.name}: files outside the plugin changed: gone ${JSON.stringify(gone)}, added ${
+          JSON.stringify(added)
+        }`,
+      );
+    }
     assert.equal(host.loopback.connections, connections, `${c.name}: reached the loopback server`);
   }
 }
