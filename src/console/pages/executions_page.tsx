@@ -4,18 +4,12 @@
  * outcome and age, paged by the API's cursor.
  */
 import type { Child } from "hono/jsx";
-import type { ExecutionRecord } from "../../executions/mod.ts";
+import { EXECUTION_KINDS, EXECUTION_STATUSES, type ExecutionRecord } from "../../executions/mod.ts";
 import { inert } from "../inert_text.ts";
 import { Empty, TableWrap, Time } from "../ui/components.tsx";
 import { Layout } from "../ui/layout.tsx";
 import type { PageContext } from "../ui/page.ts";
-import {
-  duration,
-  EXECUTION_KIND_FILTERS,
-  EXECUTION_STATUS_FILTERS,
-  query,
-  WorkBadge,
-} from "../ui/work_ui.tsx";
+import { duration, query, WorkBadge } from "../ui/work_ui.tsx";
 
 /** The list's filters, as typed (empty: not filtered). */
 export interface ExecutionFilters {
@@ -110,15 +104,12 @@ export function ExecutionsPage(
         <label for="x-kind">Kind</label>
         <select id="x-kind" name="kind">
           <option value="">any</option>
-          {EXECUTION_KIND_FILTERS.map((k) => <option value={k} selected={k === f.kind}>{k}
-          </option>)}
+          {EXECUTION_KINDS.map((k) => <option value={k} selected={k === f.kind}>{k}</option>)}
         </select>
         <label for="x-status">Outcome</label>
         <select id="x-status" name="status">
           <option value="">any</option>
-          {EXECUTION_STATUS_FILTERS.map((s) => (
-            <option value={s} selected={s === f.status}>{s}</option>
-          ))}
+          {EXECUTION_STATUSES.map((s) => <option value={s} selected={s === f.status}>{s}</option>)}
         </select>
         <label for="x-since">Since</label>
         <input id="x-since" name="since" type="text" value={f.since} placeholder="24h" size={8} />

@@ -4,12 +4,12 @@
  * shows a queued or running task, htmx reloads the list every 5 s.
  */
 import type { Child } from "hono/jsx";
-import type { TaskView } from "../../tasks/mod.ts";
+import { TASK_STATUSES, type TaskView } from "../../tasks/mod.ts";
 import { inert } from "../inert_text.ts";
 import { Empty, TableWrap, Time } from "../ui/components.tsx";
 import { Layout } from "../ui/layout.tsx";
 import type { PageContext } from "../ui/page.ts";
-import { query, TASK_STATUS_FILTERS, WorkBadge } from "../ui/work_ui.tsx";
+import { query, WorkBadge } from "../ui/work_ui.tsx";
 
 /** The list's filters, as typed (empty: not filtered). */
 export interface TaskFilters {
@@ -132,7 +132,7 @@ export function TasksPage(
         <label for="t-status">Status</label>
         <select id="t-status" name="status">
           <option value="">any</option>
-          {TASK_STATUS_FILTERS.map((s) => <option value={s} selected={s === f.status}>{s}</option>)}
+          {TASK_STATUSES.map((s) => <option value={s} selected={s === f.status}>{s}</option>)}
         </select>
         <label for="t-scope">Where</label>
         <select id="t-scope" name="scope">

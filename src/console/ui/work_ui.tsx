@@ -1,43 +1,9 @@
 /**
  * Pieces the tasks and executions pages share: status badges, JSON shown as inert text, query
- * strings for filter and paging links, and the filter values the API knows.
+ * strings for filter and paging links.
  */
 import type { Child } from "hono/jsx";
 import { inert } from "../inert_text.ts";
-
-/** Task statuses (`GET /v1/tasks?status=`). */
-export const TASK_STATUS_FILTERS = [
-  "queued",
-  "running",
-  "succeeded",
-  "failed",
-  "cancelled",
-  "dead",
-] as const;
-
-/** Execution kinds (`GET /v1/executions?kind=`). */
-export const EXECUTION_KIND_FILTERS = [
-  "action",
-  "filter",
-  "gate",
-  "route",
-  "cron",
-  "task",
-  "command",
-  "lifecycle",
-  "operation",
-  "check",
-] as const;
-
-/** Execution outcomes (`GET /v1/executions?status=`), also a task attempt's. */
-export const EXECUTION_STATUS_FILTERS = [
-  "ok",
-  "error",
-  "timeout",
-  "crashed",
-  "cancelled",
-  "interrupted",
-] as const;
 
 const BADGE: Record<string, string> = {
   queued: "info",
