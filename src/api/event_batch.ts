@@ -4,13 +4,8 @@
  * and persisted exactly as a single one, all of them in one atomic commit before the 202.
  */
 import type { Context } from "hono";
-import {
-  type CloudEvent,
-  EventValidationError,
-  type HookBus,
-  ReservedEventTypeError,
-  validateCloudEvent,
-} from "../hooks/mod.ts";
+import type { CloudEvent, HookBus } from "../hooks/mod.ts";
+import { eventOrRefusal } from "./event_refusal.ts";
 import { HttpError } from "./problem.ts";
 import { readJsonValue } from "./read_json.ts";
 import type { ApiEnv } from "./types.ts";
@@ -78,25 +73,12 @@ export async function emitEventBatch(
 }
 
 function validated(input: unknown, index: number, fleet: boolean): CloudEvent {
-  const at = `Event ${index} of the batch`;
-  let event: CloudEvent;
-  try {
-    event = validateCloudEvent(input);
-  } catch (error) {
-    if (error instanceof EventValidationError) {
-      throw new HttpError(400, `${at}: ${error.message}; the batch was not accepted`, {
-        extra: { index, problems: error.problems },
-      });
-    }
-    if (error instanceof ReservedEventTypeError) {
-      throw new HttpError(403, `${at}: ${error.message}`, { extra: { index } });
-    }
-    throw error;
-  }
+  const event = eventOrRefusal(input, index);
   if (fleet && event.scope === "fleet") {
     throw new HttpError(
       400,
-      `${at} has scope: fleet; fleet events are not taken in batches: send each alone`,
+      `Event ${index} of the batch has scope: fleet; fleet events are not taken in batches: ` +
+        "send each alone",
       { extra: { index } },
     );
   }

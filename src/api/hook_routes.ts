@@ -1,18 +1,12 @@
 import { Hono } from "hono";
-import {
-  EVENT_LIST_STATUSES,
-  EventValidationError,
-  type HookBus,
-  HookError,
-  ReservedEventTypeError,
-  validateCloudEvent,
-} from "../hooks/mod.ts";
+import { EVENT_LIST_STATUSES, type HookBus, HookError } from "../hooks/mod.ts";
 import { isEventType, matchRoute, routeHandlerName } from "../manifest/mod.ts";
 import type { PluginService } from "../plugins/mod.ts";
 import { requireScope } from "./auth_middleware.ts";
 import { callPluginRoute } from "./plugin_route_call.ts";
 import { HttpError } from "./problem.ts";
 import { BATCH_MEDIA_TYPE, emitEventBatch, isEventBatch } from "./event_batch.ts";
+import { eventOrRefusal } from "./event_refusal.ts";
 import { readJsonObject, readJsonValue } from "./read_json.ts";
 import { optionalEnum, optionalTime, pageLimit, refusalsAs400 } from "./query_params.ts";
 import type { ApiEnv } from "./types.ts";
@@ -54,16 +48,7 @@ export function createHookRoutes(deps: HookRouteDeps): Hono<ApiEnv> {
       );
     }
     const body = value as Record<string, unknown>;
-    let event;
-    try {
-      event = validateCloudEvent(body);
-    } catch (error) {
-      if (error instanceof EventValidationError) {
-        throw new HttpError(400, error.message, { extra: { problems: error.problems } });
-      }
-      if (error instanceof ReservedEventTypeError) throw new HttpError(403, error.message);
-      throw error;
-    }
+    const event = eventOrRefusal(body);
     const wait = c.req.query("wait") === "true";
     if (event.scope === "fleet" && deps.fleetEmit) {
       if (wait) {
