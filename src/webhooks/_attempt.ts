@@ -51,7 +51,7 @@ export async function runAttempt(
   try {
     const target = await resolveTarget(d.url, options.guard);
     const timestamp = Math.floor(Date.now() / 1000);
-    const signature = await signatureHeader(await secrets(), d.id, timestamp, d.payload);
+    const signature = signatureHeader(await secrets(), d.id, timestamp, d.payload);
     const res = await sendRequest(target, {
       headers: {
         "content-type": "application/json",

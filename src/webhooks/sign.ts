@@ -9,7 +9,7 @@ import { SECRET_PREFIX } from "./secret.ts";
  *
  * @example
  * ```ts
- * await signMessage("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek",
+ * signMessage("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek",
  *   1614265330, '{"test": 2432232314}'); // "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
  * ```
  */
@@ -18,21 +18,20 @@ export function signMessage(
   msgId: string,
   timestamp: number,
   body: string,
-): Promise<string> {
+): string {
   const raw = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
   // node:crypto's HMAC is synchronous: 11 µs per signature here, where WebCrypto's importKey and
   // sign took ~40 µs of the daemon's CPU (two async ops per delivery).
   const mac = createHmac("sha256", decodeBase64(raw)).update(`${msgId}.${timestamp}.${body}`);
-  return Promise.resolve(`v1,${mac.digest("base64")}`);
+  return `v1,${mac.digest("base64")}`;
 }
 
 /** The `webhook-signature` header: one `v1,…` per secret, space-separated (rotation). */
-export async function signatureHeader(
+export function signatureHeader(
   secrets: readonly string[],
   msgId: string,
   timestamp: number,
   body: string,
-): Promise<string> {
-  const parts = await Promise.all(secrets.map((s) => signMessage(s, msgId, timestamp, body)));
-  return parts.join(" ");
+): string {
+  return secrets.map((s) => signMessage(s, msgId, timestamp, body)).join(" ");
 }
