@@ -36,6 +36,20 @@ export const NEIGHBOUR = new URL("../fixtures/plugins/echo", import.meta.url).pa
  */
 export const JSON_CANARY = Deno.env.get("PLUGD_SECURITY_CANARY") ??
   "/tmp/plugd-security-canary.json";
+const JSON_CANARY_TEXT = JSON.stringify({ secret: "json-canary-4711" });
+
+/**
+ * Put the JSON canary in place. Test files run in parallel and each one snapshots it, so it is
+ * replaced by a rename, never truncated and rewritten: a reader never sees it empty.
+ */
+export async function writeJsonCanary(): Promise<void> {
+  const now = await Deno.readTextFile(JSON_CANARY).catch(() => undefined);
+  if (now === JSON_CANARY_TEXT) return;
+  const tmp = `${JSON_CANARY}.${Deno.pid}.${crypto.randomUUID()}`;
+  await Deno.writeTextFile(tmp, JSON_CANARY_TEXT);
+  await Deno.rename(tmp, JSON_CANARY);
+}
+
 /** An environment variable of the host process that no plugin may see. */
 export const ENV_CANARY = "PLUGD_SECURITY_ENV_CANARY";
 
@@ -142,7 +156,7 @@ export class SecurityHost implements AsyncDisposable {
     const stateDir = await Deno.realPath(await Deno.makeTempDir({ prefix: "plugd-security-" }));
     await Deno.chmod(stateDir, 0o711);
     await Deno.writeTextFile(`${stateDir}/secret.token`, "state-secret-4711", { mode: 0o600 });
-    await Deno.writeTextFile(JSON_CANARY, JSON.stringify({ secret: "json-canary-4711" }));
+    await writeJsonCanary();
     Deno.env.set(ENV_CANARY, "env-canary-4711");
     const sandbox = await detectSandbox({ requested: "bwrap" });
     const caps = options.caps === false

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 import { waitFor } from "../runtime/_helpers.ts";
-import { ENV_CANARY, JSON_CANARY, MALICIOUS } from "./_host.ts";
+import { ENV_CANARY, MALICIOUS, writeJsonCanary } from "./_host.ts";
 import { loopbackAlias } from "./_net_cases.ts";
 
 const OPTS = { sanitizeOps: false, sanitizeResources: false } as const;
@@ -54,7 +54,7 @@ Deno.test(
   "daemon: install refuses packages whose module graph leaves the plugin",
   OPTS,
   async () => {
-    await Deno.writeTextFile(JSON_CANARY, JSON.stringify({ secret: "json-canary-4711" }));
+    await writeJsonCanary();
     await using d = await startDaemon();
     await installAndEnable(d, NEIGHBOUR_DIR);
     for (
