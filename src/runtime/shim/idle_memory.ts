@@ -8,6 +8,8 @@
  * @module
  */
 
+import { after } from "./web_timer.ts";
+
 /** How long after a plugin's last call its memory is released, ms (the default `idleMs`). */
 export const IDLE_RELEASE_MS = 10_000;
 
@@ -60,7 +62,7 @@ function v8HeapTotal(): number {
 
 /**
  * Watches calls and releases memory once per idle spell. Costs a `Date.now()` per call and one
- * unref'd timer per idle check, none while the plugin stays idle.
+ * timer per idle check, none while the plugin stays idle.
  *
  * @example
  * ```ts
@@ -81,7 +83,7 @@ export function idleRelease(o: IdleReleaseOptions): { noteCall(): void } {
   let baseline = heapTotal();
   const arm = (ms: number) => {
     armed = true;
-    Deno.unrefTimer(setTimeout(check, ms));
+    after(ms, check); // not setTimeout: see web_timer.ts
   };
   const check = () => {
     armed = false;

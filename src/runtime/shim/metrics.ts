@@ -1,6 +1,7 @@
 /** `ctx.metrics`: values summed in the plugin and sent to the host about once a second. */
 import type { PluginMetrics } from "../../../sdk/types.ts";
 import { hostCall, send } from "./channel.ts";
+import { after } from "./web_timer.ts";
 
 /** How long values are summed before they are sent. */
 const FLUSH_MS = 1000;
@@ -19,11 +20,11 @@ export function pluginMetrics(): PluginMetrics {
   let counts: Record<string, number> = {};
   let observations: Record<string, { count: number; sum: number; min: number; max: number }> = {};
   let names = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancel: (() => void) | undefined;
   let warned = false;
   const flush = () => {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
+    cancel?.();
+    cancel = undefined;
     if (names === 0) return;
     const batch = { counts, observations };
     counts = {};
@@ -46,9 +47,8 @@ export function pluginMetrics(): PluginMetrics {
   const schedule = () => {
     if (++names >= MAX_NAMES) {
       flush();
-    } else if (timer === undefined) {
-      timer = setTimeout(flush, FLUSH_MS);
-      Deno.unrefTimer(timer);
+    } else if (cancel === undefined) {
+      cancel = after(FLUSH_MS, flush); // not setTimeout: see web_timer.ts
     }
   };
   return Object.freeze({

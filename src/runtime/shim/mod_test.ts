@@ -34,3 +34,18 @@ Deno.test("the shim loads no node: module before the plugin's code (Deno's Node 
   assert.ok(loaded.some((s) => s.endsWith("/shim/channel.ts")), "the walk follows the imports");
   assert.deepEqual(loaded.filter((s) => s.startsWith("node:")), []);
 });
+
+Deno.test("the shim's modules use no global setTimeout or setInterval (Node.js timers since Deno 2.8: the first one in a process loads Deno's Node layer, ~5 ms of CPU inside a plugin's first call)", async () => {
+  const loaded = await staticGraph(new URL("./mod.ts", import.meta.url));
+  const files = loaded.filter((s) => s.startsWith("file:"));
+  assert.ok(files.some((s) => s.endsWith("/shim/calls.ts")), "the walk follows the imports");
+  const timers = /\b(setTimeout|setInterval)\s*\(/;
+  const offenders: string[] = [];
+  for (const file of files) {
+    const code = (await Deno.readTextFile(new URL(file)))
+      .replace(/\/\*[\s\S]*?\*\//g, "") // block comments and JSDoc
+      .replace(/\/\/.*$/gm, ""); // line comments
+    if (timers.test(code)) offenders.push(file);
+  }
+  assert.deepEqual(offenders, [], "use after() from web_timer.ts");
+});

@@ -1,6 +1,7 @@
 /** A `task` call: the input in, the result out; `ctx.progress` reports as `out` frames. */
 import type { PluginContext, TaskContext, TaskHandler } from "../../../sdk/types.ts";
 import { send } from "./channel.ts";
+import { after } from "./web_timer.ts";
 import type { TaskPayload } from "./wire.ts";
 
 /** Progress reports closer than this are merged (the last one wins), so a tight loop is cheap. */
@@ -17,7 +18,7 @@ export async function runTask(
   const p = (payload ?? {}) as Partial<TaskPayload>;
   let open = true;
   let lastAt = 0;
-  let pending: ReturnType<typeof setTimeout> | undefined;
+  let pending: (() => void) | undefined;
   let next: string | null = null;
   const flush = () => {
     pending = undefined;
@@ -35,7 +36,7 @@ export async function runTask(
     if (pending !== undefined) return;
     const wait = MIN_REPORT_MS - (Date.now() - lastAt);
     if (wait <= 0) flush();
-    else pending = setTimeout(flush, wait);
+    else pending = after(wait, flush); // not setTimeout: see web_timer.ts
   };
   const taskCtx: TaskContext = Object.freeze({
     ...ctx,
@@ -50,7 +51,7 @@ export async function runTask(
   try {
     return await handler(p.input, taskCtx);
   } finally {
-    if (pending !== undefined) clearTimeout(pending);
+    pending?.();
     flush(); // the last report before the result
     open = false;
   }
