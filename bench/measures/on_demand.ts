@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { benchDaemon, SocketClient } from "../lib/daemon_client.ts";
 import { writeTinyPlugin } from "../lib/plugin_folders.ts";
 import { rssBytes } from "../lib/proc.ts";
+import { type CpuAccount, cpuAccount } from "../lib/cpu_account.ts";
 import { type MeasureResult, result, summarize } from "../lib/stats.ts";
 import { runPlugd } from "../../tests/helpers/plugd_cli.ts";
 import { packPlugin, readPrivateKeyFile } from "../../src/signing/mod.ts";
@@ -71,6 +72,8 @@ async function runPool(n: number, parallel: number, fn: (i: number) => Promise<v
 
 /** Installs, enables and measures `count` signed on-demand plugins. */
 export async function onDemandMeasures(o: OnDemandOptions): Promise<MeasureResult[]> {
+  // Declared first, so it is disposed after the daemon (whose processes it counts).
+  await using acct = cpuAccount();
   const root = await Deno.makeTempDir({ prefix: "plugd-bench-ondemand-" });
   let stateDir: string | undefined;
   try {
@@ -142,7 +145,13 @@ export async function onDemandMeasures(o: OnDemandOptions): Promise<MeasureResul
     const rssIdle = await rssBytes(pid);
 
     // 3. The cold path: one event to each of `coldSamples` idle plugins.
-    const cold = await coldEvents(c, o.coldSamples, 0);
+    const { times: cold, cpu: coldCpu, daemonCpu: coldDaemonCpu } = await coldEvents(
+      c,
+      o.coldSamples,
+      0,
+      acct,
+      pid,
+    );
     // 4. Standby: one plugin started often gets a process kept ready; events after idle stops.
     const standby = await standbyEvents(c, o);
     const rssAfter = await rssBytes(pid);
@@ -202,6 +211,10 @@ export async function onDemandMeasures(o: OnDemandOptions): Promise<MeasureResul
         target: { stat: "median", op: "<", value: 40 },
         config: {
           via: "POST /v1/events?wait=true over the socket; a different stopped plugin each",
+          // CPU per cold event (cpuacct; null where it cannot be counted), which load barely moves:
+          // the daemon, the plugin's processes and every helper, and the daemon's process alone.
+          cpu_ms_per_event: coldCpu.length > 0 ? summarize(coldCpu).median : null,
+          daemon_cpu_ms_per_event: summarize(coldDaemonCpu).median,
         },
       }),
       ...standby,
@@ -218,16 +231,42 @@ export async function onDemandMeasures(o: OnDemandOptions): Promise<MeasureResul
   }
 }
 
-/** `?wait=true` events to plugins `from`..`from + n - 1`, each stopped before its event. */
-async function coldEvents(c: SocketClient, n: number, from: number): Promise<number[]> {
+/**
+ * `?wait=true` events to plugins `from`..`from + n - 1`, each stopped before its event; with the
+ * CPU each took, of everything the bench started (`acct`) and of the daemon's process (`pid`).
+ */
+async function coldEvents(
+  c: SocketClient,
+  n: number,
+  from: number,
+  acct: CpuAccount | null,
+  pid: number,
+): Promise<{ times: number[]; cpu: number[]; daemonCpu: number[] }> {
   const times: number[] = [];
+  const cpu: number[] = [];
+  const daemon: number[] = [];
+  const children = () => acct ? acct.total() - acct.own() : 0;
   for (let i = from; i < from + n; i++) {
+    const [c0, d0] = [children(), daemonCpuMs(pid)];
     const t = performance.now();
     const status = await c.postStatus("/v1/events?wait=true", eventOf(i));
     if (status !== 200) throw new Error(`POST /v1/events?wait=true answered ${status}`);
     times.push(performance.now() - t);
+    if (acct) cpu.push(children() - c0);
+    daemon.push(daemonCpuMs(pid) - d0);
   }
-  return times;
+  return { times, cpu, daemonCpu: daemon };
+}
+
+/** CPU of the daemon's process so far (all its threads, ns from `schedstat`), ms. */
+function daemonCpuMs(pid: number): number {
+  let sum = 0;
+  for (const t of Deno.readDirSync(`/proc/${pid}/task`)) {
+    try {
+      sum += Number(Deno.readTextFileSync(`/proc/${pid}/task/${t.name}/schedstat`).split(" ")[0]);
+    } catch { /* the thread ended */ }
+  }
+  return sum / 1e6;
 }
 
 /**
