@@ -25,6 +25,8 @@ export interface LoadSpec {
   depth?: number;
   /** The status counted as a success. @default 202 */
   expect?: number;
+  /** Return every request's latency (`latencies_ms`). @default false */
+  latencies?: boolean;
 }
 
 /** What one load run measured. */
@@ -40,13 +42,21 @@ export interface LoadResult {
   latency_p99_ms: number;
   /** The client process's CPU (user + system) per request, µs. */
   client_cpu_us: number;
+  /** Every request's latency, ms (sorted), when `latencies` was asked for. */
+  latencies_ms?: number[];
 }
 
 const CHILD = fileURLToPath(new URL("./raw_http_load_child.ts", import.meta.url));
 
 /** Runs one load in a fresh client process; throws when it fails or a request is refused. */
 export async function rawHttpLoad(spec: LoadSpec): Promise<LoadResult> {
-  const full = { contentType: "application/json", depth: 1, expect: 202, ...spec };
+  const full = {
+    contentType: "application/json",
+    depth: 1,
+    expect: 202,
+    latencies: false,
+    ...spec,
+  };
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", "--no-config", CHILD, JSON.stringify(full)],
     stdin: "null",
@@ -70,4 +80,20 @@ export async function rawHttpLoad(spec: LoadSpec): Promise<LoadResult> {
  */
 export function bareServerLoad(spec: Omit<LoadSpec, "socket">): Promise<LoadResult> {
   return withBareServer((_c, socket) => rawHttpLoad({ ...spec, socket }), spec.expect ?? 202);
+}
+
+/**
+ * Sequential requests on one keep-alive connection (one client, one request in flight), after
+ * `warm` uncounted ones on a connection of their own (then `afterWarm` runs, e.g. to read the
+ * server's counters): each request's latency as the raw client sees it (no fetch: module doc).
+ */
+export async function sequentialRequests(
+  spec: Omit<LoadSpec, "clients" | "latencies">,
+  options: { warm?: number; afterWarm?: () => Promise<void> } = {},
+): Promise<LoadResult & { latencies_ms: number[] }> {
+  const { warm = 300, afterWarm } = options;
+  if (warm > 0) await rawHttpLoad({ ...spec, clients: 1, total: warm });
+  await afterWarm?.();
+  const r = await rawHttpLoad({ ...spec, clients: 1, latencies: true });
+  return { ...r, latencies_ms: r.latencies_ms ?? [] };
 }

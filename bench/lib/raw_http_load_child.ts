@@ -19,6 +19,8 @@ interface Spec {
   total: number;
   depth: number;
   expect: number;
+  /** Print every latency too (`latencies_ms`), for a caller that summarizes them itself. */
+  latencies: boolean;
 }
 
 const spec = JSON.parse(Deno.args[0]!) as Spec;
@@ -133,4 +135,5 @@ console.log(JSON.stringify({
   latency_p50_ms: q(0.5),
   latency_p99_ms: q(0.99),
   client_cpu_us: Math.round((cpu / Math.max(1, latencies.length)) * 1e6),
+  ...(spec.latencies ? { latencies_ms: latencies } : {}),
 }));

@@ -5,13 +5,14 @@
  */
 import { BENCH_ECHO_DIR } from "../lib/bench_plugin.ts";
 import { benchDaemon, installGrantEnable, SocketClient } from "../lib/daemon_client.ts";
-import { costMark, costSince, meanCost } from "../lib/daemon_cost.ts";
-import { socketHttpRoundTrips } from "../lib/http_floor.ts";
+import { costMark, costSince, cpuSecondsSync, meanCost } from "../lib/daemon_cost.ts";
+import { socketHttpRoundTrips, withBareServer } from "../lib/http_floor.ts";
 import {
   bareServerLoad,
   type LoadResult,
   type LoadSpec,
   rawHttpLoad,
+  sequentialRequests,
 } from "../lib/raw_http_load.ts";
 import {
   BENCH_SYNCHRONOUS,
@@ -77,28 +78,39 @@ export async function eventsMeasures(o: EventsMeasureOptions): Promise<MeasureRe
   const out: MeasureResult[] = [];
 
   // 3. wait=true: persisted, delivered to the one subscribed plugin, result recorded, answered.
-  const lat: number[] = [];
+  // Sequential on one keep-alive connection, from the raw client in its own process (its CPU per
+  // request is a fraction of fetch's, which is measured beside it for the record), measure and
+  // floor alike.
   const pid = daemon.process.pid;
+  const socket = daemon.socketPath;
+  const waitSpec = {
+    path: "/v1/events?wait=true",
+    template: eventTemplate("bench.noop"),
+    total: o.waits,
+    expect: 200,
+  };
   let mark = await costMark(c, pid);
-  for (let i = 0; i < o.waits + 300; i++) {
-    if (i === 300) mark = await costMark(c, pid);
-    const t = performance.now();
-    const status = await c.postStatus("/v1/events?wait=true", event("bench.noop", i));
-    if (status !== 200) throw new Error(`POST /v1/events?wait=true answered ${status}`);
-    if (i >= 300) lat.push(performance.now() - t);
-  }
+  const waited = await sequentialRequests({ ...waitSpec, socket }, {
+    afterWarm: async () => void (mark = await costMark(c, pid)),
+  });
   const waitCost = await costSince(c, pid, mark, o.waits);
   // The floor of a request that is persisted before it is answered: the HTTP round trip to a bare
-  // server plus one durable commit (an fsync) on this disk.
-  const httpFloor = summarize(
+  // server (same client) plus one durable commit (an fsync) on this disk.
+  const bare = await withBareServer((_c, s) => sequentialRequests({ ...waitSpec, socket: s }));
+  const httpFloor = summarize(bare.latencies_ms);
+  const commitFloor = summarize(await libsqlCommitLatencies(Math.min(o.waits, 1000)));
+  // What Deno's fetch client (the bench's SocketClient) would add: the same bare server, timed
+  // in this process, and this process's CPU per request.
+  const cpu0 = cpuSecondsSync(Deno.pid);
+  const fetchFloor = summarize(
     await socketHttpRoundTrips(o.waits, (i) => event("bench.noop", i)),
   );
-  const commitFloor = summarize(await libsqlCommitLatencies(Math.min(o.waits, 1000)));
+  const fetchCpuUs = ((cpuSecondsSync(Deno.pid) - cpu0) / (o.waits + 300)) * 1e6;
   out.push(result({
     id: "events_wait",
     name: "POST /v1/events?wait=true, socket, 1 plugin",
     unit: "ms",
-    ...summarize(lat),
+    ...summarize(waited.latencies_ms),
     target: { stat: "median", op: "<", value: 0.5 },
     floor: {
       name: `bare Deno.serve on a socket (${httpFloor.median.toFixed(3)} ms) + one libSQL ` +
@@ -108,14 +120,22 @@ export async function eventsMeasures(o: EventsMeasureOptions): Promise<MeasureRe
       count: httpFloor.count,
     },
     config: {
+      client: "a raw HTTP/1.1 client in its own process, one keep-alive connection, one " +
+        "request at a time (bench/lib/raw_http_load.ts), for the measure and its HTTP floor",
+      client_cpu_us_per_request: waited.client_cpu_us,
       http_floor_ms: httpFloor.median,
+      http_floor_client_cpu_us: bare.client_cpu_us,
+      fetch_client_http_floor_ms: Math.round(fetchFloor.median * 1000) / 1000,
+      fetch_client_cpu_us_per_request: Math.round(fetchCpuUs),
       commit_floor_ms: commitFloor.median,
       commit_floor_p99_ms: commitFloor.p99,
       synchronous: BENCH_SYNCHRONOUS,
       ...waitCost,
     },
-    notes: "sequential, one keep-alive connection; includes the client's own HTTP cost; the " +
-      "event is committed (fsync) before it is delivered, so one commit is the floor",
+    notes: "sequential, one keep-alive connection, raw HTTP/1.1 client (measure and floor " +
+      "alike; until issue 23's fifth round both used Deno's fetch, whose own cost is " +
+      "fetch_client_http_floor_ms); the event is committed (fsync) before the answer, so one " +
+      "commit is the floor",
   }));
 
   // 4. Durable intake: 202 = stored in libSQL (group commit). No subscriber, then one plugin,
@@ -124,7 +144,6 @@ export async function eventsMeasures(o: EventsMeasureOptions): Promise<MeasureRe
   const sqlFloor = summarizeRates(
     await libsqlBatchedInserts(o.eventsPerRound, o.clients, o.rounds),
   );
-  const socket = daemon.socketPath;
   const single = (type: string, total: number) => ({
     template: eventTemplate(type),
     clients: o.clients,
