@@ -1,19 +1,44 @@
 /**
- * Commits on the daemon's own thread, for a database file with `synchronous = NORMAL`: there a
- * commit is an append to the log without a sync (tens of µs), cheaper than the hand-off to the
- * writer thread and back (~300 µs of CPU per `?wait=true` on this machine, and two thread
- * wake-ups). What can still take long stays off the event loop: the log's automatic checkpoint
- * (which syncs the database file) is turned off on this connection and run by the writer thread
- * instead, at most once per `checkpointMs`, as `PRAGMA wal_checkpoint(PASSIVE)` (it never waits
- * for, nor blocks, a commit). With FULL every commit syncs, so the writer thread keeps them all.
+ * Commits on the daemon's own thread, for a database file: the connection has
+ * `synchronous = NORMAL`, where a commit is an append to the log without a sync (tens of µs),
+ * cheaper than the hand-off to the writer thread and back (~300 µs of CPU per `?wait=true` on
+ * this machine, and two thread wake-ups). What can take long stays off the event loop:
+ * - the log's automatic checkpoint (which syncs the database file) is turned off on this
+ *   connection and run by the writer thread instead, at most once per `checkpointMs`, as
+ *   `PRAGMA wal_checkpoint(PASSIVE)` (it never waits for, nor blocks, a commit);
+ * - with `syncLog` (the store's `synchronous: "full"`), each commit resolves only once the log
+ *   is synced to the disk (`_log_sync.ts`: `fdatasync` on Deno's blocking thread pool), which is
+ *   what a FULL commit does before it returns; other connections may read the commit during
+ *   that sync (a power loss then loses what they read, never what was acknowledged);
+ * - with `offload`, a big commit (more arguments than `offload.above`) goes to the writer thread
+ *   instead: its CPU then runs beside the event loop's, which a busy intake needs more than it
+ *   needs the hand-off saved (docs/performance.md, "Event intake (issue 23, fifth round)").
  */
 import type { InStatement } from "@libsql/client";
+import { LogSync } from "./_log_sync.ts";
 import { NativeWriter } from "./native_writer.ts";
 
 /** What runs the checkpoints: the writer thread (see `_writer_thread.ts`). */
 export interface Checkpointer {
   checkpoint(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Where big commits go: the writer thread's `batch()` (its own connection, its own syncs). */
+export interface Offload {
+  /** Commits with more arguments than this are offloaded. */
+  above: number;
+  batch(statements: InStatement[]): Promise<number>;
+}
+
+/** The arguments of `statements` in all: how much a commit writes, roughly. */
+export function argumentCount(statements: InStatement[]): number {
+  let n = 0;
+  for (const s of statements) {
+    if (typeof s === "string" || !s.args) continue;
+    n += Array.isArray(s.args) ? s.args.length : Object.keys(s.args).length;
+  }
+  return n;
 }
 
 /** A write connection on this thread; same contract as the writer thread's `batch()`. */
@@ -25,16 +50,25 @@ export class InThreadWriter {
   #running: Promise<void> | null = null;
   #dirty = false;
   #log: (message: string) => void;
+  #logSync: LogSync | null;
+  #offload: Offload | null;
 
   /**
    * Opens `path` with `pragmas` (plus no automatic checkpoint). `checkpointMs`: longest time a
-   * commit waits for its checkpoint. @default 1000
+   * commit waits for its checkpoint. @default 1000. `syncLog`: each commit resolves once its log
+   * is synced (FULL durability; `pragmas` should then set NORMAL). @default false. `offload`:
+   * where big commits go. @default none: every commit runs here
    */
   constructor(
     path: string,
     pragmas: string[],
     checkpointer: Checkpointer,
-    options: { checkpointMs?: number; log?: (message: string) => void } = {},
+    options: {
+      checkpointMs?: number;
+      syncLog?: boolean;
+      offload?: Offload;
+      log?: (message: string) => void;
+    } = {},
   ) {
     const { checkpointMs = 1000, log = (m) => console.error(`plugd: ${m}`) } = options;
     if (!(checkpointMs > 0)) throw new RangeError(`checkpointMs must be > 0; got ${checkpointMs}`);
@@ -42,10 +76,20 @@ export class InThreadWriter {
     this.#checkpointer = checkpointer;
     this.#checkpointMs = checkpointMs;
     this.#log = log;
+    this.#logSync = options.syncLog ? new LogSync(path) : null;
+    this.#offload = options.offload ?? null;
   }
 
-  /** Commits `statements` atomically now; resolves with the commit's duration in ms. */
+  /**
+   * Commits `statements` atomically now (with `syncLog`, resolves once the log is synced);
+   * resolves with the commit's duration in ms.
+   */
   batch(statements: InStatement[]): Promise<number> {
+    if (this.#offload !== null && argumentCount(statements) > this.#offload.above) {
+      this.#dirty = true;
+      this.#schedule();
+      return this.#offload.batch(statements);
+    }
     const started = performance.now();
     try {
       this.#writer.batch(statements);
@@ -54,7 +98,8 @@ export class InThreadWriter {
     }
     this.#dirty = true;
     this.#schedule();
-    return Promise.resolve(performance.now() - started);
+    if (this.#logSync === null) return Promise.resolve(performance.now() - started);
+    return this.#logSync.sync().then(() => performance.now() - started);
   }
 
   /** Runs a last checkpoint, closes this connection and the checkpointer. */
@@ -63,6 +108,7 @@ export class InThreadWriter {
     this.#timer = null;
     await this.#running;
     this.#writer.close();
+    this.#logSync?.close();
     if (this.#dirty) await this.#checkpointer.checkpoint().catch(() => {});
     await this.#checkpointer.close();
   }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { InThreadWriter } from "./_in_thread_writer.ts";
+import type { InStatement } from "@libsql/client";
+import { argumentCount, InThreadWriter } from "./_in_thread_writer.ts";
 import { openStore } from "./store.ts";
 
 async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
@@ -65,5 +66,85 @@ Deno.test("openStore({writerThread, synchronous: normal}) commits in-thread: eac
   await using again = await openStore(`file:${dir}/plugd.db`);
   const after = await again.execute("SELECT COUNT(*) AS n FROM t");
   assert.equal(Number(after.rows[0]!.n), 300);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("InThreadWriter with syncLog answers a commit only after its log synced; a log that is not there fails the commit with a code the store classifies", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "plugd-inthread-" });
+  const path = `${dir}/w.db`;
+  await (await openStore(`file:${path}`)).close(); // schema, WAL mode
+  const writer = new InThreadWriter(path, ["PRAGMA synchronous = NORMAL"], {
+    checkpoint: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+  }, { syncLog: true });
+  await writer.batch([{ sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)" }]);
+  for (let i = 0; i < 20; i++) {
+    await writer.batch([{ sql: "INSERT INTO t (id, v) VALUES (?, ?)", args: [i, "v"] }]);
+  }
+  assert.ok((await Deno.stat(`${path}-wal`)).size > 0, "the commits went to the log");
+  // The log's path no longer names the file written to: the sync cannot vouch for the commit.
+  await Deno.rename(`${path}-wal`, `${path}-wal.moved`);
+  await assert.rejects(
+    writer.batch([{ sql: "INSERT INTO t (id, v) VALUES (?, ?)", args: [99, "v"] }]),
+    (error: Error & { code?: string }) => {
+      assert.equal(error.name, "LogSyncError");
+      assert.match(String(error.code), /^SQLITE_IOERR/);
+      return true;
+    },
+  );
+  await Deno.rename(`${path}-wal.moved`, `${path}-wal`);
+  await writer.batch([{ sql: "INSERT INTO t (id, v) VALUES (?, ?)", args: [100, "v"] }]);
+  await writer.close();
+  await using store = await openStore(`file:${path}`);
+  const rs = await store.execute("SELECT COUNT(*) AS n FROM t");
+  assert.equal(Number(rs.rows[0]!.n), 22);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("openStore({writerThread}) with the default synchronous full commits in-thread and syncs the log: commits are visible at once and kept across a reopen", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "plugd-inthread-" });
+  const commits: number[] = [];
+  const store = await openStore(`file:${dir}/plugd.db`, {
+    writerThread: true,
+    onCommit: (ms) => commits.push(ms),
+  });
+  await store.write(() => ({
+    statements: [{ sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)" }],
+  }));
+  const writes = Array.from({ length: 200 }, (_, i) =>
+    store.write(() => ({
+      statements: [{ sql: "INSERT INTO t (id, v) VALUES (?, ?)", args: [i, "v"] }],
+    }), { shareCommit: true }));
+  await Promise.all(writes);
+  const rs = await store.execute("SELECT COUNT(*) AS n FROM t");
+  assert.equal(Number(rs.rows[0]!.n), 200, "each commit is visible to reads");
+  assert.ok(commits.length >= 2 && commits.every((ms) => ms >= 0));
+  await store.close();
+  await using again = await openStore(`file:${dir}/plugd.db`);
+  const after = await again.execute("SELECT COUNT(*) AS n FROM t");
+  assert.equal(Number(after.rows[0]!.n), 200);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("InThreadWriter with offload sends a commit with more arguments than its bound to the writer thread, and commits smaller ones itself", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "plugd-inthread-" });
+  const path = `${dir}/w.db`;
+  await (await openStore(`file:${path}`)).close();
+  const offloaded: InStatement[][] = [];
+  const writer = new InThreadWriter(path, ["PRAGMA synchronous = NORMAL"], {
+    checkpoint: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+  }, { offload: { above: 4, batch: (s) => (offloaded.push(s), Promise.resolve(1)) } });
+  await writer.batch([{ sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)" }]);
+  const insert = (id: number) => ({ sql: "INSERT INTO t (id, v) VALUES (?, ?)", args: [id, "v"] });
+  await writer.batch([insert(1), insert(2)]); // 4 arguments: here
+  assert.equal(offloaded.length, 0);
+  assert.equal(await writer.batch([insert(3), insert(4), insert(5)]), 1, "6 arguments: offloaded");
+  assert.deepEqual(offloaded, [[insert(3), insert(4), insert(5)]]);
+  assert.equal(argumentCount([insert(1), "SELECT 1", { sql: "x", args: { a: 1, b: 2 } }]), 4);
+  await writer.close();
+  await using store = await openStore(`file:${path}`);
+  const rs = await store.execute("SELECT COUNT(*) AS n FROM t");
+  assert.equal(Number(rs.rows[0]!.n), 2, "the offloaded commit was the offload's to make");
   await Deno.remove(dir, { recursive: true });
 });

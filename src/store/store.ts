@@ -19,10 +19,11 @@ export interface StoreOptions {
   /** The schema to migrate to (another program's, e.g. the registry server's). @default MIGRATIONS */
   migrations?: readonly Migration[];
   /**
-   * Commit on a writer thread (a Worker owning the write connection), so commits never block
-   * the event loop. With `synchronous: "normal"` on a database file, commits (no sync) run on
-   * this thread instead and the writer thread runs the log's checkpoints (`_in_thread_writer.ts`).
-   * The daemon turns it on; tools and tests write through the client. @default false
+   * Commits never block the event loop on a sync: a database file's commits run on this thread
+   * without one, then (with `synchronous: "full"`) wait for the log's sync on Deno's blocking
+   * thread pool; a writer thread (a Worker) runs the log's checkpoints (`_in_thread_writer.ts`).
+   * A remote database commits on the writer thread. The daemon turns it on; tools and tests
+   * write through the client. @default false
    */
   writerThread?: boolean;
   /** Called after each commit with its duration (ms) and statement count. */
@@ -43,6 +44,13 @@ export interface StoreProblem {
 
 /** How long `close()` waits for queued writes. */
 const CLOSE_WAIT_MS = 5000;
+
+/**
+ * With `synchronous: "full"`, commits with more arguments than this go to the writer thread
+ * (about 20 events without subscribers, 6 with one; a `?wait=true` commit has ~40): measured in
+ * docs/performance.md, "Event intake (issue 23, fifth round)".
+ */
+export const OFFLOAD_ABOVE_ARGUMENTS = 100;
 
 /** How often a degraded store tries a write to see whether it recovered. */
 const PROBE_MS = 2000;
@@ -228,11 +236,18 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
         authToken,
         pragmas: [...pragmas, ...(isFile ? [syncPragma] : [])],
       });
-      // With NORMAL a commit does not sync: it runs here, the thread keeps the checkpoints.
+      // A file's commits run here without a sync (NORMAL); with FULL each then waits for its
+      // log's sync off the event loop. The thread keeps the checkpoints (_in_thread_writer.ts).
       const file = localPath(url);
       store.useWriter(
-        synchronous === "normal" && file !== null
-          ? new InThreadWriter(file, [...pragmas, syncPragma], thread)
+        file !== null
+          ? new InThreadWriter(file, [...pragmas, "PRAGMA synchronous = NORMAL"], thread, {
+            syncLog: synchronous === "full",
+            // With FULL, big commits (a busy intake's) run beside the event loop instead.
+            offload: synchronous === "full"
+              ? { above: OFFLOAD_ABOVE_ARGUMENTS, batch: (s) => thread.batch(s) }
+              : undefined,
+          })
           : thread,
       );
     }

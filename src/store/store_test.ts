@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { openStore } from "./store.ts";
 
-Deno.test("openStore({writerThread}) commits on the writer thread; reads see each commit", async () => {
+Deno.test("openStore({writerThread}) commits through its writer (a file: in-thread, its log synced); reads see each commit", async () => {
   const dir = await Deno.makeTempDir({ prefix: "plugd-store-" });
   const commits: number[] = [];
   const store = await openStore(`file:${dir}/plugd.db`, {
