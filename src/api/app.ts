@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { Store } from "../store/mod.ts";
 import {
   createMetricsRoutes,
@@ -9,6 +8,7 @@ import {
   registerDaemonMetrics,
 } from "../metrics/mod.ts";
 import { authenticate, requireScope } from "./auth_middleware.ts";
+import { jsonBodyLimit } from "./body_limit.ts";
 import { auditRefusals } from "./refused_audit.ts";
 import { createAuditRoutes } from "./audit_routes.ts";
 import { methodNotAllowedProblem } from "./method_not_allowed.ts";
@@ -47,11 +47,8 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   app.use("*", httpMetrics(registry));
   // A path served with other methods answers 405 with Allow (HEAD where GET is served).
   app.use("*", methodNotAllowedProblem(app));
-  const jsonLimit = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new HttpError(413, `Request bodies are limited to ${MAX_BODY_BYTES} bytes (1 MiB)`);
-    },
+  const jsonLimit = jsonBodyLimit(MAX_BODY_BYTES, () => {
+    throw new HttpError(413, `Request bodies are limited to ${MAX_BODY_BYTES} bytes (1 MiB)`);
   });
   // Package uploads have their own, larger limit, enforced while streaming (package_upload.ts).
   app.use("*", (c, next) => isPackageUpload(c.req.raw) ? next() : jsonLimit(c, next));
