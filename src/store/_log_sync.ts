@@ -1,9 +1,10 @@
 /**
- * The sync of a database file's write-ahead log, off the event loop: `fdatasync` of the `-wal`
- * file runs on Deno's blocking thread pool (`FsFile.syncData()`), so a commit written on the
- * daemon's thread without a sync (`synchronous = NORMAL`) becomes as durable as a
- * `synchronous = FULL` commit (which syncs the log at every commit) before anyone is told it
- * was accepted, without the hand-off of its statements to the writer thread and back.
+ * The sync of a database file's write-ahead log, off the event loop: `fsync` of the `-wal` file
+ * runs on Deno's blocking thread pool (`FsFile.sync()`), so a commit written on the daemon's
+ * thread without a sync (`synchronous = NORMAL`) becomes as durable as a `synchronous = FULL`
+ * commit before anyone is told it was accepted: FULL syncs the log at every commit, with the
+ * same `fsync` in the libSQL build plugd uses (strace), without the hand-off of its statements
+ * to the writer thread and back.
  */
 
 /** An error of the log's sync, with a code the store classifies (`SQLITE_FULL`, `SQLITE_IOERR`). */
@@ -35,7 +36,7 @@ export class LogSync {
    */
   async sync(): Promise<void> {
     try {
-      await this.#current().syncData();
+      await this.#current().sync();
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
       const code = /no space left/i.test(message) ? "SQLITE_FULL" : "SQLITE_IOERR_FSYNC";
@@ -58,7 +59,7 @@ export class LogSync {
     const ino = Deno.statSync(this.path).ino;
     if (this.#file === null || ino !== this.#ino) {
       this.close();
-      // Read-only is enough: fdatasync flushes the file, whatever the descriptor's mode.
+      // Read-only is enough: fsync flushes the file, whatever the descriptor's mode.
       this.#file = Deno.openSync(this.path, { read: true });
       this.#ino = this.#file.statSync().ino;
     }
