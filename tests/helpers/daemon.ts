@@ -45,7 +45,7 @@ export interface StartDaemonOptions {
   env?: Record<string, string>;
   /** Extra `deno run` flags before main.ts (e.g. `--unstable-net`). @default none */
   denoFlags?: string[];
-  /** How long to wait for the listeners. @default 30000 */
+  /** How long to wait for the listeners (generous: CI machines can be loaded). @default 90000 */
   readyTimeoutMs?: number;
   /** A command that runs the daemon, e.g. `["prlimit", "--nofile=256"]` (it must exec it). */
   prefix?: string[];
@@ -97,7 +97,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
     for (const w of waiters) w();
   });
 
-  const waitForLog = (text: string | RegExp, timeoutMs = 30_000): Promise<void> =>
+  const waitForLog = (text: string | RegExp, timeoutMs = 90_000): Promise<void> =>
     new Promise((resolve, reject) => {
       const check = () => {
         const found = typeof text === "string" ? stderr.includes(text) : text.test(stderr);
@@ -121,7 +121,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
       check();
     });
 
-  await waitForLog(/listening on unix:/, options.readyTimeoutMs ?? 30_000);
+  await waitForLog(/listening on unix:/, options.readyTimeoutMs ?? 90_000);
   const listening = /listening on (https?):\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
   const port = Number(listening?.[2]);
   const token = (await Deno.readTextFile(join(stateDir, "admin.token"))).trim();
