@@ -3,22 +3,18 @@
  * cold start, warm round trip, pipelined dispatch, and sandbox overhead on ~1 ms of CPU work.
  */
 import { bareBwrapTrue, bareDenoEmpty } from "../lib/floor_start.ts";
-import { pipeEchoPipelined, pipeEchoRoundTrips } from "../lib/pipe_floor.ts";
-import { socketEchoPipelined, socketEchoRoundTrips } from "../lib/socket_floor.ts";
+import { pipeEchoPipelined } from "../lib/pipe_floor.ts";
+import { socketEchoPipelined } from "../lib/socket_floor.ts";
 import { startBreakdown } from "../lib/start_breakdown.ts";
 import { childCpu, cpuAccount } from "../lib/cpu_account.ts";
-import { frameCostMicros } from "../lib/frame_cost.ts";
+import { cpuSeconds, descendants, treeCpuSeconds, treeMemory } from "../lib/proc.ts";
+import { noopEvent, startBenchEcho } from "../lib/bench_plugin.ts";
+import { type MeasureResult, result, summarize, summarizeRates } from "../lib/stats.ts";
 import {
-  cpuCgroupDir,
-  cpuSeconds,
-  cpuThrottle,
-  descendants,
-  treeCpuSeconds,
-  treeMemory,
-} from "../lib/proc.ts";
-import { noopEvent, noopInProcess, startBenchEcho, workInProcess } from "../lib/bench_plugin.ts";
-import { type MeasureResult, result, summarize, summarizeRates, timeEach } from "../lib/stats.ts";
-import { work } from "../plugins/bench-echo/work.ts";
+  roundTripMeasures,
+  sandboxOverheadMeasure,
+  type WarmPathTarget,
+} from "./warm_path_measures.ts";
 import { IDLE_RELEASE_MS } from "../../src/runtime/shim/idle_memory.ts";
 
 /** Sample counts; the defaults keep this group under ~30 s on 2 cores. */
@@ -38,22 +34,6 @@ const LAYER_NAMES: Record<string, string> = {
   cgroup_quota_at_spawn: "+ 50% cpu quota set at spawn (plugd before)",
   cgroup_quota_burst_at_spawn: "+ 50% quota with a 50% burst at spawn",
 };
-
-/** Rounds of `work()` that take about `ms` in this process (after JIT warm-up). */
-function calibrate(ms: number): number {
-  let n = 10_000;
-  for (let i = 0; i < 2000; i++) work(n); // warm the JIT
-  for (;;) {
-    // The median of 21 single runs: a loaded machine preempts some, an average would drift.
-    const per = summarize(Array.from({ length: 21 }, () => {
-      const t = performance.now();
-      work(n);
-      return performance.now() - t;
-    })).median;
-    if (per > ms / 4) return Math.round(n * ms / per);
-    n *= 2;
-  }
-}
 
 /** Runs the four Supervisor measures on one plugin process. */
 export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<MeasureResult[]> {
@@ -144,45 +124,17 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
   }
 
   // 2. Warm action round trip, sequential.
+  const pluginPid = (await p.stats()).pid!;
+  const warm: WarmPathTarget = {
+    invoke: (kind, name, payload) => sup.invoke(id, kind, name, payload),
+    pid: pluginPid,
+    acct,
+  };
+  out.push(...await roundTripMeasures(warm, o));
   const call = (i: number) => sup.invoke(id, "action", "bench.noop", noopEvent(i));
-  await timeEach(1000, call);
   // CPU per call from /proc (host = this process; plugin = its whole sandbox tree): unlike wall
   // time, it barely moves with the machine's load.
-  const pluginPid = (await p.stats()).pid!;
   const cpu = async () => [await cpuSeconds(Deno.pid), await treeCpuSeconds(pluginPid)];
-  const [h0, c0] = await cpu();
-  const rtt = summarize(await timeEach(o.roundTrips, call));
-  const [h1, c1] = await cpu();
-  await timeEach(1000, (i) => noopInProcess(noopEvent(i)));
-  const inProc = summarize(await timeEach(o.roundTrips, (i) => noopInProcess(noopEvent(i))));
-  const pipe = summarize(await pipeEchoRoundTrips(o.roundTrips));
-  const socket = summarize(await socketEchoRoundTrips(o.roundTrips));
-  out.push(result({
-    id: "round_trip",
-    name: "warm action round trip (Supervisor.invoke)",
-    unit: "ms",
-    ...rtt,
-    target: { stat: "ratio", op: "<", value: 1.2 },
-    floor: { name: "pipe echo to a bare deno child", ...pipe },
-    config: {
-      in_process_median_ms: inProc.median,
-      in_process_p99_ms: inProc.p99,
-      unix_socket_echo_median_ms: socket.median,
-      ratio_to_unix_socket_echo: rtt.median / socket.median,
-      host_cpu_us_per_call: (h1! - h0!) / o.roundTrips * 1e6,
-      plugin_cpu_us_per_call: (c1! - c0!) / o.roundTrips * 1e6,
-      json_and_framing_cpu_us_per_call: await frameCostMicros(50_000),
-    },
-    notes: "pipe echo floor: one NDJSON line to a bare deno child and back, no sandbox; " +
-      "config.unix_socket_echo_*: the same over a Unix socket",
-  }));
-  out.push(result({
-    id: "round_trip_p99",
-    name: "warm action round trip p99",
-    unit: "ms",
-    ...rtt,
-    target: { stat: "p99", op: "<", value: 2 },
-  }));
 
   // 5. Pipelined dispatch: keep `inFlight` calls outstanding.
   const inFlight = 512;
@@ -222,61 +174,8 @@ export async function supervisorMeasures(o: SupervisorMeasureOptions): Promise<M
     },
   }));
 
-  // 6. Sandbox overhead on ~1 ms of CPU work; calls paced (a hook, not a saturating load: the
-  // plugin's cgroup cpu quota of 50% of a core would otherwise throttle a busy loop).
-  const n = calibrate(1);
-  const inside: number[] = [];
-  const viaPlugd = async (_i: number) => {
-    const r = await sup.invoke(id, "filter", "bench.work", { n }) as { ms: number };
-    inside.push(r.ms);
-  };
-  const inProcess = (_i: number) => workInProcess({ n });
-  await timeEach(200, viaPlugd);
-  await timeEach(200, inProcess);
-  const a: number[] = [];
-  const b: number[] = [];
-  // Where the ratio goes: the plugin cgroup's quota (throttled periods), the work itself inside
-  // the plugin, and a no-op call paced the same way (the round trip to a process that idled).
-  const cgroup = await cpuCgroupDir([pluginPid, ...await descendants(pluginPid)]);
-  const quota0 = await cpuThrottle(cgroup);
-  for (let i = 0; i < o.overheadCalls; i++) {
-    a.push(...await timeEach(1, viaPlugd));
-    b.push(...await timeEach(1, inProcess));
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  const quota1 = await cpuThrottle(cgroup);
-  const c: number[] = [];
-  for (let i = 0; i < o.overheadCalls; i++) {
-    c.push(...await timeEach(1, call));
-    await timeEach(1, inProcess);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  const plugd = summarize(a);
-  const work = summarize(inside.slice(-o.overheadCalls));
-  const floor = summarize(b);
-  out.push(result({
-    id: "sandbox_overhead",
-    name: "sandbox overhead, ~1 ms CPU hook (plugd / in-process)",
-    unit: "ratio",
-    median: plugd.median / floor.median,
-    p99: plugd.p99 / floor.p99,
-    count: plugd.count,
-    target: { stat: "median", op: "<", value: 1.05 },
-    floor: { name: "same function in-process (ms)", ...floor },
-    config: {
-      work_rounds: n,
-      plugd_median_ms: plugd.median,
-      plugd_p99_ms: plugd.p99,
-      work_inside_plugin_median_ms: work.median,
-      work_inside_vs_in_process: work.median / floor.median,
-      noop_paced_median_ms: summarize(c).median,
-      cpu_periods: quota1.periods - quota0.periods,
-      cpu_throttled_periods: quota1.throttled - quota0.throttled,
-      cpu_throttled_ms: quota1.throttledMs - quota0.throttledMs,
-    },
-    notes: "calls interleaved with the in-process floor and paced 2 ms apart; config: the work " +
-      "timed inside the plugin, a no-op call paced the same way, the plugin cgroup's throttling",
-  }));
+  // 6. Sandbox overhead on ~1 ms of CPU work, and where it goes.
+  out.push(await sandboxOverheadMeasure(warm, o));
   // Memory of the idle plugin's whole tree (launcher/bwrap processes and deno): the runtime's
   // pages are shared between plugins, so what one more plugin costs is its USS. Read right after
   // the calls and once the shim's idle release (10 s after the last call) had its chance.
