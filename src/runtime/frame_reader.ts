@@ -146,13 +146,16 @@ function chunks(stream: ReadableStream<Uint8Array> | ByteSource, size: number): 
   if (!(stream instanceof ReadableStream)) {
     const source = stream;
     const buffer = new Uint8Array(size);
-    return {
-      read: async () => {
-        const n = await source.read(buffer).catch(() => null); // closed or reset: the end
-        return n === null ? { done: true } : { value: buffer.subarray(0, n), done: false };
-      },
-      release: () => {},
+    // One reused result object and the read's own promise: a sequential call is one read here.
+    const chunk = { value: buffer, done: false as const };
+    const end = { done: true as const };
+    const got = (n: number | null) => {
+      if (n === null) return end;
+      chunk.value = buffer.subarray(0, n);
+      return chunk;
     };
+    const closed = () => end; // closed or reset: the end
+    return { read: () => source.read(buffer).then(got, closed), release: () => {} };
   }
   let byob: ReadableStreamBYOBReader | undefined;
   try {

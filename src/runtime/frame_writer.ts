@@ -18,23 +18,44 @@ export interface FrameSink {
 /**
  * A sink over a connection that is still being set up: writes wait for it, then go out whole
  * (a socket write may take part of a buffer) and in order. `close()` ends only this direction:
- * the plugin's last frames still arrive on the connection, whose reader closes it at EOF.
+ * the plugin's last frames still arrive on the connection, whose reader closes it at EOF. Once
+ * connected, a write with none in flight is handed to the socket at once: one promise for the
+ * write, not a chain of them (a sequential call makes one write each way).
  */
 export function connSink(conn: Promise<Deno.Conn | Deno.UnixConn>): FrameSink {
-  let tail: Promise<Deno.Conn | Deno.UnixConn> = conn;
+  let open: Deno.Conn | Deno.UnixConn | undefined;
+  let tail: Promise<unknown> = conn.then((c) => open = c);
+  let inFlight = 1; // the connect, then each write until it completed
+  const done = () => void inFlight--;
+  tail.then(done, done);
   return {
     write(bytes) {
-      tail = tail.then(async (c) => {
-        let off = 0;
-        while (off < bytes.byteLength) off += await c.write(bytes.subarray(off));
-        return c;
-      });
-      return tail;
+      inFlight++;
+      const c = open;
+      const step = c && inFlight === 1
+        ? writeAll(c, bytes, done)
+        : tail.then(() => writeAll(open!, bytes, done), (e) => {
+          done();
+          throw e;
+        });
+      tail = step;
+      return step;
     },
     close() {
-      return tail.then((c) => c.closeWrite());
+      return tail.catch(() => {}).then(() => open?.closeWrite());
     },
   };
+}
+
+/** Writes every byte of `bytes` (a socket write may take part of it), then calls `done`. */
+function writeAll(c: Deno.Conn, bytes: Uint8Array, done: () => void): Promise<void> {
+  return c.write(bytes).then((n) => {
+    if (n < bytes.byteLength) return writeAll(c, bytes.subarray(n), done);
+    done();
+  }, (e) => {
+    done();
+    throw e;
+  });
 }
 
 /** Buffers frames and writes them with the next microtask checkpoint. */

@@ -31,8 +31,37 @@ export interface CallInfo {
   signal: AbortSignal;
 }
 
-/** Run the handler for `kind`/`name` and return a JSON-serializable value. */
-export async function dispatch(
+/**
+ * Run the handler for `kind`/`name`: its value (JSON-serializable), or a promise of it. Actions,
+ * filters, gates, cron jobs and health checks return what the handler returned, so a synchronous
+ * handler's answer needs no promise (see `answer` in mod.ts); a missing handler throws here.
+ */
+export function dispatch(
+  def: DefinedPlugin,
+  ctx: PluginContext,
+  kind: CallKind,
+  name: string,
+  payload: unknown,
+  call: CallInfo,
+): unknown {
+  switch (kind) {
+    case "action":
+      return pick(def.actions, kind, name)(payload as CloudEvent, ctx);
+    case "filter":
+      return pick(def.filters, kind, name)(payload, ctx);
+    case "gate":
+      return pick(def.gates, kind, name)(payload, ctx);
+    case "cron":
+      return pick(def.cron, kind, name)(ctx);
+    case "health":
+      return def.health ? def.health(ctx) : { status: "healthy" };
+    default:
+      return dispatchOther(def, ctx, kind, name, payload, call);
+  }
+}
+
+/** Routes, commands, tasks and lifecycle hooks: always asynchronous. */
+async function dispatchOther(
   def: DefinedPlugin,
   ctx: PluginContext,
   kind: CallKind,
@@ -41,12 +70,6 @@ export async function dispatch(
   call: CallInfo,
 ): Promise<unknown> {
   switch (kind) {
-    case "action":
-      return await pick(def.actions, kind, name)(payload as CloudEvent, ctx);
-    case "filter":
-      return await pick(def.filters, kind, name)(payload, ctx);
-    case "gate":
-      return await pick(def.gates, kind, name)(payload, ctx);
     case "route": {
       const p = payload as RoutePayload;
       const routeCtx = Object.freeze({ ...ctx, params: Object.freeze({ ...p.params }) });
@@ -56,10 +79,6 @@ export async function dispatch(
       return await runCommand(pick(def.commands, kind, name), ctx, call.id, payload, call.signal);
     case "task":
       return await runTask(pick(def.tasks, kind, name), ctx, call.id, payload, call.signal);
-    case "cron":
-      return await pick(def.cron, kind, name)(ctx);
-    case "health":
-      return def.health ? await def.health(ctx) : { status: "healthy" };
     case "lifecycle": {
       const p = (payload ?? {}) as Record<string, unknown>;
       switch (name) {
@@ -82,4 +101,5 @@ export async function dispatch(
       throw new Error(`Unknown lifecycle hook "${name}"`);
     }
   }
+  throw new Error(`Unknown call kind "${kind}"`);
 }

@@ -48,7 +48,7 @@ export class SocketWriter {
     }
     this.#queue.push(bytes);
     this.#queued += bytes.byteLength;
-    if (!this.#busy) void this.#pump();
+    if (!this.#busy) this.#pump();
   }
 
   /** Bytes queued and not yet handed to the socket. */
@@ -108,21 +108,39 @@ export class SocketWriter {
     return out;
   }
 
-  async #pump(): Promise<void> {
+  /**
+   * Writes the queue out, one write in flight, without an async frame: the write is started here
+   * (at once, as the class's contract says) and each completion starts the next.
+   */
+  #pump(): void {
     this.#busy = true;
+    this.#writeOut(this.#take(JOIN_BYTES));
+  }
+
+  #writeOut(bytes: Uint8Array): void {
+    let written: Promise<number>;
     try {
-      while (this.#queue.length > 0) {
-        const bytes = this.#take(JOIN_BYTES);
-        let off = 0;
-        while (off < bytes.byteLength) off += await this.#sink.write(bytes.subarray(off));
-      }
+      written = this.#sink.write(bytes);
     } catch {
-      this.#broken = true; // the host is gone: nothing more can arrive
-      this.#queue = [];
-      this.#queued = 0;
-    } finally {
-      this.#busy = false;
-      for (const wake of this.#waiters.splice(0)) wake();
+      return this.#fail();
     }
+    written.then((n) => {
+      if (n < bytes.byteLength) return this.#writeOut(bytes.subarray(n));
+      if (this.#queue.length > 0) return this.#writeOut(this.#take(JOIN_BYTES));
+      this.#idle();
+    }, () => this.#fail());
+  }
+
+  /** The host is gone: nothing more can arrive. */
+  #fail(): void {
+    this.#broken = true;
+    this.#queue = [];
+    this.#queued = 0;
+    this.#idle();
+  }
+
+  #idle(): void {
+    this.#busy = false;
+    if (this.#waiters.length > 0) { for (const wake of this.#waiters.splice(0)) wake(); }
   }
 }
