@@ -268,6 +268,7 @@ export class Supervisor {
     const h = e.spec.expectedHandlers;
     if (ms <= 0 || h.filters.length + h.gates.length + h.routes.length > 0) return;
     this.#timer(e, "idle", delayMs, () => {
+      e.timers.delete("idle");
       if (e.state !== "running") return;
       // Idle time counts from the end of the last call: a call longer than the idle time is
       // never stopped under it (it was, and its delivery then ran the handler a second time).
@@ -298,7 +299,7 @@ export class Supervisor {
     kind: CallKind,
     name: string,
     payload?: unknown,
-    opts: InvokeOptions = {},
+    opts?: InvokeOptions,
   ): Promise<unknown> {
     const e = this.#entries.get(id);
     // Running: no async frame around the call (one promise less per call, pipelined dispatch).
@@ -313,7 +314,7 @@ export class Supervisor {
     kind: CallKind,
     name: string,
     payload: unknown,
-    opts: InvokeOptions,
+    opts?: InvokeOptions,
   ): Promise<unknown> {
     const e = this.#get(id);
     if (e.state === "failed") throw new PluginUnavailableError(id, `failed: ${e.reason}`);
@@ -333,10 +334,10 @@ export class Supervisor {
     kind: CallKind,
     name: string,
     payload: unknown,
-    opts: InvokeOptions,
+    opts?: InvokeOptions,
   ): Promise<unknown> {
     e.stats.invocations++;
-    this.#armIdle(e);
+    if (!e.timers.has("idle")) this.#armIdle(e); // it re-arms itself from the last call's end
     return e.proc!.invoke(kind, name, payload, opts).catch((err) => {
       this.#record(e, err);
       throw err;

@@ -152,3 +152,28 @@ Deno.test("Supervisor's idle stop waits for the end of a call longer than the id
   await waitFor(() => sup.state("fake") === "stopped", "the idle stop once the call ended");
   assert.equal(runner.plans.length, 1);
 });
+
+Deno.test("Supervisor's idle stop counts from the last of many calls (its timer is not reset per call)", async () => {
+  const plugin = { actions: { "work.quick": () => ({ ok: true }) } };
+  const idleStopMs = 300;
+  const { sup, runner } = supervisor(plugin, { idleStopMs });
+  await using _ = sup;
+  const s = spec(plugin);
+  sup.register({ ...s, expectedHandlers: { ...s.expectedHandlers, actions: ["work.quick"] } });
+  // Calls for three idle periods, a few ms apart: the timer armed by the first fires meanwhile
+  // and must re-arm from the latest call instead of stopping the plugin.
+  let maxGap = 0;
+  let last = performance.now();
+  const until = last + 3 * idleStopMs;
+  while (performance.now() < until) {
+    assert.deepEqual(await sup.invoke("fake", "action", "work.quick", {}), { ok: true });
+    const now = performance.now();
+    maxGap = Math.max(maxGap, now - last);
+    last = now;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  // Only a pause longer than the idle time (a stalled machine) may have stopped it between calls.
+  if (maxGap < idleStopMs) assert.equal(runner.plans.length, 1, "never stopped while called");
+  await waitFor(() => sup.state("fake") === "stopped", "the idle stop after the last call");
+  assert.ok(performance.now() - last >= idleStopMs - 20, "not before the idle time had passed");
+});
