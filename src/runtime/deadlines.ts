@@ -5,19 +5,22 @@
  * and, when it fires, expires what is due and re-arms for the next.
  */
 
-interface Due {
+interface Due<K> {
   at: number;
-  fire: () => void;
+  fire: (key: K) => void;
 }
 
 /** Deadlines keyed by `K`; each fires its callback once unless deleted first. */
 export class Deadlines<K> {
-  #due = new Map<K, Due>();
+  #due = new Map<K, Due<K>>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #armedAt = Infinity;
 
-  /** Sets (or replaces) the deadline of `key`: `fire` runs in `ms` unless deleted first. */
-  set(key: K, ms: number, fire: () => void): void {
+  /**
+   * Sets (or replaces) the deadline of `key`: `fire(key)` runs in `ms` unless deleted first (so
+   * one function can serve every key, with no closure per deadline).
+   */
+  set(key: K, ms: number, fire: (key: K) => void): void {
     const at = performance.now() + ms;
     this.#due.set(key, { at, fire });
     if (at < this.#armedAt) this.#arm(at);
@@ -52,7 +55,7 @@ export class Deadlines<K> {
       // A deadline another callback deleted or replaced meanwhile is skipped.
       if (this.#due.get(key) === d) {
         this.#due.delete(key);
-        d.fire();
+        d.fire(key);
       }
     }
     let next = Infinity;

@@ -23,7 +23,9 @@ import { callTenant, serveHostCall } from "./_host_calls.ts";
 import type { RunningChild } from "./runner.ts";
 import type { InvokeOptions, LogLine } from "./types.ts";
 import {
+  callName,
   type ExitInfo,
+  NO_OPTIONS,
   type PendingCall as Pending,
   type PluginProcessOptions,
   PROCESS_DEFAULTS,
@@ -129,7 +131,6 @@ export class PluginProcess {
   get idleSince(): number | null {
     return this.#inFlight > 0 ? null : this.#idleSince;
   }
-
   /** Whether the process is ready for calls. */
   get ready(): boolean {
     return this.#phase === "ready";
@@ -273,7 +274,7 @@ export class PluginProcess {
     kind: CallKind,
     name: string,
     payload?: unknown,
-    opts: InvokeOptions = {},
+    opts: InvokeOptions = NO_OPTIONS,
   ): Promise<unknown> {
     if (this.#phase !== "ready") {
       return Promise.reject(new PluginExitedError(this.#o.pluginId, "not running"));
@@ -310,18 +311,12 @@ export class PluginProcess {
 
   #send(kind: CallKind, name: string, payload: unknown, opts: InvokeOptions): Promise<unknown> {
     const { timeoutMs = this.#o.timeoutMs, signal, cancelGraceMs = 2_000, onOutput, tenant } = opts;
-    const id = this.#o.pluginId;
     this.#inFlight++;
     const callId = this.#nextId++;
-    const what = `${kind} "${name}"`;
     return new Promise<unknown>((resolve, reject) => {
-      const p: Pending = { resolve, reject, what, onOutput, tenant: tenant?.id };
+      const p: Pending = { resolve, reject, kind, name, timeoutMs, onOutput, tenant: tenant?.id };
       this.#pending.set(callId, p);
-      this.#deadlines.set(callId, timeoutMs, () => {
-        this.#settle(callId);
-        reject(new PluginTimeoutError(id, what, timeoutMs));
-        this.kill("timeout");
-      });
+      this.#deadlines.set(callId, timeoutMs, this.#onDeadline);
       signal?.addEventListener("abort", () => this.#cancel(callId, signal.reason, cancelGraceMs), {
         once: true,
       });
@@ -331,20 +326,29 @@ export class PluginProcess {
     });
   }
 
+  /** A call's deadline passed: its timeout, or its grace after a cancellation (one for all). */
+  #onDeadline = (callId: number): void => {
+    const p = this.#pending.get(callId);
+    if (!p) return;
+    this.#settle(callId);
+    const name = callName(p);
+    const late = `${name} ignored its cancellation for ${p.graceMs} ms; killed`;
+    if (p.cancelled) this.#log("system", "warn", late);
+    else p.reject(new PluginTimeoutError(this.#o.pluginId, name, p.timeoutMs));
+    this.kill(p.cancelled ? "cancel_timeout" : "timeout");
+  };
+
   /** Caller gave up: reject now, send `cancel`, hold the slot; no answer in `graceMs` = kill. */
   #cancel(callId: number, reason: unknown, graceMs: number): void {
     const p = this.#pending.get(callId);
     if (!p || p.cancelled) return;
     p.cancelled = true;
+    p.graceMs = graceMs;
     const reject = p.reject;
     p.resolve = p.reject = () => {};
     reject(reason instanceof Error ? reason : new DOMException(String(reason), "AbortError"));
     this.#frames.send({ t: "cancel", id: callId });
-    this.#deadlines.set(callId, graceMs, () => {
-      this.#settle(callId);
-      this.#log("system", "warn", `${p.what} ignored its cancellation for ${graceMs} ms; killed`);
-      this.kill("cancel_timeout");
-    });
+    this.#deadlines.set(callId, graceMs, this.#onDeadline);
   }
 
   /** Kill now: SIGTERM, then SIGKILL after the grace period. */
@@ -361,12 +365,8 @@ export class PluginProcess {
     this.#exitReason ??= "stopped";
     this.#frames.send({ t: "shutdown" });
     this.#frames.close();
-    let t: ReturnType<typeof setTimeout> | undefined;
-    const timer = new Promise<void>((r) => t = setTimeout(r, gracefulMs));
-    await Promise.race([this.#exited, timer]);
-    clearTimeout(t);
-    this.#child.kill("SIGKILL");
-    return await this.#exited;
+    const t = setTimeout(() => this.#child.kill("SIGKILL"), gracefulMs);
+    return await this.#exited.finally(() => clearTimeout(t));
   }
 
   #onExit(s: { code: number; signal: Deno.Signal | null }): ExitInfo {
@@ -375,7 +375,7 @@ export class PluginProcess {
     const detail = `${reason} (code ${s.code}${s.signal ? `, ${s.signal}` : ""})`;
     for (const [callId, p] of [...this.#pending]) {
       this.#settle(callId);
-      p.reject(new PluginExitedError(this.#o.pluginId, `${detail} during ${p.what}`));
+      p.reject(new PluginExitedError(this.#o.pluginId, `${detail} during ${callName(p)}`));
     }
     for (const wake of this.#queue.splice(0)) wake();
     this.#deadlines.clear();

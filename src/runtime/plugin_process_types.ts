@@ -62,10 +62,22 @@ export interface ExitInfo {
 export interface PendingCall {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
-  what: string;
+  kind: string;
+  name: string;
+  timeoutMs: number;
+  /** The grace after a cancellation, once cancelled. */
+  graceMs?: number;
   onOutput?: (data: string) => void;
   /** Cancelled by the caller: its answer (and output) is awaited only to free the slot. */
   cancelled?: boolean;
   /** The tenant the call runs for: host calls naming this call act for it. */
   tenant?: string;
 }
+
+/** How errors name a call, e.g. `filter "notification.format"` (built only when needed). */
+export function callName(p: PendingCall): string {
+  return `${p.kind} "${p.name}"`;
+}
+
+/** The options of a call given none: one shared object, not a fresh `{}` per call. */
+export const NO_OPTIONS: Readonly<Record<string, never>> = Object.freeze({});

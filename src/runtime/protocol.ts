@@ -96,7 +96,8 @@ export function validateChildFrame(v: unknown): ChildFrame | undefined {
       return { t: "ready" };
     case "result": {
       if (!isId(v.id)) return undefined;
-      if (v.ok === true) return { t: "result", id: v.id, ok: true, value: v.value };
+      // The decoded frame itself (no copy per call): only `id`, `ok` and `value` are read.
+      if (v.ok === true) return v as ChildFrame;
       const error = validError(v.error);
       if (v.ok === false && error) return { t: "result", id: v.id, ok: false, error };
       return undefined;
