@@ -19,6 +19,7 @@ import { assertSandbox, type SandboxInfo, switchesUids } from "./detect_sandbox.
 import { SandboxUnavailableError } from "./errors.ts";
 import { type ShellLaunch, shellSandbox } from "./addon_sandbox.ts";
 import { launcherArgv } from "./launcher.ts";
+import { PLUGIN_MALLOC_TUNABLES } from "./malloc_env.ts";
 import { channelFor } from "./channel_plan.ts";
 import { SDK_DIR, SHIM_DIR } from "./runtime_dirs.ts";
 import { IN_SANDBOX, SANDBOX_VIEW } from "./sandbox_paths.ts";
@@ -189,6 +190,7 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
     HOME: view.dataDir,
     NO_COLOR: "1",
     TMPDIR: view.tmpDir,
+    ...(o.shell ? {} : { GLIBC_TUNABLES: PLUGIN_MALLOC_TUNABLES }),
   };
   const tmpMb = o.tmpMb ?? 64;
   const caps = capsPlan(o.caps ?? noCaps(), o.pluginId, {

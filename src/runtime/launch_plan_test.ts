@@ -4,6 +4,7 @@ import type { CapsFacts } from "./caps_plan.ts";
 import type { SandboxInfo } from "./detect_sandbox.ts";
 import { LAUNCHER_SCRIPT } from "./launcher.ts";
 import { type LaunchOptions, launchPlan } from "./launch_plan.ts";
+import { PLUGIN_MALLOC_TUNABLES } from "./malloc_env.ts";
 
 const SANDBOX: SandboxInfo = {
   mode: "bwrap",
@@ -235,4 +236,21 @@ Deno.test("launchPlan() keeps an addon's sandbox in the keeper's process group; 
     assert.ok(!argv.includes("--new-session"), `privileged: ${privileged}`);
     assert.ok(argv.includes("--die-with-parent"));
   }
+});
+
+Deno.test("launchPlan() gives plugin processes glibc's malloc settings, and an addon's host software none", () => {
+  const setenv = (argv: string[]) =>
+    argv.flatMap((a, i) =>
+      a === "--setenv" && argv[i + 1] === "GLIBC_TUNABLES" ? [argv[i + 2]] : []
+    );
+  assert.deepEqual(setenv(launchPlan(BASE).argv), [PLUGIN_MALLOC_TUNABLES]);
+  const flags = launchPlan({ ...BASE, sandbox: { ...SANDBOX, mode: "flags" } });
+  assert.equal(flags.env.GLIBC_TUNABLES, PLUGIN_MALLOC_TUNABLES);
+  const addon = launchPlan({
+    ...BASE,
+    sandbox: { ...SANDBOX, root: true },
+    uid: 65534,
+    shell: { entry: "addon.sh", args: ["install"], id: "kv", version: "1.0.0", privileged: false },
+  });
+  assert.deepEqual(setenv(addon.argv), []);
 });

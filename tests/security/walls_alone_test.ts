@@ -173,6 +173,7 @@ const bwrapOnly: SecurityCase[] = [
       assert.deepEqual(Object.keys(env).sort(), [
         "DENO_DIR",
         "DENO_NO_UPDATE_CHECK",
+        "GLIBC_TUNABLES",
         "HOME",
         "NO_COLOR",
         "PWD",
