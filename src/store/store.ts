@@ -1,4 +1,5 @@
-import { type Client, createClient, type InStatement, type ResultSet } from "@libsql/client";
+import type { Client, InStatement, ResultSet } from "@libsql/client";
+import { createClient as createFileClient } from "@libsql/client/sqlite3";
 import { redact, StoreFullError, StoreUnavailableError } from "./errors.ts";
 import { migrate } from "./migrate.ts";
 import { MIGRATIONS } from "./migrations/mod.ts";
@@ -213,7 +214,11 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
   // SQLite creates the file (and its -wal/-shm, which copy its mode) with the umask: create it
   // 0600 first so no other user can read state.
   if (isFile) await ensurePrivateFile(path);
-  const client = createClient({ url, authToken });
+  // A database file needs only the client's SQLite driver; its HTTP and WebSocket protocols
+  // (@libsql/hrana-client and what it imports) load only for a remote database.
+  const client = isFile
+    ? createFileClient({ url })
+    : (await import("@libsql/client")).createClient({ url, authToken });
   const pragmas = isFile
     ? [`PRAGMA busy_timeout = ${busyTimeoutMs}`, "PRAGMA foreign_keys = ON"]
     : ["PRAGMA foreign_keys = ON"];

@@ -12,7 +12,7 @@
  */
 /// <reference no-default-lib="true" />
 /// <reference lib="deno.worker" />
-import { type Client, createClient, type InStatement } from "@libsql/client";
+import type { Client, InStatement } from "@libsql/client";
 import { localPath, NativeWriter } from "./native_writer.ts";
 
 /** An error as it crosses the thread boundary (plain data). */
@@ -48,6 +48,8 @@ async function handle(message: Inbound): Promise<void> {
         const path = localPath(message.url);
         if (path !== null) client = new NativeWriter(path, message.pragmas);
         else {
+          // Only a remote database needs the client (and its HTTP/WebSocket protocol modules).
+          const { createClient } = await import("@libsql/client");
           const remote = createClient({ url: message.url, authToken: message.authToken });
           client = remote;
           for (const pragma of message.pragmas) await remote.execute(pragma);
