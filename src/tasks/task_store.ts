@@ -129,13 +129,17 @@ export function claimTasks(
       attempt: Number(r.attempts) + 1,
       startedAt: now,
     }));
+    // One statement for the whole claim (the ids as one JSON array), not one per task: a claim
+    // takes up to the type's concurrency, and each statement is a message to the writer thread
+    // and a step of its own there. `attempts + 1` is what was read above: only claims count
+    // attempts up, and claims of one type run one at a time.
     return {
-      statements: claimed.map((t) => ({
-        sql: `UPDATE tasks SET status = 'running', attempts = ?, plugin_id = ?,
+      statements: claimed.length === 0 ? [] : [{
+        sql: `UPDATE tasks SET status = 'running', attempts = attempts + 1, plugin_id = ?,
           started_at = COALESCE(started_at, ?), progress = NULL, progress_message = NULL
-          WHERE id = ? AND status = 'queued'`,
-        args: [t.attempt, pluginId, now, t.id],
-      })),
+          WHERE id IN (SELECT value FROM json_each(?)) AND status = 'queued'`,
+        args: [pluginId, now, JSON.stringify(claimed.map((t) => t.id))],
+      }],
       value: claimed,
     };
   }, { shareCommit: true });
