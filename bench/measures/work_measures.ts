@@ -14,9 +14,15 @@ import {
   type TestDaemon,
 } from "../lib/daemon_client.ts";
 import { type MeasureResult, result, summarize, summarizeRates } from "../lib/stats.ts";
-import { costMark, type CostPerRequest, costSince, meanCost } from "../lib/daemon_cost.ts";
+import {
+  costMark,
+  type CostPerRequest,
+  costSince,
+  cpuSecondsSync,
+  meanCost,
+} from "../lib/daemon_cost.ts";
 import { descendants } from "../lib/proc.ts";
-import { rawHttpLoad } from "../lib/raw_http_load.ts";
+import { bareServerLoad, rawHttpLoad } from "../lib/raw_http_load.ts";
 
 const BENCH_TASK_DIR = new URL("../plugins/bench-task", import.meta.url).pathname;
 
@@ -31,29 +37,59 @@ export interface WorkMeasureOptions {
   queries: number;
 }
 
-/** `clients` concurrent posters until `total` requests answered `expect`; the rate and cost. */
-async function load(
+/** One round of task posts: the rate, and what it cost the daemon, the plugin and the client. */
+interface TaskRound {
+  rate: number;
+  cost: CostPerRequest;
+  clientCpuUs: number;
+  pluginCpuUs: number;
+  latencyP50Ms: number;
+}
+
+/** CPU seconds of `pids` together (a process gone counts 0). */
+function cpuOf(pids: number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += cpuSecondsSync(pid);
+    } catch { /* gone */ }
+  }
+  return total;
+}
+
+/**
+ * `total` task submissions from the raw HTTP/1.1 client in its own process (bench/lib/
+ * raw_http_load.ts: `clients` keep-alive connections, one request in flight each), every one
+ * answered 202; the rate and the CPU per task of the daemon, the processing plugin and the client.
+ */
+async function postTasks(
   c: SocketClient,
   daemon: TestDaemon,
-  total: number,
+  processor: number[],
   clients: number,
-  path: string,
-  body: (i: number) => string,
-  expect: number,
-): Promise<{ rate: number; cost: CostPerRequest }> {
-  let next = 0;
+  total: number,
+): Promise<TaskRound> {
   const mark = await costMark(c, daemon.process.pid);
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (next < total) {
-      const i = next++;
-      const status = await c.postStatus(path, body(i));
-      if (status !== expect) throw new Error(`POST ${path} answered ${status}`);
-    }
-  }));
-  const rate = total / ((performance.now() - t0) / 1000);
-  return { rate, cost: await costSince(c, daemon.process.pid, mark, total) };
+  const plugin0 = cpuOf(processor);
+  const load = await rawHttpLoad({
+    socket: daemon.socketPath,
+    path: "/v1/tasks/bench.noop",
+    template: TASK_BODY,
+    clients,
+    total,
+  });
+  const pluginCpuUs = Math.round(((cpuOf(processor) - plugin0) / total) * 1e6);
+  return {
+    rate: load.rate,
+    cost: await costSince(c, daemon.process.pid, mark, total),
+    clientCpuUs: load.client_cpu_us,
+    pluginCpuUs,
+    latencyP50Ms: load.latency_p50_ms,
+  };
 }
+
+/** The body of every posted task (`{i}` is the request's number). */
+const TASK_BODY = `{"input":{"i":{i}}}`;
 
 async function tasks(o: WorkMeasureOptions): Promise<MeasureResult[]> {
   await using daemon = await benchDaemon();
@@ -61,14 +97,17 @@ async function tasks(o: WorkMeasureOptions): Promise<MeasureResult[]> {
   await installGrantEnable(c, BENCH_TASK_DIR);
   // The processor's processes (launcher, bwrap, deno), read before any load (see daemon_cost.ts).
   const processor = await descendants(daemon.process.pid);
-  const body = (i: number) => JSON.stringify({ input: { i } });
-  await load(c, daemon, 500, o.clients, "/v1/tasks/bench.noop", body, 202); // warm-up
-  const rates: number[] = [];
-  const costs: CostPerRequest[] = [];
+  // The HTTP ceiling of this client on this host: the same requests to a bare Deno.serve.
+  const httpCeiling = await bareServerLoad({
+    path: "/v1/tasks/bench.noop",
+    template: TASK_BODY,
+    clients: o.clients,
+    total: o.tasks,
+  });
+  await postTasks(c, daemon, processor, o.clients, 500); // warm-up
+  const running: TaskRound[] = [];
   for (let r = 0; r < o.rounds; r++) {
-    const round = await load(c, daemon, o.tasks, o.clients, "/v1/tasks/bench.noop", body, 202);
-    rates.push(round.rate);
-    costs.push(round.cost);
+    running.push(await postTasks(c, daemon, processor, o.clients, o.tasks));
   }
   const lat: number[] = [];
   for (let i = 0; i < o.waits + 50; i++) {
@@ -79,43 +118,52 @@ async function tasks(o: WorkMeasureOptions): Promise<MeasureResult[]> {
   }
   // Intake alone: the processor stopped (SIGSTOP), so nothing but submissions (and the claims of
   // the first `concurrency` tasks) competes for the daemon and the disk.
-  const paused: number[] = [];
-  const pausedCosts: CostPerRequest[] = [];
+  const paused: TaskRound[] = [];
   for (const pid of processor) Deno.kill(pid, "SIGSTOP");
   try {
     for (let r = 0; r < o.rounds; r++) {
-      const round = await load(c, daemon, o.tasks, o.clients, "/v1/tasks/bench.noop", body, 202);
-      paused.push(round.rate);
-      pausedCosts.push(round.cost);
+      paused.push(await postTasks(c, daemon, processor, o.clients, o.tasks));
     }
   } finally {
     for (const pid of processor) Deno.kill(pid, "SIGCONT");
   }
+  const client = `a raw HTTP/1.1 client in its own process (${o.clients} keep-alive ` +
+    "connections, one request in flight each, no fetch: bench/lib/raw_http_load.ts)";
   // The same intake measured twice: with the processor draining, and with it paused.
-  const accepted = (id: string, label: string, r: number[], c: CostPerRequest[], notes: string) =>
+  const accepted = (id: string, label: string, rounds: TaskRound[], notes: string) =>
     result({
       id,
       name: `tasks accepted (stored, 202), ${o.clients} clients${label}`,
       unit: "tasks/s",
-      ...summarizeRates(r),
+      ...summarizeRates(rounds.map((r) => r.rate)),
       target: { stat: "median", op: ">", value: 5000 },
-      config: { clients: o.clients, rounds: o.rounds, tasks_per_round: o.tasks, ...meanCost(c) },
+      config: {
+        clients: o.clients,
+        rounds: o.rounds,
+        tasks_per_round: o.tasks,
+        client,
+        request_latency_p50_ms: summarize(rounds.map((r) => r.latencyP50Ms)).median,
+        client_cpu_us_per_task: summarize(rounds.map((r) => r.clientCpuUs)).median,
+        plugin_cpu_us_per_task: summarize(rounds.map((r) => r.pluginCpuUs)).median,
+        http_floor_per_s: Math.round(httpCeiling.rate),
+        http_floor_client_cpu_us: httpCeiling.client_cpu_us,
+        ...meanCost(rounds.map((r) => r.cost)),
+      },
       notes,
     });
   return [
     accepted(
       "tasks_accepted",
       "",
-      rates,
-      costs,
+      running,
       "inserts, claims and finished attempts share commits (group commit); the processor " +
-        "drains the tasks meanwhile, so the cost per task covers its whole life",
+        "drains the tasks meanwhile, so the cost per task covers its whole life; " +
+        "http_floor_per_s: the same client and requests against a bare Deno.serve on a socket",
     ),
     accepted(
       "tasks_accepted_paused",
       ", processor paused",
       paused,
-      pausedCosts,
       "the processing plugin's processes stopped (SIGSTOP) during these rounds: the " +
         "intake alone (insert, group commit, answer)",
     ),
