@@ -183,24 +183,37 @@ Deno.test(
     const killedAt = Date.now();
 
     await using second = await startDaemon({ stateDir: first.stateDir, env: ENV });
+    const views = async () =>
+      await Promise.all(
+        ids.map(async (id) => (await socketJson(second, "GET", `/v1/tasks/${id}`)).body),
+      );
+    // A failure says what each task went through (a run once failed here without its reason).
+    const story = async () =>
+      `before the kill: ${before.join(", ")}; after: ${
+        JSON.stringify((await views()).map((v) => ({ status: v.status, attempts: v.attempts })))
+      }; daemon log: ${second.log().slice(-2000)}`;
     await waitFor(
       async () => (await statuses(second)).every((s) => s === "succeeded"),
       "every task to succeed",
       90_000,
-    );
-    const views = await Promise.all(
-      ids.map(async (id) => (await socketJson(second, "GET", `/v1/tasks/${id}`)).body),
-    );
-    const interrupted = views.filter((v) =>
+    ).catch(async (error) => {
+      throw new Error(`${(error as Error).message}; ${await story()}`);
+    });
+    const ended = await views();
+    const interrupted = ended.filter((v) =>
       v.attempts.some((a: Json) => a.status === "interrupted")
     );
-    assert.ok(interrupted.length >= 1, "a task running at the crash was retried");
-    for (const v of interrupted) assert.equal(v.attempts.at(-1).status, "ok");
+    assert.ok(interrupted.length >= 1, `a task running at the crash was retried; ${await story()}`);
+    for (const v of interrupted) assert.equal(v.attempts.at(-1).status, "ok", await story());
     // Tasks done before the crash ran no more after it.
     const doneBefore = ids.filter((_, i) => before[i] === "succeeded");
     for (const id of doneBefore) {
       const records = await allExecutions(second, `task=${id}`);
-      assert.ok(records.every((r) => Date.parse(r.started_at) < killedAt), `${id} ran again`);
+      assert.ok(
+        records.every((r) => Date.parse(r.started_at) < killedAt),
+        `${id} ran again: records started ${records.map((r) => r.started_at).join(", ")}, ` +
+          `killed at ${new Date(killedAt).toISOString()}`,
+      );
     }
   },
 );
