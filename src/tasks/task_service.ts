@@ -29,6 +29,7 @@ import type { FleetTaskQueue } from "./fleet_queue.ts";
 import { FLEET_UNREACHABLE, mergePages, pageSize, type TaskPage } from "./task_page.ts";
 import { type Processor, taskProcessors } from "./processors.ts";
 import { FINAL_STATUSES, TaskError, type TaskView } from "./types.ts";
+import { type RunningAttempt, TaskLane } from "./task_lane.ts";
 
 /** What tasks need from the plugin lifecycle (a subset of `PluginService`). */
 export interface TaskHost {
@@ -71,19 +72,6 @@ export interface TaskRequest {
   tenant?: string | null;
 }
 
-interface Running {
-  abort: AbortController;
-  cancelled: boolean;
-  progress: { fraction: number; message: string | null } | null;
-}
-
-interface Lane {
-  running: Map<string, Running>;
-  pumping: boolean;
-  again: boolean;
-  timer: ReturnType<typeof setTimeout> | null;
-}
-
 const MAX_WAIT_S = 300;
 /** How often a wait on a fleet task looks at its status again. */
 const FLEET_POLL_MS = 200;
@@ -95,7 +83,7 @@ export class TaskService {
   #tenants: TaskServiceOptions["tenants"] | null;
   #log: (message: string) => void;
   #retryBaseMs: number;
-  #lanes = new Map<string, Lane>();
+  #lanes = new Map<string, TaskLane>();
   #processors: Promise<Map<string, Processor>> | null = null;
   #waiters = new Map<string, Set<() => void>>();
   #running = false;
@@ -146,7 +134,7 @@ export class TaskService {
   /** Stops claiming; waits up to `deadlineMs` for running attempts (the rest resume at start). */
   async stop(deadlineMs = 5000): Promise<void> {
     this.#running = false;
-    for (const lane of this.#lanes.values()) if (lane.timer !== null) clearTimeout(lane.timer);
+    for (const lane of this.#lanes.values()) lane.stop();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<void>((r) => timer = setTimeout(r, deadlineMs));
     await Promise.race([Promise.allSettled([...this.#inFlight]), late]);
@@ -267,12 +255,9 @@ export class TaskService {
     return await this.wait(id, 10);
   }
 
-  #lane(type: string): Lane {
+  #lane(type: string): TaskLane {
     let lane = this.#lanes.get(type);
-    if (!lane) {
-      lane = { running: new Map(), pumping: false, again: false, timer: null };
-      this.#lanes.set(type, lane);
-    }
+    if (!lane) this.#lanes.set(type, lane = new TaskLane());
     return lane;
   }
 
@@ -321,25 +306,23 @@ export class TaskService {
     }
   }
 
-  /** Wakes the lane when its earliest retry is due. */
-  async #schedule(type: string, lane: Lane): Promise<void> {
+  /** Wakes the lane when its earliest delayed task is due (looked up only if there may be one). */
+  async #schedule(type: string, lane: TaskLane): Promise<void> {
+    const generation = lane.mayHaveDelayed();
+    if (generation === null) return;
     const due = await nextDue(this.#store, type);
-    if (due !== null && due > Date.now()) this.#retryLater(type, lane, due - Date.now());
+    if (due === null) lane.settle(generation);
+    else this.#retryLater(type, lane, due - Date.now());
   }
 
-  #retryLater(type: string, lane: Lane, ms: number): void {
-    if (lane.timer !== null) clearTimeout(lane.timer);
-    lane.timer = setTimeout(() => {
-      lane.timer = null;
-      void this.#pump(type);
-    }, Math.max(0, ms) + 5);
-    Deno.unrefTimer(lane.timer);
+  #retryLater(type: string, lane: TaskLane, ms: number): void {
+    lane.wakeIn(ms, () => void this.#pump(type));
   }
 
-  #start(lane: Lane, processor: Processor, task: ClaimedTask): void {
-    const live: Running = { abort: new AbortController(), cancelled: false, progress: null };
+  #start(lane: TaskLane, processor: Processor, task: ClaimedTask): void {
+    const live: RunningAttempt = { abort: new AbortController(), cancelled: false, progress: null };
     lane.running.set(task.id, live);
-    const run = this.#attempt(processor, task, live).finally(() => {
+    const run = this.#attempt(lane, processor, task, live).finally(() => {
       lane.running.delete(task.id);
       this.#inFlight.delete(run);
       this.#wake(task.id);
@@ -348,7 +331,12 @@ export class TaskService {
     this.#inFlight.add(run);
   }
 
-  async #attempt(processor: Processor, task: ClaimedTask, live: Running): Promise<void> {
+  async #attempt(
+    lane: TaskLane,
+    processor: Processor,
+    task: ClaimedTask,
+    live: RunningAttempt,
+  ): Promise<void> {
     const payload = {
       id: task.id,
       type: task.type,
@@ -372,6 +360,7 @@ export class TaskService {
       if (name === "PluginUnavailableError" || name === "PluginStartError") {
         // Never reached the plugin: not an attempt; try again shortly.
         await releaseTask(this.#store, task.id, 1000);
+        lane.delayed(); // once committed: see TaskLane
         return;
       }
       outcome = classify({ error }, task, processor.settings, live, this.#retryBaseMs);
@@ -386,6 +375,7 @@ export class TaskService {
       id: task.id,
       outcome: { ...outcome, attempt, progress: live.progress },
     });
+    if (outcome.status === "queued") lane.delayed(); // once committed: see TaskLane
   }
 
   #wake(id: string): void {

@@ -241,10 +241,14 @@ export function recoverInterrupted(
   });
 }
 
-/** The earliest due time of queued tasks of `type` (ms), or null when none is queued. */
+/**
+ * The earliest due time (ms) of the queued tasks of `type` that were given one (a retry's backoff,
+ * a released claim; a new or recovered task is due at once), or null when none was.
+ */
 export async function nextDue(store: Store, type: string): Promise<number | null> {
   const rs = await store.execute({
-    sql: "SELECT MIN(next_attempt_at) AS t FROM tasks WHERE type = ? AND status = 'queued'",
+    sql: `SELECT MIN(next_attempt_at) AS t FROM tasks
+      WHERE type = ? AND status = 'queued' AND next_attempt_at > 0`,
     args: [type],
   });
   const t = rs.rows[0]?.t;
