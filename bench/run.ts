@@ -123,7 +123,7 @@ const GROUPS: Record<string, () => Promise<MeasureResult[]>> = {
       tasks: values.quick ? 200 : 500,
       rounds: 3,
       clients: 32,
-      budgetMs: values.quick ? 80_000 : 160_000,
+      budgetMs: values.quick ? 110_000 : 220_000,
     }),
   tasks: () => taskMeasures(work()),
   records_off: () => recordsMeasures(work(), "off"),
