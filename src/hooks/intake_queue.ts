@@ -23,7 +23,10 @@ export interface AcceptedEvent {
 export interface IntakeQueueOptions {
   /** Extra statements committed with each new event (the webhook outbox). @default none */
   outboxStatements?: (event: CloudEvent) => Promise<InStatement[]>;
-  /** Called after a batch committed, with the events that were new. */
+  /**
+   * Called once a batch is committed (visible; its log's sync may still run, and its emitters are
+   * answered only after it), with the events that were new.
+   */
   onCommitted: (accepted: AcceptedEvent[]) => void;
   /** Most events per batch. @default 2000 */
   maxBatch?: number;
@@ -153,13 +156,6 @@ export class IntakeQueue {
         try {
           const fresh = await this.#commit(batch);
           for (const item of batch) item.done.resolve({ duplicate: !fresh.has(item) });
-          const accepted = batch.flatMap((i) => {
-            const bytes = fresh.get(i);
-            return bytes === undefined
-              ? []
-              : [{ event: i.event, subscribers: i.subscribers, bytes, trace: i.trace }];
-          });
-          if (accepted.length > 0) this.#options.onCommitted(accepted);
         } catch (error) {
           for (const item of batch) item.done.reject(error);
         }
@@ -181,6 +177,17 @@ export class IntakeQueue {
     const group = this.#queue[n - 1]?.group;
     while (group && n < this.#queue.length && this.#queue[n]!.group === group) n++;
     return n;
+  }
+
+  /** Hands the new events of a committed batch to `onCommitted`. */
+  #committed(batch: Item[], fresh: Map<Item, number>): void {
+    const accepted = batch.flatMap((i) => {
+      const bytes = fresh.get(i);
+      return bytes === undefined
+        ? []
+        : [{ event: i.event, subscribers: i.subscribers, bytes, trace: i.trace }];
+    });
+    if (accepted.length > 0) this.#options.onCommitted(accepted);
   }
 
   /** Commits the new events of `batch`; returns each new one with its envelope's length. */
@@ -222,7 +229,9 @@ export class IntakeQueue {
       if (this.#options.outboxStatements) {
         for (const e of events) statements.push(...await this.#options.outboxStatements(e));
       }
-      return { statements, value: fresh };
+      // Delivery starts once the rows are committed, while the log's sync may still run: a crash
+      // keeps what was committed, and the emitters are answered only after the sync.
+      return { statements, value: fresh, afterWrite: () => this.#committed(batch, fresh) };
       // Shares its commit: it reads only which ids are stored, and only intake stores events.
     }, { shareCommit: true });
   }

@@ -81,10 +81,10 @@ export class InThreadWriter {
   }
 
   /**
-   * Commits `statements` atomically now (with `syncLog`, resolves once the log is synced);
-   * resolves with the commit's duration in ms.
+   * Commits `statements` atomically now (with `syncLog`, resolves once the log is synced, and
+   * calls `written` before the sync); resolves with the commit's duration in ms.
    */
-  batch(statements: InStatement[]): Promise<number> {
+  batch(statements: InStatement[], written?: () => void): Promise<number> {
     if (this.#offload !== null && argumentCount(statements) > this.#offload.above) {
       this.#dirty = true;
       this.#schedule();
@@ -99,6 +99,8 @@ export class InThreadWriter {
     this.#dirty = true;
     this.#schedule();
     if (this.#logSync === null) return Promise.resolve(performance.now() - started);
+    // Committed and visible; durable once the log's sync is done.
+    written?.();
     return this.#logSync.sync().then(() => performance.now() - started);
   }
 

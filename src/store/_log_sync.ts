@@ -10,6 +10,8 @@
 /** An error of the log's sync, with a code the store classifies (`SQLITE_FULL`, `SQLITE_IOERR`). */
 export class LogSyncError extends Error {
   readonly code: string;
+  /** The commit was made (it is visible) but is not known to be durable: never retry it. */
+  readonly committed = true;
   constructor(message: string, code: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "LogSyncError";

@@ -22,11 +22,19 @@ interface Job {
 interface Built {
   job: Job;
   batch: WriteBatch<unknown>;
+  /** What `afterWrite` threw, if it did. */
+  writeError?: unknown;
 }
 
-/** See the module doc. `commit` applies statements atomically (one transaction). */
+/**
+ * Applies statements atomically (one transaction). `written` may be called once they are committed
+ * and visible to reads, before the promise resolves (with a sync still to come).
+ */
+export type Commit = (statements: InStatement[], written: () => void) => Promise<void>;
+
+/** See the module doc. */
 export class WriteQueue {
-  #commit: (statements: InStatement[]) => Promise<void>;
+  #commit: Commit;
   #jobs: Job[] = [];
   #running = false;
   #lingering: Job[] = [];
@@ -34,7 +42,7 @@ export class WriteQueue {
   #lingerUntil = Infinity;
   #idle: PromiseWithResolvers<void> | null = null;
 
-  constructor(commit: (statements: InStatement[]) => Promise<void>) {
+  constructor(commit: Commit) {
     this.#commit = commit;
   }
 
@@ -116,8 +124,10 @@ export class WriteQueue {
   /**
    * Builds each write (in order; a sharing builder may run before the writes ahead of it in its
    * group are committed, which is the promise `shareCommit` makes), commits them together, then
-   * runs each `afterCommit` and answers. Should the shared commit fail, each write is committed
-   * on its own, so one bad write fails alone.
+   * runs each `afterCommit` and answers (`afterWrite` runs as soon as the statements are
+   * visible, which may be before their sync). Should the shared commit fail, each write is
+   * committed on its own, so one bad write fails alone; unless the statements were committed and
+   * only their sync failed (`committed` on the error): then every write fails, none is retried.
    */
   async #group(jobs: Job[]): Promise<void> {
     const built: Built[] = [];
@@ -129,10 +139,21 @@ export class WriteQueue {
       }
     }
     const statements = built.flatMap((b) => b.batch.statements);
+    let wrote = false;
+    const written = () => {
+      if (wrote) return;
+      wrote = true;
+      for (const one of built) afterWrite(one);
+    };
     try {
-      if (statements.length > 0) await this.#commit(statements);
+      if (statements.length > 0) await this.#commit(statements, written);
+      written();
     } catch (error) {
-      if (built.length === 1) return built[0]!.job.reject(error);
+      const committed = (error as { committed?: boolean })?.committed === true;
+      if (built.length === 1 || committed) {
+        for (const one of built) one.job.reject(error);
+        return;
+      }
       for (const one of built) await this.#alone(one);
       return;
     }
@@ -141,7 +162,10 @@ export class WriteQueue {
 
   async #alone(one: Built): Promise<void> {
     try {
-      if (one.batch.statements.length > 0) await this.#commit(one.batch.statements);
+      if (one.batch.statements.length > 0) {
+        await this.#commit(one.batch.statements, () => afterWrite(one));
+      }
+      afterWrite(one);
     } catch (error) {
       return one.job.reject(error);
     }
@@ -149,8 +173,21 @@ export class WriteQueue {
   }
 }
 
-function settle({ job, batch }: Built): void {
+/** Runs a batch's `afterWrite` once (its failure is the write's, reported at `settle`). */
+function afterWrite(one: Built): void {
+  const hook = one.batch.afterWrite;
+  if (!hook) return;
+  one.batch.afterWrite = undefined;
   try {
+    hook();
+  } catch (error) {
+    one.writeError = error;
+  }
+}
+
+function settle({ job, batch, writeError }: Built): void {
+  try {
+    if (writeError !== undefined) throw writeError;
     batch.afterCommit?.();
     job.resolve(batch.value);
   } catch (error) {

@@ -37,6 +37,15 @@ export interface StoreOptions {
   synchronous?: "full" | "normal";
 }
 
+/**
+ * What commits a store's writes: the writer thread, or `_in_thread_writer.ts`. `written` may be
+ * called once the statements are visible, before the batch resolves (its sync still to come).
+ */
+export interface Writer {
+  batch(statements: InStatement[], written?: () => void): Promise<number>;
+  close(): Promise<void>;
+}
+
 /** Something wrong with the database, for `GET /v1/health`. */
 export interface StoreProblem {
   detail: string;
@@ -64,9 +73,9 @@ const PROBE_MS = 2000;
 export class Store {
   readonly client: Client;
   readonly url: string;
-  #writes = new WriteQueue((statements) => this.#commit(statements));
+  #writes = new WriteQueue((statements, written) => this.#commit(statements, written));
   #pragmas: string[];
-  #writer: Pick<WriterThread, "batch" | "close"> | null = null;
+  #writer: Writer | null = null;
   #onCommit: (ms: number, statements: number) => void;
   #problem: StoreProblem | null = null;
   #probe: ReturnType<typeof setInterval> | null = null;
@@ -84,7 +93,7 @@ export class Store {
   }
 
   /** Commits on `writer` from now on (see {@linkcode StoreOptions.writerThread}). */
-  useWriter(writer: Pick<WriterThread, "batch" | "close">): void {
+  useWriter(writer: Writer): void {
     this.#writer = writer;
   }
 
@@ -114,11 +123,11 @@ export class Store {
     return this.#writes.push(build, options.shareCommit === true, options.lingerMs ?? 0);
   }
 
-  async #commit(statements: InStatement[]): Promise<void> {
+  async #commit(statements: InStatement[], written: () => void): Promise<void> {
     const started = performance.now();
     try {
       const ms = this.#writer
-        ? await this.#writer.batch(statements)
+        ? await this.#writer.batch(statements, written)
         : (await this.client.batch(statements, "write"), performance.now() - started);
       this.#onCommit(ms, statements.length);
       if (this.#problem) this.#recovered();

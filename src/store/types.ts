@@ -13,6 +13,14 @@ export interface WriteBatch<T> {
   value?: T;
   /** Runs after the batch committed, before the next write starts. */
   afterCommit?: () => void;
+  /**
+   * Runs as soon as the batch is committed and visible to reads, which with
+   * `synchronous: "full"` may be before the log's sync makes it durable (and before the write
+   * resolves): for work that may start on committed data but must not be acknowledged yet. Should
+   * the sync then fail, the write rejects all the same. Once at most; never for a batch that was
+   * not committed.
+   */
+  afterWrite?: () => void;
 }
 
 /** Options of `Store.write()`. */

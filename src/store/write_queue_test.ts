@@ -98,3 +98,45 @@ Deno.test("Store.write({lingerMs}) rides along with the next sharing commit, or 
     assert.deepEqual(commits, [2, 1, 1], "close() commits what lingers");
   });
 });
+
+Deno.test("WriteQueue: afterWrite runs when the statements are visible, before the write resolves; a commit whose sync failed is rejected whole, never retried write by write", async () => {
+  const { WriteQueue } = await import("./_write_queue.ts");
+  const committed: string[][] = [];
+  let sync = Promise.withResolvers<void>();
+  let failSync = false;
+  const queue = new WriteQueue(async (statements, written) => {
+    committed.push(statements.map((s) => (typeof s === "string" ? s : s.sql)));
+    written();
+    await sync.promise;
+    if (failSync) {
+      throw Object.assign(new Error("sync failed"), {
+        committed: true,
+        code: "SQLITE_IOERR_FSYNC",
+      });
+    }
+  });
+  const order: string[] = [];
+  const write = queue.push(() => ({
+    statements: ["A"],
+    value: "a",
+    afterWrite: () => order.push("written"),
+    afterCommit: () => order.push("committed"),
+  }), true);
+  void write.then(() => order.push("resolved"));
+  while (order.length === 0) await new Promise((r) => setTimeout(r, 1));
+  assert.deepEqual(order, ["written"], "visible before the sync ended");
+  sync.resolve();
+  assert.equal(await write, "a");
+  assert.deepEqual(order, ["written", "committed", "resolved"]);
+
+  sync = Promise.withResolvers<void>();
+  failSync = true;
+  const writes = ["B", "C"].map((sql) =>
+    queue.push(() => ({ statements: [sql], afterWrite: () => order.push(`written ${sql}`) }), true)
+  );
+  while (committed.length < 2) await new Promise((r) => setTimeout(r, 1));
+  sync.resolve();
+  for (const w of writes) await assert.rejects(w, /sync failed/);
+  assert.deepEqual(committed, [["A"], ["B", "C"]], "committed once, not again one by one");
+  assert.deepEqual(order.slice(3), ["written B", "written C"]);
+});
