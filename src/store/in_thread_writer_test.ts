@@ -148,3 +148,28 @@ Deno.test("InThreadWriter with offload sends a commit with more arguments than i
   assert.equal(Number(rs.rows[0]!.n), 2, "the offloaded commit was the offload's to make");
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("openStore({writerThread}) full: writes sharing a commit whose log sync failed all fail, the store turns degraded, and nothing is committed twice", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "plugd-inthread-" });
+  const path = `${dir}/plugd.db`;
+  const store = await openStore(`file:${path}`, { writerThread: true });
+  await store.write(() => ({ statements: [{ sql: "CREATE TABLE t (v TEXT)" }] }));
+  await Deno.rename(`${path}-wal`, `${path}-wal.moved`); // the log's path names no file: no sync
+  const writes = ["a", "b"].map((v) =>
+    store.write(() => ({ statements: [{ sql: "INSERT INTO t (v) VALUES (?)", args: [v] }] }), {
+      shareCommit: true,
+    })
+  );
+  for (const outcome of await Promise.allSettled(writes)) {
+    assert.equal(outcome.status, "rejected");
+    const error = (outcome as PromiseRejectedResult).reason as Error & { committed?: boolean };
+    assert.equal(error.name, "StoreUnavailableError");
+    assert.equal(error.committed, true);
+  }
+  assert.ok(store.problem, "the store says it is degraded");
+  await Deno.rename(`${path}-wal.moved`, `${path}-wal`);
+  const rs = await store.execute("SELECT COUNT(*) AS n FROM t");
+  assert.equal(Number(rs.rows[0]!.n), 2, "committed once, not retried write by write");
+  await store.close();
+  await Deno.remove(dir, { recursive: true });
+});

@@ -148,6 +148,10 @@ export class Store {
       mapped = new StoreUnavailableError(this.url, message, { cause: error });
     }
     if (mapped) this.#degraded(mapped.message);
+    // Made but not known durable (the log's sync failed): the write queue must not retry it.
+    if (mapped && (error as { committed?: unknown })?.committed === true) {
+      Object.assign(mapped, { committed: true });
+    }
     return mapped ?? error;
   }
 
