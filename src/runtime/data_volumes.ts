@@ -6,6 +6,8 @@
  * whose size the supervisor watches ("watched").
  */
 import { diskUsage } from "./disk_usage.ts";
+import { boundImages } from "./loop_devices.ts";
+import { createImage, imageSizeMb } from "./volume_image.ts";
 import { MountHolder } from "./mount_holder.ts";
 
 /** How `$DATA` sizes are enforced on this host. */
@@ -19,18 +21,11 @@ export interface DataVolumesOptions {
   requested?: "auto" | "off";
 }
 
-const MIB = 1024 * 1024;
+/** How a volume is mounted at `$DATA`. */
+const DATA_MOUNT = "nosuid,nodev,noexec,discard";
 
 async function exists(path: string): Promise<boolean> {
   return await Deno.stat(path).then(() => true, () => false);
-}
-
-async function run(cmd: string, args: string[]): Promise<void> {
-  const out = await new Deno.Command(cmd, { args, stdin: "null", stdout: "null", stderr: "piped" })
-    .output();
-  if (!out.success) {
-    throw new Error(`${cmd} failed: ${new TextDecoder().decode(out.stderr).trim().slice(0, 300)}`);
-  }
 }
 
 /** Removes symlinks below `dir` (a backup never carries a link out), listing them. */
@@ -44,14 +39,6 @@ async function dropSymlinks(dir: string, skipped: string[]): Promise<void> {
   }
 }
 
-/**
- * The image size for a quota: ext4's own tables and journal take 5–12 % of an image, so the
- * plugin gets about `quotaMb` (measured: 100 MiB of image hold 91 MiB, 1 GiB holds 958 MiB).
- */
-export function imageSizeMb(quotaMb: number): number {
-  return Math.ceil(quotaMb / 0.93) + 1;
-}
-
 /** The plugins' data volumes. Dispose to end the namespace (and with it every mount). */
 export class DataVolumes implements AsyncDisposable {
   readonly mode: VolumeMode;
@@ -59,6 +46,8 @@ export class DataVolumes implements AsyncDisposable {
   readonly reason: string;
   readonly #dir: string;
   readonly #holder?: MountHolder;
+  /** Images an earlier daemon's device was still bound to at start (see `#mountImage`). */
+  #leftover = new Set<string>();
   #mounted = new Map<string, string>();
   #busy = new Map<string, Promise<void>>();
   #used = new Map<string, { at: number; bytes: number }>();
@@ -85,28 +74,24 @@ export class DataVolumes implements AsyncDisposable {
     let holder: MountHolder | undefined;
     try {
       holder = await MountHolder.start();
-      const probe = `${dir}/.probe-${crypto.randomUUID().slice(0, 8)}`;
+      const volumes = new DataVolumes(
+        await Deno.realPath(dir), // as the kernel names a loop device's file
+        "image",
+        "an ext4 image per plugin, mounted in plugd's own namespace",
+        holder,
+      );
+      volumes.#leftover = await boundImages(volumes.#dir);
+      const probe = `${volumes.#dir}/.probe-${crypto.randomUUID().slice(0, 8)}`;
       await Deno.mkdir(`${probe}.mnt`);
       try {
-        await DataVolumes.#create(`${probe}.img`, 0, 1);
-        await holder.run([
-          "mount",
-          "-o",
-          "loop,nosuid,nodev,noexec",
-          `${probe}.img`,
-          `${probe}.mnt`,
-        ]);
+        await createImage(`${probe}.img`, 0, 1);
+        await volumes.#mountImage(`${probe}.img`, `${probe}.mnt`, DATA_MOUNT);
         await holder.run(["umount", `${probe}.mnt`]);
       } finally {
         await Deno.remove(`${probe}.img`).catch(() => {});
         await Deno.remove(`${probe}.mnt`).catch(() => {});
       }
-      return new DataVolumes(
-        dir,
-        "image",
-        "an ext4 image per plugin, mounted in plugd's own namespace",
-        holder,
-      );
+      return volumes;
     } catch (error) {
       await holder?.[Symbol.asyncDispose]();
       return watched(`mounting a volume failed (${(error as Error).message})`);
@@ -129,10 +114,10 @@ export class DataVolumes implements AsyncDisposable {
       if (this.#mounted.has(id)) return;
       const image = this.#image(id);
       if (!await exists(image)) {
-        await DataVolumes.#create(image, uid, imageSizeMb(quotaMb));
+        await createImage(image, uid, imageSizeMb(quotaMb));
         await this.#moveIn(id, dataDir, uid);
       }
-      await this.#holder!.run(["mount", "-o", "loop,nosuid,nodev,noexec,discard", image, dataDir]);
+      await this.#mountImage(image, dataDir, DATA_MOUNT);
       this.#mounted.set(id, dataDir);
     });
   }
@@ -239,6 +224,18 @@ export class DataVolumes implements AsyncDisposable {
     return `${this.#dir}/${id}.img`;
   }
 
+  /**
+   * Mounts `image` at `dir` in the namespace through a loop device of its own that goes with the
+   * mount (see mount_holder.ts). An image an earlier daemon's device is still bound to (its
+   * plugins still going away) is mounted with `mount -o loop`, which finds that device and mounts
+   * it again instead of binding a second one to the same file (see loop_devices.ts).
+   */
+  async #mountImage(image: string, dir: string, options: string): Promise<void> {
+    if (this.#leftover.delete(image)) {
+      await this.#holder!.run(["mount", "-o", `loop,${options}`, image, dir]);
+    } else await this.#holder!.loopMount(image, dir, options);
+  }
+
   #serial(id: string, job: () => Promise<void>): Promise<void> {
     const next = (this.#busy.get(id) ?? Promise.resolve()).then(job, job);
     const tracked = next.finally(() => {
@@ -246,30 +243,6 @@ export class DataVolumes implements AsyncDisposable {
     });
     this.#busy.set(id, tracked.catch(() => {}));
     return next;
-  }
-
-  static async #create(image: string, uid: number, sizeMb: number): Promise<void> {
-    const file = await Deno.open(image, { write: true, createNew: true, mode: 0o600 });
-    try {
-      await file.truncate(sizeMb * MIB);
-    } finally {
-      file.close();
-    }
-    // All tables written now: the image's size on disk stays what the plugin stores.
-    await run("mkfs.ext4", [
-      "-q",
-      "-F",
-      "-m",
-      "0",
-      "-i",
-      "16384",
-      "-E",
-      `root_owner=${uid}:${uid},lazy_itable_init=0,lazy_journal_init=0`,
-      image,
-    ]).catch(async (error) => {
-      await Deno.remove(image).catch(() => {});
-      throw error;
-    });
   }
 
   /** Copies a plain `$DATA` an older plugd left into the new volume, then empties the folder. */
@@ -282,13 +255,7 @@ export class DataVolumes implements AsyncDisposable {
     const staging = `${this.#dir}/${id}.moving`;
     await Deno.mkdir(staging, { recursive: true, mode: 0o700 });
     try {
-      await this.#holder!.run([
-        "mount",
-        "-o",
-        "loop,nosuid,nodev,noexec",
-        this.#image(id),
-        staging,
-      ]);
+      await this.#mountImage(this.#image(id), staging, "nosuid,nodev,noexec");
       try {
         await this.#holder!.run(["cp", "-a", "--", `${dataDir}/.`, `${staging}/`]);
         await this.#holder!.run(["chown", "-R", "-P", "-h", `${uid}:${uid}`, "--", staging]);

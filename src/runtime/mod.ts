@@ -67,12 +67,8 @@ export { LAUNCHER_SCRIPT } from "./launcher.ts";
 export type { Runner, RunningChild } from "./runner.ts";
 export { processRunner } from "./process_runner.ts";
 export { manifestHandlers } from "./manifest_handlers.ts";
-export {
-  DataVolumes,
-  type DataVolumesOptions,
-  imageSizeMb,
-  type VolumeMode,
-} from "./data_volumes.ts";
+export { DataVolumes, type DataVolumesOptions, type VolumeMode } from "./data_volumes.ts";
+export { imageSizeMb } from "./volume_image.ts";
 export { MountHolder, type MountHolderOptions } from "./mount_holder.ts";
 export { diskUsage } from "./disk_usage.ts";
 export {
