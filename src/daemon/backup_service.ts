@@ -27,8 +27,8 @@ export function backupService(
           layout,
           masterKeyFile: config.masterKeyFile,
           configFile: config.configFile ?? null,
-          copyData: (id, from, to, skipped) =>
-            volumes?.copyOut(id, from, to, skipped) ?? Promise.resolve(false),
+          copyData: (id, _from, to, skipped) =>
+            volumes?.copyOut(id, to, skipped) ?? Promise.resolve(false),
           copyDatabases: (id, to) => databases?.copyAllTo(id, to) ?? Promise.resolve([]),
         }, options);
         await appendAudit(store, {

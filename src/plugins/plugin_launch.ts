@@ -98,8 +98,9 @@ export function pluginPlan(
     dataMb: quotas.dataMb,
     // Watched $DATA: no single file may outgrow the whole quota before the watch notices.
     maxFileBytes: volumes.mode === "watched" ? quotas.dataMb * 1024 * 1024 : undefined,
+    // Its volume's own namespace: none of the other plugins' volumes is mounted in it.
     mountNamespace: holder
-      ? { nsenterPath: holder.nsenterPath, namespace: holder.namespace }
+      ? { nsenterPath: holder.nsenterPath, namespace: volumes.namespaceOf(plugin.id)! }
       : undefined,
   });
 }

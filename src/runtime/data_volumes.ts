@@ -8,7 +8,7 @@
 import { diskUsage } from "./disk_usage.ts";
 import { boundImages } from "./loop_devices.ts";
 import { createImage, imageSizeMb } from "./volume_image.ts";
-import { MountHolder } from "./mount_holder.ts";
+import { type HeldMount, MountHolder } from "./mount_holder.ts";
 
 /** How `$DATA` sizes are enforced on this host. */
 export type VolumeMode = "image" | "watched";
@@ -48,7 +48,8 @@ export class DataVolumes implements AsyncDisposable {
   readonly #holder?: MountHolder;
   /** Images an earlier daemon's device was still bound to at start (see `#mountImage`). */
   #leftover = new Set<string>();
-  #mounted = new Map<string, string>();
+  /** Mounted volumes: the plugin's `$DATA` path and where its volume is held. */
+  #mounted = new Map<string, { dataDir: string; held: HeldMount }>();
   #busy = new Map<string, Promise<void>>();
   #used = new Map<string, { at: number; bytes: number }>();
   #measuring: Promise<void> | null = null;
@@ -73,9 +74,10 @@ export class DataVolumes implements AsyncDisposable {
     await Deno.chmod(dir, 0o700);
     let holder: MountHolder | undefined;
     try {
-      holder = await MountHolder.start();
+      const real = await Deno.realPath(dir); // as the kernel names a loop device's file
+      holder = await MountHolder.start(`${real}/.holder.fifo`);
       const volumes = new DataVolumes(
-        await Deno.realPath(dir), // as the kernel names a loop device's file
+        real,
         "image",
         "an ext4 image per plugin, mounted in plugd's own namespace",
         holder,
@@ -85,8 +87,7 @@ export class DataVolumes implements AsyncDisposable {
       await Deno.mkdir(`${probe}.mnt`);
       try {
         await createImage(`${probe}.img`, 0, 1);
-        await volumes.#mountImage(`${probe}.img`, `${probe}.mnt`, DATA_MOUNT);
-        await holder.run(["umount", `${probe}.mnt`]);
+        await holder.release(await volumes.#mountImage(`${probe}.img`, `${probe}.mnt`, DATA_MOUNT));
       } finally {
         await Deno.remove(`${probe}.img`).catch(() => {});
         await Deno.remove(`${probe}.mnt`).catch(() => {});
@@ -98,9 +99,17 @@ export class DataVolumes implements AsyncDisposable {
     }
   }
 
-  /** The mount namespace plugins must start in (images mode), for `nsenter --mount=`. */
+  /** The holder of the volumes' mount namespaces (images mode). */
   get holder(): MountHolder | undefined {
     return this.#holder;
+  }
+
+  /**
+   * The mount namespace plugin `id` must start in (images mode), for `nsenter --mount=`: its
+   * volume's own once attached, else the daemon's base namespace.
+   */
+  namespaceOf(id: string): string | undefined {
+    return this.#mounted.get(id)?.held.namespace ?? this.#holder?.namespace;
   }
 
   /**
@@ -113,21 +122,28 @@ export class DataVolumes implements AsyncDisposable {
     return this.#serial(id, async () => {
       if (this.#mounted.has(id)) return;
       const image = this.#image(id);
-      if (!await exists(image)) {
-        await createImage(image, uid, imageSizeMb(quotaMb));
-        await this.#moveIn(id, dataDir, uid);
+      const fresh = !await exists(image);
+      if (fresh) await createImage(image, uid, imageSizeMb(quotaMb));
+      const held = await this.#mountImage(image, dataDir, DATA_MOUNT);
+      try {
+        if (fresh) await this.#moveIn(dataDir, held.root, uid);
+      } catch (error) {
+        await this.#holder!.release(held).catch(() => {});
+        throw error;
       }
-      await this.#mountImage(image, dataDir, DATA_MOUNT);
-      this.#mounted.set(id, dataDir);
+      this.#mounted.set(id, { dataDir, held });
     });
   }
 
-  /** Unmounts the plugin's volume (uninstall); with `purge`, deletes its image too. */
+  /**
+   * Lets the plugin's volume go (uninstall, once its processes stopped): its namespace, and with
+   * it the mount and the loop device, end. With `purge`, deletes its image too.
+   */
   detach(id: string, options: { purge?: boolean } = {}): Promise<void> {
     return this.#serial(id, async () => {
-      const dir = this.#mounted.get(id);
-      if (dir !== undefined) {
-        await this.#holder!.run(["umount", "-l", dir]).catch(() => {});
+      const mounted = this.#mounted.get(id);
+      if (mounted !== undefined) {
+        await this.#holder!.release(mounted.held).catch(() => {});
         this.#mounted.delete(id);
       }
       this.#used.delete(id);
@@ -153,19 +169,27 @@ export class DataVolumes implements AsyncDisposable {
     return this.#used.get(id)?.bytes ?? 0;
   }
 
+  /**
+   * One `stat --file-system` for every volume, through its root folder's descriptor (`df` would
+   * look the path up in its own mount table, where the volume is not): used = (blocks − free
+   * blocks) × block size, as `df` counts it.
+   */
   async #measureVolumes(): Promise<void> {
     const mounted = [...this.#mounted];
     const text = await this.#holder!.run([
-      "df",
-      "-B1",
-      "--output=used",
-      ...mounted.map(([, d]) => d),
+      "stat",
+      "--dereference",
+      "--file-system",
+      "--format=%b %f %S",
+      ...mounted.map(([, m]) => m.held.root),
     ])
       .catch(() => "");
-    const used = text.trim().split("\n").slice(1).map(Number);
     const at = Date.now();
+    const rows = text.trim().split("\n");
     mounted.forEach(([id], i) => {
-      if (Number.isFinite(used[i])) this.#used.set(id, { at, bytes: used[i]! });
+      const [blocks, free, size] = (rows[i] ?? "").split(" ").map(Number);
+      const used = (blocks! - free!) * size!;
+      if (Number.isFinite(used)) this.#used.set(id, { at, bytes: used });
     });
   }
 
@@ -174,7 +198,7 @@ export class DataVolumes implements AsyncDisposable {
    * copied so the copy is consistent; symlinks are left out and listed in `skipped`. Returns false
    * when the plugin has no volume (its `$DATA` is the plain folder).
    */
-  async copyOut(id: string, dataDir: string, dest: string, skipped: string[]): Promise<boolean> {
+  async copyOut(id: string, dest: string, skipped: string[]): Promise<boolean> {
     if (this.mode !== "image" || !await exists(this.#image(id))) return false;
     const holder = this.#holder!;
     await Deno.mkdir(dest, { recursive: true, mode: 0o700 });
@@ -189,12 +213,13 @@ export class DataVolumes implements AsyncDisposable {
         `${dest}/`,
       ]);
     await this.#serial(id, async () => {
-      if (this.#mounted.has(id)) {
-        await holder.run(["fsfreeze", "--freeze", dataDir]);
+      const root = this.#mounted.get(id)?.held.root;
+      if (root !== undefined) {
+        await holder.run(["fsfreeze", "--freeze", root]);
         try {
-          await copy(dataDir);
+          await copy(root);
         } finally {
-          await holder.run(["fsfreeze", "--unfreeze", dataDir]);
+          await holder.run(["fsfreeze", "--unfreeze", root]);
         }
         return;
       }
@@ -225,15 +250,13 @@ export class DataVolumes implements AsyncDisposable {
   }
 
   /**
-   * Mounts `image` at `dir` in the namespace through a loop device of its own that goes with the
-   * mount (see mount_holder.ts). An image an earlier daemon's device is still bound to (its
-   * plugins still going away) is mounted with `mount -o loop`, which finds that device and mounts
-   * it again instead of binding a second one to the same file (see loop_devices.ts).
+   * Mounts `image` at `dir` in a namespace of its own, through a loop device of its own that goes
+   * with the mount (see mount_holder.ts). An image an earlier daemon's device is still bound to
+   * (its plugins still going away) is mounted with `mount -o loop`, which finds that device and
+   * mounts it again instead of binding a second one to the same file (see loop_devices.ts).
    */
-  async #mountImage(image: string, dir: string, options: string): Promise<void> {
-    if (this.#leftover.delete(image)) {
-      await this.#holder!.run(["mount", "-o", `loop,${options}`, image, dir]);
-    } else await this.#holder!.loopMount(image, dir, options);
+  #mountImage(image: string, dir: string, options: string): Promise<HeldMount> {
+    return this.#holder!.mount(image, dir, options, this.#leftover.delete(image));
   }
 
   #serial(id: string, job: () => Promise<void>): Promise<void> {
@@ -245,26 +268,18 @@ export class DataVolumes implements AsyncDisposable {
     return next;
   }
 
-  /** Copies a plain `$DATA` an older plugd left into the new volume, then empties the folder. */
-  async #moveIn(id: string, dataDir: string, uid: number): Promise<void> {
+  /**
+   * Copies a plain `$DATA` an older plugd left (the host's folder) into the new volume (its
+   * `root`), then empties the folder.
+   */
+  async #moveIn(dataDir: string, root: string, uid: number): Promise<void> {
     const entries: string[] = [];
     try {
       for await (const e of Deno.readDir(dataDir)) entries.push(e.name);
     } catch { /* no folder yet */ }
     if (entries.length === 0) return;
-    const staging = `${this.#dir}/${id}.moving`;
-    await Deno.mkdir(staging, { recursive: true, mode: 0o700 });
-    try {
-      await this.#mountImage(this.#image(id), staging, "nosuid,nodev,noexec");
-      try {
-        await this.#holder!.run(["cp", "-a", "--", `${dataDir}/.`, `${staging}/`]);
-        await this.#holder!.run(["chown", "-R", "-P", "-h", `${uid}:${uid}`, "--", staging]);
-      } finally {
-        await this.#holder!.run(["umount", staging]);
-      }
-    } finally {
-      await Deno.remove(staging).catch(() => {});
-    }
+    await this.#holder!.run(["cp", "-a", "--", `${dataDir}/.`, `${root}/.`]);
+    await this.#holder!.run(["chown", "-R", "-P", "-h", `${uid}:${uid}`, "--", `${root}/.`]);
     for (const name of entries) await Deno.remove(`${dataDir}/${name}`, { recursive: true });
   }
 }

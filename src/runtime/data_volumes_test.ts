@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { DataVolumes } from "./data_volumes.ts";
-import { MountHolder } from "./mount_holder.ts";
+import { type HeldMount, MountHolder } from "./mount_holder.ts";
 import { createImage } from "./volume_image.ts";
 import { waitFor } from "../../tests/helpers/wait_for.ts";
 
@@ -35,12 +35,26 @@ async function autoclear(device: string): Promise<boolean> {
   return out.trim() === "1";
 }
 
-/** The mount points of `volumes`' namespace and of this process's. */
-async function mountedIn(volumes: DataVolumes, dir: string): Promise<[boolean, boolean]> {
-  const inside = await volumes.holder!.run(["cat", "/proc/self/mountinfo"]);
+/** Runs `argv` in the namespace plugin `id` starts in. */
+function inside(volumes: DataVolumes, id: string, argv: string[]): Promise<string> {
+  const [cmd, ...args] = volumes.holder!.enter(argv, volumes.namespaceOf(id));
+  return sh(cmd!, args);
+}
+
+/**
+ * Whether a mount is at `dir` in the namespace plugin `id` starts in, in the daemon's base
+ * namespace (where the other plugins' namespaces come from), and in this process's.
+ */
+async function mountedIn(
+  volumes: DataVolumes,
+  id: string,
+  dir: string,
+): Promise<[boolean, boolean, boolean]> {
+  const own = await inside(volumes, id, ["cat", "/proc/self/mountinfo"]);
+  const base = await volumes.holder!.run(["cat", "/proc/self/mountinfo"]);
   const host = await Deno.readTextFile("/proc/self/mountinfo");
   const at = (text: string) => text.split("\n").some((l) => l.split(" ")[4] === dir);
-  return [at(inside), at(host)];
+  return [at(own), at(base), at(host)];
 }
 
 async function tempState(): Promise<{ root: string; dir: string; data: string }> {
@@ -64,14 +78,13 @@ Deno.test({
         assert.equal(volumes.mode, "image", volumes.reason);
         await volumes.attach("p1", data, 4321, 8);
         await volumes.attach("p1", data, 4321, 8); // already mounted: nothing more
-        assert.deepEqual(await mountedIn(volumes, data), [true, false]);
+        assert.deepEqual(await mountedIn(volumes, "p1", data), [true, false, false]);
         const devices = await devicesOf(image);
         assert.equal(devices.length, 1, `devices of the image: ${devices}`);
         assert.ok(await autoclear(devices[0]!), "the device goes with its mount");
-        const inside = await volumes.holder!.run(["cat", `${data}/kept.txt`]);
-        assert.equal(inside, "kept");
+        assert.equal(await inside(volumes, "p1", ["cat", `${data}/kept.txt`]), "kept");
         assert.deepEqual([...Deno.readDirSync(data)], [], "the host's folder was emptied");
-        const owner = await volumes.holder!.run(["stat", "-c", "%u", `${data}/kept.txt`]);
+        const owner = await inside(volumes, "p1", ["stat", "-c", "%u", `${data}/kept.txt`]);
         assert.equal(owner.trim(), "4321");
       }
       // The namespace ended with the daemon: its mount, and so the device, are gone.
@@ -101,10 +114,10 @@ Deno.test({
       await using volumes = await DataVolumes.start({ dir });
       await volumes.attach("p1", data, 0, 8);
       assert.deepEqual(await devicesOf(image), [leftover]);
-      assert.deepEqual(await mountedIn(volumes, data), [true, false]);
+      assert.deepEqual(await mountedIn(volumes, "p1", data), [true, false, false]);
       // Uninstall: unmounted and purged.
       await volumes.detach("p1", { purge: true });
-      assert.deepEqual(await mountedIn(volumes, data), [false, false]);
+      assert.deepEqual(await mountedIn(volumes, "p1", data), [false, false, false]);
       await assert.rejects(Deno.stat(image), Deno.errors.NotFound);
     } finally {
       if (leftover) await sh("losetup", ["--detach", leftover]).catch(() => {});
@@ -128,7 +141,21 @@ Deno.test({
       // Attached again (a reinstall keeps the image): mounted again, one device.
       await volumes.attach("p1", data, 0, 8);
       assert.equal((await devicesOf(image)).length, 1);
-      assert.deepEqual(await mountedIn(volumes, data), [true, false]);
+      assert.deepEqual(await mountedIn(volumes, "p1", data), [true, false, false]);
+      // Another plugin's namespace holds its own volume, not this one (the starts' mount tables
+      // stay as small as the host's).
+      const data2 = `${root}/data/p2`;
+      await Deno.mkdir(data2);
+      await volumes.attach("p2", data2, 0, 8);
+      assert.deepEqual(await mountedIn(volumes, "p2", data2), [true, false, false]);
+      assert.deepEqual(await mountedIn(volumes, "p2", data), [false, false, false]);
+      // Usage is the volume's, measured from outside its namespace.
+      const before = await volumes.usedBytes("p2", data2);
+      await inside(volumes, "p2", ["dd", "if=/dev/zero", `of=${data2}/f`, "bs=1M", "count=3"]);
+      await inside(volumes, "p2", ["sync"]);
+      const after = await volumes.usedBytes("p2", data2);
+      const MIB = 1024 * 1024;
+      assert.ok(before < 2 * MIB && after - before >= 3 * MIB && after < 8 * MIB, `${after}`);
     } finally {
       await Deno.remove(root, { recursive: true });
     }
@@ -143,27 +170,33 @@ Deno.test({
     const bad = `${root}/not-ext4.img`;
     await Deno.writeFile(bad, new Uint8Array(4 * 1024 * 1024)); // zeros: no file system
     try {
-      await using holder = await MountHolder.start();
+      await using holder = await MountHolder.start(`${root}/fifo`);
       await assert.rejects(
-        holder.loopMount(bad, data, "nosuid"),
+        holder.mount(bad, data, "nosuid"),
         /mounting .*not-ext4.img failed: mount: .*wrong fs type/,
       );
       assert.deepEqual(await devicesOf(bad), []);
       await assert.rejects(
-        holder.loopMount(`${root}/missing.img`, data, "nosuid"),
+        holder.mount(`${root}/missing.img`, data, "nosuid"),
         /failed: losetup: /,
       );
-      await assert.rejects(holder.loopMount(bad, `${data}\nx`, "nosuid"), /a line break/);
-      // Requests sent together are answered in order.
+      await assert.rejects(holder.mount(bad, `${data}\nx`, "nosuid"), /a line break/);
+      // Requests sent together are answered in order; each volume's root is reachable from here.
       const good = `${root}/good.img`;
       await createImage(good, 0, 4);
       await Deno.mkdir(`${root}/m2`);
-      const results = await Promise.allSettled([
-        holder.loopMount(good, data, "nosuid,nodev,noexec"),
-        holder.loopMount(bad, `${root}/m2`, "nosuid"),
+      const [ok, failed] = await Promise.allSettled([
+        holder.mount(good, data, "nosuid,nodev,noexec"),
+        holder.mount(bad, `${root}/m2`, "nosuid"),
       ]);
-      assert.deepEqual(results.map((r) => r.status), ["fulfilled", "rejected"]);
+      assert.equal(failed.status, "rejected");
+      assert.equal(ok.status, "fulfilled");
+      const held = (ok as PromiseFulfilledResult<HeldMount>).value;
       assert.equal((await devicesOf(good)).length, 1);
+      await Deno.writeTextFile(`${held.root}/x`, "in the volume");
+      assert.deepEqual([...Deno.readDirSync(data)], [], "not in the host's folder");
+      await holder.release(held);
+      await waitFor(async () => (await devicesOf(good)).length === 0, "the device to go");
     } finally {
       await Deno.remove(root, { recursive: true }).catch(() => {});
     }

@@ -1,15 +1,68 @@
 /**
- * A private mount namespace that lives exactly as long as the daemon: a small `sh` loop that
- * `unshare` put in a new namespace, killed with the daemon (`--pdeathsig`) and ended by the end
- * of its stdin. Plugins' data volumes are mounted in it, so the host's own namespace never shows
- * them and a killed daemon leaves no mount behind: the namespace, its mounts and their loop
- * devices go when its last process does.
+ * The daemon's private mount namespaces, which live exactly as long as the daemon: a `bash` loop
+ * that `unshare` put in a namespace of its own (the base), killed with the daemon
+ * (`--pdeathsig`) and ended by the end of its stdin. A killed daemon leaves no mount behind: the
+ * namespaces, their mounts and their loop devices go when their last process does.
  *
- * The loop mounts a daemon start makes (one per plugin) are asked of that shell on its stdin
- * rather than spawned from the daemon: a spawn from the daemon (a large process) costs its main
- * thread about 1.3 ms each, `nsenter` one more exec, and the shell runs the requests one at a time,
- * so two `losetup --find` never race for the same free device (the loser waits 200 ms).
+ * Each plugin's volume is mounted in a namespace of its own, cloned from the base, which plugins
+ * start in: bubblewrap reads the whole `/proc/self/mountinfo` of the namespace it starts in for
+ * each of its binds, so with every volume in one namespace a start cost ~45 µs of CPU more per
+ * mounted volume (+9-10 ms with 200; measured in docs/performance.md). The shell keeps two file
+ * descriptors per volume: the namespace (what `nsenter --mount=` takes, as
+ * `/proc/<shell>/fd/<n>`) and the volume's root folder (what `df`, `cp` and `fsfreeze` take, from
+ * any namespace). A spawn from the daemon costs its main thread more than a request on the shell's
+ * stdin, and one request at a time means two `losetup --find` never race for a device.
  */
+
+/** Options of {@linkcode MountHolder.start}. */
+export interface MountHolderOptions {
+  /** @default "/usr/bin/setpriv" */
+  setprivPath?: string;
+  /** @default "/usr/bin/unshare" */
+  unsharePath?: string;
+  /** @default "/usr/bin/nsenter" */
+  nsenterPath?: string;
+}
+
+/**
+ * The holder's loop; its argument is a FIFO path it creates. A request is five lines: the
+ * operation, then the image, the mount point, the options, one more (empty) line. `bind-mount`
+ * binds a free loop device to the image (`losetup --find`, a device from `/dev/loop-control`,
+ * no scan), mounts it in a new namespace, keeps that namespace and the mounted folder open, and
+ * detaches the device while mounted, which the kernel takes as "go with the last mount";
+ * `loop-mount` mounts with `mount -o loop` instead (an image an earlier device still holds). The
+ * answer is `ok <namespace fd> <folder fd>` or `error <what failed>`. `close <ns fd> <dir fd>`
+ * closes both (answer `ok`).
+ */
+export const HOLDER_SCRIPT = `IFS=
+ulimit -n "$(ulimit -H -n)" 2>/dev/null
+fifo=$1; rm -f -- "$fifo"; mkfifo -m 600 -- "$fifo" || exit 1
+fail() { printf 'error %s\\n' "\${*//$'\\n'/ }"; }
+while read -r op && read -r image && read -r target && read -r options && read -r _; do
+  case $op in
+  close) IFS=' ' read -r ns dir <<<"$image"
+    [[ $ns =~ ^[0-9]+$ && $dir =~ ^[0-9]+$ ]] && exec {ns}<&- {dir}<&-; echo ok; continue;;
+  bind-mount) dev=$(losetup --find --show -- "$image" 2>&1) || { fail "$dev"; continue; }
+    source=$dev; mount=(mount -t ext4 -o "$options");;
+  loop-mount) dev=; source=$image; mount=(mount -o "loop,$options");;
+  *) fail "unknown request $op"; continue;;
+  esac
+  unshare --mount --propagation slave -- /bin/sh -c \\
+    'out=$("$@" 2>&1) || { echo "$out"; exit 1; }; echo ok; exec sleep 600 >/dev/null 2>&1' \\
+    sh "\${mount[@]}" -- "$source" "$target" >"$fifo" 2>&1 &
+  held=$!; answer=$(<"$fifo")
+  if [[ $answer == ok ]] && exec {ns}<"/proc/$held/ns/mnt" {dir}<"/proc/$held/root$target"; then
+    kill -KILL "$held"; wait "$held"
+    if [[ -n $dev ]] && ! out=$(losetup --detach "$dev" 2>&1); then
+      exec {ns}<&- {dir}<&-; fail "$out"; continue
+    fi
+    echo "ok $ns $dir"
+  else
+    kill -KILL "$held" 2>/dev/null; wait "$held"
+    [[ -n $dev ]] && losetup --detach "$dev" 2>/dev/null
+    fail "$answer"
+  fi
+done`;
 
 /** The lines `stream` carries, as they come. */
 async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
@@ -25,37 +78,19 @@ async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string
   }
 }
 
-/** Options of {@linkcode MountHolder.start}. */
-export interface MountHolderOptions {
-  /** @default "/usr/bin/setpriv" */
-  setprivPath?: string;
-  /** @default "/usr/bin/unshare" */
-  unsharePath?: string;
-  /** @default "/usr/bin/nsenter" */
-  nsenterPath?: string;
+/** A mounted volume: its namespace and its root folder, as paths any process may open. */
+export interface HeldMount {
+  /** `/proc/<holder>/fd/<n>` of the volume's namespace: what `nsenter --mount=` takes. */
+  namespace: string;
+  /** `/proc/<holder>/fd/<n>` of the volume's root folder. */
+  root: string;
+  /** The two descriptors, for {@linkcode MountHolder.release}. */
+  fds: [number, number];
 }
 
-/**
- * The holder's loop. A request is four lines (`loop-mount`, the image, the mount point, the
- * options), its answer one line: `ok`, or `error ` and what failed. A loop device is bound to the
- * image with `losetup --find` (a free device from `/dev/loop-control`, no scan), mounted, then
- * detached while mounted: the kernel only marks a busy device to go with its last mount.
- */
-export const HOLDER_SCRIPT = `IFS=
-fail() { printf 'error %s\\n' "$(printf '%s' "$*" | tr '\\n' ' ')"; }
-while read -r op && read -r image && read -r target && read -r options; do
-  [ "$op" = loop-mount ] || { fail "unknown request $op"; continue; }
-  if ! dev=$(losetup --find --show -- "$image" 2>&1); then fail "$dev"; continue; fi
-  if ! out=$(mount -t ext4 -o "$options" -- "$dev" "$target" 2>&1); then
-    losetup --detach "$dev" 2>/dev/null; fail "$out"; continue
-  fi
-  if ! out=$(losetup --detach "$dev" 2>&1); then fail "$out"; continue; fi
-  echo ok
-done`;
-
-/** The daemon's private mount namespace. Dispose to end it. */
+/** The daemon's private mount namespaces. Dispose to end them. */
 export class MountHolder implements AsyncDisposable {
-  /** `/proc/<pid>/ns/mnt` of the holder: what `nsenter --mount=` takes. */
+  /** `/proc/<pid>/ns/mnt` of the holder: the base namespace. */
   readonly namespace: string;
   readonly nsenterPath: string;
   #child: Deno.ChildProcess;
@@ -73,8 +108,8 @@ export class MountHolder implements AsyncDisposable {
     this.#answers = lines(child.stdout);
   }
 
-  /** Starts the holder and waits until it is in its own namespace. */
-  static async start(options: MountHolderOptions = {}): Promise<MountHolder> {
+  /** Starts the holder (its FIFO at `fifo`) and waits until it is in its own namespace. */
+  static async start(fifo: string, options: MountHolderOptions = {}): Promise<MountHolder> {
     const {
       setprivPath = "/usr/bin/setpriv",
       unsharePath = "/usr/bin/unshare",
@@ -91,9 +126,11 @@ export class MountHolder implements AsyncDisposable {
         "--propagation",
         "slave",
         "--",
-        "/bin/sh",
+        "/bin/bash",
         "-c",
         HOLDER_SCRIPT,
+        "plugd-mounts",
+        fifo,
       ],
       stdin: "piped",
       stdout: "piped",
@@ -110,30 +147,30 @@ export class MountHolder implements AsyncDisposable {
     throw new Error("the mount namespace holder did not start (unshare --mount failed)");
   }
 
-  /** `argv` prefixed so that it runs inside the namespace. */
-  enter(argv: string[]): string[] {
-    return [this.nsenterPath, `--mount=${this.namespace}`, "--", ...argv];
+  /** `argv` prefixed so that it runs inside the base namespace (or `namespace`). */
+  enter(argv: string[], namespace = this.namespace): string[] {
+    return [this.nsenterPath, `--mount=${namespace}`, "--", ...argv];
   }
 
   /**
-   * Mounts the ext4 `image` at `target` in the namespace (with `options`, e.g. `nosuid,nodev`)
-   * through a loop device of its own that goes with the mount.
+   * Mounts the ext4 `image` at `target` (with `options`, e.g. `nosuid,nodev`) in a namespace of
+   * its own, through a loop device of its own that goes with the mount (`loop`: through
+   * `mount -o loop`, which reuses a device already bound to the image).
    */
-  async loopMount(image: string, target: string, options: string): Promise<void> {
-    for (const field of [image, target, options]) {
-      if (/[\n\r]/.test(field)) throw new Error(`a line break in ${JSON.stringify(field)}`);
-    }
-    const answer = new Promise<string | null>((r) => this.#waiting.push(r));
-    this.#readAnswers();
-    await this.#requests.write(
-      new TextEncoder().encode(`loop-mount\n${image}\n${target}\n${options}\n`),
-    ).catch(() => {});
-    const line = await answer;
-    if (line === null) throw new Error("the mount namespace's holder has exited");
-    if (line !== "ok") throw new Error(`mounting ${image} failed: ${line.replace(/^error /, "")}`);
+  async mount(image: string, target: string, options: string, loop = false): Promise<HeldMount> {
+    const answer = await this.#ask(loop ? "loop-mount" : "bind-mount", image, target, options);
+    const m = /^ok (\d+) (\d+)$/.exec(answer);
+    if (!m) throw new Error(`mounting ${image} failed: ${answer.replace(/^error /, "")}`);
+    const fd = (n: string) => `/proc/${this.#child.pid}/fd/${n}`;
+    return { namespace: fd(m[1]!), root: fd(m[2]!), fds: [Number(m[1]), Number(m[2])] };
   }
 
-  /** Runs `argv` inside the namespace; throws with its output when it fails. */
+  /** Lets a mount go: its namespace ends once no process is left in it. */
+  async release(mount: HeldMount): Promise<void> {
+    await this.#ask("close", mount.fds.join(" "), "", "");
+  }
+
+  /** Runs `argv` inside the base namespace; throws with its output when it fails. */
   async run(argv: string[]): Promise<string> {
     const [cmd, ...args] = this.enter(argv);
     const out = await new Deno.Command(cmd!, {
@@ -148,6 +185,19 @@ export class MountHolder implements AsyncDisposable {
       throw new Error(`${argv.join(" ")} failed: ${text.decode(out.stderr).trim().slice(0, 500)}`);
     }
     return text.decode(out.stdout);
+  }
+
+  async #ask(op: string, ...fields: string[]): Promise<string> {
+    for (const field of fields) {
+      if (/[\n\r]/.test(field)) throw new Error(`a line break in ${JSON.stringify(field)}`);
+    }
+    const answer = new Promise<string | null>((r) => this.#waiting.push(r));
+    void this.#readAnswers();
+    await this.#requests.write(new TextEncoder().encode(`${[op, ...fields, ""].join("\n")}\n`))
+      .catch(() => {});
+    const line = await answer;
+    if (line === null) throw new Error("the mount namespace's holder has exited");
+    return line;
   }
 
   /** Hands each answer line to the oldest request, while requests wait; null once it exited. */
