@@ -12,23 +12,38 @@
  * it again). Devices only go away after the scan: an earlier daemon binds nothing more.
  */
 
-/** The files under `dir` (a real path) that a loop device is bound to now. */
+/**
+ * The files under `dir` (a real path) that a loop device is bound to now. A device of these not
+ * marked to go with its last user was left by a daemon killed while `losetup --find` bound it
+ * (before the holder marked it): it is detached here (at once when nothing holds it; else it is
+ * marked and goes with its last mount), since no plugd uses it (the state dir is locked, and this
+ * daemon has mounted nothing yet).
+ */
 export async function boundImages(dir: string, losetup = "losetup"): Promise<Set<string>> {
-  const out = await new Deno.Command(losetup, {
-    args: ["--list", "--json", "--output", "BACK-FILE"],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  if (!out.success) throw new Error(`losetup --list failed: ${text.decode(out.stderr).trim()}`);
+  const run = async (args: string[]) => {
+    const out = await new Deno.Command(losetup, {
+      args,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder();
+    if (!out.success) {
+      throw new Error(`losetup ${args[0]} failed: ${text.decode(out.stderr).trim()}`);
+    }
+    return text.decode(out.stdout).trim();
+  };
   const found = new Set<string>();
-  const json = text.decode(out.stdout).trim();
+  const json = await run(["--list", "--json", "--output", "NAME,AUTOCLEAR,BACK-FILE"]);
   if (json === "") return found; // no device bound at all
-  const rows = (JSON.parse(json) as { loopdevices?: { "back-file"?: string }[] }).loopdevices;
+  type Row = { name: string; autoclear?: boolean | string; "back-file"?: string };
+  const rows = (JSON.parse(json) as { loopdevices?: Row[] }).loopdevices;
   for (const row of rows ?? []) {
     const file = row["back-file"]?.replace(/ \(deleted\)$/, "");
-    if (file?.startsWith(`${dir}/`)) found.add(file);
+    if (!file?.startsWith(`${dir}/`)) continue;
+    found.add(file);
+    const marked = row.autoclear === true || row.autoclear === "1";
+    if (!marked) await run(["--detach", row.name]).catch(() => {});
   }
   return found;
 }

@@ -28,8 +28,8 @@ export interface MountHolderOptions {
  * The holder's loop; its argument is a FIFO path it creates. A request is five lines: the
  * operation, then the image, the mount point, the options, one more (empty) line. `bind-mount`
  * binds a free loop device to the image (`losetup --find`, a device from `/dev/loop-control`,
- * no scan), mounts it in a new namespace, keeps that namespace and the mounted folder open, and
- * detaches the device while mounted, which the kernel takes as "go with the last mount";
+ * no scan), detaches it while the shell holds it open (which the kernel takes as "go with the last
+ * user"), mounts it in a new namespace and keeps that namespace and the mounted folder open;
  * `loop-mount` mounts with `mount -o loop` instead (an image an earlier device still holds). The
  * answer is `ok <namespace fd> <folder fd>` or `error <what failed>`. `close <ns fd> <dir fd>`
  * closes both (answer `ok`).
@@ -43,25 +43,28 @@ while read -r op && read -r image && read -r target && read -r options && read -
   close) IFS=' ' read -r ns dir <<<"$image"
     [[ $ns =~ ^[0-9]+$ && $dir =~ ^[0-9]+$ ]] && exec {ns}<&- {dir}<&-; echo ok; continue;;
   bind-mount) dev=$(losetup --find --show -- "$image" 2>&1) || { fail "$dev"; continue; }
+    # Held open here, the device only gets its autoclear mark from --detach: from now on it
+    # goes when its last user does, this shell included (a daemon killed now leaves none).
+    if ! exec {lo}<"$dev"; then losetup --detach "$dev"; fail "cannot open $dev"; continue; fi
+    if ! out=$(losetup --detach "$dev" 2>&1); then exec {lo}<&-; fail "$out"; continue; fi
     source=$dev; mount=(mount -t ext4 -o "$options");;
-  loop-mount) dev=; source=$image; mount=(mount -o "loop,$options");;
+  loop-mount) lo=; source=$image; mount=(mount -o "loop,$options");;
   *) fail "unknown request $op"; continue;;
   esac
-  unshare --mount --propagation slave -- /bin/sh -c \\
-    'out=$("$@" 2>&1) || { echo "$out"; exit 1; }; echo ok; exec sleep 600 >/dev/null 2>&1' \\
-    sh "\${mount[@]}" -- "$source" "$target" >"$fifo" 2>&1 &
-  held=$!; answer=$(<"$fifo")
+  # The namespace's first process: killed with this shell (and refuses to run once orphaned),
+  # stopped once mounted until its namespace and folder are open here.
+  setpriv --pdeathsig KILL -- unshare --mount --propagation slave -- /bin/sh -c \\
+    '[ "$PPID" = "$1" ] || exit 1; shift
+    out=$("$@" 2>&1) || { echo "$out"; exit 1; }; echo ok; exec >/dev/null 2>&1; kill -STOP $$' \\
+    sh "$$" "\${mount[@]}" -- "$source" "$target" >"$fifo" 2>&1 &
+  held=$!; read -r -d '' answer <"$fifo"; answer=\${answer%$'\\n'}
   if [[ $answer == ok ]] && exec {ns}<"/proc/$held/ns/mnt" {dir}<"/proc/$held/root$target"; then
-    kill -KILL "$held"; wait "$held"
-    if [[ -n $dev ]] && ! out=$(losetup --detach "$dev" 2>&1); then
-      exec {ns}<&- {dir}<&-; fail "$out"; continue
-    fi
     echo "ok $ns $dir"
   else
-    kill -KILL "$held" 2>/dev/null; wait "$held"
-    [[ -n $dev ]] && losetup --detach "$dev" 2>/dev/null
-    fail "$answer"
+    fail "\${answer:-no namespace was made for the mount}"
   fi
+  kill -KILL "$held" 2>/dev/null; wait "$held"
+  [[ -n $lo ]] && exec {lo}<&-
 done`;
 
 /** The lines `stream` carries, as they come. */
