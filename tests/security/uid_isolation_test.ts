@@ -94,7 +94,7 @@ Deno.test({
   async fn() {
     const { detectSandbox } = await import("../../src/runtime/mod.ts");
     const sandbox = await detectSandbox({ requested: "bwrap" });
-    assert.equal(sandbox.uidSwitch, "caps", sandbox.uidReason);
+    assert.equal(sandbox.uidSwitch, "caps", sandbox.uidReason ?? "no reason given");
     assert.equal(Deno.uid(), UNIT_TEST_UID);
     await widenedThief();
   },
