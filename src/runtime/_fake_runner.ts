@@ -14,6 +14,11 @@ export interface FakePlugin {
   actions?: Record<string, (payload: unknown) => unknown | Promise<unknown>>;
   /** Exit with this code right after the handshake. */
   crashAfterReady?: number;
+  /**
+   * Wait for init, then send hello and ready in one write (as a real plugin can when the host's
+   * pipelined init waited in its socket while it loaded). @default hello at once, ready on init
+   */
+  helloWithReady?: boolean;
 }
 
 /** A runner that starts fakes, and what it saw. */
@@ -78,7 +83,10 @@ function fakeChild(plugin: FakePlugin, pid: number): RunningChild {
   });
   const onFrame = (f: { t: string; id?: number; name?: string; payload?: unknown }) => {
     if (f.t === "init") {
-      send({ t: "ready" });
+      if (plugin.helloWithReady) {
+        const both = [hello(), { t: "ready" }].map((x) => JSON.stringify(x) + "\n").join("");
+        if (!done) writer.write(enc.encode(both)).catch(() => {});
+      } else send({ t: "ready" });
       if (plugin.crashAfterReady !== undefined) {
         setTimeout(() => end(plugin.crashAfterReady!, null));
       }
@@ -92,21 +100,20 @@ function fakeChild(plugin: FakePlugin, pid: number): RunningChild {
       );
     }
   };
-  queueMicrotask(() =>
-    send({
-      t: "hello",
-      protocol: PROTOCOL_VERSION,
-      sdk: SDK_VERSION,
-      handlers: {
-        actions: Object.keys(plugin.actions ?? {}),
-        filters: Object.keys(plugin.filters ?? {}),
-        gates: [],
-        routes: [],
-        cron: [],
-        lifecycle: [],
-      },
-    })
-  );
+  const hello = () => ({
+    t: "hello",
+    protocol: PROTOCOL_VERSION,
+    sdk: SDK_VERSION,
+    handlers: {
+      actions: Object.keys(plugin.actions ?? {}),
+      filters: Object.keys(plugin.filters ?? {}),
+      gates: [],
+      routes: [],
+      cron: [],
+      lifecycle: [],
+    },
+  });
+  if (!plugin.helloWithReady) queueMicrotask(() => send(hello()));
   return {
     pid,
     stdin,

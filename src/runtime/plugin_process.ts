@@ -148,11 +148,9 @@ export class PluginProcess {
     const hello = new Promise<Extract<ChildFrame, { t: "hello" }>>((r) => this.#onHello = r);
     const ready = new Promise<void>((r) => this.#onReady = r);
     try {
-      const h = await guards.race(hello);
-      const problem = helloProblem(h, this.#o.expectedHandlers);
-      if (problem) throw new PluginStartError(id, problem.reason, problem.message);
-      this.#handlers = h.handlers;
-      this.#phase = "init";
+      // init goes out at once, pipelined: the shim reads it after its hello, so a start does not
+      // wait for the host to wake between the two (it used to send init only once hello came).
+      // A plugin whose hello is refused below never gets to serve a call.
       this.#frames.send({
         t: "init",
         plugin: { id, version: this.#o.version },
@@ -160,6 +158,10 @@ export class PluginProcess {
         paths: this.#o.plan.paths,
         quota: { data_mb: this.#o.plan.quota.dataMb, tmp_mb: this.#o.plan.quota.tmpMb },
       });
+      const h = await guards.race(hello);
+      const problem = helloProblem(h, this.#o.expectedHandlers);
+      if (problem) throw new PluginStartError(id, problem.reason, problem.message);
+      this.#handlers = h.handlers;
       await guards.race(ready);
       // The CPU quota waits for ready: Deno's start-up is multi-threaded and a quota taxes it.
       await this.#child.ready().catch((e) => {
@@ -217,6 +219,10 @@ export class PluginProcess {
         return this.#log("sdk", f.level, f.msg, f.fields);
       case "hello":
         if (this.#phase !== "hello") return this.#violation("hello after handshake");
+        // Its ready may follow in the same read, before the handshake resumes to check the hello
+        // (init went out first): ready must then be in sequence already. A refused hello still
+        // ends the start, ready or not.
+        this.#phase = "init";
         return this.#onHello?.(f);
       case "ready":
         if (this.#phase !== "init") return this.#violation("ready out of sequence");
