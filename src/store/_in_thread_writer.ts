@@ -10,8 +10,8 @@
  *   is synced to the disk (`_log_sync.ts`: `fsync` on Deno's blocking thread pool), which is
  *   what a FULL commit does before it returns; other connections may read the commit during
  *   that sync (a power loss then loses what they read, never what was acknowledged);
- * - with `offload`, a big commit (more arguments than `offload.above`) goes to the writer thread
- *   instead: its CPU then runs beside the event loop's, which a busy intake needs more than it
+ * - with `offload`, a big commit (more arguments than `offload.above`, or more bytes of text and
+ *   blobs than `offload.aboveBytes`) goes to the writer thread instead: its CPU then runs beside the event loop's, which a busy intake needs more than it
  *   needs the hand-off saved (docs/performance.md, "Event intake (issue 23, fifth round)").
  */
 import type { InStatement } from "@libsql/client";
@@ -28,17 +28,28 @@ export interface Checkpointer {
 export interface Offload {
   /** Commits with more arguments than this are offloaded. */
   above: number;
+  /** Commits whose text and blob arguments hold more bytes than this are offloaded. */
+  aboveBytes: number;
   batch(statements: InStatement[]): Promise<number>;
 }
 
-/** The arguments of `statements` in all: how much a commit writes, roughly. */
-export function argumentCount(statements: InStatement[]): number {
-  let n = 0;
+/**
+ * The arguments of `statements` in all, and the length of their text and blob arguments: how much
+ * a commit writes, roughly (one JSON argument can carry many rows, or a large event).
+ */
+export function argumentSize(statements: InStatement[]): { count: number; bytes: number } {
+  let count = 0;
+  let bytes = 0;
   for (const s of statements) {
     if (typeof s === "string" || !s.args) continue;
-    n += Array.isArray(s.args) ? s.args.length : Object.keys(s.args).length;
+    const values = Array.isArray(s.args) ? s.args : Object.values(s.args);
+    count += values.length;
+    for (const v of values) {
+      if (typeof v === "string") bytes += v.length;
+      else if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) bytes += v.byteLength;
+    }
   }
-  return n;
+  return { count, bytes };
 }
 
 /** A write connection on this thread; same contract as the writer thread's `batch()`. */
@@ -85,7 +96,7 @@ export class InThreadWriter {
    * calls `written` before the sync); resolves with the commit's duration in ms.
    */
   batch(statements: InStatement[], written?: () => void): Promise<number> {
-    if (this.#offload !== null && argumentCount(statements) > this.#offload.above) {
+    if (this.#offload !== null && this.#big(statements, this.#offload)) {
       this.#dirty = true;
       this.#schedule();
       return this.#offload.batch(statements);
@@ -102,6 +113,11 @@ export class InThreadWriter {
     // Committed and visible; durable once the log's sync is done.
     written?.();
     return this.#logSync.sync().then(() => performance.now() - started);
+  }
+
+  #big(statements: InStatement[], offload: Offload): boolean {
+    const { count, bytes } = argumentSize(statements);
+    return count > offload.above || bytes > offload.aboveBytes;
   }
 
   /** Runs a last checkpoint, closes this connection and the checkpointer. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { InStatement } from "@libsql/client";
-import { argumentCount, InThreadWriter } from "./_in_thread_writer.ts";
+import { argumentSize, InThreadWriter } from "./_in_thread_writer.ts";
 import { openStore } from "./store.ts";
 
 async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
@@ -134,14 +134,25 @@ Deno.test("InThreadWriter with offload sends a commit with more arguments than i
   const writer = new InThreadWriter(path, ["PRAGMA synchronous = NORMAL"], {
     checkpoint: () => Promise.resolve(),
     close: () => Promise.resolve(),
-  }, { offload: { above: 4, batch: (s) => (offloaded.push(s), Promise.resolve(1)) } });
+  }, {
+    offload: { above: 4, aboveBytes: 100, batch: (s) => (offloaded.push(s), Promise.resolve(1)) },
+  });
   await writer.batch([{ sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)" }]);
   const insert = (id: number) => ({ sql: "INSERT INTO t (id, v) VALUES (?, ?)", args: [id, "v"] });
   await writer.batch([insert(1), insert(2)]); // 4 arguments: here
   assert.equal(offloaded.length, 0);
   assert.equal(await writer.batch([insert(3), insert(4), insert(5)]), 1, "6 arguments: offloaded");
   assert.deepEqual(offloaded, [[insert(3), insert(4), insert(5)]]);
-  assert.equal(argumentCount([insert(1), "SELECT 1", { sql: "x", args: { a: 1, b: 2 } }]), 4);
+  const big = { sql: "INSERT INTO t (id, v) VALUES (?, ?)", args: [9, "x".repeat(101)] };
+  assert.equal(await writer.batch([big]), 1, "2 arguments but 101 bytes: offloaded");
+  assert.deepEqual(offloaded.at(-1), [big]);
+  assert.deepEqual(
+    argumentSize([insert(1), "SELECT 1", {
+      sql: "x",
+      args: { a: 1, b: "abc", c: new Uint8Array(5) },
+    }]),
+    { count: 5, bytes: 1 + 3 + 5 },
+  );
   await writer.close();
   await using store = await openStore(`file:${path}`);
   const rs = await store.execute("SELECT COUNT(*) AS n FROM t");

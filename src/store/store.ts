@@ -62,6 +62,13 @@ const CLOSE_WAIT_MS = 5000;
  */
 export const OFFLOAD_ABOVE_ARGUMENTS = 100;
 
+/**
+ * With `synchronous: "full"`, commits whose text and blob arguments hold more than this many bytes
+ * go to the writer thread too (a large event, or one JSON argument carrying many rows): writing
+ * them to the log would hold the event loop. A `?wait=true` commit of a small event holds ~1 KiB.
+ */
+export const OFFLOAD_ABOVE_BYTES = 16 * 1024;
+
 /** How often a degraded store tries a write to see whether it recovered. */
 const PROBE_MS = 2000;
 
@@ -263,7 +270,11 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
             syncLog: synchronous === "full",
             // With FULL, big commits (a busy intake's) run beside the event loop instead.
             offload: synchronous === "full"
-              ? { above: OFFLOAD_ABOVE_ARGUMENTS, batch: (s) => thread.batch(s) }
+              ? {
+                above: OFFLOAD_ABOVE_ARGUMENTS,
+                aboveBytes: OFFLOAD_ABOVE_BYTES,
+                batch: (s) => thread.batch(s),
+              }
               : undefined,
           })
           : thread,
