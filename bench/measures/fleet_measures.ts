@@ -7,6 +7,7 @@
 import { SocketClient } from "../lib/daemon_client.ts";
 import { type MeasureResult, result, summarize, summarizeRates } from "../lib/stats.ts";
 import { startFleet, type TestFleet } from "../../tests/fleet/_fleet.ts";
+import { boundedFleet } from "../lib/fleet_teardown.ts";
 import { waitFor } from "../../tests/helpers/wait_for.ts";
 
 /** Options of {@linkcode fleetMeasures}. */
@@ -120,11 +121,15 @@ async function eventRates(
 
 /** The fleet figures. */
 export async function fleetMeasures(o: FleetMeasureOptions): Promise<MeasureResult[]> {
-  await using fleet = await startFleet([
-    { id: "b1", labels: {} },
-    { id: "b2", labels: {} },
-    { id: "b3", labels: {} },
-  ]);
+  // Its teardown bounded, as fleet_tasks' (bench/lib/fleet_teardown.ts).
+  await using fleet = boundedFleet(
+    await startFleet([
+      { id: "b1", labels: {} },
+      { id: "b2", labels: {} },
+      { id: "b3", labels: {} },
+    ]),
+    "fleet",
+  );
   using c = new SocketClient(fleet.hosts[0]!.daemon.socketPath);
   await waitFor(
     async () => {

@@ -17,6 +17,7 @@ import { SocketClient } from "../lib/daemon_client.ts";
 import { installGrantEnable } from "../lib/daemon_client.ts";
 import { type MeasureResult, result, summarizeRates } from "../lib/stats.ts";
 import { startFleet } from "../../tests/fleet/_fleet.ts";
+import { stopFleet } from "../lib/fleet_teardown.ts";
 import { waitFor } from "../../tests/helpers/wait_for.ts";
 
 const PLUGIN_DIR = new URL("../plugins/bench-fleet-task", import.meta.url).pathname;
@@ -163,53 +164,6 @@ export async function fleetTaskMeasures(o: FleetTaskMeasureOptions): Promise<Mea
     ];
   } finally {
     for (const c of clients) c[Symbol.dispose]();
-    await stopFleet(fleet);
+    await stopFleet(fleet, "fleet_tasks");
   }
-}
-
-/** How long the fleet's own teardown may take before what is left of it is killed, ms. */
-const TEARDOWN_MS = 30_000;
-
-/**
- * Stops the fleet within {@linkcode TEARDOWN_MS}. Once every daemon and the registry had stopped,
- * NATS's teardown never ended (by all signs the async removal of its store folder: Deno 2.9's async
- * file ops can stop resolving in a process after heavy socket load, see bench/run.ts), and the
- * group waited until its deadline killed it. Past the bound, whatever of the fleet still runs is
- * killed and its folders are removed, synchronously.
- */
-async function stopFleet(
-  fleet: AsyncDisposable & { root: string; nats: { storeDir: string } },
-): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<"late">((r) => timer = setTimeout(() => r("late"), TEARDOWN_MS));
-  const done = await Promise.race([fleet[Symbol.asyncDispose]().then(() => "done"), late]);
-  clearTimeout(timer);
-  if (done === "done") return;
-  console.error(`bench: fleet_tasks: the fleet's teardown took over ${TEARDOWN_MS / 1000} s`);
-  for (const pid of descendantsSync(Deno.pid)) {
-    try {
-      Deno.kill(pid, "SIGKILL");
-    } catch { /* gone */ }
-  }
-  for (const dir of [fleet.nats.storeDir, fleet.root]) {
-    try {
-      Deno.removeSync(dir, { recursive: true });
-    } catch { /* gone */ }
-  }
-}
-
-/** Every descendant of `pid`, from /proc, read synchronously. */
-function descendantsSync(pid: number): number[] {
-  const out: number[] = [];
-  const todo = [pid];
-  while (todo.length > 0) {
-    const p = todo.shift()!;
-    try {
-      for (const t of Deno.readDirSync(`/proc/${p}/task`)) {
-        const kids = Deno.readTextFileSync(`/proc/${p}/task/${t.name}/children`).trim();
-        for (const k of kids ? kids.split(/\s+/).map(Number) : []) out.push(k), todo.push(k);
-      }
-    } catch { /* gone */ }
-  }
-  return out;
 }
