@@ -19,6 +19,8 @@ export interface FakePlugin {
    * pipelined init waited in its socket while it loaded). @default hello at once, ready on init
    */
   helloWithReady?: boolean;
+  /** A graceful exit (shutdown frame, stdin closed) waits for this first. @default at once */
+  shutdownDelay?: Promise<void>;
 }
 
 /** A runner that starts fakes, and what it saw. */
@@ -79,8 +81,9 @@ function fakeChild(plugin: FakePlugin, pid: number): RunningChild {
         onFrame(frame);
       }
     },
-    close: () => end(0, null),
+    close: () => graceful(),
   });
+  const graceful = () => void Promise.resolve(plugin.shutdownDelay).then(() => end(0, null));
   const onFrame = (f: { t: string; id?: number; name?: string; payload?: unknown }) => {
     if (f.t === "init") {
       if (plugin.helloWithReady) {
@@ -90,7 +93,7 @@ function fakeChild(plugin: FakePlugin, pid: number): RunningChild {
       if (plugin.crashAfterReady !== undefined) {
         setTimeout(() => end(plugin.crashAfterReady!, null));
       }
-    } else if (f.t === "shutdown") end(0, null);
+    } else if (f.t === "shutdown") graceful();
     else if (f.t === "call") {
       const handler = plugin.filters?.[f.name!] ?? plugin.actions?.[f.name!];
       Promise.resolve(f.name === "health" ? { status: "healthy" } : handler?.(f.payload)).then(

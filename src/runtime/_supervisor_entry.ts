@@ -14,6 +14,8 @@ export interface Entry {
   /** Whether the running process has a cgroup cpu quota (else the CPU budget applies). */
   cpuQuota?: boolean;
   starting?: Promise<PluginProcess>;
+  /** A graceful stop under way: a call waits for it, then starts a fresh process. */
+  stopping?: Promise<void>;
   /** Unregistered (being replaced or removed): nothing may start it again. */
   gone?: boolean;
   crashes: number[];

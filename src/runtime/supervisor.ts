@@ -200,10 +200,11 @@ export class Supervisor {
     e.stats.droppedLogs += proc.droppedLogs;
     if (proc !== e.proc) return;
     e.proc = undefined;
-    clearTimeout(e.timers.get("health"));
-    clearTimeout(e.timers.get("idle"));
-    clearTimeout(e.timers.get("cpu"));
-    clearTimeout(e.timers.get("disk"));
+    // Deleted, not only cleared: a call re-arms the idle timer only when none is in the map.
+    for (const name of ["health", "idle", "cpu", "disk"]) {
+      clearTimeout(e.timers.get(name));
+      e.timers.delete(name);
+    }
     if (reason === "stopped" || e.state === "stopping" || e.state === "failed") return;
     this.#crashed(e, `${reason} (exit code ${code})`);
   }
@@ -303,7 +304,7 @@ export class Supervisor {
   ): Promise<unknown> {
     const e = this.#entries.get(id);
     // Running: no async frame around the call (one promise less per call, pipelined dispatch).
-    if (e?.proc?.ready && e.state !== "failed" && e.state !== "backoff") {
+    if (e?.proc?.ready && e.state === "running") {
       return this.#call(e, kind, name, payload, opts);
     }
     return this.#startThenCall(id, kind, name, payload, opts);
@@ -321,6 +322,9 @@ export class Supervisor {
     if (e.state === "backoff") {
       throw new PluginUnavailableError(id, `restarting after a crash (${e.reason}); retry shortly`);
     }
+    // A call that meets a stop (e.g. the idle stop) waits for it, then starts a fresh process,
+    // instead of being sent to a process that is shutting down.
+    if (e.stopping) await e.stopping;
     if (!e.proc?.ready) {
       if (e.spec.enabled === false) throw new PluginUnavailableError(id, "disabled; enable it");
       this.#standby.noteStart(id);
@@ -356,9 +360,15 @@ export class Supervisor {
       return;
     }
     this.#setState(e, "stopping");
-    await proc.stop({ gracefulMs: this.#o.gracefulMs });
-    await Promise.allSettled([...this.#releasing]);
-    this.#setState(e, "stopped");
+    const stopping = e.stopping = (async () => {
+      await proc.stop({ gracefulMs: this.#o.gracefulMs });
+      await Promise.allSettled([...this.#releasing]);
+      // Should a new process have started meanwhile, it keeps its state.
+      if (e.proc === undefined || e.proc === proc) this.#setState(e, "stopped");
+    })().finally(() => {
+      if (e.stopping === stopping) e.stopping = undefined;
+    });
+    await stopping;
   }
 
   /** Stop then start; also clears `failed` and the crash history. */

@@ -177,3 +177,24 @@ Deno.test("Supervisor's idle stop counts from the last of many calls (its timer 
   await waitFor(() => sup.state("fake") === "stopped", "the idle stop after the last call");
   assert.ok(performance.now() - last >= idleStopMs - 20, "not before the idle time had passed");
 });
+
+Deno.test("Supervisor: a call that meets an idle stop is answered by a fresh process, which stops idle too", async () => {
+  let release!: () => void;
+  const shutdownDelay = new Promise<void>((resolve) => release = resolve);
+  const plugin = { actions: { "work.quick": () => ({ ok: true }) }, shutdownDelay };
+  const { sup, runner } = supervisor(plugin, { idleStopMs: 50 });
+  await using _ = sup;
+  const s = spec(plugin);
+  sup.register({ ...s, expectedHandlers: { ...s.expectedHandlers, actions: ["work.quick"] } });
+  assert.deepEqual(await sup.invoke("fake", "action", "work.quick", {}), { ok: true });
+  // The idle stop begins; the process holds its exit until released.
+  await waitFor(() => sup.state("fake") === "stopping", "the idle stop to begin");
+  const call = sup.invoke("fake", "action", "work.quick", {});
+  release();
+  // Not sent to the process shutting down (it would fail with "exited"): a new one answers.
+  assert.deepEqual(await call, { ok: true });
+  assert.equal(runner.plans.length, 2);
+  assert.equal(sup.state("fake"), "running", "the new process keeps its state");
+  // And it too stops once idle: nothing left running.
+  await waitFor(() => sup.state("fake") === "stopped" && runner.live === 0, "the second stop");
+});
