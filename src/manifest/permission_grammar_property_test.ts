@@ -133,8 +133,9 @@ Deno.test("manifest validation and grantProblems() agree on random entries", () 
     ),
     { numRuns: 3000 },
   );
-  // The generators reach all three outcomes, so the property says something about each.
-  for (const [outcome, n] of Object.entries(seen)) assert.ok(n > 20, `${outcome}: only ${n}`);
+  // The generators reach all three outcomes, so the property says something about each. The runs
+  // are random: a bound near the mean (hostOnly averages ~30 of 3,000) would fail now and then.
+  for (const [outcome, n] of Object.entries(seen)) assert.ok(n >= 5, `${outcome}: only ${n}`);
 });
 
 Deno.test("derived kinds are refused under permissions: and come from their own keys", () => {
