@@ -23,6 +23,19 @@ export interface FakePlugin {
   shutdownDelay?: Promise<void>;
 }
 
+/** A launch plan for fakes: the fake runner reads nothing of it but records it. */
+export const FAKE_PLAN: LaunchPlan = {
+  argv: ["/fake"],
+  env: {},
+  envNames: [],
+  cgroups: [],
+  caps: "fake caps",
+  cpuQuota: true,
+  afterReady: [],
+  paths: { data: "/data", tmp: "/tmp" },
+  quota: { dataMb: 10, tmpMb: 10 },
+};
+
 /** A runner that starts fakes, and what it saw. */
 export interface FakeRunner extends Runner {
   /** Every plan started, in order. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Supervisor } from "./supervisor.ts";
-import { fakeRunner } from "./_fake_runner.ts";
+import { FAKE_PLAN, fakeRunner } from "./_fake_runner.ts";
 import { MemoryHost } from "./memory_host.ts";
 
 Deno.test("a plugin whose hello and ready arrive in one read starts (init was pipelined)", async () => {
@@ -26,17 +26,7 @@ Deno.test("a plugin whose hello and ready arrive in one read starts (init was pi
       lifecycle: [],
     },
     limits: { memory_mb: 64, timeout_ms: 1000, concurrency: 4 },
-    plan: () => ({
-      argv: ["/fake"],
-      env: {},
-      envNames: [],
-      cgroups: [],
-      caps: "fake caps",
-      cpuQuota: true,
-      afterReady: [],
-      paths: { data: "/data", tmp: "/tmp" },
-      quota: { dataMb: 10, tmpMb: 10 },
-    }),
+    plan: () => FAKE_PLAN,
   });
   assert.deepEqual(await sup.invoke("fake", "filter", "text.same", { text: "a" }), { text: "a" });
   assert.equal((await sup.stats("fake")).protocolViolations, 0);

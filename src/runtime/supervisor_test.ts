@@ -1,23 +1,10 @@
 import assert from "node:assert/strict";
 import { waitFor } from "../../tests/helpers/wait_for.ts";
 import { PluginTimeoutError, PluginUnavailableError } from "./errors.ts";
-import type { LaunchPlan } from "./launch_plan.ts";
 import { Supervisor } from "./supervisor.ts";
 import type { PluginSpec } from "./supervisor_types.ts";
-import { type FakePlugin, fakeRunner } from "./_fake_runner.ts";
+import { FAKE_PLAN, type FakePlugin, fakeRunner } from "./_fake_runner.ts";
 import { MemoryHost } from "./memory_host.ts";
-
-const PLAN: LaunchPlan = {
-  argv: ["/fake"],
-  env: {},
-  envNames: [],
-  cgroups: [],
-  caps: "fake caps",
-  cpuQuota: true,
-  afterReady: [],
-  paths: { data: "/data", tmp: "/tmp" },
-  quota: { dataMb: 10, tmpMb: 10 },
-};
 
 function spec(plugin: FakePlugin, timeoutMs = 1000): PluginSpec {
   return {
@@ -32,7 +19,7 @@ function spec(plugin: FakePlugin, timeoutMs = 1000): PluginSpec {
       lifecycle: [],
     },
     limits: { memory_mb: 64, timeout_ms: timeoutMs, concurrency: 4 },
-    plan: () => PLAN,
+    plan: () => FAKE_PLAN,
   };
 }
 
@@ -61,7 +48,7 @@ Deno.test("Supervisor starts the plan through its runner and answers calls", asy
   await using _ = sup;
   sup.register(spec(plugin));
   assert.deepEqual(await sup.invoke("fake", "filter", "text.upper", { text: "a" }), { text: "A" });
-  assert.deepEqual(runner.plans, [PLAN]);
+  assert.deepEqual(runner.plans, [FAKE_PLAN]);
   assert.equal((await sup.stats("fake")).caps, "fake caps");
 });
 
