@@ -9,6 +9,7 @@
 import process from "node:process";
 
 const ROOT = "/sys/fs/cgroup/cpuacct";
+const PREFIX = "plugd-bench-";
 
 /** The CPU counters of one measuring process. */
 export interface CpuAccount extends AsyncDisposable {
@@ -28,7 +29,8 @@ export function cpuAccount(): CpuAccount | null {
     if (!Deno.statSync(`${ROOT}/cpuacct.usage`).isFile) return null;
     // Mounted together with cpu: plugd's cpu cgroups would move plugin processes out of ours.
     if (exists(`${ROOT}/cpu.cfs_quota_us`)) return null;
-    const dir = `${ROOT}/plugd-bench-${Deno.pid}`;
+    sweepAccounts();
+    const dir = `${ROOT}/${PREFIX}${Deno.pid}`;
     Deno.mkdirSync(dir);
     Deno.writeTextFileSync(`${dir}/cgroup.procs`, String(Deno.pid));
     return {
@@ -37,25 +39,72 @@ export function cpuAccount(): CpuAccount | null {
         const u = process.cpuUsage();
         return (u.user + u.system) / 1000;
       },
-      // Dispose it after what it measured (declare it first): killed children may take a moment
-      // to leave, so the folder's removal is retried for up to 2 s.
+      // Dispose it after what it measured (declare it first).
       async [Symbol.asyncDispose]() {
-        try {
-          Deno.writeTextFileSync(`${ROOT}/cgroup.procs`, String(Deno.pid));
-        } catch { /* gone already */ }
-        for (let i = 0; i < 100; i++) {
-          try {
-            Deno.removeSync(dir);
-            return;
-          } catch (e) {
-            if (e instanceof Deno.errors.NotFound) return;
-            await new Promise((r) => setTimeout(r, 20));
-          }
-        }
+        await removeAccount(dir);
       },
     };
   } catch {
     return null;
+  }
+}
+
+/**
+ * Removes a measuring cgroup. Children killed at the end of a measure (200 plugins exiting) may
+ * take seconds to leave it, and a process that outlived its measure would keep it forever: every
+ * process still in it is moved to the root cgroup (where it was before), then the folder goes,
+ * retried for up to `waitMs`.
+ */
+export async function removeAccount(dir: string, waitMs = 30_000): Promise<boolean> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    for (const pid of readPids(dir)) {
+      try {
+        Deno.writeTextFileSync(`${ROOT}/cgroup.procs`, pid);
+      } catch { /* exited meanwhile */ }
+    }
+    try {
+      Deno.removeSync(dir);
+      return true;
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+function readPids(dir: string): string[] {
+  try {
+    return Deno.readTextFileSync(`${dir}/cgroup.procs`).split("\n").filter((l) => l !== "");
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Removes the measuring cgroups of bench processes that are gone (an earlier run killed, or one
+ * whose removal gave up), moving any process left in one to the root cgroup first.
+ */
+export function sweepAccounts(): void {
+  let names: string[];
+  try {
+    names = [...Deno.readDirSync(ROOT)].filter((e) => e.isDirectory && e.name.startsWith(PREFIX))
+      .map((e) => e.name);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (exists(`/proc/${name.slice(PREFIX.length)}`)) continue; // its bench still runs
+    const dir = `${ROOT}/${name}`;
+    for (const pid of readPids(dir)) {
+      try {
+        Deno.writeTextFileSync(`${ROOT}/cgroup.procs`, pid);
+      } catch { /* exited meanwhile */ }
+    }
+    try {
+      Deno.removeSync(dir);
+    } catch { /* still leaving: the next run takes it */ }
   }
 }
 

@@ -18,7 +18,15 @@
  * (before the holder marked it): it is detached here (at once when nothing holds it; else it is
  * marked and goes with its last mount), since no plugd uses it (the state dir is locked, and this
  * daemon has mounted nothing yet).
+ *
+ * Devices bound to a deleted plugd image anywhere (`…/volumes/<name>.img (deleted)`: a daemon of
+ * another state dir was killed inside that window, then its state dir removed, as tests and CI do)
+ * are detached too: no daemon can mount a deleted image again, and a device still in use is only
+ * marked to go with its last user, which plugd's own devices are already.
  */
+/** A loop device's back file that is a removed plugd `$DATA` image. */
+const DELETED_IMAGE = /\/volumes\/[^/]+\.img \(deleted\)$/;
+
 export async function boundImages(dir: string, losetup = "losetup"): Promise<Set<string>> {
   const run = async (args: string[]) => {
     const out = await new Deno.Command(losetup, {
@@ -39,10 +47,14 @@ export async function boundImages(dir: string, losetup = "losetup"): Promise<Set
   type Row = { name: string; autoclear?: boolean | string; "back-file"?: string };
   const rows = (JSON.parse(json) as { loopdevices?: Row[] }).loopdevices;
   for (const row of rows ?? []) {
-    const file = row["back-file"]?.replace(/ \(deleted\)$/, "");
-    if (!file?.startsWith(`${dir}/`)) continue;
-    found.add(file);
+    const back = row["back-file"] ?? "";
     const marked = row.autoclear === true || row.autoclear === "1";
+    if (DELETED_IMAGE.test(back)) {
+      if (!marked) await run(["--detach", row.name]).catch(() => {});
+      continue;
+    }
+    if (!back.startsWith(`${dir}/`)) continue;
+    found.add(back);
     if (!marked) await run(["--detach", row.name]).catch(() => {});
   }
   return found;

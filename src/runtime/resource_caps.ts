@@ -3,6 +3,7 @@
  * v2 where writable, else RLIMIT_DATA via `prlimit`. The per-plugin part is `capsPlan()`.
  */
 import type { CapMechanism, CapsFacts, CapsTuning } from "./caps_plan.ts";
+import { markOwner, sweepOrphanCgroups } from "./cgroup_sweep.ts";
 
 /** Options of {@linkcode detectResourceCaps}. */
 export interface ResourceCapsOptions extends Partial<Omit<CapsTuning, "cpuBurst">> {
@@ -23,8 +24,10 @@ export interface ResourceCapsOptions extends Partial<Omit<CapsTuning, "cpuBurst"
    */
   create?: boolean;
   /**
-   * Remove empty plugin cgroups left by a previous run of this instance. Off for an instance
-   * several processes share (test harnesses), where a neighbour's fresh cgroup may be empty.
+   * Remove empty plugin cgroups left by a previous run of this instance, mark the instance as
+   * this process's, and remove the empty cgroups of other instances whose daemon is gone
+   * (cgroup_sweep.ts). Off for an instance several processes share (test harnesses), where a
+   * neighbour's fresh cgroup may be empty.
    * @default true
    */
   sweep?: boolean;
@@ -85,6 +88,10 @@ async function cgroupV1(
     const probe = `${p}/.probe-${crypto.randomUUID().slice(0, 8)}`;
     await Deno.mkdir(probe);
     await Deno.remove(probe);
+    if (o.sweep) {
+      await markOwner(p);
+      await sweepOrphanCgroups(p.slice(0, p.lastIndexOf("/")), instance);
+    }
   }
   const memsw = await exists(`${parents.memory}/memory.memsw.limit_in_bytes`);
   return { mechanism: "cgroup-v1" as const, parents, memsw, cpuBurst };
@@ -104,7 +111,11 @@ async function cgroupV2(
   const cpuBurst = cpu && await kernelHasBurst();
   if (!o.create) return { mechanism: "cgroup-v2" as const, parent, cpu, cpuBurst };
   await Deno.mkdir(parent, { recursive: true });
-  if (o.sweep) await sweep(parent);
+  if (o.sweep) {
+    await sweep(parent);
+    await markOwner(parent);
+    await sweepOrphanCgroups(mine, instance, { prefix: "plugd-" });
+  }
   const enable = ["memory", "pids", ...(/\bcpu\b/.test(ctl) ? ["cpu"] : [])];
   await Deno.writeTextFile(
     `${parent}/cgroup.subtree_control`,

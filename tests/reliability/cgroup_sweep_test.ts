@@ -1,21 +1,31 @@
 /**
  * Issue 22, "Smaller": plugin cgroups left by a daemon that was killed are removed when it
- * starts again (they used to pile up: ~115 after a series of crashes).
+ * starts again (they used to pile up: ~115 after a series of crashes). Issue 23: and when any
+ * other daemon starts, once the killed one's state dir is gone for good (~250 had piled up).
  */
 import assert from "node:assert/strict";
 import { startDaemon } from "../helpers/daemon.ts";
-import { OPTS } from "./_helpers.ts";
+import { fixture, installEnable, OPTS, waitFor } from "./_helpers.ts";
 
 /** This daemon's cgroup v1 parent folder for the memory controller, or null elsewhere. */
-async function memoryParent(pid: number, stateDir: string): Promise<string | null> {
+function memoryParent(pid: number, stateDir: string): Promise<string | null> {
+  return controllerParent("memory", pid, stateDir);
+}
+
+/** This daemon's cgroup v1 parent folder for `controller`, or null elsewhere. */
+async function controllerParent(
+  controller: string,
+  pid: number,
+  stateDir: string,
+): Promise<string | null> {
   const line = (await Deno.readTextFile(`/proc/${pid}/cgroup`)).split("\n")
-    .find((l) => /^\d+:[^:]*\bmemory\b[^:]*:/.test(l));
+    .find((l) => new RegExp(`^\\d+:[^:]*\\b${controller}\\b[^:]*:`).test(l));
   if (!line) return null;
   const own = line.slice(line.indexOf(":", line.indexOf(":") + 1) + 1);
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(stateDir));
   const instance = [...new Uint8Array(digest).slice(0, 6)]
     .map((b) => b.toString(16).padStart(2, "0")).join("");
-  const parent = `/sys/fs/cgroup/memory${own === "/" ? "" : own}/plugd/${instance}`;
+  const parent = `/sys/fs/cgroup/${controller}${own === "/" ? "" : own}/plugd/${instance}`;
   return await Deno.stat(parent).then(() => parent, () => null);
 }
 
@@ -38,6 +48,48 @@ Deno.test(
     await second.waitForLog("ready: serving");
     for (const dir of ghosts) {
       assert.equal(await Deno.stat(dir).then(() => "left", () => "removed"), "removed", dir);
+    }
+  },
+);
+
+Deno.test(
+  "the cgroups of a killed daemon whose state dir is gone are removed when another daemon starts",
+  OPTS,
+  async () => {
+    const first = await startDaemon();
+    const { pid } = first.process;
+    const parents: string[] = [];
+    for (const c of ["memory", "cpu", "pids"]) {
+      const p = await controllerParent(c, pid, first.stateDir);
+      if (p) parents.push(p);
+    }
+    if (parents.length < 3) {
+      await first.kill();
+      await Deno.remove(first.stateDir, { recursive: true }).catch(() => {});
+      console.log("skipped: no cgroup v1 memory/cpu/pids hierarchies for plugd here");
+      return;
+    }
+    try {
+      const id = await installEnable(first, fixture("echo", "plugins"));
+      const procs = (p: string) =>
+        Deno.readTextFile(`${p}/${id}/cgroup.procs`).then((t) => t.trim(), () => "");
+      await waitFor(async () => (await procs(parents[0]!)) !== "", "the plugin in its cgroup");
+      // Killed for real: not through the helper, which removes a killed daemon's cgroups itself.
+      first.process.kill("SIGKILL");
+      await first.process.status;
+      // Its plugins die with it (bubblewrap's death signal), leaving their cgroups empty.
+      for (const p of parents) {
+        await waitFor(async () => (await procs(p)) === "" ? "empty" : null, `${p}/${id} empty`);
+      }
+      await Deno.remove(first.stateDir, { recursive: true });
+      await using second = await startDaemon();
+      await second.waitForLog("ready: serving");
+      for (const p of parents) {
+        assert.equal(await Deno.stat(p).then(() => "left", () => "removed"), "removed", p);
+      }
+    } finally {
+      await first.kill();
+      await Deno.remove(first.stateDir, { recursive: true }).catch(() => {});
     }
   },
 );
