@@ -5,17 +5,13 @@
  *
  * @module
  */
-import { auditStatement } from "../audit/mod.ts";
 import type { MasterKeyRef } from "../secrets/mod.ts";
 import type { Store } from "../store/mod.ts";
-import {
-  type AttemptOutcome,
-  type ClaimedDelivery,
-  runAttempt,
-  withoutRepeatedResets,
-} from "./_attempt.ts";
-import { invalidateOutboxCache, registerOutboxWaker } from "./outbox.ts";
-import { disableStatements, signingSecrets } from "./repository.ts";
+import { type ClaimedDelivery, runAttempt } from "./_attempt.ts";
+import { disableIfFailing } from "./_auto_disable.ts";
+import { OutcomeBatches } from "./_outcome_batches.ts";
+import { registerOutboxWaker } from "./outbox.ts";
+import { signingSecrets } from "./repository.ts";
 import { DEFAULT_SCHEDULE_MS } from "./schedule.ts";
 import { closeHttpClients } from "./send_request.ts";
 import type { GuardOptions } from "./ssrf_guard.ts";
@@ -45,19 +41,7 @@ export interface RelayOptions {
   log?: (message: string) => void;
 }
 
-/**
- * How long an outcome batch may wait to ride along with the next sharing commit (the intake's):
- * without it, outcome and intake commits alternate under load and each event waits for two
- * fsyncs. An outcome lost in this window to a crash means the delivery is made again.
- */
-const OUTCOME_LINGER_MS = 20;
-
 type Held = ClaimedDelivery & { stamp: string };
-
-interface Pending {
-  statements: AttemptOutcome["statements"];
-  done: PromiseWithResolvers<void>;
-}
 
 /** Delivers outbox rows until stopped; `await using relay = ...` stops it. */
 export class WebhookRelay {
@@ -71,8 +55,7 @@ export class WebhookRelay {
   #held = new Map<string, Held[]>();
   #sending = 0;
   #heldCount = 0;
-  #queue: Pending[] = [];
-  #flushing: Promise<void> | null = null;
+  #outcomes: OutcomeBatches;
   #waiters = new Map<string, Set<(a: DeliveryAttempt) => void>>();
   #secrets = new Map<string, { stamp: string; at: number; value: Promise<string[]> }>();
 
@@ -101,6 +84,7 @@ export class WebhookRelay {
     }
     this.#store = store;
     this.#o = o;
+    this.#outcomes = new OutcomeBatches(store);
   }
 
   /** Puts rows a crash left `delivering` back to `pending`, then starts the loop. */
@@ -134,7 +118,7 @@ export class WebhookRelay {
       new Promise((r) => (timer = setTimeout(r, graceMs))),
     ]);
     clearTimeout(timer);
-    await this.#flushing;
+    await this.#outcomes.flushed();
     closeHttpClients();
   }
 
@@ -274,10 +258,10 @@ export class WebhookRelay {
         caCerts: this.#o.caCerts,
       });
       release();
-      await this.#record(outcome.statements);
+      await this.#outcomes.record(outcome.statements);
       for (const w of this.#waiters.get(d.id) ?? []) w(outcome.attempt);
       if (outcome.status === "failed" && d.eventType !== "webhook.test") {
-        await this.#maybeDisable(d.webhookId, outcome.verdict === "gone");
+        await disableIfFailing(this.#store, d.webhookId, outcome.verdict === "gone", this.#o);
       }
     })().catch((error) => {
       if (this.#running) this.#o.log(`webhooks: delivery ${d.id}: ${(error as Error).message}`);
@@ -296,70 +280,5 @@ export class WebhookRelay {
     this.#secrets.set(webhookId, { stamp, at: Date.now(), value });
     value.catch(() => this.#secrets.delete(webhookId));
     return value;
-  }
-
-  /**
-   * Group commit: outcomes that finish while a batch is being written go into the next one, and
-   * each batch shares the store's commit with the intake's, lingering up to
-   * `OUTCOME_LINGER_MS` for it (outcome rows read nothing: the
-   * attempt's INSERT checks its delivery still exists at commit time). An endpoint's failure
-   * count reset by several of a batch's deliveries is written once.
-   */
-  #record(statements: Pending["statements"]): Promise<void> {
-    const done = Promise.withResolvers<void>();
-    this.#queue.push({ statements, done });
-    this.#flushing ??= (async () => {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0);
-        try {
-          await this.#store.write(
-            () => ({ statements: withoutRepeatedResets(batch.flatMap((p) => p.statements)) }),
-            { shareCommit: true, lingerMs: OUTCOME_LINGER_MS },
-          );
-          for (const p of batch) p.done.resolve();
-        } catch (error) {
-          for (const p of batch) p.done.reject(error);
-        }
-      }
-      this.#flushing = null;
-    })();
-    return done.promise;
-  }
-
-  async #maybeDisable(webhookId: string, gone: boolean): Promise<void> {
-    const threshold = this.#o.failureThreshold;
-    const reason = await this.#store.write(async () => {
-      const rs = await this.#store.execute({
-        sql: "SELECT enabled, consecutive_failures FROM webhooks WHERE id = ?",
-        args: [webhookId],
-      });
-      const row = rs.rows[0];
-      if (!row || Number(row.enabled) !== 1) return { statements: [] };
-      const failures = Number(row.consecutive_failures);
-      if (!gone && failures < threshold) return { statements: [] };
-      const why = gone
-        ? "the receiver answered 410 Gone"
-        : `${failures} deliveries in a row failed`;
-      return {
-        statements: [
-          ...disableStatements(webhookId, why),
-          await auditStatement(this.#store, {
-            actor: "daemon",
-            action: "webhook.disable",
-            target: webhookId,
-            result: "ok",
-            detail: { reason: why },
-          }),
-        ],
-        value: why,
-      };
-    });
-    if (!reason) return;
-    invalidateOutboxCache(this.#store);
-    this.#o.log(
-      `webhooks: disabled ${webhookId}: ${reason}; re-enable with "plugd webhook enable ${webhookId}" (PUT /v1/webhooks/${webhookId} {"enabled": true})`,
-    );
-    const data = { webhook_id: webhookId, reason };
-    if (this.#o.emitSystemEvent) await this.#o.emitSystemEvent("webhook.disabled", data);
   }
 }
