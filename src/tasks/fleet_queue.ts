@@ -4,7 +4,7 @@
  * fleet types run locally like any task.
  */
 import type { TaskRequest } from "./task_service.ts";
-import type { TaskFilter } from "./task_store.ts";
+import type { TaskFilter } from "./task_reads.ts";
 import type { TaskPage } from "./task_page.ts";
 import type { TaskView } from "./types.ts";
 

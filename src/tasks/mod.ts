@@ -6,7 +6,8 @@ export {
   type TaskServiceOptions,
 } from "./task_service.ts";
 export { classify, parseProgress, PERMANENT_ERROR, retryDelay } from "./task_outcome.ts";
-export { attemptEntry, MAX_TASK_JSON, type TaskFilter, taskInputJson } from "./task_store.ts";
+export { attemptEntry, MAX_TASK_JSON, taskInputJson } from "./task_store.ts";
+export type { TaskFilter } from "./task_reads.ts";
 export type { FleetTaskQueue } from "./fleet_queue.ts";
 export {
   cursorOf,

@@ -14,16 +14,12 @@ import {
   cancelQueued,
   type ClaimedTask,
   claimTasks,
-  listTasks,
-  nextDue,
-  queuedTypes,
-  readTask,
   recoverInterrupted,
   releaseTask,
-  type TaskFilter,
   taskInputJson,
   taskInserter,
 } from "./task_store.ts";
+import { listTasks, nextDue, queuedTypes, readTask, type TaskFilter } from "./task_reads.ts";
 import { classify, parseProgress } from "./task_outcome.ts";
 import type { FleetTaskQueue } from "./fleet_queue.ts";
 import { FLEET_UNREACHABLE, mergePages, pageSize, type TaskPage } from "./task_page.ts";
