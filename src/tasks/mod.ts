@@ -1,10 +1,6 @@
 /** Tasks (issue 15): durable units of work for the one plugin that processes their type. */
-export {
-  type TaskHost,
-  type TaskRequest,
-  TaskService,
-  type TaskServiceOptions,
-} from "./task_service.ts";
+export { type TaskRequest, TaskService, type TaskServiceOptions } from "./task_service.ts";
+export type { TaskHost } from "./task_host.ts";
 export { classify, parseProgress, PERMANENT_ERROR, retryDelay } from "./task_outcome.ts";
 export { attemptEntry, MAX_TASK_JSON, taskInputJson } from "./task_store.ts";
 export type { TaskFilter } from "./task_reads.ts";

@@ -4,41 +4,25 @@
  * and jitter until `retries` run out (`dead`), cancellable while queued or running, and
  * recovered after a crash (a running attempt is logged `interrupted` and tried again).
  */
-import type { CallOptions, PluginRecord } from "../plugins/mod.ts";
-import type { CallKind } from "../runtime/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { newEventId } from "../hooks/mod.ts";
 import {
-  attemptEntry,
   attemptFinisher,
   cancelQueued,
   type ClaimedTask,
   claimTasks,
   recoverInterrupted,
-  releaseTask,
   taskInputJson,
   taskInserter,
 } from "./task_store.ts";
 import { listTasks, nextDue, queuedTypes, readTask, type TaskFilter } from "./task_reads.ts";
-import { classify, parseProgress } from "./task_outcome.ts";
+import { type AttemptContext, runTaskAttempt } from "./task_attempt.ts";
+import type { TaskHost } from "./task_host.ts";
 import type { FleetTaskQueue } from "./fleet_queue.ts";
 import { FLEET_UNREACHABLE, mergePages, pageSize, type TaskPage } from "./task_page.ts";
 import { type Processor, taskProcessors } from "./processors.ts";
 import { FINAL_STATUSES, TaskError, type TaskView } from "./types.ts";
 import { type RunningAttempt, TaskLane } from "./task_lane.ts";
-
-/** What tasks need from the plugin lifecycle (a subset of `PluginService`). */
-export interface TaskHost {
-  enabled(): Promise<PluginRecord[]>;
-  invoke(
-    id: string,
-    kind: CallKind,
-    name: string,
-    payload: unknown,
-    options?: CallOptions,
-  ): Promise<unknown>;
-  watchState?(listener: (id: string, state: string) => void): void;
-}
 
 /** Options of {@linkcode TaskService}. */
 export interface TaskServiceOptions {
@@ -78,7 +62,6 @@ export class TaskService {
   #host: TaskHost;
   #tenants: TaskServiceOptions["tenants"] | null;
   #log: (message: string) => void;
-  #retryBaseMs: number;
   #lanes = new Map<string, TaskLane>();
   #processors: Promise<Map<string, Processor>> | null = null;
   #waiters = new Map<string, Set<() => void>>();
@@ -86,8 +69,8 @@ export class TaskService {
   #recovered: Promise<void> = Promise.resolve();
   #inFlight = new Set<Promise<void>>();
   #inserter: ReturnType<typeof taskInserter>;
-  #finisher: ReturnType<typeof attemptFinisher>;
   #fleet: FleetTaskQueue | null = null;
+  #attemptContext: AttemptContext;
 
   constructor(store: Store, host: TaskHost, options: TaskServiceOptions = {}) {
     const { retryBaseMs = 1000, log = (m) => console.error(`plugd: ${m}`) } = options;
@@ -97,10 +80,15 @@ export class TaskService {
     this.#store = store;
     this.#host = host;
     this.#log = log;
-    this.#retryBaseMs = retryBaseMs;
     this.#tenants = options.tenants ?? null;
     this.#inserter = taskInserter(store);
-    this.#finisher = attemptFinisher(store);
+    this.#attemptContext = {
+      store,
+      host,
+      finisher: attemptFinisher(store),
+      retryBaseMs,
+      running: () => this.#running,
+    };
     host.watchState?.(() => this.invalidate());
   }
 
@@ -318,60 +306,13 @@ export class TaskService {
   #start(lane: TaskLane, processor: Processor, task: ClaimedTask): void {
     const live: RunningAttempt = { abort: new AbortController(), cancelled: false, progress: null };
     lane.running.set(task.id, live);
-    const run = this.#attempt(lane, processor, task, live).finally(() => {
+    const run = runTaskAttempt(this.#attemptContext, lane, processor, task, live).finally(() => {
       lane.running.delete(task.id);
       this.#inFlight.delete(run);
       this.#wake(task.id);
       void this.#pump(task.type);
     });
     this.#inFlight.add(run);
-  }
-
-  async #attempt(
-    lane: TaskLane,
-    processor: Processor,
-    task: ClaimedTask,
-    live: RunningAttempt,
-  ): Promise<void> {
-    const payload = {
-      id: task.id,
-      type: task.type,
-      attempt: task.attempt,
-      input: task.input,
-      tenant: task.tenant,
-    };
-    let outcome;
-    try {
-      const value = await this.#host.invoke(processor.pluginId, "task", task.type, payload, {
-        timeoutMs: processor.timeoutMs,
-        signal: live.abort.signal,
-        onOutput: (data) => live.progress = parseProgress(data) ?? live.progress,
-        record: { taskId: task.id, attempt: task.attempt, tenant: task.tenant, input: task.input },
-        tenant: task.tenant,
-      });
-      outcome = classify({ value }, task, processor.settings, live, this.#retryBaseMs);
-    } catch (error) {
-      if (!this.#running && !live.cancelled) return; // stopping: recovered as interrupted at start
-      const name = (error as Error)?.name;
-      if (name === "PluginUnavailableError" || name === "PluginStartError") {
-        // Never reached the plugin: not an attempt; try again shortly.
-        await releaseTask(this.#store, task.id, 1000);
-        lane.delayed(); // once committed: see TaskLane
-        return;
-      }
-      outcome = classify({ error }, task, processor.settings, live, this.#retryBaseMs);
-    }
-    const attempt = attemptEntry(
-      task.attempt,
-      outcome.attemptStatus,
-      task.startedAt,
-      outcome.error ?? undefined,
-    );
-    await this.#finisher.submit({
-      id: task.id,
-      outcome: { ...outcome, attempt, progress: live.progress },
-    });
-    if (outcome.status === "queued") lane.delayed(); // once committed: see TaskLane
   }
 
   #wake(id: string): void {

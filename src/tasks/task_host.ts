@@ -1,0 +1,16 @@
+/** What tasks need from the plugin lifecycle. */
+import type { CallOptions, PluginRecord } from "../plugins/mod.ts";
+import type { CallKind } from "../runtime/mod.ts";
+
+/** What tasks need from the plugin lifecycle (a subset of `PluginService`). */
+export interface TaskHost {
+  enabled(): Promise<PluginRecord[]>;
+  invoke(
+    id: string,
+    kind: CallKind,
+    name: string,
+    payload: unknown,
+    options?: CallOptions,
+  ): Promise<unknown>;
+  watchState?(listener: (id: string, state: string) => void): void;
+}
