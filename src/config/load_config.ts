@@ -1,11 +1,7 @@
+/** The effective configuration from flags, environment, file and defaults. */
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { Config } from "./types.ts";
-import {
-  DEFAULT_EMIT_RATE,
-  DEFAULT_EMIT_RATE_MAX,
-  type EmitRate,
-  parseEmitRate,
-} from "./emit_rate.ts";
+import { DEFAULT_EMIT_RATE, DEFAULT_EMIT_RATE_MAX } from "./emit_rate.ts";
 import { ConfigError } from "./errors.ts";
 import {
   DEFAULT_DATA_QUOTA_MB,
@@ -14,15 +10,22 @@ import {
   parseUidRange,
 } from "./isolation.ts";
 import { describeOrigin, type Origin, settingSpec } from "./settings.ts";
-import { type ConfigFile, readConfigFile } from "./read_config_file.ts";
+import { readConfigFile } from "./read_config_file.ts";
 import { registrySources } from "./registries.ts";
 import { fleetSettings } from "./fleet_settings.ts";
 import { workSettings } from "./work_settings.ts";
 import { standbySettings } from "./standby_settings.ts";
 import { parseDbSynchronous } from "./db_synchronous.ts";
-
-/** Default TCP address of the HTTP API. */
-export const DEFAULT_HTTP = "127.0.0.1:7420";
+import { DEFAULT_HTTP, isLoopback, parseHttpAt, tlsFiles } from "./http_listen.ts";
+import {
+  checkDbUrl,
+  dataVolumesSetting,
+  defaulted,
+  emitRateSetting,
+  listSetting,
+  parseBool,
+  positiveInt,
+} from "./_setting_parsers.ts";
 
 /** Options given on the command line; each wins over the environment and the file. */
 export interface ConfigFlags {
@@ -268,123 +271,4 @@ export async function loadConfig(
     configFile: file?.path ?? null,
     origins: Object.fromEntries(Object.entries(origins).map(([k, o]) => [k, describeOrigin(o)])),
   };
-}
-
-/** A default taken from a systemd directory variable, recorded as such; undefined without it. */
-function defaulted(
-  origins: Record<string, Origin>,
-  key: string,
-  dir: string | undefined,
-  variable: string,
-  name?: string,
-): string | undefined {
-  if (!dir) return undefined;
-  origins[key] = { kind: "default", key, why: `${variable} set by systemd` };
-  const first = dir.split(":")[0]!; // systemd joins several directories with ":"
-  return name ? join(first, name) : first;
-}
-
-/** A list setting: comma-separated in the environment, a YAML list in the file. */
-function listSetting(
-  env: Record<string, string | undefined>,
-  file: ConfigFile | null,
-  origins: Record<string, Origin>,
-  key: string,
-  envName: string,
-): string[] {
-  if (env[envName] !== undefined) {
-    origins[key] = { kind: "env", name: envName };
-    return env[envName]!.split(",").map((s) => s.trim()).filter(Boolean);
-  }
-  const value = file?.values.get(key);
-  if (value === undefined || value === null) return [];
-  origins[key] = { kind: "file", key, path: file!.path };
-  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
-    throw new ConfigError(`${describeOrigin(origins[key]!)} must be a list of strings`);
-  }
-  return value as string[];
-}
-
-function dataVolumesSetting(
-  text: string | undefined,
-  origins: Record<string, Origin>,
-): "auto" | "off" {
-  if (text === undefined || text === "auto" || text === "off") return text ?? "auto";
-  const where = describeOrigin(origins.data_volumes ?? { kind: "default", key: "data_volumes" });
-  throw new ConfigError(`${where} must be "auto" or "off"; got "${text}"`);
-}
-
-function positiveInt(text: string, origins: Record<string, Origin>, key: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) {
-    const where = describeOrigin(origins[key] ?? { kind: "default", key });
-    throw new ConfigError(`${where} must be a whole number above 0; got "${text}"`);
-  }
-  return n;
-}
-
-function parseBool(text: string, name: string): boolean {
-  if (["1", "true", "yes", "on"].includes(text.toLowerCase())) return true;
-  if (["0", "false", "no", "off", ""].includes(text.toLowerCase())) return false;
-  throw new ConfigError(`${name} must be true or false; got "${text}"`);
-}
-
-/** Parses `host:port`; `off` or `none` disables TCP. */
-export function parseHttp(text: string): Config["http"] {
-  return parseHttpAt(text, "PLUGD_HTTP / --http");
-}
-
-function parseHttpAt(text: string, name: string): Config["http"] {
-  if (text === "off" || text === "none") return null;
-  const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(text);
-  const port = Number(match?.[2]);
-  if (!match || port < 0 || port > 65535) {
-    throw new ConfigError(
-      `${name} must be host:port such as ${DEFAULT_HTTP} (or "off"); got "${text}"`,
-    );
-  }
-  return { hostname: match[1]!.replace(/^\[|\]$/g, ""), port };
-}
-
-function checkDbUrl(url: string, name: string): void {
-  if (!/^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)/.test(url)) {
-    throw new ConfigError(
-      `${name} must start with file:, libsql://, http(s):// or ws(s)://; got "${url}"`,
-    );
-  }
-}
-
-function emitRateSetting(
-  text: string | undefined,
-  origin: Origin | undefined,
-  fallback: EmitRate,
-): EmitRate {
-  if (text === undefined) return fallback;
-  try {
-    return parseEmitRate(text, origin ? describeOrigin(origin) : "emit rate");
-  } catch (error) {
-    throw new ConfigError((error as Error).message);
-  }
-}
-
-/** Both TLS files or neither; one alone is an error naming the missing setting. */
-function tlsFiles(
-  cert: string | undefined,
-  key: string | undefined,
-  origins: Record<string, Origin>,
-): { certFile: string; keyFile: string } | null {
-  if (!cert && !key) return null;
-  if (!cert || !key) {
-    const given = describeOrigin(origins[cert ? "tls_cert" : "tls_key"]!);
-    throw new ConfigError(
-      `${given} is set but ${cert ? "PLUGD_TLS_KEY (tls_key)" : "PLUGD_TLS_CERT (tls_cert)"} ` +
-        `is not: TLS needs both the certificate chain and its private key (PEM files)`,
-    );
-  }
-  return { certFile: cert, keyFile: key };
-}
-
-/** 127.0.0.0/8, ::1 and localhost: addresses no other host can reach. */
-export function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "::1" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }

@@ -1,13 +1,8 @@
 /** Configuration: flags > environment > file > defaults; every setting listed once in SETTINGS. */
 export type { Config, FleetSettings, RegistrySource } from "./types.ts";
 export { ConfigError } from "./errors.ts";
-export {
-  type ConfigFlags,
-  DEFAULT_HTTP,
-  loadConfig,
-  type LoadConfigOptions,
-  parseHttp,
-} from "./load_config.ts";
+export { type ConfigFlags, loadConfig, type LoadConfigOptions } from "./load_config.ts";
+export { DEFAULT_HTTP, parseHttp } from "./http_listen.ts";
 export {
   DEFAULT_EMIT_RATE,
   DEFAULT_EMIT_RATE_MAX,
