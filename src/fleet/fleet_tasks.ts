@@ -7,17 +7,10 @@
  * own redelivery: `nak` with the backoff delay, "in progress" while running, and the ack wait when
  * a host dies mid-task.
  */
-import {
-  AckPolicy,
-  type Consumer,
-  jetstream,
-  jetstreamManager,
-  RetentionPolicy,
-} from "@nats-io/jetstream";
+import type { Consumer } from "@nats-io/jetstream";
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { newEventId } from "../hooks/mod.ts";
 import {
-  FINAL_STATUSES,
   type FleetTaskQueue,
   type Processor,
   TaskError,
@@ -29,11 +22,12 @@ import {
 } from "../tasks/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { FleetTaskOutbox } from "./fleet_task_outbox.ts";
+import { cancelFleetTask } from "./fleet_task_cancel.ts";
+import { ensureTaskStream, taskConsumer } from "./fleet_task_stream.ts";
 import { type LiveTask, type Replies, replies, runFleetTask } from "./fleet_task_runner.ts";
 import { listFleetTasks } from "./fleet_task_list.ts";
 import {
   bucketTaskIds,
-  FLEET_TASK_TTL_MS,
   type FleetTaskView,
   FleetTaskViews,
   openTaskBucket,
@@ -59,12 +53,8 @@ export interface FleetTaskDeps {
   count?: (what: string) => void;
 }
 
-const NS_PER_MS = 1_000_000;
-const DUPLICATE_WINDOW_MS = 10 * 60_000;
 /** How long a worker's pull waits for a task before it asks again. */
 const PULL_EXPIRES_MS = 5000;
-/** How long a cancel waits for the running host to end the task. */
-const CANCEL_WAIT_MS = 10_000;
 
 interface Lane {
   processor: Processor;
@@ -141,20 +131,7 @@ export class FleetTasks implements FleetTaskQueue {
   /** (Re)attaches to a live connection: stream, bucket, cancel subject, outbox. */
   async attach(nc: NatsConnection, signal?: AbortSignal): Promise<void> {
     this.detach();
-    const jsm = await jetstreamManager(nc);
-    const name = this.#d.names.taskStream;
-    if (!(await jsm.streams.info(name).then(() => true, () => false))) {
-      await jsm.streams.add({
-        name,
-        subjects: [this.#d.names.taskSubject(">")],
-        retention: RetentionPolicy.Workqueue,
-        max_age: FLEET_TASK_TTL_MS * NS_PER_MS,
-        duplicate_window: DUPLICATE_WINDOW_MS * NS_PER_MS,
-        num_replicas: this.#d.replicas,
-      }).catch(async (error) => {
-        if (!(await jsm.streams.info(name).then(() => true, () => false))) throw error;
-      });
-    }
+    await ensureTaskStream(nc, this.#d.names, this.#d.replicas);
     const views = new FleetTaskViews(
       await openTaskBucket(nc, this.#d.names.taskBucket, this.#d.replicas),
     );
@@ -264,48 +241,13 @@ export class FleetTasks implements FleetTaskQueue {
     }, filter);
   }
 
-  async cancel(id: string): Promise<FleetTaskView> {
-    const waiting = await this.#outbox.find(id);
-    const now = new Date().toISOString();
-    if (waiting?.status === "queued") {
-      const cancelled = {
-        ...waiting,
-        status: "cancelled" as const,
-        finished_at: now,
-        error: "cancelled",
-      };
-      if (await this.#outbox.replace(cancelled)) return cancelled;
-    }
-    const views = this.#requireViews(id);
-    let before: FleetTaskView | null = null;
-    const after = await views.modify(id, (v) => {
-      before = v;
-      if (FINAL_STATUSES.has(v.status)) return null;
-      if (v.status === "queued") {
-        return { ...v, status: "cancelled", finished_at: now, error: "cancelled" };
-      }
-      return { ...v, cancel_requested: true };
-    });
-    const was = before as FleetTaskView | null;
-    if (!after || !was) throw new TaskError(404, `No task with id "${id}"`);
-    if (FINAL_STATUSES.has(was.status)) {
-      throw new TaskError(
-        409,
-        `Task "${id}" is already ${was.status}; only queued or running tasks can be cancelled`,
-      );
-    }
-    if (after.status !== "running" || !after.host || !this.#nc) return after;
-    // Ask the host that runs it; a host that does not answer obeys `cancel_requested` later.
-    await this.#nc.request(this.#d.names.taskControl(after.host), JSON.stringify({ id }), {
-      timeout: 5000,
-    }).catch(() => {});
-    const deadline = Date.now() + CANCEL_WAIT_MS;
-    let view = after;
-    while (!FINAL_STATUSES.has(view.status) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      view = (await views.read(id))?.view ?? view;
-    }
-    return view;
+  cancel(id: string): Promise<FleetTaskView> {
+    return cancelFleetTask({
+      outbox: this.#outbox,
+      names: this.#d.names,
+      views: (taskId) => this.#requireViews(taskId),
+      nc: () => this.#nc,
+    }, id);
   }
 
   #requireViews(id: string): FleetTaskViews {
@@ -320,30 +262,11 @@ export class FleetTasks implements FleetTaskQueue {
   #consumer(nc: NatsConnection, type: string): Promise<Consumer> {
     let c = this.#consumers.get(type);
     if (!c) {
-      c = this.#ensureConsumer(nc, type);
+      c = taskConsumer(nc, this.#d.names, type, this.#ackWaitMs);
       c.catch(() => this.#consumers.delete(type));
       this.#consumers.set(type, c);
     }
     return c;
-  }
-
-  async #ensureConsumer(nc: NatsConnection, type: string): Promise<Consumer> {
-    const { taskStream: stream, taskConsumer, taskSubject } = this.#d.names;
-    const durable = taskConsumer(type);
-    const jsm = await jetstreamManager(nc);
-    if (!(await jsm.consumers.info(stream, durable).then(() => true, () => false))) {
-      await jsm.consumers.add(stream, {
-        durable_name: durable,
-        filter_subject: taskSubject(type),
-        ack_policy: AckPolicy.Explicit,
-        ack_wait: this.#ackWaitMs * NS_PER_MS,
-        max_deliver: -1, // retries are counted in the task itself
-        max_ack_pending: 10_000,
-      }).catch(async (error) => {
-        if (!(await jsm.consumers.info(stream, durable).then(() => true, () => false))) throw error;
-      });
-    }
-    return await jetstream(nc).consumers.get(stream, durable);
   }
 
   /** One worker of a type: pulls a task when it has room, runs it, again. */
