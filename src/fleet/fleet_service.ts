@@ -7,13 +7,18 @@
 import type { KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Config, FleetSettings } from "../config/mod.ts";
-import { auditStatement } from "../audit/mod.ts";
 import { metrics } from "../metrics/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { VERSION } from "../version.ts";
 import type { FleetPlugins } from "./converge.ts";
 import { FleetUnavailableError } from "./errors.ts";
-import { applyFleet, type ApplyResult } from "./fleet_apply.ts";
+import type { ApplyResult } from "./fleet_apply.ts";
+import {
+  applyAudited,
+  controlRolloutAudited,
+  type FleetOperationDeps,
+  forgetAudited,
+} from "./fleet_operations.ts";
 import { jsonBytes, openBucket, watchBucket } from "./fleet_bucket.ts";
 import { FleetMirror, type MirrorChange } from "./fleet_mirror.ts";
 import { type FleetStatus, fleetStatus } from "./fleet_status.ts";
@@ -24,9 +29,9 @@ import { FleetConnection } from "./nats_connection.ts";
 import { FleetEvents } from "./fleet_events.ts";
 import { FleetTasks } from "./fleet_tasks.ts";
 import type { TaskHost } from "../tasks/mod.ts";
-import { forgetHost, type ForgetResult } from "./forget_host.ts";
+import type { ForgetResult } from "./forget_host.ts";
 import type { HostInfo, PluginStatus } from "./types.ts";
-import { type RolloutAction, rolloutControl, rollouts } from "./rollout_control.ts";
+import { type RolloutAction, rollouts } from "./rollout_control.ts";
 import type { RolloutView } from "./rollout_view.ts";
 
 /** What the service needs from the daemon. */
@@ -70,6 +75,7 @@ export class FleetService {
   #converge = metrics.counter("plugd_fleet_converge_total", "Fleet reconciliations by result");
   #eventCount = metrics.counter("plugd_fleet_events_total", "Fleet events by what happened");
   #taskCount = metrics.counter("plugd_fleet_tasks_total", "Fleet tasks by what happened here");
+  #operations: FleetOperationDeps;
 
   constructor(deps: FleetServiceDeps) {
     this.#d = deps;
@@ -115,6 +121,17 @@ export class FleetService {
       log: deps.log,
     });
     this.#connectedGauge.set({}, 0);
+    this.#operations = {
+      store: deps.store,
+      config: deps.config,
+      workDir: deps.workDir,
+      mirror: this.mirror,
+      names: this.names,
+      fleetName: deps.settings.name,
+      hostId: deps.settings.hostId,
+      kv: () => this.#requireKv(),
+      nc: () => this.#conn.nc!,
+    };
   }
 
   /** Whether NATS is reachable and the desired state is loaded. */
@@ -154,42 +171,8 @@ export class FleetService {
   }
 
   /** Checks, plans and writes a fleet document (see `applyFleet`); a write is audited here. */
-  async apply(doc: unknown, o: { dryRun: boolean; actor: string }): Promise<ApplyResult> {
-    const kv = this.#requireKv();
-    const result = await applyFleet(
-      {
-        store: this.#d.store,
-        config: this.#d.config,
-        workDir: this.#d.workDir,
-        mirror: this.mirror,
-        kv,
-      },
-      doc,
-      o,
-    );
-    if (result.written) {
-      await this.#audit(o.actor, "fleet.apply", this.settings.name, {
-        plugins: result.plugins.filter((p) => p.action !== "unchanged").map((p) => ({
-          id: p.id,
-          action: p.action,
-          from: p.from,
-          to: p.to,
-        })),
-      });
-    }
-    return result;
-  }
-
-  async #audit(
-    actor: string,
-    action: string,
-    target: string,
-    detail: Record<string, unknown>,
-  ): Promise<void> {
-    const store = this.#d.store;
-    await store.write(async () => ({
-      statements: [await auditStatement(store, { actor, action, target, result: "ok", detail })],
-    }));
+  apply(doc: unknown, o: { dryRun: boolean; actor: string }): Promise<ApplyResult> {
+    return applyAudited(this.#operations, doc, o);
   }
 
   /**
@@ -216,28 +199,14 @@ export class FleetService {
     return rollouts(this.mirror, pluginId);
   }
 
-  /** Pauses, resumes or aborts a plugin's rollout. */
-  async controlRollout(
-    pluginId: string,
-    action: RolloutAction,
-    actor: string,
-  ): Promise<RolloutView> {
-    const view = await rolloutControl(this.mirror, this.#requireKv(), pluginId, action, actor);
-    await this.#audit(actor, `fleet.rollout.${action}`, pluginId, { rollout: view.id });
-    return view;
+  /** Pauses, resumes or aborts a plugin's rollout; audited. */
+  controlRollout(pluginId: string, action: RolloutAction, actor: string): Promise<RolloutView> {
+    return controlRolloutAudited(this.#operations, pluginId, action, actor);
   }
 
   /** Takes a host that left for good out of the fleet (see `forgetHost`); audited. */
-  async forget(hostId: string, o: { force: boolean; actor: string }): Promise<ForgetResult> {
-    const kv = this.#requireKv();
-    const nc = this.#conn.nc!;
-    const r = await forgetHost(
-      { kv, nc, mirror: this.mirror, names: this.names, self: this.settings.hostId },
-      hostId,
-      o,
-    );
-    await this.#audit(o.actor, "fleet.forget", hostId, { ...r });
-    return r;
+  forget(hostId: string, o: { force: boolean; actor: string }): Promise<ForgetResult> {
+    return forgetAudited(this.#operations, hostId, o);
   }
 
   /** Resolves once this host has nothing left to converge (tests). */
