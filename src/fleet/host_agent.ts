@@ -16,18 +16,12 @@ import {
 } from "./converge.ts";
 import type { FleetMirror } from "./fleet_mirror.ts";
 import type { ManagedPlugins } from "./managed_plugins.ts";
-import {
-  type CheckContext,
-  fetchChecked,
-  type KeptArchive,
-  registrySource,
-} from "./package_check.ts";
-import { join } from "node:path";
+import { CheckedPackages } from "./checked_packages.ts";
+import { type CheckContext, registrySource } from "./package_check.ts";
 import { rolloutGate } from "./rollout_gate.ts";
 import { resolveSecrets } from "./secrets.ts";
 import { selects } from "./targeting.ts";
 import type { DesiredEntry, HostPluginState, PluginStatus } from "./types.ts";
-import type { Manifest } from "../manifest/mod.ts";
 
 /** Writes (or deletes, with null) this host's status of a plugin in the bucket. */
 export type StatusWriter = (pluginId: string, status: PluginStatus | null) => Promise<void>;
@@ -54,11 +48,12 @@ export class HostAgent {
   #active = false;
   /** When earlier waves of a rollout were first seen done, by plan id and attempt. */
   #readySince = new Map<string, number>();
-  #manifests = new Map<string, Promise<{ manifest: Manifest; archive: KeptArchive | null }>>();
+  #packages: CheckedPackages;
   #ticks = 0;
 
   constructor(deps: HostAgentDeps) {
     this.#d = deps;
+    this.#packages = new CheckedPackages(deps.check);
   }
 
   /** Starts (or resumes, after a reconnect) reconciling; everything is looked at again. */
@@ -200,12 +195,12 @@ export class HostAgent {
         registry: registrySource(this.#d.check.config, entry.registry),
         secretValues,
         appliedConfigHash: managed?.configHash ?? null,
-        manifestOf: async (version) => (await this.#manifest(entry, version)).manifest,
-        archiveOf: async (version) => (await this.#manifest(entry, version)).archive,
+        manifestOf: async (version) => (await this.#packages.get(entry, version)).manifest,
+        archiveOf: async (version) => (await this.#packages.get(entry, version)).archive,
         progress: (state) =>
           this.#status(id, state, record, decision.target, null, entry, decision.attempt),
       });
-      await this.#dropArchive(entry, decision.target);
+      await this.#packages.dropArchive(entry, decision.target);
       const now = await this.#d.plugins.record(id);
       await this.#d.managed.put({
         pluginId: id,
@@ -229,7 +224,7 @@ export class HostAgent {
         decision.attempt,
       );
     } catch (error) {
-      await this.#dropArchive(entry, decision.target);
+      await this.#packages.dropArchive(entry, decision.target);
       const after = await this.#d.plugins.record(id).catch(() => null);
       if (error instanceof ConvergeError || error instanceof Error) {
         return await this.#fail(id, after, error.message, entry, decision);
@@ -254,32 +249,6 @@ export class HostAgent {
     const since = this.#readySince.get(key) ?? Date.now();
     this.#readySince.set(key, since);
     return rolloutGate(input, Date.now() - since >= (entry.rollout?.pause_s ?? 0) * 1000);
-  }
-
-  /** The checked package of `version` (cached), with its archive until an install used it. */
-  #manifest(
-    entry: DesiredEntry,
-    version: string,
-  ): Promise<{ manifest: Manifest; archive: KeptArchive | null }> {
-    const key = `${entry.id}@${version}@${entry.registry}`;
-    let found = this.#manifests.get(key);
-    if (!found) {
-      const keep = join(this.#d.check.workDir, "fleet-archives");
-      found = fetchChecked(this.#d.check, entry.id, version, entry.registry, keep);
-      found.catch(() => this.#manifests.delete(key));
-      this.#manifests.set(key, found);
-    }
-    return found;
-  }
-
-  /** The kept archive served its install (or the install failed): removed, the check stays cached. */
-  async #dropArchive(entry: DesiredEntry, version: string): Promise<void> {
-    const found = this.#manifests.get(`${entry.id}@${version}@${entry.registry}`);
-    const checked = await found?.catch(() => null);
-    if (!checked?.archive) return;
-    const { path } = checked.archive;
-    checked.archive = null;
-    await Deno.remove(path).catch(() => {});
   }
 
   async #fail(
