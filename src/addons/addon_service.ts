@@ -3,12 +3,9 @@
  * each with an execution record), the addon's status moving as seed 001 says, periodic status,
  * health and metrics checks, and recovery of calls a daemon stop cut short.
  */
-import { auditStatement } from "../audit/mod.ts";
 import type { Config, StateLayout } from "../config/mod.ts";
-import { ADDON_OPERATIONS, isAddonOperation } from "../manifest/mod.ts";
 import {
   ConflictError,
-  isSystemAddon,
   NotFoundError,
   pluginPaths,
   type PluginRecord,
@@ -19,18 +16,12 @@ import {
 } from "../plugins/mod.ts";
 import { processRunner, type Runner } from "../runtime/mod.ts";
 import type { Store } from "../store/mod.ts";
-import { addonStateStatement, initialAddonState, readAddonState } from "./addon_state.ts";
-import { checkArgs } from "./args.ts";
+import { initialAddonState, readAddonState } from "./addon_state.ts";
+import { checkOperation, recordStart } from "./operation_start.ts";
 import { ChecksAndOutcomes } from "./outcomes.ts";
-import {
-  type ExecutionFilter,
-  getExecution,
-  listExecutions,
-  saveExecutionStatement,
-} from "./executions.ts";
+import { type ExecutionFilter, getExecution, listExecutions } from "./executions.ts";
 import { LiveExecution } from "./live_execution.ts";
-import { type CallDeps, runningRecord } from "./run_call.ts";
-import { statusWhileRunning } from "./transitions.ts";
+import type { CallDeps } from "./run_call.ts";
 import type { AddonOperation, ExecutionRecord } from "./types.ts";
 
 /** Options of {@linkcode AddonService}. */
@@ -98,29 +89,12 @@ export class AddonService implements SystemAddonHooks {
     actor: string,
   ): Promise<{ record: ExecutionRecord; live: LiveExecution }> {
     const plugin = await this.#o.plugins.record(id);
-    if (!isSystemAddon(plugin)) {
-      throw new ConflictError(
-        `Plugin "${id}" is not a system addon (kind: system); only system addons have operations`,
-      );
-    }
-    if (!isAddonOperation(op)) {
-      throw new NotFoundError(
-        `Unknown operation "${op}"; system addon operations are ${ADDON_OPERATIONS.join(", ")}`,
-      );
-    }
-    const argv = checkArgs(args);
-    if (plugin.state !== "enabled") {
-      throw new ConflictError(
-        `Cannot run ${op} on "${id}": it is ${plugin.state}; grant and enable it first ` +
-          `("plugd plugin grant ${id}", "plugd plugin enable ${id}")`,
-      );
-    }
-    if (!(await this.#offered(plugin)).includes(op)) {
-      throw new ConflictError(
-        `Addon "${id}" does not implement addon_${op}; its operations are ` +
-          (await this.#offered(plugin)).join(", "),
-      );
-    }
+    const { op: operation, argv } = await checkOperation(
+      id,
+      plugin,
+      { op, args },
+      () => this.#offered(plugin),
+    );
     await this.recover();
     if (this.#stop.signal.aborted) throw new ConflictError("plugd is stopping; try again later");
     const lane = this.#lane(id);
@@ -133,29 +107,18 @@ export class AddonService implements SystemAddonHooks {
     }
     const execution = crypto.randomUUID();
     const live = new LiveExecution(execution);
-    lane.op = { name: op, execution, live };
+    lane.op = { name: operation, execution, live };
     this.#live.set(execution, live);
     try {
-      const state = await readAddonState(this.#o.store, id) ?? initialAddonState(id);
-      const input = { id: execution, plugin, op, args: argv, kind: "operation" as const, actor };
-      const record = runningRecord(input, state.status);
-      const moving = statusWhileRunning(op);
-      const now = record.started_at;
-      await this.#o.store.write(async () => ({
-        statements: [
-          saveExecutionStatement(record),
-          ...(moving
-            ? [addonStateStatement({ ...state, status: moving, message: "", updatedAt: now })]
-            : []),
-          await auditStatement(this.#o.store, {
-            actor,
-            action: "plugin.operation",
-            target: id,
-            result: "started",
-            detail: { operation: op, execution, args: argv },
-          }),
-        ],
-      }));
+      const input = {
+        id: execution,
+        plugin,
+        op: operation,
+        args: argv,
+        kind: "operation" as const,
+        actor,
+      };
+      const record = await recordStart(this.#o.store, id, input);
       lane.check?.abort("gave way to an operation");
       const release = () => {
         if (lane.op?.execution === execution) lane.op = undefined;
