@@ -28,13 +28,12 @@ import {
   pluginDisableCommand,
   pluginEnableCommand,
   pluginFlagsCommand,
-  pluginGrantCommand,
-  pluginInstallCommand,
   pluginListCommand,
   pluginRemoveCommand,
   pluginRestartCommand,
-  pluginUpdateCommand,
 } from "./plugin_commands.ts";
+import { pluginInstallCommand, pluginUpdateCommand } from "./plugin_install_commands.ts";
+import { pluginGrantCommand } from "./plugin_grant_command.ts";
 import { pluginConfigCommand } from "./plugin_config_command.ts";
 import { FLEET_COMMANDS } from "./fleet_commands.ts";
 import { pluginInfoCommand } from "./plugin_info_command.ts";
