@@ -3,5 +3,6 @@
  * as an install. `@plugd/sdk/testing` uses it through a harness process (`main.ts`).
  * @module
  */
-export { type HarnessSession, startPlugin, type StartPluginOptions } from "./start_plugin.ts";
+export { startPlugin, type StartPluginOptions } from "./start_plugin.ts";
+export type { HarnessSession } from "./harness_session.ts";
 export { serveHarness } from "./serve_harness.ts";

@@ -4,7 +4,8 @@
  * stdout, and streams log lines, storage changes and emitted events as they happen.
  */
 import type { HarnessFrame, HarnessRequest } from "../../sdk/_testing_wire.ts";
-import { type HarnessSession, startPlugin, type StartPluginOptions } from "./start_plugin.ts";
+import { startPlugin, type StartPluginOptions } from "./start_plugin.ts";
+import type { HarnessSession } from "./harness_session.ts";
 
 type B64 = Uint8Array & { toBase64(): string };
 
