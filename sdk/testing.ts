@@ -15,7 +15,8 @@
  * @module
  */
 import type { GateDecision, SqlResult } from "./types.ts";
-import type { HarnessError, HarnessFrame, HarnessRequest } from "./_testing_wire.ts";
+import type { HarnessRequest } from "./_testing_wire.ts";
+import { type HarnessCall, spawnHarness } from "./_testing_harness.ts";
 
 /** One line a plugin logged (stdout, stderr, `ctx.log`/console as `sdk`, the supervisor as `system`). */
 export interface LogLine {
@@ -152,48 +153,6 @@ export interface TestPlugin extends AsyncDisposable {
   stats(): Promise<TestPluginStats>;
 }
 
-/** The command that starts the plugd test harness. */
-function harnessCommand(): string[] {
-  const given = Deno.env.get("PLUGD_HARNESS");
-  if (given) return JSON.parse(given) as string[];
-  const here = new URL(import.meta.url);
-  if (here.protocol === "file:") {
-    // Loaded from a plugd checkout or install: its harness is next door.
-    const root = new URL("../", here);
-    const main = new URL("src/harness/main.ts", root);
-    try {
-      Deno.statSync(main);
-      return [
-        ownDeno(root),
-        "run",
-        "--allow-all",
-        "--quiet",
-        "--cached-only",
-        "--frozen",
-        `--config=${new URL("deno.json", root).pathname}`,
-        main.pathname,
-      ];
-    } catch { /* not a plugd tree: use the plugd on PATH */ }
-  }
-  return ["plugd", "plugin", "harness"];
-}
-
-/** The Deno an installed plugd carries (`<root>/bin/deno`), else the one running the tests. */
-function ownDeno(root: URL): string {
-  const bundled = new URL("bin/deno", root);
-  try {
-    if (Deno.statSync(bundled).isFile) return bundled.pathname;
-  } catch { /* a checkout: no bin/ */ }
-  return Deno.execPath();
-}
-
-function toError(e: HarnessError): Error {
-  const error = new Error(e.message);
-  error.name = e.name;
-  if (e.reason) (error as Error & { reason?: string }).reason = e.reason;
-  return error;
-}
-
 /**
  * Prepares the plugin folder `dir` exactly as an install does and starts it under the real
  * sandbox. Rejects with the same message an install would give (a type error, a refused import,
@@ -203,76 +162,25 @@ export async function startPlugin(
   dir: string,
   options: StartPluginOptions = {},
 ): Promise<TestPlugin> {
-  const [program, ...args] = harnessCommand();
-  let child: Deno.ChildProcess;
-  try {
-    child = new Deno.Command(program!, { args, stdin: "piped", stdout: "piped", stderr: "inherit" })
-      .spawn();
-  } catch (error) {
-    throw new Error(
-      `Cannot start the plugd test harness (${program}: ${(error as Error).message}); run the ` +
-        'tests with "plugd plugin test <dir>", or put plugd on the PATH',
-      { cause: error },
-    );
-  }
-  const writer = child.stdin.getWriter();
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const logs: LogLine[] = [];
   const outputs = new Map<number, (chunk: string) => void>();
   const host: TestHost = { storage: new Map(), tenantStorage: new Map(), emitted: [] };
-  let nextId = 1;
-  const onFrame = (f: HarnessFrame) => {
-    if ("ev" in f) {
-      if (f.ev === "log" && logs.length < 10_000) logs.push(f.line as LogLine);
-      if (f.ev === "out") outputs.get(f.id)?.(f.chunk);
-      if (f.ev === "emitted") host.emitted.push(f.event);
-      if (f.ev === "storage") {
-        const [space, owner] = f.tenant === undefined
-          ? [host.storage, f.pluginId]
-          : [host.tenantStorage, f.tenant];
-        let s = space.get(owner);
-        if (!s) space.set(owner, s = new Map());
-        if (f.deleted) s.delete(f.key);
-        else s.set(f.key, f.value);
-      }
-      return;
+  const harness = spawnHarness((f) => {
+    if (f.ev === "log" && logs.length < 10_000) logs.push(f.line as LogLine);
+    if (f.ev === "out") outputs.get(f.id)?.(f.chunk);
+    if (f.ev === "emitted") host.emitted.push(f.event);
+    if (f.ev === "storage") {
+      const [space, owner] = f.tenant === undefined
+        ? [host.storage, f.pluginId]
+        : [host.tenantStorage, f.tenant];
+      let s = space.get(owner);
+      if (!s) space.set(owner, s = new Map());
+      if (f.deleted) s.delete(f.key);
+      else s.set(f.key, f.value);
     }
-    const p = pending.get(f.id);
-    if (!p) return;
-    pending.delete(f.id);
-    if (f.ok) p.resolve(f.value);
-    else p.reject(toError(f.error));
-  };
-  const reading = (async () => {
-    let buffered = "";
-    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-      buffered += chunk;
-      let nl: number;
-      while ((nl = buffered.indexOf("\n")) !== -1) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        if (line) onFrame(JSON.parse(line) as HarnessFrame);
-      }
-    }
-    for (const p of pending.values()) p.reject(new Error("the plugd test harness exited"));
-    pending.clear();
-  })();
-  const request = <T>(
-    body: Omit<HarnessRequest, "id"> & { op: HarnessRequest["op"] },
-    id = nextId++,
-  ) => {
-    return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      writer.write(new TextEncoder().encode(JSON.stringify({ ...body, id }) + "\n")).catch(
-        reject,
-      );
-    });
-  };
-  const close = async () => {
-    await writer.close().catch(() => {});
-    await reading.catch(() => {});
-    await child.status;
-  };
+  });
+  const request = <T>(body: HarnessCall, id?: number) => harness.request<T>(body, id);
+  const close = () => harness.close();
   let id: string;
   try {
     id = (await request<{ id: string }>({ op: "start", dir, options } as HarnessRequest)).id;
@@ -315,7 +223,7 @@ export async function startPlugin(
       await request({ op: "cron", name } as HarnessRequest);
     },
     async command(name, args = [], init = {}) {
-      const id = nextId++;
+      const id = harness.nextId();
       let output = "";
       outputs.set(id, (chunk) => {
         output += chunk;
