@@ -1,11 +1,13 @@
 /**
  * Cancelling a fleet task from any host: still in this host's outbox, it is cancelled there;
  * queued in the fleet, its view says so at once; running, the view asks for it and the host that
- * runs it is told, then the cancel waits a while for that host to end it.
+ * runs it is told on its control subject (and answers whether it runs it), then the cancel waits
+ * a while for that host to end it.
  */
-import type { NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { FINAL_STATUSES, TaskError } from "../tasks/mod.ts";
 import type { FleetTaskOutbox } from "./fleet_task_outbox.ts";
+import type { LiveTask } from "./fleet_task_runner.ts";
 import type { FleetTaskView, FleetTaskViews } from "./fleet_task_views.ts";
 import type { FleetNames } from "./names.ts";
 
@@ -66,4 +68,29 @@ export async function cancelFleetTask(deps: FleetCancelDeps, id: string): Promis
     view = (await views.read(id))?.view ?? view;
   }
   return view;
+}
+
+/**
+ * Answers cancels sent to this host's control `subject`: the attempt `running(id)` finds is
+ * aborted as cancelled; the answer says whether there was one.
+ */
+export function answerCancels(
+  nc: NatsConnection,
+  subject: string,
+  running: (id: string) => LiveTask | undefined,
+): Subscription {
+  return nc.subscribe(subject, {
+    callback: (_error, msg) => {
+      let id = "";
+      try {
+        id = String(msg.json<{ id: string }>().id);
+      } catch { /* not ours */ }
+      const live = running(id);
+      if (live) {
+        live.cancelled = true;
+        live.abort.abort(new DOMException(`task ${id} cancelled`, "AbortError"));
+      }
+      msg.respond(JSON.stringify({ found: !!live }));
+    },
+  });
 }

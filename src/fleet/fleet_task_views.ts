@@ -7,7 +7,7 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { TaskView } from "../tasks/mod.ts";
+import type { TaskRequest, TaskView } from "../tasks/mod.ts";
 import { jsonBytes } from "./fleet_bucket.ts";
 
 /** How long a fleet task (and an idempotency key) is kept after its last change. */
@@ -22,6 +22,38 @@ export interface FleetTaskView extends TaskView {
   cancel_requested?: boolean;
   /** When the running attempt started (so a taker after a host's death can log it). */
   attempt_started_at?: string;
+}
+
+/**
+ * A task just accepted for the fleet: queued, on no host yet, created at `now` (ms; the time in
+ * its id too, so listings find it by its id).
+ */
+export function acceptedFleetTask(
+  type: string,
+  request: TaskRequest,
+  accepted: { id: string; acceptedBy: string; now: number },
+): FleetTaskView {
+  return {
+    id: accepted.id,
+    type,
+    plugin: null,
+    tenant: request.tenant ?? null,
+    status: "queued",
+    priority: request.priority ?? 0,
+    idempotency_key: request.idempotency_key ?? null,
+    input: request.input ?? null,
+    result: null,
+    error: null,
+    progress: null,
+    attempts: [],
+    created_at: new Date(accepted.now).toISOString(),
+    started_at: null,
+    finished_at: null,
+    next_attempt_at: null,
+    scope: "fleet",
+    host: null,
+    accepted_by: accepted.acceptedBy,
+  };
 }
 
 /** Opens (creating if needed) the bucket of fleet tasks. */

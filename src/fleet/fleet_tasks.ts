@@ -22,11 +22,12 @@ import {
 } from "../tasks/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { FleetTaskOutbox } from "./fleet_task_outbox.ts";
-import { cancelFleetTask } from "./fleet_task_cancel.ts";
+import { answerCancels, cancelFleetTask } from "./fleet_task_cancel.ts";
 import { ensureTaskStream, taskConsumer } from "./fleet_task_stream.ts";
 import { type LiveTask, type Replies, replies, runFleetTask } from "./fleet_task_runner.ts";
 import { listFleetTasks } from "./fleet_task_list.ts";
 import {
+  acceptedFleetTask,
   bucketTaskIds,
   type FleetTaskView,
   FleetTaskViews,
@@ -138,20 +139,11 @@ export class FleetTasks implements FleetTaskQueue {
     if (signal?.aborted) return; // NATS went away meanwhile
     this.#nc = nc;
     this.#views = views;
-    this.#sub = nc.subscribe(this.#d.names.taskControl(this.#d.hostId), {
-      callback: (_error, msg) => {
-        let id = "";
-        try {
-          id = String(msg.json<{ id: string }>().id);
-        } catch { /* not ours */ }
-        const live = this.#live.get(id)?.task;
-        if (live) {
-          live.cancelled = true;
-          live.abort.abort(new DOMException(`task ${id} cancelled`, "AbortError"));
-        }
-        msg.respond(JSON.stringify({ found: !!live }));
-      },
-    });
+    this.#sub = answerCancels(
+      nc,
+      this.#d.names.taskControl(this.#d.hostId),
+      (id) => this.#live.get(id)?.task,
+    );
     this.#outbox.attach({ nc, views });
   }
 
@@ -185,27 +177,11 @@ export class FleetTasks implements FleetTaskQueue {
     }
     taskInputJson(request.input); // the size check; the view keeps the value itself
     const now = Date.now(); // one time for the id and created_at, so listings find it by its id
-    const view: FleetTaskView = {
+    const view = acceptedFleetTask(type, request, {
       id: newEventId(now),
-      type,
-      plugin: null,
-      tenant: request.tenant ?? null,
-      status: "queued",
-      priority: request.priority ?? 0,
-      idempotency_key: key,
-      input: request.input ?? null,
-      result: null,
-      error: null,
-      progress: null,
-      attempts: [],
-      created_at: new Date(now).toISOString(),
-      started_at: null,
-      finished_at: null,
-      next_attempt_at: null,
-      scope: "fleet",
-      host: null,
-      accepted_by: this.#d.hostId,
-    };
+      acceptedBy: this.#d.hostId,
+      now,
+    });
     await this.#outbox.add(view);
     const views = this.#views;
     if (key !== null && views) {
