@@ -18,6 +18,7 @@ import {
 import { listTasks, nextDue, queuedTypes, readTask, type TaskFilter } from "./task_reads.ts";
 import { type AttemptContext, runTaskAttempt } from "./task_attempt.ts";
 import type { TaskHost } from "./task_host.ts";
+import { checkTaskTenant, type TaskTenants } from "./task_tenants.ts";
 import type { FleetTaskQueue } from "./fleet_queue.ts";
 import { FLEET_UNREACHABLE, mergePages, pageSize, type TaskPage } from "./task_page.ts";
 import { type Processor, taskProcessors } from "./processors.ts";
@@ -36,12 +37,7 @@ export interface TaskServiceOptions {
    * Until then, and without this option, a task's tenant is kept as given, not checked.
    * @default none
    */
-  tenants?: {
-    /** Whether any tenant is registered: until then a task's tenant is kept, not checked. */
-    enforced(): Promise<boolean>;
-    require(id: unknown, what?: string): Promise<string>;
-    runsFor(pluginId: string, tenant: string): Promise<boolean>;
-  };
+  tenants?: TaskTenants;
 }
 
 /** What `POST /v1/tasks/{type}` takes. */
@@ -60,7 +56,7 @@ const FLEET_POLL_MS = 200;
 export class TaskService {
   #store: Store;
   #host: TaskHost;
-  #tenants: TaskServiceOptions["tenants"] | null;
+  #tenants: TaskTenants | null;
   #log: (message: string) => void;
   #lanes = new Map<string, TaskLane>();
   #processors: Promise<Map<string, Processor>> | null = null;
@@ -152,7 +148,9 @@ export class TaskService {
       );
     }
     const tenant = request.tenant ?? null;
-    if (tenant !== null) await this.#checkTenant(tenant, processor.pluginId, type);
+    if (tenant !== null) {
+      await checkTaskTenant(this.#tenants, tenant, { pluginId: processor.pluginId, type });
+    }
     const input = taskInputJson(request.input);
     const done = await this.#inserter.submit({
       id: newEventId(),
@@ -243,19 +241,6 @@ export class TaskService {
     let lane = this.#lanes.get(type);
     if (!lane) this.#lanes.set(type, lane = new TaskLane());
     return lane;
-  }
-
-  /** A task's tenant must exist and its type's processor run for it (400, 409). */
-  async #checkTenant(tenant: string, pluginId: string, type: string): Promise<void> {
-    if (!this.#tenants || !await this.#tenants.enforced()) return; // kept as given, as before
-    await this.#tenants.require(tenant, "the task's tenant");
-    if (!await this.#tenants.runsFor(pluginId, tenant)) {
-      throw new TaskError(
-        409,
-        `Plugin "${pluginId}" processes "${type}" but does not run for tenant "${tenant}"; ` +
-          `enable it for the tenant: plugd plugin enable ${pluginId} --tenant ${tenant}`,
-      );
-    }
   }
 
   #processorMap(): Promise<Map<string, Processor>> {
