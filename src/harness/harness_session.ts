@@ -66,11 +66,14 @@ export type HarnessCall = (
   init?: ForTenant,
 ) => Promise<unknown>;
 
-/** The session's calls into the plugin, each checked against its manifest. */
+/**
+ * The session's calls into the plugin, each checked against its manifest; a cancelled command
+ * may take `options.cancelGraceMs` to answer.
+ */
 export function pluginCalls(
   manifest: Manifest,
   call: HarnessCall,
-  cancelGraceMs: number | undefined,
+  options: { readonly cancelGraceMs?: number },
 ): Pick<HarnessSession, "emit" | "filter" | "gate" | "route" | "cron" | "command"> {
   return {
     emit(type, data, init) {
@@ -126,7 +129,7 @@ export function pluginCalls(
       const code = await call("command", name, { args }, {
         onOutput,
         signal: init.signal,
-        cancelGraceMs,
+        cancelGraceMs: options.cancelGraceMs,
         timeoutMs: decl.timeout_ms,
       });
       return { code: code as number, output };

@@ -214,7 +214,7 @@ export async function startPlugin(
           return result as DbResult;
         },
       },
-      ...pluginCalls(manifest, call, options.cancelGraceMs),
+      ...pluginCalls(manifest, call, options),
       stats: () => supervisor.stats(id),
       async [Symbol.asyncDispose]() {
         await supervisor[Symbol.asyncDispose]();
