@@ -8,6 +8,12 @@ const encoder = new TextEncoder();
 // cgroup files are written with sync calls: cgroupfs work is in-kernel (microseconds, no disk),
 // while each async call is a hop to a blocking-pool thread and back, which a loaded machine
 // delays; a start made about ten of them.
+/**
+ * Removes a launch's cgroup once its process has exited. What is still in it belongs to that
+ * launch and is killed first: e.g. bubblewrap's sandbox pid 1 when its outer process was killed
+ * before pid 1 armed `--die-with-parent` (a launch failed early); it waits forever in its set-up,
+ * holding the plugin's output pipes open and the cgroup busy.
+ */
 async function removeDir(dir: string): Promise<void> {
   for (let i = 0; i < 50; i++) {
     try {
@@ -15,8 +21,24 @@ async function removeDir(dir: string): Promise<void> {
       return;
     } catch (e) {
       if (e instanceof Deno.errors.NotFound) return;
+      killMembers(dir);
       await new Promise((r) => setTimeout(r, 20)); // processes may still be leaving the cgroup
     }
+  }
+}
+
+function killMembers(dir: string): void {
+  let procs: string;
+  try {
+    procs = Deno.readTextFileSync(`${dir}/cgroup.procs`);
+  } catch {
+    return;
+  }
+  for (const pid of procs.split("\n")) {
+    if (pid === "") continue;
+    try {
+      Deno.kill(Number(pid), "SIGKILL");
+    } catch { /* gone meanwhile */ }
   }
 }
 
