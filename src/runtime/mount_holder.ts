@@ -1,6 +1,7 @@
 /**
- * The daemon's private mount namespaces, which live exactly as long as the daemon: a `bash` loop
- * that `unshare` put in a namespace of its own (the base), killed with the daemon
+ * The daemon's private mount namespaces, which live exactly as long as the daemon: a loop (Perl,
+ * mount_holder_perl.ts, where the host has it; else the `bash` loop below, with util-linux's
+ * tools) that `unshare` put in a namespace of its own (the base), killed with the daemon
  * (`--pdeathsig`) and ended by the end of its stdin. A killed daemon leaves no mount behind: the
  * namespaces, their mounts and their loop devices go when their last process does.
  *
@@ -14,6 +15,10 @@
  * stdin, and one request at a time means two `losetup --find` never race for a device.
  */
 
+import { holderSyscalls, PERL_HOLDER_SCRIPT } from "./mount_holder_perl.ts";
+
+const PERL = "/usr/bin/perl";
+
 /** Options of {@linkcode MountHolder.start}. */
 export interface MountHolderOptions {
   /** @default "/usr/bin/setpriv" */
@@ -22,6 +27,12 @@ export interface MountHolderOptions {
   unsharePath?: string;
   /** @default "/usr/bin/nsenter" */
   nsenterPath?: string;
+  /**
+   * Which loop makes the mounts: `perl` (system calls, mount_holder_perl.ts) where
+   * `/usr/bin/perl` and this architecture's system call numbers are known, else `bash` (the
+   * util-linux tools). @default the first of those this host has
+   */
+  program?: "perl" | "bash";
 }
 
 /**
@@ -118,6 +129,15 @@ export class MountHolder implements AsyncDisposable {
       unsharePath = "/usr/bin/unshare",
       nsenterPath = "/usr/bin/nsenter",
     } = options;
+    const syscalls = holderSyscalls();
+    const program = options.program ??
+      (syscalls && await Deno.stat(PERL).then(() => true, () => false) ? "perl" : "bash");
+    if (program === "perl" && !syscalls) {
+      throw new Error(`the perl mount holder does not know ${Deno.build.arch}`);
+    }
+    const loop = program === "perl"
+      ? [PERL, "-e", PERL_HOLDER_SCRIPT, "--", fifo, ...syscalls!.map(String)]
+      : ["/bin/bash", "-c", HOLDER_SCRIPT, "plugd-mounts", fifo];
     const child = new Deno.Command(setprivPath, {
       // slave: mounts made on the host later still appear inside; none made inside leave it.
       args: [
@@ -129,11 +149,7 @@ export class MountHolder implements AsyncDisposable {
         "--propagation",
         "slave",
         "--",
-        "/bin/bash",
-        "-c",
-        HOLDER_SCRIPT,
-        "plugd-mounts",
-        fifo,
+        ...loop,
       ],
       stdin: "piped",
       stdout: "piped",
