@@ -34,14 +34,24 @@ sub bind_loop {
   my ($image) = @_;
   sysopen(my $img, $image, 2) or return (undef, "losetup: cannot open $image: $!");
   sysopen(my $ctl, '/dev/loop-control', 2) or return (undef, "losetup: /dev/loop-control: $!");
-  my $config = pack('L L Q5 L4 a64 a64 a32 Q2 Q8', fileno($img), 0, (0) x 5, 0, 0, 0, 4,
-    substr($image, 0, 63), '', '', 0, 0, (0) x 8);
+  # struct loop_info64 with LO_FLAGS_AUTOCLEAR, inside struct loop_config.
+  my $info = pack('Q5 L4 a64 a64 a32 Q2', (0) x 5, 0, 0, 0, 4, substr($image, 0, 63), '', '', 0, 0);
+  my $config = pack('L L', fileno($img), 0) . $info . pack('Q8', (0) x 8);
   for (1 .. 50) {
     my $n = ioctl($ctl, 0x4C82, 0);
     return (undef, "losetup: no free loop device: $!") unless defined $n;
     my $dev = '/dev/loop' . (0 + $n);
     sysopen(my $lo, $dev, 2) or return (undef, "losetup: cannot open $dev: $!");
     return ($dev, $lo) if ioctl($lo, 0x4C0A, $config);
+    if ($!{EINVAL} || $!{ENOTTY}) {
+      # Before Linux 5.8 (no LOOP_CONFIGURE): LOOP_SET_FD, then the flag with LOOP_SET_STATUS64
+      # while this holder holds the device open (closing it unbinds it if that fails).
+      if (ioctl($lo, 0x4C00, fileno($img))) {
+        return ($dev, $lo) if ioctl($lo, 0x4C04, $info);
+        my $why = "$!"; ioctl($lo, 0x4C01, 0);
+        return (undef, "losetup: cannot mark $dev: $why");
+      }
+    }
     return (undef, "losetup: cannot bind $dev to $image: $!") unless $!{EBUSY};
   }
   return (undef, 'losetup: every free loop device was taken meanwhile');
