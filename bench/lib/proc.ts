@@ -46,6 +46,25 @@ export async function cpuSeconds(pid: number): Promise<number> {
   return stat ? (Number(f[11]) + Number(f[12])) / 100 : 0;
 }
 
+/**
+ * CPU seconds of the children `pid` has reaped (`cutime + cstime`; 0 when gone): summed by the
+ * kernel from each child's exact run time, so short-lived helpers are counted in full, where
+ * each one's own `/proc` figure rounds to 10 ms ticks.
+ */
+export async function reapedCpuSeconds(pid: number): Promise<number> {
+  const stat = await read(`/proc/${pid}/stat`);
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return stat ? (Number(f[13]) + Number(f[14])) / 100 : 0;
+}
+
+/** The first of `pids` whose command line contains `text`, or undefined. */
+export async function findByCmdline(pids: number[], text: string): Promise<number | undefined> {
+  for (const pid of pids) {
+    if ((await read(`/proc/${pid}/cmdline`)).includes(text)) return pid;
+  }
+  return undefined;
+}
+
 /** CPU seconds of `pid` and its descendants. */
 export async function treeCpuSeconds(pid: number): Promise<number> {
   let total = 0;

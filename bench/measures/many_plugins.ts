@@ -5,7 +5,15 @@
  */
 import { benchDaemon, installGrantEnable, SocketClient } from "../lib/daemon_client.ts";
 import { writeTinyPlugin } from "../lib/plugin_folders.ts";
-import { cpuSeconds, descendants, rssBytes, sumRss, treeMemory } from "../lib/proc.ts";
+import {
+  cpuSeconds,
+  descendants,
+  findByCmdline,
+  reapedCpuSeconds,
+  rssBytes,
+  sumRss,
+  treeMemory,
+} from "../lib/proc.ts";
 import { type MeasureResult, result, summarize } from "../lib/stats.ts";
 import { cpuAccount } from "../lib/cpu_account.ts";
 
@@ -114,9 +122,16 @@ export async function manyPlugins(o: ManyPluginsOptions): Promise<MeasureResult[
     const daemonCpu = await cpuSeconds(restarted.process.pid);
     const restartCpu = acct ? (acct.total() - all0) - (acct.own() - own0) : null;
     let pluginsCpu = 0;
-    for (const pid of await descendants(restarted.process.pid)) {
+    const restartTree = await descendants(restarted.process.pid);
+    for (const pid of restartTree) {
       pluginsCpu += await cpuSeconds(pid).catch(() => 0);
     }
+    // The `$DATA` volumes: the mount holder and the helpers it ran and reaped (none when volumes
+    // are off). Counted in restart_cpu_ms_per_plugin already; this is its share.
+    const holder = await findByCmdline(restartTree, ".holder.fifo");
+    const volumeCpu = holder === undefined
+      ? null
+      : await cpuSeconds(holder) + await reapedCpuSeconds(holder);
     // Steady: the daemon gives memory back 5 s after the start's last launch (as the ondemand
     // group waits too); the figure right after every plugin runs is kept in `config`.
     const rssAllRunning = await rssBytes(restarted.process.pid);
@@ -170,6 +185,9 @@ export async function manyPlugins(o: ManyPluginsOptions): Promise<MeasureResult[
           // From a cpuacct cgroup: the daemon, its helpers (volume mounts, nsenter) and every
           // plugin process from spawn to the last poll, per plugin; its floor on these cores.
           restart_cpu_ms_per_plugin: restartCpu !== null && enabled ? restartCpu / enabled : null,
+          volume_cpu_ms_per_plugin: volumeCpu !== null && enabled
+            ? volumeCpu * 1000 / enabled
+            : null,
           restart_cpu_floor_ms: restartCpu !== null
             ? restartCpu / navigator.hardwareConcurrency
             : null,
