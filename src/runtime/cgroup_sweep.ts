@@ -10,7 +10,8 @@
  * time from `/proc/<pid>/stat`, so a reused pid does not pass for the owner). At start, a daemon
  * removes the empty cgroups of every other instance whose owner is gone: no live marker, and for
  * an unmarked folder (an older plugd, or a shared test-harness instance) only cgroups older than
- * `minAgeMs`, so a cgroup made a moment ago for a process about to join it is never taken. Only
+ * `minAgeMs`, so a cgroup made a moment ago for a process about to join it is never taken (a
+ * runner makes an empty leftover cgroup anew before it is joined, so that one is young too). Only
  * empty cgroups can be removed at all (the kernel refuses the others), so nothing running is
  * touched.
  */

@@ -8,6 +8,7 @@ const encoder = new TextEncoder();
 // cgroup files are written with sync calls: cgroupfs work is in-kernel (microseconds, no disk),
 // while each async call is a hop to a blocking-pool thread and back, which a loaded machine
 // delays; a start made about ten of them.
+
 /**
  * Removes a launch's cgroup once its process has exited. What is still in it belongs to that
  * launch and is killed first: e.g. bubblewrap's sandbox pid 1 when its outer process was killed
@@ -42,6 +43,15 @@ function killMembers(dir: string): void {
   }
 }
 
+function removedNow(dir: string): boolean {
+  try {
+    Deno.removeSync(dir);
+    return true;
+  } catch {
+    return false; // a process is still leaving it: reuse it
+  }
+}
+
 function exists(path: string): boolean {
   try {
     Deno.statSync(path);
@@ -69,7 +79,10 @@ export function processRunner(): Runner {
       let child: Deno.ChildProcess;
       try {
         for (const c of plan.cgroups) {
-          const leftover = exists(c.dir);
+          let leftover = exists(c.dir);
+          // An empty leftover is made anew: a fresh folder has the kernel's defaults, and its
+          // age tells other daemons' sweeps (cgroup_sweep.ts) that it is about to be joined.
+          if (leftover) leftover = !removedNow(c.dir);
           Deno.mkdirSync(c.dir, { recursive: true });
           const files = leftover ? [...(c.defaults ?? []), ...c.files] : c.files;
           for (const [file, value] of files) Deno.writeTextFileSync(`${c.dir}/${file}`, value);
