@@ -4,8 +4,9 @@
  * cheaper than the hand-off to the writer thread and back (~300 µs of CPU per `?wait=true` on
  * this machine, and two thread wake-ups). What can take long stays off the event loop:
  * - the log's automatic checkpoint (which syncs the database file) is turned off on this
- *   connection and run by the writer thread instead, at most once per `checkpointMs`, as
- *   `PRAGMA wal_checkpoint(PASSIVE)` (it never waits for, nor blocks, a commit);
+ *   connection and run by the writer thread instead, `checkpointMs` after the first commit that
+ *   waits for one (sooner once `busyCommits` wait), as `PRAGMA wal_checkpoint(PASSIVE)` (it never
+ *   waits for, nor blocks, a commit);
  * - with `syncLog` (the store's `synchronous: "full"`), each commit resolves only once the log
  *   is synced to the disk (`_log_sync.ts`: `fsync` on Deno's blocking thread pool), which is
  *   what a FULL commit does before it returns; other connections may read the commit during
@@ -17,6 +18,9 @@
 import type { InStatement } from "@libsql/client";
 import { LogSync } from "./_log_sync.ts";
 import { NativeWriter } from "./native_writer.ts";
+
+/** How soon a checkpoint runs once `busyCommits` commits wait for one (ms). */
+export const BUSY_CHECKPOINT_MS = 1000;
 
 /** What runs the checkpoints: the writer thread (see `_writer_thread.ts`). */
 export interface Checkpointer {
@@ -57,16 +61,22 @@ export class InThreadWriter {
   #writer: NativeWriter;
   #checkpointer: Checkpointer;
   #checkpointMs: number;
+  #busyCommits: number;
   #timer: ReturnType<typeof setTimeout> | null = null;
+  #timerDue = Infinity;
   #running: Promise<void> | null = null;
   #dirty = false;
+  /** Commits since the last checkpoint started. */
+  #commits = 0;
   #log: (message: string) => void;
   #logSync: LogSync | null;
   #offload: Offload | null;
 
   /**
    * Opens `path` with `pragmas` (plus no automatic checkpoint). `checkpointMs`: longest time a
-   * commit waits for its checkpoint. @default 1000. `syncLog`: each commit resolves once its log
+   * commit waits for its checkpoint. @default 1000. `busyCommits`: once this many commits wait
+   * for a checkpoint, it runs within `BUSY_CHECKPOINT_MS` (1 s) instead (bounds the log's size
+   * when `checkpointMs` is long). @default Infinity. `syncLog`: each commit resolves once its log
    * is synced (FULL durability; `pragmas` should then set NORMAL). @default false. `offload`:
    * where big commits go. @default none: every commit runs here
    */
@@ -76,13 +86,17 @@ export class InThreadWriter {
     checkpointer: Checkpointer,
     options: {
       checkpointMs?: number;
+      busyCommits?: number;
       syncLog?: boolean;
       offload?: Offload;
       log?: (message: string) => void;
     } = {},
   ) {
-    const { checkpointMs = 1000, log = (m) => console.error(`plugd: ${m}`) } = options;
+    const { checkpointMs = 1000, busyCommits = Infinity } = options;
+    const { log = (m) => console.error(`plugd: ${m}`) } = options;
     if (!(checkpointMs > 0)) throw new RangeError(`checkpointMs must be > 0; got ${checkpointMs}`);
+    if (!(busyCommits > 0)) throw new RangeError(`busyCommits must be > 0; got ${busyCommits}`);
+    this.#busyCommits = busyCommits;
     this.#writer = new NativeWriter(path, [...pragmas, "PRAGMA wal_autocheckpoint = 0"]);
     this.#checkpointer = checkpointer;
     this.#checkpointMs = checkpointMs;
@@ -98,6 +112,7 @@ export class InThreadWriter {
   batch(statements: InStatement[], written?: () => void): Promise<number> {
     if (this.#offload !== null && this.#big(statements, this.#offload)) {
       this.#dirty = true;
+      this.#commits++;
       this.#schedule();
       return this.#offload.batch(statements);
     }
@@ -108,6 +123,7 @@ export class InThreadWriter {
       return Promise.reject(error);
     }
     this.#dirty = true;
+    this.#commits++;
     this.#schedule();
     if (this.#logSync === null) return Promise.resolve(performance.now() - started);
     // Committed and visible; durable once the log's sync is done.
@@ -132,17 +148,27 @@ export class InThreadWriter {
   }
 
   #schedule(): void {
-    if (this.#timer !== null || this.#running !== null) return;
+    if (this.#running !== null) return; // a checkpoint under way schedules the next one itself
+    const busy = this.#commits >= this.#busyCommits;
+    const wait = busy ? Math.min(this.#checkpointMs, BUSY_CHECKPOINT_MS) : this.#checkpointMs;
+    const due = performance.now() + wait;
+    if (this.#timer !== null) {
+      if (this.#timerDue <= due) return;
+      clearTimeout(this.#timer); // busy now: sooner than the timer set by the first commit
+    }
+    this.#timerDue = due;
     this.#timer = setTimeout(() => {
       this.#timer = null;
+      this.#timerDue = Infinity;
       this.#dirty = false;
+      this.#commits = 0;
       this.#running = this.#checkpointer.checkpoint()
         .catch((error) => this.#log(`checkpoint of the store's log failed: ${error.message}`))
         .finally(() => {
           this.#running = null;
           if (this.#dirty) this.#schedule();
         });
-    }, this.#checkpointMs);
+    }, wait);
     Deno.unrefTimer(this.#timer);
   }
 }

@@ -184,3 +184,25 @@ Deno.test("openStore({writerThread}) full: writes sharing a commit whose log syn
   await store.close();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("InThreadWriter with a long checkpointMs asks for a checkpoint within a second once busyCommits commits wait", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "plugd-inthread-" });
+  const path = `${dir}/w.db`;
+  await (await openStore(`file:${path}`)).close(); // schema, WAL mode
+  let checkpoints = 0;
+  const writer = new InThreadWriter(path, ["PRAGMA synchronous = NORMAL"], {
+    checkpoint: () => (checkpoints++, Promise.resolve()),
+    close: () => Promise.resolve(),
+  }, { checkpointMs: 120_000, busyCommits: 5 });
+  await writer.batch([{ sql: "CREATE TABLE t (id INTEGER PRIMARY KEY)" }]);
+  for (let i = 0; i < 3; i++) {
+    await writer.batch([{ sql: "INSERT INTO t (id) VALUES (?)", args: [i] }]);
+  }
+  assert.equal(checkpoints, 0, "4 commits wait: the checkpoint is 120 s away");
+  await writer.batch([{ sql: "INSERT INTO t (id) VALUES (?)", args: [3] }]);
+  // The fifth commit: due within BUSY_CHECKPOINT_MS, far sooner than 120 s (waited up to 60 s).
+  await until(() => checkpoints === 1, "the busy checkpoint", 60_000);
+  await writer.close(); // nothing committed since: no last checkpoint
+  assert.equal(checkpoints, 1);
+  await Deno.remove(dir, { recursive: true });
+});

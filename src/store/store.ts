@@ -8,6 +8,11 @@ import { WriterThread } from "./_writer_thread.ts";
 import { InThreadWriter } from "./_in_thread_writer.ts";
 import { localPath } from "./native_writer.ts";
 import { WriteQueue } from "./_write_queue.ts";
+import {
+  CHECKPOINT_AFTER_COMMITS,
+  FULL_CHECKPOINT_MS,
+  WRITER_THREAD_IDLE_MS,
+} from "./_writer_timing.ts";
 
 export type { WriteBatch, WriteOptions };
 
@@ -256,18 +261,22 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
     await store.reapplyPragmas();
     // A ":memory:" database is private to its connection: it cannot have a writer thread.
     if (options.writerThread && path !== ":memory:") {
+      const file = localPath(url);
+      // A file's commits run here without a sync (NORMAL); with FULL each then waits for its
+      // log's sync off the event loop. The thread keeps the checkpoints and the big commits
+      // (_in_thread_writer.ts), so it runs only while there are some: it starts at the first and
+      // ends after WRITER_THREAD_IDLE_MS without any. A remote database commits there always.
       const thread = await WriterThread.start({
         url,
         authToken,
         pragmas: [...pragmas, ...(isFile ? [syncPragma] : [])],
-      });
-      // A file's commits run here without a sync (NORMAL); with FULL each then waits for its
-      // log's sync off the event loop. The thread keeps the checkpoints (_in_thread_writer.ts).
-      const file = localPath(url);
+      }, file !== null ? { lazy: true, idleMs: WRITER_THREAD_IDLE_MS } : {});
       store.useWriter(
         file !== null
           ? new InThreadWriter(file, [...pragmas, "PRAGMA synchronous = NORMAL"], thread, {
             syncLog: synchronous === "full",
+            checkpointMs: synchronous === "full" ? FULL_CHECKPOINT_MS : 1000,
+            busyCommits: CHECKPOINT_AFTER_COMMITS,
             // With FULL, big commits (a busy intake's) run beside the event loop instead.
             offload: synchronous === "full"
               ? {
