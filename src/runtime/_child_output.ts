@@ -2,7 +2,7 @@
 import { readLines } from "./frame_reader.ts";
 import type { RunningChild } from "./runner.ts";
 
-/** Read size for a stream that carries only log lines (a pending read always holds its buffer). */
+/** Read size for a busy stream that carries only log lines (an idle one holds 1 KiB). */
 const LOG_CHUNK_BYTES = 4 * 1024;
 
 /** Where the lines of a child's output go. */
@@ -30,7 +30,7 @@ export function readChildOutput(child: RunningChild, on: ChildOutputHandlers): P
       }).finally(() => conn.close()),
     () => {}, // a connection that failed its nonce fails the handshake (see PluginProcess)
   );
-  // Plain output needs no large reads: with a socket, stdout and stderr hold 4 KiB each.
+  // Plain output needs no large reads: with a socket, stdout and stderr read 4 KiB at most.
   const chunkBytes = socket ? LOG_CHUNK_BYTES : undefined;
   const out = readLines(child.stdout, {
     onLine: socket ? (l) => l && on.print("stdout", l) : (l) => on.frame(l, false),

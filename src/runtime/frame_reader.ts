@@ -1,5 +1,8 @@
 /** Bounded NDJSON line reader for untrusted child output. */
 import { MAX_FRAME_BYTES } from "./shim/wire.ts";
+import { type ByteSource, chunks, READ_CHUNK_BYTES } from "./_read_chunks.ts";
+
+export type { ByteSource };
 
 /** Options of {@linkcode readLines}. */
 export interface ReadLinesOptions {
@@ -11,7 +14,10 @@ export interface ReadLinesOptions {
   maxLineBytes?: number;
   /** Bytes of an oversized line kept for the log. @default 8192 */
   prefixBytes?: number;
-  /** Size of the buffer each pending read holds (lines may be longer). @default 16 KiB */
+  /**
+   * Size of the buffer a read gets once the stream is busy (lines may be longer); an idle stream's
+   * pending read holds 1 KiB at most (`_read_chunks.ts`). @default 16 KiB
+   */
   chunkBytes?: number;
 }
 
@@ -123,62 +129,4 @@ export async function readLines(
   } finally {
     next.release();
   }
-}
-
-/** Something read into a caller's buffer, like a `Deno.Conn` (read directly: no stream). */
-export interface ByteSource {
-  read(p: Uint8Array): Promise<number | null>;
-}
-
-/** Size of the buffer each pending read holds (a child's stdout and stderr always have one). */
-const READ_CHUNK_BYTES = 16 * 1024;
-
-/**
- * Reads a byte stream into one reused 16 KiB buffer (BYOB): a default reader would pin a fresh
- * 64 KiB buffer per pending read, ~128 KiB per plugin for stdout + stderr, which adds up with
- * hundreds of plugins. Chunks are only valid until the next read (`take` copies what it keeps).
- * Streams that are not byte streams use a default reader.
- */
-function chunks(stream: ReadableStream<Uint8Array> | ByteSource, size: number): {
-  read(): Promise<{ value: Uint8Array; done: false } | { value?: undefined; done: true }>;
-  release(): void;
-} {
-  if (!(stream instanceof ReadableStream)) {
-    const source = stream;
-    const buffer = new Uint8Array(size);
-    // One reused result object and the read's own promise: a sequential call is one read here.
-    const chunk = { value: buffer, done: false as const };
-    const end = { done: true as const };
-    const got = (n: number | null) => {
-      if (n === null) return end;
-      chunk.value = buffer.subarray(0, n);
-      return chunk;
-    };
-    const closed = () => end; // closed or reset: the end
-    return { read: () => source.read(buffer).then(got, closed), release: () => {} };
-  }
-  let byob: ReadableStreamBYOBReader | undefined;
-  try {
-    byob = stream.getReader({ mode: "byob" });
-  } catch {
-    const reader = stream.getReader();
-    return {
-      read: async () => {
-        const r = await reader.read();
-        return r.done ? { done: true } : { value: r.value, done: false };
-      },
-      release: () => reader.releaseLock(),
-    };
-  }
-  const reader = byob;
-  let buffer: Uint8Array<ArrayBuffer> = new Uint8Array(size);
-  return {
-    read: async () => {
-      const r = await reader.read(buffer);
-      if (r.done || !r.value) return { done: true };
-      buffer = new Uint8Array(r.value.buffer as ArrayBuffer);
-      return { value: r.value, done: false };
-    },
-    release: () => reader.releaseLock(),
-  };
 }

@@ -71,3 +71,32 @@ Deno.test("readLines() reads a connection-like source directly, to its end", asy
   await readLines(source, { onLine: (l) => lines.push(l) });
   assert.deepEqual(lines, ["a", "bc", "d"]);
 });
+
+Deno.test("readLines() holds a small buffer while the source is idle and reads in full chunks while it is busy", async () => {
+  // What the source sends per read (as much as fits), and the buffer size each read was given.
+  const sends = [10, 5000, 40_000, 3000, 20, 1024, 10];
+  const asked: number[] = [];
+  const pieces = sends.map((n, i) => "x".repeat(n - 1) + (i % 2 ? "\n" : "y"));
+  const text = pieces.join("");
+  const queue = pieces.map((p) => new TextEncoder().encode(p));
+  const source = {
+    // Each send arrives on its own: a read takes what fits of the current one.
+    read(p: Uint8Array): Promise<number | null> {
+      asked.push(p.byteLength);
+      const head = queue[0];
+      if (!head) return Promise.resolve(null);
+      const n = Math.min(p.byteLength, head.byteLength);
+      p.set(head.subarray(0, n));
+      if (n === head.byteLength) queue.shift();
+      else queue[0] = head.subarray(n);
+      return Promise.resolve(n);
+    },
+  };
+  const lines: string[] = [];
+  await readLines(source, { onLine: (l) => lines.push(l) });
+  assert.deepEqual(lines, text.split("\n").filter((l, i, all) => i < all.length - 1 || l));
+  assert.equal(asked[0], 1024, "the first read: an idle buffer");
+  assert.ok(asked.includes(16 * 1024), "a read that filled it: the next one gets the full size");
+  assert.equal(asked.at(-1), 1024, "after short reads: back to the idle buffer");
+  assert.ok(Math.max(...asked) <= 16 * 1024);
+});

@@ -8,7 +8,7 @@
 
 /**
  * How long the writer thread of a database file may idle before it ends (its V8 isolate, heap
- * and libSQL connection are 4-9 MiB of the daemon's memory); the next checkpoint or big commit
+ * and libSQL connection are 8-17 MiB of the daemon's RSS); the next checkpoint or big commit
  * starts a new one (~20-40 ms of CPU). See docs/architecture.md, "Memory (issue 23, sixth round)".
  */
 export const WRITER_THREAD_IDLE_MS = 10_000;
