@@ -21,6 +21,8 @@ export interface FakePlugin {
   helloWithReady?: boolean;
   /** A graceful exit (shutdown frame, stdin closed) waits for this first. @default at once */
   shutdownDelay?: Promise<void>;
+  /** Called when the host's init arrives. @default nothing */
+  onInit?: () => void;
 }
 
 /** A launch plan for fakes: the fake runner reads nothing of it but records it. */
@@ -99,6 +101,7 @@ function fakeChild(plugin: FakePlugin, pid: number): RunningChild {
   const graceful = () => void Promise.resolve(plugin.shutdownDelay).then(() => end(0, null));
   const onFrame = (f: { t: string; id?: number; name?: string; payload?: unknown }) => {
     if (f.t === "init") {
+      plugin.onInit?.();
       if (plugin.helloWithReady) {
         const both = [hello(), { t: "ready" }].map((x) => JSON.stringify(x) + "\n").join("");
         if (!done) writer.write(enc.encode(both)).catch(() => {});

@@ -44,7 +44,10 @@ type Fields = Record<string, unknown>;
  * ```
  */
 export class PluginProcess {
-  #o: Required<Omit<PluginProcessOptions, "config">> & { config: Record<string, unknown> };
+  #o: Required<Omit<PluginProcessOptions, "config" | "initGate">> & {
+    config: Record<string, unknown>;
+    initGate?: Promise<void>;
+  };
   #child: RunningChild;
   #frames: FrameWriter;
   #limiter: LogLimiter;
@@ -148,9 +151,11 @@ export class PluginProcess {
     const hello = new Promise<Extract<ChildFrame, { t: "hello" }>>((r) => this.#onHello = r);
     const ready = new Promise<void>((r) => this.#onReady = r);
     try {
-      // init goes out at once, pipelined: the shim reads it after its hello, so a start does not
-      // wait for the host to wake between the two (it used to send init only once hello came).
-      // A plugin whose hello is refused below never gets to serve a call.
+      // init goes out once the gate (the integrity check, run while the process started) passed,
+      // without waiting for hello: the shim loads the entry only once init came, and a start does
+      // not wait for the host to wake between hello and init. A plugin whose hello is refused
+      // below never gets to serve a call.
+      if (this.#o.initGate) await guards.race(this.#o.initGate);
       this.#frames.send({
         t: "init",
         plugin: { id, version: this.#o.version },

@@ -35,6 +35,12 @@ export interface PluginProcessOptions {
   maxHostCalls?: number;
   /** @default 200 */
   logLinesPerSecond?: number;
+  /**
+   * What `init` waits for (the plugin's integrity check, run while the process starts): the shim
+   * loads the plugin's entry only after `init`, so no plugin code runs before it resolves. A
+   * rejection fails the start with its error. @default none
+   */
+  initGate?: Promise<void>;
 }
 
 /** The defaults of the optional {@linkcode PluginProcessOptions}. */

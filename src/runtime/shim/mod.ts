@@ -1,13 +1,14 @@
 /**
- * The in-sandbox shim: the generated bootstrap imports it, awaits `openChannel()`, then imports
- * the plugin entry and calls `runShim(entry.default)`. It may import only its own folder and `sdk/` (both mounted read-only).
+ * The in-sandbox shim: the generated bootstrap imports it, awaits `openShim()` (the channel open
+ * and the host's `init` received), then imports the plugin entry and calls
+ * `runShim(entry.default)`. It may import only its own folder and `sdk/` (both mounted read-only).
  * @module
  */
 import "./console.ts";
 import type { DefinedPlugin, PluginContext } from "../../../sdk/types.ts";
 import { SDK_VERSION } from "../../../sdk/version.ts";
 import { beginCall, cancelCall, endCall } from "./calls.ts";
-import { drained, readFrames, send, sendResult, settleHostCall } from "./channel.ts";
+import { drained, openChannel, readFrames, send, sendResult, settleHostCall } from "./channel.ts";
 export { openChannel } from "./channel.ts";
 import { createContext, tenantContext } from "./context.ts";
 import { flushMetrics } from "./metrics.ts";
@@ -64,6 +65,55 @@ function settle(id: number, ok: boolean, value: unknown): void {
   }
 }
 
+type InitFrame = Extract<HostFrame, { t: "init" }>;
+
+/** The plugin and its context once `runShim()` has them: calls before that are not answered. */
+const live: { plugin?: DefinedPlugin; ctx?: PluginContext } = {};
+let onInit!: (f: InitFrame) => void;
+const inited = new Promise<InitFrame>((r) => onInit = r);
+let reading = false;
+
+function onFrame(f: HostFrame): void {
+  switch (f.t) {
+    case "init":
+      onInit(f);
+      break;
+    case "call":
+      if (live.plugin && live.ctx) answer(live.plugin, live.ctx, f);
+      break;
+    case "host_result":
+      settleHostCall(f);
+      break;
+    case "cancel":
+      cancelCall(f.id);
+      break;
+    case "shutdown":
+      flushMetrics(); // a restart must not lose the last second of ctx.metrics
+      void drained().then(() => Deno.exit(0));
+  }
+}
+
+function startReading(): void {
+  if (reading) return;
+  reading = true;
+  readFrames(onFrame).then(
+    () => drained().then(() => Deno.exit(0)),
+    () => drained().then(() => Deno.exit(70)),
+  );
+}
+
+/**
+ * Opens the channel (see `openChannel()`), starts reading host frames and resolves once the
+ * host's `init` came. The bootstrap loads the plugin entry only after this: the host sends `init`
+ * once the plugin's files passed their integrity check, which it runs while the process starts,
+ * so no plugin code runs before that check.
+ */
+export async function openShim(): Promise<void> {
+  await openChannel();
+  startReading();
+  await inited;
+}
+
 /** Run the plugin `def` against the host on its channel. Never returns while the host is there. */
 export async function runShim(def: unknown): Promise<void> {
   globalThis.addEventListener("unhandledrejection", (e) => {
@@ -84,31 +134,8 @@ export async function runShim(def: unknown): Promise<void> {
     Deno.exit(78);
   }
   const plugin = def as DefinedPlugin;
-  const live: { ctx?: PluginContext } = {};
-  let onInit!: (f: Extract<HostFrame, { t: "init" }>) => void;
-  const inited = new Promise<Extract<HostFrame, { t: "init" }>>((r) => onInit = r);
-  readFrames((f) => {
-    switch (f.t) {
-      case "init":
-        onInit(f);
-        break;
-      case "call":
-        if (live.ctx) answer(plugin, live.ctx, f);
-        break;
-      case "host_result":
-        settleHostCall(f);
-        break;
-      case "cancel":
-        cancelCall(f.id);
-        break;
-      case "shutdown":
-        flushMetrics(); // a restart must not lose the last second of ctx.metrics
-        void drained().then(() => Deno.exit(0));
-    }
-  }).then(
-    () => drained().then(() => Deno.exit(0)),
-    () => drained().then(() => Deno.exit(70)),
-  );
+  live.plugin = plugin;
+  startReading(); // already reading after openShim(); a bootstrap may call openChannel() only
   send({
     t: "hello",
     protocol: PROTOCOL_VERSION,
