@@ -73,15 +73,25 @@ Deno.test("a plugin's entry loads once init came, then hello and ready follow", 
     const child = await startBootstrap(dir);
     const writer = child.stdin.getWriter();
     await writer.write(new TextEncoder().encode(JSON.stringify(INIT) + "\n"));
+    // stdin stays open until ready: its end makes the shim exit, as the host's shutdown does.
+    const got: { t: string; msg?: string; handlers?: { filters: string[] } }[] = [];
+    let text = "";
+    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+      text += chunk;
+      const lines = text.split("\n");
+      text = lines.pop()!;
+      got.push(...lines.filter((l) => l.length > 0).map((l) => JSON.parse(l)));
+      if (got.some((f) => f.t === "ready")) break;
+    }
     await writer.close();
-    const out = await child.output();
-    const got = frames(out.stdout);
+    assert.equal((await child.status).code, 0);
+    await child.stderr.cancel();
     assert.deepEqual(got.map((f) => f.t === "log" ? f.msg : f.t), [
       "entry loaded",
       "hello",
       "ready",
     ]);
-    assert.deepEqual(got[1].handlers.filters, ["text.same"]);
+    assert.deepEqual(got[1]!.handlers!.filters, ["text.same"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
