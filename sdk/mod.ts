@@ -21,7 +21,7 @@ export {
   verifyHmacSha256,
   verifySlackSignature,
   verifyStandardWebhook,
-} from "./signatures/mod.ts";
+} from "./signatures/on_demand.ts";
 export type {
   ActionHandler,
   CloudEvent,

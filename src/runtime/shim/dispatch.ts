@@ -1,8 +1,9 @@
-/** Route one host call to the plugin's handler. */
+/**
+ * Route one host call to the plugin's handler. Routes, commands and tasks load their modules at
+ * their first call (a literal import from the shim's own read-only folder, in the prepared cache):
+ * a plugin's start does not parse and run code most plugins never call.
+ */
 import type { CloudEvent, DefinedPlugin, PluginContext } from "../../../sdk/types.ts";
-import { runCommand } from "./command.ts";
-import { runTask } from "./task.ts";
-import { fromResponse, toRequest } from "./route.ts";
 import { type CallKind, type HandlerSet, LIFECYCLE_HOOKS, type RoutePayload } from "./wire.ts";
 
 /** The handler names a definition provides, for the hello frame. */
@@ -72,13 +73,21 @@ async function dispatchOther(
   switch (kind) {
     case "route": {
       const p = payload as RoutePayload;
+      const handler = pick(def.routes, kind, name);
+      const { fromResponse, toRequest } = await import("./route.ts");
       const routeCtx = Object.freeze({ ...ctx, params: Object.freeze({ ...p.params }) });
-      return await fromResponse(await pick(def.routes, kind, name)(toRequest(p), routeCtx));
+      return await fromResponse(await handler(toRequest(p), routeCtx));
     }
-    case "command":
-      return await runCommand(pick(def.commands, kind, name), ctx, call.id, payload, call.signal);
-    case "task":
-      return await runTask(pick(def.tasks, kind, name), ctx, call.id, payload, call.signal);
+    case "command": {
+      const handler = pick(def.commands, kind, name);
+      const { runCommand } = await import("./command.ts");
+      return await runCommand(handler, ctx, call.id, payload, call.signal);
+    }
+    case "task": {
+      const handler = pick(def.tasks, kind, name);
+      const { runTask } = await import("./task.ts");
+      return await runTask(handler, ctx, call.id, payload, call.signal);
+    }
     case "lifecycle": {
       const p = (payload ?? {}) as Record<string, unknown>;
       switch (name) {

@@ -49,3 +49,12 @@ Deno.test("the shim's modules use no global setTimeout or setInterval (Node.js t
   }
   assert.deepEqual(offenders, [], "use after() from web_timer.ts");
 });
+
+Deno.test("a plugin's start loads no route, command, task or signature module (each loads at its first call)", async () => {
+  const shim = await staticGraph(new URL("./mod.ts", import.meta.url));
+  const sdk = await staticGraph(new URL("../../../sdk/mod.ts", import.meta.url));
+  assert.ok(shim.some((s) => s.endsWith("/shim/dispatch.ts")), "the walk follows the imports");
+  assert.ok(sdk.some((s) => s.endsWith("/sdk/signatures/on_demand.ts")), "the SDK's walk too");
+  const lazy = /\/shim\/(route|command|task)\.ts$|\/sdk\/signatures\/(?!on_demand)[a-z_]+\.ts$/;
+  assert.deepEqual([...shim, ...sdk].filter((s) => lazy.test(s)), []);
+});
