@@ -46,7 +46,7 @@ type Fields = Record<string, unknown>;
 export class PluginProcess {
   #o: Required<Omit<PluginProcessOptions, "config" | "initGate">> & {
     config: Record<string, unknown>;
-    initGate?: Promise<void>;
+    initGate?: () => Promise<void>;
   };
   #child: RunningChild;
   #frames: FrameWriter;
@@ -155,7 +155,7 @@ export class PluginProcess {
       // without waiting for hello: the shim loads the entry only once init came, and a start does
       // not wait for the host to wake between hello and init. A plugin whose hello is refused
       // below never gets to serve a call.
-      if (this.#o.initGate) await guards.race(this.#o.initGate);
+      if (this.#o.initGate) await guards.race(this.#o.initGate());
       this.#frames.send({
         t: "init",
         plugin: { id, version: this.#o.version },

@@ -36,11 +36,11 @@ export interface PluginProcessOptions {
   /** @default 200 */
   logLinesPerSecond?: number;
   /**
-   * What `init` waits for (the plugin's integrity check, run while the process starts): the shim
-   * loads the plugin's entry only after `init`, so no plugin code runs before it resolves. A
-   * rejection fails the start with its error. @default none
+   * What `init` waits for: called once the process is spawned (the plugin's integrity check, run
+   * while the process starts); the shim loads the plugin's entry only after `init`, so no plugin
+   * code runs before it resolves. A rejection fails the start with its error. @default none
    */
-  initGate?: Promise<void>;
+  initGate?: () => Promise<void>;
 }
 
 /** The defaults of the optional {@linkcode PluginProcessOptions}. */
