@@ -3,13 +3,15 @@ import type { Store } from "../store/mod.ts";
 import {
   createMetricsRoutes,
   httpMetrics,
+  httpRequestRecorder,
   metrics,
   type MetricsRegistry,
   registerDaemonMetrics,
 } from "../metrics/mod.ts";
 import { authenticate, requireScope } from "./auth_middleware.ts";
 import { jsonBodyLimit } from "./body_limit.ts";
-import { auditRefusals } from "./refused_audit.ts";
+import { RefusalAudit } from "./refused_audit.ts";
+import { socketHandler, type SocketRoute } from "./socket_fast_path.ts";
 import { createAuditRoutes } from "./audit_routes.ts";
 import { methodNotAllowedProblem } from "./method_not_allowed.ts";
 import { createOpenApiRoutes } from "./openapi.ts";
@@ -34,6 +36,15 @@ export interface ApiDeps extends HealthDeps {
   rateLimit?: RateLimitOptions | null;
   /** Registry rendered by `GET /metrics`. @default the daemon's `metrics` */
   metrics?: MetricsRegistry;
+  /** Routes the Unix socket serves without Hono's middleware (`socket_fast_path.ts`). */
+  socketRoutes?: SocketRoute[];
+}
+
+/** The API's two handlers: the Hono app (TCP, in-process calls) and the Unix socket's. */
+export interface Api {
+  app: Hono<ApiEnv>;
+  /** Serves the socket: its `socketRoutes` directly, everything else through `app`. */
+  socket: (request: Request, env: ApiEnv["Bindings"]) => Response | Promise<Response>;
 }
 
 /**
@@ -41,21 +52,28 @@ export interface ApiDeps extends HealthDeps {
  * server as `env.transport`, never read from the request.
  */
 export function createApp(deps: ApiDeps): Hono<ApiEnv> {
+  return createApi(deps).app;
+}
+
+/** Builds the Hono app (as {@linkcode createApp}) and the socket's handler, which share state. */
+export function createApi(deps: ApiDeps): Api {
   const app = new Hono<ApiEnv>();
   const registry = deps.metrics ?? metrics;
   registerDaemonMetrics(registry, deps.startedAt);
   app.use("*", httpMetrics(registry));
   // A path served with other methods answers 405 with Allow (HEAD where GET is served).
   app.use("*", methodNotAllowedProblem(app));
-  const jsonLimit = jsonBodyLimit(MAX_BODY_BYTES, () => {
+  const bodyLimitError = (): never => {
     throw new HttpError(413, `Request bodies are limited to ${MAX_BODY_BYTES} bytes (1 MiB)`);
-  });
+  };
+  const jsonLimit = jsonBodyLimit(MAX_BODY_BYTES, bodyLimitError);
   // Package uploads have their own, larger limit, enforced while streaming (package_upload.ts).
   app.use("*", (c, next) => isPackageUpload(c.req.raw) ? next() : jsonLimit(c, next));
   app.route("/", createHealthRoutes(deps));
   app.route("/", createOpenApiRoutes()); // no auth, like health
   const limit = deps.rateLimit === undefined ? rateLimitFromEnv() : deps.rateLimit;
-  const refusals = auditRefusals(deps.store);
+  const audit = new RefusalAudit(deps.store);
+  const refusals = audit.middleware();
   for (const path of ["/v1/*", "/metrics"]) {
     app.use(path, refusals);
     app.use(path, authenticate(deps.store));
@@ -73,7 +91,15 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
     )
   );
   app.onError((error) => toProblemResponse(error));
-  return app;
+  const socket = socketHandler({
+    app,
+    routes: deps.socketRoutes ?? [],
+    record: httpRequestRecorder(registry),
+    refusals: audit,
+    maxBodyBytes: MAX_BODY_BYTES,
+    bodyLimitError,
+  });
+  return { app, socket };
 }
 
 /** `PLUGD_RATE_LIMIT` (RATE:BURST or off); the defaults when unset or not readable. */

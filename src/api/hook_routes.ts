@@ -5,9 +5,9 @@ import type { PluginService } from "../plugins/mod.ts";
 import { requireScope } from "./auth_middleware.ts";
 import { callPluginRoute } from "./plugin_route_call.ts";
 import { HttpError } from "./problem.ts";
-import { BATCH_MEDIA_TYPE, emitEventBatch, isEventBatch } from "./event_batch.ts";
-import { eventOrRefusal } from "./event_refusal.ts";
-import { readJsonObject, readJsonValue } from "./read_json.ts";
+import { emitEventBatch, isEventBatch } from "./event_batch.ts";
+import { postEvent } from "./event_post.ts";
+import { readJsonObject } from "./read_json.ts";
 import { optionalEnum, optionalTime, pageLimit, refusalsAs400 } from "./query_params.ts";
 import type { ApiEnv } from "./types.ts";
 
@@ -39,30 +39,8 @@ export function createHookRoutes(deps: HookRouteDeps): Hono<ApiEnv> {
     if (isEventBatch(c.req.header("content-type"))) {
       return await emitEventBatch(c, bus, deps.fleetEmit != null);
     }
-    const value = await readJsonValue(c.req.raw);
-    if (Array.isArray(value)) {
-      throw new HttpError(
-        400,
-        `A JSON array is a batch of events: send it with Content-Type: ${BATCH_MEDIA_TYPE}, ` +
-          "or send one event as a JSON object",
-      );
-    }
-    const body = value as Record<string, unknown>;
-    const event = eventOrRefusal(body);
-    const wait = c.req.query("wait") === "true";
-    if (event.scope === "fleet" && deps.fleetEmit) {
-      if (wait) {
-        throw new HttpError(
-          400,
-          "wait=true is not available for fleet events (scope: fleet): they are delivered on " +
-            "every host; read the results with GET /v1/events/{id} on each host",
-        );
-      }
-      return c.json({ ...(await deps.fleetEmit(event)), scope: "fleet" }, 202);
-    }
-    // An event sent without an id got a fresh one: nothing stored can have it.
-    const result = await bus.emit(event, { wait, idGenerated: body.id === undefined });
-    return c.json(result, wait ? 200 : 202);
+    const answer = await postEvent(c.req.raw, deps, c.req.query("wait") === "true");
+    return c.json(answer.body, answer.status);
   });
 
   app.get("/v1/events", reader, async (c) => {

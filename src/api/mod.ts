@@ -1,5 +1,7 @@
 /** The HTTP API (Hono), served on TCP and the Unix socket. */
-export { type ApiDeps, createApp, MAX_BODY_BYTES } from "./app.ts";
+export { type Api, type ApiDeps, createApi, createApp, MAX_BODY_BYTES } from "./app.ts";
+export { eventSocketRoute } from "./event_post.ts";
+export type { SocketRoute } from "./socket_fast_path.ts";
 export { actorProblem, authenticate, requireScope } from "./auth_middleware.ts";
 export { SseChannel, type SseChannelOptions } from "./sse_channel.ts";
 export {

@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
-import { actorProblem, createApp, StreamRegistry, toProblemResponse } from "../api/mod.ts";
-import type { ApiEnv } from "../api/mod.ts";
+import { actorProblem, createApi, StreamRegistry, toProblemResponse } from "../api/mod.ts";
+import type { ApiEnv, SocketRoute } from "../api/mod.ts";
 import { ensureAdminToken } from "../auth/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { openStore, type Store } from "../store/mod.ts";
@@ -23,6 +23,8 @@ export type InProcessFetch = (request: Request, env: ApiEnv["Bindings"]) => Prom
 /** Services built on the store that contribute route groups and need disposal. */
 export interface DaemonService {
   routes?: Hono<ApiEnv>;
+  /** Routes the Unix socket serves without the API's middleware (`SocketRoute`). */
+  socketRoutes?: SocketRoute[];
   /** Receives the app once it is built (it includes this service's own routes). */
   attachApi?(fetch: InProcessFetch): void;
   start?(): Promise<void>;
@@ -178,7 +180,7 @@ export class Daemon {
         streams: this.streams,
       })
       : [];
-    const app = createApp({
+    const { app, socket: socketFetch } = createApi({
       store: this.store,
       startedAt: this.startedAt,
       state: () => this.#state,
@@ -188,6 +190,7 @@ export class Daemon {
       },
       facts: () => Object.assign({}, ...this.#services.map((s) => s.health?.() ?? {})),
       groups: this.#services.flatMap((s) => (s.routes ? [s.routes] : [])),
+      socketRoutes: this.#services.flatMap((s) => s.socketRoutes ?? []),
     });
     const inProcess: InProcessFetch = async (req, env) => await app.fetch(req, env);
     for (const service of this.#services) service.attachApi?.(inProcess);
@@ -199,7 +202,7 @@ export class Daemon {
     });
     const socket = serve(listener, limits, this.#log, {
       handler: (req, _info, closeConnection) =>
-        app.fetch(req, { transport: "socket", closeConnection }),
+        socketFetch(req, { transport: "socket", closeConnection }),
       // The socket is trusted (file mode 0660): its bodies keep Deno's buffered fast path.
       watchBodies: false,
     });

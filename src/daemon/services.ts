@@ -11,6 +11,7 @@ import {
   createTenantRoutes,
   createUpdateRoutes,
   createWebhookRoutes,
+  eventSocketRoute,
 } from "../api/mod.ts";
 import { MarketplaceService } from "../marketplace/mod.ts";
 import { HookBus, validateCloudEvent } from "../hooks/mod.ts";
@@ -160,6 +161,10 @@ export const daemonServices: ServiceFactory = async ({ config, store, layout, lo
         plugins,
         fleetEmit: fleet ? (event) => fleet.publishEvent(event) : null,
       }),
+      socketRoutes: [eventSocketRoute({
+        bus: hooks,
+        fleetEmit: fleet ? (event) => fleet.publishEvent(event) : null,
+      })],
       start: () => hooks.start(),
       stop: () => hooks.stop(),
     },

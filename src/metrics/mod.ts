@@ -33,7 +33,7 @@ export {
   type Labels,
   type MetricsRegistry,
 } from "./registry.ts";
-export { httpMetrics } from "./http_metrics.ts";
+export { httpMetrics, type HttpRequestRecorder, httpRequestRecorder } from "./http_metrics.ts";
 export { createMetricsRoutes, registerDaemonMetrics } from "./daemon_metrics.ts";
 
 /** The daemon's registry (one daemon per process), rendered by `GET /metrics`. */

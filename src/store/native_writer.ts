@@ -16,6 +16,12 @@ import type { InArgs, InStatement, InValue } from "@libsql/client";
 
 type Db = InstanceType<typeof Database>;
 
+/** A prepared statement and whether it returns rows. */
+interface Kept {
+  stmt: Prepared;
+  reader: boolean;
+}
+
 /** Statements kept prepared at most (multi-row INSERTs differ by their row count). */
 export const MAX_PREPARED = 512;
 
@@ -60,7 +66,7 @@ export function localPath(url: string): string | null {
  */
 export class NativeWriter {
   #db: Db;
-  #prepared = new Map<string, Prepared>();
+  #prepared = new Map<string, Kept>();
 
   /** Opens `path` and runs `pragmas` on the connection. */
   constructor(path: string, pragmas: string[]) {
@@ -75,19 +81,22 @@ export class NativeWriter {
 
   /** Commits `statements` as one transaction. */
   batch(statements: InStatement[]): void {
-    this.#statement("BEGIN IMMEDIATE").run([]);
+    this.#statement("BEGIN IMMEDIATE").stmt.run([]);
+    let committed = false;
     try {
       for (const s of statements) {
         const { sql, args } = typeof s === "string" ? { sql: s, args: undefined } : s;
-        const stmt = this.#statement(sql);
+        const { stmt, reader } = this.#statement(sql);
         const bound = driverArgs(args);
         // A statement returning rows (RETURNING, a PRAGMA) is run for its effect all the same.
-        if (stmt.reader) stmt.all(bound);
+        if (reader) stmt.all(bound);
         else stmt.run(bound);
       }
-      this.#statement("COMMIT").run([]);
+      this.#statement("COMMIT").stmt.run([]);
+      committed = true;
     } finally {
-      if (this.#db.inTransaction) this.#db.exec("ROLLBACK");
+      // Asked of the driver only on failure (each question is a native call).
+      if (!committed && this.#db.inTransaction) this.#db.exec("ROLLBACK");
     }
   }
 
@@ -102,19 +111,21 @@ export class NativeWriter {
     this.#db.close();
   }
 
-  #statement(sql: string): Prepared {
-    let stmt = this.#prepared.get(sql);
-    if (stmt) {
+  #statement(sql: string): Kept {
+    let kept = this.#prepared.get(sql);
+    if (kept) {
       // Most recently used last, so the first entry is the one to drop.
       this.#prepared.delete(sql);
-      this.#prepared.set(sql, stmt);
-      return stmt;
+      this.#prepared.set(sql, kept);
+      return kept;
     }
-    stmt = this.#db.prepare(sql);
+    const stmt = this.#db.prepare(sql);
+    // Whether it returns rows, asked once (a native call) rather than at every run.
+    kept = { stmt, reader: stmt.reader };
     if (this.#prepared.size >= MAX_PREPARED) {
       this.#prepared.delete(this.#prepared.keys().next().value!);
     }
-    this.#prepared.set(sql, stmt);
-    return stmt;
+    this.#prepared.set(sql, kept);
+    return kept;
   }
 }
