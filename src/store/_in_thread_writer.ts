@@ -8,7 +8,7 @@
  *   waits for one (sooner once `busyCommits` wait), as `PRAGMA wal_checkpoint(PASSIVE)` (it never
  *   waits for, nor blocks, a commit);
  * - with `syncLog` (the store's `synchronous: "full"`), each commit resolves only once the log
- *   is synced to the disk (`_log_sync.ts`: `fsync` on Deno's blocking thread pool), which is
+ *   is synced to the disk (`_log_sync.ts`: `fdatasync` on Deno's blocking thread pool), which is
  *   what a FULL commit does before it returns; other connections may read the commit during
  *   that sync (a power loss then loses what they read, never what was acknowledged);
  * - with `offload`, a big commit (more arguments than `offload.above`, or more bytes of text and
