@@ -33,9 +33,9 @@ Deno.test(
     const dir = `${parent}/straggler`;
     let straggler = 0;
     try {
-      // The launch's process leaves a child behind (it prints its pid, then lets go of the
-      // output pipes) and exits at once.
-      const script = "sh -c 'echo $$; exec sleep 300 >/dev/null 2>&1' </dev/null &";
+      // The launch's process leaves a child behind (not holding the output pipes), prints its
+      // pid and exits at once.
+      const script = "sleep 300 </dev/null >/dev/null 2>&1 & echo $!";
       const plan = {
         argv: launcherArgv(["/bin/sh", "-c", script], { cgroupProcs: [`${dir}/cgroup.procs`] }),
         env: { PATH: "/usr/bin:/bin" },
