@@ -19,12 +19,21 @@
  *   child, as before.
  *
  * Arguments after the script: the FIFO path (unused; it names the state dir in `ps`), then the
- * numbers of `unshare`, `mount` and `prctl` on this architecture ({@linkcode holderSyscalls}).
+ * numbers of the system calls it makes on this architecture ({@linkcode holderSyscalls}). Like
+ * the `bash` loop, it first raises its open-file limit to the hard limit (two descriptors per
+ * volume: 1,000 volumes would not fit 1,024).
  */
 export const PERL_HOLDER_SCRIPT = String.raw`
 use strict; use warnings;
 $| = 1;
-my (undef, $SYS_UNSHARE, $SYS_MOUNT, $SYS_PRCTL) = @ARGV;
+my (undef, $SYS_UNSHARE, $SYS_MOUNT, $SYS_PRCTL, $SYS_GETRLIMIT, $SYS_SETRLIMIT) = @ARGV;
+# Two descriptors per volume: the open-file limit up to its hard limit, as 'ulimit -n' would.
+my $limit = pack('Q2', 0, 0);
+if (syscall($SYS_GETRLIMIT, 7, $limit) == 0) {
+  my ($soft, $hard) = unpack('Q2', $limit);
+  my $raised = pack('Q2', $hard, $hard);
+  syscall($SYS_SETRLIMIT, 7, $raised) if $soft < $hard;
+}
 my %FLAG = (ro => 1, nosuid => 2, nodev => 4, noexec => 8, sync => 16, noatime => 1024,
   nodiratime => 2048, relatime => 2097152);
 my $holder = $$;
@@ -125,9 +134,12 @@ while (1) {
 }
 `;
 
-/** `unshare`, `mount`, `prctl` system call numbers per architecture; null elsewhere. */
-export function holderSyscalls(arch: string = Deno.build.arch): [number, number, number] | null {
-  if (arch === "x86_64") return [272, 165, 157];
-  if (arch === "aarch64") return [97, 40, 167];
+/**
+ * `unshare`, `mount`, `prctl`, `getrlimit`, `setrlimit` system call numbers per architecture;
+ * null elsewhere.
+ */
+export function holderSyscalls(arch: string = Deno.build.arch): number[] | null {
+  if (arch === "x86_64") return [272, 165, 157, 97, 160];
+  if (arch === "aarch64") return [97, 40, 167, 163, 164];
   return null;
 }
