@@ -139,3 +139,36 @@ Deno.test("usage rollups add up across writes and overlay what is not written ye
   assert.equal(u.last_used_at, new Date(t + minute).toISOString());
   await rec.stop();
 });
+
+Deno.test("trim() commits nothing when nothing is old, and deletes usage rollups past their retention", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "plugd-exec-" });
+  let commits = 0;
+  const store = await openStore(`file:${dir}/plugd.db`, { onCommit: () => commits++ });
+  try {
+    const rec = new ExecutionRecorder(store, {
+      retention: { maxRows: 50, days: 1, usageDays: 1 },
+      writer: { lingerMs: 0 },
+    });
+    const now = Date.now();
+    const call = { plugin: "p", kind: "route" as const, name: "GET /x" };
+    rec.record(call, { status: "ok", startedAt: now - 1000, durationMs: 1 });
+    await rec.flush();
+    await rec.usage.flush();
+    const before = commits;
+    assert.equal(await rec.trim(now), 0);
+    assert.equal(commits, before, "an idle trim makes no commit");
+    rec.record(call, { status: "ok", startedAt: now - 3 * 86_400_000, durationMs: 1 });
+    await rec.flush();
+    await rec.usage.flush();
+    const count = async () =>
+      Number((await store.execute("SELECT COUNT(*) AS n FROM usage_rollups")).rows[0]!.n);
+    const rollups = await count();
+    await rec.trim(now);
+    assert.ok(commits > before, "old rows: the trim commits");
+    assert.ok(await count() < rollups, "the old minute rollup is gone");
+    await rec.stop();
+  } finally {
+    await store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

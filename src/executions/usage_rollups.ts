@@ -134,6 +134,15 @@ export class UsageRollups {
 
   /** Deletes rollups that started before `before` (ms). */
   async prune(before: number): Promise<void> {
+    // Nothing to delete, no commit: an idle daemon would otherwise commit once a minute, and each
+    // commit leads to a checkpoint, for which the store starts its writer thread.
+    const old = await this.#store.execute({
+      sql: "SELECT " + ["usage_rollups", "metric_rollups"].map((table) =>
+        `EXISTS (SELECT 1 FROM ${table} WHERE step IN ('minute', 'hour') AND t < ?)`
+      ).join(" OR ") + " AS found",
+      args: [before, before],
+    });
+    if (!Number(old.rows[0]?.found)) return;
     await this.#store.write(() => ({
       statements: ["usage_rollups", "metric_rollups"].map((table) => ({
         sql: `DELETE FROM ${table} WHERE step IN ('minute', 'hour') AND t < ?`,
