@@ -20,6 +20,7 @@ import {
   libsqlCommitLatencies,
 } from "../lib/libsql_floor.ts";
 import { type MeasureResult, result, summarize, summarizeRates } from "../lib/stats.ts";
+import { eventCommitLatencies } from "../lib/event_commit_floor.ts";
 import type { CostPerRequest } from "../lib/daemon_cost.ts";
 
 /** Sample counts. */
@@ -99,6 +100,9 @@ export async function eventsMeasures(o: EventsMeasureOptions): Promise<MeasureRe
   const bare = await withBareServer((_c, s) => sequentialRequests({ ...waitSpec, socket: s }));
   const httpFloor = summarize(bare.latencies_ms);
   const commitFloor = summarize(await libsqlCommitLatencies(Math.min(o.waits, 1000)));
+  // Not the row's floor (that stays HTTP + one one-row commit): the commit this very request
+  // makes, through plugd's store, alone (bench/lib/event_commit_floor.ts).
+  const eventCommit = summarize(await eventCommitLatencies(Math.min(o.waits, 1000)));
   // What Deno's fetch client (the bench's SocketClient) would add: the same bare server, timed
   // in this process, and this process's CPU per request.
   const cpu0 = cpuSecondsSync(Deno.pid);
@@ -129,13 +133,17 @@ export async function eventsMeasures(o: EventsMeasureOptions): Promise<MeasureRe
       fetch_client_cpu_us_per_request: Math.round(fetchCpuUs),
       commit_floor_ms: commitFloor.median,
       commit_floor_p99_ms: commitFloor.p99,
+      event_commit_ms: eventCommit.median,
+      event_commit_p99_ms: eventCommit.p99,
       synchronous: BENCH_SYNCHRONOUS,
       ...waitCost,
     },
     notes: "sequential, one keep-alive connection, raw HTTP/1.1 client (measure and floor " +
       "alike; until issue 23's fifth round both used Deno's fetch, whose own cost is " +
       "fetch_client_http_floor_ms); the event is committed (fsync) before the answer, so one " +
-      "commit is the floor",
+      "commit is the floor; event_commit_ms: the commit this request makes (the event, its " +
+      "delivery row, the previous outcome) through plugd's store alone, no HTTP: with " +
+      "http_floor_ms, what the request cannot go below on this disk",
   }));
 
   // 4. Durable intake: 202 = stored in libSQL (group commit). No subscriber, then one plugin,
