@@ -58,11 +58,7 @@ export function cpuAccount(): CpuAccount | null {
 export async function removeAccount(dir: string, waitMs = 30_000): Promise<boolean> {
   const deadline = Date.now() + waitMs;
   for (;;) {
-    for (const pid of readPids(dir)) {
-      try {
-        Deno.writeTextFileSync(`${ROOT}/cgroup.procs`, pid);
-      } catch { /* exited meanwhile */ }
-    }
+    moveToRoot(dir);
     try {
       Deno.removeSync(dir);
       return true;
@@ -71,6 +67,15 @@ export async function removeAccount(dir: string, waitMs = 30_000): Promise<boole
       if (Date.now() >= deadline) return false;
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+}
+
+/** Moves every process still in `dir` to the root cgroup (where it was before its measure). */
+function moveToRoot(dir: string): void {
+  for (const pid of readPids(dir)) {
+    try {
+      Deno.writeTextFileSync(`${ROOT}/cgroup.procs`, pid);
+    } catch { /* exited meanwhile */ }
   }
 }
 
@@ -97,11 +102,7 @@ export function sweepAccounts(): void {
   for (const name of names) {
     if (exists(`/proc/${name.slice(PREFIX.length)}`)) continue; // its bench still runs
     const dir = `${ROOT}/${name}`;
-    for (const pid of readPids(dir)) {
-      try {
-        Deno.writeTextFileSync(`${ROOT}/cgroup.procs`, pid);
-      } catch { /* exited meanwhile */ }
-    }
+    moveToRoot(dir);
     try {
       Deno.removeSync(dir);
     } catch { /* still leaving: the next run takes it */ }
