@@ -4,6 +4,7 @@
  */
 import type { LaunchPlan } from "./launch_plan.ts";
 import type { Runner, RunningChild } from "./runner.ts";
+import type { PluginSpec } from "./supervisor_types.ts";
 import { PROTOCOL_VERSION, SDK_VERSION } from "./shim/wire.ts";
 
 /** How a fake plugin behaves. */
@@ -37,6 +38,24 @@ export const FAKE_PLAN: LaunchPlan = {
   paths: { data: "/data", tmp: "/tmp" },
   quota: { dataMb: 10, tmpMb: 10 },
 };
+
+/** The spec of plugin "fake" declaring `plugin`'s filters, launched with {@linkcode FAKE_PLAN}. */
+export function fakeSpec(plugin: FakePlugin, timeoutMs = 1000): PluginSpec {
+  return {
+    id: "fake",
+    version: "1.0.0",
+    expectedHandlers: {
+      actions: [],
+      filters: Object.keys(plugin.filters ?? {}),
+      gates: [],
+      routes: [],
+      cron: [],
+      lifecycle: [],
+    },
+    limits: { memory_mb: 64, timeout_ms: timeoutMs, concurrency: 4 },
+    plan: () => FAKE_PLAN,
+  };
+}
 
 /** A runner that starts fakes, and what it saw. */
 export interface FakeRunner extends Runner {

@@ -1,25 +1,11 @@
 import assert from "node:assert/strict";
 import { PluginStartError } from "./errors.ts";
-import { FAKE_PLAN, fakeRunner } from "./_fake_runner.ts";
+import { fakeRunner, fakeSpec } from "./_fake_runner.ts";
 import { MemoryHost } from "./memory_host.ts";
 import { type SpawnDeps, spawnPlugin } from "./spawn_plugin.ts";
-import type { PluginSpec } from "./supervisor_types.ts";
 import { waitFor } from "../../tests/helpers/wait_for.ts";
 
-const SPEC: PluginSpec = {
-  id: "fake",
-  version: "1.0.0",
-  expectedHandlers: {
-    actions: [],
-    filters: ["text.same"],
-    gates: [],
-    routes: [],
-    cron: [],
-    lifecycle: [],
-  },
-  limits: { memory_mb: 64, timeout_ms: 1000, concurrency: 4 },
-  plan: () => FAKE_PLAN,
-};
+const SPEC = fakeSpec({ filters: { "text.same": (d) => d } });
 
 /** A fake plugin, what it received, and an integrity check the test settles by hand. */
 function setUp() {

@@ -2,26 +2,10 @@ import assert from "node:assert/strict";
 import { waitFor } from "../../tests/helpers/wait_for.ts";
 import { PluginTimeoutError, PluginUnavailableError } from "./errors.ts";
 import { Supervisor } from "./supervisor.ts";
-import type { PluginSpec } from "./supervisor_types.ts";
-import { FAKE_PLAN, type FakePlugin, fakeRunner } from "./_fake_runner.ts";
+import { FAKE_PLAN, type FakePlugin, fakeRunner, fakeSpec } from "./_fake_runner.ts";
 import { MemoryHost } from "./memory_host.ts";
 
-function spec(plugin: FakePlugin, timeoutMs = 1000): PluginSpec {
-  return {
-    id: "fake",
-    version: "1.0.0",
-    expectedHandlers: {
-      actions: [],
-      filters: Object.keys(plugin.filters ?? {}),
-      gates: [],
-      routes: [],
-      cron: [],
-      lifecycle: [],
-    },
-    limits: { memory_mb: 64, timeout_ms: timeoutMs, concurrency: 4 },
-    plan: () => FAKE_PLAN,
-  };
-}
+const spec = fakeSpec;
 
 function supervisor(
   plugin: FakePlugin,
