@@ -11,17 +11,11 @@ import { readChildOutput } from "./_child_output.ts";
 import { startGuards } from "./_start_guards.ts";
 import { connSink, FrameWriter } from "./frame_writer.ts";
 import { Deadlines } from "./deadlines.ts";
-import { LogLimiter } from "./log_limiter.ts";
-import {
-  type CallKind,
-  type ChildFrame,
-  type HandlerSet,
-  type LogLevel,
-  parseChildLine,
-} from "./protocol.ts";
+import { ProcessLog } from "./_process_log.ts";
+import { type CallKind, type ChildFrame, type HandlerSet, parseChildLine } from "./protocol.ts";
 import { callTenant, serveHostCall } from "./_host_calls.ts";
 import type { RunningChild } from "./runner.ts";
-import type { InvokeOptions, LogLine } from "./types.ts";
+import type { InvokeOptions } from "./types.ts";
 import {
   callName,
   type ExitInfo,
@@ -31,8 +25,6 @@ import {
   PROCESS_DEFAULTS,
 } from "./plugin_process_types.ts";
 export type { ExitInfo, PluginProcessOptions } from "./plugin_process_types.ts";
-
-type Fields = Record<string, unknown>;
 
 /**
  * A sandboxed plugin child. Start with {@linkcode PluginProcess.start}; dispose to kill.
@@ -50,7 +42,7 @@ export class PluginProcess {
   };
   #child: RunningChild;
   #frames: FrameWriter;
-  #limiter: LogLimiter;
+  #out: ProcessLog;
   #pending = new Map<number, Pending>();
   #deadlines = new Deadlines<number>();
   #queue: Array<() => void> = [];
@@ -64,14 +56,16 @@ export class PluginProcess {
   #onReady?: () => void;
   #exitReason?: string;
   #exited: Promise<ExitInfo>;
-  #recent: string[] = [];
-  #violations = 0;
   readonly startedAt: number = Date.now();
 
   private constructor(o: PluginProcessOptions, child: RunningChild) {
     this.#o = { ...PROCESS_DEFAULTS, ...o, config: o.config ?? {} };
     if (!(this.#o.concurrency >= 1)) throw new RangeError("concurrency must be >= 1");
-    this.#limiter = new LogLimiter({ linesPerSecond: this.#o.logLinesPerSecond });
+    this.#out = new ProcessLog(
+      this.#o.logLinesPerSecond,
+      (line) => this.#o.onLog(line),
+      () => this.#phase !== "ready",
+    );
     this.#child = child;
     // With a protocol socket, frames to the child go there (the runner closed its stdin).
     this.#frames = new FrameWriter(
@@ -79,8 +73,8 @@ export class PluginProcess {
     );
     const output = readChildOutput(child, {
       frame: (l, socket) => this.#onFrame(l, socket),
-      print: (stream, l) => this.#log(stream, stream === "stdout" ? "info" : "warn", l),
-      oversized: (stream, p, n) => this.#oversized(stream, p, n),
+      print: (stream, l) => this.#out.log(stream, stream === "stdout" ? "info" : "warn", l),
+      oversized: (stream, p, n) => this.#out.oversized(stream, p, n),
     });
     this.#exited = this.#child.status.then(async (s) => {
       await output;
@@ -124,11 +118,11 @@ export class PluginProcess {
   }
   /** Frames that broke the protocol (invalid, forged ids, out of sequence, oversized). */
   get protocolViolations(): number {
-    return this.#violations;
+    return this.#out.violations;
   }
   /** Log lines dropped by the rate limit. */
   get droppedLogs(): number {
-    return this.#limiter.dropped;
+    return this.#out.dropped;
   }
   /** When the last call settled, or the start; null while a call is in flight. */
   get idleSince(): number | null {
@@ -146,7 +140,7 @@ export class PluginProcess {
       readyTimeoutMs: this.#o.readyTimeoutMs,
       exited: this.#exited,
       channel: this.#child.channel,
-      tail: () => this.#tail(),
+      tail: () => this.#out.tail(),
     });
     const hello = new Promise<Extract<ChildFrame, { t: "hello" }>>((r) => this.#onHello = r);
     const ready = new Promise<void>((r) => this.#onReady = r);
@@ -178,69 +172,37 @@ export class PluginProcess {
     }
   }
 
-  #tail(): string {
-    return this.#recent.length ? `; last output: ${this.#recent.join(" | ")}` : "";
-  }
-
-  #log(stream: LogLine["stream"], level: LogLevel, msg: string, fields?: Fields): void {
-    if (this.#phase !== "ready" && stream !== "system") {
-      this.#recent.push(msg.slice(0, 300));
-      if (this.#recent.length > 5) this.#recent.shift();
-    }
-    if (stream !== "system" && !this.#limiter.admit()) return;
-    const line: LogLine = { ts: Date.now(), stream, level, msg: this.#limiter.truncate(msg) };
-    if (fields) line.fields = fields;
-    try {
-      this.#o.onLog(line);
-    } catch { /* a logger failure must not break the channel */ }
-  }
-
-  /** Counted always; logged within the plugin's log rate (a flood of garbage is one of them). */
-  #violation(msg: string): void {
-    this.#violations++;
-    if (this.#limiter.admit()) {
-      this.#log("system", "warn", `protocol violation: ${msg.slice(0, 300)}`);
-    }
-  }
-
-  /** A line over the size limit: on the channel (socket, or stdout without one) a violation. */
-  #oversized(stream: "channel" | "stdout" | "stderr", prefix: string, total: number): void {
-    if (stream === "channel") this.#violations++;
-    const from = stream === "channel" ? "stdout" : stream;
-    this.#log(from, "warn", `[line of ${total} bytes discarded] ${prefix.slice(0, 512)}`);
-  }
-
   /** A line of the channel: on the socket each must be a frame; on stdout others are prints. */
   #onFrame(line: string, socket: boolean): void {
     const f = parseChildLine(line);
     if (!f) {
       if (socket ? line.length > 0 : /^\{\s*"t"\s*:/.test(line)) {
-        this.#violation(`invalid frame ${line}`);
-      } else if (line.length > 0) this.#log("stdout", "info", line);
+        this.#out.violation(`invalid frame ${line}`);
+      } else if (line.length > 0) this.#out.log("stdout", "info", line);
       return;
     }
     switch (f.t) {
       case "log":
-        return this.#log("sdk", f.level, f.msg, f.fields);
+        return this.#out.log("sdk", f.level, f.msg, f.fields);
       case "hello":
-        if (this.#phase !== "hello") return this.#violation("hello after handshake");
+        if (this.#phase !== "hello") return this.#out.violation("hello after handshake");
         // Its ready may follow in the same read, before the handshake resumes to check the hello
         // (init went out first): ready must then be in sequence already. A refused hello still
         // ends the start, ready or not.
         this.#phase = "init";
         return this.#onHello?.(f);
       case "ready":
-        if (this.#phase !== "init") return this.#violation("ready out of sequence");
+        if (this.#phase !== "init") return this.#out.violation("ready out of sequence");
         return this.#onReady?.();
       case "host":
-        if (this.#phase !== "ready") return this.#violation("host call before ready");
+        if (this.#phase !== "ready") return this.#out.violation("host call before ready");
         void serveHostCall({
           pluginId: this.#o.pluginId,
           handler: this.#o.hostHandler,
           send: (fr) => this.#frames.send(fr),
-          log: (level, msg, fields) => this.#log("sdk", level, msg, fields),
+          log: (level, msg, fields) => this.#out.log("sdk", level, msg, fields),
           onDenied: (a) => {
-            this.#log("system", "warn", `permission denied: ${a.what}`);
+            this.#out.log("system", "warn", `permission denied: ${a.what}`);
             this.#o.onDenied(a);
           },
           tryEnter: () => this.#hostCalls < this.#o.maxHostCalls && ++this.#hostCalls > 0,
@@ -251,7 +213,9 @@ export class PluginProcess {
       case "out": {
         const p = this.#pending.get(f.id);
         if (p?.cancelled) return;
-        if (!p?.onOutput) return this.#violation(`output for id ${f.id}, which streams nothing`);
+        if (!p?.onOutput) {
+          return this.#out.violation(`output for id ${f.id}, which streams nothing`);
+        }
         try {
           p.onOutput(f.data);
         } catch { /* a consumer failure must not break the channel */ }
@@ -259,7 +223,7 @@ export class PluginProcess {
       }
       case "result": {
         const p = this.#pending.get(f.id);
-        if (!p) return this.#violation(`result for id ${f.id}, which is not a pending call`);
+        if (!p) return this.#out.violation(`result for id ${f.id}, which is not a pending call`);
         this.#settle(f.id);
         if (f.ok) p.resolve(f.value);
         else p.reject(new PluginCallError(this.#o.pluginId, f.error.name, f.error.message));
@@ -344,7 +308,7 @@ export class PluginProcess {
     this.#settle(callId);
     const name = callName(p);
     const late = `${name} ignored its cancellation for ${p.graceMs} ms; killed`;
-    if (p.cancelled) this.#log("system", "warn", late);
+    if (p.cancelled) this.#out.log("system", "warn", late);
     else p.reject(new PluginTimeoutError(this.#o.pluginId, name, p.timeoutMs));
     this.kill(p.cancelled ? "cancel_timeout" : "timeout");
   };
@@ -391,7 +355,7 @@ export class PluginProcess {
     for (const wake of this.#queue.splice(0)) wake();
     this.#deadlines.clear();
     this.#frames.close();
-    this.#log("system", reason === "stopped" ? "info" : "error", `process exited: ${detail}`);
+    this.#out.log("system", reason === "stopped" ? "info" : "error", `process exited: ${detail}`);
     return { code: s.code, signal: s.signal, reason };
   }
 
