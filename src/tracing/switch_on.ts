@@ -6,6 +6,11 @@
  * listener or database is opened). `OTEL_DENO` set to anything else (e.g. `false`) keeps it off.
  */
 
+/** The modules that run plugd: the checkout's main.ts and the bundle `deno task build` writes. */
+const PLUGD_MAINS = ["../../main.ts", "../../dist/plugd.js"].map((path) =>
+  new URL(path, import.meta.url).href
+);
+
 /** Why switching on failed (shown by `tracingStatus()`), or null. */
 let failure: string | null = null;
 
@@ -23,11 +28,12 @@ export function otlpEndpoint(env: Record<string, string | undefined>): string | 
  * Re-executes the daemon with `OTEL_DENO=true` when `env` names an OTLP endpoint and leaves
  * `OTEL_DENO` unset. Returns only when nothing was to be done or it failed (the reason is kept
  * for the start-up log; the daemon then runs untraced). Only in the plugd process itself
- * (`main.ts` is the main module), never in a test runner that calls the command in-process.
+ * (`main.ts` or the built `dist/plugd.js` is the main module), never in a test runner that
+ * calls the command in-process.
  */
 export function switchOnTracing(env: Record<string, string | undefined>): void {
   if (env.OTEL_DENO !== undefined || !otlpEndpoint(env)) return;
-  if (Deno.mainModule !== new URL("../../main.ts", import.meta.url).href) return;
+  if (!PLUGD_MAINS.includes(Deno.mainModule)) return;
   try {
     execve(Deno.execPath(), commandLine(), { ...Deno.env.toObject(), OTEL_DENO: "true" });
   } catch (error) {

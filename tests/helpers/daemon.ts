@@ -49,6 +49,8 @@ export interface StartDaemonOptions {
   readyTimeoutMs?: number;
   /** A command that runs the daemon, e.g. `["prlimit", "--nofile=256"]` (it must exec it). */
   prefix?: string[];
+  /** The module `deno run` starts: a built bundle (`dist/plugd.js`) or main.ts. @default main.ts */
+  entry?: string;
 }
 
 /** Starts a daemon and resolves once both listeners are up. */
@@ -62,7 +64,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
       "run",
       "--allow-all",
       ...(options.denoFlags ?? []),
-      MAIN,
+      options.entry ?? MAIN,
       "daemon",
       ...(options.args ?? ["--dev"]),
       "--state-dir",
