@@ -4,6 +4,7 @@ import {
   type StartDaemonOptions,
   type TestDaemon,
 } from "../../tests/helpers/daemon.ts";
+import { buildDaemon, DIST_DIR } from "../../scripts/build_daemon.ts";
 
 export { startDaemon, type StartDaemonOptions, type TestDaemon };
 
@@ -84,7 +85,19 @@ export async function installGrantEnable(c: SocketClient, source: string): Promi
   return id;
 }
 
-/** Start a daemon with plugin output kept quiet enough for load. */
-export function benchDaemon(options: StartDaemonOptions = {}): Promise<TestDaemon> {
-  return startDaemon({ readyTimeoutMs: 60_000, ...options });
+let bundle: Promise<string | undefined> | undefined;
+
+/**
+ * What operators run (the unit runs dist/plugd.js): the bundle, built once per bench process from
+ * this checkout so a stale dist/ is never measured. `PLUGD_BENCH_DAEMON=main.ts` runs the
+ * TypeScript modules instead (to compare).
+ */
+function daemonEntry(): Promise<string | undefined> {
+  if (Deno.env.get("PLUGD_BENCH_DAEMON") === "main.ts") return Promise.resolve(undefined);
+  return bundle ??= buildDaemon(DIST_DIR).then((built) => built.entry);
+}
+
+/** Start a daemon (the bundle operators run) with plugin output kept quiet enough for load. */
+export async function benchDaemon(options: StartDaemonOptions = {}): Promise<TestDaemon> {
+  return startDaemon({ readyTimeoutMs: 60_000, entry: await daemonEntry(), ...options });
 }

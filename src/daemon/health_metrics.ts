@@ -1,4 +1,7 @@
-/** Daemon-level series for `/metrics`: database commits and health, listener connections. */
+/**
+ * Daemon-level series for `/metrics`: database commits and health, listener connections, the
+ * daemon's own memory.
+ */
 import { metrics, type MetricsRegistry } from "../metrics/mod.ts";
 import type { Store } from "../store/mod.ts";
 import type { HttpListener } from "./http_listener.ts";
@@ -19,7 +22,9 @@ export function observeCommits(registry: MetricsRegistry = metrics): (ms: number
 /**
  * `plugd_store_degraded` (1 while writes fail) and, per listener, `plugd_http_connections`,
  * `plugd_http_connections_refused_total`, `plugd_http_connections_closed_total{reason}`,
- * `plugd_http_accept_errors_total`, refreshed at each scrape.
+ * `plugd_http_accept_errors_total`, and `plugd_daemon_memory_bytes{kind}` (RSS, the main V8
+ * heap's used and committed bytes, V8's external memory such as ArrayBuffers), refreshed at each
+ * scrape.
  */
 export function registerDaemonHealth(
   store: Store,
@@ -40,8 +45,17 @@ export function registerDaemonHealth(
     "plugd_http_accept_errors_total",
     "accept() failures (e.g. EMFILE), by listener",
   );
+  const memory = registry.gauge(
+    "plugd_daemon_memory_bytes",
+    "The daemon's memory by kind: rss, heap_used and heap_total (main V8 heap), external",
+  );
   registry.onCollect(() => {
     degraded.set({}, store.problem ? 1 : 0);
+    const used = Deno.memoryUsage();
+    memory.set({ kind: "rss" }, used.rss);
+    memory.set({ kind: "heap_used" }, used.heapUsed);
+    memory.set({ kind: "heap_total" }, used.heapTotal);
+    memory.set({ kind: "external" }, used.external);
     for (const l of listeners()) {
       const listener = l.addr.transport;
       open.set({ listener }, l.stats.open);

@@ -27,7 +27,7 @@ async function socketJson(
 
 Deno.test({
   name:
-    "the bundled daemon serves /v1/health, runs a plugin under its sandbox and serves the console's assets",
+    "the bundled daemon serves /v1/health and its memory in /metrics, runs a plugin under its sandbox and serves the console's assets",
   sanitizeResources: false,
   async fn() {
     // Outside the checkout (tests run in parallel): the bundle then needs the checkout's config.
@@ -44,6 +44,11 @@ Deno.test({
       });
       const health = await daemon.fetchSocket("/v1/health");
       assert.equal(health.status, 200, await health.text());
+      const scrape = await (await daemon.fetch("/metrics")).text();
+      for (const kind of ["rss", "heap_used", "heap_total", "external"]) {
+        const value = new RegExp(`^plugd_daemon_memory_bytes\\{kind="${kind}"\\} (\\d+)`, "m");
+        assert.ok(Number(value.exec(scrape)?.[1]) > 0, `the daemon's ${kind} in /metrics`);
+      }
 
       const installed = await socketJson(daemon, "POST", "/v1/plugins", { source: ECHO });
       assert.equal(installed.status, 201, JSON.stringify(installed.body));

@@ -84,6 +84,9 @@ Deno.test({
     const command = join(root, "usr/local/bin/plugd");
     assert.equal(await mode(command), 0o755);
     assert.match(await Deno.readTextFile(command), /exec \/opt\/plugd\/bin\/deno run/);
+    // The daemon's bundle, built at install (deno task build): the unit and the command run it.
+    assert.ok((await Deno.stat(join(opt, "dist/plugd.js"))).isFile);
+    assert.match(await Deno.readTextFile(command), /entry=\/opt\/plugd\/dist\/plugd\.js/);
     assert.match(await Deno.readTextFile(join(root, "etc/passwd")), /^plugd:x:\d+:\d+:/m);
 
     // The command works (with /opt/plugd mapped to the throwaway root).

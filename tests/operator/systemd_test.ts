@@ -50,7 +50,8 @@ Deno.test("scripts/plugd.service: notify readiness, reload, offline lockfile, ha
   for (const flag of ["--cached-only", "--frozen", "--no-prompt", "--unstable-net"]) {
     assert.ok(exec.split(/\s+/).includes(flag), `ExecStart has ${flag}`);
   }
-  assert.match(exec, /^\/opt\/plugd\/bin\/deno run .* \/opt\/plugd\/main\.ts daemon$/);
+  // The bundle install.sh builds (deno task build), not the TypeScript modules.
+  assert.match(exec, /^\/opt\/plugd\/bin\/deno run .* \/opt\/plugd\/dist\/plugd\.js daemon$/);
   const expected: [string, string][] = [
     ["Type", "notify"],
     ["ExecReload", "/bin/kill -HUP $MAINPID"],
