@@ -100,6 +100,8 @@ export class IntakeQueue {
   #queue: Item[] = [];
   #flushing: Promise<void> | null = null;
   #turn = new TurnYield();
+  /** Whether the last flush saw concurrent emitters (then the next one yields a turn first). */
+  #concurrent = true;
 
   constructor(store: Store, options: IntakeQueueOptions) {
     const maxBatch = options.maxBatch ?? 2000;
@@ -149,18 +151,23 @@ export class IntakeQueue {
 
   async #flush(): Promise<void> {
     try {
-      // Let requests that arrived in the same tick join the first batch (see TurnYield).
-      await this.#turn.next();
+      // Let requests that arrived in the same tick join the first batch (see TurnYield), when
+      // emitters are concurrent: one alone (a sequential `?wait=true` client) would only wait.
+      const yielded = this.#concurrent;
+      if (yielded) await this.#turn.next();
       while (this.#queue.length > 0) {
         const batch = this.#queue.splice(0, this.#cut());
+        // More than one event in a batch, or a batch after this one: emitters are concurrent.
+        this.#concurrent = batch.length > 1 || this.#queue.length > 0;
         try {
           const fresh = await this.#commit(batch);
           for (const item of batch) item.done.resolve({ duplicate: !fresh.has(item) });
         } catch (error) {
           for (const item of batch) item.done.reject(error);
         }
+        if (this.#queue.length > 0) this.#concurrent = true;
       }
-      this.#turn.idle();
+      if (yielded) this.#turn.idle();
     } finally {
       // Cleared in the same turn as the last emptiness check, so a submit() that comes after it
       // starts a new flush. It used to be cleared in a `.finally()` a few microtasks later: a

@@ -86,3 +86,29 @@ Deno.test("IntakeQueue.submitMany(): a group is never split across batches, and 
   await queue.drain();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("IntakeQueue: a lone emitter's event commits at once; a burst after it still shares commits", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "plugd-intake-" });
+  await using store = await openStore(`file:${dir}/plugd.db`);
+  const batches: string[][] = [];
+  const queue = new IntakeQueue(store, {
+    onCommitted: (batch) => batches.push(batch.map((a) => a.event.id)),
+  });
+  // One after another: each its own batch (nothing to wait for).
+  for (const id of ["s1", "s2"]) await queue.submit(event(id), []);
+  // Ten at once after them: the first goes out at once, the other nine queue behind its commit.
+  const burst = (prefix: string) =>
+    Promise.all(Array.from({ length: 10 }, (_, i) => queue.submit(event(`${prefix}${i}`), [])));
+  await burst("a");
+  // Ten more: the last flush saw concurrent emitters, so it yields a turn and takes all ten.
+  await burst("b");
+  assert.deepEqual(batches, [
+    ["s1"],
+    ["s2"],
+    ["a0"],
+    ["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9"],
+    ["b0", "b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8", "b9"],
+  ]);
+  await queue.drain();
+  await Deno.remove(dir, { recursive: true });
+});

@@ -107,7 +107,7 @@ export class InThreadWriter {
 
   /**
    * Commits `statements` atomically now (with `syncLog`, resolves once the log is synced, and
-   * calls `written` before the sync); resolves with the commit's duration in ms.
+   * calls `written` while the sync runs); resolves with the commit's duration in ms.
    */
   batch(statements: InStatement[], written?: () => void): Promise<number> {
     if (this.#offload !== null && this.#big(statements, this.#offload)) {
@@ -126,9 +126,12 @@ export class InThreadWriter {
     this.#commits++;
     this.#schedule();
     if (this.#logSync === null) return Promise.resolve(performance.now() - started);
-    // Committed and visible; durable once the log's sync is done.
+    // Committed and visible; durable once the log's sync is done. The sync is started before
+    // `written` runs (it hands the batch to delivery, whose frame write to a plugin would
+    // otherwise delay the sync, which a `?wait=true` waits for).
+    const synced = this.#logSync.sync();
     written?.();
-    return this.#logSync.sync().then(() => performance.now() - started);
+    return synced.then(() => performance.now() - started);
   }
 
   #big(statements: InStatement[], offload: Offload): boolean {
