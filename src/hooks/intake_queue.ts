@@ -38,6 +38,9 @@ export interface IntakeQueueOptions {
  * that queued meanwhile reach submit() only in a later turn; setTimeout(0) costs ~1-2 ms. One
  * long-lived MessageChannel (a fresh one per call does not yield past I/O), closed after 1 s
  * idle so it never keeps a process alive. bench/ (issue 8): 3.0k -> ~13k events/s, 64 clients.
+ * Only taken while emitters are concurrent (the last flush's batch held more than one event, or
+ * more queued behind it): for a lone emitter, such as a sequential `?wait=true` client, the turn
+ * only delays its commit (docs/performance.md, "The daemon path (issue 23, seventh round)").
  */
 class TurnYield {
   #channel: MessageChannel | null = null;
