@@ -8,13 +8,7 @@
 import { join } from "node:path";
 import { builtinModules } from "node:module";
 import type * as Esbuild from "esbuild";
-
-let loaded: typeof Esbuild | undefined;
-
-/** esbuild, loaded on the first bundle: a daemon that never bundles does not hold it. */
-async function esbuildModule(): Promise<typeof Esbuild> {
-  return loaded ??= await import("esbuild");
-}
+import { withEsbuild } from "./esbuild_service.ts";
 import { cjsExportNames, isEsm } from "./cjs_exports.ts";
 import { BundleError } from "./errors.ts";
 import type { InstalledPackage, ResolvedNpm } from "./resolve_npm.ts";
@@ -75,27 +69,29 @@ export function packageOf(specifier: string): string {
 /** The bare specifiers the plugin's own modules (from `entry`) import, `@plugd/sdk` aside. */
 export async function scanImports(packageDir: string, entry: string): Promise<Set<string>> {
   const found = new Set<string>();
-  await (await esbuildModule()).build({
-    entryPoints: [join(packageDir, entry)],
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "neutral",
-    logLevel: "silent",
-    plugins: [{
-      name: "plugd-scan",
-      setup(build) {
-        build.onResolve({ filter: /^[^./]/ }, (args) => {
-          if (!args.path.startsWith("node:") && !args.path.startsWith("@plugd/sdk")) {
-            found.add(args.path);
-          }
-          return { path: args.path, external: true };
-        });
-      },
-    }],
-  }).catch((e: Error) => {
-    throw new BundleError(`reading the plugin's imports failed: ${e.message}`);
-  });
+  await withEsbuild((esbuild) =>
+    esbuild.build({
+      entryPoints: [join(packageDir, entry)],
+      bundle: true,
+      write: false,
+      format: "esm",
+      platform: "neutral",
+      logLevel: "silent",
+      plugins: [{
+        name: "plugd-scan",
+        setup(build) {
+          build.onResolve({ filter: /^[^./]/ }, (args) => {
+            if (!args.path.startsWith("node:") && !args.path.startsWith("@plugd/sdk")) {
+              found.add(args.path);
+            }
+            return { path: args.path, external: true };
+          });
+        },
+      }],
+    }).catch((e: Error) => {
+      throw new BundleError(`reading the plugin's imports failed: ${e.message}`);
+    })
+  );
   return found;
 }
 
@@ -125,58 +121,62 @@ export async function bundleNpm(
 ): Promise<DepsFile> {
   const outdir = join(packageDir, VENDOR_DIR);
   const entries = Object.fromEntries(specifiers.map((s) => [safeName(s), s]));
-  const result = await (await esbuildModule()).build({
-    entryPoints: Object.keys(entries).map((name) => ({ in: `plugd-entry:${name}`, out: name })),
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    // ES module builds first ("import", "module"), Node's built-ins as `node:` imports.
-    platform: "neutral",
-    mainFields: ["module", "main"],
-    conditions: ["import", "module", "deno", "node", "default"],
-    alias: Object.fromEntries(builtinModules.map((m) => [m, `node:${m}`])),
-    target: "esnext",
-    outdir,
-    absWorkingDir: resolved.buildDir,
-    metafile: true,
-    logLevel: "silent",
-    legalComments: "inline",
-    chunkNames: "chunk-[hash]",
-    external: ["@plugd/sdk", "node:*"],
-    banner: { js: BANNER },
-    plugins: [{
-      name: "plugd-entries",
-      setup(build) {
-        build.onResolve({ filter: /^plugd-entry:/ }, (args) => ({
-          path: args.path.slice("plugd-entry:".length),
-          namespace: "plugd-entry",
-        }));
-        build.onLoad({ filter: /.*/, namespace: "plugd-entry" }, async (args) => {
-          const spec = entries[args.path]!;
-          const where = { kind: "import-statement" as const, resolveDir: resolved.buildDir };
-          const target = await build.resolve(spec, where);
-          if (target.errors.length > 0) return { errors: target.errors };
-          return {
-            contents: await entrySource(spec, target.path, async (s, fromDir) => {
-              const r = await build.resolve(s, { kind: "require-call", resolveDir: fromDir });
-              return r.errors.length > 0 || r.external ? undefined : r.path;
-            }),
-            resolveDir: resolved.buildDir,
-            loader: "js",
-          };
-        });
-      },
-    }],
-  }).catch((e: Esbuild.BuildFailure | Error) => {
-    const first = "errors" in e ? e.errors[0] : undefined;
-    const file = first?.location?.file;
-    const p = file ? owner(join(resolved.buildDir, file), resolved.packages) : undefined;
-    throw new BundleError(
-      `bundling ${p ? `npm dependency ${p.name}@${p.version}` : "the npm dependencies"} failed: ` +
-        `${first?.text ?? e.message}${file ? ` (${file})` : ""}`,
-      p?.name,
-    );
-  });
+  const result = await withEsbuild((esbuild) =>
+    esbuild.build({
+      entryPoints: Object.keys(entries).map((name) => ({ in: `plugd-entry:${name}`, out: name })),
+      bundle: true,
+      splitting: true,
+      format: "esm",
+      // ES module builds first ("import", "module"), Node's built-ins as `node:` imports.
+      platform: "neutral",
+      mainFields: ["module", "main"],
+      conditions: ["import", "module", "deno", "node", "default"],
+      alias: Object.fromEntries(builtinModules.map((m) => [m, `node:${m}`])),
+      target: "esnext",
+      outdir,
+      absWorkingDir: resolved.buildDir,
+      metafile: true,
+      logLevel: "silent",
+      legalComments: "inline",
+      chunkNames: "chunk-[hash]",
+      external: ["@plugd/sdk", "node:*"],
+      banner: { js: BANNER },
+      plugins: [{
+        name: "plugd-entries",
+        setup(build) {
+          build.onResolve({ filter: /^plugd-entry:/ }, (args) => ({
+            path: args.path.slice("plugd-entry:".length),
+            namespace: "plugd-entry",
+          }));
+          build.onLoad({ filter: /.*/, namespace: "plugd-entry" }, async (args) => {
+            const spec = entries[args.path]!;
+            const where = { kind: "import-statement" as const, resolveDir: resolved.buildDir };
+            const target = await build.resolve(spec, where);
+            if (target.errors.length > 0) return { errors: target.errors };
+            return {
+              contents: await entrySource(spec, target.path, async (s, fromDir) => {
+                const r = await build.resolve(s, { kind: "require-call", resolveDir: fromDir });
+                return r.errors.length > 0 || r.external ? undefined : r.path;
+              }),
+              resolveDir: resolved.buildDir,
+              loader: "js",
+            };
+          });
+        },
+      }],
+    }).catch((e: Esbuild.BuildFailure | Error) => {
+      const first = "errors" in e ? e.errors[0] : undefined;
+      const file = first?.location?.file;
+      const p = file ? owner(join(resolved.buildDir, file), resolved.packages) : undefined;
+      throw new BundleError(
+        `bundling ${
+          p ? `npm dependency ${p.name}@${p.version}` : "the npm dependencies"
+        } failed: ` +
+          `${first?.text ?? e.message}${file ? ` (${file})` : ""}`,
+        p?.name,
+      );
+    })
+  );
   function dynamicLoad(file: string, what: string): BundleError {
     const p = owner(join(resolved.buildDir, file), resolved.packages);
     return new BundleError(
@@ -250,9 +250,4 @@ export function findDynamicLoad(text: string): { source: string; code: string } 
     return { source, code: m[0] };
   }
   return undefined;
-}
-
-/** Stops esbuild's service process (call when done bundling). */
-export async function stopBundler(): Promise<void> {
-  await loaded?.stop();
 }

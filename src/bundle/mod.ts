@@ -20,3 +20,4 @@ export {
 } from "./bundle_npm.ts";
 export { BundleError } from "./errors.ts";
 export { LOCK_FILE, type StagedPackage, stagePackage } from "./stage_package.ts";
+export { bundleRuntime } from "./runtime_bundle.ts";

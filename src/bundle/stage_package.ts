@@ -11,9 +11,9 @@ import {
   bundleNpm,
   packageOf,
   scanImports,
-  stopBundler,
   VENDOR_DIR,
 } from "./bundle_npm.ts";
+import { stopBundler } from "./esbuild_service.ts";
 import { BundleError } from "./errors.ts";
 import { resolveNpm } from "./resolve_npm.ts";
 

@@ -21,7 +21,6 @@ import { type ShellLaunch, shellSandbox } from "./addon_sandbox.ts";
 import { launcherArgv } from "./launcher.ts";
 import { PLUGIN_MALLOC_TUNABLES } from "./malloc_env.ts";
 import { channelFor } from "./channel_plan.ts";
-import { SDK_DIR, SHIM_DIR } from "./runtime_dirs.ts";
 import { IN_SANDBOX, SANDBOX_VIEW } from "./sandbox_paths.ts";
 import { capsDrop, dropToUid } from "./uid_switch.ts";
 
@@ -43,7 +42,7 @@ export interface PluginDirs {
   dataDir: string;
   /** `$TMP` on the host: used in flags-only mode (the sandbox gives a private tmpfs instead). */
   tmpDir: string;
-  /** `bootstrap.ts`, `import_map.json` and `cache/` (from `preparePlugin`). */
+  /** `runtime.js`, `bootstrap.ts`, `import_map.json` and `cache/` (from `preparePlugin`). */
   preparedDir: string;
 }
 
@@ -78,10 +77,6 @@ export interface LaunchOptions {
   maxFileBytes?: number;
   /** Start inside this mount namespace (where the data volumes are mounted). */
   mountNamespace?: { nsenterPath: string; namespace: string };
-  /** @default the repository's `sdk/` */
-  sdkDir?: string;
-  /** @default the repository's `src/runtime/shim/` */
-  shimDir?: string;
   /** Test-only: host paths bound read-write at the same place (widens the mount namespace). */
   extraBinds?: string[];
   /** Run a system addon's bash operation instead of deno (bubblewrap mode only). */
@@ -253,8 +248,6 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
       ...sandbox.libs.map((l) => at(l, l)),
       at(sandbox.denoPath, IN_SANDBOX.deno),
       ...(inner ? [at(sandbox.setprivPath, IN_SANDBOX.setpriv)] : []),
-      at(o.sdkDir ?? SDK_DIR, IN_SANDBOX.sdk),
-      at(o.shimDir ?? SHIM_DIR, IN_SANDBOX.shim),
       at(dirs.preparedDir, IN_SANDBOX.prepared),
       at(dirs.pluginDir, IN_SANDBOX.plugin),
       ...(channel ? [at(channel.hostPath, channel.path)] : []),

@@ -29,8 +29,6 @@ const BASE: LaunchOptions = {
   sandbox: SANDBOX,
   env: { API_TOKEN: "s3cret-token", OTHER: "not granted" },
   launchDir: "/srv/state/launch",
-  sdkDir: "/opt/plugd/sdk",
-  shimDir: "/opt/plugd/src/runtime/shim",
 };
 const CGROUP_V1: CapsFacts = {
   mechanism: "cgroup-v1",
@@ -62,10 +60,11 @@ Deno.test("launchPlan() mounts the plugin's folders at fixed paths; host paths s
       "/srv/state/data/hello -> /data",
       "/srv/state/prepared/hello/1.0.0 -> /plugd/prepared",
       "/opt/deno/bin/deno -> /plugd/bin/deno",
-      "/opt/plugd/sdk -> /plugd/sdk",
       `${launchPlan(BASE).channel!.hostPath} -> /plugd/channel.sock`,
     ]
   ) assert.ok(binds.includes(b), `${b} in ${binds.join("; ")}`);
+  // The shim and the SDK run from the prepared folder's runtime module: their folders stay out.
+  assert.deepEqual(binds.filter((b) => /-> \/plugd\/(sdk|src)\b/.test(b)), []);
   assert.deepEqual(after(bwrap, "--tmpfs"), ["/tmp"]);
   const deno = argv.slice(argv.lastIndexOf("/plugd/bin/deno"));
   assert.equal(deno[1], "run");

@@ -13,11 +13,12 @@ export const IN_SANDBOX = {
   deno: "/plugd/bin/deno",
   /** setpriv, which drops to the plugin's uid inside the sandbox when plugd runs as root. */
   setpriv: "/plugd/bin/setpriv",
-  /** `@plugd/sdk`. */
+  /**
+   * `@plugd/sdk`'s sources, mounted only while a plugin is prepared (its type check): a running
+   * plugin imports the SDK from the runtime module in the prepared folder.
+   */
   sdk: "/plugd/sdk",
-  /** The shim, at the same place relative to the SDK as in the repository (`../../../sdk`). */
-  shim: "/plugd/src/runtime/shim",
-  /** Bootstrap, import map and the module cache (`DENO_DIR`), read-only. */
+  /** Runtime module, bootstrap, import map and the module cache (`DENO_DIR`), read-only. */
   prepared: "/plugd/prepared",
   /** The module cache inside the prepared folder. */
   cache: "/plugd/prepared/cache",
