@@ -1,0 +1,86 @@
+/**
+ * A prepared plugin runs plugd's shim and `@plugd/sdk` from one bundled module in its prepared
+ * folder (`runtime.js`), and its own files unbundled: what the integrity check hashed is what
+ * runs, and a stack trace names the plugin's files.
+ */
+import assert from "node:assert/strict";
+import { startPlugin } from "../../src/harness/mod.ts";
+import {
+  detectSandbox,
+  PluginPrepareError,
+  preparePlugin,
+  type SandboxInfo,
+} from "../../src/runtime/mod.ts";
+import { fixture, OPTS } from "./_helpers.ts";
+
+const bwrap = await detectSandbox({ requested: "bwrap" });
+
+Deno.test(
+  "a prepared plugin runs the shim and the SDK from the one runtime module, its own files unbundled",
+  OPTS,
+  async () => {
+    await using p = await startPlugin(fixture("runtime-module"));
+    const where = await p.emit("test.where", {}) as {
+      sdk: string;
+      version: string;
+      stack: string[];
+    };
+    assert.match(where.sdk, /\/runtime\.js$/);
+    if (bwrap.mode === "bwrap") assert.equal(where.sdk, "file:///plugd/prepared/runtime.js");
+    assert.match(where.version, /^\d+\.\d+\.\d+/);
+    // Innermost first: the plugin's own files by name, then the shim's dispatch in the runtime
+    // module; no frame from the shim's or the SDK's source folders.
+    assert.match(where.stack[0]!, /\/lib\/frames\.ts$/);
+    assert.match(where.stack[1]!, /\/main\.ts$/);
+    assert.ok(where.stack.slice(2).some((f) => f === where.sdk), where.stack.join("\n"));
+    assert.deepEqual(where.stack.filter((f) => /\/src\/runtime\/shim\/|\/sdk\//.test(f)), []);
+  },
+);
+
+async function prepared(main: string, sandbox?: SandboxInfo) {
+  const dir = await Deno.makeTempDir({ prefix: "plugd-runtime-" });
+  await Deno.mkdir(`${dir}/p`);
+  await Deno.writeTextFile(`${dir}/p/main.ts`, main);
+  return {
+    dir,
+    run: () =>
+      preparePlugin({
+        pluginDir: `${dir}/p`,
+        preparedDir: `${dir}/prep`,
+        sandbox,
+        typeCheck: false,
+      }),
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  };
+}
+
+const MAIN = 'import { definePlugin } from "@plugd/sdk";\nexport default definePlugin({});\n';
+
+Deno.test("preparePlugin() writes one runtime module: @plugd/sdk and the bootstrap's shim, no host path, no node: module at start", async () => {
+  await using a = await prepared(MAIN, bwrap);
+  const r = await a.run();
+  const text = await Deno.readTextFile(`${a.dir}/prep/runtime.js`);
+  const map = JSON.parse(await Deno.readTextFile(`${a.dir}/prep/import_map.json`));
+  assert.equal(map.imports["@plugd/sdk"], `file://${r.runtime}`);
+  assert.match(await Deno.readTextFile(`${a.dir}/prep/bootstrap.ts`), /runtime\.js"/);
+  // Its comments name plugd's modules relative to the installation, never where it lives.
+  const install = new URL("../..", import.meta.url).pathname;
+  assert.ok(text.includes("// src/runtime/shim/channel.ts"));
+  assert.ok(!text.includes(install) && !text.includes(a.dir));
+  // Deno's Node layer costs a start ~20-35 ms of CPU: node: modules stay dynamic imports.
+  assert.deepEqual(text.match(/^import .*$/gm), null);
+  assert.match(text, /import\("node:v8"\)/);
+});
+
+for (const sandbox of [bwrap, undefined]) {
+  Deno.test(`preparePlugin() ${sandbox ? "in the sandbox" : "in flags mode"} refuses the SDK's files by path: a running plugin has only the runtime module`, async () => {
+    const sdk = sandbox
+      ? "/plugd/sdk/version.ts"
+      : new URL("../../sdk/version.ts", import.meta.url).pathname;
+    await using a = await prepared(`import ${JSON.stringify(sdk)};\n${MAIN}`, sandbox);
+    await assert.rejects(
+      a.run(),
+      (e: Error) => e instanceof PluginPrepareError && e.message.includes("version.ts"),
+    );
+  });
+}
