@@ -56,7 +56,7 @@ async function prepared(main: string, sandbox?: SandboxInfo) {
 
 const MAIN = 'import { definePlugin } from "@plugd/sdk";\nexport default definePlugin({});\n';
 
-Deno.test("preparePlugin() writes one runtime module: @plugd/sdk and the bootstrap's shim, no host path, no node: module at start", async () => {
+Deno.test("preparePlugin() writes one runtime module: @plugd/sdk and the bootstrap's shim, no host path, no node: module at start, its V8 code cached", async () => {
   await using a = await prepared(MAIN, bwrap);
   const r = await a.run();
   const text = await Deno.readTextFile(`${a.dir}/prep/runtime.js`);
@@ -70,6 +70,8 @@ Deno.test("preparePlugin() writes one runtime module: @plugd/sdk and the bootstr
   // Deno's Node layer costs a start ~20-35 ms of CPU: node: modules stay dynamic imports.
   assert.deepEqual(text.match(/^import .*$/gm), null);
   assert.match(text, /import\("node:v8"\)/);
+  // Loaded once while preparing: the read-only cache a start reads holds V8's code for it.
+  assert.ok((await Deno.stat(`${a.dir}/prep/cache/v8_code_cache_v2`)).isFile);
 });
 
 for (const sandbox of [bwrap, undefined]) {
