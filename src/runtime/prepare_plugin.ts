@@ -106,8 +106,8 @@ function runtimeModule(shimDir: string): Promise<string> {
  * specifiers, so the plugin needs no read permission; the entry's once the protocol channel is
  * open and the host's `init` came) and the import map (`@plugd/sdk` is the runtime module),
  * refuses a module graph that leaves the plugin's and the prepared folders, type-checks the entry
- * against the SDK's sources, and warms the cache, all inside the sandbox layout the plugin will
- * run in.
+ * against the SDK's sources, and warms the cache (V8's code cache of the runtime module too), all
+ * inside the sandbox layout the plugin will run in.
  *
  * @example
  * ```ts
