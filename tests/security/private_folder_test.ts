@@ -91,7 +91,12 @@ Deno.test({ name: "echo", sanitizeOps: false, sanitizeResources: false, async fn
       const out = await cli("filter", "text.upper", "--data", '{"text":"hey"}', "--json");
       assert.match(out, /"text": "HEY"/);
       const flags = await cli("plugin", "flags", "echo", "--json");
-      assert.ok(flags.includes(checkout), "the plan mounts the private checkout's SDK");
+      // The plugin's folders come from the private state dir; the shim and the SDK run from its
+      // prepared folder's runtime module, so the checkout's folders are no longer mounted.
+      assert.ok(flags.includes(join(dir, "state")), "the plan mounts the private state dir");
+      for (const src of ["sdk", "src/runtime/shim"]) {
+        assert.ok(!flags.includes(join(checkout, src)), `the plan mounts ${src}`);
+      }
     } finally {
       try {
         daemon.kill("SIGTERM");
