@@ -69,6 +69,8 @@ export interface StartPluginOptions {
   idleStopMs?: number;
   /** Standby processes after idle stops (see `SupervisorOptions`). @default off */
   standby?: SupervisorOptions["standby"];
+  /** Launchers waiting in fresh cgroups for starts (see `SupervisorOptions`). @default 0 */
+  seats?: number;
   /** Type-checks the plugin as an install does. @default true */
   typeCheck?: boolean;
   /** How long a cancelled command may take to answer before it is killed. @default 2000 */
@@ -164,6 +166,7 @@ export async function startPlugin(
       cpuBudget: options.cpuBudget,
       idleStopMs: options.idleStopMs ?? 0,
       standby: options.standby,
+      seats: options.seats,
     });
     const limits = { ...manifest.limits };
     if (options.timeoutMs) limits.timeout_ms = options.timeoutMs;

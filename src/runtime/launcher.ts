@@ -11,15 +11,33 @@
  * `--new-session` (whose setsid() in pid 1 came before pid 1 armed its death signal).
  */
 
-/**
- * The script; its arguments are `[--cgroup FILE | --args-file FILE | --fsize BLOCKS]... --
- * COMMAND...` (`--fsize`: RLIMIT_FSIZE in 512-byte blocks, `ulimit -f`).
- */
-export const LAUNCHER_SCRIPT = 'while [ "$1" != -- ]; do case "$1" in ' +
+/** The launcher's steps, then `exec` (shared by the launcher and a seat). */
+const STEPS_LOOP = 'while [ "$1" != -- ]; do case "$1" in ' +
   '--cgroup) echo $$ > "$2" || exit 125;; ' +
   '--args-file) exec 3< "$2"; rm -f -- "$2";; ' +
   '--fsize) ulimit -f "$2" || exit 125;; ' +
   '*) exit 125;; esac; shift 2; done; shift; exec "$@"';
+
+/**
+ * The script; its arguments are `[--cgroup FILE | --args-file FILE | --fsize BLOCKS]... --
+ * COMMAND...` (`--fsize`: RLIMIT_FSIZE in 512-byte blocks, `ulimit -f`).
+ */
+export const LAUNCHER_SCRIPT = STEPS_LOOP;
+
+/**
+ * A seat (`_cgroup_seat.ts`): started ahead of a plugin, it joins the `cgroup.procs` files it is
+ * given, says `ready` on stdout and waits on stdin. `go` makes it source its command file (the
+ * launcher's options without `--cgroup`, `--`, the command, as one `set --` line: see
+ * {@linkcode seatCommandFile}), delete it and go on as the launcher; end of input (its daemon is
+ * gone) makes it exit. Arguments: `COMMAND_FILE CGROUP_PROCS...`. It reads one short line only:
+ * dash reads a pipe a byte per system call.
+ */
+export const SEAT_SCRIPT = 'f=$1; shift; for p; do echo $$ > "$p" || exit 125; done; ' +
+  'echo ready || exit 125; IFS= read -r go || exit 0; [ "$go" = go ] || exit 125; ' +
+  '. "$f" || exit 125; rm -f -- "$f"; ' + STEPS_LOOP;
+
+/** `argv[0]` of a seat as `ps` shows it. */
+export const SEAT_NAME = "plugd-seat";
 
 /**
  * The keeper, started by `setpriv --pdeathsig TERM` so it gets SIGTERM the moment the daemon dies
@@ -98,4 +116,43 @@ export function launcherArgv(command: string[], steps: LauncherSteps): string[] 
   }
   if (options.length === 0) return command;
   return [LAUNCHER_SHELL, "-c", LAUNCHER_SCRIPT, "plugd-launch", ...options, "--", ...command];
+}
+
+/** A launcher command line taken apart: the `--cgroup` files, the other options, the command. */
+export interface LauncherParts {
+  cgroupProcs: string[];
+  /** Option and value pairs other than `--cgroup`, in order. */
+  options: string[];
+  command: string[];
+}
+
+/**
+ * Takes apart what {@linkcode launcherArgv} made without a keeper; null for anything else (a
+ * command without the launcher, a keeper's).
+ */
+export function parseLauncherArgv(argv: string[]): LauncherParts | null {
+  const head = [LAUNCHER_SHELL, "-c", LAUNCHER_SCRIPT, "plugd-launch"];
+  if (head.some((a, i) => argv[i] !== a)) return null;
+  const out: LauncherParts = { cgroupProcs: [], options: [], command: [] };
+  let i = head.length;
+  for (; argv[i] !== "--"; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (flag === undefined || value === undefined) return null;
+    if (flag === "--cgroup") out.cgroupProcs.push(value);
+    else out.options.push(flag, value);
+  }
+  out.command = argv.slice(i + 1);
+  return out.command.length > 0 ? out : null;
+}
+
+function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * What a seat sources on `go`: one `set --` line with the launcher's options (no `--cgroup`: the
+ * seat is in its cgroups already), `--` and the command, each word single-quoted.
+ */
+export function seatCommandFile(parts: Pick<LauncherParts, "options" | "command">): string {
+  return `set -- ${[...parts.options, "--", ...parts.command].map(shellQuote).join(" ")}\n`;
 }

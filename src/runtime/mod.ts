@@ -65,7 +65,7 @@ export { IN_SANDBOX, SANDBOX_VIEW } from "./sandbox_paths.ts";
 export { capsDrop, dropToUid, missingCaps, UID_SWITCH_CAPS, type UidSwitch } from "./uid_switch.ts";
 export { LAUNCHER_SCRIPT } from "./launcher.ts";
 export type { Runner, RunningChild } from "./runner.ts";
-export { processRunner } from "./process_runner.ts";
+export { type ProcessRunner, processRunner, type ProcessRunnerOptions } from "./process_runner.ts";
 export { manifestHandlers } from "./manifest_handlers.ts";
 export { DataVolumes, type DataVolumesOptions, type VolumeMode } from "./data_volumes.ts";
 export { imageSizeMb } from "./volume_image.ts";

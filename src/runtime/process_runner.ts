@@ -1,6 +1,9 @@
 /** The real {@linkcode Runner}: cgroups and the secret arguments file, then `Deno.Command`. */
+import type { CgroupSeat } from "./_cgroup_seat.ts";
+import { SeatKeeper } from "./_seat_keeper.ts";
 import { type ChannelSocket, listenChannel } from "./channel_socket.ts";
 import type { LaunchPlan } from "./launch_plan.ts";
+import { type LauncherParts, parseLauncherArgv, seatCommandFile } from "./launcher.ts";
 import type { Runner, RunningChild } from "./runner.ts";
 
 const encoder = new TextEncoder();
@@ -61,31 +64,124 @@ function exists(path: string): boolean {
   }
 }
 
+/** Options of {@linkcode processRunner}. */
+export interface ProcessRunnerOptions {
+  /**
+   * How many seats (`_cgroup_seat.ts`) wait for starts: launchers already in a fresh cgroup set,
+   * so a start does no cgroup migration. Only for plans with cgroup v1 caps, the launcher and no
+   * process environment (the bubblewrap sandbox); others start the cold way. Dispose the runner
+   * to end them. 0 = none. @default 0
+   */
+  seats?: number;
+}
+
+/** A {@linkcode Runner} that may hold seats: dispose it to end them. */
+export type ProcessRunner = Runner & AsyncDisposable;
+
+/** The seat a plan can use: its launcher parts and its cgroups' parent folders. */
+function seatFit(plan: LaunchPlan): { parts: LauncherParts; parents: string[] } | null {
+  if (plan.cgroups.length === 0 || Object.keys(plan.env).length > 0) return null;
+  const parts = parseLauncherArgv(plan.argv);
+  if (!parts || parts.cgroupProcs.length !== plan.cgroups.length) return null;
+  const parents: string[] = [];
+  for (const [i, c] of plan.cgroups.entries()) {
+    if (parts.cgroupProcs[i] !== `${c.dir}/cgroup.procs`) return null;
+    parents.push(c.dir.slice(0, c.dir.lastIndexOf("/")));
+  }
+  return { parts, parents };
+}
+
+/**
+ * Moves a seat's folders to the plan's cgroups (a rename: the seat stays in them, nothing
+ * migrates) and writes the plan's limits there, before the seat is told to go. Throws, having
+ * ended the seat, when a step fails; `RenameUnsupported` when cgroups cannot be renamed (v2).
+ */
+async function seatCgroups(seat: CgroupSeat, plan: LaunchPlan): Promise<void> {
+  const where = [...seat.dirs];
+  try {
+    for (const [i, c] of plan.cgroups.entries()) {
+      if (exists(c.dir) && !removedNow(c.dir)) throw new Error(`${c.dir} is still busy`);
+      try {
+        Deno.renameSync(where[i]!, c.dir);
+      } catch (e) {
+        throw new RenameUnsupported(e);
+      }
+      where[i] = c.dir;
+    }
+    // A seat's folders are fresh: only the plan's own values, no defaults to restore.
+    for (const c of plan.cgroups) {
+      for (const [file, value] of c.files) Deno.writeTextFileSync(`${c.dir}/${file}`, value);
+    }
+  } catch (error) {
+    await seat.discard(where);
+    throw error;
+  }
+}
+
+class RenameUnsupported extends Error {
+  constructor(cause: unknown) {
+    super("cgroup folders cannot be renamed here", { cause });
+    this.name = "RenameUnsupported";
+  }
+}
+
 /**
  * Creates a runner. A plugin's cgroups are named after it, so a start waits until the previous
  * process of the same plugin has released them.
  */
-export function processRunner(): Runner {
+export function processRunner(options: ProcessRunnerOptions = {}): ProcessRunner {
+  const { seats = 0 } = options;
+  if (!Number.isInteger(seats) || seats < 0) {
+    throw new RangeError(`seats must be a whole number, got ${seats}`);
+  }
+  const keeper = seats > 0 ? new SeatKeeper(seats) : null;
   const releasing = new Map<string, Promise<void>>();
+
+  /** Takes a ready seat and hands it the plan; null when there is none (or it did not fit). */
+  async function fromSeat(
+    plan: LaunchPlan,
+    fit: { parts: LauncherParts; parents: string[] },
+  ): Promise<CgroupSeat | null> {
+    const seat = keeper!.take(fit.parents);
+    if (!seat) return null;
+    try {
+      await seatCgroups(seat, plan);
+    } catch (e) {
+      if (e instanceof RenameUnsupported) keeper!.disable();
+      return null; // the cold way, which handles a busy leftover
+    }
+    return seat;
+  }
+
   return {
     async start(plan: LaunchPlan): Promise<RunningChild> {
       await Promise.all(plan.cgroups.map((c) => releasing.get(c.dir)));
+      const fit = keeper ? seatFit(plan) : null;
+      let settle = () => {};
+      if (fit) {
+        let once = false;
+        settle = () => once || (once = true, keeper!.settled());
+      }
+      const seat = fit ? await fromSeat(plan, fit) : null;
       let socket: ChannelSocket | undefined;
       const cleanup = async () => {
         socket?.close();
         if (plan.argsFile) await Deno.remove(plan.argsFile.path).catch(() => {});
+        if (seat) await Deno.remove(seat.commandFile).catch(() => {});
         for (const c of plan.cgroups) await removeDir(c.dir);
       };
       let child: Deno.ChildProcess;
       try {
-        for (const c of plan.cgroups) {
-          let leftover = exists(c.dir);
-          // An empty leftover is made anew: a fresh folder has the kernel's defaults, and its
-          // age tells other daemons' sweeps (cgroup_sweep.ts) that it is about to be joined.
-          if (leftover) leftover = !removedNow(c.dir);
-          Deno.mkdirSync(c.dir, { recursive: true });
-          const files = leftover ? [...(c.defaults ?? []), ...c.files] : c.files;
-          for (const [file, value] of files) Deno.writeTextFileSync(`${c.dir}/${file}`, value);
+        if (!seat) {
+          for (const c of plan.cgroups) {
+            let leftover = exists(c.dir);
+            // An empty leftover is made anew: a fresh folder has the kernel's defaults, and its
+            // age tells other daemons' sweeps (cgroup_sweep.ts) that it is about to be joined.
+            if (leftover) leftover = !removedNow(c.dir);
+            Deno.mkdirSync(c.dir, { recursive: true });
+            const files = leftover ? [...(c.defaults ?? []), ...c.files] : c.files;
+            for (const [file, value] of files) Deno.writeTextFileSync(`${c.dir}/${file}`, value);
+          }
         }
         if (plan.argsFile) {
           await Deno.remove(plan.argsFile.path).catch(() => {});
@@ -94,27 +190,41 @@ export function processRunner(): Runner {
         }
         const ch = plan.channel;
         if (ch) socket = listenChannel(ch.hostPath, { mode: ch.mode, owner: ch.owner });
-        child = new Deno.Command(plan.argv[0]!, {
-          args: plan.argv.slice(1),
-          env: plan.env,
-          clearEnv: true,
-          stdin: "piped",
-          stdout: "piped",
-          stderr: "piped",
-        }).spawn();
+        if (seat) {
+          Deno.writeTextFileSync(seat.commandFile, seatCommandFile(fit!.parts), {
+            mode: 0o600,
+            createNew: true,
+          });
+          child = seat.child;
+          child.ref(); // a plugin now, no longer a waiting seat
+        } else {
+          child = new Deno.Command(plan.argv[0]!, {
+            args: plan.argv.slice(1),
+            env: plan.env,
+            clearEnv: true,
+            stdin: "piped",
+            stdout: "piped",
+            stderr: "piped",
+          }).spawn();
+        }
       } catch (error) {
+        if (seat) await seat.discard([]);
         await cleanup();
+        settle();
         throw error;
       }
       const status = child.status.then((s) => ({ code: s.code, signal: s.signal }));
+      status.finally(settle);
+      // A seat's stdin first carries `go` (the command file is in place), then what follows.
+      const writer = seat || socket ? child.stdin.getWriter() : null;
+      if (seat) writer!.write(encoder.encode("go\n")).catch(() => {});
       if (socket) {
         // The nonce goes to the child's stdin, which then closes: frames travel on the socket.
-        const writer = child.stdin.getWriter();
-        writer.write(encoder.encode(`${socket.nonce}\n`)).then(() => writer.close()).catch(
+        writer!.write(encoder.encode(`${socket.nonce}\n`)).then(() => writer!.close()).catch(
           () => {},
         );
         status.then(() => socket?.close());
-      }
+      } else writer?.releaseLock();
       const released = status.then(cleanup);
       for (const c of plan.cgroups) {
         const r = released.finally(() => {
@@ -131,6 +241,7 @@ export function processRunner(): Runner {
         status,
         released,
         ready() {
+          settle();
           try {
             for (const [file, value] of plan.afterReady) Deno.writeTextFileSync(file, value);
             return Promise.resolve();
@@ -144,6 +255,9 @@ export function processRunner(): Runner {
           } catch { /* already gone */ }
         },
       };
+    },
+    async [Symbol.asyncDispose](): Promise<void> {
+      await keeper?.[Symbol.asyncDispose]();
     },
   };
 }

@@ -2,7 +2,7 @@
 import { PluginStartError, PluginTimeoutError, PluginUnavailableError } from "./errors.ts";
 import type { PluginProcess } from "./plugin_process.ts";
 import { spawnPlugin, watchStandbyCpu } from "./spawn_plugin.ts";
-import { processRunner } from "./process_runner.ts";
+import { type ProcessRunner, processRunner } from "./process_runner.ts";
 import { cpuBudgetCheck } from "./cpu_budget.ts";
 import { diskWatchCheck } from "./disk_usage.ts";
 import { HealthWatch, ownCall } from "./health_watch.ts";
@@ -30,12 +30,17 @@ const PERMANENT = new Set(["protocol", "handlers", "integrity"]);
  * ```
  */
 export class Supervisor {
-  #o: Required<Omit<SupervisorOptions, "verifyIntegrity" | "standby">> & SupervisorOptions;
+  #o:
+    & Required<Omit<SupervisorOptions, "verifyIntegrity" | "standby" | "seats">>
+    & SupervisorOptions;
   #entries = new Map<string, Entry>();
   #releasing = new Set<Promise<void>>();
   #standby: StandbyPool;
+  /** The runner this supervisor made (and ends at dispose), not one it was given. */
+  #ownRunner: ProcessRunner | null;
 
   constructor(options: SupervisorOptions) {
+    this.#ownRunner = options.runner ? null : processRunner({ seats: options.seats ?? 0 });
     this.#o = {
       onLog: () => {},
       onStateChange: () => {},
@@ -52,7 +57,7 @@ export class Supervisor {
       gracefulMs: 2_000,
       deniedHistory: 20,
       diskWatchMs: 1000,
-      runner: options.runner ?? processRunner(),
+      runner: options.runner ?? this.#ownRunner!,
       ...options,
       // Given as undefined: keep the default; null turns it off.
       cpuBudget: options.cpuBudget === undefined
@@ -393,5 +398,6 @@ export class Supervisor {
     await Promise.allSettled(this.ids().map((id) => this.stop(id)));
     await this.#standby[Symbol.asyncDispose]();
     await Promise.allSettled([...this.#releasing]);
+    await this.#ownRunner?.[Symbol.asyncDispose]();
   }
 }

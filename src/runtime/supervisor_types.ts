@@ -47,8 +47,14 @@ export interface SupervisorOptions {
   onStateChange?: (pluginId: string, state: RuntimeState, reason?: string) => void;
   /** Every permission denial (the daemon emits `plugin.permission_denied`). @default ignore */
   onDenied?: (pluginId: string, attempt: DeniedAttempt) => void;
-  /** Starts each plan. @default processRunner() */
+  /** Starts each plan. @default processRunner({ seats }) */
   runner?: Runner;
+  /**
+   * Without `runner`: how many launchers wait in fresh cgroups for starts (seats, see
+   * `processRunner`), so a start does no cgroup migration; ended when the supervisor is disposed.
+   * @default 0
+   */
+  seats?: number;
   /** Called before each start; false or a throw → state `failed` ("integrity"). @default none */
   verifyIntegrity?: (pluginId: string) => Promise<boolean>;
   /** 0 = off. @default 30000 */

@@ -1,0 +1,89 @@
+/**
+ * Keeps a few {@linkcode CgroupSeat}s ready for the runner. It learns where cgroups go from the
+ * first plan that has them, and refills only while no start is in flight, so its own process
+ * spawns and cgroup work never compete with a start for the CPU.
+ */
+import { CgroupSeat } from "./_cgroup_seat.ts";
+import { LAUNCHER_SHELL } from "./launcher.ts";
+
+/** The seats waiting for a start. Dispose to end them. */
+export class SeatKeeper {
+  #size: number;
+  #parents: string[] | null = null;
+  #dir: string | null = null;
+  #ready: CgroupSeat[] = [];
+  #filling: Promise<void> | null = null;
+  #inFlight = 0;
+  #closed = false;
+  #failures = 0;
+  #seq = 0;
+
+  /** `size` seats at most wait at once. */
+  constructor(size: number) {
+    if (!Number.isInteger(size) || size < 1) {
+      throw new RangeError(`seats must be a positive integer, got ${size}`);
+    }
+    this.#size = size;
+  }
+
+  /**
+   * A ready seat whose cgroups sit under `parents` (in that order), or undefined; learns the
+   * parents from the first call. The caller reports the start's end with {@linkcode settled}.
+   */
+  take(parents: string[]): CgroupSeat | undefined {
+    this.#inFlight++;
+    if (this.#closed) return undefined;
+    this.#parents ??= parents;
+    const same = this.#parents.length === parents.length &&
+      this.#parents.every((p, i) => p === parents[i]);
+    return same ? this.#ready.shift() : undefined;
+  }
+
+  /** A start that called {@linkcode take} is ready or over: refill once none is in flight. */
+  settled(): void {
+    this.#inFlight = Math.max(0, this.#inFlight - 1);
+    if (this.#inFlight === 0) this.#fill();
+  }
+
+  /** Stops using seats (e.g. cgroups that cannot be renamed, as on v2). */
+  disable(): void {
+    this.#closed = true;
+  }
+
+  #fill(): void {
+    if (this.#filling || this.#closed || !this.#parents) return;
+    if (this.#ready.length >= this.#size || this.#failures >= 3) return;
+    this.#filling = this.#openOne().finally(() => {
+      this.#filling = null;
+      if (this.#inFlight === 0) this.#fill();
+    });
+  }
+
+  async #openOne(): Promise<void> {
+    // A private folder (0700) for command files: a seat sources what it finds there.
+    this.#dir ??= await Deno.makeTempDir({ prefix: "plugd-seats-" });
+    const n = this.#seq++;
+    try {
+      const seat = await CgroupSeat.open({
+        parents: this.#parents!,
+        name: `.seat-${Deno.pid}-${n}`,
+        commandFile: `${this.#dir}/${n}.sh`,
+        shell: LAUNCHER_SHELL,
+      });
+      if (this.#closed) await seat.discard();
+      else this.#ready.push(seat);
+      this.#failures = 0;
+    } catch {
+      this.#failures++; // e.g. a full pids/memory hierarchy; starts go the cold way meanwhile
+    }
+  }
+
+  /** Ends every waiting seat and removes the command folder. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.#closed = true;
+    await this.#filling;
+    const seats = this.#ready.splice(0);
+    await Promise.allSettled(seats.map((s) => s.discard()));
+    if (this.#dir) await Deno.remove(this.#dir, { recursive: true }).catch(() => {});
+  }
+}
