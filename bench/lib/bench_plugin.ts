@@ -23,7 +23,8 @@ export function noopEvent(i: number): Record<string, unknown> {
  * daemon runs plugins) via `@plugd/sdk/testing`.
  */
 export function startBenchEcho(): Promise<TestPlugin> {
-  return startPlugin(BENCH_ECHO_DIR, { cpuBudget: null });
+  // Seats as the daemon has them (plugin_supervisor.ts).
+  return startPlugin(BENCH_ECHO_DIR, { cpuBudget: null, seats: 2 });
 }
 
 // deno-lint-ignore no-explicit-any

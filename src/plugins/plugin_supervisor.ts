@@ -77,6 +77,8 @@ export function createPluginSupervisor(deps: PluginSupervisorDeps): Supervisor {
     healthIntervalMs: deps.health ? deps.health.intervalS * 1000 : undefined,
     healthPolicy: deps.health,
     onHealth: (id, change) => healthAlert(deps, id, change),
+    // Launchers waiting in fresh cgroups: no cgroup migration on a start's path (cgroup v1).
+    seats: 2,
   });
 }
 

@@ -66,7 +66,6 @@ export class CgroupSeat {
         stdout: "piped",
         stderr: "piped",
       }).spawn();
-      child.unref(); // a waiting seat never keeps the daemon alive
       if (!await readReady(child.stdout)) throw new Error("the seat did not join its cgroups");
       return new CgroupSeat(dirs, o.commandFile, child);
     } catch (error) {

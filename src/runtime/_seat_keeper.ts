@@ -45,6 +45,11 @@ export class SeatKeeper {
     if (this.#inFlight === 0) this.#fill();
   }
 
+  /** How many seats wait now. */
+  get ready(): number {
+    return this.#ready.length;
+  }
+
   /** Stops using seats (e.g. cgroups that cannot be renamed, as on v2). */
   disable(): void {
     this.#closed = true;

@@ -76,7 +76,10 @@ export interface ProcessRunnerOptions {
 }
 
 /** A {@linkcode Runner} that may hold seats: dispose it to end them. */
-export type ProcessRunner = Runner & AsyncDisposable;
+export interface ProcessRunner extends Runner, AsyncDisposable {
+  /** How many seats wait for a start now (0 without seats). */
+  readySeats(): number;
+}
 
 /** The seat a plan can use: its launcher parts and its cgroups' parent folders. */
 function seatFit(plan: LaunchPlan): { parts: LauncherParts; parents: string[] } | null {
@@ -196,7 +199,6 @@ export function processRunner(options: ProcessRunnerOptions = {}): ProcessRunner
             createNew: true,
           });
           child = seat.child;
-          child.ref(); // a plugin now, no longer a waiting seat
         } else {
           child = new Deno.Command(plan.argv[0]!, {
             args: plan.argv.slice(1),
@@ -256,6 +258,7 @@ export function processRunner(options: ProcessRunnerOptions = {}): ProcessRunner
         },
       };
     },
+    readySeats: () => keeper?.ready ?? 0,
     async [Symbol.asyncDispose](): Promise<void> {
       await keeper?.[Symbol.asyncDispose]();
     },

@@ -29,6 +29,17 @@ async function controllerParent(
   return await Deno.stat(parent).then(() => parent, () => null);
 }
 
+/** Pids of the processes in the seats' cgroups (`.seat-*`) under `parent`. */
+async function seatPids(parent: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of Deno.readDir(parent)) {
+    if (!e.isDirectory || !e.name.startsWith(".seat-")) continue;
+    const procs = await Deno.readTextFile(`${parent}/${e.name}/cgroup.procs`).catch(() => "");
+    out.push(...procs.split("\n").filter(Boolean));
+  }
+  return out;
+}
+
 Deno.test(
   "empty plugin cgroups left by a killed daemon are removed at the next start",
   OPTS,
@@ -74,12 +85,24 @@ Deno.test(
       const procs = (p: string) =>
         Deno.readTextFile(`${p}/${id}/cgroup.procs`).then((t) => t.trim(), () => "");
       await waitFor(async () => (await procs(parents[0]!)) !== "", "the plugin in its cgroup");
+      // Once the plugin was ready, the daemon keeps seats: launchers waiting in cgroups of their
+      // own (`.seat-*`) for the next start.
+      const seats = () => seatPids(parents[2]!);
+      const seated = await waitFor(async () => {
+        const pids = await seats();
+        return pids.length > 0 ? pids : null;
+      }, "seats");
       // Killed for real: not through the helper, which removes a killed daemon's cgroups itself.
       first.process.kill("SIGKILL");
       await first.process.status;
-      // Its plugins die with it (bubblewrap's death signal), leaving their cgroups empty.
+      // Its plugins die with it (bubblewrap's death signal), leaving their cgroups empty; its
+      // seats end at the end of their input.
       for (const p of parents) {
         await waitFor(async () => (await procs(p)) === "" ? "empty" : null, `${p}/${id} empty`);
+      }
+      await waitFor(async () => (await seats()).length === 0 ? "none" : null, "the seats to end");
+      for (const pid of seated) {
+        assert.equal(await Deno.stat(`/proc/${pid}`).then(() => "running", () => "gone"), "gone");
       }
       await Deno.remove(first.stateDir, { recursive: true });
       await using second = await startDaemon();

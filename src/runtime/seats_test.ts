@@ -1,0 +1,194 @@
+/**
+ * Seats (`processRunner({ seats })`): a seat waits inside cgroups of its own before it is told
+ * what to run, the command it runs ends up with exactly the plugin's cgroups and limits, its
+ * secret arguments still come on fd 3 from a file that is then gone, and a seat whose daemon
+ * died ends.
+ */
+import assert from "node:assert/strict";
+import { type CapsFacts, capsPlan } from "./caps_plan.ts";
+import type { LaunchPlan } from "./launch_plan.ts";
+import { launcherArgv, SEAT_NAME } from "./launcher.ts";
+import { processRunner } from "./process_runner.ts";
+import { detectResourceCaps, releaseResourceCaps } from "./resource_caps.ts";
+import type { RunningChild } from "./runner.ts";
+
+const OPTS = { sanitizeOps: false, sanitizeResources: false } as const;
+
+async function waitFor<T>(probe: () => T | null | Promise<T | null>, what: string): Promise<T> {
+  for (let i = 0; i < 1000; i++) {
+    const v = await probe();
+    if (v !== null && v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function v1Facts(): Promise<(CapsFacts & { mechanism: "cgroup-v1" }) | null> {
+  const facts = await detectResourceCaps({ instance: `seats-${crypto.randomUUID().slice(0, 8)}` });
+  if (facts.mechanism === "cgroup-v1") return facts;
+  await releaseResourceCaps(facts);
+  return null;
+}
+
+function plan(facts: CapsFacts, id: string, command: string[], secret?: string[]): LaunchPlan {
+  const caps = capsPlan(facts, id, { memoryMb: 64, tmpMb: 16, cpuPercent: 30 });
+  const argsFile = secret && { path: `${Deno.makeTempDirSync()}/${id}.args`, args: secret };
+  return {
+    argv: launcherArgv(command, { cgroupProcs: caps.cgroupProcs, argsFile: argsFile?.path }),
+    env: {},
+    envNames: [],
+    cgroups: caps.cgroups,
+    caps: caps.description,
+    cpuQuota: caps.cpuQuota,
+    afterReady: caps.afterReady,
+    paths: { data: "/tmp", tmp: "/tmp" },
+    quota: {},
+    ...(argsFile ? { argsFile } : {}),
+  };
+}
+
+async function text(stream: ReadableStream<Uint8Array>): Promise<string> {
+  let out = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) out += decoder.decode(chunk, { stream: true });
+  return out;
+}
+
+/** Runs `child` to its end: its stdout, once it exited and released its cgroups. */
+async function finish(child: RunningChild): Promise<string> {
+  await child.stdin.close().catch(() => {});
+  const [out] = await Promise.all([text(child.stdout), text(child.stderr)]);
+  await child.status;
+  await child.released;
+  return out;
+}
+
+/** The pids in the cgroup folders named `.seat-*` under `parent`. */
+function seatPids(parent: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of Deno.readDirSync(parent)) {
+    if (!e.isDirectory || !e.name.startsWith(".seat-")) continue;
+    const procs = Deno.readTextFileSync(`${parent}/${e.name}/cgroup.procs`).trim();
+    for (const pid of procs.split("\n").filter(Boolean)) out.set(pid, e.name);
+  }
+  return out;
+}
+
+const SHOW = [
+  "cat /proc/self/cgroup",
+  'echo "mem $(cat "$MEM/memory.limit_in_bytes") pids $(cat "$PIDS/pids.max")"',
+  'echo "fd3 $(tr "\\0" " " <&3)"',
+].join("; ");
+
+Deno.test(
+  "a seat waits in its own cgroups; what it runs has the plugin's cgroups, limits and fd 3",
+  OPTS,
+  async () => {
+    const facts = await v1Facts();
+    if (!facts) return; // seats need cgroup v1 (renaming cgroup folders)
+    const { memory, cpu, pids } = facts.parents;
+    await using runner = processRunner({ seats: 1 });
+    try {
+      // The first start has no seat (it teaches the runner where cgroups go) and runs cold.
+      const show = (id: string) =>
+        plan(facts, id, [
+          "/usr/bin/env",
+          `MEM=${memory}/${id}`,
+          `PIDS=${pids}/${id}`,
+          "/bin/sh",
+          "-c",
+          SHOW,
+        ], ["--setenv", "TOKEN", "s3cret"]);
+      const coldPlan = show("cold");
+      const cold = await runner.start(coldPlan);
+      await cold.ready();
+      const coldOut = await finish(cold);
+      const seatPid = await waitFor(() => [...seatPids(pids).keys()][0] ?? null, "a seat");
+      assert.equal(runner.readySeats(), 1);
+
+      // Before it is told anything, the seat is in a cgroup of its own in every hierarchy, and
+      // `ps` shows it as a seat, with no secret on its command line.
+      for (const parent of [memory, cpu, pids]) {
+        assert.equal(seatPids(parent).has(seatPid), true, `the seat is in a cgroup of ${parent}`);
+      }
+      const cmdline = Deno.readTextFileSync(`/proc/${seatPid}/cmdline`).split("\0");
+      assert.equal(cmdline.includes(SEAT_NAME), true, cmdline.join(" "));
+      assert.equal(cmdline.join(" ").includes("s3cret"), false);
+
+      const seatedPlan = show("seated");
+      const seated = await runner.start(seatedPlan);
+      assert.equal(String(seated.pid), seatPid, "the start took the seat");
+      await seated.ready();
+      const quota = Deno.readTextFileSync(`${cpu}/seated/cpu.cfs_quota_us`).trim();
+      const out = await finish(seated);
+
+      // The same cgroups (named after the plugin), the same limits and the same fd 3 as cold.
+      const lines = (o: string, id: string) =>
+        o.split("\n").filter((l) => /:(memory|cpu|pids):/.test(l)).map((l) => l.replace(id, "ID"))
+          .sort();
+      assert.deepEqual(lines(out, "seated"), lines(coldOut, "cold"));
+      assert.equal(lines(out, "seated").length, 3, out);
+      for (const l of lines(out, "seated")) assert.match(l, /\/ID$/);
+      const tail = (o: string) => o.split("\n").filter((l) => /^(mem|fd3) /.test(l));
+      assert.deepEqual(tail(out), tail(coldOut));
+      assert.deepEqual(tail(out), [
+        `mem ${(64 + facts.overheadMb + 16) * 1024 * 1024} pids ${facts.pidsMax}`,
+        "fd3 --setenv TOKEN s3cret ",
+      ]);
+      assert.equal(quota, "30000", "the plugin's cpu quota, once ready");
+      await assert.rejects(Deno.stat(seatedPlan.argsFile!.path), Deno.errors.NotFound);
+      await assert.rejects(Deno.stat(`${pids}/seated`), Deno.errors.NotFound, "released");
+    } finally {
+      await runner[Symbol.asyncDispose]();
+      await releaseResourceCaps(facts);
+    }
+  },
+);
+
+Deno.test("a seat whose daemon is gone ends, and its cgroups can go", OPTS, async () => {
+  const facts = await v1Facts();
+  if (!facts) return;
+  const { pids } = facts.parents;
+  // A daemon stand-in: a runner with a seat, started once, killed with SIGKILL.
+  const code = `
+    import { processRunner } from "${new URL("./process_runner.ts", import.meta.url).href}";
+    import { launcherArgv } from "${new URL("./launcher.ts", import.meta.url).href}";
+    const runner = processRunner({ seats: 1 });
+    const dir = ${JSON.stringify(`${pids}/first`)};
+    const child = await runner.start({
+      argv: launcherArgv(["/bin/true"], { cgroupProcs: [dir + "/cgroup.procs"] }), env: {},
+      envNames: [], cgroups: [{ dir, files: [] }], caps: "", cpuQuota: false, afterReady: [],
+      paths: { data: "/tmp", tmp: "/tmp" }, quota: {},
+    });
+    await child.ready();
+    await child.status;
+    console.log("started");
+    setInterval(() => {}, 1000);
+  `;
+  const daemon = new Deno.Command(Deno.execPath(), {
+    args: ["eval", code],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  try {
+    const seatPid = await waitFor(() => [...seatPids(pids).keys()][0] ?? null, "a seat");
+    daemon.kill("SIGKILL");
+    await daemon.status;
+    await waitFor(() => {
+      try {
+        const stat = Deno.readTextFileSync(`/proc/${seatPid}/stat`);
+        return stat.slice(stat.lastIndexOf(")") + 2)[0] === "Z" ? "zombie" : null;
+      } catch {
+        return "gone";
+      }
+    }, "the seat to end");
+    assert.equal(seatPids(pids).size, 0, "no process is left in a seat's cgroup");
+  } finally {
+    try {
+      daemon.kill("SIGKILL");
+    } catch { /* ended */ }
+    await daemon.stdout.cancel();
+    await daemon.status;
+    await releaseResourceCaps(facts);
+  }
+});
