@@ -147,6 +147,8 @@ export class SecurityHost implements AsyncDisposable {
       gracefulMs: 500,
       backoff: { initialMs: 50, maxMs: 1000 },
       crashBudget: { restarts: 50, windowMs: 60_000 },
+      // As the daemon: plugins start from seats, so the corpus's caps cases run through them.
+      seats: 2,
     });
     this.neighbour = undefined as unknown as Launched;
   }
