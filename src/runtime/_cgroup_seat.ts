@@ -27,11 +27,18 @@ export class CgroupSeat {
   readonly dirs: string[];
   readonly commandFile: string;
   readonly child: Deno.ChildProcess;
+  #ended = false;
 
   private constructor(dirs: string[], commandFile: string, child: Deno.ChildProcess) {
     this.dirs = dirs;
     this.commandFile = commandFile;
     this.child = child;
+    child.status.finally(() => this.#ended = true);
+  }
+
+  /** Whether its process ended while it waited (killed from outside): it cannot be taken. */
+  get ended(): boolean {
+    return this.#ended;
   }
 
   /**

@@ -36,7 +36,13 @@ export class SeatKeeper {
     this.#parents ??= parents;
     const same = this.#parents.length === parents.length &&
       this.#parents.every((p, i) => p === parents[i]);
-    return same ? this.#ready.shift() : undefined;
+    if (!same) return undefined;
+    let seat = this.#ready.shift();
+    while (seat?.ended) {
+      seat.discard().catch(() => {});
+      seat = this.#ready.shift();
+    }
+    return seat;
   }
 
   /** A start that called {@linkcode take} is ready or over: refill once none is in flight. */
@@ -45,9 +51,9 @@ export class SeatKeeper {
     if (this.#inFlight === 0) this.#fill();
   }
 
-  /** How many seats wait now. */
+  /** How many seats wait now (one killed from outside no longer counts). */
   get ready(): number {
-    return this.#ready.length;
+    return this.#ready.filter((s) => !s.ended).length;
   }
 
   /** Stops using seats (e.g. cgroups that cannot be renamed, as on v2). */

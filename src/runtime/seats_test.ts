@@ -192,3 +192,30 @@ Deno.test("a seat whose daemon is gone ends, and its cgroups can go", OPTS, asyn
     await releaseResourceCaps(facts);
   }
 });
+
+Deno.test(
+  "a seat killed while it waited is not taken: the start goes the cold way",
+  OPTS,
+  async () => {
+    const facts = await v1Facts();
+    if (!facts) return;
+    const { pids } = facts.parents;
+    await using runner = processRunner({ seats: 1 });
+    try {
+      const first = await runner.start(plan(facts, "first", ["/bin/true"]));
+      await first.ready();
+      await finish(first);
+      const seatPid = await waitFor(() => [...seatPids(pids).keys()][0] ?? null, "a seat");
+      await waitFor(() => runner.readySeats() === 1 || null, "the seat ready");
+      Deno.kill(Number(seatPid), "SIGKILL");
+      await waitFor(() => runner.readySeats() === 0 || null, "the runner to see it ended");
+      const next = await runner.start(plan(facts, "next", ["/bin/sh", "-c", "echo ran"]));
+      assert.notEqual(String(next.pid), seatPid);
+      assert.equal(await finish(next), "ran\n");
+      assert.equal((await next.status).code, 0);
+    } finally {
+      await runner[Symbol.asyncDispose]();
+      await releaseResourceCaps(facts);
+    }
+  },
+);
