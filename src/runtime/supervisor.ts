@@ -16,6 +16,7 @@ import type {
 } from "./supervisor_types.ts";
 import type { CallKind, InvokeOptions, LogLine, RuntimeState } from "./types.ts";
 import { type Entry, entryCounters, entryStats, newEntry } from "./_supervisor_entry.ts";
+import { type SupervisorSettings, supervisorSettings } from "./_supervisor_settings.ts";
 
 const PERMANENT = new Set(["protocol", "handlers", "integrity"]);
 
@@ -30,9 +31,7 @@ const PERMANENT = new Set(["protocol", "handlers", "integrity"]);
  * ```
  */
 export class Supervisor {
-  #o:
-    & Required<Omit<SupervisorOptions, "verifyIntegrity" | "standby" | "seats">>
-    & SupervisorOptions;
+  #o: SupervisorSettings;
   #entries = new Map<string, Entry>();
   #releasing = new Set<Promise<void>>();
   #standby: StandbyPool;
@@ -41,29 +40,7 @@ export class Supervisor {
 
   constructor(options: SupervisorOptions) {
     this.#ownRunner = options.runner ? null : processRunner({ seats: options.seats ?? 0 });
-    this.#o = {
-      onLog: () => {},
-      onStateChange: () => {},
-      onDenied: () => {},
-      onOwnCall: () => {},
-      onHealth: () => {},
-      healthPolicy: {},
-      healthIntervalMs: 30_000,
-      healthTimeoutMs: 5_000,
-      crashBudget: { restarts: 5, windowMs: 60_000 },
-      backoff: { initialMs: 100, maxMs: 30_000 },
-      idleStopMs: 0,
-      readyTimeoutMs: 10_000,
-      gracefulMs: 2_000,
-      deniedHistory: 20,
-      diskWatchMs: 1000,
-      runner: options.runner ?? this.#ownRunner!,
-      ...options,
-      // Given as undefined: keep the default; null turns it off.
-      cpuBudget: options.cpuBudget === undefined
-        ? { percent: 50, windowMs: 10_000 }
-        : options.cpuBudget,
-    };
+    this.#o = supervisorSettings(options, options.runner ?? this.#ownRunner!);
     const log = (id: string, msg: string) => this.#system(id, "info", msg);
     this.#standby = new StandbyPool(options.standby ?? STANDBY_OFF, log);
   }
