@@ -160,8 +160,9 @@ export class IntakeQueue {
       if (yielded) await this.#turn.next();
       while (this.#queue.length > 0) {
         const batch = this.#queue.splice(0, this.#cut());
-        // More than one event in a batch, or a batch after this one: emitters are concurrent.
-        this.#concurrent = batch.length > 1 || this.#queue.length > 0;
+        // More than one event in a batch, or a batch after this one (checked once it is written,
+        // the queue only grows meanwhile): emitters are concurrent.
+        this.#concurrent = batch.length > 1;
         try {
           const fresh = await this.#commit(batch);
           for (const item of batch) item.done.resolve({ duplicate: !fresh.has(item) });
