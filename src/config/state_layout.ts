@@ -12,7 +12,10 @@ export interface StateLayout {
   tmp: string;
   /** Generated bootstrap, import map and module cache (`DENO_DIR`) per plugin version. */
   prepared: string;
-  /** Secret launch arguments, each alive for the moment between spawn and the launcher (0700). */
+  /**
+   * Secret launch arguments, each alive for the moment between spawn and the launcher, protocol
+   * sockets and the seats' command folder (0700).
+   */
   launch: string;
   /** Plugins' `$DATA` volumes (`<id>.img`, ext4) where plugd may mount them (0700). */
   volumes: string;

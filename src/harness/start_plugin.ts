@@ -167,6 +167,7 @@ export async function startPlugin(
       idleStopMs: options.idleStopMs ?? 0,
       standby: options.standby,
       seats: options.seats,
+      seatDir: `${state}/launch`,
     });
     const limits = { ...manifest.limits };
     if (options.timeoutMs) limits.timeout_ms = options.timeoutMs;

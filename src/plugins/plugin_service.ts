@@ -95,6 +95,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       db: this.db,
       logs: this.logs,
       idleStopMs: ctx.config.idleStopMs,
+      launchDir: ctx.layout.launch,
       standby: ctx.config.standby,
       health: ctx.config.health,
       series: this.executions.series,

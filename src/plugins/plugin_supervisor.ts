@@ -21,6 +21,8 @@ export interface PluginSupervisorDeps {
   db?: PluginDbAccess;
   logs: LogRings;
   idleStopMs: number;
+  /** The state dir's launch folder (0700): the seats' command files go there. */
+  launchDir: string;
   /** Standby processes for on-demand plugins started often (off when absent). */
   standby?: { memoryMb: number; afterStarts: number; windowS: number };
   /** The event bus. */
@@ -79,6 +81,7 @@ export function createPluginSupervisor(deps: PluginSupervisorDeps): Supervisor {
     onHealth: (id, change) => healthAlert(deps, id, change),
     // Launchers waiting in fresh cgroups: no cgroup migration on a start's path (cgroup v1).
     seats: 2,
+    seatDir: deps.launchDir,
   });
 }
 

@@ -1,14 +1,19 @@
 /**
  * Keeps a few {@linkcode CgroupSeat}s ready for the runner. It learns where cgroups go from the
  * first plan that has them, and refills only while no start is in flight, so its own process
- * spawns and cgroup work never compete with a start for the CPU.
+ * spawns and cgroup work never compete with a start for the CPU. Their command files go in a
+ * folder of its own inside the daemon's launch folder (`_seat_folder.ts`); at construction it
+ * sweeps the folders a killed daemon left there.
  */
 import { CgroupSeat } from "./_cgroup_seat.ts";
+import { makeSeatFolder, sweepSeatFolders } from "./_seat_folder.ts";
 import { LAUNCHER_SHELL } from "./launcher.ts";
 
 /** The seats waiting for a start. Dispose to end them. */
 export class SeatKeeper {
   #size: number;
+  #parent: string;
+  #swept: Promise<unknown>;
   #parents: string[] | null = null;
   #dir: string | null = null;
   #ready: CgroupSeat[] = [];
@@ -18,12 +23,20 @@ export class SeatKeeper {
   #failures = 0;
   #seq = 0;
 
-  /** `size` seats at most wait at once. */
-  constructor(size: number) {
+  /**
+   * `size` seats at most wait at once; their command files go under `parent` (a folder only the
+   * daemon can write: the state dir's launch folder).
+   */
+  constructor(size: number, parent: string) {
     if (!Number.isInteger(size) || size < 1) {
       throw new RangeError(`seats must be a positive integer, got ${size}`);
     }
+    if (typeof parent !== "string" || !parent.startsWith("/")) {
+      throw new TypeError(`the seats' folder must be an absolute path, got ${parent}`);
+    }
     this.#size = size;
+    this.#parent = parent;
+    this.#swept = sweepSeatFolders(parent);
   }
 
   /**
@@ -71,10 +84,13 @@ export class SeatKeeper {
   }
 
   async #openOne(): Promise<void> {
-    // A private folder (0700) for command files: a seat sources what it finds there.
-    this.#dir ??= await Deno.makeTempDir({ prefix: "plugd-seats-" });
     const n = this.#seq++;
     try {
+      // A private folder (0700) for command files: a seat sources what it finds there.
+      if (this.#dir === null) {
+        await this.#swept;
+        this.#dir = await makeSeatFolder(this.#parent);
+      }
       const seat = await CgroupSeat.open({
         parents: this.#parents!,
         name: `.seat-${Deno.pid}-${n}`,
@@ -92,6 +108,7 @@ export class SeatKeeper {
   /** Ends every waiting seat and removes the command folder. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.#closed = true;
+    await this.#swept;
     await this.#filling;
     const seats = this.#ready.splice(0);
     await Promise.allSettled(seats.map((s) => s.discard()));

@@ -4,7 +4,7 @@ import type { SupervisorOptions } from "./supervisor_types.ts";
 
 /** Options as the supervisor reads them: only the optional-by-design ones may be absent. */
 export type SupervisorSettings =
-  & Required<Omit<SupervisorOptions, "verifyIntegrity" | "standby" | "seats">>
+  & Required<Omit<SupervisorOptions, "verifyIntegrity" | "standby" | "seats" | "seatDir">>
   & SupervisorOptions;
 
 /** `options` over the defaults; `runner` is the one given or the supervisor's own. */

@@ -73,6 +73,12 @@ export interface ProcessRunnerOptions {
    * to end them. 0 = none. @default 0
    */
   seats?: number;
+  /**
+   * Where the seats' command files go (in a folder of this runner's own): a folder only the
+   * daemon can write, its state dir's launch folder, so a killed daemon's folder is swept by the
+   * next one on that state dir. Required with `seats` > 0.
+   */
+  seatDir?: string;
 }
 
 /** A {@linkcode Runner} that may hold seats: dispose it to end them. */
@@ -133,11 +139,14 @@ class RenameUnsupported extends Error {
  * process of the same plugin has released them.
  */
 export function processRunner(options: ProcessRunnerOptions = {}): ProcessRunner {
-  const { seats = 0 } = options;
+  const { seats = 0, seatDir } = options;
   if (!Number.isInteger(seats) || seats < 0) {
     throw new RangeError(`seats must be a whole number, got ${seats}`);
   }
-  const keeper = seats > 0 ? new SeatKeeper(seats) : null;
+  if (seats > 0 && seatDir === undefined) {
+    throw new TypeError("seats need a seatDir: the daemon's launch folder");
+  }
+  const keeper = seats > 0 ? new SeatKeeper(seats, seatDir!) : null;
   const releasing = new Map<string, Promise<void>>();
 
   /** Takes a ready seat and hands it the plan; null when there is none (or it did not fit). */

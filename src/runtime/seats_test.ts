@@ -14,6 +14,17 @@ import type { RunningChild } from "./runner.ts";
 
 const OPTS = { sanitizeOps: false, sanitizeResources: false } as const;
 
+/** A stand-in for the state dir's launch folder (0700), removed at dispose. */
+async function launchFolder(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempDir({ prefix: "plugd-launch-test-" });
+  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
+}
+
+/** The seat folders (`seats-<pid>-…`) in `dir`. */
+function seatFolders(dir: string): string[] {
+  return [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.startsWith("seats-"));
+}
+
 async function waitFor<T>(probe: () => T | null | Promise<T | null>, what: string): Promise<T> {
   for (let i = 0; i < 1000; i++) {
     const v = await probe();
@@ -87,7 +98,8 @@ Deno.test(
     const facts = await v1Facts();
     if (!facts) return; // seats need cgroup v1 (renaming cgroup folders)
     const { memory, cpu, pids } = facts.parents;
-    await using runner = processRunner({ seats: 1 });
+    await using launch = await launchFolder();
+    await using runner = processRunner({ seats: 1, seatDir: launch.path });
     try {
       // The first start has no seat (it teaches the runner where cgroups go) and runs cold.
       const show = (id: string) =>
@@ -145,15 +157,19 @@ Deno.test(
   },
 );
 
-Deno.test("a seat whose daemon is gone ends, and its cgroups can go", OPTS, async () => {
-  const facts = await v1Facts();
-  if (!facts) return;
-  const { pids } = facts.parents;
-  // A daemon stand-in: a runner with a seat, started once, killed with SIGKILL.
-  const code = `
+Deno.test(
+  "a seat whose daemon is gone ends, its cgroups can go, its folder is swept",
+  OPTS,
+  async () => {
+    const facts = await v1Facts();
+    if (!facts) return;
+    const { pids } = facts.parents;
+    await using launch = await launchFolder();
+    // A daemon stand-in: a runner with a seat, started once, killed with SIGKILL.
+    const code = `
     import { processRunner } from "${new URL("./process_runner.ts", import.meta.url).href}";
     import { launcherArgv } from "${new URL("./launcher.ts", import.meta.url).href}";
-    const runner = processRunner({ seats: 1 });
+    const runner = processRunner({ seats: 1, seatDir: ${JSON.stringify(launch.path)} });
     const dir = ${JSON.stringify(`${pids}/first`)};
     const child = await runner.start({
       argv: launcherArgv(["/bin/true"], { cgroupProcs: [dir + "/cgroup.procs"] }), env: {},
@@ -165,33 +181,40 @@ Deno.test("a seat whose daemon is gone ends, and its cgroups can go", OPTS, asyn
     console.log("started");
     setInterval(() => {}, 1000);
   `;
-  const daemon = new Deno.Command(Deno.execPath(), {
-    args: ["eval", code],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  try {
-    const seatPid = await waitFor(() => [...seatPids(pids).keys()][0] ?? null, "a seat");
-    daemon.kill("SIGKILL");
-    await daemon.status;
-    await waitFor(() => {
-      try {
-        const stat = Deno.readTextFileSync(`/proc/${seatPid}/stat`);
-        return stat.slice(stat.lastIndexOf(")") + 2)[0] === "Z" ? "zombie" : null;
-      } catch {
-        return "gone";
-      }
-    }, "the seat to end");
-    assert.equal(seatPids(pids).size, 0, "no process is left in a seat's cgroup");
-  } finally {
+    const daemon = new Deno.Command(Deno.execPath(), {
+      args: ["eval", code],
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
     try {
+      const seatPid = await waitFor(() => [...seatPids(pids).keys()][0] ?? null, "a seat");
       daemon.kill("SIGKILL");
-    } catch { /* ended */ }
-    await daemon.stdout.cancel();
-    await daemon.status;
-    await releaseResourceCaps(facts);
-  }
-});
+      await daemon.status;
+      await waitFor(() => {
+        try {
+          const stat = Deno.readTextFileSync(`/proc/${seatPid}/stat`);
+          return stat.slice(stat.lastIndexOf(")") + 2)[0] === "Z" ? "zombie" : null;
+        } catch {
+          return "gone";
+        }
+      }, "the seat to end");
+      assert.equal(seatPids(pids).size, 0, "no process is left in a seat's cgroup");
+      // Its command folder is in the launch folder it was given (not in $TMPDIR), left by the kill;
+      // the next runner on that folder sweeps it as it starts, before any start of its own.
+      const left = seatFolders(launch.path);
+      assert.deepEqual(left.map((n) => n.split("-")[1]), [String(daemon.pid)]);
+      await processRunner({ seats: 1, seatDir: launch.path })[Symbol.asyncDispose]();
+      assert.deepEqual(seatFolders(launch.path), [], "the killed runner's folder was swept");
+    } finally {
+      try {
+        daemon.kill("SIGKILL");
+      } catch { /* ended */ }
+      await daemon.stdout.cancel();
+      await daemon.status;
+      await releaseResourceCaps(facts);
+    }
+  },
+);
 
 Deno.test(
   "a seat killed while it waited is not taken: the start goes the cold way",
@@ -200,7 +223,8 @@ Deno.test(
     const facts = await v1Facts();
     if (!facts) return;
     const { pids } = facts.parents;
-    await using runner = processRunner({ seats: 1 });
+    await using launch = await launchFolder();
+    await using runner = processRunner({ seats: 1, seatDir: launch.path });
     try {
       const first = await runner.start(plan(facts, "first", ["/bin/true"]));
       await first.ready();

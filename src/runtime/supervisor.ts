@@ -39,7 +39,9 @@ export class Supervisor {
   #ownRunner: ProcessRunner | null;
 
   constructor(options: SupervisorOptions) {
-    this.#ownRunner = options.runner ? null : processRunner({ seats: options.seats ?? 0 });
+    this.#ownRunner = options.runner
+      ? null
+      : processRunner({ seats: options.seats ?? 0, seatDir: options.seatDir });
     this.#o = supervisorSettings(options, options.runner ?? this.#ownRunner!);
     const log = (id: string, msg: string) => this.#system(id, "info", msg);
     this.#standby = new StandbyPool(options.standby ?? STANDBY_OFF, log);

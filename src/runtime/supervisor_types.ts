@@ -55,6 +55,8 @@ export interface SupervisorOptions {
    * @default 0
    */
   seats?: number;
+  /** With `seats`: where their command files go (see `processRunner`'s `seatDir`). */
+  seatDir?: string;
   /** Called before each start; false or a throw → state `failed` ("integrity"). @default none */
   verifyIntegrity?: (pluginId: string) => Promise<boolean>;
   /** 0 = off. @default 30000 */

@@ -47,6 +47,17 @@ Deno.test(
     const first = await startDaemon();
     const parent = await memoryParent(first.process.pid, first.stateDir);
     await first.kill();
+    // The seats' command folder of a daemon killed for real (in its state dir's launch folder,
+    // named after its pid and start time) is swept by the next daemon on that state dir.
+    const ghostSeats = `${first.stateDir}/launch/seats-${first.process.pid}-1-0`;
+    await Deno.mkdir(ghostSeats);
+    await Deno.writeTextFile(`${ghostSeats}/0.sh`, "");
+    await using again = await startDaemon({ stateDir: first.stateDir });
+    await waitFor(
+      () => Deno.stat(ghostSeats).then(() => null, () => "swept"),
+      "the killed daemon's seat folder to be swept",
+    );
+    await again.kill();
     if (!parent) {
       console.log("skipped: no cgroup v1 memory hierarchy for plugd here (caps are not cgroups)");
       return;
@@ -95,6 +106,9 @@ Deno.test(
       // Killed for real: not through the helper, which removes a killed daemon's cgroups itself.
       first.process.kill("SIGKILL");
       await first.process.status;
+      // Its seats' command folder stays in its own state dir (not in $TMPDIR): it goes with it.
+      const launch = await Array.fromAsync(Deno.readDir(`${first.stateDir}/launch`));
+      assert.equal(launch.some((e) => e.name.startsWith(`seats-${pid}-`)), true);
       // Its plugins die with it (bubblewrap's death signal), leaving their cgroups empty; its
       // seats end at the end of their input.
       for (const p of parents) {

@@ -149,6 +149,7 @@ export class SecurityHost implements AsyncDisposable {
       crashBudget: { restarts: 50, windowMs: 60_000 },
       // As the daemon: plugins start from seats, so the corpus's caps cases run through them.
       seats: 2,
+      seatDir: stateDir,
     });
     this.neighbour = undefined as unknown as Launched;
   }
