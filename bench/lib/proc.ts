@@ -122,3 +122,13 @@ export async function cpuThrottle(dir: string | undefined): Promise<CpuThrottle>
   const ms = n("throttled_time") / 1e6 || n("throttled_usec") / 1e3;
   return { periods: n("nr_periods"), throttled: n("nr_throttled"), throttledMs: ms };
 }
+
+/**
+ * Run delay of `pid`'s main thread so far, ms (`/proc/<pid>/schedstat`, ns): the time it was
+ * runnable but waiting for a CPU. It grows with the machine's load, not with the code it runs; 0
+ * when gone.
+ */
+export async function runDelayMs(pid: number): Promise<number> {
+  const f = (await read(`/proc/${pid}/schedstat`)).split(" ");
+  return Number(f[1] ?? 0) / 1e6;
+}

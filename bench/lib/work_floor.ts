@@ -25,17 +25,28 @@ for (;;) {
     text = text.slice(nl + 1);
     const t = performance.now();
     const h = work(rounds);
-    const out = enc.encode(JSON.stringify({ h, ms: performance.now() - t }) + "\\n");
+    const end = performance.now();
+    const at = performance.timeOrigin + t;
+    const out = enc.encode(
+      JSON.stringify({ h, ms: end - t, at, end: performance.timeOrigin + end }) + "\\n",
+    );
     let off = 0;
     while (off < out.byteLength) off += await conn.write(out.subarray(off));
   }
 }
 `;
 
+/** What the work took inside a child: ms, and its start and end in ms since the epoch. */
+export interface WorkTimes {
+  ms: number;
+  at: number;
+  end: number;
+}
+
 /** A running work child: one call at a time. */
 export interface WorkChild extends AsyncDisposable {
-  /** Runs `work(n)` in the child; resolves with the time the work took inside it, ms. */
-  call(n: number): Promise<{ ms: number }>;
+  /** Runs `work(n)` in the child; resolves with the time the work took inside it. */
+  call(n: number): Promise<WorkTimes>;
   pid: number;
 }
 
@@ -93,7 +104,7 @@ export async function openWorkChild(): Promise<WorkChild> {
         if (got === null) throw new Error("the work child exited");
         text += dec.decode(buf.subarray(0, got), { stream: true });
       }
-      return JSON.parse(text) as { ms: number };
+      return JSON.parse(text) as WorkTimes;
     },
     [Symbol.asyncDispose]: stop,
   };

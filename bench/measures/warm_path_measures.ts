@@ -7,11 +7,11 @@ import process from "node:process";
 import type { CpuAccount } from "../lib/cpu_account.ts";
 import { frameCostMicros } from "../lib/frame_cost.ts";
 import { pipeEchoRoundTrips } from "../lib/pipe_floor.ts";
-import { cpuCgroupDir, cpuThrottle, descendants, treeCpuSeconds } from "../lib/proc.ts";
+import { cpuCgroupDir, cpuThrottle, descendants, runDelayMs, treeCpuSeconds } from "../lib/proc.ts";
 import { socketEchoRoundTrips } from "../lib/socket_floor.ts";
 import { type MeasureResult, result, summarize, timeEach } from "../lib/stats.ts";
 import { noopEvent, noopInProcess, workInProcess } from "../lib/bench_plugin.ts";
-import { openWorkChild } from "../lib/work_floor.ts";
+import { openWorkChild, type WorkTimes } from "../lib/work_floor.ts";
 import { work } from "../plugins/bench-echo/work.ts";
 
 /** The plugin the warm-path measures call, and the CPU counters of this run. */
@@ -135,8 +135,20 @@ export async function sandboxOverheadMeasure(
 ): Promise<MeasureResult> {
   const n = calibrate(1);
   const inside: number[] = [];
+  // Each call's way in (host's call -> the work starts) and back (the work ends -> the host has
+  // the answer), from clocks that compare across processes.
+  const epoch = () => performance.timeOrigin + performance.now();
+  const legs: Record<"plugdIn" | "plugdBack" | "bareIn" | "bareBack", number[]> = {
+    plugdIn: [],
+    plugdBack: [],
+    bareIn: [],
+    bareBack: [],
+  };
   const viaPlugd = async () => {
-    const r = await t.invoke("filter", "bench.work", { n }) as { ms: number };
+    const t0 = epoch();
+    const r = await t.invoke("filter", "bench.work", { n }) as WorkTimes;
+    legs.plugdBack.push(epoch() - r.end);
+    legs.plugdIn.push(r.at - t0);
     inside.push(r.ms);
   };
   const inProcess = () => workInProcess({ n });
@@ -145,11 +157,23 @@ export async function sandboxOverheadMeasure(
   // The same hook in a bare child, in the same rounds: plugd, in-process, bare child, 2 ms.
   await using bare = await openWorkChild();
   const bareInside: number[] = [];
-  const viaBare = async () => void bareInside.push((await bare.call(n)).ms);
+  const viaBare = async () => {
+    const t0 = epoch();
+    const r = await bare.call(n);
+    legs.bareBack.push(epoch() - r.end);
+    legs.bareIn.push(r.at - t0);
+    bareInside.push(r.ms);
+  };
   await timeEach(200, viaBare);
-  const cgroup = await cpuCgroupDir([t.pid, ...await descendants(t.pid)]);
+  const tree = [t.pid, ...await descendants(t.pid)];
+  const cgroup = await cpuCgroupDir(tree);
   const quota0 = await cpuThrottle(cgroup);
+  // The main threads' waits for a CPU: the plugin's deno (the tree's last), the bare child, this.
+  const waiters = [tree.at(-1)!, bare.pid, Deno.pid];
+  const wait0 = await Promise.all(waiters.map(runDelayMs));
   const [calls, inProc, bareCalls] = await paced(o.overheadCalls, [viaPlugd, inProcess, viaBare]);
+  const wait1 = await Promise.all(waiters.map(runDelayMs));
+  const waitUs = (i: number) => (wait1[i]! - wait0[i]!) / o.overheadCalls * 1000;
   const quota1 = await cpuThrottle(cgroup);
   const noopCall = () => t.invoke("action", "bench.noop", noopEvent(0));
   const [noop, , bareNoop] = await paced(o.overheadCalls, [
@@ -185,10 +209,19 @@ export async function sandboxOverheadMeasure(
       bare_child_work_inside_median_ms: median(bareInside.slice(-o.overheadCalls)),
       bare_child_noop_paced_median_ms: median(bareNoop!),
       plugd_vs_bare_child: (p.median / floor.median) / bareRatio,
+      plugd_in_median_ms: median(legs.plugdIn.slice(-o.overheadCalls)),
+      plugd_back_median_ms: median(legs.plugdBack.slice(-o.overheadCalls)),
+      bare_child_in_median_ms: median(legs.bareIn.slice(-o.overheadCalls)),
+      bare_child_back_median_ms: median(legs.bareBack.slice(-o.overheadCalls)),
+      plugin_run_delay_us_per_round: waitUs(0),
+      bare_child_run_delay_us_per_round: waitUs(1),
+      host_run_delay_us_per_round: waitUs(2),
     },
     notes: "rounds of one call through plugd, the same function in-process and the same hook in " +
       "a bare deno child over a Unix socket (no sandbox, no protocol: what any out-of-process " +
       "plugin pays here), then 2 ms; config: the work timed inside each, the plugin cgroup's " +
-      "throttling, and a no-op call in rounds paced the same way",
+      "throttling, and a no-op call in rounds paced the same way; *_in/_back: host's call -> " +
+      "the work starts, the work ends -> host has the answer (clocks compared across " +
+      "processes); *_run_delay: main threads' time runnable but waiting for a CPU (schedstat)",
   });
 }
