@@ -41,9 +41,15 @@ async function v1Facts(): Promise<(CapsFacts & { mechanism: "cgroup-v1" }) | nul
   return null;
 }
 
-function plan(facts: CapsFacts, id: string, command: string[], secret?: string[]): LaunchPlan {
+/** A launch plan; `secret` goes in an arguments file in `secret.dir` (the launch folder). */
+function plan(
+  facts: CapsFacts,
+  id: string,
+  command: string[],
+  secret?: { dir: string; args: string[] },
+): LaunchPlan {
   const caps = capsPlan(facts, id, { memoryMb: 64, tmpMb: 16, cpuPercent: 30 });
-  const argsFile = secret && { path: `${Deno.makeTempDirSync()}/${id}.args`, args: secret };
+  const argsFile = secret && { path: `${secret.dir}/${id}.args`, args: secret.args };
   return {
     argv: launcherArgv(command, { cgroupProcs: caps.cgroupProcs, argsFile: argsFile?.path }),
     env: {},
@@ -110,7 +116,7 @@ Deno.test(
           "/bin/sh",
           "-c",
           SHOW,
-        ], ["--setenv", "TOKEN", "s3cret"]);
+        ], { dir: launch.path, args: ["--setenv", "TOKEN", "s3cret"] });
       const coldPlan = show("cold");
       const cold = await runner.start(coldPlan);
       await cold.ready();

@@ -45,31 +45,35 @@ Deno.test(
   OPTS,
   async () => {
     const first = await startDaemon();
-    const parent = await memoryParent(first.process.pid, first.stateDir);
-    await first.kill();
-    // The seats' command folder of a daemon killed for real (in its state dir's launch folder,
-    // named after its pid and start time) is swept by the next daemon on that state dir.
-    const ghostSeats = `${first.stateDir}/launch/seats-${first.process.pid}-1-0`;
-    await Deno.mkdir(ghostSeats);
-    await Deno.writeTextFile(`${ghostSeats}/0.sh`, "");
-    await using again = await startDaemon({ stateDir: first.stateDir });
-    await waitFor(
-      () => Deno.stat(ghostSeats).then(() => null, () => "swept"),
-      "the killed daemon's seat folder to be swept",
-    );
-    await again.kill();
-    if (!parent) {
-      console.log("skipped: no cgroup v1 memory hierarchy for plugd here (caps are not cgroups)");
-      return;
-    }
-    const ghosts = ["ghost-a", "ghost-b"].map((name) => `${parent}/${name}`);
-    // (The test helper removes a killed daemon's cgroup folders, as a stopping daemon does; the
-    // ghosts stand for what a daemon killed for real leaves behind.)
-    for (const dir of ghosts) await Deno.mkdir(dir, { recursive: true });
-    await using second = await startDaemon({ stateDir: first.stateDir });
-    await second.waitForLog("ready: serving");
-    for (const dir of ghosts) {
-      assert.equal(await Deno.stat(dir).then(() => "left", () => "removed"), "removed", dir);
+    try {
+      const parent = await memoryParent(first.process.pid, first.stateDir);
+      await first.kill();
+      // The seats' command folder of a daemon killed for real (in its state dir's launch folder,
+      // named after its pid and start time) is swept by the next daemon on that state dir.
+      const ghostSeats = `${first.stateDir}/launch/seats-${first.process.pid}-1-0`;
+      await Deno.mkdir(ghostSeats);
+      await Deno.writeTextFile(`${ghostSeats}/0.sh`, "");
+      await using again = await startDaemon({ stateDir: first.stateDir });
+      await waitFor(
+        () => Deno.stat(ghostSeats).then(() => null, () => "swept"),
+        "the killed daemon's seat folder to be swept",
+      );
+      await again.kill();
+      if (!parent) {
+        console.log("skipped: no cgroup v1 memory hierarchy for plugd here (caps are not cgroups)");
+        return;
+      }
+      const ghosts = ["ghost-a", "ghost-b"].map((name) => `${parent}/${name}`);
+      // (The test helper removes a killed daemon's cgroup folders, as a stopping daemon does; the
+      // ghosts stand for what a daemon killed for real leaves behind.)
+      for (const dir of ghosts) await Deno.mkdir(dir, { recursive: true });
+      await using second = await startDaemon({ stateDir: first.stateDir });
+      await second.waitForLog("ready: serving");
+      for (const dir of ghosts) {
+        assert.equal(await Deno.stat(dir).then(() => "left", () => "removed"), "removed", dir);
+      }
+    } finally {
+      await Deno.remove(first.stateDir, { recursive: true }).catch(() => {});
     }
   },
 );
@@ -129,6 +133,8 @@ Deno.test(
       for (const p of parents) {
         assert.equal(await Deno.stat(p).then(() => "left", () => "removed"), "removed", p);
       }
+      await second.kill();
+      await Deno.remove(second.stateDir, { recursive: true });
     } finally {
       await first.kill();
       await Deno.remove(first.stateDir, { recursive: true }).catch(() => {});
