@@ -4,6 +4,7 @@
  * runs, and a stack trace names the plugin's files.
  */
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { startPlugin } from "../../src/harness/mod.ts";
 import {
   detectSandbox,
@@ -73,6 +74,49 @@ Deno.test("preparePlugin() writes one runtime module: @plugd/sdk and the bootstr
   // Loaded once while preparing: the read-only cache a start reads holds V8's code for it.
   assert.ok((await Deno.stat(`${a.dir}/prep/cache/v8_code_cache_v2`)).isFile);
 });
+
+/** V8's cached code per module in a prepared folder's cache (read from a copy: opening writes). */
+async function codeCache(prep: string): Promise<Map<string, string>> {
+  const copy = await Deno.makeTempDir({ prefix: "plugd-codecache-" });
+  try {
+    for (const f of ["v8_code_cache_v2", "v8_code_cache_v2-wal", "v8_code_cache_v2-shm"]) {
+      await Deno.copyFile(`${prep}/cache/${f}`, `${copy}/${f}`).catch(() => {});
+    }
+    const db = new DatabaseSync(`${copy}/v8_code_cache_v2`);
+    const rows = db.prepare("SELECT specifier, hex(data) AS data FROM codecache").all();
+    db.close();
+    return new Map(rows.map((r) => [String(r.specifier), String(r.data)]));
+  } finally {
+    await Deno.remove(copy, { recursive: true });
+  }
+}
+
+Deno.test(
+  "preparePlugin() in the sandbox copies one code cache of the runtime module into each plugin's cache, also when prepared again",
+  { ignore: bwrap.mode !== "bwrap" },
+  async () => {
+    await using a = await prepared(MAIN, bwrap);
+    await using b = await prepared(`// another plugin\n${MAIN}`, bwrap);
+    await a.run();
+    await b.run();
+    const runtime = "file:///plugd/prepared/runtime.js";
+    const [codeA, codeB] = [await codeCache(`${a.dir}/prep`), await codeCache(`${b.dir}/prep`)];
+    assert.ok(codeA.get(runtime), [...codeA.keys()].join(", "));
+    assert.equal(codeB.get(runtime), codeA.get(runtime));
+    // Copies, not links: nothing written to one plugin's cache reaches another's.
+    const [fileA, fileB] = await Promise.all(
+      [a, b].map((p) => Deno.stat(`${p.dir}/prep/cache/v8_code_cache_v2`)),
+    );
+    assert.notEqual(fileA!.ino, fileB!.ino);
+    // No deno run per plugin for it, and no `node` link to deno left for a start's PATH.
+    await assert.rejects(Deno.stat(`${a.dir}/prep/warm_runtime.js`), Deno.errors.NotFound);
+    await assert.rejects(Deno.stat(`${a.dir}/prep/cache/node_compat_bin`), Deno.errors.NotFound);
+    // Prepared again over its own files (a start after a plugd upgrade): a fresh cache, seeded.
+    await a.run();
+    assert.equal((await codeCache(`${a.dir}/prep`)).get(runtime), codeA.get(runtime));
+    assert.ok((await Deno.stat(`${a.dir}/prep/cache/gen/file/plugin/main.ts.js`)).isFile);
+  },
+);
 
 for (const sandbox of [bwrap, undefined]) {
   Deno.test(`preparePlugin() ${sandbox ? "in the sandbox" : "in flags mode"} refuses the SDK's files by path: a running plugin has only the runtime module`, async () => {
