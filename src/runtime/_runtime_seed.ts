@@ -19,32 +19,39 @@ const RUNTIME = "runtime.js";
 /** Imports only the runtime module: loaded once, with a writable cache, to fill the seed. */
 const WARM = "warm_runtime.js";
 
-const seeds = new Map<string, Promise<CacheSeed>>();
+/** Where a seed's warm-up runs. */
+export interface SeedSandbox {
+  /** The sandbox plugins run in (`bwrap` mode). */
+  sandbox: SandboxInfo;
+  /** The SDK's folder, mounted as in every prepare (the warm-up does not read it). */
+  sdkDir: string;
+}
+
+/** Seeds by runtime module text (the same string each prepare: V8 keeps its hash), then sandbox. */
+const seeds = new Map<string, Map<string, Promise<CacheSeed>>>();
 
 /**
- * The seed for `runtime` (the runtime module's text) in `sandbox` (`bwrap` mode), made at the
- * first call with that module, Deno and sandbox; a failed warm-up is tried again at the next call.
- * The SDK's folder is mounted as in every prepare (the warm-up does not read it).
+ * The seed for `runtime` (the runtime module's text) in `where.sandbox`, made at the first call
+ * with that module, Deno and sandbox; a failed warm-up is tried again at the next call.
  *
  * @example
  * ```ts
- * await writeSeed(await runtimeSeed(runtimeText, sandbox, sdkDir), `${preparedDir}/cache`);
+ * await writeSeed(await runtimeSeed(runtimeText, { sandbox, sdkDir }), `${preparedDir}/cache`);
  * ```
  */
-export async function runtimeSeed(
-  runtime: string,
-  sandbox: SandboxInfo,
-  sdkDir: string,
-): Promise<CacheSeed> {
+export async function runtimeSeed(runtime: string, where: SeedSandbox): Promise<CacheSeed> {
+  const { sandbox, sdkDir } = where;
   if (sandbox.mode !== "bwrap") throw new TypeError("a cache seed is for the bwrap sandbox only");
-  const key = [await sha256(runtime), sandbox.denoPath, sandbox.bwrapPath, sdkDir].join("\0");
-  let seed = seeds.get(key);
+  let forText = seeds.get(runtime);
+  if (!forText) seeds.set(runtime, forText = new Map());
+  const key = [sandbox.denoPath, sandbox.bwrapPath, sdkDir].join("\0");
+  let seed = forText.get(key);
   if (!seed) {
-    seed = makeSeed(runtime, sandbox, sdkDir).catch((e) => {
-      seeds.delete(key);
+    seed = makeSeed(runtime, where).catch((e) => {
+      forText.delete(key);
       throw e instanceof PluginPrepareError ? e : new PluginPrepareError((e as Error).message);
     });
-    seeds.set(key, seed);
+    forText.set(key, seed);
   }
   return await seed;
 }
@@ -56,7 +63,7 @@ export async function writeSeed(seed: CacheSeed, cacheDir: string): Promise<void
   );
 }
 
-async function makeSeed(runtime: string, sandbox: SandboxInfo, sdkDir: string): Promise<CacheSeed> {
+async function makeSeed(runtime: string, where: SeedSandbox): Promise<CacheSeed> {
   // Private to the daemon (0700) and gone once read: nothing but this warm-up writes it.
   const dir = await Deno.makeTempDir({ prefix: "plugd-runtime-seed-" });
   try {
@@ -64,7 +71,7 @@ async function makeSeed(runtime: string, sandbox: SandboxInfo, sdkDir: string): 
     await Deno.writeTextFile(join(dir, RUNTIME), runtime);
     const url = `file://${IN_SANDBOX.prepared}/${RUNTIME}`;
     await Deno.writeTextFile(join(dir, WARM), `import ${JSON.stringify(url)};\n`);
-    const deno = prepareDeno(sandbox, { sdkDir, preparedDir: dir });
+    const deno = prepareDeno(where.sandbox, { sdkDir: where.sdkDir, preparedDir: dir });
     await deno([
       "run",
       ...["--no-config", "--no-remote", "--no-npm", "--no-prompt", "--cached-only"],
@@ -83,9 +90,4 @@ async function makeSeed(runtime: string, sandbox: SandboxInfo, sdkDir: string): 
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
-}
-
-async function sha256(text: string): Promise<string> {
-  const hash = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, "0")).join("");
 }

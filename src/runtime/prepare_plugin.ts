@@ -148,7 +148,10 @@ export async function preparePlugin(o: PreparePluginOptions): Promise<PreparedPl
   // In the sandbox the runtime module's path is the same for every plugin: its code cache (and
   // Deno's analysis of it) is made once and copied in, instead of one more deno run per plugin.
   if (sandboxed) {
-    await writeSeed(await runtimeSeed(runtimeText, o.sandbox!, sdkDir), join(preparedDir, "cache"));
+    await writeSeed(
+      await runtimeSeed(runtimeText, { sandbox: o.sandbox!, sdkDir }),
+      join(preparedDir, "cache"),
+    );
   }
   await Deno.writeTextFile(
     join(preparedDir, "bootstrap.ts"),
