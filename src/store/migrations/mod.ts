@@ -22,6 +22,7 @@ import { migration019 } from "./019_executions.ts";
 import { migration020 } from "./020_tasks.ts";
 import { migration021 } from "./021_fleet_tasks.ts";
 import { migration022 } from "./022_tenants.ts";
+import { migration023 } from "./023_delivery_pending_index.ts";
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -46,4 +47,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration020,
   migration021,
   migration022,
+  migration023,
 ];
