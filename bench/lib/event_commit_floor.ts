@@ -7,7 +7,7 @@
  * beside the one-row commit of `libsql_floor.ts`.
  */
 import { join } from "node:path";
-import { newEventId } from "../../src/hooks/mod.ts";
+import { newEventId, storedEnvelope } from "../../src/hooks/mod.ts";
 import { openStore } from "../../src/store/mod.ts";
 import { BENCH_SYNCHRONOUS } from "./libsql_floor.ts";
 
@@ -32,7 +32,7 @@ export async function eventCommitLatencies(n: number, warm = 50): Promise<number
     for (let i = 0; i < n + warm; i++) {
       const id = newEventId();
       const now = Date.now();
-      const envelope = JSON.stringify({
+      const envelope = storedEnvelope({
         specversion: "1.0",
         id,
         source: "/bench",

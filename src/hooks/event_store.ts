@@ -38,7 +38,38 @@ function multiRow(
   return out;
 }
 
-/** INSERT statements for newly accepted events (`envelopes`: their JSON, when already made). */
+/**
+ * The envelope as stored: without what the row's own columns hold (`id`, `type`, `source`) or what
+ * never varies (`specversion`, `datacontenttype`), about half of a small event's row.
+ */
+export function storedEnvelope(event: CloudEvent): string {
+  const { specversion: _v, id: _i, source: _s, type: _t, datacontenttype: _d, ...rest } = event;
+  return JSON.stringify(rest);
+}
+
+/** The event of a row: its stored envelope (whole, as written before issue 23's eighth round). */
+export function eventFromRow(
+  id: string,
+  type: string,
+  source: string,
+  envelope: string,
+): CloudEvent {
+  const stored = JSON.parse(envelope) as Record<string, unknown>;
+  if (stored.specversion !== undefined) return stored as CloudEvent;
+  const { time, data, ...extensions } = stored;
+  return {
+    ...extensions,
+    specversion: "1.0",
+    id,
+    source,
+    type,
+    time: time as string,
+    datacontenttype: "application/json",
+    data,
+  };
+}
+
+/** INSERT statements for newly accepted events (`envelopes`: `storedEnvelope()`s, when made). */
 export function insertEventStatements(
   events: CloudEvent[],
   receivedAt: number,
@@ -48,7 +79,7 @@ export function insertEventStatements(
     "INSERT INTO events (id, type, source, envelope, received_at)",
     "",
     5,
-    events.map((e, i) => [e.id, e.type, e.source, envelopes?.[i] ?? JSON.stringify(e), receivedAt]),
+    events.map((e, i) => [e.id, e.type, e.source, envelopes?.[i] ?? storedEnvelope(e), receivedAt]),
   );
 }
 
@@ -100,12 +131,12 @@ export async function existingEventIds(store: Store, ids: string[]): Promise<Set
 /** One stored event with its delivery results, or null. */
 export async function readEvent(store: Store, id: string): Promise<EventView | null> {
   const rs = await store.execute({
-    sql: "SELECT envelope, received_at FROM events WHERE id = ?",
+    sql: "SELECT type, source, envelope, received_at FROM events WHERE id = ?",
     args: [id],
   });
   const row = rs.rows[0];
   if (!row) return null;
-  const event = JSON.parse(String(row.envelope)) as CloudEvent;
+  const event = eventFromRow(id, String(row.type), String(row.source), String(row.envelope));
   const deliveries = await store.execute({
     sql: `SELECT plugin_id, hook, status, attempts, duration_ms, result, error
       FROM event_deliveries WHERE event_id = ? ORDER BY plugin_id, hook`,

@@ -4,6 +4,7 @@ import type { Store } from "../store/mod.ts";
 import {
   existingEventIds,
   insertEventStatements,
+  storedEnvelope,
   upsertDeliveryStatements,
 } from "./event_store.ts";
 import type { CloudEvent, Subscriber } from "./types.ts";
@@ -214,7 +215,7 @@ export class IntakeQueue {
       for (const item of batch) {
         if (existing.has(item.event.id) || seen.has(item.event.id)) continue;
         seen.add(item.event.id);
-        const envelope = JSON.stringify(item.event);
+        const envelope = storedEnvelope(item.event);
         envelopes.push(envelope);
         fresh.set(item, envelope.length);
       }

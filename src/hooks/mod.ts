@@ -2,6 +2,7 @@
 export { type EmitResult, HookBus, type HookBusOptions } from "./hook_bus.ts";
 export { validateCloudEvent } from "./cloud_event.ts";
 export { newEventId } from "./event_id.ts";
+export { storedEnvelope } from "./event_store.ts";
 export {
   type EnvelopeProblem,
   EventValidationError,

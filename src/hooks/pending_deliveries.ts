@@ -3,6 +3,7 @@
  * partial index `event_deliveries_lane`), so a backlog of any size costs memory for one page.
  */
 import type { Store } from "../store/mod.ts";
+import { eventFromRow } from "./event_store.ts";
 import type { CloudEvent } from "./types.ts";
 
 /** A pending delivery read from the database. */
@@ -47,10 +48,15 @@ export async function loadEnvelopes(store: Store, ids: string[]): Promise<Map<st
   for (let i = 0; i < ids.length; i += 200) {
     const chunk = ids.slice(i, i + 200);
     const rs = await store.execute({
-      sql: `SELECT id, envelope FROM events WHERE id IN (${chunk.map(() => "?").join(", ")})`,
+      sql: `SELECT id, type, source, envelope FROM events WHERE id IN (${
+        chunk.map(() => "?").join(", ")
+      })`,
       args: chunk,
     });
-    for (const r of rs.rows) out.set(String(r.id), JSON.parse(String(r.envelope)) as CloudEvent);
+    for (const r of rs.rows) {
+      const id = String(r.id);
+      out.set(id, eventFromRow(id, String(r.type), String(r.source), String(r.envelope)));
+    }
   }
   return out;
 }
