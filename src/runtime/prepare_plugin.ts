@@ -6,6 +6,7 @@ import { bundleRuntime } from "../bundle/mod.ts";
 import type { SandboxInfo } from "./detect_sandbox.ts";
 import { PluginPrepareError } from "./errors.ts";
 import { checkedBefore, recordChecked, typeCheckKey } from "./check_cache.ts";
+import { finishModuleCache } from "./finish_module_cache.ts";
 import { checkModuleGraph } from "./module_graph.ts";
 import { SDK_DIR, SHIM_DIR } from "./runtime_dirs.ts";
 import { IN_SANDBOX } from "./sandbox_paths.ts";
@@ -70,11 +71,11 @@ const WARM_MODULE = "warm_runtime.js";
 /**
  * What {@linkcode PREPARED_FOR} holds for `layout`: the layout and the bootstrap's revision, so a
  * folder prepared by an older plugd (whose bootstrap loaded the entry before the channel was open,
- * before the host's `init` came, or imported the shim's and the SDK's folders, no longer mounted)
- * is prepared again before its next start.
+ * before the host's `init` came, imported the shim's and the SDK's folders, no longer mounted, or
+ * left a module cache Deno could not open read-only) is prepared again before its next start.
  */
 export function preparedMarker(layout: "sandbox" | "host"): string {
-  return `${layout} bootstrap-4`;
+  return `${layout} bootstrap-5`;
 }
 
 const runtimes = new Map<string, Promise<string>>();
@@ -232,6 +233,8 @@ export async function preparePlugin(o: PreparePluginOptions): Promise<PreparedPl
       if (key) await recordChecked(o.checkCacheDir!, key);
     }
   }
+  // Last, once no step writes the cache any more: usable read-only, with no log to replay.
+  finishModuleCache(join(preparedDir, "cache"));
   const layout = sandboxed ? "sandbox" : "host";
   await Deno.writeTextFile(join(preparedDir, PREPARED_FOR), preparedMarker(layout));
   return { bootstrap, importMap, runtime, layout };

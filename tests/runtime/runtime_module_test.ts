@@ -6,8 +6,11 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { startPlugin } from "../../src/harness/mod.ts";
+import { bwrapArgs } from "../../src/runtime/bwrap_args.ts";
 import {
+  capsDrop,
   detectSandbox,
+  IN_SANDBOX,
   PluginPrepareError,
   preparePlugin,
   type SandboxInfo,
@@ -130,3 +133,48 @@ for (const sandbox of [bwrap, undefined]) {
     );
   });
 }
+
+Deno.test({
+  name:
+    "a folder prepared without a type check starts with V8's code of the runtime module, read-only",
+  ignore: bwrap.mode !== "bwrap",
+  fn: async () => {
+    await using a = await prepared(MAIN, bwrap);
+    await a.run();
+    // The runtime module's import, as a start loads it, with the prepared folder read-only as a
+    // running plugin has it; Deno's debug log says whether V8's cached code was used.
+    const at = (src: string, dest: string) => ({ src, dest });
+    const args = bwrapArgs({
+      root: bwrap.root,
+      shareNet: false,
+      mountProc: bwrap.mountProc,
+      ro: [
+        ...bwrap.libs.map((l) => at(l, l)),
+        at(bwrap.denoPath, IN_SANDBOX.deno),
+        at(`${a.dir}/prep`, IN_SANDBOX.prepared),
+      ],
+      env: { DENO_DIR: IN_SANDBOX.cache, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+      chdir: IN_SANDBOX.prepared,
+    });
+    const [program, ...prefix] = [...capsDrop(bwrap), bwrap.bwrapPath];
+    const out = await new Deno.Command(program!, {
+      args: [
+        ...prefix,
+        ...args,
+        IN_SANDBOX.deno,
+        "run",
+        "-L",
+        "debug",
+        "--no-config",
+        "--cached-only",
+        `${IN_SANDBOX.prepared}/warm_runtime.js`,
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    const log = new TextDecoder().decode(out.stderr);
+    assert.ok(out.success, log.slice(-2000));
+    assert.match(log, /V8 code cache hit for ES module: file:\/\/\/plugd\/prepared\/runtime\.js/);
+    assert.doesNotMatch(log, /Failed creating cache db/);
+  },
+});
