@@ -19,12 +19,12 @@ function leftByDeno(dir: string): void {
   Deno.removeSync(writing, { recursive: true });
 }
 
-Deno.test("finishModuleCache() analyses each database, folds its log and keeps -wal and -shm", () => {
+Deno.test("finishModuleCache() analyses each database, folds its log and keeps -wal and -shm", async () => {
   const dir = Deno.makeTempDirSync();
   try {
     leftByDeno(dir);
     assert.ok(Deno.statSync(`${dir}/v8_code_cache_v2-wal`).size > 50 * 4096);
-    finishModuleCache(dir);
+    await finishModuleCache(dir);
     assert.equal(Deno.statSync(`${dir}/v8_code_cache_v2-wal`).size, 0);
     assert.ok(Deno.statSync(`${dir}/v8_code_cache_v2-shm`).isFile);
     const db = new DatabaseSync(`${dir}/v8_code_cache_v2`, { readOnly: true });
@@ -40,12 +40,12 @@ Deno.test("finishModuleCache() analyses each database, folds its log and keeps -
   }
 });
 
-Deno.test("finishModuleCache() leaves files that are not databases as they are", () => {
+Deno.test("finishModuleCache() leaves files that are not databases as they are", async () => {
   const dir = Deno.makeTempDirSync();
   try {
     Deno.writeTextFileSync(`${dir}/node_analysis_cache_v2`, "not even SQLite");
     Deno.mkdirSync(`${dir}/gen`);
-    finishModuleCache(dir);
+    await finishModuleCache(dir);
     const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
     assert.deepEqual(names, ["gen", "node_analysis_cache_v2"]);
     assert.equal(Deno.readTextFileSync(`${dir}/node_analysis_cache_v2`), "not even SQLite");

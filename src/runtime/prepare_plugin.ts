@@ -234,7 +234,7 @@ export async function preparePlugin(o: PreparePluginOptions): Promise<PreparedPl
     }
   }
   // Last, once no step writes the cache any more: usable read-only, with no log to replay.
-  finishModuleCache(join(preparedDir, "cache"));
+  await finishModuleCache(join(preparedDir, "cache"));
   const layout = sandboxed ? "sandbox" : "host";
   await Deno.writeTextFile(join(preparedDir, PREPARED_FOR), preparedMarker(layout));
   return { bootstrap, importMap, runtime, layout };
