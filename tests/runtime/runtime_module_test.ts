@@ -142,7 +142,13 @@ Deno.test({
     await using a = await prepared(MAIN, bwrap);
     await a.run();
     // The runtime module's import, as a start loads it, with the prepared folder read-only as a
-    // running plugin has it; Deno's debug log says whether V8's cached code was used.
+    // running plugin has it; Deno's debug log says whether V8's cached code was used. The module
+    // that imports it sits in a folder of its own: prepare leaves no such module behind.
+    await Deno.mkdir(`${a.dir}/probe`);
+    await Deno.writeTextFile(
+      `${a.dir}/probe/import_runtime.js`,
+      `import ${JSON.stringify(`file://${IN_SANDBOX.prepared}/runtime.js`)};\n`,
+    );
     const at = (src: string, dest: string) => ({ src, dest });
     const args = bwrapArgs({
       root: bwrap.root,
@@ -152,6 +158,7 @@ Deno.test({
         ...bwrap.libs.map((l) => at(l, l)),
         at(bwrap.denoPath, IN_SANDBOX.deno),
         at(`${a.dir}/prep`, IN_SANDBOX.prepared),
+        at(`${a.dir}/probe`, "/plugd/probe"),
       ],
       env: { DENO_DIR: IN_SANDBOX.cache, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
       chdir: IN_SANDBOX.prepared,
@@ -167,7 +174,7 @@ Deno.test({
         "debug",
         "--no-config",
         "--cached-only",
-        `${IN_SANDBOX.prepared}/warm_runtime.js`,
+        "/plugd/probe/import_runtime.js",
       ],
       stdout: "null",
       stderr: "piped",
