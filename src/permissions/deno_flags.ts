@@ -16,6 +16,18 @@ export const BASE_RUN_FLAGS: readonly string[] = [
   "--cached-only",
 ];
 
+/**
+ * V8 flags every plugin runs with, after its heap cap. `--single-threaded`: V8 collects and
+ * compiles on the plugin's own thread, with no helper threads, so an idle plugin keeps no memory
+ * of theirs (their stacks, and the malloc heap that their compile and collection jobs fragment:
+ * ~1 MiB less private memory, docs/performance.md). `--expose-gc`: the shim's idle memory release
+ * takes `gc()` before any plugin module loads and blanks it on the global (without the flag it
+ * loads Deno's Node layer to reach it, which then stays in memory). Neither changes what a plugin
+ * may do: a GC costs only the plugin's own CPU, under its quota. The runtime module's code cache
+ * is written under the same flags at prepare time: V8 rejects cached code made under others.
+ */
+export const PLUGIN_V8_FLAGS: readonly string[] = ["--single-threaded", "--expose-gc"];
+
 /** Options of {@linkcode denoRunArgs}. */
 export interface DenoRunArgsOptions {
   /** `limits.memory_mb`: the V8 heap cap. */
@@ -38,16 +50,17 @@ export interface DenoRunArgsOptions {
  * Returns the arguments after the `deno` binary that start a plugin with exactly `grant`:
  * `run`, {@linkcode BASE_RUN_FLAGS}, the `--allow-*` flags sorted by name (values sorted and
  * deduplicated, paths expanded as the process sees them; an empty list gives no flag, never a
- * bare `--allow-x`), `--deny-net=` when `net` is granted, the V8 heap cap, the import map, and
- * the bootstrap module last. Kinds without a Deno flag (`emit`) give none: the daemon enforces
- * them. Throws {@linkcode PermissionError} for the first grammar problem, before producing
+ * bare `--allow-x`), `--deny-net=` when `net` is granted, the V8 heap cap and
+ * {@linkcode PLUGIN_V8_FLAGS}, the import map, and the bootstrap module last. Kinds without a
+ * Deno flag (`emit`) give none: the daemon enforces them. Throws {@linkcode PermissionError} for the first grammar problem, before producing
  * anything; host rules (state dir, daemon port) are the caller's `grantProblems`.
  *
  * @example
  * ```ts
  * denoRunArgs({ net: ["api.example.com:443"], write: ["$DATA"] }, { memoryMb: 128, daemonPort: 7420, view });
  * // ["run", "--no-prompt", ..., "--allow-net=api.example.com:443", "--allow-write=/data",
- * //  "--deny-net=0.0.0.0/8,...", "--v8-flags=--max-old-space-size=128", "--import-map=...", ".../bootstrap.ts"]
+ * //  "--deny-net=0.0.0.0/8,...", "--v8-flags=--max-old-space-size=128,--single-threaded,--expose-gc",
+ * //  "--import-map=...", ".../bootstrap.ts"]
  * ```
  */
 export function denoRunArgs(grant: Permissions, options: DenoRunArgsOptions): string[] {
@@ -82,9 +95,9 @@ export function denoRunArgs(grant: Permissions, options: DenoRunArgsOptions): st
     ...[...allow.keys()].sort().map((flag) => `--allow-${flag}=${allow.get(flag)!.join(",")}`),
     // Without a net grant every host is already denied (and the sandbox gives no network).
     ...(net.length > 0 ? [`--deny-net=${denyNetList(net, daemonPort).join(",")}`] : []),
-    // No other V8 flag: a flag changes V8's flag hash, which rejects the cached code of the shim
-    // and SDK (measured: the first call on every fresh process ~45 ms slower with --expose-gc).
-    `--v8-flags=--max-old-space-size=${memoryMb}`,
+    // The heap cap is not part of V8's flag hash; the others are: prepare writes the code cache
+    // under them.
+    `--v8-flags=${[`--max-old-space-size=${memoryMb}`, ...PLUGIN_V8_FLAGS].join(",")}`,
     `--import-map=${view.importMap}`,
     view.bootstrap,
     ...(channel === undefined ? [] : [channel]),

@@ -7,7 +7,7 @@ import { VIEW } from "./_test_fixtures.ts";
 const OPTIONS = { memoryMb: 128, daemonPort: 7420, view: VIEW };
 const HEAD = ["run", "--no-prompt", "--no-config", "--no-remote", "--no-npm", "--cached-only"];
 const TAIL = [
-  "--v8-flags=--max-old-space-size=128",
+  "--v8-flags=--max-old-space-size=128,--single-threaded,--expose-gc",
   "--import-map=/plugd/prepared/import_map.json",
   "/plugd/prepared/bootstrap.ts",
 ];

@@ -30,7 +30,12 @@ export { PermissionError } from "./errors.ts";
 export { expandPath, isWithin, normalizeAbsolute, PATH_VARIABLES } from "./expand_path.ts";
 export { PLUGD_LOCATIONS, reservedPathProblem, SANDBOX_PATHS } from "./reserved_paths.ts";
 export { assertHostPaths, grantProblems } from "./check_grantable.ts";
-export { BASE_RUN_FLAGS, denoRunArgs, type DenoRunArgsOptions } from "./deno_flags.ts";
+export {
+  BASE_RUN_FLAGS,
+  denoRunArgs,
+  type DenoRunArgsOptions,
+  PLUGIN_V8_FLAGS,
+} from "./deno_flags.ts";
 export { DAEMON_PORT_HOSTS, DENY_NET_TARGETS, denyNetList } from "./deny_net.ts";
 export { assessRisks, highestRisk, RISK_LEVELS, type RiskOptions } from "./risk.ts";
 export {

@@ -5,6 +5,7 @@
  * module is `/plugd/prepared/runtime.js` for every plugin and Deno keys these caches by specifier
  * and source hash, so one run serves them all; no plugin code takes part in it.
  */
+import { PLUGIN_V8_FLAGS } from "../permissions/mod.ts";
 import type { SandboxInfo } from "./detect_sandbox.ts";
 import { PluginPrepareError } from "./errors.ts";
 import { IN_SANDBOX } from "./sandbox_paths.ts";
@@ -72,9 +73,11 @@ async function makeSeed(runtime: string, where: SeedSandbox): Promise<CacheSeed>
     const url = `file://${IN_SANDBOX.prepared}/${RUNTIME}`;
     await Deno.writeTextFile(join(dir, WARM), `import ${JSON.stringify(url)};\n`);
     const deno = prepareDeno(where.sandbox, { sdkDir: where.sdkDir, preparedDir: dir });
+    // Under the plugins' V8 flags: V8 rejects cached code made under other flags.
     await deno([
       "run",
       ...["--no-config", "--no-remote", "--no-npm", "--no-prompt", "--cached-only"],
+      `--v8-flags=${PLUGIN_V8_FLAGS.join(",")}`,
       `${IN_SANDBOX.prepared}/${WARM}`,
     ]);
     // The caches' database files (with their write-ahead logs, as the exited deno left them);

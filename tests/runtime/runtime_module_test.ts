@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { startPlugin } from "../../src/harness/mod.ts";
 import { bwrapArgs } from "../../src/runtime/bwrap_args.ts";
+import { PLUGIN_V8_FLAGS } from "../../src/permissions/mod.ts";
 import {
   capsDrop,
   detectSandbox,
@@ -174,6 +175,8 @@ Deno.test({
         "debug",
         "--no-config",
         "--cached-only",
+        // A plugin's V8 flags: V8 takes cached code only when it was made under the same flags.
+        `--v8-flags=${PLUGIN_V8_FLAGS.join(",")}`,
         "/plugd/probe/import_runtime.js",
       ],
       stdout: "null",
@@ -183,5 +186,11 @@ Deno.test({
     assert.ok(out.success, log.slice(-2000));
     assert.match(log, /V8 code cache hit for ES module: file:\/\/\/plugd\/prepared\/runtime\.js/);
     assert.doesNotMatch(log, /Failed creating cache db/);
+    // V8 took the cached code: code it rejects (made under other V8 flags) is compiled again and
+    // Deno tries to store it anew.
+    assert.doesNotMatch(
+      log,
+      /Updating V8 code cache for ES module: file:\/\/\/plugd\/prepared\/runtime\.js/,
+    );
   },
 });

@@ -16,23 +16,37 @@ export const IDLE_RELEASE_MS = 10_000;
 /** A memory-reducing full GC (settles once it ran). */
 export type ReleaseGc = () => void | Promise<void>;
 
+type V8Gc = (o: { type: "major" | "minor"; execution?: "sync"; flavor?: "last-resort" }) => void;
+
+let flagGc: V8Gc | undefined;
+
 /**
- * Returns a memory-reducing full GC. V8's `gc()` is exposed at its first use (an idle spell, long after
- * every module loaded) by setting `--expose-gc` at run time and taking `gc` from a fresh context:
- * the flag on the command line would change V8's flag hash, which rejects the cached code of the
- * shim and SDK and made the first call on every fresh process ~45 ms slower. `node:v8` and
- * `node:vm` are imported only then too: loading them starts Deno's Node layer, ~20 ms of CPU that
- * a static import added to every plugin's cold start. The plugin's own global never gets a `gc`.
- * Not a capability anyway: `node:v8` and `node:vm` are open to any plugin, and a GC costs only
- * CPU, which the plugin's quota bounds.
+ * Takes V8's `gc()`, which a plugin's `--expose-gc` flag puts on the global, and blanks it there
+ * (V8 makes it writable but not deletable): the shim calls this when it opens, before any plugin
+ * module loads, so plugin code finds `gc` undefined. Does nothing without the flag.
+ */
+export function claimFlagGc(): void {
+  const global = globalThis as { gc?: unknown };
+  if (typeof global.gc !== "function") return;
+  flagGc ??= global.gc as V8Gc;
+  global.gc = undefined;
+}
+
+/**
+ * Returns a memory-reducing full GC: the `gc()` of the plugin's `--expose-gc` flag (see
+ * {@linkcode claimFlagGc}). Without the flag, `gc()` is exposed at its first use by setting `--expose-gc` at run time and taking `gc`
+ * from a fresh context, which needs `node:v8` and `node:vm`: loading them starts Deno's Node
+ * layer (~20 ms of CPU, and ~1 MiB of heap and malloc memory an idle plugin then keeps), which is
+ * why plugins run with the flag. The plugin's own global never gets a `gc`. Not a capability
+ * anyway: `node:v8` and `node:vm` are open to any plugin, and a GC costs only CPU, which the
+ * plugin's quota bounds.
  */
 export function takeGc(o: { shrinkStringTable?: boolean } = {}): ReleaseGc {
   const { shrinkStringTable: shrink = true } = o;
-  type V8Gc = (o: { type: "major" | "minor"; execution?: "sync"; flavor?: "last-resort" }) => void;
   let gc: Promise<V8Gc> | undefined;
   let releases = 0;
   return async () => {
-    gc ??= (async () => {
+    gc ??= flagGc ? Promise.resolve(flagGc) : (async () => {
       const [v8, vm] = await Promise.all([import("node:v8"), import("node:vm")]);
       v8.setFlagsFromString("--expose-gc");
       return vm.runInNewContext("gc") as V8Gc;

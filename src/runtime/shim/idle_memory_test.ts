@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { idleRelease } from "./idle_memory.ts";
+import { PLUGIN_V8_FLAGS } from "../../permissions/mod.ts";
 import { waitFor } from "../../../tests/helpers/wait_for.ts";
 
 Deno.test("idleRelease() collects once after calls stop, and not again while idle", async () => {
@@ -51,6 +52,33 @@ Deno.test("takeGc() collects in a process started without --expose-gc and leaves
   }).output();
   assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
   assert.deepEqual(JSON.parse(new TextDecoder().decode(out.stdout)), { global: "undefined" });
+});
+
+Deno.test("claimFlagGc() takes the gc() of a plugin's --expose-gc and leaves plugin code none", async () => {
+  // As a plugin runs: the heap cap and PLUGIN_V8_FLAGS.
+  const code = `
+    import { claimFlagGc, takeGc } from ${
+    JSON.stringify(new URL("./idle_memory.ts", import.meta.url).href)
+  };
+    const before = typeof globalThis.gc;
+    claimFlagGc();
+    claimFlagGc(); // twice (openShim, then runShim): the first taken gc() is kept
+    const release = takeGc();
+    await release();
+    await release();
+    console.log(JSON.stringify({ before, after: typeof globalThis.gc }));
+  `;
+  const flags = ["--max-old-space-size=128", ...PLUGIN_V8_FLAGS].join(",");
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", `--v8-flags=${flags}`, code],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(out.stdout)), {
+    before: "function",
+    after: "undefined",
+  });
 });
 
 /** Private memory (KiB) of a fresh Deno that parsed 200,000 short unique values, then released. */

@@ -8,6 +8,7 @@ import "./console.ts";
 import type { DefinedPlugin, PluginContext } from "../../../sdk/types.ts";
 import { SDK_VERSION } from "../../../sdk/version.ts";
 import { beginCall, cancelCall, endCall } from "./calls.ts";
+import { claimFlagGc } from "./idle_memory.ts";
 import { drained, openChannel, readFrames, send, sendResult, settleHostCall } from "./channel.ts";
 export { openChannel } from "./channel.ts";
 import { createContext, tenantContext } from "./context.ts";
@@ -109,6 +110,7 @@ function startReading(): void {
  * so no plugin code runs before that check.
  */
 export async function openShim(): Promise<void> {
+  claimFlagGc();
   await openChannel();
   startReading();
   await inited;
@@ -116,6 +118,7 @@ export async function openShim(): Promise<void> {
 
 /** Run the plugin `def` against the host on its channel. Never returns while the host is there. */
 export async function runShim(def: unknown): Promise<void> {
+  claimFlagGc(); // done by openShim() already, unless a bootstrap opened the channel itself
   globalThis.addEventListener("unhandledrejection", (e) => {
     e.preventDefault();
     logUncaught("unhandled rejection", e.reason);
