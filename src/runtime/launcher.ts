@@ -28,13 +28,14 @@ export const LAUNCHER_SCRIPT = STEPS_LOOP;
  * A seat (`_cgroup_seat.ts`): started ahead of a plugin, it joins the `cgroup.procs` files it is
  * given, says `ready` on stdout and waits on stdin. `go` makes it source its command file (the
  * launcher's options without `--cgroup`, `--`, the command, as one `set --` line: see
- * {@linkcode seatCommandFile}), delete it and go on as the launcher; end of input (its daemon is
- * gone) makes it exit. Arguments: `COMMAND_FILE CGROUP_PROCS...`. It reads one short line only:
- * dash reads a pipe a byte per system call.
+ * {@linkcode seatCommandFile}) and go on as the launcher; end of input (its daemon is gone) makes
+ * it exit. Arguments: `COMMAND_FILE CGROUP_PROCS...`. It reads one short line only: dash reads a
+ * pipe a byte per system call. The daemon deletes the command file once the plugin is ready (or
+ * gone): `rm` is no builtin of dash, and its fork and exec were on every start's path.
  */
 export const SEAT_SCRIPT = 'f=$1; shift; for p; do echo $$ > "$p" || exit 125; done; ' +
   'echo ready || exit 125; IFS= read -r go || exit 0; [ "$go" = go ] || exit 125; ' +
-  '. "$f" || exit 125; rm -f -- "$f"; ' + STEPS_LOOP;
+  '. "$f" || exit 125; ' + STEPS_LOOP;
 
 /** `argv[0]` of a seat as `ps` shows it. */
 export const SEAT_NAME = "plugd-seat";
