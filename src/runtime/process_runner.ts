@@ -255,7 +255,11 @@ export function processRunner(options: ProcessRunnerOptions = {}): ProcessRunner
           settle();
           // Sourced before the sandbox started, so long before ready: the seat does not `rm` it
           // (an exec on the start's path); the exit's cleanup removes it if ready never comes.
-          if (seat) Deno.remove(seat.commandFile).catch(() => {});
+          if (seat) {
+            try {
+              Deno.removeSync(seat.commandFile);
+            } catch { /* gone already */ }
+          }
           try {
             for (const [file, value] of plan.afterReady) Deno.writeTextFileSync(file, value);
             return Promise.resolve();

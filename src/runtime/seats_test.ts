@@ -136,7 +136,13 @@ Deno.test(
       const seatedPlan = show("seated");
       const seated = await runner.start(seatedPlan);
       assert.equal(String(seated.pid), seatPid, "the start took the seat");
+      // The command file the seat sourced is gone once the command is ready (the runner deletes it).
+      const commandFiles = () =>
+        seatFolders(launch.path).flatMap((f) =>
+          [...Deno.readDirSync(`${launch.path}/${f}`)].map((e) => e.name)
+        );
       await seated.ready();
+      assert.deepEqual(commandFiles(), [], "no command file once ready");
       const quota = Deno.readTextFileSync(`${cpu}/seated/cpu.cfs_quota_us`).trim();
       const out = await finish(seated);
 
