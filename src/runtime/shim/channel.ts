@@ -15,18 +15,21 @@ let results: string[] = [];
 const SURELY_SMALL = Math.floor(MAX_FRAME_BYTES / 3);
 
 /**
- * Write one frame as a line on the channel (after the results still coalescing). On the socket a
- * log frame is dropped while the daemon has megabytes of frames left to read (see SocketWriter);
- * how many is reported in the next frame sent once it caught up.
+ * Write frames as lines on the channel (after the results still coalescing), in one write: the
+ * host reads them in one wake-up. On the socket a lone log frame is dropped while the daemon has
+ * megabytes of frames left to read (see SocketWriter); how many is reported in the next frame sent
+ * once it caught up.
  */
-export function send(frame: unknown): void {
+export function send(...frames: unknown[]): void {
   flush();
   const dropped = socket?.takeDropped() ?? 0;
   if (dropped > 0) {
     const msg = `${dropped} log lines dropped in the plugin: it logged faster than plugd read them`;
     writeAll(encoder.encode(JSON.stringify({ t: "log", level: "warn", msg }) + "\n"));
   }
-  writeAll(encoder.encode(JSON.stringify(frame) + "\n"), (frame as { t?: unknown }).t === "log");
+  const text = frames.map((f) => JSON.stringify(f) + "\n").join("");
+  const log = frames.length === 1 && (frames[0] as { t?: unknown }).t === "log";
+  writeAll(encoder.encode(text), log);
 }
 
 /**

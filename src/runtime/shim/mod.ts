@@ -139,15 +139,18 @@ export async function runShim(def: unknown): Promise<void> {
   const plugin = def as DefinedPlugin;
   live.plugin = plugin;
   startReading(); // already reading after openShim(); a bootstrap may call openChannel() only
-  send({
+  const hello = {
     t: "hello",
     protocol: PROTOCOL_VERSION,
     sdk: plugin.__sdk ?? SDK_VERSION,
     handlers: collectHandlers(plugin),
-  });
+  };
+  // init came before the entry was loaded (openShim), so hello waits for nothing here. hello and
+  // ready go in one write: the host checks hello first and takes ready from the same read, one
+  // wake-up instead of two with the context's set-up between them.
   const init = await inited;
   setQuota(init.quota);
   installSpaceHints();
   live.ctx = createContext(init);
-  send({ t: "ready" });
+  send(hello, { t: "ready" });
 }
