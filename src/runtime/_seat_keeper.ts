@@ -1,8 +1,9 @@
 /**
  * Keeps a few {@linkcode CgroupSeat}s ready for the runner. It learns where cgroups go from the
- * first plan that has them, and refills only while no start is in flight, so its own process
- * spawns and cgroup work never compete with a start for the CPU. Their command files go in a
- * folder of its own inside the daemon's launch folder (`_seat_folder.ts`); at construction it
+ * first plan that has them. A lone start's seat is replaced while that plugin starts (so the
+ * refill's cgroup joins are over before the next start renames folders); otherwise it refills once
+ * no start is in flight, so a burst of starts never competes with refills. Their command files go
+ * in a folder of its own inside the daemon's launch folder (`_seat_folder.ts`); at construction it
  * sweeps the folders a killed daemon left there.
  */
 import { CgroupSeat } from "./_cgroup_seat.ts";
@@ -56,6 +57,16 @@ export class SeatKeeper {
       seat = this.#ready.shift();
     }
     return seat;
+  }
+
+  /**
+   * The seat {@linkcode take} gave is now the plugin's (renamed): when it is the only start in
+   * flight, its replacement is made at once, while the plugin starts (its cgroup joins wait
+   * for a grace period holding the kernel's cgroup mutex, which the next start's rename needs).
+   * Parallel starts still wait for {@linkcode settled}.
+   */
+  taken(): void {
+    if (this.#inFlight === 1) this.#fill();
   }
 
   /** A start that called {@linkcode take} is ready or over: refill once none is in flight. */

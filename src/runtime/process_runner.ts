@@ -158,6 +158,7 @@ export function processRunner(options: ProcessRunnerOptions = {}): ProcessRunner
     if (!seat) return null;
     try {
       await seatCgroups(seat, plan);
+      keeper!.taken();
     } catch (e) {
       if (e instanceof RenameUnsupported) keeper!.disable();
       return null; // the cold way, which handles a busy leftover

@@ -255,3 +255,32 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "a lone start's seat is replaced while that plugin starts, before it is ready",
+  OPTS,
+  async () => {
+    const facts = await v1Facts();
+    if (!facts) return;
+    await using launch = await launchFolder();
+    await using runner = processRunner({ seats: 1, seatDir: launch.path });
+    try {
+      const first = await runner.start(plan(facts, "first", ["/bin/true"]));
+      await first.ready();
+      await finish(first);
+      await waitFor(() => runner.readySeats() === 1 || null, "the seat ready");
+      // `cat` waits on its stdin: the start is neither ready nor over while the seat refills.
+      const lone = await runner.start(plan(facts, "lone", ["/bin/cat"]));
+      let over = false;
+      lone.status.finally(() => over = true);
+      await waitFor(() => runner.readySeats() === 1 || null, "a new seat before ready");
+      assert.equal(over, false, "the start is still in flight");
+      await lone.ready();
+      assert.equal(await finish(lone), "");
+      assert.equal((await lone.status).code, 0);
+    } finally {
+      await runner[Symbol.asyncDispose]();
+      await releaseResourceCaps(facts);
+    }
+  },
+);
