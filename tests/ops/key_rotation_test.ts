@@ -26,7 +26,9 @@ async function call(d: TestDaemon, method: string, path: string, body?: unknown)
 
 /** A daemon with a plugin holding a secret, and webhooks with current and previous secrets. */
 async function seededState(): Promise<string> {
-  await using d = await startDaemon({ env: { PLUGD_WEBHOOKS_ALLOW_PRIVATE: "true" } });
+  // A folder of the test's own: the helper removes the ones it makes when their daemon is disposed.
+  const stateDir = await Deno.makeTempDir({ prefix: "plugd-e2e-" });
+  await using d = await startDaemon({ stateDir, env: { PLUGD_WEBHOOKS_ALLOW_PRIVATE: "true" } });
   await call(d, "POST", "/v1/plugins", { source: COUNTER });
   await call(d, "POST", "/v1/plugins/counter/grant", { permissions: { write: ["$DATA"] } });
   await call(d, "PUT", "/v1/plugins/counter/config", { token: "s3cret-token" });
