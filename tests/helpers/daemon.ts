@@ -53,17 +53,9 @@ export interface StartDaemonOptions {
   entry?: string;
 }
 
-/** How many daemons started here on each state dir have not exited yet. */
-const running = new Map<string, number>();
-
-/**
- * Starts a daemon and resolves once both listeners are up. A state dir made here goes when that
- * daemon is disposed (`await using`) and no other daemon runs on it; a dir given in `options`
- * stays, and so does one whose daemon is only stopped or killed (a test may start another on it).
- */
+/** Starts a daemon and resolves once both listeners are up. */
 export async function startDaemon(options: StartDaemonOptions = {}): Promise<TestDaemon> {
   const stateDir = options.stateDir ?? await Deno.makeTempDir({ prefix: "plugd-e2e-" });
-  const madeHere = options.stateDir === undefined;
   const socketPath = join(stateDir, "plugd.sock");
   const [cmd, ...pre] = [...(options.prefix ?? []), Deno.execPath()];
   const command = new Deno.Command(cmd!, {
@@ -97,8 +89,6 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
   })();
   const drainStdout = process.stdout.pipeTo(new WritableStream());
   const status = process.status;
-  running.set(stateDir, (running.get(stateDir) ?? 0) + 1);
-  status.finally(() => running.set(stateDir, running.get(stateDir)! - 1));
   let exited = false;
   let reaped = false; // the process is gone (signals would throw), even if its stderr is not read yet
   status.then(() => (reaped = true));
@@ -191,9 +181,6 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
       if (!reaped) process.kill("SIGKILL");
       await status;
       await finish();
-      if (madeHere && !running.get(stateDir)) {
-        await Deno.remove(stateDir, { recursive: true }).catch(() => {});
-      }
     },
   };
   return daemon;
