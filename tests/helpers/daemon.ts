@@ -37,7 +37,10 @@ export interface TestDaemon {
 
 /** Options of {@linkcode startDaemon}. */
 export interface StartDaemonOptions {
-  /** Reuse a state dir (e.g. to restart after a crash). @default a new temp dir */
+  /**
+   * Reuse a state dir (e.g. to restart after a crash). @default a new temp dir, removed when the
+   * module that started the daemon ends (see {@linkcode startDaemon})
+   */
   stateDir?: string;
   /** Extra CLI args after `daemon`. @default ["--dev"] */
   args?: string[];
@@ -53,9 +56,34 @@ export interface StartDaemonOptions {
   entry?: string;
 }
 
-/** Starts a daemon and resolves once both listeners are up. */
+/** The state dirs made here, removed when this module's process (or test worker) ends. */
+const madeDirs = new Set<string>();
+
+// Not when their daemon is disposed: tests and the bench's groups read a state dir after its
+// daemon is gone, or start another daemon on it (a restart, a restore, a key rotation). Sync:
+// `unload` waits for no promise, and after heavy socket load Deno 2.9 may never resolve async
+// file ops (the bench's groups hung on them).
+globalThis.addEventListener("unload", () => {
+  for (const dir of madeDirs) {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch { /* gone already, or a leaked daemon's plugin still writes in it */ }
+  }
+});
+
+async function newStateDir(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "plugd-e2e-" });
+  madeDirs.add(dir);
+  return dir;
+}
+
+/**
+ * Starts a daemon and resolves once both listeners are up. A state dir made here lasts until the
+ * test module (or bench group) that started the daemon ends; a dir given in `options` is the
+ * caller's to remove.
+ */
 export async function startDaemon(options: StartDaemonOptions = {}): Promise<TestDaemon> {
-  const stateDir = options.stateDir ?? await Deno.makeTempDir({ prefix: "plugd-e2e-" });
+  const stateDir = options.stateDir ?? await newStateDir();
   const socketPath = join(stateDir, "plugd.sock");
   const [cmd, ...pre] = [...(options.prefix ?? []), Deno.execPath()];
   const command = new Deno.Command(cmd!, {

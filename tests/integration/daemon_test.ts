@@ -62,6 +62,7 @@ Deno.test("TCP requires a bearer token; the socket is trusted", async () => {
 Deno.test("a second daemon on the same socket fails clearly; a stale socket is replaced", async () => {
   const first = await startDaemon();
   // Another state dir (the same one is refused earlier, by its lock), the same socket.
+  const otherState = await Deno.makeTempDir({ prefix: "plugd-e2e-" });
   const second = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -70,7 +71,7 @@ Deno.test("a second daemon on the same socket fails clearly; a stale socket is r
       "daemon",
       "--dev",
       "--state-dir",
-      await Deno.makeTempDir(),
+      otherState,
       "--socket",
       first.socketPath,
       "--http",
@@ -80,6 +81,7 @@ Deno.test("a second daemon on the same socket fails clearly; a stale socket is r
     stderr: "piped",
   });
   const out = await second.output();
+  await Deno.remove(otherState, { recursive: true });
   assert.notEqual(out.code, 0);
   assert.match(
     new TextDecoder().decode(out.stderr),
