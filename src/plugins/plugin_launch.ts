@@ -1,5 +1,7 @@
 /** From an installed plugin to its launch plan: folders, the prepared layout, the exact command. */
+import { appendAudit } from "../audit/mod.ts";
 import {
+  checkPreparedCode,
   type DiskLimit,
   type LaunchPlan,
   launchPlan,
@@ -9,23 +11,29 @@ import {
   type SandboxInfo,
 } from "../runtime/mod.ts";
 import { openCodeToPlugin, prepareDirs } from "./folder_owners.ts";
-import type { PluginRuntime } from "./plugin_context.ts";
+import type { PluginContext, PluginRuntime } from "./plugin_context.ts";
 import type { PluginPaths } from "./plugin_paths.ts";
 import type { PluginRecord } from "./types.ts";
 
 /**
  * Prepares the plugin again (without the type check done at install) when its prepared files
- * are for another layout (the daemon switched between the sandbox and flags-only mode) or were
- * written by an older plugd.
+ * are for another layout (the daemon switched between the sandbox and flags-only mode), were
+ * written by an older plugd, or no longer match the digests recorded when they were prepared:
+ * the runtime module runs before the plugin's own files are checked, so a changed one must never
+ * run. Returns the changed files, if that was the reason.
  */
 export async function ensurePrepared(
   plugin: PluginRecord,
   paths: PluginPaths,
   sandbox: SandboxInfo,
-): Promise<void> {
+): Promise<string[]> {
   const want = preparedMarker(sandbox.mode === "bwrap" ? "sandbox" : "host");
   const have = await Deno.readTextFile(`${paths.preparedDir}/${PREPARED_FOR}`).catch(() => "");
-  if (have === want) return;
+  const check = checkPreparedCode(paths.preparedDir, have, want);
+  if (check.status === "current") return [];
+  // Gone first: a prepare cut short leaves no marker, and the new one is a new file, whose mode
+  // tells openCodeToPlugin() to open the rewritten folder to the plugin's uid again.
+  await Deno.remove(`${paths.preparedDir}/${PREPARED_FOR}`).catch(() => {});
   await preparePlugin({
     pluginDir: paths.pluginDir,
     entry: plugin.manifest.entry,
@@ -33,20 +41,37 @@ export async function ensurePrepared(
     sandbox,
     typeCheck: false,
   });
+  return check.status === "changed" ? check.files : [];
 }
 
 /**
  * Everything a start needs on the host, before the plan: the plugin's uid, its folders, its
- * prepared files for this sandbox mode, its `$DATA` volume. Returns the uid.
+ * prepared files for this sandbox mode (prepared again, logged and audited, when they changed
+ * since they were written), its `$DATA` volume. Returns the uid.
  */
 export async function readyToLaunch(
   plugin: PluginRecord,
-  runtime: PluginRuntime,
+  ctx: Pick<PluginContext, "runtime" | "store" | "log">,
   paths: PluginPaths,
 ): Promise<number | undefined> {
+  const { runtime } = ctx;
   const uid = await runtime.uids?.uidOf(plugin.id);
   await prepareDirs(paths, runtime.sandbox, uid);
-  await ensurePrepared(plugin, paths, runtime.sandbox);
+  const changed = await ensurePrepared(plugin, paths, runtime.sandbox);
+  if (changed.length > 0) {
+    ctx.log(
+      `plugin ${plugin.id}: its prepared files changed since plugd wrote them ` +
+        `(${changed.join(", ")} in ${paths.preparedDir}); prepared again, the changed files did ` +
+        `not run`,
+    );
+    await appendAudit(ctx.store, {
+      actor: "daemon",
+      action: "plugin.prepared_changed",
+      target: plugin.id,
+      result: "ok",
+      detail: { version: plugin.version, files: changed },
+    });
+  }
   if (uid !== undefined) await openCodeToPlugin(paths, runtime.sandbox, PREPARED_FOR);
   await runtime.volumes.attach(
     plugin.id,

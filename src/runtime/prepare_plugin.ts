@@ -9,6 +9,7 @@ import { PluginPrepareError } from "./errors.ts";
 import { checkedBefore, recordChecked, typeCheckKey } from "./check_cache.ts";
 import { finishModuleCache } from "./finish_module_cache.ts";
 import { checkModuleGraph } from "./module_graph.ts";
+import { preparedCodeRecord } from "./prepared_code.ts";
 import { SDK_DIR, SHIM_DIR } from "./runtime_dirs.ts";
 import { IN_SANDBOX } from "./sandbox_paths.ts";
 import { prepareDeno } from "./_prepare_deno.ts";
@@ -61,7 +62,7 @@ export interface PreparedPlugin {
   layout: "sandbox" | "host";
 }
 
-/** The file recording the layout a prepared folder is for. */
+/** The file recording the layout a prepared folder is for and the digests of the files it runs. */
 export const PREPARED_FOR = "prepared-for";
 
 /** The shim and the SDK bundled into one module, in the prepared folder. */
@@ -239,6 +240,10 @@ export async function preparePlugin(o: PreparePluginOptions): Promise<PreparedPl
   // Last, once no step writes the cache any more: usable read-only, with no log to replay.
   await finishModuleCache(join(preparedDir, "cache"));
   const layout = sandboxed ? "sandbox" : "host";
-  await Deno.writeTextFile(join(preparedDir, PREPARED_FOR), preparedMarker(layout));
+  // Last of all: the digests of what runs, which every launch compares (checkPreparedCode()).
+  await Deno.writeTextFile(
+    join(preparedDir, PREPARED_FOR),
+    preparedCodeRecord(preparedDir, preparedMarker(layout)),
+  );
   return { bootstrap, importMap, runtime, layout };
 }
