@@ -229,8 +229,10 @@ Deno.test("Prefer: respond-async turns an install into a job with progress", asy
 });
 
 Deno.test("dev mode: editing the source folder reinstalls and restarts the plugin", async () => {
-  await using d = await startDaemon();
   const src = await Deno.makeTempDir({ prefix: "plugd-src-" });
+  // Declared before the daemon, so removed after it stopped watching the folder.
+  await using _src = { [Symbol.asyncDispose]: () => Deno.remove(src, { recursive: true }) };
+  await using d = await startDaemon();
   for (const f of ["plugin.yaml", "main.ts"]) {
     await Deno.copyFile(join(FIXTURES, "counter-v1", f), join(src, f));
   }
