@@ -9,6 +9,7 @@ import { launchBrowser } from "../helpers/browser.ts";
 import { createPublisher, packTestPlugin, publish, startRegistry } from "../registry/_registry.ts";
 import { startMarketDaemon } from "../registry/_daemon_setup.ts";
 import { assertNoInlineScript, browserSignIn, ConsoleClient, watchResponses } from "./_console.ts";
+import { moduleTempDir } from "../helpers/module_temp_dir.ts";
 
 const HOSTILE = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">';
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -18,7 +19,7 @@ Deno.test(
   opts,
   async () => {
     await using registry = await startRegistry();
-    const root = await Deno.makeTempDir({ prefix: "plugd-uimkt-" });
+    const root = await moduleTempDir("plugd-uimkt-");
     const acme = await createPublisher(registry, "acme");
     const put = async (version: string, hosts: string[]) =>
       await publish(

@@ -15,6 +15,7 @@ export {
   jenkinsBuild,
   workflowRun,
 } from "../../plugins/ci-pipelines/lib/_fixtures.ts";
+import { moduleTempDir } from "../helpers/module_temp_dir.ts";
 
 /** The plugin's folder in the repository. */
 export const PLUGIN_DIR = new URL("../../plugins/ci-pipelines", import.meta.url).pathname;
@@ -64,7 +65,7 @@ export function startStandInApi(): StandInApi {
 
 /** A copy of the plugin whose `net` grant names only `hostPort` instead of the public APIs. */
 export async function pluginFor(hostPort: string): Promise<string> {
-  const root = await Deno.makeTempDir({ prefix: "plugd-ci-pipelines-" });
+  const root = await moduleTempDir("plugd-ci-pipelines-");
   const dir = join(root, "ci-pipelines");
   await cp(PLUGIN_DIR, dir, { recursive: true });
   const manifest = join(dir, "plugin.yaml");

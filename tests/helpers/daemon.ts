@@ -8,6 +8,7 @@ import {
   detectResourceCaps,
   releaseResourceCaps,
 } from "../../src/runtime/resource_caps.ts";
+import { moduleTempDir } from "./module_temp_dir.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -56,34 +57,13 @@ export interface StartDaemonOptions {
   entry?: string;
 }
 
-/** The state dirs made here, removed when this module's process (or test worker) ends. */
-const madeDirs = new Set<string>();
-
-// Not when their daemon is disposed: tests and the bench's groups read a state dir after its
-// daemon is gone, or start another daemon on it (a restart, a restore, a key rotation). Sync:
-// `unload` waits for no promise, and after heavy socket load Deno 2.9 may never resolve async
-// file ops (the bench's groups hung on them).
-globalThis.addEventListener("unload", () => {
-  for (const dir of madeDirs) {
-    try {
-      Deno.removeSync(dir, { recursive: true });
-    } catch { /* gone already, or a leaked daemon's plugin still writes in it */ }
-  }
-});
-
-async function newStateDir(): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "plugd-e2e-" });
-  madeDirs.add(dir);
-  return dir;
-}
-
 /**
  * Starts a daemon and resolves once both listeners are up. A state dir made here lasts until the
  * test module (or bench group) that started the daemon ends; a dir given in `options` is the
  * caller's to remove.
  */
 export async function startDaemon(options: StartDaemonOptions = {}): Promise<TestDaemon> {
-  const stateDir = options.stateDir ?? await newStateDir();
+  const stateDir = options.stateDir ?? await moduleTempDir("plugd-e2e-");
   const socketPath = join(stateDir, "plugd.sock");
   const [cmd, ...pre] = [...(options.prefix ?? []), Deno.execPath()];
   const command = new Deno.Command(cmd!, {

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startDaemon } from "../helpers/daemon.ts";
 import { runPlugd } from "../helpers/plugd_cli.ts";
+import { moduleTempDir } from "../helpers/module_temp_dir.ts";
 
 const REPO = new URL("../../", import.meta.url).pathname;
 const LOCAL_TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[+-]\d\d:\d\d|Z)/;
@@ -51,7 +52,7 @@ Deno.test({
 });
 
 Deno.test("deno task plugd: paths are the caller's, key generate writes where you are, pack --out takes a file", async () => {
-  const here = await Deno.makeTempDir({ prefix: "plugd-caller-" });
+  const here = await moduleTempDir("plugd-caller-");
   await Deno.mkdir(join(here, "plugins"));
   const copy = join(here, "plugins", "hello");
   await Deno.mkdir(copy);

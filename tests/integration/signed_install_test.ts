@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 import { runPlugd } from "../helpers/plugd_cli.ts";
+import { moduleTempDir } from "../helpers/module_temp_dir.ts";
 
 const FIXTURES = new URL("../fixtures/lifecycle/", import.meta.url).pathname;
 
@@ -18,7 +19,7 @@ async function post(d: TestDaemon, path: string, body?: unknown) {
 
 /** A key pair and signed packages of counter 1.0.0 and 1.1.0 in a temp folder. */
 async function signedPackages(): Promise<{ dir: string; pub: string; v1: string; v2: string }> {
-  const dir = await Deno.makeTempDir({ prefix: "plugd-pkgs-" });
+  const dir = await moduleTempDir("plugd-pkgs-");
   const gen = await plugd(["key", "generate", "--out", dir, "--json"]);
   assert.equal(gen.code, 0, gen.stderr);
   const files = [...Deno.readDirSync(dir)].map((e) => e.name);

@@ -3,6 +3,7 @@
  * publisher with a signing key, and signed packages of small plugins.
  */
 import { join } from "node:path";
+import { moduleTempDir } from "../helpers/module_temp_dir.ts";
 import {
   generateKeyPair,
   packPlugin,
@@ -31,11 +32,14 @@ export interface TestRegistry {
   [Symbol.asyncDispose]: () => Promise<void>;
 }
 
-/** Starts `plugd registry serve` in a temp state dir and waits until it listens. */
+/**
+ * Starts `plugd registry serve` in a temp state dir (removed when the test module ends; a given
+ * `stateDir` is the caller's) and waits until it listens.
+ */
 export async function startRegistry(
   options: { env?: Record<string, string>; args?: string[]; stateDir?: string } = {},
 ): Promise<TestRegistry> {
-  const stateDir = options.stateDir ?? await Deno.makeTempDir({ prefix: "plugd-reg-" });
+  const stateDir = options.stateDir ?? await moduleTempDir("plugd-reg-");
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",

@@ -11,10 +11,11 @@ import { generateKeyPair } from "../../src/signing/mod.ts";
 import { signFeed } from "../../src/registry/mod.ts";
 import { createPublisher, packTestPlugin, publish, startRegistry } from "./_registry.ts";
 import { installEnabled, startMarketDaemon } from "./_daemon_setup.ts";
+import { moduleTempDir } from "../helpers/module_temp_dir.ts";
 
 Deno.test("a disable advisory stops the installed version within one poll interval; warn is shown", async () => {
   await using registry = await startRegistry();
-  const root = await Deno.makeTempDir({ prefix: "plugd-adv-" });
+  const root = await moduleTempDir("plugd-adv-");
   const acme = await createPublisher(registry, "acme");
   for (
     const [id, version] of [["acme-bad", "1.0.0"], ["acme-bad", "1.0.1"], ["acme-meh", "1.0.0"]]
@@ -119,7 +120,7 @@ Deno.test("a disable advisory stops the installed version within one poll interv
 
 Deno.test("forged, unsigned, replayed and foreign-key feeds are refused, pushed or polled", async () => {
   await using registry = await startRegistry();
-  const root = await Deno.makeTempDir({ prefix: "plugd-adv2-" });
+  const root = await moduleTempDir("plugd-adv2-");
   const acme = await createPublisher(registry, "acme");
   await publish(
     registry,

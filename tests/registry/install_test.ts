@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { startDaemon } from "../helpers/daemon.ts";
 import { runPlugd } from "../helpers/plugd_cli.ts";
 import { createPublisher, packTestPlugin, publish, startRegistry } from "./_registry.ts";
+import { moduleTempDir } from "../helpers/module_temp_dir.ts";
 
 function closedPortUrl(): string {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -17,7 +18,7 @@ function closedPortUrl(): string {
 
 Deno.test("install by bare name and @latest from a registry server; an unreachable registry is skipped", async () => {
   await using registry = await startRegistry();
-  const root = await Deno.makeTempDir({ prefix: "plugd-inst-" });
+  const root = await moduleTempDir("plugd-inst-");
   const acme = await createPublisher(registry, "acme");
   for (const version of ["1.0.0", "1.1.0", "1.2.0-beta.1", "2.0.0"]) {
     const tgz = await packTestPlugin(root, acme.key, {
@@ -108,7 +109,7 @@ Deno.test("install by bare name and @latest from a registry server; an unreachab
 
 Deno.test("the daemon's catalog: every registry, a registry column, detail and reviews as this installation", async () => {
   await using registry = await startRegistry();
-  const root = await Deno.makeTempDir({ prefix: "plugd-cat-" });
+  const root = await moduleTempDir("plugd-cat-");
   const acme = await createPublisher(registry, "acme");
   const tgz = await packTestPlugin(root, acme.key, {
     id: "acme-notes",
@@ -119,7 +120,7 @@ Deno.test("the daemon's catalog: every registry, a registry column, detail and r
   });
   await publish(registry, acme.token, tgz, { categories: "docs", tags: "notes" });
   // The same plugin offered by a static index too: listed twice, one row per registry.
-  const indexDir = await Deno.makeTempDir({ prefix: "plugd-cat-index-" });
+  const indexDir = await moduleTempDir("plugd-cat-index-");
   await Deno.copyFile(tgz, `${indexDir}/acme-notes-1.0.0.tgz`);
   assert.equal((await runPlugd(["registry", "build", indexDir])).code, 0);
   await using daemon = await startDaemon({

@@ -9,10 +9,11 @@ import * as tar from "tar";
 import { signBytes } from "../../src/signing/mod.ts";
 import { runPlugd } from "../helpers/plugd_cli.ts";
 import { createPublisher, packTestPlugin, publish, startRegistry } from "./_registry.ts";
+import { moduleTempDir } from "../helpers/module_temp_dir.ts";
 
 /** Re-tars a signed package with its signature replaced by one over other bytes. */
 async function forgeSignature(tgz: string, key: Parameters<typeof signBytes>[0]): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "plugd-forge-" });
+  const dir = await moduleTempDir("plugd-forge-");
   await tar.x({ file: tgz, cwd: dir });
   const sigPath = join(dir, "package/.plugd/signature.json");
   const sig = JSON.parse(await Deno.readTextFile(sigPath));
@@ -27,7 +28,7 @@ async function forgeSignature(tgz: string, key: Parameters<typeof signBytes>[0])
 
 Deno.test("publish: good, bad signature, unsigned, foreign key, wrong namespace, duplicate", async () => {
   await using registry = await startRegistry();
-  const root = await Deno.makeTempDir({ prefix: "plugd-pub-" });
+  const root = await moduleTempDir("plugd-pub-");
   const acme = await createPublisher(registry, "acme");
   const other = await createPublisher(registry, "other", ["other-*", "acme-shared"]);
 
@@ -109,7 +110,7 @@ Deno.test("publish: good, bad signature, unsigned, foreign key, wrong namespace,
 
 Deno.test("publish: new publishers and critical permissions wait in the review queue", async () => {
   await using registry = await startRegistry({ args: ["--open-signup"] });
-  const root = await Deno.makeTempDir({ prefix: "plugd-queue-" });
+  const root = await moduleTempDir("plugd-queue-");
   const signup = await registry.call("POST", "/api/v1/publishers", { name: "newbie" }, null);
   assert.equal(signup.status, 201);
   assert.equal(signup.body.status, "pending");
@@ -169,7 +170,7 @@ Deno.test("publish: new publishers and critical permissions wait in the review q
 
 Deno.test("plugd plugin publish and plugd registry yank/deprecate from the command line", async () => {
   await using registry = await startRegistry();
-  const root = await Deno.makeTempDir({ prefix: "plugd-pubcli-" });
+  const root = await moduleTempDir("plugd-pubcli-");
   const acme = await createPublisher(registry, "acme");
   const tgz = await packTestPlugin(root, acme.key, { id: "acme-cli", version: "1.2.0" });
   const env = { PLUGD_REGISTRY_URL: registry.url, PLUGD_REGISTRY_TOKEN: acme.token };

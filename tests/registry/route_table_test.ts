@@ -9,9 +9,10 @@ import {
 } from "../../src/registry_server/mod.ts";
 import { generateKeyPair } from "../../src/signing/mod.ts";
 import { openStore } from "../../src/store/mod.ts";
+import { moduleTempDir } from "../helpers/module_temp_dir.ts";
 
 Deno.test("every route the registry server registers is in REGISTRY_ROUTES, and no other", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "plugd-regroutes-" });
+  const dir = await moduleTempDir("plugd-regroutes-");
   await using store = await openStore(`file:${join(dir, "r.db")}`, {
     migrations: REGISTRY_MIGRATIONS,
   });

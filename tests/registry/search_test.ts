@@ -5,10 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { createPublisher, packTestPlugin, publish, startRegistry } from "./_registry.ts";
+import { moduleTempDir } from "../helpers/module_temp_dir.ts";
 
 Deno.test("search ranks, filters, sorts and pages; categories, featured and bans", async () => {
   await using registry = await startRegistry();
-  const root = await Deno.makeTempDir({ prefix: "plugd-search-" });
+  const root = await moduleTempDir("plugd-search-");
   const acme = await createPublisher(registry, "acme");
   // Verified: its critical-risk plugin (run) is published without waiting for review.
   assert.equal(

@@ -9,13 +9,14 @@ import { runPlugd } from "../helpers/plugd_cli.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { createPublisher, packTestPlugin, publish, startRegistry } from "./_registry.ts";
 import { installEnabled, startMarketDaemon } from "./_daemon_setup.ts";
+import { moduleTempDir } from "../helpers/module_temp_dir.ts";
 
 const UNHEALTHY = 'import { definePlugin } from "@plugd/sdk";\n\nexport default definePlugin({\n' +
   '  actions: { "demo.ping": () => {} },\n  health: () => ({ status: "unhealthy" }),\n});\n';
 
 Deno.test("outdated, auto-update patch with rollback of a broken version, update --all waiting for a grant", async () => {
   await using registry = await startRegistry();
-  const root = await Deno.makeTempDir({ prefix: "plugd-upd-" });
+  const root = await moduleTempDir("plugd-upd-");
   const acme = await createPublisher(registry, "acme");
   const net = (hosts: string[]) => ({ net: hosts });
   const put = async (version: string, o: { hosts?: string[]; main?: string } = {}) => {

@@ -18,10 +18,11 @@ import {
   waitFor,
   workFixture,
 } from "./_work.ts";
+import { moduleTempDir } from "../helpers/module_temp_dir.ts";
 
 /** A copy of the `tenanted` fixture under another id (three plugins, one code). */
 async function copyAs(id: string): Promise<string> {
-  const dir = join(await Deno.makeTempDir({ prefix: "plugd-tenanted-" }), id);
+  const dir = join(await moduleTempDir("plugd-tenanted-"), id);
   await Deno.mkdir(dir);
   const src = workFixture("tenanted");
   const yaml = await Deno.readTextFile(join(src, "plugin.yaml"));
