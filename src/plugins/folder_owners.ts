@@ -60,10 +60,12 @@ export async function prepareDirs(
 ): Promise<void> {
   const caps = !sandbox.root && sandbox.uidSwitch === "caps" && uid !== undefined;
   const open = caps || (sandbox.mode === "flags" && sandbox.root);
+  // The folder calls are sync: metadata work on a local folder (microseconds) on every start's
+  // path, where each async call was a hop to a blocking-pool thread and back.
   for (const dir of [paths.dataDir, paths.tmpDir]) {
-    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+    Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (uid === undefined) continue;
-    const owner = await Deno.stat(dir);
+    const owner = Deno.statSync(dir);
     if (!open) {
       if (owner.uid !== uid) await chownTree(dir, uid);
       continue;
@@ -72,12 +74,12 @@ export async function prepareDirs(
       if (owner.gid !== uid) await groupTree(sandbox, dir, uid);
     } else {
       if (owner.gid !== uid) await chownTree(dir, uid);
-      await Deno.chown(dir, 0, uid);
+      Deno.chownSync(dir, 0, uid);
     }
-    await Deno.chmod(dir, 0o770);
+    Deno.chmodSync(dir, 0o770);
   }
   for (const dir of [dirname(paths.dataDir), dirname(paths.tmpDir)]) {
-    await Deno.chmod(dir, open ? 0o711 : 0o700);
+    Deno.chmodSync(dir, open ? 0o711 : 0o700);
   }
 }
 

@@ -49,14 +49,16 @@ export class PluginConfigs {
 
   /** What the plugin starts with; refuses (409) while a required setting is missing. */
   async forLaunch(plugin: PluginRecord): Promise<Record<string, unknown>> {
-    const problems = await this.problems(plugin);
+    // One read and one decryption per start: the problems and the values of the same check.
+    const opened = await openConfig(this.#key, plugin.id, await this.#stored(plugin.id));
+    const { values, problems } = validateConfigValues(plugin.manifest.config, opened, opened);
     if (problems.length > 0) {
       throw new ConflictError(
         `config incomplete: ${problems.map((p) => `${p.field}: ${p.message}`).join("; ")}; ` +
           `set it with "plugd plugin config ${plugin.id} key=value"`,
       );
     }
-    return await this.plain(plugin);
+    return values;
   }
 
   /** Values with secrets shown as `"********"`. */

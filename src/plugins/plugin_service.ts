@@ -5,7 +5,7 @@ import { ConflictError } from "./errors.ts";
 import { installPlugin, type InstallResult, type InstallSource } from "./install_plugin.ts";
 import { LogRings } from "./log_ring.ts";
 import type { PluginContext } from "./plugin_context.ts";
-import { getPlugin, listPlugins, listPluginsIn } from "./repository.ts";
+import { findDigest, getPlugin, listPlugins, listPluginsIn } from "./repository.ts";
 import { recordFailure, setPluginState, verifyIntegrity } from "./plugin_state.ts";
 import { callLifecycle, runInstallHookOnce } from "./lifecycle_hooks.ts";
 import { removePlugin } from "./remove_plugin.ts";
@@ -369,7 +369,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   }
 
   async #verifyIntegrity(id: string): Promise<boolean> {
-    const plugin = await getPlugin(this.#ctx.store, id);
+    const plugin = await findDigest(this.#ctx.store, id);
+    if (!plugin) throw new Error(`plugin "${id}" is no longer installed`);
     return await verifyIntegrity(this.#ctx.store, plugin, this.#starter.paths(plugin).pluginDir);
   }
 

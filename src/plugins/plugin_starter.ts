@@ -47,7 +47,7 @@ export class PluginStarter {
   }
 
   /** Where a plugin version lives. */
-  paths(plugin: PluginRecord): PluginPaths {
+  paths(plugin: Pick<PluginRecord, "id" | "version">): PluginPaths {
     const { layout, config } = this.#d.ctx;
     return pluginPaths(layout, config, plugin.id, plugin.version);
   }

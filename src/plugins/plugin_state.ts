@@ -64,7 +64,7 @@ export async function markInstallHookRan(store: Store, id: string): Promise<void
  */
 export async function verifyIntegrity(
   store: Store,
-  plugin: PluginRecord,
+  plugin: Pick<PluginRecord, "id" | "digest">,
   pluginDir: string,
 ): Promise<boolean> {
   if (await digestDir(pluginDir) === plugin.digest) return true;

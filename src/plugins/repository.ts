@@ -55,6 +55,22 @@ export async function getPlugin(store: Store, id: string): Promise<PluginRecord>
   return found;
 }
 
+/**
+ * The installed version and digest of a plugin, or null: what the integrity check before each
+ * start compares, without the manifest's parse a whole record costs.
+ */
+export async function findDigest(
+  store: Store,
+  id: string,
+): Promise<Pick<PluginRecord, "id" | "version" | "digest"> | null> {
+  const rs = await store.execute({
+    sql: "SELECT version, digest FROM plugins WHERE id = ?",
+    args: [id],
+  });
+  const row = rs.rows[0];
+  return row ? { id, version: String(row.version), digest: String(row.digest) } : null;
+}
+
 /** Every installed plugin, by id. */
 export async function listPlugins(store: Store): Promise<PluginRecord[]> {
   const rs = await store.execute(`${SELECT} ORDER BY p.id`);

@@ -76,18 +76,14 @@ export function listenChannel(
   const { mode = 0o600, owner } = options;
   // Sync calls, as for the cgroup files: metadata work, where an async call is a hop to a
   // blocking-pool thread and back that a loaded machine delays.
-  try {
-    Deno.removeSync(path); // a socket left by a daemon that was killed
-  } catch { /* none */ }
-  const listener = Deno.listen({ transport: "unix", path });
+  // No removal up front: where there is nothing to remove (every start but the first after a
+  // killed daemon), the failed call's error object was a cost on each start's path.
+  const listener = listenOver(path);
   let closed = false;
   const close = () => {
     if (closed) return;
     closed = true;
-    listener.close();
-    try {
-      Deno.removeSync(path);
-    } catch { /* already gone */ }
+    listener.close(); // Deno removes the socket's path as it closes a Unix listener
   };
   try {
     Deno.chmodSync(path, mode);
@@ -115,4 +111,15 @@ export function listenChannel(
   })();
   connection.catch(() => {}); // the caller may be gone before anyone connects
   return { nonce, connection, close };
+}
+
+/** Listens at `path`, replacing a socket a killed daemon left there. */
+function listenOver(path: string): Deno.UnixListener {
+  try {
+    return Deno.listen({ transport: "unix", path });
+  } catch (e) {
+    if (!(e instanceof Deno.errors.AddrInUse)) throw e;
+  }
+  Deno.removeSync(path);
+  return Deno.listen({ transport: "unix", path });
 }

@@ -55,6 +55,42 @@ function removedNow(dir: string): boolean {
   }
 }
 
+/**
+ * Writes a file that must be new (0600), replacing what a killed daemon left there: no removal
+ * up front, whose failure (nothing there) cost every start an error object.
+ */
+async function writeNew(path: string, bytes: Uint8Array): Promise<void> {
+  try {
+    return await Deno.writeFile(path, bytes, { mode: 0o600, createNew: true });
+  } catch (e) {
+    if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+  }
+  await Deno.remove(path);
+  await Deno.writeFile(path, bytes, { mode: 0o600, createNew: true });
+}
+
+/**
+ * Creates a cgroup folder; false when a busy leftover of the same name stays in use. An empty
+ * leftover is made anew: a fresh folder has the kernel's defaults, and its age tells other
+ * daemons' sweeps (cgroup_sweep.ts) that it is about to be joined. The common case (no leftover,
+ * parent there) is one call that does not fail: a failed call's error object cost every start.
+ */
+function makeFresh(dir: string): boolean {
+  try {
+    Deno.mkdirSync(dir);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      Deno.mkdirSync(dir, { recursive: true }); // its parent is not there yet
+      return true;
+    }
+    if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+  }
+  if (!removedNow(dir)) return false;
+  Deno.mkdirSync(dir);
+  return true;
+}
+
 function exists(path: string): boolean {
   try {
     Deno.statSync(path);
@@ -187,19 +223,14 @@ export function processRunner(options: ProcessRunnerOptions = {}): ProcessRunner
       try {
         if (!seat) {
           for (const c of plan.cgroups) {
-            let leftover = exists(c.dir);
-            // An empty leftover is made anew: a fresh folder has the kernel's defaults, and its
-            // age tells other daemons' sweeps (cgroup_sweep.ts) that it is about to be joined.
-            if (leftover) leftover = !removedNow(c.dir);
-            Deno.mkdirSync(c.dir, { recursive: true });
+            const leftover = !makeFresh(c.dir);
             const files = leftover ? [...(c.defaults ?? []), ...c.files] : c.files;
             for (const [file, value] of files) Deno.writeTextFileSync(`${c.dir}/${file}`, value);
           }
         }
         if (plan.argsFile) {
-          await Deno.remove(plan.argsFile.path).catch(() => {});
           const bytes = encoder.encode(plan.argsFile.args.map((a) => `${a}\0`).join(""));
-          await Deno.writeFile(plan.argsFile.path, bytes, { mode: 0o600, createNew: true });
+          await writeNew(plan.argsFile.path, bytes);
         }
         const ch = plan.channel;
         if (ch) socket = listenChannel(ch.hostPath, { mode: ch.mode, owner: ch.owner });
