@@ -28,7 +28,7 @@ export async function ensurePrepared(
   sandbox: SandboxInfo,
 ): Promise<string[]> {
   const want = preparedMarker(sandbox.mode === "bwrap" ? "sandbox" : "host");
-  const have = await Deno.readTextFile(`${paths.preparedDir}/${PREPARED_FOR}`).catch(() => "");
+  const have = readMarker(`${paths.preparedDir}/${PREPARED_FOR}`);
   const check = checkPreparedCode(paths.preparedDir, have, want);
   if (check.status === "current") return [];
   // Gone first: a prepare cut short leaves no marker, and the new one is a new file, whose mode
@@ -42,6 +42,15 @@ export async function ensurePrepared(
     typeCheck: false,
   });
   return check.status === "changed" ? check.files : [];
+}
+
+/** The prepared folder's marker, "" when there is none: a short file, read sync on each start. */
+function readMarker(path: string): string {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch {
+    return "";
+  }
 }
 
 /**

@@ -7,10 +7,11 @@ interface Entry {
   link: boolean;
 }
 
-async function walk(dir: string, rel: string, out: Entry[]): Promise<void> {
-  for await (const e of Deno.readDir(rel ? `${dir}/${rel}` : dir)) {
+/** Synchronous: a listing is metadata (microseconds), where each async step was a thread hop. */
+function walk(dir: string, rel: string, out: Entry[]): void {
+  for (const e of Deno.readDirSync(rel ? `${dir}/${rel}` : dir)) {
     const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory) await walk(dir, r, out);
+    if (e.isDirectory) walk(dir, r, out);
     else out.push({ rel: r, link: e.isSymlink });
   }
 }
@@ -20,7 +21,8 @@ async function walk(dir: string, rel: string, out: Entry[]): Promise<void> {
  * A symlink is hashed as its target text, so swapping a file for a link changes the digest.
  * Every start hashes every byte again: the listing's entry types spare an `lstat` per file, and
  * the hashing is synchronous (node:crypto), not a hop to a worker thread per file as
- * `crypto.subtle.digest` is; the digest is the same.
+ * `crypto.subtle.digest` is; the digest is the same. Files are read asynchronously: a plugin's
+ * files may be large.
  *
  * @example
  * ```ts
@@ -29,7 +31,7 @@ async function walk(dir: string, rel: string, out: Entry[]): Promise<void> {
  */
 export async function digestDir(dir: string): Promise<string> {
   const files: Entry[] = [];
-  await walk(dir, "", files);
+  walk(dir, "", files);
   files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   const all = createHash("sha256");
   for (const f of files) {
