@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { moduleTempDir } from "../../tests/helpers/module_temp_dir.ts";
 import { ensureBubblewrap } from "./first_run.ts";
 
 /**
@@ -8,7 +9,7 @@ import { ensureBubblewrap } from "./first_run.ts";
  * on a fresh machine without package lists.
  */
 async function fakeHost(options: { sudoPasswordless?: boolean } = {}) {
-  const dir = await Deno.makeTempDir({ prefix: "plugd-first-run-" });
+  const dir = await moduleTempDir("plugd-first-run-");
   const calls = join(dir, "calls");
   const bwrap = join(dir, "bwrap");
   const apt = join(dir, "apt-get");
