@@ -22,6 +22,7 @@ import {
 } from "../plugins/mod.ts";
 import { type DbResult, PluginDatabases } from "../plugin_db/mod.ts";
 import {
+  BinFolders,
   type CapsFacts,
   detectResourceCaps,
   detectSandbox,
@@ -127,6 +128,7 @@ export async function startPlugin(
       if (uid !== undefined) await Deno.chown(p, uid, uid);
     }
     await Deno.mkdir(`${state}/launch`, { mode: 0o700 });
+    const binFolders = await BinFolders.forSandbox(sandbox, `${state}/sandbox-bin`);
     // One cgroup folder shared by every test process; each start names its own cgroup.
     const caps = options.caps === false
       ? undefined
@@ -187,6 +189,7 @@ export async function startPlugin(
           dirs: d,
           sandbox,
           caps,
+          binFolders,
           uid,
           env: Object.fromEntries(
             grant.env?.flatMap((n) => {

@@ -1,5 +1,5 @@
 import type { Config, StateLayout } from "../config/mod.ts";
-import type { CapsFacts, DataVolumes, SandboxInfo } from "../runtime/mod.ts";
+import type { BinFolders, CapsFacts, DataVolumes, SandboxInfo } from "../runtime/mod.ts";
 import type { PluginLocks } from "./plugin_locks.ts";
 import type { UidAllocator } from "./plugin_uids.ts";
 import type { Store } from "../store/mod.ts";
@@ -19,6 +19,8 @@ export interface PluginRuntime {
   quotas: { dataMb: number; tmpMb: number };
   /** How `$DATA` is kept within its quota: a volume per plugin, or a watched folder. */
   volumes: DataVolumes;
+  /** The sandbox's libraries, Deno and setpriv as folders of hard links. @default file binds */
+  binFolders?: BinFolders;
 }
 
 /** What the lifecycle operations share. */

@@ -125,6 +125,7 @@ export function pluginPlan(
     dirs: paths,
     sandbox: runtime.sandbox,
     caps: runtime.caps,
+    binFolders: runtime.binFolders,
     uid,
     env,
     launchDir: paths.launchDir,

@@ -2,6 +2,7 @@
 import type { Config } from "../config/mod.ts";
 import { join } from "node:path";
 import {
+  BinFolders,
   cgroupInstance,
   DataVolumes,
   detectResourceCaps,
@@ -55,6 +56,9 @@ export async function detectPluginRuntime(
     volumes: await DataVolumes.start({
       dir: join(config.stateDir, "volumes"),
       requested: options.create === false ? "off" : dataVolumes,
+    }),
+    binFolders: await BinFolders.forSandbox(sandbox, join(config.stateDir, "sandbox-bin"), {
+      create: options.create,
     }),
   };
 }

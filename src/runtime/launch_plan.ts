@@ -14,6 +14,7 @@ import {
   type PluginView,
 } from "../permissions/mod.ts";
 import { bwrapArgs, type Mount } from "./bwrap_args.ts";
+import type { BinFolders } from "./bin_folders.ts";
 import { type CapsFacts, capsPlan, type CgroupDir } from "./caps_plan.ts";
 import { assertSandbox, type SandboxInfo, switchesUids } from "./detect_sandbox.ts";
 import { SandboxUnavailableError } from "./errors.ts";
@@ -85,6 +86,11 @@ export interface LaunchOptions {
   hidden?: { path: string; dir: boolean }[];
   /** The daemon's pid, which a system addon's keeper checks is its parent. @default Deno.pid */
   parentPid?: number;
+  /**
+   * Bind the libraries, the loader, Deno and setpriv as a few folders of hard links (the plan's
+   * one I/O: a stat of each, see `BinFolders`). @default one bind per file
+   */
+  binFolders?: BinFolders;
 }
 
 /** Everything needed to start one plugin process. */
@@ -240,24 +246,32 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
     tmpBytes: tmpMb * MIB,
     netFiles: NET_FILES,
   });
+  const system = [
+    ...sandbox.libs.map((l) => at(l, l)),
+    at(sandbox.denoPath, IN_SANDBOX.deno),
+    ...(inner ? [at(sandbox.setprivPath, IN_SANDBOX.setpriv)] : []),
+  ];
+  const ro = [
+    at(dirs.preparedDir, IN_SANDBOX.prepared),
+    at(dirs.pluginDir, IN_SANDBOX.plugin),
+    ...(channel ? [at(channel.hostPath, channel.path)] : []),
+  ];
+  const roTry = [
+    ...hostPaths(["read", "run"]),
+    ...((grant.net ?? []).length > 0 ? NET_FILES.map((f) => at(f, f)) : []),
+  ];
+  const rwTry = hostPaths(["write"]);
+  const rw = [at(dirs.dataDir, IN_SANDBOX.data), ...(o.extraBinds ?? []).map((p) => at(p, p))];
+  const others = [...ro, ...roTry, ...rwTry, ...rw].map((m) => m.dest)
+    .concat(IN_SANDBOX.tmp, "/proc", "/dev");
   const bwrap = shell ? shell.bwrap : bwrapArgs({
     root: sandbox.root,
     shareNet: (grant.net ?? []).length > 0,
     mountProc: sandbox.mountProc,
-    ro: [
-      ...sandbox.libs.map((l) => at(l, l)),
-      at(sandbox.denoPath, IN_SANDBOX.deno),
-      ...(inner ? [at(sandbox.setprivPath, IN_SANDBOX.setpriv)] : []),
-      at(dirs.preparedDir, IN_SANDBOX.prepared),
-      at(dirs.pluginDir, IN_SANDBOX.plugin),
-      ...(channel ? [at(channel.hostPath, channel.path)] : []),
-    ],
-    roTry: [
-      ...hostPaths(["read", "run"]),
-      ...((grant.net ?? []).length > 0 ? NET_FILES.map((f) => at(f, f)) : []),
-    ],
-    rwTry: hostPaths(["write"]),
-    rw: [at(dirs.dataDir, IN_SANDBOX.data), ...(o.extraBinds ?? []).map((p) => at(p, p))],
+    ro: [...(o.binFolders?.mounts(system, others) ?? system), ...ro],
+    roTry,
+    rwTry,
+    rw,
     tmpfs: { dest: IN_SANDBOX.tmp, bytes: tmpMb * MIB },
     env: baseEnv,
     capAdd: inner ? ["CAP_SETUID", "CAP_SETGID"] : [],

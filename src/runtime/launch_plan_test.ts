@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { PermissionError } from "../permissions/mod.ts";
+import { BinFolders } from "./bin_folders.ts";
 import type { CapsFacts } from "./caps_plan.ts";
 import type { SandboxInfo } from "./detect_sandbox.ts";
 import { LAUNCHER_SCRIPT } from "./launcher.ts";
@@ -252,4 +253,37 @@ Deno.test("launchPlan() gives plugin processes glibc's malloc settings, and an a
     shell: { entry: "addon.sh", args: ["install"], id: "kv", version: "1.0.0", privileged: false },
   });
   assert.deepEqual(setenv(addon.argv), []);
+});
+
+Deno.test("launchPlan() with binFolders binds Deno as a folder; a library under the sandbox's /tmp keeps its file bind", async () => {
+  const host = await Deno.makeTempDir({ prefix: "plugd-launch-bins-" });
+  try {
+    for (const f of ["libc.so.6", "deno"]) await Deno.writeTextFile(`${host}/${f}`, f);
+    const sandbox = { ...SANDBOX, denoPath: `${host}/deno`, libs: [`${host}/libc.so.6`] };
+    const options = { ...BASE, sandbox, grant: {} };
+    const files = launchPlan(options).argv;
+    const binFolders = await BinFolders.open(`${host}/sandbox-bin`);
+    const folders = launchPlan({ ...options, binFolders }).argv;
+    const binds = (argv: string[]) =>
+      argv.flatMap((a, i) => a.endsWith("bind") ? [`${argv[i + 1]} -> ${argv[i + 2]}`] : []);
+    const deno = `${host}/deno -> /plugd/bin/deno`;
+    assert.ok(binds(files).includes(deno));
+    assert.deepEqual(
+      binds(folders).filter((b) => b.endsWith(" -> /plugd/bin")),
+      [`${
+        binFolders.mounts([{ src: `${host}/deno`, dest: "/plugd/bin/deno" }], [])[0]!.src
+      } -> /plugd/bin`],
+    );
+    // The library's folder lies in the plugin's /tmp: a folder bind there would cover its tmpfs.
+    assert.deepEqual(
+      binds(folders).filter((b) => b !== deno && !b.endsWith("/plugd/bin")),
+      binds(files).filter((b) => b !== deno),
+    );
+    assert.deepEqual(
+      folders.slice(folders.indexOf("--proc")),
+      files.slice(files.indexOf("--proc")),
+    );
+  } finally {
+    await Deno.remove(host, { recursive: true });
+  }
 });

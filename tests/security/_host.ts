@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { loadPluginDir } from "../../src/manifest/mod.ts";
 import type { Permissions } from "../../src/manifest/types.ts";
 import {
+  BinFolders,
   type CapsFacts,
   detectResourceCaps,
   detectSandbox,
@@ -120,6 +121,8 @@ export class SecurityHost implements AsyncDisposable {
   #logs = new Map<string, LogLine[]>();
   #listener: Deno.TcpListener;
   #caps: CapsFacts | undefined;
+  /** The libraries, Deno and setpriv as folders of hard links, as the daemon binds them. */
+  #binFolders: BinFolders | undefined;
   /** Each plugin's own uid when the tests run as root (or with the unit's caps), as the daemon. */
   readonly uids = memoryUids({ range: DEFAULT_UID_RANGE });
   /** Names this host's cgroups apart from those of other test files running at the same time. */
@@ -167,6 +170,7 @@ export class SecurityHost implements AsyncDisposable {
       : await detectResourceCaps({ instance: "security-corpus", sweep: false });
     const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const host = new SecurityHost(stateDir, sandbox, caps, listener);
+    host.#binFolders = await BinFolders.forSandbox(sandbox, `${stateDir}/sandbox-bin`);
     (async () => {
       for await (const conn of listener) {
         host.loopback.connections++;
@@ -226,6 +230,7 @@ export class SecurityHost implements AsyncDisposable {
         dirs: d,
         sandbox,
         caps: this.#caps,
+        binFolders: this.#binFolders,
         uid,
         env: Object.fromEntries(
           (grant.env ?? []).flatMap((n) => Deno.env.get(n) ? [[n, Deno.env.get(n)!]] : []),

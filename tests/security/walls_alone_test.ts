@@ -93,6 +93,11 @@ const wide: SecurityCase["launch"] = {
   widenDenoFlags: ["--allow-read", "--allow-write", "--allow-env", "--allow-run"],
 };
 const notThere = /No such file|NotFound|not found/i;
+/** The folder of the host's libc as ldd named it (bound at the same path in the sandbox). */
+const libcFolder = (libs: string[]) => {
+  const libc = libs.find((l) => /\/libc\.so\.\d+$/.test(l))!;
+  return libc.slice(0, libc.lastIndexOf("/"));
+};
 const bwrapOnly: SecurityCase[] = [
   thief(
     "read /etc/shadow",
@@ -151,6 +156,38 @@ const bwrapOnly: SecurityCase[] = [
       assert.deepEqual(dirs, ["data", "dev", "plugd", "plugin", "proc", "tmp"]);
     },
   },
+  {
+    name: "the libraries' folder holds Deno's and setpriv's libraries only",
+    fixture: "file-thief",
+    launch: wide,
+    attempt: { name: "steal.readdir", payload: (e) => ({ path: libcFolder(e.host.sandbox.libs) }) },
+    expect: (o: Outcome, e) => {
+      assert.ok(o.ok, o.ok ? "" : o.error.message);
+      const folder = libcFolder(e.host.sandbox.libs);
+      const libs = e.host.sandbox.libs.filter((l) => l.startsWith(`${folder}/`));
+      assert.deepEqual(o.value, libs.map((l) => l.slice(folder.length + 1)).sort());
+    },
+  },
+  {
+    name: "the binaries' folder holds Deno (and setpriv as root) only",
+    fixture: "file-thief",
+    launch: wide,
+    attempt: { name: "steal.readdir", payload: { path: "/plugd/bin" } },
+    expect: (o: Outcome, e) => {
+      assert.ok(o.ok, o.ok ? "" : o.error.message);
+      assert.deepEqual(o.value, e.host.sandbox.root ? ["deno", "setpriv"] : ["deno"]);
+    },
+  },
+  ...["/lib/x86_64-linux-gnu/evil.so", "/lib64/evil.so", "/plugd/bin/evil"].map((
+    path,
+  ): SecurityCase => ({
+    name: `no file can be added to the system folders (${path})`,
+    fixture: "file-thief",
+    launch: wide,
+    attempt: { name: "steal.write", payload: { path } },
+    expect: "fails",
+    reason: /Read-only file system|Permission denied|NotFound|No such file/i,
+  })),
   {
     name: "a write outside $DATA never reaches the host",
     fixture: "file-thief",
