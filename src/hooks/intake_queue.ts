@@ -157,20 +157,26 @@ export class IntakeQueue {
     try {
       // Let requests that arrived in the same tick join the first batch (see TurnYield), when
       // emitters are concurrent: one alone (a sequential `?wait=true` client) would only wait.
-      const yielded = this.#concurrent;
+      let yielded = this.#concurrent;
       if (yielded) await this.#turn.next();
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, this.#cut());
-        // More than one event in a batch, or a batch after this one (checked once it is written,
-        // the queue only grows meanwhile): emitters are concurrent.
-        this.#concurrent = batch.length > 1;
-        try {
-          const fresh = await this.#commit(batch);
-          for (const item of batch) item.done.resolve({ duplicate: !fresh.has(item) });
-        } catch (error) {
-          for (const item of batch) item.done.reject(error);
+      let batch = this.#next();
+      let outcome = batch.length > 0 ? this.#settled(batch) : null;
+      while (batch.length > 0) {
+        const done = batch;
+        const result = (await outcome)!;
+        // The next batch's commit starts before this one's emitters are answered: answering
+        // them (their HTTP responses) takes a turn of the event loop, and a commit built in
+        // the microtasks between theirs would start only after all of them (docs/architecture.md).
+        batch = this.#next();
+        if (batch.length > 0) {
+          outcome = this.#settled(batch);
+          yielded = true;
+          await this.#turn.next();
         }
-        if (this.#queue.length > 0) this.#concurrent = true;
+        for (const item of done) {
+          if ("fresh" in result) item.done.resolve({ duplicate: !result.fresh.has(item) });
+          else item.done.reject(result.error);
+        }
       }
       if (yielded) this.#turn.idle();
     } finally {
@@ -181,6 +187,22 @@ export class IntakeQueue {
       // (issue 22, finding 10: disables stuck for minutes until another request came).
       this.#flushing = null;
     }
+  }
+
+  /**
+   * Takes the next batch off the queue (empty when none waits). More than one event in it, or a
+   * batch after it: emitters are concurrent (the next flush yields a turn first).
+   */
+  #next(): Item[] {
+    if (this.#queue.length === 0) return [];
+    const batch = this.#queue.splice(0, this.#cut());
+    this.#concurrent = batch.length > 1;
+    return batch;
+  }
+
+  /** Commits `batch` (started now); never rejects: the outcome says how it went. */
+  #settled(batch: Item[]): Promise<{ fresh: Map<Item, number> } | { error: unknown }> {
+    return this.#commit(batch).then((fresh) => ({ fresh }), (error) => ({ error }));
   }
 
   /** How many queued items the next batch takes: `maxBatch`, but never half a group. */
@@ -239,7 +261,10 @@ export class IntakeQueue {
         now,
       ));
       if (this.#options.outboxStatements) {
-        for (const e of events) statements.push(...await this.#options.outboxStatements(e));
+        // All at once: one await per event would put the commit a few microtasks further back
+        // each, behind whatever else runs meanwhile (the previous batch's answers).
+        const outbox = await Promise.all(events.map((e) => this.#options.outboxStatements!(e)));
+        for (const rows of outbox) statements.push(...rows);
       }
       // Delivery starts once the rows are committed, while the log's sync may still run: a crash
       // keeps what was committed, and the emitters are answered only after the sync.

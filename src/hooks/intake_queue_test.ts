@@ -112,3 +112,64 @@ Deno.test("IntakeQueue: a lone emitter's event commits at once; a burst after it
   await queue.drain();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("IntakeQueue: the next batch goes to the store before the previous one's emitters are answered", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "plugd-intake-" });
+  await using store = await openStore(`file:${dir}/plugd.db`);
+  const order: string[] = [];
+  const submit = (id: string) =>
+    queue.submit(event(id), []).then(() => void order.push(`answered ${id}`));
+  let second: Promise<unknown> = Promise.resolve();
+  const queue: IntakeQueue = new IntakeQueue(store, {
+    outboxStatements: (e) => {
+      order.push(`built ${e.id}`);
+      return Promise.resolve([]);
+    },
+    // While the first batch is committed, two more arrive: the second batch.
+    onCommitted: (batch) => {
+      if (batch[0]!.event.id === "a1") second = Promise.all([submit("b1"), submit("b2")]);
+    },
+  });
+  await Promise.all([submit("a1"), submit("a2")]);
+  await second;
+  assert.deepEqual(order, [
+    "built a1",
+    "built a2",
+    "built b1",
+    "built b2",
+    "answered a1",
+    "answered a2",
+    "answered b1",
+    "answered b2",
+  ]);
+  await queue.drain();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("IntakeQueue: a failed batch fails its own emitters only, the next one still commits", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "plugd-intake-" });
+  await using store = await openStore(`file:${dir}/plugd.db`);
+  let second: Promise<PromiseSettledResult<unknown>[]> = Promise.resolve([]);
+  let third: Promise<unknown> = Promise.resolve();
+  const queue: IntakeQueue = new IntakeQueue(store, {
+    // The third batch's event comes while the second batch is built (so after it was cut).
+    outboxStatements: (e) => {
+      if (e.id !== "bad") return Promise.resolve([]);
+      third = queue.submit(event("c1"), []);
+      return Promise.reject(new Error("outbox refused"));
+    },
+    // While the first batch is committed, the one that fails is queued.
+    onCommitted: (batch) => {
+      if (batch[0]!.event.id !== "a1") return;
+      second = Promise.allSettled([queue.submit(event("bad"), []), queue.submit(event("ok"), [])]);
+    },
+  });
+  await queue.submit(event("a1"), []);
+  const settled = await second;
+  assert.deepEqual(settled.map((s) => s.status), ["rejected", "rejected"]);
+  assert.deepEqual(await third, { duplicate: false });
+  await queue.drain();
+  const rs = await store.execute("SELECT id FROM events ORDER BY id");
+  assert.deepEqual(rs.rows.map((r) => String(r.id)), ["a1", "c1"]);
+  await Deno.remove(dir, { recursive: true });
+});
