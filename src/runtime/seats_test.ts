@@ -91,7 +91,9 @@ function seatPids(parent: string): Map<string, string> {
   return out;
 }
 
+/** Waits for its stdin to close (a plugin lives past its ready), then shows where it runs. */
 const SHOW = [
+  "read -r line",
   "cat /proc/self/cgroup",
   'echo "mem $(cat "$MEM/memory.limit_in_bytes") pids $(cat "$PIDS/pids.max")"',
   'echo "fd3 $(tr "\\0" " " <&3)"',
@@ -141,6 +143,12 @@ Deno.test(
         seatFolders(launch.path).flatMap((f) =>
           [...Deno.readDirSync(`${launch.path}/${f}`)].map((e) => e.name)
         );
+      // A plugin is ready only after its handshake, long after the seat sourced its command file
+      // and exec'd; this plan has no handshake, so wait for that exec before calling it ready.
+      await waitFor(() => {
+        const now = Deno.readTextFileSync(`/proc/${seatPid}/cmdline`).split("\0");
+        return now.includes(SEAT_NAME) ? null : true;
+      }, "the seat to run its command");
       await seated.ready();
       assert.deepEqual(commandFiles(), [], "no command file once ready");
       const quota = Deno.readTextFileSync(`${cpu}/seated/cpu.cfs_quota_us`).trim();
