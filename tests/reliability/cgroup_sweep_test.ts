@@ -30,9 +30,17 @@ async function controllerParent(
 }
 
 /** Pids of the processes in the seats' cgroups (`.seat-*`) under `parent`. */
+/**
+ * The pids in the seat cgroups under `parent`; none once `parent` is gone (a daemon of a test
+ * running in parallel may sweep a dead daemon's folder as soon as its cgroups are empty).
+ */
 async function seatPids(parent: string): Promise<string[]> {
   const out: string[] = [];
-  for await (const e of Deno.readDir(parent)) {
+  const entries = await Array.fromAsync(Deno.readDir(parent)).catch((e) => {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw e;
+  });
+  for (const e of entries) {
     if (!e.isDirectory || !e.name.startsWith(".seat-")) continue;
     const procs = await Deno.readTextFile(`${parent}/${e.name}/cgroup.procs`).catch(() => "");
     out.push(...procs.split("\n").filter(Boolean));
