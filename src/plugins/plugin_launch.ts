@@ -6,6 +6,7 @@ import {
   type LaunchPlan,
   launchPlan,
   PREPARED_FOR,
+  type PreparedCodeCheck,
   preparedMarker,
   preparePlugin,
   type SandboxInfo,
@@ -15,22 +16,38 @@ import type { PluginContext, PluginRuntime } from "./plugin_context.ts";
 import type { PluginPaths } from "./plugin_paths.ts";
 import type { PluginRecord } from "./types.ts";
 
+/** Prepared folders being prepared again, by folder: a start waits, never runs a half-written one. */
+const preparing = new Map<string, Promise<void>>();
+
 /**
  * Prepares the plugin again (without the type check done at install) when its prepared files
  * are for another layout (the daemon switched between the sandbox and flags-only mode), were
  * written by an older plugd, or no longer match the digests recorded when they were prepared:
  * the runtime module runs before the plugin's own files are checked, so a changed one must never
- * run. Returns the changed files, if that was the reason.
+ * run. Returns what the check found ("current": nothing was done).
  */
 export async function ensurePrepared(
   plugin: PluginRecord,
   paths: PluginPaths,
   sandbox: SandboxInfo,
-): Promise<string[]> {
+): Promise<PreparedCodeCheck> {
+  const dir = paths.preparedDir;
+  // One prepare of a folder at a time: a launch's and a restart's could otherwise overlap.
+  for (let busy = preparing.get(dir); busy; busy = preparing.get(dir)) await busy;
   const want = preparedMarker(sandbox.mode === "bwrap" ? "sandbox" : "host");
-  const have = readMarker(`${paths.preparedDir}/${PREPARED_FOR}`);
-  const check = checkPreparedCode(paths.preparedDir, have, want);
-  if (check.status === "current") return [];
+  const check = checkPreparedCode(dir, readMarker(`${dir}/${PREPARED_FOR}`), want);
+  if (check.status === "current") return check;
+  const again = prepareAgain(plugin, paths, sandbox);
+  preparing.set(dir, again.catch(() => {}).finally(() => preparing.delete(dir)));
+  await again;
+  return check;
+}
+
+async function prepareAgain(
+  plugin: PluginRecord,
+  paths: PluginPaths,
+  sandbox: SandboxInfo,
+): Promise<void> {
   // Gone first: a prepare cut short leaves no marker, and the new one is a new file, whose mode
   // tells openCodeToPlugin() to open the rewritten folder to the plugin's uid again.
   await Deno.remove(`${paths.preparedDir}/${PREPARED_FOR}`).catch(() => {});
@@ -41,7 +58,6 @@ export async function ensurePrepared(
     sandbox,
     typeCheck: false,
   });
-  return check.status === "changed" ? check.files : [];
 }
 
 /** The prepared folder's marker, "" when there is none: a short file, read sync on each start. */
@@ -50,6 +66,49 @@ function readMarker(path: string): string {
     return Deno.readTextFileSync(path);
   } catch {
     return "";
+  }
+}
+
+/** {@linkcode ensurePrepared}, with the log line and the audit entry of changed files. */
+async function checkPrepared(
+  plugin: PluginRecord,
+  ctx: Pick<PluginContext, "runtime" | "store" | "log">,
+  paths: PluginPaths,
+): Promise<PreparedCodeCheck> {
+  const check = await ensurePrepared(plugin, paths, ctx.runtime.sandbox);
+  if (check.status !== "changed") return check;
+  ctx.log(
+    `plugin ${plugin.id}: its prepared files changed since plugd wrote them ` +
+      `(${
+        check.files.join(", ")
+      } in ${paths.preparedDir}); prepared again, the changed files did ` +
+      `not run`,
+  );
+  await appendAudit(ctx.store, {
+    actor: "daemon",
+    action: "plugin.prepared_changed",
+    target: plugin.id,
+    result: "ok",
+    detail: { version: plugin.version, files: check.files },
+  });
+  return check;
+}
+
+/**
+ * The prepared-code check of each start, right before its process spawns (the supervisor calls
+ * the plan for every start: a restart after a crash, an on-demand start, a standby), so only the
+ * code plugd wrote ever runs, not only at launch. Changed files are prepared again, logged and
+ * audited as at launch. The check alone is a few sync reads and SHA-256s (about 0.1 ms).
+ */
+export async function preparedForStart(
+  plugin: PluginRecord,
+  ctx: Pick<PluginContext, "runtime" | "store" | "log">,
+  paths: PluginPaths,
+  uid: number | undefined,
+): Promise<void> {
+  const check = await checkPrepared(plugin, ctx, paths);
+  if (check.status !== "current" && uid !== undefined) {
+    await openCodeToPlugin(paths, ctx.runtime.sandbox, PREPARED_FOR);
   }
 }
 
@@ -66,21 +125,7 @@ export async function readyToLaunch(
   const { runtime } = ctx;
   const uid = await runtime.uids?.uidOf(plugin.id);
   await prepareDirs(paths, runtime.sandbox, uid);
-  const changed = await ensurePrepared(plugin, paths, runtime.sandbox);
-  if (changed.length > 0) {
-    ctx.log(
-      `plugin ${plugin.id}: its prepared files changed since plugd wrote them ` +
-        `(${changed.join(", ")} in ${paths.preparedDir}); prepared again, the changed files did ` +
-        `not run`,
-    );
-    await appendAudit(ctx.store, {
-      actor: "daemon",
-      action: "plugin.prepared_changed",
-      target: plugin.id,
-      result: "ok",
-      detail: { version: plugin.version, files: changed },
-    });
-  }
+  await checkPrepared(plugin, ctx, paths);
   if (uid !== undefined) await openCodeToPlugin(paths, runtime.sandbox, PREPARED_FOR);
   await runtime.volumes.attach(
     plugin.id,

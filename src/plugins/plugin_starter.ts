@@ -15,6 +15,7 @@ import {
   configIncomplete,
   dataLimit,
   pluginPlan,
+  preparedForStart,
   readyToLaunch,
 } from "./plugin_launch.ts";
 import { prepareDirs } from "./folder_owners.ts";
@@ -71,7 +72,11 @@ export class PluginStarter {
       expectedHandlers: manifestHandlers(plugin.manifest),
       limits: plugin.manifest.limits,
       config,
-      plan: () => pluginPlan({ ...plugin, granted: grant }, runtime, paths, uid),
+      // Every start, not only this launch: a restart, an on-demand start, a standby.
+      plan: async () => {
+        await preparedForStart(plugin, ctx, paths, uid);
+        return pluginPlan({ ...plugin, granted: grant }, runtime, paths, uid);
+      },
       disk: dataLimit(plugin.id, runtime, paths.dataDir),
       enabled: true,
     });
