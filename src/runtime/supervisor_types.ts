@@ -16,7 +16,11 @@ export interface PluginSpec {
   limits: { memory_mb: number; timeout_ms: number; concurrency: number };
   /** Validated config, secrets decrypted. @default {} */
   config?: Record<string, unknown>;
-  /** Builds the launch plan for each start (see `launchPlan()`). */
+  /**
+   * Builds the launch plan for each start (see `launchPlan()`), right before its spawn: every one,
+   * also a restart after a crash, an on-demand start and a standby. The daemon's plan checks the
+   * prepared folder's code here first.
+   */
   plan: () => LaunchPlan | Promise<LaunchPlan>;
   /** Calls start the plugin on demand only when enabled. @default true */
   enabled?: boolean;
