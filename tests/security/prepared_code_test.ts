@@ -103,8 +103,11 @@ Deno.test(
   },
 );
 
-/** The plugin's runtime stats: its state and the pid of its sandbox. */
-async function stats(d: TestDaemon, id: string): Promise<{ state: string; pid?: number }> {
+/** The plugin's runtime stats: its state, the pid of its sandbox, its standby process. */
+async function stats(
+  d: TestDaemon,
+  id: string,
+): Promise<{ state: string; pid?: number; standby?: { pid: number } }> {
   const view = await api(d, "GET", `/v1/plugins/${id}`);
   assert.equal(view.status, 200, view.text);
   return view.body.stats;
@@ -152,6 +155,41 @@ Deno.test(
     const body = await res.json();
     assert.equal(res.status, 200, JSON.stringify(body));
     assert.equal(body.results[0].status, "ok", JSON.stringify(body));
+    await assertNotRun(d, "counter", runtime, original);
+  },
+);
+
+Deno.test(
+  "a runtime.js changed while an on-demand plugin runs never runs in its standby process",
+  OPTS,
+  async () => {
+    // One start on demand earns a standby, started at the plugin's next idle stop.
+    const env = { PLUGD_IDLE_STOP_MS: "1000", PLUGD_STANDBY_AFTER_STARTS: "1" };
+    await using d = await startDaemon({ env });
+    const runtime = join(d.stateDir, "prepared/counter/1.0.0/runtime.js");
+    await installAndEnable(d, COUNTER, "counter");
+    let original: string | undefined;
+    for (let i = 0; original === undefined; i++) {
+      await waitFor(async () => (await stats(d, "counter")).state === "stopped", "the idle stop");
+      const res = await d.fetch("/v1/events?wait=true", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ specversion: "1.0", source: "/t", type: "count.hit", id: `s${i}` }),
+      });
+      assert.equal(res.status, 200, await res.text());
+      const { pid } = await stats(d, "counter");
+      const changed = await changeRuntime(runtime);
+      // Changed while the process the event started still runs: no standby was spawned before.
+      const now = await stats(d, "counter");
+      if (now.state === "running" && now.pid === pid && now.standby === undefined) {
+        original = changed;
+      } else await Deno.writeTextFile(runtime, changed); // too late this time (a loaded host)
+    }
+
+    await waitFor(async () => {
+      const s = await stats(d, "counter");
+      return s.state === "stopped" && s.standby !== undefined;
+    }, "a standby process after the idle stop");
     await assertNotRun(d, "counter", runtime, original);
   },
 );
