@@ -77,12 +77,10 @@ async function checkPrepared(
 ): Promise<PreparedCodeCheck> {
   const check = await ensurePrepared(plugin, paths, ctx.runtime.sandbox);
   if (check.status !== "changed") return check;
+  const files = check.files.join(", ");
   ctx.log(
-    `plugin ${plugin.id}: its prepared files changed since plugd wrote them ` +
-      `(${
-        check.files.join(", ")
-      } in ${paths.preparedDir}); prepared again, the changed files did ` +
-      `not run`,
+    `plugin ${plugin.id}: its prepared files changed since plugd wrote them (${files} in ` +
+      `${paths.preparedDir}); prepared again, the changed files did not run`,
   );
   await appendAudit(ctx.store, {
     actor: "daemon",
