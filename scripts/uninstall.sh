@@ -30,6 +30,8 @@ if [ -z "$ROOT" ] && [ -d /run/systemd/system ]; then
 fi
 rm -rf "$ROOT/opt/plugd" "$ROOT/opt/plugd.old" "$ROOT"/opt/.plugd-new.*
 rm -f "$ROOT/etc/systemd/system/plugd.service" "$ROOT/usr/local/bin/plugd"
+# Not state: links to Deno and its libraries that plugd.service's root step makes at each start.
+rm -rf "$ROOT/var/lib/plugd-sandbox-bin"
 if [ "$PURGE" = yes ]; then
   rm -rf "$ROOT/var/lib/plugd" "$ROOT/etc/plugd" "$ROOT/etc/systemd/system/plugd.service.d"
   if [ -n "$ROOT" ]; then

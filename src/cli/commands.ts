@@ -1,7 +1,7 @@
 /** Every CLI command; `plugd --help` lists them in this order. */
 import type { Command } from "./command.ts";
 import { statusCommand, versionCommand } from "./basic_commands.ts";
-import { daemonCommand } from "./daemon_command.ts";
+import { daemonCommand, sandboxBinCommand } from "./daemon_command.ts";
 import { emitCommand, filterCommand, gateCommand } from "./hook_commands.ts";
 import { eventListCommand, eventRedeliverCommand } from "./event_commands.ts";
 import { TASK_COMMANDS } from "./task_commands.ts";
@@ -43,6 +43,7 @@ import { pluginHistoryCommand } from "./plugin_history_command.ts";
 
 export const COMMANDS: readonly Command[] = [
   daemonCommand,
+  sandboxBinCommand,
   pluginNewCommand,
   pluginTestCommand,
   pluginValidateCommand,

@@ -1,5 +1,6 @@
 import { type ConfigFlags, loadConfig } from "../config/mod.ts";
 import { daemonServices, runDaemon } from "../daemon/mod.ts";
+import { makeUnitBinFolders } from "../runtime/mod.ts";
 import { switchOnTracing } from "../tracing/mod.ts";
 import { VERSION } from "../version.ts";
 import type { Command } from "./command.ts";
@@ -53,5 +54,34 @@ export const daemonCommand: Command = {
     log(`plugd ${VERSION} starting (state ${config.stateDir}; ${config.sources.join(" < ")})`);
     if (config.dev) log("DEV MODE: unsigned local plugins are allowed (and audited as such)");
     return await runDaemon(config, { log, services: daemonServices, reloadConfig });
+  },
+};
+
+/**
+ * `plugd sandbox-bin`: the unit's root step before `plugd daemon` (scripts/plugd.service,
+ * `ExecStartPre=+`). Makes the folders of hard links to Deno and its libraries that the daemon,
+ * running as its own user with the unit's capabilities, binds into each sandbox.
+ */
+export const sandboxBinCommand: Command = {
+  path: "sandbox-bin",
+  args: "",
+  summary: "as root, before the daemon: make the sandbox's system-file folders (systemd unit)",
+  arity: [0, 0],
+  async run({ options, io, cwd }) {
+    const config = await loadConfig(
+      {
+        config: options.config as string | undefined,
+        stateDir: options["state-dir"] as string | undefined,
+      },
+      io.env,
+      { cwd },
+    );
+    const made = await makeUnitBinFolders(config.stateDir, Deno.execPath());
+    const folders = made.mounts.filter((m) => m.src.startsWith(`${made.root}/`)).length;
+    io.err(
+      `plugd: sandbox-bin: ${folders} folder(s) of hard links in ${made.root}, ` +
+        `${made.mounts.length - folders} file bind(s)`,
+    );
+    return 0;
   },
 };

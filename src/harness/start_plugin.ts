@@ -128,7 +128,7 @@ export async function startPlugin(
       if (uid !== undefined) await Deno.chown(p, uid, uid);
     }
     await Deno.mkdir(`${state}/launch`, { mode: 0o700 });
-    const binFolders = await BinFolders.forSandbox(sandbox, `${state}/sandbox-bin`);
+    const binFolders = await BinFolders.forSandbox(sandbox, state);
     // One cgroup folder shared by every test process; each start names its own cgroup.
     const caps = options.caps === false
       ? undefined

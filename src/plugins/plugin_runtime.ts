@@ -57,7 +57,7 @@ export async function detectPluginRuntime(
       dir: join(config.stateDir, "volumes"),
       requested: options.create === false ? "off" : dataVolumes,
     }),
-    binFolders: await BinFolders.forSandbox(sandbox, join(config.stateDir, "sandbox-bin"), {
+    binFolders: await BinFolders.forSandbox(sandbox, config.stateDir, {
       create: options.create,
     }),
   };

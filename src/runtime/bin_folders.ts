@@ -30,6 +30,21 @@ export interface BinFoldersOptions {
    * folders the daemon made, else show file binds. @default true
    */
   create?: boolean;
+  /**
+   * The folders were made by root before the daemon started (the unit's `plugd sandbox-bin`
+   * step): the daemon neither removes nor makes any, it only uses those that hold the files as
+   * they are now, and remembers which. @default false
+   */
+  madeByRoot?: boolean;
+}
+
+/**
+ * Where root makes the folders for a daemon that runs with the unit's capabilities: next to its
+ * state dir (`/var/lib/plugd` -> `/var/lib/plugd-sandbox-bin`), in a folder root owns, so that
+ * the plugin uids can reach it without the daemon's state dir becoming any more open.
+ */
+export function unitBinRoot(stateDir: string): string {
+  return `${stateDir.replace(/\/+$/, "")}-sandbox-bin`;
 }
 
 const FNV_PRIME = 0x100000001b3n;
@@ -50,14 +65,17 @@ function errorCode(e: unknown): string {
 export class BinFolders {
   readonly root: string;
   readonly #create: boolean;
+  /** Whether results are remembered (the daemon, not a preview). */
+  readonly #remember: boolean;
   /** Folder name -> whether it is usable (made or checked in this process). */
   readonly #checked = new Map<string, boolean>();
   /** The files' identities -> their folder's name (the hash is not redone at each start). */
   readonly #names = new Map<string, string>();
 
-  private constructor(root: string, create: boolean) {
+  private constructor(root: string, create: boolean, remember: boolean) {
     this.root = root;
     this.#create = create;
+    this.#remember = remember;
   }
 
   /**
@@ -72,28 +90,37 @@ export class BinFolders {
    * ```
    */
   static async open(root: string, options: BinFoldersOptions = {}): Promise<BinFolders> {
-    const create = options.create ?? true;
+    const madeByRoot = options.madeByRoot ?? false;
+    const create = (options.create ?? true) && !madeByRoot;
     if (!root.startsWith("/")) throw new TypeError(`root must be absolute, got "${root}"`);
     if (create) {
       await Deno.remove(root, { recursive: true }).catch(() => {});
       await Deno.mkdir(root, { recursive: true, mode: 0o755 });
       await Deno.chmod(root, 0o755);
     }
-    return new BinFolders(root, create);
+    return new BinFolders(root, create, create || madeByRoot);
   }
 
   /**
-   * The folders for `sandbox`, or undefined where file binds stay: flags mode, and a daemon
-   * with the unit's capabilities (its bubblewrap runs as the plugin's uid, which cannot reach
-   * the daemon's state dir).
+   * The folders for a daemon whose state dir is `stateDir`, or undefined where file binds stay.
+   * As root: `<state>/sandbox-bin`, made here. With the unit's capabilities the daemon may not
+   * hard-link files it does not own (fs.protected_hardlinks) and its bubblewrap runs as the
+   * plugin's uid: it uses the folders root made in {@linkcode unitBinRoot} before it started,
+   * when that folder is root's and no one else may write it. Flags mode: none.
    */
   static async forSandbox(
     sandbox: SandboxInfo,
-    root: string,
+    stateDir: string,
     options: BinFoldersOptions = {},
   ): Promise<BinFolders | undefined> {
-    if (sandbox.mode !== "bwrap" || (!sandbox.root && switchesUids(sandbox))) return undefined;
-    return await BinFolders.open(root, options);
+    if (sandbox.mode !== "bwrap") return undefined;
+    if (sandbox.root || !switchesUids(sandbox)) {
+      return await BinFolders.open(join(stateDir, "sandbox-bin"), options);
+    }
+    const root = unitBinRoot(stateDir);
+    const st = await Deno.stat(root).catch(() => null);
+    if (!st?.isDirectory || st.uid !== 0 || (st.mode! & 0o022) !== 0) return undefined;
+    return await BinFolders.open(root, { ...options, madeByRoot: true });
   }
 
   /**
@@ -141,7 +168,7 @@ export class BinFolders {
       usable = holds(dir, files) || (this.#create && this.#make(dir, files));
       // The daemon remembers (a refusal is not retried at each start); a preview looks again,
       // as the daemon makes and removes the folders.
-      if (this.#create) this.#checked.set(name, usable);
+      if (this.#remember) this.#checked.set(name, usable);
     }
     return usable ? dir : null;
   }
@@ -168,11 +195,15 @@ export class BinFolders {
   }
 }
 
-/** Whether `dir` holds exactly `files` (same names, same inodes) and no one else may write it. */
+/**
+ * Whether `dir` holds exactly `files` (same names, same inodes) and no one else may write it:
+ * it is the daemon's or root's (root made it for the unit's daemon), not group- or world-writable.
+ */
 function holds(dir: string, files: HostFile[]): boolean {
   try {
     const st = Deno.statSync(dir);
-    if (!st.isDirectory || (st.mode! & 0o022) !== 0 || st.uid !== Deno.uid()) return false;
+    if (!st.isDirectory || (st.mode! & 0o022) !== 0) return false;
+    if (st.uid !== Deno.uid() && st.uid !== 0) return false;
     const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
     if (names.join("/") !== files.map((f) => f.name).join("/")) return false;
     return files.every((f) => {

@@ -74,6 +74,16 @@ export function parseLdd(out: string): string[] {
   return [...libs].sort();
 }
 
+/** The shared libraries `binaries` load (from `ldd`), sorted: those a sandbox mounts. */
+export async function sandboxLibs(binaries: string[]): Promise<string[]> {
+  const libs = new Set<string>();
+  for (const binary of binaries) {
+    const ldd = await run("ldd", [binary]);
+    if (ldd.ok) parseLdd(ldd.out).forEach((l) => libs.add(l));
+  }
+  return [...libs].sort();
+}
+
 /** The namespaces of a sandbox: all of them as a user; as root all but the user namespace. */
 export function unshareArgs(root: boolean, shareNet: boolean): string[] {
   if (!root) return ["--unshare-all", ...(shareNet ? ["--share-net"] : [])];
@@ -98,15 +108,11 @@ export async function detectSandbox(options: DetectSandboxOptions = {}): Promise
   } = options;
   const denoPath = await Deno.realPath(options.denoPath ?? Deno.execPath());
   const root = Deno.uid() === 0;
-  const libs = new Set<string>();
-  for (const binary of root ? [denoPath, setprivPath] : [denoPath]) {
-    const ldd = await run("ldd", [binary]);
-    if (ldd.ok) parseLdd(ldd.out).forEach((l) => libs.add(l));
-  }
+  const libs = await sandboxLibs(root ? [denoPath, setprivPath] : [denoPath]);
   const { uidSwitch, reason: uidReason } = await detectUidSwitch();
   const base = {
     denoPath,
-    libs: [...libs].sort(),
+    libs,
     bwrapPath,
     setprivPath,
     root,

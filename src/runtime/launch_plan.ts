@@ -139,6 +139,21 @@ function hostView(dirs: PluginDirs): PluginView {
 }
 
 /**
+ * The system files a sandbox mounts (host file -> path inside): the libraries, Deno, and setpriv
+ * when it drops to the plugin's uid inside the sandbox (`inner`, a root daemon).
+ */
+export function systemMounts(
+  sandbox: Pick<SandboxInfo, "libs" | "denoPath" | "setprivPath">,
+  inner: boolean,
+): Mount[] {
+  return [
+    ...sandbox.libs.map((l) => ({ src: l, dest: l })),
+    { src: sandbox.denoPath, dest: IN_SANDBOX.deno },
+    ...(inner ? [{ src: sandbox.setprivPath, dest: IN_SANDBOX.setpriv }] : []),
+  ];
+}
+
+/**
  * The exact launch of one plugin. Throws `SandboxUnavailableError` when no sandbox is usable
  * (and flags mode was not chosen), {@linkcode PermissionError} for the first entry the host does
  * not allow, `TypeError` for a root daemon without a plugin uid.
@@ -246,11 +261,7 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
     tmpBytes: tmpMb * MIB,
     netFiles: NET_FILES,
   });
-  const system = [
-    ...sandbox.libs.map((l) => at(l, l)),
-    at(sandbox.denoPath, IN_SANDBOX.deno),
-    ...(inner ? [at(sandbox.setprivPath, IN_SANDBOX.setpriv)] : []),
-  ];
+  const system = systemMounts(sandbox, inner);
   const ro = [
     at(dirs.preparedDir, IN_SANDBOX.prepared),
     at(dirs.pluginDir, IN_SANDBOX.plugin),

@@ -62,7 +62,8 @@ export {
   type PluginDirs,
 } from "./launch_plan.ts";
 export { IN_SANDBOX, SANDBOX_VIEW } from "./sandbox_paths.ts";
-export { BinFolders, type BinFoldersOptions } from "./bin_folders.ts";
+export { BinFolders, type BinFoldersOptions, unitBinRoot } from "./bin_folders.ts";
+export { makeUnitBinFolders, type UnitBinFolders } from "./unit_bin_folders.ts";
 export { capsDrop, dropToUid, missingCaps, UID_SWITCH_CAPS, type UidSwitch } from "./uid_switch.ts";
 export { LAUNCHER_SCRIPT } from "./launcher.ts";
 export type { Runner, RunningChild } from "./runner.ts";

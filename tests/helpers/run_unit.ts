@@ -1,6 +1,6 @@
 /**
  * Runs the daemon the way systemd runs scripts/plugd.service, without systemd: the unit's own
- * ExecStart=, Environment=, User=/Group= (via setpriv, as the uid install.sh created),
+ * ExecStartPre= (its root step) and ExecStart=, Environment=, User=/Group= (via setpriv, as the uid install.sh created),
  * NoNewPrivileges=, CapabilityBoundingSet=, AmbientCapabilities= and UMask=, the
  * StateDirectory=/RuntimeDirectory= folders and the credential systemd would create, and a
  * NOTIFY_SOCKET this helper listens on.
@@ -112,28 +112,42 @@ export async function startUnitDaemon(
     ...(exec.noNewPrivileges ? ["--no-new-privs"] : []),
     "--",
   ];
+  const env = {
+    ...exec.env,
+    // What systemd adds for a unit with User=, StateDirectory=, RuntimeDirectory=, credentials.
+    PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    HOME: dirs.state,
+    USER: user,
+    LOGNAME: user,
+    SHELL: "/usr/sbin/nologin",
+    STATE_DIRECTORY: dirs.state,
+    RUNTIME_DIRECTORY: runtimeDir,
+    CREDENTIALS_DIRECTORY: dirs.cred,
+  };
+  // ExecStartPre= lines, in order; "+" ones as root (the only kind the unit has).
+  let preLog = "";
+  for (const pre of exec.pre) {
+    if (!pre.root) throw new Error(`ExecStartPre= without "+" is not handled here`);
+    const out = await new Deno.Command("/bin/sh", {
+      args: ["-c", `umask ${exec.umask} && exec "$@"`, "sh", ...pre.argv],
+      clearEnv: true,
+      env,
+      cwd: "/",
+      stdin: "null",
+    }).output();
+    preLog += new TextDecoder().decode(out.stderr);
+    if (!out.success && !pre.mayFail) throw new Error(`ExecStartPre= failed:\n${preLog}`);
+  }
   const process = new Deno.Command("/bin/sh", {
     args: ["-c", `umask ${exec.umask} && exec "$@"`, "sh", ...setpriv, ...exec.argv],
     clearEnv: true,
-    env: {
-      ...exec.env,
-      // What systemd adds for a unit with User=, StateDirectory=, RuntimeDirectory=, credentials.
-      PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-      HOME: dirs.state,
-      USER: user,
-      LOGNAME: user,
-      SHELL: "/usr/sbin/nologin",
-      STATE_DIRECTORY: dirs.state,
-      RUNTIME_DIRECTORY: runtimeDir,
-      CREDENTIALS_DIRECTORY: dirs.cred,
-      NOTIFY_SOCKET: notifyPath,
-    },
+    env: { ...env, NOTIFY_SOCKET: notifyPath },
     cwd: "/",
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  let stderr = "";
+  let stderr = preLog;
   const pump = (async () => {
     const decoder = new TextDecoder();
     for await (const chunk of process.stderr) stderr += decoder.decode(chunk, { stream: true });

@@ -48,6 +48,11 @@ export async function readRepoUnit(): Promise<UnitFile> {
 /** How the unit runs its daemon, with paths mapped (e.g. `/opt/plugd` → a throwaway root). */
 export interface UnitExec {
   argv: string[];
+  /**
+   * `ExecStartPre=` lines: `root` for the `+` prefix (full privileges, none of the unit's walls),
+   * `mayFail` for `-`.
+   */
+  pre: { argv: string[]; root: boolean; mayFail: boolean }[];
   env: Record<string, string>;
   user: string;
   group: string;
@@ -56,7 +61,7 @@ export interface UnitExec {
 }
 
 /**
- * `ExecStart=`, `Environment=`, `User=`, `Group=`, `NoNewPrivileges=` and `UMask=` of the unit,
+ * `ExecStart=`, `ExecStartPre=`, `Environment=`, `User=`, `Group=`, `NoNewPrivileges=` and `UMask=` of the unit,
  * with `%d` (credentials dir) and the given path prefixes replaced.
  */
 export function unitExec(
@@ -78,8 +83,17 @@ export function unitExec(
       env[assignment.slice(0, eq)] = subst(assignment.slice(eq + 1));
     }
   }
+  const pre = values(unit, "Service", "ExecStartPre").map((line) => {
+    const prefix = /^[-@:+!]*/.exec(line)![0];
+    return {
+      argv: line.slice(prefix.length).split(/\s+/).map(subst),
+      root: prefix.includes("+"),
+      mayFail: prefix.includes("-"),
+    };
+  });
   return {
     argv: exec.replace(/^[-@:+!]+/, "").split(/\s+/).map(subst),
+    pre,
     env,
     user: serviceValue(unit, "User") ?? "root",
     group: serviceValue(unit, "Group") ?? serviceValue(unit, "User") ?? "root",

@@ -145,6 +145,29 @@ Deno.test({
       const r = await asUid(helloUid, script);
       assert.ok(!r.ok && /Permission denied/.test(r.text), `${script}: ${r.text}`);
     }
+    // Deno and its libraries: read-only folders of hard links that the unit's root step made
+    // (ExecStartPre=+) next to the state dir, root's, instead of one bind per file. The plugin
+    // uids reach them but write nothing there, and still cannot list the daemon's state dir.
+    const bins = `${daemon.stateDir}-sandbox-bin`;
+    const argv: string[] =
+      JSON.parse((await cli("plugin", "flags", "hello", "--json")).stdout).argv;
+    const folders = argv.filter((a, i) => argv[i - 1] === "--ro-bind" && a.startsWith(`${bins}/`));
+    assert.deepEqual(
+      folders.map((f) => argv[argv.indexOf(f) + 1]).sort(),
+      ["/lib/x86_64-linux-gnu", "/lib64", "/plugd/bin"],
+      argv.join(" "),
+    );
+    for (const folder of [bins, ...folders]) {
+      const st = await Deno.stat(folder);
+      assert.deepEqual([st.uid, (st.mode ?? 0) & 0o7777], [0, 0o755], folder);
+      const w = await asUid(helloUid, `echo x > ${folder}/planted`);
+      assert.ok(!w.ok && /Permission denied/.test(w.text), `${folder}: ${w.text}`);
+    }
+    const deno = folders.find((f) => argv[argv.indexOf(f) + 1] === "/plugd/bin")!;
+    const installed = await Deno.stat(join(root, "opt/plugd/bin/deno"));
+    assert.equal((await Deno.stat(join(deno, "deno"))).ino, installed.ino, "a hard link");
+    const list = await asUid(helloUid, `ls ${daemon.stateDir}`);
+    assert.ok(!list.ok && /Permission denied/.test(list.text), list.text);
     // <state>/data is traversable (bubblewrap runs as the plugin's uid) but not listable.
     const parent = await Deno.stat(join(daemon.stateDir, "data"));
     assert.equal((parent.mode ?? 0) & 0o777, 0o711);

@@ -170,7 +170,7 @@ export class SecurityHost implements AsyncDisposable {
       : await detectResourceCaps({ instance: "security-corpus", sweep: false });
     const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const host = new SecurityHost(stateDir, sandbox, caps, listener);
-    host.#binFolders = await BinFolders.forSandbox(sandbox, `${stateDir}/sandbox-bin`);
+    host.#binFolders = await BinFolders.forSandbox(sandbox, stateDir);
     (async () => {
       for await (const conn of listener) {
         host.loopback.connections++;
