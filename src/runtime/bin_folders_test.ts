@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { BinFolders } from "./bin_folders.ts";
+import { BinFolders, unitBinRoot } from "./bin_folders.ts";
+import type { SandboxInfo } from "./detect_sandbox.ts";
 import type { Mount } from "./bwrap_args.ts";
 
 /** A temp folder with host files `a.so`, `b.so` and `deno`, and the root of the bin folders. */
@@ -95,4 +96,35 @@ Deno.test("BinFolders.open() removes the folders of a previous run; a preview on
   // Nothing made: the preview shows the file binds.
   assert.deepEqual(preview.mounts(fx.files, []), fx.files);
   assert.deepEqual([...Deno.readDirSync(fx.root)], []);
+});
+
+Deno.test("BinFolders made by root for the unit's daemon: kept as they are, used while they hold the files, never made", async () => {
+  await using fx = await fixture();
+  const made = (await BinFolders.open(fx.root)).mounts(fx.files, []);
+  const daemon = await BinFolders.open(fx.root, { madeByRoot: true });
+  assert.deepEqual(daemon.mounts(fx.files, []), made, "the root step's folders, not removed");
+  // The host replaces deno: that folder is not made here, its file is bound until the next start.
+  await Deno.remove(`${fx.host}/deno`);
+  await Deno.writeTextFile(`${fx.host}/deno`, "deno 2");
+  const after = daemon.mounts(fx.files, []);
+  assert.deepEqual(after, [made[0], fx.files[2]]);
+  assert.equal([...Deno.readDirSync(fx.root)].length, 2);
+});
+
+Deno.test("BinFolders.forSandbox() with the unit's capabilities: only a folder of root's that no one else may write", async () => {
+  await using fx = await fixture();
+  const stateDir = `${fx.host}/state`;
+  await Deno.mkdir(stateDir);
+  const caps = { mode: "bwrap", root: false, uidSwitch: "caps" } as SandboxInfo;
+  assert.equal(await BinFolders.forSandbox(caps, stateDir), undefined, "no root step: file binds");
+  const made = await BinFolders.open(unitBinRoot(stateDir));
+  assert.equal(made.root, `${fx.host}/state-sandbox-bin`);
+  made.mounts(fx.files, []);
+  await Deno.chmod(made.root, 0o775);
+  assert.equal(await BinFolders.forSandbox(caps, stateDir), undefined, "group-writable: refused");
+  await Deno.chmod(made.root, 0o755);
+  const used = await BinFolders.forSandbox(caps, stateDir);
+  assert.equal(used?.root, made.root);
+  assert.equal(used.mounts(fx.files, []).length, 2, "its folders are used");
+  assert.equal([...Deno.readDirSync(made.root)].length, 2, "and not removed");
 });
