@@ -28,11 +28,35 @@ export async function makeUnitBinFolders(
   denoPath: string,
 ): Promise<UnitBinFolders> {
   if (Deno.uid() !== 0) throw new Error("plugd sandbox-bin must run as root");
+  const root = unitBinRoot(stateDir);
+  await assertRootOnly(root.slice(0, root.lastIndexOf("/")) || "/");
   const real = await Deno.realPath(denoPath);
   const system = systemMounts(
     { libs: await sandboxLibs([real]), denoPath: real, setprivPath: "" },
     false,
   );
-  const folders = await BinFolders.open(unitBinRoot(stateDir));
+  const folders = await BinFolders.open(root);
   return { root: folders.root, mounts: folders.mounts(system, []) };
+}
+
+/**
+ * Throws unless `dir` and every folder above it are root's and no one else may write them (or,
+ * above `dir`, are sticky like /tmp): root
+ * then removes and makes folders there that no other user can swap for a symlink meanwhile (a
+ * `state_dir` under a folder of plugd's would let plugd aim root's links and chmod elsewhere).
+ */
+async function assertRootOnly(dir: string): Promise<void> {
+  const real = await Deno.realPath(dir);
+  for (let d = real;; d = d.slice(0, d.lastIndexOf("/")) || "/") {
+    const st = await Deno.stat(d);
+    // Above the folder itself a sticky one (/tmp) is fine: no one may rename root's entries.
+    const sticky = d !== real && (st.mode! & 0o1000) !== 0;
+    if (st.uid !== 0 || ((st.mode! & 0o022) !== 0 && !sticky)) {
+      throw new Error(
+        `sandbox-bin: ${d} must be root's and writable by root only (it holds the folder ` +
+          `root makes for the sandbox); plugins get file binds instead`,
+      );
+    }
+    if (d === "/") return;
+  }
 }

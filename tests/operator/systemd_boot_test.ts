@@ -139,17 +139,11 @@ Deno.test({
     const running = (await text("deno-uids.txt")).trim().split("\n").map(Number);
     assert.ok(uid >= 1_879_048_192 && uid !== plugd, `${argv.join(" ")}\n${context}`);
     assert.ok(running.includes(uid) && running.includes(plugd), `deno uids ${running}\n${context}`);
-    // The root step (ExecStartPre=+) made the folders of Deno and its libraries, and the sandbox
-    // binds those folders, not the files one by one.
-    const folders = argv.filter((a, i) =>
-      argv[i - 1] === "--ro-bind" && a.startsWith("/var/lib/plugd-sandbox-bin/")
-    );
-    assert.deepEqual(
-      folders.map((f) => argv[argv.indexOf(f) + 1]).sort(),
-      ["/lib/x86_64-linux-gnu", "/lib64", "/plugd/bin"],
-      `${argv.join(" ")}\n${context}`,
-    );
-    assert.match(journal, /sandbox-bin: 3 folder\(s\) of hard links/, context);
+    // systemd ran the root step (ExecStartPre=+) before the daemon. In this volatile root /var is
+    // a tmpfs and /usr and /opt/plugd are other mounts: nothing can be hard-linked, so each file
+    // is bound by itself, as before the folders (the plugin answered above).
+    assert.match(journal, /sandbox-bin: 0 folder\(s\) of hard links .* 8 file bind\(s\)/, context);
+    assert.ok(argv.includes("/plugd/bin/deno") && !argv.join(" ").includes("sandbox-bin/"));
     if (Deno.env.get("PLUGD_SHOW_UNIT_LOG")) globalThis.console.log(journal);
   },
 });
