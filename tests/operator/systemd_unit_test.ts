@@ -163,9 +163,18 @@ Deno.test({
       const w = await asUid(helloUid, `echo x > ${folder}/planted`);
       assert.ok(!w.ok && /Permission denied/.test(w.text), `${folder}: ${w.text}`);
     }
-    const deno = folders.find((f) => argv[argv.indexOf(f) + 1] === "/plugd/bin")!;
-    const installed = await Deno.stat(join(root, "opt/plugd/bin/deno"));
-    assert.equal((await Deno.stat(join(deno, "deno"))).ino, installed.ino, "a hard link");
+    // The same files the file binds showed: each entry is the host's file at that path inside.
+    for (const folder of folders) {
+      const dest = argv[argv.indexOf(folder) + 1]!;
+      const host = dest === "/plugd/bin" ? join(root, "opt/plugd/bin") : dest;
+      for (const entry of Deno.readDirSync(folder)) {
+        const [inside, real] = [
+          await Deno.stat(join(folder, entry.name)),
+          await Deno.stat(join(host, entry.name)),
+        ];
+        assert.deepEqual([inside.dev, inside.ino], [real.dev, real.ino], `${dest}/${entry.name}`);
+      }
+    }
     const list = await asUid(helloUid, `ls ${daemon.stateDir}`);
     assert.ok(!list.ok && /Permission denied/.test(list.text), list.text);
     // <state>/data is traversable (bubblewrap runs as the plugin's uid) but not listable.
