@@ -28,8 +28,9 @@ export async function makeUnitBinFolders(
   denoPath: string,
 ): Promise<UnitBinFolders> {
   if (Deno.uid() !== 0) throw new Error("plugd sandbox-bin must run as root");
-  const root = unitBinRoot(stateDir);
-  await assertRootOnly(root.slice(0, root.lastIndexOf("/")) || "/");
+  const wanted = unitBinRoot(stateDir);
+  const parent = await assertRootOnly(wanted.slice(0, wanted.lastIndexOf("/")) || "/");
+  const root = `${parent === "/" ? "" : parent}${wanted.slice(wanted.lastIndexOf("/"))}`;
   const real = await Deno.realPath(denoPath);
   const system = systemMounts(
     { libs: await sandboxLibs([real]), denoPath: real, setprivPath: "" },
@@ -40,16 +41,16 @@ export async function makeUnitBinFolders(
 }
 
 /**
- * Throws unless `dir` and every folder above it are root's and no one else may write them (or,
- * above `dir`, are sticky like /tmp): root
- * then removes and makes folders there that no other user can swap for a symlink meanwhile (a
- * `state_dir` under a folder of plugd's would let plugd aim root's links and chmod elsewhere).
+ * The real path of `dir`; throws unless it and every folder above it are root's and no one else
+ * may write them (above `dir`, sticky folders such as /tmp are fine: no one may rename root's
+ * entries there). Root then removes and makes folders in it that no other user can swap for a
+ * symlink meanwhile: a `state_dir` under a folder of plugd's would let plugd aim root's links and
+ * chmod elsewhere.
  */
-async function assertRootOnly(dir: string): Promise<void> {
+async function assertRootOnly(dir: string): Promise<string> {
   const real = await Deno.realPath(dir);
   for (let d = real;; d = d.slice(0, d.lastIndexOf("/")) || "/") {
     const st = await Deno.stat(d);
-    // Above the folder itself a sticky one (/tmp) is fine: no one may rename root's entries.
     const sticky = d !== real && (st.mode! & 0o1000) !== 0;
     if (st.uid !== 0 || ((st.mode! & 0o022) !== 0 && !sticky)) {
       throw new Error(
@@ -57,6 +58,6 @@ async function assertRootOnly(dir: string): Promise<void> {
           `root makes for the sandbox); plugins get file binds instead`,
       );
     }
-    if (d === "/") return;
+    if (d === "/") return real;
   }
 }
