@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { BundleError } from "./errors.ts";
 import { LOCK_FILE, stagePackage } from "./stage_package.ts";
+import { moduleTempDir } from "../../tests/helpers/module_temp_dir.ts";
 
 // Every dependency here is in deno.lock, so `deno install --frozen` has put it in the npm cache:
 // no network is needed.
@@ -70,7 +71,7 @@ const REFUSED: [string, string, RegExp][] = [
 
 for (const [fixture, dependency, why] of REFUSED) {
   Deno.test(`stagePackage() refuses a dependency it cannot bundle: ${fixture}`, async () => {
-    const out = await Deno.makeTempDir();
+    const out = await moduleTempDir("plugd-test-");
     try {
       await assert.rejects(
         () => stagePackage(join(FIXTURES, fixture), join(out, "pkg")),

@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ConfigError } from "./errors.ts";
 import { loadConfig } from "./load_config.ts";
+import { moduleTempDir } from "../../tests/helpers/module_temp_dir.ts";
 
 async function configFile(text: string): Promise<string> {
-  const dir = await Deno.makeTempDir();
+  const dir = await moduleTempDir("plugd-test-");
   const path = join(dir, "plugd.yaml");
   await Deno.writeTextFile(path, text);
   return path;

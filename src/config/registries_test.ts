@@ -2,11 +2,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ConfigError } from "./errors.ts";
 import { loadConfig } from "./load_config.ts";
+import { moduleTempDir } from "../../tests/helpers/module_temp_dir.ts";
 
 const KEY = btoa(String.fromCharCode(...new Uint8Array(32).fill(7)));
 
 Deno.test("registries: kinds, names and advisory keys from PLUGD_REGISTRIES and plugd.yaml", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await moduleTempDir("plugd-test-");
   const pub = join(dir, "advisory.pub");
   await Deno.writeTextFile(pub, JSON.stringify({ id: "x", alg: "Ed25519", public: KEY }));
   const fromEnv = await loadConfig({}, {

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { notifySystemd } from "./sd_notify.ts";
+import { moduleTempDir } from "../../tests/helpers/module_temp_dir.ts";
 
 Deno.test("notifySystemd() sends the state as one datagram to NOTIFY_SOCKET", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await moduleTempDir("plugd-test-");
   const path = join(dir, "notify");
   const socket = Deno.listenDatagram({ transport: "unixpacket", path });
   try {

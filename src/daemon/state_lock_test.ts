@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { lockStateDir, StateDirLockedError } from "./state_lock.ts";
+import { moduleTempDir } from "../../tests/helpers/module_temp_dir.ts";
 
 Deno.test("lockStateDir() refuses a second holder, naming the first's pid, until it releases", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await moduleTempDir("plugd-test-");
   const first = await lockStateDir(dir);
   assert.equal((await Deno.readTextFile(join(dir, "plugd.lock"))).trim(), String(Deno.pid));
   await assert.rejects(() => lockStateDir(dir), (e: Error) => {
@@ -20,7 +21,7 @@ Deno.test("lockStateDir() refuses a second holder, naming the first's pid, until
 });
 
 Deno.test("lockStateDir(): a holder killed with SIGKILL leaves no lock behind", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await moduleTempDir("plugd-test-");
   const holder = new Deno.Command(Deno.execPath(), {
     args: [
       "eval",

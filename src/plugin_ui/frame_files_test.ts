@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { readUiFile } from "./frame_files.ts";
+import { moduleTempDir } from "../../tests/helpers/module_temp_dir.ts";
 
 const UI = {
   pages: [{ id: "p", title: "P", path: "ui/index.html" }],
@@ -7,7 +8,7 @@ const UI = {
 };
 
 Deno.test("readUiFile() serves declared folders only, never through links or tricks", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await moduleTempDir("plugd-test-");
   try {
     await Deno.mkdir(`${dir}/ui/sub`, { recursive: true });
     await Deno.writeTextFile(`${dir}/ui/index.html`, "<p>hi</p>");

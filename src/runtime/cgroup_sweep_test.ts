@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { ownerMarker, processStartTime, sweepOrphanCgroups } from "./cgroup_sweep.ts";
+import { moduleTempDir } from "../../tests/helpers/module_temp_dir.ts";
 
 // Plain folders stand for cgroups here: like cgroupfs, only an empty folder can be removed.
 async function tree(root: string, paths: string[]): Promise<void> {
@@ -16,7 +17,7 @@ Deno.test("processStartTime() reads a live process's start time and null for a g
 });
 
 Deno.test("sweepOrphanCgroups() removes a dead owner's empty cgroups and keeps the rest", async () => {
-  const root = await Deno.makeTempDir();
+  const root = await moduleTempDir("plugd-test-");
   try {
     const live = await ownerMarker();
     const reused = `.daemon-${Deno.pid}-1`; // this pid, another start time: not the owner
@@ -49,7 +50,7 @@ Deno.test("sweepOrphanCgroups() removes a dead owner's empty cgroups and keeps t
 });
 
 Deno.test("sweepOrphanCgroups() only looks at folders with the prefix (cgroup v2)", async () => {
-  const root = await Deno.makeTempDir();
+  const root = await moduleTempDir("plugd-test-");
   try {
     await tree(root, ["plugd-x/.daemon-1073741824-1", "plugd-x/p", "other/.daemon-1073741824-1"]);
     await sweepOrphanCgroups(root, "own", { prefix: "plugd-" });

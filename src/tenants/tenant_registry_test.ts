@@ -3,9 +3,10 @@ import { queryAudit } from "../audit/mod.ts";
 import { openStore } from "../store/mod.ts";
 import { TenantConflictError, TenantNotFoundError, UnknownTenantError } from "./errors.ts";
 import { TenantRegistry } from "./tenant_registry.ts";
+import { moduleTempDir } from "../../tests/helpers/module_temp_dir.ts";
 
 Deno.test("TenantRegistry adds, checks and removes tenants, each change audited", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await moduleTempDir("plugd-test-");
   const store = await openStore(`file:${dir}/plugd.db`);
   try {
     const tenants = new TenantRegistry(store);

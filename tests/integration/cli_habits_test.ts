@@ -140,7 +140,7 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     await using d = await startDaemon();
-    const dir = await Deno.makeTempDir();
+    const dir = await moduleTempDir("plugd-test-");
     const packed = await runPlugd([
       "plugin",
       "pack",

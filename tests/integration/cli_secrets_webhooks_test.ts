@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { startDaemon } from "../helpers/daemon.ts";
 import { runPlugd } from "../helpers/plugd_cli.ts";
 import { startReceiver } from "../webhooks/_receiver.ts";
+import { moduleTempDir } from "../helpers/module_temp_dir.ts";
 
 const REPO = new URL("../../", import.meta.url).pathname;
 const MAIN = join(REPO, "main.ts");
@@ -59,7 +60,7 @@ Deno.test({
     assert.equal(shown.config.webhook_url, "********");
     assert.equal((await cli("plugin", "enable", "slack-notify")).code, 0, "the secret arrived");
 
-    const file = join(await Deno.makeTempDir(), "url");
+    const file = join(await moduleTempDir("plugd-test-"), "url");
     await Deno.writeTextFile(file, `${secret.replace("stdin", "file")}\n`);
     const fromFile = await cli(
       "plugin",

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startDaemon } from "../helpers/daemon.ts";
 import { runPlugd } from "../helpers/plugd_cli.ts";
+import { moduleTempDir } from "../helpers/module_temp_dir.ts";
 
 const FIXTURES = new URL("../fixtures/lifecycle/", import.meta.url).pathname;
 
@@ -31,7 +32,7 @@ Deno.test("plugd plugin validate: one line for a valid plugin, every problem oth
   const ok = await plugd(["plugin", "validate", join(FIXTURES, "counter-v1")]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.match(ok.stdout.trim(), /^ok: counter 1\.0\.0/);
-  const dir = await Deno.makeTempDir();
+  const dir = await moduleTempDir("plugd-test-");
   await Deno.writeTextFile(
     join(dir, "plugin.yaml"),
     'id: Bad_Id\nversion: one\nplugd: ">=0"\nname: x\ndescription: y\npermissions:\n  net: []\n  ffi: ["x"]\n',
@@ -46,7 +47,7 @@ Deno.test("plugd plugin validate: one line for a valid plugin, every problem oth
 });
 
 Deno.test("plugd plugin new writes a plugin that validates", async () => {
-  const dir = join(await Deno.makeTempDir(), "fresh-one");
+  const dir = join(await moduleTempDir("plugd-test-"), "fresh-one");
   const made = await plugd(["plugin", "new", "fresh-one", "--dir", dir]);
   assert.equal(made.code, 0, made.stderr);
   const valid = await plugd(["plugin", "validate", dir]);

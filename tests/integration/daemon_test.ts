@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startDaemon } from "../helpers/daemon.ts";
 import { waitFor } from "../helpers/wait_for.ts";
+import { moduleTempDir } from "../helpers/module_temp_dir.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -98,7 +99,7 @@ Deno.test("a second daemon on the same socket fails clearly; a stale socket is r
 });
 
 Deno.test("bad configuration is refused with a message naming the setting", async () => {
-  const stateDir = await Deno.makeTempDir();
+  const stateDir = await moduleTempDir("plugd-test-");
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", MAIN, "daemon", "--state-dir", stateDir, "--http", "nonsense"],
     stderr: "piped",

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startDaemon } from "../helpers/daemon.ts";
+import { moduleTempDir } from "../helpers/module_temp_dir.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -22,7 +23,7 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const first = await startDaemon();
-    const otherSocket = join(await Deno.makeTempDir(), "other.sock");
+    const otherSocket = join(await moduleTempDir("plugd-test-"), "other.sock");
     const second = await daemonExit([
       "--state-dir",
       first.stateDir,
@@ -51,7 +52,7 @@ Deno.test({
 Deno.test("a busy TCP port: one line naming the address and its source, and no state created", async () => {
   using busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (busy.addr as Deno.NetAddr).port;
-  const stateDir = join(await Deno.makeTempDir(), "state");
+  const stateDir = join(await moduleTempDir("plugd-test-"), "state");
   const run = await daemonExit(["--state-dir", stateDir, "--http", `127.0.0.1:${port}`]);
   assert.equal(run.code, 1);
   assert.match(

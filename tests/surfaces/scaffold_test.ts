@@ -6,9 +6,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runPlugd } from "../helpers/plugd_cli.ts";
 import { repoPath } from "./_surfaces.ts";
+import { moduleTempDir } from "../helpers/module_temp_dir.ts";
 
 Deno.test("plugin new --with ui,webhook,command: every example works and is tested", async () => {
-  const dir = join(await Deno.makeTempDir(), "all-surfaces");
+  const dir = join(await moduleTempDir("plugd-test-"), "all-surfaces");
   try {
     const made = await runPlugd([
       "plugin",

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { sendRequest } from "../../src/webhooks/mod.ts";
+import { moduleTempDir } from "../helpers/module_temp_dir.ts";
 
 async function openssl(args: string[]): Promise<void> {
   const out = await new Deno.Command("openssl", { args, stderr: "piped" }).output();
@@ -63,7 +64,7 @@ async function testCertificates(
 }
 
 Deno.test("https: connects to the pinned IP, verifies the certificate against the URL's name", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await moduleTempDir("plugd-test-");
   const { ca, cert, key } = await testCertificates(dir, "hooks.example.test");
   const seen: string[] = [];
   const server = Deno.serve(
