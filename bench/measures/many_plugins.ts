@@ -128,7 +128,7 @@ export async function manyPlugins(o: ManyPluginsOptions): Promise<MeasureResult[
     }
     // The `$DATA` volumes: the mount holder and the helpers it ran and reaped (none when volumes
     // are off). Counted in restart_cpu_ms_per_plugin already; this is its share.
-    const holder = await findByCmdline(restartTree, ".holder.fifo");
+    const holder = await findByCmdline(restartTree, ".mount-holder");
     const volumeCpu = holder === undefined
       ? null
       : await cpuSeconds(holder) + await reapedCpuSeconds(holder);

@@ -75,7 +75,7 @@ export class DataVolumes implements AsyncDisposable {
     let holder: MountHolder | undefined;
     try {
       const real = await Deno.realPath(dir); // as the kernel names a loop device's file
-      holder = await MountHolder.start(`${real}/.holder.fifo`);
+      holder = await MountHolder.start(`${real}/.mount-holder`);
       const volumes = new DataVolumes(
         real,
         "image",

@@ -183,7 +183,7 @@ for (const program of ["perl", "bash"] as const) {
       const bad = `${root}/not-ext4.img`;
       await Deno.writeFile(bad, new Uint8Array(4 * 1024 * 1024)); // zeros: no file system
       try {
-        await using holder = await MountHolder.start(`${root}/fifo`, { program });
+        await using holder = await MountHolder.start(`${root}/holder`, { program });
         await assert.rejects(
           holder.mount(bad, data, "nosuid"),
           /mounting .*not-ext4.img failed: mount: .*wrong fs type/,
@@ -232,14 +232,26 @@ for (const program of ["perl", "bash"] as const) {
           await createImage(images[i]!, 0, 4);
           await Deno.mkdir(`${root}/m${i}`);
         }
-        for (const delayMs of [0, 2, 5, 10]) {
-          const holder = await MountHolder.start(`${root}/fifo`, { program });
+        // Killed by its own death (the holder alone) or with the daemon (disposed), at many
+        // points of a mount: a fork of the bash holder once blocked forever when the holder died
+        // before it, holding the holder's output open, so neither the mounts nor the disposal
+        // ever ended.
+        const rounds = [0, 1, 2, 3, 5, 8, 10, 15].flatMap((delayMs) => [
+          { delayMs, alone: false },
+          { delayMs, alone: true },
+        ]);
+        for (const { delayMs, alone } of rounds) {
+          const holder = await MountHolder.start(`${root}/holder`, { program });
+          let settled = 0;
           const mounts = images.map((img, i) =>
-            holder.mount(img, `${root}/m${i}`, "nosuid").catch((e) => e)
+            holder.mount(img, `${root}/m${i}`, "nosuid").catch((e) => e).finally(() => settled++)
           );
           await new Promise((r) => setTimeout(r, delayMs));
-          await holder[Symbol.asyncDispose](); // as the daemon's death does (--pdeathsig)
+          if (alone) Deno.kill(Number(holder.namespace.split("/")[2]), "SIGKILL");
+          else await holder[Symbol.asyncDispose](); // as the daemon's death does (--pdeathsig)
+          await waitFor(() => settled === images.length, "every mount to end");
           await Promise.all(mounts);
+          if (alone) await holder[Symbol.asyncDispose]();
           await waitFor(async () => {
             const ps = await sh("ps", ["-eo", "args"]);
             return !ps.includes(root);

@@ -36,7 +36,7 @@ export interface MountHolderOptions {
 }
 
 /**
- * The holder's loop; its argument is a FIFO path it creates. A request is five lines: the
+ * The holder's loop; its argument only names the state dir in `ps`. A request is five lines: the
  * operation, then the image, the mount point, the options, one more (empty) line. `bind-mount`
  * binds a free loop device to the image (`losetup --find`, a device from `/dev/loop-control`,
  * no scan), detaches it while the shell holds it open (which the kernel takes as "go with the last
@@ -47,7 +47,6 @@ export interface MountHolderOptions {
  */
 export const HOLDER_SCRIPT = `IFS=
 ulimit -n "$(ulimit -H -n)" 2>/dev/null
-fifo=$1; rm -f -- "$fifo"; mkfifo -m 600 -- "$fifo" || exit 1
 fail() { printf 'error %s\\n' "\${*//$'\\n'/ }"; }
 while read -r op && read -r image && read -r target && read -r options && read -r _; do
   case $op in
@@ -63,12 +62,14 @@ while read -r op && read -r image && read -r target && read -r options && read -
   *) fail "unknown request $op"; continue;;
   esac
   # The namespace's first process: killed with this shell (and refuses to run once orphaned),
-  # stopped once mounted until its namespace and folder are open here.
-  setpriv --pdeathsig KILL -- unshare --mount --propagation slave -- /bin/sh -c \\
-    '[ "$PPID" = "$1" ] || exit 1; shift
+  # stopped once mounted until its namespace and folder are open here. It answers on a pipe of
+  # its own, which it gets at its fork: nothing it does can block before its death signal is set
+  # (a FIFO opened in the fork blocked forever when this shell died first, holding our stdout).
+  exec {answers}< <(exec setpriv --pdeathsig KILL -- unshare --mount --propagation slave -- \\
+    /bin/sh -c '[ "$PPID" = "$1" ] || exit 1; shift
     out=$("$@" 2>&1) || { echo "$out"; exit 1; }; echo ok; exec >/dev/null 2>&1; kill -STOP $$' \\
-    sh "$$" "\${mount[@]}" -- "$source" "$target" >"$fifo" 2>&1 &
-  held=$!; read -r -d '' answer <"$fifo"; answer=\${answer%$'\\n'}
+    sh "$$" "\${mount[@]}" -- "$source" "$target" </dev/null 2>&1)
+  held=$!; read -r -d '' answer <&"$answers"; answer=\${answer%$'\\n'}; exec {answers}<&-
   if [[ $answer == ok ]] && exec {ns}<"/proc/$held/ns/mnt" {dir}<"/proc/$held/root$target"; then
     echo "ok $ns $dir"
   else
@@ -78,12 +79,12 @@ while read -r op && read -r image && read -r target && read -r options && read -
   [[ -n $lo ]] && exec {lo}<&-
 done`;
 
-/** The lines `stream` carries, as they come. */
-async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+/** The lines `reader` carries, as they come. */
+async function* lines(reader: ReadableStreamDefaultReader<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder();
   let rest = "";
-  for await (const chunk of stream) {
-    rest += decoder.decode(chunk, { stream: true });
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    rest += decoder.decode(chunk.value, { stream: true });
     let end: number;
     while ((end = rest.indexOf("\n")) >= 0) {
       yield rest.slice(0, end);
@@ -109,6 +110,7 @@ export class MountHolder implements AsyncDisposable {
   readonly nsenterPath: string;
   #child: Deno.ChildProcess;
   #requests: WritableStreamDefaultWriter<Uint8Array>;
+  #stdout: ReadableStreamDefaultReader<Uint8Array>;
   #answers: AsyncGenerator<string>;
   /** Requests sent and not answered yet, in order (the shell answers in order). */
   #waiting: ((answer: string | null) => void)[] = [];
@@ -119,11 +121,15 @@ export class MountHolder implements AsyncDisposable {
     this.nsenterPath = nsenterPath;
     this.namespace = `/proc/${child.pid}/ns/mnt`;
     this.#requests = child.stdin.getWriter();
-    this.#answers = lines(child.stdout);
+    this.#stdout = child.stdout.getReader();
+    this.#answers = lines(this.#stdout);
   }
 
-  /** Starts the holder (its FIFO at `fifo`) and waits until it is in its own namespace. */
-  static async start(fifo: string, options: MountHolderOptions = {}): Promise<MountHolder> {
+  /**
+   * Starts the holder and waits until it is in its own namespace. `label` (a path in the state
+   * dir) only names it in `ps`.
+   */
+  static async start(label: string, options: MountHolderOptions = {}): Promise<MountHolder> {
     const {
       setprivPath = "/usr/bin/setpriv",
       unsharePath = "/usr/bin/unshare",
@@ -136,8 +142,8 @@ export class MountHolder implements AsyncDisposable {
       throw new Error(`the perl mount holder does not know ${Deno.build.arch}`);
     }
     const loop = program === "perl"
-      ? [PERL, "-e", PERL_HOLDER_SCRIPT, "--", fifo, ...syscalls!.map(String)]
-      : ["/bin/bash", "-c", HOLDER_SCRIPT, "plugd-mounts", fifo];
+      ? [PERL, "-e", PERL_HOLDER_SCRIPT, "--", label, ...syscalls!.map(String)]
+      : ["/bin/bash", "-c", HOLDER_SCRIPT, "plugd-mounts", label];
     const child = new Deno.Command(setprivPath, {
       // slave: mounts made on the host later still appear inside; none made inside leave it.
       args: [
@@ -243,6 +249,8 @@ export class MountHolder implements AsyncDisposable {
     } catch { /* already gone */ }
     await this.#child.status;
     await this.#requests.close().catch(() => {});
-    await this.#answers.return(undefined).catch(() => {});
+    // Not waiting for the end of its output: a process the holder forked may still hold it.
+    await this.#stdout.cancel().catch(() => {});
+    for (const r of this.#waiting.splice(0)) r(null);
   }
 }

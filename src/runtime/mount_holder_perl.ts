@@ -18,7 +18,7 @@
  * - `loop-mount` (an image an earlier daemon's device still holds) runs `mount -o loop` in that
  *   child, as before.
  *
- * Arguments after the script: the FIFO path (unused; it names the state dir in `ps`), then the
+ * Arguments after the script: a label (unused; it names the state dir in `ps`), then the
  * numbers of the system calls it makes on this architecture ({@linkcode holderSyscalls}). Like
  * the `bash` loop, it first raises its open-file limit to the hard limit (two descriptors per
  * volume: 1,000 volumes would not fit 1,024).
