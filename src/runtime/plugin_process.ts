@@ -1,26 +1,17 @@
 /** One running plugin: a sandboxed child process speaking the NDJSON protocol. */
-import { helloProblem } from "./hello_check.ts";
-import {
-  PluginCallError,
-  PluginExitedError,
-  PluginStartError,
-  PluginTimeoutError,
-  PluginUnavailableError,
-} from "./errors.ts";
+import { PluginCallError, PluginExitedError, PluginStartError } from "./errors.ts";
 import { readChildOutput } from "./_child_output.ts";
-import { startGuards } from "./_start_guards.ts";
+import { CallTable } from "./_call_table.ts";
+import { handshake } from "./_handshake.ts";
 import { connSink, FrameWriter } from "./frame_writer.ts";
-import { Deadlines } from "./deadlines.ts";
 import { ProcessLog } from "./_process_log.ts";
 import { type CallKind, type ChildFrame, type HandlerSet, parseChildLine } from "./protocol.ts";
 import { callTenant, serveHostCall } from "./_host_calls.ts";
 import type { RunningChild } from "./runner.ts";
 import type { InvokeOptions } from "./types.ts";
 import {
-  callName,
   type ExitInfo,
   NO_OPTIONS,
-  type PendingCall as Pending,
   type PluginProcessOptions,
   PROCESS_DEFAULTS,
 } from "./plugin_process_types.ts";
@@ -43,13 +34,8 @@ export class PluginProcess {
   #child: RunningChild;
   #frames: FrameWriter;
   #out: ProcessLog;
-  #pending = new Map<number, Pending>();
-  #deadlines = new Deadlines<number>();
-  #queue: Array<() => void> = [];
-  #inFlight = 0;
-  #idleSince = Date.now();
+  #calls: CallTable;
   #hostCalls = 0;
-  #nextId = 1;
   #phase: "hello" | "init" | "ready" | "exited" = "hello";
   #handlers?: HandlerSet;
   #onHello?: (f: Extract<ChildFrame, { t: "hello" }>) => void;
@@ -71,6 +57,17 @@ export class PluginProcess {
     this.#frames = new FrameWriter(
       child.channel ? connSink(child.channel) : child.stdin.getWriter(),
     );
+    this.#calls = new CallTable({
+      pluginId: this.#o.pluginId,
+      concurrency: this.#o.concurrency,
+      queueLimit: this.#o.queueLimit,
+      timeoutMs: this.#o.timeoutMs,
+      send: (frame) => this.#frames.send(frame),
+      warn: (msg) => this.#out.log("system", "warn", msg),
+      kill: (reason) => this.kill(reason),
+      ready: () => this.#phase === "ready",
+      exitReason: () => this.#exitReason,
+    });
     const output = readChildOutput(child, {
       frame: (l, socket) => this.#onFrame(l, socket),
       print: (stream, l) => this.#out.log(stream, stream === "stdout" ? "info" : "warn", l),
@@ -126,50 +123,24 @@ export class PluginProcess {
   }
   /** When the last call settled, or the start; null while a call is in flight. */
   get idleSince(): number | null {
-    return this.#inFlight > 0 ? null : this.#idleSince;
+    return this.#calls.idleSince;
   }
   /** Whether the process is ready for calls. */
   get ready(): boolean {
     return this.#phase === "ready";
   }
 
-  async #handshake(): Promise<void> {
-    const id = this.#o.pluginId;
-    const guards = startGuards({
-      pluginId: id,
-      readyTimeoutMs: this.#o.readyTimeoutMs,
+  #handshake(): Promise<void> {
+    return handshake({
+      options: this.#o,
+      child: this.#child,
       exited: this.#exited,
-      channel: this.#child.channel,
       tail: () => this.#out.tail(),
-    });
-    const hello = new Promise<Extract<ChildFrame, { t: "hello" }>>((r) => this.#onHello = r);
-    const ready = new Promise<void>((r) => this.#onReady = r);
-    try {
-      // init goes out once the gate (the integrity check, run while the process started) passed,
-      // without waiting for hello: the shim loads the entry only once init came, and a start does
-      // not wait for the host to wake between hello and init. A plugin whose hello is refused
-      // below never gets to serve a call.
-      if (this.#o.initGate) await guards.race(this.#o.initGate());
-      this.#frames.send({
-        t: "init",
-        plugin: { id, version: this.#o.version },
-        config: this.#o.config,
-        paths: this.#o.plan.paths,
-        quota: { data_mb: this.#o.plan.quota.dataMb, tmp_mb: this.#o.plan.quota.tmpMb },
-      });
-      const h = await guards.race(hello);
-      const problem = helloProblem(h, this.#o.expectedHandlers);
-      if (problem) throw new PluginStartError(id, problem.reason, problem.message);
-      this.#handlers = h.handlers;
-      await guards.race(ready);
-      // The CPU quota waits for ready: Deno's start-up is multi-threaded and a quota taxes it.
-      await this.#child.ready().catch((e) => {
-        throw new PluginStartError(id, "caps", `cannot apply its CPU quota: ${e}`, { cause: e });
-      });
-      this.#phase = "ready";
-    } finally {
-      guards.dispose();
-    }
+      send: (frame) => this.#frames.send(frame),
+      hello: new Promise((r) => this.#onHello = r),
+      ready: new Promise((r) => this.#onReady = r),
+      onHandlers: (handlers) => this.#handlers = handlers,
+    }).then(() => void (this.#phase = "ready"));
   }
 
   /** A line of the channel: on the socket each must be a frame; on stdout others are prints. */
@@ -207,11 +178,11 @@ export class PluginProcess {
           },
           tryEnter: () => this.#hostCalls < this.#o.maxHostCalls && ++this.#hostCalls > 0,
           leave: () => void this.#hostCalls--,
-          tenantOf: (call) => callTenant(this.#pending, call),
+          tenantOf: (call) => callTenant(this.#calls.pending, call),
         }, f);
         return;
       case "out": {
-        const p = this.#pending.get(f.id);
+        const p = this.#calls.pending.get(f.id);
         if (p?.cancelled) return;
         if (!p?.onOutput) {
           return this.#out.violation(`output for id ${f.id}, which streams nothing`);
@@ -222,23 +193,13 @@ export class PluginProcess {
         return;
       }
       case "result": {
-        const p = this.#pending.get(f.id);
+        const p = this.#calls.pending.get(f.id);
         if (!p) return this.#out.violation(`result for id ${f.id}, which is not a pending call`);
-        this.#settle(f.id);
+        this.#calls.settle(f.id);
         if (f.ok) p.resolve(f.value);
         else p.reject(new PluginCallError(this.#o.pluginId, f.error.name, f.error.message));
       }
     }
-  }
-
-  #settle(id: number): void {
-    const p = this.#pending.get(id);
-    if (!p) return;
-    this.#deadlines.delete(id);
-    this.#pending.delete(id);
-    this.#inFlight--;
-    if (this.#inFlight === 0) this.#idleSince = Date.now();
-    this.#queue.shift()?.();
   }
 
   /**
@@ -255,75 +216,7 @@ export class PluginProcess {
       return Promise.reject(new PluginExitedError(this.#o.pluginId, "not running"));
     }
     if (opts.signal?.aborted) return Promise.reject(opts.signal.reason);
-    // The usual case, with no async frame around the call's own promise (pipelined dispatch).
-    if (this.#inFlight < this.#o.concurrency) return this.#send(kind, name, payload, opts);
-    return this.#afterQueue(kind, name, payload, opts);
-  }
-
-  async #afterQueue(
-    kind: CallKind,
-    name: string,
-    payload: unknown,
-    opts: InvokeOptions,
-  ): Promise<unknown> {
-    const id = this.#o.pluginId;
-    if (this.#queue.length >= this.#o.queueLimit) {
-      throw new PluginUnavailableError(
-        id,
-        `${this.#o.concurrency} calls in flight and ${this.#queue.length} queued; raise limits.concurrency or slow down`,
-      );
-    }
-    await new Promise<void>((r) => this.#queue.push(r));
-    if (this.#phase !== "ready") {
-      // Never sent: the plugin did not see this call (callers may retry it freely).
-      throw new PluginUnavailableError(
-        id,
-        `exited (${this.#exitReason ?? "crashed"}) before the call was sent`,
-      );
-    }
-    return await this.#send(kind, name, payload, opts);
-  }
-
-  #send(kind: CallKind, name: string, payload: unknown, opts: InvokeOptions): Promise<unknown> {
-    const { timeoutMs = this.#o.timeoutMs, signal, cancelGraceMs = 2_000, onOutput, tenant } = opts;
-    this.#inFlight++;
-    const callId = this.#nextId++;
-    return new Promise<unknown>((resolve, reject) => {
-      const p: Pending = { resolve, reject, kind, name, timeoutMs, onOutput, tenant: tenant?.id };
-      this.#pending.set(callId, p);
-      this.#deadlines.set(callId, timeoutMs, this.#onDeadline);
-      signal?.addEventListener("abort", () => this.#cancel(callId, signal.reason, cancelGraceMs), {
-        once: true,
-      });
-      const frame = { t: "call", id: callId, kind, name, payload } as Record<string, unknown>;
-      if (tenant) frame.tenant = tenant;
-      this.#frames.send(frame);
-    });
-  }
-
-  /** A call's deadline passed: its timeout, or its grace after a cancellation (one for all). */
-  #onDeadline = (callId: number): void => {
-    const p = this.#pending.get(callId);
-    if (!p) return;
-    this.#settle(callId);
-    const name = callName(p);
-    const late = `${name} ignored its cancellation for ${p.graceMs} ms; killed`;
-    if (p.cancelled) this.#out.log("system", "warn", late);
-    else p.reject(new PluginTimeoutError(this.#o.pluginId, name, p.timeoutMs));
-    this.kill(p.cancelled ? "cancel_timeout" : "timeout");
-  };
-
-  /** Caller gave up: reject now, send `cancel`, hold the slot; no answer in `graceMs` = kill. */
-  #cancel(callId: number, reason: unknown, graceMs: number): void {
-    const p = this.#pending.get(callId);
-    if (!p || p.cancelled) return;
-    p.cancelled = true;
-    p.graceMs = graceMs;
-    const reject = p.reject;
-    p.resolve = p.reject = () => {};
-    reject(reason instanceof Error ? reason : new DOMException(String(reason), "AbortError"));
-    this.#frames.send({ t: "cancel", id: callId });
-    this.#deadlines.set(callId, graceMs, this.#onDeadline);
+    return this.#calls.call(kind, name, payload, opts);
   }
 
   /** Kill now: SIGTERM, then SIGKILL after the grace period. */
@@ -348,12 +241,7 @@ export class PluginProcess {
     this.#phase = "exited";
     const reason = this.#exitReason ?? "crashed";
     const detail = `${reason} (code ${s.code}${s.signal ? `, ${s.signal}` : ""})`;
-    for (const [callId, p] of [...this.#pending]) {
-      this.#settle(callId);
-      p.reject(new PluginExitedError(this.#o.pluginId, `${detail} during ${callName(p)}`));
-    }
-    for (const wake of this.#queue.splice(0)) wake();
-    this.#deadlines.clear();
+    this.#calls.failAll(detail);
     this.#frames.close();
     this.#out.log("system", reason === "stopped" ? "info" : "error", `process exited: ${detail}`);
     return { code: s.code, signal: s.signal, reason };
