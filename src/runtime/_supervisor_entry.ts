@@ -1,9 +1,10 @@
 /** The supervisor's record of one registered plugin (private to the supervisor). */
+import { PluginTimeoutError } from "./errors.ts";
 import type { HealthWatch } from "./health_watch.ts";
 import type { PluginProcess } from "./plugin_process.ts";
 import { processTreeRss } from "./process_rss.ts";
 import type { PluginCounters, PluginSpec, PluginStats } from "./supervisor_types.ts";
-import type { RuntimeState } from "./types.ts";
+import type { DeniedAttempt, RuntimeState } from "./types.ts";
 
 /** One registered plugin: its spec, runtime state, process, timers and counters. */
 export interface Entry {
@@ -86,4 +87,18 @@ export async function entryStats(
     uptimeMs: p ? Date.now() - p.startedAt : undefined,
     standby,
   };
+}
+
+/** Counts a failed call or start and keeps its message. */
+export function recordError(e: Entry, err: unknown): void {
+  e.stats.errors++;
+  if (err instanceof PluginTimeoutError) e.stats.timeouts++;
+  e.stats.lastError = { message: String((err as Error)?.message ?? err), at: Date.now() };
+}
+
+/** Counts a denied attempt and keeps the last `history` of them. */
+export function recordDenied(e: Entry, a: DeniedAttempt, history: number): void {
+  e.stats.denied.count++;
+  e.stats.denied.recent.push(a);
+  if (e.stats.denied.recent.length > history) e.stats.denied.recent.shift();
 }

@@ -1,10 +1,8 @@
 /** Supervises many plugin processes: start on demand, health, backoff restarts, crash budget. */
-import { PluginStartError, PluginTimeoutError, PluginUnavailableError } from "./errors.ts";
+import { PluginStartError, PluginUnavailableError } from "./errors.ts";
 import type { PluginProcess } from "./plugin_process.ts";
 import { spawnPlugin, watchStandbyCpu } from "./spawn_plugin.ts";
 import { type ProcessRunner, processRunner } from "./process_runner.ts";
-import { cpuBudgetCheck } from "./cpu_budget.ts";
-import { diskWatchCheck } from "./disk_usage.ts";
 import { HealthWatch, ownCall } from "./health_watch.ts";
 import { afterCrash } from "./restart_policy.ts";
 import { STANDBY_OFF, StandbyPool, type Started } from "./standby_pool.ts";
@@ -15,8 +13,24 @@ import type {
   SupervisorOptions,
 } from "./supervisor_types.ts";
 import type { CallKind, InvokeOptions, LogLine, RuntimeState } from "./types.ts";
-import { type Entry, entryCounters, entryStats, newEntry } from "./_supervisor_entry.ts";
+import {
+  type Entry,
+  entryCounters,
+  entryStats,
+  newEntry,
+  recordDenied,
+  recordError,
+} from "./_supervisor_entry.ts";
 import { type SupervisorSettings, supervisorSettings } from "./_supervisor_settings.ts";
+import { type CallDeps, callEntry, startThenCall } from "./_supervisor_calls.ts";
+import {
+  armCpuBudget,
+  armDiskWatch,
+  armHealth,
+  armIdle,
+  clearEntryTimers,
+  setEntryTimer,
+} from "./_supervisor_watches.ts";
 
 const PERMANENT = new Set(["protocol", "handlers", "integrity"]);
 
@@ -37,6 +51,12 @@ export class Supervisor {
   #standby: StandbyPool;
   /** The runner this supervisor made (and ends at dispose), not one it was given. */
   #ownRunner: ProcessRunner | null;
+  #calls: CallDeps = {
+    get: (id) => this.#get(id),
+    start: (id) => this.start(id),
+    noteStart: (id) => this.#standby.noteStart(id),
+    armIdle: (e) => this.#armIdle(e),
+  };
 
   constructor(options: SupervisorOptions) {
     this.#ownRunner = options.runner
@@ -101,17 +121,6 @@ export class Supervisor {
     this.#o.onStateChange(e.spec.id, state, reason);
   }
 
-  #timer(e: Entry, name: string, ms: number, fn: () => void, repeat = false): void {
-    clearTimeout(e.timers.get(name));
-    const t = repeat ? setInterval(fn, ms) : setTimeout(fn, ms);
-    e.timers.set(name, t);
-  }
-
-  #clearTimers(e: Entry): void {
-    for (const t of e.timers.values()) clearTimeout(t);
-    e.timers.clear();
-  }
-
   /** Start a plugin (no-op when running). Throws `PluginStartError` when it cannot start. */
   async start(id: string): Promise<void> {
     const e = this.#get(id);
@@ -137,14 +146,11 @@ export class Supervisor {
         await ownCall(proc, "onEnable", (call) => this.#o.onOwnCall(id, call));
       }
       this.#setState(e, "running");
-      this.#armHealth(e);
-      this.#armIdle(e);
-      this.#armCpuBudget(e, proc);
-      this.#armDiskWatch(e, proc);
+      this.#armWatches(e, proc);
       return proc;
     } catch (err) {
       const reason = err instanceof PluginStartError ? err.reason : "start";
-      this.#record(e, err);
+      recordError(e, err);
       if (PERMANENT.has(reason)) {
         e.proc?.kill("start_failed");
         this.#setState(e, "failed", `${reason}: ${(err as Error).message}`);
@@ -161,9 +167,7 @@ export class Supervisor {
       ...this.#o,
       onLog: (line) => this.#o.onLog(id, line),
       onDenied: (a) => {
-        e.stats.denied.count++;
-        e.stats.denied.recent.push(a);
-        if (e.stats.denied.recent.length > this.#o.deniedHistory) e.stats.denied.recent.shift();
+        recordDenied(e, a, this.#o.deniedHistory);
         this.#o.onDenied(id, a);
       },
     });
@@ -197,72 +201,30 @@ export class Supervisor {
     const verdict = afterCrash(e.spec.id, e.crashes, Date.now(), reason, this.#o);
     e.crashes = verdict.crashes;
     if ("failed" in verdict) {
-      this.#clearTimers(e);
+      clearEntryTimers(e);
       return this.#setState(e, "failed", verdict.failed);
     }
     this.#setState(e, "backoff", reason);
-    this.#timer(e, "restart", verdict.restartInMs, () => {
+    setEntryTimer(e, "restart", verdict.restartInMs, () => {
       e.stats.restarts++;
       this.start(e.spec.id).catch(() => {}); // a failed start is recorded and rescheduled
     });
   }
 
-  #record(e: Entry, err: unknown): void {
-    e.stats.errors++;
-    if (err instanceof PluginTimeoutError) e.stats.timeouts++;
-    e.stats.lastError = { message: String((err as Error)?.message ?? err), at: Date.now() };
-  }
-
-  #armHealth(e: Entry): void {
-    const ms = this.#o.healthIntervalMs;
-    if (ms <= 0) return;
-    const check = () =>
-      e.health.check(() => e.proc, this.#o.healthTimeoutMs, (x) => this.#record(e, x));
-    check(); // health is known from the first second, not after one interval
-    this.#timer(e, "health", ms, check, true);
-  }
-
-  /** Without a cgroup cpu quota, restart a plugin that burns CPU while no call is in flight. */
-  #armCpuBudget(e: Entry, proc: PluginProcess): void {
-    const budget = this.#o.cpuBudget;
-    if (!budget || e.cpuQuota) return;
-    const check = cpuBudgetCheck(proc, budget, (msg) => {
-      if (e.proc !== proc) return;
-      this.#system(e.spec.id, "error", msg);
-      proc.kill("cpu_budget");
-    });
-    this.#timer(e, "cpu", budget.windowMs, () => void (e.proc === proc && check()), true);
-  }
-
-  /** Watched `$DATA` (no volume): over the limit, stop the plugin for good and say why. */
-  #armDiskWatch(e: Entry, proc: PluginProcess): void {
-    const disk = e.spec.disk;
-    if (!disk || disk.enforcement !== "watched") return;
-    const check = diskWatchCheck(e.spec.id, disk, (reason) => {
-      if (e.proc !== proc) return;
+  /** What watches a ready process: health, idle stop, CPU budget, disk (see the module). */
+  #armWatches(e: Entry, proc: PluginProcess): void {
+    armHealth(e, this.#o, (x) => recordError(e, x));
+    this.#armIdle(e);
+    armCpuBudget(e, proc, this.#o, (msg) => this.#system(e.spec.id, "error", msg));
+    armDiskWatch(e, proc, this.#o, (reason) => {
       this.#system(e.spec.id, "error", reason);
-      this.#clearTimers(e);
+      clearEntryTimers(e);
       this.#setState(e, "failed", reason);
-      proc.kill("disk_quota");
     });
-    this.#timer(e, "disk", this.#o.diskWatchMs, () => void (e.proc === proc && check()), true);
   }
 
-  #armIdle(e: Entry, delayMs = this.#o.idleStopMs): void {
-    const ms = this.#o.idleStopMs;
-    const h = e.spec.expectedHandlers;
-    if (ms <= 0 || h.filters.length + h.gates.length + h.routes.length > 0) return;
-    this.#timer(e, "idle", delayMs, () => {
-      e.timers.delete("idle");
-      if (e.state !== "running") return;
-      // Idle time counts from the end of the last call: a call longer than the idle time is
-      // never stopped under it (it was, and its delivery then ran the handler a second time).
-      const since = e.proc?.idleSince;
-      if (since === null) return this.#armIdle(e);
-      const left = ms - (Date.now() - (since ?? 0));
-      if (left > 0) return this.#armIdle(e, left);
-      this.#idleStop(e).catch(() => {});
-    });
+  #armIdle(e: Entry): void {
+    armIdle(e, this.#o.idleStopMs, () => void this.#idleStop(e).catch(() => {}));
   }
 
   /** Stops an idle plugin; one started often gets a standby process ready for its next call. */
@@ -289,53 +251,15 @@ export class Supervisor {
     const e = this.#entries.get(id);
     // Running: no async frame around the call (one promise less per call, pipelined dispatch).
     if (e?.proc?.ready && e.state === "running") {
-      return this.#call(e, kind, name, payload, opts);
+      return callEntry(e, kind, name, payload, opts, this.#calls.armIdle);
     }
-    return this.#startThenCall(id, kind, name, payload, opts);
-  }
-
-  async #startThenCall(
-    id: string,
-    kind: CallKind,
-    name: string,
-    payload: unknown,
-    opts?: InvokeOptions,
-  ): Promise<unknown> {
-    const e = this.#get(id);
-    if (e.state === "failed") throw new PluginUnavailableError(id, `failed: ${e.reason}`);
-    if (e.state === "backoff") {
-      throw new PluginUnavailableError(id, `restarting after a crash (${e.reason}); retry shortly`);
-    }
-    // A call that meets a stop (e.g. the idle stop) waits for it, then starts a fresh process,
-    // instead of being sent to a process that is shutting down.
-    if (e.stopping) await e.stopping;
-    if (!e.proc?.ready) {
-      if (e.spec.enabled === false) throw new PluginUnavailableError(id, "disabled; enable it");
-      this.#standby.noteStart(id);
-      await this.start(id);
-    }
-    return await this.#call(e, kind, name, payload, opts);
-  }
-
-  #call(
-    e: Entry,
-    kind: CallKind,
-    name: string,
-    payload: unknown,
-    opts?: InvokeOptions,
-  ): Promise<unknown> {
-    e.stats.invocations++;
-    if (!e.timers.has("idle")) this.#armIdle(e); // it re-arms itself from the last call's end
-    return e.proc!.invoke(kind, name, payload, opts).catch((err) => {
-      this.#record(e, err);
-      throw err;
-    });
+    return startThenCall(id, kind, name, payload, opts, this.#calls);
   }
 
   /** Stop a plugin gracefully (shutdown frame, then SIGKILL after gracefulMs). */
   async stop(id: string): Promise<void> {
     const e = this.#get(id);
-    this.#clearTimers(e);
+    clearEntryTimers(e);
     await this.#standby.discard(id);
     await e.starting?.catch(() => {});
     const proc = e.proc;
