@@ -1,9 +1,11 @@
 /** The real {@linkcode Runner}: cgroups and the secret arguments file, then `Deno.Command`. */
 import type { CgroupSeat } from "./_cgroup_seat.ts";
+import { makeFresh, removeDir } from "./_launch_cgroups.ts";
+import { RenameUnsupported, seatCgroups, seatFit } from "./_seat_handover.ts";
 import { SeatKeeper } from "./_seat_keeper.ts";
 import { type ChannelSocket, listenChannel } from "./channel_socket.ts";
 import type { LaunchPlan } from "./launch_plan.ts";
-import { type LauncherParts, parseLauncherArgv, seatCommandFile } from "./launcher.ts";
+import { type LauncherParts, seatCommandFile } from "./launcher.ts";
 import type { Runner, RunningChild } from "./runner.ts";
 
 const encoder = new TextEncoder();
@@ -11,49 +13,6 @@ const encoder = new TextEncoder();
 // cgroup files are written with sync calls: cgroupfs work is in-kernel (microseconds, no disk),
 // while each async call is a hop to a blocking-pool thread and back, which a loaded machine
 // delays; a start made about ten of them.
-
-/**
- * Removes a launch's cgroup once its process has exited. What is still in it belongs to that
- * launch and is killed first: e.g. bubblewrap's sandbox pid 1 when its outer process was killed
- * before pid 1 armed `--die-with-parent` (a launch failed early); it waits forever in its set-up,
- * holding the plugin's output pipes open and the cgroup busy.
- */
-async function removeDir(dir: string): Promise<void> {
-  for (let i = 0; i < 50; i++) {
-    try {
-      Deno.removeSync(dir);
-      return;
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return;
-      killMembers(dir);
-      await new Promise((r) => setTimeout(r, 20)); // processes may still be leaving the cgroup
-    }
-  }
-}
-
-function killMembers(dir: string): void {
-  let procs: string;
-  try {
-    procs = Deno.readTextFileSync(`${dir}/cgroup.procs`);
-  } catch {
-    return;
-  }
-  for (const pid of procs.split("\n")) {
-    if (pid === "") continue;
-    try {
-      Deno.kill(Number(pid), "SIGKILL");
-    } catch { /* gone meanwhile */ }
-  }
-}
-
-function removedNow(dir: string): boolean {
-  try {
-    Deno.removeSync(dir);
-    return true;
-  } catch {
-    return false; // a process is still leaving it: reuse it
-  }
-}
 
 /**
  * Writes a file that must be new (0600), replacing what a killed daemon left there: no removal
@@ -67,37 +26,6 @@ async function writeNew(path: string, bytes: Uint8Array): Promise<void> {
   }
   await Deno.remove(path);
   await Deno.writeFile(path, bytes, { mode: 0o600, createNew: true });
-}
-
-/**
- * Creates a cgroup folder; false when a busy leftover of the same name stays in use. An empty
- * leftover is made anew: a fresh folder has the kernel's defaults, and its age tells other
- * daemons' sweeps (cgroup_sweep.ts) that it is about to be joined. The common case (no leftover,
- * parent there) is one call that does not fail: a failed call's error object cost every start.
- */
-function makeFresh(dir: string): boolean {
-  try {
-    Deno.mkdirSync(dir);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      Deno.mkdirSync(dir, { recursive: true }); // its parent is not there yet
-      return true;
-    }
-    if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
-  }
-  if (!removedNow(dir)) return false;
-  Deno.mkdirSync(dir);
-  return true;
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Options of {@linkcode processRunner}. */
@@ -121,53 +49,6 @@ export interface ProcessRunnerOptions {
 export interface ProcessRunner extends Runner, AsyncDisposable {
   /** How many seats wait for a start now (0 without seats). */
   readySeats(): number;
-}
-
-/** The seat a plan can use: its launcher parts and its cgroups' parent folders. */
-function seatFit(plan: LaunchPlan): { parts: LauncherParts; parents: string[] } | null {
-  if (plan.cgroups.length === 0 || Object.keys(plan.env).length > 0) return null;
-  const parts = parseLauncherArgv(plan.argv);
-  if (!parts || parts.cgroupProcs.length !== plan.cgroups.length) return null;
-  const parents: string[] = [];
-  for (const [i, c] of plan.cgroups.entries()) {
-    if (parts.cgroupProcs[i] !== `${c.dir}/cgroup.procs`) return null;
-    parents.push(c.dir.slice(0, c.dir.lastIndexOf("/")));
-  }
-  return { parts, parents };
-}
-
-/**
- * Moves a seat's folders to the plan's cgroups (a rename: the seat stays in them, nothing
- * migrates) and writes the plan's limits there, before the seat is told to go. Throws, having
- * ended the seat, when a step fails; `RenameUnsupported` when cgroups cannot be renamed (v2).
- */
-async function seatCgroups(seat: CgroupSeat, plan: LaunchPlan): Promise<void> {
-  const where = [...seat.dirs];
-  try {
-    for (const [i, c] of plan.cgroups.entries()) {
-      if (exists(c.dir) && !removedNow(c.dir)) throw new Error(`${c.dir} is still busy`);
-      try {
-        Deno.renameSync(where[i]!, c.dir);
-      } catch (e) {
-        throw new RenameUnsupported(e);
-      }
-      where[i] = c.dir;
-    }
-    // A seat's folders are fresh: only the plan's own values, no defaults to restore.
-    for (const c of plan.cgroups) {
-      for (const [file, value] of c.files) Deno.writeTextFileSync(`${c.dir}/${file}`, value);
-    }
-  } catch (error) {
-    await seat.discard(where);
-    throw error;
-  }
-}
-
-class RenameUnsupported extends Error {
-  constructor(cause: unknown) {
-    super("cgroup folders cannot be renamed here", { cause });
-    this.name = "RenameUnsupported";
-  }
 }
 
 /**
