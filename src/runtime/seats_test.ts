@@ -123,7 +123,11 @@ Deno.test(
       const cold = await runner.start(coldPlan);
       await cold.ready();
       const coldOut = await finish(cold);
-      const seatPid = await waitFor(() => [...seatPids(pids).keys()][0] ?? null, "a seat");
+      // Ready once the runner read its `ready` line, which comes after its cgroup joins.
+      const seatPid = await waitFor(
+        () => runner.readySeats() === 1 ? [...seatPids(pids).keys()][0] ?? null : null,
+        "a ready seat",
+      );
       assert.equal(runner.readySeats(), 1);
 
       // Before it is told anything, the seat is in a cgroup of its own in every hierarchy, and
