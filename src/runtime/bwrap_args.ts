@@ -27,11 +27,7 @@ export interface BwrapOptions {
   tmpfs?: { dest: string; bytes: number };
   /** Environment set after `--clearenv`: never secrets, this is on the command line. @default {} */
   env?: Record<string, string>;
-  /**
-   * The only capabilities the first program keeps (root mode: setpriv's CAP_SETUID/CAP_SETGID):
-   * bubblewrap run by root starts from every capability root holds and `--cap-add` only adds, so
-   * `--cap-drop ALL` goes first. Empty: bubblewrap's default (root keeps all). @default []
-   */
+  /** Capabilities kept for the first program (root mode: setpriv's CAP_SETUID/CAP_SETGID). @default [] */
   capAdd?: string[];
   /** Working directory inside. */
   chdir: string;
@@ -91,7 +87,6 @@ export function bwrapArgs(o: BwrapOptions): string[] {
     ...(o.newSession === false ? [] : ["--new-session"]),
     "--clearenv",
     ...Object.keys(env).sort().flatMap((k) => ["--setenv", k, env[k]!]),
-    ...(o.capAdd?.length ? ["--cap-drop", "ALL"] : []),
     ...(o.capAdd ?? []).flatMap((c) => ["--cap-add", c]),
     // The tmpfs first: a bind below it (a test's widened mount) lands on top of it.
     ...(o.tmpfs

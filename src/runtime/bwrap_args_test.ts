@@ -49,13 +49,3 @@ Deno.test("bwrapArgs() refuses relative mount paths", () => {
     TypeError,
   );
 });
-
-Deno.test("bwrapArgs() drops every capability before adding the first program's own", () => {
-  const base = { root: true, shareNet: false, ro: [], chdir: "/" };
-  const args = bwrapArgs({ ...base, capAdd: ["CAP_SETUID", "CAP_SETGID"] });
-  const caps = args.flatMap((a, i) => a.startsWith("--cap-") ? [`${a} ${args[i + 1]}`] : []);
-  // Run by root, bubblewrap starts from all of root's capabilities: --cap-add alone keeps them.
-  assert.deepEqual(caps, ["--cap-drop ALL", "--cap-add CAP_SETUID", "--cap-add CAP_SETGID"]);
-  // Without capAdd (a privileged addon, or no uid switch) nothing is said: bubblewrap's default.
-  assert.ok(!bwrapArgs(base).some((a) => a.startsWith("--cap-")));
-});
