@@ -23,14 +23,7 @@ import {
 } from "./_supervisor_entry.ts";
 import { type SupervisorSettings, supervisorSettings } from "./_supervisor_settings.ts";
 import { type CallDeps, callEntry, startThenCall } from "./_supervisor_calls.ts";
-import {
-  armCpuBudget,
-  armDiskWatch,
-  armHealth,
-  armIdle,
-  clearEntryTimers,
-  setEntryTimer,
-} from "./_supervisor_watches.ts";
+import * as watch from "./_supervisor_watches.ts";
 
 const PERMANENT = new Set(["protocol", "handlers", "integrity"]);
 
@@ -55,7 +48,8 @@ export class Supervisor {
     get: (id) => this.#get(id),
     start: (id) => this.start(id),
     noteStart: (id) => this.#standby.noteStart(id),
-    armIdle: (e) => this.#armIdle(e),
+    armIdle: (e) =>
+      watch.armIdle(e, this.#o.idleStopMs, () => void this.#idleStop(e).catch(() => {})),
   };
 
   constructor(options: SupervisorOptions) {
@@ -201,11 +195,11 @@ export class Supervisor {
     const verdict = afterCrash(e.spec.id, e.crashes, Date.now(), reason, this.#o);
     e.crashes = verdict.crashes;
     if ("failed" in verdict) {
-      clearEntryTimers(e);
+      watch.clearEntryTimers(e);
       return this.#setState(e, "failed", verdict.failed);
     }
     this.#setState(e, "backoff", reason);
-    setEntryTimer(e, "restart", verdict.restartInMs, () => {
+    watch.setEntryTimer(e, "restart", verdict.restartInMs, () => {
       e.stats.restarts++;
       this.start(e.spec.id).catch(() => {}); // a failed start is recorded and rescheduled
     });
@@ -213,18 +207,14 @@ export class Supervisor {
 
   /** What watches a ready process: health, idle stop, CPU budget, disk (see the module). */
   #armWatches(e: Entry, proc: PluginProcess): void {
-    armHealth(e, this.#o, (x) => recordError(e, x));
-    this.#armIdle(e);
-    armCpuBudget(e, proc, this.#o, (msg) => this.#system(e.spec.id, "error", msg));
-    armDiskWatch(e, proc, this.#o, (reason) => {
+    watch.armHealth(e, this.#o, (x) => recordError(e, x));
+    this.#calls.armIdle(e);
+    watch.armCpuBudget(e, proc, this.#o, (msg) => this.#system(e.spec.id, "error", msg));
+    watch.armDiskWatch(e, proc, this.#o, (reason) => {
       this.#system(e.spec.id, "error", reason);
-      clearEntryTimers(e);
+      watch.clearEntryTimers(e);
       this.#setState(e, "failed", reason);
     });
-  }
-
-  #armIdle(e: Entry): void {
-    armIdle(e, this.#o.idleStopMs, () => void this.#idleStop(e).catch(() => {}));
   }
 
   /** Stops an idle plugin; one started often gets a standby process ready for its next call. */
@@ -259,7 +249,7 @@ export class Supervisor {
   /** Stop a plugin gracefully (shutdown frame, then SIGKILL after gracefulMs). */
   async stop(id: string): Promise<void> {
     const e = this.#get(id);
-    clearEntryTimers(e);
+    watch.clearEntryTimers(e);
     await this.#standby.discard(id);
     await e.starting?.catch(() => {});
     const proc = e.proc;
