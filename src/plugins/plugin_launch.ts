@@ -9,6 +9,7 @@ import {
   type PreparedCodeCheck,
   preparedMarker,
   preparePlugin,
+  removeAddedEntries,
   type SandboxInfo,
 } from "../runtime/mod.ts";
 import { openCodeToPlugin, prepareDirs } from "./folder_owners.ts";
@@ -36,7 +37,13 @@ export async function ensurePrepared(
   for (let busy = preparing.get(dir); busy; busy = preparing.get(dir)) await busy;
   const want = preparedMarker(sandbox.mode === "bwrap" ? "sandbox" : "host");
   const check = checkPreparedCode(dir, readMarker(`${dir}/${PREPARED_FOR}`), want);
-  if (check.status === "current") return check;
+  if (check.status === "current") {
+    // Passed by hash and old enough: sealed, so the next starts hash nothing (a write in place).
+    if (check.sealed) writeMarker(`${dir}/${PREPARED_FOR}`, check.sealed);
+    return { status: "current" };
+  }
+  // Entries plugd did not write go first: a prepare rewrites only its own.
+  if (check.status === "changed") removeAddedEntries(dir, check.added);
   const again = prepareAgain(plugin, paths, sandbox);
   preparing.set(dir, again.catch(() => {}).finally(() => preparing.delete(dir)));
   await again;
@@ -69,6 +76,13 @@ function readMarker(path: string): string {
   }
 }
 
+/** Writes the sealed marker over the old one; a failed write costs the next start a hashing. */
+function writeMarker(path: string, text: string): void {
+  try {
+    Deno.writeTextFileSync(path, text);
+  } catch { /* a read-only state dir: the next start checks by hash again */ }
+}
+
 /** {@linkcode ensurePrepared}, with the log line and the audit entry of changed files. */
 async function checkPrepared(
   plugin: PluginRecord,
@@ -87,7 +101,7 @@ async function checkPrepared(
     action: "plugin.prepared_changed",
     target: plugin.id,
     result: "ok",
-    detail: { version: plugin.version, files: check.files },
+    detail: { version: plugin.version, files: check.files, added: check.added },
   });
   return check;
 }

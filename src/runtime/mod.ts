@@ -81,7 +81,7 @@ export {
   type PreparePluginOptions,
 } from "./prepare_plugin.ts";
 export { checkModuleGraph } from "./module_graph.ts";
-export { checkPreparedCode, type PreparedCodeCheck } from "./prepared_code.ts";
+export { checkPreparedCode, type PreparedCodeCheck, removeAddedEntries } from "./prepared_code.ts";
 export { digestDir } from "./integrity.ts";
 export { type ExitInfo, PluginProcess, type PluginProcessOptions } from "./plugin_process.ts";
 export { Supervisor } from "./supervisor.ts";

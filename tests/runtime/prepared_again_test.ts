@@ -24,7 +24,9 @@ Deno.test("two starts that meet a changed runtime.js prepare the folder once", a
     const checks = await Promise.all(
       [1, 2].map(() => ensurePrepared(plugin as PluginRecord, paths, sandbox)),
     );
-    assert.deepEqual(checks, [{ status: "changed", files: ["runtime.js"] }, { status: "current" }]);
+    assert.deepEqual(checks, [{ status: "changed", files: ["runtime.js"], added: [] }, {
+      status: "current",
+    }]);
     assert.equal(await Deno.readTextFile(runtime), original);
   } finally {
     await Deno.remove(preparedDir, { recursive: true });
