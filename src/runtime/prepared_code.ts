@@ -52,9 +52,9 @@ export type PreparedCodeCheck =
   | { status: "changed"; files: string[]; added: string[] };
 
 /**
- * SHA-256 of a file as hex, `null` if it is not there (or is a folder). Sync, with node:crypto: a
- * launch reads a few small files, and the async way (a read, then WebCrypto on the blocking pool) took 4 times
- * the CPU over a restart's 200 folders (performance.md).
+ * SHA-256 of a file as hex, `null` if it is not there (or is a folder). Sync, with node:crypto:
+ * the async way (a read, then WebCrypto on the blocking pool) took 4 times the CPU over a
+ * restart's 200 folders (performance.md).
  */
 function digestOf(path: string): string | null {
   try {
