@@ -36,7 +36,10 @@ export function folderEntries(dir: string, skip: readonly string[] = []): Folder
 
 /** The identity of `paths` (relative to `dir`, `""` for `dir` itself) and their newest change. */
 export interface Identity {
-  /** SHA-256 (hex) of `text` and each path's device, inode, type and mode, owner, links, size, mtime, ctime. */
+  /**
+   * SHA-256 (hex) of `text` and each path's device, inode, type and mode, owner, links, size,
+   * mtime and ctime.
+   */
   key: string;
   /** The newest ctime or mtime among them, in ms since the epoch. */
   newest: number;

@@ -114,7 +114,7 @@ export function preparedCodeRecord(preparedDir: string, layoutLine: string): str
   return [layoutLine, FORMAT, ...lines, ...folderLines].join("\n") + "\n";
 }
 
-/** One `<sha256|folder> <path as JSON>` line of a marker; `null` for a line plugd does not write. */
+/** One `<sha256|folder> <path as JSON>` line of a marker; `null` for one plugd does not write. */
 function recordedLine(line: string): { digest: string; path: string } | null {
   const space = line.indexOf(" ");
   try {
