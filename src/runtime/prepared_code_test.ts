@@ -56,14 +56,15 @@ Deno.test("checkPreparedCode() passes a folder as it was prepared", () =>
     assert.equal(checkPreparedCode(dir, marker, LAYOUT).status, "current");
   }));
 
-Deno.test("checkPreparedCode() names each changed or missing file that runs", () =>
+Deno.test("checkPreparedCode() names each changed or missing file and folder", () =>
   withFolder(async (dir) => {
     const marker = preparedCodeRecord(dir, LAYOUT);
     await Deno.writeTextFile(`${dir}/runtime.js`, "steal();\nexport const shim = 1;\n");
     await Deno.remove(`${dir}/${MAIN}`);
+    await Deno.remove(`${dir}/cache/npm`);
     assert.deepEqual(checkPreparedCode(dir, marker, LAYOUT), {
       status: "changed",
-      files: [MAIN, "runtime.js"],
+      files: [MAIN, "cache/npm", "runtime.js"],
       added: [],
     });
   }));
