@@ -34,14 +34,35 @@ export class LogSync {
   }
 
   /**
-   * Syncs the log's data (and its size) to the disk. The file is opened on first use and again should the path
-   * name another file (SQLite deletes the log when its last connection closes), so the sync is
+   * Syncs the log's data (and its size) to the disk. The file is opened on first use and again
+   * should the path name another file (SQLite deletes the log when its last connection closes), so the sync is
    * always of the log the last commit was written to. No log file at the path fails the sync
    * (the commit is then not known to be durable).
+   *
+   * The sync of the open file is handed to the pool first and the path checked while it runs:
+   * the check (a `stat`, 10-20 µs in the daemon) is then off the path of every commit's sync
+   * and of the delivery the caller starts next. Should the path name another file by then, that
+   * file is synced too before this resolves.
    */
   async sync(): Promise<void> {
     try {
-      await this.#current().syncData();
+      const held = this.#file;
+      const ino = this.#ino;
+      if (held === null) return await this.#reopen().syncData();
+      const synced = held.syncData();
+      // One turn first: the caller's own work after starting the sync (handing the commit to
+      // delivery) runs before this check.
+      await null;
+      let same: boolean;
+      try {
+        same = Deno.statSync(this.path).ino === ino;
+      } catch (error) {
+        await synced.catch(() => {}); // no log at the path: its sync vouches for nothing
+        throw error;
+      }
+      if (same) return await synced;
+      await synced.catch(() => {}); // a log no longer at the path: its sync vouches for nothing
+      await this.#reopen().syncData();
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
       const code = /no space left/i.test(message) ? "SQLITE_FULL" : "SQLITE_IOERR_FSYNC";
@@ -60,14 +81,13 @@ export class LogSync {
     this.#ino = null;
   }
 
-  #current(): Deno.FsFile {
-    const ino = Deno.statSync(this.path).ino;
-    if (this.#file === null || ino !== this.#ino) {
-      this.close();
-      // Read-only is enough: fdatasync flushes the file, whatever the descriptor's mode.
-      this.#file = Deno.openSync(this.path, { read: true });
-      this.#ino = this.#file.statSync().ino;
-    }
+  /** The file at the log's path, opened (again). */
+  #reopen(): Deno.FsFile {
+    this.close();
+    // Read-only (no file at the path fails here: nothing is created) is enough: fdatasync
+    // flushes the file, whatever the descriptor's mode.
+    this.#file = Deno.openSync(this.path, { read: true });
+    this.#ino = this.#file.statSync().ino;
     return this.#file;
   }
 }
