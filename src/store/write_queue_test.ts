@@ -140,3 +140,55 @@ Deno.test("WriteQueue: afterWrite runs when the statements are visible, before t
   assert.deepEqual(committed, [["A"], ["B", "C"]], "committed once, not again one by one");
   assert.deepEqual(order.slice(3), ["written B", "written C"]);
 });
+
+Deno.test("WriteQueue: a write lingering after each sharing commit (a ?wait=true's delivery outcome) reuses one linger timer, and the last one still commits alone in time", async () => {
+  const { WriteQueue } = await import("./_write_queue.ts");
+  const commits: string[][] = [];
+  const queue = new WriteQueue((statements, written) => {
+    commits.push(statements.map((s) => (typeof s === "string" ? s : s.sql)));
+    written();
+    return Promise.resolve();
+  });
+  const realSetTimeout = globalThis.setTimeout;
+  let timersSet = 0;
+  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+    timersSet++;
+    return realSetTimeout(...args);
+  }) as typeof setTimeout;
+  try {
+    let lingering: Promise<unknown> = Promise.resolve();
+    for (let i = 0; i < 50; i++) {
+      // The event's commit takes the previous outcome along; then this event's outcome lingers.
+      await queue.push(() => ({ statements: [`event ${i}`] }), true);
+      await lingering;
+      lingering = queue.push(() => ({ statements: [`outcome ${i}`] }), true, 60_000);
+    }
+    assert.equal(timersSet, 1, "one timer for 50 lingering writes, not one each");
+    await queue.push(() => ({ statements: ["event 50"] }), true);
+    await lingering;
+    assert.deepEqual(commits.slice(0, 2), [["event 0"], ["outcome 0", "event 1"]]);
+    assert.deepEqual(commits.at(-1), ["outcome 49", "event 50"], "each rode along with the next");
+    // The timer left from those (due in a minute) does not hold up one asked to wait 10 ms.
+    const alone = queue.push(() => ({ statements: ["alone"] }), true, 10);
+    await alone;
+    assert.deepEqual(commits.at(-1), ["alone"], "committed on its own by its timer");
+    // A timer due earlier than the write (the 10 ms one is spent; arm a 20 ms one, take it along,
+    // then linger 60 s): when it fires, the write is not due and the timer is armed again for it.
+    const early = queue.push(() => ({ statements: ["early"] }), true, 20);
+    await queue.push(() => ({ statements: ["taker"] }), true);
+    await early;
+    const late = queue.push(() => ({ statements: ["late"] }), true, 60_000);
+    let lateDone = false;
+    void late.then(() => lateDone = true);
+    const before = timersSet;
+    while (timersSet === before) await new Promise((r) => realSetTimeout(r, 5));
+    assert.equal(lateDone, false, "the earlier timer did not commit a write due in a minute");
+    queue.flushLingering();
+    await late;
+    assert.deepEqual(commits.at(-1), ["late"]);
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+    queue.flushLingering();
+    await queue.idle();
+  }
+});
