@@ -9,6 +9,8 @@ import { MARKETPLACE_ROUTES } from "./marketplace_route_specs.ts";
 import { FLEET_ROUTES } from "./fleet_route_specs.ts";
 import { WORK_ROUTES } from "./work_route_specs.ts";
 import { TENANT_ROUTES } from "./tenant_route_specs.ts";
+import { WEBHOOK_ROUTES } from "./webhook_route_specs.ts";
+import { HOOK_ROUTES } from "./hook_route_specs.ts";
 import { list, obj, type RouteSpec, str, token } from "./route_spec.ts";
 
 export type { JsonSchema, RouteSpec } from "./route_spec.ts";
@@ -30,148 +32,8 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
     }),
   },
   ...PLUGIN_ROUTES,
-  {
-    method: "GET",
-    path: "/v1/webhooks",
-    scope: "reader",
-    tag: "webhooks",
-    summary: "List webhooks (never their secrets)",
-    response: list("webhooks", { type: "object" }),
-  },
-  {
-    method: "POST",
-    path: "/v1/webhooks",
-    scope: "operator",
-    tag: "webhooks",
-    summary: "Subscribe a URL to event types; the whsec_ secret is returned once",
-    request: obj({
-      url: str,
-      event_types: { type: "array", items: str },
-      name: str,
-      secret: str,
-      timeout_ms: { type: "integer" },
-      enabled: { type: "boolean" },
-    }, ["url", "event_types"]),
-    status: 201,
-  },
-  {
-    method: "GET",
-    path: "/v1/webhooks/{id}",
-    scope: "reader",
-    tag: "webhooks",
-    summary: "One webhook",
-  },
-  {
-    method: "PUT",
-    path: "/v1/webhooks/{id}",
-    scope: "operator",
-    tag: "webhooks",
-    summary: "Change name, url, event_types, timeout_ms or enabled (re-enabling resets failures)",
-  },
-  {
-    method: "DELETE",
-    path: "/v1/webhooks/{id}",
-    scope: "operator",
-    tag: "webhooks",
-    summary: "Delete a webhook and its delivery log",
-    status: 204,
-  },
-  {
-    method: "POST",
-    path: "/v1/webhooks/{id}/test",
-    scope: "operator",
-    tag: "webhooks",
-    summary: "Queue a webhook.test delivery; wait=true returns the first attempt",
-    query: { wait: "true: wait for the first attempt's outcome" },
-    status: 202,
-  },
-  {
-    method: "POST",
-    path: "/v1/webhooks/{id}/rotate",
-    scope: "operator",
-    tag: "webhooks",
-    summary: "New secret (returned once); the old one keeps signing for 24 h",
-  },
-  {
-    method: "GET",
-    path: "/v1/webhooks/{id}/deliveries",
-    scope: "reader",
-    tag: "webhooks",
-    summary: "Deliveries, newest first, with their attempts",
-    query: { limit: "1..500 (default 50)", cursor: "next_cursor of the previous page" },
-  },
-  {
-    method: "POST",
-    path: "/v1/webhooks/{id}/deliveries/{delivery}/redeliver",
-    scope: "operator",
-    tag: "webhooks",
-    summary: "Send a delivered or failed delivery again now (same message id): 202",
-  },
-  {
-    method: "POST",
-    path: "/v1/events",
-    scope: "emitter",
-    tag: "hooks",
-    summary: "Emit a CloudEvent: 202 {id}, or with wait=true 200 {id, results}; a batch " +
-      "(application/cloudevents-batch+json): 202 {ids, duplicates}",
-    query: { wait: "true to wait for the action results (single events only)" },
-    request: {
-      type: "object",
-      description: "CloudEvent 1.0 (structured JSON); the extension attribute `tenant` (a " +
-        "registered tenant, else 400) reaches only plugins that run for that tenant",
-    },
-    requestTypes: {
-      "application/cloudevents-batch+json": {
-        type: "array",
-        minItems: 1,
-        maxItems: 1000,
-        items: { type: "object", description: "CloudEvent 1.0, as a single event" },
-        description: "CloudEvents batched mode: every event validated and stored as a single " +
-          "one, all in one commit before the 202 {ids (in order), duplicates}; one bad event " +
-          "refuses the batch (problem+json with its `index`); over TCP each event counts " +
-          "against the token's rate limit; wait=true is refused",
-      },
-    },
-    status: 202,
-  },
-  {
-    method: "GET",
-    path: "/v1/events/{id}",
-    scope: "reader",
-    tag: "hooks",
-    summary: "An event's per-plugin results",
-  },
-  {
-    method: "POST",
-    path: "/v1/filters/{name}",
-    scope: "emitter",
-    tag: "hooks",
-    summary: "Run a filter chain: {data, tenant?} -> {data, applied, skipped}",
-    request: obj({ data: {}, tenant: str }, ["data"]),
-  },
-  {
-    method: "POST",
-    path: "/v1/gates/{name}",
-    scope: "emitter",
-    tag: "hooks",
-    summary: "Ask a gate: {data, tenant?} -> {allowed, votes}",
-    request: obj({ data: {}, tenant: str }, ["data"]),
-  },
-  {
-    method: "GET",
-    path: "/v1/gates/{name}/policy",
-    scope: "reader",
-    tag: "hooks",
-    summary: "A gate's failure policy (fail-closed or fail-open)",
-  },
-  {
-    method: "PUT",
-    path: "/v1/gates/{name}/policy",
-    scope: "operator",
-    tag: "hooks",
-    summary: "Set a gate's failure policy",
-    request: obj({ fail_open: { type: "boolean" } }, ["fail_open"]),
-  },
+  ...WEBHOOK_ROUTES,
+  ...HOOK_ROUTES,
   {
     method: "GET",
     path: "/v1/audit",
