@@ -1,49 +1,22 @@
 import type { Hono } from "hono";
-import { actorProblem, createApi, StreamRegistry, toProblemResponse } from "../api/mod.ts";
-import type { ApiEnv, SocketRoute } from "../api/mod.ts";
+import { actorProblem, createApi, StreamRegistry } from "../api/mod.ts";
+import type { ApiEnv } from "../api/mod.ts";
 import { ensureAdminToken } from "../auth/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { openStore, type Store } from "../store/mod.ts";
 import { observeCommits, registerDaemonHealth } from "./health_metrics.ts";
 import { applyLiveChanges, type ConfigChange, configChanges } from "./reload_config.ts";
-import { ensureStateDir, type StateLayout, stateLayout } from "./state_dir.ts";
+import { ensureStateDir, removeIfOnlyLock, type StateLayout, stateLayout } from "./state_dir.ts";
 import { lockStateDir, type StateLock } from "./state_lock.ts";
-import { type ConnectionHandler, HttpListener, type ListenerLimits } from "./http_listener.ts";
+import type { ConnectionHandler, HttpListener, ListenerLimits } from "./http_listener.ts";
+import { serve } from "./daemon_listener.ts";
+import type { DaemonLog, DaemonService, InProcessFetch, ServiceFactory } from "./daemon_service.ts";
 import { listenerLimits } from "./listener_limits.ts";
 import { listenTcp } from "./tcp_listener.ts";
 import { readTlsPem, samePem, type TlsPem } from "./tls_files.ts";
 import { listenUnixSocket } from "./unix_socket.ts";
 
-/** Writes a line to the daemon's log (stderr; journald under systemd). */
-export type DaemonLog = (message: string) => void;
-
-/** Calls the daemon's own HTTP app in-process (the web console acts through the API). */
-export type InProcessFetch = (request: Request, env: ApiEnv["Bindings"]) => Promise<Response>;
-
-/** Services built on the store that contribute route groups and need disposal. */
-export interface DaemonService {
-  routes?: Hono<ApiEnv>;
-  /** Routes the Unix socket serves without the API's middleware (`SocketRoute`). */
-  socketRoutes?: SocketRoute[];
-  /** Receives the app once it is built (it includes this service's own routes). */
-  attachApi?(fetch: InProcessFetch): void;
-  start?(): Promise<void>;
-  stop?(): Promise<void>;
-  /** Takes the live settings after a reload (SIGHUP); the config object is already updated. */
-  reload?(config: Config): void | Promise<void>;
-  /** Facts added to `GET /v1/health` (e.g. `fleet: connected`). */
-  health?(): Record<string, unknown>;
-}
-
-/** Builds a daemon's services once the store is open (wired in `daemon_services.ts`). */
-export type ServiceFactory = (ctx: {
-  config: Config;
-  store: Store;
-  layout: StateLayout;
-  log: DaemonLog;
-  /** Long-lived responses (log follows): limited, re-checked, ended on stop. @default a new one */
-  streams?: StreamRegistry;
-}) => Promise<DaemonService[]>;
+export type { DaemonLog, DaemonService, InProcessFetch, ServiceFactory };
 
 /** How long requests in progress may take to finish once a stop begins. */
 const DRAIN_MS = 5000;
@@ -312,32 +285,4 @@ export class Daemon {
   [Symbol.asyncDispose](): Promise<void> {
     return this.stop();
   }
-}
-
-/** Removes a state dir this start created when it holds nothing but the lock file. */
-async function removeIfOnlyLock(root: string): Promise<void> {
-  try {
-    const names = [];
-    for await (const entry of Deno.readDir(root)) names.push(entry.name);
-    if (names.every((n) => n === "plugd.lock")) await Deno.remove(root, { recursive: true });
-  } catch {
-    // best effort: leaving an empty state dir behind is harmless
-  }
-}
-
-/** One listener of the daemon's: its limits, its log, the one error mapping. */
-function serve(
-  listener: Deno.Listener,
-  limits: ListenerLimits,
-  log: DaemonLog,
-  o: { handler: ConnectionHandler; watchBodies: boolean },
-): HttpListener {
-  return HttpListener.serve({
-    listener,
-    handler: o.handler,
-    onError: toProblemResponse,
-    limits,
-    log,
-    watchBodies: o.watchBodies,
-  });
 }

@@ -21,3 +21,14 @@ export async function ensureStateDir(layout: StateLayout): Promise<void> {
   }
   await Deno.mkdir(layout.incoming, { recursive: true, mode: 0o700 });
 }
+
+/** Removes a state dir this start created when it holds nothing but the lock file. */
+export async function removeIfOnlyLock(root: string): Promise<void> {
+  try {
+    const names = [];
+    for await (const entry of Deno.readDir(root)) names.push(entry.name);
+    if (names.every((n) => n === "plugd.lock")) await Deno.remove(root, { recursive: true });
+  } catch {
+    // best effort: leaving an empty state dir behind is harmless
+  }
+}
