@@ -1,8 +1,10 @@
 /**
  * Every HTTP route of plugd, in one table: it generates `GET /v1/openapi.json`, drives the
  * auth-matrix tests (tests/operator/) and is checked against the routes the daemon really
- * registers. ADDING A ROUTE? Append its entry here, or to plugin_route_specs.ts for a
- * `/v1/plugins...` route (the openapi test prints the exact line).
+ * registers. ADDING A ROUTE? Append its entry here, or to its group's `*_route_specs.ts` file
+ * (plugin_route_specs.ts for a `/v1/plugins...` route, webhook_route_specs.ts for
+ * `/v1/webhooks...`, hook_route_specs.ts for events, filters and gates); the openapi test prints
+ * the exact line.
  */
 import { PLUGIN_ROUTES } from "./plugin_route_specs.ts";
 import { MARKETPLACE_ROUTES } from "./marketplace_route_specs.ts";
