@@ -152,18 +152,26 @@ export class TaskService {
       await checkTaskTenant(this.#tenants, tenant, { pluginId: processor.pluginId, type });
     }
     const input = taskInputJson(request.input);
-    const done = await this.#inserter.submit({
-      id: newEventId(),
-      type,
-      pluginId: processor.pluginId,
-      tenant,
-      priority: request.priority ?? 0,
-      idempotencyKey: request.idempotency_key ?? null,
-      input,
-      actor,
-      createdAt: Date.now(),
-    });
-    if (!done.duplicate) void this.#pump(type);
+    const priority = request.priority ?? 0;
+    const task = { id: newEventId(), tenant, input, priority, createdAt: Date.now() };
+    const lane = this.#lane(type);
+    lane.inserting();
+    let done;
+    try {
+      done = await this.#inserter.submit({
+        ...task,
+        type,
+        pluginId: processor.pluginId,
+        idempotencyKey: request.idempotency_key ?? null,
+        actor,
+      });
+    } finally {
+      lane.inserted();
+    }
+    if (!done.duplicate) {
+      lane.known.add(task); // once committed, while the lane knows its whole queue
+      void this.#pump(type);
+    }
     return done;
   }
 
@@ -225,7 +233,11 @@ export class TaskService {
         `Task "${id}" is already ${view.status}; only queued or running tasks can be cancelled`,
       );
     }
-    if (await cancelQueued(this.#store, id)) {
+    const known = this.#lane(view.type).known;
+    // A failed cancel may have taken the task out of `known`: the table is the truth again.
+    if (
+      await cancelQueued(this.#store, id, known).catch((e) => (known.drop(), Promise.reject(e)))
+    ) {
       this.#wake(id);
       return await this.get(id);
     }
@@ -263,11 +275,18 @@ export class TaskService {
         if (!processor || !this.#running) return; // queued until a processor is enabled
         const room = processor.settings.concurrency - lane.running.size;
         if (room <= 0) return;
-        const claimed = await claimTasks(this.#store, type, room, processor.pluginId);
+        const known = lane.known.complete;
+        if (known && lane.known.size === 0) return; // nothing queued: no need to look
+        const mark = lane.claimMark();
+        const claimed = await claimTasks(this.#store, type, room, processor.pluginId, lane.known);
         for (const task of claimed) this.#start(lane, processor, task);
-        if (claimed.length < room) await this.#schedule(type, lane);
+        if (claimed.length < room && !known) {
+          await this.#schedule(type, lane);
+          lane.foundEmpty(mark);
+        }
       } while (lane.again);
     } catch (error) {
+      lane.known.drop(); // a claim that failed may have taken tasks from it
       this.#log(`tasks of type ${type}: ${(error as Error).message}`);
       this.#retryLater(type, lane, 1000);
     } finally {
