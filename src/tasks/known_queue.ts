@@ -1,12 +1,14 @@
 /**
  * A task type's queued tasks as this daemon knows them, in claim order (highest priority, then
  * oldest first), so that a claim takes them from memory instead of reading them back from the
- * table. The list is trusted only while it is complete: from a claim that found the type's due
- * queue empty (with no queued insert in flight meanwhile and no delayed task possible) on, every
- * committed queued insert is added here and every claim or cancel takes its tasks out. Anything
- * else that queues a task (a retry, a released claim) or too large a backlog makes it incomplete
- * again, and claims read the table until one finds the queue empty once more. The write lock
- * orders it: claims and cancels change it only in their builders (see task_store.ts).
+ * table. The list is trusted only while it is complete. It becomes complete when a claim that read
+ * the table found fewer due tasks than it asked for (and no delayed task could wait): then the
+ * tasks inserted since that claim began and not taken by it are added, and from then on every
+ * committed queued insert is added (but one that claim already took), every claim and cancel takes
+ * its tasks out. A retry, a released claim, a failed claim or cancel, or too large a backlog drop
+ * it, and claims read the table until one finds it empty again. Claims and cancels change it only
+ * under the store's write lock (in their builders), and an insert adds its task as soon as its
+ * commit resolves (in the same chain of microtasks, before any other request can see the task).
  */
 
 /** A queued task as a claim needs it. */
@@ -30,6 +32,11 @@ export class KnownQueue {
   #head = 0;
   #chars = 0;
   #complete = false;
+  // Inserts in flight; while a claim reads the table, the tasks committed since it began; after a
+  // claim made the list complete, the ids it took (skipped when their insert ends after it).
+  #inserting = 0;
+  #since: Map<string, KnownTask> | null = null;
+  #taken = new Set<string>();
 
   /** Whether the list holds every queued, due task of the type. */
   get complete(): boolean {
@@ -41,22 +48,52 @@ export class KnownQueue {
     return this.#tasks.length - this.#head;
   }
 
-  /** The table's due queue was found empty (see the module doc): the list is complete. */
-  markComplete(): void {
-    this.#complete = true;
+  /** A queued insert begins (call {@linkcode inserted} once it ends). */
+  inserting(): void {
+    this.#inserting++;
   }
 
-  /** Forgets every task: the table is the only truth until {@linkcode markComplete}. */
+  /** The insert announced by {@linkcode inserting} ended: with its task once committed (not a duplicate). */
+  inserted(task: KnownTask | null): void {
+    this.#inserting--;
+    if (task) {
+      if (!this.#complete) this.#since?.set(task.id, task);
+      else if (!this.#taken.has(task.id)) this.add(task);
+    }
+    if (this.#inserting === 0) this.#taken.clear();
+  }
+
+  /** A claim is about to read the table (the list is not complete). */
+  claimBegins(): void {
+    this.#since = new Map();
+  }
+
+  /**
+   * The claim that began with {@linkcode claimBegins} ended: `taken` the ids it took when it read
+   * fewer due tasks than it asked for and no delayed task can wait (the list is complete from now
+   * on), else null.
+   */
+  claimEnds(taken: string[] | null): void {
+    const since = this.#since;
+    this.#since = null;
+    if (!since || !taken) return;
+    this.#complete = true;
+    this.#taken = new Set(taken);
+    for (const task of since.values()) if (!this.#taken.has(task.id)) this.add(task);
+    if (this.#inserting === 0) this.#taken.clear();
+  }
+
+  /** Forgets every task: the table is the only truth until a claim completes the list again. */
   drop(): void {
     this.#tasks = [];
     this.#head = 0;
     this.#chars = 0;
     this.#complete = false;
+    this.#since = null;
   }
 
-  /** A queued insert committed: kept in claim order while the list is complete. */
+  /** Keeps `task` in claim order. */
   add(task: KnownTask): void {
-    if (!this.#complete) return;
     if (this.size >= MAX_KNOWN_TASKS || this.#chars + task.input.length > MAX_KNOWN_INPUT) {
       return this.drop();
     }
@@ -81,6 +118,7 @@ export class KnownQueue {
 
   /** Takes the task `id` out (it was cancelled); answers whether it was here. */
   remove(id: string): boolean {
+    this.#since?.delete(id);
     const i = this.#tasks.findIndex((t, k) => k >= this.#head && t.id === id);
     if (i < 0) return false;
     this.#chars -= this.#tasks[i]!.input.length;

@@ -10,24 +10,56 @@ const task = (id: string, priority = 0, createdAt = 1): KnownTask => ({
   createdAt,
 });
 
-Deno.test("KnownQueue keeps nothing until complete, then hands tasks out in claim order", () => {
+/** A list made complete by a claim that took nothing. */
+function completeQueue(): KnownQueue {
   const q = new KnownQueue();
-  q.add(task("before"));
-  assert.equal(q.size, 0, "an incomplete list does not pretend to know the queue");
-  q.markComplete();
-  q.add(task("a", 0, 1));
-  q.add(task("b", 0, 2));
-  q.add(task("urgent", 5, 3));
-  q.add(task("c", 0, 2)); // same priority and time as b: after it (insert order)
+  q.claimBegins();
+  q.claimEnds([]);
+  return q;
+}
+
+Deno.test("KnownQueue keeps nothing until complete, then hands tasks out in claim order", () => {
+  const incomplete = new KnownQueue();
+  incomplete.inserting();
+  incomplete.inserted(task("before"));
+  assert.equal(incomplete.size, 0, "an incomplete list does not pretend to know the queue");
+  const q = completeQueue();
+  for (const t of [task("a", 0, 1), task("b", 0, 2), task("urgent", 5, 3), task("c", 0, 2)]) {
+    q.inserting();
+    q.inserted(t); // c: same priority and time as b, after it (insert order)
+  }
   q.add(task("older", 0, 0));
   assert.deepEqual(q.take(2).map((t) => t.id), ["urgent", "older"]);
   assert.deepEqual(q.take(10).map((t) => t.id), ["a", "b", "c"]);
   assert.equal(q.size, 0);
 });
 
-Deno.test("KnownQueue: a cancelled task leaves it; drop() forgets all and makes it incomplete", () => {
+Deno.test("KnownQueue: the claim that completes it adds what was inserted meanwhile and not taken", () => {
   const q = new KnownQueue();
-  q.markComplete();
+  q.inserting(); // x: in flight when the claim reads (the claim may see it or not)
+  q.inserting(); // y: likewise
+  q.claimBegins();
+  q.inserting();
+  q.inserted(task("z")); // committed while the claim ran; the claim did not take it
+  q.claimEnds(["x"]); // the claim saw x (committed before its read) and took it
+  q.inserted(task("x")); // its insert ends after: not added again
+  q.inserted(task("y"));
+  assert.deepEqual(q.take(10).map((t) => t.id).sort(), ["y", "z"]);
+  q.inserting();
+  q.inserted(task("x2"));
+  assert.equal(q.size, 1);
+
+  const full = new KnownQueue();
+  full.claimBegins();
+  full.inserting();
+  full.inserted(task("w"));
+  full.claimEnds(null); // the claim took as many as it asked for: the table may hold more
+  assert.equal(full.complete, false);
+  assert.equal(full.size, 0);
+});
+
+Deno.test("KnownQueue: a cancelled task leaves it; drop() forgets all and makes it incomplete", () => {
+  const q = completeQueue();
   q.add(task("a"));
   q.add(task("b"));
   assert.equal(q.remove("a"), true);
@@ -37,11 +69,18 @@ Deno.test("KnownQueue: a cancelled task leaves it; drop() forgets all and makes 
   q.drop();
   assert.equal(q.complete, false);
   assert.equal(q.size, 0);
+
+  const reading = new KnownQueue(); // cancelled while a claim reads: not added at its end
+  reading.claimBegins();
+  reading.inserting();
+  reading.inserted(task("gone"));
+  reading.remove("gone");
+  reading.claimEnds([]);
+  assert.equal(reading.size, 0);
 });
 
 Deno.test("KnownQueue: past its bound it drops the list (claims read the table again)", () => {
-  const q = new KnownQueue();
-  q.markComplete();
+  const q = completeQueue();
   for (let i = 0; i < MAX_KNOWN_TASKS; i++) q.add(task(`t${i}`, 0, i));
   assert.equal(q.complete, true);
   q.add(task("one too many"));
@@ -49,33 +88,12 @@ Deno.test("KnownQueue: past its bound it drops the list (claims read the table a
   assert.equal(q.size, 0);
 });
 
-Deno.test("TaskLane: a claim that found the queue empty completes `known` only with no insert in between", () => {
-  const settled = () => {
-    const lane = new TaskLane();
-    lane.settle(lane.mayHaveDelayed()!); // no delayed task can wait
-    return lane;
-  };
-  const inFlight = settled();
-  inFlight.inserting(); // not yet visible to the claim
-  inFlight.foundEmpty(inFlight.claimMark());
-  assert.equal(inFlight.known.complete, false);
-
-  const meanwhile = settled();
-  const mark = meanwhile.claimMark();
-  meanwhile.inserting(); // began while the claim read
-  meanwhile.inserted();
-  meanwhile.foundEmpty(mark);
-  assert.equal(meanwhile.known.complete, false);
-
-  const delayed = new TaskLane(); // delayed tasks may wait: the table holds them
-  delayed.foundEmpty(delayed.claimMark());
-  assert.equal(delayed.known.complete, false);
-
-  const quiet = settled();
-  quiet.foundEmpty(quiet.claimMark());
-  assert.equal(quiet.known.complete, true);
-  quiet.known.add(task("a"));
-  quiet.delayed(); // a retry is queued in the table only
-  assert.equal(quiet.known.complete, false);
-  assert.equal(quiet.known.size, 0);
+Deno.test("TaskLane: a delayed task (a retry, a released claim) drops the known queue", () => {
+  const lane = new TaskLane();
+  lane.known.claimBegins();
+  lane.known.claimEnds([]);
+  lane.known.add(task("a"));
+  lane.delayed();
+  assert.equal(lane.known.complete, false);
+  assert.equal(lane.known.size, 0);
 });

@@ -30,35 +30,6 @@ export class TaskLane {
   #settled = 0;
   /** Queued tasks in claim order, while complete (see known_queue.ts). */
   readonly known: KnownQueue = new KnownQueue();
-  // Queued inserts in flight, and a count of all begun: a claim that found the table's due queue
-  // empty proves `known` complete only if none was in flight at its start or began meanwhile.
-  #inserting = 0;
-  #inserts = 0;
-
-  /** A queued insert of this type begins (call {@linkcode inserted} once it ends). */
-  inserting(): void {
-    this.#inserting++;
-    this.#inserts++;
-  }
-
-  /** The insert announced by {@linkcode inserting} ended (committed or failed). */
-  inserted(): void {
-    this.#inserting--;
-  }
-
-  /** Before a claim reads the table: the mark to pass to {@linkcode foundEmpty}. */
-  claimMark(): number | null {
-    return this.#inserting === 0 ? this.#inserts : null;
-  }
-
-  /**
-   * A claim that began at `mark` read fewer due tasks than it asked for: with no insert in
-   * between and no delayed task possible, `known` (empty) is complete from now on.
-   */
-  foundEmpty(mark: number | null): void {
-    if (mark === this.#inserts && this.mayHaveDelayed() === null) this.known.markComplete();
-  }
-
   /**
    * A queued task of this type was given a later due time (a retry or a released claim), and that
    * is committed.

@@ -154,8 +154,8 @@ export class TaskService {
     const input = taskInputJson(request.input);
     const priority = request.priority ?? 0;
     const task = { id: newEventId(), tenant, input, priority, createdAt: Date.now() };
-    const lane = this.#lane(type);
-    lane.inserting();
+    const known = this.#lane(type).known;
+    known.inserting();
     let done;
     try {
       done = await this.#inserter.submit({
@@ -166,12 +166,9 @@ export class TaskService {
         actor,
       });
     } finally {
-      lane.inserted();
+      known.inserted(done && !done.duplicate ? task : null);
     }
-    if (!done.duplicate) {
-      lane.known.add(task); // once committed, while the lane knows its whole queue
-      void this.#pump(type);
-    }
+    if (!done.duplicate) void this.#pump(type);
     return done;
   }
 
@@ -277,13 +274,14 @@ export class TaskService {
         if (room <= 0) return;
         const known = lane.known.complete;
         if (known && lane.known.size === 0) return; // nothing queued: no need to look
-        const mark = lane.claimMark();
+        if (!known) lane.known.claimBegins();
         const claimed = await claimTasks(this.#store, type, room, processor.pluginId, lane.known);
         for (const task of claimed) this.#start(lane, processor, task);
-        if (claimed.length < room && !known) {
-          await this.#schedule(type, lane);
-          lane.foundEmpty(mark);
-        }
+        if (known) continue;
+        const short = claimed.length < room;
+        if (short) await this.#schedule(type, lane);
+        const empty = short && lane.mayHaveDelayed() === null;
+        lane.known.claimEnds(empty ? claimed.map((t) => t.id) : null);
       } while (lane.again);
     } catch (error) {
       lane.known.drop(); // a claim that failed may have taken tasks from it
