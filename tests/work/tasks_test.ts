@@ -88,13 +88,26 @@ Deno.test(
     const cancelQueued = await socketJson(daemon, "POST", `/v1/tasks/${slow[2]}/cancel`);
     assert.equal(cancelQueued.body.status, "cancelled");
     assert.deepEqual(cancelQueued.body.attempts, []);
+    // Queued tasks are claimed by priority, then age, and a cancelled one never is: a freed slot
+    // takes `hi` (submitted last, higher priority), the next one `lo`, not the cancelled slow[2].
+    const lo = (await submit("work.slow", { input: { ms: 60_000 } })).body.id;
+    const hi = (await submit("work.slow", { input: { ms: 60_000 }, priority: 5 })).body.id;
     const cancelRunning = await socketJson(daemon, "POST", `/v1/tasks/${slow[0]}/cancel`);
     assert.equal(cancelRunning.body.status, "cancelled");
     assert.deepEqual(cancelRunning.body.attempts.map((a: Json) => a.status), ["cancelled"]);
+    await waitFor(async () => (await get(hi)).status === "running", "the higher priority first");
+    assert.equal((await get(lo)).status, "queued");
     assert.equal(
       (await socketJson(daemon, "POST", `/v1/tasks/${slow[1]}/cancel`)).body.status,
       "cancelled",
     );
+    await waitFor(async () => (await get(lo)).status === "running", "then the older one");
+    const never = await get(slow[2]);
+    assert.equal(never.status, "cancelled");
+    assert.deepEqual(never.attempts, []);
+    for (const t of [hi, lo]) {
+      assert.equal((await socketJson(daemon, "POST", `/v1/tasks/${t}/cancel`)).status, 200);
+    }
     const late = await socketJson(daemon, "POST", `/v1/tasks/${slow[0]}/cancel`);
     assert.equal(late.status, 409);
 
@@ -104,7 +117,7 @@ Deno.test(
     const page = await socketJson(daemon, "GET", "/v1/tasks?limit=2");
     assert.equal(page.body.tasks.length, 2);
     const rest = await socketJson(daemon, "GET", `/v1/tasks?limit=500&cursor=${page.body.next}`);
-    assert.equal(page.body.tasks.length + rest.body.tasks.length, 8);
+    assert.equal(page.body.tasks.length + rest.body.tasks.length, 10);
     assert.equal((await submit("nobody.here", { input: 1 })).status, 404);
     assert.equal((await submit("work.echo", { priority: 1000 })).status, 400);
     assert.equal((await submit("work.echo", { inputs: 1 })).status, 400);
