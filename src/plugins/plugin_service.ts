@@ -1,20 +1,16 @@
-import { appendAudit } from "../audit/mod.ts";
 import type { Permissions } from "../manifest/mod.ts";
-import { type CallKind, releaseResourceCaps, type Supervisor } from "../runtime/mod.ts";
-import { ConflictError } from "./errors.ts";
+import type { CallKind, Supervisor } from "../runtime/mod.ts";
 import { installPlugin, type InstallResult, type InstallSource } from "./install_plugin.ts";
 import { LogRings } from "./log_ring.ts";
 import type { PluginContext } from "./plugin_context.ts";
-import { findDigest, getPlugin, listPlugins, listPluginsIn } from "./repository.ts";
-import { recordFailure, setPluginState, verifyIntegrity } from "./plugin_state.ts";
-import { callLifecycle, runInstallHookOnce } from "./lifecycle_hooks.ts";
-import { removePlugin } from "./remove_plugin.ts";
+import { findDigest, getPlugin, listPluginsIn } from "./repository.ts";
+import { recordFailure, verifyIntegrity } from "./plugin_state.ts";
+import { callLifecycle } from "./lifecycle_hooks.ts";
 import { resolveSource, type SourceOptions } from "./resolve_source.ts";
 import { PluginStorage } from "./storage.ts";
 import { createPluginDbAccess, type PluginDbAccess } from "./plugin_db_access.ts";
 import type { PluginEventSink } from "./host_calls.ts";
 import type { PluginRecord, SystemEventSink } from "./types.ts";
-import { startInParallel } from "./start_order.ts";
 import type { PluginConfigs } from "./plugin_configs.ts";
 import { updatePlugin } from "./update_plugin.ts";
 import { DevReloader } from "./dev_reloader.ts";
@@ -23,20 +19,25 @@ import { collectPluginMetrics } from "./plugin_metrics.ts";
 import { type CallOptions, invokeRecorded, recordOwnCall } from "./plugin_calls.ts";
 import { ExecutionRecorder } from "../executions/mod.ts";
 import { reloadFromSource } from "./reload_plugin.ts";
-import { checkEnableable } from "./enable_checks.ts";
 import { EmitPolicy } from "./emit_policy.ts";
-import { onDemand } from "./plugin_dirs.ts";
-import { packageFacts, pluginSummary, pluginView } from "./plugin_view.ts";
-import { marketplaceFacts } from "./marketplace_facts.ts";
 import { RuntimeStates } from "./runtime_states.ts";
-import { addonView, isSystemAddon, type SystemAddonHooks } from "./system_addons.ts";
+import type { SystemAddonHooks } from "./system_addons.ts";
 import { PluginStarter } from "./plugin_starter.ts";
 import { PluginLocks } from "./plugin_locks.ts";
-import { settleInterrupted } from "./recover_transitions.ts";
-import { cancelUpdate, grantRequest, pendingUpdateFacts } from "./pending_update.ts";
+import { cancelUpdate, grantRequest } from "./pending_update.ts";
 import type { SwitchHost } from "./switch_version.ts";
 import { PluginTenants, type TenantScopeChange } from "./plugin_tenants.ts";
 import { MemoryRelease } from "./release_memory.ts";
+import {
+  disablePlugin,
+  enablePlugin,
+  removeInstalled,
+  restartPlugin,
+  setPluginConfig,
+} from "./lifecycle_changes.ts";
+import type { ServiceParts } from "./service_parts.ts";
+import { startService, stopService } from "./service_start_stop.ts";
+import { detailView, listViews } from "./plugin_views.ts";
 
 /** The event bus as plugins see it: their `ctx.emit`, the daemon's events, cron status. */
 export interface PluginEvents extends PluginEventSink, SystemEventSink {
@@ -126,39 +127,17 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   }
 
   /** Settles what a crash interrupted, then starts every enabled plugin, several at once. */
-  async start(): Promise<void> {
-    await settleInterrupted(this.#ctx, this.db);
-    this.#ctx.locks!.open(); // lifecycle requests that arrived meanwhile go ahead now
-    this.executions.start();
-    if (this.#ctx.config.dev) {
-      for (const p of await listPlugins(this.#ctx.store)) this.#reloader.watchSource(p);
-    }
-    const enabled = (await listPlugins(this.#ctx.store)).filter((p) => p.state === "enabled");
-    const lazy = (p: PluginRecord) => this.#ctx.config.idleStopMs > 0 && onDemand(p);
-    // A start mostly waits on Deno's start-up threads and I/O: two per core keep the cores busy.
-    await startInParallel(enabled, (p) => this.#starter.launch(p, { lazy: lazy(p) }), {
-      concurrency: 2 * navigator.hardwareConcurrency,
-      onError: (p, e) => this.#ctx.log(`plugin ${p.id} did not start: ${e.message}`),
-    });
-    this.#memory.poke();
+  start(): Promise<void> {
+    return startService(this.#parts);
   }
 
   /** Stops every plugin process, then ends the data volumes' namespace. */
-  async stop(): Promise<void> {
-    this.#reloader.close();
-    this.#memory[Symbol.dispose]();
-    await this.supervisor[Symbol.asyncDispose]();
-    await releaseResourceCaps(this.#ctx.runtime.caps); // its cgroup folders, once plugins left
-    await this.db.close();
-    await this.executions.stop();
-    await this.#ctx.runtime.volumes[Symbol.asyncDispose]();
+  stop(): Promise<void> {
+    return stopService(this.#parts);
   }
 
-  async list(): Promise<unknown[]> {
-    return await Promise.all((await listPlugins(this.#ctx.store)).map(async (p) => {
-      const summary = pluginSummary(p, this.supervisor.counters(p.id), this.#emit.total(p.id));
-      return isSystemAddon(p) ? { ...summary, ...await addonView(this.#addons, p) } : summary;
-    }));
+  list(): Promise<unknown[]> {
+    return listViews(this.#parts);
   }
 
   /** The record of one plugin (404 when unknown). */
@@ -167,18 +146,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   }
 
   /** The `GET /v1/plugins/{id}` shape (SPEC §8). */
-  async view(id: string): Promise<Record<string, unknown>> {
-    const record = await getPlugin(this.#ctx.store, id);
-    const stats = this.supervisor.ids().includes(id) ? await this.supervisor.stats(id) : null;
-    const view = pluginView(record, stats, {
-      ...this.#emit.view(id),
-      storageBytes: await this.storage.used(id),
-      cron: this.events.cronStatus(id),
-      marketplace: await marketplaceFacts(this.#ctx.store, record),
-      ...await packageFacts(id, this.#starter.paths(record).pluginDir, this.db.databases),
-      pendingUpdate: await pendingUpdateFacts(this.#ctx.store, id),
-    });
-    return isSystemAddon(record) ? { ...view, ...await addonView(this.#addons, record) } : view;
+  view(id: string): Promise<Record<string, unknown>> {
+    return detailView(this.#parts, id);
   }
 
   install(source: string, actor: string, options: SourceOptions = {}): Promise<InstallResult> {
@@ -206,82 +175,23 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
 
   /** Enables a granted plugin and starts it (409 without a grant); `scope`: for which tenants. */
   enable = (id: string, actor: string, scope?: TenantScopeChange) =>
-    this.#locked(id, () => this.tenants.enable(id, scope, actor, () => this.#enable(id, actor)));
-
-  async #enable(id: string, actor: string): Promise<void> {
-    const plugin = await getPlugin(this.#ctx.store, id);
-    if (!plugin.granted) {
-      throw new ConflictError(
-        `Cannot enable plugin "${id}": permissions not granted; run "plugd plugin grant ${id}"`,
-      );
-    }
-    await checkEnableable(this.#ctx.store, plugin);
-    await this.#setState(id, "enabled", actor, "plugin.enable");
-    try {
-      await this.#starter.launch({ ...plugin, state: "enabled" });
-    } catch (error) {
-      await this.#setState(id, "failed", "daemon", "plugin.fail", (error as Error).message);
-      throw new ConflictError(`Plugin "${id}" failed to start: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-    await runInstallHookOnce(this, this.#ctx.store, id);
-    await this.#ctx.events.emitSystemEvent("plugin.enabled", {
-      plugin: id,
-      version: plugin.version,
-    });
-  }
+    this.#locked(
+      id,
+      () => this.tenants.enable(id, scope, actor, () => enablePlugin(this.#parts, id, actor)),
+    );
 
   /** Disables a plugin, or with `tenant` only stops running it for that tenant. */
   disable = (id: string, actor: string, tenant?: string) =>
-    this.#locked(id, () => this.tenants.disable(id, tenant, actor, () => this.#disable(id, actor)));
+    this.#locked(
+      id,
+      () => this.tenants.disable(id, tenant, actor, () => disablePlugin(this.#parts, id, actor)),
+    );
 
-  async #disable(id: string, actor: string): Promise<void> {
-    const plugin = await getPlugin(this.#ctx.store, id);
-    await this.#lifecycle(id, "onDisable");
-    await this.#starter.halt(id);
-    await this.#setState(id, "disabled", actor, "plugin.disable");
-    await this.#ctx.events.emitSystemEvent("plugin.disabled", {
-      plugin: id,
-      version: plugin.version,
-    });
-  }
-
-  restart = (id: string, actor: string) => this.#locked(id, () => this.#restart(id, actor));
-
-  async #restart(id: string, actor: string): Promise<void> {
-    const plugin = await getPlugin(this.#ctx.store, id);
-    if (plugin.state !== "enabled" && plugin.state !== "failed") {
-      throw new ConflictError(
-        `Plugin "${id}" is ${plugin.state}; enable it with "plugd plugin enable ${id}"`,
-      );
-    }
-    if (plugin.state === "failed") return await this.#enable(id, actor);
-    if (isSystemAddon(plugin)) await this.#starter.launch(plugin); // a fresh status check
-    else await this.supervisor.restart(id);
-    const row = { actor, action: "plugin.restart", target: id, result: "ok" };
-    await appendAudit(this.#ctx.store, row);
-  }
+  restart = (id: string, actor: string) =>
+    this.#locked(id, () => restartPlugin(this.#parts, id, actor));
 
   remove(id: string, options: { purge: boolean; force?: boolean }, actor: string): Promise<void> {
-    return this.#locked(id, () => this.#remove(id, options, actor));
-  }
-
-  async #remove(id: string, options: { purge: boolean; force?: boolean }, actor: string) {
-    const plugin = await getPlugin(this.#ctx.store, id);
-    await cancelUpdate(this.#ctx, id, actor).catch(() => {}); // a pending update goes too
-    if (isSystemAddon(plugin)) await this.#addons?.assertRemovable(plugin, options.force === true);
-    await this.#lifecycle(id, "onUninstall");
-    await this.#starter.halt(id);
-    this.#reloader.unwatch(id);
-    await this.db.forget(id, false); // its database processes stop; purge removes the files
-    await removePlugin(this.#ctx, plugin, options, actor);
-    this.logs.clear(id);
-    await this.executions.forget(id, options.purge);
-    await this.#ctx.events.emitSystemEvent("plugin.uninstalled", {
-      plugin: id,
-      version: plugin.version,
-    });
+    return this.#locked(id, () => removeInstalled(this.#parts, id, options, actor));
   }
 
   update(id: string, source: string, actor: string, options: SourceOptions = {}) {
@@ -294,6 +204,26 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   /** Withdraws an update waiting for a grant (`plugd plugin update <id> --cancel`). */
   cancelUpdate(id: string, actor: string): Promise<{ id: string; cancelled: unknown }> {
     return this.#locked(id, () => cancelUpdate(this.#ctx, id, actor));
+  }
+
+  /** What its transitions, start and stop, and views work with (service_parts.ts). */
+  get #parts(): ServiceParts {
+    return {
+      ctx: this.#ctx,
+      starter: this.#starter,
+      reloader: this.#reloader,
+      addons: () => this.#addons,
+      supervisor: this.supervisor,
+      db: this.db,
+      logs: this.logs,
+      executions: this.executions,
+      configs: this.configs,
+      emit: this.#emit,
+      storage: this.storage,
+      memory: this.#memory,
+      cronStatus: (pid) => this.events.cronStatus(pid),
+      invoke: (pid, kind, name, payload) => this.invoke(pid, kind, name, payload),
+    };
   }
 
   /** How a version switch starts, checks, stops and tells a plugin (switch_version.ts). */
@@ -313,26 +243,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   }
 
   setConfig(id: string, values: unknown, actor: string): Promise<Record<string, unknown>> {
-    return this.#locked(id, () => this.#setConfig(id, values, actor));
-  }
-
-  async #setConfig(id: string, values: unknown, actor: string): Promise<Record<string, unknown>> {
-    const plugin = await getPlugin(this.#ctx.store, id);
-    const { previous, next } = await this.configs.set(plugin, values, actor);
-    if (plugin.state === "enabled" && isSystemAddon(plugin)) {
-      await this.#starter.halt(id); // 409 while an operation runs; "op configure" applies the values
-      await this.#starter.launch(plugin);
-    } else if (plugin.state === "enabled") {
-      // The process holds its config from the handshake: relaunch with the new values, then
-      // tell the plugin what changed.
-      await this.#starter.halt(id);
-      await this.#starter.launch(plugin);
-      await this.invoke(id, "lifecycle", "onConfigChange", { old: previous, new: next }).catch(
-        (error: Error) => this.logs.system(id, "warn", `onConfigChange failed: ${error.message}`),
-      );
-    }
-    await this.#ctx.events.emitSystemEvent("plugin.config_changed", { plugin: id });
-    return await this.configs.redacted(id);
+    return this.#locked(id, () => setPluginConfig(this.#parts, id, values, actor));
   }
 
   /** The exact command line the plugin runs with (SPEC §5). */
@@ -383,15 +294,5 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   /** Runs a lifecycle change of `id` once recovery is done and no other change of it runs. */
   #locked<T>(id: string, work: () => Promise<T>): Promise<T> {
     return this.#ctx.locks!.run(id, work).finally(() => this.#memory.poke());
-  }
-
-  #setState(
-    id: string,
-    state: PluginRecord["state"],
-    actor: string,
-    action: string,
-    reason: string | null = null,
-  ): Promise<void> {
-    return setPluginState(this.#ctx.store, { id, state, actor, action, reason });
   }
 }

@@ -1,0 +1,41 @@
+/**
+ * `PluginService`'s start and stop: what a crash interrupted is settled, then every enabled plugin
+ * starts, several at once; at a stop every plugin process stops, then the namespace of the data
+ * volumes ends.
+ */
+import { releaseResourceCaps } from "../runtime/mod.ts";
+import { listPlugins } from "./repository.ts";
+import { startInParallel } from "./start_order.ts";
+import { onDemand } from "./plugin_dirs.ts";
+import { settleInterrupted } from "./recover_transitions.ts";
+import type { PluginRecord } from "./types.ts";
+import type { ServiceParts } from "./service_parts.ts";
+
+/** Settles what a crash interrupted, then starts every enabled plugin, several at once. */
+export async function startService(parts: ServiceParts): Promise<void> {
+  await settleInterrupted(parts.ctx, parts.db);
+  parts.ctx.locks!.open(); // lifecycle requests that arrived meanwhile go ahead now
+  parts.executions.start();
+  if (parts.ctx.config.dev) {
+    for (const p of await listPlugins(parts.ctx.store)) parts.reloader.watchSource(p);
+  }
+  const enabled = (await listPlugins(parts.ctx.store)).filter((p) => p.state === "enabled");
+  const lazy = (p: PluginRecord) => parts.ctx.config.idleStopMs > 0 && onDemand(p);
+  // A start mostly waits on Deno's start-up threads and I/O: two per core keep the cores busy.
+  await startInParallel(enabled, (p) => parts.starter.launch(p, { lazy: lazy(p) }), {
+    concurrency: 2 * navigator.hardwareConcurrency,
+    onError: (p, e) => parts.ctx.log(`plugin ${p.id} did not start: ${e.message}`),
+  });
+  parts.memory.poke();
+}
+
+/** Stops every plugin process, then ends the data volumes' namespace. */
+export async function stopService(parts: ServiceParts): Promise<void> {
+  parts.reloader.close();
+  parts.memory[Symbol.dispose]();
+  await parts.supervisor[Symbol.asyncDispose]();
+  await releaseResourceCaps(parts.ctx.runtime.caps); // its cgroup folders, once plugins left
+  await parts.db.close();
+  await parts.executions.stop();
+  await parts.ctx.runtime.volumes[Symbol.asyncDispose]();
+}
