@@ -9,7 +9,6 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import type { Config, FleetSettings } from "../config/mod.ts";
 import { metrics } from "../metrics/mod.ts";
 import type { Store } from "../store/mod.ts";
-import { VERSION } from "../version.ts";
 import type { FleetPlugins } from "./converge.ts";
 import { FleetUnavailableError } from "./errors.ts";
 import type { ApplyResult } from "./fleet_apply.ts";
@@ -19,18 +18,20 @@ import {
   type FleetOperationDeps,
   forgetAudited,
 } from "./fleet_operations.ts";
-import { jsonBytes, openBucket, watchBucket } from "./fleet_bucket.ts";
+import { openBucket, watchBucket } from "./fleet_bucket.ts";
+import { attachWithRetry } from "./attach_retry.ts";
+import { writeHeartbeat, writeHostStatus } from "./host_records.ts";
 import { FleetMirror, type MirrorChange } from "./fleet_mirror.ts";
 import { type FleetStatus, fleetStatus } from "./fleet_status.ts";
 import { HostAgent } from "./host_agent.ts";
 import { ManagedPlugins } from "./managed_plugins.ts";
-import { type FleetNames, fleetNames, KEYS } from "./names.ts";
+import { type FleetNames, fleetNames } from "./names.ts";
 import { FleetConnection } from "./nats_connection.ts";
 import { FleetEvents } from "./fleet_events.ts";
 import { FleetTasks } from "./fleet_tasks.ts";
 import type { TaskHost } from "../tasks/mod.ts";
 import type { ForgetResult } from "./forget_host.ts";
-import type { HostInfo, PluginStatus } from "./types.ts";
+import type { PluginStatus } from "./types.ts";
 import { type RolloutAction, rollouts } from "./rollout_control.ts";
 import type { RolloutView } from "./rollout_view.ts";
 
@@ -233,8 +234,13 @@ export class FleetService {
       if (session.signal.aborted) return;
       this.#kv = kv;
       await this.#heartbeat();
-      void this.#attachEvents(nc, session.signal);
-      void this.#attachTasks(nc, session.signal);
+      const retry = { signal: session.signal, log: this.#d.log, delayMs: 2 * TICK_MS };
+      void attachWithRetry("the fleet event stream", () => this.#events.attach(nc), retry);
+      void attachWithRetry(
+        "the fleet task queue",
+        () => this.tasks.attach(nc, session.signal),
+        retry,
+      );
       while (!session.signal.aborted) {
         await watchBucket(kv, this.mirror, {
           signal: session.signal,
@@ -251,28 +257,6 @@ export class FleetService {
       }
     } catch (error) {
       this.#d.log(`fleet: cannot open the fleet bucket: ${(error as Error).message}`);
-    }
-  }
-
-  async #attachEvents(nc: NatsConnection, signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        return await this.#events.attach(nc);
-      } catch (error) {
-        this.#d.log(`fleet: cannot attach to the fleet event stream: ${(error as Error).message}`);
-        await new Promise((r) => setTimeout(r, 2 * TICK_MS));
-      }
-    }
-  }
-
-  async #attachTasks(nc: NatsConnection, signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        return await this.tasks.attach(nc, signal);
-      } catch (error) {
-        this.#d.log(`fleet: cannot attach to the fleet task queue: ${(error as Error).message}`);
-        await new Promise((r) => setTimeout(r, 2 * TICK_MS));
-      }
     }
   }
 
@@ -298,27 +282,10 @@ export class FleetService {
 
   async #heartbeat(): Promise<void> {
     if (!this.#kv || !this.#conn.connected) return;
-    const info: HostInfo = {
-      id: this.settings.hostId,
-      labels: this.settings.labels,
-      plugd: VERSION,
-      started_at: this.#startedAt,
-      seen_at: new Date().toISOString(),
-      tasks: this.tasks.types(),
-    };
-    await this.#kv.put(KEYS.host(info.id), jsonBytes(info)).catch(() => {});
+    await writeHeartbeat(this.#kv, this.settings, this.#startedAt, this.tasks.types());
   }
 
-  async #writeStatus(pluginId: string, status: PluginStatus | null): Promise<void> {
-    const kv = this.#kv;
-    const key = KEYS.status(this.settings.hostId, pluginId);
-    // The mirror learns our own status at once: the next decision must not wait for the watch.
-    const byHost = this.mirror.statuses.get(pluginId) ?? new Map<string, PluginStatus>();
-    if (status) byHost.set(this.settings.hostId, status);
-    else byHost.delete(this.settings.hostId);
-    this.mirror.statuses.set(pluginId, byHost);
-    if (!kv) return;
-    if (status) await kv.put(key, jsonBytes(status));
-    else await kv.delete(key);
+  #writeStatus(pluginId: string, status: PluginStatus | null): Promise<void> {
+    return writeHostStatus(this.#kv, this.mirror, this.settings.hostId, pluginId, status);
   }
 }
