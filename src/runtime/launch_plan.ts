@@ -209,7 +209,7 @@ export function launchPlan(o: LaunchOptions): LaunchPlan {
     ...bwrap,
     // After --clearenv: bubblewrap reads the granted variables' --setenv arguments from fd 3.
     ...(argsFile ? ["--args", "3"] : []),
-    ...(inner ? dropToUid(IN_SANDBOX.setpriv, uid) : []),
+    ...(inner ? dropToUid(IN_SANDBOX.setpriv, uid, true) : []),
     ...(shell ? shell.command : [IN_SANDBOX.deno, ...deno]),
   ];
   return {

@@ -100,12 +100,13 @@ Deno.test("launchPlan() as root: no user namespace, setpriv drops to the plugin 
   assert.ok(argv.includes("--unshare-pid"));
   assert.deepEqual(after(argv, "--cap-add"), ["CAP_SETUID"]);
   const i = argv.indexOf("/plugd/bin/setpriv", argv.indexOf("--chdir"));
-  assert.deepEqual(argv.slice(i, i + 7), [
+  assert.deepEqual(argv.slice(i, i + 8), [
     "/plugd/bin/setpriv",
     "--reuid=61234",
     "--regid=61234",
     "--clear-groups",
     "--inh-caps=-all",
+    "--bounding-set=-all",
     "--",
     "/plugd/bin/deno",
   ]);

@@ -60,7 +60,7 @@ export async function detectUidSwitch(): Promise<UidSwitchFacts> {
 
 /**
  * `setpriv` arguments that run the rest as `uid` (gid = uid) with no supplementary groups and no
- * capabilities: clearing the inheritable set clears the ambient one too, so the next `exec`
+ * capabilities (`asRoot`: and an empty bounding set): clearing the inheritable set clears the ambient one too, so the next `exec`
  * (bubblewrap, or deno in flags mode) starts with none.
  *
  * @example
@@ -69,8 +69,12 @@ export async function detectUidSwitch(): Promise<UidSwitchFacts> {
  * // ["/usr/bin/setpriv", "--reuid=1879048192", "--regid=1879048192", "--clear-groups", "--inh-caps=-all", "--"]
  * ```
  */
-export function dropToUid(setpriv: string, uid: number): string[] {
-  return [setpriv, `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--inh-caps=-all", "--"];
+export function dropToUid(setpriv: string, uid: number, asRoot = false): string[] {
+  const drop = [setpriv, `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--inh-caps=-all"];
+  // Run by root (inside bubblewrap, which keeps all of root's capabilities for it), setpriv may
+  // also empty the bounding set: nothing the plugin runs can ever regain a capability, even
+  // where no-new-privileges would not hold. The unit's daemon lacks CAP_SETPCAP for it.
+  return [...drop, ...(asRoot ? ["--bounding-set=-all"] : []), "--"];
 }
 
 /**

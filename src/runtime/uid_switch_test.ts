@@ -19,6 +19,10 @@ Deno.test("dropToUid() switches uid, gid and groups and clears every capability"
     "--inh-caps=-all",
     "--",
   ]);
+  assert.deepEqual(dropToUid("/plugd/bin/setpriv", 7, true).slice(-2), [
+    "--bounding-set=-all",
+    "--",
+  ]);
 });
 
 Deno.test("capsDrop() prefixes tools only when the daemon holds the unit's capabilities", () => {

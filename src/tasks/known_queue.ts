@@ -37,6 +37,16 @@ export class KnownQueue {
   #inserting = 0;
   #since: Map<string, KnownTask> | null = null;
   #taken = new Set<string>();
+  readonly #soleWriter: boolean;
+
+  /**
+   * `soleWriter`: only this daemon writes the tasks table (a database file of its own). On a
+   * database other hosts share, their inserts never pass here, so the list is never complete and
+   * every claim reads the table.
+   */
+  constructor(soleWriter = true) {
+    this.#soleWriter = soleWriter;
+  }
 
   /** Whether the list holds every queued, due task of the type. */
   get complete(): boolean {
@@ -76,7 +86,7 @@ export class KnownQueue {
   claimEnds(taken: string[] | null): void {
     const since = this.#since;
     this.#since = null;
-    if (!since || !taken) return;
+    if (!since || !taken || !this.#soleWriter) return;
     this.#complete = true;
     this.#taken = new Set(taken);
     for (const task of since.values()) if (!this.#taken.has(task.id)) this.add(task);

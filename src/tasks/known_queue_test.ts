@@ -97,3 +97,14 @@ Deno.test("TaskLane: a delayed task (a retry, a released claim) drops the known 
   assert.equal(lane.known.complete, false);
   assert.equal(lane.known.size, 0);
 });
+
+Deno.test("KnownQueue on a database other hosts share never becomes complete", () => {
+  const shared = new KnownQueue(false);
+  shared.claimBegins();
+  shared.claimEnds([]); // a claim that found the table empty: another host may insert meanwhile
+  assert.equal(shared.complete, false);
+  shared.inserting();
+  shared.inserted(task("mine"));
+  assert.equal(shared.size, 0, "claims keep reading the table");
+  assert.equal(new TaskLane(false).known.complete, false);
+});

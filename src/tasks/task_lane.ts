@@ -29,7 +29,13 @@ export class TaskLane {
   #delays = 1;
   #settled = 0;
   /** Queued tasks in claim order, while complete (see known_queue.ts). */
-  readonly known: KnownQueue = new KnownQueue();
+  readonly known: KnownQueue;
+
+  /** `soleWriter`: only this daemon writes the tasks table (see known_queue.ts). */
+  constructor(soleWriter = true) {
+    this.known = new KnownQueue(soleWriter);
+  }
+
   /**
    * A queued task of this type was given a later due time (a retry or a released claim), and that
    * is committed.

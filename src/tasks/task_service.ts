@@ -248,7 +248,8 @@ export class TaskService {
 
   #lane(type: string): TaskLane {
     let lane = this.#lanes.get(type);
-    if (!lane) this.#lanes.set(type, lane = new TaskLane());
+    // A database other hosts share (a remote URL): their inserts never pass here.
+    if (!lane) this.#lanes.set(type, lane = new TaskLane(this.#store.url.startsWith("file:")));
     return lane;
   }
 

@@ -78,6 +78,7 @@ Deno.test(
       assert.match(status, /^Uid:\s+(\d+)\s+\1\s+\1\s+\1$/m);
       assert.doesNotMatch(status, /^Uid:\s+0\s/m, "the plugin never runs as root");
       assert.match(status, /^CapEff:\s+0+$/m, "and holds no capability");
+      assert.match(status, /^CapBnd:\s+0+$/m, "nor any it could regain (bounding set empty)");
     }
   },
 );
