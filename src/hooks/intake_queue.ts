@@ -4,8 +4,8 @@ import type { Store } from "../store/mod.ts";
 import {
   existingEventIds,
   insertEventStatements,
+  insertPendingDeliveryStatements,
   storedEnvelope,
-  upsertDeliveryStatements,
 } from "./event_store.ts";
 import type { CloudEvent, Subscriber } from "./types.ts";
 import type { Context } from "../tracing/mod.ts";
@@ -244,19 +244,9 @@ export class IntakeQueue {
       const now = Date.now();
       const events = [...fresh.keys()].map((i) => i.event);
       const statements = insertEventStatements(events, now, envelopes);
-      statements.push(...upsertDeliveryStatements(
+      statements.push(...insertPendingDeliveryStatements(
         [...fresh.keys()].flatMap((i) =>
-          i.subscribers.map((s) => ({
-            eventId: i.event.id,
-            pluginId: s.pluginId,
-            hook: s.hook,
-            status: "pending" as const,
-            attempts: 0,
-            durationMs: null,
-            result: undefined,
-            error: null,
-            nextAttemptAt: 0,
-          }))
+          i.subscribers.map((s) => ({ eventId: i.event.id, pluginId: s.pluginId, hook: s.hook }))
         ),
         now,
       ));

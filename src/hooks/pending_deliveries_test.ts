@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { createClient } from "@libsql/client";
 import { migrate, MIGRATIONS, openStore } from "../store/mod.ts";
-import { insertEventStatements, upsertDeliveryStatements } from "./event_store.ts";
+import {
+  insertEventStatements,
+  insertPendingDeliveryStatements,
+  upsertDeliveryStatements,
+} from "./event_store.ts";
 import { pendingByPlugin, pendingPage } from "./pending_deliveries.ts";
 import type { CloudEvent } from "./types.ts";
 
@@ -77,5 +81,35 @@ Deno.test("migration 23 drops the unread pending index; the lanes still read the
   } finally {
     store.close();
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("insertPendingDeliveryStatements() writes pending rows due now, once per key", async () => {
+  const store = await openStore("file::memory:");
+  try {
+    await store.write(() => ({
+      statements: [
+        ...insertEventStatements([event("e1"), event("e2")], 1000),
+        ...insertPendingDeliveryStatements([
+          { eventId: "e1", pluginId: "p1", hook: "test.pending" },
+          { eventId: "e1", pluginId: "p1", hook: "test.pending" }, // a subscriber listed twice
+          { eventId: "e2", pluginId: "p1", hook: "test.pending" },
+        ], 1000),
+      ],
+    }));
+    const rows = await store.execute(
+      `SELECT event_id, status, attempts, duration_ms, result, error, next_attempt_at, updated_at
+        FROM event_deliveries ORDER BY rowid`,
+    );
+    assert.deepEqual(rows.rows.map((r) => Object.values(r)), [
+      ["e1", "pending", 0, null, null, null, 0, 1000],
+      ["e2", "pending", 0, null, null, null, 0, 1000],
+    ]);
+    assert.deepEqual(
+      (await pendingPage(store, "p1", 0, 10)).map((r) => [r.eventId, r.attempts]),
+      [["e1", 0], ["e2", 0]],
+    );
+  } finally {
+    store.close();
   }
 });
