@@ -7,7 +7,7 @@
  */
 import { PluginCallError, PluginTimeoutError, PluginUnavailableError } from "../runtime/mod.ts";
 import type { Store } from "../store/mod.ts";
-import { type DeliveryJob, deliveryKey, DeliveryLane } from "./delivery_lane.ts";
+import { type DeliveryJob, deliveryKey, DeliveryLane, keyOf } from "./delivery_lane.ts";
 import {
   type Accepted,
   DISPATCH_LIMITS,
@@ -17,11 +17,11 @@ import {
 } from "./dispatch_policy.ts";
 import type { DeliveryRow } from "./event_store.ts";
 import { loadEnvelopes, pendingByPlugin, pendingPage } from "./pending_deliveries.ts";
-import { boundResult } from "./bounded_result.ts";
+import { boundResultText } from "./bounded_result.ts";
 import type { ResultWriter } from "./result_writer.ts";
 import { toResult, Trackers } from "./trackers.ts";
 import type { CloudEvent, HookHost } from "./types.ts";
-import { contextWith, endSpan, startSpan, withContext } from "../tracing/mod.ts";
+import { contextWith, endSpan, startSpan, TRACING, withContext } from "../tracing/mod.ts";
 
 export { toResult };
 export type { DeliveryJob };
@@ -175,14 +175,20 @@ export class ActionDispatcher {
       this.#buffered -= job.bytes;
       this.#inFlight++;
       const started = job;
-      this.#run(lane, started).catch((error) => this.#log(`delivery failed: ${error?.message}`))
-        .finally(() => {
-          lane.done(started);
-          if (--this.#inFlight === 0) this.#idle?.resolve();
-          this.#pump(lane);
-        });
+      // One reaction for either outcome (not a catch and a finally: two promises per delivery).
+      this.#run(lane, started).then(() => this.#ran(lane, started), (error) => {
+        this.#log(`delivery failed: ${error?.message}`);
+        this.#ran(lane, started);
+      });
     }
     if (lane.buffer.length === 0 && lane.backlog && !lane.refilling) void this.#refill(lane);
+  }
+
+  /** A job that ran (whatever the outcome) leaves its lane; the lane takes its next ones. */
+  #ran(lane: DeliveryLane, job: DeliveryJob): void {
+    lane.done(job);
+    if (--this.#inFlight === 0) this.#idle?.resolve();
+    this.#pump(lane);
   }
 
   async #refill(lane: DeliveryLane): Promise<void> {
@@ -244,29 +250,29 @@ export class ActionDispatcher {
     const attempts = job.attempts + 1;
     const started = performance.now();
     const base = { eventId: job.event.id, pluginId: job.pluginId, hook: job.hook, attempts };
-    const span = startSpan("plugd.event.dispatch", {
-      "cloudevents.event_id": job.event.id,
-      "plugd.plugin": job.pluginId,
-      "plugd.hook": job.hook,
-      "plugd.attempt": attempts,
-    }, job.trace);
+    // Spans only when tracing is on: off, their attributes would be built for nothing.
+    const span = TRACING
+      ? startSpan("plugd.event.dispatch", {
+        "cloudevents.event_id": job.event.id,
+        "plugd.plugin": job.pluginId,
+        "plugd.hook": job.hook,
+        "plugd.attempt": attempts,
+      }, job.trace)
+      : undefined;
     const traced = contextWith(span, job.trace);
     let row: DeliveryRow;
     try {
-      const result = await withContext(
-        traced,
-        () =>
-          this.#host.invoke(job.pluginId, "action", job.hook, job.event, {
-            record: { eventId: job.event.id, attempt: attempts },
-            tenant: tenantOf(job.event),
-          }),
-      );
+      const result = await (span
+        ? withContext(traced, () => this.#invoke(job))
+        : this.#invoke(job));
+      // The waiting caller and the stored copy get the same bounded value (its JSON made once).
+      const bounded = boundResultText(result);
       row = {
         ...base,
         status: "ok",
         durationMs: ms(started),
-        // The waiting caller and the stored copy get the same bounded value.
-        result: boundResult(result),
+        result: bounded.value,
+        resultText: bounded.text,
         error: null,
         nextAttemptAt: 0,
       };
@@ -320,17 +326,28 @@ export class ActionDispatcher {
         );
       }
     }
-    this.#writer.record(row);
-    // The result as its own step of the trace: what was recorded for this delivery.
-    endSpan(startSpan("plugd.event.result", {
-      "plugd.plugin": row.pluginId,
-      "plugd.delivery.status": row.status,
-      "plugd.delivery.duration_ms": row.durationMs ?? 0,
-    }, traced));
-    endSpan(span, row.status === "ok" ? undefined : row.error, {
-      "plugd.delivery.status": row.status,
+    this.#writer.record(row, keyOf(job));
+    if (span) {
+      // The result as its own step of the trace: what was recorded for this delivery.
+      endSpan(startSpan("plugd.event.result", {
+        "plugd.plugin": row.pluginId,
+        "plugd.delivery.status": row.status,
+        "plugd.delivery.duration_ms": row.durationMs ?? 0,
+      }, traced));
+      endSpan(span, row.status === "ok" ? undefined : row.error, {
+        "plugd.delivery.status": row.status,
+      });
+    }
+    // The API's shape of the result only for a caller that waits for it (`?wait=true`).
+    if (this.trackers.waits(row.eventId)) this.trackers.finish(row.eventId, toResult(row));
+  }
+
+  /** The plugin's call of one delivery (recorded as an execution of its event and attempt). */
+  #invoke(job: DeliveryJob): Promise<unknown> {
+    return this.#host.invoke(job.pluginId, "action", job.hook, job.event, {
+      record: { eventId: job.event.id, attempt: job.attempts + 1 },
+      tenant: tenantOf(job.event),
     });
-    this.trackers.finish(row.eventId, toResult(row));
   }
 
   #park(lane: DeliveryLane, reason: string): void {

@@ -29,27 +29,32 @@ export interface TruncatedResult {
  * ```
  */
 export function resultProblem(value: unknown): { reason: string; bytes?: number } | null {
+  if (tooDeep(value)) return { reason: `nested deeper than ${MAX_RESULT_DEPTH} levels` };
+  return sizeProblem(JSON.stringify(value)?.length ?? 0);
+}
+
+/** Whether `value` nests arrays and objects deeper than the limit (walked without recursion). */
+function tooDeep(value: unknown): boolean {
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
     if (typeof node !== "object" || node === null) continue;
-    if (depth > MAX_RESULT_DEPTH) {
-      return { reason: `nested deeper than ${MAX_RESULT_DEPTH} levels` };
-    }
+    if (depth > MAX_RESULT_DEPTH) return true;
     for (const child of Array.isArray(node) ? node : Object.values(node)) {
       if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
     }
   }
-  const bytes = JSON.stringify(value)?.length ?? 0;
-  if (bytes > MAX_RESULT_BYTES) {
-    return {
-      reason: `${bytes.toLocaleString("en")} bytes of JSON (limit ${
-        MAX_RESULT_BYTES.toLocaleString("en")
-      })`,
-      bytes,
-    };
-  }
-  return null;
+  return false;
+}
+
+function sizeProblem(bytes: number): { reason: string; bytes: number } | null {
+  if (bytes <= MAX_RESULT_BYTES) return null;
+  return {
+    reason: `${bytes.toLocaleString("en")} bytes of JSON (limit ${
+      MAX_RESULT_BYTES.toLocaleString("en")
+    })`,
+    bytes,
+  };
 }
 
 /**
@@ -63,4 +68,25 @@ export function resultProblem(value: unknown): { reason: string; bytes?: number 
 export function boundResult(value: unknown): unknown {
   const problem = resultProblem(value);
   return problem === null ? value : { truncated: true, ...problem } satisfies TruncatedResult;
+}
+
+/**
+ * {@linkcode boundResult} and the JSON text of what it returns (undefined for `undefined`), with
+ * one `JSON.stringify` of the result: the text that measured its size is the stored copy's.
+ *
+ * @example
+ * ```ts
+ * boundResultText({ ok: true }); // { value: { ok: true }, text: '{"ok":true}' }
+ * ```
+ */
+export function boundResultText(value: unknown): { value: unknown; text: string | undefined } {
+  if (tooDeep(value)) {
+    const marker = { truncated: true, reason: `nested deeper than ${MAX_RESULT_DEPTH} levels` };
+    return { value: marker, text: JSON.stringify(marker) };
+  }
+  const text: string | undefined = JSON.stringify(value);
+  const problem = sizeProblem(text?.length ?? 0);
+  if (problem === null) return { value, text };
+  const marker = { truncated: true, ...problem } satisfies TruncatedResult;
+  return { value: marker, text: JSON.stringify(marker) };
 }

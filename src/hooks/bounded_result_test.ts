@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   boundResult,
+  boundResultText,
   MAX_RESULT_BYTES,
   MAX_RESULT_DEPTH,
   resultProblem,
@@ -32,4 +33,15 @@ Deno.test("boundResult() replaces a result over the size limit, naming its size"
     reason: "65,540 bytes of JSON (limit 65,536)",
     bytes: 65_540,
   });
+});
+
+Deno.test("boundResultText() gives boundResult()'s value and that value's JSON text", () => {
+  const cases = [{ ok: true, n: [1, 2] }, undefined, "x", nested(100_001), [
+    "y".repeat(MAX_RESULT_BYTES),
+  ]];
+  for (const value of cases) {
+    const { value: bounded, text } = boundResultText(value);
+    assert.deepEqual(bounded, boundResult(value));
+    assert.equal(text, JSON.stringify(boundResult(value)));
+  }
 });

@@ -13,11 +13,18 @@ export interface DeliveryJob {
   bytes: number;
   /** The intake span's context (tracing); absent for deliveries read back from the database. */
   trace?: Context;
+  /** Its `deliveryKey()`, made once when the job enters a lane. */
+  key?: string;
 }
 
 /** The key of one delivery row. */
 export function deliveryKey(eventId: string, pluginId: string, hook: string): string {
   return `${eventId}\u0000${pluginId}\u0000${hook}`;
+}
+
+/** The key of a job's delivery row (made once, kept on the job). */
+export function keyOf(job: DeliveryJob): string {
+  return job.key ??= deliveryKey(job.event.id, job.pluginId, job.hook);
 }
 
 /** In-memory limits of one lane. */
@@ -70,7 +77,7 @@ export class DeliveryLane {
 
   /** Adds a job if the buffer has room (and `globalRoom` bytes are left); else false. */
   offer(job: DeliveryJob, limits: LaneLimits, globalRoom: number): boolean {
-    const key = deliveryKey(job.event.id, job.pluginId, job.hook);
+    const key = keyOf(job);
     if (this.keys.has(key)) return true; // already here
     const full = this.buffer.length >= limits.bufferJobs ||
       (this.buffer.length > 0 && this.bufferBytes + job.bytes > limits.bufferBytes) ||
@@ -98,13 +105,13 @@ export class DeliveryLane {
   done(job: DeliveryJob): void {
     this.inflight--;
     this.inflightBytes -= job.bytes;
-    this.keys.delete(deliveryKey(job.event.id, job.pluginId, job.hook));
+    this.keys.delete(keyOf(job));
   }
 
   /** Drops the buffered jobs (their rows stay pending): returns what was dropped. */
   dropBuffer(): DeliveryJob[] {
     const dropped = this.buffer;
-    for (const job of dropped) this.keys.delete(deliveryKey(job.event.id, job.pluginId, job.hook));
+    for (const job of dropped) this.keys.delete(keyOf(job));
     this.buffer = [];
     this.bufferBytes = 0;
     if (dropped.length > 0) this.backlog = true;

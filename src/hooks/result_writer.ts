@@ -32,9 +32,8 @@ export class ResultWriter {
     this.#log = log;
   }
 
-  /** Queues `row` (replacing an older queued state of the same delivery). */
-  record(row: DeliveryRow): void {
-    const k = key(row);
+  /** Queues `row` (replacing an older queued state of the same delivery); `k`: its key, if made. */
+  record(row: DeliveryRow, k: string = key(row)): void {
     this.#queue.delete(k);
     this.#queue.set(k, row);
     this.#flushing ??= this.#flush();
@@ -59,7 +58,13 @@ export class ResultWriter {
     try {
       await Promise.resolve();
       while (this.#queue.size > 0) {
-        const rows = [...this.#queue.values()].slice(0, BATCH_ROWS);
+        const rows: DeliveryRow[] = [];
+        const keys: string[] = [];
+        for (const [k, row] of this.#queue) {
+          rows.push(row);
+          keys.push(k);
+          if (rows.length === BATCH_ROWS) break;
+        }
         try {
           await this.#store.write(() => ({
             statements: upsertDeliveryStatements(rows, Date.now()),
@@ -70,8 +75,8 @@ export class ResultWriter {
             `could not record ${rows.length} delivery results: ${(error as Error).message}`,
           );
         }
-        for (const row of rows) {
-          if (this.#queue.get(key(row)) === row) this.#queue.delete(key(row));
+        for (let i = 0; i < keys.length; i++) {
+          if (this.#queue.get(keys[i]!) === rows[i]) this.#queue.delete(keys[i]!);
         }
       }
     } finally {

@@ -42,6 +42,11 @@ export class Trackers {
     this.#trackers.delete(eventId);
   }
 
+  /** Whether someone waits for the results of `eventId` (else no result needs to be made). */
+  waits(eventId: string): boolean {
+    return this.#trackers.has(eventId);
+  }
+
   /** Records one result of `eventId` (ignored when nobody waits for it). */
   finish(eventId: string, result: DeliveryResult): void {
     const tracker = this.#trackers.get(eventId);
