@@ -113,3 +113,16 @@ export function validateCloudEvent(input: unknown): CloudEvent {
     data: v.data ?? null,
   };
 }
+
+/** An event the daemon emits itself (`plugin.*`, or a plugin's `ctx.emit`): fresh id, now. */
+export function daemonEnvelope(source: string, type: string, data: unknown): CloudEvent {
+  return {
+    specversion: "1.0",
+    id: newEventId(),
+    source,
+    type,
+    time: new Date().toISOString(),
+    datacontenttype: "application/json",
+    data: data ?? null,
+  };
+}

@@ -1,61 +1,22 @@
 /** The hook bus (SPEC §7): durable events, actions, filters, gates, cron. */
-import type { InStatement } from "@libsql/client";
 import type { PluginEvents } from "../plugins/mod.ts";
 import type { Store } from "../store/mod.ts";
-import {
-  ActionDispatcher,
-  type DispatchLimits,
-  type RetryPolicy,
-  toResult,
-} from "./action_dispatcher.ts";
+import { ActionDispatcher, type RetryPolicy, toResult } from "./action_dispatcher.ts";
 import { type CronJobStatus, CronScheduler } from "./cron_scheduler.ts";
 import { pruneEvents, readEvent } from "./event_store.ts";
 import { type EventFilter, type EventPage, listEvents } from "./event_query.ts";
 import { type Redelivery, resetDeadDeliveries } from "./redeliver.ts";
-import { newEventId } from "./event_id.ts";
 import { type FilterOutcome, runFilterChain } from "./filter_chain.ts";
 import { GatePolicies, type GatePolicy } from "./gate_policies.ts";
 import { type GateOutcome, runGate } from "./gate_vote.ts";
 import { IntakeQueue } from "./intake_queue.ts";
 import { ResultWriter } from "./result_writer.ts";
 import { SubscriptionIndex } from "./subscriptions.ts";
-import type { CloudEvent, DeliveryResult, EventView, HookHost, Subscriber } from "./types.ts";
+import { sortedResults } from "./trackers.ts";
+import { daemonEnvelope } from "./cloud_event.ts";
+import type { EmitResult, HookBusOptions } from "./hook_bus_options.ts";
+import type { CloudEvent, EventView, HookHost, Subscriber } from "./types.ts";
 import { contextWith, endSpan, startSpan } from "../tracing/mod.ts";
-
-/** Options of {@linkcode HookBus}. */
-export interface HookBusOptions {
-  store: Store;
-  host: HookHost;
-  /** @default console.error */
-  log?: (message: string) => void;
-  /** Statements committed in the same batch as each accepted event (webhook outbox). */
-  outboxStatements?: (event: CloudEvent) => Promise<InStatement[]>;
-  /** @default { maxAttempts: 5, baseDelayMs: 500 } */
-  retry?: Partial<RetryPolicy>;
-  /** Completed events older than this are deleted at start. @default 7 days */
-  retentionMs?: number;
-  /** Memory and timing limits of delivery. @default DISPATCH_LIMITS */
-  dispatch?: Partial<DispatchLimits>;
-  /**
-   * Tenants: `enforced` says whether any is registered (until then `tenant` is an ordinary
-   * attribute, not routed on); `require` checks the tenant an event, filter or gate names (throws
-   * `UnknownTenantError`, a 400). @default none: no tenants, `tenant` is never routed on
-   */
-  tenants?: {
-    enforced(): Promise<boolean>;
-    require(id: unknown, what?: string): Promise<string>;
-  };
-}
-
-/** What `emit()` answers. */
-export interface EmitResult {
-  id: string;
-  /** True when an event with this id was already accepted (not dispatched again). */
-  duplicate: boolean;
-  /** With `wait`: per-plugin results. */
-  results?: DeliveryResult[];
-  status?: "pending" | "completed";
-}
 
 /** How long `?wait=true` waits for deliveries before answering with what is known. */
 const MAX_WAIT_MS = 60_000;
@@ -182,7 +143,7 @@ export class HookBus implements PluginEvents {
     const results = await completion; // null when MAX_WAIT_MS ran out first
     if (results) {
       const status = results.some((r) => r.status === "pending") ? "pending" : "completed";
-      return { id: event.id, duplicate, status, results: sorted(results) };
+      return { id: event.id, duplicate, status, results: sortedResults(results) };
     }
     trackers.forget(event.id);
     const view = await this.getEvent(event.id);
@@ -229,7 +190,7 @@ export class HookBus implements PluginEvents {
     data: unknown,
     tenant: string | null = null,
   ): Promise<{ id: string }> {
-    const event = envelope(`/plugins/${pluginId}`, type, data);
+    const event = daemonEnvelope(`/plugins/${pluginId}`, type, data);
     const { id } = await this.emit(tenant === null ? event : { ...event, tenant }, {
       idGenerated: true,
     });
@@ -246,7 +207,7 @@ export class HookBus implements PluginEvents {
     this.subscriptions.invalidate();
     if (this.#started) await this.#reconcileCron().catch(() => {});
     try {
-      await this.emit(envelope("/plugd", type, data), { idGenerated: true });
+      await this.emit(daemonEnvelope("/plugd", type, data), { idGenerated: true });
     } catch (error) {
       this.#log(`could not record system event ${type}: ${(error as Error).message}`);
     }
@@ -329,22 +290,4 @@ export class HookBus implements PluginEvents {
   async #reconcileCron(): Promise<void> {
     this.#cron.reconcile(await this.#host.enabled());
   }
-}
-
-function envelope(source: string, type: string, data: unknown): CloudEvent {
-  return {
-    specversion: "1.0",
-    id: newEventId(),
-    source,
-    type,
-    time: new Date().toISOString(),
-    datacontenttype: "application/json",
-    data: data ?? null,
-  };
-}
-
-function sorted(results: DeliveryResult[]): DeliveryResult[] {
-  return [...results].sort((a, b) =>
-    a.plugin < b.plugin ? -1 : a.plugin > b.plugin ? 1 : a.hook < b.hook ? -1 : 1
-  );
 }

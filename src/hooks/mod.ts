@@ -1,5 +1,6 @@
 /** The hook bus: durable CloudEvents, actions, filters, gates, plugin routes and cron. */
-export { type EmitResult, HookBus, type HookBusOptions } from "./hook_bus.ts";
+export { HookBus } from "./hook_bus.ts";
+export type { EmitResult, HookBusOptions } from "./hook_bus_options.ts";
 export { validateCloudEvent } from "./cloud_event.ts";
 export { newEventId } from "./event_id.ts";
 export { storedEnvelope } from "./event_store.ts";

@@ -105,3 +105,10 @@ export function toResult(row: DeliveryRow): DeliveryResult {
     ...(row.error !== null ? { error: row.error } : {}),
   };
 }
+
+/** Results ordered by plugin, then hook (the order `?wait=true` answers in). */
+export function sortedResults(results: DeliveryResult[]): DeliveryResult[] {
+  return [...results].sort((a, b) =>
+    a.plugin < b.plugin ? -1 : a.plugin > b.plugin ? 1 : a.hook < b.hook ? -1 : 1
+  );
+}
