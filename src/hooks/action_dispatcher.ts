@@ -5,27 +5,27 @@
  * are parked: nothing is attempted or written for them until they run again. A periodic sweep
  * picks up pending rows nobody is working on (also at start: recovery pages through them all).
  */
-import { PluginCallError, PluginTimeoutError, PluginUnavailableError } from "../runtime/mod.ts";
 import type { Store } from "../store/mod.ts";
-import { type DeliveryJob, deliveryKey, DeliveryLane, keyOf } from "./delivery_lane.ts";
+import { type DeliveryJob, DeliveryLane, keyOf } from "./delivery_lane.ts";
 import {
   type Accepted,
+  backoffMs,
   DISPATCH_LIMITS,
   type DispatchLimits,
+  failureOf,
+  ms,
   parkedResult,
   type RetryPolicy,
+  tenantOf,
 } from "./dispatch_policy.ts";
 import type { DeliveryRow } from "./event_store.ts";
-import { loadEnvelopes, pendingByPlugin, pendingPage } from "./pending_deliveries.ts";
+import { pendingByPlugin } from "./pending_deliveries.ts";
+import { refillLane } from "./lane_refill.ts";
 import { boundResultText } from "./bounded_result.ts";
 import type { ResultWriter } from "./result_writer.ts";
 import { toResult, Trackers } from "./trackers.ts";
-import type { CloudEvent, HookHost } from "./types.ts";
+import type { HookHost } from "./types.ts";
 import { contextWith, endSpan, startSpan, TRACING, withContext } from "../tracing/mod.ts";
-
-export { toResult };
-export type { DeliveryJob };
-export { type Accepted, DISPATCH_LIMITS, type DispatchLimits, type RetryPolicy };
 
 /** See the module doc. */
 export class ActionDispatcher {
@@ -69,7 +69,7 @@ export class ActionDispatcher {
   async stop(deadlineMs = 3000): Promise<void> {
     this.#running = false;
     if (this.#sweepTimer !== null) clearInterval(this.#sweepTimer);
-    for (const lane of this.#lanes.values()) this.#clearRetry(lane);
+    for (const lane of this.#lanes.values()) lane.clearRetry();
     if (this.#inFlight === 0) return;
     this.#idle = Promise.withResolvers<void>();
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -192,57 +192,15 @@ export class ActionDispatcher {
   }
 
   async #refill(lane: DeliveryLane): Promise<void> {
-    lane.refilling = true;
-    lane.deferredDuringRefill = false;
-    try {
-      const { pageRows, bufferJobs, bufferBytes, totalBufferBytes } = this.#limits;
-      const rows = await pendingPage(this.#store, lane.pluginId, lane.cursor, pageRows);
-      const now = Date.now();
-      const room = Math.min(bufferBytes, totalBufferBytes - this.#buffered);
-      const take: { eventId: string; hook: string; attempts: number; bytes: number }[] = [];
-      let bytes = 0;
-      let handled = 0;
-      for (const r of rows) {
-        if (take.length >= bufferJobs || (take.length > 0 && bytes + r.bytes > room)) break;
-        handled++;
-        lane.cursor = r.rowid;
-        const key = deliveryKey(r.eventId, lane.pluginId, r.hook);
-        if (lane.keys.has(key)) continue; // in memory already
-        const queued = this.#writer.queued(key); // an outcome not yet written wins
-        if (queued && queued.status !== "pending") continue;
-        const due = queued?.nextAttemptAt ?? r.nextAttemptAt;
-        if (due > now) {
-          this.#retryAt(lane, due);
-          continue;
-        }
-        take.push({ ...r, attempts: queued?.attempts ?? r.attempts });
-        bytes += r.bytes;
-      }
-      const events = await loadEnvelopes(this.#store, take.map((t) => t.eventId));
-      for (const t of take) {
-        const event = events.get(t.eventId);
-        const job = event &&
-          { event, pluginId: lane.pluginId, hook: t.hook, attempts: t.attempts, bytes: t.bytes };
-        if (
-          job &&
-          lane.offer(
-            job,
-            { ...this.#limits, bufferJobs: Infinity, bufferBytes: Infinity },
-            Infinity,
-          )
-        ) {
-          this.#buffered += job.bytes;
-        }
-      }
-      if (handled === rows.length && rows.length < pageRows && !lane.deferredDuringRefill) {
-        lane.backlog = false;
-      }
-    } catch (error) {
-      this.#log(`cannot read pending deliveries of ${lane.pluginId}: ${(error as Error).message}`);
-      this.#retryAt(lane, Date.now() + 1000);
-    } finally {
-      lane.refilling = false;
-    }
+    await refillLane(lane, {
+      store: this.#store,
+      writer: this.#writer,
+      limits: this.#limits,
+      buffered: () => this.#buffered,
+      addBuffered: (bytes) => this.#buffered += bytes,
+      retryAt: (at) => this.#retryAt(lane, at),
+      log: this.#log,
+    });
     this.#pump(lane);
   }
 
@@ -277,22 +235,13 @@ export class ActionDispatcher {
         nextAttemptAt: 0,
       };
     } catch (error) {
-      const message = (error as Error)?.message ?? String(error);
       const durationMs = ms(started);
-      const final = (status: DeliveryRow["status"], text: string): DeliveryRow => ({
-        ...base,
-        status,
-        durationMs,
-        result: undefined,
-        error: text,
-        nextAttemptAt: 0,
-      });
-      if (error instanceof PluginCallError) row = final("error", message);
-      else if (error instanceof PluginTimeoutError) row = final("timeout", message);
-      else if (!this.#running) {
+      const failure = failureOf(error, attempts, this.#running, this.#retry);
+      const fields = { ...base, durationMs, result: undefined, error: failure.error };
+      if (failure.status === "stopping") {
         endSpan(span, error, { "plugd.delivery.status": "pending" });
         return; // stopping: the row stays pending, delivered after restart
-      } else if (error instanceof PluginUnavailableError) {
+      } else if (failure.status === "unavailable") {
         endSpan(span, error, { "plugd.delivery.status": "unavailable" });
         // Never reached the plugin: not an attempt, nothing written.
         const reason = this.#host.deliverable(job.pluginId);
@@ -302,29 +251,15 @@ export class ActionDispatcher {
         } else this.#retryAt(lane, Date.now() + 1000); // its queue was full: try again soon
         lane.backlog = true;
         return;
-      } else if (attempts < this.#retry.maxAttempts) {
-        const nextAttemptAt = Date.now() +
-          Math.min(30_000, this.#retry.baseDelayMs * 2 ** (attempts - 1));
-        this.#writer.record({
-          ...base,
-          status: "pending",
-          durationMs,
-          result: undefined,
-          error: message,
-          nextAttemptAt,
-        });
+      } else if (failure.status === "retry") {
+        const nextAttemptAt = Date.now() + backoffMs(this.#retry, attempts);
+        this.#writer.record({ ...fields, status: "pending", nextAttemptAt });
         lane.backlog = true;
         this.#retryAt(lane, nextAttemptAt);
         endSpan(span, error, { "plugd.delivery.status": "retry" });
         return;
-      } else {
-        row = final(
-          "failed",
-          `gave up after ${attempts} attempts: each ended without an answer from the plugin ` +
-            `(its process exited or was stopped during the call; delivery.crash_retries = ` +
-            `${this.#retry.maxAttempts - 1}); last: ${message}`,
-        );
       }
+      row = { ...fields, status: failure.status, nextAttemptAt: 0 };
     }
     this.#writer.record(row, keyOf(job));
     if (span) {
@@ -353,7 +288,7 @@ export class ActionDispatcher {
   #park(lane: DeliveryLane, reason: string): void {
     if (lane.parked === null) this.#log(`deliveries to ${lane.pluginId} parked: ${reason}`);
     lane.parked = reason;
-    this.#clearRetry(lane);
+    lane.clearRetry();
     for (const job of lane.dropBuffer()) {
       this.#buffered -= job.bytes;
       this.trackers.finish(job.event.id, parkedResult(job, reason));
@@ -361,30 +296,6 @@ export class ActionDispatcher {
   }
 
   #retryAt(lane: DeliveryLane, at: number): void {
-    if (lane.retryAt !== null && lane.retryAt <= at) return;
-    this.#clearRetry(lane);
-    lane.retryAt = at;
-    lane.retryTimer = setTimeout(() => {
-      lane.retryTimer = null;
-      lane.retryAt = null;
-      lane.rewind();
-      this.#pump(lane);
-    }, Math.max(0, at - Date.now()));
-    Deno.unrefTimer(lane.retryTimer);
+    lane.retryAtLeast(at, () => this.#pump(lane));
   }
-
-  #clearRetry(lane: DeliveryLane): void {
-    if (lane.retryTimer !== null) clearTimeout(lane.retryTimer);
-    lane.retryTimer = null;
-    lane.retryAt = null;
-  }
-}
-
-function ms(started: number): number {
-  return Math.round((performance.now() - started) * 1000) / 1000;
-}
-
-/** The event's `tenant` attribute (checked at intake), or null. */
-function tenantOf(event: CloudEvent): string | null {
-  return typeof event.tenant === "string" ? event.tenant : null;
 }

@@ -118,6 +118,30 @@ export class DeliveryLane {
     return dropped;
   }
 
+  /**
+   * Runs `onDue` at `at` (ms since the epoch), after reading the backlog again from the start,
+   * unless a retry falls due at or before `at` already.
+   */
+  retryAtLeast(at: number, onDue: () => void): void {
+    if (this.retryAt !== null && this.retryAt <= at) return;
+    this.clearRetry();
+    this.retryAt = at;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.retryAt = null;
+      this.rewind();
+      onDue();
+    }, Math.max(0, at - Date.now()));
+    Deno.unrefTimer(this.retryTimer);
+  }
+
+  /** Cancels the retry timer, if any. */
+  clearRetry(): void {
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.retryAt = null;
+  }
+
   /** Reads the backlog again from the start (retries fell due, or the plugin runs again). */
   rewind(): void {
     this.cursor = 0;

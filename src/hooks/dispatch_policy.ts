@@ -2,6 +2,7 @@
  * The dispatcher's policy and shapes: retry policy, memory and timing limits with their defaults,
  * what an accepted event carries, and the answer a waiting caller gets for a parked delivery.
  */
+import { PluginCallError, PluginTimeoutError, PluginUnavailableError } from "../runtime/mod.ts";
 import type { DeliveryJob, LaneLimits } from "./delivery_lane.ts";
 import type { Context } from "../tracing/mod.ts";
 import type { CloudEvent, DeliveryResult, Subscriber } from "./types.ts";
@@ -57,4 +58,48 @@ export function parkedResult(job: DeliveryJob, reason: string): DeliveryResult {
     duration_ms: null,
     error: `parked: ${reason}; delivered when the plugin runs again`,
   };
+}
+
+/** How long a delivery waits before attempt `attempts + 1`: doubled per attempt, at most 30 s. */
+export function backoffMs(retry: RetryPolicy, attempts: number): number {
+  return Math.min(30_000, retry.baseDelayMs * 2 ** (attempts - 1));
+}
+
+/**
+ * What a delivery's call that threw comes to: an outcome to record (`error`, `timeout`, or
+ * `failed` once the retries are spent), nothing while the dispatcher stops (`stopping`: the row
+ * stays pending), no attempt (`unavailable`: the call never reached the plugin), or another
+ * attempt later (`retry`: the plugin never answered, e.g. its process exited during the call).
+ */
+export function failureOf(
+  error: unknown,
+  attempts: number,
+  running: boolean,
+  retry: RetryPolicy,
+): {
+  status: "error" | "timeout" | "failed" | "stopping" | "unavailable" | "retry";
+  error: string;
+} {
+  const message = (error as Error)?.message ?? String(error);
+  if (error instanceof PluginCallError) return { status: "error", error: message };
+  if (error instanceof PluginTimeoutError) return { status: "timeout", error: message };
+  if (!running) return { status: "stopping", error: message };
+  if (error instanceof PluginUnavailableError) return { status: "unavailable", error: message };
+  if (attempts < retry.maxAttempts) return { status: "retry", error: message };
+  return {
+    status: "failed",
+    error: `gave up after ${attempts} attempts: each ended without an answer from the plugin ` +
+      `(its process exited or was stopped during the call; delivery.crash_retries = ` +
+      `${retry.maxAttempts - 1}); last: ${message}`,
+  };
+}
+
+/** Milliseconds since `started` (a `performance.now()`), to the microsecond. */
+export function ms(started: number): number {
+  return Math.round((performance.now() - started) * 1000) / 1000;
+}
+
+/** The event's `tenant` attribute (checked at intake), or null. */
+export function tenantOf(event: CloudEvent): string | null {
+  return typeof event.tenant === "string" ? event.tenant : null;
 }

@@ -1,7 +1,8 @@
 /** The hook bus (SPEC §7): durable events, actions, filters, gates, cron. */
 import type { PluginEvents } from "../plugins/mod.ts";
 import type { Store } from "../store/mod.ts";
-import { ActionDispatcher, type RetryPolicy, toResult } from "./action_dispatcher.ts";
+import { ActionDispatcher } from "./action_dispatcher.ts";
+import type { RetryPolicy } from "./dispatch_policy.ts";
 import { type CronJobStatus, CronScheduler } from "./cron_scheduler.ts";
 import { pruneEvents, readEvent } from "./event_store.ts";
 import { type EventFilter, type EventPage, listEvents } from "./event_query.ts";
@@ -12,7 +13,7 @@ import { type GateOutcome, runGate } from "./gate_vote.ts";
 import { IntakeQueue } from "./intake_queue.ts";
 import { ResultWriter } from "./result_writer.ts";
 import { SubscriptionIndex } from "./subscriptions.ts";
-import { sortedResults } from "./trackers.ts";
+import { sortedResults, toResult } from "./trackers.ts";
 import { daemonEnvelope } from "./cloud_event.ts";
 import type { EmitResult, HookBusOptions } from "./hook_bus_options.ts";
 import type { CloudEvent, EventView, HookHost, Subscriber } from "./types.ts";

@@ -1,7 +1,7 @@
 /** What `HookBus` is built from, and what its `emit()` answers. */
 import type { InStatement } from "@libsql/client";
 import type { Store } from "../store/mod.ts";
-import type { DispatchLimits, RetryPolicy } from "./action_dispatcher.ts";
+import type { DispatchLimits, RetryPolicy } from "./dispatch_policy.ts";
 import type { CloudEvent, DeliveryResult, HookHost } from "./types.ts";
 
 /** Options of `HookBus`. */

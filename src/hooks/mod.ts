@@ -23,12 +23,8 @@ export { type GateOutcome, type GateVote, runGate } from "./gate_vote.ts";
 export { GatePolicies, type GatePolicy } from "./gate_policies.ts";
 export { type CronJobStatus, CronScheduler } from "./cron_scheduler.ts";
 export { IntakeQueue, type IntakeQueueOptions } from "./intake_queue.ts";
-export {
-  ActionDispatcher,
-  DISPATCH_LIMITS,
-  type DispatchLimits,
-  type RetryPolicy,
-} from "./action_dispatcher.ts";
+export { ActionDispatcher } from "./action_dispatcher.ts";
+export { DISPATCH_LIMITS, type DispatchLimits, type RetryPolicy } from "./dispatch_policy.ts";
 export {
   fromRouteResult,
   MAX_ROUTE_BODY,
