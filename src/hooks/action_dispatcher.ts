@@ -13,10 +13,10 @@ import {
   DISPATCH_LIMITS,
   type DispatchLimits,
   failureOf,
+  invokeDelivery,
   ms,
   parkedResult,
   type RetryPolicy,
-  tenantOf,
 } from "./dispatch_policy.ts";
 import type { DeliveryRow } from "./event_store.ts";
 import { pendingByPlugin } from "./pending_deliveries.ts";
@@ -221,8 +221,9 @@ export class ActionDispatcher {
     let row: DeliveryRow;
     try {
       const result = await (span
-        ? withContext(traced, () => this.#invoke(job))
-        : this.#invoke(job));
+        ? withContext(traced, () =>
+          invokeDelivery(this.#host, job))
+        : invokeDelivery(this.#host, job));
       // The waiting caller and the stored copy get the same bounded value (its JSON made once).
       const bounded = boundResultText(result);
       row = {
@@ -275,14 +276,6 @@ export class ActionDispatcher {
     }
     // The API's shape of the result only for a caller that waits for it (`?wait=true`).
     if (this.trackers.waits(row.eventId)) this.trackers.finish(row.eventId, toResult(row));
-  }
-
-  /** The plugin's call of one delivery (recorded as an execution of its event and attempt). */
-  #invoke(job: DeliveryJob): Promise<unknown> {
-    return this.#host.invoke(job.pluginId, "action", job.hook, job.event, {
-      record: { eventId: job.event.id, attempt: job.attempts + 1 },
-      tenant: tenantOf(job.event),
-    });
   }
 
   #park(lane: DeliveryLane, reason: string): void {

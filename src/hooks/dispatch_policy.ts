@@ -5,7 +5,7 @@
 import { PluginCallError, PluginTimeoutError, PluginUnavailableError } from "../runtime/mod.ts";
 import type { DeliveryJob, LaneLimits } from "./delivery_lane.ts";
 import type { Context } from "../tracing/mod.ts";
-import type { CloudEvent, DeliveryResult, Subscriber } from "./types.ts";
+import type { CloudEvent, DeliveryResult, HookHost, Subscriber } from "./types.ts";
 
 /** Retry policy for deliveries the plugin never answered (it exited or was stopped mid-call). */
 export interface RetryPolicy {
@@ -102,4 +102,12 @@ export function ms(started: number): number {
 /** The event's `tenant` attribute (checked at intake), or null. */
 export function tenantOf(event: CloudEvent): string | null {
   return typeof event.tenant === "string" ? event.tenant : null;
+}
+
+/** The plugin's call of one delivery (recorded as an execution of its event and attempt). */
+export function invokeDelivery(host: HookHost, job: DeliveryJob): Promise<unknown> {
+  return host.invoke(job.pluginId, "action", job.hook, job.event, {
+    record: { eventId: job.event.id, attempt: job.attempts + 1 },
+    tenant: tenantOf(job.event),
+  });
 }
