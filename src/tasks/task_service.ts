@@ -152,22 +152,17 @@ export class TaskService {
       await checkTaskTenant(this.#tenants, tenant, { pluginId: processor.pluginId, type });
     }
     const input = taskInputJson(request.input);
-    const priority = request.priority ?? 0;
-    const task = { id: newEventId(), tenant, input, priority, createdAt: Date.now() };
-    const known = this.#lane(type).known;
-    known.inserting();
-    let done;
-    try {
-      done = await this.#inserter.submit({
-        ...task,
-        type,
-        pluginId: processor.pluginId,
-        idempotencyKey: request.idempotency_key ?? null,
-        actor,
-      });
-    } finally {
-      known.inserted(done && !done.duplicate ? task : null);
-    }
+    const done = await this.#inserter.submit({
+      id: newEventId(),
+      type,
+      pluginId: processor.pluginId,
+      tenant,
+      priority: request.priority ?? 0,
+      idempotencyKey: request.idempotency_key ?? null,
+      input,
+      actor,
+      createdAt: Date.now(),
+    });
     if (!done.duplicate) void this.#pump(type);
     return done;
   }
@@ -230,11 +225,7 @@ export class TaskService {
         `Task "${id}" is already ${view.status}; only queued or running tasks can be cancelled`,
       );
     }
-    const known = this.#lane(view.type).known;
-    // A failed cancel may have taken the task out of `known`: the table is the truth again.
-    if (
-      await cancelQueued(this.#store, id, known).catch((e) => (known.drop(), Promise.reject(e)))
-    ) {
+    if (await cancelQueued(this.#store, id)) {
       this.#wake(id);
       return await this.get(id);
     }
@@ -248,8 +239,7 @@ export class TaskService {
 
   #lane(type: string): TaskLane {
     let lane = this.#lanes.get(type);
-    // A database other hosts share (a remote URL): their inserts never pass here.
-    if (!lane) this.#lanes.set(type, lane = new TaskLane(this.#store.url.startsWith("file:")));
+    if (!lane) this.#lanes.set(type, lane = new TaskLane());
     return lane;
   }
 
@@ -273,19 +263,11 @@ export class TaskService {
         if (!processor || !this.#running) return; // queued until a processor is enabled
         const room = processor.settings.concurrency - lane.running.size;
         if (room <= 0) return;
-        const known = lane.known.complete;
-        if (known && lane.known.size === 0) return; // nothing queued: no need to look
-        if (!known) lane.known.claimBegins();
-        const claimed = await claimTasks(this.#store, type, room, processor.pluginId, lane.known);
+        const claimed = await claimTasks(this.#store, type, room, processor.pluginId);
         for (const task of claimed) this.#start(lane, processor, task);
-        if (known) continue;
-        const short = claimed.length < room;
-        if (short) await this.#schedule(type, lane);
-        const empty = short && lane.mayHaveDelayed() === null;
-        lane.known.claimEnds(empty ? claimed.map((t) => t.id) : null);
+        if (claimed.length < room) await this.#schedule(type, lane);
       } while (lane.again);
     } catch (error) {
-      lane.known.drop(); // a claim that failed may have taken tasks from it
       this.#log(`tasks of type ${type}: ${(error as Error).message}`);
       this.#retryLater(type, lane, 1000);
     } finally {
