@@ -12,6 +12,7 @@ import { createHash } from "node:crypto";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { api, installAndEnable } from "./_socket_api.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 
 const OPTS = { sanitizeOps: false, sanitizeResources: false } as const;
@@ -21,27 +22,6 @@ const COUNTER = new URL("../fixtures/lifecycle/counter-v1", import.meta.url).pat
 /** Where Deno would look for its compiled copy of a plugin module `extra.ts`. */
 const ADDED = "cache/gen/file/plugin/extra.ts.js";
 const CODE_CACHE = "cache/v8_code_cache_v2";
-
-async function api(d: TestDaemon, method: string, path: string, body?: unknown) {
-  const res = await d.fetchSocket(path, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  const json = (res.headers.get("content-type") ?? "").includes("json");
-  return { status: res.status, body: json ? JSON.parse(text) : null, text };
-}
-
-async function installAndEnable(d: TestDaemon, source: string, id: string): Promise<void> {
-  const install = await api(d, "POST", "/v1/plugins", { source });
-  assert.equal(install.status, 201, install.text);
-  const grant = await api(d, "POST", `/v1/plugins/${id}/grant`, {
-    permissions: install.body.requested,
-  });
-  assert.equal(grant.status, 200, grant.text);
-  assert.equal((await api(d, "POST", `/v1/plugins/${id}/enable`)).status, 200);
-}
 
 /** The plugin answers its route: it started and runs its own code. */
 function answers(d: TestDaemon): Promise<boolean> {

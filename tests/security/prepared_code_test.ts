@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { api, installAndEnable } from "./_socket_api.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 
 const OPTS = { sanitizeOps: false, sanitizeResources: false } as const;
@@ -16,27 +17,6 @@ const ECHO = new URL("../fixtures/plugins/echo", import.meta.url).pathname;
 const COUNTER = new URL("../fixtures/lifecycle/counter-v1", import.meta.url).pathname;
 /** What the changed runtime module does first: say so on stderr, which the plugin's log keeps. */
 const MARK = "runtime-was-changed";
-
-async function api(d: TestDaemon, method: string, path: string, body?: unknown) {
-  const res = await d.fetchSocket(path, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  const json = (res.headers.get("content-type") ?? "").includes("json");
-  return { status: res.status, body: json ? JSON.parse(text) : null, text };
-}
-
-async function installAndEnable(d: TestDaemon, source = ECHO, id = "echo"): Promise<void> {
-  const install = await api(d, "POST", "/v1/plugins", { source });
-  assert.equal(install.status, 201, install.text);
-  const grant = await api(d, "POST", `/v1/plugins/${id}/grant`, {
-    permissions: install.body.requested,
-  });
-  assert.equal(grant.status, 200, grant.text);
-  assert.equal((await api(d, "POST", `/v1/plugins/${id}/enable`)).status, 200);
-}
 
 /** Prepends a stderr line to the prepared runtime module; returns plugd's own text. */
 async function changeRuntime(runtime: string): Promise<string> {
@@ -87,7 +67,7 @@ Deno.test(
     const runtime = join(prepared, "runtime.js");
     let original: string;
     try {
-      await installAndEnable(first);
+      await installAndEnable(first, ECHO, "echo");
       await answers(first);
       original = await Deno.readTextFile(runtime);
     } finally {
@@ -119,7 +99,7 @@ Deno.test(
   async () => {
     await using d = await startDaemon();
     const runtime = join(d.stateDir, "prepared/echo/1.0.0/runtime.js");
-    await installAndEnable(d);
+    await installAndEnable(d, ECHO, "echo");
     await answers(d);
     const { pid } = await stats(d, "echo");
     assert.ok(pid, "a running process");
