@@ -35,8 +35,8 @@ export class LogSync {
 
   /**
    * Syncs the log's data (and its size) to the disk. The file is opened on first use and again
-   * should the path name another file (SQLite deletes the log when its last connection closes), so the sync is
-   * always of the log the last commit was written to. No log file at the path fails the sync
+   * should the path name another file (SQLite deletes the log when its last connection closes), so
+   * the sync is always of the log the last commit was written to. No log file at the path fails the sync
    * (the commit is then not known to be durable).
    *
    * The sync of the open file is handed to the pool first and the path checked while it runs:
