@@ -8,6 +8,7 @@ import type { SandboxInfo } from "./detect_sandbox.ts";
 import { PluginPrepareError } from "./errors.ts";
 import { checkedBefore, recordChecked, typeCheckKey } from "./check_cache.ts";
 import { finishModuleCache } from "./finish_module_cache.ts";
+import { dropTypeCheckLeftovers } from "./_type_check_leftovers.ts";
 import { checkModuleGraph } from "./module_graph.ts";
 import { preparedCodeRecord } from "./prepared_code.ts";
 import { SDK_DIR, SHIM_DIR } from "./runtime_dirs.ts";
@@ -236,6 +237,8 @@ export async function preparePlugin(o: PreparePluginOptions): Promise<PreparedPl
       await deno(["check", ...checkArgs, entryUrl]);
       if (key) await recordChecked(o.checkCacheDir!, key);
     }
+    // No start reads what the check leaves, and the marker records every file the folder holds.
+    await dropTypeCheckLeftovers(preparedDir);
   }
   // Last, once no step writes the cache any more: usable read-only, with no log to replay.
   await finishModuleCache(join(preparedDir, "cache"));
