@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { digestDir } from "./integrity.ts";
+import { createHash } from "node:crypto";
+import { digestDir, SYNC_READ_MAX_BYTES } from "./integrity.ts";
 
 /** Files of every kind the digest covers: nested, binary, non-ASCII names, a symlink. */
 async function sampleFolder(): Promise<string> {
@@ -40,6 +41,22 @@ Deno.test("digestDir: a changed byte, a file turned into a symlink or a new file
     assert.notEqual(link, byte);
     await Deno.writeTextFile(`${dir}/lib/deep/extra.ts`, "");
     assert.notEqual(await digestDir(dir), link);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("digestDir: files above the synchronous read's limit hash as those below it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "plugd-digest-" });
+  try {
+    const big = new Uint8Array(SYNC_READ_MAX_BYTES + 1).fill(7);
+    await Deno.writeFile(`${dir}/big.bin`, big);
+    await Deno.writeFile(`${dir}/small.bin`, big.subarray(0, 10));
+    const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+    const expected = createHash("sha256")
+      .update(`"big.bin" ${sha(big)}\n"small.bin" ${sha(big.subarray(0, 10))}\n`)
+      .digest("hex");
+    assert.equal(await digestDir(dir), expected);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
