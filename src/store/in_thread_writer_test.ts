@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { InStatement } from "@libsql/client";
 import { argumentSize, InThreadWriter } from "./_in_thread_writer.ts";
-import { openStore } from "./store.ts";
+import { openStore } from "./open_store.ts";
 
 async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createClient } from "@libsql/client";
 import { migrate } from "./migrate.ts";
 import { MIGRATIONS } from "./migrations/mod.ts";
-import { openStore } from "./store.ts";
+import { openStore } from "./open_store.ts";
 
 async function tempDbUrl(): Promise<{ url: string; dir: string }> {
   const dir = await Deno.makeTempDir({ prefix: "plugd-store-" });

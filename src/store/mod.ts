@@ -1,12 +1,6 @@
 /** State in libSQL: connection, serialized writes, versioned migrations. */
-export {
-  openStore,
-  Store,
-  type StoreOptions,
-  type StoreProblem,
-  type WriteBatch,
-  type WriteOptions,
-} from "./store.ts";
+export { Store, type StoreProblem, type WriteBatch, type WriteOptions } from "./store.ts";
+export { openStore, type StoreOptions } from "./open_store.ts";
 export { StoreFullError, StoreUnavailableError } from "./errors.ts";
 export { migrate } from "./migrate.ts";
 export { MIGRATIONS } from "./migrations/mod.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { openStore } from "./store.ts";
+import { openStore } from "./open_store.ts";
 
 Deno.test("openStore({writerThread}) commits through its writer (a file: in-thread, its log synced); reads see each commit", async () => {
   const dir = await Deno.makeTempDir({ prefix: "plugd-store-" });

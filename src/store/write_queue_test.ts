@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { openStore } from "./store.ts";
+import { openStore } from "./open_store.ts";
 
 async function withStore(
   test: (store: Awaited<ReturnType<typeof openStore>>, commits: number[]) => Promise<void>,
