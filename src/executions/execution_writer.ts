@@ -4,27 +4,10 @@
  * Records are observability, not state: when the database cannot keep up, the oldest waiting
  * rows are dropped and counted rather than slowing plugins down.
  */
-import type { InStatement, InValue } from "@libsql/client";
 import type { Store } from "../store/mod.ts";
+import { type ExecutionRow, insertExecutionStatements } from "./execution_rows.ts";
 
-/** One row of `executions`, ready to insert. */
-export interface ExecutionRow {
-  plugin: string;
-  kind: string;
-  name: string;
-  tenant: string | null;
-  status: string;
-  attempt: number;
-  startedAt: number;
-  durationMs: number | null;
-  error: string | null;
-  input: string | null;
-  output: string | null;
-  eventId: string | null;
-  taskId: string | null;
-  actor: string | null;
-  detail: string | null;
-}
+export type { ExecutionRow };
 
 /** Options of {@linkcode ExecutionWriter}. */
 export interface ExecutionWriterOptions {
@@ -36,41 +19,6 @@ export interface ExecutionWriterOptions {
   maxQueued?: number;
   /** @default console.error */
   log?: (message: string) => void;
-}
-
-const COLUMNS = "plugin_id, kind, name, tenant, status, attempt, started_at, duration_ms, " +
-  "error, input, output, event_id, task_id, actor, detail";
-const WIDTH = 15;
-const ROWS_PER_STATEMENT = 100;
-
-/** The INSERT statements of `rows` (multi-row, a few hundred parameters each). */
-export function insertExecutionStatements(rows: ExecutionRow[]): InStatement[] {
-  const out: InStatement[] = [];
-  const one = `(${new Array(WIDTH).fill("?").join(", ")})`;
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-    out.push({
-      sql: `INSERT INTO executions (${COLUMNS}) VALUES ${chunk.map(() => one).join(", ")}`,
-      args: chunk.flatMap((r): InValue[] => [
-        r.plugin,
-        r.kind,
-        r.name,
-        r.tenant,
-        r.status,
-        r.attempt,
-        r.startedAt,
-        r.durationMs,
-        r.error,
-        r.input,
-        r.output,
-        r.eventId,
-        r.taskId,
-        r.actor,
-        r.detail,
-      ]),
-    });
-  }
-  return out;
 }
 
 /** See the module doc. */

@@ -11,6 +11,7 @@ export {
   NO_SECRETS,
   preview,
   PREVIEW_MAX,
+  previewText,
   REDACTED,
   type Redaction,
   redactionOf,

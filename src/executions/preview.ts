@@ -1,7 +1,10 @@
 /**
- * Size-capped JSON previews with secrets redacted. The walk stops once the budget is spent, so a
- * 1 MiB payload costs about as much as a 4 KiB one, and secrets are replaced inside each string
- * before it is cut, so a preview never ends in half a secret.
+ * Size-capped JSON previews with secrets redacted. A value whose JSON text fits the budget and
+ * shows no redacted key, no secret and no nesting past the walk's limit is previewed as that text
+ * (`JSON.stringify`, native: most calls' values). Any other goes through the walk, which stops
+ * once the budget is spent, so a 1 MiB payload costs about as much as a 4 KiB one, and replaces
+ * secrets inside each string before it is cut, so a preview never ends in half a secret. Both give
+ * the text `JSON.stringify` would (`toJSON` applied, what a plugin receives), redacted and cut.
  */
 
 /** What a preview hides: values of these keys at any depth, and these exact strings anywhere. */
@@ -76,6 +79,92 @@ export interface Preview {
   truncated: boolean;
 }
 
+/** Objects nested deeper than this are shown as `"[…]"`. */
+const MAX_DEPTH = 32;
+
+/** What the text check looks for: `"key":` in the lower-cased text, secrets in the text. */
+interface Needles {
+  keys: RegExp | null;
+  values: RegExp | null;
+}
+
+const NEEDLES = new WeakMap<Redaction, Needles | null>();
+
+/** Whether `s` appears as itself in JSON text (nothing in it is escaped). */
+function verbatim(s: string): boolean {
+  return s.isWellFormed() && JSON.stringify(s).length === s.length + 2;
+}
+
+/** One pattern finding any of `texts` (null for none): one search instead of one per text. */
+function anyOf(texts: readonly string[]): RegExp | null {
+  if (texts.length === 0) return null;
+  return new RegExp(texts.map((t) => t.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")).join("|"));
+}
+
+/**
+ * The needles of `r`, made once per redaction; null when a key or secret could appear in JSON text
+ * other than as itself (escaped characters; a key outside printable ASCII, whose lower case could
+ * depend on its neighbours): such redactions always take the walk.
+ */
+function needlesOf(r: Redaction): Needles | null {
+  let n = NEEDLES.get(r);
+  if (n === undefined) {
+    const keys = [...r.keys];
+    n = keys.every((k) => /^[\x20-\x7e]*$/.test(k) && verbatim(k)) && r.values.every(verbatim)
+      ? { keys: anyOf(keys.map((k) => `"${k}":`)), values: anyOf(r.values) }
+      : null;
+    NEEDLES.set(r, n);
+  }
+  return n;
+}
+
+/** Whether JSON `text` nests objects and arrays deeper than the walk shows. */
+function tooDeep(text: string): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > MAX_DEPTH + 1) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
+
+/**
+ * `JSON.stringify(value)` when it is the preview as it is: it fits `max` and shows no redacted key
+ * (compared in lower case, as the walk does), no secret value, no nesting past `MAX_DEPTH`.
+ * Null when the walk must make it (cycles and bigints throw here, and go there too).
+ */
+function asIs(value: unknown, r: Redaction, max: number): string | null {
+  const needles = needlesOf(r);
+  if (needles === null) return null;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return null;
+  }
+  if (typeof text !== "string" || text.length > max) return null;
+  if (needles.keys?.test(text.toLowerCase()) || needles.values?.test(text)) return null;
+  // 34 nested openings take 68 characters with their closings.
+  if (text.length >= 2 * (MAX_DEPTH + 2) && tooDeep(text)) return null;
+  return text;
+}
+
+/** What `JSON.stringify` turns a value into before writing it (`toJSON`, boxed primitives). */
+function jsonValue(v: unknown, key: string): unknown {
+  if (typeof v !== "object" || v === null) return v;
+  const toJSON = (v as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === "function") v = toJSON.call(v, key);
+  if (v instanceof Number || v instanceof String || v instanceof Boolean) return v.valueOf();
+  return v;
+}
+
 /**
  * JSON text of `value`, at most `max` characters (then cut and ending in `…`), with redacted keys'
  * values and secret strings shown as `********`. `undefined` gives null.
@@ -91,6 +180,29 @@ export function preview(
   max = PREVIEW_MAX,
 ): Preview | null {
   if (value === undefined) return null;
+  const text = asIs(value, redaction, max);
+  return text !== null ? { text, truncated: false } : walkPreview(value, redaction, max);
+}
+
+/**
+ * The text of {@linkcode preview} alone (what a record stores), or null for `undefined`.
+ *
+ * @example
+ * ```ts
+ * previewText({ ok: true }); // '{"ok":true}'
+ * ```
+ */
+export function previewText(
+  value: unknown,
+  redaction: Redaction = NO_SECRETS,
+  max = PREVIEW_MAX,
+): string | null {
+  if (value === undefined) return null;
+  return asIs(value, redaction, max) ?? walkPreview(value, redaction, max).text;
+}
+
+/** The walk: writes JSON text piece by piece, redacting, until the budget is spent. */
+function walkPreview(value: unknown, redaction: Redaction, max: number): Preview {
   const out: string[] = [];
   let used = 0;
   let cut = false;
@@ -107,7 +219,8 @@ export function preview(
     return true;
   };
   const seen = new Set<object>();
-  const walk = (v: unknown, depth: number): boolean => {
+  const walk = (raw: unknown, depth: number, key: string): boolean => {
+    const v = jsonValue(raw, key);
     if (v === null || v === undefined || typeof v === "function" || typeof v === "symbol") {
       return put("null");
     }
@@ -119,32 +232,32 @@ export function preview(
     if (typeof v === "number") return put(Number.isFinite(v) ? String(v) : "null");
     if (typeof v === "boolean") return put(String(v));
     if (typeof v === "bigint") return put(String(v));
-    if (typeof v !== "object" || seen.has(v) || depth > 32) return put('"[…]"');
+    if (typeof v !== "object" || seen.has(v) || depth > MAX_DEPTH) return put('"[…]"');
     seen.add(v);
     try {
       if (Array.isArray(v)) {
         if (!put("[")) return false;
         for (let i = 0; i < v.length; i++) {
-          if ((i > 0 && !put(",")) || !walk(v[i], depth + 1)) return false;
+          if ((i > 0 && !put(",")) || !walk(v[i], depth + 1, String(i))) return false;
         }
         return put("]");
       }
       if (!put("{")) return false;
       let first = true;
       for (const [k, x] of Object.entries(v)) {
-        if (x === undefined || typeof x === "function") continue;
+        if (x === undefined || typeof x === "function" || typeof x === "symbol") continue;
         if (!first && !put(",")) return false;
         first = false;
         if (!put(`${JSON.stringify(hide(k, redaction))}:`)) return false;
         const secret = redaction.keys.has(k.toLowerCase()) && x !== null;
-        if (!(secret ? put(JSON.stringify(REDACTED)) : walk(x, depth + 1))) return false;
+        if (!(secret ? put(JSON.stringify(REDACTED)) : walk(x, depth + 1, k))) return false;
       }
       return put("}");
     } finally {
       seen.delete(v);
     }
   };
-  walk(value, 0);
+  walk(value, 0, "");
   const text = out.join("");
   return cut ? { text: `${text}…`, truncated: true } : { text, truncated: false };
 }

@@ -56,3 +56,39 @@ Deno.test("preview() survives cycles and odd values", () => {
   const p = preview(a)!;
   assert.equal(p.text, '{"n":null,"big":10,"self":"[…]"}');
 });
+
+Deno.test("preview() shows what JSON.stringify would: toJSON applied, symbol values left out", () => {
+  const at = new Date(Date.UTC(2026, 0, 2));
+  const value = { at, s: Symbol("x"), n: new Number(2), list: [Symbol("y")] };
+  assert.equal(preview(value)!.text, JSON.stringify(value));
+  // The walk (a secret key sends the value there) shows the same.
+  const r = redactionOf(["token"], []);
+  assert.equal(
+    preview({ ...value, token: "t" }, r)!.text,
+    JSON.stringify({ ...value, token: REDACTED }),
+  );
+});
+
+Deno.test("preview() redacts keys in any case and secrets that JSON escapes", () => {
+  const r = redactionOf(["webhook"], ['a"quoted\\secret']);
+  const p = preview({ WebHook: "https://x", "PASSWORD": "p", t: 'say a"quoted\\secret' }, r)!;
+  assert.deepEqual(JSON.parse(p.text), {
+    WebHook: REDACTED,
+    PASSWORD: REDACTED,
+    t: `say ${REDACTED}`,
+  });
+  // A key outside printable ASCII: compared in lower case all the same.
+  const k = redactionOf(["ÄPI"], []);
+  assert.deepEqual(JSON.parse(preview({ "äpi": 1, "Äpi": 2 }, k)!.text), {
+    "äpi": REDACTED,
+    "Äpi": REDACTED,
+  });
+});
+
+Deno.test("preview() cuts nesting deeper than 32 levels", () => {
+  let deep: unknown = 1;
+  for (let i = 0; i < 40; i++) deep = { d: deep };
+  const text = preview(deep)!.text;
+  assert.ok(text.includes('"[…]"'), text);
+  assert.equal(text.split("{").length - 1, 33);
+});

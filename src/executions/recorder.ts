@@ -11,7 +11,7 @@ import {
   listExecutions,
 } from "./execution_query.ts";
 import { ExecutionWriter, type ExecutionWriterOptions } from "./execution_writer.ts";
-import { NO_SECRETS, preview, type Redaction, redactText } from "./preview.ts";
+import { NO_SECRETS, previewText, type Redaction, redactText } from "./preview.ts";
 import type { CallFacts, CallOutcome, ExecutionRecord, ExecutionStatus } from "./types.ts";
 import { type Step, UsageRollups } from "./usage_rollups.ts";
 import { queryUsage, type Usage } from "./usage_query.ts";
@@ -126,8 +126,6 @@ export class ExecutionRecorder {
     this.usage.record(facts, outcome.startedAt, outcome.durationMs, outcome.status);
     if (this.retention.records === false) return;
     const redaction = this.#redactions.get(facts.plugin) ?? NO_SECRETS;
-    const input = preview(facts.input, redaction);
-    const output = preview(outcome.output, redaction);
     this.#writer.add({
       plugin: facts.plugin,
       kind: facts.kind,
@@ -138,8 +136,8 @@ export class ExecutionRecorder {
       startedAt: Math.round(outcome.startedAt),
       durationMs: Math.round(outcome.durationMs * 1000) / 1000,
       error: outcome.error === undefined ? null : redactText(outcome.error, redaction),
-      input: input?.text ?? null,
-      output: output?.text ?? null,
+      input: previewText(facts.input, redaction),
+      output: previewText(outcome.output, redaction),
       eventId: facts.eventId ?? null,
       taskId: facts.taskId ?? null,
       actor: facts.actor ?? null,

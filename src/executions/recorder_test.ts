@@ -172,3 +172,35 @@ Deno.test("trim() commits nothing when nothing is old, and deletes usage rollups
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("ExecutionRecorder keeps every field of records written with ones that leave them empty", async () => {
+  await using db = await tempStore();
+  const rec = new ExecutionRecorder(db.store, { writer: { lingerMs: 10 } });
+  const t0 = Date.UTC(2026, 0, 1);
+  rec.record({ plugin: "p", kind: "action", name: "a", input: 1 }, {
+    status: "ok",
+    startedAt: t0,
+    durationMs: 1,
+    output: { ok: true },
+  });
+  rec.record({
+    plugin: "p",
+    kind: "task",
+    name: "t",
+    tenant: "acme",
+    taskId: "k1",
+    actor: "socket",
+    detail: { code: 3 },
+  }, { status: "error", startedAt: t0 + 1, durationMs: 2, error: "boom" });
+  await rec.flush();
+  const [full, bare] = (await rec.list({ plugin: "p" })).executions;
+  assert.deepEqual(
+    [full!.tenant, full!.task_id, full!.actor, full!.detail, full!.error, full!.output],
+    ["acme", "k1", "socket", { code: 3 }, "boom", null],
+  );
+  assert.deepEqual(
+    [bare!.tenant, bare!.task_id, bare!.actor, bare!.detail, bare!.error, bare!.output],
+    [null, null, null, null, null, '{"ok":true}'],
+  );
+  await rec.stop();
+});
