@@ -21,10 +21,10 @@ import { type CheckContext, registrySource } from "./package_check.ts";
 import { rolloutGate } from "./rollout_gate.ts";
 import { resolveSecrets } from "./secrets.ts";
 import { selects } from "./targeting.ts";
-import type { DesiredEntry, HostPluginState, PluginStatus } from "./types.ts";
+import type { DesiredEntry, HostPluginState } from "./types.ts";
+import { handInstalled, type StatusWriter, writeHostStatus } from "./host_status.ts";
 
-/** Writes (or deletes, with null) this host's status of a plugin in the bucket. */
-export type StatusWriter = (pluginId: string, status: PluginStatus | null) => Promise<void>;
+export type { StatusWriter };
 
 /** What the agent needs. */
 export interface HostAgentDeps {
@@ -265,8 +265,7 @@ export class HostAgent {
     }
     await this.#status(id, "failed", record, decision.target, reason, entry, decision.attempt);
   }
-
-  async #status(
+  #status(
     id: string,
     state: HostPluginState,
     record: PluginRecord | null,
@@ -275,28 +274,6 @@ export class HostAgent {
     entry: DesiredEntry | null,
     attempt: number,
   ): Promise<void> {
-    const status: PluginStatus = {
-      host: this.#d.settings.hostId,
-      plugin: id,
-      state,
-      version: record?.version ?? null,
-      target,
-      runtime: record?.state ?? null,
-      reason,
-      digest: entry?.digest ?? null,
-      rollout: entry?.plan?.id ?? null,
-      attempt,
-      at: new Date().toISOString(),
-    };
-    const old = this.#d.mirror.statusesOf(id).get(status.host);
-    if (old && JSON.stringify({ ...old, at: "" }) === JSON.stringify({ ...status, at: "" })) return;
-    await this.#d.writeStatus(id, status);
+    return writeHostStatus(this.#d, id, state, record, target, reason, entry, attempt);
   }
-}
-
-/** Why a plugin installed by hand under a fleet-declared id is left alone. */
-function handInstalled(id: string): string {
-  return `"${id}" was installed on this host by hand, not by the fleet, so the fleet does not ` +
-    `take it over; remove it here ("plugd plugin remove ${id}") and the fleet installs the ` +
-    "declared one, or leave this host out of the entry's hosts";
 }
