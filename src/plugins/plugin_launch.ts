@@ -127,17 +127,21 @@ export async function preparedForStart(
 /**
  * Everything a start needs on the host, before the plan: the plugin's uid, its folders, its
  * prepared files for this sandbox mode (prepared again, logged and audited, when they changed
- * since they were written), its `$DATA` volume. Returns the uid.
+ * since they were written), its `$DATA` volume. Returns the uid. `startsNow`: the plugin's
+ * process is spawned right after, and its plan checks the prepared files right before the spawn
+ * ({@linkcode preparedForStart}), so they are not checked here too; a plugin registered to start
+ * on demand has them checked (and prepared again if need be) now, and again at each start.
  */
 export async function readyToLaunch(
   plugin: PluginRecord,
   ctx: Pick<PluginContext, "runtime" | "store" | "log">,
   paths: PluginPaths,
+  startsNow = false,
 ): Promise<number | undefined> {
   const { runtime } = ctx;
   const uid = await runtime.uids?.uidOf(plugin.id);
   await prepareDirs(paths, runtime.sandbox, uid);
-  await checkPrepared(plugin, ctx, paths);
+  if (!startsNow) await checkPrepared(plugin, ctx, paths);
   if (uid !== undefined) await openCodeToPlugin(paths, runtime.sandbox, PREPARED_FOR);
   await runtime.volumes.attach(
     plugin.id,

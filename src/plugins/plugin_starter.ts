@@ -61,7 +61,7 @@ export class PluginStarter {
     const grant = plugin.granted ?? {};
     this.#d.emit.configure(plugin.id, grant.emit ?? [], plugin.manifest.limits);
     const runtime = ctx.runtime;
-    const uid = await readyToLaunch(plugin, ctx, paths);
+    const uid = await readyToLaunch(plugin, ctx, paths, !options.lazy);
     await this.#d.db.prepare({ ...plugin, granted: grant }, paths.pluginDir, ctx.store);
     const config = await configs.forLaunch(plugin);
     this.#d.executions?.setSecrets(plugin.id, secretRedaction(plugin.manifest.config, config));

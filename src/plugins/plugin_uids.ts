@@ -28,8 +28,23 @@ export function storeUids(store: Store, options: StoreUidsOptions): UidAllocator
     });
     return rs.rows[0] === undefined ? undefined : Number(rs.rows[0].uid);
   };
+  // Every allocation read in one query at the first ask (a restart asks for each enabled plugin
+  // in turn, one row read per start otherwise); dropped when a release began or ended meanwhile,
+  // since its row may be in the answer. Later misses are looked up one by one.
+  let loaded: Promise<void> | undefined;
+  let releases = 0;
+  const loadAll = async () => {
+    const before = releases;
+    const rs = await store.execute("SELECT plugin_id, uid FROM plugin_uids");
+    if (releases !== before) return;
+    for (const row of rs.rows) {
+      const id = String(row.plugin_id);
+      if (!cache.has(id)) cache.set(id, Number(row.uid));
+    }
+  };
   return {
     async uidOf(pluginId) {
+      if (!cache.has(pluginId)) await (loaded ??= loadAll().catch(() => {}));
       const known = cache.get(pluginId) ?? await lookup(pluginId);
       if (known !== undefined) return cache.set(pluginId, known), known;
       const uid = await store.write(async () => {
@@ -57,10 +72,18 @@ export function storeUids(store: Store, options: StoreUidsOptions): UidAllocator
       return uid;
     },
     async release(pluginId) {
+      releases++;
       cache.delete(pluginId);
-      await store.write(() => ({
-        statements: [{ sql: "DELETE FROM plugin_uids WHERE plugin_id = ?", args: [pluginId] }],
-      }));
+      try {
+        await store.write(() => ({
+          statements: [{ sql: "DELETE FROM plugin_uids WHERE plugin_id = ?", args: [pluginId] }],
+        }));
+      } finally {
+        // Again once the row is gone: a read that began before the delete committed may have
+        // put it back meanwhile.
+        releases++;
+        cache.delete(pluginId);
+      }
     },
   };
 }

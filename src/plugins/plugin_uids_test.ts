@@ -24,6 +24,34 @@ Deno.test("storeUids() gives each plugin its own uid, the same one every time, s
   }
 });
 
+Deno.test("storeUids() reads every allocation at its first use, never one released meanwhile", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "plugd-uids-" });
+  try {
+    await using store = await openStore(`file:${dir}/plugd.db`);
+    const first = storeUids(store, { range: RANGE });
+    const [a, b] = [await first.uidOf("a"), await first.uidOf("b")];
+    // A new allocator (a restart): its first use reads the table; "a" is released while it does.
+    const again = storeUids(store, { range: RANGE });
+    const asked = again.uidOf("b");
+    await again.release("a");
+    assert.equal(await asked, b);
+    const z = await again.uidOf("z");
+    assert.equal(z, a, "the freed uid is used again");
+    assert.notEqual(await again.uidOf("a"), z, "a released plugin's uid does not come back");
+    // A release begun before the first read, its delete committing while the read runs.
+    const third = storeUids(store, { range: RANGE });
+    const released = third.release("b");
+    const other = third.uidOf("z");
+    await released;
+    assert.equal(await other, z);
+    const y = await third.uidOf("y");
+    assert.equal(y, b, "b's freed uid is used again");
+    assert.notEqual(await third.uidOf("b"), y, "b's uid does not come back to it");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("storeUids() says which setting to change when the range is used up", async () => {
   const dir = await Deno.makeTempDir({ prefix: "plugd-uids-" });
   try {

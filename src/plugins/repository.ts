@@ -71,6 +71,14 @@ export async function findDigest(
   return row ? { id, version: String(row.version), digest: String(row.digest) } : null;
 }
 
+/** Every installed plugin's id and current version, without its manifest (recovery's sweep). */
+export async function installedVersions(
+  store: Store,
+): Promise<Pick<PluginRecord, "id" | "version">[]> {
+  const rs = await store.execute("SELECT id, version FROM plugins ORDER BY id");
+  return rs.rows.map((row) => ({ id: String(row.id), version: String(row.version) }));
+}
+
 /** Every installed plugin, by id. */
 export async function listPlugins(store: Store): Promise<PluginRecord[]> {
   const rs = await store.execute(`${SELECT} ORDER BY p.id`);

@@ -16,10 +16,11 @@ export async function startService(parts: ServiceParts): Promise<void> {
   await settleInterrupted(parts.ctx, parts.db);
   parts.ctx.locks!.open(); // lifecycle requests that arrived meanwhile go ahead now
   parts.executions.start();
+  const all = await listPlugins(parts.ctx.store); // one listing: each row's manifest is parsed
   if (parts.ctx.config.dev) {
-    for (const p of await listPlugins(parts.ctx.store)) parts.reloader.watchSource(p);
+    for (const p of all) parts.reloader.watchSource(p);
   }
-  const enabled = (await listPlugins(parts.ctx.store)).filter((p) => p.state === "enabled");
+  const enabled = all.filter((p) => p.state === "enabled");
   const lazy = (p: PluginRecord) => parts.ctx.config.idleStopMs > 0 && onDemand(p);
   // A start mostly waits on Deno's start-up threads and I/O: two per core keep the cores busy.
   await startInParallel(enabled, (p) => parts.starter.launch(p, { lazy: lazy(p) }), {
