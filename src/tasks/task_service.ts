@@ -6,24 +6,14 @@
  */
 import type { Store } from "../store/mod.ts";
 import { newEventId } from "../hooks/mod.ts";
-import {
-  attemptFinisher,
-  cancelQueued,
-  type ClaimedTask,
-  claimTasks,
-  recoverInterrupted,
-  taskInputJson,
-  taskInserter,
-} from "./task_store.ts";
-import { listTasks, nextDue, queuedTypes, readTask, type TaskFilter } from "./task_reads.ts";
-import { type AttemptContext, runTaskAttempt } from "./task_attempt.ts";
+import { cancelQueued, recoverInterrupted, taskInputJson, taskInserter } from "./task_store.ts";
+import { listTasks, queuedTypes, readTask, type TaskFilter } from "./task_reads.ts";
 import type { TaskHost } from "./task_host.ts";
 import { checkTaskTenant, type TaskTenants } from "./task_tenants.ts";
 import type { FleetTaskQueue } from "./fleet_queue.ts";
 import { FLEET_UNREACHABLE, mergePages, pageSize, type TaskPage } from "./task_page.ts";
-import { type Processor, taskProcessors } from "./processors.ts";
 import { FINAL_STATUSES, TaskError, type TaskView } from "./types.ts";
-import { type RunningAttempt, TaskLane } from "./task_lane.ts";
+import { TaskPump } from "./task_pump.ts";
 
 /** Options of {@linkcode TaskService}. */
 export interface TaskServiceOptions {
@@ -55,18 +45,12 @@ const FLEET_POLL_MS = 200;
 /** See the module doc. */
 export class TaskService {
   #store: Store;
-  #host: TaskHost;
   #tenants: TaskTenants | null;
   #log: (message: string) => void;
-  #lanes = new Map<string, TaskLane>();
-  #processors: Promise<Map<string, Processor>> | null = null;
   #waiters = new Map<string, Set<() => void>>();
-  #running = false;
-  #recovered: Promise<void> = Promise.resolve();
-  #inFlight = new Set<Promise<void>>();
   #inserter: ReturnType<typeof taskInserter>;
   #fleet: FleetTaskQueue | null = null;
-  #attemptContext: AttemptContext;
+  #pump: TaskPump;
 
   constructor(store: Store, host: TaskHost, options: TaskServiceOptions = {}) {
     const { retryBaseMs = 1000, log = (m) => console.error(`plugd: ${m}`) } = options;
@@ -74,17 +58,10 @@ export class TaskService {
       throw new RangeError(`retryBaseMs must be a positive integer; got ${retryBaseMs}`);
     }
     this.#store = store;
-    this.#host = host;
     this.#log = log;
     this.#tenants = options.tenants ?? null;
     this.#inserter = taskInserter(store);
-    this.#attemptContext = {
-      store,
-      host,
-      finisher: attemptFinisher(store),
-      retryBaseMs,
-      running: () => this.#running,
-    };
+    this.#pump = new TaskPump(store, host, { retryBaseMs, log, ended: (id) => this.#wake(id) });
     host.watchState?.(() => this.invalidate());
   }
 
@@ -96,36 +73,33 @@ export class TaskService {
   /** Recovers tasks a crash left running, then starts processing every queued type. */
   start(): Promise<void> {
     // In the background, so the daemon is ready at once; nothing is claimed before it is done.
-    this.#running = true;
-    this.#recovered = (async () => {
-      const processors = await this.#processorMap();
+    const pump = this.#pump;
+    pump.running = true;
+    pump.recovered = (async () => {
+      const processors = await pump.processors();
       const recovered = await recoverInterrupted(
         this.#store,
         (type) => processors.get(type)?.settings.retries ?? 0,
       );
       if (recovered > 0) this.#log(`${recovered} tasks were interrupted by a stop; retrying them`);
     })().catch((error) => this.#log(`task recovery failed: ${(error as Error).message}`));
-    void this.#recovered.then(async () => {
-      for (const type of await queuedTypes(this.#store)) void this.#pump(type);
+    void pump.recovered.then(async () => {
+      for (const type of await queuedTypes(this.#store)) void pump.pump(type);
     }).catch(() => {});
     return Promise.resolve();
   }
 
   /** Stops claiming; waits up to `deadlineMs` for running attempts (the rest resume at start). */
-  async stop(deadlineMs = 5000): Promise<void> {
-    this.#running = false;
-    for (const lane of this.#lanes.values()) lane.stop();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<void>((r) => timer = setTimeout(r, deadlineMs));
-    await Promise.race([Promise.allSettled([...this.#inFlight]), late]);
-    clearTimeout(timer);
+  stop(deadlineMs = 5000): Promise<void> {
+    return this.#pump.stop(deadlineMs);
   }
 
   /** Plugins were enabled, disabled or restarted: look processors up again and wake every type. */
   invalidate(): void {
-    this.#processors = null;
-    if (!this.#running) return;
-    void queuedTypes(this.#store).then((types) => types.forEach((t) => void this.#pump(t)))
+    const pump = this.#pump;
+    pump.forgetProcessors();
+    if (!pump.running) return;
+    void queuedTypes(this.#store).then((types) => types.forEach((t) => void pump.pump(t)))
       .catch(() => {});
   }
 
@@ -135,7 +109,7 @@ export class TaskService {
     request: TaskRequest,
     actor: string,
   ): Promise<{ id: string; duplicate: boolean }> {
-    const processor = (await this.#processorMap()).get(type);
+    const processor = (await this.#pump.processors()).get(type);
     const fleet = this.#fleet;
     if (fleet && (processor ? processor.settings.fleet : fleet.knows(type))) {
       return await fleet.submit(type, request, actor);
@@ -152,18 +126,23 @@ export class TaskService {
       await checkTaskTenant(this.#tenants, tenant, { pluginId: processor.pluginId, type });
     }
     const input = taskInputJson(request.input);
-    const done = await this.#inserter.submit({
-      id: newEventId(),
-      type,
-      pluginId: processor.pluginId,
-      tenant,
-      priority: request.priority ?? 0,
-      idempotencyKey: request.idempotency_key ?? null,
-      input,
-      actor,
-      createdAt: Date.now(),
-    });
-    if (!done.duplicate) void this.#pump(type);
+    const priority = request.priority ?? 0;
+    const task = { id: newEventId(), tenant, input, priority, createdAt: Date.now() };
+    const known = this.#pump.lane(type).known;
+    known.inserting();
+    let done;
+    try {
+      done = await this.#inserter.submit({
+        ...task,
+        type,
+        pluginId: processor.pluginId,
+        idempotencyKey: request.idempotency_key ?? null,
+        actor,
+      });
+    } finally {
+      known.inserted(done && !done.duplicate ? task : null);
+    }
+    if (!done.duplicate) void this.#pump.pump(type);
     return done;
   }
 
@@ -171,7 +150,7 @@ export class TaskService {
   async get(id: string): Promise<TaskView> {
     const view = await readTask(this.#store, id) ?? await this.#fleet?.get(id);
     if (!view) throw new TaskError(404, `No task with id "${id}"`);
-    const live = this.#lanes.get(view.type)?.running.get(id);
+    const live = this.#pump.live(view.type, id);
     if (live?.progress && view.status === "running") view.progress = live.progress;
     return view;
   }
@@ -225,79 +204,20 @@ export class TaskService {
         `Task "${id}" is already ${view.status}; only queued or running tasks can be cancelled`,
       );
     }
-    if (await cancelQueued(this.#store, id)) {
+    const known = this.#pump.lane(view.type).known;
+    // A failed cancel may have taken the task out of `known`: the table is the truth again.
+    if (
+      await cancelQueued(this.#store, id, known).catch((e) => (known.drop(), Promise.reject(e)))
+    ) {
       this.#wake(id);
       return await this.get(id);
     }
-    const live = this.#lanes.get(view.type)?.running.get(id);
+    const live = this.#pump.live(view.type, id);
     if (live) {
       live.cancelled = true;
       live.abort.abort(new DOMException(`task ${id} cancelled`, "AbortError"));
     }
     return await this.wait(id, 10);
-  }
-
-  #lane(type: string): TaskLane {
-    let lane = this.#lanes.get(type);
-    if (!lane) this.#lanes.set(type, lane = new TaskLane());
-    return lane;
-  }
-
-  #processorMap(): Promise<Map<string, Processor>> {
-    return this.#processors ??= this.#host.enabled().then(taskProcessors).catch((error) => {
-      this.#processors = null;
-      throw error;
-    });
-  }
-
-  async #pump(type: string): Promise<void> {
-    const lane = this.#lane(type);
-    if (lane.pumping) return void (lane.again = true);
-    if (!this.#running) return;
-    lane.pumping = true;
-    try {
-      await this.#recovered;
-      do {
-        lane.again = false;
-        const processor = (await this.#processorMap()).get(type);
-        if (!processor || !this.#running) return; // queued until a processor is enabled
-        const room = processor.settings.concurrency - lane.running.size;
-        if (room <= 0) return;
-        const claimed = await claimTasks(this.#store, type, room, processor.pluginId);
-        for (const task of claimed) this.#start(lane, processor, task);
-        if (claimed.length < room) await this.#schedule(type, lane);
-      } while (lane.again);
-    } catch (error) {
-      this.#log(`tasks of type ${type}: ${(error as Error).message}`);
-      this.#retryLater(type, lane, 1000);
-    } finally {
-      lane.pumping = false;
-    }
-  }
-
-  /** Wakes the lane when its earliest delayed task is due (looked up only if there may be one). */
-  async #schedule(type: string, lane: TaskLane): Promise<void> {
-    const generation = lane.mayHaveDelayed();
-    if (generation === null) return;
-    const due = await nextDue(this.#store, type);
-    if (due === null) lane.settle(generation);
-    else this.#retryLater(type, lane, due - Date.now());
-  }
-
-  #retryLater(type: string, lane: TaskLane, ms: number): void {
-    lane.wakeIn(ms, () => void this.#pump(type));
-  }
-
-  #start(lane: TaskLane, processor: Processor, task: ClaimedTask): void {
-    const live: RunningAttempt = { abort: new AbortController(), cancelled: false, progress: null };
-    lane.running.set(task.id, live);
-    const run = runTaskAttempt(this.#attemptContext, lane, processor, task, live).finally(() => {
-      lane.running.delete(task.id);
-      this.#inFlight.delete(run);
-      this.#wake(task.id);
-      void this.#pump(task.type);
-    });
-    this.#inFlight.add(run);
   }
 
   #wake(id: string): void {
