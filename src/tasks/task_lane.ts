@@ -1,10 +1,8 @@
 /**
  * One task type's lane in this daemon: its running attempts, whether its claim loop (the pump) is
- * running or asked to run again, its wake-up timer for retries that are due later, whether a
- * queued task of the type may be waiting for such a later time at all, and its queued tasks as
- * far as this daemon knows them (`known`).
+ * running or asked to run again, its wake-up timer for retries that are due later, and whether a
+ * queued task of the type may be waiting for such a later time at all.
  */
-import { KnownQueue } from "./known_queue.ts";
 
 /** One running attempt, as the lane keeps it (to cancel it and to show its live progress). */
 export interface RunningAttempt {
@@ -28,13 +26,6 @@ export class TaskLane {
   // committed after that look began (which it may not have seen) keeps the lane unsettled.
   #delays = 1;
   #settled = 0;
-  /** Queued tasks in claim order, while complete (see known_queue.ts). */
-  readonly known: KnownQueue;
-
-  /** `soleWriter`: only this daemon writes the tasks table (see known_queue.ts). */
-  constructor(soleWriter = true) {
-    this.known = new KnownQueue(soleWriter);
-  }
 
   /**
    * A queued task of this type was given a later due time (a retry or a released claim), and that
@@ -42,7 +33,6 @@ export class TaskLane {
    */
   delayed(): void {
     this.#delays++;
-    this.known.drop(); // that task is in the table only
   }
 
   /**

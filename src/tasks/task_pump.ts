@@ -1,8 +1,7 @@
 /**
  * The claim loop of the task service: each type's lane, the processors looked up from the enabled
- * plugins, claims up to a processor's free slots (from the lane's known queue when it is complete,
- * else from the table), the attempts started and tracked until they end, and the wake-up for
- * tasks due later.
+ * plugins, claims up to a processor's free slots, the attempts started and tracked until they end,
+ * and the wake-up for tasks due later.
  */
 import type { Store } from "../store/mod.ts";
 import { attemptFinisher, type ClaimedTask, claimTasks } from "./task_store.ts";
@@ -34,16 +33,12 @@ export class TaskPump {
   #processors: Promise<Map<string, Processor>> | null = null;
   #inFlight = new Set<Promise<void>>();
   #attempts: AttemptContext;
-  // Only on a database file of the daemon's own: on a remote one other hosts share (`db_url`),
-  // their inserts never pass through this daemon, so a lane's known queue could never be whole.
-  readonly #soleWriter: boolean;
 
   constructor(store: Store, host: TaskHost, options: PumpOptions) {
     this.#store = store;
     this.#host = host;
     this.#log = options.log;
     this.#ended = options.ended;
-    this.#soleWriter = store.url.startsWith("file:");
     this.#attempts = {
       store,
       host,
@@ -53,10 +48,9 @@ export class TaskPump {
     };
   }
 
-  /** The lane of `type` (made on first use). */
-  lane(type: string): TaskLane {
+  #lane(type: string): TaskLane {
     let lane = this.#lanes.get(type);
-    if (!lane) this.#lanes.set(type, lane = new TaskLane(this.#soleWriter));
+    if (!lane) this.#lanes.set(type, lane = new TaskLane());
     return lane;
   }
 
@@ -90,7 +84,7 @@ export class TaskPump {
 
   /** Claims for `type` while its processor has free slots and due tasks wait. */
   async pump(type: string): Promise<void> {
-    const lane = this.lane(type);
+    const lane = this.#lane(type);
     if (lane.pumping) return void (lane.again = true);
     if (!this.running) return;
     lane.pumping = true;
@@ -102,19 +96,11 @@ export class TaskPump {
         if (!processor || !this.running) return; // queued until a processor is enabled
         const room = processor.settings.concurrency - lane.running.size;
         if (room <= 0) return;
-        const known = lane.known.complete;
-        if (known && lane.known.size === 0) return; // nothing queued: no need to look
-        if (!known) lane.known.claimBegins();
-        const claimed = await claimTasks(this.#store, type, room, processor.pluginId, lane.known);
+        const claimed = await claimTasks(this.#store, type, room, processor.pluginId);
         for (const task of claimed) this.#start(lane, processor, task);
-        if (known) continue;
-        const short = claimed.length < room;
-        if (short) await this.#schedule(type, lane);
-        const empty = short && lane.mayHaveDelayed() === null;
-        lane.known.claimEnds(empty ? claimed.map((t) => t.id) : null);
+        if (claimed.length < room) await this.#schedule(type, lane);
       } while (lane.again);
     } catch (error) {
-      lane.known.drop(); // a claim that failed may have taken tasks from it
       this.#log(`tasks of type ${type}: ${(error as Error).message}`);
       this.#retryLater(type, lane, 1000);
     } finally {

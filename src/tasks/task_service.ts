@@ -126,22 +126,17 @@ export class TaskService {
       await checkTaskTenant(this.#tenants, tenant, { pluginId: processor.pluginId, type });
     }
     const input = taskInputJson(request.input);
-    const priority = request.priority ?? 0;
-    const task = { id: newEventId(), tenant, input, priority, createdAt: Date.now() };
-    const known = this.#pump.lane(type).known;
-    known.inserting();
-    let done;
-    try {
-      done = await this.#inserter.submit({
-        ...task,
-        type,
-        pluginId: processor.pluginId,
-        idempotencyKey: request.idempotency_key ?? null,
-        actor,
-      });
-    } finally {
-      known.inserted(done && !done.duplicate ? task : null);
-    }
+    const done = await this.#inserter.submit({
+      id: newEventId(),
+      type,
+      pluginId: processor.pluginId,
+      tenant,
+      priority: request.priority ?? 0,
+      idempotencyKey: request.idempotency_key ?? null,
+      input,
+      actor,
+      createdAt: Date.now(),
+    });
     if (!done.duplicate) void this.#pump.pump(type);
     return done;
   }
@@ -204,11 +199,7 @@ export class TaskService {
         `Task "${id}" is already ${view.status}; only queued or running tasks can be cancelled`,
       );
     }
-    const known = this.#pump.lane(view.type).known;
-    // A failed cancel may have taken the task out of `known`: the table is the truth again.
-    if (
-      await cancelQueued(this.#store, id, known).catch((e) => (known.drop(), Promise.reject(e)))
-    ) {
+    if (await cancelQueued(this.#store, id)) {
       this.#wake(id);
       return await this.get(id);
     }

@@ -3,7 +3,6 @@ import type { InStatement, InValue } from "@libsql/client";
 import type { Store } from "../store/mod.ts";
 import { type AttemptStatus, type TaskAttempt, TaskError, type TaskStatus } from "./types.ts";
 import { GroupWriter } from "./group_writer.ts";
-import type { KnownQueue } from "./known_queue.ts";
 
 /** Largest stored input or result (JSON characters). */
 export const MAX_TASK_JSON = 256 * 1024;
@@ -100,44 +99,34 @@ export interface ClaimedTask {
  * counting the attempt. Only this daemon claims, through the one writer, so none is taken twice.
  * The claim shares its commit: no other sharing write moves a task out of `queued` (inserts add
  * queued tasks, which the next claim sees; finished attempts update `running` ones), and claims
- * of one type run one at a time (the type's lane awaits each). While `known` is complete the tasks
- * come from it, not from a read of the table (see known_queue.ts); they were never tried.
+ * of one type run one at a time (the type's lane awaits each).
  */
 export function claimTasks(
   store: Store,
   type: string,
   n: number,
   pluginId: string,
-  known: KnownQueue,
   now = Date.now(),
 ): Promise<ClaimedTask[]> {
   return store.write(async () => {
-    const claimed = known.complete
-      ? known.take(n).map((t): ClaimedTask => ({
-        id: t.id,
-        type,
-        tenant: t.tenant,
-        input: JSON.parse(t.input),
-        attempt: 1,
-        startedAt: now,
-      }))
-      : (await store.execute({
-        sql: `SELECT id, tenant, input, attempts FROM tasks
-          WHERE type = ? AND status = 'queued' AND next_attempt_at <= ?
-          ORDER BY priority DESC, created_at LIMIT ?`,
-        args: [type, now, n],
-      })).rows.map((r): ClaimedTask => ({
-        id: String(r.id),
-        type,
-        tenant: r.tenant === null ? null : String(r.tenant),
-        input: JSON.parse(String(r.input)),
-        attempt: Number(r.attempts) + 1,
-        startedAt: now,
-      }));
+    const rs = await store.execute({
+      sql: `SELECT id, tenant, input, attempts FROM tasks
+        WHERE type = ? AND status = 'queued' AND next_attempt_at <= ?
+        ORDER BY priority DESC, created_at LIMIT ?`,
+      args: [type, now, n],
+    });
+    const claimed = rs.rows.map((r): ClaimedTask => ({
+      id: String(r.id),
+      type,
+      tenant: r.tenant === null ? null : String(r.tenant),
+      input: JSON.parse(String(r.input)),
+      attempt: Number(r.attempts) + 1,
+      startedAt: now,
+    }));
     // One statement for the whole claim (the ids as one JSON array), not one per task: a claim
     // takes up to the type's concurrency, and each statement is a message to the writer thread
-    // and a step of its own there. `attempts + 1` is what was read above (or 0 + 1 for a known
-    // task): only claims count attempts up, and claims of one type run one at a time.
+    // and a step of its own there. `attempts + 1` is what was read above: only claims count
+    // attempts up, and claims of one type run one at a time.
     return {
       statements: claimed.length === 0 ? [] : [{
         sql: `UPDATE tasks SET status = 'running', attempts = attempts + 1, plugin_id = ?,
@@ -187,18 +176,14 @@ export function attemptFinisher(
   });
 }
 
-/**
- * Cancels a queued task at once; answers whether it was queued. It leaves `known` under the write
- * lock, so no claim (which takes from it under the lock too) can take it after this read.
- */
-export function cancelQueued(store: Store, id: string, known?: KnownQueue): Promise<boolean> {
+/** Cancels a queued task at once; answers whether it was queued. */
+export function cancelQueued(store: Store, id: string): Promise<boolean> {
   return store.write<boolean>(async () => {
     const rs = await store.execute({
       sql: "SELECT status FROM tasks WHERE id = ?",
       args: [id],
     });
     if (rs.rows[0]?.status !== "queued") return { statements: [], value: false };
-    known?.remove(id);
     return {
       statements: [{
         sql: `UPDATE tasks SET status = 'cancelled', finished_at = ?, error = 'cancelled'
