@@ -23,7 +23,7 @@ import { migration020 } from "./020_tasks.ts";
 import { migration021 } from "./021_fleet_tasks.ts";
 import { migration022 } from "./022_tenants.ts";
 import { migration023 } from "./023_delivery_pending_index.ts";
-import { migration024 } from "./024_tasks_status_index.ts";
+import { migration024 } from "./024_tasks_queued_index.ts";
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
