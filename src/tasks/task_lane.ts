@@ -19,6 +19,8 @@ export class TaskLane {
   pumping = false;
   /** Something happened meanwhile (a submission, an attempt's end): claim again. */
   again = false;
+  /** The last claim found no processor for the type: claim again when plugins change. */
+  waiting = false;
   #timer: ReturnType<typeof setTimeout> | null = null;
   // Delayed queued tasks (a retry's backoff, a released claim) are counted by generation, each
   // once its delay is committed (then the lane is pumped): the lane starts not knowing (tasks from

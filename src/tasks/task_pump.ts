@@ -31,6 +31,9 @@ export class TaskPump {
   #ended: (id: string) => void;
   #lanes = new Map<string, TaskLane>();
   #processors: Promise<Map<string, Processor>> | null = null;
+  /** Counts {@linkcode forgetProcessors}: a lookup that began before one may be stale. */
+  #generation = 0;
+  #wakeTimer: ReturnType<typeof setTimeout> | null = null;
   #inFlight = new Set<Promise<void>>();
   #attempts: AttemptContext;
 
@@ -67,14 +70,28 @@ export class TaskPump {
     });
   }
 
-  /** Plugins were enabled, disabled or restarted: look the processors up again. */
+  /**
+   * Plugins may have been enabled, disabled or upgraded: look the processors up again, and claim
+   * again for the lanes that stopped for want of a processor (once per burst of calls, off the
+   * caller's path). Every other lane wakes by itself: at an attempt's end, a submission or its
+   * timer (a call that found its plugin stopped or restarting releases the task for 1 s).
+   */
   forgetProcessors(): void {
     this.#processors = null;
+    this.#generation++;
+    if (this.#wakeTimer !== null || !this.running) return;
+    if (![...this.#lanes.values()].some((lane) => lane.waiting)) return;
+    this.#wakeTimer = setTimeout(() => {
+      this.#wakeTimer = null;
+      for (const [type, lane] of this.#lanes) if (lane.waiting) void this.pump(type);
+    }, 0);
   }
 
   /** Stops claiming; waits up to `deadlineMs` for running attempts (the rest resume at start). */
   async stop(deadlineMs: number): Promise<void> {
     this.running = false;
+    if (this.#wakeTimer !== null) clearTimeout(this.#wakeTimer);
+    this.#wakeTimer = null;
     for (const lane of this.#lanes.values()) lane.stop();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<void>((r) => timer = setTimeout(r, deadlineMs));
@@ -92,8 +109,16 @@ export class TaskPump {
       await this.recovered;
       do {
         lane.again = false;
+        const seen = this.#generation;
         const processor = (await this.processors()).get(type);
-        if (!processor || !this.running) return; // queued until a processor is enabled
+        if (!this.running) return;
+        if (!processor) {
+          // Queued until a processor is enabled; a lookup older than the last change looks again.
+          if (seen !== this.#generation) lane.again = true;
+          else lane.waiting = true;
+          continue;
+        }
+        lane.waiting = false;
         const room = processor.settings.concurrency - lane.running.size;
         if (room <= 0) return;
         const claimed = await claimTasks(this.#store, type, room, processor.pluginId);

@@ -94,13 +94,12 @@ export class TaskService {
     return this.#pump.stop(deadlineMs);
   }
 
-  /** Plugins were enabled, disabled or restarted: look processors up again and wake every type. */
+  /**
+   * A plugin's runtime state changed (it may have been enabled, disabled or upgraded): look the
+   * processors up again and wake the types that were waiting for one (no query otherwise).
+   */
   invalidate(): void {
-    const pump = this.#pump;
-    pump.forgetProcessors();
-    if (!pump.running) return;
-    void queuedTypes(this.#store).then((types) => types.forEach((t) => void pump.pump(t)))
-      .catch(() => {});
+    this.#pump.forgetProcessors();
   }
 
   /** `POST /v1/tasks/{type}`: persists the task, then answers its id. */
