@@ -38,6 +38,7 @@ import {
 import type { ServiceParts } from "./service_parts.ts";
 import { startService, stopService } from "./service_start_stop.ts";
 import { detailView, listViews } from "./plugin_views.ts";
+import { SummaryFactsCache } from "./plugin_list.ts";
 
 /** The event bus as plugins see it: their `ctx.emit`, the daemon's events, cron status. */
 export interface PluginEvents extends PluginEventSink, SystemEventSink {
@@ -72,6 +73,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   #starter: PluginStarter;
   /** A full GC once a burst of lifecycle work (1,000 installs...) is over. */
   #memory = new MemoryRelease();
+  #summaryFacts = new SummaryFactsCache();
 
   constructor(
     ctx: Omit<PluginContext, "events">,
@@ -221,6 +223,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       emit: this.#emit,
       storage: this.storage,
       memory: this.#memory,
+      summaryFacts: this.#summaryFacts,
       cronStatus: (pid) => this.events.cronStatus(pid),
       invoke: (pid, kind, name, payload) => this.invoke(pid, kind, name, payload),
     };

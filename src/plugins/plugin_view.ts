@@ -1,4 +1,5 @@
-import { assessRisks, highestRisk } from "../permissions/mod.ts";
+import { assessRisks, highestRisk, type RiskLevel } from "../permissions/mod.ts";
+import type { Manifest } from "../manifest/mod.ts";
 import type { PluginCounters, PluginStats } from "../runtime/mod.ts";
 import type { PluginRecord } from "./types.ts";
 import { join } from "node:path";
@@ -98,32 +99,72 @@ export function pluginView(
   };
 }
 
+/** What a row of `GET /v1/plugins` shows of the manifest: it changes only with the version. */
+export interface SummaryFacts {
+  name: string;
+  description: string | undefined;
+  /** The highest risk of the requested permissions. */
+  risk: RiskLevel;
+  /** A system addon (its row adds the addon's own status). */
+  system: boolean;
+}
+
+/** {@linkcode SummaryFacts} of a manifest. */
+export function summaryFacts(manifest: Manifest): SummaryFacts {
+  const system = manifest.kind === "system";
+  return {
+    name: manifest.name,
+    description: manifest.description,
+    risk: highestRisk(assessRisks(manifest.permissions, { shell: system })),
+    system,
+  };
+}
+
+/** The columns of a row of `GET /v1/plugins` besides the manifest's facts. */
+export type SummaryRow = Pick<PluginRecord, "id" | "version" | "state" | "failedReason"> & {
+  tenants: string[] | null | undefined;
+  signedBy: string | null;
+  granted: boolean;
+};
+
+/** A record as {@linkcode SummaryRow}. */
+export function summaryRow(p: PluginRecord): SummaryRow {
+  return {
+    id: p.id,
+    version: p.version,
+    state: p.state,
+    failedReason: p.failedReason,
+    tenants: p.tenants,
+    signedBy: p.signedBy,
+    granted: p.granted !== null,
+  };
+}
+
 /**
  * One row of `GET /v1/plugins`: identity, state, provenance, the highest requested risk and the
  * runtime counters (no /proc reads, so listing hundreds stays cheap).
  */
 export function pluginSummary(
-  p: PluginRecord,
+  p: SummaryRow,
+  facts: SummaryFacts,
   counters: PluginCounters | undefined,
   emitDenied = 0,
 ): Record<string, unknown> {
   return {
     id: p.id,
-    name: p.manifest.name,
+    name: facts.name,
     version: p.version,
     state: p.state,
     failed_reason: p.failedReason,
     tenants: p.tenants ?? "all",
-    description: p.manifest.description,
-    granted: p.granted !== null,
+    description: facts.description,
+    granted: p.granted,
     runtime: counters?.degraded && counters.state === "running"
       ? "degraded"
       : counters?.state ?? "stopped",
     health: counters?.health ?? null,
     signed_by: p.signedBy,
-    risk: highestRisk(
-      assessRisks(p.manifest.permissions, { shell: p.manifest.kind === "system" }),
-    ),
+    risk: facts.risk,
     invocations: counters?.invocations ?? 0,
     errors: counters?.errors ?? 0,
     restarts: counters?.restarts ?? 0,

@@ -1,17 +1,19 @@
 /** What `GET /v1/plugins` and `GET /v1/plugins/{id}` answer, from the service's parts. */
-import { getPlugin, listPlugins } from "./repository.ts";
-import { packageFacts, pluginSummary, pluginView } from "./plugin_view.ts";
+import { getPlugin } from "./repository.ts";
+import { packageFacts, pluginView } from "./plugin_view.ts";
+import { listSummaries } from "./plugin_list.ts";
 import { marketplaceFacts } from "./marketplace_facts.ts";
 import { addonView, isSystemAddon } from "./system_addons.ts";
 import { pendingUpdateFacts } from "./pending_update.ts";
 import type { ServiceParts } from "./service_parts.ts";
 
 /** The `GET /v1/plugins` list: each plugin's summary. */
-export async function listViews(parts: ServiceParts): Promise<unknown[]> {
-  return await Promise.all((await listPlugins(parts.ctx.store)).map(async (p) => {
-    const summary = pluginSummary(p, parts.supervisor.counters(p.id), parts.emit.total(p.id));
-    return isSystemAddon(p) ? { ...summary, ...await addonView(parts.addons(), p) } : summary;
-  }));
+export function listViews(parts: ServiceParts): Promise<unknown[]> {
+  return listSummaries(parts.ctx.store, parts.summaryFacts, {
+    counters: (id) => parts.supervisor.counters(id),
+    emitDenied: (id) => parts.emit.total(id),
+    addonView: (record) => addonView(parts.addons(), record),
+  });
 }
 
 /** The `GET /v1/plugins/{id}` shape (SPEC §8). */

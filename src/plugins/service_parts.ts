@@ -11,6 +11,7 @@ import type { SystemAddonHooks } from "./system_addons.ts";
 import type { EmitPolicy } from "./emit_policy.ts";
 import type { PluginStorage } from "./storage.ts";
 import type { MemoryRelease } from "./release_memory.ts";
+import type { SummaryFactsCache } from "./plugin_list.ts";
 
 /** See the module doc. */
 export interface ServiceParts {
@@ -26,6 +27,8 @@ export interface ServiceParts {
   emit: EmitPolicy;
   storage: PluginStorage;
   memory: MemoryRelease;
+  /** What `GET /v1/plugins` shows of each installed version's manifest. */
+  summaryFacts: SummaryFactsCache;
   /** Cron jobs of one plugin with their last run. */
   cronStatus(pluginId: string): unknown[];
   /** The service's recorded call. */
