@@ -119,7 +119,7 @@ async function assertSameAsBefore(store: Store, cache: SummaryFactsCache): Promi
   return actual;
 }
 
-Deno.test("the list answers what it answered before, for plugins in every state", async () => {
+Deno.test("listSummaries() answers as the old list did, for plugins in every state", async () => {
   await withStore(async (store) => {
     const cache = new SummaryFactsCache();
     assert.deepStrictEqual(await listSummaries(store, cache, sources), []);
@@ -155,7 +155,7 @@ Deno.test("the list answers what it answered before, for plugins in every state"
   });
 });
 
-Deno.test("the list's facts follow installs, updates, reloads, grants and removals", async () => {
+Deno.test("listSummaries() follows updates, dev reloads, grants, removals and reinstalls", async () => {
   await withStore(async (store) => {
     const cache = new SummaryFactsCache();
     await put(store, manifest("pa"));
