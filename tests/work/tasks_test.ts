@@ -233,3 +233,23 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "a task whose handler never answers times out per its hook, is retried, then dead",
+  OPTS,
+  async () => {
+    await using daemon = await startDaemon({ env: ENV });
+    await installAndEnable(daemon, workFixture("stuck-tasker"));
+    const r = await socketJson(daemon, "POST", "/v1/tasks/work.stuck", { input: {} });
+    assert.equal(r.status, 202);
+    // Each attempt's call is ended by its timeout alone (the process is killed, then started
+    // again for the retry): a call that neither answers nor times out would leave it running.
+    let task: Json = {};
+    await waitFor(async () => {
+      task = (await socketJson(daemon, "GET", `/v1/tasks/${r.body.id}`)).body;
+      return task.status === "dead";
+    }, "the stuck task to end dead");
+    assert.deepEqual(task.attempts.map((a: Json) => a.status), ["timeout", "timeout"]);
+    assert.match(task.error, /gave up after 2 attempts/);
+  },
+);
