@@ -14,6 +14,16 @@ export async function rssBytes(pid: number): Promise<number> {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
+/**
+ * RssAnon of `pid` in bytes (0 when gone): its private anonymous pages (V8's heap, the malloc
+ * heap, stacks), what its code decides; VmRSS also counts file pages shared with other processes
+ * (the deno binary, native addons), which move with the page cache's history.
+ */
+export async function rssAnonBytes(pid: number): Promise<number> {
+  const m = /^RssAnon:\s+(\d+)\s+kB/m.exec(await read(`/proc/${pid}/status`));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
 /** Every descendant of `pid` (children of all its threads), breadth first. */
 export async function descendants(pid: number): Promise<number[]> {
   const out: number[] = [];

@@ -10,6 +10,7 @@ import {
   descendants,
   findByCmdline,
   reapedCpuSeconds,
+  rssAnonBytes,
   rssBytes,
   sumRss,
   treeMemory,
@@ -138,6 +139,7 @@ export async function manyPlugins(o: ManyPluginsOptions): Promise<MeasureResult[
     await new Promise((r) => setTimeout(r, STEADY_WAIT_MS));
     const steadyTree = await descendants(restarted.process.pid);
     const steadyDaemonRss = await rssBytes(restarted.process.pid);
+    const steadyDaemonAnon = await rssAnonBytes(restarted.process.pid);
     const steadyPluginRss = await sumRss(steadyTree);
     const steadyMem = await treeMemory(steadyTree);
     const partial = enabled < o.count ? ` (only ${enabled} of ${o.count}: time budget)` : "";
@@ -166,6 +168,19 @@ export async function manyPlugins(o: ManyPluginsOptions): Promise<MeasureResult[
           daemon_rss_right_after_all_running_mib: rssAllRunning / MIB,
           read_after_quiet_ms: STEADY_WAIT_MS,
         },
+      }),
+      result({
+        // Beside the RSS above: only the daemon's private anonymous pages, without the shared
+        // file pages (deno binary, libSQL's addon) whose resident share moves by MiB with what
+        // else ran on the machine.
+        id: "many_plugins_daemon_private",
+        name: `${enabled} plugins enabled: daemon private memory, RssAnon (steady, info)${partial}`,
+        unit: "MiB",
+        median: steadyDaemonAnon / MIB,
+        p99: null,
+        count: 1,
+        target: null,
+        config: { daemon_rss_file_and_shmem_mib: (steadyDaemonRss - steadyDaemonAnon) / MIB },
       }),
       result({
         id: "many_plugins_restart_ready",
