@@ -17,6 +17,9 @@ import {
 } from "./plugin_process_types.ts";
 export type { ExitInfo, PluginProcessOptions } from "./plugin_process_types.ts";
 
+/** The options only the start reads (handed to the handshake, not kept by the process). */
+type StartOnly = "plan" | "runner" | "expectedHandlers" | "config" | "initGate";
+
 /**
  * A sandboxed plugin child. Start with {@linkcode PluginProcess.start}; dispose to kill.
  *
@@ -27,10 +30,8 @@ export type { ExitInfo, PluginProcessOptions } from "./plugin_process_types.ts";
  * ```
  */
 export class PluginProcess {
-  #o: Required<Omit<PluginProcessOptions, "config" | "initGate">> & {
-    config: Record<string, unknown>;
-    initGate?: () => Promise<void>;
-  };
+  /** What a running process uses; what only its start reads is not kept (see `#handshake`). */
+  #o: Required<Omit<PluginProcessOptions, StartOnly>>;
   #child: RunningChild;
   #frames: FrameWriter;
   #out: ProcessLog;
@@ -45,7 +46,8 @@ export class PluginProcess {
   readonly startedAt: number = Date.now();
 
   private constructor(o: PluginProcessOptions, child: RunningChild) {
-    this.#o = { ...PROCESS_DEFAULTS, ...o, config: o.config ?? {} };
+    const { plan: _p, runner: _r, expectedHandlers: _h, config: _c, initGate: _g, ...kept } = o;
+    this.#o = { ...PROCESS_DEFAULTS, ...kept };
     if (!(this.#o.concurrency >= 1)) throw new RangeError("concurrency must be >= 1");
     this.#out = new ProcessLog(
       this.#o.logLinesPerSecond,
@@ -88,7 +90,7 @@ export class PluginProcess {
     });
     const p = new PluginProcess(options, child);
     try {
-      await p.#handshake();
+      await p.#handshake(options);
       return p;
     } catch (e) {
       p.kill("start_failed");
@@ -130,9 +132,14 @@ export class PluginProcess {
     return this.#phase === "ready";
   }
 
-  #handshake(): Promise<void> {
+  /**
+   * The start's options (the launch plan, config, the init gate) are read here and not kept: a
+   * running process never uses them again, and 200 running plugins kept ~2 KiB of plan strings
+   * each.
+   */
+  #handshake(o: PluginProcessOptions): Promise<void> {
     return handshake({
-      options: this.#o,
+      options: { ...o, readyTimeoutMs: this.#o.readyTimeoutMs, config: o.config ?? {} },
       child: this.#child,
       exited: this.#exited,
       tail: () => this.#out.tail(),

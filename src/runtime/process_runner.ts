@@ -94,11 +94,16 @@ export function processRunner(options: ProcessRunnerOptions = {}): ProcessRunner
       }
       const seat = fit ? await fromSeat(plan, fit) : null;
       let socket: ChannelSocket | undefined;
+      // What the exit's cleanup and `ready()` need, not the plan: closures kept for the process's
+      // life would keep every plan string (argv, bwrap arguments, cgroup files) with them.
+      const dirs = plan.cgroups.map((c) => c.dir);
+      const argsPath = plan.argsFile?.path;
+      const afterReady = plan.afterReady;
       const cleanup = async () => {
         socket?.close();
-        if (plan.argsFile) await Deno.remove(plan.argsFile.path).catch(() => {});
+        if (argsPath) await Deno.remove(argsPath).catch(() => {});
         if (seat) await Deno.remove(seat.commandFile).catch(() => {});
-        for (const c of plan.cgroups) await removeDir(c.dir);
+        for (const dir of dirs) await removeDir(dir);
       };
       let child: Deno.ChildProcess;
       try {
@@ -150,11 +155,11 @@ export function processRunner(options: ProcessRunnerOptions = {}): ProcessRunner
         status.then(() => socket?.close());
       } else writer?.releaseLock();
       const released = status.then(cleanup);
-      for (const c of plan.cgroups) {
+      for (const dir of dirs) {
         const r = released.finally(() => {
-          if (releasing.get(c.dir) === r) releasing.delete(c.dir);
+          if (releasing.get(dir) === r) releasing.delete(dir);
         });
-        releasing.set(c.dir, r);
+        releasing.set(dir, r);
       }
       return {
         pid: child.pid,
@@ -174,7 +179,7 @@ export function processRunner(options: ProcessRunnerOptions = {}): ProcessRunner
             } catch { /* gone already */ }
           }
           try {
-            for (const [file, value] of plan.afterReady) Deno.writeTextFileSync(file, value);
+            for (const [file, value] of afterReady) Deno.writeTextFileSync(file, value);
             return Promise.resolve();
           } catch (error) {
             return Promise.reject(error);
