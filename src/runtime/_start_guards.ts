@@ -32,9 +32,13 @@ export function startGuards(o: StartGuardOptions): StartGuards {
       reject(new PluginStartError(id, "ready_timeout", msg));
     }, o.readyTimeoutMs);
   });
-  const exited = o.exited.then((x): never => {
-    const msg = `process exited with code ${x.code} before it was ready${o.tail()}`;
-    throw new PluginStartError(id, "exited", msg);
+  const hook = exitHook(o.exited);
+  const exited = new Promise<never>((_, reject) => {
+    hook.on = (x) => {
+      const msg = `process exited with code ${x.code} before it was ready${o.tail()}`;
+      reject(new PluginStartError(id, "exited", msg));
+    };
+    hook.fail = reject;
   });
   // A connection that failed the nonce fails the start at once (the launch is contained).
   const channelFailed = new Promise<never>((_, reject) =>
@@ -45,6 +49,26 @@ export function startGuards(o: StartGuardOptions): StartGuards {
   for (const p of [timeout, exited, channelFailed]) p.catch(() => {});
   return {
     race: (step) => Promise.race([step, timeout, exited, channelFailed]),
-    dispose: () => clearTimeout(timer),
+    dispose: () => {
+      clearTimeout(timer);
+      hook.on = hook.fail = undefined;
+    },
   };
+}
+
+/**
+ * A reaction on the process's exit that `dispose()` can empty. The reaction lives as long as the
+ * process; holding only this hook, it does not keep the guards' promises, and every `race` of the
+ * start registered on them, for that long (a closure in `startGuards` would hold its whole scope).
+ */
+function exitHook(exited: Promise<ExitInfo>): ExitHook {
+  const hook: ExitHook = {};
+  exited.then((x) => hook.on?.(x), (e) => hook.fail?.(e));
+  return hook;
+}
+
+/** What {@linkcode exitHook} calls: at the exit, or when the exit's promise rejects. */
+interface ExitHook {
+  on?: (x: ExitInfo) => void;
+  fail?: (e: unknown) => void;
 }
