@@ -118,11 +118,11 @@ export class HostAgent {
     const entry = slot?.entry ?? null;
     if (slot && !entry) {
       // Refused entries change nothing here; the host says why.
-      return await this.#status(id, "failed", record, null, slot.error, null, 0);
+      return await writeHostStatus(this.#d, id, "failed", record, null, slot.error, null, 0);
     }
     if (!entry || !selects(entry.hosts, settings.hostId, settings.labels)) {
       if (managed && record) {
-        await this.#status(id, "removing", record, null, null, entry, 0);
+        await writeHostStatus(this.#d, id, "removing", record, null, null, entry, 0);
         await this.#d.plugins.remove(id, { purge: false }, FLEET_ACTOR);
         this.#d.count("removed");
         this.#d.log(`fleet: removed ${id} (no longer desired on this host)`);
@@ -170,7 +170,8 @@ export class HostAgent {
           version: record!.version,
         });
       }
-      return await this.#status(
+      return await writeHostStatus(
+        this.#d,
         id,
         waitingState,
         record,
@@ -198,7 +199,16 @@ export class HostAgent {
         manifestOf: async (version) => (await this.#packages.get(entry, version)).manifest,
         archiveOf: async (version) => (await this.#packages.get(entry, version)).archive,
         progress: (state) =>
-          this.#status(id, state, record, decision.target, null, entry, decision.attempt),
+          writeHostStatus(
+            this.#d,
+            id,
+            state,
+            record,
+            decision.target,
+            null,
+            entry,
+            decision.attempt,
+          ),
       });
       await this.#packages.dropArchive(entry, decision.target);
       const now = await this.#d.plugins.record(id);
@@ -214,7 +224,8 @@ export class HostAgent {
         `fleet: ${id} converged to ${now.version} in ${ms} ms (` +
           Object.entries(timings).map(([k, v]) => `${k} ${v} ms`).join(", ") + ")",
       );
-      await this.#status(
+      await writeHostStatus(
+        this.#d,
         id,
         waitingState,
         now,
@@ -263,17 +274,15 @@ export class HostAgent {
       this.#d.count("failed");
       this.#d.log(`fleet: ${id}: ${reason}`);
     }
-    await this.#status(id, "failed", record, decision.target, reason, entry, decision.attempt);
-  }
-  #status(
-    id: string,
-    state: HostPluginState,
-    record: PluginRecord | null,
-    target: string | null,
-    reason: string | null,
-    entry: DesiredEntry | null,
-    attempt: number,
-  ): Promise<void> {
-    return writeHostStatus(this.#d, id, state, record, target, reason, entry, attempt);
+    await writeHostStatus(
+      this.#d,
+      id,
+      "failed",
+      record,
+      decision.target,
+      reason,
+      entry,
+      decision.attempt,
+    );
   }
 }
