@@ -29,28 +29,11 @@ Deno.test("insertExecutionStatements() leaves out columns null in every row of a
     s!.sql,
     /^INSERT INTO executions \(plugin_id, kind, name, status, attempt, started_at, duration_ms, input, output, event_id\) VALUES \(\?(, \?){9}\), \(\?(, \?){9}\)$/,
   );
-  assert.deepEqual(s!.args, [
-    "p",
-    "action",
-    "a.b",
-    "ok",
-    1,
-    1,
-    0.5,
-    "{}",
-    null,
-    "e1",
-    "p",
-    "action",
-    "a.b",
-    "ok",
-    1,
-    2,
-    0.5,
-    "{}",
-    null,
-    "e1",
-  ]);
+  // The ten kept columns of each row, in the statement's column order.
+  const kept = (
+    startedAt: number,
+  ) => ["p", "action", "a.b", "ok", 1, startedAt, 0.5, "{}", null, "e1"];
+  assert.deepEqual(s!.args, [...kept(1), ...kept(2)]);
 });
 
 Deno.test("insertExecutionStatements() keeps a column one row of the statement fills", () => {
