@@ -21,7 +21,7 @@ import { type CheckContext, registrySource } from "./package_check.ts";
 import { rolloutGate } from "./rollout_gate.ts";
 import { resolveSecrets } from "./secrets.ts";
 import { selects } from "./targeting.ts";
-import type { DesiredEntry, HostPluginState } from "./types.ts";
+import type { DesiredEntry } from "./types.ts";
 import { handInstalled, type StatusWriter, writeHostStatus } from "./host_status.ts";
 
 export type { StatusWriter };
