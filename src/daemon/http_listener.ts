@@ -5,28 +5,20 @@
  * which `Deno.serve` cannot do for us: it neither exposes connections nor survives an accept
  * error). docs/architecture.md, "Listeners".
  */
-import { type BodyProgress, BodyTimeoutError, trackBody } from "./_body_deadline.ts";
+import { BodyTimeoutError, trackBody } from "./_body_deadline.ts";
+import type {
+  Connection,
+  HttpListenerOptions,
+  ListenerLimits,
+  ListenerStats,
+} from "./http_listener_types.ts";
 
-/**
- * Serves one request; `info` is Deno's `ServeHandlerInfo`, `closeConnection` cuts the
- * connection the request came on (for a stream whose client stopped reading: erroring its body
- * is not enough while a write to that client is stuck).
- */
-export type ConnectionHandler = (
-  request: Request,
-  info: Deno.ServeHandlerInfo,
-  closeConnection: () => void,
-) => Response | Promise<Response>;
-
-/** Limits of one listener; see docs/operations.md ("Connections"). */
-export interface ListenerLimits {
-  /** Connections open at once; past it the oldest idle one is closed, else the new one. @default 512 */
-  maxConnections: number;
-  /** A connection with no request in progress (idle keep-alive, or a request head that never completes) is closed after this. @default 30000 */
-  idleTimeoutMs: number;
-  /** A request body that makes no progress for this long fails with 408. @default 30000 */
-  bodyTimeoutMs: number;
-}
+export type {
+  ConnectionHandler,
+  HttpListenerOptions,
+  ListenerLimits,
+  ListenerStats,
+} from "./http_listener_types.ts";
 
 /** Defaults of {@linkcode ListenerLimits}. */
 export const DEFAULT_LISTENER_LIMITS: ListenerLimits = {
@@ -34,45 +26,6 @@ export const DEFAULT_LISTENER_LIMITS: ListenerLimits = {
   idleTimeoutMs: 30_000,
   bodyTimeoutMs: 30_000,
 };
-
-/** Options of {@linkcode HttpListener.serve}. */
-export interface HttpListenerOptions {
-  listener: Deno.Listener;
-  handler: ConnectionHandler;
-  onError: (error: unknown) => Response | Promise<Response>;
-  limits?: Partial<ListenerLimits>;
-  /** @default console.error */
-  log?: (message: string) => void;
-  /** How often idle and stalled connections are looked for. @default 1000 */
-  sweepMs?: number;
-  /**
-   * Watch request bodies for stalls (costs ~10 µs per request with a body: the body is read
-   * through a JS stream instead of Deno's buffered fast path). Off for the trusted Unix socket.
-   * @default true
-   */
-  watchBodies?: boolean;
-}
-
-/** Counters of one listener (shown in `/metrics`). */
-export interface ListenerStats {
-  open: number;
-  accepted: number;
-  refused: number;
-  evicted: number;
-  idleClosed: number;
-  bodyTimeouts: number;
-  acceptErrors: number;
-}
-
-interface Connection {
-  abort: AbortController;
-  finished: boolean;
-  /** Graceful close: requests in progress finish (and are flushed) first. */
-  shutdown: () => Promise<void>;
-  active: number;
-  lastActiveAt: number;
-  bodies: Set<BodyProgress>;
-}
 
 // deno-lint-ignore no-explicit-any
 const internal = (Deno as any)[(Deno as any).internal] as {
