@@ -41,5 +41,5 @@ export { createFleetRoutes } from "./fleet_routes.ts";
 export { createAddonRoutes } from "./addon_routes.ts";
 export { createExecutionRoutes, type ExecutionRouteDeps } from "./execution_routes.ts";
 export { optionalEnum, optionalTime, pageLimit, parseTime } from "./query_params.ts";
-export { createTaskRoutes, type TaskRouteDeps } from "./task_routes.ts";
+export { createTaskRoutes, type TaskRouteDeps, taskSocketRoute } from "./task_routes.ts";
 export { createTenantRoutes } from "./tenant_routes.ts";

@@ -6,6 +6,7 @@
  * the same instances: the request metrics (same series), the body limit (by `content-length`),
  * the audit of refusals (same rate), and errors as problem+json (`toProblemResponse`). Anything
  * else, and any request the route does not take (a chunked body, a batch), goes to the Hono app.
+ * `POST /v1/tasks/{type}` is served here too (its path ends in one parameter).
  * docs/architecture.md, "Event intake (issue 23, sixth round)".
  */
 import type { Hono } from "hono";
@@ -17,12 +18,34 @@ import type { ApiEnv } from "./types.ts";
 /** A route the socket serves without Hono. */
 export interface SocketRoute {
   method: string;
-  /** The exact path (no trailing slash, no parameters). */
+  /**
+   * The path as Hono's route names it (the metrics' series): exact, or ending in one parameter
+   * (`/v1/tasks/:type`), which then takes one non-empty segment with no `%` (an encoded name
+   * goes to Hono, which decodes it).
+   */
   path: string;
   /** Whether this route answers `request` here (else the Hono app does). */
   takes(request: Request): boolean;
-  /** The answer's status and JSON body; throws what becomes problem+json. */
-  answer(request: Request, query: URLSearchParams): Promise<{ status: number; body: unknown }>;
+  /** The answer's status and JSON body (`param`: the last segment, if the path has one). */
+  answer(
+    request: Request,
+    query: URLSearchParams,
+    param: string,
+  ): Promise<{ status: number; body: unknown }>;
+}
+
+/** The segment `path` gives `route`'s parameter ("" for an exact path), or null: not its path. */
+function matchPath(route: SocketRoute, prefix: string | null, path: string): string | null {
+  if (prefix === null) return route.path === path ? "" : null;
+  if (path.length <= prefix.length || !path.startsWith(prefix)) return null;
+  const param = path.slice(prefix.length);
+  return param.includes("/") || param.includes("%") ? null : param;
+}
+
+/** `route.path` up to its parameter (`/v1/tasks/`), or null when it has none. */
+function paramPrefix(route: SocketRoute): string | null {
+  const at = route.path.lastIndexOf("/:");
+  return at === -1 ? null : route.path.slice(0, at + 1);
 }
 
 /** What the socket's handler shares with the Hono app. */
@@ -41,19 +64,20 @@ export function socketHandler(
   deps: SocketHandlerDeps,
 ): (request: Request, env: ApiEnv["Bindings"]) => Response | Promise<Response> {
   const { app, routes } = deps;
+  const prefixes = routes.map(paramPrefix);
   return (request, env) => {
     if (routes.length > 0) {
       const url = request.url;
       const start = url.indexOf("/", url.indexOf(":") + 3);
       const queryAt = url.indexOf("?", start);
       const path = queryAt === -1 ? url.slice(start) : url.slice(start, queryAt);
-      for (const route of routes) {
-        if (
-          route.method === request.method && route.path === path && framed(request) &&
-          route.takes(request)
-        ) {
+      for (let i = 0; i < routes.length; i++) {
+        const route = routes[i]!;
+        if (route.method !== request.method) continue;
+        const param = matchPath(route, prefixes[i] ?? null, path);
+        if (param !== null && framed(request) && route.takes(request)) {
           const query = new URLSearchParams(queryAt === -1 ? "" : url.slice(queryAt + 1));
-          return serve(deps, route, request, query, env);
+          return serve(deps, route, request, query, param, env);
         }
       }
     }
@@ -75,6 +99,7 @@ async function serve(
   route: SocketRoute,
   request: Request,
   query: URLSearchParams,
+  param: string,
   env: ApiEnv["Bindings"],
 ): Promise<Response> {
   const started = performance.now();
@@ -83,7 +108,7 @@ async function serve(
   try {
     // framed(): the server's framing reads exactly this many bytes, nothing to count.
     if (Number(request.headers.get("content-length")) > deps.maxBodyBytes) deps.bodyLimitError();
-    const { status, body } = await route.answer(request, query);
+    const { status, body } = await route.answer(request, query, param);
     response = new Response(JSON.stringify(body), {
       status,
       headers: { "content-type": "application/json" },

@@ -127,3 +127,43 @@ Deno.test("socket routes: refusals are problem+json, the body limit holds, 403 i
     assert.equal(rows[0]!.result, "denied");
   });
 });
+
+Deno.test("socket routes: a path ending in one parameter takes one plain segment", async () => {
+  await withStore(async (store) => {
+    const group = new Hono<ApiEnv>();
+    group.post("/v1/things/:name", (c) => c.json({ by: "hono", name: c.req.param("name") }, 202));
+    group.post("/v1/things/:name/stop", (c) => c.json({ by: "hono-stop" }));
+    const registry = createRegistry();
+    const api = createApi({
+      store,
+      startedAt: new Date(),
+      state: () => "running",
+      groups: [group],
+      metrics: registry,
+      rateLimit: null,
+      socketRoutes: [{
+        method: "POST",
+        path: "/v1/things/:name",
+        takes: () => true,
+        answer: (_request, query, name) =>
+          Promise.resolve({ status: 202, body: { by: "socket", name, wait: query.get("wait") } }),
+      }],
+    });
+    const send = async (path: string) =>
+      await (await api.socket(post("{}", {}, path), SOCKET)).json();
+    assert.deepEqual(await send("/v1/things/image.resize?wait=5"), {
+      by: "socket",
+      name: "image.resize",
+      wait: "5",
+    });
+    // Another depth, an empty or encoded segment: Hono's routing (and decoding), as before.
+    assert.deepEqual(await send("/v1/things/a/stop"), { by: "hono-stop" });
+    assert.deepEqual(await send("/v1/things/a%2Eb"), { by: "hono", name: "a.b" });
+    assert.equal((await send("/v1/things/")).status, 404);
+    assert.equal((await send("/v1/thingsx")).status, 404);
+    assert.match(
+      registry.render(),
+      /plugd_http_requests_total\{method="POST",route="\/v1\/things\/:name",status="202"\} 2/,
+    );
+  });
+});

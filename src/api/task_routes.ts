@@ -6,6 +6,7 @@ import { requireScope } from "./auth_middleware.ts";
 import { HttpError } from "./problem.ts";
 import { optionalEnum, optionalTime, pageLimit } from "./query_params.ts";
 import { readJsonObject } from "./read_json.ts";
+import type { SocketRoute } from "./socket_fast_path.ts";
 import type { ApiEnv } from "./types.ts";
 
 /** What the task routes need. */
@@ -61,32 +62,64 @@ function checkBody(body: Record<string, unknown>): void {
   }
 }
 
+/**
+ * `POST /v1/tasks/{type}` (`wait`: the `?wait=` query): the task submitted, answered 202 with its
+ * id (200 for a duplicate), or with `wait`, its view once final or when the wait ends. Shared by
+ * the Hono route (every transport) and the socket's fast path, so both answer alike.
+ */
+async function postTask(
+  tasks: TaskService,
+  type: string,
+  waitText: string | undefined,
+  request: Request,
+  actor: string,
+): Promise<{ status: 200 | 202; body: unknown }> {
+  if (!isEventType(type)) {
+    throw new HttpError(
+      400,
+      `"${type}" is not a task type; use lowercase dotted names like image.resize`,
+    );
+  }
+  const wait = waitSeconds(waitText);
+  const body = await readJsonObject(request);
+  checkBody(body);
+  const { id, duplicate } = await mapped(() => tasks.submit(type, body, actor));
+  if (wait === 0) return { status: duplicate ? 200 : 202, body: { id, duplicate } };
+  const view: TaskView = await mapped(() => tasks.wait(id, wait));
+  return { status: FINAL.has(view.status) ? 200 : 202, body: { ...view, duplicate } };
+}
+
+/**
+ * `POST /v1/tasks/{type}` served by the Unix socket without Hono's middleware
+ * (`socket_fast_path.ts`): the socket acts as `admin` (its actor is `socket`), so the `emitter`
+ * scope always holds there, and it has no rate limit or token to track.
+ */
+export function taskSocketRoute(deps: TaskRouteDeps): SocketRoute {
+  return {
+    method: "POST",
+    path: "/v1/tasks/:type",
+    takes: () => true,
+    answer: (request, query, type) =>
+      postTask(deps.tasks, type, query.get("wait") ?? undefined, request, "socket"),
+  };
+}
+
 /** The routes: submit and cancel need `emitter`, reading needs `reader`. */
 export function createTaskRoutes(deps: TaskRouteDeps): Hono<ApiEnv> {
   const { tasks } = deps;
   const app = new Hono<ApiEnv>();
   const reader = requireScope("reader");
   const emitter = requireScope("emitter");
-  const answer = (
-    view: TaskView,
-    created: boolean,
-  ) => (FINAL.has(view.status) ? 200 : created ? 202 : 200);
 
   app.post("/v1/tasks/:type", emitter, async (c) => {
-    const type = c.req.param("type");
-    if (!isEventType(type)) {
-      throw new HttpError(
-        400,
-        `"${type}" is not a task type; use lowercase dotted names like image.resize`,
-      );
-    }
-    const wait = waitSeconds(c.req.query("wait"));
-    const body = await readJsonObject(c.req.raw);
-    checkBody(body);
-    const { id, duplicate } = await mapped(() => tasks.submit(type, body, c.get("actor")));
-    if (wait === 0) return c.json({ id, duplicate }, duplicate ? 200 : 202);
-    const view = await mapped(() => tasks.wait(id, wait));
-    return c.json({ ...view, duplicate }, answer(view, true));
+    const { status, body } = await postTask(
+      tasks,
+      c.req.param("type"),
+      c.req.query("wait"),
+      c.req.raw,
+      c.get("actor"),
+    );
+    return c.json(body, status);
   });
 
   app.get("/v1/tasks", reader, async (c) => {

@@ -12,6 +12,7 @@ import {
   createUpdateRoutes,
   createWebhookRoutes,
   eventSocketRoute,
+  taskSocketRoute,
 } from "../api/mod.ts";
 import { MarketplaceService } from "../marketplace/mod.ts";
 import { HookBus, validateCloudEvent } from "../hooks/mod.ts";
@@ -268,6 +269,8 @@ function consoleUrl(http: { hostname: string; port: number } | null): string | n
 function taskService(tasks: TaskService): DaemonService {
   return {
     routes: createTaskRoutes({ tasks }),
+    // POST /v1/tasks/{type} on the socket without Hono's middleware (the intake's hot path).
+    socketRoutes: [taskSocketRoute({ tasks })],
     start: () => tasks.start(),
     stop: () => tasks.stop(),
   };
