@@ -33,23 +33,40 @@ export interface NewTask {
   createdAt: number;
 }
 
-/** The INSERT of one new task. */
-function insertStatement(task: NewTask) {
-  return {
-    sql: `INSERT INTO tasks (id, type, plugin_id, tenant, status, priority, idempotency_key,
-      input, actor, created_at) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
-    args: [
-      task.id,
-      task.type,
-      task.pluginId,
-      task.tenant,
-      task.priority,
-      task.idempotencyKey,
-      task.input,
-      task.actor,
-      task.createdAt,
-    ],
-  };
+/** Rows per multi-row INSERT (nine arguments a row; SQLite allows 32,766 per statement). */
+const ROWS_PER_INSERT = 200;
+
+const INSERT_HEAD =
+  `INSERT INTO tasks (id, type, plugin_id, tenant, status, priority, idempotency_key,
+  input, actor, created_at) VALUES `;
+const INSERT_ROW = "(?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)";
+
+/**
+ * The INSERTs of new tasks: one statement per {@linkcode ROWS_PER_INSERT} rows, not one per task,
+ * as the event intake writes its events. A batch goes to the store's writer thread as one message,
+ * and each statement is an object to copy into it and a step of its own there.
+ */
+function insertStatements(tasks: NewTask[]): InStatement[] {
+  const out: InStatement[] = [];
+  for (let i = 0; i < tasks.length; i += ROWS_PER_INSERT) {
+    const chunk = tasks.slice(i, i + ROWS_PER_INSERT);
+    const args: InValue[] = [];
+    for (const t of chunk) {
+      args.push(
+        t.id,
+        t.type,
+        t.pluginId,
+        t.tenant,
+        t.priority,
+        t.idempotencyKey,
+        t.input,
+        t.actor,
+        t.createdAt,
+      );
+    }
+    out.push({ sql: INSERT_HEAD + new Array(chunk.length).fill(INSERT_ROW).join(", "), args });
+  }
+  return out;
 }
 
 /**
@@ -71,16 +88,16 @@ export function taskInserter(
       });
       for (const r of rs.rows) known.set(`${r.type}\u0000${r.idempotency_key}`, String(r.id));
     }
-    const statements: InStatement[] = [];
+    const inserted: NewTask[] = [];
     const answers = tasks.map((t) => {
       const key = t.idempotencyKey === null ? null : `${t.type}\u0000${t.idempotencyKey}`;
       const first = key === null ? undefined : known.get(key);
       if (first !== undefined) return { id: first, duplicate: true };
       if (key !== null) known.set(key, t.id);
-      statements.push(insertStatement(t));
+      inserted.push(t);
       return { id: t.id, duplicate: false };
     });
-    return { statements, answers };
+    return { statements: insertStatements(inserted), answers };
   });
 }
 
