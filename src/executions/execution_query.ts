@@ -2,6 +2,7 @@
 import type { InValue, Row } from "@libsql/client";
 import type { Store } from "../store/mod.ts";
 import type { ExecutionKind, ExecutionRecord, ExecutionStatus } from "./types.ts";
+import { unpackInput } from "./input_text.ts";
 
 /** Filters of {@linkcode listExecutions}; all optional. */
 export interface ExecutionFilter {
@@ -30,20 +31,23 @@ export interface ExecutionPage {
 /** Reads one row. */
 export function toRecord(row: Row): ExecutionRecord {
   const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const name = String(row.name);
+  const eventId = text(row.event_id);
+  const startedAt = Number(row.started_at);
   return {
     id: Number(row.id),
     plugin: String(row.plugin_id),
     kind: String(row.kind) as ExecutionKind,
-    name: String(row.name),
+    name,
     tenant: text(row.tenant),
     status: String(row.status) as ExecutionStatus,
     attempt: Number(row.attempt),
-    started_at: new Date(Number(row.started_at)).toISOString(),
+    started_at: new Date(startedAt).toISOString(),
     duration_ms: row.duration_ms === null ? null : Number(row.duration_ms),
     error: text(row.error),
-    input: text(row.input),
+    input: unpackInput(text(row.input), { eventId, name, startedAt }),
     output: text(row.output),
-    event_id: text(row.event_id),
+    event_id: eventId,
     task_id: text(row.task_id),
     actor: text(row.actor),
     detail: row.detail === null ? null : JSON.parse(String(row.detail)),

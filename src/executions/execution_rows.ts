@@ -2,10 +2,11 @@
  * The INSERT statements of execution records: multi-row, a few hundred parameters each, and no
  * parameter for a column that is null in every row of a statement (most records leave tenant,
  * error, task, actor and detail empty): each parameter is cloned to the writer thread and bound
- * there one native call at a time.
+ * there one native call at a time. An event delivery's input is stored packed (input_text.ts).
  * @module
  */
 import type { InStatement, InValue } from "@libsql/client";
+import { packInput } from "./input_text.ts";
 
 /** One row of `executions`, ready to insert. */
 export interface ExecutionRow {
@@ -107,7 +108,7 @@ export function insertExecutionStatements(rows: readonly ExecutionRow[]): InStat
       if (keep & TENANT) args.push(r.tenant);
       args.push(r.status, r.attempt, r.startedAt, r.durationMs);
       if (keep & ERROR) args.push(r.error);
-      args.push(r.input, r.output, r.eventId);
+      args.push(packInput(r.input, r), r.output, r.eventId);
       if (keep & TASK) args.push(r.taskId);
       if (keep & ACTOR) args.push(r.actor);
       if (keep & DETAIL) args.push(r.detail);

@@ -204,3 +204,40 @@ Deno.test("ExecutionRecorder keeps every field of records written with ones that
   );
   await rec.stop();
 });
+
+Deno.test("ExecutionRecorder answers an event's input as it was, stored packed or not", async () => {
+  await using db = await tempStore();
+  const rec = new ExecutionRecorder(db.store, { writer: { lingerMs: 0 } });
+  const event = {
+    specversion: "1.0",
+    id: "01M8VT4V447AS9MC4AZSPRBP2E",
+    source: "/bench",
+    type: "bench.noop",
+    time: "2026-12-02T16:42:01.220Z",
+    datacontenttype: "application/json",
+    data: { i: 1 },
+  };
+  const text = JSON.stringify(event);
+  rec.record(
+    { plugin: "p", kind: "action", name: "bench.noop", eventId: event.id, input: event },
+    { status: "ok", startedAt: Date.UTC(2026, 0, 1), durationMs: 1, output: { ok: true } },
+  );
+  await rec.flush();
+  const stored = await db.store.execute("SELECT input FROM executions");
+  assert.ok(String(stored.rows[0]!.input).length < text.length / 2);
+  // A record written before inputs were packed reads the same.
+  await db.store.write(() => ({
+    statements: [{
+      sql: `INSERT INTO executions (plugin_id, kind, name, status, started_at, input, event_id)
+        VALUES ('p', 'action', 'bench.noop', 'ok', ?, ?, ?)`,
+      args: [Date.UTC(2026, 0, 2), text, event.id],
+    }],
+  }));
+  const page = await rec.list({ plugin: "p" });
+  assert.deepEqual(page.executions.map((e) => e.input), [text, text]);
+  const [newer, older] = page.executions;
+  assert.equal((await rec.get(older!.id))!.input, text);
+  assert.equal((await rec.get(newer!.id))!.input, text);
+  assert.equal(older!.output, '{"ok":true}');
+  await rec.stop();
+});
