@@ -26,6 +26,8 @@ const CONTENT_TEXT = ',"datacontenttype":"application/json","data":';
 const TIME = "\u0004";
 const ISO_TIME = /"time":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d\d\dZ)"/;
 const DELTA = /^-?\d+/;
+// The markers are control characters on purpose (JSON text holds none raw).
+// deno-lint-ignore no-control-regex
 const MARKERS = /[\u0001-\u0004]/;
 
 /** The facts of a record's row a packed input is read back with. */
