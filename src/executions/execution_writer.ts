@@ -67,8 +67,10 @@ export class ExecutionWriter {
 
   /** Writes everything queued so far. */
   async drain(): Promise<void> {
-    if (this.#queue.length > 0 && !this.#flushing) this.#start();
-    while (this.#flushing) await this.#flushing;
+    while (this.#queue.length > 0 || this.#flushing) {
+      if (!this.#flushing) this.#start();
+      await this.#flushing;
+    }
   }
 
   #start(): void {
@@ -77,9 +79,16 @@ export class ExecutionWriter {
     this.#flushing ??= this.#flush();
   }
 
+  /**
+   * Writes what is queued, and again while a full batch waits. Rows queued meanwhile that make
+   * no full batch wait for the linger instead: each write of records rewrites the last, partly
+   * filled pages of the table and of its indexes, so many small batches wrote several times the
+   * records' own bytes (docs/performance.md, "Event intake: execution records (issue 23, twelfth
+   * round)").
+   */
   async #flush(): Promise<void> {
     try {
-      while (this.#queue.length > 0) {
+      do {
         const rows = this.#queue.splice(0, this.#o.batchRows * 4);
         try {
           await this.#store.write(() => ({ statements: insertExecutionStatements(rows) }), {
@@ -94,10 +103,13 @@ export class ExecutionWriter {
             `could not write ${rows.length} execution records: ${(error as Error).message}`,
           );
         }
-      }
+      } while (this.#queue.length >= this.#o.batchRows);
     } finally {
-      // Cleared in the same turn as the last emptiness check (see IntakeQueue).
+      // Cleared in the same turn as the last check of the queue (see IntakeQueue).
       this.#flushing = null;
+      if (this.#queue.length > 0) {
+        this.#timer ??= setTimeout(() => this.#start(), this.#o.lingerMs);
+      }
     }
   }
 }
