@@ -91,6 +91,14 @@ Deno.test(
     const failed = records.find((r) => r.event_id === "ev-bad")!;
     assert.equal(failed.status, "error");
     assert.match(failed.error, /bad \*{8}/);
+    // The input is the event as the plugin got it (stored packed, answered whole).
+    const delivered = (await socketJson(daemon, "GET", "/v1/events/ev-bad")).body.event;
+    assert.equal(failed.input, JSON.stringify(delivered));
+    assert.match(failed.input, /^\{"specversion":"1\.0","id":"ev-bad","source":"\/test","type":/);
+    assert.equal(
+      (await socketJson(daemon, "GET", `/v1/executions/${failed.id}`)).body.input,
+      failed.input,
+    );
     const lifecycle = records.filter((r) => r.kind === "lifecycle").map((r) => r.name);
     assert.ok(
       lifecycle.includes("onEnable") && lifecycle.includes("onConfigChange"),
