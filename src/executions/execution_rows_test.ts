@@ -69,6 +69,44 @@ Deno.test("insertExecutionStatements() keeps a column one row of the statement f
 Deno.test("insertExecutionStatements() writes at most 100 rows per statement", () => {
   const rows = Array.from({ length: 250 }, (_, i) => row({ actor: i === 249 ? "x" : null }));
   const statements = insertExecutionStatements(rows) as { sql: string; args: unknown[] }[];
-  assert.deepEqual(statements.map((s) => s.args.length), [1000, 1000, 550]);
+  // One group: the five shared columns once, then five (the last statement six) per row.
+  assert.deepEqual(statements.map((s) => s.args.length), [505, 505, 305]);
   assert.ok(statements[2]!.sql.includes("actor") && !statements[0]!.sql.includes("actor"));
+});
+
+Deno.test("insertExecutionStatements() binds what a group of rows shares once", () => {
+  const rows = [
+    ...Array.from({ length: 8 }, (_, i) => row({ startedAt: i })),
+    row({ status: "error", error: "boom" }), // a group of one: with the other rows
+    row({ plugin: "q" }),
+  ];
+  const [shared, mixed, ...rest] = insertExecutionStatements(rows) as {
+    sql: string;
+    args: unknown[];
+  }[];
+  assert.equal(rest.length, 0);
+  assert.equal(
+    shared!.sql,
+    "INSERT INTO executions (plugin_id, kind, name, status, attempt, started_at, duration_ms, " +
+      "input, output, event_id) SELECT ?1, ?2, ?3, ?4, ?5, column1, column2, column3, column4, " +
+      `column5 FROM (VALUES ${new Array(8).fill("(?, ?, ?, ?, ?)").join(", ")})`,
+  );
+  assert.deepEqual(shared!.args.slice(0, 10), [
+    "p",
+    "action",
+    "a.b",
+    "ok",
+    1,
+    0,
+    0.5,
+    "{}",
+    null,
+    "e1",
+  ]);
+  assert.equal(shared!.args.length, 45);
+  assert.match(
+    mixed!.sql,
+    /^INSERT INTO executions \(plugin_id, kind, name, status, attempt, started_at, duration_ms, error,/,
+  );
+  assert.equal(mixed!.args.length, 22);
 });
