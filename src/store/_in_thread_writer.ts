@@ -15,7 +15,7 @@
  *   blobs than `offload.aboveBytes`) goes to the writer thread instead: its CPU then runs beside the event loop's, which a busy intake needs more than it
  *   needs the hand-off saved (docs/performance.md, "Event intake (issue 23, fifth round)").
  */
-import type { InStatement } from "@libsql/client";
+import type { InStatement, InValue } from "@libsql/client";
 import { LogSync } from "./_log_sync.ts";
 import { NativeWriter } from "./native_writer.ts";
 
@@ -132,6 +132,14 @@ export class InThreadWriter {
     const synced = this.#logSync.sync();
     written?.();
     return synced.then(() => performance.now() - started);
+  }
+
+  /**
+   * Runs a read statement on this connection (its statement kept prepared): see
+   * `NativeWriter.read`. It sees every commit made here and every offloaded one that resolved.
+   */
+  read(sql: string, args: InValue[]): unknown[][] {
+    return this.#writer.read(sql, args);
   }
 
   #big(statements: InStatement[], offload: Offload): boolean {

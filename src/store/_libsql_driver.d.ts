@@ -12,6 +12,8 @@ export interface Statement {
   readonly reader: boolean;
   run(params: unknown[] | Record<string, unknown>): RunResult;
   all(params: unknown[] | Record<string, unknown>): unknown[];
+  /** Rows as arrays of column values from now on (or as objects again with `false`). */
+  raw(raw?: boolean): Statement;
 }
 
 export default class Database {

@@ -67,6 +67,8 @@ export function localPath(url: string): string | null {
 export class NativeWriter {
   #db: Db;
   #prepared = new Map<string, Kept>();
+  /** Read statements kept prepared, in raw mode (rows as arrays), by their SQL text. */
+  #reads = new Map<string, Prepared>();
 
   /** Opens `path` and runs `pragmas` on the connection. */
   constructor(path: string, pragmas: string[]) {
@@ -100,6 +102,22 @@ export class NativeWriter {
     }
   }
 
+  /**
+   * Runs one read statement outside any transaction and returns its rows as arrays of column
+   * values (in the statement's column order). The statement is prepared at its first use and kept
+   * (a few fixed SQL texts: see {@linkcode Store.readRows}).
+   */
+  read(sql: string, args: InValue[]): unknown[][] {
+    let stmt = this.#reads.get(sql);
+    if (stmt === undefined) {
+      stmt = this.#db.prepare(sql).raw();
+      if (this.#reads.size >= MAX_PREPARED) this.#reads.delete(this.#reads.keys().next().value!);
+      this.#reads.set(sql, stmt);
+    }
+    // Read to the end: the statement then ends its read transaction.
+    return stmt.all(args.map(driverValue)) as unknown[][];
+  }
+
   /** Copies the log's committed pages into the database file without waiting for anyone. */
   checkpoint(): void {
     this.#db.exec("PRAGMA wal_checkpoint(PASSIVE)");
@@ -108,6 +126,7 @@ export class NativeWriter {
   /** Closes the connection. */
   close(): void {
     this.#prepared.clear();
+    this.#reads.clear();
     this.#db.close();
   }
 

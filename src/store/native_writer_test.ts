@@ -78,6 +78,28 @@ Deno.test("NativeWriter keeps each statement prepared once, at most MAX_PREPARED
   });
 });
 
+Deno.test("NativeWriter.read() answers rows as arrays, sees each commit and ends its read", async () => {
+  await withWriter(async (writer, read) => {
+    const sql = "SELECT id, name, flag FROM t WHERE id > ? ORDER BY id LIMIT ?";
+    assert.deepEqual(writer.read(sql, [0, 10]), []);
+    writer.batch([
+      { sql: "INSERT INTO t (id, name, flag) VALUES (?, ?, ?)", args: [1, "a", true] },
+      { sql: "INSERT INTO t (id, name) VALUES (?, ?)", args: [2, "b"] },
+      { sql: "INSERT INTO t (id, name) VALUES (?, ?)", args: [3, "c"] },
+    ]);
+    assert.deepEqual(writer.read(sql, [0, 2]), [[1, "a", 1], [2, "b", null]]);
+    const before = writer.preparedCount;
+    assert.deepEqual(writer.read(sql, [1, 10]), [[2, "b", null], [3, "c", null]]);
+    assert.equal(writer.preparedCount, before, "reads are kept apart from the batch's statements");
+    // No read transaction left open: another connection's checkpoint copies the whole log.
+    assert.deepEqual(await read("PRAGMA wal_checkpoint(TRUNCATE)"), [
+      { busy: 0, log: 0, checkpointed: 0 },
+    ]);
+    writer.batch([{ sql: "DELETE FROM t WHERE id = ?", args: [1] }]);
+    assert.deepEqual(writer.read(sql, [0, 1]), [[2, "b", null]]);
+  });
+});
+
 Deno.test("localPath(): only plain file URLs go to the native driver", () => {
   assert.equal(localPath("file:/var/lib/plugd/plugd.db"), "/var/lib/plugd/plugd.db");
   assert.equal(localPath("file:///var/lib/plugd/my%20db.db"), "/var/lib/plugd/my db.db");

@@ -1,5 +1,5 @@
 /** The store: serialized writes over one connection, commits by a `Writer`, degraded mode. */
-import type { Client, InStatement, ResultSet } from "@libsql/client";
+import type { Client, InStatement, InValue, ResultSet } from "@libsql/client";
 import { StoreFullError, StoreUnavailableError } from "./errors.ts";
 import type { WriteBatch, WriteOptions } from "./types.ts";
 import { WriteQueue } from "./_write_queue.ts";
@@ -13,6 +13,8 @@ export type { WriteBatch, WriteOptions };
 export interface Writer {
   batch(statements: InStatement[], written?: () => void): Promise<number>;
   close(): Promise<void>;
+  /** A read on the writer's own connection with its statement kept prepared, when it has one. */
+  read?(sql: string, args: InValue[]): unknown[][];
 }
 
 /** Something wrong with the database, for `GET /v1/health`. */
@@ -62,6 +64,19 @@ export class Store {
   /** Runs one read statement. */
   execute(statement: InStatement): Promise<ResultSet> {
     return this.client.execute(statement);
+  }
+
+  /**
+   * Runs one read statement that the daemon runs over and over (a few fixed SQL texts) and answers
+   * its rows as arrays of column values. On a database file with the in-thread writer it runs on
+   * that connection with the statement prepared once: the client prepares each statement anew and
+   * builds an object per row. Elsewhere it is {@linkcode execute}.
+   */
+  async readRows(sql: string, args: InValue[]): Promise<unknown[][]> {
+    const writer = this.#writer;
+    if (writer?.read) return writer.read(sql, args);
+    const rs = await this.client.execute({ sql, args });
+    return rs.rows.map((row) => rs.columns.map((_, i) => row[i]));
   }
 
   /** Why writes fail now (disk full, I/O error), or null while they succeed. */

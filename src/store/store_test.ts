@@ -40,3 +40,27 @@ Deno.test("openStore() syncs every commit (synchronous = FULL) unless told norma
   await assert.rejects(() => level({ synchronous: "off" as "full" }, "off"), RangeError);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("Store.readRows() answers the same arrays on the writer's connection and on the client", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "plugd-store-" });
+  const rows = async (writerThread: boolean) => {
+    await using store = await openStore(`file:${dir}/${writerThread}.db`, { writerThread });
+    await store.write(() => ({
+      statements: ["CREATE TABLE r (id INTEGER PRIMARY KEY, at INTEGER)"],
+    }));
+    const sql = "SELECT id, at FROM r WHERE at >= ? ORDER BY id";
+    const seen = [await store.readRows(sql, [0])];
+    for (const id of [1, 2]) {
+      await store.write(() => ({
+        statements: [{ sql: "INSERT INTO r (id, at) VALUES (?, ?)", args: [id, id * 10] }],
+      }));
+      seen.push(await store.readRows(sql, [0]));
+    }
+    seen.push(await store.readRows(sql, [15]));
+    return seen;
+  };
+  const expected = [[], [[1, 10]], [[1, 10], [2, 20]], [[2, 20]]];
+  assert.deepEqual(await rows(true), expected);
+  assert.deepEqual(await rows(false), expected);
+  await Deno.remove(dir, { recursive: true });
+});

@@ -111,6 +111,11 @@ export interface ClaimedTask {
   startedAt: number;
 }
 
+/** The claim's read: its text is fixed, so its statement is prepared once (`Store.readRows`). */
+const CLAIM_READ = `SELECT id, tenant, input, attempts FROM tasks
+  WHERE type = ? AND status = 'queued' AND next_attempt_at <= ?
+  ORDER BY priority DESC, created_at LIMIT ?`;
+
 /**
  * Moves up to `n` due queued tasks of `type` to `running` (highest priority, then oldest first),
  * counting the attempt. Only this daemon claims, through the one writer, so none is taken twice.
@@ -126,18 +131,13 @@ export function claimTasks(
   now = Date.now(),
 ): Promise<ClaimedTask[]> {
   return store.write(async () => {
-    const rs = await store.execute({
-      sql: `SELECT id, tenant, input, attempts FROM tasks
-        WHERE type = ? AND status = 'queued' AND next_attempt_at <= ?
-        ORDER BY priority DESC, created_at LIMIT ?`,
-      args: [type, now, n],
-    });
-    const claimed = rs.rows.map((r): ClaimedTask => ({
-      id: String(r.id),
+    const rows = await store.readRows(CLAIM_READ, [type, now, n]);
+    const claimed = rows.map(([id, tenant, input, attempts]): ClaimedTask => ({
+      id: String(id),
       type,
-      tenant: r.tenant === null ? null : String(r.tenant),
-      input: JSON.parse(String(r.input)),
-      attempt: Number(r.attempts) + 1,
+      tenant: tenant === null ? null : String(tenant),
+      input: JSON.parse(String(input)),
+      attempt: Number(attempts) + 1,
       startedAt: now,
     }));
     // One statement for the whole claim (the ids as one JSON array), not one per task: a claim
