@@ -38,6 +38,18 @@ Deno.test("newEventId() sorts in creation order within one millisecond", () => {
   assert.equal(new Set(ids).size, ids.length);
 });
 
+Deno.test("newEventId() spells its time in the first 10 characters and counts up by one within a millisecond", () => {
+  const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  const value = (s: string) => [...s].reduce((n, c) => n * 32n + BigInt(alphabet.indexOf(c)), 0n);
+  const now = 1_800_000_123_456;
+  const ids = Array.from({ length: 50 }, () => newEventId(now));
+  for (const id of ids) assert.match(id, /^[0-9A-HJKMNP-TV-Z]{26}$/);
+  assert.equal(value(ids[0]!.slice(0, 10)), BigInt(now));
+  for (let i = 1; i < ids.length; i++) {
+    assert.equal(value(ids[i]!.slice(10)) - value(ids[i - 1]!.slice(10)), 1n);
+  }
+});
+
 Deno.test("validateCloudEvent() refuses a time that names no real instant", () => {
   const base = { specversion: "1.0", source: "/t", type: "a.b" };
   for (
