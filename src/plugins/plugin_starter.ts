@@ -55,6 +55,15 @@ export class PluginStarter {
 
   /** Starts a plugin (replacing what ran before); `lazy` registers it to start on demand. */
   async launch(plugin: PluginRecord, options: { lazy?: boolean } = {}): Promise<void> {
+    await this.ready(plugin, options);
+    if (!isSystemAddon(plugin) && !options.lazy) await this.#d.supervisor.start(plugin.id);
+  }
+
+  /**
+   * All of {@linkcode launch} but the process's start: folders, volume, database, config, and
+   * the registration (replacing what ran before). A system addon is activated.
+   */
+  async ready(plugin: PluginRecord, options: { lazy?: boolean } = {}): Promise<void> {
     if (isSystemAddon(plugin)) return await this.#activateAddon(plugin);
     const { ctx, supervisor, configs } = this.#d;
     const paths = this.paths(plugin);
@@ -80,7 +89,6 @@ export class PluginStarter {
       disk: dataLimit(plugin.id, runtime, paths.dataDir),
       enabled: true,
     });
-    if (!options.lazy) await supervisor.start(plugin.id);
   }
 
   /** Starts a version and requires a healthy answer to `health()` (update's switch test). */

@@ -7,6 +7,7 @@ import { releaseResourceCaps } from "../runtime/mod.ts";
 import { listPlugins } from "./repository.ts";
 import { startInParallel } from "./start_order.ts";
 import { onDemand } from "./plugin_dirs.ts";
+import { isSystemAddon } from "./system_addons.ts";
 import { settleInterrupted } from "./recover_transitions.ts";
 import type { PluginRecord } from "./types.ts";
 import type { ServiceParts } from "./service_parts.ts";
@@ -23,9 +24,15 @@ export async function startService(parts: ServiceParts): Promise<void> {
   const enabled = all.filter((p) => p.state === "enabled");
   const lazy = (p: PluginRecord) => parts.ctx.config.idleStopMs > 0 && onDemand(p);
   // A start mostly waits on Deno's start-up threads and I/O: two per core keep the cores busy.
-  await startInParallel(enabled, (p) => parts.starter.launch(p, { lazy: lazy(p) }), {
+  // Each start's host work (folders, `$DATA` volume, config, registration) runs ahead of the
+  // slots, so a slot holds only a process's start (its volume no longer queues inside it).
+  const start = async (p: PluginRecord) => {
+    if (!isSystemAddon(p) && !lazy(p)) await parts.supervisor.start(p.id);
+  };
+  await startInParallel(enabled, start, {
     concurrency: 2 * navigator.hardwareConcurrency,
     onError: (p, e) => parts.ctx.log(`plugin ${p.id} did not start: ${e.message}`),
+    ready: (p) => parts.starter.ready(p, { lazy: lazy(p) }),
   });
   parts.memory.poke();
 }

@@ -23,10 +23,25 @@ export function startOrder(plugins: PluginRecord[]): PluginRecord[] {
   return out;
 }
 
+/** Options of {@linkcode startInParallel}. */
+export interface StartInParallelOptions {
+  /** How many `start` calls run at once. */
+  concurrency: number;
+  /** Where a failed `ready` or `start` goes. */
+  onError: (plugin: PluginRecord, error: Error) => void;
+  /**
+   * Work of a start that needs no slot (folders, volume, registration): run in start order,
+   * `concurrency` at once, ahead of the slots and not waiting for dependencies; a plugin whose
+   * `ready` failed does not `start`.
+   * @default none
+   */
+  ready?: (plugin: PluginRecord) => Promise<void>;
+}
+
 /**
  * Starts `plugins` in parallel, at most `concurrency` at once, each only after the plugins it
- * depends on (those earlier in {@linkcode startOrder}) have settled, started or not. Resolves
- * when every start has settled; a failed start goes to `onError`.
+ * depends on (those earlier in {@linkcode startOrder}) have settled, started or not, and after
+ * its own `ready`. Resolves when every start has settled; a failure goes to `onError`.
  *
  * @example
  * ```ts
@@ -36,38 +51,46 @@ export function startOrder(plugins: PluginRecord[]): PluginRecord[] {
 export async function startInParallel(
   plugins: PluginRecord[],
   start: (plugin: PluginRecord) => Promise<void>,
-  options: { concurrency: number; onError: (plugin: PluginRecord, error: Error) => void },
+  options: StartInParallelOptions,
 ): Promise<void> {
-  const { concurrency, onError } = options;
+  const { concurrency, onError, ready } = options;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
   }
   const settled = new Map<string, Promise<void>>();
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  const slot = async () => {
-    while (running >= concurrency) await new Promise<void>((r) => waiting.push(r));
-    running++;
-  };
-  const release = () => {
-    running--;
-    waiting.shift()?.();
-  };
+  const slots = lane(concurrency);
+  const readyLane = lane(concurrency);
   for (const p of startOrder(plugins)) {
+    // In start order, not holding a slot: the slots only start processes.
+    const isReady = ready
+      ? readyLane(() => ready(p)).then(() => true, (e) => (onError(p, e as Error), false))
+      : Promise.resolve(true);
     // Only plugins already ordered before it: a dependency cycle cannot deadlock.
     const deps = Object.keys(p.manifest.dependencies.plugins).flatMap((d) => settled.get(d) ?? []);
     settled.set(
       p.id,
       (async () => {
         await Promise.all(deps);
-        await slot();
-        try {
-          await start(p).catch((e) => onError(p, e as Error));
-        } finally {
-          release();
-        }
+        if (!await isReady) return;
+        await slots(() => start(p).catch((e) => onError(p, e as Error)));
       })(),
     );
   }
   await Promise.all(settled.values());
+}
+
+/** Runs tasks in the order given, at most `width` at once. */
+function lane(width: number): (task: () => Promise<void>) => Promise<void> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    while (running >= width) await new Promise<void>((r) => waiting.push(r));
+    running++;
+    try {
+      await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
 }

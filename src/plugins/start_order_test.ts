@@ -60,3 +60,32 @@ Deno.test("startInParallel() refuses a concurrency below 1", async () => {
     RangeError,
   );
 });
+
+Deno.test("startInParallel() runs each `ready` ahead of the slots, and skips a start whose `ready` failed", async () => {
+  const events: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => release = r);
+  const run = startInParallel(
+    [plugin("a"), plugin("b", ["a"]), plugin("c")],
+    async (p) => {
+      events.push(`start ${p.id}`);
+      if (p.id === "a") await gate;
+    },
+    {
+      concurrency: 1,
+      onError: (p, e) => events.push(`error ${p.id}: ${e.message}`),
+      ready: (p) => {
+        events.push(`ready ${p.id}`);
+        return p.id === "c" ? Promise.reject(new Error("no volume")) : Promise.resolve();
+      },
+    },
+  );
+  // The one slot is held by a's start; every `ready` still runs, b's without waiting for a.
+  while (!events.includes("error c: no volume")) await new Promise((r) => setTimeout(r, 1));
+  assert.ok(events.includes("ready b"));
+  assert.ok(!events.includes("start b"));
+  release();
+  await run;
+  assert.ok(events.indexOf("start b") > events.indexOf("ready b"));
+  assert.ok(!events.includes("start c"));
+});
