@@ -3,8 +3,8 @@ import type { CallKind, Supervisor } from "../runtime/mod.ts";
 import { installPlugin, type InstallResult, type InstallSource } from "./install_plugin.ts";
 import { LogRings } from "./log_ring.ts";
 import type { PluginContext } from "./plugin_context.ts";
-import { findDigest, getPlugin, listPluginsIn } from "./repository.ts";
-import { recordFailure, verifyIntegrity } from "./plugin_state.ts";
+import { getPlugin, listPluginsIn } from "./repository.ts";
+import { recordFailure, verifyInstalled } from "./plugin_state.ts";
 import { callLifecycle } from "./lifecycle_hooks.ts";
 import { resolveSource, type SourceOptions } from "./resolve_source.ts";
 import { PluginStorage } from "./storage.ts";
@@ -107,7 +107,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       onPermissionDenied: (id, attempt) =>
         void this.events.emitSystemEvent("plugin.permission_denied", { plugin: id, ...attempt }),
       onStateChange: (id, state, reason) => void this.#onRuntimeState(id, state, reason),
-      verifyIntegrity: (id) => this.#verifyIntegrity(id),
+      verifyIntegrity: (id) =>
+        verifyInstalled(ctx.store, id, (p) => this.#starter.paths(p).pluginDir),
       onOwnCall: (id, call) => recordOwnCall(this.executions, id, call),
       onTenantRefused: (id, type, claimed) => this.tenants.refused(id, type, claimed),
     });
@@ -235,7 +236,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       halt: (pid) => this.#starter.halt(pid),
       launch: (record, checked) =>
         checked ? this.#starter.launchChecked(record) : this.#starter.launch(record),
-      afterSwitch: (pid, from, to) => this.#lifecycle(pid, "onUpdate", { from, to }),
+      // A failed onUpdate is logged, never fatal.
+      afterSwitch: (pid, from, to) => callLifecycle(this, pid, "onUpdate", { from, to }),
       snapshotDb: (pid) => this.db.snapshot(pid),
       discardDbSnapshot: (pid) => this.db.discardSnapshot(pid),
     };
@@ -275,17 +277,6 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   /** Enabled plugins, for the hook bus's subscription lookups. */
   enabled(): Promise<PluginRecord[]> {
     return listPluginsIn(this.#ctx.store, "enabled");
-  }
-
-  /** Calls a lifecycle hook of a running plugin; a failure is logged, never fatal. */
-  #lifecycle(id: string, name: string, payload?: unknown): Promise<void> {
-    return callLifecycle(this, id, name, payload);
-  }
-
-  async #verifyIntegrity(id: string): Promise<boolean> {
-    const plugin = await findDigest(this.#ctx.store, id);
-    if (!plugin) throw new Error(`plugin "${id}" is no longer installed`);
-    return await verifyIntegrity(this.#ctx.store, plugin, this.#starter.paths(plugin).pluginDir);
   }
 
   async #onRuntimeState(id: string, state: string, reason?: string): Promise<void> {

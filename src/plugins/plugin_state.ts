@@ -1,7 +1,7 @@
 import { auditStatement } from "../audit/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { digestDir } from "../runtime/mod.ts";
-import { findPlugin, setStateStatement } from "./repository.ts";
+import { findDigest, findPlugin, setStateStatement } from "./repository.ts";
 import type { PluginRecord, PluginState, SystemEventSink } from "./types.ts";
 
 /** Moves a plugin to `state` and audits it, in one batch. */
@@ -76,4 +76,18 @@ export async function verifyIntegrity(
     reason: "integrity: installed files changed since install",
   });
   return false;
+}
+
+/**
+ * {@linkcode verifyIntegrity} of the installed version of `id`, as the supervisor asks before
+ * each start; `pluginDir` says where a version's files are.
+ */
+export async function verifyInstalled(
+  store: Store,
+  id: string,
+  pluginDir: (plugin: Pick<PluginRecord, "id" | "version">) => string,
+): Promise<boolean> {
+  const plugin = await findDigest(store, id);
+  if (!plugin) throw new Error(`plugin "${id}" is no longer installed`);
+  return await verifyIntegrity(store, plugin, pluginDir(plugin));
 }
