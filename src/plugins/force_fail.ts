@@ -40,6 +40,7 @@ export async function forceFail(
     action: change.action,
     reason: change.reason,
   });
+  plugins.recordChanged(id);
   await plugins.events.emitSystemEvent("plugin.failed", {
     plugin: id,
     reason: change.reason,

@@ -89,6 +89,7 @@ export async function removeInstalled(
   host.reloader.unwatch(id);
   await host.db.forget(id, false); // its database processes stop; purge removes the files
   await removePlugin(host.ctx, plugin, options, actor);
+  host.ctx.recordChanged?.(id);
   host.logs.clear(id);
   await host.executions.forget(id, options.purge);
   await host.ctx.events.emitSystemEvent("plugin.uninstalled", {
@@ -123,7 +124,8 @@ export async function setPluginConfig(
   return await host.configs.redacted(id);
 }
 
-function setState(
+/** Stores `id`'s new state, then tells who follows the plugins' records (the task processors). */
+async function setState(
   host: ServiceParts,
   id: string,
   state: PluginRecord["state"],
@@ -131,5 +133,6 @@ function setState(
   action: string,
   reason: string | null = null,
 ): Promise<void> {
-  return setPluginState(host.ctx.store, { id, state, actor, action, reason });
+  await setPluginState(host.ctx.store, { id, state, actor, action, reason });
+  host.ctx.recordChanged?.(id);
 }

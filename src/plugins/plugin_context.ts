@@ -33,4 +33,9 @@ export interface PluginContext {
   runtime: PluginRuntime;
   /** One lifecycle change at a time per plugin. @default none (tools that run alone) */
   locks?: PluginLocks;
+  /**
+   * Told right after a change of a plugin's row (enabled or not, its version, its manifest) is
+   * committed, before the change answers. @default none
+   */
+  recordChanged?: (id: string) => void;
 }

@@ -21,6 +21,7 @@ import { ExecutionRecorder } from "../executions/mod.ts";
 import { reloadFromSource } from "./reload_plugin.ts";
 import { EmitPolicy } from "./emit_policy.ts";
 import { RuntimeStates } from "./runtime_states.ts";
+import { RecordWatch } from "./record_watch.ts";
 import type { SystemAddonHooks } from "./system_addons.ts";
 import { PluginStarter } from "./plugin_starter.ts";
 import { PluginLocks } from "./plugin_locks.ts";
@@ -74,6 +75,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   /** A full GC once a burst of lifecycle work (1,000 installs...) is over. */
   #memory = new MemoryRelease();
   #summaryFacts = new SummaryFactsCache();
+  #records = new RecordWatch();
 
   constructor(
     ctx: Omit<PluginContext, "events">,
@@ -81,7 +83,8 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     createEvents: (plugins: PluginService<E>) => E,
   ) {
     this.events = createEvents(this);
-    this.#ctx = { ...ctx, events: this.events, locks: new PluginLocks({ closed: true }) };
+    const locks = new PluginLocks({ closed: true });
+    this.#ctx = { ...ctx, events: this.events, locks, recordChanged: this.recordChanged };
     this.configs = configs;
     this.storage = new PluginStorage(ctx.store);
     this.db = createPluginDbAccess(ctx.layout.root, ctx.runtime.sandbox, this.logs);
@@ -274,6 +277,11 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   /** Calls `listener` on every runtime state change. */
   watchState = (listener: (id: string, state: string) => void) => this.#states.watch(listener);
 
+  /** Calls `listener` once a change of a plugin's record is committed, before it answers. */
+  watchRecords = (listener: (id: string) => void) => this.#records.watch(listener);
+  /** A change of `id`'s record was committed (see `RecordWatch`). */
+  recordChanged = (id: string) => this.#records.changed(id);
+
   /** Enabled plugins, for the hook bus's subscription lookups. */
   enabled(): Promise<PluginRecord[]> {
     return listPluginsIn(this.#ctx.store, "enabled");
@@ -287,6 +295,10 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
 
   /** Runs a lifecycle change of `id` once recovery is done and no other change of it runs. */
   #locked<T>(id: string, work: () => Promise<T>): Promise<T> {
-    return this.#ctx.locks!.run(id, work).finally(() => this.#memory.poke());
+    // Its end tells the record listeners too: an update or a grant may have switched versions.
+    return this.#ctx.locks!.run(id, work).finally(() => {
+      this.recordChanged(id);
+      this.#memory.poke();
+    });
   }
 }

@@ -26,11 +26,13 @@ export async function setPluginState(
 
 /** The runtime gave up on a plugin (crash budget): it becomes `failed`, audited and announced. */
 export async function recordFailure(
-  ctx: { store: Store; events: SystemEventSink },
+  ctx: { store: Store; events: SystemEventSink; recordChanged?: (id: string) => void },
   id: string,
   reason = "failed",
 ): Promise<void> {
   const plugin = await findPlugin(ctx.store, id).catch(() => null);
+  // Already failed: the start's integrity check stored it (its record listeners learn it here).
+  if (plugin?.state === "failed") ctx.recordChanged?.(id);
   if (!plugin || plugin.state === "failed") return;
   await setPluginState(ctx.store, {
     id,
@@ -39,6 +41,7 @@ export async function recordFailure(
     action: "plugin.fail",
     reason,
   });
+  ctx.recordChanged?.(id);
   await ctx.events.emitSystemEvent("plugin.failed", { plugin: id, reason });
 }
 

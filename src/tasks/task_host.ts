@@ -13,4 +13,6 @@ export interface TaskHost {
     options?: CallOptions,
   ): Promise<unknown>;
   watchState?(listener: (id: string, state: string) => void): void;
+  /** Calls `listener` right after a change of a plugin's record (enabled or not) is committed. */
+  watchRecords?(listener: (id: string) => void): void;
 }

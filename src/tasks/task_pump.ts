@@ -75,11 +75,13 @@ export class TaskPump {
    * again for the lanes that stopped for want of a processor (once per burst of calls, off the
    * caller's path). Every other lane wakes by itself: at an attempt's end, a submission or its
    * timer (a call that found its plugin stopped or restarting releases the task for 1 s).
+   * `wake: false` only forgets (a record's change: its launch's states wake the lanes later, once
+   * the plugin is registered). @default wake true
    */
-  forgetProcessors(): void {
+  forgetProcessors(options: { wake?: boolean } = {}): void {
     this.#processors = null;
     this.#generation++;
-    if (this.#wakeTimer !== null || !this.running) return;
+    if (options.wake === false || this.#wakeTimer !== null || !this.running) return;
     if (![...this.#lanes.values()].some((lane) => lane.waiting)) return;
     this.#wakeTimer = setTimeout(() => {
       this.#wakeTimer = null;

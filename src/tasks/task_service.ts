@@ -63,6 +63,9 @@ export class TaskService {
     this.#inserter = taskInserter(store);
     this.#pump = new TaskPump(store, host, { retryBaseMs, log, ended: (id) => this.#wake(id) });
     host.watchState?.(() => this.invalidate());
+    // The processors come from the records: dropped at the commit of an enable, a disable or an
+    // uninstall, so a task posted once it answered sees it (the runtime's states come earlier).
+    host.watchRecords?.(() => this.#pump.forgetProcessors({ wake: false }));
   }
 
   /** Sends tasks of `fleet: true` types to the fleet's queue (this daemon is in a fleet). */
