@@ -5,6 +5,7 @@
  */
 import { PluginExitedError, PluginTimeoutError, PluginUnavailableError } from "./errors.ts";
 import { Deadlines } from "./deadlines.ts";
+import { boundedWait } from "./_bounded_wait.ts";
 import type { CallKind } from "./protocol.ts";
 import type { InvokeOptions } from "./types.ts";
 import { callName, type PendingCall as Pending } from "./plugin_process_types.ts";
@@ -67,7 +68,7 @@ export class CallTable {
         `${this.#h.concurrency} calls in flight and ${this.#queue.length} queued; raise limits.concurrency or slow down`,
       );
     }
-    await new Promise<void>((r) => this.#queue.push(r));
+    await this.#slot(opts.waitMs);
     if (!this.#h.ready()) {
       // Never sent: the plugin did not see this call (callers may retry it freely).
       throw new PluginUnavailableError(
@@ -76,6 +77,24 @@ export class CallTable {
       );
     }
     return await this.#send(kind, name, payload, opts);
+  }
+
+  /** Waits for a free slot, at most `waitMs` (then it leaves the queue and fails). */
+  async #slot(waitMs: number | undefined): Promise<void> {
+    let wake!: () => void;
+    const slot = new Promise<void>((r) => this.#queue.push(wake = r));
+    if (waitMs === undefined) return await slot;
+    const id = this.#h.pluginId;
+    const until = performance.now() + waitMs;
+    const what = { pluginId: id, waitMs, for: "a free slot (limits.concurrency)" };
+    try {
+      await boundedWait(slot, until, what);
+    } catch (error) {
+      const i = this.#queue.indexOf(wake);
+      if (i < 0) return; // woken in the same turn: the slot is this call's, it must use it
+      this.#queue.splice(i, 1);
+      throw error;
+    }
   }
 
   #send(kind: CallKind, name: string, payload: unknown, opts: InvokeOptions): Promise<unknown> {

@@ -6,6 +6,7 @@
 import { PluginUnavailableError } from "./errors.ts";
 import type { CallKind, InvokeOptions } from "./types.ts";
 import { type Entry, recordError } from "./_supervisor_entry.ts";
+import { boundedWait } from "./_bounded_wait.ts";
 
 /** What a call needs from the supervisor. */
 export interface CallDeps {
@@ -49,13 +50,20 @@ export async function startThenCall(
   if (e.state === "backoff") {
     throw new PluginUnavailableError(id, `restarting after a crash (${e.reason}); retry shortly`);
   }
+  // Each wait below is bounded by the call's `waitMs`, if it has one (a task attempt's does): a
+  // start or stop that never settles must not hold the call, which has no deadline until sent.
+  const waitMs = opts?.waitMs;
+  const until = waitMs === undefined ? undefined : performance.now() + waitMs;
+  const bound = (what: string) => ({ pluginId: id, waitMs: waitMs ?? 0, for: what });
   // A call that meets a stop (e.g. the idle stop) waits for it, then starts a fresh process,
   // instead of being sent to a process that is shutting down.
-  if (e.stopping) await e.stopping;
+  if (e.stopping) await boundedWait(e.stopping, until, bound("its stop"));
   if (!e.proc?.ready) {
     if (e.spec.enabled === false) throw new PluginUnavailableError(id, "disabled; enable it");
     deps.noteStart(id);
-    await deps.start(id);
+    await boundedWait(deps.start(id), until, bound("its start"));
   }
-  return await callEntry(e, kind, name, payload, opts, deps.armIdle);
+  // What is left of the wait goes on bounding the wait for a free slot.
+  const left = until === undefined ? opts : { ...opts, waitMs: until - performance.now() };
+  return await callEntry(e, kind, name, payload, left, deps.armIdle);
 }

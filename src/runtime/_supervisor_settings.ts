@@ -1,6 +1,6 @@
 /** The supervisor's options with every default filled in. */
 import type { Runner } from "./runner.ts";
-import type { SupervisorOptions } from "./supervisor_types.ts";
+import { READY_TIMEOUT_MS, type SupervisorOptions } from "./supervisor_types.ts";
 
 /** Options as the supervisor reads them: only the optional-by-design ones may be absent. */
 export type SupervisorSettings =
@@ -21,7 +21,7 @@ export function supervisorSettings(options: SupervisorOptions, runner: Runner): 
     crashBudget: { restarts: 5, windowMs: 60_000 },
     backoff: { initialMs: 100, maxMs: 30_000 },
     idleStopMs: 0,
-    readyTimeoutMs: 10_000,
+    readyTimeoutMs: READY_TIMEOUT_MS,
     gracefulMs: 2_000,
     deniedHistory: 20,
     diskWatchMs: 1000,

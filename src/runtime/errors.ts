@@ -18,6 +18,24 @@ export class PluginTimeoutError extends Error {
   }
 }
 
+/**
+ * A call waited longer than its `waitMs` for its plugin before it could be sent (a start or a stop
+ * under way, a free slot among `limits.concurrency`); the plugin never saw it.
+ */
+export class PluginWaitTimeoutError extends Error {
+  override name = "PluginWaitTimeoutError";
+  /** The plugin the call waited for. */
+  readonly pluginId: string;
+  constructor(pluginId: string, what: string, waitMs: number, options?: ErrorOptions) {
+    super(
+      `Plugin "${pluginId}" could not take the call within ${waitMs} ms (it waited for ${what}); ` +
+        `the call was not sent`,
+      options,
+    );
+    this.pluginId = pluginId;
+  }
+}
+
 /** The plugin process exited (crash, kill, stop) while a call was pending or before it was ready. */
 export class PluginExitedError extends Error {
   override name = "PluginExitedError";

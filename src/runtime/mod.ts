@@ -93,13 +93,14 @@ export {
   type HealthView,
   HealthWatch,
 } from "./health_watch.ts";
-export type {
-  DiskLimit,
-  OwnCall,
-  PluginCounters,
-  PluginSpec,
-  PluginStats,
-  SupervisorOptions,
+export {
+  type DiskLimit,
+  type OwnCall,
+  type PluginCounters,
+  type PluginSpec,
+  type PluginStats,
+  READY_TIMEOUT_MS,
+  type SupervisorOptions,
 } from "./supervisor_types.ts";
 export { MemoryHost } from "./memory_host.ts";
 export { INSTALL_DIR, SDK_DIR, SHIM_DIR } from "./runtime_dirs.ts";

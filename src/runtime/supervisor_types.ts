@@ -78,7 +78,7 @@ export interface SupervisorOptions {
    * @default off (`STANDBY_OFF`)
    */
   standby?: StandbyPolicy;
-  /** @default 10000 */
+  /** @default READY_TIMEOUT_MS */
   readyTimeoutMs?: number;
   /** @default 2000 */
   gracefulMs?: number;
@@ -156,3 +156,6 @@ export interface PluginStats {
   /** Since when failed health checks made it degraded (ms), or null. */
   degradedSince?: number | null;
 }
+
+/** How long a start waits for the plugin's ready handshake unless told otherwise (10 s). */
+export const READY_TIMEOUT_MS = 10_000;

@@ -64,6 +64,13 @@ export interface InvokeOptions {
   signal?: AbortSignal;
   /** @default 2000 */
   cancelGraceMs?: number;
+  /**
+   * The longest the call waits before it is sent: for a stop or a start of the plugin under way
+   * (an on-demand start), then for a free slot among `limits.concurrency`. Past it the call fails
+   * with `PluginWaitTimeoutError` and the plugin never sees it; the start goes on for the next
+   * call. `timeoutMs` counts from the send. @default no limit
+   */
+  waitMs?: number;
   /** Receives the call's `out` frames (commands); without it such frames are violations. */
   onOutput?: (data: string) => void;
   /** Runs the call for a tenant: the handler's `ctx.tenant` and `ctx.config` are these. */

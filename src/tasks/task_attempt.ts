@@ -1,9 +1,11 @@
 /**
  * One attempt of a claimed task: the call into its processor (with live progress and cancel),
- * the outcome classified, and its end recorded. A call that never reached the plugin is not an
- * attempt: the task is released to be claimed again shortly.
+ * the outcome classified, and its end recorded. A call refused before it reached the plugin (it is
+ * restarting, failed, or its start failed) is not an attempt: the task is released to be claimed
+ * again shortly. A call that waited too long for the plugin is one (an error, retried).
  */
 import type { Store } from "../store/mod.ts";
+import { READY_TIMEOUT_MS } from "../runtime/mod.ts";
 import type { Processor } from "./processors.ts";
 import type { RunningAttempt, TaskLane } from "./task_lane.ts";
 import { classify, parseProgress } from "./task_outcome.ts";
@@ -39,6 +41,10 @@ export async function runTaskAttempt(
   try {
     const value = await context.host.invoke(processor.pluginId, "task", task.type, payload, {
       timeoutMs: processor.timeoutMs,
+      // Waiting for the plugin (its on-demand start, a stop under way, a free slot) is bounded
+      // too: by a start's own limit plus the hook's timeout. Past it the attempt ends as an error
+      // and is retried per the task's settings, instead of staying running.
+      waitMs: READY_TIMEOUT_MS + processor.timeoutMs,
       signal: live.abort.signal,
       onOutput: (data) => live.progress = parseProgress(data) ?? live.progress,
       record: { taskId: task.id, attempt: task.attempt, tenant: task.tenant, input: task.input },
