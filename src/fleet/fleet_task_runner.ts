@@ -9,6 +9,7 @@
 import type { JsMsg } from "@nats-io/jetstream";
 import {
   attemptEntry,
+  attemptWaitMs,
   classify,
   FINAL_STATUSES,
   parseProgress,
@@ -204,6 +205,7 @@ async function takeAndRun(
     end = {
       value: await d.host.invoke(processor.pluginId, "task", task.type, payload, {
         timeoutMs: processor.timeoutMs,
+        waitMs: attemptWaitMs(processor), // as a local attempt's: bounded before the send too
         signal: live.abort.signal,
         onOutput: (data) => live.progress = parseProgress(data) ?? live.progress,
         record: { taskId: id, attempt, tenant: task.tenant, input: task.input },

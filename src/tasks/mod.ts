@@ -13,7 +13,7 @@ export {
   parseCursor,
   type TaskPage,
 } from "./task_page.ts";
-export { type Processor, taskProcessors } from "./processors.ts";
+export { attemptWaitMs, type Processor, taskProcessors } from "./processors.ts";
 export {
   type AttemptStatus,
   FINAL_STATUSES,

@@ -1,6 +1,7 @@
 /** Which enabled plugin processes each task type, with its settings. */
 import type { TaskSettings } from "../manifest/mod.ts";
 import type { PluginRecord } from "../plugins/mod.ts";
+import { READY_TIMEOUT_MS } from "../runtime/mod.ts";
 
 /** The processor of one task type. */
 export interface Processor {
@@ -24,4 +25,13 @@ export function taskProcessors(plugins: readonly PluginRecord[]): Map<string, Pr
     }
   }
   return map;
+}
+
+/**
+ * How long an attempt's call may wait for its plugin before it is sent (an on-demand start, a stop
+ * under way, a free slot): a start's own limit plus the hook's timeout. Past it the attempt ends
+ * as an error and is retried per the task's settings, instead of staying running.
+ */
+export function attemptWaitMs(processor: Processor): number {
+  return READY_TIMEOUT_MS + processor.timeoutMs;
 }

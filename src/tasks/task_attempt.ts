@@ -5,8 +5,7 @@
  * again shortly. A call that waited too long for the plugin is one (an error, retried).
  */
 import type { Store } from "../store/mod.ts";
-import { READY_TIMEOUT_MS } from "../runtime/mod.ts";
-import type { Processor } from "./processors.ts";
+import { attemptWaitMs, type Processor } from "./processors.ts";
 import type { RunningAttempt, TaskLane } from "./task_lane.ts";
 import { classify, parseProgress } from "./task_outcome.ts";
 import type { TaskHost } from "./task_host.ts";
@@ -41,10 +40,7 @@ export async function runTaskAttempt(
   try {
     const value = await context.host.invoke(processor.pluginId, "task", task.type, payload, {
       timeoutMs: processor.timeoutMs,
-      // Waiting for the plugin (its on-demand start, a stop under way, a free slot) is bounded
-      // too: by a start's own limit plus the hook's timeout. Past it the attempt ends as an error
-      // and is retried per the task's settings, instead of staying running.
-      waitMs: READY_TIMEOUT_MS + processor.timeoutMs,
+      waitMs: attemptWaitMs(processor), // the wait before the call is sent is bounded too
       signal: live.abort.signal,
       onOutput: (data) => live.progress = parseProgress(data) ?? live.progress,
       record: { taskId: task.id, attempt: task.attempt, tenant: task.tenant, input: task.input },
