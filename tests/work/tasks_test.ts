@@ -204,9 +204,22 @@ Deno.test(
         ids.map(async (id) => (await socketJson(second, "GET", `/v1/tasks/${id}`)).body),
       );
     // A failure says what each task went through (a run once failed here without its reason).
+    // With each task's claim time and the plugin's own log: a task once stayed running with no
+    // attempt ended, and its call's whereabouts were not known (issue 23, twelfth round).
     const story = async () =>
-      `before the kill: ${before.join(", ")}; after: ${
-        JSON.stringify((await views()).map((v) => ({ status: v.status, attempts: v.attempts })))
+      `killed at ${new Date(killedAt).toISOString()}; before the kill: ${before.join(", ")}; ` +
+      `after: ${
+        JSON.stringify(
+          (await views()).map((v) => ({
+            status: v.status,
+            started_at: v.started_at,
+            attempts: v.attempts,
+          })),
+        )
+      }; plugin log: ${
+        JSON.stringify(
+          (await socketJson(second, "GET", "/v1/plugins/tasker/logs")).body.lines?.slice(-40),
+        )
       }; daemon log: ${second.log().slice(-2000)}`;
     await waitFor(
       async () => (await statuses(second)).every((s) => s === "succeeded"),
