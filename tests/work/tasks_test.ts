@@ -199,6 +199,7 @@ Deno.test(
     const killedAt = Date.now();
 
     await using second = await startDaemon({ stateDir: first.stateDir, env: ENV });
+    const upAt = Date.now();
     const views = async () =>
       await Promise.all(
         ids.map(async (id) => (await socketJson(second, "GET", `/v1/tasks/${id}`)).body),
@@ -207,7 +208,9 @@ Deno.test(
     // With each task's claim time and the plugin's own log: a task once stayed running with no
     // attempt ended, and its call's whereabouts were not known (issue 23, twelfth round).
     const story = async () =>
-      `killed at ${new Date(killedAt).toISOString()}; before the kill: ${before.join(", ")}; ` +
+      `killed at ${new Date(killedAt).toISOString()}, up again at ${
+        new Date(upAt).toISOString()
+      }, gave up at ${new Date().toISOString()}; before the kill: ${before.join(", ")}; ` +
       `after: ${
         JSON.stringify(
           (await views()).map((v) => ({
