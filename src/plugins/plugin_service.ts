@@ -26,7 +26,7 @@ import type { SystemAddonHooks } from "./system_addons.ts";
 import { PluginStarter } from "./plugin_starter.ts";
 import { PluginLocks } from "./plugin_locks.ts";
 import { cancelUpdate, grantRequest } from "./pending_update.ts";
-import type { SwitchHost } from "./switch_version.ts";
+import { switchHostOf } from "./switch_version.ts";
 import { PluginTenants, type TenantScopeChange } from "./plugin_tenants.ts";
 import { MemoryRelease } from "./release_memory.ts";
 import {
@@ -175,7 +175,7 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
     actor: string,
     options: { confirmPrivileged?: boolean } = {},
   ): Promise<{ granted: Permissions }> {
-    const host = this.#switchHost;
+    const host = switchHostOf(this.#parts);
     return this.#locked(id, () => grantRequest(this.#ctx, host, id, permissions, actor, options));
   }
 
@@ -203,7 +203,15 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
   update(id: string, source: string, actor: string, options: SourceOptions = {}) {
     const { allowDowngrade = false, registries } = options;
     const view = (pid: string) => this.view(pid);
-    const req = { ...this.#switchHost, id, source, actor, allowDowngrade, registries, view };
+    const req = {
+      ...switchHostOf(this.#parts),
+      id,
+      source,
+      actor,
+      allowDowngrade,
+      registries,
+      view,
+    };
     return this.#locked(id, () => updatePlugin(this.#ctx, req));
   }
 
@@ -230,19 +238,6 @@ export class PluginService<E extends PluginEvents = PluginEvents> {
       summaryFacts: this.#summaryFacts,
       cronStatus: (pid) => this.events.cronStatus(pid),
       invoke: (pid, kind, name, payload) => this.invoke(pid, kind, name, payload),
-    };
-  }
-
-  /** How a version switch starts, checks, stops and tells a plugin (switch_version.ts). */
-  get #switchHost(): SwitchHost {
-    return {
-      halt: (pid) => this.#starter.halt(pid),
-      launch: (record, checked) =>
-        checked ? this.#starter.launchChecked(record) : this.#starter.launch(record),
-      // A failed onUpdate is logged, never fatal.
-      afterSwitch: (pid, from, to) => callLifecycle(this, pid, "onUpdate", { from, to }),
-      snapshotDb: (pid) => this.db.snapshot(pid),
-      discardDbSnapshot: (pid) => this.db.discardSnapshot(pid),
     };
   }
 

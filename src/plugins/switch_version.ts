@@ -17,6 +17,8 @@ import { pluginPaths } from "./plugin_paths.ts";
 import { upsertPluginStatement } from "./repository.ts";
 import { clearTransitionStatement, putTransitionStatement } from "./transitions.ts";
 import type { PluginRecord } from "./types.ts";
+import { callLifecycle } from "./lifecycle_hooks.ts";
+import type { ServiceParts } from "./service_parts.ts";
 
 /** What a switch needs from the service that owns the processes. */
 export interface SwitchHost {
@@ -29,6 +31,19 @@ export interface SwitchHost {
   snapshotDb?(id: string): Promise<DbSnapshot>;
   /** Removes a stale copy, so that only this switch's copy can ever be restored. */
   discardDbSnapshot?(id: string): Promise<void>;
+}
+
+/** How a switch of the service's plugins starts, checks, stops and tells a plugin. */
+export function switchHostOf(parts: ServiceParts): SwitchHost {
+  const { starter, db } = parts;
+  return {
+    halt: (id) => starter.halt(id),
+    launch: (record, checked) => checked ? starter.launchChecked(record) : starter.launch(record),
+    // A failed onUpdate is logged, never fatal.
+    afterSwitch: (id, from, to) => callLifecycle(parts, id, "onUpdate", { from, to }),
+    snapshotDb: (id) => db.snapshot(id),
+    discardDbSnapshot: (id) => db.discardSnapshot(id),
+  };
 }
 
 /** One switch. */
