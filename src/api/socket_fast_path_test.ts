@@ -11,11 +11,8 @@ import type { ApiEnv } from "./types.ts";
 
 const SOCKET = { transport: "socket" as const };
 
-/** A route served by the socket directly; the Hono app serves the same path as "hono". */
-function fixture(store: Store, answer: SocketRoute["answer"]) {
-  const group = new Hono<ApiEnv>();
-  group.post("/v1/things", (c) => c.json({ by: "hono" }, 202));
-  group.get("/v1/things", (c) => c.json({ by: "hono" }));
+/** An API whose Hono app has `group`'s routes and whose socket serves `route` directly. */
+function apiWith(store: Store, group: Hono<ApiEnv>, route: SocketRoute) {
   const registry = createRegistry();
   const api = createApi({
     store,
@@ -24,14 +21,22 @@ function fixture(store: Store, answer: SocketRoute["answer"]) {
     groups: [group],
     metrics: registry,
     rateLimit: null,
-    socketRoutes: [{
-      method: "POST",
-      path: "/v1/things",
-      takes: (request) => request.headers.get("content-type") !== "application/x-batch",
-      answer,
-    }],
+    socketRoutes: [route],
   });
   return { api, registry };
+}
+
+/** A route served by the socket directly; the Hono app serves the same path as "hono". */
+function fixture(store: Store, answer: SocketRoute["answer"]) {
+  const group = new Hono<ApiEnv>();
+  group.post("/v1/things", (c) => c.json({ by: "hono" }, 202));
+  group.get("/v1/things", (c) => c.json({ by: "hono" }));
+  return apiWith(store, group, {
+    method: "POST",
+    path: "/v1/things",
+    takes: (request) => request.headers.get("content-type") !== "application/x-batch",
+    answer,
+  });
 }
 
 function post(body: string, headers: Record<string, string> = {}, path = "/v1/things"): Request {
@@ -133,21 +138,12 @@ Deno.test("socket routes: a path ending in one parameter takes one plain segment
     const group = new Hono<ApiEnv>();
     group.post("/v1/things/:name", (c) => c.json({ by: "hono", name: c.req.param("name") }, 202));
     group.post("/v1/things/:name/stop", (c) => c.json({ by: "hono-stop" }));
-    const registry = createRegistry();
-    const api = createApi({
-      store,
-      startedAt: new Date(),
-      state: () => "running",
-      groups: [group],
-      metrics: registry,
-      rateLimit: null,
-      socketRoutes: [{
-        method: "POST",
-        path: "/v1/things/:name",
-        takes: () => true,
-        answer: (_request, query, name) =>
-          Promise.resolve({ status: 202, body: { by: "socket", name, wait: query.get("wait") } }),
-      }],
+    const { api, registry } = apiWith(store, group, {
+      method: "POST",
+      path: "/v1/things/:name",
+      takes: () => true,
+      answer: (_request, query, name) =>
+        Promise.resolve({ status: 202, body: { by: "socket", name, wait: query.get("wait") } }),
     });
     const send = async (path: string) =>
       await (await api.socket(post("{}", {}, path), SOCKET)).json();
